@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { buildTransferHead } from '../../lab/models/transfer-head';
+import { measureModelSize } from '../../lab/models/model-size';
+import { MODEL_REGISTRY } from '../../lab/models/registry';
+import type { CliIO } from '../cli-error';
+import { channelsOption, intOption } from '../options';
+import { useQuietCpu } from '../quiet-backend';
+
+/** One line of `xray-lab models`. Sizes are null where the model cannot be built at the requested input. */
+export interface ModelListing {
+  id: string;
+  label: string;
+  family: string;
+  params: number | null;
+  trainableParams: number | null;
+  bytes: number | null;
+  minSize: number;
+  /** Why sizes are missing (too small an input, backbone not loaded). */
+  error?: string;
+  /** For transfer models whose backbone is not loaded: the trainable head alone. */
+  head?: { params: number; trainableParams: number; bytes: number };
+  description: string;
+}
+
+export const MODELS_USAGE = `xray-lab models [--size N] [--channels 1|3] [--json]
+  Lists every model of the registry with its parameters and float32 weight bytes at the given input (default 299×299×3).`;
+
+export async function modelsCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { size: { type: 'string' }, channels: { type: 'string' }, json: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const size = intOption('size', values.size, 299, 1, 4096);
+  const channels = channelsOption(values.channels, 3);
+  await useQuietCpu(); // building models only: any backend gives the same counts
+  const listings = listModels(size, channels);
+  if (values.json) {
+    io.stdout(JSON.stringify(listings, null, 2) + '\n');
+  } else {
+    io.stdout(renderListings(listings, size, channels));
+  }
+  return 0;
+}
+
+export function listModels(size: number, channels: 1 | 3): ModelListing[] {
+  return MODEL_REGISTRY.map((entry) => {
+    const base = { id: entry.id, label: entry.label, family: entry.family, minSize: entry.minSize, description: entry.description };
+    try {
+      const model = entry.build({ size, channels });
+      const measured = measureModelSize(model);
+      model.dispose();
+      return { ...base, ...measured };
+    } catch (err) {
+      const listing: ModelListing = { ...base, params: null, trainableParams: null, bytes: null, error: (err as Error).message };
+      if (entry.family === 'transfer' && size >= entry.minSize) {
+        const head = buildTransferHead({ features: 2048 });
+        listing.head = measureModelSize(head);
+        head.dispose();
+      }
+      return listing;
+    } finally {
+      tf.disposeVariables();
+    }
+  });
+}
+
+function renderListings(listings: ModelListing[], size: number, channels: number): string {
+  const rows = listings.map((l) => [
+    l.id,
+    l.params == null ? '—' : l.params.toLocaleString('en'),
+    l.trainableParams == null ? '—' : l.trainableParams.toLocaleString('en'),
+    l.bytes == null ? '—' : `${(l.bytes / 1024).toFixed(1)} KiB`,
+    l.error ?? '',
+  ]);
+  const header = ['model', 'params', 'trainable', 'weights', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [`Models at ${size}×${size}×${channels}`, line(header), ...rows.map(line)].join('\n') + '\n';
+}

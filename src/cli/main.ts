@@ -1,0 +1,48 @@
+import { CliError, type CliIO } from './cli-error';
+import { modelsCommand, MODELS_USAGE } from './commands/models';
+
+const USAGE = `xray-lab — train and compare chest X-ray classifiers (Conv2D, LightLayers, transfer learning)
+
+Commands:
+  ${MODELS_USAGE.split('\n').join('\n  ')}
+  ${'compare'} — see \`xray-lab compare --help\`
+
+Errors print one line and exit with code 2.`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  models: async () => modelsCommand,
+};
+
+/** Runs the CLI in-process and returns its exit code (tests call this directly; bin/xray-lab.mjs wraps it). */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name == null || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(USAGE + '\n');
+    return name == null ? 2 : 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.stderr(`xray-lab: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (err) {
+    io.stderr(`xray-lab ${name}: ${describeError(err)}\n`);
+    return err instanceof CliError || isUserError(err) ? 2 : 1;
+  }
+}
+
+/** Errors caused by the input (bad option, bad data) rather than by a bug. */
+function isUserError(err: unknown): boolean {
+  const e = err as { code?: string; name?: string };
+  return e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+    || e?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+    || ['DataError', 'InputSizeError', 'UnknownModelError', 'RangeError', 'BackboneNotLoadedError'].includes(e?.name ?? '');
+}
+
+function describeError(err: unknown): string {
+  return (err as Error)?.message?.split('\n')[0] ?? String(err);
+}

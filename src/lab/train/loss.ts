@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Mean softmax cross-entropy computed on the logits (numerically stable; the study computed its loss on the Dense
+ * logits too), optionally weighted per sample, plus the model's regularisation penalties (LightConv2D's L2) — the
+ * same total Keras reports as "loss".
+ */
+export function logitsLoss(
+  model: tf.LayersModel,
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  sampleWeights?: tf.Tensor1D,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(labels, logits.shape[1]);
+    let loss = sampleWeights
+      ? tf.losses.softmaxCrossEntropy(oneHot, logits, sampleWeights)
+      : tf.losses.softmaxCrossEntropy(oneHot, logits);
+    for (const penalty of model.calculateLosses()) loss = tf.add(loss, penalty);
+    return loss as tf.Scalar;
+  });
+}
+
+/** Number of rows whose arg-max logit is the label (a scalar, so it can be read asynchronously). */
+export function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar);
+}
