@@ -1,0 +1,111 @@
+/**
+ * Test-set evaluation of a trained classifier: everything the study reported (accuracy, loss) plus what it did not
+ * (confusion matrix, sensitivity/specificity at a threshold, ROC AUC with a bootstrap interval). The probabilities are
+ * kept so the UI can move the threshold without running the model again.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { PixelRange } from '../data/batches';
+import type { ImageSet } from '../data/image-set';
+import { binaryMetrics, type BinaryMetrics } from './binary-metrics';
+import { bootstrapConfidence, type BootstrapResult } from './bootstrap';
+import { confusionMatrix } from './confusion-matrix';
+import { argmaxRows, predictSet } from './predict-set';
+import { rocAuc, rocCurve, type RocPoint } from './roc';
+
+/** Settings of `evaluateModel`. */
+export interface EvaluateOptions {
+  /** Label index of the positive class (PNEUMONIA = 1 in the study); every other class counts as negative. */
+  readonly positiveClass: number;
+  /** Positive when P(positive) >= threshold (default 0.5). */
+  readonly threshold?: number;
+  /** Images per predict call (default 64). */
+  readonly batchSize?: number;
+  /** Pixel scaling the model expects (default '0,1'). */
+  readonly range?: PixelRange;
+  /** When given, adds percentile-bootstrap intervals for accuracy and AUC. */
+  readonly bootstrap?: { readonly iterations?: number; readonly seed: number; readonly level?: number };
+  /** Called after each batch (awaited). */
+  readonly onProgress?: (done: number, total: number) => void | Promise<void>;
+}
+
+/** What one model scored on one set. */
+export interface EvaluationResult {
+  readonly count: number;
+  readonly classNames: readonly string[];
+  readonly positiveClass: number;
+  /** Multi-class confusion of argmax predictions; rows = true class, columns = predicted. */
+  readonly confusion: number[][];
+  /** Positive-vs-rest metrics at the requested threshold. */
+  readonly binary: BinaryMetrics;
+  /** ROC AUC of P(positive); null when the set holds one class only. */
+  readonly auc: number | null;
+  /** ROC curve of P(positive); empty when the set holds one class only. */
+  readonly roc: RocPoint[];
+  /** Bootstrap intervals, when requested. */
+  readonly ci: BootstrapResult | null;
+  /** Mean cross-entropy of the logits against the labels (natural log), as Keras reports test loss. */
+  readonly loss: number;
+  /** count × classNames.length softmax probabilities, row-major, in set order. */
+  readonly probabilities: Float32Array;
+  /** True class of each image (a copy of the set's labels), needed to recompute metrics later. */
+  readonly labels: Int32Array;
+}
+
+/**
+ * Evaluates `model` (which must output logits, one per class of `set`) on every image of `set`.
+ * Tensor memory is back where it started when the promise settles.
+ * Note: at a threshold of exactly 0.5 with two classes, an image scored exactly 0.5 is positive in `binary` but takes
+ * the first class in `confusion` (argmax keeps the first of a tie).
+ * @throws on an empty set, a positive class out of range, or a model whose output does not match the classes
+ */
+export async function evaluateModel(model: tf.LayersModel, set: ImageSet, options: EvaluateOptions): Promise<EvaluationResult> {
+  const { positiveClass, threshold = 0.5, batchSize = 64, range = '0,1' } = options;
+  const numClasses = set.classNames.length;
+  if (set.count === 0) throw new Error('cannot evaluate an empty set');
+  if (!Number.isInteger(positiveClass) || positiveClass < 0 || positiveClass >= numClasses) {
+    throw new Error(`positiveClass ${positiveClass} is not a class index below ${numClasses}`);
+  }
+  // Check labels before predicting: an out-of-range label would silently get a zero loss from oneHot.
+  for (let i = 0; i < set.count; i++) {
+    const label = set.labels[i];
+    if (!(label >= 0 && label < numClasses)) throw new Error(`label ${label} of image ${i} is not a class index below ${numClasses}`);
+  }
+
+  const { probabilities, losses } = await predictSet(model, set, { batchSize, range, onProgress: options.onProgress });
+  const labels = Int32Array.from(set.labels.subarray(0, set.count));
+  const scores = columnOf(probabilities, numClasses, positiveClass);
+  const isPositive = labels.map((label) => (label === positiveClass ? 1 : 0));
+  let lossSum = 0;
+  for (const l of losses) lossSum += l;
+
+  return {
+    count: set.count,
+    classNames: [...set.classNames],
+    positiveClass,
+    confusion: confusionMatrix(labels, argmaxRows(probabilities, numClasses), numClasses),
+    binary: binaryMetrics(isPositive, scores, threshold),
+    auc: rocAuc(isPositive, scores),
+    roc: rocCurve(isPositive, scores),
+    ci: options.bootstrap ? bootstrapConfidence(isPositive, scores, { ...options.bootstrap, threshold }) : null,
+    loss: lossSum / set.count,
+    probabilities,
+    labels,
+  };
+}
+
+/**
+ * Binary metrics of a stored evaluation at another threshold (the UI's threshold slider); no model needed.
+ */
+export function metricsAtThreshold(result: Pick<EvaluationResult, 'probabilities' | 'labels' | 'classNames' | 'positiveClass'>, threshold: number): BinaryMetrics {
+  const numClasses = result.classNames.length;
+  const scores = columnOf(result.probabilities, numClasses, result.positiveClass);
+  const isPositive = result.labels.map((label) => (label === result.positiveClass ? 1 : 0));
+  return binaryMetrics(isPositive, scores, threshold);
+}
+
+/** Column `column` of a row-major matrix with `width` columns. */
+function columnOf(matrix: Float32Array, width: number, column: number): Float32Array {
+  const out = new Float32Array(matrix.length / width);
+  for (let i = 0; i < out.length; i++) out[i] = matrix[i * width + column];
+  return out;
+}

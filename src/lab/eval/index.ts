@@ -1,0 +1,11 @@
+/**
+ * Evaluation of trained classifiers: confusion matrices, threshold metrics, ROC/AUC, bootstrap intervals,
+ * inference timing and whole-set evaluation. Framework-free: runs in the page, a worker and Node.
+ */
+export { confusionMatrix, confusionAccuracy } from './confusion-matrix';
+export { binaryMetrics, metricsFromCounts, type BinaryMetrics } from './binary-metrics';
+export { rocCurve, rocAuc, type RocPoint } from './roc';
+export { bootstrapConfidence, percentile, type BootstrapOptions, type BootstrapResult, type Interval } from './bootstrap';
+export { measureInference, median, type InferenceOptions, type InferenceTiming } from './latency';
+export { predictSet, argmaxRows, type PredictOptions, type SetPredictions } from './predict-set';
+export { evaluateModel, metricsAtThreshold, type EvaluateOptions, type EvaluationResult } from './evaluate';

@@ -1,0 +1,91 @@
+/**
+ * Runs a classifier over a whole ImageSet in batches and brings back plain numbers: softmax probabilities and the
+ * cross-entropy of each image. The lab's models output logits (their softmax lives in the loss), so the softmax is
+ * applied here. Only one batch of tensors exists at a time and all of them are disposed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchIndices, disposeBatch, makeBatch, type PixelRange } from '../data/batches';
+import type { ImageSet } from '../data/image-set';
+
+/** Settings of `predictSet`. */
+export interface PredictOptions {
+  /** Images per predict call (default 64, as the study). */
+  readonly batchSize?: number;
+  /** Pixel scaling the model expects (default '0,1'). */
+  readonly range?: PixelRange;
+  /** Called after each batch; awaited, so a worker can yield or report progress. */
+  readonly onProgress?: (done: number, total: number) => void | Promise<void>;
+}
+
+/** Per-image outputs of a model over a set. */
+export interface SetPredictions {
+  /** count × numClasses softmax probabilities, row-major, image order of the set. */
+  readonly probabilities: Float32Array;
+  /** Cross-entropy of each image's logits against its label (natural log). */
+  readonly losses: Float32Array;
+  readonly numClasses: number;
+}
+
+/**
+ * Predicts every image of `set`, in order.
+ * @throws when the model's output is not [n, classNames.length] logits
+ */
+export async function predictSet(model: tf.LayersModel, set: ImageSet, options: PredictOptions = {}): Promise<SetPredictions> {
+  const { batchSize = 64, range = '0,1', onProgress } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  const numClasses = set.classNames.length;
+  const probabilities = new Float32Array(set.count * numClasses);
+  const losses = new Float32Array(set.count);
+  const order = new Int32Array(set.count);
+  for (let i = 0; i < set.count; i++) order[i] = i;
+
+  let done = 0;
+  for (const chunk of batchIndices(order, batchSize)) {
+    const batch = makeBatch(set, chunk, range);
+    let outputs: [tf.Tensor, tf.Tensor];
+    try {
+      outputs = tf.tidy(() => {
+        const logits = asLogits(model.predict(batch.images), numClasses);
+        // logSoftmax is stable for large logits, and gives both the probabilities and the loss.
+        const logProbs = tf.logSoftmax(logits);
+        const picked = tf.sum(tf.mul(logProbs, tf.oneHot(batch.labels, numClasses)), 1);
+        return [tf.exp(logProbs), tf.neg(picked)] as [tf.Tensor, tf.Tensor];
+      });
+    } finally {
+      disposeBatch(batch);
+    }
+    try {
+      // Asynchronous reads: dataSync would stall WebGPU.
+      const [p, l] = await Promise.all([outputs[0].data(), outputs[1].data()]);
+      probabilities.set(p, done * numClasses);
+      losses.set(l, done);
+    } finally {
+      tf.dispose(outputs);
+    }
+    done += chunk.length;
+    if (onProgress) await onProgress(done, set.count);
+  }
+  return { probabilities, losses, numClasses };
+}
+
+function asLogits(output: tf.Tensor | tf.Tensor[], numClasses: number): tf.Tensor2D {
+  if (Array.isArray(output)) throw new Error(`expected a model with one output, got ${output.length}`);
+  if (output.rank !== 2 || output.shape[1] !== numClasses) {
+    throw new Error(`expected logits of shape [n, ${numClasses}], got [${output.shape.join(', ')}]`);
+  }
+  return output as tf.Tensor2D;
+}
+
+/** Index of the largest probability in each row (the first one on a tie). */
+export function argmaxRows(probabilities: Float32Array, numClasses: number): Int32Array {
+  const count = probabilities.length / numClasses;
+  const predicted = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) {
+      if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
+    }
+    predicted[i] = best;
+  }
+  return predicted;
+}

@@ -1,0 +1,40 @@
+import type { TrainOptions } from '../train/train-options';
+
+/** The settings of one comparison run: shared by every model of the queue, recorded with the results. */
+export interface ExperimentSettings {
+  /** Square input side. */
+  size: number;
+  channels: 1 | 3;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Seeds initialisation, shuffles, splits and bootstrap. */
+  seed: number;
+  classWeights: TrainOptions['classWeights'];
+  earlyStoppingPatience: number | null;
+  batchNormRecalibrationBatches: number;
+  /** BatchNorm momentum of the built networks (Keras' 0.99 = the study). */
+  batchNormMomentum: number;
+  /** Decision threshold on P(positive). */
+  threshold: number;
+  /** Label index of the positive class for clinical metrics. */
+  positiveClass: number;
+  /** Bootstrap resamples for the 95% intervals; 0 = none. */
+  bootstrapIterations: number;
+}
+
+export const DEFAULT_EXPERIMENT_SETTINGS: ExperimentSettings = {
+  size: 299,
+  channels: 3,
+  epochs: 20,
+  batchSize: 64,
+  learningRate: 1e-3,
+  seed: 1,
+  classWeights: null,
+  earlyStoppingPatience: null,
+  batchNormRecalibrationBatches: 0,
+  batchNormMomentum: 0.99,
+  threshold: 0.5,
+  positiveClass: 1,
+  bootstrapIterations: 1000,
+};

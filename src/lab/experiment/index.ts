@@ -1,0 +1,2 @@
+export * from './experiment-settings';
+export * from './run-model';

@@ -1,0 +1,200 @@
+/**
+ * One trained model's outcome as plain JSON-ready data: what the page's results table, the saved results file and
+ * the CLI's report all read. No tensors and no typed arrays; a number that is missing or not finite (an undefined
+ * rate, a diverged loss) is stored as null, because JSON has no undefined, NaN or Infinity.
+ */
+import type { EvaluationResult } from '../eval/evaluate';
+
+/** How a training run ended. */
+export type RunStatus = 'ok' | 'cancelled' | 'failed';
+
+/** A two-sided interval. */
+export interface IntervalRecord {
+  readonly low: number;
+  readonly high: number;
+}
+
+/** One epoch of the training curves. */
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly loss: number | null;
+  readonly accuracy: number | null;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly imagesPerSec: number | null;
+}
+
+/** Test-set metrics of one model (positive class vs rest at `threshold`; see BinaryMetrics for the null rules). */
+export interface TestRecord {
+  readonly count: number;
+  readonly accuracy: number | null;
+  readonly sensitivity: number | null;
+  readonly specificity: number | null;
+  readonly precision: number | null;
+  readonly f1: number | null;
+  readonly npv: number | null;
+  readonly auc: number | null;
+  /** Mean cross-entropy (natural log). */
+  readonly loss: number | null;
+  readonly threshold: number;
+  /** Rows = true class, columns = predicted (argmax), in classNames order. */
+  readonly confusion: number[][];
+  readonly tp: number;
+  readonly fp: number;
+  readonly tn: number;
+  readonly fn: number;
+  /** Bootstrap intervals, when they were computed. */
+  readonly ci: { readonly level: number; readonly iterations: number; readonly accuracy: IntervalRecord; readonly auc: IntervalRecord | null } | null;
+}
+
+/** Everything recorded about one trained model. */
+export interface ResultRecord {
+  readonly modelId: string;
+  readonly label: string;
+  /** All weights, including BatchNorm's non-trainable moving statistics (as Keras counts). */
+  readonly params: number;
+  readonly trainableParams: number;
+  /** Size of the saved weights in bytes. */
+  readonly bytes: number | null;
+  readonly inputSize: number;
+  readonly channels: number;
+  /** tfjs backend the model trained on ('webgl', 'wasm', …). */
+  readonly backend: string;
+  readonly seed: number;
+  readonly epochsRun: number;
+  readonly epochsPlanned: number;
+  /** 1-based epoch whose weights were kept (best validation loss), when known. */
+  readonly bestEpoch: number | null;
+  readonly trainTimeMs: number | null;
+  readonly msPerEpoch: number | null;
+  readonly trainImagesPerSec: number | null;
+  readonly inference: { readonly msPerImage: number | null; readonly imagesPerSecond: number | null } | null;
+  /** Null when the run produced no evaluation (failed, or cancelled before one). */
+  readonly test: TestRecord | null;
+  /** Name of the positive class, when known. */
+  readonly positiveClass: string | null;
+  readonly classNames: string[];
+  readonly status: RunStatus;
+  readonly error?: string;
+  readonly history?: EpochRecord[];
+}
+
+/** One epoch as the trainer reports it; missing numbers are allowed. */
+export interface EpochInput {
+  readonly epoch: number;
+  readonly loss?: number | null;
+  readonly accuracy?: number | null;
+  readonly valLoss?: number | null;
+  readonly valAccuracy?: number | null;
+  readonly imagesPerSec?: number | null;
+}
+
+/** What the training side knows about a run, the input of `makeResultRecord`. */
+export interface TrainingSummary {
+  readonly modelId: string;
+  readonly label: string;
+  readonly params: number;
+  readonly trainableParams: number;
+  readonly bytes?: number | null;
+  readonly inputSize: number;
+  readonly channels: number;
+  readonly backend: string;
+  readonly seed: number;
+  readonly epochsRun: number;
+  readonly epochsPlanned: number;
+  readonly bestEpoch?: number | null;
+  readonly trainTimeMs?: number | null;
+  readonly msPerEpoch?: number | null;
+  readonly trainImagesPerSec?: number | null;
+  readonly inference?: { readonly msPerImage: number; readonly imagesPerSecond: number } | null;
+  readonly status: RunStatus;
+  readonly error?: string;
+  readonly history?: readonly EpochInput[];
+  /** Used when there is no evaluation to take them from. */
+  readonly classNames?: readonly string[];
+  /** Positive class index, used when there is no evaluation. */
+  readonly positiveClass?: number;
+}
+
+/**
+ * Combines a training summary and (when the run got that far) its test evaluation into one plain record.
+ * Arrays are copied, so later changes to the inputs do not reach the record.
+ */
+export function makeResultRecord(summary: TrainingSummary, evaluation?: EvaluationResult | null): ResultRecord {
+  const classNames = [...(evaluation?.classNames ?? summary.classNames ?? [])];
+  const positiveIndex = evaluation?.positiveClass ?? summary.positiveClass;
+  const record: ResultRecord = {
+    modelId: summary.modelId,
+    label: summary.label,
+    params: summary.params,
+    trainableParams: summary.trainableParams,
+    bytes: num(summary.bytes),
+    inputSize: summary.inputSize,
+    channels: summary.channels,
+    backend: summary.backend,
+    seed: summary.seed,
+    epochsRun: summary.epochsRun,
+    epochsPlanned: summary.epochsPlanned,
+    bestEpoch: num(summary.bestEpoch),
+    trainTimeMs: num(summary.trainTimeMs),
+    msPerEpoch: num(summary.msPerEpoch),
+    trainImagesPerSec: num(summary.trainImagesPerSec),
+    inference: summary.inference
+      ? { msPerImage: num(summary.inference.msPerImage), imagesPerSecond: num(summary.inference.imagesPerSecond) }
+      : null,
+    test: evaluation ? testRecord(evaluation) : null,
+    positiveClass: positiveIndex === undefined ? null : (classNames[positiveIndex] ?? null),
+    classNames,
+    status: summary.status,
+  };
+  return {
+    ...record,
+    ...(summary.error !== undefined ? { error: summary.error } : {}),
+    ...(summary.history ? { history: summary.history.map(epochRecord) } : {}),
+  };
+}
+
+function testRecord(e: EvaluationResult): TestRecord {
+  const b = e.binary;
+  return {
+    count: e.count,
+    accuracy: num(b.accuracy),
+    sensitivity: num(b.sensitivity),
+    specificity: num(b.specificity),
+    precision: num(b.precision),
+    f1: num(b.f1),
+    npv: num(b.npv),
+    auc: num(e.auc),
+    loss: num(e.loss),
+    threshold: b.threshold,
+    confusion: e.confusion.map((row) => [...row]),
+    tp: b.tp,
+    fp: b.fp,
+    tn: b.tn,
+    fn: b.fn,
+    ci: e.ci
+      ? {
+          level: e.ci.level,
+          iterations: e.ci.iterations,
+          accuracy: { low: e.ci.accuracy.low, high: e.ci.accuracy.high },
+          auc: e.ci.auc ? { low: e.ci.auc.low, high: e.ci.auc.high } : null,
+        }
+      : null,
+  };
+}
+
+function epochRecord(e: EpochInput): EpochRecord {
+  return {
+    epoch: e.epoch,
+    loss: num(e.loss),
+    accuracy: num(e.accuracy),
+    valLoss: num(e.valLoss),
+    valAccuracy: num(e.valAccuracy),
+    imagesPerSec: num(e.imagesPerSec),
+  };
+}
+
+/** A finite number, else null (undefined, null, NaN and ±Infinity have no JSON form). */
+function num(x: number | null | undefined): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
