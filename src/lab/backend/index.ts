@@ -1,0 +1,26 @@
+/**
+ * Backend selection and the fast training kernels for tfjs's wasm and cpu backends. Runs in Node, pages and Web
+ * Workers (nothing here touches fs/path; the wasm binaries' location is injected through `wasmPaths`).
+ */
+export {
+  candidateOrder,
+  selectBackend,
+  type BackendFallback,
+  type BackendName,
+  type BackendPreference,
+  type BackendSelection,
+  type SelectBackendOptions,
+} from './select-backend';
+export {
+  DEFAULT_FAST_KERNELS,
+  fastKernelsActive,
+  registerFastKernels,
+  stockKernel,
+  unregisterFastKernels,
+  type FastKernelName,
+  type PatchableBackend,
+} from './kernels/register';
+export { missingKernels, traceKernels, type KernelTrace, type KernelUse } from './kernel-trace';
+export { detectRuntime, type Runtime } from './runtime';
+export { configureWasm, type WasmPaths, type WasmSetupOptions } from './wasm-setup';
+export { filterGradAxis, inputGradAxis, type AxisGeometry, type AxisPlan } from './kernels/conv-geometry';

@@ -1,0 +1,93 @@
+/**
+ * Fast `Conv2DBackpropFilter` (the weight gradient of a 2-D convolution), built from the backend's own forward Conv2D.
+ *
+ * dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s+kh−pT, ow·s+kw−pL, ci] · dy[b,oh,ow,co]. Swapping batch and channels of x
+ * (→ [Cin,H,W,B]) and using dy as a filter (→ [OH,OW,B,Cout]) turns this into one forward convolution with stride 1
+ * and dilation s, whose output [Cin,FH,FW,Cout] is dW up to a transpose. On wasm that convolution runs in XNNPACK.
+ */
+import { backend_util } from '@tensorflow/tfjs';
+import type { Conv2DBackpropFilterAttrs, KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { filterGradAxis } from './conv-geometry';
+import { KernelCalls, requireInput } from './kernel-calls';
+
+/** Inputs and attributes as tfjs passes them to a `Conv2DBackpropFilter` kernel. */
+export interface BackpropFilterArgs {
+  inputs: NamedTensorInfoMap;
+  backend: KernelBackend;
+  attrs: Conv2DBackpropFilterAttrs;
+}
+
+/** Computes dW with `calls` (which owns every intermediate); returns the [FH,FW,Cin,Cout] result. */
+export function backpropFilterWith(calls: KernelCalls, args: BackpropFilterArgs): TensorInfo {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs;
+  let x = requireInput(args.inputs, 'x');
+  let dy = requireInput(args.inputs, 'dy');
+  // NCHW is handled by converting to NHWC: the stock Conv2D of wasm only supports NHWC.
+  if (dataFormat === 'NCHW') {
+    x = calls.transpose(x, [0, 2, 3, 1]);
+    dy = calls.transpose(dy, [0, 2, 3, 1]);
+  }
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const [batch, inH, inW, inC] = x.shape;
+  const [, outH, outW] = dy.shape;
+  const rows = filterGradAxis({
+    inSize: inH,
+    outSize: outH,
+    filterSize: info.filterHeight,
+    stride: info.strideHeight,
+    padBefore: info.padInfo.top,
+  });
+  const cols = filterGradAxis({
+    inSize: inW,
+    outSize: outW,
+    filterSize: info.filterWidth,
+    stride: info.strideWidth,
+    padBefore: info.padInfo.left,
+  });
+
+  // Rows/columns the forward pass never read (valid padding with a stride that does not divide evenly) go.
+  const xCrop = calls.slice(x, [0, rows.cropBefore, cols.cropBefore, 0], [batch, rows.keep, cols.keep, inC]);
+  const xT = calls.transpose(xCrop, [3, 1, 2, 0]); // [Cin, H, W, B]: the batch becomes the reduction channel
+  const dyT = calls.transpose(dy, [1, 2, 0, 3]); // [OH, OW, B, Cout]: dy acts as the filter
+  const out = calls.conv2d(
+    xT,
+    dyT,
+    [1, 1],
+    [info.strideHeight, info.strideWidth],
+    [
+      [0, 0],
+      [rows.padBefore, rows.padAfter],
+      [cols.padBefore, cols.padAfter],
+      [0, 0],
+    ],
+  );
+  return calls.transpose(out, [1, 2, 0, 3]); // [Cin,FH,FW,Cout] → [FH,FW,Cin,Cout]
+}
+
+/** Kernel function for `tf.registerKernel`: dW through the named backend's own Conv2D. */
+export function makeBackpropFilterKernel(backendName: string) {
+  return (args: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo => {
+    const backend = args.backend as KernelBackend;
+    const calls = new KernelCalls(backend, backendName);
+    try {
+      const dW = backpropFilterWith(calls, {
+        inputs: args.inputs,
+        backend,
+        attrs: args.attrs as unknown as Conv2DBackpropFilterAttrs,
+      });
+      return calls.finish(dW);
+    } catch (err) {
+      calls.abandon();
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Fast `MaxPoolGrad` for wasm and cpu: routes each output gradient to the position of its window's maximum.
+ *
+ * Semantics match the stock kernels exactly, ties included (ReLU before pooling makes all-zero windows common):
+ * windows are scanned row by row, the first strictly greater value wins, and a window with no finite maximum
+ * (entirely padding) passes nothing back. The scan keeps one running max per channel, so the inner loop walks
+ * contiguous NHWC memory; the stock wasm kernel is ~20× slower than MaxPool itself.
+ */
+import { backend_util } from '@tensorflow/tfjs';
+import type { KernelBackend, MaxPoolGradAttrs, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { computeIntoOutput, type NumericArray } from './backend-memory';
+import { requireInput } from './kernel-calls';
+
+/** Adds dy into dx at each window's first maximum of x (NHWC, dilation 1). */
+export function maxPoolGradInto(
+  x: NumericArray,
+  dy: NumericArray,
+  dx: NumericArray,
+  info: backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const maxValue = new Float64Array(channels);
+  const maxIndex = new Int32Array(channels);
+  let dyIndex = 0;
+  for (let b = 0; b < batchSize; b++) {
+    const xBatch = b * inHeight * inWidth * channels;
+    for (let yR = 0; yR < outHeight; yR++) {
+      const rowCorner = yR * strideHeight - padTop;
+      const rMin = Math.max(0, rowCorner);
+      const rMax = Math.min(inHeight, rowCorner + effectiveFilterHeight);
+      for (let yC = 0; yC < outWidth; yC++) {
+        const colCorner = yC * strideWidth - padLeft;
+        const cMin = Math.max(0, colCorner);
+        const cMax = Math.min(inWidth, colCorner + effectiveFilterWidth);
+        maxValue.fill(Number.NEGATIVE_INFINITY);
+        maxIndex.fill(-1);
+        for (let r = rMin; r < rMax; r++) {
+          for (let c = cMin; c < cMax; c++) {
+            const base = xBatch + (r * inWidth + c) * channels;
+            for (let d = 0; d < channels; d++) {
+              const v = x[base + d];
+              if (v > maxValue[d]) {
+                maxValue[d] = v;
+                maxIndex[d] = base + d;
+              }
+            }
+          }
+        }
+        for (let d = 0; d < channels; d++, dyIndex++) {
+          if (maxIndex[d] >= 0) dx[maxIndex[d]] += dy[dyIndex];
+        }
+      }
+    }
+  }
+}
+
+/** Kernel function for `tf.registerKernel` (inputs dy, input, output; attrs as tfjs's MaxPoolGrad). */
+export function makeMaxPoolGradKernel(backendName: string) {
+  return (args: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo => {
+    const dy = requireInput(args.inputs, 'dy');
+    const x = requireInput(args.inputs, 'input');
+    const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as MaxPoolGradAttrs;
+    const info = backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    return computeIntoOutput(args.backend as KernelBackend, backendName, [x, dy], x.shape, x.dtype, ([xs, dys], dx) =>
+      maxPoolGradInto(xs, dys, dx, info),
+    );
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Installs the fast training kernels (convolution gradients, MaxPoolGrad, Tile) into tfjs's global kernel
+ * registry, and puts the stock ones back.
+ *
+ * The registry is global per tfjs instance, so the stock configs are remembered the first time a backend is
+ * patched; `unregisterFastKernels` restores them (or leaves the kernel absent, as wasm ships no
+ * Conv2DBackpropFilter), which lets a benchmark time stock and fast kernels in one process.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import { makeBackpropFilterKernel } from './conv2d-backprop-filter';
+import { makeBackpropInputKernel } from './conv2d-backprop-input';
+import { makeMaxPoolGradKernel } from './max-pool-grad';
+import { makeTileKernel } from './tile';
+
+/** Backends whose kernels this module can patch. */
+export type PatchableBackend = 'wasm' | 'cpu';
+
+/** Names of the kernels this module provides. */
+export type FastKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'MaxPoolGrad' | 'Tile';
+
+/**
+ * Which kernels each backend gets by default, from bench/kernels.ts and bench/train-step-kernels.ts:
+ * - the filter gradient everywhere (wasm has none; cpu's stock one is roughly 10–40× slower than ours);
+ * - the input gradient on wasm only (1.5–9× faster there); cpu's stock loop beats ours, as cpu's own Conv2D,
+ *   which ours runs on, is no faster than that loop;
+ * - Tile everywhere: the stock kernels take ~40 ns per element, and BatchNormalization's gradient tiles a full
+ *   activation every step (over 100× faster);
+ * - MaxPoolGrad everywhere: ~3× faster than stock on wasm, ~30× on cpu, and on wasm it also breaks ties between
+ *   equal maxima the way cpu does.
+ */
+export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
+  wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile'],
+  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile'],
+};
+
+/** Builds each kernel for a backend; `stock` reaches the kernel it replaces (Tile falls back to it for strings). */
+const makers: Record<
+  FastKernelName,
+  (backendName: string, stock: () => KernelConfig | undefined) => KernelConfig['kernelFunc']
+> = {
+  Conv2DBackpropFilter: makeBackpropFilterKernel,
+  Conv2DBackpropInput: makeBackpropInputKernel,
+  MaxPoolGrad: makeMaxPoolGradKernel,
+  Tile: makeTileKernel,
+};
+
+/** Stock configs captured before patching, keyed `backend/kernel`; `null` means the backend had none. */
+const stock = new Map<string, KernelConfig | null>();
+/** Our installed configs, keyed like `stock`, so we can tell whether the registry still holds ours. */
+const installed = new Map<string, KernelConfig>();
+
+const keyOf = (backendName: string, kernelName: string): string => `${backendName}/${kernelName}`;
+
+/** Replaces a registry entry without tfjs's "already registered" warning. */
+function put(kernelName: string, backendName: string, config: KernelConfig | null): void {
+  if (tf.getKernel(kernelName, backendName) != null) tf.unregisterKernel(kernelName, backendName);
+  if (config != null) tf.registerKernel(config);
+}
+
+/**
+ * Registers the fast kernels for `backendName` (default: all of `DEFAULT_FAST_KERNELS[backendName]`).
+ * Idempotent: a kernel already ours is left alone. Returns the kernel names now served by this module.
+ */
+export function registerFastKernels(
+  backendName: PatchableBackend,
+  kernels: readonly FastKernelName[] = DEFAULT_FAST_KERNELS[backendName],
+): FastKernelName[] {
+  for (const kernelName of kernels) {
+    const key = keyOf(backendName, kernelName);
+    const current = tf.getKernel(kernelName, backendName) ?? null;
+    const ours = installed.get(key);
+    if (ours != null && current === ours) continue;
+    // Whatever is there now is not ours (checked above), so it is the kernel to restore later.
+    stock.set(key, current);
+    const kernelFunc = makers[kernelName](backendName, () => stockKernel(backendName, kernelName));
+    const config: KernelConfig = { kernelName, backendName, kernelFunc };
+    put(kernelName, backendName, config);
+    installed.set(key, config);
+  }
+  return fastKernelsActive(backendName);
+}
+
+/** Restores the stock kernels of `backendName` (removing ours where the backend had none). Idempotent. */
+export function unregisterFastKernels(backendName: PatchableBackend): void {
+  for (const kernelName of Object.keys(makers) as FastKernelName[]) {
+    const key = keyOf(backendName, kernelName);
+    const ours = installed.get(key);
+    if (ours == null) continue;
+    if (tf.getKernel(kernelName, backendName) === ours) put(kernelName, backendName, stock.get(key) ?? null);
+    installed.delete(key);
+  }
+}
+
+/** Kernel names of `backendName` currently served by this module. */
+export function fastKernelsActive(backendName: PatchableBackend): FastKernelName[] {
+  return (Object.keys(makers) as FastKernelName[]).filter((kernelName) => {
+    const ours = installed.get(keyOf(backendName, kernelName));
+    return ours != null && tf.getKernel(kernelName, backendName) === ours;
+  });
+}
+
+/**
+ * The stock config of a kernel, whether or not it is currently patched; `undefined` when the backend has none
+ * (wasm's Conv2DBackpropFilter). For benchmarks and reference tests.
+ */
+export function stockKernel(backendName: PatchableBackend, kernelName: FastKernelName): KernelConfig | undefined {
+  const key = keyOf(backendName, kernelName);
+  if (stock.has(key)) return stock.get(key) ?? undefined;
+  return tf.getKernel(kernelName, backendName);
+}
