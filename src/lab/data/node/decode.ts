@@ -1,0 +1,91 @@
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { DataError } from '../errors';
+import type { Raster } from '../resize';
+
+/** A decoded image: 8 bits per channel, row-major, channels interleaved (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA). */
+export type DecodedImage = Raster;
+
+/** Which decoder the first bytes call for. */
+export type ImageFormat = 'jpeg' | 'png';
+
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The format announced by the file's first bytes (its magic number), or null. The extension is not trusted. */
+export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && PNG_MAGIC.every((b, i) => bytes[i] === b)) return 'png';
+  return null;
+}
+
+// X-rays reach ~3,000 px a side (9 MP); the limits leave room for that with margin yet refuse a decompression bomb
+// before it takes the process down. jpeg-js' tolerant mode accepts small stream glitches; a file cut short still fails
+// (its end marker is missing), which is what we want reported.
+const JPEG_OPTIONS = {
+  useTArray: true,
+  formatAsRGBA: false,
+  tolerantDecoding: true,
+  maxResolutionInMP: 40,
+  maxMemoryUsageInMB: 768,
+} as const;
+
+/**
+ * Decodes a JPEG or PNG file's bytes. `path` only names the file in errors. Throws a DataError (path and reason)
+ * for an empty file, a file that is neither JPEG nor PNG whatever its name, or a corrupt or truncated image.
+ * JPEGs whose three channels are equal everywhere (grey X-rays saved as RGB) come back with 1 channel.
+ */
+export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
+  if (bytes.length === 0) throw new DataError(path, 'empty file (0 bytes)');
+  const format = sniffFormat(bytes);
+  if (format === null) throw new DataError(path, `not a JPEG or PNG image (${describeStart(bytes)})`);
+  try {
+    return format === 'jpeg' ? decodeJpeg(bytes) : decodePng(bytes);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const kind = format === 'jpeg' ? 'JPEG' : 'PNG';
+    throw new DataError(path, `corrupt or truncated ${kind} (${why})`);
+  }
+}
+
+function decodeJpeg(bytes: Uint8Array): DecodedImage {
+  const img = jpeg.decode(bytes, JPEG_OPTIONS);
+  const rgb = img.data;
+  const n = img.width * img.height;
+  // Collapse grey-as-RGB to one channel: a third of the memory and of the resize work for the usual X-ray.
+  for (let p = 0; p < n * 3; p += 3) {
+    if (rgb[p] !== rgb[p + 1] || rgb[p] !== rgb[p + 2]) return { width: img.width, height: img.height, channels: 3, data: rgb };
+  }
+  const grey = new Uint8Array(n);
+  for (let i = 0; i < n; i++) grey[i] = rgb[i * 3];
+  return { width: img.width, height: img.height, channels: 1, data: grey };
+}
+
+function decodePng(bytes: Uint8Array): DecodedImage {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // pngjs always hands back RGBA, 16-bit samples already rounded to 8 bits and palettes expanded.
+  const png = PNG.sync.read(buffer);
+  const { width, height } = png;
+  // Colour type bits: 2 = colour, 4 = alpha; a palette (3) has colour. Keep only the channels the file had.
+  const colour = (png.colorType & 2) !== 0;
+  const alpha = (png.colorType & 4) !== 0;
+  const channels = (colour ? 3 : 1) + (alpha ? 1 : 0);
+  const rgba = png.data;
+  const data = new Uint8Array(width * height * channels);
+  for (let i = 0, o = 0, p = 0; i < width * height; i++, p += 4) {
+    data[o++] = rgba[p];
+    if (colour) {
+      data[o++] = rgba[p + 1];
+      data[o++] = rgba[p + 2];
+    }
+    if (alpha) data[o++] = rgba[p + 3];
+  }
+  return { width, height, channels, data };
+}
+
+/** The first bytes as a hint: quoted text when printable, else hex. */
+function describeStart(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 12);
+  const printable = Array.from(head).every((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d);
+  if (printable) return `starts with text "${String.fromCharCode(...head).replace(/\s+/g, ' ').trim()}"`;
+  return `starts with bytes ${Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+}

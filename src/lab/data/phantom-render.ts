@@ -1,0 +1,157 @@
+/**
+ * The phantom chest X-ray: anatomy drawn per patient, exposure varied per image, rendered to grey values in [0, 1].
+ * Bright = dense (bone, heart, fluid), dark = air, as on a real radiograph.
+ */
+import type { Rng } from '../util/rng';
+import {
+  blobSum, ellipseMask, gaussian, makeValueNoise, pointInEllipse, sampleNoise, smoothstep, uniform,
+  type Blob, type Ellipse, type ValueNoise,
+} from './phantom-shapes';
+
+/** What stays the same across one patient's images. */
+export interface ChestAnatomy {
+  readonly body: Ellipse;
+  /** Image-left lung, image-right lung (the heart sits over the image-right one, as on a PA film). */
+  readonly lungs: readonly [Ellipse, Ellipse];
+  readonly heart: Ellipse;
+  readonly spineHalfWidth: number;
+  readonly ribTop: number;
+  readonly ribSpacing: number;
+  readonly ribCurve: number;
+  readonly ribHalfWidth: number;
+  /** Soft-tissue (breast, muscle) brightening over the lower outer lungs, in both classes: a distractor. */
+  readonly softTissue: number;
+  /** Disease for this patient: opacity blobs inside the lungs; empty when healthy. */
+  readonly opacities: readonly Blob[];
+}
+
+/** What changes from one image of a patient to the next. */
+export interface Exposure {
+  readonly shiftU: number;
+  readonly shiftV: number;
+  readonly scale: number;
+  readonly contrast: number;
+  readonly brightness: number;
+  readonly gamma: number;
+  readonly noise: number;
+  /** Small bright vessel markings, present in every class so that "any bright spot" is not the answer. */
+  readonly vessels: readonly Blob[];
+  /** The patient's opacities, jittered for this image. */
+  readonly opacities: readonly Blob[];
+  /** Breaks opacities into patches. */
+  readonly texture: ValueNoise;
+}
+
+/** Disease pattern: bacterial = one dense lobar patch, viral = fainter, diffuse, both lungs. */
+export type Disease = 'none' | 'bacteria' | 'virus';
+
+/** Draws one patient's anatomy (and disease, if any). */
+export function sampleAnatomy(rng: Rng, disease: Disease): ChestAnatomy {
+  const cx = 0.5 + 0.015 * gaussian(rng);
+  const lungDx = uniform(rng, 0.15, 0.18);
+  const lungCy = uniform(rng, 0.42, 0.48);
+  const lung = (side: number): Ellipse => ({
+    cx: cx + side * lungDx,
+    cy: lungCy + 0.01 * gaussian(rng),
+    rx: uniform(rng, 0.12, 0.145),
+    ry: uniform(rng, 0.25, 0.3),
+    angle: side * uniform(rng, 0.02, 0.12),
+  });
+  const lungs: [Ellipse, Ellipse] = [lung(-1), lung(1)];
+  const anatomy = {
+    body: { cx, cy: 0.56, rx: uniform(rng, 0.37, 0.43), ry: uniform(rng, 0.5, 0.58), angle: 0 },
+    lungs,
+    heart: { cx: cx + uniform(rng, 0.04, 0.07), cy: lungCy + uniform(rng, 0.1, 0.14), rx: uniform(rng, 0.12, 0.15), ry: uniform(rng, 0.09, 0.11), angle: -0.35 },
+    spineHalfWidth: uniform(rng, 0.028, 0.038),
+    ribTop: lungCy - uniform(rng, 0.25, 0.28),
+    ribSpacing: uniform(rng, 0.05, 0.06),
+    ribCurve: uniform(rng, 1.2, 2.2),
+    ribHalfWidth: uniform(rng, 0.008, 0.012),
+    softTissue: uniform(rng, 0, 0.08),
+  };
+  return { ...anatomy, opacities: sampleOpacities(rng, disease, lungs) };
+}
+
+function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, Ellipse]): Blob[] {
+  if (disease === 'none') return [];
+  const blobs: Blob[] = [];
+  if (disease === 'bacteria') {
+    // A lobar consolidation: a cluster of overlapping blobs in the lower or middle part of one lung.
+    const lung = lungs[rng.int(2)];
+    const [u0, v0] = pointInEllipse(lung, rng, lung.cy - lung.ry * 0.3, lung.cy + lung.ry * 0.7);
+    const n = 3 + rng.int(4);
+    for (let i = 0; i < n; i++) {
+      blobs.push({ cx: u0 + 0.035 * gaussian(rng), cy: v0 + 0.045 * gaussian(rng), sigma: uniform(rng, 0.025, 0.05), amp: uniform(rng, 0.07, 0.16) });
+    }
+  } else {
+    // Interstitial, patchy, both lungs, fainter.
+    const n = 6 + rng.int(6);
+    for (let i = 0; i < n; i++) {
+      const lung = lungs[i % 2];
+      const [u, v] = pointInEllipse(lung, rng, lung.cy - lung.ry * 0.6, lung.cy + lung.ry * 0.9);
+      blobs.push({ cx: u, cy: v, sigma: uniform(rng, 0.02, 0.04), amp: uniform(rng, 0.05, 0.1) });
+    }
+  }
+  return blobs;
+}
+
+/** Draws one image's exposure and positioning for a patient. */
+export function sampleExposure(rng: Rng, anatomy: ChestAnatomy): Exposure {
+  const vessels: Blob[] = [];
+  const nVessels = 8 + rng.int(10);
+  for (let i = 0; i < nVessels; i++) {
+    const lung = anatomy.lungs[i % 2];
+    const [u, v] = pointInEllipse(lung, rng);
+    vessels.push({ cx: u, cy: v, sigma: uniform(rng, 0.006, 0.014), amp: uniform(rng, 0.04, 0.1) });
+  }
+  const opacities = anatomy.opacities.map((b) => ({
+    cx: b.cx + 0.008 * gaussian(rng),
+    cy: b.cy + 0.008 * gaussian(rng),
+    sigma: b.sigma * uniform(rng, 0.9, 1.1),
+    amp: b.amp * uniform(rng, 0.75, 1.25),
+  }));
+  return {
+    shiftU: 0.025 * gaussian(rng),
+    shiftV: 0.025 * gaussian(rng),
+    scale: uniform(rng, 0.92, 1.08),
+    contrast: uniform(rng, 0.8, 1.2),
+    brightness: uniform(rng, -0.06, 0.06),
+    gamma: uniform(rng, 0.85, 1.15),
+    noise: uniform(rng, 0.015, 0.035),
+    vessels,
+    opacities,
+    texture: makeValueNoise(10, rng),
+  };
+}
+
+/** Renders a size×size image, values in [0, 1], row-major. `rng` supplies the pixel noise. */
+export function renderChest(a: ChestAnatomy, e: Exposure, size: number, rng: Rng): Float32Array {
+  const out = new Float32Array(size * size);
+  const cx = a.body.cx;
+  const ribReach = Math.max(Math.abs(a.lungs[0].cx - cx), Math.abs(a.lungs[1].cx - cx)) + a.lungs[0].rx + 0.02;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      // Undo this image's shift and zoom to find the anatomical point under the pixel.
+      const u = ((x + 0.5) / size - 0.5 - e.shiftU) / e.scale + 0.5;
+      const v = ((y + 0.5) / size - 0.5 - e.shiftV) / e.scale + 0.5;
+      const body = ellipseMask(a.body, u, v, 0.05);
+      const lung = Math.max(ellipseMask(a.lungs[0], u, v, 0.12), ellipseMask(a.lungs[1], u, v, 0.12)) * body;
+      const d = Math.abs(u - cx);
+      const spine = smoothstep(a.spineHalfWidth, a.spineHalfWidth * 0.5, d) * body * (0.85 + 0.15 * Math.sin(v * 120));
+      // Nearest rib arc: arcs v = ribTop + k·spacing + curve·(d − 0.08)², k = 0..9, on both sides of the spine.
+      const r = (v - a.ribTop - a.ribCurve * (d - 0.08) * (d - 0.08)) / a.ribSpacing;
+      const k = Math.round(r);
+      const onRib = k >= 0 && k <= 9 && d < ribReach ? smoothstep(a.ribHalfWidth, a.ribHalfWidth * 0.3, Math.abs(r - k) * a.ribSpacing) : 0;
+      const soft = a.softTissue * smoothstep(0.45, 0.7, v) * smoothstep(0.1, 0.22, d) * lung;
+      // The heart lies in front of the lung: it hides most of the lung's darkness where they overlap.
+      const heart = ellipseMask(a.heart, u, v, 0.25) * body;
+      let value = 0.05 + 0.42 * body - 0.3 * lung * (1 - 0.6 * heart) + 0.08 * heart;
+      value += 0.09 * onRib * body + 0.18 * spine + soft + blobSum(e.vessels, u, v) * lung;
+      if (e.opacities.length > 0) value += blobSum(e.opacities, u, v) * lung * (0.3 + 1.2 * sampleNoise(e.texture, u, v));
+      value = 0.4 + e.brightness + e.contrast * (value - 0.4);
+      value = Math.pow(Math.min(1, Math.max(0, value)), e.gamma) + e.noise * gaussian(rng);
+      out[y * size + x] = Math.min(1, Math.max(0, value));
+    }
+  }
+  return out;
+}
