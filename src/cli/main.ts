@@ -13,6 +13,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   models: async () => modelsCommand,
+  compare: async () => (await import('./commands/compare')).compareCommand,
 };
 
 /** Runs the CLI in-process and returns its exit code (tests call this directly; bin/xray-lab.mjs wraps it). */

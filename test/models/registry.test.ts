@@ -55,6 +55,11 @@ describe('model registry', () => {
     expect(() => findModel('resnet')).toThrow(/unknown model id "resnet"/);
   });
 
+  it('measures inception-v3 as the study: 21,806,882 parameters, 4,098 trainable (frozen backbone)', () => {
+    expect(findModel('inception-v3').measure({ size: 299 })).toEqual({ params: 21_806_882, trainableParams: 4_098, bytes: 21_806_882 * 4 });
+    expect(() => findModel('inception-v3').measure({ size: 74 })).toThrow(/at least 75×75/);
+  });
+
   it('reports that inception-v3 has no backbone loaded', () => {
     expect(() => findModel('inception-v3').build()).toThrow(BackboneNotLoadedError);
   });

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { buildTransferHead } from '../../lab/models/transfer-head';
-import { measureModelSize } from '../../lab/models/model-size';
 import { MODEL_REGISTRY } from '../../lab/models/registry';
+import { formatBytes } from '../../lab/report/format';
 import type { CliIO } from '../cli-error';
 import { channelsOption, intOption } from '../options';
 import { useQuietCpu } from '../quiet-backend';
@@ -18,8 +17,8 @@ export interface ModelListing {
   minSize: number;
   /** Why sizes are missing (too small an input, backbone not loaded). */
   error?: string;
-  /** For transfer models whose backbone is not loaded: the trainable head alone. */
-  head?: { params: number; trainableParams: number; bytes: number };
+  /** A remark on the counts (transfer models: frozen backbone). */
+  note?: string;
   description: string;
 }
 
@@ -48,18 +47,15 @@ export function listModels(size: number, channels: 1 | 3): ModelListing[] {
   return MODEL_REGISTRY.map((entry) => {
     const base = { id: entry.id, label: entry.label, family: entry.family, minSize: entry.minSize, description: entry.description };
     try {
-      const model = entry.build({ size, channels });
-      const measured = measureModelSize(model);
-      model.dispose();
-      return { ...base, ...measured };
-    } catch (err) {
-      const listing: ModelListing = { ...base, params: null, trainableParams: null, bytes: null, error: (err as Error).message };
-      if (entry.family === 'transfer' && size >= entry.minSize) {
-        const head = buildTransferHead({ features: 2048 });
-        listing.head = measureModelSize(head);
-        head.dispose();
+      const measured = entry.measure({ size, channels });
+      const listing: ModelListing = { ...base, ...measured };
+      if (entry.family === 'transfer') {
+        listing.note = channels === 3 ? 'ImageNet backbone (frozen) + trained head; weights must be loaded to train'
+          : 'ImageNet backbones take 3 channels: grey images are repeated into RGB';
       }
       return listing;
+    } catch (err) {
+      return { ...base, params: null, trainableParams: null, bytes: null, error: (err as Error).message };
     } finally {
       tf.disposeVariables();
     }
@@ -71,8 +67,8 @@ function renderListings(listings: ModelListing[], size: number, channels: number
     l.id,
     l.params == null ? '—' : l.params.toLocaleString('en'),
     l.trainableParams == null ? '—' : l.trainableParams.toLocaleString('en'),
-    l.bytes == null ? '—' : `${(l.bytes / 1024).toFixed(1)} KiB`,
-    l.error ?? '',
+    l.bytes == null ? '—' : formatBytes(l.bytes),
+    l.error ?? l.note ?? '',
   ]);
   const header = ['model', 'params', 'trainable', 'weights', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

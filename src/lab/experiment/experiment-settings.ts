@@ -32,7 +32,10 @@ export const DEFAULT_EXPERIMENT_SETTINGS: ExperimentSettings = {
   seed: 1,
   classWeights: null,
   earlyStoppingPatience: null,
-  batchNormRecalibrationBatches: 0,
+  // Not the study's protocol (0), but its documented remedy: with Keras' BatchNorm momentum of 0.99 the moving
+  // statistics lag far behind in short runs, and inference-mode predictions collapse to one class (measured on
+  // 800 Kermany images at 64 px, 2 epochs: test AUC 0.18–0.35 without, 0.93–0.97 with 20 batches). 0 = the study.
+  batchNormRecalibrationBatches: 20,
   batchNormMomentum: 0.99,
   threshold: 0.5,
   positiveClass: 1,

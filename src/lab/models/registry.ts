@@ -2,8 +2,11 @@ import type * as tf from '@tensorflow/tfjs';
 import type { PixelRange } from '../data/batches';
 import type { BuildOptions } from './build-options';
 import { buildConv2DBaseline, CNN_MIN_SIZE } from './conv2d-baseline';
+import { buildInceptionV3Backbone, INCEPTION_FEATURES, INCEPTION_MIN_SIZE } from './inception-v3';
 import { InputSizeError } from './input-size';
 import { buildLightLayersNet, LIGHT_MIN_SIZE } from './lightlayers-net';
+import { measureModelSize, type ModelSize } from './model-size';
+import { buildTransferHead } from './transfer-head';
 
 export type ModelFamily = 'cnn' | 'lightlayers' | 'transfer';
 
@@ -20,6 +23,20 @@ export interface ModelEntry {
   readonly pixelRange: PixelRange;
   /** Builds an untrained model: image in, logits out. Throws InputSizeError below minSize. */
   build(options?: BuildOptions): tf.LayersModel;
+  /** Parameters and float32 bytes of the model `build` would make (frozen backbone included for transfer models). */
+  measure(options?: BuildOptions): ModelSize;
+}
+
+/** measure() for models that can simply be built: build, count, dispose. */
+function measureByBuilding(build: (options?: BuildOptions) => tf.LayersModel) {
+  return (options?: BuildOptions): ModelSize => {
+    const model = build(options);
+    try {
+      return measureModelSize(model);
+    } finally {
+      model.dispose();
+    }
+  };
 }
 
 /** Thrown for a transfer-learning entry whose pretrained backbone has not been loaded. */
@@ -46,6 +63,7 @@ function lightEntry(rank: number): ModelEntry {
     minSize: LIGHT_MIN_SIZE,
     pixelRange: '0,1',
     build: (options) => buildLightLayersNet(rank, options),
+    measure: measureByBuilding((options) => buildLightLayersNet(rank, options)),
   };
 }
 
@@ -57,6 +75,7 @@ const cnnEntry: ModelEntry = {
   minSize: CNN_MIN_SIZE,
   pixelRange: '0,1',
   build: (options) => buildConv2DBaseline(options),
+  measure: measureByBuilding(buildConv2DBaseline),
 };
 
 const inceptionEntry: ModelEntry = {
@@ -64,14 +83,29 @@ const inceptionEntry: ModelEntry = {
   family: 'transfer',
   label: 'InceptionV3 transfer',
   description: 'Frozen ImageNet InceptionV3 features (2,048 per image) with a trained Dense head.',
-  minSize: 75,
+  minSize: INCEPTION_MIN_SIZE,
   pixelRange: '-1,1',
   build: (options) => {
-    const size = options?.size ?? 299;
-    if (size < 75) throw new InputSizeError('inception-v3', size, 75, 'its stem and reductions need 75 pixels');
+    checkInceptionSize(options?.size ?? 299);
     throw new BackboneNotLoadedError('inception-v3', 'InceptionV3 needs ImageNet weights, which this build cannot load yet');
   },
+  measure: (options) => {
+    const size = options?.size ?? 299;
+    checkInceptionSize(size);
+    // The topology alone fixes the counts: build it with placeholder weights, count, and add the head.
+    const backbone = measureByBuilding(() => buildInceptionV3Backbone({ size }))();
+    const head = measureByBuilding(() => buildTransferHead({ features: INCEPTION_FEATURES, numClasses: options?.numClasses }))();
+    const params = backbone.params + head.params;
+    // The backbone is frozen: only the head trains.
+    return { params, trainableParams: head.trainableParams, bytes: params * 4 };
+  },
 };
+
+function checkInceptionSize(size: number): void {
+  if (size < INCEPTION_MIN_SIZE) {
+    throw new InputSizeError('inception-v3', size, INCEPTION_MIN_SIZE, 'its stem and two reductions need 75 pixels');
+  }
+}
 
 /** The registry, in the order the page and the reports list it. */
 export const MODEL_REGISTRY: readonly ModelEntry[] = [cnnEntry, ...[1, 2, 3, 4, 5].map(lightEntry), inceptionEntry];

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelFromFiles } from '../../src/lab/export/model-files';
+import { runCliCaptured } from '../helpers/run-cli';
+import { writeDataset } from '../helpers/write-dataset';
+
+let root: string;
+let data: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'xray-cli-'));
+  data = join(root, 'phantom');
+  await writeDataset(data, { perClass: 24, size: 24, seed: 3, format: 'mixed', junk: true });
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('xray-lab compare', () => {
+  it('trains, evaluates, prints JSON records and writes results.json, report.md and the models', async () => {
+    const out = join(root, 'out');
+    const { code, stdout, stderr } = await runCliCaptured([
+      'compare', '--data', data, '--models', 'light-k1', '--size', '16', '--channels', '1', '--epochs', '2',
+      '--batch', '8', '--seed', '4', '--bootstrap', '50', '--out', out, '--json',
+    ]);
+    expect(stderr).toMatch(/epoch 2\/2/);
+    expect(stderr).toMatch(/skipped \d+ file/);
+    expect(code).toBe(0);
+    const records = JSON.parse(stdout);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ modelId: 'light-k1', status: 'ok', params: 2733, inputSize: 16, epochsRun: 2, seed: 4 });
+    expect(records[0].test.count).toBeGreaterThan(0);
+    expect(records[0].test.auc).toBeGreaterThanOrEqual(0);
+    const files = await readdir(out);
+    expect(files.sort()).toEqual(['models', 'report.md', 'results.json']);
+    expect(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')).results[0].modelId).toBe('light-k1');
+    expect(await readFile(join(out, 'report.md'), 'utf8')).toMatch(/LightLayers k=1/);
+    const model = await modelFromFiles(
+      await readFile(join(out, 'models/light-k1/model.json'), 'utf8'),
+      await readFile(join(out, 'models/light-k1/weights.bin')),
+    );
+    expect(model.countParams()).toBe(2733);
+    model.dispose();
+  });
+
+  it('prints the comparison table by default', async () => {
+    const { code, stdout } = await runCliCaptured([
+      'compare', '--data', data, '--models', 'light-k1,light-k2', '--size', '12', '--epochs', '1', '--batch', '16',
+      '--bootstrap', '0', '--out', join(root, 'out-table'),
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/LightLayers k=1/);
+    expect(stdout).toMatch(/LightLayers k=2/);
+    expect(stdout).toMatch(/Sensitivity/);
+  });
+
+  const bad: Array<[string, string[], RegExp]> = [
+    ['a missing data folder', ['--data', '/nonexistent/xray'], /\/nonexistent\/xray: folder does not exist/],
+    ['an unknown model', ['--data', '%DATA%', '--models', 'resnet'], /unknown model id "resnet"/],
+    ['--epochs 0', ['--data', '%DATA%', '--epochs', '0'], /--epochs must be between 1 and/],
+    ['--size 7', ['--data', '%DATA%', '--size', '7', '--models', 'light-k1'], /--size 7 is too small for light-k1: it needs at least 8×8/],
+    ['--size 32 with cnn', ['--data', '%DATA%', '--size', '32', '--models', 'cnn'], /cnn: it needs at least 50×50/],
+    ['no --data', ['--models', 'cnn'], /--data DIR is required/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`refuses ${what} with one line, exit 2, and writes nothing`, async () => {
+      const out = join(root, `bad-${what.replace(/\W+/g, '-')}`);
+      const argv = ['compare', ...args.map((a) => (a === '%DATA%' ? data : a)), '--out', out];
+      const { code, stderr } = await runCliCaptured(argv);
+      expect(code).toBe(2);
+      expect(stderr.trim().split('\n')[0]).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+
+  it('refuses a single class and an empty class folder, naming the path', async () => {
+    const one = join(root, 'one-class');
+    await mkdir(join(one, 'NORMAL'), { recursive: true });
+    await writeFile(join(one, 'NORMAL', 'a.png'), new Uint8Array([1, 2, 3]));
+    let result = await runCliCaptured(['compare', '--data', one, '--out', join(root, 'o1')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/one-class/);
+    const empty = join(root, 'empty-class');
+    await mkdir(join(empty, 'A'), { recursive: true });
+    await mkdir(join(empty, 'B'), { recursive: true });
+    await writeFile(join(empty, 'A', 'x.png'), new Uint8Array([1]));
+    result = await runCliCaptured(['compare', '--data', empty, '--out', join(root, 'o2')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(/B/);
+  });
+});
+
+const shared = resolve(process.cwd(), '../shared/data/chest-xray-224/train');
+describe.skipIf(!existsSync(shared))('on the real Kermany images (../shared)', () => {
+  it('light-k2 at 32×32 for 2 epochs beats the majority-class rate on a held-out part', async () => {
+    const out = join(root, 'kermany');
+    const { code, stdout, stderr } = await runCliCaptured([
+      'compare', '--data', shared, '--models', 'light-k2', '--size', '32', '--epochs', '2', '--limit', '400',
+      '--batch', '32', '--seed', '1', '--bootstrap', '0', '--out', out, '--json',
+    ]);
+    expect(code, stderr).toBe(0);
+    const [record] = JSON.parse(stdout);
+    const [normal, pneumonia] = record.test.confusion.map((row: number[]) => row.reduce((a, b) => a + b, 0));
+    const majorityRate = Math.max(normal, pneumonia) / (normal + pneumonia);
+    expect(record.test.accuracy).toBeGreaterThan(majorityRate);
+    expect(record.test.sensitivity).toBeGreaterThan(0);
+    expect(record.test.specificity).toBeGreaterThan(0);
+  });
+});
+if (!existsSync(shared)) console.warn(`skipping the Kermany integration test: ${shared} is absent`);
