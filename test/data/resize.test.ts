@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toSquare, type Raster } from '../../src/lab/data/resize';
 import { createRng } from '../../src/lab/util/rng';
+import { useCpuBackend } from '../helpers/tf-cpu';
 
 const raster = (width: number, height: number, channels: number, values: number[] | ((i: number) => number)): Raster => {
   const n = width * height * channels;
@@ -85,6 +86,8 @@ describe('toSquare: modes', () => {
 });
 
 describe('toSquare agrees with tf.image.resizeBilinear(halfPixelCenters) below a 2× shrink', () => {
+  beforeAll(useCpuBackend);
+
   it.each([[37, 23, 50], [37, 23, 30], [10, 10, 19]])('%i×%i → %i', (w, h, size) => {
     const rng = createRng(w * 100 + size);
     const img = raster(w, h, 1, () => rng.int(256));

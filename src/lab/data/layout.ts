@@ -3,6 +3,7 @@ import { dirName, folderSkipReason, normalisePath, skipReason } from './file-kin
 
 /** The study's three splits; folder names match in any letter case (`Train/`, `VAL/`). */
 export type SplitName = 'train' | 'val' | 'test';
+/** The split folder names, in the order reports list them. */
 export const SPLIT_NAMES: readonly SplitName[] = ['train', 'val', 'test'];
 
 /** One image to load: where it is, and the class its folder names. */
@@ -22,6 +23,7 @@ export interface SkippedFile {
   readonly reason: string;
 }
 
+/** What detectLayout found: the classes, the images to load and the files it left out. */
 export interface Layout {
   /** Class folder names, sorted (code-unit order, so NORMAL = 0, PNEUMONIA = 1). */
   readonly classNames: string[];
@@ -34,6 +36,7 @@ export interface Layout {
   readonly prefix: string;
 }
 
+/** Options of detectLayout. */
 export interface DetectLayoutOptions {
   /** How to name the scanned root in error messages (a folder path or an archive name). Default '.'. */
   readonly root?: string;
@@ -62,7 +65,7 @@ function joinPath(root: string, rel: string): string {
 /**
  * Reads the dataset layout from a list of relative paths (files, and optionally folders written with a trailing
  * `/`, which is how empty class folders become visible). Skips clutter and non-images, listing each with a reason.
- * Throws a DataError when there are no class folders, only one class, or a class folder without images.
+ * Images in sub-folders of a class folder count for that class. Throws a DataError when there are no class folders, only one class, or a class folder without images.
  */
 export function detectLayout(paths: readonly string[], options: DetectLayoutOptions = {}): Layout {
   const root = options.root ?? '.';

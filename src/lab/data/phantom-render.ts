@@ -21,6 +21,8 @@ export interface ChestAnatomy {
   readonly ribHalfWidth: number;
   /** Soft-tissue (breast, muscle) brightening over the lower outer lungs, in both classes: a distractor. */
   readonly softTissue: number;
+  /** How much darker the lungs are than soft tissue (inspiration depth, build): varies so mean brightness misleads. */
+  readonly lungDarkness: number;
   /** Disease for this patient: opacity blobs inside the lungs; empty when healthy. */
   readonly opacities: readonly Blob[];
 }
@@ -67,7 +69,8 @@ export function sampleAnatomy(rng: Rng, disease: Disease): ChestAnatomy {
     ribSpacing: uniform(rng, 0.05, 0.06),
     ribCurve: uniform(rng, 1.2, 2.2),
     ribHalfWidth: uniform(rng, 0.008, 0.012),
-    softTissue: uniform(rng, 0, 0.08),
+    softTissue: uniform(rng, 0, 0.12),
+    lungDarkness: uniform(rng, 0.22, 0.36),
   };
   return { ...anatomy, opacities: sampleOpacities(rng, disease, lungs) };
 }
@@ -81,7 +84,7 @@ function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, E
     const [u0, v0] = pointInEllipse(lung, rng, lung.cy - lung.ry * 0.3, lung.cy + lung.ry * 0.7);
     const n = 3 + rng.int(4);
     for (let i = 0; i < n; i++) {
-      blobs.push({ cx: u0 + 0.035 * gaussian(rng), cy: v0 + 0.045 * gaussian(rng), sigma: uniform(rng, 0.025, 0.05), amp: uniform(rng, 0.07, 0.16) });
+      blobs.push({ cx: u0 + 0.035 * gaussian(rng), cy: v0 + 0.045 * gaussian(rng), sigma: uniform(rng, 0.03, 0.06), amp: uniform(rng, 0.12, 0.24) });
     }
   } else {
     // Interstitial, patchy, both lungs, fainter.
@@ -89,7 +92,7 @@ function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, E
     for (let i = 0; i < n; i++) {
       const lung = lungs[i % 2];
       const [u, v] = pointInEllipse(lung, rng, lung.cy - lung.ry * 0.6, lung.cy + lung.ry * 0.9);
-      blobs.push({ cx: u, cy: v, sigma: uniform(rng, 0.02, 0.04), amp: uniform(rng, 0.05, 0.1) });
+      blobs.push({ cx: u, cy: v, sigma: uniform(rng, 0.025, 0.045), amp: uniform(rng, 0.08, 0.15) });
     }
   }
   return blobs;
@@ -102,7 +105,7 @@ export function sampleExposure(rng: Rng, anatomy: ChestAnatomy): Exposure {
   for (let i = 0; i < nVessels; i++) {
     const lung = anatomy.lungs[i % 2];
     const [u, v] = pointInEllipse(lung, rng);
-    vessels.push({ cx: u, cy: v, sigma: uniform(rng, 0.006, 0.014), amp: uniform(rng, 0.04, 0.1) });
+    vessels.push({ cx: u, cy: v, sigma: uniform(rng, 0.006, 0.014), amp: uniform(rng, 0.03, 0.08) });
   }
   const opacities = anatomy.opacities.map((b) => ({
     cx: b.cx + 0.008 * gaussian(rng),
@@ -145,7 +148,7 @@ export function renderChest(a: ChestAnatomy, e: Exposure, size: number, rng: Rng
       const soft = a.softTissue * smoothstep(0.45, 0.7, v) * smoothstep(0.1, 0.22, d) * lung;
       // The heart lies in front of the lung: it hides most of the lung's darkness where they overlap.
       const heart = ellipseMask(a.heart, u, v, 0.25) * body;
-      let value = 0.05 + 0.42 * body - 0.3 * lung * (1 - 0.6 * heart) + 0.08 * heart;
+      let value = 0.05 + 0.42 * body - a.lungDarkness * lung * (1 - 0.6 * heart) + 0.08 * heart;
       value += 0.09 * onRib * body + 0.18 * spine + soft + blobSum(e.vessels, u, v) * lung;
       if (e.opacities.length > 0) value += blobSum(e.opacities, u, v) * lung * (0.3 + 1.2 * sampleNoise(e.texture, u, v));
       value = 0.4 + e.brightness + e.contrast * (value - 0.4);

@@ -13,6 +13,7 @@ import { createRng } from '../util/rng';
 import type { ImageSet } from './image-set';
 import { renderChest, sampleAnatomy, sampleExposure, type Disease } from './phantom-render';
 
+/** Options of generatePhantomImages. */
 export interface PhantomOptions {
   /** Images per class. */
   readonly perClass: number;

@@ -76,6 +76,7 @@ export interface LoadProgress {
   readonly skipped: number;
 }
 
+/** How loadImageSet stores the images, and how to follow or stop it. */
 export interface LoadOptions {
   /** Side of the square images to store. */
   readonly size: number;
@@ -88,6 +89,7 @@ export interface LoadOptions {
   readonly signal?: AbortSignal;
 }
 
+/** What loadImageSet returns. */
 export interface LoadResult {
   readonly set: ImageSet;
   /** Files that could not be read or decoded, with the reason; loading went on without them. */
