@@ -1,0 +1,26 @@
+/**
+ * Benchmark dispatcher: `npm run bench -- <suite> [options]`. Each suite prints its figures and writes JSON into
+ * bench/results/. Speed targets live here, not in timed tests: this machine is shared and noisy.
+ */
+type Suite = (argv: string[]) => Promise<number>;
+
+const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> = {
+  kernels: {
+    describe: 'stock vs fast convolution-gradient kernels on wasm and cpu',
+    load: async () => async () => {
+      await import('./kernels');
+      return 0;
+    },
+  },
+};
+
+export async function runBench(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const suite = name ? SUITES[name] : undefined;
+  if (!suite) {
+    const list = Object.entries(SUITES).map(([n, s]) => `  ${n.padEnd(10)} ${s.describe}`).join('\n');
+    process.stderr.write(`usage: npm run bench -- <suite> [options]\nsuites:\n${list}\n`);
+    return name ? 2 : 0;
+  }
+  return (await suite.load())(rest);
+}
