@@ -6,6 +6,8 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   worker: { format: 'es' },
+  // tfjs, its wasm backend and tfjs-vis (with vega) are large by nature; they load in the worker or lazily.
+  build: { chunkSizeWarningLimit: 2500 },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

@@ -1,18 +1,71 @@
-import { MODEL_REGISTRY } from '../lab/models/registry';
+/**
+ * X-Ray Lab: the page in the order a user works — data, models, training, comparison, export. All computing
+ * happens in the lab worker; this component only wires settings and lab state to the five sections.
+ */
+import { useEffect } from 'react';
+import { BackendIndicator } from './components/BackendIndicator';
+import { CompareSection } from './components/CompareSection';
+import { DataSection } from './components/DataSection';
+import { ErrorBanner } from './components/ErrorBanner';
+import { ExportSection } from './components/ExportSection';
+import { ModelsSection } from './components/ModelsSection';
+import { TrainSection } from './components/TrainSection';
+import { preloadCharts } from './components/VisChart';
+import type { LabState } from './state/lab-state';
+import { validateSettings, type Settings } from './state/settings';
+import { useLab } from './state/use-lab';
+import { useSettings } from './state/use-settings';
 
-/** Placeholder shell: the full lab page (data, models, training worker, comparison) lands with the UI issue. */
+/** Why the selected models cannot take the chosen input size, or null. */
+function sizeProblemOf(state: LabState, settings: Settings, selected: string[]): string | null {
+  const refused = state.models.filter((m) => selected.includes(m.id) && settings.size < m.minSize);
+  if (refused.length === 0) return null;
+  return refused.map((m) => `${m.label} needs at least ${m.minSize}×${m.minSize} px`).join('; ');
+}
+
+/** The first reason training cannot start now, or null. */
+function blockerOf(state: LabState, settings: Settings, selected: string[], sizeProblem: string | null): string | null {
+  const errors = Object.entries(validateSettings(settings));
+  if (!state.dataset) return 'Load a dataset first (step 1).';
+  if (state.loadingData) return 'Wait for the dataset to finish loading.';
+  if (selected.length === 0) return 'Tick at least one model (step 2).';
+  if (sizeProblem) return `Input size ${settings.size} is refused: ${sizeProblem}.`;
+  if (errors.length > 0) return `Setting "${errors[0][0]}" ${errors[0][1]}.`;
+  return null;
+}
+
 export function App() {
+  const [settings, update] = useSettings();
+  const [state, actions] = useLab(settings);
+  const known = new Set(state.models.map((m) => m.id));
+  const selected = settings.models.filter((id) => known.has(id));
+  const sizeProblem = sizeProblemOf(state, settings, selected);
+  const errors = validateSettings(settings);
+  useEffect(preloadCharts, []);
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 900, margin: '2rem auto' }}>
-      <h1>X-Ray Lab</h1>
-      <p>Train and compare Conv2D, LightLayers and transfer-learning networks on chest X-rays, in your browser.</p>
-      <ul>
-        {MODEL_REGISTRY.map((entry) => (
-          <li key={entry.id}>
-            <strong>{entry.label}</strong> — {entry.description}
-          </li>
-        ))}
-      </ul>
-    </main>
+    <div className="page">
+      <header className="masthead">
+        <div>
+          <h1>X-Ray Lab</h1>
+          <p className="tagline">Train plain CNNs, low-rank LightLayers and transfer-learning networks on chest X-rays — in your browser, on your own GPU.</p>
+        </div>
+        <BackendIndicator backend={state.backend} busy={state.backendBusy} />
+      </header>
+      <ErrorBanner message={state.error} onDismiss={() => actions.showError(null)} />
+      <main>
+        <DataSection state={state} actions={actions} demoPerClass={settings.demoPerClass} onDemoPerClass={(demoPerClass) => update({ demoPerClass })} />
+        <ModelsSection state={state} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} />
+        <TrainSection state={state} selected={selected} blocker={blockerOf(state, settings, selected, sizeProblem)}
+          onTrain={() => void actions.train(selected)} onCancel={actions.cancel} />
+        <CompareSection results={state.results} models={state.models} />
+        <ExportSection results={state.results} downloaded={state.downloaded} dataset={state.dataset} runSettings={state.runSettings}
+          backend={state.backend} onDownloaded={actions.markDownloaded} onError={(m) => actions.showError(m)} />
+      </main>
+      <footer className="footer">
+        Reproduces “X-ray classification: Conv2D, LightConv2D and transfer learning compared” with patient-level splits and
+        clinical metrics. Images never leave this machine.
+      </footer>
+    </div>
   );
 }

@@ -1,0 +1,154 @@
+/**
+ * Classify X-rays with a model: one trained here, or model files downloaded earlier (model.json + weights.bin, or
+ * their zip). Both go through the same loader in the worker, so the page predicts what the files predict.
+ */
+import { useState } from 'react';
+import { unzipSync } from 'fflate';
+import type { Classification, LoadedModelInfo, ModelResult } from '../../worker/protocol';
+import { getLabClient } from '../lab-client';
+import { fromDataTransfer } from '../lib/read-drop';
+import { modelFiles } from '../state/artefacts';
+import { RgbaImage } from './RgbaImage';
+
+interface Props {
+  results: ModelResult[];
+  onError: (message: string) => void;
+}
+
+/** model.json text and weights bytes from picked files: the pair itself, or a zip holding it. */
+async function readModelFiles(files: File[]): Promise<{ name: string; modelJson: string; weights: ArrayBuffer }> {
+  // A zip is recognised by its signature ("PK\x03\x04"), not its name: saved files are often renamed.
+  const head = files.length === 1 ? new Uint8Array(await files[0].slice(0, 4).arrayBuffer()) : null;
+  if (head && head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) {
+    const entries = unzipSync(new Uint8Array(await files[0].arrayBuffer()));
+    const json = Object.keys(entries).find((n) => n.endsWith('model.json'));
+    const bin = Object.keys(entries).find((n) => n.endsWith('.bin'));
+    if (!json || !bin) throw new Error(`${files[0].name}: the zip holds no model.json and .bin weights file`);
+    const w = entries[bin];
+    return { name: files[0].name, modelJson: new TextDecoder().decode(entries[json]), weights: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer };
+  }
+  const json = files.find((f) => f.name.endsWith('.json'));
+  const bin = files.find((f) => f.name.endsWith('.bin'));
+  if (!json || !bin) throw new Error('choose both model.json and its weights .bin file (or the zip the lab downloaded)');
+  return { name: json.name, modelJson: await json.text(), weights: await bin.arrayBuffer() };
+}
+
+export function ClassifyPanel({ results, onError }: Props) {
+  const client = getLabClient();
+  // Models the worker holds, by ref; `fromFiles` lists the ones the user loaded (the trained ones come from props).
+  const [inWorker, setInWorker] = useState<Record<string, LoadedModelInfo>>({});
+  const [fromFiles, setFromFiles] = useState<{ ref: string; name: string }[]>([]);
+  const [choice, setChoice] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [predictions, setPredictions] = useState<{ classNames: string[]; items: Classification[] }>({ classNames: [], items: [] });
+
+  const trainedRef = (r: ModelResult) => `trained:${r.modelId}:${r.record.trainTimeMs}`;
+  const options = [
+    ...results.map((r) => ({ ref: trainedRef(r), name: `${r.record.label} (trained here)` })),
+    ...fromFiles.map((l) => ({ ref: l.ref, name: `${l.name} (loaded from files)` })),
+  ];
+  const selected = options.some((o) => o.ref === choice) ? choice : (options[0]?.ref ?? '');
+
+  const guard = async (work: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await work();
+    } catch (err) {
+      onError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const loadFiles = (files: File[]) => guard(async () => {
+    const { name, modelJson, weights } = await readModelFiles(files);
+    const info = await client.call('loadModel', { ref: `file:${name}:${Date.now()}`, modelJson, weights }, [weights]);
+    setInWorker((m) => ({ ...m, [info.ref]: info }));
+    setFromFiles((l) => [...l, { ref: info.ref, name }]);
+    setChoice(info.ref);
+  });
+
+  const classify = (images: { path: string; blob: Blob }[]) => guard(async () => {
+    if (!selected) throw new Error('train a model or load model files first');
+    const trained = results.find((r) => trainedRef(r) === selected);
+    let info = inWorker[selected];
+    if (trained && !info) {
+      // A copy of the weights goes over: the page keeps its own for downloads.
+      const files = modelFiles(trained.modelId)!;
+      info = await client.call('loadModel', { ref: selected, modelJson: files.modelJson, weights: files.weights.slice().buffer as ArrayBuffer });
+      setInWorker((m) => ({ ...m, [info.ref]: info }));
+    }
+    const items = await client.call('classify', { ref: selected, images });
+    setPredictions({ classNames: info?.classNames ?? [], items });
+  });
+
+  return (
+    <div className="classify">
+      <h3>Classify X-rays</h3>
+      <div className="classify-controls">
+        <label className="field">
+          <span className="field-label">Model</span>
+          <select value={selected} data-testid="classify-model" onChange={(e) => setChoice(e.currentTarget.value)} disabled={options.length === 0}>
+            {options.length === 0 && <option value="">no model yet</option>}
+            {options.map((o) => <option key={o.ref} value={o.ref}>{o.name}</option>)}
+          </select>
+        </label>
+        <label className="file-button">
+          Load model files…
+          <input type="file" multiple accept=".json,.bin,.zip" className="visually-hidden" data-testid="classify-model-input"
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])];
+              e.currentTarget.value = '';
+              if (files.length > 0) void loadFiles(files);
+            }} />
+        </label>
+      </div>
+      <div className="dropzone is-small"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={async (e) => {
+          e.preventDefault();
+          const dropped = await fromDataTransfer(e.dataTransfer);
+          if (dropped && dropped.kind !== 'zip') void classify(dropped.files.filter((f) => !f.path.endsWith('/')));
+        }}>
+        <p className="dropzone-title">Drop X-ray images here</p>
+        <label className="file-button">
+          or choose images…
+          <input type="file" multiple accept="image/png,image/jpeg" className="visually-hidden" data-testid="classify-input" disabled={busy || !selected}
+            onChange={(e) => {
+              const files = [...(e.currentTarget.files ?? [])];
+              e.currentTarget.value = '';
+              if (files.length > 0) void classify(files.map((f) => ({ path: f.name, blob: f })));
+            }} />
+        </label>
+      </div>
+      {busy && <p className="note">Working…</p>}
+      {predictions.items.length > 0 && (
+        <ul className="predictions">
+          {predictions.items.map((p) => {
+            const names = predictions.classNames;
+            const best = p.predicted >= 0 ? names[p.predicted] ?? `class ${p.predicted}` : '';
+            return (
+              <li key={p.file} data-testid="classify-result" data-file={p.file} data-predicted={best} data-probabilities={JSON.stringify(p.probabilities)}>
+                {p.thumbnail && <RgbaImage rgba={p.thumbnail.rgba} side={p.thumbnail.side} title={p.file} className="thumb is-small" />}
+                <div className="prediction-text">
+                  <code>{p.file}</code>
+                  {p.error ? <span className="is-error">{p.error}</span> : (
+                    <span className="prob-bars">
+                      {p.probabilities.map((prob, c) => (
+                        <span key={c} className={`prob ${c === p.predicted ? 'is-best' : ''}`}>
+                          <span className="prob-name">{names[c]}</span>
+                          <span className="prob-bar"><span style={{ width: `${(prob * 100).toFixed(1)}%` }} /></span>
+                          <span className="prob-value">{prob.toFixed(3)}</span>
+                        </span>
+                      ))}
+                    </span>
+                  )}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

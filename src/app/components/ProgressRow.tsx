@@ -1,0 +1,57 @@
+/** One queued model: phase, a progress bar with epoch, batch, speed and time left, and its own Cancel. */
+import { formatDuration } from '../../lab/report/format';
+import type { ModelRun } from '../state/lab-state';
+
+const PHASE_TEXT: Record<ModelRun['phase'], string> = {
+  queued: 'Queued', preparing: 'Building', training: 'Training', evaluating: 'Testing',
+  done: 'Done', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped',
+};
+
+function fraction(run: ModelRun): number {
+  if (run.phase === 'done' || run.phase === 'evaluating') return 1;
+  const p = run.progress;
+  if (!p) return 0;
+  return ((p.epoch - 1) * p.batchesPerEpoch + p.batch + 1) / (p.epochs * p.batchesPerEpoch);
+}
+
+/** Mean training speed over the finished epochs. */
+function meanSpeed(run: ModelRun): number {
+  return run.history.reduce((sum, h) => sum + h.imagesPerSec, 0) / run.history.length;
+}
+
+export function ProgressRow({ id, label, run, onCancel }: { id: string; label: string; run: ModelRun; onCancel: () => void }) {
+  const p = run.progress;
+  const active = run.phase === 'queued' || run.phase === 'preparing' || run.phase === 'training';
+  const value = fraction(run);
+  return (
+    <li className={`progress-row is-${run.phase}`} data-testid={`progress-${id}`} data-phase={run.phase}>
+      <div className="progress-head">
+        <span className="progress-label">{label}</span>
+        <span className={`badge is-${run.phase}`}>{PHASE_TEXT[run.phase]}</span>
+        {active && (
+          <button type="button" className="link-button" data-testid={`cancel-${id}`} onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {run.phase !== 'queued' && run.phase !== 'skipped' && (
+        <progress max={1} value={value} aria-label={`${label}: ${Math.round(value * 100)}%`} />
+      )}
+      {p && run.phase === 'training' && (
+        <p className="progress-stats">
+          Epoch {p.epoch}/{p.epochs} · batch {p.batch + 1}/{p.batchesPerEpoch} · loss {p.loss.toFixed(3)} · accuracy{' '}
+          {p.accuracy.toFixed(3)} · <span data-testid={`images-per-sec-${id}`}>{p.imagesPerSec.toFixed(1)}</span> images/s ·
+          about {formatDuration(p.etaMs)} left
+        </p>
+      )}
+      {run.phase === 'evaluating' && <p className="progress-stats">Scoring the test split and timing inference…</p>}
+      {run.history.length > 0 && run.phase !== 'training' && run.phase !== 'evaluating' && (
+        <p className="progress-stats">
+          Trained {run.history.length} {run.history.length === 1 ? 'epoch' : 'epochs'} at{' '}
+          <span data-testid={`images-per-sec-${id}`}>{meanSpeed(run).toFixed(1)}</span> images/s
+        </p>
+      )}
+      {run.message && <p className={`progress-message ${run.phase === 'failed' ? 'is-error' : ''}`}>{run.message}</p>}
+    </li>
+  );
+}

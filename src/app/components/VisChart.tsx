@@ -1,0 +1,114 @@
+/**
+ * The one bridge to tfjs-vis. tfjs-vis bundles its own Preact and vega and draws into a DOM node it owns, so React
+ * hands it an empty <div> and never renders inside it. Charts are described by plain data (ChartSpec); tfjs-vis's
+ * types stay in this file, and tfjs-vis itself loads on first use (a separate chunk).
+ *
+ * Drawing a vega chart is synchronous work on the main thread, so draws are (1) queued one per task, never several
+ * in one long task, and (2) rate-limited per chart while data streams in during training.
+ */
+import { useEffect, useRef } from 'react';
+
+export type ChartSpec =
+  | {
+      kind: 'line';
+      /** values[s][i] is series s at x = i; every series as long as the longest (null = no point). */
+      series: string[];
+      values: (number | null)[][];
+      xLabel: string;
+      /** 'ordinal' for epochs (whole numbers, one tick each); default quantitative. */
+      xType?: 'ordinal' | 'quantitative';
+      yLabel: string;
+      yDomain?: [number, number];
+    }
+  | { kind: 'confusion'; matrix: number[][]; labels: string[] };
+
+type VisModule = typeof import('@tensorflow/tfjs-vis');
+
+let vis: Promise<VisModule> | null = null;
+const loadVis = (): Promise<VisModule> => (vis ??= import('@tensorflow/tfjs-vis'));
+
+/**
+ * Loads tfjs-vis while the page is idle and draws one throw-away chart, so neither parsing its 1.5 MB chunk nor
+ * vega's first-draw set-up lands in the middle of a training run as a long task.
+ */
+export function preloadCharts(): void {
+  const warmUp: ChartSpec = { kind: 'line', series: ['a'], values: [[0, 1]], xLabel: 'x', yLabel: 'y', xType: 'ordinal' };
+  const start = () => {
+    const scratch = document.createElement('div');
+    enqueue(() => draw(scratch, warmUp, 50, 100));
+  };
+  if ('requestIdleCallback' in window) window.requestIdleCallback(start, { timeout: 3000 });
+  else setTimeout(start, 1000);
+}
+
+let queue: Promise<void> = Promise.resolve();
+/** Runs drawing jobs one at a time, each starting in a fresh task. */
+function enqueue(job: () => Promise<void>): void {
+  queue = queue.then(() => new Promise<void>((resolve) => setTimeout(() => void job().catch(() => undefined).finally(resolve), 0)));
+}
+
+async function draw(el: HTMLElement, spec: ChartSpec, height: number, fixedWidth?: number): Promise<void> {
+  const v = await loadVis();
+  const width = fixedWidth ?? Math.max(160, el.clientWidth);
+  if (spec.kind === 'line') {
+    const longest = Math.max(0, ...spec.values.map((s) => s.length));
+    // tfjs-vis indexes every series by the first one's length: pad, and let vega skip the nulls.
+    const values = spec.values.map((s) => Array.from({ length: longest }, (_, x) => ({ x, y: (s[x] ?? null) as number })));
+    await v.render.linechart(el, { values, series: spec.series }, {
+      width, height, xLabel: spec.xLabel, yLabel: spec.yLabel, fontSize: 11, xType: spec.xType ?? 'quantitative',
+      ...(spec.yDomain ? { yAxisDomain: spec.yDomain } : { zoomToFit: true }),
+    });
+  } else {
+    await v.render.confusionMatrix(el, { values: spec.matrix, tickLabels: spec.labels }, {
+      width, height, shadeDiagonal: true, showTextOverlay: true, fontSize: 11,
+    });
+  }
+}
+
+/** Number of real points, for tests and for skipping empty charts. */
+function pointCount(spec: ChartSpec): number {
+  if (spec.kind === 'confusion') return spec.matrix.flat().length;
+  return spec.values.reduce((n, s) => n + s.filter((y) => y != null && Number.isFinite(y)).length, 0);
+}
+
+interface Props {
+  spec: ChartSpec;
+  height: number;
+  /** What the chart shows, for screen readers. */
+  label: string;
+  testId?: string;
+  /** Redraw at most this often (ms) while the data keeps changing. */
+  minIntervalMs?: number;
+}
+
+export function VisChart({ spec, height, label, testId, minIntervalMs = 0 }: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  const lastDraw = useRef(0);
+  const key = JSON.stringify(spec);
+  const points = pointCount(spec);
+
+  useEffect(() => {
+    if (points === 0) return;
+    const delay = Math.max(0, lastDraw.current + minIntervalMs - performance.now());
+    let live = true;
+    const timer = setTimeout(() => {
+      enqueue(async () => {
+        if (!live || !ref.current) return;
+        lastDraw.current = performance.now();
+        await draw(ref.current, JSON.parse(key) as ChartSpec, height);
+        ref.current?.parentElement?.setAttribute('data-rendered', 'true');
+      });
+    }, delay);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [key, height, minIntervalMs, points]);
+
+  return (
+    <div className="vis-chart" role="img" aria-label={label} data-testid={testId} data-points={points} style={{ minHeight: height }}>
+      {points === 0 && <p className="vis-empty">No data yet</p>}
+      <div ref={ref} className="vis-draw" />
+    </div>
+  );
+}

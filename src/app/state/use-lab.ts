@@ -1,0 +1,169 @@
+/**
+ * Connects the page to the lab worker: applies its events to the state, and offers the actions the sections call.
+ * Settings are read through a ref so an action always uses the latest values, and `train` freezes a copy.
+ */
+import { useCallback, useEffect, useReducer, useRef } from 'react';
+import type { LabResult, RunSettings, SourceFile } from '../../worker/protocol';
+import { getLabClient } from '../lab-client';
+import { storeModelFiles } from './artefacts';
+import { INITIAL_STATE, labReducer, type LabState } from './lab-state';
+import type { Settings } from './settings';
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+/** One init per page, however often React mounts the hook. */
+let initOnce: Promise<LabResult<'init'>> | null = null;
+
+/** What to tell the user when some models of a run failed (the rest finished normally). */
+function failureMessage(failed: LabResult<'train'>['failed'], total: number): string {
+  const lines = failed.map((f) => `${f.label} failed: ${f.error}`);
+  const rest = failed.length < total ? 'The other models finished; their results are below. ' : '';
+  return `${lines.join('\n')}\n${rest}Deselect the failed model or change the setting its message names, then train again.`;
+}
+
+export interface LabActions {
+  loadDemo(): Promise<void>;
+  loadFolder(name: string, files: SourceFile[]): Promise<void>;
+  loadZip(zip: File): Promise<void>;
+  /** Trains `models` (ids, in order) with a frozen copy of the current settings. */
+  train(models: string[]): Promise<void>;
+  cancel(modelId: string | null): void;
+  markDownloaded(ids: string[]): void;
+  showError(text: string | null): void;
+}
+
+export function useLab(settings: Settings): [LabState, LabActions] {
+  const [state, dispatch] = useReducer(labReducer, INITIAL_STATE);
+  const client = getLabClient();
+  const latest = useRef(settings);
+  latest.current = settings;
+  const busy = useRef(false);
+  busy.current = state.running || state.loadingData;
+
+  useEffect(() => {
+    const offEvents = client.on((event) => {
+      if (event.type === 'model-result' && event.files) storeModelFiles(event.result.modelId, event.files);
+      dispatch({ type: 'event', event });
+    });
+    const offCrash = client.onCrash((err) => {
+      dispatch({ type: 'run-end' });
+      dispatch({ type: 'loading-data', loading: false });
+      dispatch({ type: 'error', message: err.message });
+    });
+    initOnce ??= client.call('init', { backend: latest.current.backend });
+    initOnce
+      .then((r) => {
+        dispatch({ type: 'ready', backend: r.backend, models: r.models });
+        if (r.backendError) dispatch({ type: 'error', message: `${r.backendError}. Choose another backend in Settings.` });
+      })
+      .catch((err) => dispatch({ type: 'error', message: message(err) }));
+    return () => {
+      offEvents();
+      offCrash();
+    };
+  }, [client]);
+
+  // Parameter counts follow the input size live (debounced: typing "128" should not build models at 1 and 12).
+  const ready = state.models.length > 0;
+  useEffect(() => {
+    if (!ready) return;
+    const { size, channels } = settings;
+    const key = `${size}x${channels}`;
+    const timer = setTimeout(() => {
+      if (!(Number.isInteger(size) && size >= 1 && size <= 1024)) return;
+      client.call('measureModels', { size, channels }).then((list) => dispatch({ type: 'sizes', key, list }), () => undefined);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [client, ready, settings.size, settings.channels]);
+
+  // A new backend choice applies at once when idle; a running queue keeps the one it started with.
+  const firstBackend = useRef(true);
+  useEffect(() => {
+    if (firstBackend.current) {
+      firstBackend.current = false;
+      return;
+    }
+    if (!ready || busy.current) return;
+    dispatch({ type: 'backend-busy' });
+    client.call('setBackend', { backend: settings.backend }).then(
+      (backend) => dispatch({ type: 'backend', backend }),
+      (err) => {
+        dispatch({ type: 'backend', backend: null });
+        dispatch({ type: 'error', message: message(err) });
+      },
+    );
+  }, [client, ready, settings.backend]);
+
+  // The split follows the fractions and seed; the worker re-deals it (cheap) while idle.
+  const hasData = state.dataset != null;
+  useEffect(() => {
+    if (!hasData || busy.current) return;
+    const { valFraction, testFraction, seed } = settings;
+    const timer = setTimeout(() => {
+      client.call('describe', { valFraction, testFraction, seed }).then((d) => dispatch({ type: 'dataset', dataset: d }), () => undefined);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [client, hasData, settings.valFraction, settings.testFraction, settings.seed]);
+
+  // Leaving with trained models that were never downloaded asks first.
+  const unsaved = state.results.some((r) => r.record.status !== 'failed' && !state.downloaded[r.modelId]);
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsaved]);
+
+  const load = useCallback(async (start: () => Promise<LabState['dataset']>) => {
+    dispatch({ type: 'error', message: null });
+    dispatch({ type: 'loading-data', loading: true });
+    try {
+      const dataset = await start();
+      if (dataset) dispatch({ type: 'dataset', dataset });
+    } catch (err) {
+      dispatch({ type: 'loading-data', loading: false });
+      dispatch({ type: 'error', message: message(err) });
+    }
+  }, []);
+
+  const format = () => {
+    const s = latest.current;
+    return { size: s.size, channels: s.channels, valFraction: s.valFraction, testFraction: s.testFraction, seed: s.seed };
+  };
+
+  const actions: LabActions = {
+    loadDemo: () => load(() => client.call('loadDemo', { ...format(), perClass: latest.current.demoPerClass })),
+    loadFolder: (name, files) => load(() => client.call('loadFiles', { ...format(), name, files })),
+    loadZip: (zip) => load(() => client.call('loadZip', { ...format(), name: zip.name, zip })),
+    train: async (models) => {
+      const s = latest.current;
+      const frozen: RunSettings = {
+        size: s.size, channels: s.channels, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate,
+        valFraction: s.valFraction, testFraction: s.testFraction, seed: s.seed, classWeights: s.classWeights,
+        earlyStopping: s.earlyStopping, bnRecalibration: s.bnRecalibration, backend: s.backend,
+      };
+      const queue = [...models];
+      dispatch({ type: 'run-start', settings: frozen, queue });
+      try {
+        const outcome = await client.call('train', { settings: frozen, models: queue });
+        if (outcome.status === 'backend-failed') dispatch({ type: 'error', message: outcome.message });
+        else if (outcome.failed.length > 0) dispatch({ type: 'error', message: failureMessage(outcome.failed, queue.length) });
+        const { valFraction, testFraction, seed } = frozen;
+        const dataset = await client.call('describe', { valFraction, testFraction, seed });
+        dispatch({ type: 'dataset', dataset });
+      } catch (err) {
+        dispatch({ type: 'error', message: message(err) });
+      } finally {
+        dispatch({ type: 'run-end' });
+      }
+    },
+    cancel: (modelId) => {
+      client.call('cancel', { modelId }).catch((err) => dispatch({ type: 'error', message: message(err) }));
+    },
+    markDownloaded: (ids) => dispatch({ type: 'downloaded', ids }),
+    showError: (text) => dispatch({ type: 'error', message: text }),
+  };
+  return [state, actions];
+}

@@ -1,0 +1,84 @@
+/**
+ * Loads saved TF.js models (a downloaded one, or a just-trained one from its files: the same path either way, so
+ * what the page predicts here is what the downloaded files predict) and classifies dropped images with them.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { PixelRange } from '../lab/data/batches';
+import { DataError } from '../lab/data/errors';
+import type { ImageSet } from '../lab/data/image-set';
+import { predictSet } from '../lab/eval/predict-set';
+import { modelFromFiles } from '../lab/export/model-files';
+import { toSquare } from '../lab/data/resize';
+import { toRgba } from './dataset';
+import { decodeToRaster } from './decode';
+import type { Classification, LoadedModelInfo, SourceFile } from './protocol';
+
+interface Loaded {
+  model: tf.LayersModel;
+  info: LoadedModelInfo;
+}
+
+const loaded = new Map<string, Loaded>();
+
+interface SavedMetadata {
+  classNames?: string[];
+  pixelRange?: PixelRange;
+}
+
+export async function loadModel(ref: string, modelJson: string, weights: ArrayBuffer): Promise<LoadedModelInfo> {
+  loaded.get(ref)?.model.dispose();
+  loaded.delete(ref);
+  const model = await modelFromFiles(modelJson, weights);
+  const shape = model.inputs[0].shape;
+  const size = shape[1];
+  const channels = shape[3];
+  if (size == null || shape[2] !== size || (channels !== 1 && channels !== 3)) {
+    model.dispose();
+    throw new Error(`the model takes input [${shape.join(', ')}]; the lab needs square 1- or 3-channel images`);
+  }
+  const meta = ((JSON.parse(modelJson) as { userDefinedMetadata?: SavedMetadata }).userDefinedMetadata ?? {}) as SavedMetadata;
+  const outputs = (model.outputs[0].shape[1] ?? 2) as number;
+  const classNames = meta.classNames?.length === outputs ? meta.classNames : Array.from({ length: outputs }, (_, i) => `class ${i}`);
+  const info: LoadedModelInfo = { ref, size, channels, classNames, pixelRange: meta.pixelRange ?? '0,1' };
+  loaded.set(ref, { model, info });
+  return info;
+}
+
+export async function classify(ref: string, images: readonly SourceFile[]): Promise<Classification[]> {
+  const entry = loaded.get(ref);
+  if (!entry) throw new Error(`no model loaded as "${ref}": load model files first`);
+  const { size, channels, classNames, pixelRange } = entry.info;
+  const per = size * size * channels;
+  const pixels = new Uint8Array(images.length * per);
+  const ok: number[] = [];
+  const results: Classification[] = [];
+  for (const image of images) {
+    try {
+      const raster = await decodeToRaster(image.path, image.blob);
+      const square = toSquare(raster, size, channels);
+      pixels.set(square, ok.length * per);
+      const thumbSide = Math.min(size, 96);
+      const thumb = toSquare({ width: size, height: size, channels, data: square }, thumbSide, 3);
+      results.push({ file: image.path, probabilities: [], predicted: -1, thumbnail: { label: -1, file: image.path, side: thumbSide, rgba: toRgba(thumb) }, error: null });
+      ok.push(results.length - 1);
+    } catch (err) {
+      results.push({ file: image.path, probabilities: [], predicted: -1, thumbnail: null, error: err instanceof DataError ? err.problem : (err as Error).message });
+    }
+  }
+  if (ok.length === 0) return results;
+  const set: ImageSet = {
+    size, channels, classNames,
+    pixels: pixels.subarray(0, ok.length * per),
+    labels: new Int32Array(ok.length),
+    files: ok.map((i) => results[i].file),
+    count: ok.length,
+  };
+  const { probabilities } = await predictSet(entry.model, set, { range: pixelRange });
+  const k = classNames.length;
+  ok.forEach((resultIndex, row) => {
+    const probs = Array.from(probabilities.subarray(row * k, (row + 1) * k));
+    results[resultIndex].probabilities = probs;
+    results[resultIndex].predicted = probs.indexOf(Math.max(...probs));
+  });
+  return results;
+}

@@ -1,0 +1,207 @@
+/**
+ * The typed contract between the page and the lab worker. Plain, structured-cloneable data only: the page never
+ * holds a tensor or a model, it refers to models by id. Pixels and weights travel as transferable buffers.
+ *
+ * Two kinds of traffic:
+ * - calls: the page sends `{kind: 'call', id, method, args}`; the worker answers once with a reply of the same id.
+ * - events: the worker pushes `{kind: 'event', event}` at any time (progress, epoch logs, finished models).
+ */
+import type { EpochLog } from '../lab/train/train-log';
+import type { ResultRecord } from '../lab/report/result-record';
+import type { RocPoint } from '../lab/eval/roc';
+
+export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** The backend the worker computes on, as the indicator shows it. */
+export interface BackendInfo {
+  name: string;
+  preference: BackendPreference;
+  /** GPU adapter or renderer description; '' when there is none (wasm, cpu). */
+  adapter: string;
+  /** Backends passed over before `name`, with the reason. */
+  fallbacks: { name: string; reason: string }[];
+  /** Convolution-gradient kernels replaced by the lab's fast ones (wasm/cpu). */
+  fastKernels: string[];
+}
+
+/** One registry entry, without its builder. */
+export interface ModelInfo {
+  id: string;
+  family: 'cnn' | 'lightlayers' | 'transfer';
+  label: string;
+  description: string;
+  minSize: number;
+}
+
+/** Parameters of one model at an input size, or why it cannot be built there. */
+export interface ModelSizeInfo {
+  id: string;
+  params: number | null;
+  trainableParams: number | null;
+  bytes: number | null;
+  error: string | null;
+}
+
+/** A file to ingest: its path relative to the dropped folder (or zip entry name) and its bytes. */
+export interface SourceFile {
+  path: string;
+  blob: Blob;
+}
+
+/** How the loaded images are split into train / validation / test. */
+export interface SplitSettings {
+  valFraction: number;
+  testFraction: number;
+  seed: number;
+}
+
+/** Store images at this resolution when loading. */
+export interface ImageFormat {
+  size: number;
+  channels: 1 | 3;
+}
+
+export interface Thumbnail {
+  label: number;
+  file: string;
+  side: number;
+  /** side × side RGBA. */
+  rgba: Uint8ClampedArray;
+}
+
+export interface DatasetSummary {
+  name: string;
+  source: 'demo' | 'folder' | 'zip';
+  size: number;
+  channels: 1 | 3;
+  count: number;
+  classNames: string[];
+  /** Index of the class scored as "positive" (sensitivity, ROC). */
+  positiveClass: number;
+  /** Images per class in each split. */
+  counts: { train: number[]; val: number[]; test: number[] };
+  patients: number;
+  /** True when the data came with its own train/val/test folders. */
+  presetSplits: boolean;
+  skipped: { path: string; reason: string }[];
+  skippedCount: number;
+  duplicateFiles: number;
+  thumbnails: Thumbnail[];
+}
+
+/** Settings frozen when "Train" is pressed; later edits in the page do not reach the running queue. */
+export interface RunSettings extends ImageFormat, SplitSettings {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  classWeights: 'none' | 'balanced';
+  /** Epochs without a better validation loss before stopping; 0 = never. */
+  earlyStopping: number;
+  /** Training batches used to re-estimate BatchNorm statistics before each validation; 0 = the study (none). */
+  bnRecalibration: number;
+  backend: BackendPreference;
+}
+
+/** A trained model's outcome: the report record plus what the page needs to move the threshold and draw ROC. */
+export interface ModelResult {
+  modelId: string;
+  record: ResultRecord;
+  /** test count × classes softmax probabilities (empty when the model was not evaluated). */
+  probabilities: Float32Array;
+  labels: Int32Array;
+  classNames: string[];
+  positiveClass: number;
+  roc: RocPoint[];
+}
+
+/** A trained model as TF.js files. */
+export interface ModelFilesData {
+  modelJson: string;
+  weights: Uint8Array;
+}
+
+export type ModelPhase = 'queued' | 'preparing' | 'training' | 'evaluating' | 'done' | 'failed' | 'cancelled' | 'skipped';
+
+export interface TrainProgress {
+  modelId: string;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  accuracy: number;
+  imagesPerSec: number;
+  /** Estimated milliseconds left for this model's training. */
+  etaMs: number;
+}
+
+export interface Classification {
+  file: string;
+  probabilities: number[];
+  predicted: number;
+  thumbnail: Thumbnail | null;
+  error: string | null;
+}
+
+export interface LoadedModelInfo {
+  ref: string;
+  size: number;
+  channels: 1 | 3;
+  classNames: string[];
+  pixelRange: '0,1' | '-1,1';
+}
+
+export interface QueueOutcome {
+  status: 'done' | 'cancelled' | 'backend-failed';
+  message: string | null;
+  /** Models that failed, with the reason (their rows say it too). */
+  failed: { modelId: string; label: string; error: string }[];
+}
+
+/** Every method the worker offers: its argument and its result. */
+export interface LabApi {
+  /** Lists the models and starts a backend; `backendError` says why none started (the list still comes back). */
+  init: { args: { backend: BackendPreference }; result: { backend: BackendInfo | null; backendError: string | null; models: ModelInfo[] } };
+  setBackend: { args: { backend: BackendPreference }; result: BackendInfo };
+  loadDemo: { args: ImageFormat & SplitSettings & { perClass: number }; result: DatasetSummary };
+  loadFiles: { args: ImageFormat & SplitSettings & { name: string; files: SourceFile[] }; result: DatasetSummary };
+  loadZip: { args: ImageFormat & SplitSettings & { name: string; zip: Blob }; result: DatasetSummary };
+  describe: { args: SplitSettings; result: DatasetSummary };
+  measureModels: { args: ImageFormat; result: ModelSizeInfo[] };
+  train: { args: { settings: RunSettings; models: string[] }; result: QueueOutcome };
+  /** Cancels one model (the queue goes on), or the whole queue when modelId is null. */
+  cancel: { args: { modelId: string | null }; result: null };
+  loadModel: { args: { ref: string; modelJson: string; weights: ArrayBuffer }; result: LoadedModelInfo };
+  classify: { args: { ref: string; images: SourceFile[] }; result: Classification[] };
+}
+
+export type LabMethod = keyof LabApi;
+export type LabArgs<M extends LabMethod> = LabApi[M]['args'];
+export type LabResult<M extends LabMethod> = LabApi[M]['result'];
+
+export type CallMessage = { [M in LabMethod]: { kind: 'call'; id: number; method: M; args: LabArgs<M> } }[LabMethod];
+
+/** An error as it crosses the worker boundary. */
+export interface ErrorInfo {
+  name: string;
+  message: string;
+}
+
+export type ReplyMessage =
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: ErrorInfo };
+
+export type LabEvent =
+  | { type: 'ingest-progress'; done: number; total: number; phase: 'reading' | 'decoding' }
+  | { type: 'model-phase'; modelId: string; phase: ModelPhase; message: string | null }
+  | { type: 'train-progress'; progress: TrainProgress }
+  | { type: 'epoch-end'; modelId: string; log: EpochLog }
+  /** Validation loss and accuracy of the untrained model: where the validation curve starts. */
+  | { type: 'baseline'; modelId: string; valLoss: number; valAccuracy: number }
+  | { type: 'model-result'; result: ModelResult; files: ModelFilesData | null }
+  | { type: 'backend'; backend: BackendInfo }
+  /** An error outside any call (a backend failing in its own timers while idle). */
+  | { type: 'problem'; message: string };
+
+export type EventMessage = { kind: 'event'; event: LabEvent };
+export type WorkerMessage = ReplyMessage | EventMessage;

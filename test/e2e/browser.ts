@@ -1,0 +1,50 @@
+/**
+ * Helpers for the browser tests: the Debian Chromium (never a downloaded browser), a page that records main-thread
+ * long tasks, and screenshots kept as test artefacts.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p)) ?? '';
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** A page that records every main-thread long task (Long Tasks API) in `window.__longTasks` as [start, duration]. */
+export async function openLabPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longTasks: number[][] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url);
+  return page;
+}
+
+/** Longest long task (ms) that started at or after `since` (page time). */
+export function longestTaskSince(page: Page, since: number): Promise<number> {
+  return page.evaluate((t) => {
+    const tasks = (window as unknown as { __longTasks: number[][] }).__longTasks;
+    return Math.max(0, ...tasks.filter(([start]) => start >= t).map(([, d]) => d));
+  }, since);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Waits until no training run is in progress (the Cancel-all button disappears). */
+export async function waitForRunEnd(page: Page, timeout = 300_000): Promise<void> {
+  await page.waitForSelector('[data-testid=cancel-button]', { timeout: 30_000 }).catch(() => undefined);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=cancel-button]'), null, { timeout });
+}

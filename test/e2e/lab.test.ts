@@ -1,0 +1,161 @@
+/**
+ * The lab page end to end, in Debian's Chromium against the built site served from a sub-path: demo data, a folder
+ * through `dataset-input`, training cnn and light-k2 at 64×64 for one epoch on the wasm backend, the comparison
+ * table against `xray-lab models`, charts, a download that reloads in Node and predicts what the page predicted,
+ * and no main-thread long task over 200 ms while training. Skipped where no Chromium is installed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listModels } from '../../src/cli/commands/models';
+import type { ImageSet } from '../../src/lab/data/image-set';
+import { decodeImage } from '../../src/lab/data/node/decode';
+import { toSquare } from '../../src/lab/data/resize';
+import { predictSet } from '../../src/lab/eval/predict-set';
+import { modelFromFiles } from '../../src/lab/export/model-files';
+import { useCpuBackend } from '../helpers/tf-cpu';
+import { writeDataset } from '../helpers/write-dataset';
+import { CHROMIUM, launchChromium, longestTaskSince, openLabPage, screenshot, waitForRunEnd } from './browser';
+import { serveStatic, type StaticSite } from './static-server';
+
+const SIZE = 64;
+const MODELS = ['cnn', 'light-k2'];
+const HASH = `#size=${SIZE}&epochs=1&batchSize=16&models=${MODELS.join(',')}&backend=wasm&demoPerClass=30`;
+
+describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
+  let work: string;
+  let site: StaticSite;
+  let browser: Browser;
+  let page: Page;
+  let folder: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-'));
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
+    site = await serveStatic(join(work, 'site'));
+    folder = join(work, 'folder');
+    await writeDataset(folder, { perClass: 8, size: SIZE, format: 'mixed' });
+    await useCpuBackend();
+    browser = await launchChromium();
+    page = await openLabPage(browser, site.url + HASH);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('starts the worker on the requested backend', async () => {
+    await page.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
+    await screenshot(page, '1-start');
+  });
+
+  it('loads a generated folder through dataset-input', async () => {
+    await page.setInputFiles('[data-testid=dataset-input]', folder);
+    await page.waitForSelector('[data-testid=dataset-summary][data-count="16"]', { timeout: 60_000 });
+    expect(await page.$$eval('[data-testid=dataset-summary] canvas', (c) => c.length)).toBeGreaterThan(0);
+    await screenshot(page, '2-folder');
+  });
+
+  it('trains cnn and light-k2 on the demo set without freezing the page', async () => {
+    await page.click('[data-testid=demo-dataset]');
+    await page.waitForSelector('[data-testid=dataset-summary][data-count="60"]', { timeout: 60_000 });
+    const since = await page.evaluate(() => performance.now());
+    await page.click('[data-testid=train-button]');
+    await page.waitForSelector(`[data-testid=progress-${MODELS[0]}]`);
+    await screenshot(page, '3-training');
+    await waitForRunEnd(page);
+    const longest = await longestTaskSince(page, since);
+    expect(longest).toBeLessThan(200);
+    for (const id of MODELS) {
+      expect(await page.getAttribute(`[data-testid=progress-${id}]`, 'data-phase')).toBe('done');
+    }
+  }, 300_000);
+
+  it('fills the comparison table with the same parameter counts as `xray-lab models`', async () => {
+    const listed = listModels(SIZE, 3);
+    for (const id of MODELS) {
+      const row = page.locator(`[data-testid=comparison-table] tr[data-model-id="${id}"]`);
+      const cell = async (metric: string) => Number(await row.locator(`td[data-metric="${metric}"]`).textContent());
+      const expected = listed.find((l) => l.id === id)!;
+      expect(await cell('params')).toBe(expected.params);
+      expect(await cell('trainable')).toBe(expected.trainableParams);
+      expect(await cell('bytes')).toBe(expected.bytes);
+      for (const metric of ['accuracy', 'sensitivity', 'specificity', 'auc']) {
+        const value = await cell(metric);
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('draws the learning curves, ROC curves and confusion matrices', async () => {
+    const charts = [`chart-loss-${MODELS[0]}`, 'chart-val-loss-overlay', 'chart-roc', `chart-confusion-${MODELS[1]}`];
+    for (const id of charts) {
+      await page.waitForSelector(`[data-testid="${id}"][data-rendered="true"] canvas`, { timeout: 30_000 });
+      expect(Number(await page.getAttribute(`[data-testid="${id}"]`, 'data-points'))).toBeGreaterThan(0);
+    }
+    await screenshot(page, '4-compare');
+  });
+
+  it('downloads a model that reloads in Node and predicts what the page predicts', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-cnn]')]);
+    const files = unzipSync(readFileSync((await download.path())!));
+    const model = await modelFromFiles(new TextDecoder().decode(files['model.json']), files['weights.bin']);
+
+    const dir = join(folder, 'PNEUMONIA');
+    const names = readdirSync(dir).filter((n) => n.endsWith('.png')).slice(0, 3);
+    await page.selectOption('[data-testid=classify-model]', { label: 'Conv2D CNN (trained here)' });
+    await page.setInputFiles('[data-testid=classify-input]', names.map((n) => join(dir, n)));
+    await page.waitForSelector('[data-testid=classify-result]', { timeout: 30_000 });
+    const fromPage = await page.$$eval('[data-testid=classify-result]', (els) =>
+      Object.fromEntries(els.map((e) => [e.dataset.file!, JSON.parse(e.dataset.probabilities!) as number[]])));
+
+    const per = SIZE * SIZE * 3;
+    const pixels = new Uint8Array(names.length * per);
+    names.forEach((n, i) => pixels.set(toSquare(decodeImage(readFileSync(join(dir, n)), n), SIZE, 3), i * per));
+    const set: ImageSet = { size: SIZE, channels: 3, classNames: ['NORMAL', 'PNEUMONIA'], pixels, labels: new Int32Array(names.length), files: names, count: names.length };
+    const { probabilities } = await predictSet(model, set);
+    names.forEach((n, i) => {
+      expect(fromPage[n][0]).toBeCloseTo(probabilities[i * 2], 4);
+      expect(fromPage[n][1]).toBeCloseTo(probabilities[i * 2 + 1], 4);
+    });
+    model.dispose();
+    await screenshot(page, '5-classify');
+  });
+
+  it('downloads everything as one zip with results.json and report.md', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-all]')]);
+    const files = unzipSync(readFileSync((await download.path())!));
+    for (const id of MODELS) {
+      expect(files[`models/${id}/model.json`]).toBeDefined();
+      expect(files[`models/${id}/weights.bin`]?.length).toBeGreaterThan(0);
+    }
+    const results = JSON.parse(new TextDecoder().decode(files['results.json'])) as { results: { modelId: string; status: string }[] };
+    expect(results.results.map((r) => r.modelId).sort()).toEqual([...MODELS].sort());
+    expect(new TextDecoder().decode(files['report.md'])).toContain('## Comparison');
+  });
+
+  it('asks before leaving a page with results that were not downloaded', async () => {
+    const fresh = await openLabPage(browser, site.url + '#size=32&epochs=1&models=light-k1&backend=wasm&demoPerClass=12');
+    await fresh.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
+    await fresh.click('[data-testid=demo-dataset]');
+    await fresh.waitForSelector('[data-testid=dataset-summary]');
+    await fresh.click('[data-testid=train-button]');
+    await waitForRunEnd(fresh);
+    await fresh.waitForSelector('[data-testid=comparison-table] tr[data-model-id="light-k1"]');
+    const dialog = new Promise<string>((resolve) => fresh.once('dialog', (d) => {
+      resolve(d.type());
+      void d.accept();
+    }));
+    // Navigating away runs beforeunload (headless Chromium shows no dialog for page.close).
+    await fresh.goto('about:blank');
+    expect(await dialog).toBe('beforeunload');
+    await fresh.close();
+  }, 120_000);
+});
