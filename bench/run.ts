@@ -12,6 +12,18 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
       return 0;
     },
   },
+  ingest: {
+    describe: 'dataset decode + resize images/s in Node and Chromium (worker pool vs single thread)',
+    load: async () => (await import('./ingest/index')).runIngestSuite,
+  },
+  train: {
+    describe: 'training and inference images/s per model/backend/env, ours vs stock tfjs (and --vs-torch)',
+    load: async () => (await import('./train/index')).runTrainSuite,
+  },
+  transfer: {
+    describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass',
+    load: async () => (await import('./transfer')).runTransferBench,
+  },
 };
 
 export async function runBench(argv: string[]): Promise<number> {

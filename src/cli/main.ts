@@ -6,6 +6,7 @@ const USAGE = `xray-lab — train and compare chest X-ray classifiers (Conv2D, L
 Commands:
   ${MODELS_USAGE.split('\n').join('\n  ')}
   ${'compare'} — see \`xray-lab compare --help\`
+  ${'scan'} PATH [--json] — the dataset summary of a folder or a .zip; see \`xray-lab scan --help\`
 
 Errors print one line and exit with code 2.`;
 
@@ -14,6 +15,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   models: async () => modelsCommand,
   compare: async () => (await import('./commands/compare')).compareCommand,
+  scan: async () => (await import('./commands/scan')).scanCommand,
 };
 
 /** Runs the CLI in-process and returns its exit code (tests call this directly; bin/xray-lab.mjs wraps it). */
@@ -41,7 +43,8 @@ function isUserError(err: unknown): boolean {
   const e = err as { code?: string; name?: string };
   return e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
     || e?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
-    || ['DataError', 'InputSizeError', 'UnknownModelError', 'RangeError', 'BackboneNotLoadedError'].includes(e?.name ?? '');
+    || ['DataError', 'InputSizeError', 'UnknownModelError', 'RangeError', 'BackboneNotLoadedError', 'WeightsFormatError',
+      'WeightsMismatchError', 'WeightsDownloadError'].includes(e?.name ?? '');
 }
 
 function describeError(err: unknown): string {

@@ -1,13 +1,16 @@
-import { selectImages, countPerClass, type ImageSet } from '../lab/data/image-set';
+import { countPerClass, type ImageSet } from '../lab/data/image-set';
 import { DataError } from '../lab/data/errors';
-import type { LayoutEntry, SkippedFile } from '../lab/data/layout';
-import { loadImageSet, scanFolder } from '../lab/data/node/read-folder';
-import { patientSplit, stratifiedSubset } from '../lab/data/split';
-import { splitGroupKeys } from '../lab/data/split-groups';
+import type { SkippedFile } from '../lab/data/layout';
+import { createBestNodeDecoder } from '../lab/data/node/decoder-threads';
+import { openNodeSource } from '../lab/data/node/sources';
+import { ingest } from '../lab/data/pipeline';
+import { scanSource, type IngestProgress } from '../lab/data/scan';
 import type { ExperimentData } from '../lab/experiment/run-model';
 
 export interface PrepareOptions {
+  /** A folder or a .zip. */
   data: string;
+  /** A folder or a .zip of test images (its test/ folder when it has split folders). */
   test?: string;
   size: number;
   channels: 1 | 3;
@@ -30,65 +33,65 @@ export interface PreparedData extends ExperimentData {
 }
 
 /**
- * Reads --data (and --test), applies --limit, decodes, and splits into train / val / test at patient level so that
- * no patient and no byte-identical copy sits on two sides.
+ * Reads --data (and --test) through the ingestion pipeline (a folder or a zip), applies --limit, decodes, and splits
+ * into train / val / test at patient level so that no patient and no byte-identical copy sits on two sides.
  */
 export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
-  const layout = await scanFolder(o.data);
-  const testLayout = o.test ? await scanFolder(o.test) : null;
-  if (testLayout && testLayout.classNames.join() !== layout.classNames.join()) {
-    throw new DataError(o.test!, `its classes (${testLayout.classNames.join(', ')}) differ from --data's (${layout.classNames.join(', ')})`);
-  }
-  const bySplit = (name: string) => layout.entries.filter((e) => e.split === name);
-  let pool: LayoutEntry[] = layout.hasSplits ? bySplit('train') : layout.entries;
-  const ownVal: LayoutEntry[] = layout.hasSplits && o.keepVal ? bySplit('val') : [];
-  // The official val split is tiny (16 images in Kermany's data): by default it joins the pool that is split by patient.
-  if (layout.hasSplits && !o.keepVal) pool = [...pool, ...bySplit('val')];
-  let testEntries: LayoutEntry[] | null = testLayout ? testLayout.entries.filter((e) => !e.split || e.split === 'test') : null;
-  let testSource = testLayout ? `--test ${o.test}` : '';
-  if (!testEntries && layout.hasSplits && bySplit('test').length > 0) {
-    testEntries = bySplit('test');
-    testSource = 'the test/ folder of --data';
-  }
-  if (pool.length === 0) throw new DataError(o.data, 'no training images (train/ is empty)');
+  // Both layouts first: a --test folder with other classes fails before anything is decoded.
+  const data = await scanSource(await openNodeSource(o.data));
+  const testScan = o.test ? await scanSource(await openNodeSource(o.test)) : null;
+  const { layout } = data;
+  if (testScan) checkSameClasses(o.test!, testScan.layout.classNames, layout.classNames);
+  if (!layout.entries.some((e) => e.split !== 'test')) throw new DataError(o.data, 'no training images (train/ is empty)');
+  if (o.limit != null) o.log(`--limit ${o.limit}: using a seeded, class-stratified subset of at most ${o.limit} images`);
 
-  if (o.limit != null && o.limit < pool.length) {
-    const keep = stratifiedSubset(pool.map((e) => e.label), o.limit, o.seed);
-    pool = keep.map((i) => pool[i]);
-    o.log(`--limit ${o.limit}: using a seeded, class-stratified subset of ${pool.length} images`);
+  const decoder = createBestNodeDecoder(Math.min(o.limit ?? Infinity, layout.entries.length) + (testScan?.layout.entries.length ?? 0));
+  const format = { size: o.size, channels: o.channels };
+  const split = { valFraction: o.valFraction, testFraction: testScan ? 0 : o.testFraction, seed: o.seed, keepOfficialVal: o.keepVal };
+  let loaded, testLoaded;
+  try {
+    loaded = await ingest(data, {
+      decoder, format, split, limit: o.limit, onProgress: progressLog(o.log, o.data),
+      // With --test, the data's own test/ folder is not used, so it is not decoded either.
+      onlySplits: testScan ? ['train', 'val'] : undefined,
+    });
+    testLoaded = testScan
+      ? await ingest(testScan, { decoder, format, allAs: 'test', onlySplits: ['test'], classNames: layout.classNames, onProgress: progressLog(o.log, 'test images') })
+      : null;
+  } finally {
+    decoder.close();
   }
 
-  const progress = (what: string) => (p: { done: number; total: number }) => {
-    if (p.done === p.total || p.done % 200 === 0) o.log(`decoding ${what}: ${p.done}/${p.total}`);
-  };
-  const loadOptions = { size: o.size, channels: o.channels, classNames: layout.classNames };
-  const poolLoad = await loadImageSet(layout.root, pool, { ...loadOptions, onProgress: progress(o.data) });
-  const testLoad = testEntries
-    ? await loadImageSet(testLayout ? testLayout.root : layout.root, testEntries, { ...loadOptions, onProgress: progress('test images') })
-    : null;
-  const valLoad = ownVal.length > 0 ? await loadImageSet(layout.root, ownVal, loadOptions) : null;
-  const skipped = [...layout.skipped, ...(testLayout?.skipped ?? []), ...poolLoad.skipped, ...(testLoad?.skipped ?? []), ...(valLoad?.skipped ?? [])];
-  const duplicateGroups = [...poolLoad.duplicates, ...(testLoad?.duplicates ?? [])];
-
-  const set = poolLoad.set;
-  const keys = splitGroupKeys(set.files, poolLoad.duplicates);
-  const split = patientSplit(
-    Array.from(set.labels, (label, i) => ({ label, patient: keys[i] })),
-    { val: valLoad ? 0 : o.valFraction, test: testLoad ? 0 : o.testFraction },
-    o.seed,
-  );
-  const train = selectImages(set, split.train);
-  const val = valLoad ? valLoad.set : split.val.length > 0 ? selectImages(set, split.val) : null;
-  const test = testLoad ? testLoad.set : selectImages(set, split.test);
-  if (!testLoad) testSource = `a patient-level ${Math.round(o.testFraction * 100)}% of --data`;
+  const train = loaded.train!;
+  const val = loaded.val && loaded.val.count > 0 ? loaded.val : null;
+  const test = testLoaded ? testLoaded.test! : loaded.test!;
+  const testSource = testScan
+    ? `--test ${o.test}`
+    : loaded.summary.testOrigin === 'folder' ? 'the test/ folder of --data' : `a patient-level ${Math.round(o.testFraction * 100)}% of --data`;
   checkUsable(o.data, train, 'training');
   if (test.count === 0) throw new DataError(o.test ?? o.data, 'no test images (use --test DIR or a larger --limit)');
+  const skipped = [...loaded.summary.skipped, ...(testLoaded?.summary.skipped ?? [])];
+  const duplicateGroups = [...loaded.duplicateGroups, ...(testLoaded?.duplicateGroups ?? [])];
 
   const describe = (name: string, s: ImageSet | null) =>
     s ? `${name} ${s.count} (${countPerClass(s).map((n, c) => `${layout.classNames[c]} ${n}`).join(', ')})` : `${name} none`;
   o.log(`classes: ${layout.classNames.join(', ')}; ${describe('train', train)}; ${describe('val', val)}; ${describe('test', test)} from ${testSource}`);
+  if (loaded.summary.duplicates.groups > 0) o.log(`duplicates: ${loaded.summary.duplicates.groups} groups of byte-identical files, each kept in one split`);
   if (skipped.length > 0) o.log(`skipped ${skipped.length} file(s): ${skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`).join('; ')}${skipped.length > 5 ? '; …' : ''}`);
   return { train, val, test, classNames: layout.classNames, skipped, duplicateGroups, testSource };
+}
+
+/** Decoding progress every 200 images and at the end. */
+function progressLog(log: (line: string) => void, what: string): (p: IngestProgress) => void {
+  return (p) => {
+    const done = p.decoded + p.skipped;
+    if (p.phase === 'loading' && done > 0 && (done === p.total || done % 200 === 0)) log(`decoding ${what}: ${done}/${p.total}`);
+  };
+}
+
+function checkSameClasses(path: string, found: readonly string[], expected: readonly string[]): void {
+  if (found.join('\n') === expected.join('\n')) return;
+  throw new DataError(path, `its classes (${found.join(', ')}) differ from --data's (${expected.join(', ')})`);
 }
 
 function checkUsable(path: string, set: ImageSet, what: string): void {

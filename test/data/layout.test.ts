@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/lab/data/errors';
-import { detectLayout } from '../../src/lab/data/layout';
+import { detectLayout, NESTED_COPY_REASON } from '../../src/lab/data/layout';
 
 /** Catches the DataError `fn` throws, failing the test when it throws nothing or something else. */
 function dataError(fn: () => unknown): DataError {
@@ -68,9 +68,32 @@ describe('detectLayout: split folders', () => {
     expect(layout.skipped).toEqual([
       { path: '__MACOSX/', reason: 'macOS archive metadata (__MACOSX folder)' },
       { path: 'chest_xray/__MACOSX/train/NORMAL/._IM-0001-0001.jpeg', reason: 'macOS archive metadata (__MACOSX folder)' },
-      { path: 'chest_xray/chest_xray/train/NORMAL/IM-0001-0001.jpeg', reason: 'outside the train/, val/ and test/ folders (a nested copy?)' },
+      { path: 'chest_xray/chest_xray/train/NORMAL/IM-0001-0001.jpeg', reason: NESTED_COPY_REASON },
       { path: 'chest_xray/train/.DS_Store', reason: 'macOS folder settings (.DS_Store)' },
     ]);
+  });
+
+  it('counts a nested copy once: repeated paths skipped, files only the copy holds loaded', () => {
+    const layout = detectLayout([
+      'chest_xray/train/NORMAL/a.jpeg', 'chest_xray/train/PNEUMONIA/b.jpeg', 'chest_xray/chest_xray/train/NORMAL/a.jpeg',
+      'chest_xray/chest_xray/train/PNEUMONIA/b.jpeg', 'chest_xray/chest_xray/test/NORMAL/only-here.jpeg',
+      'chest_xray/chest_xray/test/PNEUMONIA/c.jpeg', 'chest_xray/notes/x.png',
+    ]);
+    expect(layout.nestedCopy).toBe('chest_xray/chest_xray/');
+    expect(layout.entries.map((e) => `${e.split}:${e.className}:${e.path}`)).toEqual([
+      'test:NORMAL:chest_xray/chest_xray/test/NORMAL/only-here.jpeg',
+      'test:PNEUMONIA:chest_xray/chest_xray/test/PNEUMONIA/c.jpeg',
+      'train:NORMAL:chest_xray/train/NORMAL/a.jpeg',
+      'train:PNEUMONIA:chest_xray/train/PNEUMONIA/b.jpeg',
+    ]);
+    expect(layout.skipped.map((s) => s.reason)).toEqual([NESTED_COPY_REASON, NESTED_COPY_REASON, 'outside the train/, val/ and test/ folders']);
+  });
+
+  it('recognises a nested copy without split folders when it repeats the wrapper name', () => {
+    const layout = detectLayout(['data/NORMAL/a.png', 'data/PNEUMONIA/b.png', 'data/data/NORMAL/a.png', 'data/data/', 'data/data/NORMAL/']);
+    expect(layout.classNames).toEqual(['NORMAL', 'PNEUMONIA']);
+    expect(layout.nestedCopy).toBe('data/data/');
+    expect(layout.skipped).toEqual([{ path: 'data/data/NORMAL/a.png', reason: NESTED_COPY_REASON }]);
   });
 
   it('skips images lying directly in a split folder', () => {

@@ -24,7 +24,11 @@ export class DuplicateFinder {
 
   /** Records `path` with its bytes. */
   add(path: string, bytes: Uint8Array): void {
-    const key = contentKey(bytes);
+    this.addKey(path, contentKey(bytes));
+  }
+
+  /** Records `path` with a key computed earlier by contentKey (when the bytes have since been handed away). */
+  addKey(path: string, key: string): void {
     const list = this.byKey.get(key);
     if (list) list.push(path);
     else this.byKey.set(key, [path]);

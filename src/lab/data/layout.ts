@@ -34,7 +34,15 @@ export interface Layout {
   readonly hasSplits: boolean;
   /** Wrapper folders stripped before the layout was read (`chest_xray/`), '' when none. */
   readonly prefix: string;
+  /**
+   * A nested second copy of the tree (the Kaggle archive's `chest_xray/chest_xray/`), '' when none. Its files that
+   * repeat a main-tree path are skipped with NESTED_COPY_REASON; any it alone holds are loaded.
+   */
+  readonly nestedCopy: string;
 }
+
+/** Why a file of a nested copy is skipped: the same path exists in the main tree. Constant, so reports can group it. */
+export const NESTED_COPY_REASON = 'nested copy of the main folders (as in the Kaggle archive): counted once';
 
 /** Options of detectLayout. */
 export interface DetectLayoutOptions {
@@ -101,6 +109,7 @@ export function detectLayout(paths: readonly string[], options: DetectLayoutOpti
   const depth = prefix.length;
   const under = (s: string[]): boolean => prefix.every((p, i) => s[i] === p);
   const hasSplits = images.some((s) => under(s) && s.length - depth >= 3 && isSplit(s[depth]));
+  const nested = nestedCopyName(images, depth, hasSplits, prefix[prefix.length - 1]);
 
   // Class folders, keyed by their path below the prefix (`NORMAL` or `train/NORMAL`), each with its image count.
   const classFolders = new Map<string, number>();
@@ -108,19 +117,27 @@ export function detectLayout(paths: readonly string[], options: DetectLayoutOpti
     if (!under(s)) return;
     const rel = s.slice(depth);
     const need = hasSplits ? 2 : 1;
-    if (rel.length < need || (hasSplits && !isSplit(rel[0]))) return;
+    if (rel.length < need || (hasSplits && !isSplit(rel[0])) || rel[0] === nested) return;
     const key = rel.slice(0, need).join('/');
     if (!classFolders.has(key)) classFolders.set(key, 0);
   };
   for (const f of folders) noteFolder(f);
 
+  const imagePaths = new Set(images.map((s) => s.join('/')));
   const found: { path: string; className: string; split?: SplitName }[] = [];
   for (const s of images) {
     const path = s.join('/');
-    // Every image shares the prefix, so `rel` is the path below it.
-    const rel = s.slice(depth);
+    // Every image shares the prefix, so `rel` is the path below it; a nested copy's files read as the main tree's.
+    let rel = s.slice(depth);
+    if (nested !== null && rel[0] === nested && rel.length >= (hasSplits ? 4 : 3)) {
+      if (imagePaths.has([...prefix, ...rel.slice(1)].join('/'))) {
+        skipped.push({ path, reason: NESTED_COPY_REASON });
+        continue;
+      }
+      rel = rel.slice(1);
+    }
     let reason: string | null = null;
-    if (hasSplits && !isSplit(rel[0])) reason = 'outside the train/, val/ and test/ folders (a nested copy?)';
+    if (hasSplits && !isSplit(rel[0])) reason = 'outside the train/, val/ and test/ folders';
     else if (rel.length < (hasSplits ? 3 : 2)) {
       reason = hasSplits ? `directly in ${rel[0]}/, not inside a class folder` : 'not inside a class folder';
     }
@@ -164,5 +181,20 @@ export function detectLayout(paths: readonly string[], options: DetectLayoutOpti
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((f) => ({ ...f, label: labelOf.get(f.className) as number }));
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { classNames, entries, skipped, hasSplits, prefix: prefixPath };
+  const nestedCopy = nested === null ? '' : `${prefixPath}${nested}/`;
+  return { classNames, entries, skipped, hasSplits, prefix: prefixPath, nestedCopy };
+}
+
+/**
+ * The folder below the prefix that holds a second copy of the tree, or null: with split folders, a non-split folder
+ * that itself holds split folders (`chest_xray/chest_xray/train/…`); without, a folder named like the wrapper that
+ * holds the class folders again (`data/data/NORMAL/…`).
+ */
+function nestedCopyName(images: readonly string[][], depth: number, hasSplits: boolean, wrapper?: string): string | null {
+  for (const s of images) {
+    const rel = s.slice(depth);
+    if (hasSplits && rel.length >= 4 && !isSplit(rel[0]) && isSplit(rel[1])) return rel[0];
+    if (!hasSplits && wrapper !== undefined && rel.length >= 3 && rel[0] === wrapper) return rel[0];
+  }
+  return null;
 }

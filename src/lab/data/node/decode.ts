@@ -1,22 +1,15 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DataError } from '../errors';
-import type { Raster } from '../resize';
+import { describeStart, sniffFormat } from '../image-header';
+import type { DecodedSquare, ImageDecoder, StoreFormat } from '../decoder';
+import { toSquare, type Raster } from '../resize';
 
 /** A decoded image: 8 bits per channel, row-major, channels interleaved (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA). */
 export type DecodedImage = Raster;
 
-/** Which decoder the first bytes call for. */
-export type ImageFormat = 'jpeg' | 'png';
-
-const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** The format announced by the file's first bytes (its magic number), or null. The extension is not trusted. */
-export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 8 && PNG_MAGIC.every((b, i) => bytes[i] === b)) return 'png';
-  return null;
-}
+// Format sniffing is shared with the header reader and the browser decoder; re-exported for existing callers.
+export { sniffFormat, type ImageFormat } from '../image-header';
 
 // X-rays reach ~3,000 px a side (9 MP); the limits leave room for that with margin yet refuse a decompression bomb
 // before it takes the process down. jpeg-js' tolerant mode accepts small stream glitches; a file cut short still fails
@@ -82,10 +75,19 @@ function decodePng(bytes: Uint8Array): DecodedImage {
   return { width, height, channels, data };
 }
 
-/** The first bytes as a hint: quoted text when printable, else hex. */
-function describeStart(bytes: Uint8Array): string {
-  const head = bytes.subarray(0, 12);
-  const printable = Array.from(head).every((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d);
-  if (printable) return `starts with text "${String.fromCharCode(...head).replace(/\s+/g, ' ').trim()}"`;
-  return `starts with bytes ${Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+/**
+ * The Node decoder for the ingestion pipeline: pure-JS jpeg-js and pngjs (no native addon, installs offline), then
+ * the core's toSquare, on the calling thread. The pipeline overlaps file reads with decoding; the CPU work itself
+ * runs one image at a time.
+ */
+export function createNodeDecoder(): ImageDecoder {
+  return {
+    name: 'jpeg-js/pngjs (main thread)',
+    concurrency: 1,
+    async decode(bytes: Uint8Array, path: string, format: StoreFormat): Promise<DecodedSquare> {
+      const image = decodeImage(bytes, path);
+      return { pixels: toSquare(image, format.size, format.channels, format.mode ?? 'stretch'), width: image.width, height: image.height };
+    },
+    close() {},
+  };
 }

@@ -3,10 +3,12 @@ import { join, resolve } from 'node:path';
 import { DuplicateFinder } from '../duplicates';
 import { DataError } from '../errors';
 import { folderSkipReason } from '../file-kinds';
-import { imageBytes, type ImageSet } from '../image-set';
+import type { ImageSet } from '../image-set';
 import { detectLayout, type Layout, type LayoutEntry, type SkippedFile } from '../layout';
-import { toSquare, type ResizeMode } from '../resize';
-import { decodeImage } from './decode';
+import { loadImages } from '../load-images';
+import type { ResizeMode } from '../resize';
+import { fileListSource } from '../source';
+import { createNodeDecoder } from './decode';
 
 /** A layout read from a folder on disk. */
 export interface FolderLayout extends Layout {
@@ -27,6 +29,15 @@ function codeOf(err: unknown): string {
  * empty, and the layout's DataErrors otherwise.
  */
 export async function scanFolder(dir: string): Promise<FolderLayout> {
+  const { root, paths } = await listFolder(dir);
+  return { ...detectLayout(paths, { root: dir }), root };
+}
+
+/**
+ * Every file (`a/b.jpeg`) and folder (`a/`) below `dir`, sorted, junk folders listed but not walked; `root` is `dir`
+ * resolved. Throws a DataError naming `dir` when it is missing, not a folder, or empty.
+ */
+export async function listFolder(dir: string): Promise<{ root: string; paths: string[] }> {
   const root = resolve(dir);
   let info;
   try {
@@ -39,7 +50,7 @@ export async function scanFolder(dir: string): Promise<FolderLayout> {
   const paths: string[] = [];
   await walk(root, '', 0, paths, dir);
   if (paths.length === 0) throw new DataError(dir, 'folder is empty');
-  return { ...detectLayout(paths, { root: dir }), root };
+  return { root, paths };
 }
 
 /** Appends files (`a/b.jpeg`) and folders (`a/`) below `abs` to `out`, relative to the scan root. */
@@ -101,61 +112,37 @@ export interface LoadResult {
 }
 
 /**
- * Reads, decodes and resizes `entries` (paths relative to `dir`) into an ImageSet. A corrupt file is skipped and
- * listed, not fatal. The pixel store is allocated once for all entries and trimmed at the end if some were skipped
- * or loading was cancelled, so peak memory stays near the final size plus one decoded image.
+ * Reads, decodes and resizes `entries` (paths relative to `dir`) into an ImageSet, in entry order, through the
+ * ingestion pipeline's loader (see loadImages): a corrupt file is skipped and listed, not fatal; the pixel store is
+ * allocated once; a cancelled load returns a consistent partial set. For whole datasets prefer `ingest()` with
+ * `nodeFolderSource`, which also splits and summarises.
  */
 export async function loadImageSet(dir: string, entries: readonly LayoutEntry[], options: LoadOptions): Promise<LoadResult> {
   const { size, channels, mode = 'stretch', onProgress, signal } = options;
   const classNames = options.classNames ?? classNamesOf(entries);
-  const per = imageBytes(size, channels);
+  const source = fileListSource(dir, 'folder', async () =>
+    entries.map((e) => ({ path: e.path, read: async () => new Uint8Array(await readFile(join(dir, e.path))) })),
+  );
   const total = entries.length;
-  const pixels = new Uint8Array(total * per);
-  const labels = new Int32Array(total);
-  const files: string[] = [];
-  const skipped: SkippedFile[] = [];
+  const loaded = await loadImages(source, entries, {
+    decoder: createNodeDecoder(),
+    format: { size, channels, mode },
+    signal,
+    onFile: (done, failed) => onProgress?.({ done, total, skipped: failed }),
+  });
+  const kept = loaded.loaded.map((i) => entries[i]);
   const duplicates = new DuplicateFinder();
-  const read = (i: number): Promise<Uint8Array> => readFile(join(dir, entries[i].path));
-
-  let count = 0;
-  let aborted = false;
-  // Read the next file while this one decodes: the disk works while the CPU does.
-  let next: Promise<Uint8Array> | null = total > 0 ? read(0) : null;
-  for (let i = 0; i < total; i++) {
-    if (signal?.aborted) {
-      aborted = true;
-      next?.catch(() => undefined); // the prefetch is abandoned; do not leave its failure unhandled
-      break;
-    }
-    const entry = entries[i];
-    const pending = next as Promise<Uint8Array>;
-    next = i + 1 < total ? read(i + 1) : null;
-    try {
-      const bytes = await pending;
-      const image = toSquare(decodeImage(bytes, entry.path), size, channels, mode);
-      pixels.set(image, count * per);
-      labels[count] = entry.label;
-      files.push(entry.path);
-      duplicates.add(entry.path, bytes);
-      count++;
-    } catch (err) {
-      const reason = err instanceof DataError ? err.problem : `cannot read file (${codeOf(err)})`;
-      skipped.push({ path: entry.path, reason });
-    }
-    onProgress?.({ done: i + 1, total, skipped: skipped.length });
-  }
-
+  for (const i of loaded.loaded) duplicates.addKey(entries[i].path, loaded.info.get(i)!.key);
   const set: ImageSet = {
     size,
     channels,
     classNames,
-    // Trim only when needed: slice copies, and the full store is dropped right after.
-    pixels: count === total ? pixels : pixels.slice(0, count * per),
-    labels: count === total ? labels : labels.slice(0, count),
-    files,
-    count,
+    pixels: loaded.pixels!,
+    labels: Int32Array.from(kept, (e) => e.label),
+    files: kept.map((e) => e.path),
+    count: kept.length,
   };
-  return { set, skipped, duplicates: duplicates.groups(), aborted };
+  return { set, skipped: loaded.skipped, duplicates: duplicates.groups(), aborted: loaded.aborted };
 }
 
 /** classNames[label] = className, from the entries; a label no entry carries gets a placeholder name. */

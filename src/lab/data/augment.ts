@@ -1,0 +1,117 @@
+import { createRng, type Rng } from '../util/rng';
+
+/**
+ * Seeded on-the-fly augmentation of training images, on the uint8 store's images (size × size × channels, HWC): a
+ * random horizontal flip, a small rotation, shift and zoom (one affine map, bilinear, edges extended as Keras'
+ * fill_mode 'nearest'), then brightness and contrast. Off by default, as in the study. Pure: the same image, options
+ * and seed always give the same bytes, so a seeded run is reproducible.
+ */
+export interface AugmentOptions {
+  /** Mirror left–right with probability ½. */
+  readonly flip: boolean;
+  /** Largest rotation either way, in degrees. */
+  readonly rotationDeg: number;
+  /** Largest shift either way, as a fraction of the side. */
+  readonly shift: number;
+  /** Largest zoom change: 0.1 scales by 0.9 to 1.1. */
+  readonly zoom: number;
+  /** Largest brightness change, as a fraction of full scale (0.1 = ±25.5 grey levels). */
+  readonly brightness: number;
+  /** Largest contrast change: 0.1 multiplies the deviation from the image mean by 0.9 to 1.1. */
+  readonly contrast: number;
+}
+
+/** Augmentation off (the study's setting). */
+export const NO_AUGMENTATION: AugmentOptions = { flip: false, rotationDeg: 0, shift: 0, zoom: 0, brightness: 0, contrast: 0 };
+
+/** Mild settings that keep an X-ray plausible: ±10°, ±10 % shift and zoom, ±10 % brightness and contrast, flips. */
+export const STANDARD_AUGMENTATION: AugmentOptions = { flip: true, rotationDeg: 10, shift: 0.1, zoom: 0.1, brightness: 0.1, contrast: 0.1 };
+
+/** One draw of the random transform. */
+export interface AugmentParams {
+  readonly flip: boolean;
+  /** Radians. */
+  readonly angle: number;
+  /** Pixels. */
+  readonly dx: number;
+  readonly dy: number;
+  readonly scale: number;
+  /** Added grey levels. */
+  readonly brightness: number;
+  readonly contrast: number;
+}
+
+/** True when the options change nothing. */
+export function isNoAugmentation(o: AugmentOptions): boolean {
+  return !o.flip && o.rotationDeg === 0 && o.shift === 0 && o.zoom === 0 && o.brightness === 0 && o.contrast === 0;
+}
+
+/** Draws the transform's parameters from `rng` (always the same number of draws, so streams stay aligned). */
+export function sampleAugmentation(o: AugmentOptions, size: number, rng: Rng): AugmentParams {
+  const sym = (max: number): number => (rng.next() * 2 - 1) * max;
+  const flip = rng.next() < 0.5 && o.flip;
+  return {
+    flip,
+    angle: (sym(o.rotationDeg) * Math.PI) / 180,
+    dx: sym(o.shift) * size,
+    dy: sym(o.shift) * size,
+    scale: 1 + sym(o.zoom),
+    brightness: sym(o.brightness) * 255,
+    contrast: 1 + sym(o.contrast),
+  };
+}
+
+/** A 31-bit seed for image `index` of a batch drawn with `batchSeed`, so every image gets its own transform. */
+export function augmentSeed(batchSeed: number, index: number): number {
+  let h = Math.imul((batchSeed | 0) ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b);
+  h ^= h >>> 15;
+  return (Math.imul(h, 0xc2b2ae35) ^ (h >>> 13)) >>> 1;
+}
+
+/** A new augmented copy of `image` (size × size × channels uint8), drawn with `seed`. The input is not changed. */
+export function augmentImage(image: Uint8Array, size: number, channels: number, options: AugmentOptions, seed: number): Uint8Array {
+  if (image.length !== size * size * channels) throw new RangeError(`image has ${image.length} bytes, expected ${size * size * channels}`);
+  if (isNoAugmentation(options)) return image.slice();
+  return applyAugmentation(image, size, channels, sampleAugmentation(options, size, createRng(seed)));
+}
+
+/** Applies drawn parameters: geometry first (inverse mapping, bilinear), then contrast about the mean and brightness. */
+export function applyAugmentation(image: Uint8Array, size: number, channels: number, p: AugmentParams): Uint8Array {
+  const out = new Float32Array(size * size * channels);
+  const c = (size - 1) / 2;
+  const cos = Math.cos(p.angle) / p.scale;
+  const sin = Math.sin(p.angle) / p.scale;
+  const last = size - 1;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      // Output pixel → source point: undo the shift, then the rotation and zoom (about the centre), then the flip.
+      const u = x - c - p.dx;
+      const v = y - c - p.dy;
+      let sx = cos * u + sin * v;
+      const sy = -sin * u + cos * v + c;
+      sx = (p.flip ? -sx : sx) + c;
+      const cx = sx < 0 ? 0 : sx > last ? last : sx;
+      const cy = sy < 0 ? 0 : sy > last ? last : sy;
+      const x0 = Math.floor(cx);
+      const y0 = Math.floor(cy);
+      const x1 = Math.min(x0 + 1, last);
+      const y1 = Math.min(y0 + 1, last);
+      const tx = cx - x0;
+      const ty = cy - y0;
+      for (let k = 0; k < channels; k++) {
+        const a = image[(y0 * size + x0) * channels + k] * (1 - tx) + image[(y0 * size + x1) * channels + k] * tx;
+        const b = image[(y1 * size + x0) * channels + k] * (1 - tx) + image[(y1 * size + x1) * channels + k] * tx;
+        out[(y * size + x) * channels + k] = a * (1 - ty) + b * ty;
+      }
+    }
+  }
+  let mean = 0;
+  for (let i = 0; i < out.length; i++) mean += out[i];
+  mean /= out.length;
+  const result = new Uint8Array(out.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = Math.round((out[i] - mean) * p.contrast + mean + p.brightness);
+    result[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+  }
+  return result;
+}

@@ -1,0 +1,77 @@
+import { fileListSource, type DataSource } from '../source';
+import { zipSource } from '../zip-source';
+
+/**
+ * What the user picked or dropped, as plain structured-cloneable data (Blobs and strings), so the page can collect
+ * it on the main thread — where FileList, DataTransfer and directory entries live — and post it to a worker that
+ * runs the pipeline.
+ */
+export type Picked =
+  | { readonly kind: 'zip'; readonly name: string; readonly file: Blob }
+  | { readonly kind: 'files'; readonly name: string; readonly files: readonly PickedFile[] };
+
+/** One picked file with its path relative to the picked folder (`chest_xray/train/NORMAL/a.jpeg`). */
+export interface PickedFile {
+  readonly path: string;
+  readonly file: Blob;
+}
+
+/** True for a file that should be read as an archive (by name or type). */
+export function isZipFile(file: Blob & { name?: string }): boolean {
+  return /\.zip$/i.test(file.name ?? '') || file.type === 'application/zip' || file.type === 'application/x-zip-compressed';
+}
+
+/**
+ * Files from an `<input type=file>`: one .zip → the archive; files with `webkitRelativePath` (a `webkitdirectory`
+ * input) → the folder, paths kept; anything else → loose files by name. Null when the list is empty.
+ */
+export function pickFromFileList(list: FileList | readonly File[]): Picked | null {
+  const files = Array.from(list);
+  if (files.length === 0) return null;
+  if (files.length === 1 && isZipFile(files[0])) return { kind: 'zip', name: files[0].name, file: files[0] };
+  const withPaths = files.filter((f) => f.webkitRelativePath);
+  if (withPaths.length > 0) {
+    const name = withPaths[0].webkitRelativePath.split('/')[0] || 'folder';
+    return { kind: 'files', name, files: withPaths.map((f) => ({ path: f.webkitRelativePath, file: f })) };
+  }
+  return { kind: 'files', name: 'selected files', files: files.map((f) => ({ path: f.name, file: f })) };
+}
+
+/**
+ * The pipeline's source for what was picked: a streamed zip (Blob.stream(), entry by entry, never the whole
+ * archive in memory) or the files themselves, each read when its turn comes.
+ */
+export function sourceOfPicked(picked: Picked): DataSource {
+  if (picked.kind === 'zip') return blobZipSource(picked.file, picked.name);
+  const total = picked.files.reduce((n, f) => n + f.file.size, 0);
+  return fileListSource(
+    picked.name,
+    picked.files.some((f) => f.path.includes('/')) ? 'folder' : 'files',
+    async () => picked.files.map((f) => ({ path: f.path, size: f.file.size, read: () => blobBytes(f.file) })),
+    total,
+  );
+}
+
+/** A zip Blob (a dropped or picked File) read chunk by chunk through its stream. */
+export function blobZipSource(blob: Blob, name: string): DataSource {
+  return zipSource(name, () => blobChunks(blob), blob.size);
+}
+
+async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
+  const reader = blob.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // Stopping early (cancel, or a finished selective read) must release the file.
+    await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+async function blobBytes(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
+}

@@ -1,0 +1,24 @@
+/**
+ * A decode thread of the Node pool (decoder-threads.ts): receives a file's bytes, answers with the square uint8
+ * image (its buffer transferred) or with the reason it could not be decoded. Same code as the main-thread decoder.
+ */
+import { parentPort } from 'node:worker_threads';
+import { isDataError } from '../errors';
+import { createNodeDecoder } from './decode';
+import type { ThreadReply, ThreadRequest } from './decoder-threads';
+
+const decoder = createNodeDecoder();
+const port = parentPort!;
+
+port.on('message', async ({ id, bytes, path, format }: ThreadRequest) => {
+  let reply: ThreadReply;
+  try {
+    const image = await decoder.decode(bytes, path, format);
+    reply = { id, ok: true, pixels: image.pixels, width: image.width, height: image.height };
+    port.postMessage(reply, [image.pixels.buffer as ArrayBuffer]);
+    return;
+  } catch (err) {
+    reply = { id, ok: false, problem: isDataError(err) ? err.problem : `cannot decode (${(err as Error)?.message ?? String(err)})` };
+  }
+  port.postMessage(reply);
+});

@@ -1,0 +1,147 @@
+import { arrangeBySplit } from './arrange';
+import { assignSplits, DEFAULT_SPLIT_SETTINGS, type SplitOrigin, type SplitSettings } from './assign-splits';
+import type { ImageDecoder, StoreFormat } from './decoder';
+import { DuplicateFinder } from './duplicates';
+import { DataError } from './errors';
+import type { ImageSet } from './image-set';
+import type { Layout, LayoutEntry, SplitName } from './layout';
+import { loadImages } from './load-images';
+import { checkMemory, MAX_STORE_BYTES, storeBytes } from './memory';
+import { scanSource, type IngestProgress, type ScannedSource } from './scan';
+import type { DataSource } from './source';
+import { stratifiedSubset } from './split';
+import { positiveClassIndex, summarise, type DatasetSummary } from './summary';
+
+/** How to load a dataset. Everything but the decoder has a default. */
+export interface IngestOptions {
+  /** Decodes and resizes; null: only read the files, hash them and check their headers (a scan, no pixels). */
+  readonly decoder: ImageDecoder | null;
+  /** Stored image format; default 224 × 224, 1 channel, stretched. */
+  readonly format?: StoreFormat;
+  readonly split?: Partial<SplitSettings>;
+  /** Put every image in this split instead of splitting (a separate test folder). */
+  readonly allAs?: SplitName;
+  /** Load only files of these split folders (files outside split folders always load); default all. */
+  readonly onlySplits?: readonly SplitName[];
+  /** Seeded, class-stratified subset of at most this many images of the pool (a test/ folder is kept whole). */
+  readonly limit?: number;
+  /** The classes the data must have, in label order (a test folder must match its training data). */
+  readonly classNames?: readonly string[];
+  /** Class scored as positive, by name; default PNEUMONIA when present, else the second class. */
+  readonly positiveClass?: string;
+  /** Refuse before decoding when the store would exceed this; default the largest single buffer (4 GiB). */
+  readonly memoryLimitBytes?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: IngestProgress) => void;
+}
+
+/** A loaded dataset: the images arranged train | val | test in one uint8 store, the splits as views, the summary. */
+export interface IngestResult {
+  readonly summary: DatasetSummary;
+  readonly layout: Layout;
+  /** All loaded images (null when only scanned); train, val and test are contiguous views of its buffer. */
+  readonly images: ImageSet | null;
+  readonly train: ImageSet | null;
+  readonly val: ImageSet | null;
+  readonly test: ImageSet | null;
+  /** Split of every loaded image, in `images` order (in entry order when only scanned). */
+  readonly assignment: SplitName[];
+  readonly duplicateGroups: string[][];
+  readonly aborted: boolean;
+}
+
+const DEFAULT_FORMAT: StoreFormat = { size: 224, channels: 1, mode: 'stretch' };
+
+/**
+ * The one ingestion pipeline, for Node and the browser alike: list → layout → (limit) → memory check → read, hash
+ * and decode → patient-level split → summary. Bad files are listed in the summary and the rest loads; a cancelled
+ * run returns what it had decoded, consistently (`aborted: true`). Throws a DataError for a source with no usable
+ * layout, classes other than `classNames`, an unknown positive class, or a store too large for memory.
+ */
+export async function ingest(from: DataSource | ScannedSource, options: IngestOptions): Promise<IngestResult> {
+  const { signal, onProgress } = options;
+  const scanned = 'layout' in from ? from : await scanSource(from, { signal, onProgress });
+  const { source, layout } = scanned;
+  const format = { ...DEFAULT_FORMAT, ...options.format };
+  const settings = { ...DEFAULT_SPLIT_SETTINGS, ...options.split };
+  checkClasses(source.name, layout.classNames, options.classNames);
+  const positiveClass = positiveClassIndex(layout.classNames, options.positiveClass);
+  if (positiveClass < 0) {
+    throw new DataError(source.name, `no class named "${options.positiveClass}" to score as positive (classes: ${layout.classNames.join(', ')})`);
+  }
+
+  const wanted = options.onlySplits;
+  const usable = wanted ? layout.entries.filter((e) => !e.split || wanted.includes(e.split)) : layout.entries;
+  const entries = selectEntries(usable, options.limit, options.allAs ? false : settings.keepOfficialVal, settings.seed, options.allAs);
+  if (options.decoder) checkMemory(source.name, entries.length, format.size, format.channels, options.memoryLimitBytes ?? MAX_STORE_BYTES);
+  const totalBytes = entries.reduce((n, e) => n + (scanned.sizes.get(e.path) ?? 0), 0) || undefined;
+  const progress = (phase: IngestProgress['phase'], done: number, failed: number, bytes: number): void =>
+    onProgress?.({ phase, found: entries.length, decoded: done - failed, skipped: failed, total: entries.length, bytes, totalBytes });
+  progress('loading', 0, 0, 0);
+  const loaded = await loadImages(source, entries, {
+    decoder: options.decoder,
+    format,
+    signal,
+    onFile: (done, failed, bytes) => progress('loading', done, failed, bytes),
+  });
+
+  const kept = loaded.loaded.map((i) => entries[i]);
+  const finder = new DuplicateFinder();
+  for (const i of loaded.loaded) finder.addKey(entries[i].path, loaded.info.get(i)!.key);
+  const duplicateGroups = finder.groups();
+  const items = kept.map((e) => ({ path: e.path, label: e.label, preset: e.split }));
+  const plan: { assignment: SplitName[]; valOrigin: SplitOrigin; testOrigin: SplitOrigin } = options.allAs
+    ? { assignment: kept.map(() => options.allAs as SplitName), valOrigin: 'none', testOrigin: 'folder' }
+    : assignSplits(items, duplicateGroups, settings);
+  const { assignment } = plan;
+
+  const summaryItems = kept.map((e, k) => {
+    const info = loaded.info.get(loaded.loaded[k])!;
+    return { path: e.path, label: e.label, split: assignment[k], width: info.width, height: info.height, format: info.format };
+  });
+  const summary = summarise({
+    source,
+    classNames: layout.classNames,
+    positiveClass,
+    hasSplitFolders: layout.hasSplits,
+    nestedCopy: layout.nestedCopy,
+    items: summaryItems,
+    skipped: [...layout.skipped, ...loaded.skipped],
+    duplicateGroups,
+    valOrigin: plan.valOrigin,
+    testOrigin: plan.testOrigin,
+    splitSettings: settings,
+    bytesRead: loaded.bytesRead,
+    store: loaded.pixels ? { size: format.size, channels: format.channels, bytes: storeBytes(kept.length, format.size, format.channels) } : null,
+    aborted: loaded.aborted,
+  });
+  progress('done', entries.length, loaded.skipped.length, loaded.bytesRead);
+
+  const base = { summary, layout, duplicateGroups, aborted: loaded.aborted };
+  if (!loaded.pixels) return { ...base, images: null, train: null, val: null, test: null, assignment };
+  const set: ImageSet = {
+    size: format.size,
+    channels: format.channels,
+    classNames: layout.classNames,
+    pixels: loaded.pixels,
+    labels: Int32Array.from(kept, (e) => e.label),
+    files: kept.map((e) => e.path),
+    count: kept.length,
+  };
+  const arranged = arrangeBySplit(set, assignment);
+  return { ...base, images: arranged.all, train: arranged.train, val: arranged.val, test: arranged.test, assignment: arranged.assignment };
+}
+
+/** The entries to load: the pool (train, plus val unless kept) limited to `limit`, plus kept val and test folders. */
+function selectEntries(all: readonly LayoutEntry[], limit: number | undefined, keepVal: boolean, seed: number, allAs?: SplitName): LayoutEntry[] {
+  const fixed = (e: LayoutEntry): boolean => !allAs && (e.split === 'test' || (keepVal && e.split === 'val'));
+  const pool = all.filter((e) => !fixed(e));
+  if (limit == null || limit >= pool.length) return [...all];
+  const keep = new Set(stratifiedSubset(pool.map((e) => e.label), limit, seed).map((i) => pool[i]));
+  return all.filter((e) => fixed(e) || keep.has(e));
+}
+
+function checkClasses(where: string, found: readonly string[], expected?: readonly string[]): void {
+  if (!expected || expected.join('\n') === found.join('\n')) return;
+  throw new DataError(where, `its classes (${found.join(', ')}) differ from the training data's (${expected.join(', ')})`);
+}

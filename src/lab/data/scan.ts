@@ -1,0 +1,60 @@
+import { DataError } from './errors';
+import { detectLayout, type Layout } from './layout';
+import type { DataSource } from './source';
+
+/** Where ingestion stands; sent after each listed or loaded file. */
+export interface IngestProgress {
+  readonly phase: 'listing' | 'loading' | 'done';
+  /** Files and folders listed so far (listing), or the images to load (loading, done). */
+  readonly found: number;
+  /** Images decoded (or header-checked when only scanning). */
+  readonly decoded: number;
+  /** Images that could not be read or decoded, so far. */
+  readonly skipped: number;
+  /** Images to load in total (0 while listing). */
+  readonly total: number;
+  /** Bytes consumed: of the archive while listing a zip, of image files while loading. */
+  readonly bytes: number;
+  /** Total bytes when known (an archive's size while listing, the image files' sizes while loading). */
+  readonly totalBytes?: number;
+}
+
+/** A listed source and its layout: enough to show classes and counts, and to decide what to decode. */
+export interface ScannedSource {
+  readonly source: DataSource;
+  readonly layout: Layout;
+  /** File sizes by path, where the source knew them when listing. */
+  readonly sizes: ReadonlyMap<string, number>;
+}
+
+export interface ScanOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: IngestProgress) => void;
+}
+
+/**
+ * Lists `source` and reads its layout (classes, splits, skipped clutter). Reads no image contents. Throws a DataError
+ * naming the source for an empty source or a layout without class folders (with the expected tree), and the
+ * signal's reason when cancelled.
+ */
+export async function scanSource(source: DataSource, options: ScanOptions = {}): Promise<ScannedSource> {
+  const { signal, onProgress } = options;
+  signal?.throwIfAborted();
+  const paths: string[] = [];
+  const sizes = new Map<string, number>();
+  let bytes = 0;
+  let totalBytes = source.totalBytes;
+  const report = (): void => onProgress?.({ phase: 'listing', found: paths.length, decoded: 0, skipped: 0, total: 0, bytes, totalBytes });
+  for await (const entry of source.list((read, total) => {
+    bytes = read;
+    totalBytes = total;
+  })) {
+    signal?.throwIfAborted();
+    paths.push(entry.path);
+    if (entry.size != null && !entry.path.endsWith('/')) sizes.set(entry.path, entry.size);
+    report();
+  }
+  if (paths.length === 0) throw new DataError(source.name, source.kind === 'zip' ? 'the archive holds no files' : 'no files found');
+  const layout = detectLayout(paths, { root: source.name });
+  return { source, layout, sizes };
+}

@@ -1,0 +1,65 @@
+import { formatBytes } from './memory';
+import { SPLIT_NAMES } from './layout';
+import type { DatasetSummary } from './summary';
+
+/** Paths shown per group of skipped files in the text summary (the JSON lists them all). */
+const SHOWN = 8;
+
+/**
+ * The summary as a few lines of plain text (what `xray-lab scan` prints): a class × split table with patients,
+ * where val and test came from, sizes, duplicates, the nested copy and the skipped files grouped by reason.
+ */
+export function formatSummary(s: DatasetSummary): string {
+  const lines: string[] = [];
+  const partial = s.aborted ? ' (cancelled: partial counts)' : '';
+  lines.push(`${s.source} (${s.kind}): ${s.images} images, ${s.classNames.length} classes, ${s.patients} patients${partial}`);
+  const width = Math.max(9, ...s.classNames.map((c) => c.length + 1));
+  const row = (label: string, values: number[]): string => `  ${label.padEnd(width)}${values.map((v) => String(v).padStart(8)).join('')}`;
+  lines.push(row('', []) + SPLIT_NAMES.map((n) => n.padStart(8)).join('') + 'total'.padStart(8));
+  s.classNames.forEach((name, c) => {
+    const mark = c === s.positiveClass ? '*' : '';
+    lines.push(row(name + mark, [...SPLIT_NAMES.map((n) => s.splits[n].perClass[c]), s.perClass[c]]));
+  });
+  lines.push(row('total', [...SPLIT_NAMES.map((n) => s.splits[n].count), s.images]));
+  lines.push(row('patients', [...SPLIT_NAMES.map((n) => s.splits[n].patients), s.patients]));
+  lines.push(`  * positive class: ${s.classNames[s.positiveClass]}`);
+
+  const { valFraction, testFraction, seed } = s.splitSettings;
+  const pct = (f: number): string => `${Math.round(f * 100)} %`;
+  const origin = { folder: 'the data\'s own folder', none: 'none' } as const;
+  const val = s.valOrigin === 'carved' ? `${pct(valFraction)} of the pool by patient` : origin[s.valOrigin];
+  const test = s.testOrigin === 'carved' ? `${pct(testFraction)} of the pool by patient` : origin[s.testOrigin];
+  lines.push(`  split (seed ${seed}): val = ${val}; test = ${test}`);
+  const leaks = s.leaks.patients + s.leaks.duplicateGroups;
+  lines.push(leaks === 0
+    ? '  no patient and no byte-identical copy is in two splits'
+    : `  WARNING: ${s.leaks.patients} patient(s) and ${s.leaks.duplicateGroups} duplicate group(s) span two splits`);
+
+  if (s.imageSize) {
+    const { minWidth, maxWidth, minHeight, maxHeight } = s.imageSize;
+    const range = (a: number, b: number): string => (a === b ? `${a}` : `${a}–${b}`);
+    const formats = Object.entries(s.formats).map(([f, n]) => `${f} ${n}`).join(', ');
+    lines.push(`  original sizes: width ${range(minWidth, maxWidth)} px, height ${range(minHeight, maxHeight)} px; ${formats}; ${formatBytes(s.bytesRead)} read`);
+  }
+  if (s.store) lines.push(`  stored as uint8 ${s.store.size}×${s.store.size}×${s.store.channels}: ${formatBytes(s.store.bytes)}`);
+  const d = s.duplicates;
+  lines.push(d.groups === 0
+    ? '  no byte-identical files'
+    : `  duplicates: ${d.groups} groups of byte-identical files (${d.files} files, ${d.redundant} redundant copies), each kept in one split`);
+  if (s.nestedCopy) lines.push(`  nested copy ${s.nestedCopy} recognised: its files are counted once`);
+
+  if (s.skipped.length === 0) lines.push('  nothing skipped');
+  else {
+    lines.push(`  skipped ${s.skipped.length} file(s):`);
+    for (const group of s.skippedByReason) {
+      const paths = s.skipped.filter((f) => f.reason.startsWith(group.reason));
+      // Say the full reason once when the whole group shares it; else give each file its own detail.
+      const same = paths.every((f) => f.reason === group.example.reason);
+      const heading = same ? group.example.reason : group.reason;
+      const shown = paths.slice(0, SHOWN).map((f) => (same ? f.path : `${f.path} (${f.reason})`));
+      const more = paths.length > SHOWN ? `, … ${paths.length - SHOWN} more` : '';
+      lines.push(`    ${group.count} × ${heading}: ${shown.join(', ')}${more}`);
+    }
+  }
+  return lines.join('\n');
+}
