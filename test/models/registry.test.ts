@@ -18,8 +18,8 @@ const STUDY_COUNTS: Record<string, [number, number]> = {
 };
 
 describe('model registry', () => {
-  it('lists cnn, light-k1..k5 and inception-v3, each with a description', () => {
-    expect(MODEL_REGISTRY.map((e) => e.id)).toEqual(['cnn', 'light-k1', 'light-k2', 'light-k3', 'light-k4', 'light-k5', 'inception-v3']);
+  it('lists cnn, light-k1..k5, inception-v3 and mobilenet-v2, each with a description', () => {
+    expect(MODEL_REGISTRY.map((e) => e.id)).toEqual(['cnn', 'light-k1', 'light-k2', 'light-k3', 'light-k4', 'light-k5', 'inception-v3', 'mobilenet-v2']);
     for (const entry of MODEL_REGISTRY) expect(entry.description.length).toBeGreaterThan(20);
   });
 
@@ -60,8 +60,16 @@ describe('model registry', () => {
     expect(() => findModel('inception-v3').measure({ size: 74 })).toThrow(/at least 75×75/);
   });
 
-  it('reports that inception-v3 has no backbone loaded', () => {
+  it('reports that inception-v3 and mobilenet-v2 have no backbone loaded, saying what they need', () => {
     expect(() => findModel('inception-v3').build()).toThrow(BackboneNotLoadedError);
+    expect(() => findModel('inception-v3').build()).toThrow(/InceptionV3 needs ImageNet weights: .*inception_v3_weights_tf_dim_ordering_tf_kernels_notop\.h5/);
+    expect(() => findModel('mobilenet-v2').build({ size: 224 })).toThrow(/mobilenet-v2: backbone not loaded — MobileNetV2 needs ImageNet weights/);
+  });
+
+  it('measures mobilenet-v2 (α 1.0 until weights say otherwise): 2,257,984 + a 2,562-parameter head', () => {
+    expect(findModel('mobilenet-v2').measure({ size: 224 })).toEqual({ params: 2_260_546, trainableParams: 2_562, bytes: 2_260_546 * 4 });
+    expect(findModel('mobilenet-v2').minSize).toBe(32);
+    expect(findModel('mobilenet-v2').pixelRange).toBe('-1,1');
   });
 
   it('builds the transfer head: Dense(2) on 2,048 features = 4,098 parameters', () => {

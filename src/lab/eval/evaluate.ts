@@ -6,10 +6,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { PixelRange } from '../data/batches';
 import type { ImageSet } from '../data/image-set';
+import { imageSource, type BatchSource } from '../train/batch-source';
 import { binaryMetrics, type BinaryMetrics } from './binary-metrics';
 import { bootstrapConfidence, type BootstrapResult } from './bootstrap';
 import { confusionMatrix } from './confusion-matrix';
-import { argmaxRows, predictSet } from './predict-set';
+import { argmaxRows, predictSource } from './predict-set';
 import { rocAuc, rocCurve, type RocPoint } from './roc';
 
 /** Settings of `evaluateModel`. */
@@ -59,7 +60,15 @@ export interface EvaluationResult {
  * @throws on an empty set, a positive class out of range, or a model whose output does not match the classes
  */
 export async function evaluateModel(model: tf.LayersModel, set: ImageSet, options: EvaluateOptions): Promise<EvaluationResult> {
-  const { positiveClass, threshold = 0.5, batchSize = 64, range = '0,1' } = options;
+  return evaluateSource(model, imageSource(set, options.range ?? '0,1'), options);
+}
+
+/**
+ * {@link evaluateModel} over any batch source: a transfer head is evaluated on the test set's cached features.
+ * `options.range` is the source's business and ignored here.
+ */
+export async function evaluateSource(model: tf.LayersModel, set: BatchSource, options: EvaluateOptions): Promise<EvaluationResult> {
+  const { positiveClass, threshold = 0.5, batchSize = 64 } = options;
   const numClasses = set.classNames.length;
   if (set.count === 0) throw new Error('cannot evaluate an empty set');
   if (!Number.isInteger(positiveClass) || positiveClass < 0 || positiveClass >= numClasses) {
@@ -71,7 +80,7 @@ export async function evaluateModel(model: tf.LayersModel, set: ImageSet, option
     if (!(label >= 0 && label < numClasses)) throw new Error(`label ${label} of image ${i} is not a class index below ${numClasses}`);
   }
 
-  const { probabilities, losses } = await predictSet(model, set, { batchSize, range, onProgress: options.onProgress });
+  const { probabilities, losses } = await predictSource(model, set, { batchSize, onProgress: options.onProgress });
   const labels = Int32Array.from(set.labels.subarray(0, set.count));
   const scores = columnOf(probabilities, numClasses, positiveClass);
   const isPositive = labels.map((label) => (label === positiveClass ? 1 : 0));

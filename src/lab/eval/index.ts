@@ -7,5 +7,5 @@ export { binaryMetrics, metricsFromCounts, type BinaryMetrics } from './binary-m
 export { rocCurve, rocAuc, type RocPoint } from './roc';
 export { bootstrapConfidence, percentile, type BootstrapOptions, type BootstrapResult, type Interval } from './bootstrap';
 export { measureInference, median, type InferenceOptions, type InferenceTiming } from './latency';
-export { predictSet, argmaxRows, type PredictOptions, type SetPredictions } from './predict-set';
-export { evaluateModel, metricsAtThreshold, type EvaluateOptions, type EvaluationResult } from './evaluate';
+export { predictSet, predictSource, argmaxRows, type PredictOptions, type SetPredictions } from './predict-set';
+export { evaluateModel, evaluateSource, metricsAtThreshold, type EvaluateOptions, type EvaluationResult } from './evaluate';

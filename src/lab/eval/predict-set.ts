@@ -4,8 +4,9 @@
  * applied here. Only one batch of tensors exists at a time and all of them are disposed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchIndices, disposeBatch, makeBatch, type PixelRange } from '../data/batches';
+import { batchIndices, type PixelRange } from '../data/batches';
 import type { ImageSet } from '../data/image-set';
+import { disposeSourceBatch, imageSource, type BatchSource } from '../train/batch-source';
 
 /** Settings of `predictSet`. */
 export interface PredictOptions {
@@ -31,7 +32,15 @@ export interface SetPredictions {
  * @throws when the model's output is not [n, classNames.length] logits
  */
 export async function predictSet(model: tf.LayersModel, set: ImageSet, options: PredictOptions = {}): Promise<SetPredictions> {
-  const { batchSize = 64, range = '0,1', onProgress } = options;
+  return predictSource(model, imageSource(set, options.range ?? '0,1'), options);
+}
+
+/**
+ * {@link predictSet} over any batch source (images, or cached features for a transfer head); `options.range` is the
+ * source's business and ignored here.
+ */
+export async function predictSource(model: tf.LayersModel, set: BatchSource, options: PredictOptions = {}): Promise<SetPredictions> {
+  const { batchSize = 64, onProgress } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
   const numClasses = set.classNames.length;
   const probabilities = new Float32Array(set.count * numClasses);
@@ -41,18 +50,18 @@ export async function predictSet(model: tf.LayersModel, set: ImageSet, options: 
 
   let done = 0;
   for (const chunk of batchIndices(order, batchSize)) {
-    const batch = makeBatch(set, chunk, range);
+    const batch = set.batch(chunk);
     let outputs: [tf.Tensor, tf.Tensor];
     try {
       outputs = tf.tidy(() => {
-        const logits = asLogits(model.predict(batch.images), numClasses);
+        const logits = asLogits(model.predict(batch.inputs), numClasses);
         // logSoftmax is stable for large logits, and gives both the probabilities and the loss.
         const logProbs = tf.logSoftmax(logits);
         const picked = tf.sum(tf.mul(logProbs, tf.oneHot(batch.labels, numClasses)), 1);
         return [tf.exp(logProbs), tf.neg(picked)] as [tf.Tensor, tf.Tensor];
       });
     } finally {
-      disposeBatch(batch);
+      disposeSourceBatch(batch);
     }
     try {
       // Asynchronous reads: dataSync would stall WebGPU.

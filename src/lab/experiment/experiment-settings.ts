@@ -21,6 +21,15 @@ export interface ExperimentSettings {
   positiveClass: number;
   /** Bootstrap resamples for the 95% intervals; 0 = none. */
   bootstrapIterations: number;
+  /** Transfer models: dropout rate before the head (0 = none, the study; its extra runs used 0.25). */
+  headDropout: number;
+  /** Transfer models: a LightDense head of this rank instead of a plain Dense; null = Dense (the study). */
+  headLightRank: number | null;
+  /**
+   * inception-v3 only, advanced: after the head's epochs, this many more epochs that also train mixed9 and mixed10
+   * (BatchNorm frozen, learning rate ×0.1) on cached mixed8 activations. 0 = off (the study: fully frozen).
+   */
+  fineTuneEpochs: number;
 }
 
 export const DEFAULT_EXPERIMENT_SETTINGS: ExperimentSettings = {
@@ -40,4 +49,7 @@ export const DEFAULT_EXPERIMENT_SETTINGS: ExperimentSettings = {
   threshold: 0.5,
   positiveClass: 1,
   bootstrapIterations: 1000,
+  headDropout: 0,
+  headLightRank: null,
+  fineTuneEpochs: 0,
 };

@@ -7,7 +7,11 @@ import { findModel } from '../models/registry';
 import { makeResultRecord, type ResultRecord } from '../report/result-record';
 import type { TrainCallbacks, TrainSummary } from '../train/train-log';
 import { trainModel } from '../train/trainer';
+import type { BackboneWeights } from '../transfer/backbone-weights';
+import type { FeatureCache } from '../transfer/feature-cache';
+import type { FeatureProgress } from '../transfer/split-features';
 import type { ExperimentSettings } from './experiment-settings';
+import { runTransferModel } from './run-transfer';
 
 /** The three parts of a dataset a comparison needs. */
 export interface ExperimentData {
@@ -21,6 +25,19 @@ export type RunPhase = 'building' | 'training' | 'evaluating' | 'timing';
 
 export interface RunCallbacks extends TrainCallbacks {
   onPhase?: (phase: RunPhase) => void;
+  /**
+   * Transfer models only: the backbone's pass over each split (during the 'building' phase), or `cached: true`
+   * when a split's features were reused.
+   */
+  onFeatureProgress?: (progress: FeatureProgress) => void | Promise<void>;
+}
+
+/** Where transfer models take their backbone weights and feature cache from (default: the realm's transfer context). */
+export interface RunOptions {
+  /** Weights for the model's backbone; default: those provided with provideBackboneWeights. */
+  weights?: BackboneWeights | null;
+  /** Default: currentFeatureCache(); null disables caching. */
+  featureCache?: FeatureCache | null;
 }
 
 /** A finished run: its plain record, and the trained model (null when it failed) which the caller now owns. */
@@ -32,8 +49,9 @@ export interface ModelRun {
 
 /**
  * Builds, trains, evaluates and times one registry model — the unit of work of the page's queue, the worker and the
- * CLI. Never throws for a model-level failure (bad size, backend error): the record says `failed` with the reason,
- * so a queue goes on with the next model. A cancelled run is still evaluated with the weights it kept.
+ * CLI. Never throws for a model-level failure (bad size, backend error, no backbone weights): the record says
+ * `failed` with the reason, so a queue goes on with the next model. A cancelled run is still evaluated with the
+ * weights it kept. Transfer models (inception-v3, mobilenet-v2) need backbone weights (see `RunOptions`).
  */
 export async function runModel(
   modelId: string,
@@ -41,6 +59,7 @@ export async function runModel(
   settings: ExperimentSettings,
   callbacks: RunCallbacks = {},
   signal?: AbortSignal,
+  options: RunOptions = {},
 ): Promise<ModelRun> {
   const base = {
     modelId,
@@ -62,6 +81,8 @@ export async function runModel(
     callbacks.onPhase?.('building');
     const entry = findModel(modelId);
     base.label = entry.label;
+    // Transfer models train a head on cached backbone features instead of the whole network on images.
+    if (entry.family === 'transfer') return await runTransferModel(entry, base, data, settings, callbacks, signal, options);
     model = entry.build({
       size: settings.size,
       channels: settings.channels,

@@ -10,9 +10,20 @@ export interface InceptionV3Options {
   size?: number;
   /** Seed of the (placeholder) initial weights; real use loads ImageNet weights over them. */
   seed?: number;
+  /** Input channels: 3 (default), or 1 for grey images, repeated into RGB by a parameter-free first layer. */
+  channels?: 1 | 3;
 }
 
 type Sym = tf.SymbolicTensor;
+
+/**
+ * ImageNet networks take RGB. A one-channel input is repeated into three by a Concatenate (no weights, a standard
+ * Keras layer, so the saved model reloads anywhere); a three-channel input passes as is.
+ */
+export function greyToRgb(input: Sym): Sym {
+  if (input.shape[3] === 3) return input;
+  return tf.layers.concatenate({ name: 'grey_to_rgb', axis: 3 }).apply([input, input, input]) as Sym;
+}
 
 /**
  * Keras' InceptionV3 without its classifier (`include_top=False, pooling='avg'`): same topology, same layer order,
@@ -47,9 +58,9 @@ export function buildInceptionV3Backbone(options: InceptionV3Options = {}): tf.L
   const concat = (parts: Sym[], name?: string): Sym =>
     tf.layers.concatenate({ name: name ?? `concatenate_${++concats}`, axis: 3 }).apply(parts) as Sym;
 
-  const input = tf.input({ shape: [size, size, 3], name: 'input_1' });
+  const input = tf.input({ shape: [size, size, options.channels ?? 3], name: 'input_1' });
   // Stem.
-  let x = convBn(input, 32, 3, 3, 2, 'valid');
+  let x = convBn(greyToRgb(input), 32, 3, 3, 2, 'valid');
   x = convBn(x, 32, 3, 3, 1, 'valid');
   x = convBn(x, 64, 3, 3);
   x = maxPool(x);

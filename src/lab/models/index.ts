@@ -6,3 +6,4 @@ export * from './lightlayers-net';
 export * from './transfer-head';
 export * from './model-size';
 export * from './registry';
+export * from './mobilenet-v2';

@@ -2,7 +2,10 @@ import type * as tf from '@tensorflow/tfjs';
 import type { PixelRange } from '../data/batches';
 import type { BuildOptions } from './build-options';
 import { buildConv2DBaseline, CNN_MIN_SIZE } from './conv2d-baseline';
-import { buildInceptionV3Backbone, INCEPTION_FEATURES, INCEPTION_MIN_SIZE } from './inception-v3';
+import { BACKBONES, type BackboneSpec } from '../transfer/backbones';
+import { buildTransferModel } from '../transfer/compose';
+import { KERAS_PREPROCESSING } from '../transfer/source-weights';
+import { loadedBackboneWeights } from '../transfer/transfer-context';
 import { InputSizeError } from './input-size';
 import { buildLightLayersNet, LIGHT_MIN_SIZE } from './lightlayers-net';
 import { measureModelSize, type ModelSize } from './model-size';
@@ -78,37 +81,56 @@ const cnnEntry: ModelEntry = {
   measure: measureByBuilding(buildConv2DBaseline),
 };
 
-const inceptionEntry: ModelEntry = {
-  id: 'inception-v3',
-  family: 'transfer',
-  label: 'InceptionV3 transfer',
-  description: 'Frozen ImageNet InceptionV3 features (2,048 per image) with a trained Dense head.',
-  minSize: INCEPTION_MIN_SIZE,
-  pixelRange: '-1,1',
-  build: (options) => {
-    checkInceptionSize(options?.size ?? 299);
-    throw new BackboneNotLoadedError('inception-v3', 'InceptionV3 needs ImageNet weights, which this build cannot load yet');
-  },
-  measure: (options) => {
-    const size = options?.size ?? 299;
-    checkInceptionSize(size);
-    // The topology alone fixes the counts: build it with placeholder weights, count, and add the head.
-    const backbone = measureByBuilding(() => buildInceptionV3Backbone({ size }))();
-    const head = measureByBuilding(() => buildTransferHead({ features: INCEPTION_FEATURES, numClasses: options?.numClasses }))();
-    const params = backbone.params + head.params;
-    // The backbone is frozen: only the head trains.
-    return { params, trainableParams: head.trainableParams, bytes: params * 4 };
-  },
-};
-
-function checkInceptionSize(size: number): void {
-  if (size < INCEPTION_MIN_SIZE) {
-    throw new InputSizeError('inception-v3', size, INCEPTION_MIN_SIZE, 'its stem and two reductions need 75 pixels');
-  }
+/**
+ * A frozen ImageNet backbone with a trained Dense head. Counts come from the topology alone (no weights needed), so
+ * `measure` always works; `build` needs the backbone's weights (provideBackboneWeights) and otherwise says how to get
+ * them. The pixel range is the loaded weights' (Keras [-1, 1], TF-Hub [0, 1]).
+ */
+function transferEntry(spec: BackboneSpec, label: string, description: string): ModelEntry {
+  const checkSize = (size: number) => {
+    if (size < spec.minSize) {
+      throw new InputSizeError(spec.id, size, spec.minSize, `${spec.network}'s strided stem and reductions need ${spec.minSize} pixels`);
+    }
+  };
+  return {
+    id: spec.id,
+    family: 'transfer',
+    label,
+    description,
+    minSize: spec.minSize,
+    get pixelRange(): PixelRange {
+      return loadedBackboneWeights(spec.id)?.preprocessing.range ?? KERAS_PREPROCESSING.range;
+    },
+    build: (options) => {
+      checkSize(options?.size ?? 299);
+      const weights = loadedBackboneWeights(spec.id);
+      if (!weights) throw new BackboneNotLoadedError(spec.id, spec.missingWeights);
+      return buildTransferModel(weights, {
+        size: options?.size ?? 299, channels: options?.channels, numClasses: options?.numClasses, seed: options?.seed,
+      });
+    },
+    measure: (options) => {
+      const size = options?.size ?? 299;
+      checkSize(size);
+      // The variant of the loaded weights (MobileNetV2's alpha), else the family's usual one.
+      const variant = loadedBackboneWeights(spec.id)?.variant ?? spec.variants[0];
+      const backbone = measureByBuilding(() => spec.build({ size: spec.minSize, variant }))();
+      const head = measureByBuilding(() => buildTransferHead({ features: spec.features(variant), numClasses: options?.numClasses }))();
+      const params = backbone.params + head.params;
+      // The backbone is frozen: only the head trains.
+      return { params, trainableParams: head.trainableParams, bytes: params * 4 };
+    },
+  };
 }
 
+const inceptionEntry = transferEntry(BACKBONES['inception-v3'], 'InceptionV3 transfer',
+  'Frozen ImageNet InceptionV3 features (2,048 per image, computed once and cached) with a trained Dense head — the study\'s transfer model.');
+
+const mobileNetEntry = transferEntry(BACKBONES['mobilenet-v2'], 'MobileNetV2 transfer',
+  'Frozen ImageNet MobileNetV2 features (1,280 per image; α 1.0 or 0.35, from the weights loaded) with a trained Dense head — a lighter backbone.');
+
 /** The registry, in the order the page and the reports list it. */
-export const MODEL_REGISTRY: readonly ModelEntry[] = [cnnEntry, ...[1, 2, 3, 4, 5].map(lightEntry), inceptionEntry];
+export const MODEL_REGISTRY: readonly ModelEntry[] = [cnnEntry, ...[1, 2, 3, 4, 5].map(lightEntry), inceptionEntry, mobileNetEntry];
 
 /** Looks up an id; `light-kN` resolves for any N ≥ 1 even beyond the listed 1..5. */
 export function findModel(id: string): ModelEntry {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { disposeBatch, makeBatch, type PixelRange } from '../data/batches';
+import type { PixelRange } from '../data/batches';
 import type { ImageSet } from '../data/image-set';
+import { disposeSourceBatch, imageSource, type BatchSource } from './batch-source';
 
 /** The BatchNormalization layers of a model (tfjs keeps `momentum` as a plain field we can change for a moment). */
 function batchNormLayers(model: tf.LayersModel): Array<tf.layers.Layer & { momentum: number }> {
@@ -20,6 +21,17 @@ export function recalibrateBatchNorm(
   batches: number,
   range: PixelRange,
 ): void {
+  recalibrateBatchNormOn(model, imageSource(set, range), order, batchSize, batches);
+}
+
+/** {@link recalibrateBatchNorm} over any batch source. A model without BatchNorm (a transfer head) is left alone. */
+export function recalibrateBatchNormOn(
+  model: tf.LayersModel,
+  source: BatchSource,
+  order: ArrayLike<number>,
+  batchSize: number,
+  batches: number,
+): void {
   const layers = batchNormLayers(model);
   if (layers.length === 0 || batches < 1) return;
   const saved = layers.map((l) => l.momentum);
@@ -29,11 +41,11 @@ export function recalibrateBatchNorm(
       if (start >= order.length) break;
       const indices = Array.from({ length: Math.min(batchSize, order.length - start) }, (_, i) => order[start + i]);
       for (const layer of layers) layer.momentum = b / (b + 1);
-      const batch = makeBatch(set, indices, range);
+      const batch = source.batch(indices);
       tf.tidy(() => {
-        model.apply(batch.images, { training: true });
+        model.apply(batch.inputs, { training: true });
       });
-      disposeBatch(batch);
+      disposeSourceBatch(batch);
     }
   } finally {
     layers.forEach((l, i) => (l.momentum = saved[i]));

@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+import { makeBatch, type PixelRange } from '../data/batches';
+import type { ImageSet } from '../data/image-set';
+import { checkFeatureSet, type FeatureSet } from './feature-set';
+
+/** One batch of model inputs with their labels; the caller disposes both tensors. */
+export interface SourceBatch {
+  readonly inputs: tf.Tensor;
+  readonly labels: tf.Tensor1D;
+}
+
+/**
+ * What the training loop, validation and evaluation iterate over: images scaled for a network, or cached feature
+ * vectors for a transfer head. Only one batch of tensors exists at a time.
+ */
+export interface BatchSource {
+  readonly count: number;
+  readonly labels: Int32Array;
+  readonly classNames: readonly string[];
+  /** Inputs and labels of the items at `indices` (positions in the source). */
+  batch(indices: ArrayLike<number>): SourceBatch;
+}
+
+/** Images from the uint8 store, scaled to `range` one batch at a time. */
+export function imageSource(set: ImageSet, range: PixelRange): BatchSource {
+  return {
+    count: set.count,
+    labels: set.labels,
+    classNames: set.classNames,
+    batch: (indices) => {
+      const b = makeBatch(set, indices, range);
+      return { inputs: b.images, labels: b.labels };
+    },
+  };
+}
+
+/** Cached feature vectors: a batch is a [n, dim] slice (or [n, ...shape] for activation maps) copied into one tensor. */
+export function featureSource(set: FeatureSet): BatchSource {
+  checkFeatureSet(set);
+  return {
+    count: set.count,
+    labels: set.labels,
+    classNames: set.classNames,
+    batch: (indices) => {
+      const n = indices.length;
+      const rows = new Float32Array(n * set.dim);
+      const labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const src = indices[i];
+        rows.set(set.features.subarray(src * set.dim, (src + 1) * set.dim), i * set.dim);
+        labels[i] = set.labels[src];
+      }
+      return { inputs: tf.tensor(rows, [n, ...(set.shape ?? [set.dim])]), labels: tf.tensor1d(labels, 'int32') };
+    },
+  };
+}
+
+export function disposeSourceBatch(batch: SourceBatch): void {
+  batch.inputs.dispose();
+  batch.labels.dispose();
+}

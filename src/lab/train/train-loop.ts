@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs';
+import { batchIndices } from '../data/batches';
+import { createRng, shuffleInPlace } from '../util/rng';
+import { disposeSourceBatch, type BatchSource } from './batch-source';
+import { recalibrateBatchNormOn } from './batchnorm-recalibration';
+import { resolveClassWeights } from './class-weights';
+import { countCorrect, logitsLoss } from './loss';
+import { resolveTrainOptions, type TrainOptions } from './train-options';
+import type { EpochLog, TrainCallbacks, TrainSummary } from './train-log';
+import { WeightsSnapshot } from './weights-snapshot';
+import { validateSource } from './validate';
+
+const now = () => performance.now();
+
+/**
+ * The training loop behind {@link trainModel} (images) and the transfer head's trainer (cached features): Adam on
+ * cross-entropy of the logits over any {@link BatchSource}. Seeded shuffles, optional class weights, early stopping on
+ * validation loss, restore of the best-validation-loss weights, and cancellation between batches (`signal`): a
+ * cancelled model keeps its best (or latest) weights and stays usable. `options.pixelRange` is the sources' business
+ * and ignored here. Tensor memory is back where it started when the promise settles.
+ */
+export async function trainOnBatches(
+  model: tf.LayersModel,
+  train: BatchSource,
+  validation: BatchSource | null,
+  options: Partial<TrainOptions> = {},
+  callbacks: TrainCallbacks = {},
+  signal?: AbortSignal,
+): Promise<TrainSummary> {
+  const o = resolveTrainOptions(options);
+  if (train.count === 0) throw new RangeError('the training set is empty');
+  const rng = createRng(o.seed);
+  const optimizer = tf.train.adam(o.learningRate, 0.9, 0.999, 1e-7);
+  const classWeights = resolveClassWeights(train, o.classWeights);
+  const classWeightTensor = classWeights ? tf.tensor1d(classWeights) : null;
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const order = Int32Array.from({ length: train.count }, (_, i) => i);
+  const batchesPerEpoch = Math.ceil(train.count / o.batchSize);
+
+  const history: EpochLog[] = [];
+  let best: { loss: number; epoch: number; snapshot: WeightsSnapshot } | null = null;
+  let epochsWithoutImprovement = 0;
+  let stoppedEarly = false;
+  let cancelled = false;
+  let trainMs = 0;
+  let imagesTrained = 0;
+  const started = now();
+
+  try {
+    for (let epoch = 1; epoch <= o.epochs && !cancelled; epoch++) {
+      const epochStart = now();
+      shuffleInPlace(order, rng);
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let batch = 0;
+      for (const indices of batchIndices(order, o.batchSize)) {
+        if (signal?.aborted) {
+          cancelled = true;
+          break;
+        }
+        const data = train.batch(indices);
+        let logits: tf.Tensor2D | null = null;
+        const loss = tf.tidy(() => {
+          const weights = classWeightTensor ? tf.gather(classWeightTensor, data.labels) : undefined;
+          return optimizer.minimize(() => {
+            const out = model.apply(data.inputs, { training: true }) as tf.Tensor2D;
+            logits = tf.keep(out);
+            return logitsLoss(model, out, data.labels, weights as tf.Tensor1D | undefined);
+          }, true, variables)!;
+        });
+        const hits = countCorrect(logits!, data.labels);
+        // Asynchronous reads: a synchronous one per batch stalls WebGPU.
+        const [lossValue, hitValue] = await Promise.all([loss.data(), hits.data()]);
+        tf.dispose([loss, hits, logits!]);
+        disposeSourceBatch(data);
+        lossSum += lossValue[0] * indices.length;
+        correct += hitValue[0];
+        seen += indices.length;
+        const elapsed = now() - epochStart;
+        await callbacks.onBatchEnd?.({
+          epoch, batch, batchesPerEpoch,
+          loss: lossSum / seen, accuracy: correct / seen,
+          imagesPerSec: (seen / elapsed) * 1000,
+        });
+        batch++;
+      }
+      const epochTrainMs = now() - epochStart;
+      trainMs += epochTrainMs;
+      imagesTrained += seen;
+      // A cancelled part-epoch is neither validated, logged nor chosen as best.
+      if (cancelled) break;
+
+      if (o.batchNormRecalibrationBatches > 0) {
+        recalibrateBatchNormOn(model, train, order, o.batchSize, o.batchNormRecalibrationBatches);
+      }
+      const val = validation && validation.count > 0
+        ? await validateSource(model, validation, o.batchSize)
+        : null;
+      const log: EpochLog = {
+        epoch,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        valLoss: val ? val.loss : null,
+        valAccuracy: val ? val.accuracy : null,
+        imagesPerSec: (seen / epochTrainMs) * 1000,
+        ms: now() - epochStart,
+      };
+      history.push(log);
+
+      // Best = lowest validation loss, or the latest epoch when there is no validation set.
+      const score = log.valLoss ?? -epoch;
+      if (best == null || score < best.loss) {
+        best?.snapshot.dispose();
+        best = { loss: score, epoch, snapshot: WeightsSnapshot.take(model) };
+        epochsWithoutImprovement = 0;
+      } else {
+        epochsWithoutImprovement++;
+      }
+      await callbacks.onEpochEnd?.(log);
+      if (o.earlyStoppingPatience != null && log.valLoss != null && epochsWithoutImprovement >= o.earlyStoppingPatience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    let bestEpoch: number | null = history.length > 0 ? history[history.length - 1].epoch : null;
+    if (best && o.restoreBestWeights) {
+      best.snapshot.restoreInto(model);
+      bestEpoch = best.epoch;
+    }
+    const epochsRun = history.length;
+    const trainTimeMs = now() - started;
+    return {
+      history,
+      epochsPlanned: o.epochs,
+      epochsRun,
+      bestEpoch,
+      stoppedEarly,
+      cancelled,
+      trainTimeMs,
+      msPerEpoch: epochsRun > 0 ? trainTimeMs / epochsRun : 0,
+      imagesPerSec: trainMs > 0 ? (imagesTrained / trainMs) * 1000 : 0,
+    };
+  } finally {
+    best?.snapshot.dispose();
+    classWeightTensor?.dispose();
+    optimizer.dispose();
+  }
+}
