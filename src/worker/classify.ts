@@ -4,14 +4,13 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { PixelRange } from '../lab/data/batches';
-import { DataError } from '../lab/data/errors';
+import { decodeInBrowser } from '../lab/data/browser/browser-decode';
+import { isDataError } from '../lab/data/errors';
 import type { ImageSet } from '../lab/data/image-set';
 import { predictSet } from '../lab/eval/predict-set';
 import { modelFromFiles } from '../lab/export/model-files';
-import { toSquare } from '../lab/data/resize';
-import { toRgba } from './dataset';
-import { decodeToRaster } from './decode';
-import type { Classification, LoadedModelInfo, SourceFile } from './protocol';
+import type { Classification, LoadedModelInfo, PickedFile } from './protocol';
+import { thumbnailOf } from './thumbnails';
 
 interface Loaded {
   model: tf.LayersModel;
@@ -44,7 +43,7 @@ export async function loadModel(ref: string, modelJson: string, weights: ArrayBu
   return info;
 }
 
-export async function classify(ref: string, images: readonly SourceFile[]): Promise<Classification[]> {
+export async function classify(ref: string, images: readonly PickedFile[]): Promise<Classification[]> {
   const entry = loaded.get(ref);
   if (!entry) throw new Error(`no model loaded as "${ref}": load model files first`);
   const { size, channels, classNames, pixelRange } = entry.info;
@@ -54,15 +53,14 @@ export async function classify(ref: string, images: readonly SourceFile[]): Prom
   const results: Classification[] = [];
   for (const image of images) {
     try {
-      const raster = await decodeToRaster(image.path, image.blob);
-      const square = toSquare(raster, size, channels);
+      // The core's browser decoder, as the dataset was decoded: the model sees what it was trained on.
+      const bytes = new Uint8Array(await image.file.arrayBuffer());
+      const square = (await decodeInBrowser(bytes, image.path, { size, channels })).pixels;
       pixels.set(square, ok.length * per);
-      const thumbSide = Math.min(size, 96);
-      const thumb = toSquare({ width: size, height: size, channels, data: square }, thumbSide, 3);
-      results.push({ file: image.path, probabilities: [], predicted: -1, thumbnail: { label: -1, file: image.path, side: thumbSide, rgba: toRgba(thumb) }, error: null });
+      results.push({ file: image.path, probabilities: [], predicted: -1, thumbnail: thumbnailOf(square, size, channels, -1, image.path), error: null });
       ok.push(results.length - 1);
     } catch (err) {
-      results.push({ file: image.path, probabilities: [], predicted: -1, thumbnail: null, error: err instanceof DataError ? err.problem : (err as Error).message });
+      results.push({ file: image.path, probabilities: [], predicted: -1, thumbnail: null, error: isDataError(err) ? err.problem : (err as Error).message });
     }
   }
   if (ok.length === 0) return results;

@@ -1,131 +1,157 @@
 /**
- * The worker's one loaded dataset: where it came from (so it can be decoded again at another input size), the
- * decoded images, and the split into train / validation / test, which follows the page's fractions and seed.
+ * The worker's one loaded dataset, read through the core pipeline (src/lab/data): where it came from (so it can be
+ * decoded again at another input size), every image in one uint8 store arranged train | val | test, the three
+ * splits as views of it, and the core's summary. A new split (fractions, seed) only reorders the store in place.
  */
-import { imageBytes, selectImages, type ImageSet } from '../lab/data/image-set';
-import type { Layout } from '../lab/data/layout';
-import { countPatients } from '../lab/data/patient-id';
+import { arrangeBySplit, type ArrangedSets } from '../lab/data/arrange';
+import { assignSplits, type SplitPlan } from '../lab/data/assign-splits';
+import { ingestPicked } from '../lab/data/browser';
+import { DataError } from '../lab/data/errors';
+import type { ImageSet } from '../lab/data/image-set';
+import type { SplitName } from '../lab/data/layout';
+import { storeBytes } from '../lab/data/memory';
 import { generatePhantomImages } from '../lab/data/phantom';
-import { toSquare } from '../lab/data/resize';
-import { patientSplit, type SplitResult } from '../lab/data/split';
-import { splitGroupKeys } from '../lab/data/split-groups';
-import { ingest, type Ingested } from './ingest';
-import type { DatasetSummary, ImageFormat, SourceFile, SplitSettings, Thumbnail } from './protocol';
+import { positiveClassIndex, summarise, type DatasetSummary } from '../lab/data/summary';
+import type { DatasetInfo, ImageFormat, IngestProgress, Picked, SplitSettings } from './protocol';
+import { emit } from './rpc';
+import { thumbnails } from './thumbnails';
 
-export type DatasetSource =
-  | { kind: 'demo'; perClass: number; seed: number }
-  | { kind: 'folder' | 'zip'; name: string; files: SourceFile[]; layout: Layout };
+export type DatasetSource = { kind: 'demo'; perClass: number; seed: number } | { kind: 'picked'; picked: Picked };
 
 export interface LoadedDataset {
-  source: DatasetSource;
-  data: Ingested;
+  readonly source: DatasetSource;
+  /** Every image, arranged train | val | test for `split`; the sets below are views of its buffer. */
+  readonly images: ImageSet;
+  readonly sets: { readonly train: ImageSet; readonly val: ImageSet; readonly test: ImageSet };
+  readonly split: SplitSettings;
+  /** The split folder each file sat in, by path, when the data came in train/val/test folders. */
+  readonly presets: ReadonlyMap<string, SplitName>;
+  readonly duplicateGroups: string[][];
+  readonly summary: DatasetSummary;
 }
 
-const THUMBS_PER_CLASS = 4;
-const THUMB_SIDE = 96;
-
-/** Decodes (or generates) the source at `format`. */
-export async function loadSource(
-  source: DatasetSource,
-  format: ImageFormat,
-  onProgress: (done: number, total: number) => void,
-): Promise<LoadedDataset> {
-  if (source.kind === 'demo') {
-    const set = generatePhantomImages({ perClass: source.perClass, size: format.size, channels: format.channels, seed: source.seed });
-    onProgress(set.count, set.count);
-    return { source, data: { set, presetSplits: null, skipped: [], duplicateGroups: [] } };
-  }
-  return { source, data: await ingest(source.files, source.layout, format, onProgress) };
-}
-
-/** The same images at another size or channel count (decoded again), or `ds` itself when it already fits. */
-export async function atFormat(ds: LoadedDataset, format: ImageFormat, onProgress: (done: number, total: number) => void): Promise<LoadedDataset> {
-  const { set } = ds.data;
-  if (set.size === format.size && set.channels === format.channels) return ds;
-  return loadSource(ds.source, format, onProgress);
+export interface LoadOptions {
+  readonly format: ImageFormat;
+  readonly split: SplitSettings;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: IngestProgress) => void;
 }
 
 /**
- * Patient-level split, as the CLI makes it: no patient and no byte-identical copy on two sides. Data with its own
- * test folder keeps it as the test set; its train and val folders are pooled and split again (Kermany's val folder
- * holds only 16 images, too few to pick the best epoch on).
+ * Loads `source` at `format`, split by `split`. Null when cancelled (the partial set is dropped: the page keeps its
+ * previous dataset). A bad layout or a store too large for memory throws the core's DataError before any decoding.
  */
-export function splitDataset(ds: LoadedDataset, settings: SplitSettings): SplitResult {
-  const { set, presetSplits, duplicateGroups } = ds.data;
-  const keys = splitGroupKeys(set.files, duplicateGroups);
-  const items = Array.from({ length: set.count }, (_, i) => ({ label: set.labels[i], patient: keys[i] }));
-  const hasTestFolder = presetSplits?.some((s) => s === 'test') ?? false;
-  if (!hasTestFolder) return patientSplit(items, { val: settings.valFraction, test: settings.testFraction }, settings.seed);
-  const pool: number[] = [];
-  const test: number[] = [];
-  presetSplits!.forEach((s, i) => (s === 'test' ? test : pool).push(i));
-  const inner = patientSplit(pool.map((i) => items[i]), { val: settings.valFraction, test: 0 }, settings.seed);
-  return { train: inner.train.map((k) => pool[k]), val: inner.val.map((k) => pool[k]), test };
-}
-
-/** The three ImageSets of a split. */
-export function splitSets(ds: LoadedDataset, split: SplitResult): { train: ImageSet; val: ImageSet; test: ImageSet } {
-  const { set } = ds.data;
-  return { train: selectImages(set, split.train), val: selectImages(set, split.val), test: selectImages(set, split.test) };
-}
-
-/** The class scored as positive, by the CLI's rule: PNEUMONIA when present, else the second class. */
-export function positiveClassOf(classNames: readonly string[]): number {
-  const pneumonia = classNames.findIndex((c) => c.toUpperCase() === 'PNEUMONIA');
-  return pneumonia >= 0 ? pneumonia : Math.min(1, classNames.length - 1);
-}
-
-export function summarise(ds: LoadedDataset, name: string, settings: SplitSettings): DatasetSummary {
-  const { set, skipped, duplicateGroups, presetSplits } = ds.data;
-  const split = splitDataset(ds, settings);
-  const perClass = (indices: number[]) => {
-    const counts = new Array<number>(set.classNames.length).fill(0);
-    for (const i of indices) counts[set.labels[i]]++;
-    return counts;
-  };
-  return {
-    name,
-    source: ds.source.kind,
-    size: set.size,
-    channels: set.channels,
-    count: set.count,
-    classNames: [...set.classNames],
-    positiveClass: positiveClassOf(set.classNames),
-    counts: { train: perClass(split.train), val: perClass(split.val), test: perClass(split.test) },
-    patients: countPatients(set.files),
-    presetSplits: presetSplits != null,
-    skipped: skipped.slice(0, 50),
-    skippedCount: skipped.length,
-    duplicateFiles: duplicateGroups.reduce((n, g) => n + g.length - 1, 0),
-    thumbnails: thumbnails(set),
-  };
-}
-
-/** The first few images of every class as small RGBA pictures. */
-function thumbnails(set: ImageSet): Thumbnail[] {
-  const out: Thumbnail[] = [];
-  const per = imageBytes(set.size, set.channels);
-  const side = Math.min(set.size, THUMB_SIDE);
-  set.classNames.forEach((_, label) => {
-    let taken = 0;
-    for (let i = 0; i < set.count && taken < THUMBS_PER_CLASS; i++) {
-      if (set.labels[i] !== label) continue;
-      const data = set.pixels.subarray(i * per, (i + 1) * per);
-      out.push({ label, file: set.files[i], side, rgba: toRgba(toSquare({ width: set.size, height: set.size, channels: set.channels, data }, side, 3)) });
-      taken++;
-    }
-  });
-  return out;
-}
-
-/** RGB bytes → RGBA with full opacity, as ImageData wants. */
-export function toRgba(rgb: Uint8Array): Uint8ClampedArray {
-  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
-  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-    out[j] = rgb[i];
-    out[j + 1] = rgb[i + 1];
-    out[j + 2] = rgb[i + 2];
-    out[j + 3] = 255;
+export async function loadDataset(source: DatasetSource, options: LoadOptions): Promise<LoadedDataset | null> {
+  if (source.kind === 'demo') return demoDataset(source, options);
+  const { format, split, signal, onProgress } = options;
+  let result;
+  try {
+    result = await ingestPicked(source.picked, { format, split, signal, onProgress });
+  } catch (err) {
+    if (signal?.aborted) return null; // cancelled while listing: the scan throws the signal's reason
+    throw err;
   }
-  return out;
+  if (result.aborted) return null;
+  const { summary, train, val, test, images } = result;
+  if (!images || !train || !val || !test) throw new Error(`${summary.source}: no images were decoded`);
+  if (summary.images === 0) throw noImages(summary);
+  const presets = new Map(result.layout.entries.flatMap((e) => (e.split ? [[e.path, e.split] as const] : [])));
+  return { source, images, sets: { train, val, test }, split, presets, duplicateGroups: result.duplicateGroups, summary };
+}
+
+/** Every image failed: say so with the reasons, rather than load an empty dataset. */
+function noImages(summary: DatasetSummary): DataError {
+  const reasons = summary.skippedByReason.map((g) => `${g.count} × ${g.reason} (e.g. ${g.example.path})`).join('; ');
+  return new DataError(summary.source, `none of its images could be read: ${reasons}`);
+}
+
+/** The same dataset split again (no decoding): the store is reordered in place and the summary recounted. */
+export function resplit(ds: LoadedDataset, split: SplitSettings): LoadedDataset {
+  if (sameSplit(ds.split, split)) return ds;
+  const { images } = ds;
+  const items = images.files.map((path, i) => ({ path, label: images.labels[i], preset: ds.presets.get(path) }));
+  const plan = assignSplits(items, ds.duplicateGroups, split);
+  const arranged = arrangeBySplit(images, plan.assignment);
+  const summary = recount(ds.summary, arranged, plan, split);
+  return { ...ds, images: arranged.all, sets: { train: arranged.train, val: arranged.val, test: arranged.test }, split, summary };
+}
+
+/** The dataset at another size or channel count (decoded again from its files), or `ds` when it already fits. */
+export async function atFormat(ds: LoadedDataset, format: ImageFormat, options: Omit<LoadOptions, 'format' | 'split'>): Promise<LoadedDataset | null> {
+  const store = ds.summary.store;
+  if (store && store.size === format.size && store.channels === format.channels) return ds;
+  return loadDataset(ds.source, { ...options, format, split: ds.split });
+}
+
+/** What the page shows: the summary and a few thumbnails per class. */
+export function describe(ds: LoadedDataset): DatasetInfo {
+  return { summary: ds.summary, demo: ds.source.kind === 'demo', thumbnails: thumbnails(ds.images) };
+}
+
+/** Progress sent to the page at most every 100 ms (the pipeline reports every file), but every phase change at once. */
+export function progressToPage(): (progress: IngestProgress) => void {
+  let last = 0;
+  let phase = '';
+  return (progress) => {
+    const now = performance.now();
+    if (progress.phase === phase && now - last < 100) return;
+    last = now;
+    phase = progress.phase;
+    emit({ type: 'ingest-progress', progress });
+  };
+}
+
+function sameSplit(a: SplitSettings, b: SplitSettings): boolean {
+  return a.valFraction === b.valFraction && a.testFraction === b.testFraction && a.seed === b.seed && a.keepOfficialVal === b.keepOfficialVal;
+}
+
+/**
+ * The summary for a new split. The core's summarise() needs each image's original size and format, which the
+ * pipeline does not keep per image; both are split-independent, so they are carried over from the first summary.
+ */
+function recount(prev: DatasetSummary, arranged: ArrangedSets, plan: SplitPlan, split: SplitSettings): DatasetSummary {
+  const { all, assignment } = arranged;
+  const fresh = summarise({
+    source: { name: prev.source, kind: prev.kind },
+    classNames: prev.classNames,
+    positiveClass: prev.positiveClass,
+    hasSplitFolders: prev.hasSplitFolders,
+    nestedCopy: prev.nestedCopy,
+    items: all.files.map((path, i) => ({ path, label: all.labels[i], split: assignment[i], width: 1, height: 1, format: 'png' as const })),
+    skipped: prev.skipped,
+    duplicateGroups: prev.duplicates.list,
+    valOrigin: plan.valOrigin,
+    testOrigin: plan.testOrigin,
+    splitSettings: split,
+    bytesRead: prev.bytesRead,
+    store: prev.store,
+    aborted: prev.aborted,
+  });
+  return { ...fresh, imageSize: prev.imageSize, formats: prev.formats };
+}
+
+/** The phantom set, generated at `format` and split like any other data (it has no files to decode). */
+function demoDataset(source: Extract<DatasetSource, { kind: 'demo' }>, { format, split }: LoadOptions): LoadedDataset {
+  const set = generatePhantomImages({ perClass: source.perClass, size: format.size, channels: format.channels, seed: source.seed });
+  const plan = assignSplits(set.files.map((path, i) => ({ path, label: set.labels[i] })), [], split);
+  const arranged = arrangeBySplit(set, plan.assignment);
+  const { all, assignment } = arranged;
+  const summary = summarise({
+    source: { name: `Demo phantom set (${source.perClass} per class, seed ${source.seed})`, kind: 'files' },
+    classNames: [...set.classNames],
+    positiveClass: positiveClassIndex(set.classNames),
+    hasSplitFolders: false,
+    nestedCopy: '',
+    items: all.files.map((path, i) => ({ path, label: all.labels[i], split: assignment[i], width: set.size, height: set.size, format: 'png' as const })),
+    skipped: [],
+    duplicateGroups: [],
+    valOrigin: plan.valOrigin,
+    testOrigin: plan.testOrigin,
+    splitSettings: split,
+    bytesRead: 0,
+    store: { size: set.size, channels: set.channels, bytes: storeBytes(set.count, set.size, set.channels) },
+    aborted: false,
+  });
+  const sets = { train: arranged.train, val: arranged.val, test: arranged.test };
+  return { source, images: all, sets, split, presets: new Map(), duplicateGroups: [], summary };
 }

@@ -5,35 +5,50 @@
 import '../lab/models'; // registers LightConv2D / LightDense before any model is built or loaded
 import { ensureBackend } from './backend';
 import { classify, loadModel } from './classify';
-import { loadSource, summarise, type DatasetSource, type LoadedDataset } from './dataset';
-import { readLayout } from './ingest';
+import { describe, loadDataset, progressToPage, resplit, type DatasetSource, type LoadedDataset } from './dataset';
 import { listModels, measureModels } from './measure';
 import type { ImageFormat, SplitSettings } from './protocol';
 import { emit, serve, withTransfer, type Handlers } from './rpc';
 import { TrainQueue } from './train-queue';
-import { unzipToFiles } from './unzip';
 
 let dataset: LoadedDataset | null = null;
-let datasetName = '';
+/** The dataset load in progress, so Cancel can stop it. */
+let loading: AbortController | null = null;
 const queue = new TrainQueue();
 
 function refuseWhileTraining(what: string): void {
   if (queue.busy) throw new Error(`cannot ${what} while models are training: wait for the run to end or cancel it`);
 }
 
-/** Loads a source, keeps it as the current dataset, and returns its summary with the thumbnails transferred. */
-async function load(source: DatasetSource, name: string, args: ImageFormat & SplitSettings) {
+/**
+ * Loads a source and makes it the current dataset. Whatever goes wrong (a bad layout, too large, cancelled), the
+ * dataset loaded before stays, since it is replaced only once the new one is complete.
+ */
+async function load(source: DatasetSource, args: ImageFormat & SplitSettings) {
   refuseWhileTraining('load a dataset');
-  const ds = await loadSource(source, args, (done, total) => emit({ type: 'ingest-progress', done, total, phase: 'decoding' }));
-  dataset = ds;
-  datasetName = name;
-  return describe(args);
+  if (loading) throw new Error('a dataset is already loading: wait for it or cancel it');
+  const controller = new AbortController();
+  loading = controller;
+  try {
+    const { size, channels, valFraction, testFraction, seed, keepOfficialVal } = args;
+    const ds = await loadDataset(source, {
+      format: { size, channels },
+      split: { valFraction, testFraction, seed, keepOfficialVal },
+      signal: controller.signal,
+      onProgress: progressToPage(),
+    });
+    if (!ds) return null;
+    dataset = ds;
+    return info(ds);
+  } finally {
+    loading = null;
+  }
 }
 
-function describe(split: SplitSettings) {
-  if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
-  const summary = summarise(dataset, datasetName, split);
-  return withTransfer(summary, summary.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer));
+/** The dataset as the page shows it, thumbnails transferred. */
+function info(ds: LoadedDataset) {
+  const shown = describe(ds);
+  return withTransfer(shown, shown.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer));
 }
 
 const handlers: Handlers = {
@@ -48,18 +63,27 @@ const handlers: Handlers = {
     refuseWhileTraining('change the backend');
     return ensureBackend(backend);
   },
-  loadDemo: async (args) =>
-    load({ kind: 'demo', perClass: args.perClass, seed: args.seed }, `Demo phantom set (${args.perClass} per class, seed ${args.seed})`, args),
-  loadFiles: async (args) => load({ kind: 'folder', name: args.name, files: args.files, layout: readLayout(args.name, args.files) }, args.name, args),
-  loadZip: async (args) => {
-    refuseWhileTraining('load a dataset');
-    const files = await unzipToFiles(args.name, args.zip, (read, total) => emit({ type: 'ingest-progress', done: read, total, phase: 'reading' }));
-    return load({ kind: 'zip', name: args.name, files, layout: readLayout(args.name, files) }, args.name, args);
+  loadDemo: async (args) => {
+    const shown = await load({ kind: 'demo', perClass: args.perClass, seed: args.seed }, args);
+    if (!shown) throw new Error('the demo dataset was not generated');
+    return shown;
   },
-  describe: async (args) => describe(args),
+  loadPicked: async ({ picked, ...args }) => load({ kind: 'picked', picked }, args),
+  cancelLoad: async () => {
+    loading?.abort();
+    return null;
+  },
+  describe: async (split) => {
+    if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
+    // A running queue trains on views of the store: reorder it only when idle.
+    if (!queue.busy) dataset = resplit(dataset, split);
+    return info(dataset);
+  },
   measureModels: async (args) => measureModels(args),
   train: async ({ settings, models }) => {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
+    // The run would keep (and hand back) the old dataset over the one being loaded.
+    if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then train');
     return queue.run(settings, models, dataset, (ds) => (dataset = ds));
   },
   cancel: async ({ modelId }) => {

@@ -6,6 +6,9 @@
  * - calls: the page sends `{kind: 'call', id, method, args}`; the worker answers once with a reply of the same id.
  * - events: the worker pushes `{kind: 'event', event}` at any time (progress, epoch logs, finished models).
  */
+import type { PickedFile, Picked } from '../lab/data/browser/picked';
+import type { IngestProgress } from '../lab/data/scan';
+import type { DatasetSummary } from '../lab/data/summary';
 import type { EpochLog } from '../lab/train/train-log';
 import type { ResultRecord } from '../lab/report/result-record';
 import type { RocPoint } from '../lab/eval/roc';
@@ -42,17 +45,15 @@ export interface ModelSizeInfo {
   error: string | null;
 }
 
-/** A file to ingest: its path relative to the dropped folder (or zip entry name) and its bytes. */
-export interface SourceFile {
-  path: string;
-  blob: Blob;
-}
+export type { DatasetSummary, IngestProgress, Picked, PickedFile };
 
-/** How the loaded images are split into train / validation / test. */
+/** How the loaded images are split into train / validation / test (the core's SplitSettings, as the page sets them). */
 export interface SplitSettings {
   valFraction: number;
   testFraction: number;
   seed: number;
+  /** Keep the data's own val/ folder instead of carving validation from the pool by patient. */
+  keepOfficialVal: boolean;
 }
 
 /** Store images at this resolution when loading. */
@@ -69,23 +70,11 @@ export interface Thumbnail {
   rgba: Uint8ClampedArray;
 }
 
-export interface DatasetSummary {
-  name: string;
-  source: 'demo' | 'folder' | 'zip';
-  size: number;
-  channels: 1 | 3;
-  count: number;
-  classNames: string[];
-  /** Index of the class scored as "positive" (sensitivity, ROC). */
-  positiveClass: number;
-  /** Images per class in each split. */
-  counts: { train: number[]; val: number[]; test: number[] };
-  patients: number;
-  /** True when the data came with its own train/val/test folders. */
-  presetSplits: boolean;
-  skipped: { path: string; reason: string }[];
-  skippedCount: number;
-  duplicateFiles: number;
+/** The loaded dataset as the page shows it: the core's summary, plus a few thumbnails per class. */
+export interface DatasetInfo {
+  summary: DatasetSummary;
+  /** True for the generated phantom set (no files behind it). */
+  demo: boolean;
   thumbnails: Thumbnail[];
 }
 
@@ -163,16 +152,21 @@ export interface LabApi {
   /** Lists the models and starts a backend; `backendError` says why none started (the list still comes back). */
   init: { args: { backend: BackendPreference }; result: { backend: BackendInfo | null; backendError: string | null; models: ModelInfo[] } };
   setBackend: { args: { backend: BackendPreference }; result: BackendInfo };
-  loadDemo: { args: ImageFormat & SplitSettings & { perClass: number }; result: DatasetSummary };
-  loadFiles: { args: ImageFormat & SplitSettings & { name: string; files: SourceFile[] }; result: DatasetSummary };
-  loadZip: { args: ImageFormat & SplitSettings & { name: string; zip: Blob }; result: DatasetSummary };
-  describe: { args: SplitSettings; result: DatasetSummary };
+  loadDemo: { args: ImageFormat & SplitSettings & { perClass: number }; result: DatasetInfo };
+  /**
+   * Loads what the user picked or dropped through the core pipeline. A bad layout or a set too large for memory
+   * rejects before any decoding and leaves the loaded dataset as it was; null when cancelled (the old one stays).
+   */
+  loadPicked: { args: ImageFormat & SplitSettings & { picked: Picked }; result: DatasetInfo | null };
+  /** Stops the dataset load in progress, if any. */
+  cancelLoad: { args: null; result: null };
+  describe: { args: SplitSettings; result: DatasetInfo };
   measureModels: { args: ImageFormat; result: ModelSizeInfo[] };
   train: { args: { settings: RunSettings; models: string[] }; result: QueueOutcome };
   /** Cancels one model (the queue goes on), or the whole queue when modelId is null. */
   cancel: { args: { modelId: string | null }; result: null };
   loadModel: { args: { ref: string; modelJson: string; weights: ArrayBuffer }; result: LoadedModelInfo };
-  classify: { args: { ref: string; images: SourceFile[] }; result: Classification[] };
+  classify: { args: { ref: string; images: PickedFile[] }; result: Classification[] };
 }
 
 export type LabMethod = keyof LabApi;
@@ -192,7 +186,8 @@ export type ReplyMessage =
   | { kind: 'reply'; id: number; ok: false; error: ErrorInfo };
 
 export type LabEvent =
-  | { type: 'ingest-progress'; done: number; total: number; phase: 'reading' | 'decoding' }
+  /** Listing or decoding a dataset (also when a run decodes it again at its own input size). */
+  | { type: 'ingest-progress'; progress: IngestProgress }
   | { type: 'model-phase'; modelId: string; phase: ModelPhase; message: string | null }
   | { type: 'train-progress'; progress: TrainProgress }
   | { type: 'epoch-end'; modelId: string; log: EpochLog }

@@ -4,7 +4,7 @@
  * finished keep their results because each was sent to the page the moment it finished.
  */
 import { backendAlive, ensureBackend, forgetBackend } from './backend';
-import { atFormat, positiveClassOf, splitDataset, splitSets, type LoadedDataset } from './dataset';
+import { atFormat, progressToPage, resplit, type LoadedDataset } from './dataset';
 import type { QueueOutcome, RunSettings } from './protocol';
 import { emit } from './rpc';
 import { failedResult, trainOne, type TrainOneOutcome } from './train-one';
@@ -14,6 +14,8 @@ export class TrainQueue {
   private cancelAll = false;
   private readonly cancelled = new Set<string>();
   private readonly controllers = new Map<string, AbortController>();
+  /** Stops decoding the dataset again at the run's size when the whole queue is cancelled. */
+  private decoding: AbortController | null = null;
   /** Resolves the current model's race when the backend fails outside any awaited call (see `backendBroke`). */
   private broke: ((reason: string) => void) | null = null;
 
@@ -36,6 +38,7 @@ export class TrainQueue {
   cancel(modelId: string | null): void {
     if (modelId == null) {
       this.cancelAll = true;
+      this.decoding?.abort();
       for (const c of this.controllers.values()) c.abort();
       return;
     }
@@ -61,12 +64,19 @@ export class TrainQueue {
       for (const id of models) emit({ type: 'model-phase', modelId: id, phase: 'queued', message: null });
       const backend = await ensureBackend(settings.backend);
       emit({ type: 'backend', backend });
-      const ds = await atFormat(dataset, settings, (done, total) => emit({ type: 'ingest-progress', done, total, phase: 'decoding' }));
+      this.decoding = new AbortController();
+      const decoded = await atFormat(dataset, settings, { signal: this.decoding.signal, onProgress: progressToPage() });
+      this.decoding = null;
+      if (!decoded) {
+        for (const id of models) emit({ type: 'model-phase', modelId: id, phase: 'skipped', message: 'cancelled while decoding the images' });
+        return { status: 'cancelled', message: null, failed: [] };
+      }
+      const ds = resplit(decoded, settings);
       keep(ds);
-      const sets = splitSets(ds, splitDataset(ds, settings));
+      const { sets } = ds;
       if (sets.train.count === 0) throw new Error('the training split is empty: lower the validation and test fractions');
       if (sets.test.count === 0) throw new Error('the test split is empty: raise the test fraction (or add a test/ folder)');
-      const positiveClass = positiveClassOf(sets.train.classNames);
+      const { positiveClass } = ds.summary;
       const failed: QueueOutcome['failed'] = [];
 
       for (let i = 0; i < models.length; i++) {
@@ -112,6 +122,7 @@ export class TrainQueue {
       return { status: this.cancelAll ? 'cancelled' : 'done', message: null, failed };
     } finally {
       this.broke = null;
+      this.decoding = null;
       this.running = false;
       this.controllers.clear();
     }

@@ -2,7 +2,9 @@
  * The lab page end to end, in Debian's Chromium against the built site served from a sub-path: demo data, a folder
  * through `dataset-input`, training cnn and light-k2 at 64×64 for one epoch on the wasm backend, the comparison
  * table against `xray-lab models`, charts, a download that reloads in Node and predicts what the page predicted,
- * and no main-thread long task over 200 ms while training. Skipped where no Chromium is installed.
+ * and no main-thread long task over 200 ms while training. Then ingestion with results on the page: a Kaggle-like
+ * zip, a folder with junk, and a wrong layout that must leave dataset, models and results as they were. Skipped
+ * where no Chromium is installed.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -19,7 +21,8 @@ import { predictSet } from '../../src/lab/eval/predict-set';
 import { modelFromFiles } from '../../src/lab/export/model-files';
 import { useCpuBackend } from '../helpers/tf-cpu';
 import { writeDataset } from '../helpers/write-dataset';
-import { CHROMIUM, launchChromium, longestTaskSince, openLabPage, screenshot, waitForRunEnd } from './browser';
+import { ARTIFACTS, CHROMIUM, launchChromium, longestTaskSince, openLabPage, screenshot, waitForRunEnd } from './browser';
+import { cell, chooseZip, kaggleCounts, skippedFiles, writeIngestFixtures, type IngestFixtures } from './ingest-fixtures';
 import { serveStatic, type StaticSite } from './static-server';
 
 const SIZE = 64;
@@ -32,6 +35,7 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let folder: string;
+  let fx: IngestFixtures;
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-'));
@@ -39,6 +43,7 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     site = await serveStatic(join(work, 'site'));
     folder = join(work, 'folder');
     await writeDataset(folder, { perClass: 8, size: SIZE, format: 'mixed' });
+    fx = await writeIngestFixtures(work, SIZE);
     await useCpuBackend();
     browser = await launchChromium();
     page = await openLabPage(browser, site.url + HASH);
@@ -139,6 +144,78 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     const results = JSON.parse(new TextDecoder().decode(files['results.json'])) as { results: { modelId: string; status: string }[] };
     expect(results.results.map((r) => r.modelId).sort()).toEqual([...MODELS].sort());
     expect(new TextDecoder().decode(files['report.md'])).toContain('## Comparison');
+  });
+
+  it('loads a Kaggle-like zip: every image once, the nested copy and the macOS clutter skipped', async () => {
+    const { kaggle } = fx;
+    await chooseZip(page, fx.zipPath);
+    await page.waitForSelector('[data-testid=dataset-summary][data-source="archive.zip"]', { timeout: 60_000 });
+    expect(Number(await page.getAttribute('[data-testid=dataset-summary]', 'data-count'))).toBe(kaggle.images.length);
+    const counts = kaggleCounts(kaggle);
+    const n = (split: string, cls: string) => counts[`${split}/${cls}`] ?? 0;
+    for (const cls of ['NORMAL', 'PNEUMONIA']) {
+      // The archive's test/ folder stays the test set; train/ and val/ are pooled and split again by patient.
+      expect(await cell(page, { cls }, 'test')).toBe(n('test', cls));
+      const pooled = n('train', cls) + n('val', cls);
+      expect((await cell(page, { cls }, 'train')) + (await cell(page, { cls }, 'val'))).toBe(pooled);
+      expect(await cell(page, { cls }, 'all')).toBe(pooled + n('test', cls));
+    }
+    expect(await cell(page, { row: 'all' }, 'all')).toBe(kaggle.images.length);
+    expect(await page.textContent('[data-testid=dataset-nested]')).toContain('chest_xray/chest_xray/');
+    const skipped = await skippedFiles(page);
+    expect(Object.keys(skipped).sort()).toEqual([...kaggle.junk, ...kaggle.nested].sort());
+    for (const path of kaggle.junk) expect(skipped[path]).toMatch(/macOS/);
+    for (const path of kaggle.nested) expect(skipped[path]).toMatch(/nested copy/);
+    await screenshot(page, '6-kaggle-zip');
+  });
+
+  it('loads a folder with junk and names every bad file with its reason', async () => {
+    await page.setInputFiles('[data-testid=dataset-input]', fx.junkFolder);
+    await page.waitForSelector('[data-testid=dataset-summary][data-source="junk-xrays"]', { timeout: 60_000 });
+    expect(await page.getAttribute('[data-testid=dataset-summary]', 'data-count')).toBe(String(fx.junk.images.length));
+    const skipped = await skippedFiles(page);
+    const junk = fx.junk.junk!;
+    const at = (rel: string) => skipped[`junk-xrays/${rel}`];
+    expect(at(junk.empty)).toMatch(/empty file/);
+    expect(at(junk.text)).toMatch(/not a JPEG or PNG/);
+    expect(at(junk.truncated)).toMatch(/corrupt or truncated JPEG/);
+    expect(at(junk.readme)).toMatch(/not an image/);
+    expect(at(junk.dsStore)).toMatch(/macOS/);
+    expect(at(junk.macosx)).toMatch(/macOS/);
+    for (const rel of [junk.empty, junk.text, junk.truncated]) {
+      expect(await page.isVisible(`[data-testid=skipped-file][data-path="junk-xrays/${rel}"]`)).toBe(true);
+    }
+    await screenshot(page, '7-junk-folder');
+  });
+
+  it('shows a wrong layout with the expected tree and keeps the dataset, models and results', async () => {
+    const models = await page.$$eval('[data-testid=comparison-table] tr[data-model-id]', (rows) => rows.length);
+    expect(models).toBe(MODELS.length);
+    await page.setInputFiles('[data-testid=dataset-input]', fx.wrongFolder);
+    const text = (await (await page.waitForSelector('[data-testid=error]', { timeout: 30_000 })).textContent()) ?? '';
+    expect(text).toMatch(/^loose-xrays: /);
+    expect(text).toContain('Expected one folder per class');
+    expect(text).toContain('├── NORMAL/');
+    expect(text).toContain('train/{NORMAL,PNEUMONIA}/');
+    expect(await page.getAttribute('[data-testid=dataset-summary]', 'data-source')).toBe('junk-xrays');
+    expect(await page.$$eval('[data-testid=comparison-table] tr[data-model-id]', (rows) => rows.length)).toBe(models);
+    expect(await page.isEnabled('[data-testid=download-all]')).toBe(true);
+    expect(await page.isEnabled('[data-testid=train-button]')).toBe(true);
+    await screenshot(page, '8-wrong-layout');
+    // The worker kept it too: a new seed re-splits the junk folder's images, not the loose ones.
+    await page.fill('[data-testid=setting-seed]', '2');
+    await page.waitForSelector('[data-testid=dataset-facts] >> text=seed 2', { timeout: 30_000 });
+    expect(await page.getAttribute('[data-testid=dataset-summary]', 'data-count')).toBe(String(fx.junk.images.length));
+  });
+
+  it('shows the loading progress, cancels it, and keeps the dataset loaded before', async () => {
+    await page.setInputFiles('[data-testid=dataset-input]', fx.bigFolder);
+    await page.waitForSelector('[data-testid=dataset-progress] >> text=/of 1600 decoded/', { timeout: 30_000 });
+    await page.locator('#data').screenshot({ path: join(ARTIFACTS, '9-loading.png') });
+    await page.click('[data-testid=dataset-cancel]');
+    await page.waitForSelector('[data-testid=dataset-loading]', { state: 'detached', timeout: 30_000 });
+    expect(await page.getAttribute('[data-testid=dataset-summary]', 'data-source')).toBe('junk-xrays');
+    expect(await page.isEnabled('[data-testid=dataset-input]')).toBe(true);
   });
 
   it('asks before leaving a page with results that were not downloaded', async () => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STANDARD_AUGMENTATION } from '../../src/lab/data/augment';
 import { findModel } from '../../src/lab/models';
 import { resolveClassWeights } from '../../src/lab/train/class-weights';
 import { resolveTrainOptions } from '../../src/lab/train/train-options';
@@ -114,6 +115,23 @@ describe('trainModel', () => {
     const recalibrated = await run(3);
     expect(recalibrated.loss).toBe(plain.loss); // same training steps
     expect(recalibrated.valLoss).not.toBe(plain.valLoss); // different BatchNorm statistics at validation
+  });
+});
+
+describe('augmentation', () => {
+  it('changes what the network sees, reproducibly for a seed, without touching the stored images', async () => {
+    const stored = train.pixels.slice();
+    const run = async (augmentation: typeof STANDARD_AUGMENTATION | null) => {
+      const model = findModel('light-k1').build({ size: 12, channels: 1, seed: 3 });
+      const summary = await trainModel(model, train, null, { epochs: 1, batchSize: 8, seed: 3, augmentation });
+      model.dispose();
+      return summary.history[0].loss;
+    };
+    const plain = await run(null);
+    const augmented = await run(STANDARD_AUGMENTATION);
+    expect(augmented).not.toBe(plain);
+    expect(await run(STANDARD_AUGMENTATION)).toBe(augmented);
+    expect(train.pixels).toEqual(stored);
   });
 });
 

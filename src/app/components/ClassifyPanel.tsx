@@ -4,9 +4,9 @@
  */
 import { useState } from 'react';
 import { unzipSync } from 'fflate';
-import type { Classification, LoadedModelInfo, ModelResult } from '../../worker/protocol';
+import { pickFromDataTransfer } from '../../lab/data/browser/drop';
+import type { Classification, LoadedModelInfo, ModelResult, PickedFile } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
-import { fromDataTransfer } from '../lib/read-drop';
 import { modelFiles } from '../state/artefacts';
 import { RgbaImage } from './RgbaImage';
 
@@ -68,7 +68,7 @@ export function ClassifyPanel({ results, onError }: Props) {
     setChoice(info.ref);
   });
 
-  const classify = (images: { path: string; blob: Blob }[]) => guard(async () => {
+  const classify = (images: PickedFile[]) => guard(async () => {
     if (!selected) throw new Error('train a model or load model files first');
     const trained = results.find((r) => trainedRef(r) === selected);
     let info = inWorker[selected];
@@ -106,9 +106,11 @@ export function ClassifyPanel({ results, onError }: Props) {
       <div className="dropzone is-small"
         onDragOver={(e) => e.preventDefault()}
         onDrop={async (e) => {
+          // Before any await: the browser empties the DataTransfer once the handler returns.
+          const picking = pickFromDataTransfer(e.dataTransfer);
           e.preventDefault();
-          const dropped = await fromDataTransfer(e.dataTransfer);
-          if (dropped && dropped.kind !== 'zip') void classify(dropped.files.filter((f) => !f.path.endsWith('/')));
+          const dropped = await picking.catch((err: Error) => onError(err.message));
+          if (dropped && dropped.kind === 'files') void classify(dropped.files.filter((f) => !f.path.endsWith('/')));
         }}>
         <p className="dropzone-title">Drop X-ray images here</p>
         <label className="file-button">
@@ -117,7 +119,7 @@ export function ClassifyPanel({ results, onError }: Props) {
             onChange={(e) => {
               const files = [...(e.currentTarget.files ?? [])];
               e.currentTarget.value = '';
-              if (files.length > 0) void classify(files.map((f) => ({ path: f.name, blob: f })));
+              if (files.length > 0) void classify(files.map((f) => ({ path: f.name, file: f })));
             }} />
         </label>
       </div>

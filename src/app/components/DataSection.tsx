@@ -1,4 +1,6 @@
-/** Step 1: bring in the X-rays and see what was loaded. */
+/** Step 1: bring in the X-rays, follow the loading, and see what was loaded. */
+import { formatBytes } from '../../lab/data/memory';
+import type { IngestProgress } from '../../worker/protocol';
 import type { LabState } from '../state/lab-state';
 import type { LabActions } from '../state/use-lab';
 import { DatasetPicker } from './DatasetPicker';
@@ -13,7 +15,6 @@ interface Props {
 }
 
 export function DataSection({ state, actions, demoPerClass, onDemoPerClass }: Props) {
-  const ingest = state.ingest;
   return (
     <Section step={1} id="data" title="Data"
       intro="Chest X-rays sorted into one folder per class. Images are decoded and shrunk in your browser; nothing is uploaded.">
@@ -22,18 +23,37 @@ export function DataSection({ state, actions, demoPerClass, onDemoPerClass }: Pr
         demoPerClass={demoPerClass}
         onDemoPerClass={onDemoPerClass}
         onDemo={() => void actions.loadDemo()}
-        onFolder={(name, files) => void actions.loadFolder(name, files)}
-        onZip={(zip) => void actions.loadZip(zip)}
+        onPick={(picked) => void actions.loadPicked(picked)}
         onError={(m) => actions.showError(m)}
       />
-      {state.loadingData && (
-        <div className="loading" data-testid="dataset-loading">
-          <span>{ingest?.phase === 'reading' ? 'Unpacking the archive…' : 'Decoding images…'}</span>
-          <progress max={ingest?.total || 1} value={ingest?.done ?? 0} />
-          {ingest && ingest.phase === 'decoding' && <span className="muted">{ingest.done} / {ingest.total}</span>}
-        </div>
-      )}
-      {state.dataset && <DatasetSummaryView summary={state.dataset} />}
+      {state.loadingData && <LoadingRow progress={state.ingest} onCancel={actions.cancelLoad} />}
+      {state.dataset && <DatasetSummaryView dataset={state.dataset} />}
     </Section>
+  );
+}
+
+/** Files found, decoded and skipped, bytes read, and a Cancel that keeps the dataset loaded before. */
+function LoadingRow({ progress: p, onCancel }: { progress: IngestProgress | null; onCancel: () => void }) {
+  const listing = !p || p.phase === 'listing';
+  // While listing, a zip's bytes give the bar; a folder's file count has no known end, so the bar is indeterminate.
+  const [value, max] = listing
+    ? p?.totalBytes ? [p.bytes, p.totalBytes] : [undefined, 1]
+    : [p.decoded + p.skipped, p.total || 1];
+  const bytes = p ? `${formatBytes(p.bytes)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''} read` : '';
+  return (
+    <div className="loading" data-testid="dataset-loading" data-phase={p?.phase ?? 'listing'}>
+      <span>{listing ? 'Listing files…' : 'Decoding images…'}</span>
+      <progress max={max} value={value} />
+      {p && (
+        <span className="muted loading-stats" data-testid="dataset-progress">
+          {listing
+            ? `${p.found} files found · ${bytes}`
+            : `${p.decoded} of ${p.total} decoded · ${p.skipped} skipped · ${bytes}`}
+        </span>
+      )}
+      <button type="button" className="link-button" data-testid="dataset-cancel" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
   );
 }

@@ -1,10 +1,12 @@
 /**
- * Where data comes in: drop a folder or zip, pick one, or generate the phantom demo set. One <input type=file>
- * serves both folder and zip: the two buttons switch its mode before opening it.
+ * Where data comes in: drop a folder or zip, pick one, or generate the phantom demo set. What is picked becomes the
+ * core's cloneable `Picked` here, on the main thread (where FileList, DataTransfer and directory handles live), and
+ * goes to the lab worker as is. One <input type=file> serves folder and zip: the buttons switch its mode first.
  */
 import { useRef, useState, type DragEvent } from 'react';
-import type { SourceFile } from '../../worker/protocol';
-import { fromDataTransfer, fromFileList, type Dropped } from '../lib/read-drop';
+import { pickFromDataTransfer, pickFromDirectoryHandle, type DirectoryHandleLike } from '../../lab/data/browser/drop';
+import { pickFromFileList } from '../../lab/data/browser/picked';
+import type { Picked } from '../../worker/protocol';
 import { NumberField } from './NumberField';
 
 interface Props {
@@ -12,49 +14,58 @@ interface Props {
   demoPerClass: number;
   onDemoPerClass: (n: number) => void;
   onDemo: () => void;
-  onFolder: (name: string, files: SourceFile[]) => void;
-  onZip: (zip: File) => void;
+  onPick: (picked: Picked) => void;
   onError: (message: string) => void;
 }
 
-/** Why picked loose files cannot be a dataset. */
-function looseFilesMessage(files: SourceFile[]): string {
-  const names = files.slice(0, 3).map((f) => f.path).join(', ') + (files.length > 3 ? ', …' : '');
-  return (
-    `${names}: not a dataset. Choose the folder that holds one sub-folder per class (for example NORMAL/ and ` +
-    'PNEUMONIA/), or a .zip archive of it; loose files carry no class.'
-  );
-}
+/** The File System Access API's folder picker (Chromium): unlike webkitdirectory it also lists empty folders. */
+type FolderPicker = () => Promise<DirectoryHandleLike>;
+const folderPicker = (): FolderPicker | null =>
+  (window as unknown as { showDirectoryPicker?: FolderPicker }).showDirectoryPicker?.bind(window) ?? null;
 
 export function DatasetPicker(props: Props) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
+  const [walking, setWalking] = useState(false);
+  const disabled = props.disabled || walking;
 
-  const accept = (dropped: Dropped | null) => {
-    if (!dropped) return;
-    if (dropped.kind === 'zip') props.onZip(dropped.file);
-    else if (dropped.kind === 'folder') props.onFolder(dropped.name, dropped.files);
-    else props.onError(looseFilesMessage(dropped.files));
+  /** Waits for a drop's or a folder handle's walk (it reads directory entries one batch at a time). */
+  const accept = async (picking: Promise<Picked | null>) => {
+    setWalking(true);
+    try {
+      const picked = await picking;
+      if (picked) props.onPick(picked);
+    } catch (err) {
+      if ((err as Error).name !== 'AbortError') props.onError(`Could not read what was chosen: ${(err as Error).message}`);
+    } finally {
+      setWalking(false);
+    }
   };
 
   const open = (mode: 'folder' | 'zip') => {
+    const pickFolder = mode === 'folder' ? folderPicker() : null;
+    if (pickFolder) {
+      void accept(pickFolder().then(pickFromDirectoryHandle));
+      return;
+    }
     const el = input.current;
     if (!el) return;
     setMode(el, mode);
     el.click();
   };
 
-  const onDrop = async (e: DragEvent) => {
+  const onDrop = (e: DragEvent) => {
+    // Take the entries before anything else: the browser empties the DataTransfer once this handler returns.
+    const picking = disabled ? null : pickFromDataTransfer(e.dataTransfer);
     e.preventDefault();
     setOver(false);
-    if (props.disabled) return;
-    accept(await fromDataTransfer(e.dataTransfer));
+    if (picking) void accept(picking);
   };
 
   return (
     <div className="picker">
       <div
-        className={`dropzone ${over ? 'is-over' : ''} ${props.disabled ? 'is-disabled' : ''}`}
+        className={`dropzone ${over ? 'is-over' : ''} ${disabled ? 'is-disabled' : ''}`}
         onDragOver={(e) => {
           e.preventDefault();
           setOver(true);
@@ -65,9 +76,10 @@ export function DatasetPicker(props: Props) {
         <p className="dropzone-title">Drop a dataset folder or a .zip here</p>
         <p className="dropzone-hint">One sub-folder per class (NORMAL/, PNEUMONIA/ …), optionally inside train/, val/, test/.</p>
         <div className="button-row">
-          <button type="button" disabled={props.disabled} onClick={() => open('folder')}>Choose folder…</button>
-          <button type="button" disabled={props.disabled} onClick={() => open('zip')}>Choose .zip…</button>
+          <button type="button" disabled={disabled} onClick={() => open('folder')}>Choose folder…</button>
+          <button type="button" disabled={disabled} onClick={() => open('zip')}>Choose .zip…</button>
         </div>
+        {walking && <p className="dropzone-hint">Listing the chosen files…</p>}
         <input
           ref={(el) => {
             input.current = el;
@@ -76,9 +88,10 @@ export function DatasetPicker(props: Props) {
           type="file"
           className="visually-hidden"
           data-testid="dataset-input"
-          disabled={props.disabled}
+          disabled={disabled}
           onChange={(e) => {
-            accept(fromFileList(e.currentTarget.files ?? new DataTransfer().files));
+            const picked = pickFromFileList(e.currentTarget.files ?? []);
+            if (picked) props.onPick(picked);
             e.currentTarget.value = '';
             setMode(e.currentTarget, 'folder');
           }}
@@ -90,7 +103,7 @@ export function DatasetPicker(props: Props) {
           heart; the pneumonia class adds patchy opacities. Same seed, same images.
         </p>
         <div className="button-row">
-          <button type="button" className="primary" data-testid="demo-dataset" disabled={props.disabled} onClick={props.onDemo}>
+          <button type="button" className="primary" data-testid="demo-dataset" disabled={disabled} onClick={props.onDemo}>
             Use demo dataset
           </button>
           <NumberField

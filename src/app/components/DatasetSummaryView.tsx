@@ -1,59 +1,36 @@
-/** What was loaded: images per split and class, a few thumbnails per class, and anything that was skipped. */
-import type { DatasetSummary } from '../../worker/protocol';
+/**
+ * What was loaded, from the core's DatasetSummary: images and patients per split and class, a few thumbnails per
+ * class, then the facts behind the numbers (split, original sizes, duplicates, nested copy, skipped files).
+ */
+import type { ReactNode } from 'react';
+import { formatBytes } from '../../lab/data/memory';
+import { SPLIT_NAMES } from '../../lab/data/layout';
+import type { DatasetInfo, DatasetSummary } from '../../worker/protocol';
+import { DatasetFacts } from './DatasetFacts';
 import { RgbaImage } from './RgbaImage';
 
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const SPLIT_LABEL = { train: 'Train', val: 'Validation', test: 'Test' } as const;
+const KIND_LABEL = { zip: 'zip archive', folder: 'folder', files: 'files' } as const;
 
-export function DatasetSummaryView({ summary }: { summary: DatasetSummary }) {
-  const { classNames, counts } = summary;
-  const splits = [
-    { key: 'train', label: 'Train', values: counts.train },
-    { key: 'val', label: 'Validation', values: counts.val },
-    { key: 'test', label: 'Test', values: counts.test },
-  ] as const;
-
+export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
+  const s = dataset.summary;
+  const kind = dataset.demo ? 'generated' : KIND_LABEL[s.kind];
   return (
-    <div className="summary" data-testid="dataset-summary" data-count={summary.count}>
+    <div className="summary" data-testid="dataset-summary" data-count={s.images} data-skipped={s.skipped.length}
+      data-source={s.source} data-nested-copy={s.nestedCopy}>
       <p className="summary-line">
-        <strong>{summary.name}</strong> · {summary.count} images · {summary.patients} patients · stored at{' '}
-        {summary.size}×{summary.size}×{summary.channels}
+        <strong>{s.source}</strong> <span className="muted">({kind})</span> · {s.images} images · {s.patients} patients
+        {s.store && <> · stored at {s.store.size}×{s.store.size}×{s.store.channels} ({formatBytes(s.store.bytes)})</>}
+        {s.aborted && <span className="tag is-warn">cancelled: partial</span>}
       </p>
       <div className="summary-grid">
-        <table className="counts">
-          <caption className="visually-hidden">Images per split and class</caption>
-          <thead>
-            <tr>
-              <th scope="col">Class</th>
-              {splits.map((s) => <th scope="col" key={s.key} className="num">{s.label}</th>)}
-              <th scope="col" className="num">All</th>
-            </tr>
-          </thead>
-          <tbody>
-            {classNames.map((name, c) => (
-              <tr key={name} data-class={name}>
-                <th scope="row">
-                  {name}
-                  {c === summary.positiveClass && <span className="tag" title="Scored as positive: sensitivity, ROC">positive</span>}
-                </th>
-                {splits.map((s) => <td key={s.key} className="num" data-split={s.key}>{s.values[c]}</td>)}
-                <td className="num">{counts.train[c] + counts.val[c] + counts.test[c]}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">All</th>
-              {splits.map((s) => <td key={s.key} className="num">{sum(s.values)}</td>)}
-              <td className="num">{summary.count}</td>
-            </tr>
-          </tfoot>
-        </table>
+        <CountsTable summary={s} />
         <div className="thumbs">
-          {classNames.map((name, c) => (
+          {s.classNames.map((name, c) => (
             <figure key={name} className="thumb-row">
               <figcaption>{name}</figcaption>
               <div className="thumb-strip">
-                {summary.thumbnails.filter((t) => t.label === c).map((t) => (
+                {dataset.thumbnails.filter((t) => t.label === c).map((t) => (
                   <RgbaImage key={t.file} rgba={t.rgba} side={t.side} title={t.file} />
                 ))}
               </div>
@@ -61,21 +38,50 @@ export function DatasetSummaryView({ summary }: { summary: DatasetSummary }) {
           ))}
         </div>
       </div>
-      <p className="note">
-        {summary.presetSplits
-          ? 'The data came with a test folder: it stays the test set; train and val folders are pooled and split again by patient.'
-          : 'Split by patient (no patient in two splits), with the class mix kept in each; fractions and seed are in the settings.'}
-        {summary.duplicateFiles > 0 && ` ${summary.duplicateFiles} files are byte-identical copies of others.`}
-      </p>
-      {summary.skippedCount > 0 && (
-        <details className="skipped">
-          <summary>{summary.skippedCount} files skipped</summary>
-          <ul>
-            {summary.skipped.map((s) => <li key={s.path}><code>{s.path}</code>: {s.reason}</li>)}
-            {summary.skippedCount > summary.skipped.length && <li>… and {summary.skippedCount - summary.skipped.length} more</li>}
-          </ul>
-        </details>
-      )}
+      <DatasetFacts summary={s} demo={dataset.demo} />
     </div>
+  );
+}
+
+/** Images per class × split, with totals and the patients of each split. */
+function CountsTable({ summary: s }: { summary: DatasetSummary }) {
+  const row = (label: ReactNode, values: number[], total: number, attrs: Record<string, string> = {}) => (
+    <>
+      <th scope="row" {...attrs}>{label}</th>
+      {values.map((v, i) => <td key={SPLIT_NAMES[i]} className="num" data-split={SPLIT_NAMES[i]}>{v}</td>)}
+      <td className="num" data-split="all">{total}</td>
+    </>
+  );
+  return (
+    <table className="counts">
+      <caption className="visually-hidden">Images per split and class</caption>
+      <thead>
+        <tr>
+          <th scope="col">Class</th>
+          {SPLIT_NAMES.map((n) => <th scope="col" key={n} className="num">{SPLIT_LABEL[n]}</th>)}
+          <th scope="col" className="num">All</th>
+        </tr>
+      </thead>
+      <tbody>
+        {s.classNames.map((name, c) => (
+          <tr key={name} data-class={name}>
+            {row(
+              <>
+                {name}
+                {c === s.positiveClass && <span className="tag" title="Scored as positive: sensitivity, ROC">positive</span>}
+              </>,
+              SPLIT_NAMES.map((n) => s.splits[n].perClass[c]),
+              s.perClass[c],
+            )}
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr data-row="all">{row('All', SPLIT_NAMES.map((n) => s.splits[n].count), s.images)}</tr>
+        <tr data-row="patients" className="is-patients">
+          {row('Patients', SPLIT_NAMES.map((n) => s.splits[n].patients), s.patients)}
+        </tr>
+      </tfoot>
+    </table>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { formatBytes, renderMarkdownReport, renderResultsJson } from '../../lab/report';
-import type { BackendInfo, DatasetSummary, ModelFilesData, ModelResult, RunSettings } from '../../worker/protocol';
+import type { BackendInfo, DatasetInfo, ModelFilesData, ModelResult, RunSettings } from '../../worker/protocol';
 import { zipAll, zipModel } from '../lib/bundle';
 import { saveBlob } from '../lib/download';
 import { modelFiles } from '../state/artefacts';
@@ -14,7 +14,7 @@ import { Section } from './Section';
 interface Props {
   results: ModelResult[];
   downloaded: Record<string, boolean>;
-  dataset: DatasetSummary | null;
+  dataset: DatasetInfo | null;
   runSettings: RunSettings | null;
   backend: BackendInfo | null;
   onDownloaded: (ids: string[]) => void;
@@ -23,10 +23,14 @@ interface Props {
 
 /** Settings and data behind the results, written into both reports. */
 function reportMeta(props: Props) {
-  const d = props.dataset;
+  const d = props.dataset?.summary;
+  const perSplit = d && { train: d.splits.train.perClass, val: d.splits.val.perClass, test: d.splits.test.perClass };
+  const patients = d && { train: d.splits.train.patients, val: d.splits.val.patients, test: d.splits.test.patients };
   return {
     title: 'X-Ray Lab comparison',
-    dataset: d ? { name: d.name, images: d.count, classes: d.classNames, positiveClass: d.classNames[d.positiveClass], perSplit: d.counts } : null,
+    dataset: d
+      ? { name: d.source, images: d.images, classes: d.classNames, positiveClass: d.classNames[d.positiveClass], perSplit, patients, skipped: d.skipped.length }
+      : null,
     settings: props.runSettings,
     backend: props.backend ? { name: props.backend.name, adapter: props.backend.adapter } : null,
     browser: navigator.userAgent,

@@ -43,6 +43,14 @@ export function SettingsForm({ settings: s, errors, sizeProblem, running, onChan
         <NumberField label="Test fraction" testId="setting-test" value={s.testFraction} min={0} max={0.9} step={0.05}
           hint="scored once, at the end" error={errors.testFraction} onChange={(testFraction) => onChange({ testFraction })} />
         <label className="field">
+          <span className="field-label">Official val/ folder</span>
+          <span className="checkbox-line">
+            <input type="checkbox" data-testid="setting-keep-val" checked={s.keepOfficialVal}
+              onChange={(e) => onChange({ keepOfficialVal: e.currentTarget.checked })} /> keep it as the validation set
+          </span>
+          <span className="field-hint">off: pooled with train/ and split by patient (Kermany&rsquo;s holds only 16 images)</span>
+        </label>
+        <label className="field">
           <span className="field-label">Class weights</span>
           <select value={s.classWeights} data-testid="setting-class-weights" onChange={(e) => onChange({ classWeights: e.currentTarget.value as Settings['classWeights'] })}>
             <option value="none">None (the study)</option>

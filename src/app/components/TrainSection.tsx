@@ -37,7 +37,11 @@ export function TrainSection({ state, selected, blocker, onTrain, onCancel }: Pr
         )}
       </div>
       {state.ingest && state.running && (
-        <p className="note">Decoding the images again at the run's input size: {state.ingest.done}/{state.ingest.total}</p>
+        <p className="note" data-testid="run-decoding">
+          Decoding the images again at the run's input size:{' '}
+          {state.ingest.phase === 'listing' ? `${state.ingest.found} files listed` : `${state.ingest.decoded + state.ingest.skipped}/${state.ingest.total}`}
+          {' '}(Cancel all stops it)
+        </p>
       )}
       {state.queue.length > 0 && (
         <ol className="progress-list">

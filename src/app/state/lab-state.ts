@@ -4,7 +4,7 @@
  */
 import type { EpochLog } from '../../lab/train/train-log';
 import type {
-  BackendInfo, DatasetSummary, LabEvent, ModelInfo, ModelPhase, ModelResult, ModelSizeInfo, RunSettings, TrainProgress,
+  BackendInfo, DatasetInfo, IngestProgress, LabEvent, ModelInfo, ModelPhase, ModelResult, ModelSizeInfo, RunSettings, TrainProgress,
 } from '../../worker/protocol';
 
 /** One model's journey through the current (or last) run. */
@@ -24,9 +24,9 @@ export interface LabState {
   backendBusy: boolean;
   models: ModelInfo[];
   sizes: { key: string; list: ModelSizeInfo[] } | null;
-  dataset: DatasetSummary | null;
-  /** Non-null while a dataset is being read or decoded. */
-  ingest: { done: number; total: number; phase: 'reading' | 'decoding' } | null;
+  dataset: DatasetInfo | null;
+  /** Where listing or decoding a dataset stands; null when none is under way. */
+  ingest: IngestProgress | null;
   loadingData: boolean;
   running: boolean;
   runSettings: RunSettings | null;
@@ -49,7 +49,7 @@ export type LabAction =
   | { type: 'backend'; backend: BackendInfo | null }
   | { type: 'sizes'; key: string; list: ModelSizeInfo[] }
   | { type: 'loading-data'; loading: boolean }
-  | { type: 'dataset'; dataset: DatasetSummary }
+  | { type: 'dataset'; dataset: DatasetInfo }
   | { type: 'run-start'; settings: RunSettings; queue: string[] }
   | { type: 'run-end' }
   | { type: 'event'; event: LabEvent }
@@ -65,7 +65,8 @@ function updateRun(state: LabState, id: string, change: (run: ModelRun) => Model
 function applyEvent(state: LabState, event: LabEvent): LabState {
   switch (event.type) {
     case 'ingest-progress':
-      return { ...state, ingest: { done: event.done, total: event.total, phase: event.phase } };
+      // A run's decoding, once done, gives way to the training rows; a load keeps it until its dataset arrives.
+      return { ...state, ingest: event.progress.phase === 'done' && state.running ? null : event.progress };
     case 'backend':
       return { ...state, backend: event.backend };
     case 'problem':

@@ -12,6 +12,8 @@ export interface Settings {
   learningRate: number;
   valFraction: number;
   testFraction: number;
+  /** Keep the data's own val/ folder instead of carving validation from the pool by patient. */
+  keepOfficialVal: boolean;
   classWeights: 'none' | 'balanced';
   earlyStopping: number;
   bnRecalibration: number;
@@ -29,6 +31,8 @@ export const DEFAULT_SETTINGS: Settings = {
   learningRate: 0.001,
   valFraction: 0.15,
   testFraction: 0.2,
+  // The core's default: Kermany's val/ folder holds only 16 images, too few to pick the best epoch on.
+  keepOfficialVal: false,
   classWeights: 'none',
   earlyStopping: 0,
   // The core's default: re-estimating BatchNorm statistics keeps short runs from collapsing to one class.
@@ -43,6 +47,7 @@ type Field =
   | { key: keyof Settings; kind: 'int'; min: number; max: number }
   | { key: keyof Settings; kind: 'float'; min: number; max: number; exclusiveMin?: boolean }
   | { key: keyof Settings; kind: 'enum'; options: readonly (string | number)[] }
+  | { key: keyof Settings; kind: 'bool' }
   | { key: keyof Settings; kind: 'list' };
 
 export const SETTINGS_SCHEMA: readonly Field[] = [
@@ -53,6 +58,7 @@ export const SETTINGS_SCHEMA: readonly Field[] = [
   { key: 'learningRate', kind: 'float', min: 0, max: 1, exclusiveMin: true },
   { key: 'valFraction', kind: 'float', min: 0, max: 0.9 },
   { key: 'testFraction', kind: 'float', min: 0, max: 0.9 },
+  { key: 'keepOfficialVal', kind: 'bool' },
   { key: 'classWeights', kind: 'enum', options: ['none', 'balanced'] },
   { key: 'earlyStopping', kind: 'int', min: 0, max: 100 },
   { key: 'bnRecalibration', kind: 'int', min: 0, max: 1000 },
@@ -80,6 +86,8 @@ function fieldError(field: Field, value: unknown): string | null {
       return field.options.includes(value as string | number) ? null : `one of ${field.options.join(', ')}`;
     case 'list':
       return Array.isArray(value) ? null : 'a list';
+    case 'bool':
+      return typeof value === 'boolean' ? null : 'true or false';
   }
 }
 
@@ -121,6 +129,7 @@ export function settingsFromHash(hash: string): Settings {
     if (field.kind === 'int' || field.kind === 'float') value = Number(raw);
     else if (field.kind === 'enum' && typeof field.options[0] === 'number') value = Number(raw);
     else if (field.kind === 'list') value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (field.kind === 'bool') value = raw === 'true' ? true : raw === 'false' ? false : raw;
     if (fieldError(field, value) == null) (out as unknown as Record<string, unknown>)[field.key] = value;
   }
   return out;

@@ -3,7 +3,7 @@
  * Settings are read through a ref so an action always uses the latest values, and `train` freezes a copy.
  */
 import { useCallback, useEffect, useReducer, useRef } from 'react';
-import type { LabResult, RunSettings, SourceFile } from '../../worker/protocol';
+import type { LabResult, Picked, RunSettings, SplitSettings } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
 import { storeModelFiles } from './artefacts';
 import { INITIAL_STATE, labReducer, type LabState } from './lab-state';
@@ -20,10 +20,17 @@ function failureMessage(failed: LabResult<'train'>['failed'], total: number): st
   return `${lines.join('\n')}\n${rest}Deselect the failed model or change the setting its message names, then train again.`;
 }
 
+/** The split settings out of the page's settings (or a run's frozen ones). */
+function splitOf(s: SplitSettings): SplitSettings {
+  return { valFraction: s.valFraction, testFraction: s.testFraction, seed: s.seed, keepOfficialVal: s.keepOfficialVal };
+}
+
 export interface LabActions {
   loadDemo(): Promise<void>;
-  loadFolder(name: string, files: SourceFile[]): Promise<void>;
-  loadZip(zip: File): Promise<void>;
+  /** Loads a picked or dropped folder, files or zip; a failure leaves the loaded dataset as it was. */
+  loadPicked(picked: Picked): Promise<void>;
+  /** Stops the dataset load in progress; the previous dataset stays. */
+  cancelLoad(): void;
   /** Trains `models` (ids, in order) with a frozen copy of the current settings. */
   train(models: string[]): Promise<void>;
   cancel(modelId: string | null): void;
@@ -97,12 +104,12 @@ export function useLab(settings: Settings): [LabState, LabActions] {
   const hasData = state.dataset != null;
   useEffect(() => {
     if (!hasData || busy.current) return;
-    const { valFraction, testFraction, seed } = settings;
+    const split = splitOf(settings);
     const timer = setTimeout(() => {
-      client.call('describe', { valFraction, testFraction, seed }).then((d) => dispatch({ type: 'dataset', dataset: d }), () => undefined);
+      client.call('describe', split).then((d) => dispatch({ type: 'dataset', dataset: d }), () => undefined);
     }, 250);
     return () => clearTimeout(timer);
-  }, [client, hasData, settings.valFraction, settings.testFraction, settings.seed]);
+  }, [client, hasData, settings.valFraction, settings.testFraction, settings.seed, settings.keepOfficialVal]);
 
   // Leaving with trained models that were never downloaded asks first.
   const unsaved = state.results.some((r) => r.record.status !== 'failed' && !state.downloaded[r.modelId]);
@@ -121,7 +128,9 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     dispatch({ type: 'loading-data', loading: true });
     try {
       const dataset = await start();
+      // null: cancelled, and the worker kept the dataset loaded before.
       if (dataset) dispatch({ type: 'dataset', dataset });
+      else dispatch({ type: 'loading-data', loading: false });
     } catch (err) {
       dispatch({ type: 'loading-data', loading: false });
       dispatch({ type: 'error', message: message(err) });
@@ -130,18 +139,20 @@ export function useLab(settings: Settings): [LabState, LabActions] {
 
   const format = () => {
     const s = latest.current;
-    return { size: s.size, channels: s.channels, valFraction: s.valFraction, testFraction: s.testFraction, seed: s.seed };
+    return { size: s.size, channels: s.channels, ...splitOf(s) };
   };
 
   const actions: LabActions = {
     loadDemo: () => load(() => client.call('loadDemo', { ...format(), perClass: latest.current.demoPerClass })),
-    loadFolder: (name, files) => load(() => client.call('loadFiles', { ...format(), name, files })),
-    loadZip: (zip) => load(() => client.call('loadZip', { ...format(), name: zip.name, zip })),
+    loadPicked: (picked) => load(() => client.call('loadPicked', { ...format(), picked })),
+    cancelLoad: () => {
+      client.call('cancelLoad', null).catch((err) => dispatch({ type: 'error', message: message(err) }));
+    },
     train: async (models) => {
       const s = latest.current;
       const frozen: RunSettings = {
         size: s.size, channels: s.channels, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate,
-        valFraction: s.valFraction, testFraction: s.testFraction, seed: s.seed, classWeights: s.classWeights,
+        ...splitOf(s), classWeights: s.classWeights,
         earlyStopping: s.earlyStopping, bnRecalibration: s.bnRecalibration, backend: s.backend,
       };
       const queue = [...models];
@@ -150,8 +161,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
         const outcome = await client.call('train', { settings: frozen, models: queue });
         if (outcome.status === 'backend-failed') dispatch({ type: 'error', message: outcome.message });
         else if (outcome.failed.length > 0) dispatch({ type: 'error', message: failureMessage(outcome.failed, queue.length) });
-        const { valFraction, testFraction, seed } = frozen;
-        const dataset = await client.call('describe', { valFraction, testFraction, seed });
+        const dataset = await client.call('describe', splitOf(frozen));
         dispatch({ type: 'dataset', dataset });
       } catch (err) {
         dispatch({ type: 'error', message: message(err) });

@@ -4,6 +4,7 @@ import { selectBackend, type BackendPreference } from '../../lab/backend/select-
 import { DEFAULT_EXPERIMENT_SETTINGS, type ExperimentSettings } from '../../lab/experiment/experiment-settings';
 import { runModel } from '../../lab/experiment/run-model';
 import { modelToFiles } from '../../lab/export/model-files';
+import { STANDARD_AUGMENTATION } from '../../lab/data/augment';
 import { findModel } from '../../lab/models/registry';
 import { FileFeatureCache } from '../../lab/transfer/node/file-feature-cache';
 import { renderComparisonTable } from '../../lab/report/comparison-table';
@@ -20,7 +21,7 @@ import { checkOutDir, writeOutputs, type OutputFiles } from '../write-out';
 export const COMPARE_USAGE = `xray-lab compare --data DIR [--test DIR] [--models cnn,light-k2,…] [--size N] [--channels 1|3]
     [--epochs N] [--batch N] [--lr X] [--seed N] [--val-fraction F] [--test-fraction F] [--limit N]
     [--positive CLASS] [--threshold T] [--class-weights] [--patience N] [--bn-recalibrate N (default 20; 0 = the study)]
-    [--keep-val] [--bootstrap N]
+    [--keep-val] [--bootstrap N] [--augment (flips, ±10° rotation, ±10% shift/zoom/brightness/contrast)]
     [--weights [ID=]PATH …] [--preprocessing keras|tf-hub] [--head-dropout F] [--head-rank K] [--feature-cache DIR]
     [--fine-tune N (inception-v3: N more epochs training mixed9/mixed10 too)]
     [--backend auto|wasm|cpu] [--out DIR] [--json]
@@ -45,7 +46,7 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
       threshold: { type: 'string' }, 'class-weights': { type: 'boolean', default: false },
       patience: { type: 'string' }, 'bn-recalibrate': { type: 'string' }, 'keep-val': { type: 'boolean', default: false },
       backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false },
-      bootstrap: { type: 'string' }, help: { type: 'boolean', default: false },
+      bootstrap: { type: 'string' }, help: { type: 'boolean', default: false }, augment: { type: 'boolean', default: false },
       weights: { type: 'string', multiple: true }, preprocessing: { type: 'string' }, 'head-dropout': { type: 'string' },
       'head-rank': { type: 'string' }, 'feature-cache': { type: 'string' }, 'fine-tune': { type: 'string' },
     },
@@ -86,6 +87,7 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     headDropout: floatOption('head-dropout', values['head-dropout'], 0, 0, 0.95),
     headLightRank: values['head-rank'] == null ? null : intOption('head-rank', values['head-rank'], 8, 1, 4096),
     fineTuneEpochs: intOption('fine-tune', values['fine-tune'], 0, 0, 10_000),
+    augmentation: values.augment ? STANDARD_AUGMENTATION : null,
   };
   const valFraction = floatOption('val-fraction', values['val-fraction'], 0.1, 0, 0.9);
   const testFraction = floatOption('test-fraction', values['test-fraction'], 0.2, 0, 0.9);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { augmentImage, augmentSeed, type AugmentOptions } from './augment';
 import { type ImageSet, imageBytes } from './image-set';
 
 /** How a model wants its pixels: the study's networks take [0, 1]; Keras InceptionV3/MobileNetV2 take [-1, 1]. */
@@ -13,11 +14,17 @@ export interface Batch {
   readonly indices: Int32Array;
 }
 
+/** Seeded on-the-fly augmentation of a training batch: each image gets its own draw from `seed` and its index. */
+export interface BatchAugmentation {
+  readonly options: AugmentOptions;
+  readonly seed: number;
+}
+
 /**
- * Builds one float32 batch from the uint8 store. The caller owns the returned tensors and must dispose both
- * (`disposeBatch`); nothing else is left behind.
+ * Builds one float32 batch from the uint8 store, optionally augmenting each image (the store is never changed).
+ * The caller owns the returned tensors and must dispose both (`disposeBatch`); nothing else is left behind.
  */
-export function makeBatch(set: ImageSet, indices: ArrayLike<number>, range: PixelRange = '0,1'): Batch {
+export function makeBatch(set: ImageSet, indices: ArrayLike<number>, range: PixelRange = '0,1', augment?: BatchAugmentation): Batch {
   const per = imageBytes(set.size, set.channels);
   const n = indices.length;
   const floats = new Float32Array(n * per);
@@ -32,7 +39,9 @@ export function makeBatch(set: ImageSet, indices: ArrayLike<number>, range: Pixe
     labels[i] = set.labels[src];
     const from = src * per;
     const to = i * per;
-    for (let p = 0; p < per; p++) floats[to + p] = set.pixels[from + p] * scale + offset;
+    const stored = set.pixels.subarray(from, from + per);
+    const pixels = augment ? augmentImage(stored, set.size, set.channels, augment.options, augmentSeed(augment.seed, src)) : stored;
+    for (let p = 0; p < per; p++) floats[to + p] = pixels[p] * scale + offset;
   }
   return {
     images: tf.tensor4d(floats, [n, set.size, set.size, set.channels], 'float32'),

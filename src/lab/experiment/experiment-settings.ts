@@ -1,3 +1,4 @@
+import type { AugmentOptions } from '../data/augment';
 import type { TrainOptions } from '../train/train-options';
 
 /** The settings of one comparison run: shared by every model of the queue, recorded with the results. */
@@ -15,6 +16,8 @@ export interface ExperimentSettings {
   batchNormRecalibrationBatches: number;
   /** BatchNorm momentum of the built networks (Keras' 0.99 = the study). */
   batchNormMomentum: number;
+  /** Seeded on-the-fly augmentation of training images (flip, rotation, shift, zoom, brightness, contrast); null = none, as the study. */
+  augmentation: AugmentOptions | null;
   /** Decision threshold on P(positive). */
   threshold: number;
   /** Label index of the positive class for clinical metrics. */
@@ -46,6 +49,7 @@ export const DEFAULT_EXPERIMENT_SETTINGS: ExperimentSettings = {
   // 800 Kermany images at 64 px, 2 epochs: test AUC 0.18–0.35 without, 0.93–0.97 with 20 batches). 0 = the study.
   batchNormRecalibrationBatches: 20,
   batchNormMomentum: 0.99,
+  augmentation: null,
   threshold: 0.5,
   positiveClass: 1,
   bootstrapIterations: 1000,

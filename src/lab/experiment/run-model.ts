@@ -103,6 +103,7 @@ export async function runModel(
       earlyStoppingPatience: settings.earlyStoppingPatience,
       batchNormRecalibrationBatches: settings.batchNormRecalibrationBatches,
       pixelRange: entry.pixelRange,
+      augmentation: settings.augmentation,
     }, callbacks, signal);
 
     callbacks.onPhase?.('evaluating');

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { AugmentOptions } from '../data/augment';
 import { makeBatch, type PixelRange } from '../data/batches';
 import type { ImageSet } from '../data/image-set';
 import { checkFeatureSet, type FeatureSet } from './feature-set';
@@ -21,14 +22,19 @@ export interface BatchSource {
   batch(indices: ArrayLike<number>): SourceBatch;
 }
 
-/** Images from the uint8 store, scaled to `range` one batch at a time. */
-export function imageSource(set: ImageSet, range: PixelRange): BatchSource {
+/**
+ * Images from the uint8 store, scaled to `range` one batch at a time. With `augment`, every batch draws fresh
+ * seeded transforms (the n-th batch call uses seed + n), so an epoch never sees the same variant twice and a seeded
+ * run still reproduces itself.
+ */
+export function imageSource(set: ImageSet, range: PixelRange, augment?: { options: AugmentOptions; seed: number }): BatchSource {
+  let calls = 0;
   return {
     count: set.count,
     labels: set.labels,
     classNames: set.classNames,
     batch: (indices) => {
-      const b = makeBatch(set, indices, range);
+      const b = makeBatch(set, indices, range, augment ? { options: augment.options, seed: (augment.seed + 7919 * calls++) | 0 } : undefined);
       return { inputs: b.images, labels: b.labels };
     },
   };

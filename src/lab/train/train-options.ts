@@ -1,3 +1,4 @@
+import type { AugmentOptions } from '../data/augment';
 import type { PixelRange } from '../data/batches';
 
 /** Everything that shapes a training run. Defaults follow the study except where noted. */
@@ -23,6 +24,8 @@ export interface TrainOptions {
   batchNormRecalibrationBatches: number;
   /** Pixel scaling the model expects. Default [0, 1]. */
   pixelRange: PixelRange;
+  /** Seeded on-the-fly augmentation of training images; null = none (the study). */
+  augmentation: AugmentOptions | null;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -35,6 +38,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   restoreBestWeights: true,
   batchNormRecalibrationBatches: 0,
   pixelRange: '0,1',
+  augmentation: null,
 };
 
 /** Fills defaults and rejects nonsense with a message naming the option. */

@@ -23,7 +23,7 @@ export async function trainModel(
   if (train.count === 0) throw new RangeError('the training set is empty');
   return trainOnBatches(
     model,
-    imageSource(train, o.pixelRange),
+    imageSource(train, o.pixelRange, o.augmentation ? { options: o.augmentation, seed: o.seed } : undefined),
     validation ? imageSource(validation, o.pixelRange) : null,
     o,
     callbacks,
