@@ -59,13 +59,20 @@ async function loadPicked(picked: Picked) {
 }
 
 describe('browser sources', () => {
-  it('a webkitdirectory file list keeps its folder paths', async () => {
+  it('a webkitdirectory file list is read relative to the picked folder', async () => {
     const picked = pickFromFileList(Object.entries(TREE).map(([p, b]) => fileWithPath(p, b)))!;
     expect(picked).toMatchObject({ kind: 'files', name: 'xrays' });
     const { summary, images } = await loadPicked(picked);
     expect(summary.perClass).toEqual([2, 2]);
-    expect(summary.skipped).toEqual([{ path: 'xrays/.DS_Store', reason: 'macOS folder settings (.DS_Store)' }]);
-    expect([...images!.files].sort()).toEqual(Object.keys(TREE).filter((p) => p.endsWith('.png')).sort());
+    expect(summary.skipped).toEqual([{ path: '.DS_Store', reason: 'macOS folder settings (.DS_Store)' }]);
+    const expected = Object.keys(TREE).filter((p) => p.endsWith('.png')).map((p) => p.slice('xrays/'.length));
+    expect([...images!.files].sort()).toEqual(expected.sort());
+  });
+
+  it('a picked folder of loose images (no class folders) gets the layout error naming that folder, not "one class"', async () => {
+    const loose = ['xrays/a.png', 'xrays/b.png'].map((p) => fileWithPath(p, png(50)));
+    await expect(loadPicked(pickFromFileList(loose)!)).rejects.toThrow(/^xrays: .*class/);
+    await expect(loadPicked(pickFromFileList(loose)!)).rejects.not.toThrow(/only one class/);
   });
 
   it('a dropped folder is walked through its entries, folders included, across several readEntries calls', async () => {

@@ -43,13 +43,25 @@ export function pickFromFileList(list: FileList | readonly File[]): Picked | nul
  */
 export function sourceOfPicked(picked: Picked): DataSource {
   if (picked.kind === 'zip') return blobZipSource(picked.file, picked.name);
-  const total = picked.files.reduce((n, f) => n + f.file.size, 0);
+  const files = relativeToPickedFolder(picked);
+  const total = files.reduce((n, f) => n + f.file.size, 0);
   return fileListSource(
     picked.name,
-    picked.files.some((f) => f.path.includes('/')) ? 'folder' : 'files',
-    async () => picked.files.map((f) => ({ path: f.path, size: f.file.size, read: () => blobBytes(f.file) })),
+    files.some((f) => f.path.includes('/')) ? 'folder' : 'files',
+    async () => files.map((f) => ({ path: f.path, size: f.file.size, read: () => blobBytes(f.file) })),
     total,
   );
+}
+
+/**
+ * Paths below the picked folder itself. Every picker spells paths from the chosen folder's name
+ * (`xrays/NORMAL/a.png`); kept, that name would read as a class folder, and a folder of loose images would be
+ * misreported as "one class". The source is named after the folder, so messages still say which folder it was.
+ */
+function relativeToPickedFolder(picked: Extract<Picked, { kind: 'files' }>): readonly PickedFile[] {
+  const prefix = `${picked.name}/`;
+  if (!picked.files.every((f) => f.path.startsWith(prefix))) return picked.files;
+  return picked.files.map((f) => ({ path: f.path.slice(prefix.length), file: f.file })).filter((f) => f.path !== '');
 }
 
 /** A zip Blob (a dropped or picked File) read chunk by chunk through its stream. */
