@@ -1,43 +1,70 @@
 /**
- * Lists the kernels one training step of the small conv net dispatches (Conv2D valid + ReLU, BatchNormalization,
- * MaxPooling2D 2×2, GlobalAveragePooling2D, Dense; Adam via optimizer.minimize; softmax cross-entropy), which of
- * them stock wasm lacks, and per-kernel time on wasm (with the fast kernels) next to cpu.
+ * Lists the kernels one training step dispatches, which of them stock wasm lacks, and per-kernel time on wasm (with
+ * the fast kernels) next to cpu. The step is either the small conv net of the backend tests (Conv2D valid + ReLU,
+ * BatchNormalization, MaxPooling2D 2×2, GlobalAveragePooling2D, Dense) or, with --model, a registry model (the
+ * study's `cnn`, `light-kN`) on RGB input with the trainer's loss (cross-entropy on logits plus L2 penalties).
+ * Adam via optimizer.minimize either way.
  *
  *   npx tsx bench/train-step-kernels.ts [--batch 32] [--size 64] [--convs 1|2]
+ *   npx tsx bench/train-step-kernels.ts --model light-k5 --size 128 [--batch 32] [--cpu]
+ *
+ * With --model the cpu column is skipped unless --cpu is given (stock-speed cpu steps take minutes at 128×128).
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastKernelsActive, registerFastKernels, unregisterFastKernels } from '../src/lab/backend';
 import { missingKernels, traceKernels, type KernelTrace } from '../src/lab/backend/kernel-trace';
+import { RELU_GRAD } from '../src/lab/backend/kernels/channel-binary';
+import { BATCH_NORM_GRAD_SUMS } from '../src/lab/backend/kernels/channel-reduce';
 import { selectBackend } from '../src/lab/backend/select-backend';
+import { findModel } from '../src/lab/models';
+import { logitsLoss } from '../src/lab/train/loss';
 import { buildSmallCnn, makeBlobData, trainStep } from '../test/backend/small-cnn';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
+const modelIndex = process.argv.indexOf('--model');
+const modelId = modelIndex >= 0 ? process.argv[modelIndex + 1] : null;
 const batch = arg('batch', 32);
-const size = arg('size', 64);
+const size = arg('size', modelId ? 128 : 64);
 const convs = arg('convs', 1) === 2 ? 2 : 1;
+const withCpu = modelId == null || process.argv.includes('--cpu');
+
+/** One training step of the chosen network, ready to run on the current backend. */
+function makeStep(): { run: () => void; dispose: () => void } {
+  const optimizer = tf.train.adam(modelId ? 1e-3 : 0.01);
+  if (modelId == null) {
+    const model = buildSmallCnn(size, 16, 7, convs);
+    const { xs, ys } = makeBlobData(batch, size);
+    return { run: () => trainStep(model, optimizer, xs, ys), dispose: () => (tf.dispose([xs, ys]), model.dispose(), optimizer.dispose()) };
+  }
+  const model = findModel(modelId).build({ size, channels: 3, seed: 1 });
+  const xs = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1);
+  const ys = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32');
+  const run = () => {
+    const loss = optimizer.minimize(() => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys), true);
+    loss?.dataSync();
+    loss?.dispose();
+  };
+  return { run, dispose: () => (tf.dispose([xs, ys]), model.dispose(), optimizer.dispose()) };
+}
 
 /** Builds the net on the current backend, runs one warm-up step, times 5 steps (best), then traces one step. */
 async function traceStep(): Promise<{ trace: KernelTrace; stepMs: number }> {
-  const model = buildSmallCnn(size, 16, 7, convs);
-  const optimizer = tf.train.adam(0.01);
-  const { xs, ys } = makeBlobData(batch, size);
-  trainStep(model, optimizer, xs, ys);
+  const step = makeStep();
+  step.run();
   let stepMs = Number.POSITIVE_INFINITY;
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    trainStep(model, optimizer, xs, ys);
+    step.run();
     stepMs = Math.min(stepMs, performance.now() - t0);
   }
   const trace = await traceKernels(() => {
-    trainStep(model, optimizer, xs, ys);
+    step.run();
     return [];
   });
-  tf.dispose([xs, ys]);
-  model.dispose();
-  optimizer.dispose();
+  step.dispose();
   return { trace, stepMs };
 }
 
@@ -50,25 +77,32 @@ async function main(): Promise<void> {
   registerFastKernels('wasm');
   const wasm = await traceStep();
   unregisterFastKernels('wasm');
-  const missing = missingKernels(wasm.trace.kernels.map((k) => k.name), 'wasm');
+  // Our own fused kernels (BatchNormalization's gradient sums, ReLU's gradient) are not tfjs kernels wasm could lack.
+  const OWN_KERNELS: string[] = [BATCH_NORM_GRAD_SUMS, RELU_GRAD];
+  const missing = missingKernels(wasm.trace.kernels.map((k) => k.name), 'wasm').filter((n) => !OWN_KERNELS.includes(n));
   registerFastKernels('wasm');
-  await selectBackend('cpu');
-  const cpu = await traceStep();
-  const cpuMs = new Map(cpu.trace.kernels.map((k) => [k.name, k.ms]));
+  let cpu: { trace: KernelTrace; stepMs: number } | null = null;
+  if (withCpu) {
+    await selectBackend('cpu');
+    cpu = await traceStep();
+  }
+  const cpuMs = new Map(cpu?.trace.kernels.map((k) => [k.name, k.ms]) ?? []);
 
-  console.log(`\nOne training step (best of 5), batch ${batch}, ${size}×${size}×1, ${convs} conv layer(s) of 16 filters.`);
+  const net = modelId ? `model ${modelId}, ${size}×${size}×3` : `${size}×${size}×1, ${convs} conv layer(s) of 16 filters`;
+  console.log(`\nOne training step (best of 5), batch ${batch}, ${net}.`);
   console.log(`wasm step ${convOnly.stepMs.toFixed(1)} ms with only the conv gradients replaced;`);
   console.log(`wasm step ${wasm.stepMs.toFixed(1)} ms (fast kernels: ${fastKernelsActive('wasm').join(', ')});`);
-  console.log(`cpu step ${cpu.stepMs.toFixed(1)} ms (fast kernels: ${fastKernelsActive('cpu').join(', ') || 'none'}).`);
+  if (cpu) console.log(`cpu step ${cpu.stepMs.toFixed(1)} ms (fast kernels: ${fastKernelsActive('cpu').join(', ') || 'none'}).`);
   console.log(`Missing on stock wasm: ${missing.join(', ') || 'none'}\n`);
   console.log('| kernel | calls | wasm ms | share of wasm step | cpu ms |');
   console.log('|---|---:|---:|---:|---:|');
   const rows = [...wasm.trace.kernels].sort((a, b) => b.ms - a.ms);
   for (const k of rows) {
     const share = ((100 * k.ms) / wasm.trace.totalMs).toFixed(1);
-    console.log(`| ${k.name} | ${k.calls} | ${k.ms.toFixed(2)} | ${share}% | ${(cpuMs.get(k.name) ?? 0).toFixed(2)} |`);
+    const cpuCell = cpu ? (cpuMs.get(k.name) ?? 0).toFixed(2) : '—';
+    console.log(`| ${k.name} | ${k.calls} | ${k.ms.toFixed(2)} | ${share}% | ${cpuCell} |`);
   }
-  console.log(`| total | | ${wasm.trace.totalMs.toFixed(1)} | | ${cpu.trace.totalMs.toFixed(1)} |`);
+  console.log(`| total | | ${wasm.trace.totalMs.toFixed(1)} | | ${cpu ? cpu.trace.totalMs.toFixed(1) : '—'} |`);
 }
 
 await main();

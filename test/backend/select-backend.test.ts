@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { fastKernelsActive } from '../../src/lab/backend';
+import { DEFAULT_FAST_KERNELS, fastKernelsActive } from '../../src/lab/backend';
 import { candidateOrder, selectBackend } from '../../src/lab/backend/select-backend';
 
 describe('candidateOrder', () => {
@@ -27,7 +27,7 @@ describe('selectBackend in Node', () => {
     expect(selected).toEqual({
       name: 'wasm',
       fallbacks: [],
-      fastKernels: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile'],
+      fastKernels: [...DEFAULT_FAST_KERNELS.wasm],
       runtime: 'node',
     });
     expect(tf.getBackend()).toBe('wasm');
@@ -49,7 +49,7 @@ describe('selectBackend in Node', () => {
     const selected = await selectBackend('cpu');
     expect(selected.name).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
-    expect(selected.fastKernels).toEqual(['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile']);
+    expect(selected.fastKernels).toEqual(DEFAULT_FAST_KERNELS.cpu);
     expect(fastKernelsActive('cpu')).toEqual(selected.fastKernels);
     // Switching back keeps working (the wasm instance is reused).
     expect((await selectBackend('wasm')).name).toBe('wasm');

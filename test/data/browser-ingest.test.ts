@@ -52,12 +52,12 @@ describe.skipIf(!CHROMIUM)('browser ingestion in Chromium', () => {
       const { summary } = result;
       expect(summary.images).toBe(12 + 2);
       expect(Object.fromEntries(summary.skipped.map((s) => [s.path, s.reason.replace(/ \(.*$/, '')]))).toEqual({
-        'xrays/.DS_Store': 'macOS folder settings',
-        'xrays/README.txt': 'not an image extension',
-        'xrays/NORMAL/empty.jpeg': 'empty file',
-        'xrays/NORMAL/notes.jpeg': 'not a JPEG or PNG image',
-        'xrays/NORMAL/truncated.jpeg': 'corrupt or truncated JPEG',
-        'xrays/__MACOSX/NORMAL/._IM-0001-0001.png': 'macOS archive metadata',
+        '.DS_Store': 'macOS folder settings',
+        'README.txt': 'not an image extension',
+        'NORMAL/empty.jpeg': 'empty file',
+        'NORMAL/notes.jpeg': 'not a JPEG or PNG image',
+        'NORMAL/truncated.jpeg': 'corrupt or truncated JPEG',
+        '__MACOSX/NORMAL/._IM-0001-0001.png': 'macOS archive metadata',
       });
       expect(summary.leaks).toEqual({ patients: 0, duplicateGroups: 0 });
       for (const [path, pixels] of Object.entries(result.pixels!)) {

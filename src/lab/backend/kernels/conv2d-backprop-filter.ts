@@ -8,7 +8,9 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { filterGradAxis } from './conv-geometry';
+import { directFilterGrad } from './filter-grad-direct';
 import { KernelCalls, requireInput } from './kernel-calls';
+import { WasmHeap } from './wasm-heap';
 
 /** Inputs and attributes as tfjs passes them to a `Conv2DBackpropFilter` kernel. */
 export interface BackpropFilterArgs {
@@ -73,10 +75,29 @@ export function backpropFilterWith(calls: KernelCalls, args: BackpropFilterArgs)
   return calls.transpose(out, [1, 2, 0, 3]); // [Cin,FH,FW,Cout] → [FH,FW,Cin,Cout]
 }
 
-/** Kernel function for `tf.registerKernel`: dW through the named backend's own Conv2D. */
+/** On wasm with SIMD, NHWC float32: the direct kernel (no transposes, no packing); else null. */
+function tryDirect(backendName: string, args: BackpropFilterArgs): TensorInfo | null {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs;
+  const x = requireInput(args.inputs, 'x');
+  const dy = requireInput(args.inputs, 'dy');
+  if (backendName !== 'wasm' || dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
+  const heap = WasmHeap.of(args.backend);
+  if (heap?.simd() == null) return null;
+  const shape = x.shape as [number, number, number, number];
+  const info = backend_util.computeConv2DInfo(shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  return directFilterGrad(heap, x, dy, info);
+}
+
+/**
+ * Kernel function for `tf.registerKernel`: on wasm the direct SIMD kernel (kernels/filter-grad-direct.ts), else
+ * (cpu, NCHW, no SIMD) dW through the named backend's own Conv2D.
+ */
 export function makeBackpropFilterKernel(backendName: string) {
   return (args: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo => {
     const backend = args.backend as KernelBackend;
+    const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+    const direct = tryDirect(backendName, { inputs: args.inputs, backend, attrs });
+    if (direct != null) return direct;
     const calls = new KernelCalls(backend, backendName);
     try {
       const dW = backpropFilterWith(calls, {

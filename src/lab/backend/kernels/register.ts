@@ -1,6 +1,7 @@
 /**
- * Installs the fast training kernels (convolution gradients, MaxPoolGrad, Tile) into tfjs's global kernel
- * registry, and puts the stock ones back.
+ * Installs the fast training kernels (convolution gradients, MaxPoolGrad, Tile, and on wasm the per-channel
+ * element-wise ops, reductions and BatchNormalization) into tfjs's global kernel registry, and puts the stock ones
+ * back.
  *
  * The registry is global per tfjs instance, so the stock configs are remembered the first time a backend is
  * patched; `unregisterFastKernels` restores them (or leaves the kernel absent, as wasm ships no
@@ -8,16 +9,42 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { makeBatchNormKernel } from './batch-norm';
+import { makeChannelBinaryKernel, makeReluGradKernel, RELU_GRAD } from './channel-binary';
+import { BATCH_NORM_GRAD_SUMS, makeBatchNormGradSumsKernel, makeLeadingReduceKernel } from './channel-reduce';
 import { makeBackpropFilterKernel } from './conv2d-backprop-filter';
 import { makeBackpropInputKernel } from './conv2d-backprop-input';
 import { makeMaxPoolGradKernel } from './max-pool-grad';
 import { makeTileKernel } from './tile';
+import { installBatchNormGradient, installMeanGradient, installReluGradient } from './training-gradients';
+import { makeAliasKernel } from './wasm-heap';
 
 /** Backends whose kernels this module can patch. */
 export type PatchableBackend = 'wasm' | 'cpu';
 
 /** Names of the kernels this module provides. */
-export type FastKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'MaxPoolGrad' | 'Tile';
+export type FastKernelName =
+  | 'Conv2DBackpropFilter'
+  | 'Conv2DBackpropInput'
+  | 'MaxPoolGrad'
+  | 'Tile'
+  | 'Add'
+  | 'Sub'
+  | 'Multiply'
+  | 'RealDiv'
+  | 'Sum'
+  | 'Mean'
+  | 'FusedBatchNorm'
+  | 'Identity'
+  | 'Cast'
+  | typeof BATCH_NORM_GRAD_SUMS
+  | typeof RELU_GRAD;
+
+/** The per-channel kernels for wasm (SIMD on tfjs's heap); each defers to the stock kernel outside its case. */
+const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
+  'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast', BATCH_NORM_GRAD_SUMS,
+  RELU_GRAD,
+];
 
 /**
  * Which kernels each backend gets by default, from bench/kernels.ts and bench/train-step-kernels.ts:
@@ -28,10 +55,13 @@ export type FastKernelName = 'Conv2DBackpropFilter' | 'Conv2DBackpropInput' | 'M
  *   activation every step (over 100× faster);
  * - MaxPoolGrad everywhere: ~3× faster than stock on wasm, ~30× on cpu, and on wasm it also breaks ties between
  *   equal maxima the way cpu does.
+ * - on wasm, the per-channel kernels (bench/train-step-kernels.ts: broadcasts, reductions and BatchNormalization
+ *   were over half of a light-k5 step at 128×128), and on both the fused BatchNormalization gradient's sums and
+ *   the one-pass ReLU gradient.
  */
 export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
-  wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile'],
-  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile'],
+  wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', ...WASM_CHANNEL_KERNELS],
+  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD],
 };
 
 /** Builds each kernel for a backend; `stock` reaches the kernel it replaces (Tile falls back to it for strings). */
@@ -43,6 +73,17 @@ const makers: Record<
   Conv2DBackpropInput: makeBackpropInputKernel,
   MaxPoolGrad: makeMaxPoolGradKernel,
   Tile: makeTileKernel,
+  Add: makeChannelBinaryKernel('Add'),
+  Sub: makeChannelBinaryKernel('Sub'),
+  Multiply: makeChannelBinaryKernel('Multiply'),
+  RealDiv: makeChannelBinaryKernel('RealDiv'),
+  Sum: makeLeadingReduceKernel(false),
+  Mean: makeLeadingReduceKernel(true),
+  FusedBatchNorm: makeBatchNormKernel,
+  Identity: makeAliasKernel(false),
+  Cast: makeAliasKernel(true),
+  [BATCH_NORM_GRAD_SUMS]: makeBatchNormGradSumsKernel,
+  [RELU_GRAD]: makeReluGradKernel,
 };
 
 /** Stock configs captured before patching, keyed `backend/kernel`; `null` means the backend had none. */
@@ -66,6 +107,12 @@ export function registerFastKernels(
   backendName: PatchableBackend,
   kernels: readonly FastKernelName[] = DEFAULT_FAST_KERNELS[backendName],
 ): FastKernelName[] {
+  // These gradients defer to tfjs's wherever BATCH_NORM_GRAD_SUMS is not registered, so they can stay installed.
+  if (kernels.includes(BATCH_NORM_GRAD_SUMS)) {
+    installBatchNormGradient();
+    installMeanGradient();
+  }
+  if (kernels.includes(RELU_GRAD)) installReluGradient();
   for (const kernelName of kernels) {
     const key = keyOf(backendName, kernelName);
     const current = tf.getKernel(kernelName, backendName) ?? null;

@@ -1,0 +1,141 @@
+/**
+ * The Chromium side of `bench train`: bundles bench/train/page with Vite into bench/.build/, serves it from a
+ * tiny static server on 127.0.0.1, and drives Debian's /usr/bin/chromium headless through playwright-core (no
+ * browser is ever downloaded). Each measurement runs in the page; the renderer's peak RSS comes from /proc.
+ * SwiftShader renders WebGL/WebGPU in software, so those backends run at a tiny size only.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { findModel } from '../../src/lab/models';
+import type { MeasureRequest, Measurement } from './measure';
+import { stockSkipReason, type BenchBackend, type TrainBenchOptions } from './options';
+import { makeRow, type BenchRow } from './report';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PAGE_DIR = join(here, 'page');
+const OUT_DIR = join(here, '..', '.build', 'train-page');
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--headless=new', '--enable-unsafe-swiftshader', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+const TYPES: Record<string, string> = {
+  '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json',
+};
+
+async function buildPage(): Promise<void> {
+  // Not minified: tfjs's threaded wasm worker is built from factory.toString() (TFJS-NOTES), and stack traces help.
+  await build({
+    root: PAGE_DIR, configFile: false, base: './', logLevel: 'warn',
+    build: { outDir: OUT_DIR, emptyOutDir: true, minify: false, target: 'es2022', chunkSizeWarningLimit: 10_000 },
+  });
+}
+
+function serve(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${port}/` });
+    });
+  });
+}
+
+/** Peak RSS (MB) of the Chromium renderer processes started by this process, from /proc (Linux only). */
+export function rendererPeakRssMB(): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let peakKb: number | null = null;
+  const queue = [...(children.get(process.pid) ?? [])];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    queue.push(...(children.get(pid) ?? []));
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (hwm) peakKb = Math.max(peakKb ?? 0, Number(hwm[1]));
+    } catch {
+      // Gone.
+    }
+  }
+  return peakKb == null ? null : peakKb / 1024;
+}
+
+/** WebGL/WebGPU under SwiftShader: the smallest input each model accepts (≥ 16), 4 images, 2 steps, 1 repeat. */
+function requestFor(o: TrainBenchOptions, backend: BenchBackend, model: string): { request: MeasureRequest; note?: string } {
+  const request: MeasureRequest = {
+    model, size: o.size, batch: o.batch, channels: o.channels, steps: o.steps, repeats: o.repeats, backend, kernels: 'ours',
+  };
+  if (backend !== 'webgl' && backend !== 'webgpu') return { request };
+  const size = Math.max(16, findModel(model).minSize);
+  const tiny = { ...request, size, batch: Math.min(o.batch, 4), steps: Math.min(o.steps, 2), repeats: 1 };
+  const note = `${backend} runs on SwiftShader (software): tiny size ${size}, batch ${tiny.batch}; stock tfjs kernels only`;
+  return { request: tiny, note };
+}
+
+async function measureInPage(page: Page, request: MeasureRequest): Promise<Measurement> {
+  const result = await page.evaluate((r) => window.xrayBench.run(r), request);
+  if ('error' in result) throw new Error(result.error);
+  return result;
+}
+
+export async function runInChromium(o: TrainBenchOptions, log: (line: string) => void): Promise<BenchRow[]> {
+  if (!existsSync(CHROMIUM)) {
+    log(`chromium skipped: ${CHROMIUM} not found (Debian: apt-get install chromium)`);
+    return [];
+  }
+  log('chromium: bundling the bench page with Vite');
+  await buildPage();
+  const { server, url } = await serve(OUT_DIR);
+  const args = o.backends.includes('webgpu') ? [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] : CHROMIUM_ARGS;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args });
+  const rows: BenchRow[] = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (err) => log(`page error: ${err.message}`));
+    await page.goto(url);
+    await page.waitForFunction(() => document.title === 'ready');
+    log(`chromium ${browser.version()}: ${JSON.stringify(await page.evaluate(() => window.xrayBench.info()))}`);
+    for (const backend of o.backends) {
+      for (const model of o.models) {
+        const { request, note } = requestFor(o, backend, model);
+        try {
+          log(`chromium ${backend} ${model}: our kernels`);
+          const ours = await measureInPage(page, request);
+          let stock: Measurement | null = null;
+          if (o.stock && (backend === 'wasm' || backend === 'cpu')) {
+            log(`chromium ${backend} ${model}: stock kernels`);
+            stock = await measureInPage(page, { ...request, kernels: 'stock', skipTrain: stockSkipReason(o, backend) });
+          }
+          rows.push(makeRow(ours, stock, 'chromium', rendererPeakRssMB(), note));
+        } catch (err) {
+          log(`chromium ${backend} ${model}: ${(err as Error).message.split('\n')[0]}`);
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  return rows;
+}

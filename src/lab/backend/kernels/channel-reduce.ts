@@ -1,0 +1,143 @@
+/**
+ * Per-channel reductions of NHWC activations: `Sum` and `Mean` over every axis but the last (bias gradients,
+ * BatchNormalization's moments and gradient), and the two sums the fused BatchNormalization gradient needs.
+ *
+ * Stock wasm transposes the reduced axes to the end before summing, a full copy with slow index arithmetic; here one
+ * SIMD pass accumulates each channel (float32 partials folded into float64 totals every FOLD chunks).
+ */
+import { util } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
+import { requireInput } from './kernel-calls';
+import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
+
+/** Chunks summed in float32 before folding into float64 (64 values per lane: error far below 1e-6). */
+const FOLD = 64;
+const MIN_ELEMENTS = 1 << 14;
+
+/** Channels C when `axis` names exactly every axis but the last of `shape`; otherwise null. */
+export function leadingAxesChannels(shape: readonly number[], axis: number | number[]): number | null {
+  const rank = shape.length;
+  if (rank < 2) return null;
+  const axes = [...new Set(util.parseAxisParam(axis, shape as number[]))].sort((p, q) => p - q);
+  const leading = axes.length === rank - 1 && axes.every((a, i) => a === i);
+  return leading ? shape[rank - 1] : null;
+}
+
+/** Folds per-position totals (length L) and the tail past the last whole chunk into per-channel sums. */
+function channelSums(totals: Float64Array, tail: Float32Array, channels: number, weight?: (i: number) => number): Float64Array {
+  const sums = new Float64Array(channels);
+  for (let j = 0; j < totals.length; j++) sums[j % channels] += totals[j];
+  for (let i = 0; i < tail.length; i++) sums[i % channels] += weight ? weight(i) : tail[i];
+  return sums;
+}
+
+/** Σ over leading axes of float32 `x` (SIMD; the caller checked it applies). */
+function sumLeading(heap: WasmHeap, x: TensorInfo, channels: number): Float64Array {
+  const simd = heap.simd()!;
+  const n = util.sizeFromShape(x.shape);
+  const length = chunkLength(channels);
+  const chunks = Math.floor(n / length);
+  try {
+    const part = heap.alloc(length * 4);
+    const tot = heap.alloc(length * 8);
+    heap.f32(part, length).fill(0);
+    heap.f64(tot, length).fill(0);
+    simd.sum(heap.ptr(x), part, tot, chunks, length * 4, FOLD);
+    const tail = heap.f32(heap.ptr(x) + chunks * length * 4, n - chunks * length);
+    return channelSums(heap.f64(tot, length), tail, channels);
+  } finally {
+    heap.release();
+  }
+}
+
+/** Kernel function for `Sum` (mean = false) or `Mean` (mean = true) over the leading axes; else stock. */
+export function makeLeadingReduceKernel(mean: boolean) {
+  return (backendName: string, stock: () => KernelConfig | undefined): KernelFunc => (args) => {
+    const x = requireInput(args.inputs as NamedTensorInfoMap, 'x');
+    const { axis, keepDims } = args.attrs as unknown as SumAttrs;
+    const channels = leadingAxesChannels(x.shape, axis);
+    const heap = WasmHeap.of(args.backend as KernelBackend);
+    const n = util.sizeFromShape(x.shape);
+    if (channels == null || x.dtype !== 'float32' || n < MIN_ELEMENTS || heap?.simd() == null) {
+      const config = stock();
+      if (config == null) throw new Error(`No stock ${mean ? 'Mean' : 'Sum'} kernel on '${backendName}'`);
+      return config.kernelFunc(args);
+    }
+    const outShape = keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
+    const out = heap.output(outShape);
+    const sums = sumLeading(heap, x, channels);
+    const scale = mean ? channels / n : 1;
+    const view = heap.f32(heap.ptr(out), channels);
+    for (let c = 0; c < channels; c++) view[c] = sums[c] * scale;
+    return out;
+  };
+}
+
+/** Name of the kernel that computes Σdy and Σdy·(x − mean) per channel, in one pass over x and dy. */
+export const BATCH_NORM_GRAD_SUMS = 'XrayLabBatchNormGradSums';
+
+/** The parts of tfjs's cpu backend used for the plain JavaScript version. */
+interface CpuLike {
+  readSync(dataId: object): unknown;
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+}
+
+/** Plain loops (cpu backend, or wasm without SIMD): the same two sums in float64. */
+function gradSumsScalar(x: ArrayLike<number>, dy: ArrayLike<number>, mean: ArrayLike<number>, channels: number) {
+  const sumDy = new Float64Array(channels);
+  const sumDyXmu = new Float64Array(channels);
+  for (let i = 0; i < x.length; i++) {
+    const c = i % channels;
+    sumDy[c] += dy[i];
+    sumDyXmu[c] += dy[i] * (x[i] - mean[c]);
+  }
+  return [sumDy, sumDyXmu];
+}
+
+/** Kernel function of BATCH_NORM_GRAD_SUMS (inputs x, dy, mean [C]; outputs two [C] tensors). */
+export function makeBatchNormGradSumsKernel(backendName: string): KernelFunc {
+  return (args) => {
+    const inputs = args.inputs as NamedTensorInfoMap;
+    const [x, dy, mean] = ['x', 'dy', 'mean'].map((name) => requireInput(inputs, name));
+    const channels = x.shape[x.shape.length - 1];
+    if (backendName === 'cpu') {
+      const cpu = args.backend as unknown as CpuLike;
+      const read = (t: TensorInfo) => cpu.readSync(t.dataId) as Float32Array;
+      return gradSumsScalar(read(x), read(dy), read(mean), channels).map((s) =>
+        cpu.makeTensorInfo([channels], 'float32', Float32Array.from(s)),
+      );
+    }
+    const heap = WasmHeap.of(args.backend as KernelBackend);
+    if (heap == null) throw new Error(`${BATCH_NORM_GRAD_SUMS} supports the wasm and cpu backends`);
+    const outs = [heap.output([channels]), heap.output([channels])];
+    const n = util.sizeFromShape(x.shape);
+    const simd = heap.simd();
+    let sums: Float64Array[];
+    if (simd == null) {
+      sums = gradSumsScalar(heap.f32(heap.ptr(x), n), heap.f32(heap.ptr(dy), n), heap.f32(heap.ptr(mean), channels), channels);
+    } else {
+      const length = chunkLength(channels);
+      const chunks = Math.floor(n / length);
+      try {
+        const [p, part1, part2] = [0, 0, 0].map(() => heap.alloc(length * 4));
+        const [tot1, tot2] = [0, 0].map(() => heap.alloc(length * 8));
+        const meanView = heap.f32(heap.ptr(mean), channels);
+        fillPattern(heap.f32(p, length), meanView);
+        for (const part of [part1, part2]) heap.f32(part, length).fill(0);
+        for (const tot of [tot1, tot2]) heap.f64(tot, length).fill(0);
+        simd.dualSum(heap.ptr(x), heap.ptr(dy), p, part1, part2, tot1, tot2, chunks, length * 4, FOLD);
+        const start = chunks * length;
+        const tailX = heap.f32(heap.ptr(x) + start * 4, n - start);
+        const tailDy = heap.f32(heap.ptr(dy) + start * 4, n - start);
+        sums = [
+          channelSums(heap.f64(tot1, length), tailDy, channels),
+          channelSums(heap.f64(tot2, length), tailDy, channels, (i) => tailDy[i] * (tailX[i] - meanView[i % channels])),
+        ];
+      } finally {
+        heap.release();
+      }
+    }
+    outs.forEach((out, k) => heap.f32(heap.ptr(out), channels).set(sums[k]));
+    return outs;
+  };
+}
