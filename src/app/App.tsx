@@ -11,6 +11,7 @@ import { ExportSection } from './components/ExportSection';
 import { ModelsSection } from './components/ModelsSection';
 import { TrainSection } from './components/TrainSection';
 import { preloadCharts } from './components/VisChart';
+import { backboneBlocker } from './state/backbones-state';
 import type { LabState } from './state/lab-state';
 import { validateSettings, type Settings } from './state/settings';
 import { useLab } from './state/use-lab';
@@ -31,7 +32,8 @@ function blockerOf(state: LabState, settings: Settings, selected: string[], size
   if (selected.length === 0) return 'Tick at least one model (step 2).';
   if (sizeProblem) return `Input size ${settings.size} is refused: ${sizeProblem}.`;
   if (errors.length > 0) return `Setting "${errors[0][0]}" ${errors[0][1]}.`;
-  return null;
+  // Never a transfer model on a random backbone: without weights it does not start.
+  return backboneBlocker(state.backbones, selected, (id) => state.models.find((m) => m.id === id)?.label ?? id);
 }
 
 export function App() {
@@ -54,8 +56,8 @@ export function App() {
       </header>
       <ErrorBanner message={state.error} onDismiss={() => actions.showError(null)} />
       <main>
-        <DataSection state={state} actions={actions} demoPerClass={settings.demoPerClass} onDemoPerClass={(demoPerClass) => update({ demoPerClass })} />
-        <ModelsSection state={state} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} />
+        <DataSection state={state} actions={actions} settings={settings} onChange={update} />
+        <ModelsSection state={state} actions={actions} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} />
         <TrainSection state={state} selected={selected} blocker={blockerOf(state, settings, selected, sizeProblem)}
           onTrain={() => void actions.train(selected)} onCancel={actions.cancel} />
         <CompareSection results={state.results} models={state.models} />

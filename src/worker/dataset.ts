@@ -12,11 +12,12 @@ import type { SplitName } from '../lab/data/layout';
 import { storeBytes } from '../lab/data/memory';
 import { generatePhantomImages } from '../lab/data/phantom';
 import { positiveClassIndex, summarise, type DatasetSummary } from '../lab/data/summary';
-import type { DatasetInfo, ImageFormat, IngestProgress, Picked, SplitSettings } from './protocol';
+import type { DatasetInfo, ImageFormat, IngestProgress, LoadFormat, Picked, SplitSettings } from './protocol';
 import { emit } from './rpc';
 import { thumbnails } from './thumbnails';
 
-export type DatasetSource = { kind: 'demo'; perClass: number; seed: number } | { kind: 'picked'; picked: Picked };
+/** Where a dataset came from; a picked one with its image limit (0 = all), so decoding again keeps the same subset. */
+export type DatasetSource = { kind: 'demo'; perClass: number; seed: number } | { kind: 'picked'; picked: Picked; limit: number };
 
 export interface LoadedDataset {
   readonly source: DatasetSource;
@@ -46,7 +47,8 @@ export async function loadDataset(source: DatasetSource, options: LoadOptions): 
   const { format, split, signal, onProgress } = options;
   let result;
   try {
-    result = await ingestPicked(source.picked, { format, split, signal, onProgress });
+    const limit = source.limit > 0 ? source.limit : undefined;
+    result = await ingestPicked(source.picked, { format, split, signal, onProgress, limit });
   } catch (err) {
     if (signal?.aborted) return null; // cancelled while listing: the scan throws the signal's reason
     throw err;
@@ -76,16 +78,22 @@ export function resplit(ds: LoadedDataset, split: SplitSettings): LoadedDataset 
   return { ...ds, images: arranged.all, sets: { train: arranged.train, val: arranged.val, test: arranged.test }, split, summary };
 }
 
-/** The dataset at another size or channel count (decoded again from its files), or `ds` when it already fits. */
-export async function atFormat(ds: LoadedDataset, format: ImageFormat, options: Omit<LoadOptions, 'format' | 'split'>): Promise<LoadedDataset | null> {
+/**
+ * The dataset at another size, channel count or image limit (decoded again from its files), or `ds` when it
+ * already fits. The demo set has no limit: its images-per-class count plays that part.
+ */
+export async function atFormat(ds: LoadedDataset, format: LoadFormat, options: Omit<LoadOptions, 'format' | 'split'>): Promise<LoadedDataset | null> {
   const store = ds.summary.store;
-  if (store && store.size === format.size && store.channels === format.channels) return ds;
-  return loadDataset(ds.source, { ...options, format, split: ds.split });
+  const source = ds.source.kind === 'picked' ? { ...ds.source, limit: format.limit } : ds.source;
+  const sameLimit = ds.source.kind === 'demo' || ds.source.limit === format.limit;
+  if (store && store.size === format.size && store.channels === format.channels && sameLimit) return ds;
+  return loadDataset(source, { ...options, format: { size: format.size, channels: format.channels }, split: ds.split });
 }
 
 /** What the page shows: the summary and a few thumbnails per class. */
 export function describe(ds: LoadedDataset): DatasetInfo {
-  return { summary: ds.summary, demo: ds.source.kind === 'demo', thumbnails: thumbnails(ds.images) };
+  const limit = ds.source.kind === 'picked' ? ds.source.limit : 0;
+  return { summary: ds.summary, demo: ds.source.kind === 'demo', limit, thumbnails: thumbnails(ds.images) };
 }
 
 /** Progress sent to the page at most every 100 ms (the pipeline reports every file), but every phase change at once. */

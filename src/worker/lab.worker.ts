@@ -4,6 +4,7 @@
  */
 import '../lab/models'; // registers LightConv2D / LightDense before any model is built or loaded
 import { ensureBackend } from './backend';
+import { backbonesInfo, backbonesRestored, cancelBackboneLoad, clearCaches, loadBackboneFiles, loadBackboneUrl } from './backbones';
 import { classify, loadModel } from './classify';
 import { describe, loadDataset, progressToPage, resplit, type DatasetSource, type LoadedDataset } from './dataset';
 import { listModels, measureModels } from './measure';
@@ -68,7 +69,7 @@ const handlers: Handlers = {
     if (!shown) throw new Error('the demo dataset was not generated');
     return shown;
   },
-  loadPicked: async ({ picked, ...args }) => load({ kind: 'picked', picked }, args),
+  loadPicked: async ({ picked, ...args }) => load({ kind: 'picked', picked, limit: args.limit }, args),
   cancelLoad: async () => {
     loading?.abort();
     return null;
@@ -84,6 +85,7 @@ const handlers: Handlers = {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // The run would keep (and hand back) the old dataset over the one being loaded.
     if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then train');
+    await backbonesRestored();
     return queue.run(settings, models, dataset, (ds) => (dataset = ds));
   },
   cancel: async ({ modelId }) => {
@@ -94,6 +96,25 @@ const handlers: Handlers = {
   classify: async ({ ref, images }) => {
     const results = await classify(ref, images);
     return withTransfer(results, results.flatMap((r) => (r.thumbnail ? [r.thumbnail.rgba.buffer as ArrayBuffer] : [])));
+  },
+  backbones: async () => backbonesInfo(),
+  // Weights change what a run uses: refused while one is in progress, so a model never trains on half of each.
+  loadBackboneUrl: async ({ backboneId, url }) => {
+    refuseWhileTraining('load backbone weights');
+    return loadBackboneUrl(backboneId, url);
+  },
+  loadBackboneFiles: async ({ backboneId, files }) => {
+    refuseWhileTraining('load backbone weights');
+    return loadBackboneFiles(backboneId, files);
+  },
+  cancelBackboneLoad: async ({ backboneId }) => {
+    cancelBackboneLoad(backboneId);
+    return null;
+  },
+  clearTransferCaches: async () => {
+    refuseWhileTraining('clear the transfer caches');
+    await clearCaches();
+    return null;
   },
 };
 

@@ -11,6 +11,11 @@ export function listModels(): ModelInfo[] {
   return MODEL_REGISTRY.map(({ id, family, label, description, minSize }) => ({ id, family, label, description, minSize }));
 }
 
+/** Transfer models' counts follow the loaded weights (MobileNetV2's alpha): measured again after a load or clear. */
+export function forgetMeasurements(): void {
+  cache.clear();
+}
+
 export function measureModels({ size, channels }: ImageFormat): ModelSizeInfo[] {
   const key = `${size}x${channels}`;
   const hit = cache.get(key);

@@ -12,6 +12,7 @@ import type { DatasetSummary } from '../lab/data/summary';
 import type { EpochLog } from '../lab/train/train-log';
 import type { ResultRecord } from '../lab/report/result-record';
 import type { RocPoint } from '../lab/eval/roc';
+import type { BackboneId, BackboneStatus, FeatureProgress, TransferApi, WeightsProgress } from './protocol-transfer';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -46,6 +47,7 @@ export interface ModelSizeInfo {
 }
 
 export type { DatasetSummary, IngestProgress, Picked, PickedFile };
+export type * from './protocol-transfer';
 
 /** How the loaded images are split into train / validation / test (the core's SplitSettings, as the page sets them). */
 export interface SplitSettings {
@@ -62,6 +64,11 @@ export interface ImageFormat {
   channels: 1 | 3;
 }
 
+/** How a folder or zip is loaded: its format, and a seeded class-stratified subset (0 = every image). */
+export interface LoadFormat extends ImageFormat {
+  limit: number;
+}
+
 export interface Thumbnail {
   label: number;
   file: string;
@@ -75,11 +82,13 @@ export interface DatasetInfo {
   summary: DatasetSummary;
   /** True for the generated phantom set (no files behind it). */
   demo: boolean;
+  /** The image limit it was loaded with (a seeded class-stratified subset); 0 = every image. */
+  limit: number;
   thumbnails: Thumbnail[];
 }
 
 /** Settings frozen when "Train" is pressed; later edits in the page do not reach the running queue. */
-export interface RunSettings extends ImageFormat, SplitSettings {
+export interface RunSettings extends LoadFormat, SplitSettings {
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -89,6 +98,14 @@ export interface RunSettings extends ImageFormat, SplitSettings {
   /** Training batches used to re-estimate BatchNorm statistics before each validation; 0 = the study (none). */
   bnRecalibration: number;
   backend: BackendPreference;
+  /** Seeded flips, rotations, shifts, zoom, brightness and contrast of training images (the core's standard set). */
+  augment: boolean;
+  /** Transfer models: dropout before the head; 0 = none (the study). */
+  headDropout: number;
+  /** Transfer models: rank of a LightDense head; 0 = a plain Dense (the study). */
+  headLightRank: number;
+  /** InceptionV3 only: epochs that also train mixed9 and mixed10 after the head's; 0 = off (the study). */
+  fineTuneEpochs: number;
 }
 
 /** A trained model's outcome: the report record plus what the page needs to move the threshold and draw ROC. */
@@ -147,8 +164,8 @@ export interface QueueOutcome {
   failed: { modelId: string; label: string; error: string }[];
 }
 
-/** Every method the worker offers: its argument and its result. */
-export interface LabApi {
+/** Every method the worker offers: its argument and its result (the transfer-learning ones in protocol-transfer.ts). */
+export interface LabApi extends TransferApi {
   /** Lists the models and starts a backend; `backendError` says why none started (the list still comes back). */
   init: { args: { backend: BackendPreference }; result: { backend: BackendInfo | null; backendError: string | null; models: ModelInfo[] } };
   setBackend: { args: { backend: BackendPreference }; result: BackendInfo };
@@ -157,7 +174,7 @@ export interface LabApi {
    * Loads what the user picked or dropped through the core pipeline. A bad layout or a set too large for memory
    * rejects before any decoding and leaves the loaded dataset as it was; null when cancelled (the old one stays).
    */
-  loadPicked: { args: ImageFormat & SplitSettings & { picked: Picked }; result: DatasetInfo | null };
+  loadPicked: { args: LoadFormat & SplitSettings & { picked: Picked }; result: DatasetInfo | null };
   /** Stops the dataset load in progress, if any. */
   cancelLoad: { args: null; result: null };
   describe: { args: SplitSettings; result: DatasetInfo };
@@ -195,6 +212,12 @@ export type LabEvent =
   | { type: 'baseline'; modelId: string; valLoss: number; valAccuracy: number }
   | { type: 'model-result'; result: ModelResult; files: ModelFilesData | null }
   | { type: 'backend'; backend: BackendInfo }
+  /** A transfer model's backbone pass over one split (or its features taken from the cache). */
+  | { type: 'feature-progress'; modelId: string; progress: FeatureProgress }
+  /** A weights load under way; null once it ended (loaded, failed or cancelled). */
+  | { type: 'backbone-progress'; backboneId: BackboneId; progress: WeightsProgress | null }
+  /** What is loaded now, after any change (a load, a restore, a clear). */
+  | { type: 'backbones'; loaded: BackboneStatus[] }
   /** An error outside any call (a backend failing in its own timers while idle). */
   | { type: 'problem'; message: string };
 

@@ -2,11 +2,14 @@
  * One model of the queue: the core's runModel (build, train, evaluate, time) with live progress posted to the page,
  * then the trained model serialised to its two TF.js files and disposed. Never throws: a failure is a 'failed' record.
  */
+import { STANDARD_AUGMENTATION } from '../lab/data/augment';
 import type { ImageSet } from '../lab/data/image-set';
 import { DEFAULT_EXPERIMENT_SETTINGS, type ExperimentSettings } from '../lab/experiment/experiment-settings';
 import { runModel, type RunPhase } from '../lab/experiment/run-model';
 import { modelToFiles } from '../lab/export/model-files';
-import { findModel } from '../lab/models/registry';
+import { findModel, type ModelEntry } from '../lab/models/registry';
+import { FINE_TUNE_CUTS } from '../lab/transfer/fine-tune';
+import type { FeatureProgress } from '../lab/transfer/split-features';
 import { makeResultRecord } from '../lab/report/result-record';
 import type { BatchLog, EpochLog, TrainCallbacks } from '../lab/train/train-log';
 import { validate } from '../lab/train/validate';
@@ -33,8 +36,12 @@ const PROGRESS_INTERVAL_MS = 150;
 
 const PHASES: Record<RunPhase, ModelPhase> = { building: 'preparing', training: 'training', evaluating: 'evaluating', timing: 'evaluating' };
 
-/** The page's frozen settings as the core's experiment settings (the core's defaults for the rest). */
-export function experimentSettings(s: RunSettings, positiveClass: number): ExperimentSettings {
+/**
+ * The page's frozen settings as the core's experiment settings for one model (the core's defaults for the rest).
+ * Fine-tuning goes only to backbones that offer it: the core refuses it for the others, and one setting serves
+ * the whole queue.
+ */
+export function experimentSettings(s: RunSettings, positiveClass: number, modelId: string): ExperimentSettings {
   return {
     ...DEFAULT_EXPERIMENT_SETTINGS,
     size: s.size,
@@ -47,18 +54,30 @@ export function experimentSettings(s: RunSettings, positiveClass: number): Exper
     earlyStoppingPatience: s.earlyStopping > 0 ? s.earlyStopping : null,
     batchNormRecalibrationBatches: s.bnRecalibration,
     positiveClass,
+    augmentation: s.augment ? STANDARD_AUGMENTATION : null,
+    headDropout: s.headDropout,
+    headLightRank: s.headLightRank > 0 ? s.headLightRank : null,
+    fineTuneEpochs: modelId in FINE_TUNE_CUTS ? s.fineTuneEpochs : 0,
   };
 }
 
 export async function trainOne(modelId: string, ctx: TrainContext): Promise<TrainOneOutcome> {
   const { sets } = ctx;
-  const settings = experimentSettings(ctx.settings, ctx.positiveClass);
-  await emitBaseline(modelId, settings, sets.val);
+  const settings = experimentSettings(ctx.settings, ctx.positiveClass, modelId);
+  const entry = knownModel(modelId);
+  // Read now: a transfer model's range is its loaded weights', which must be what the saved files record.
+  const pixelRange = entry?.pixelRange ?? '0,1';
+  // A transfer model's untrained twin would need the whole backbone pass that runModel does (and caches) anyway.
+  if (entry && entry.family !== 'transfer') await emitBaseline(modelId, settings, sets.val);
   const run = await runModel(
     modelId,
     { train: sets.train, val: sets.val.count > 0 ? sets.val : null, test: sets.test },
     settings,
-    { ...progressCallbacks(modelId, settings.epochs), onPhase: (phase) => emit({ type: 'model-phase', modelId, phase: PHASES[phase], message: null }) },
+    {
+      ...progressCallbacks(modelId, settings.epochs + settings.fineTuneEpochs),
+      onPhase: (phase) => emit({ type: 'model-phase', modelId, phase: PHASES[phase], message: null }),
+      onFeatureProgress: featureProgress(modelId),
+    },
     ctx.signal,
   );
   let files: ModelFilesData | null = null;
@@ -67,7 +86,7 @@ export async function trainOne(modelId: string, ctx: TrainContext): Promise<Trai
     try {
       const saved = await modelToFiles(run.model, 'weights.bin', {
         modelId, label: run.record.label, classNames: [...sets.train.classNames], positiveClass: ctx.positiveClass,
-        pixelRange: findModel(modelId).pixelRange, inputSize: settings.size, channels: settings.channels,
+        pixelRange, inputSize: settings.size, channels: settings.channels,
       });
       files = { modelJson: saved.modelJson, weights: saved.weights };
     } catch (err) {
@@ -82,6 +101,15 @@ export async function trainOne(modelId: string, ctx: TrainContext): Promise<Trai
     probabilities: e?.probabilities ?? new Float32Array(0), labels: e?.labels ?? new Int32Array(0), roc: e?.roc ?? [],
   };
   return { result, files, error };
+}
+
+/** The registry entry, or null for an unknown id (runModel then reports it as a failed row). */
+function knownModel(modelId: string): ModelEntry | null {
+  try {
+    return findModel(modelId);
+  } catch {
+    return null;
+  }
 }
 
 /** A 'failed' result for a model that never reported back (its backend died under it). */
@@ -120,6 +148,21 @@ async function emitBaseline(modelId: string, s: ExperimentSettings, val: ImageSe
   } catch {
     // runModel builds the model again and reports the reason.
   }
+}
+
+/** Posts the backbone pass per split (throttled, each split's first and last at once) and yields for Cancel. */
+function featureProgress(modelId: string): (p: FeatureProgress) => Promise<void> {
+  let lastPost = 0;
+  let lastSplit = '';
+  return async (progress) => {
+    const now = performance.now();
+    if (now - lastPost >= PROGRESS_INTERVAL_MS || progress.done === progress.total || progress.split !== lastSplit) {
+      lastPost = now;
+      lastSplit = progress.split;
+      emit({ type: 'feature-progress', modelId, progress });
+    }
+    await yieldToEvents();
+  };
 }
 
 /** Posts throttled batch progress with an ETA, every epoch log, and yields so Cancel can arrive. */

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p)) ?? '';
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
@@ -16,9 +16,17 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A page that records every main-thread long task (Long Tasks API) in `window.__longTasks` as [start, duration]. */
-export async function openLabPage(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+/** A browser context (its own storage: IndexedDB, downloads) sized as the screenshots expect. */
+export function newLabContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
+}
+
+/**
+ * A page that records every main-thread long task (Long Tasks API) in `window.__longTasks` as [start, duration]; in
+ * a fresh context, or in `context` so that pages share storage (weights cached by one are there for the next).
+ */
+export async function openLabPage(browser: Browser, url: string, context?: BrowserContext): Promise<Page> {
+  const page = await (context ?? (await newLabContext(browser))).newPage();
   await page.addInitScript(() => {
     const w = window as unknown as { __longTasks: number[][] };
     w.__longTasks = [];

@@ -2,6 +2,7 @@
 import { formatBytes } from '../../lab/data/memory';
 import type { IngestProgress } from '../../worker/protocol';
 import type { LabState } from '../state/lab-state';
+import type { Settings } from '../state/settings';
 import type { LabActions } from '../state/use-lab';
 import { DatasetPicker } from './DatasetPicker';
 import { DatasetSummaryView } from './DatasetSummaryView';
@@ -10,23 +11,31 @@ import { Section } from './Section';
 interface Props {
   state: LabState;
   actions: LabActions;
-  demoPerClass: number;
-  onDemoPerClass: (n: number) => void;
+  settings: Settings;
+  onChange: (patch: Partial<Settings>) => void;
 }
 
-export function DataSection({ state, actions, demoPerClass, onDemoPerClass }: Props) {
+export function DataSection({ state, actions, settings, onChange }: Props) {
   return (
     <Section step={1} id="data" title="Data"
       intro="Chest X-rays sorted into one folder per class. Images are decoded and shrunk in your browser; nothing is uploaded.">
       <DatasetPicker
         disabled={state.running || state.loadingData}
-        demoPerClass={demoPerClass}
-        onDemoPerClass={onDemoPerClass}
+        demoPerClass={settings.demoPerClass}
+        onDemoPerClass={(demoPerClass) => onChange({ demoPerClass })}
+        limit={settings.limit}
+        onLimit={(limit) => onChange({ limit })}
         onDemo={() => void actions.loadDemo()}
         onPick={(picked) => void actions.loadPicked(picked)}
         onError={(m) => actions.showError(m)}
       />
       {state.loadingData && <LoadingRow progress={state.ingest} onCancel={actions.cancelLoad} />}
+      {state.dataset && !state.dataset.demo && state.dataset.limit !== settings.limit && (
+        <p className="note" data-testid="limit-pending">
+          Loaded with {state.dataset.limit > 0 ? `a limit of ${state.dataset.limit}` : 'no limit'}; the new limit applies when you
+          train (the files are read again) or load the data again.
+        </p>
+      )}
       {state.dataset && <DatasetSummaryView dataset={state.dataset} />}
     </Section>
   );

@@ -13,6 +13,9 @@ interface Props {
   disabled: boolean;
   demoPerClass: number;
   onDemoPerClass: (n: number) => void;
+  /** Most images to load from a folder or zip (0 = all). */
+  limit: number;
+  onLimit: (n: number) => void;
   onDemo: () => void;
   onPick: (picked: Picked) => void;
   onError: (message: string) => void;
@@ -79,6 +82,9 @@ export function DatasetPicker(props: Props) {
           <button type="button" disabled={disabled} onClick={() => open('folder')}>Choose folder…</button>
           <button type="button" disabled={disabled} onClick={() => open('zip')}>Choose .zip…</button>
         </div>
+        <NumberField label="Load at most" testId="setting-limit" value={props.limit} min={0} max={1_000_000} step={100} integer compact
+          onChange={props.onLimit} disabled={props.disabled}
+          hint={props.limit > 0 ? 'images: a seeded subset, same share of each class (a test/ folder stays whole)' : 'images (0 = all); a seeded subset keeps large sets in memory'} />
         {walking && <p className="dropzone-hint">Listing the chosen files…</p>}
         <input
           ref={(el) => {

@@ -16,10 +16,11 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
   const s = dataset.summary;
   const kind = dataset.demo ? 'generated' : KIND_LABEL[s.kind];
   return (
-    <div className="summary" data-testid="dataset-summary" data-count={s.images} data-skipped={s.skipped.length}
+    <div className="summary" data-testid="dataset-summary" data-count={s.images} data-skipped={s.skipped.length} data-limit={dataset.limit}
       data-source={s.source} data-nested-copy={s.nestedCopy}>
       <p className="summary-line">
         <strong>{s.source}</strong> <span className="muted">({kind})</span> · {s.images} images · {s.patients} patients
+        {dataset.limit > 0 && <span className="tag" title="Seeded, class-stratified subset of the pool; a test/ folder stays whole">limit {dataset.limit}</span>}
         {s.store && <> · stored at {s.store.size}×{s.store.size}×{s.store.channels} ({formatBytes(s.store.bytes)})</>}
         {s.aborted && <span className="tag is-warn">cancelled: partial</span>}
       </p>

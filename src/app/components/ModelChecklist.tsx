@@ -1,4 +1,5 @@
 /** The registry as a checklist, grouped by family, with parameters and weight bytes at the chosen input. */
+import type { ReactNode } from 'react';
 import type { ModelInfo, ModelSizeInfo } from '../../worker/protocol';
 import { formatBytes, formatInteger } from '../../lab/report/format';
 
@@ -16,7 +17,7 @@ const FAMILIES: { family: ModelInfo['family']; title: string; note: string }[] =
   {
     family: 'transfer',
     title: 'Transfer learning',
-    note: 'A network trained on ImageNet supplies fixed features and only a small head learns. It needs pretrained weights that this build cannot load yet, so selecting it shows how a failing model is reported.',
+    note: 'A network trained on ImageNet supplies fixed features and only a small Dense head learns. Load its ImageNet weights below; the backbone then runs once per image, its features are cached, and the head trains in seconds.',
   },
 ];
 
@@ -26,10 +27,13 @@ interface Props {
   selected: string[];
   size: number;
   onToggle: (id: string, on: boolean) => void;
+  /** The weights card under each transfer model, and what closes the family (the cache controls). */
+  transfer?: { card: (id: string) => ReactNode; footer: ReactNode; stale: boolean };
 }
 
-export function ModelChecklist({ models, sizes, selected, size, onToggle }: Props) {
+export function ModelChecklist({ models, sizes, selected, size, onToggle, transfer }: Props) {
   const sizeOf = (id: string) => sizes?.find((s) => s.id === id) ?? null;
+  const pending = (m: ModelInfo) => m.family === 'transfer' && transfer?.stale;
   return (
     <div className="checklist">
       {FAMILIES.map(({ family, title, note }) => {
@@ -41,7 +45,7 @@ export function ModelChecklist({ models, sizes, selected, size, onToggle }: Prop
             <p className="family-note">{note}</p>
             <ul>
               {entries.map((m) => {
-                const measured = sizeOf(m.id);
+                const measured = pending(m) ? null : sizeOf(m.id);
                 const tooSmall = size < m.minSize;
                 return (
                   <li key={m.id} className={`model-option ${tooSmall ? 'is-refused' : ''}`}>
@@ -65,13 +69,17 @@ export function ModelChecklist({ models, sizes, selected, size, onToggle }: Prop
                       <p className="model-problem">Needs an input of at least {m.minSize}×{m.minSize} px.</p>
                     ) : measured?.error ? (
                       <p className="model-problem">{measured.error}</p>
-                    ) : m.family === 'transfer' ? (
-                      <p className="model-problem">Counts include the frozen backbone; training fails until ImageNet weights can be loaded.</p>
+                    ) : m.family === 'transfer' && measured?.trainableParams != null ? (
+                      <p className="model-description">
+                        Counts include the frozen backbone; only the head&rsquo;s {formatInteger(measured.trainableParams)} weights train.
+                      </p>
                     ) : null}
+                    {m.family === 'transfer' && transfer?.card(m.id)}
                   </li>
                 );
               })}
             </ul>
+            {family === 'transfer' && transfer?.footer}
           </fieldset>
         );
       })}

@@ -7,8 +7,12 @@ const PHASE_TEXT: Record<ModelRun['phase'], string> = {
   done: 'Done', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped',
 };
 
+const SPLIT_TEXT = { train: 'training', val: 'validation', test: 'test' } as const;
+
 function fraction(run: ModelRun): number {
   if (run.phase === 'done' || run.phase === 'evaluating') return 1;
+  // A transfer model's building phase is the backbone's pass over each split in turn.
+  if (run.phase === 'preparing' && run.features) return run.features.done / Math.max(1, run.features.total);
   const p = run.progress;
   if (!p) return 0;
   return ((p.epoch - 1) * p.batchesPerEpoch + p.batch + 1) / (p.epochs * p.batchesPerEpoch);
@@ -24,7 +28,8 @@ export function ProgressRow({ id, label, run, onCancel }: { id: string; label: s
   const active = run.phase === 'queued' || run.phase === 'preparing' || run.phase === 'training';
   const value = fraction(run);
   return (
-    <li className={`progress-row is-${run.phase}`} data-testid={`progress-${id}`} data-phase={run.phase}>
+    <li className={`progress-row is-${run.phase}`} data-testid={`progress-${id}`} data-phase={run.phase}
+      data-feature-cache={run.features ? run.cachedSplits.join(',') : undefined}>
       <div className="progress-head">
         <span className="progress-label">{label}</span>
         <span className={`badge is-${run.phase}`}>{PHASE_TEXT[run.phase]}</span>
@@ -37,6 +42,13 @@ export function ProgressRow({ id, label, run, onCancel }: { id: string; label: s
       {run.phase !== 'queued' && run.phase !== 'skipped' && (
         <progress max={1} value={value} aria-label={`${label}: ${Math.round(value * 100)}%`} />
       )}
+      {run.phase === 'preparing' && run.features && (
+        <p className="progress-stats" data-testid={`features-${id}`}>
+          {run.features.cached
+            ? `Backbone features of the ${SPLIT_TEXT[run.features.split]} images taken from the cache`
+            : `Running the backbone once over the ${SPLIT_TEXT[run.features.split]} images: ${run.features.done}/${run.features.total}`}
+        </p>
+      )}
       {p && run.phase === 'training' && (
         <p className="progress-stats">
           Epoch {p.epoch}/{p.epochs} · batch {p.batch + 1}/{p.batchesPerEpoch} · loss {p.loss.toFixed(3)} · accuracy{' '}
@@ -47,9 +59,13 @@ export function ProgressRow({ id, label, run, onCancel }: { id: string; label: s
       {run.phase === 'evaluating' && <p className="progress-stats">Scoring the test split and timing inference…</p>}
       {run.history.length > 0 && run.phase !== 'training' && run.phase !== 'evaluating' && (
         <p className="progress-stats">
-          Trained {run.history.length} {run.history.length === 1 ? 'epoch' : 'epochs'} at{' '}
-          <span data-testid={`images-per-sec-${id}`}>{meanSpeed(run).toFixed(1)}</span> images/s
+          {/* A transfer head trains on feature vectors, not images: say so, or its speed reads as the network's. */}
+          {run.features ? 'Head trained' : 'Trained'} {run.history.length} {run.history.length === 1 ? 'epoch' : 'epochs'} at{' '}
+          <span data-testid={`images-per-sec-${id}`}>{meanSpeed(run).toFixed(1)}</span> {run.features ? 'feature vectors' : 'images'}/s
         </p>
+      )}
+      {run.cachedSplits.length > 0 && run.phase !== 'preparing' && (
+        <p className="progress-stats">Backbone features reused from the cache ({run.cachedSplits.join(', ')}): no backbone pass needed.</p>
       )}
       {run.message && <p className={`progress-message ${run.phase === 'failed' ? 'is-error' : ''}`}>{run.message}</p>}
     </li>

@@ -2,12 +2,15 @@
 import type { BackendPreference } from '../../worker/protocol';
 import type { Settings } from '../state/settings';
 import { NumberField } from './NumberField';
+import { TransferSettings } from './TransferSettings';
 
 interface Props {
   settings: Settings;
   errors: Partial<Record<keyof Settings, string>>;
   sizeProblem: string | null;
   running: boolean;
+  /** The active backend's name, for the fine-tuning warning. */
+  backend: string | null;
   onChange: (patch: Partial<Settings>) => void;
 }
 
@@ -19,7 +22,7 @@ const BACKENDS: { value: BackendPreference; label: string }[] = [
   { value: 'cpu', label: 'CPU (plain JavaScript)' },
 ];
 
-export function SettingsForm({ settings: s, errors, sizeProblem, running, onChange }: Props) {
+export function SettingsForm({ settings: s, errors, sizeProblem, running, backend, onChange }: Props) {
   return (
     <div className="settings">
       <h3>Settings</h3>
@@ -69,14 +72,16 @@ export function SettingsForm({ settings: s, errors, sizeProblem, running, onChan
             {BACKENDS.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
           </select>
         </label>
-        <label className="field is-disabled" title="The lab's core has no augmentation yet">
+        <label className="field" data-testid="setting-augmentation">
           <span className="field-label">Augmentation</span>
           <span className="checkbox-line">
-            <input type="checkbox" disabled checked={false} data-testid="setting-augmentation" readOnly /> random flips and shifts
+            <input type="checkbox" data-testid="setting-augment" checked={s.augment}
+              onChange={(e) => onChange({ augment: e.currentTarget.checked })} /> random flips, ±10° turns, shifts, zoom, brightness
           </span>
-          <span className="field-hint">not available yet: the core trains on the images as they are</span>
+          <span className="field-hint">seeded, training images only; off = the study. Transfer heads train on fixed features and skip it</span>
         </label>
       </div>
+      <TransferSettings settings={s} errors={errors} backend={backend} onChange={onChange} />
     </div>
   );
 }

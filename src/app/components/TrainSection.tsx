@@ -1,5 +1,5 @@
 /** Step 3: start the queue, follow each model, watch the curves. */
-import type { ModelInfo } from '../../worker/protocol';
+import type { ModelInfo, RunSettings } from '../../worker/protocol';
 import type { LabState } from '../state/lab-state';
 import { ProgressRow } from './ProgressRow';
 import { Section } from './Section';
@@ -11,6 +11,18 @@ interface Props {
   blocker: string | null;
   onTrain: () => void;
   onCancel: (modelId: string | null) => void;
+}
+
+/** The run's non-default extras, so "Last run" says everything that shaped the results. */
+function extrasOf(s: RunSettings): string {
+  const parts = [
+    s.augment && 'augmentation on',
+    s.limit > 0 && `at most ${s.limit} images`,
+    s.headDropout > 0 && `head dropout ${s.headDropout}`,
+    s.headLightRank > 0 && `LightDense head k=${s.headLightRank}`,
+    s.fineTuneEpochs > 0 && `${s.fineTuneEpochs} fine-tune epochs (InceptionV3)`,
+  ].filter(Boolean);
+  return parts.length > 0 ? `, ${parts.join(', ')}` : '';
 }
 
 export function TrainSection({ state, selected, blocker, onTrain, onCancel }: Props) {
@@ -32,7 +44,7 @@ export function TrainSection({ state, selected, blocker, onTrain, onCancel }: Pr
         {s && (
           <p className="run-settings">
             {state.running ? 'Running with' : 'Last run'}: {s.size}×{s.size}×{s.channels}, {s.epochs} {s.epochs === 1 ? 'epoch' : 'epochs'}, batch {s.batchSize},
-            learning rate {s.learningRate}, seed {s.seed}, backend {s.backend}.
+            learning rate {s.learningRate}, seed {s.seed}, backend {s.backend}{extrasOf(s)}.
           </p>
         )}
       </div>

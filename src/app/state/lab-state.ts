@@ -4,8 +4,10 @@
  */
 import type { EpochLog } from '../../lab/train/train-log';
 import type {
-  BackendInfo, DatasetInfo, IngestProgress, LabEvent, ModelInfo, ModelPhase, ModelResult, ModelSizeInfo, RunSettings, TrainProgress,
+  BackendInfo, DatasetInfo, FeatureProgress, IngestProgress, LabEvent, ModelInfo, ModelPhase, ModelResult, ModelSizeInfo, RunSettings,
+  TrainProgress,
 } from '../../worker/protocol';
+import { applyBackboneEvent, backbonesReducer, INITIAL_BACKBONES, type BackboneAction, type BackbonesState } from './backbones-state';
 
 /** One model's journey through the current (or last) run. */
 export interface ModelRun {
@@ -17,13 +19,18 @@ export interface ModelRun {
   start: { loss: number; accuracy: number } | null;
   /** The untrained model on the validation split: where the validation curves start. */
   startVal: { loss: number; accuracy: number } | null;
+  /** Transfer models: the backbone pass now under way (building phase). */
+  features: FeatureProgress | null;
+  /** Transfer models: splits whose features came from the cache. */
+  cachedSplits: FeatureProgress['split'][];
 }
 
 export interface LabState {
   backend: BackendInfo | null;
   backendBusy: boolean;
   models: ModelInfo[];
-  sizes: { key: string; list: ModelSizeInfo[] } | null;
+  /** Counts at `key` (size × channels), measured with the backbone weights of `weightsVersion`. */
+  sizes: { key: string; list: ModelSizeInfo[]; weightsVersion: number } | null;
   dataset: DatasetInfo | null;
   /** Where listing or decoding a dataset stands; null when none is under way. */
   ingest: IngestProgress | null;
@@ -36,27 +43,31 @@ export interface LabState {
   results: ModelResult[];
   downloaded: Record<string, boolean>;
   error: string | null;
+  backbones: BackbonesState;
 }
 
 export const INITIAL_STATE: LabState = {
   backend: null, backendBusy: true, models: [], sizes: null, dataset: null, ingest: null, loadingData: false,
-  running: false, runSettings: null, queue: [], runs: {}, results: [], downloaded: {}, error: null,
+  running: false, runSettings: null, queue: [], runs: {}, results: [], downloaded: {}, error: null, backbones: INITIAL_BACKBONES,
 };
 
 export type LabAction =
   | { type: 'ready'; backend: BackendInfo | null; models: ModelInfo[] }
   | { type: 'backend-busy' }
   | { type: 'backend'; backend: BackendInfo | null }
-  | { type: 'sizes'; key: string; list: ModelSizeInfo[] }
+  | { type: 'sizes'; key: string; list: ModelSizeInfo[]; weightsVersion: number }
   | { type: 'loading-data'; loading: boolean }
   | { type: 'dataset'; dataset: DatasetInfo }
   | { type: 'run-start'; settings: RunSettings; queue: string[] }
   | { type: 'run-end' }
   | { type: 'event'; event: LabEvent }
   | { type: 'downloaded'; ids: string[] }
-  | { type: 'error'; message: string | null };
+  | { type: 'error'; message: string | null }
+  | BackboneAction;
 
-const emptyRun = (): ModelRun => ({ phase: 'queued', message: null, progress: null, history: [], start: null, startVal: null });
+const emptyRun = (): ModelRun => ({
+  phase: 'queued', message: null, progress: null, history: [], start: null, startVal: null, features: null, cachedSplits: [],
+});
 
 function updateRun(state: LabState, id: string, change: (run: ModelRun) => ModelRun): LabState {
   return { ...state, runs: { ...state.runs, [id]: change(state.runs[id] ?? emptyRun()) } };
@@ -85,6 +96,17 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       return updateRun(state, event.modelId, (run) => ({ ...run, startVal: { loss: event.valLoss, accuracy: event.valAccuracy } }));
     case 'epoch-end':
       return updateRun(state, event.modelId, (run) => ({ ...run, history: [...run.history, event.log] }));
+    case 'feature-progress': {
+      const p = event.progress;
+      return updateRun(state, event.modelId, (run) => ({
+        ...run,
+        features: p,
+        cachedSplits: p.cached && !run.cachedSplits.includes(p.split) ? [...run.cachedSplits, p.split] : run.cachedSplits,
+      }));
+    }
+    case 'backbones':
+    case 'backbone-progress':
+      return { ...state, backbones: applyBackboneEvent(state.backbones, event) };
     case 'model-result': {
       const results = [...state.results.filter((r) => r.modelId !== event.result.modelId), event.result];
       const downloaded = { ...state.downloaded, [event.result.modelId]: false };
@@ -102,7 +124,7 @@ export function labReducer(state: LabState, action: LabAction): LabState {
     case 'backend':
       return { ...state, backend: action.backend ?? state.backend, backendBusy: false };
     case 'sizes':
-      return { ...state, sizes: { key: action.key, list: action.list } };
+      return { ...state, sizes: { key: action.key, list: action.list, weightsVersion: action.weightsVersion } };
     case 'loading-data':
       return { ...state, loadingData: action.loading, ingest: action.loading ? state.ingest : null };
     case 'dataset':
@@ -132,5 +154,7 @@ export function labReducer(state: LabState, action: LabAction): LabState {
     }
     case 'error':
       return { ...state, error: action.message };
+    default:
+      return { ...state, backbones: backbonesReducer(state.backbones, action) };
   }
 }

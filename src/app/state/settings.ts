@@ -20,6 +20,16 @@ export interface Settings {
   seed: number;
   backend: BackendPreference;
   demoPerClass: number;
+  /** Load at most this many images of a folder or zip (seeded, class-stratified); 0 = all. */
+  limit: number;
+  /** Seeded flips, small rotations, shifts, zoom, brightness and contrast of training images. */
+  augment: boolean;
+  /** Transfer models: dropout before the head (0 = the study). */
+  headDropout: number;
+  /** Transfer models: rank of a LightDense head; 0 = Dense (the study). */
+  headLightRank: number;
+  /** InceptionV3: epochs that also train mixed9 and mixed10 after the head's; 0 = frozen (the study). */
+  fineTuneEpochs: number;
   models: string[];
 }
 
@@ -40,6 +50,11 @@ export const DEFAULT_SETTINGS: Settings = {
   seed: 1,
   backend: 'auto',
   demoPerClass: 150,
+  limit: 0,
+  augment: false,
+  headDropout: 0,
+  headLightRank: 0,
+  fineTuneEpochs: 0,
   models: ['cnn', 'light-k2'],
 };
 
@@ -65,6 +80,11 @@ export const SETTINGS_SCHEMA: readonly Field[] = [
   { key: 'seed', kind: 'int', min: 0, max: 2 ** 31 - 1 },
   { key: 'backend', kind: 'enum', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] },
   { key: 'demoPerClass', kind: 'int', min: 4, max: 2000 },
+  { key: 'limit', kind: 'int', min: 0, max: 1_000_000 },
+  { key: 'augment', kind: 'bool' },
+  { key: 'headDropout', kind: 'float', min: 0, max: 0.9 },
+  { key: 'headLightRank', kind: 'int', min: 0, max: 256 },
+  { key: 'fineTuneEpochs', kind: 'int', min: 0, max: 100 },
   { key: 'models', kind: 'list' },
 ];
 

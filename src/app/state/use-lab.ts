@@ -2,10 +2,11 @@
  * Connects the page to the lab worker: applies its events to the state, and offers the actions the sections call.
  * Settings are read through a ref so an action always uses the latest values, and `train` freezes a copy.
  */
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { LabResult, Picked, RunSettings, SplitSettings } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
 import { storeModelFiles } from './artefacts';
+import { backboneActions, type BackboneActions } from './backbone-actions';
 import { INITIAL_STATE, labReducer, type LabState } from './lab-state';
 import type { Settings } from './settings';
 
@@ -20,12 +21,19 @@ function failureMessage(failed: LabResult<'train'>['failed'], total: number): st
   return `${lines.join('\n')}\n${rest}Deselect the failed model or change the setting its message names, then train again.`;
 }
 
+/** The core's "too large for memory" names what fits; say where the page's image limit is. */
+function withLimitAdvice(text: string): string {
+  return /too large for memory/.test(text)
+    ? `${text}\nTo load a subset, set "Load at most … images" in step 1 (seeded, same share of each class), then load it again.`
+    : text;
+}
+
 /** The split settings out of the page's settings (or a run's frozen ones). */
 function splitOf(s: SplitSettings): SplitSettings {
   return { valFraction: s.valFraction, testFraction: s.testFraction, seed: s.seed, keepOfficialVal: s.keepOfficialVal };
 }
 
-export interface LabActions {
+export interface LabActions extends BackboneActions {
   loadDemo(): Promise<void>;
   /** Loads a picked or dropped folder, files or zip; a failure leaves the loaded dataset as it was. */
   loadPicked(picked: Picked): Promise<void>;
@@ -43,6 +51,10 @@ export function useLab(settings: Settings): [LabState, LabActions] {
   const client = getLabClient();
   const latest = useRef(settings);
   latest.current = settings;
+  const current = useRef(state);
+  current.current = state;
+  // Made once: it remembers which downloads the user cancelled across renders.
+  const transfer = useMemo(() => backboneActions(client, dispatch, () => current.current), [client]);
   const busy = useRef(false);
   busy.current = state.running || state.loadingData;
 
@@ -61,6 +73,11 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       .then((r) => {
         dispatch({ type: 'ready', backend: r.backend, models: r.models });
         if (r.backendError) dispatch({ type: 'error', message: `${r.backendError}. Choose another backend in Settings.` });
+        // After init: restoring cached weights (up to 87 MB from IndexedDB) must not hold up the page.
+        return client.call('backbones', null).then((info) => {
+          dispatch({ type: 'backbones-info', info });
+          if (info.restoreError) dispatch({ type: 'error', message: `${info.restoreError}. Load the weights again.` });
+        });
       })
       .catch((err) => dispatch({ type: 'error', message: message(err) }));
     return () => {
@@ -69,18 +86,20 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     };
   }, [client]);
 
-  // Parameter counts follow the input size live (debounced: typing "128" should not build models at 1 and 12).
+  // Parameter counts follow the input size live (debounced: typing "128" should not build models at 1 and 12), and
+  // the loaded weights (MobileNetV2's alpha changes its count).
   const ready = state.models.length > 0;
+  const weightsVersion = state.backbones.version;
   useEffect(() => {
     if (!ready) return;
     const { size, channels } = settings;
     const key = `${size}x${channels}`;
     const timer = setTimeout(() => {
       if (!(Number.isInteger(size) && size >= 1 && size <= 1024)) return;
-      client.call('measureModels', { size, channels }).then((list) => dispatch({ type: 'sizes', key, list }), () => undefined);
+      client.call('measureModels', { size, channels }).then((list) => dispatch({ type: 'sizes', key, list, weightsVersion }), () => undefined);
     }, 250);
     return () => clearTimeout(timer);
-  }, [client, ready, settings.size, settings.channels]);
+  }, [client, ready, settings.size, settings.channels, weightsVersion]);
 
   // A new backend choice applies at once when idle; a running queue keeps the one it started with.
   const firstBackend = useRef(true);
@@ -133,7 +152,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       else dispatch({ type: 'loading-data', loading: false });
     } catch (err) {
       dispatch({ type: 'loading-data', loading: false });
-      dispatch({ type: 'error', message: message(err) });
+      dispatch({ type: 'error', message: withLimitAdvice(message(err)) });
     }
   }, []);
 
@@ -144,7 +163,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
 
   const actions: LabActions = {
     loadDemo: () => load(() => client.call('loadDemo', { ...format(), perClass: latest.current.demoPerClass })),
-    loadPicked: (picked) => load(() => client.call('loadPicked', { ...format(), picked })),
+    loadPicked: (picked) => load(() => client.call('loadPicked', { ...format(), limit: latest.current.limit, picked })),
     cancelLoad: () => {
       client.call('cancelLoad', null).catch((err) => dispatch({ type: 'error', message: message(err) }));
     },
@@ -153,7 +172,8 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       const frozen: RunSettings = {
         size: s.size, channels: s.channels, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate,
         ...splitOf(s), classWeights: s.classWeights,
-        earlyStopping: s.earlyStopping, bnRecalibration: s.bnRecalibration, backend: s.backend,
+        earlyStopping: s.earlyStopping, bnRecalibration: s.bnRecalibration, backend: s.backend, limit: s.limit,
+        augment: s.augment, headDropout: s.headDropout, headLightRank: s.headLightRank, fineTuneEpochs: s.fineTuneEpochs,
       };
       const queue = [...models];
       dispatch({ type: 'run-start', settings: frozen, queue });
@@ -174,6 +194,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     },
     markDownloaded: (ids) => dispatch({ type: 'downloaded', ids }),
     showError: (text) => dispatch({ type: 'error', message: text }),
+    ...transfer,
   };
   return [state, actions];
 }
