@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
 import { evaluateSource } from '../../src/lab/eval/evaluate';
+import { DEFAULT_EXPERIMENT_SETTINGS } from '../../src/lab/experiment/experiment-settings';
+import { runModel } from '../../src/lab/experiment/run-model';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';
 import { featureSource } from '../../src/lab/train/batch-source';
 import { trainOnFeatures } from '../../src/lab/train/feature-trainer';
@@ -60,6 +62,16 @@ describe.skipIf(!present)('MobileNetV2 α 0.35 ImageNet weights from ../shared',
     expect(diff).toBeLessThan(1e-4);
     x.dispose();
     exported.dispose();
+  });
+
+  it('trains its head when the queue asks for fine-tuning (offered for inception-v3 only)', async () => {
+    const images = generatePhantomImages({ perClass: 8, size: 64, channels: 1, seed: 5 });
+    const settings = { ...DEFAULT_EXPERIMENT_SETTINGS, size: 64, channels: 1 as const, epochs: 1, batchSize: 8, fineTuneEpochs: 2, bootstrapIterations: 0 };
+    const run = await runModel('mobilenet-v2', { train: images, val: null, test: images }, settings, {}, undefined, { weights });
+    expect(run.record.error).toBeUndefined();
+    expect(run.record.status).toBe('ok');
+    expect(run.record.trainableParams).toBe(1280 * 2 + 2);
+    run.model?.dispose();
   });
 
   it('extracts the same features twice, and a Dense head trained on them separates phantom X-rays', async () => {

@@ -17,6 +17,11 @@ export const FINE_TUNE_CUTS: Partial<Record<BackboneId, { readonly cut: string; 
 /** Learning rate of the fine-tuning stage relative to the head's: pretrained kernels need small steps. */
 export const FINE_TUNE_LR_FACTOR = 0.1;
 
+/** True for backbones whose top blocks can be fine-tuned (the setting is ignored for the others). */
+export function supportsFineTuning(backboneId: BackboneId): boolean {
+  return FINE_TUNE_CUTS[backboneId] != null;
+}
+
 export function fineTuneCut(backboneId: BackboneId): { cut: string; blocks: string } {
   const cut = FINE_TUNE_CUTS[backboneId];
   if (!cut) throw new RangeError(`fine-tuning is offered for ${Object.keys(FINE_TUNE_CUTS).join(', ')} only, not ${backboneId}`);

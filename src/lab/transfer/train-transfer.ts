@@ -19,7 +19,7 @@ import { buildLoadedBackbone, type BackboneWeights } from './backbone-weights';
 import { backboneSpec } from './backbones';
 import { composeTransferModel } from './compose';
 import { ExtractionCancelledError } from './extract-features';
-import { buildFineTuneModels, FINE_TUNE_LR_FACTOR, fineTuneCut, pooledFromMaps, type FineTuneModels } from './fine-tune';
+import { buildFineTuneModels, FINE_TUNE_LR_FACTOR, fineTuneCut, pooledFromMaps, supportsFineTuning, type FineTuneModels } from './fine-tune';
 import type { FeatureCache } from './feature-cache';
 import { splitFeatures, type FeatureProgress, type SplitName } from './split-features';
 
@@ -59,7 +59,8 @@ export async function trainTransfer(
 ): Promise<TransferOutcome> {
   const spec = backboneSpec(weights.backboneId);
   const dim = spec.features(weights.variant);
-  const fineTune = settings.fineTuneEpochs > 0 ? fineTuneCut(weights.backboneId) : null;
+  // One queue shares its settings: a backbone without a fine-tuning cut (MobileNetV2) trains its head only.
+  const fineTune = settings.fineTuneEpochs > 0 && supportsFineTuning(weights.backboneId) ? fineTuneCut(weights.backboneId) : null;
   let backbone: tf.LayersModel | null = null;
   const getBackbone = () => (backbone ??= buildLoadedBackbone(weights, settings.size, settings.channels));
   const outcome: TransferOutcome = {
