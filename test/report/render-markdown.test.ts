@@ -51,6 +51,13 @@ describe('renderMarkdownReport', () => {
     expect(report).not.toContain('### InceptionV3');
   });
 
+  it('names a transfer model\'s backbone weights and where they came from', () => {
+    const transfer = { ...conv2d, label: 'MobileNetV2 transfer', backbone: { network: 'MobileNetV2 α 0.35', weightsId: '0123abcd0123abcd', origin: 'mobilenet/model.json', pixelRange: '-1,1' } };
+    const text = renderMarkdownReport([transfer], {}, { generatedAt });
+    expect(text).toContain('Frozen backbone: MobileNetV2 α 0.35, weights 0123abcd0123abcd from mobilenet/model.json, pixels in [-1,1].');
+    expect(renderMarkdownReport([conv2d], {}, { generatedAt })).not.toContain('Frozen backbone');
+  });
+
   it('marks cancelled runs, escapes pipes and uses a default title', () => {
     const cancelled = { ...conv2d, label: 'Conv2D | small', status: 'cancelled' as const };
     const text = renderMarkdownReport([cancelled], { note: 'line one\nline two' }, { generatedAt });

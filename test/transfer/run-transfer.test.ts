@@ -60,6 +60,7 @@ describe('transfer models through runModel', () => {
     expect(r.phases).toEqual(['building', 'training', 'evaluating', 'timing']);
     expect(cachedBySplit(r.features)).toEqual({ train: false, val: false, test: false });
     expect(run.record).toMatchObject({ params: 410_208 + 2_562, trainableParams: 2_562, bytes: (410_208 + 2_562) * 4, epochsRun: 8 });
+    expect(run.record.backbone).toEqual({ network: 'MobileNetV2 α 0.35', weightsId: weights.weightsId, origin: weights.origin, pixelRange: weights.preprocessing.range });
     expect(run.record.test!.count).toBe(16);
     expect(run.record.history![7].loss).toBeLessThan(run.record.history![0].loss!);
     expect(await cache.keys()).toHaveLength(3);

@@ -9,6 +9,7 @@ import { InputSizeError } from '../models/input-size';
 import { measureModelSize, type ModelSize } from '../models/model-size';
 import { buildTransferHead } from '../models/transfer-head';
 import { makeResultRecord, type TrainingSummary } from '../report/result-record';
+import { describeBackboneWeights } from '../transfer/backbone-weights';
 import { backboneSpec, isBackboneId } from '../transfer/backbones';
 import { currentFeatureCache, loadedBackboneWeights } from '../transfer/transfer-context';
 import { trainTransfer, type TransferOutcome } from '../transfer/train-transfer';
@@ -18,7 +19,7 @@ import type { ExperimentData, ModelRun, RunCallbacks, RunOptions } from './run-m
 /** The fields of a record that runModel knows before training. */
 export type RecordBase = Pick<TrainingSummary,
   'modelId' | 'label' | 'params' | 'trainableParams' | 'inputSize' | 'channels' | 'backend' | 'seed' | 'epochsRun'
-  | 'epochsPlanned' | 'classNames' | 'positiveClass'>;
+  | 'epochsPlanned' | 'classNames' | 'positiveClass' | 'backbone'>;
 
 /** Never throws: a missing backbone, a bad size or a backend error becomes a `failed` record. */
 export async function runTransferModel(
@@ -45,7 +46,11 @@ export async function runTransferModel(
       features: spec.features(weights.variant), numClasses: data.train.classNames.length,
       dropout: settings.headDropout, lightRank: settings.headLightRank ?? undefined,
     }));
-    base = { ...base, params: weights.params + head.params, trainableParams: head.trainableParams };
+    const info = describeBackboneWeights(weights);
+    base = {
+      ...base, params: weights.params + head.params, trainableParams: head.trainableParams,
+      backbone: { network: `${info.network}${info.variant ? ` ${info.variant}` : ''}`, weightsId: info.weightsId, origin: info.origin, pixelRange: info.pixelRange },
+    };
     const cache = options.featureCache === undefined ? currentFeatureCache() : options.featureCache;
     outcome = await trainTransfer(weights, data, settings, cache, callbacks, signal);
     return toRun(base, data, outcome);

@@ -73,7 +73,11 @@ function renderConfusionSection(record: ResultRecord): string {
     `NPV ${formatRatio(test.npv)}` +
     (test.ci ? `; accuracy ${Math.round(test.ci.level * 100)}% CI ${formatRatio(test.ci.accuracy.low)}–${formatRatio(test.ci.accuracy.high)}` : '') +
     '.';
-  return [`### ${escapeText(modelName(record))}`, summary, [header, rule, ...rows].join('\n')].join('\n\n');
+  const backbone = record.backbone
+    ? [`Frozen backbone: ${escapeText(record.backbone.network)}, weights ${escapeText(record.backbone.weightsId)} from ` +
+      `${escapeText(record.backbone.origin)}, pixels in [${escapeText(record.backbone.pixelRange)}].`]
+    : [];
+  return [`### ${escapeText(modelName(record))}`, ...backbone, summary, [header, rule, ...rows].join('\n')].join('\n\n');
 }
 
 /** Meta as a bullet list of dotted key paths; arrays of plain values joined by commas. */

@@ -77,6 +77,20 @@ export interface ResultRecord {
   readonly status: RunStatus;
   readonly error?: string;
   readonly history?: EpochRecord[];
+  /** Transfer models: which pretrained weights the frozen backbone used, so a results file says what it compared. */
+  readonly backbone?: BackboneRecord;
+}
+
+/** Provenance of a transfer model's backbone weights. */
+export interface BackboneRecord {
+  /** Network and variant, e.g. "MobileNetV2 α 0.35". */
+  readonly network: string;
+  /** Content fingerprint of the weights (also part of the feature-cache key). */
+  readonly weightsId: string;
+  /** Where they came from: a file name or a URL. */
+  readonly origin: string;
+  /** Pixel scaling the weights expect. */
+  readonly pixelRange: string;
 }
 
 /** One epoch as the trainer reports it; missing numbers are allowed. */
@@ -110,6 +124,7 @@ export interface TrainingSummary {
   readonly status: RunStatus;
   readonly error?: string;
   readonly history?: readonly EpochInput[];
+  readonly backbone?: BackboneRecord;
   /** Used when there is no evaluation to take them from. */
   readonly classNames?: readonly string[];
   /** Positive class index, used when there is no evaluation. */
@@ -151,6 +166,7 @@ export function makeResultRecord(summary: TrainingSummary, evaluation?: Evaluati
     ...record,
     ...(summary.error !== undefined ? { error: summary.error } : {}),
     ...(summary.history ? { history: summary.history.map(epochRecord) } : {}),
+    ...(summary.backbone ? { backbone: { ...summary.backbone } } : {}),
   };
 }
 
