@@ -33,7 +33,7 @@ function blockerOf(state: LabState, settings: Settings, selected: string[], size
   if (sizeProblem) return `Input size ${settings.size} is refused: ${sizeProblem}.`;
   if (errors.length > 0) return `Setting "${errors[0][0]}" ${errors[0][1]}.`;
   // Never a transfer model on a random backbone: without weights it does not start.
-  return backboneBlocker(state.backbones, selected, (id) => state.models.find((m) => m.id === id)?.label ?? id);
+  return backboneBlocker(state.backbones, state.models.filter((m) => selected.includes(m.id)));
 }
 
 export function App() {

@@ -7,7 +7,7 @@ import type { PixelRange } from '../lab/data/batches';
 import { decodeInBrowser } from '../lab/data/browser/browser-decode';
 import { isDataError } from '../lab/data/errors';
 import type { ImageSet } from '../lab/data/image-set';
-import { predictSet } from '../lab/eval/predict-set';
+import { argmaxRows, predictSet } from '../lab/eval/predict-set';
 import { modelFromFiles } from '../lab/export/model-files';
 import type { Classification, LoadedModelInfo, PickedFile } from './protocol';
 import { thumbnailOf } from './thumbnails';
@@ -35,7 +35,7 @@ export async function loadModel(ref: string, modelJson: string, weights: ArrayBu
     model.dispose();
     throw new Error(`the model takes input [${shape.join(', ')}]; the lab needs square 1- or 3-channel images`);
   }
-  const meta = ((JSON.parse(modelJson) as { userDefinedMetadata?: SavedMetadata }).userDefinedMetadata ?? {}) as SavedMetadata;
+  const meta = (model.getUserDefinedMetadata() ?? {}) as SavedMetadata;
   const outputs = (model.outputs[0].shape[1] ?? 2) as number;
   const classNames = meta.classNames?.length === outputs ? meta.classNames : Array.from({ length: outputs }, (_, i) => `class ${i}`);
   const info: LoadedModelInfo = { ref, size, channels, classNames, pixelRange: meta.pixelRange ?? '0,1' };
@@ -73,10 +73,10 @@ export async function classify(ref: string, images: readonly PickedFile[]): Prom
   };
   const { probabilities } = await predictSet(entry.model, set, { range: pixelRange });
   const k = classNames.length;
+  const predicted = argmaxRows(probabilities, k);
   ok.forEach((resultIndex, row) => {
-    const probs = Array.from(probabilities.subarray(row * k, (row + 1) * k));
-    results[resultIndex].probabilities = probs;
-    results[resultIndex].predicted = probs.indexOf(Math.max(...probs));
+    results[resultIndex].probabilities = Array.from(probabilities.subarray(row * k, (row + 1) * k));
+    results[resultIndex].predicted = predicted[row];
   });
   return results;
 }

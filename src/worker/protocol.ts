@@ -6,10 +6,11 @@
  * - calls: the page sends `{kind: 'call', id, method, args}`; the worker answers once with a reply of the same id.
  * - events: the worker pushes `{kind: 'event', event}` at any time (progress, epoch logs, finished models).
  */
+import type { SplitSettings } from '../lab/data/assign-splits';
 import type { PickedFile, Picked } from '../lab/data/browser/picked';
 import type { IngestProgress } from '../lab/data/scan';
 import type { DatasetSummary } from '../lab/data/summary';
-import type { EpochLog } from '../lab/train/train-log';
+import type { BatchLog, EpochLog } from '../lab/train/train-log';
 import type { ResultRecord } from '../lab/report/result-record';
 import type { RocPoint } from '../lab/eval/roc';
 import type { BackboneId, BackboneStatus, FeatureProgress, TransferApi, WeightsProgress } from './protocol-transfer';
@@ -46,17 +47,9 @@ export interface ModelSizeInfo {
   error: string | null;
 }
 
-export type { DatasetSummary, IngestProgress, Picked, PickedFile };
+/** How the loaded images are split into train / validation / test: the core's SplitSettings, as the page sets them. */
+export type { DatasetSummary, IngestProgress, Picked, PickedFile, SplitSettings };
 export type * from './protocol-transfer';
-
-/** How the loaded images are split into train / validation / test (the core's SplitSettings, as the page sets them). */
-export interface SplitSettings {
-  valFraction: number;
-  testFraction: number;
-  seed: number;
-  /** Keep the data's own val/ folder instead of carving validation from the pool by patient. */
-  keepOfficialVal: boolean;
-}
 
 /** Store images at this resolution when loading. */
 export interface ImageFormat {
@@ -128,15 +121,10 @@ export interface ModelFilesData {
 
 export type ModelPhase = 'queued' | 'preparing' | 'training' | 'evaluating' | 'done' | 'failed' | 'cancelled' | 'skipped';
 
-export interface TrainProgress {
+/** The core's batch log of one model, with the epochs planned and the time left. */
+export interface TrainProgress extends BatchLog {
   modelId: string;
-  epoch: number;
   epochs: number;
-  batch: number;
-  batchesPerEpoch: number;
-  loss: number;
-  accuracy: number;
-  imagesPerSec: number;
   /** Estimated milliseconds left for this model's training. */
   etaMs: number;
 }

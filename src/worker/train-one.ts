@@ -114,18 +114,14 @@ function knownModel(modelId: string): ModelEntry | null {
 
 /** A 'failed' result for a model that never reported back (its backend died under it). */
 export function failedResult(modelId: string, ctx: TrainContext, reason: string): ModelResult {
-  let label = modelId;
-  try {
-    label = findModel(modelId).label;
-  } catch {
-    // An unknown id keeps its id as label.
-  }
+  // An unknown id keeps its id as label.
+  const label = knownModel(modelId)?.label ?? modelId;
+  const classNames = [...ctx.sets.train.classNames];
   const record = makeResultRecord({
     modelId, label, params: NaN, trainableParams: NaN, inputSize: ctx.settings.size, channels: ctx.settings.channels,
     backend: ctx.backendName, seed: ctx.settings.seed, epochsRun: 0, epochsPlanned: ctx.settings.epochs, status: 'failed',
-    error: reason, classNames: [...ctx.sets.train.classNames], positiveClass: ctx.positiveClass,
+    error: reason, classNames, positiveClass: ctx.positiveClass,
   });
-  const classNames = [...ctx.sets.train.classNames];
   return { modelId, record, classNames, positiveClass: ctx.positiveClass, probabilities: new Float32Array(0), labels: new Int32Array(0), roc: [] };
 }
 

@@ -51,6 +51,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+/**
+ * A number shown on the page. Blank or absent text is NaN, not the 0 that `Number('')` gives: a missing metric
+ * (an empty cell) must fail a range check, and an empty count must not pass for zero.
+ */
+export function shownNumber(text: string | null): number {
+  return text == null || text.trim() === '' ? Number.NaN : Number(text);
+}
+
 /** Waits until no training run is in progress (the Cancel-all button disappears). */
 export async function waitForRunEnd(page: Page, timeout = 300_000): Promise<void> {
   await page.waitForSelector('[data-testid=cancel-button]', { timeout: 30_000 }).catch(() => undefined);

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { shownNumber } from './browser';
 import { makeKaggleZip, type KaggleZip } from '../helpers/kaggle-zip';
 import { encodeImage, writeDataset, type WrittenDataset } from '../helpers/write-dataset';
 
@@ -34,7 +35,7 @@ export async function writeIngestFixtures(work: string, size: number): Promise<I
   for (let i = 0; i < 4; i++) await writeFile(join(wrongFolder, `scan-${i}.png`), encodeImage(junk.set, i, 'png'));
   // PNG only: jpeg-js takes ~30 ms to encode one image, the PNG helper well under 1 ms.
   const bigFolder = join(work, 'many-xrays');
-  await writeDataset(bigFolder, { perClass: 800, size, format: 'png', seed: 5 });
+  await writeDataset(bigFolder, { perClass: 1500, size, format: 'png', seed: 5 });
   return { zipPath, kaggle, junkFolder, junk, wrongFolder, bigFolder };
 }
 
@@ -54,7 +55,7 @@ export function skippedFiles(page: Page): Promise<Record<string, string>> {
 /** The summary's cell for a class (or the All / Patients row) and split. */
 export async function cell(page: Page, row: { cls: string } | { row: 'all' | 'patients' }, split: 'train' | 'val' | 'test' | 'all'): Promise<number> {
   const tr = 'cls' in row ? `tr[data-class="${row.cls}"]` : `tr[data-row="${row.row}"]`;
-  return Number(await page.textContent(`[data-testid=dataset-summary] ${tr} td[data-split="${split}"]`));
+  return shownNumber(await page.textContent(`[data-testid=dataset-summary] ${tr} td[data-split="${split}"]`));
 }
 
 /** Images of the archive's main tree per split and class, as the page should count them. */

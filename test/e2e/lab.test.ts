@@ -21,7 +21,7 @@ import { predictSet } from '../../src/lab/eval/predict-set';
 import { modelFromFiles } from '../../src/lab/export/model-files';
 import { useCpuBackend } from '../helpers/tf-cpu';
 import { writeDataset } from '../helpers/write-dataset';
-import { ARTIFACTS, CHROMIUM, launchChromium, longestTaskSince, openLabPage, screenshot, waitForRunEnd } from './browser';
+import { ARTIFACTS, CHROMIUM, launchChromium, longestTaskSince, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
 import { cell, chooseZip, kaggleCounts, skippedFiles, writeIngestFixtures, type IngestFixtures } from './ingest-fixtures';
 import { serveStatic, type StaticSite } from './static-server';
 
@@ -86,7 +86,7 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     const listed = listModels(SIZE, 3);
     for (const id of MODELS) {
       const row = page.locator(`[data-testid=comparison-table] tr[data-model-id="${id}"]`);
-      const cell = async (metric: string) => Number(await row.locator(`td[data-metric="${metric}"]`).textContent());
+      const cell = async (metric: string) => shownNumber(await row.locator(`td[data-metric="${metric}"]`).textContent());
       const expected = listed.find((l) => l.id === id)!;
       expect(await cell('params')).toBe(expected.params);
       expect(await cell('trainable')).toBe(expected.trainableParams);
@@ -211,9 +211,11 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
 
   it('shows the loading progress, cancels it, and keeps the dataset loaded before', async () => {
     await page.setInputFiles('[data-testid=dataset-input]', fx.bigFolder);
-    await page.waitForSelector('[data-testid=dataset-progress] >> text=/of 1600 decoded/', { timeout: 30_000 });
-    await page.locator('#data').screenshot({ path: join(ARTIFACTS, '9-loading.png') });
+    await page.waitForSelector('[data-testid=dataset-progress] >> text=/of 3000 decoded/', { timeout: 30_000 });
+    // Cancel at once: on a quiet machine 3,000 small images decode in a few seconds, and a screenshot first could
+    // let the load finish before the click.
     await page.click('[data-testid=dataset-cancel]');
+    await page.locator('#data').screenshot({ path: join(ARTIFACTS, '9-cancelling.png') });
     await page.waitForSelector('[data-testid=dataset-loading]', { state: 'detached', timeout: 30_000 });
     expect(await page.getAttribute('[data-testid=dataset-summary]', 'data-source')).toBe('junk-xrays');
     expect(await page.isEnabled('[data-testid=dataset-input]')).toBe(true);

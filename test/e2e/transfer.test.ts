@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDataset } from '../helpers/write-dataset';
-import { ARTIFACTS, CHROMIUM, launchChromium, newLabContext, openLabPage, screenshot, waitForRunEnd } from './browser';
+import { ARTIFACTS, CHROMIUM, launchChromium, newLabContext, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
 import { cell } from './ingest-fixtures';
 import { serveStatic, type StaticSite } from './static-server';
 
@@ -35,7 +35,7 @@ describe.skipIf(!CHROMIUM)('transfer learning on the lab page in Chromium', () =
 
   const card = (id: string) => `[data-testid=backbone-${id}]`;
   const row = (id: string) => page.locator(`[data-testid=comparison-table] tr[data-model-id="${id}"]`);
-  const metric = async (id: string, name: string) => Number(await row(id).locator(`td[data-metric="${name}"]`).textContent());
+  const metric = async (id: string, name: string) => shownNumber(await row(id).locator(`td[data-metric="${name}"]`).textContent());
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-transfer-'));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LightConv2D } from '../../src/lab/models/layers/light-conv2d';
-import { maxAbsDiff, useCpuBackend } from '../helpers/tf-cpu';
+import { expectGradientsMatchFiniteDifferences, maxAbsDiff, useCpuBackend } from '../helpers/tf-cpu';
 
 beforeAll(useCpuBackend);
 
@@ -60,23 +60,7 @@ describe('LightConv2D', () => {
     layer.setWeights([w1, tf.fill([2], 0.3), w2, tf.fill([2], -0.2)]);
     const objective = () => tf.tidy(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar);
     const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { grads } = tf.variableGrads(objective, variables);
-    const eps = 1e-2;
-    for (const [wi, flat] of [[0, 0], [0, 7], [1, 1], [2, 5], [3, 1]] as const) {
-      const variable = variables[wi];
-      const base = variable.dataSync().slice();
-      const at = (delta: number) => {
-        const v = base.slice();
-        v[flat] += delta;
-        variable.assign(tf.tensor(v, variable.shape));
-        return objective().dataSync()[0];
-      };
-      const numeric = (at(eps) - at(-eps)) / (2 * eps);
-      variable.assign(tf.tensor(base, variable.shape));
-      const analytic = grads[variable.name].dataSync()[flat];
-      expect(Math.abs(analytic - numeric)).toBeLessThan(1e-2 * Math.max(1, Math.abs(numeric)));
-    }
-    tf.dispose(Object.values(grads));
+    expectGradientsMatchFiniteDifferences(objective, variables, [[0, 0], [0, 7], [1, 1], [2, 5], [3, 1]]);
   });
 
   it('round-trips through its config', () => {

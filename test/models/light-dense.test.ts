@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LightDense } from '../../src/lab/models/layers/light-dense';
-import { maxAbsDiff, useCpuBackend } from '../helpers/tf-cpu';
+import { expectGradientsMatchFiniteDifferences, maxAbsDiff, useCpuBackend } from '../helpers/tf-cpu';
 
 beforeAll(useCpuBackend);
 
@@ -39,21 +39,7 @@ describe('LightDense', () => {
     layer.apply(x);
     const objective = () => tf.tidy(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar);
     const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { grads } = tf.variableGrads(objective, variables);
-    const eps = 1e-2;
-    for (const [wi, flat] of [[0, 0], [0, 5], [1, 2], [2, 1]] as const) {
-      const variable = variables[wi];
-      const base = variable.dataSync().slice();
-      const at = (delta: number) => {
-        const v = base.slice();
-        v[flat] += delta;
-        variable.assign(tf.tensor(v, variable.shape));
-        return objective().dataSync()[0];
-      };
-      const numeric = (at(eps) - at(-eps)) / (2 * eps);
-      variable.assign(tf.tensor(base, variable.shape));
-      expect(Math.abs(grads[variable.name].dataSync()[flat] - numeric)).toBeLessThan(1e-2 * Math.max(1, Math.abs(numeric)));
-    }
+    expectGradientsMatchFiniteDifferences(objective, variables, [[0, 0], [0, 5], [1, 2], [2, 1]]);
   });
 
   it('penalises both factors with L2', () => {

@@ -2,10 +2,10 @@
  * Classify X-rays with a model: one trained here, or model files downloaded earlier (model.json + weights.bin, or
  * their zip). Both go through the same loader in the worker, so the page predicts what the files predict.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { unzipSync } from 'fflate';
 import { pickFromDataTransfer } from '../../lab/data/browser/drop';
-import type { Classification, LoadedModelInfo, ModelResult, PickedFile } from '../../worker/protocol';
+import type { Classification, LoadedModelInfo, ModelFilesData, ModelResult, PickedFile } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
 import { modelFiles } from '../state/artefacts';
 import { RgbaImage } from './RgbaImage';
@@ -41,8 +41,11 @@ export function ClassifyPanel({ results, onError }: Props) {
   const [choice, setChoice] = useState('');
   const [busy, setBusy] = useState(false);
   const [predictions, setPredictions] = useState<{ classNames: string[]; items: Classification[] }>({ classNames: [], items: [] });
+  // The files each trained model's ref was loaded from: a retrained model replaces its predecessor in the worker
+  // under the same ref (the worker disposes the old one) instead of piling up beside it.
+  const sent = useRef(new Map<string, ModelFilesData>());
 
-  const trainedRef = (r: ModelResult) => `trained:${r.modelId}:${r.record.trainTimeMs}`;
+  const trainedRef = (r: ModelResult) => `trained:${r.modelId}`;
   const options = [
     ...results.map((r) => ({ ref: trainedRef(r), name: `${r.record.label} (trained here)` })),
     ...fromFiles.map((l) => ({ ref: l.ref, name: `${l.name} (loaded from files)` })),
@@ -72,10 +75,11 @@ export function ClassifyPanel({ results, onError }: Props) {
     if (!selected) throw new Error('train a model or load model files first');
     const trained = results.find((r) => trainedRef(r) === selected);
     let info = inWorker[selected];
-    if (trained && !info) {
+    const files = trained && modelFiles(trained.modelId);
+    if (files && sent.current.get(selected) !== files) {
       // A copy of the weights goes over: the page keeps its own for downloads.
-      const files = modelFiles(trained.modelId)!;
       info = await client.call('loadModel', { ref: selected, modelJson: files.modelJson, weights: files.weights.slice().buffer as ArrayBuffer });
+      sent.current.set(selected, files);
       setInWorker((m) => ({ ...m, [info.ref]: info }));
     }
     const items = await client.call('classify', { ref: selected, images });

@@ -3,7 +3,7 @@
  * and the loads under way with their progress. Loaded weights change only when the worker says so, so a failed
  * load can never make the page forget what is still loaded.
  */
-import type { BackboneId, BackbonesInfo, BackboneSpecInfo, BackboneStatus, LabEvent, WeightsProgress } from '../../worker/protocol';
+import type { BackboneId, BackbonesInfo, BackboneSpecInfo, BackboneStatus, LabEvent, ModelInfo, WeightsProgress } from '../../worker/protocol';
 
 export interface BackboneLoading {
   source: 'site' | 'files';
@@ -65,17 +65,16 @@ export function applyBackboneEvent(state: BackbonesState, event: BackboneEvent):
   return { ...state, loading: { ...state.loading, [event.backboneId]: { source, progress: event.progress } } };
 }
 
-/** Why the selected transfer models cannot train yet, or null. */
-export function backboneBlocker(state: BackbonesState, selected: readonly string[], labelOf: (id: string) => string): string | null {
+/** Why the selected transfer models cannot train yet, or null. `selected`: the ticked registry models. */
+export function backboneBlocker(state: BackbonesState, selected: readonly ModelInfo[]): string | null {
+  const transfer = selected.filter((m) => m.family === 'transfer');
   const specs = state.specs;
-  const chosen = (specs ?? []).filter((s) => selected.includes(s.id));
-  if (!specs && selected.some((id) => id === 'inception-v3' || id === 'mobilenet-v2')) {
-    return 'Checking for ImageNet weights cached on an earlier visit…';
-  }
+  if (!specs) return transfer.length > 0 ? 'Checking for ImageNet weights cached on an earlier visit…' : null;
+  const chosen = specs.filter((s) => transfer.some((m) => m.id === s.id));
   const busy = chosen.find((s) => state.loading[s.id]);
   if (busy) return `Wait for the ${busy.network} weights to finish loading.`;
-  const missing = chosen.filter((s) => !state.loaded[s.id]);
+  const missing = transfer.filter((m) => chosen.some((s) => s.id === m.id && !state.loaded[s.id]));
   if (missing.length === 0) return null;
-  const names = missing.map((s) => labelOf(s.id)).join(' and ');
+  const names = missing.map((m) => m.label).join(' and ');
   return `${names} ${missing.length === 1 ? 'needs' : 'need'} ImageNet weights first: in step 2, press "Load from this site" or drop a Keras .h5 (or model.json + .bin) on its card.`;
 }
