@@ -9,6 +9,7 @@ import { fastKernelsActive, registerFastKernels, unregisterFastKernels } from '.
 import { disposeBatch, makeBatch } from '../../src/lab/data/batches';
 import { selectImages, type ImageSet } from '../../src/lab/data/image-set';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
+import { median } from '../../src/lab/eval/latency';
 import { findModel } from '../../src/lab/models';
 import { trainModel } from '../../src/lab/train/trainer';
 import type { BenchBackend } from './options';
@@ -50,10 +51,7 @@ export interface Measurement {
 }
 
 export function spread(runs: number[]): Spread {
-  const sorted = [...runs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { min: sorted[0], median, max: sorted[sorted.length - 1], runs };
+  return { min: Math.min(...runs), median: median(runs), max: Math.max(...runs), runs };
 }
 
 const datasets = new Map<string, ImageSet>();

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchImages, spread } from './measure';
+import { benchImages, spread, type Spread } from './measure';
 import type { TrainBenchOptions } from './options';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,9 +25,9 @@ export interface TorchResult {
   threads: number;
   params: number;
   trainImgPerSec: number;
-  train: { min: number; median: number; max: number; runs: number[] };
+  train: Spread;
   inferImgPerSec: number;
-  infer: { min: number; median: number; max: number; runs: number[] };
+  infer: Spread;
   peakRssMB: number;
 }
 

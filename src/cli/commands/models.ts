@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { MODEL_REGISTRY } from '../../lab/models/registry';
-import { formatBytes } from '../../lab/report/format';
+import { formatBytes, formatInteger } from '../../lab/report/format';
 import type { CliIO } from '../cli-error';
 import { channelsOption, intOption } from '../options';
 import { useQuietCpu } from '../quiet-backend';
@@ -65,9 +65,9 @@ export function listModels(size: number, channels: 1 | 3): ModelListing[] {
 function renderListings(listings: ModelListing[], size: number, channels: number): string {
   const rows = listings.map((l) => [
     l.id,
-    l.params == null ? '—' : l.params.toLocaleString('en'),
-    l.trainableParams == null ? '—' : l.trainableParams.toLocaleString('en'),
-    l.bytes == null ? '—' : formatBytes(l.bytes),
+    formatInteger(l.params),
+    formatInteger(l.trainableParams),
+    formatBytes(l.bytes),
     l.error ?? l.note ?? '',
   ]);
   const header = ['model', 'params', 'trainable', 'weights', 'note'];

@@ -8,7 +8,7 @@ export { DataError, isDataError } from './errors';
 export { IMAGE_EXTENSIONS, baseName, dirName, extensionOf, folderSkipReason, normalisePath, skipReason } from './file-kinds';
 export { detectLayout, NESTED_COPY_REASON, SPLIT_NAMES } from './layout';
 export type { DetectLayoutOptions, Layout, LayoutEntry, SkippedFile, SplitName } from './layout';
-export { countPatients, patientId, patientIds } from './patient-id';
+export { countPatients, patientId } from './patient-id';
 export { patientSplit, stratifiedSubset } from './split';
 export type { SplitFractions, SplitItem, SplitResult } from './split';
 export { toSquare } from './resize';

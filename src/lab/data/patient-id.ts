@@ -27,11 +27,6 @@ export function patientId(path: string): string {
   return path;
 }
 
-/** Patient ids for many paths, in the same order. */
-export function patientIds(paths: readonly string[]): string[] {
-  return paths.map(patientId);
-}
-
 /** Number of distinct patients among `paths`. */
 export function countPatients(paths: readonly string[]): number {
   return new Set(paths.map(patientId)).size;

@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { PixelRange } from '../data/batches';
-import type { ImageSet } from '../data/image-set';
-import { disposeSourceBatch, imageSource, type BatchSource } from './batch-source';
+import { disposeSourceBatch, type BatchSource } from './batch-source';
 
 /** The BatchNormalization layers of a model (tfjs keeps `momentum` as a plain field we can change for a moment). */
 function batchNormLayers(model: tf.LayersModel): Array<tf.layers.Layer & { momentum: number }> {
@@ -9,23 +7,12 @@ function batchNormLayers(model: tf.LayersModel): Array<tf.layers.Layer & { momen
 }
 
 /**
- * Replaces BatchNorm's lagging moving averages by the plain average of the batch statistics over `batches` training
- * batches, with the weights as they are now. Forward passes only: no weight changes. Uses momentum i/(i+1) on the
- * i-th batch, which turns the exponential moving average into a running mean.
+ * Replaces BatchNorm's lagging moving averages by the plain average of the batch statistics over `batches` batches of
+ * `source` (training images or features, taken in `order`), with the weights as they are now. Forward passes only:
+ * no weight changes. Uses momentum i/(i+1) on the i-th batch, which turns the exponential moving average into a
+ * running mean. A model without BatchNorm (a transfer head) is left alone.
  */
 export function recalibrateBatchNorm(
-  model: tf.LayersModel,
-  set: ImageSet,
-  order: ArrayLike<number>,
-  batchSize: number,
-  batches: number,
-  range: PixelRange,
-): void {
-  recalibrateBatchNormOn(model, imageSource(set, range), order, batchSize, batches);
-}
-
-/** {@link recalibrateBatchNorm} over any batch source. A model without BatchNorm (a transfer head) is left alone. */
-export function recalibrateBatchNormOn(
   model: tf.LayersModel,
   source: BatchSource,
   order: ArrayLike<number>,

@@ -2,14 +2,13 @@ import type * as tf from '@tensorflow/tfjs';
 import { featureSource } from './batch-source';
 import type { FeatureSet } from './feature-set';
 import { trainOnBatches } from './train-loop';
-import { resolveTrainOptions, type TrainOptions } from './train-options';
+import type { TrainOptions } from './train-options';
 import type { TrainCallbacks, TrainSummary } from './train-log';
 
 /**
- * Trains a head (feature vector → logits) on cached backbone features: the same loop, loss, logs, early stopping,
- * best-epoch restore and cancellation as {@link trainModel}, but each batch is a slice of floats instead of images
- * through the backbone — which is why 20 epochs of an InceptionV3 head take seconds. Reported `imagesPerSec` counts
- * feature vectors per second.
+ * Trains a head (feature vector → logits) on cached backbone features: the same loop ({@link trainOnBatches}) as
+ * {@link trainModel}, but each batch is a slice of floats instead of images through the backbone — which is why 20
+ * epochs of an InceptionV3 head take seconds. Reported `imagesPerSec` counts feature vectors per second.
  */
 export async function trainOnFeatures(
   head: tf.LayersModel,
@@ -19,12 +18,10 @@ export async function trainOnFeatures(
   callbacks: TrainCallbacks = {},
   signal?: AbortSignal,
 ): Promise<TrainSummary> {
-  const o = resolveTrainOptions(options);
-  if (train.count === 0) throw new RangeError('the training set is empty');
   const inputShape = head.inputs[0].shape.slice(1) as number[];
   const expected = train.shape ?? [train.dim];
   if (inputShape.join() !== expected.join()) {
     throw new RangeError(`the model takes inputs of shape [${inputShape.join(', ')}], the cached features are [${expected.join(', ')}]`);
   }
-  return trainOnBatches(head, featureSource(train), validation ? featureSource(validation) : null, o, callbacks, signal);
+  return trainOnBatches(head, featureSource(train), validation ? featureSource(validation) : null, options, callbacks, signal);
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchIndices } from '../data/batches';
 import { createRng, shuffleInPlace } from '../util/rng';
 import { disposeSourceBatch, type BatchSource } from './batch-source';
-import { recalibrateBatchNormOn } from './batchnorm-recalibration';
+import { recalibrateBatchNorm } from './batchnorm-recalibration';
 import { resolveClassWeights } from './class-weights';
 import { countCorrect, logitsLoss } from './loss';
 import { resolveTrainOptions, type TrainOptions } from './train-options';
@@ -92,7 +92,7 @@ export async function trainOnBatches(
       if (cancelled) break;
 
       if (o.batchNormRecalibrationBatches > 0) {
-        recalibrateBatchNormOn(model, train, order, o.batchSize, o.batchNormRecalibrationBatches);
+        recalibrateBatchNorm(model, train, order, o.batchSize, o.batchNormRecalibrationBatches);
       }
       const val = validation && validation.count > 0
         ? await validateSource(model, validation, o.batchSize)

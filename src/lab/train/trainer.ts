@@ -6,10 +6,8 @@ import { resolveTrainOptions, type TrainOptions } from './train-options';
 import type { TrainCallbacks, TrainSummary } from './train-log';
 
 /**
- * Trains any registry model (image → logits) with Adam on cross-entropy of the logits. Seeded shuffles, optional
- * class weights, early stopping on validation loss, restore of the best-validation-loss weights, and cancellation
- * between batches (`signal`): a cancelled model keeps its best (or latest) weights and stays usable.
- * Tensor memory is back where it started when the promise settles.
+ * Trains any registry model (image → logits) with {@link trainOnBatches}: the images are scaled to
+ * `options.pixelRange` one batch at a time, and training batches get `options.augmentation` (seeded by `seed`).
  */
 export async function trainModel(
   model: tf.LayersModel,
@@ -20,7 +18,6 @@ export async function trainModel(
   signal?: AbortSignal,
 ): Promise<TrainSummary> {
   const o = resolveTrainOptions(options);
-  if (train.count === 0) throw new RangeError('the training set is empty');
   return trainOnBatches(
     model,
     imageSource(train, o.pixelRange, o.augmentation ? { options: o.augmentation, seed: o.seed } : undefined),

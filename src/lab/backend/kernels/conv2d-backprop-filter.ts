@@ -9,7 +9,7 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { filterGradAxis } from './conv-geometry';
 import { directFilterGrad } from './filter-grad-direct';
-import { KernelCalls, requireInput } from './kernel-calls';
+import { KernelCalls, requireInput, runComposite } from './kernel-calls';
 import { WasmHeap } from './wasm-heap';
 
 /** Inputs and attributes as tfjs passes them to a `Conv2DBackpropFilter` kernel. */
@@ -94,21 +94,14 @@ function tryDirect(backendName: string, args: BackpropFilterArgs): TensorInfo | 
  */
 export function makeBackpropFilterKernel(backendName: string) {
   return (args: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo => {
-    const backend = args.backend as KernelBackend;
-    const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-    const direct = tryDirect(backendName, { inputs: args.inputs, backend, attrs });
-    if (direct != null) return direct;
-    const calls = new KernelCalls(backend, backendName);
-    try {
-      const dW = backpropFilterWith(calls, {
-        inputs: args.inputs,
-        backend,
-        attrs: args.attrs as unknown as Conv2DBackpropFilterAttrs,
-      });
-      return calls.finish(dW);
-    } catch (err) {
-      calls.abandon();
-      throw err;
-    }
+    const filterArgs: BackpropFilterArgs = {
+      inputs: args.inputs,
+      backend: args.backend as KernelBackend,
+      attrs: args.attrs as unknown as Conv2DBackpropFilterAttrs,
+    };
+    return (
+      tryDirect(backendName, filterArgs) ??
+      runComposite(filterArgs.backend, backendName, (calls) => backpropFilterWith(calls, filterArgs))
+    );
   };
 }

@@ -10,7 +10,7 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { inputGradAxis } from './conv-geometry';
-import { KernelCalls, requireInput } from './kernel-calls';
+import { KernelCalls, requireInput, runComposite } from './kernel-calls';
 
 /** Inputs and attributes as tfjs passes them to a `Conv2DBackpropInput` kernel. */
 export interface BackpropInputArgs {
@@ -93,18 +93,11 @@ export function backpropInputWith(calls: KernelCalls, args: BackpropInputArgs): 
 /** Kernel function for `tf.registerKernel`: dX through the named backend's own Conv2D. */
 export function makeBackpropInputKernel(backendName: string) {
   return (args: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo => {
-    const backend = args.backend as KernelBackend;
-    const calls = new KernelCalls(backend, backendName);
-    try {
-      const dX = backpropInputWith(calls, {
-        inputs: args.inputs,
-        backend,
-        attrs: args.attrs as unknown as Conv2DBackpropInputAttrs,
-      });
-      return calls.finish(dX);
-    } catch (err) {
-      calls.abandon();
-      throw err;
-    }
+    const inputArgs: BackpropInputArgs = {
+      inputs: args.inputs,
+      backend: args.backend as KernelBackend,
+      attrs: args.attrs as unknown as Conv2DBackpropInputAttrs,
+    };
+    return runComposite(inputArgs.backend, backendName, (calls) => backpropInputWith(calls, inputArgs));
   };
 }

@@ -94,3 +94,21 @@ export class KernelCalls {
     this.temps.length = 0;
   }
 }
+
+/**
+ * Runs a composite kernel: `build` calls stock kernels through a fresh {@link KernelCalls}, and every intermediate
+ * is freed afterwards, also when `build` throws half-way; the result is the engine's.
+ */
+export function runComposite(
+  backend: KernelBackend,
+  backendName: string,
+  build: (calls: KernelCalls) => TensorInfo,
+): TensorInfo {
+  const calls = new KernelCalls(backend, backendName);
+  try {
+    return calls.finish(build(calls));
+  } catch (err) {
+    calls.abandon();
+    throw err;
+  }
+}

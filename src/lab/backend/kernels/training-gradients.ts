@@ -1,6 +1,6 @@
 /**
- * Cheaper gradients for the two ops that make BatchNormalization's backward pass expensive on wasm and cpu. Both
- * stay installed once registered and defer to tfjs's own gradient wherever the fast kernels are not registered for
+ * Cheaper gradients for the two ops that make BatchNormalization's backward pass expensive on wasm and cpu, and for
+ * ReLU. All stay installed once registered and defer to tfjs's own gradient wherever the fast kernels are not registered for
  * the current backend (webgl, webgpu, or stock kernels restored by unregisterFastKernels).
  *
  * - `FusedBatchNorm`: all five input gradients from two per-channel sums (Σdy and Σdy·(x − mean), one pass over x
@@ -17,12 +17,30 @@ import { RELU_GRAD } from './channel-binary';
 import { BATCH_NORM_GRAD_SUMS } from './channel-reduce';
 
 /** The fast gradients apply where this module's kernels are registered for the current backend. */
-export function fastGradientsActive(): boolean {
+function fastGradientsActive(): boolean {
   return tf.getKernel(BATCH_NORM_GRAD_SUMS, tf.getBackend()) != null;
 }
 
-/** tfjs's own FusedBatchNorm gradient, captured before ours replaces it. */
-let stockGradient: GradConfig | undefined;
+type GradFunc = GradConfig['gradFunc'];
+
+/** Kernel names whose gradient this module has replaced; each replacement keeps tfjs's own to defer to. */
+const extended = new Set<string>();
+
+/**
+ * Replaces the gradient of `kernelName` (once) by `make(stock)`, where `stock` is tfjs's own gradient function to
+ * defer to wherever ours does not apply. Ours saves the same inputs in the same order as tfjs's, or the deferral
+ * would receive the wrong tensors; that is checked here rather than trusted.
+ */
+function extendGradient(kernelName: string, inputsToSave: string[], make: (stock: GradFunc) => GradFunc): void {
+  if (extended.has(kernelName)) return;
+  const stock = tf.getGradient(kernelName);
+  if (stock == null) throw new Error(`tfjs has no ${kernelName} gradient to extend`);
+  if ((stock.inputsToSave ?? []).join() !== inputsToSave.join() || stock.outputsToSave != null) {
+    throw new Error(`tfjs's ${kernelName} gradient saves [${stock.inputsToSave ?? []}], not [${inputsToSave}]`);
+  }
+  tf.registerGradient({ kernelName, inputsToSave, gradFunc: make(stock.gradFunc) });
+  extended.add(kernelName);
+}
 
 /** True when the fused gradient applies: a backend with the sums kernel and per-channel float32 statistics. */
 function fusedApplies(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor | undefined): boolean {
@@ -32,13 +50,12 @@ function fusedApplies(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale:
   return x.rank >= 2 && x.dtype === 'float32' && stats.every((t) => t.rank === 1 && t.shape[0] === channels);
 }
 
-const fusedGradient: GradConfig = {
-  kernelName: 'FusedBatchNorm',
-  inputsToSave: ['x', 'mean', 'variance', 'scale'],
-  gradFunc: (dy, saved, attrs) => {
+/** Installs the fused BatchNormalization gradient (once); it defers to tfjs's where it does not apply. */
+export function installBatchNormGradient(): void {
+  extendGradient('FusedBatchNorm', ['x', 'mean', 'variance', 'scale'], (stock) => (dy, saved, attrs) => {
     const [x, mean, variance, scale] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
     const dyT = dy as tf.Tensor;
-    if (!fusedApplies(x, mean, variance, scale)) return stockGradient!.gradFunc(dy, saved, attrs);
+    if (!fusedApplies(x, mean, variance, scale)) return stock(dy, saved, attrs);
     const { varianceEpsilon } = attrs as unknown as FusedBatchNormAttrs;
     // The two sums are tiny; the backward pass's scope frees them. dx is computed only when asked for.
     const [sumDy, sumDyXmu] = tf.engine().runKernel(BATCH_NORM_GRAD_SUMS, { x, dy: dyT, mean }, {}) as tf.Tensor[];
@@ -51,59 +68,29 @@ const fusedGradient: GradConfig = {
       scale: () => tf.mul(rsqrt, sumDyXmu),
       offset: () => tf.reshape(sumDy, sumDy.shape),
     };
-  },
-};
-
-/** Installs the fused gradient (once); it defers to tfjs's where it does not apply, so it can stay installed. */
-export function installBatchNormGradient(): void {
-  if (stockGradient != null) return;
-  stockGradient = tf.getGradient('FusedBatchNorm');
-  if (stockGradient == null) throw new Error('tfjs has no FusedBatchNorm gradient to extend');
-  tf.registerGradient(fusedGradient);
+  });
 }
 
-let stockMeanGradient: GradConfig | undefined;
-
-const meanGradient: GradConfig = {
-  kernelName: 'Mean',
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
-    const [x] = saved as tf.Tensor[];
-    if (!fastGradientsActive() || x.dtype !== 'float32') return stockMeanGradient!.gradFunc(dy, saved, attrs);
+/** Installs the Tile-based Mean gradient (once); it defers to tfjs's wherever the fast kernels are not registered. */
+export function installMeanGradient(): void {
+  extendGradient('Mean', ['x'], (stock) => (dy, saved, attrs) => {
+    const [x] = saved;
+    if (!fastGradientsActive() || x.dtype !== 'float32') return stock(dy, saved, attrs);
     const axes = tf.util.parseAxisParam((attrs as unknown as MeanAttrs).axis, x.shape);
     const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
     const count = axes.reduce((n, a) => n * x.shape[a], 1);
     return {
       x: () => tf.broadcastTo(tf.div(tf.reshape(dy as tf.Tensor, kept), count), x.shape),
     };
-  },
-};
-
-/** Installs the gradient (once); it defers to tfjs's wherever the fast kernels are not registered. */
-export function installMeanGradient(): void {
-  if (stockMeanGradient != null) return;
-  stockMeanGradient = tf.getGradient('Mean');
-  if (stockMeanGradient == null) throw new Error('tfjs has no Mean gradient to extend');
-  tf.registerGradient(meanGradient);
+  });
 }
-
-let stockReluGradient: GradConfig | undefined;
-
-const reluGradient: GradConfig = {
-  kernelName: 'Relu',
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
-    const [x] = saved as tf.Tensor[];
-    const usable = x.dtype === 'float32' && tf.getKernel(RELU_GRAD, tf.getBackend()) != null;
-    if (!usable) return stockReluGradient!.gradFunc(dy, saved, attrs);
-    return { x: () => tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x }, {}) as tf.Tensor };
-  },
-};
 
 /** Installs the one-pass ReLU gradient (once); it defers to tfjs's where RELU_GRAD is not registered. */
 export function installReluGradient(): void {
-  if (stockReluGradient != null) return;
-  stockReluGradient = tf.getGradient('Relu');
-  if (stockReluGradient == null) throw new Error('tfjs has no Relu gradient to extend');
-  tf.registerGradient(reluGradient);
+  extendGradient('Relu', ['x'], (stock) => (dy, saved, attrs) => {
+    const [x] = saved;
+    const usable = x.dtype === 'float32' && tf.getKernel(RELU_GRAD, tf.getBackend()) != null;
+    if (!usable) return stock(dy, saved, attrs);
+    return { x: () => tf.engine().runKernel(RELU_GRAD, { dy: dy as tf.Tensor, x }, {}) as tf.Tensor };
+  });
 }
