@@ -2,20 +2,13 @@
  * Metrics of a stored evaluation at the threshold the slider chooses, computed from the kept probabilities with the
  * core's binaryMetrics (imported from its pure module so the page's bundle does not pull in tfjs).
  */
-import { binaryMetrics, type BinaryMetrics } from '../../lab/eval/binary-metrics';
+import { metricsAtThreshold, type BinaryMetrics } from '../../lab/eval/binary-metrics';
 import type { ModelResult } from '../../worker/protocol';
 
+/** Null when there is nothing to score (no test images, or a single class). */
 export function metricsAt(result: ModelResult, threshold: number): BinaryMetrics | null {
-  const k = result.classNames.length;
-  const n = result.labels.length;
-  if (n === 0 || k < 2) return null;
-  const scores = new Float32Array(n);
-  const isPositive = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    scores[i] = result.probabilities[i * k + result.positiveClass];
-    isPositive[i] = result.labels[i] === result.positiveClass ? 1 : 0;
-  }
-  return binaryMetrics(isPositive, scores, threshold);
+  if (result.labels.length === 0 || result.classNames.length < 2) return null;
+  return metricsAtThreshold(result, threshold);
 }
 
 /**

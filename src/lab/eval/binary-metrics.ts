@@ -115,3 +115,27 @@ export function checkScores(flags: ArrayLike<unknown>, scores: ArrayLike<number>
 export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }
+
+/** What a stored evaluation keeps to recompute its metrics: row-major softmax probabilities and true labels. */
+export interface StoredScores {
+  readonly probabilities: ArrayLike<number>;
+  readonly labels: ArrayLike<number>;
+  readonly classNames: readonly unknown[];
+  readonly positiveClass: number;
+}
+
+/**
+ * Binary metrics of a stored evaluation at another threshold (the UI's threshold slider); no model needed. Lives in
+ * this tfjs-free module so the page can use it without pulling tfjs into its bundle.
+ */
+export function metricsAtThreshold(result: StoredScores, threshold: number): BinaryMetrics {
+  const k = result.classNames.length;
+  const n = result.labels.length;
+  const scores = new Float32Array(n);
+  const isPositive = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    scores[i] = result.probabilities[i * k + result.positiveClass];
+    isPositive[i] = result.labels[i] === result.positiveClass ? 1 : 0;
+  }
+  return binaryMetrics(isPositive, scores, threshold);
+}

@@ -8,6 +8,8 @@ import type { PixelRange } from '../data/batches';
 import type { ImageSet } from '../data/image-set';
 import { imageSource, type BatchSource } from '../train/batch-source';
 import { binaryMetrics, type BinaryMetrics } from './binary-metrics';
+
+export { metricsAtThreshold } from './binary-metrics';
 import { bootstrapConfidence, type BootstrapResult } from './bootstrap';
 import { confusionMatrix } from './confusion-matrix';
 import { argmaxRows, predictSource } from './predict-set';
@@ -100,16 +102,6 @@ export async function evaluateSource(model: tf.LayersModel, set: BatchSource, op
     probabilities,
     labels,
   };
-}
-
-/**
- * Binary metrics of a stored evaluation at another threshold (the UI's threshold slider); no model needed.
- */
-export function metricsAtThreshold(result: Pick<EvaluationResult, 'probabilities' | 'labels' | 'classNames' | 'positiveClass'>, threshold: number): BinaryMetrics {
-  const numClasses = result.classNames.length;
-  const scores = columnOf(result.probabilities, numClasses, result.positiveClass);
-  const isPositive = result.labels.map((label) => (label === result.positiveClass ? 1 : 0));
-  return binaryMetrics(isPositive, scores, threshold);
 }
 
 /** Column `column` of a row-major matrix with `width` columns. */
