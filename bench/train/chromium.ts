@@ -5,12 +5,15 @@
  * SwiftShader renders WebGL/WebGPU in software, so those backends run at a tiny size only.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { findModel } from '../../src/lab/models';
+import { CHROMIUM, launchChromium } from '../../test/helpers/chromium';
+import { serveStatic } from '../../test/helpers/static-server';
+
+export { CHROMIUM };
 import type { MeasureRequest, Measurement } from './measure';
 import { stockSkipReason, type BenchBackend, type TrainBenchOptions } from './options';
 import { makeRow, type BenchRow } from './report';
@@ -18,37 +21,12 @@ import { makeRow, type BenchRow } from './report';
 const here = dirname(fileURLToPath(import.meta.url));
 const PAGE_DIR = join(here, 'page');
 const OUT_DIR = join(here, '..', '.build', 'train-page');
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless=new', '--enable-unsafe-swiftshader', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
-const TYPES: Record<string, string> = {
-  '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json',
-};
 
 async function buildPage(): Promise<void> {
   // Not minified: tfjs's threaded wasm worker is built from factory.toString() (TFJS-NOTES), and stack traces help.
   await build({
     root: PAGE_DIR, configFile: false, base: './', logLevel: 'warn',
     build: { outDir: OUT_DIR, emptyOutDir: true, minify: false, target: 'es2022', chunkSizeWarningLimit: 10_000 },
-  });
-}
-
-function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(dir, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dir) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ server, url: `http://127.0.0.1:${port}/` });
-    });
   });
 }
 
@@ -106,14 +84,13 @@ export async function runInChromium(o: TrainBenchOptions, log: (line: string) =>
   }
   log('chromium: bundling the bench page with Vite');
   await buildPage();
-  const { server, url } = await serve(OUT_DIR);
-  const args = o.backends.includes('webgpu') ? [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] : CHROMIUM_ARGS;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args });
+  const site = await serveStatic(OUT_DIR, '/');
+  const browser = await launchChromium(o.backends.includes('webgpu') ? ['--enable-unsafe-webgpu'] : []);
   const rows: BenchRow[] = [];
   try {
     const page = await browser.newPage();
     page.on('pageerror', (err) => log(`page error: ${err.message}`));
-    await page.goto(url);
+    await page.goto(site.url);
     await page.waitForFunction(() => document.title === 'ready');
     log(`chromium ${browser.version()}: ${JSON.stringify(await page.evaluate(() => window.xrayBench.info()))}`);
     for (const backend of o.backends) {
@@ -135,7 +112,7 @@ export async function runInChromium(o: TrainBenchOptions, log: (line: string) =>
     }
   } finally {
     await browser.close();
-    server.close();
+    await site.close();
   }
   return rows;
 }

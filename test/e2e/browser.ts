@@ -2,19 +2,12 @@
  * Helpers for the browser tests: the Debian Chromium (never a downloaded browser), a page that records main-thread
  * long tasks, and screenshots kept as test artefacts.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p)) ?? '';
+export { CHROMIUM, launchChromium } from '../helpers/chromium';
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update'],
-  });
-}
 
 /** A browser context (its own storage: IndexedDB, downloads) sized as the screenshots expect. */
 export function newLabContext(browser: Browser): Promise<BrowserContext> {

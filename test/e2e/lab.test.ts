@@ -23,7 +23,7 @@ import { useCpuBackend } from '../helpers/tf-cpu';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, longestTaskSince, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
 import { cell, chooseZip, kaggleCounts, skippedFiles, writeIngestFixtures, type IngestFixtures } from './ingest-fixtures';
-import { serveStatic, type StaticSite } from './static-server';
+import { serveStatic, type StaticSite } from '../helpers/static-server';
 
 const SIZE = 64;
 const MODELS = ['cnn', 'light-k2'];

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, newLabContext, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
 import { cell } from './ingest-fixtures';
-import { serveStatic, type StaticSite } from './static-server';
+import { serveStatic, type StaticSite } from '../helpers/static-server';
 
 const WEIGHTS = resolve(process.cwd(), '..', 'shared', 'models', 'mobilenet-v2-0.35-imagenet');
 const HAS_WEIGHTS = existsSync(join(WEIGHTS, 'model.json')) && existsSync(join(WEIGHTS, 'weights.bin'));

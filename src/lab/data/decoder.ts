@@ -35,3 +35,16 @@ export interface ImageDecoder {
   /** Frees workers; the decoder is unusable afterwards. */
   close(): void;
 }
+
+/** Caller → decoding worker or thread: one file to decode; `bytes` is transferred. Shared by both pools. */
+export interface DecodeRequest {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly path: string;
+  readonly format: StoreFormat;
+}
+
+/** Decoding worker or thread → caller: the square image (its buffer transferred) or why the file could not be decoded. */
+export type DecodeReply =
+  | { readonly id: number; readonly ok: true; readonly pixels: Uint8Array; readonly width: number; readonly height: number }
+  | { readonly id: number; readonly ok: false; readonly problem: string };

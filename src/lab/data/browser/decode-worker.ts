@@ -4,7 +4,7 @@
  */
 import { isDataError } from '../errors';
 import { decodeInBrowser } from './browser-decode';
-import type { DecodeReply, DecodeRequest } from './decoder-pool';
+import type { DecodeReply, DecodeRequest } from '../decoder';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 

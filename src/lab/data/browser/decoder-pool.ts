@@ -1,4 +1,4 @@
-import type { DecodedSquare, ImageDecoder, StoreFormat } from '../decoder';
+import type { DecodedSquare, DecodeReply, DecodeRequest, ImageDecoder, StoreFormat } from '../decoder';
 import { DataError } from '../errors';
 import { decodeInBrowser } from './browser-decode';
 
@@ -7,19 +7,6 @@ import { decodeInBrowser } from './browser-decode';
  * OffscreenCanvas and resizing with toSquare, bytes in and pixels out as transferred buffers; and the same code on
  * the calling thread, one image at a time, as the single-threaded baseline.
  */
-
-/** Page (or lab worker) → decode worker: one file to decode; `bytes` is transferred. */
-export interface DecodeRequest {
-  readonly id: number;
-  readonly bytes: Uint8Array;
-  readonly path: string;
-  readonly format: StoreFormat;
-}
-
-/** Decode worker → caller: the square image (its buffer transferred) or why the file could not be decoded. */
-export type DecodeReply =
-  | { readonly id: number; readonly ok: true; readonly pixels: Uint8Array; readonly width: number; readonly height: number }
-  | { readonly id: number; readonly ok: false; readonly problem: string };
 
 /** Workers the pool starts by default: one per logical core (navigator.hardwareConcurrency), 1 to 8. */
 export function defaultWorkerCount(): number {

@@ -5,13 +5,13 @@
 import { parentPort } from 'node:worker_threads';
 import { isDataError } from '../errors';
 import { createNodeDecoder } from './decode';
-import type { ThreadReply, ThreadRequest } from './decoder-threads';
+import type { DecodeReply, DecodeRequest } from '../decoder';
 
 const decoder = createNodeDecoder();
 const port = parentPort!;
 
-port.on('message', async ({ id, bytes, path, format }: ThreadRequest) => {
-  let reply: ThreadReply;
+port.on('message', async ({ id, bytes, path, format }: DecodeRequest) => {
+  let reply: DecodeReply;
   try {
     const image = await decoder.decode(bytes, path, format);
     reply = { id, ok: true, pixels: image.pixels, width: image.width, height: image.height };

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DecodedSquare, ImageDecoder, StoreFormat } from '../decoder';
+import type { DecodedSquare, DecodeReply, DecodeRequest, ImageDecoder, StoreFormat } from '../decoder';
 import { DataError } from '../errors';
 import { createNodeDecoder } from './decode';
 
@@ -12,19 +12,6 @@ import { createNodeDecoder } from './decode';
  * thread cannot start or dies, its files and every later one are decoded on the calling thread instead: a missing
  * loader costs speed, never data.
  */
-
-/** Caller → thread: one file to decode; `bytes` is transferred. */
-export interface ThreadRequest {
-  readonly id: number;
-  readonly bytes: Uint8Array;
-  readonly path: string;
-  readonly format: StoreFormat;
-}
-
-/** Thread → caller. */
-export type ThreadReply =
-  | { readonly id: number; readonly ok: true; readonly pixels: Uint8Array; readonly width: number; readonly height: number }
-  | { readonly id: number; readonly ok: false; readonly problem: string };
 
 export interface ThreadDecoderOptions {
   /** Default: the available cores, at most 8. */
@@ -60,7 +47,7 @@ export function createThreadDecoder(options: ThreadDecoderOptions = {}): ImageDe
   const threads = Array.from({ length: count }, (_, index) => {
     const thread = new Worker(boot, { eval: true });
     thread.unref(); // an idle pool must not keep the process alive; busy threads are ref'd while they work
-    thread.on('message', (reply: ThreadReply) => {
+    thread.on('message', (reply: DecodeReply) => {
       const job = jobs.get(reply.id);
       if (!job) return;
       jobs.delete(reply.id);
@@ -96,7 +83,7 @@ export function createThreadDecoder(options: ThreadDecoderOptions = {}): ImageDe
         const id = nextId++;
         jobs.set(id, job);
         if (load[thread]++ === 0) threads[thread].ref();
-        const request: ThreadRequest = { id, bytes: own, path, format: { ...format } };
+        const request: DecodeRequest = { id, bytes: own, path, format: { ...format } };
         threads[thread].postMessage(request, [own.buffer as ArrayBuffer]);
       });
     },

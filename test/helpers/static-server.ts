@@ -1,7 +1,7 @@
 /**
- * A tiny static file server for the built site, mounted under a sub-path (as on GitHub Pages) so the e2e test also
- * proves that every asset URL of the build is relative. An overlay can serve another folder under a path of the
- * site, optionally slowly (weights "deployed" next to the page without copying them, and a download to cancel).
+ * A tiny static file server on 127.0.0.1 for built pages (the lab site, the benchmark pages), mounted under a sub-path
+ * (as on GitHub Pages) so the e2e test also proves that every asset URL of the build is relative. An overlay can serve
+ * another folder under a path of the site, optionally slowly (weights "deployed" next to the page, a download to cancel).
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type ServerResponse, type Server } from 'node:http';
