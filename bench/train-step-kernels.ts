@@ -16,7 +16,7 @@ import { missingKernels, traceKernels, type KernelTrace } from '../src/lab/backe
 import { RELU_GRAD } from '../src/lab/backend/kernels/channel-binary';
 import { BATCH_NORM_GRAD_SUMS } from '../src/lab/backend/kernels/channel-reduce';
 import { selectBackend } from '../src/lab/backend/select-backend';
-import { findModel } from '../src/lab/models';
+import { findModel } from '../src/lab/registry';
 import { logitsLoss } from '../src/lab/train/loss';
 import { buildSmallCnn, makeBlobData, trainStep } from '../test/backend/small-cnn';
 

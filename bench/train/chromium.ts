@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
-import { findModel } from '../../src/lab/models';
+import { findModel } from '../../src/lab/registry';
 import { CHROMIUM, launchChromium } from '../../test/helpers/chromium';
 import { serveStatic } from '../../test/helpers/static-server';
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findModel } from '../../src/lab/models';
+import { findModel } from '../../src/lab/registry';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { measureTraining, type MeasureRequest } from './measure';
 import { parseTrainArgs, stockSkipReason, USAGE, type TrainBenchOptions } from './options';

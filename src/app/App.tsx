@@ -26,7 +26,7 @@ function sizeProblemOf(state: LabState, settings: Settings, selected: string[]):
 
 /** The first reason training cannot start now, or null. */
 function blockerOf(state: LabState, settings: Settings, selected: string[], sizeProblem: string | null): string | null {
-  const errors = Object.entries(validateSettings(settings));
+  const errors = Object.entries(validateSettings({ ...settings, models: selected.length > 0 ? selected : settings.models }, state.models));
   if (!state.dataset) return 'Load a dataset first (step 1).';
   if (state.loadingData) return 'Wait for the dataset to finish loading.';
   if (selected.length === 0) return 'Tick at least one model (step 2).';
@@ -42,7 +42,7 @@ export function App() {
   const known = new Set(state.models.map((m) => m.id));
   const selected = settings.models.filter((id) => known.has(id));
   const sizeProblem = sizeProblemOf(state, settings, selected);
-  const errors = validateSettings(settings);
+  const errors = validateSettings(settings, state.models);
   useEffect(preloadCharts, []);
 
   return (
@@ -58,11 +58,12 @@ export function App() {
       <main>
         <DataSection state={state} actions={actions} settings={settings} onChange={update} />
         <ModelsSection state={state} actions={actions} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} />
-        <TrainSection state={state} selected={selected} blocker={blockerOf(state, settings, selected, sizeProblem)}
+        <TrainSection state={state} selected={selected} seeds={settings.seeds.length} blocker={blockerOf(state, settings, selected, sizeProblem)}
           onTrain={() => void actions.train(selected)} onCancel={actions.cancel} />
-        <CompareSection results={state.results} models={state.models} />
-        <ExportSection results={state.results} downloaded={state.downloaded} dataset={state.dataset} runSettings={state.runSettings}
-          backend={state.backend} onDownloaded={actions.markDownloaded} onError={(m) => actions.showError(m)} />
+        <CompareSection key={state.context?.origin.kind === 'file' ? state.context.origin.name : 'trained'} results={state.results} models={state.models} context={state.context} />
+        <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
+          onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={(experiment) => update(experiment)}
+          datasetFingerprint={state.dataset?.identity.fingerprint ?? null} onError={(m) => actions.showError(m)} />
       </main>
       <footer className="footer">
         Reproduces “X-ray classification: Conv2D, LightConv2D and transfer learning compared” with patient-level splits and

@@ -5,7 +5,8 @@ const USAGE = `xray-lab — train and compare chest X-ray classifiers (Conv2D, L
 
 Commands:
   ${MODELS_USAGE.split('\n').join('\n  ')}
-  ${'compare'} — see \`xray-lab compare --help\`
+  ${'compare'} --data DIR … — train and compare models; see \`xray-lab compare --help\`
+  ${'run'} EXPERIMENT.json --data DIR — replay an experiment card; see \`xray-lab run --help\`
   ${'scan'} PATH [--json] — the dataset summary of a folder or a .zip; see \`xray-lab scan --help\`
 
 Errors print one line and exit with code 2.`;
@@ -15,6 +16,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   models: async () => modelsCommand,
   compare: async () => (await import('./commands/compare')).compareCommand,
+  run: async () => (await import('./commands/run')).runCommand,
   scan: async () => (await import('./commands/scan')).scanCommand,
 };
 

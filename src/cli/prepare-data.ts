@@ -5,6 +5,9 @@ import { createBestNodeDecoder } from '../lab/data/node/decoder-threads';
 import { openNodeSource } from '../lab/data/node/sources';
 import { ingest } from '../lab/data/pipeline';
 import { scanSource, type IngestProgress } from '../lab/data/scan';
+import { positiveClassIndex } from '../lab/data/summary';
+import { CliError } from './cli-error';
+import { identifyLayout, type DataIdentity } from '../lab/data/data-identity';
 import type { ExperimentData } from '../lab/experiment/run-model';
 
 export interface PrepareOptions {
@@ -21,6 +24,10 @@ export interface PrepareOptions {
   limit?: number;
   /** Keep a dataset's own val/ folder instead of a patient-level split of train (the study's 16 images). */
   keepVal: boolean;
+  /** Class to score as positive, by name (checked before decoding); null: PNEUMONIA or the second class. */
+  positiveClass: string | null;
+  /** Called once both sources are listed, before any image is decoded: throw to refuse the data. */
+  checkIdentity?: (data: DataIdentity, test: DataIdentity | null) => void;
   log: (line: string) => void;
 }
 
@@ -30,6 +37,12 @@ export interface PreparedData extends ExperimentData {
   duplicateGroups: string[][];
   /** How the test set was obtained, for the report. */
   testSource: string;
+  /** Every image file of --data (before --limit): counts and a fingerprint of names and sizes. */
+  identity: DataIdentity;
+  /** The same for --test, when given. */
+  testIdentity: DataIdentity | null;
+  /** Index of the class scored as positive. */
+  positiveClass: number;
 }
 
 /**
@@ -43,6 +56,12 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   const { layout } = data;
   if (testScan) checkSameClasses(o.test!, testScan.layout.classNames, layout.classNames);
   if (!layout.entries.some((e) => e.split !== 'test')) throw new DataError(o.data, 'no training images (train/ is empty)');
+  if (o.positiveClass != null && positiveClassIndex(layout.classNames, o.positiveClass) < 0) {
+    throw new CliError(`--positive ${o.positiveClass}: no such class (classes: ${layout.classNames.join(', ')})`);
+  }
+  const identity = identifyLayout(layout, data.sizes);
+  const testIdentity = testScan ? identifyLayout(testScan.layout, testScan.sizes) : null;
+  o.checkIdentity?.(identity, testIdentity);
   if (o.limit != null) o.log(`--limit ${o.limit}: using a seeded, class-stratified subset of at most ${o.limit} images`);
 
   const decoder = createBestNodeDecoder(Math.min(o.limit ?? Infinity, layout.entries.length) + (testScan?.layout.entries.length ?? 0));
@@ -51,7 +70,7 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   let loaded, testLoaded;
   try {
     loaded = await ingest(data, {
-      decoder, format, split, limit: o.limit, onProgress: progressLog(o.log, o.data),
+      decoder, format, split, limit: o.limit, onProgress: progressLog(o.log, o.data), positiveClass: o.positiveClass ?? undefined,
       // With --test, the data's own test/ folder is not used, so it is not decoded either.
       onlySplits: testScan ? ['train', 'val'] : undefined,
     });
@@ -78,7 +97,10 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   o.log(`classes: ${layout.classNames.join(', ')}; ${describe('train', train)}; ${describe('val', val)}; ${describe('test', test)} from ${testSource}`);
   if (loaded.summary.duplicates.groups > 0) o.log(`duplicates: ${loaded.summary.duplicates.groups} groups of byte-identical files, each kept in one split`);
   if (skipped.length > 0) o.log(`skipped ${skipped.length} file(s): ${skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`).join('; ')}${skipped.length > 5 ? '; …' : ''}`);
-  return { train, val, test, classNames: layout.classNames, skipped, duplicateGroups, testSource };
+  return {
+    train, val, test, classNames: layout.classNames, skipped, duplicateGroups, testSource, identity, testIdentity,
+    positiveClass: loaded.summary.positiveClass,
+  };
 }
 
 /** Decoding progress every 200 images and at the end. */

@@ -8,7 +8,7 @@ import { loadWeightsFromFiles } from '../lab/transfer/load-weights';
 import { readWeightsPath } from '../lab/transfer/node/read-weights-path';
 import { KERAS_PREPROCESSING, TF_HUB_PREPROCESSING, type Preprocessing } from '../lab/transfer/source-weights';
 import { provideBackboneWeights } from '../lab/transfer/transfer-context';
-import { BackboneNotLoadedError } from '../lab/models/registry';
+import { BackboneNotLoadedError } from '../lab/registry';
 import { CliError } from './cli-error';
 
 /**

@@ -1,18 +1,31 @@
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { CliError } from './cli-error';
 
 /** Files to place in --out: relative path → contents. */
 export type OutputFiles = Map<string, string | Uint8Array>;
 
-/** Fails early (before any training) when --out exists as a file or cannot be created. */
+/**
+ * Fails early (before any image is read) when --out exists as a file, or when it (or, if it does not exist yet, the
+ * nearest folder above it) cannot be written. Creates nothing: a run that fails later leaves no empty --out behind.
+ */
 export async function checkOutDir(out: string): Promise<void> {
-  const info = await stat(out).catch(() => null);
-  if (info && !info.isDirectory()) throw new CliError(`--out ${out}: exists and is not a folder`);
+  let probe = resolve(out);
+  for (;;) {
+    const info = await stat(probe).catch(() => null);
+    if (info) {
+      if (!info.isDirectory()) throw new CliError(`--out ${out}: ${probe === resolve(out) ? 'exists and is not a folder' : `${probe} is not a folder`}`);
+      break;
+    }
+    const parent = dirname(probe);
+    if (parent === probe) break;
+    probe = parent;
+  }
   try {
-    await mkdir(out, { recursive: true });
+    await access(probe, constants.W_OK);
   } catch (err) {
-    throw new CliError(`--out ${out}: cannot create folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new CliError(`--out ${out}: ${probe} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
 

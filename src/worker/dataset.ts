@@ -5,6 +5,7 @@
  */
 import { arrangeBySplit, type ArrangedSets } from '../lab/data/arrange';
 import { assignSplits, type SplitPlan } from '../lab/data/assign-splits';
+import { identifyGenerated, type DataIdentity } from '../lab/data/data-identity';
 import { ingestPicked } from '../lab/data/browser';
 import { DataError } from '../lab/data/errors';
 import type { ImageSet } from '../lab/data/image-set';
@@ -29,6 +30,8 @@ export interface LoadedDataset {
   readonly presets: ReadonlyMap<string, SplitName>;
   readonly duplicateGroups: string[][];
   readonly summary: DatasetSummary;
+  /** Every image file of the source (before any limit): counts and a fingerprint of names and sizes. */
+  readonly identity: DataIdentity;
 }
 
 export interface LoadOptions {
@@ -58,7 +61,7 @@ export async function loadDataset(source: DatasetSource, options: LoadOptions): 
   if (!images || !train || !val || !test) throw new Error(`${summary.source}: no images were decoded`);
   if (summary.images === 0) throw noImages(summary);
   const presets = new Map(result.layout.entries.flatMap((e) => (e.split ? [[e.path, e.split] as const] : [])));
-  return { source, images, sets: { train, val, test }, split, presets, duplicateGroups: result.duplicateGroups, summary };
+  return { source, images, sets: { train, val, test }, split, presets, duplicateGroups: result.duplicateGroups, summary, identity: result.identity };
 }
 
 /** Every image failed: say so with the reasons, rather than load an empty dataset. */
@@ -93,7 +96,7 @@ export async function atFormat(ds: LoadedDataset, format: LoadFormat, options: O
 /** What the page shows: the summary and a few thumbnails per class. */
 export function describe(ds: LoadedDataset): DatasetInfo {
   const limit = ds.source.kind === 'picked' ? ds.source.limit : 0;
-  return { summary: ds.summary, demo: ds.source.kind === 'demo', limit, thumbnails: thumbnails(ds.images) };
+  return { summary: ds.summary, demo: ds.source.kind === 'demo', limit, identity: ds.identity, thumbnails: thumbnails(ds.images) };
 }
 
 /** Progress sent to the page at most every 100 ms (the pipeline reports every file), but every phase change at once. */
@@ -161,5 +164,5 @@ function demoDataset(source: Extract<DatasetSource, { kind: 'demo' }>, { format,
     aborted: false,
   });
   const sets = { train: arranged.train, val: arranged.val, test: arranged.test };
-  return { source, images: all, sets, split, presets: new Map(), duplicateGroups: [], summary };
+  return { source, images: all, sets, split, presets: new Map(), duplicateGroups: [], summary, identity: identifyGenerated(set) };
 }

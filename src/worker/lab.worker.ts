@@ -8,6 +8,7 @@ import { backbonesInfo, backbonesRestored, cancelBackboneLoad, clearCaches, load
 import { classify, loadModel } from './classify';
 import { describe, loadDataset, progressToPage, resplit, type DatasetSource, type LoadedDataset } from './dataset';
 import { listModels, measureModels } from './measure';
+import { MODEL_GROUPS } from '../lab/registry/groups';
 import type { ImageFormat, SplitSettings } from './protocol';
 import { emit, serve, withTransfer, type Handlers } from './rpc';
 import { TrainQueue } from './train-queue';
@@ -55,9 +56,9 @@ function info(ds: LoadedDataset) {
 const handlers: Handlers = {
   init: async ({ backend }) => {
     try {
-      return { backend: await ensureBackend(backend), backendError: null, models: listModels() };
+      return { backend: await ensureBackend(backend), backendError: null, models: listModels(), groups: [...MODEL_GROUPS] };
     } catch (err) {
-      return { backend: null, backendError: (err as Error).message, models: listModels() };
+      return { backend: null, backendError: (err as Error).message, models: listModels(), groups: [...MODEL_GROUPS] };
     }
   },
   setBackend: async ({ backend }) => {
@@ -81,12 +82,11 @@ const handlers: Handlers = {
     return info(dataset);
   },
   measureModels: async (args) => measureModels(args),
-  train: async ({ settings, models }) => {
+  train: async ({ experiment }) => {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // The run would keep (and hand back) the old dataset over the one being loaded.
     if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then train');
-    await backbonesRestored();
-    return queue.run(settings, models, dataset, (ds) => (dataset = ds));
+    return queue.run(experiment, dataset, (ds) => (dataset = ds), backbonesRestored());
   },
   cancel: async ({ modelId }) => {
     queue.cancel(modelId);

@@ -2,13 +2,13 @@
  * Parameters and weight bytes of every registry model at the page's input size, from the registry's own measure()
  * (the same numbers as `xray-lab models`). Cached per size and channel count.
  */
-import { MODEL_REGISTRY } from '../lab/models/registry';
+import { MODEL_REGISTRY } from '../lab/registry';
 import type { ImageFormat, ModelInfo, ModelSizeInfo } from './protocol';
 
 const cache = new Map<string, ModelSizeInfo[]>();
 
 export function listModels(): ModelInfo[] {
-  return MODEL_REGISTRY.map(({ id, family, label, description, minSize }) => ({ id, family, label, description, minSize }));
+  return MODEL_REGISTRY.map(({ id, group, backbone, rank, label, description, minSize }) => ({ id, group, backbone, rank, label, description, minSize }));
 }
 
 /** Transfer models' counts follow the loaded weights (MobileNetV2's alpha): measured again after a load or clear. */

@@ -7,6 +7,10 @@
  * - events: the worker pushes `{kind: 'event', event}` at any time (progress, epoch logs, finished models).
  */
 import type { SplitSettings } from '../lab/data/assign-splits';
+import type { DataIdentity } from '../lab/data/data-identity';
+import type { CardData, Environment } from '../lab/experiment/card';
+import type { Experiment } from '../lab/experiment/schema';
+import type { ModelGroup } from '../lab/registry/groups';
 import type { PickedFile, Picked } from '../lab/data/browser/picked';
 import type { IngestProgress } from '../lab/data/scan';
 import type { DatasetSummary } from '../lab/data/summary';
@@ -32,7 +36,12 @@ export interface BackendInfo {
 /** One registry entry, without its builder. */
 export interface ModelInfo {
   id: string;
-  family: 'cnn' | 'lightlayers' | 'transfer';
+  /** Where the page lists it. */
+  group: ModelGroup['id'];
+  /** The pretrained backbone it needs loaded first; null for networks trained from scratch. */
+  backbone: BackboneId | null;
+  /** LightLayers rank k; null for other networks. */
+  rank: number | null;
   label: string;
   description: string;
   minSize: number;
@@ -48,7 +57,7 @@ export interface ModelSizeInfo {
 }
 
 /** How the loaded images are split into train / validation / test: the core's SplitSettings, as the page sets them. */
-export type { DatasetSummary, IngestProgress, Picked, PickedFile, SplitSettings };
+export type { CardData, DataIdentity, DatasetSummary, Environment, Experiment, IngestProgress, ModelGroup, Picked, PickedFile, SplitSettings };
 export type * from './protocol-transfer';
 
 /** Store images at this resolution when loading. */
@@ -77,33 +86,15 @@ export interface DatasetInfo {
   demo: boolean;
   /** The image limit it was loaded with (a seeded class-stratified subset); 0 = every image. */
   limit: number;
+  /** Every image file of the source: counts per class and a fingerprint of names and sizes. */
+  identity: DataIdentity;
   thumbnails: Thumbnail[];
-}
-
-/** Settings frozen when "Train" is pressed; later edits in the page do not reach the running queue. */
-export interface RunSettings extends LoadFormat, SplitSettings {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  classWeights: 'none' | 'balanced';
-  /** Epochs without a better validation loss before stopping; 0 = never. */
-  earlyStopping: number;
-  /** Training batches used to re-estimate BatchNorm statistics before each validation; 0 = the study (none). */
-  bnRecalibration: number;
-  backend: BackendPreference;
-  /** Seeded flips, rotations, shifts, zoom, brightness and contrast of training images (the core's standard set). */
-  augment: boolean;
-  /** Transfer models: dropout before the head; 0 = none (the study). */
-  headDropout: number;
-  /** Transfer models: rank of a LightDense head; 0 = a plain Dense (the study). */
-  headLightRank: number;
-  /** InceptionV3 only: epochs that also train mixed9 and mixed10 after the head's; 0 = off (the study). */
-  fineTuneEpochs: number;
 }
 
 /** A trained model's outcome: the report record plus what the page needs to move the threshold and draw ROC. */
 export interface ModelResult {
   modelId: string;
+  seed: number;
   record: ResultRecord;
   /** test count × classes softmax probabilities (empty when the model was not evaluated). */
   probabilities: Float32Array;
@@ -121,9 +112,10 @@ export interface ModelFilesData {
 
 export type ModelPhase = 'queued' | 'preparing' | 'training' | 'evaluating' | 'done' | 'failed' | 'cancelled' | 'skipped';
 
-/** The core's batch log of one model, with the epochs planned and the time left. */
+/** The core's batch log of one run, with the epochs planned and the time left. */
 export interface TrainProgress extends BatchLog {
   modelId: string;
+  seed: number;
   epochs: number;
   /** Estimated milliseconds left for this model's training. */
   etaMs: number;
@@ -148,14 +140,14 @@ export interface LoadedModelInfo {
 export interface QueueOutcome {
   status: 'done' | 'cancelled' | 'backend-failed';
   message: string | null;
-  /** Models that failed, with the reason (their rows say it too). */
-  failed: { modelId: string; label: string; error: string }[];
+  /** Runs that failed, with the reason (their rows say it too). */
+  failed: { modelId: string; seed: number; label: string; error: string }[];
 }
 
 /** Every method the worker offers: its argument and its result (the transfer-learning ones in protocol-transfer.ts). */
 export interface LabApi extends TransferApi {
   /** Lists the models and starts a backend; `backendError` says why none started (the list still comes back). */
-  init: { args: { backend: BackendPreference }; result: { backend: BackendInfo | null; backendError: string | null; models: ModelInfo[] } };
+  init: { args: { backend: BackendPreference }; result: { backend: BackendInfo | null; backendError: string | null; models: ModelInfo[]; groups: ModelGroup[] } };
   setBackend: { args: { backend: BackendPreference }; result: BackendInfo };
   loadDemo: { args: ImageFormat & SplitSettings & { perClass: number }; result: DatasetInfo };
   /**
@@ -167,8 +159,9 @@ export interface LabApi extends TransferApi {
   cancelLoad: { args: null; result: null };
   describe: { args: SplitSettings; result: DatasetInfo };
   measureModels: { args: ImageFormat; result: ModelSizeInfo[] };
-  train: { args: { settings: RunSettings; models: string[] }; result: QueueOutcome };
-  /** Cancels one model (the queue goes on), or the whole queue when modelId is null. */
+  /** Runs an experiment (every model × seed) on the loaded dataset, decoded again at its size when needed. */
+  train: { args: { experiment: Experiment }; result: QueueOutcome };
+  /** Cancels one model, all its seeds (the queue goes on), or the whole queue when modelId is null. */
   cancel: { args: { modelId: string | null }; result: null };
   loadModel: { args: { ref: string; modelJson: string; weights: ArrayBuffer }; result: LoadedModelInfo };
   classify: { args: { ref: string; images: PickedFile[] }; result: Classification[] };
@@ -193,15 +186,20 @@ export type ReplyMessage =
 export type LabEvent =
   /** Listing or decoding a dataset (also when a run decodes it again at its own input size). */
   | { type: 'ingest-progress'; progress: IngestProgress }
-  | { type: 'model-phase'; modelId: string; phase: ModelPhase; message: string | null }
+  | { type: 'model-phase'; modelId: string; seed: number; phase: ModelPhase; message: string | null }
   | { type: 'train-progress'; progress: TrainProgress }
-  | { type: 'epoch-end'; modelId: string; log: EpochLog }
+  | { type: 'epoch-end'; modelId: string; seed: number; log: EpochLog }
   /** Validation loss and accuracy of the untrained model: where the validation curve starts. */
-  | { type: 'baseline'; modelId: string; valLoss: number; valAccuracy: number }
+  | { type: 'baseline'; modelId: string; seed: number; valLoss: number; valAccuracy: number }
   | { type: 'model-result'; result: ModelResult; files: ModelFilesData | null }
+  /**
+   * What a run trains and scores on, sent once the data is split: the card's data section, the test images in
+   * scoring order, and where it runs. The page keeps it with the results, so a later dataset cannot relabel them.
+   */
+  | { type: 'run-data'; data: CardData; testImages: { files: string[]; labels: number[] }; environment: Environment }
   | { type: 'backend'; backend: BackendInfo }
   /** A transfer model's backbone pass over one split (or its features taken from the cache). */
-  | { type: 'feature-progress'; modelId: string; progress: FeatureProgress }
+  | { type: 'feature-progress'; modelId: string; seed: number; progress: FeatureProgress }
   /** A weights load under way; null once it ended (loaded, failed or cancelled). */
   | { type: 'backbone-progress'; backboneId: BackboneId; progress: WeightsProgress | null }
   /** What is loaded now, after any change (a load, a restore, a clear). */

@@ -1,23 +1,36 @@
 /**
- * Trains the selected models one after another on a frozen copy of the settings. A model that fails does not stop
- * the queue; a backend that stops working does (every later model would fail the same way), and the models already
- * finished keep their results because each was sent to the page the moment it finished.
+ * The page's training queue: the core's run loop (every model × seed) with live progress posted to the page. A run
+ * that fails does not stop the queue; a backend that stops working does (every later run would fail the same way),
+ * and the runs already finished keep their results because each was sent to the page the moment it finished.
  */
+import { splitManifest } from '../lab/data/data-identity';
+import type { ImageSet } from '../lab/data/image-set';
+import { describeEnvironment } from '../lab/experiment/environment';
+import { RunControl, type RunKey } from '../lab/experiment/run-control';
+import { plannedRuns, runExperiment, type FinishedRun, type LoopHooks } from '../lab/experiment/run-experiment';
+import type { RunPhase } from '../lab/experiment/run-types';
+import type { Experiment } from '../lab/experiment/schema';
+import type { BatchLog } from '../lab/train/train-log';
 import { backendAlive, ensureBackend, forgetBackend } from './backend';
 import { atFormat, progressToPage, resplit, type LoadedDataset } from './dataset';
-import type { QueueOutcome, RunSettings } from './protocol';
-import { emit } from './rpc';
-import { failedResult, trainOne, type TrainOneOutcome } from './train-one';
+import type { BackendInfo, ModelPhase, ModelResult, QueueOutcome } from './protocol';
+import { emit, yieldToEvents } from './rpc';
+
+/** Live progress is posted at most this often; more would only cost the page time. */
+const PROGRESS_INTERVAL_MS = 150;
+
+const PHASES: Record<RunPhase, ModelPhase> = { building: 'preparing', training: 'training', evaluating: 'evaluating', timing: 'evaluating' };
+
+/** The split settings of an experiment: its first seed deals the split every run shares. */
+export function splitOf(experiment: Experiment) {
+  return { valFraction: experiment.valFraction, testFraction: experiment.testFraction, seed: experiment.seeds[0], keepOfficialVal: experiment.keepOfficialVal };
+}
 
 export class TrainQueue {
   private running = false;
-  private cancelAll = false;
-  private readonly cancelled = new Set<string>();
-  private readonly controllers = new Map<string, AbortController>();
+  private control: RunControl | null = null;
   /** Stops decoding the dataset again at the run's size when the whole queue is cancelled. */
   private decoding: AbortController | null = null;
-  /** Resolves the current model's race when the backend fails outside any awaited call (see `backendBroke`). */
-  private broke: ((reason: string) => void) | null = null;
 
   get busy(): boolean {
     return this.running;
@@ -26,105 +39,149 @@ export class TrainQueue {
   /**
    * Reports an uncaught error in the worker during a run. Such errors come from the backend's own asynchronous
    * machinery (a lost WebGL context surfaces in a fence poll, not in our awaits), and the read we are waiting on
-   * may then never settle: so the current model is failed at once instead of waited for. Returns false when idle.
+   * may then never settle: so the current run is failed at once instead of waited for. Returns false when idle.
    */
   backendBroke(reason: string): boolean {
-    if (!this.running || !this.broke) return false;
-    this.broke(reason);
-    return true;
+    return this.running && (this.control?.interrupt(reason) ?? false);
   }
 
-  /** Cancels one model (trained or queued), or the whole queue. */
+  /** Cancels one model (all its seeds), or the whole queue. */
   cancel(modelId: string | null): void {
-    if (modelId == null) {
-      this.cancelAll = true;
-      this.decoding?.abort();
-      for (const c of this.controllers.values()) c.abort();
-      return;
-    }
-    this.cancelled.add(modelId);
-    this.controllers.get(modelId)?.abort();
+    if (modelId == null) this.decoding?.abort();
+    this.control?.cancel(modelId);
   }
 
   /**
-   * Runs the queue. `dataset` is decoded again when the frozen size or channels differ from what is loaded;
-   * `keep` receives that version so the next run need not decode again.
+   * Runs the experiment. `dataset` is decoded again when the experiment's size, channels or image limit differ
+   * from what is loaded; `keep` receives that version so the next run need not decode again. `ready`: what must
+   * settle first (cached backbone weights being restored).
    */
-  async run(
-    settings: RunSettings,
-    models: readonly string[],
-    dataset: LoadedDataset,
-    keep: (ds: LoadedDataset) => void,
-  ): Promise<QueueOutcome> {
+  async run(experiment: Experiment, dataset: LoadedDataset, keep: (ds: LoadedDataset) => void, ready?: Promise<unknown>): Promise<QueueOutcome> {
     if (this.running) throw new Error('a training run is already in progress');
+    // Busy and cancellable from the first moment: a Cancel sent right after Train must not be lost.
     this.running = true;
-    this.cancelAll = false;
-    this.cancelled.clear();
+    const control = new RunControl();
+    this.control = control;
     try {
-      for (const id of models) emit({ type: 'model-phase', modelId: id, phase: 'queued', message: null });
-      const backend = await ensureBackend(settings.backend);
+      await ready;
+      for (const key of plannedRuns(experiment)) emit({ type: 'model-phase', ...key, phase: 'queued', message: null });
+      const backend = await ensureBackend(experiment.backend);
       emit({ type: 'backend', backend });
       this.decoding = new AbortController();
-      const decoded = await atFormat(dataset, settings, { signal: this.decoding.signal, onProgress: progressToPage() });
+      const format = { size: experiment.size, channels: experiment.channels, limit: experiment.limit };
+      const decoded = await atFormat(dataset, format, { signal: this.decoding.signal, onProgress: progressToPage() });
       this.decoding = null;
-      if (!decoded) {
-        for (const id of models) emit({ type: 'model-phase', modelId: id, phase: 'skipped', message: 'cancelled while decoding the images' });
+      if (!decoded || control.cancelledAll) {
+        for (const key of plannedRuns(experiment)) emit({ type: 'model-phase', ...key, phase: 'skipped', message: 'cancelled while decoding the images' });
         return { status: 'cancelled', message: null, failed: [] };
       }
-      const ds = resplit(decoded, settings);
+      const ds = resplit(decoded, splitOf(experiment));
       keep(ds);
-      const { sets } = ds;
-      if (sets.train.count === 0) throw new Error('the training split is empty: lower the validation and test fractions');
-      if (sets.test.count === 0) throw new Error('the test split is empty: raise the test fraction (or add a test/ folder)');
-      const { positiveClass } = ds.summary;
+      const { train, val, test } = ds.sets;
+      if (train.count === 0) throw new Error('the training split is empty: lower the validation and test fractions');
+      if (test.count === 0) throw new Error('the test split is empty: raise the test fraction (or add a test/ folder)');
+      emitRunData(ds, backend);
+
       const failed: QueueOutcome['failed'] = [];
-
-      for (let i = 0; i < models.length; i++) {
-        const modelId = models[i];
-        if (this.cancelAll || this.cancelled.has(modelId)) {
-          emit({ type: 'model-phase', modelId, phase: this.cancelAll ? 'skipped' : 'cancelled', message: 'cancelled before it started' });
-          continue;
-        }
-        const controller = new AbortController();
-        this.controllers.set(modelId, controller);
-        const ctx = { settings, sets, positiveClass, backendName: backend.name, signal: controller.signal };
-        const broken = new Promise<TrainOneOutcome & { broken: true }>((resolve) => {
-          this.broke = (reason) => resolve({ result: failedResult(modelId, ctx, reason), files: null, error: reason, broken: true });
-        });
-        const out: TrainOneOutcome & { broken?: true } = await Promise.race([trainOne(modelId, ctx), broken]);
-        this.broke = null;
-        this.controllers.delete(modelId);
-
-        const { result, files } = out;
-        const transfer: Transferable[] = [result.probabilities.buffer as ArrayBuffer, result.labels.buffer as ArrayBuffer];
-        if (files) transfer.push(files.weights.buffer as ArrayBuffer);
-        emit({ type: 'model-result', result, files }, transfer);
-        const status = result.record.status;
-        if (status === 'failed') failed.push({ modelId, label: result.record.label, error: result.record.error ?? 'unknown error' });
-        const phase = status === 'ok' ? 'done' : status;
-        emit({ type: 'model-phase', modelId, phase, message: result.record.error ?? null });
-
-        if (out.error != null && (out.broken || !(await backendAlive(5_000)))) {
+      const outcome = await runExperiment(experiment, { train, val: val.count > 0 ? val : null, test }, {
+        ...progressHooks(experiment),
+        onRunEnd: (run) => {
+          postResult(run, train);
+          const { record } = run;
+          if (record.status === 'failed') failed.push({ ...run.key, label: record.label, error: record.error ?? 'unknown error' });
+        },
+        shouldStop: async (run, interrupted) => {
+          if (!interrupted && (await backendAlive(5_000))) return null;
           forgetBackend();
-          for (const rest of models.slice(i + 1)) {
-            emit({ type: 'model-phase', modelId: rest, phase: 'skipped', message: 'not trained: the backend stopped working' });
-          }
-          return {
-            status: 'backend-failed',
-            failed,
-            message:
-              `The ${backend.name} backend stopped working while training ${modelId} (${result.record.error}). ` +
-              'The models finished before it keep their results and downloads. Choose another backend in Settings ' +
-              '(wasm is the most robust) and train the remaining models again.',
-          };
-        }
-      }
-      return { status: this.cancelAll ? 'cancelled' : 'done', message: null, failed };
+          return `The ${backend.name} backend stopped working while training ${run.key.modelId} (${run.record.error}). `
+            + 'The runs finished before it keep their results and downloads. Choose another backend in Settings '
+            + '(wasm is the most robust) and train the remaining models again.';
+        },
+      }, { control });
+      if (outcome.status === 'stopped') return { status: 'backend-failed', message: outcome.message, failed };
+      return { status: outcome.status, message: null, failed };
     } finally {
-      this.broke = null;
       this.decoding = null;
+      this.control = null;
       this.running = false;
-      this.controllers.clear();
     }
   }
+}
+
+/** The data the run trains and scores on, captured now so later loads cannot relabel these results. */
+function emitRunData(ds: LoadedDataset, backend: BackendInfo): void {
+  const { train, val, test } = ds.sets;
+  const summary = ds.summary;
+  const testSet = summary.testOrigin === 'folder'
+    ? `the data's own test/ folder (${test.count} images)`
+    : `a patient-level ${Math.round(ds.split.testFraction * 100)}% of the data held out (${test.count} images)`;
+  emit({
+    type: 'run-data',
+    data: {
+      source: summary.source,
+      kind: ds.source.kind === 'demo' ? 'demo' : summary.kind,
+      classNames: [...summary.classNames],
+      identity: ds.identity,
+      test: null,
+      testSet,
+      split: splitManifest({ train, val: val.count > 0 ? val : null, test }, ds.identity.root),
+    },
+    testImages: { files: test.files.slice(0, test.count), labels: Array.from(test.labels.subarray(0, test.count)) },
+    environment: describeEnvironment(backend.name, backend.adapter),
+  });
+}
+
+/** Posts a finished run: its record, its test probabilities and its model files (buffers transferred). */
+function postResult(run: FinishedRun, train: ImageSet): void {
+  const e = run.evaluation;
+  const result: ModelResult = {
+    modelId: run.key.modelId, seed: run.key.seed, record: run.record, classNames: [...train.classNames],
+    positiveClass: e?.positiveClass ?? train.classNames.findIndex((c) => c === run.record.positiveClass),
+    probabilities: e?.probabilities ?? new Float32Array(0), labels: e?.labels ?? new Int32Array(0), roc: e?.roc ?? [],
+  };
+  const files = run.files ? { modelJson: run.files.modelJson, weights: run.files.weights } : null;
+  const transfer: Transferable[] = [result.probabilities.buffer as ArrayBuffer, result.labels.buffer as ArrayBuffer];
+  if (files) transfer.push(files.weights.buffer as ArrayBuffer);
+  emit({ type: 'model-result', result, files }, transfer);
+  const status = run.record.status;
+  emit({ type: 'model-phase', ...run.key, phase: status === 'ok' ? 'done' : status, message: run.record.error ?? null });
+}
+
+/** Phases, the starting validation loss, throttled batch progress with an ETA, epoch logs; yields so Cancel can arrive. */
+function progressHooks(experiment: Experiment): LoopHooks {
+  let started = 0;
+  let lastPost = 0;
+  let lastFeaturePost = 0;
+  let lastSplit = '';
+  const epochs = experiment.epochs + experiment.fineTune;
+  return {
+    onRunStart: () => {
+      started = performance.now();
+      lastPost = 0;
+    },
+    onPhase: (key, phase) => emit({ type: 'model-phase', ...key, phase: PHASES[phase], message: null }),
+    onBaseline: (key, b) => emit({ type: 'baseline', ...key, valLoss: b.loss, valAccuracy: b.accuracy }),
+    onBatchEnd: async (key: RunKey, log: BatchLog) => {
+      const now = performance.now();
+      const lastOfEpoch = log.batch === log.batchesPerEpoch - 1;
+      if (now - lastPost >= PROGRESS_INTERVAL_MS || lastOfEpoch || (log.epoch === 1 && log.batch === 0)) {
+        lastPost = now;
+        const done = (log.epoch - 1) * log.batchesPerEpoch + log.batch + 1;
+        const total = epochs * log.batchesPerEpoch;
+        emit({ type: 'train-progress', progress: { ...key, epochs, ...log, etaMs: ((now - started) / done) * (total - done) } });
+      }
+      await yieldToEvents();
+    },
+    onEpochEnd: (key, log) => emit({ type: 'epoch-end', ...key, log }),
+    onFeatureProgress: async (key, progress) => {
+      const now = performance.now();
+      if (now - lastFeaturePost >= PROGRESS_INTERVAL_MS || progress.done === progress.total || progress.split !== lastSplit) {
+        lastFeaturePost = now;
+        lastSplit = progress.split;
+        emit({ type: 'feature-progress', ...key, progress });
+      }
+      await yieldToEvents();
+    },
+    onSkipped: (key, reason) => emit({ type: 'model-phase', ...key, phase: 'skipped', message: reason }),
+  };
 }

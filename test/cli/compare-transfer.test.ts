@@ -47,19 +47,19 @@ describe('xray-lab compare with a transfer model', () => {
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/inception-v3: weights from .*notop\.h5: InceptionV3, 21,802,784 parameters matched by name, pixels in \[-1, 1\] \(keras\)/);
     expect(stderr).toMatch(/backbone pass over train: \d+\/\d+/);
-    const [record] = JSON.parse(stdout);
+    const [record] = JSON.parse(stdout).results;
     expect(record).toMatchObject({ modelId: 'inception-v3', status: 'ok', params: 21_806_882, trainableParams: 4_098, epochsRun: 3, inputSize: 75 });
     expect(record.test.count).toBeGreaterThan(0);
     expect(existsSync(join(root, 'out1/models/inception-v3/weights.bin'))).toBe(true);
   });
 
   it('reuses the cached features on a second run, and recomputes them at another size', async () => {
-    const first = JSON.parse((await compare('out2', 75)).stdout)[0];
+    const first = JSON.parse((await compare('out2', 75)).stdout).results[0];
     const second = await compare('out3', 75);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/inception-v3: train features from the cache/);
     expect(second.stderr).not.toMatch(/backbone pass/);
-    expect(JSON.parse(second.stdout)[0].test).toEqual(first.test);
+    expect(JSON.parse(second.stdout).results[0].test).toEqual(first.test);
     const resized = await compare('out4', 79);
     expect(resized.code, resized.stderr).toBe(0);
     expect(resized.stderr).toMatch(/backbone pass over train/);

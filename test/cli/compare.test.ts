@@ -27,13 +27,17 @@ describe('xray-lab compare', () => {
     expect(stderr).toMatch(/epoch 2\/2/);
     expect(stderr).toMatch(/skipped \d+ file/);
     expect(code).toBe(0);
-    const records = JSON.parse(stdout);
+    const { results: records, summary, settings } = JSON.parse(stdout);
     expect(records).toHaveLength(1);
+    expect(settings).toMatchObject({ models: ['light-k1'], size: 16, seeds: [4], epochs: 2 });
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatchObject({ modelId: 'light-k1', seeds: [4], okRuns: 1 });
     expect(records[0]).toMatchObject({ modelId: 'light-k1', status: 'ok', params: 2733, inputSize: 16, epochsRun: 2, seed: 4 });
     expect(records[0].test.count).toBeGreaterThan(0);
     expect(records[0].test.auc).toBeGreaterThanOrEqual(0);
     const files = await readdir(out);
-    expect(files.sort()).toEqual(['models', 'report.md', 'results.json']);
+    expect(files.sort()).toEqual(['experiment.json', 'models', 'report.md', 'results.json']);
+    expect((await readdir(join(out, 'models/light-k1'))).sort()).toEqual(['model-card.md', 'model.json', 'weights.bin']);
     expect(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')).results[0].modelId).toBe('light-k1');
     expect(await readFile(join(out, 'report.md'), 'utf8')).toMatch(/LightLayers k=1/);
     const model = await modelFromFiles(
@@ -58,8 +62,12 @@ describe('xray-lab compare', () => {
   const bad: Array<[string, string[], RegExp]> = [
     ['a missing data folder', ['--data', '/nonexistent/xray'], /\/nonexistent\/xray: folder does not exist/],
     ['an unknown model', ['--data', '%DATA%', '--models', 'resnet'], /unknown model id "resnet"/],
-    ['--epochs 0', ['--data', '%DATA%', '--epochs', '0'], /--epochs must be between 1 and/],
-    ['--size 7', ['--data', '%DATA%', '--size', '7', '--models', 'light-k1'], /--size 7 is too small for light-k1: it needs at least 8×8/],
+    ['--epochs 0', ['--data', '%DATA%', '--epochs', '0'], /^xray-lab compare: --epochs must be a whole number from 1 to 10000 \(got 0\)$/],
+    ['--epochs -1', ['--data', '%DATA%', '--epochs', '-1'], /^xray-lab compare: --epochs must be a whole number from 1 to 10000 \(got -1\)$/],
+    ['--size 7', ['--data', '%DATA%', '--size', '7', '--models', 'light-k1'], /--size must be a whole number from 8 to 1024 \(got 7\)/],
+    ['--seeds with a repeat', ['--data', '%DATA%', '--seeds', '1,1'], /--seeds must be a list of 1 to 100 different whole numbers/],
+    ['an unknown option', ['--data', '%DATA%', '--epoch', '3'], /unknown option --epoch/],
+    ['--positive naming no class', ['--data', '%DATA%', '--positive', 'COVID', '--models', 'light-k1', '--size', '12'], /--positive COVID: no such class \(classes: NORMAL, PNEUMONIA\)/],
     ['--size 32 with cnn', ['--data', '%DATA%', '--size', '32', '--models', 'cnn'], /cnn: it needs at least 50×50/],
     ['no --data', ['--models', 'cnn'], /--data DIR is required/],
   ];
@@ -100,7 +108,7 @@ describe.skipIf(!existsSync(shared))('on the real Kermany images (../shared)', (
       '--batch', '32', '--seed', '1', '--bootstrap', '0', '--out', out, '--json',
     ]);
     expect(code, stderr).toBe(0);
-    const [record] = JSON.parse(stdout);
+    const [record] = JSON.parse(stdout).results;
     const [normal, pneumonia] = record.test.confusion.map((row: number[]) => row.reduce((a, b) => a + b, 0));
     const majorityRate = Math.max(normal, pneumonia) / (normal + pneumonia);
     expect(record.test.accuracy).toBeGreaterThan(majorityRate);

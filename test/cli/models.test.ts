@@ -11,7 +11,7 @@ describe('xray-lab models', () => {
     expect([1, 2, 3, 4, 5].map((k) => byId[`light-k${k}`].params)).toEqual([2753, 4600, 6447, 8294, 10141]);
     expect(byId.cnn).toMatchObject({ params: 31074, trainableParams: 30738, bytes: 31074 * 4 });
     expect(byId['inception-v3']).toMatchObject({ params: 21_806_882, trainableParams: 4_098 });
-    expect(byId['mobilenet-v2']).toMatchObject({ family: 'transfer', params: 2_260_546, trainableParams: 2_562, minSize: 32 });
+    expect(byId['mobilenet-v2']).toMatchObject({ group: 'transfer', params: 2_260_546, trainableParams: 2_562, minSize: 32 });
   });
 
   it('says that cnn needs at least 50 pixels at --size 32', async () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EXPERIMENT_SETTINGS, type ExperimentSettings } from '../../src/lab/experiment/experiment-settings';
+import type { RunConfig } from '../../src/lab/experiment/run-config';
+import { testRunConfig } from '../helpers/run-config';
 import { runModel } from '../../src/lab/experiment/run-model';
 import { makeToyImageSet } from '../helpers/toy-images';
 import { useCpuBackend } from '../helpers/tf-cpu';
@@ -8,10 +9,10 @@ import { useCpuBackend } from '../helpers/tf-cpu';
 beforeAll(useCpuBackend);
 
 const data = { train: makeToyImageSet(32, 12, 1, 1), val: makeToyImageSet(8, 12, 1, 2), test: makeToyImageSet(16, 12, 1, 3) };
-const settings: ExperimentSettings = {
-  ...DEFAULT_EXPERIMENT_SETTINGS, size: 12, channels: 1, epochs: 3, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 50,
+const settings: RunConfig = testRunConfig({
+  size: 12, channels: 1, epochs: 3, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 50,
   batchNormRecalibrationBatches: 2,
-};
+});
 
 describe('runModel', () => {
   it('builds, trains, evaluates and times a model into one record, leaking no tensor', async () => {

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelFromFiles, modelToFiles } from '../../src/lab/export/model-files';
-import { findModel, MODEL_REGISTRY } from '../../src/lab/models';
+import { findModel, MODEL_REGISTRY } from '../../src/lab/registry';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';
 import { maxAbsDiff, useCpuBackend } from '../helpers/tf-cpu';
 
 beforeAll(useCpuBackend);
 
-const trainable = MODEL_REGISTRY.filter((e) => e.family !== 'transfer');
+const trainable = MODEL_REGISTRY.filter((e) => e.backbone === null);
 
 describe('model files (model.json + weights.bin)', () => {
   for (const entry of trainable) {

@@ -6,7 +6,8 @@ const generatedAt = new Date(Date.UTC(2025, 5, 1, 12, 0, 0));
 
 describe('renderResultsJson', () => {
   const meta = { dataset: { test: 624, perClass: Int32Array.from([234, 390]) }, settings: { epochs: 20, lr: 0.001 } };
-  const text = renderResultsJson([lightK4, conv2d, failedInception], meta, generatedAt);
+  const settings = { models: ['light-k4', 'conv2d'], seeds: [1] };
+  const text = renderResultsJson([lightK4, conv2d, failedInception], meta, settings, generatedAt);
 
   it('writes the time stamp, the meta and every record, pretty-printed', () => {
     expect(text.startsWith('{\n  "generatedAt": "2025-06-01T12:00:00.000Z",\n')).toBe(true);
@@ -23,10 +24,18 @@ describe('renderResultsJson', () => {
       [6, 384],
     ]);
     expect(data.results[2]).toMatchObject({ status: 'failed', error: 'out of memory', test: null, bytes: null });
+    expect(data.settings).toEqual(settings);
+  });
+
+  it('summarises each model over its runs', () => {
+    const data = JSON.parse(text);
+    expect(data.summary.map((m: { modelId: string }) => m.modelId)).toEqual(['light-k4', 'conv2d', 'inception']);
+    expect(data.summary[0]).toMatchObject({ seeds: [lightK4.seed], okRuns: 1, accuracy: { n: 1, mean: lightK4.test!.accuracy, sd: null } });
+    expect(data.summary[2]).toMatchObject({ okRuns: 0, accuracy: null, degenerateRuns: [] });
   });
 
   it('writes non-finite numbers as null', () => {
-    const data = JSON.parse(renderResultsJson([], { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: 1.5 }, generatedAt));
+    const data = JSON.parse(renderResultsJson([], { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: 1.5 }, null, generatedAt));
     expect(data.meta).toEqual({ a: null, b: null, c: 1.5 });
     expect(data.results).toEqual([]);
   });
@@ -35,6 +44,8 @@ describe('renderResultsJson', () => {
     const file = parseResultsJson(text);
     expect(file.generatedAt).toBe('2025-06-01T12:00:00.000Z');
     expect(file.results).toEqual([lightK4, conv2d, failedInception]);
+    expect(file.settings).toEqual(settings);
+    expect(file.summary).toEqual(JSON.parse(text).summary);
   });
 });
 
@@ -51,6 +62,6 @@ describe('parseResultsJson', () => {
   });
 
   it('defaults a missing meta to null', () => {
-    expect(parseResultsJson('{"generatedAt": "x", "results": []}')).toEqual({ generatedAt: 'x', meta: null, results: [] });
+    expect(parseResultsJson('{"generatedAt": "x", "results": []}')).toEqual({ generatedAt: 'x', meta: null, settings: null, results: [], summary: [] });
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STANDARD_AUGMENTATION } from '../../src/lab/data/augment';
-import { findModel } from '../../src/lab/models';
+import { findModel } from '../../src/lab/registry';
 import { resolveClassWeights } from '../../src/lab/train/class-weights';
 import { resolveTrainOptions } from '../../src/lab/train/train-options';
 import { trainModel } from '../../src/lab/train/trainer';

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { selectImages } from '../../src/lab/data/image-set';
 import type { FeatureSet } from '../../src/lab/train/feature-set';
 import { featureCacheKey, MemoryFeatureCache } from '../../src/lab/transfer/feature-cache';
-import { Fingerprint, fingerprintImageSet } from '../../src/lab/transfer/fingerprint';
+import { Fingerprint } from '../../src/lab/util/fingerprint';
+import { fingerprintImageSet } from '../../src/lab/transfer/set-fingerprint';
 import { FileFeatureCache } from '../../src/lab/transfer/node/file-feature-cache';
 import { makeToyImageSet } from '../helpers/toy-images';
 

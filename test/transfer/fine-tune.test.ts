@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EXPERIMENT_SETTINGS, type ExperimentSettings } from '../../src/lab/experiment/experiment-settings';
+import type { RunConfig } from '../../src/lab/experiment/run-config';
+import { testRunConfig } from '../helpers/run-config';
 import { runModel } from '../../src/lab/experiment/run-model';
 import { buildInceptionV3Backbone } from '../../src/lab/models/inception-v3';
 import { prepareBackboneWeights, type BackboneWeights } from '../../src/lab/transfer/backbone-weights';
@@ -15,10 +16,10 @@ import { makeToyImageSet } from '../helpers/toy-images';
 import { sourceFromModel } from '../helpers/source-from-model';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 
-const settings: ExperimentSettings = {
-  ...DEFAULT_EXPERIMENT_SETTINGS, size: 75, channels: 3, epochs: 2, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 0,
+const settings: RunConfig = testRunConfig({
+  size: 75, channels: 3, epochs: 2, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 0,
   fineTuneEpochs: 2,
-};
+});
 const data = { train: makeToyImageSet(16, 75, 3, 1), val: makeToyImageSet(8, 75, 3, 2), test: makeToyImageSet(8, 75, 3, 3) };
 
 let weights: BackboneWeights;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { modelToFiles } from '../../src/lab/export/model-files';
-import { findModel, BackboneNotLoadedError } from '../../src/lab/models/registry';
+import { findModel, BackboneNotLoadedError } from '../../src/lab/registry';
 import { buildMobileNetV2Backbone } from '../../src/lab/models/mobilenet-v2';
 import { buildLoadedBackbone, describeBackboneWeights } from '../../src/lab/transfer/backbone-weights';
 import { loadWeightsFromFiles, loadWeightsFromUrl, type WeightsProgress } from '../../src/lab/transfer/load-weights';

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
 import { evaluateSource } from '../../src/lab/eval/evaluate';
-import { DEFAULT_EXPERIMENT_SETTINGS } from '../../src/lab/experiment/experiment-settings';
+import type { RunConfig } from '../../src/lab/experiment/run-config';
+import { testRunConfig } from '../helpers/run-config';
 import { runModel } from '../../src/lab/experiment/run-model';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';
 import { featureSource } from '../../src/lab/train/batch-source';
@@ -66,7 +67,7 @@ describe.skipIf(!present)('MobileNetV2 α 0.35 ImageNet weights from ../shared',
 
   it('trains its head when the queue asks for fine-tuning (offered for inception-v3 only)', async () => {
     const images = generatePhantomImages({ perClass: 8, size: 64, channels: 1, seed: 5 });
-    const settings = { ...DEFAULT_EXPERIMENT_SETTINGS, size: 64, channels: 1 as const, epochs: 1, batchSize: 8, fineTuneEpochs: 2, bootstrapIterations: 0 };
+    const settings = testRunConfig({ size: 64, channels: 1 as const, epochs: 1, batchSize: 8, fineTuneEpochs: 2, bootstrapIterations: 0 });
     const run = await runModel('mobilenet-v2', { train: images, val: null, test: images }, settings, {}, undefined, { weights });
     expect(run.record.error).toBeUndefined();
     expect(run.record.status).toBe('ok');

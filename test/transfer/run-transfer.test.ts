@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EXPERIMENT_SETTINGS, type ExperimentSettings } from '../../src/lab/experiment/experiment-settings';
+import type { RunConfig } from '../../src/lab/experiment/run-config';
+import { testRunConfig } from '../helpers/run-config';
 import { runModel } from '../../src/lab/experiment/run-model';
 import { buildMobileNetV2Backbone } from '../../src/lab/models/mobilenet-v2';
 import type { BackboneWeights } from '../../src/lab/transfer/backbone-weights';
@@ -17,9 +18,9 @@ import { kerasWeightsH5 } from '../helpers/keras-h5';
 import { makeToyImageSet } from '../helpers/toy-images';
 import { useCpuBackend } from '../helpers/tf-cpu';
 
-const settings: ExperimentSettings = {
-  ...DEFAULT_EXPERIMENT_SETTINGS, size: 32, channels: 1, epochs: 8, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 0,
-};
+const settings: RunConfig = testRunConfig({
+  size: 32, channels: 1, epochs: 8, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 0,
+});
 const data = (size = 32) => ({ train: makeToyImageSet(24, size, 1, 1), val: makeToyImageSet(8, size, 1, 2), test: makeToyImageSet(16, size, 1, 3) });
 
 async function seededWeights(seed: number): Promise<BackboneWeights> {

@@ -7,6 +7,7 @@ import { unzipSync } from 'fflate';
 import { pickFromDataTransfer } from '../../lab/data/browser/drop';
 import type { Classification, LoadedModelInfo, ModelFilesData, ModelResult, PickedFile } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
+import { runKeyId } from '../../lab/experiment/run-control';
 import { modelFiles } from '../state/artefacts';
 import { RgbaImage } from './RgbaImage';
 
@@ -45,9 +46,10 @@ export function ClassifyPanel({ results, onError }: Props) {
   // under the same ref (the worker disposes the old one) instead of piling up beside it.
   const sent = useRef(new Map<string, ModelFilesData>());
 
-  const trainedRef = (r: ModelResult) => `trained:${r.modelId}`;
+  const trainedRef = (r: ModelResult) => `trained:${runKeyId(r)}`;
+  const several = new Set(results.map((r) => r.seed)).size > 1;
   const options = [
-    ...results.map((r) => ({ ref: trainedRef(r), name: `${r.record.label} (trained here)` })),
+    ...results.map((r) => ({ ref: trainedRef(r), name: `${r.record.label}${several ? ` · seed ${r.seed}` : ''} (trained here)` })),
     ...fromFiles.map((l) => ({ ref: l.ref, name: `${l.name} (loaded from files)` })),
   ];
   const selected = options.some((o) => o.ref === choice) ? choice : (options[0]?.ref ?? '');
@@ -75,7 +77,7 @@ export function ClassifyPanel({ results, onError }: Props) {
     if (!selected) throw new Error('train a model or load model files first');
     const trained = results.find((r) => trainedRef(r) === selected);
     let info = inWorker[selected];
-    const files = trained && modelFiles(trained.modelId);
+    const files = trained && modelFiles(runKeyId(trained));
     if (files && sent.current.get(selected) !== files) {
       // A copy of the weights goes over: the page keeps its own for downloads.
       info = await client.call('loadModel', { ref: selected, modelJson: files.modelJson, weights: files.weights.slice().buffer as ArrayBuffer });

@@ -1,44 +1,84 @@
 /**
- * Step 4: the comparison. The threshold slider re-scores every model from its stored test probabilities, so the
- * table and confusion matrices move live without running any network again.
+ * Step 4: the comparison. The threshold slider re-scores every run from its stored test probabilities, so the table
+ * and confusion matrices move live without running any network again. Says which test set the runs were scored on,
+ * warns when test accuracy falls far below validation accuracy (dataset shift), and can show published results on
+ * the official test split as reference rows.
  */
 import { useState } from 'react';
+import { REFERENCE_TEST_SET } from '../../lab/report/reference-results';
+import { SHIFT_WARNING_GAP, stat, valTestGap } from '../../lab/report/summary';
 import type { ModelInfo, ModelResult } from '../../worker/protocol';
 import { confusionAt, metricsAt } from '../lib/threshold-metrics';
 import { ROC_GRID_STEPS, rocOnGrid } from '../lib/roc-grid';
-import { ComparisonTable, type Row } from './ComparisonTable';
+import type { ResultsContext } from '../state/lab-state';
+import { ComparisonTable, type TableModel } from './ComparisonTable';
 import { ParamsAucChart, type ParamsAucPoint } from './ParamsAucChart';
 import { Section } from './Section';
 import { VisChart, type ChartSpec } from './VisChart';
 
-export function CompareSection({ results, models }: { results: ModelResult[]; models: ModelInfo[] }) {
-  const [threshold, setThreshold] = useState(0.5);
+interface Props {
+  results: ModelResult[];
+  models: ModelInfo[];
+  context: ResultsContext | null;
+}
+
+/** Results grouped per model, in the experiment's model order. */
+function byModel(results: ModelResult[], order: readonly string[], threshold: number): TableModel[] {
+  const ids = [...new Set([...order.filter((id) => results.some((r) => r.modelId === id)), ...results.map((r) => r.modelId)])];
+  return ids.map((modelId) => {
+    const runs = results.filter((r) => r.modelId === modelId).sort((a, b) => a.seed - b.seed);
+    return { modelId, label: runs[0].record.label, runs: runs.map((result) => ({ result, metrics: metricsAt(result, threshold) })) };
+  });
+}
+
+export function CompareSection({ results, models, context }: Props) {
+  const [threshold, setThreshold] = useState(context?.experiment.threshold ?? 0.5);
+  const [showValidation, setShowValidation] = useState(false);
+  const [showReferences, setShowReferences] = useState(false);
+  const [confusionSeed, setConfusionSeed] = useState<number | null>(null);
   if (results.length === 0) {
     return (
       <Section step={4} id="compare" title="Compare" intro="Trained models appear here side by side, scored on the test split they never saw.">
-        <p className="placeholder">No trained models yet.</p>
+        <p className="placeholder">No trained models yet. Train some, or open an experiment.json saved earlier (step 5).</p>
       </Section>
     );
   }
-  const rows: Row[] = results.map((result) => ({ result, metrics: metricsAt(result, threshold) }));
-  const evaluated = rows.filter((r) => r.result.roc.length > 0);
+  const table = byModel(results, context?.experiment.models ?? [], threshold);
+  const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
+  const several = seeds.length > 1;
+  const shownSeed = confusionSeed != null && seeds.includes(confusionSeed) ? confusionSeed : seeds[0];
+  const evaluated = results.filter((r) => r.roc.length > 0);
   const positive = results[0].classNames[results[0].positiveClass] ?? 'positive';
+  const runLabel = (r: ModelResult) => (several ? `${r.record.label} · seed ${r.seed}` : r.record.label);
+  const shifted = results.filter((r) => r.record.status === 'ok' && (valTestGap(r.record) ?? 0) > SHIFT_WARNING_GAP);
 
   const roc: ChartSpec = {
     kind: 'line', xLabel: 'false-positive rate (%)', yLabel: 'true-positive rate', yDomain: [0, 1],
-    series: [...evaluated.map((r) => r.result.record.label), 'chance'],
-    values: [...evaluated.map((r) => rocOnGrid(r.result.roc)), Array.from({ length: ROC_GRID_STEPS + 1 }, (_, i) => i / ROC_GRID_STEPS)],
+    series: [...evaluated.map(runLabel), 'chance'],
+    values: [...evaluated.map((r) => rocOnGrid(r.roc)), Array.from({ length: ROC_GRID_STEPS + 1 }, (_, i) => i / ROC_GRID_STEPS)],
   };
-  const familyOf = (id: string) => models.find((m) => m.id === id)?.family ?? (id.startsWith('light-k') ? 'lightlayers' : 'cnn');
-  const scatter: ParamsAucPoint[] = results.flatMap((r) => {
-    const auc = r.record.test?.auc;
-    return auc != null && Number.isFinite(r.record.params)
-      ? [{ id: r.modelId, label: r.record.label, family: familyOf(r.modelId), params: r.record.params, auc }]
-      : [];
+  const rankOf = (id: string) => models.find((m) => m.id === id)?.rank ?? null;
+  const scatter: ParamsAucPoint[] = table.flatMap((m) => {
+    const auc = stat(m.runs.map((r) => r.result.record.test?.auc))?.mean;
+    const params = m.runs[0].result.record.params;
+    return auc != null && Number.isFinite(params) && params > 0 ? [{ id: m.modelId, label: m.label, rank: rankOf(m.modelId), params, auc }] : [];
   });
+  const origin = context?.origin;
 
   return (
     <Section step={4} id="compare" title="Compare" intro="Every model scored on the same held-out test images. Sort by any column.">
+      <p className="note" data-testid="test-set-origin">
+        {context?.data ? <>Scored on {context.data.testSet}.</> : <>Scored on the held-out test split.</>}
+        {origin?.kind === 'file' && <> Results opened from <strong>{origin.name}</strong> (run {origin.createdAt.slice(0, 10)}, on {context?.data?.source}): nothing was trained for them here.</>}
+        {several && <> Each model ran with {seeds.length} seeds ({seeds.join(', ')}); rows show the mean ± standard deviation.</>}
+      </p>
+      {shifted.length > 0 && (
+        <p className="note is-warning" data-testid="shift-warning">
+          <strong>Dataset shift:</strong> for {[...new Set(shifted.map((r) => r.record.label))].join(', ')}, test accuracy is more than {SHIFT_WARNING_GAP} below
+          validation accuracy. The test images differ from the images the models trained on, so do not read the validation figures as a forecast: trust the test
+          figures. (Tick &ldquo;validation metrics&rdquo; to see both.)
+        </p>
+      )}
       <div className="threshold">
         <label htmlFor="threshold">
           Decision threshold <output data-testid="threshold-value">{threshold.toFixed(2)}</output>
@@ -51,31 +91,51 @@ export function CompareSection({ results, models }: { results: ModelResult[]; mo
           (specificity falls). AUC does not depend on it.
         </p>
       </div>
-      <ComparisonTable rows={rows} />
+      <div className="table-options">
+        <label><input type="checkbox" data-testid="show-validation" checked={showValidation} onChange={(e) => setShowValidation(e.currentTarget.checked)} /> validation metrics and the val → test gap</label>
+        <label><input type="checkbox" data-testid="show-references" checked={showReferences} onChange={(e) => setShowReferences(e.currentTarget.checked)} /> published results for reference</label>
+      </div>
+      <ComparisonTable models={table} showValidation={showValidation} showReferences={showReferences} />
+      {showReferences && (
+        <p className="note" data-testid="references-note">
+          Rows marked <span className="tag">published</span> are figures from papers, not runs of this lab, all on {REFERENCE_TEST_SET}: compare them only with runs
+          scored on that same split.
+        </p>
+      )}
       {evaluated.length > 0 && (
         <div className="compare-charts">
           <figure className="chart-card">
             <figcaption>ROC curves (test split)</figcaption>
-            <VisChart spec={roc} height={260} label="ROC curves of every model" testId="chart-roc" />
+            <VisChart spec={roc} height={260} label="ROC curves of every run" testId="chart-roc" />
           </figure>
           <figure className="chart-card">
-            <figcaption>AUC against size: the LightLayers k-sweep</figcaption>
+            <figcaption>AUC against size: the LightLayers k-sweep{several ? ' (mean over seeds)' : ''}</figcaption>
             <ParamsAucChart points={scatter} />
           </figure>
         </div>
       )}
       {evaluated.length > 0 && (
         <>
-          <h3>Confusion matrices at threshold {threshold.toFixed(2)}</h3>
+          <h3>
+            Confusion matrices at threshold {threshold.toFixed(2)}
+            {several && (
+              <> for seed{' '}
+                <select data-testid="confusion-seed" value={shownSeed} onChange={(e) => setConfusionSeed(Number(e.currentTarget.value))}>
+                  {seeds.map((s) => <option key={s} value={s}>{s}</option>)}
+                </select>
+              </>
+            )}
+          </h3>
           <div className="confusion-grid">
-            {evaluated.map((row) => {
-              const matrix = confusionAt(row.result, row.metrics);
-              if (!matrix) return null;
-              const spec: ChartSpec = { kind: 'confusion', matrix, labels: row.result.classNames };
+            {table.map((m) => {
+              const run = m.runs.find((r) => r.result.seed === shownSeed && r.result.roc.length > 0);
+              const matrix = run && confusionAt(run.result, run.metrics);
+              if (!run || !matrix) return null;
+              const spec: ChartSpec = { kind: 'confusion', matrix, labels: run.result.classNames };
               return (
-                <figure key={row.result.modelId} className="chart-card">
-                  <figcaption>{row.result.record.label} <span className="muted">rows: true class · columns: predicted</span></figcaption>
-                  <VisChart spec={spec} height={220} label={`Confusion matrix of ${row.result.record.label}`} testId={`chart-confusion-${row.result.modelId}`} />
+                <figure key={m.modelId} className="chart-card">
+                  <figcaption>{m.label} <span className="muted">rows: true class · columns: predicted</span></figcaption>
+                  <VisChart spec={spec} height={220} label={`Confusion matrix of ${m.label}`} testId={`chart-confusion-${m.modelId}`} />
                 </figure>
               );
             })}

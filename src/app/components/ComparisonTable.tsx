@@ -1,14 +1,27 @@
 /**
- * The comparison table. Cells carry `data-metric` and hold plain numbers (tests read them); a missing value is an
- * empty cell that CSS draws as a dash. Click a header to sort; threshold metrics follow the slider.
+ * The comparison table: one row per model — the mean over its seeds, ± the standard deviation when it ran with
+ * several — that expands into one row per seed. Cells carry `data-metric` and `data-value` (tests read them); a
+ * single run's cell holds the plain number, a missing value is an empty cell that CSS draws as a dash. Click a
+ * header to sort; threshold metrics follow the slider. Published results can be shown below as reference rows.
  */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type { BinaryMetrics } from '../../lab/eval/binary-metrics';
+import { runKeyId } from '../../lab/experiment/run-control';
+import { REFERENCE_RESULTS, type ReferenceResult } from '../../lab/report/reference-results';
+import { isDegenerate, stat, valTestGap } from '../../lab/report/summary';
 import type { ModelResult } from '../../worker/protocol';
 
-export interface Row {
+/** One run with its metrics at the slider's threshold. */
+export interface TableRun {
   result: ModelResult;
   metrics: BinaryMetrics | null;
+}
+
+/** A model's runs, one per seed. */
+export interface TableModel {
+  modelId: string;
+  label: string;
+  runs: TableRun[];
 }
 
 interface Column {
@@ -16,46 +29,60 @@ interface Column {
   header: string;
   title: string;
   digits: number;
-  value: (row: Row) => number | null;
+  value: (run: TableRun) => number | null;
+  /** Only with "show validation". */
+  validation?: boolean;
+  /** A count that does not vary over seeds: no ± shown. */
+  fixed?: boolean;
+  reference?: (r: ReferenceResult) => number | null;
 }
 
 /** A count from the record, or nothing for a model that failed before it was built (the core records 0 then). */
-function count(row: Row, n: number | null): number | null {
-  return row.result.record.status === 'failed' && !n ? null : n;
+function count(run: TableRun, n: number | null): number | null {
+  return run.result.record.status === 'failed' && !n ? null : n;
 }
 
+const sec = (ms: number | null): number | null => (ms == null ? null : ms / 1000);
+
 const COLUMNS: Column[] = [
-  { metric: 'params', header: 'Params', title: 'All weights, BatchNorm statistics included', digits: 0, value: (r) => count(r, r.result.record.params) },
-  { metric: 'trainable', header: 'Trainable', title: 'Weights the optimiser changes', digits: 0, value: (r) => count(r, r.result.record.trainableParams) },
-  { metric: 'bytes', header: 'Bytes', title: 'Size of weights.bin (float32)', digits: 0, value: (r) => count(r, r.result.record.bytes) },
-  { metric: 'accuracy', header: 'Accuracy', title: 'Share of test images classified right, at the threshold', digits: 3, value: (r) => r.metrics?.accuracy ?? null },
-  { metric: 'sensitivity', header: 'Sensitivity', title: 'Share of positive test images found (recall)', digits: 3, value: (r) => r.metrics?.sensitivity ?? null },
-  { metric: 'specificity', header: 'Specificity', title: 'Share of negative test images cleared', digits: 3, value: (r) => r.metrics?.specificity ?? null },
-  { metric: 'auc', header: 'AUC', title: 'Area under the ROC curve: threshold-free ranking quality', digits: 3, value: (r) => r.result.record.test?.auc ?? null },
+  { metric: 'params', header: 'Params', title: 'All weights, BatchNorm statistics included', digits: 0, fixed: true, value: (r) => count(r, r.result.record.params), reference: (x) => x.params },
+  { metric: 'trainable', header: 'Trainable', title: 'Weights the optimiser changes', digits: 0, fixed: true, value: (r) => count(r, r.result.record.trainableParams) },
+  { metric: 'bytes', header: 'Bytes', title: 'Size of weights.bin (float32)', digits: 0, fixed: true, value: (r) => count(r, r.result.record.bytes) },
+  { metric: 'accuracy', header: 'Accuracy', title: 'Share of test images classified right, at the threshold', digits: 3, value: (r) => r.metrics?.accuracy ?? null, reference: (x) => x.accuracy },
+  { metric: 'sensitivity', header: 'Sensitivity', title: 'Share of positive test images found (recall)', digits: 3, value: (r) => r.metrics?.sensitivity ?? null, reference: (x) => x.sensitivity },
+  { metric: 'specificity', header: 'Specificity', title: 'Share of negative test images cleared', digits: 3, value: (r) => r.metrics?.specificity ?? null, reference: (x) => x.specificity },
+  { metric: 'auc', header: 'AUC', title: 'Area under the ROC curve: threshold-free ranking quality', digits: 3, value: (r) => r.result.record.test?.auc ?? null, reference: (x) => x.auc },
   { metric: 'f1', header: 'F1', title: 'Harmonic mean of precision and sensitivity, at the threshold', digits: 3, value: (r) => r.metrics?.f1 ?? null },
+  { metric: 'val-accuracy', header: 'Val acc.', title: 'Accuracy on the validation split with the kept weights, at the recorded threshold', digits: 3, validation: true, value: (r) => r.result.record.validation?.accuracy ?? null },
+  { metric: 'val-auc', header: 'Val AUC', title: 'AUC on the validation split with the kept weights', digits: 3, validation: true, value: (r) => r.result.record.validation?.auc ?? null },
+  { metric: 'gap', header: 'Val − test', title: 'Validation accuracy minus test accuracy (recorded threshold): above 0.10, the test images differ from the training images', digits: 3, validation: true, value: (r) => valTestGap(r.result.record) },
   { metric: 'train-time', header: 'Train s', title: 'Wall time of training, validation included (seconds)', digits: 1, value: (r) => sec(r.result.record.trainTimeMs) },
   { metric: 'time-per-epoch', header: 's/epoch', title: 'Seconds per epoch', digits: 2, value: (r) => sec(r.result.record.msPerEpoch) },
   { metric: 'inference-ms', header: 'ms/image', title: 'Median time to classify one image (batch of 1)', digits: 2, value: (r) => r.result.record.inference?.msPerImage ?? null },
 ];
 
-function sec(ms: number | null): number | null {
-  return ms == null ? null : ms / 1000;
-}
-
 type Sort = { metric: string; descending: boolean } | null;
 
-export function ComparisonTable({ rows }: { rows: Row[] }) {
+interface Props {
+  models: TableModel[];
+  showValidation: boolean;
+  showReferences: boolean;
+}
+
+export function ComparisonTable({ models, showValidation, showReferences }: Props) {
   const [sort, setSort] = useState<Sort>(null);
-  const column = sort ? COLUMNS.find((c) => c.metric === sort.metric) : undefined;
+  const [expanded, setExpanded] = useState<Record<string, boolean>>({});
+  const columns = COLUMNS.filter((c) => showValidation || !c.validation);
+  const mean = (m: TableModel, c: Column) => stat(m.runs.map(c.value))?.mean ?? null;
+  const column = sort ? columns.find((c) => c.metric === sort.metric) : undefined;
   const sorted = column
-    ? [...rows].sort((a, b) => {
-        const x = column.value(a);
-        const y = column.value(b);
+    ? [...models].sort((a, b) => {
+        const x = mean(a, column);
+        const y = mean(b, column);
         if (x == null || y == null) return x == null ? (y == null ? 0 : 1) : -1;
         return sort!.descending ? y - x : x - y;
       })
-    : rows;
-
+    : models;
   const toggle = (metric: string) =>
     setSort((s) => (s?.metric === metric ? { metric, descending: !s.descending } : { metric, descending: true }));
 
@@ -65,7 +92,7 @@ export function ComparisonTable({ rows }: { rows: Row[] }) {
         <thead>
           <tr>
             <th scope="col">Model</th>
-            {COLUMNS.map((c) => (
+            {columns.map((c) => (
               <th key={c.metric} scope="col" className="num" title={c.title}
                 aria-sort={sort?.metric === c.metric ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
                 <button type="button" className="sort-button" onClick={() => toggle(c.metric)}>
@@ -77,30 +104,106 @@ export function ComparisonTable({ rows }: { rows: Row[] }) {
           </tr>
         </thead>
         <tbody>
-          {sorted.map((row) => {
-            const r = row.result.record;
+          {sorted.map((m) => {
+            const open = expanded[m.modelId] ?? false;
             return (
-              <tr key={r.modelId} data-model-id={r.modelId} data-status={r.status} className={`is-${r.status}`}>
-                <th scope="row">
-                  <span className="model-name">{r.label}</span>
-                  <span className="model-meta">{r.inputSize}×{r.inputSize}×{r.channels} · {r.backend} · {r.epochsRun}/{r.epochsPlanned} ep.</span>
-                  {r.status !== 'ok' && <span className={`row-status is-${r.status}`}>{r.status}{r.error ? `: ${r.error}` : ''}</span>}
-                  {r.status === 'ok' && r.error && <span className="row-status">{r.error}</span>}
-                </th>
-                {COLUMNS.map((c) => {
-                  const v = c.value(row);
-                  const ok = v != null && Number.isFinite(v);
-                  return (
-                    <td key={c.metric} className="num" data-metric={c.metric} data-missing={ok ? undefined : ''}>
-                      {ok ? (c.digits === 0 ? String(Math.round(v)) : v.toFixed(c.digits)) : ''}
-                    </td>
-                  );
-                })}
-              </tr>
+              <Fragment key={m.modelId}>
+                <ModelRow model={m} columns={columns} open={open} onToggle={() => setExpanded((e) => ({ ...e, [m.modelId]: !open }))} />
+                {open && m.runs.map((run) => <SeedRow key={runKeyId(run.result)} run={run} columns={columns} />)}
+              </Fragment>
             );
           })}
+          {showReferences && REFERENCE_RESULTS.map((r) => <ReferenceRow key={r.id} reference={r} columns={columns} />)}
         </tbody>
       </table>
     </div>
   );
+}
+
+function ModelRow({ model, columns, open, onToggle }: { model: TableModel; columns: Column[]; open: boolean; onToggle: () => void }) {
+  const { runs } = model;
+  const first = runs[0].result.record;
+  const several = runs.length > 1;
+  const ok = runs.filter((r) => r.result.record.status === 'ok');
+  const degenerate = ok.filter((r) => r.result.record.test && isDegenerate(r.result.record.test));
+  const status = runs.every((r) => r.result.record.status === first.status) ? first.status : 'mixed';
+  return (
+    <tr data-model-id={model.modelId} data-status={status} data-runs={runs.length} className={`is-${status}`}>
+      <th scope="row">
+        <span className="model-name">{model.label}</span>
+        <span className="model-meta">
+          {first.inputSize}×{first.inputSize}×{first.channels} · {first.backend} · {first.epochsRun}/{first.epochsPlanned} ep.
+          {several && ` · ${runs.length} seeds (${runs.map((r) => r.result.seed).join(', ')})`}
+        </span>
+        {several && (
+          <button type="button" className="link-button" data-testid={`expand-${model.modelId}`} aria-expanded={open} onClick={onToggle}>
+            {open ? 'hide seeds' : 'per seed'}
+          </button>
+        )}
+        {!several && first.status !== 'ok' && <span className={`row-status is-${first.status}`}>{first.status}{first.error ? `: ${first.error}` : ''}</span>}
+        {!several && first.status === 'ok' && first.error && <span className="row-status">{first.error}</span>}
+        {several && ok.length < runs.length && <span className="row-status is-failed">{runs.length - ok.length} of {runs.length} runs did not finish</span>}
+        {degenerate.length > 0 && (
+          <span className="tag is-warn" data-testid={`degenerate-${model.modelId}`}
+            title="Every test image was given the same class: the network collapsed to one answer.">
+            degenerate: seed {degenerate.map((r) => r.result.seed).join(', ')}
+          </span>
+        )}
+      </th>
+      {columns.map((c) => {
+        const s = stat(runs.map(c.value));
+        const spread = s?.sd != null && !c.fixed;
+        return (
+          <td key={c.metric} className="num" data-metric={c.metric} data-value={s ? s.mean : undefined} data-sd={spread ? s!.sd! : undefined}
+            data-missing={s ? undefined : ''} title={spread ? `${s!.n} runs: ${format(s!.min, c.digits)} – ${format(s!.max, c.digits)}` : undefined}>
+            {s ? (spread ? `${format(s.mean, c.digits)} ± ${format(s.sd!, c.digits)}` : format(s.mean, c.digits)) : ''}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+function SeedRow({ run, columns }: { run: TableRun; columns: Column[] }) {
+  const r = run.result.record;
+  return (
+    <tr className={`seed-row is-${r.status}`} data-run-id={runKeyId(run.result)} data-status={r.status}>
+      <th scope="row">
+        <span className="model-meta">seed {run.result.seed} · {r.epochsRun}/{r.epochsPlanned} ep.</span>
+        {r.status !== 'ok' && <span className={`row-status is-${r.status}`}>{r.status}{r.error ? `: ${r.error}` : ''}</span>}
+      </th>
+      {columns.map((c) => {
+        const v = c.value(run);
+        const ok = v != null && Number.isFinite(v);
+        return (
+          <td key={c.metric} className="num" data-metric={c.metric} data-value={ok ? v : undefined} data-missing={ok ? undefined : ''}>
+            {ok ? format(v, c.digits) : ''}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+function ReferenceRow({ reference: r, columns }: { reference: ReferenceResult; columns: Column[] }) {
+  return (
+    <tr className="reference-row" data-reference-id={r.id} title={`${r.source}${r.note ? ` — ${r.note}` : ''}`}>
+      <th scope="row">
+        <span className="model-name">{r.model}</span> <span className="tag">published · {r.short}</span>
+        {r.note && <span className="model-meta">{r.note}</span>}
+      </th>
+      {columns.map((c) => {
+        const v = c.reference?.(r) ?? null;
+        return (
+          <td key={c.metric} className="num" data-metric={c.metric} data-missing={v == null ? '' : undefined}>
+            {v == null ? '' : format(v, c.digits)}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+function format(v: number, digits: number): string {
+  return digits === 0 ? String(Math.round(v)) : v.toFixed(digits);
 }

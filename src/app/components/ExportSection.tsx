@@ -1,45 +1,67 @@
 /**
- * Step 5: take the models home. Each model downloads as a zip of the two TF.js files (model.json + weights.bin,
- * loadable with tf.loadLayersModel); "Download all" adds results.json and report.md.
+ * Step 5: take the results home, or bring saved ones back. Each trained model downloads as a zip of its TF.js files
+ * (model.json + weights.bin, loadable with tf.loadLayersModel); "Download all" adds experiment.json (the experiment
+ * card: settings, data identity and split, environment, results), results.json, report.md and a model card per run.
+ * "Open experiment" shows a saved experiment.json or results.json without training.
  */
 import { useState } from 'react';
+import { makeExperimentCard, renderExperimentCard, type ExperimentCard } from '../../lab/experiment/card';
+import { renderModelCard } from '../../lab/experiment/model-card';
+import { runKeyId } from '../../lab/experiment/run-control';
 import { formatBytes, renderMarkdownReport, renderResultsJson } from '../../lab/report';
-import type { BackendInfo, DatasetInfo, ModelFilesData, ModelResult, RunSettings } from '../../worker/protocol';
+import type { ModelFilesData, ModelResult } from '../../worker/protocol';
 import { zipAll, zipModel } from '../lib/bundle';
 import { saveBlob } from '../lib/download';
 import { modelFiles } from '../state/artefacts';
+import type { ResultsContext } from '../state/lab-state';
 import { ClassifyPanel } from './ClassifyPanel';
 import { Section } from './Section';
 
 interface Props {
   results: ModelResult[];
+  context: ResultsContext | null;
   downloaded: Record<string, boolean>;
-  dataset: DatasetInfo | null;
-  runSettings: RunSettings | null;
-  backend: BackendInfo | null;
+  busy: boolean;
   onDownloaded: (ids: string[]) => void;
+  onOpen: (file: File) => void;
+  /** Takes an opened experiment's settings over, to train it again on the loaded data. */
+  onUseSettings: (experiment: ResultsContext['experiment']) => void;
+  /** Fingerprint of the dataset loaded now, to say whether it is the one an opened experiment ran on. */
+  datasetFingerprint: string | null;
   onError: (message: string) => void;
 }
 
-/** Settings and data behind the results, written into both reports. */
-function reportMeta(props: Props) {
-  const d = props.dataset?.summary;
-  const perSplit = d && { train: d.splits.train.perClass, val: d.splits.val.perClass, test: d.splits.test.perClass };
-  const patients = d && { train: d.splits.train.patients, val: d.splits.val.patients, test: d.splits.test.patients };
-  return {
-    title: 'X-Ray Lab comparison',
-    dataset: d
-      ? { name: d.source, images: d.images, classes: d.classNames, positiveClass: d.classNames[d.positiveClass], perSplit, patients, skipped: d.skipped.length }
-      : null,
-    settings: props.runSettings,
-    backend: props.backend ? { name: props.backend.name, adapter: props.backend.adapter } : null,
-    browser: navigator.userAgent,
-  };
+/** The card of the results on the page: the run's own settings and data, captured when it started. */
+export function cardOf(context: ResultsContext, results: readonly ModelResult[]): ExperimentCard {
+  const { data, testImages, environment } = context;
+  if (!data || !testImages || !environment) throw new Error('the run has not described its data yet');
+  return makeExperimentCard({
+    settings: context.experiment,
+    data,
+    environment,
+    results: results.map((r) => r.record),
+    testImages,
+    predictions: results.filter((r) => r.probabilities.length > 0).map((r) => ({ modelId: r.modelId, seed: r.seed, probabilities: r.probabilities })),
+  });
+}
+
+/** Where a run's files go in the zip: models/<id>/ with one seed, models/<id>/seed-<n>/ with several (as the CLI). */
+export function runFolder(result: ModelResult, seeds: readonly number[]): string {
+  return `models/${result.modelId}${seeds.length > 1 ? `/seed-${result.seed}` : ''}`;
+}
+
+/** `download-<id>` for a model's first seed (as with one seed), `download-<id>-seed-<n>` for the others. */
+function downloadTestId(r: ModelResult, results: readonly ModelResult[]): string {
+  const first = Math.min(...results.filter((x) => x.modelId === r.modelId).map((x) => x.seed));
+  return r.seed === first ? `download-${r.modelId}` : `download-${r.modelId}-seed-${r.seed}`;
 }
 
 export function ExportSection(props: Props) {
   const [busy, setBusy] = useState(false);
-  const withFiles = props.results.filter((r) => modelFiles(r.modelId));
+  const { results, context } = props;
+  const withFiles = results.filter((r) => modelFiles(runKeyId(r)));
+  const seeds = [...new Set(results.map((r) => r.seed))];
+  const several = seeds.length > 1;
 
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -52,43 +74,90 @@ export function ExportSection(props: Props) {
     }
   };
 
-  const downloadOne = (id: string) => run(async () => {
-    saveBlob(await zipModel(modelFiles(id)!), `xray-lab-${id}.zip`);
-    props.onDownloaded([id]);
+  const downloadOne = (r: ModelResult) => run(async () => {
+    saveBlob(await zipModel(modelFiles(runKeyId(r))!), `xray-lab-${r.modelId}${several ? `-seed-${r.seed}` : ''}.zip`);
+    props.onDownloaded([runKeyId(r)]);
   });
 
   const downloadAll = () => run(async () => {
+    if (!context) throw new Error('no results to save');
+    const card = cardOf(context, results);
     const files = new Map<string, ModelFilesData>();
-    for (const r of withFiles) files.set(r.modelId, modelFiles(r.modelId)!);
-    const records = props.results.map((r) => r.record);
-    const meta = reportMeta(props);
-    saveBlob(await zipAll(files, renderResultsJson(records, meta), renderMarkdownReport(records, meta)), 'xray-lab-results.zip');
-    props.onDownloaded(props.results.map((r) => r.modelId));
+    const cards = new Map<string, string>();
+    for (const r of results) {
+      const folder = runFolder(r, seeds);
+      const saved = modelFiles(runKeyId(r));
+      if (saved) files.set(folder, saved);
+      cards.set(`${folder}/model-card.md`, renderModelCard(card, r.record));
+    }
+    const meta = {
+      title: 'X-Ray Lab comparison',
+      data: card.data.source, test: card.data.testSet, fingerprint: card.data.identity.fingerprint,
+      counts: { train: card.data.split.train.length, val: card.data.split.val.length, test: card.data.split.test.length },
+      classes: card.data.classNames, backend: card.environment.backend, environment: card.environment,
+    };
+    const records = card.results;
+    saveBlob(await zipAll(files, {
+      'experiment.json': renderExperimentCard(card),
+      'results.json': renderResultsJson(records, meta, card.settings),
+      'report.md': renderMarkdownReport(records, { ...meta, settings: card.settings }),
+      ...Object.fromEntries(cards),
+    }), 'xray-lab-results.zip');
+    props.onDownloaded(results.map(runKeyId));
   });
 
   return (
     <Section step={5} id="export" title="Export"
-      intro="Download the trained models as TF.js files, load one back, and classify X-rays with it. Nothing leaves your machine.">
-      {props.results.length === 0 ? (
+      intro="Download the trained models as TF.js files with the experiment card, open a saved experiment, and classify X-rays with a model. Nothing leaves your machine.">
+      <div className="open-experiment">
+        <label className="field">
+          <span className="field-label">Open a saved experiment</span>
+          <input type="file" accept=".json,application/json" data-testid="open-experiment-input" disabled={props.busy}
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (file) props.onOpen(file);
+            }} />
+          <span className="field-hint">experiment.json or results.json from "Download all" or <code>xray-lab compare --out</code>: its table, curves and cards, without training</span>
+        </label>
+        {context?.origin.kind === 'file' && (
+          <p className="note" data-testid="opened-experiment">
+            Showing <strong>{context.origin.name}</strong>: {context.experiment.models.join(', ')} × seeds {context.experiment.seeds.join(', ')} on {context.data?.source}.{' '}
+            <button type="button" data-testid="use-experiment-settings" disabled={props.busy} onClick={() => props.onUseSettings(context.experiment)}>
+              Use its settings
+            </button>{' '}
+            then press Train to run it again on the loaded data.
+            {props.datasetFingerprint != null && context.data?.identity.fingerprint && props.datasetFingerprint !== context.data.identity.fingerprint && (
+              <span className="is-warning" data-testid="card-data-mismatch">
+                {' '}The loaded dataset is not the one it ran on (fingerprint {props.datasetFingerprint}, the card&rsquo;s {context.data.identity.fingerprint}): metrics will differ.
+              </span>
+            )}
+          </p>
+        )}
+      </div>
+      {results.length === 0 ? (
         <p className="placeholder">Train a model first.</p>
       ) : (
         <>
           <ul className="downloads">
-            {props.results.map((r) => {
-              const has = modelFiles(r.modelId) != null;
+            {results.map((r) => {
+              const id = runKeyId(r);
+              const saved = modelFiles(id);
               return (
-                <li key={r.modelId}>
-                  <span className="download-label">{r.record.label}</span>
-                  {props.downloaded[r.modelId] && <span className="tag is-ok">saved</span>}
-                  <button type="button" data-testid={`download-${r.modelId}`} disabled={!has || busy} onClick={() => downloadOne(r.modelId)}>
-                    {has ? `model.json + weights.bin · ${formatBytes(modelFiles(r.modelId)!.weights.byteLength)}` : 'nothing to download (failed)'}
+                <li key={id}>
+                  <span className="download-label">{r.record.label}{several ? ` · seed ${r.seed}` : ''}</span>
+                  {props.downloaded[id] && <span className="tag is-ok">saved</span>}
+                  <button type="button" data-testid={downloadTestId(r, results)} disabled={!saved || busy}
+                    onClick={() => downloadOne(r)}>
+                    {saved ? `model.json + weights.bin · ${formatBytes(saved.weights.byteLength)}`
+                      : context?.origin.kind === 'file' ? 'not in the opened file' : 'nothing to download (failed)'}
                   </button>
                 </li>
               );
             })}
           </ul>
-          <button type="button" className="primary" data-testid="download-all" disabled={busy} onClick={downloadAll}>
-            Download all — models, results.json, report.md
+          <button type="button" className="primary" data-testid="download-all" disabled={busy || !context?.data} onClick={downloadAll}>
+            Download all — experiment.json, models, results.json, report.md, model cards
           </button>
         </>
       )}

@@ -60,9 +60,10 @@ export function ModelsSection({ state, actions, settings, errors, sizeProblem, o
       <div className="models-layout">
         {state.models.length === 0
           ? <p className="placeholder">Starting the lab worker…</p>
-          : <ModelChecklist models={state.models} sizes={sizes} selected={settings.models} size={settings.size} onToggle={toggle}
+          : <ModelChecklist models={state.models} groups={state.groups} sizes={sizes} selected={settings.models} size={settings.size} onToggle={toggle}
               transfer={{ card, footer, stale: staleTransfer }} />}
         <SettingsForm settings={settings} errors={errors} sizeProblem={sizeProblem} running={state.running} backend={state.backend?.name ?? null}
+          classNames={state.dataset?.summary.classNames ?? []}
           onChange={onChange} />
       </div>
     </Section>

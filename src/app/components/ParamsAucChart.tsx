@@ -2,12 +2,11 @@
  * AUC against parameter count (log scale): the LightLayers k-sweep as a connected curve, the plain CNN and the
  * transfer model as single points. Drawn as plain SVG: tfjs-vis has no scatter with connected series or log axes.
  */
-import type { ModelInfo } from '../../worker/protocol';
-
 export interface ParamsAucPoint {
   id: string;
   label: string;
-  family: ModelInfo['family'];
+  /** LightLayers rank, null for other networks: the ranked points are joined as the k-sweep. */
+  rank: number | null;
   params: number;
   auc: number;
 }
@@ -15,7 +14,9 @@ export interface ParamsAucPoint {
 const W = 560;
 const H = 260;
 const PAD = { left: 52, right: 16, top: 14, bottom: 40 };
-const COLOURS: Record<ModelInfo['family'], string> = { lightlayers: '#2563eb', cnn: '#c2410c', transfer: '#15803d' };
+const SWEEP_COLOUR = '#2563eb';
+/** Other networks, in the order they appear. */
+const COLOURS = ['#c2410c', '#15803d', '#7c3aed', '#b45309', '#0f766e'];
 
 function short(n: number): string {
   if (n >= 1e6) return `${n / 1e6}M`;
@@ -31,8 +32,9 @@ export function ParamsAucChart({ points }: { points: ParamsAucPoint[] }) {
   const y0 = Math.min(0.5, Math.floor(Math.min(...points.map((p) => p.auc)) * 10) / 10);
   const x = (params: number) => PAD.left + ((Math.log10(Math.max(1, params)) - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
   const y = (auc: number) => PAD.top + ((1 - auc) / (1 - y0)) * (H - PAD.top - PAD.bottom);
-  const rank = (id: string) => Number(/^light-k(\d+)$/.exec(id)?.[1] ?? 0);
-  const sweep = points.filter((p) => p.family === 'lightlayers').sort((a, b) => rank(a.id) - rank(b.id));
+  const sweep = points.filter((p) => p.rank !== null).sort((a, b) => a.rank! - b.rank!);
+  const others = [...new Set(points.filter((p) => p.rank === null).map((p) => p.id))];
+  const colour = (p: ParamsAucPoint) => COLOURS[others.indexOf(p.id) % COLOURS.length];
   const xTicks = Array.from({ length: x1 - x0 + 1 }, (_, i) => 10 ** (x0 + i));
   const yTicks = Array.from({ length: Math.round((1 - y0) / 0.1) + 1 }, (_, i) => Math.round((y0 + i * 0.1) * 10) / 10);
 
@@ -53,15 +55,15 @@ export function ParamsAucChart({ points }: { points: ParamsAucPoint[] }) {
       <text x={(PAD.left + W - PAD.right) / 2} y={H - 4} textAnchor="middle" className="axis-title">parameters (log scale)</text>
       <text x={14} y={(PAD.top + H - PAD.bottom) / 2} textAnchor="middle" className="axis-title" transform={`rotate(-90 14 ${(PAD.top + H - PAD.bottom) / 2})`}>test AUC</text>
       {sweep.length > 1 && (
-        <polyline points={sweep.map((p) => `${x(p.params)},${y(p.auc)}`).join(' ')} fill="none" stroke={COLOURS.lightlayers} strokeWidth={2} />
+        <polyline points={sweep.map((p) => `${x(p.params)},${y(p.auc)}`).join(' ')} fill="none" stroke={SWEEP_COLOUR} strokeWidth={2} />
       )}
       {points.map((p) => (
         <g key={p.id} data-model-id={p.id}>
-          {p.family === 'lightlayers'
-            ? <circle cx={x(p.params)} cy={y(p.auc)} r={5} fill={COLOURS.lightlayers} />
-            : <rect x={x(p.params) - 5} y={y(p.auc) - 5} width={10} height={10} fill={COLOURS[p.family]} />}
+          {p.rank !== null
+            ? <circle cx={x(p.params)} cy={y(p.auc)} r={5} fill={SWEEP_COLOUR} />
+            : <rect x={x(p.params) - 5} y={y(p.auc) - 5} width={10} height={10} fill={colour(p)} />}
           <text x={x(p.params) + 8} y={y(p.auc) - 7} className="point-label">
-            {p.family === 'lightlayers' ? `k=${rank(p.id)}` : p.label}
+            {p.rank !== null ? `k=${p.rank}` : p.label}
           </text>
           <title>{`${p.label}: ${p.params.toLocaleString('en')} parameters, AUC ${p.auc.toFixed(3)}`}</title>
         </g>

@@ -1,15 +1,19 @@
-/** One queued model: phase, a progress bar with epoch, batch, speed and time left, and its own Cancel. */
+/**
+ * One queued model (all its seeds): phase, a progress bar with seed, epoch, batch, speed and time left, and its own
+ * Cancel (which stops every seed of the model).
+ */
 import { formatDuration } from '../../lab/report/format';
-import type { ModelRun } from '../state/lab-state';
+import { currentRun, modelPhase } from '../lib/model-progress';
+import type { RunProgress } from '../state/lab-state';
 
-const PHASE_TEXT: Record<ModelRun['phase'], string> = {
+const PHASE_TEXT: Record<RunProgress['phase'], string> = {
   queued: 'Queued', preparing: 'Building', training: 'Training', evaluating: 'Testing',
   done: 'Done', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped',
 };
 
 const SPLIT_TEXT = { train: 'training', val: 'validation', test: 'test' } as const;
 
-function fraction(run: ModelRun): number {
+function fraction(run: RunProgress): number {
   if (run.phase === 'done' || run.phase === 'evaluating') return 1;
   // A transfer model's building phase is the backbone's pass over each split in turn.
   if (run.phase === 'preparing' && run.features) return run.features.done / Math.max(1, run.features.total);
@@ -19,20 +23,26 @@ function fraction(run: ModelRun): number {
 }
 
 /** Mean training speed over the finished epochs. */
-function meanSpeed(run: ModelRun): number {
-  return run.history.reduce((sum, h) => sum + h.imagesPerSec, 0) / run.history.length;
+function meanSpeed(run: RunProgress): number {
+  return run.history.reduce((sum, h) => sum + (h.imagesPerSec ?? 0), 0) / run.history.length;
 }
 
-export function ProgressRow({ id, label, run, onCancel }: { id: string; label: string; run: ModelRun; onCancel: () => void }) {
+export function ProgressRow({ id, label, runs, onCancel }: { id: string; label: string; runs: RunProgress[]; onCancel: () => void }) {
+  const run = currentRun(runs);
+  const phase = modelPhase(runs);
   const p = run.progress;
-  const active = run.phase === 'queued' || run.phase === 'preparing' || run.phase === 'training';
+  const active = phase === 'queued' || phase === 'preparing' || phase === 'training';
   const value = fraction(run);
+  const finished = runs.filter((r) => r.phase === 'done').length;
   return (
-    <li className={`progress-row is-${run.phase}`} data-testid={`progress-${id}`} data-phase={run.phase}
+    <li className={`progress-row is-${phase}`} data-testid={`progress-${id}`} data-phase={phase} data-seed={run.seed}
       data-feature-cache={run.features ? run.cachedSplits.join(',') : undefined}>
       <div className="progress-head">
         <span className="progress-label">{label}</span>
-        <span className={`badge is-${run.phase}`}>{PHASE_TEXT[run.phase]}</span>
+        {runs.length > 1 && (
+          <span className="muted" data-testid={`progress-seeds-${id}`}>seed {run.seed} · {finished} of {runs.length} seeds done</span>
+        )}
+        <span className={`badge is-${phase}`}>{PHASE_TEXT[phase]}</span>
         {active && (
           <button type="button" className="link-button" data-testid={`cancel-${id}`} onClick={onCancel}>
             Cancel

@@ -1,6 +1,9 @@
-/** The training settings. Each field validates itself; cross-field problems come in `errors`. */
+/**
+ * The training settings. Bounds come from the core's experiment schema (the same as the CLI's flags); each field
+ * validates itself, and cross-field problems come in `errors`.
+ */
 import type { BackendPreference } from '../../worker/protocol';
-import type { Settings } from '../state/settings';
+import { boundsOf, consecutiveSeeds, type Settings } from '../state/settings';
 import { NumberField } from './NumberField';
 import { TransferSettings } from './TransferSettings';
 
@@ -11,6 +14,8 @@ interface Props {
   running: boolean;
   /** The active backend's name, for the fine-tuning warning. */
   backend: string | null;
+  /** Class names of the loaded data, for the positive-class choice. */
+  classNames: string[];
   onChange: (patch: Partial<Settings>) => void;
 }
 
@@ -22,14 +27,28 @@ const BACKENDS: { value: BackendPreference; label: string }[] = [
   { value: 'cpu', label: 'CPU (plain JavaScript)' },
 ];
 
-export function SettingsForm({ settings: s, errors, sizeProblem, running, backend, onChange }: Props) {
+/** Most seeds a page run repeats over (each is a full training run). */
+const MAX_REPEATS = 20;
+
+type NumberKey = 'size' | 'epochs' | 'batchSize' | 'learningRate' | 'valFraction' | 'testFraction' | 'patience' | 'bnRecalibration'
+  | 'bnMomentum' | 'threshold' | 'bootstrap';
+
+export function SettingsForm({ settings: s, errors, sizeProblem, running, backend, classNames, onChange }: Props) {
+  /** A number input bounded by the schema. */
+  const field = (key: NumberKey, label: string, testId: string, extra: { hint?: string; step?: number | 'any'; error?: string | null } = {}) => {
+    const b = boundsOf(key);
+    return (
+      <NumberField label={label} testId={testId} value={s[key]} min={b.min} max={b.max} step={extra.step ?? (b.integer ? 1 : 'any')}
+        integer={b.integer} hint={extra.hint} error={extra.error ?? errors[key]} onChange={(v) => onChange({ [key]: v })} />
+    );
+  };
+  const seedBounds = boundsOf('seeds');
   return (
     <div className="settings">
       <h3>Settings</h3>
       {running && <p className="note">The running queue keeps the settings it started with; changes apply to the next run.</p>}
       <div className="settings-grid">
-        <NumberField label="Input size (px)" testId="setting-size" value={s.size} min={8} max={512} step={1} integer
-          error={sizeProblem} hint="128 is quick; the study used 299" onChange={(size) => onChange({ size })} />
+        {field('size', 'Input size (px)', 'setting-size', { hint: '128 is quick; the study used 299', error: sizeProblem ?? errors.size })}
         <label className="field">
           <span className="field-label">Channels</span>
           <select value={s.channels} data-testid="setting-channels" onChange={(e) => onChange({ channels: Number(e.currentTarget.value) as 1 | 3 })}>
@@ -37,14 +56,11 @@ export function SettingsForm({ settings: s, errors, sizeProblem, running, backen
             <option value={1}>1 — grey</option>
           </select>
         </label>
-        <NumberField label="Epochs" testId="setting-epochs" value={s.epochs} min={1} max={500} step={1} integer onChange={(epochs) => onChange({ epochs })} />
-        <NumberField label="Batch size" testId="setting-batch" value={s.batchSize} min={1} max={1024} step={1} integer onChange={(batchSize) => onChange({ batchSize })} />
-        <NumberField label="Learning rate (Adam)" testId="setting-lr" value={s.learningRate} min={0.000001} max={1} step="any"
-          error={errors.learningRate} onChange={(learningRate) => onChange({ learningRate })} />
-        <NumberField label="Validation fraction" testId="setting-val" value={s.valFraction} min={0} max={0.9} step={0.05}
-          hint="picks the best epoch" error={errors.valFraction} onChange={(valFraction) => onChange({ valFraction })} />
-        <NumberField label="Test fraction" testId="setting-test" value={s.testFraction} min={0} max={0.9} step={0.05}
-          hint="scored once, at the end" error={errors.testFraction} onChange={(testFraction) => onChange({ testFraction })} />
+        {field('epochs', 'Epochs', 'setting-epochs')}
+        {field('batchSize', 'Batch size', 'setting-batch')}
+        {field('learningRate', 'Learning rate (Adam)', 'setting-lr')}
+        {field('valFraction', 'Validation fraction', 'setting-val', { hint: 'picks the best epoch', step: 0.05 })}
+        {field('testFraction', 'Test fraction', 'setting-test', { hint: 'scored once, at the end', step: 0.05 })}
         <label className="field">
           <span className="field-label">Official val/ folder</span>
           <span className="checkbox-line">
@@ -60,12 +76,15 @@ export function SettingsForm({ settings: s, errors, sizeProblem, running, backen
             <option value="balanced">Balanced — rare class counts more</option>
           </select>
         </label>
-        <NumberField label="Early stopping patience" testId="setting-early-stopping" value={s.earlyStopping} min={0} max={100} step={1} integer
-          hint="epochs without a better validation loss; 0 = off" onChange={(earlyStopping) => onChange({ earlyStopping })} />
-        <NumberField label="BatchNorm recalibration" testId="setting-bn-recalibration" value={s.bnRecalibration} min={0} max={1000} step={1} integer
-          hint="batches to refresh BatchNorm statistics before each validation; 0 = the study" onChange={(bnRecalibration) => onChange({ bnRecalibration })} />
-        <NumberField label="Seed" testId="setting-seed" value={s.seed} min={0} max={2 ** 31 - 1} step={1} integer
-          hint="same seed, same split and weights" onChange={(seed) => onChange({ seed })} />
+        {field('patience', 'Early stopping patience', 'setting-early-stopping', { hint: 'epochs without a better validation loss; 0 = off' })}
+        {field('bnRecalibration', 'BatchNorm recalibration', 'setting-bn-recalibration', { hint: 'batches to refresh BatchNorm statistics before each validation; 0 = the study' })}
+        {field('bnMomentum', 'BatchNorm momentum', 'setting-bn-momentum', { hint: "moving-average momentum; Keras' 0.99 = the study", step: 0.01 })}
+        <NumberField label="Seed" testId="setting-seed" value={s.seeds[0]} min={seedBounds.min} max={seedBounds.max} step={1} integer
+          hint="same seed, same split and weights" error={errors.seeds}
+          onChange={(first) => onChange({ seeds: consecutiveSeeds(first, s.seeds.length) })} />
+        <NumberField label="Repeat with N seeds" testId="setting-repeats" value={s.seeds.length} min={1} max={MAX_REPEATS} step={1} integer
+          hint={s.seeds.length > 1 ? `seeds ${s.seeds.join(', ')}: mean ± sd per model; the split stays seed ${s.seeds[0]}'s` : 'one run per model; more seeds show how stable a result is'}
+          onChange={(n) => onChange({ seeds: consecutiveSeeds(s.seeds[0], n) })} />
         <label className="field">
           <span className="field-label">Backend</span>
           <select value={s.backend} data-testid="setting-backend" onChange={(e) => onChange({ backend: e.currentTarget.value as BackendPreference })}>
@@ -80,6 +99,17 @@ export function SettingsForm({ settings: s, errors, sizeProblem, running, backen
           </span>
           <span className="field-hint">seeded, training images only; off = the study. Transfer heads train on fixed features and skip it</span>
         </label>
+        <label className="field">
+          <span className="field-label">Positive class</span>
+          <select value={s.positiveClass ?? ''} data-testid="setting-positive"
+            onChange={(e) => onChange({ positiveClass: e.currentTarget.value === '' ? null : e.currentTarget.value })}>
+            <option value="">Automatic (PNEUMONIA, else the second class)</option>
+            {[...new Set([...classNames, ...(s.positiveClass ? [s.positiveClass] : [])])].map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+          {errors.positiveClass && <span className="field-error">{errors.positiveClass}</span>}
+        </label>
+        {field('threshold', 'Recorded threshold', 'setting-threshold', { hint: 'P(positive) threshold of the saved metrics; the slider in step 4 explores others', step: 0.05 })}
+        {field('bootstrap', 'Bootstrap resamples', 'setting-bootstrap', { hint: 'for the 95% intervals; 0 = none' })}
       </div>
       <TransferSettings settings={s} errors={errors} backend={backend} onChange={onChange} />
     </div>

@@ -3,7 +3,7 @@
  * the head, a LightDense head instead of Dense, and fine-tuning InceptionV3's top blocks after the head's epochs.
  */
 import { useState } from 'react';
-import type { Settings } from '../state/settings';
+import { boundsOf, type Settings } from '../state/settings';
 import { NumberField } from './NumberField';
 
 interface Props {
@@ -17,25 +17,25 @@ interface Props {
 const CPU_BACKENDS = new Set(['wasm', 'cpu']);
 
 export function TransferSettings({ settings: s, errors, backend, onChange }: Props) {
-  const changed = s.headDropout > 0 || s.headLightRank > 0 || s.fineTuneEpochs > 0;
-  const slow = s.fineTuneEpochs > 0 && (backend == null || CPU_BACKENDS.has(backend));
+  const changed = s.headDropout > 0 || s.headRank > 0 || s.fineTune > 0;
+  const slow = s.fineTune > 0 && (backend == null || CPU_BACKENDS.has(backend));
   // Open at first when a shared link changed these; after that the user's own toggle rules (a constant prop).
   const [openAtFirst] = useState(changed);
   return (
     <details className="advanced" open={openAtFirst || undefined} data-testid="transfer-settings">
       <summary>Advanced: transfer-learning head{changed && <span className="tag">changed</span>}</summary>
       <div className="settings-grid">
-        <NumberField label="Head dropout" testId="setting-head-dropout" value={s.headDropout} min={0} max={0.9} step={0.05}
+        <NumberField label="Head dropout" testId="setting-head-dropout" value={s.headDropout} min={boundsOf('headDropout').min} max={boundsOf('headDropout').max} step={0.05}
           hint="before the head; 0 = the study (its extra runs used 0.25)" error={errors.headDropout}
           onChange={(headDropout) => onChange({ headDropout })} />
-        <NumberField label="LightDense head rank" testId="setting-head-rank" value={s.headLightRank} min={0} max={256} step={1} integer
-          hint="0 = a plain Dense head (the study); k = a rank-k LightDense" error={errors.headLightRank}
-          onChange={(headLightRank) => onChange({ headLightRank })} />
-        <NumberField label="Fine-tune epochs (InceptionV3)" testId="setting-fine-tune" value={s.fineTuneEpochs} min={0} max={100} step={1} integer
+        <NumberField label="LightDense head rank" testId="setting-head-rank" value={s.headRank} min={boundsOf('headRank').min} max={boundsOf('headRank').max} step={1} integer
+          hint="0 = a plain Dense head (the study); k = a rank-k LightDense" error={errors.headRank}
+          onChange={(headRank) => onChange({ headRank })} />
+        <NumberField label="Fine-tune epochs (InceptionV3)" testId="setting-fine-tune" value={s.fineTune} min={boundsOf('fineTune').min} max={boundsOf('fineTune').max} step={1} integer
           hint="after the head's epochs, also train mixed9 and mixed10 (BatchNorm frozen, learning rate ×0.1); 0 = frozen, the study"
-          error={errors.fineTuneEpochs} onChange={(fineTuneEpochs) => onChange({ fineTuneEpochs })} />
+          error={errors.fineTune} onChange={(fineTune) => onChange({ fineTune })} />
       </div>
-      {s.fineTuneEpochs > 0 && (
+      {s.fineTune > 0 && (
         <p className={`note ${slow ? 'is-warning' : ''}`} data-testid="fine-tune-warning">
           {slow
             ? `Slow on ${backend ?? 'a CPU backend'}: every fine-tuning epoch runs InceptionV3's two top blocks forward and backward over each training image (minutes per epoch at 299 px). Use a WebGPU or WebGL backend, or keep it at 0.`

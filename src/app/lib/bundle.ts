@@ -1,6 +1,6 @@
 /**
- * Zip archives for downloads (fflate): one model as model.json + weights.bin, or everything at once with
- * results.json and report.md. Stored without compression: float32 weights barely compress, and storing is fast.
+ * Zip archives for downloads (fflate): one model as model.json + weights.bin, or everything at once with the
+ * experiment card, the reports and a model card per run. Stored without compression: float32 weights barely compress, and storing is fast.
  */
 import { zip, strToU8, type Zippable } from 'fflate';
 import type { ModelFilesData } from '../../worker/protocol';
@@ -21,11 +21,12 @@ export function zipModel(files: ModelFilesData): Promise<Blob> {
   return zipAsync(modelEntries(files));
 }
 
-/** `models/<id>/model.json`, `models/<id>/weights.bin` for every model, plus the two reports. */
-export function zipAll(models: ReadonlyMap<string, ModelFilesData>, resultsJson: string, reportMd: string): Promise<Blob> {
-  const tree: Zippable = { 'results.json': strToU8(resultsJson), 'report.md': strToU8(reportMd) };
-  const folder: Zippable = {};
-  for (const [id, files] of models) folder[id] = modelEntries(files);
-  if (models.size > 0) tree.models = folder;
+/** Every model's two files under its folder (`models/cnn/`), plus text files by path (experiment.json, reports, cards). */
+export function zipAll(models: ReadonlyMap<string, ModelFilesData>, texts: Readonly<Record<string, string>>): Promise<Blob> {
+  const tree: Zippable = {};
+  for (const [path, text] of Object.entries(texts)) tree[path] = strToU8(text);
+  for (const [folder, files] of models) {
+    for (const [name, bytes] of Object.entries(modelEntries(files))) tree[`${folder}/${name}`] = bytes;
+  }
   return zipAsync(tree);
 }

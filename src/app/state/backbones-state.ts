@@ -67,7 +67,7 @@ export function applyBackboneEvent(state: BackbonesState, event: BackboneEvent):
 
 /** Why the selected transfer models cannot train yet, or null. `selected`: the ticked registry models. */
 export function backboneBlocker(state: BackbonesState, selected: readonly ModelInfo[]): string | null {
-  const transfer = selected.filter((m) => m.family === 'transfer');
+  const transfer = selected.filter((m) => m.backbone !== null);
   const specs = state.specs;
   if (!specs) return transfer.length > 0 ? 'Checking for ImageNet weights cached on an earlier visit…' : null;
   const chosen = specs.filter((s) => transfer.some((m) => m.id === s.id));

@@ -1,20 +1,25 @@
 /**
  * Everything the page shows about the lab, as plain data, and the reducer that applies worker events to it.
- * Tensors and models never appear here: models are referred to by id.
+ * Tensors and models never appear here: runs are referred to by their key (`light-k2@1`, a model with a seed).
  */
-import type { EpochLog } from '../../lab/train/train-log';
+import type { ExperimentCard } from '../../lab/experiment/card';
+import { plannedRuns, runKeyId, type RunKey } from '../../lab/experiment/run-control';
+import type { EpochRecord } from '../../lab/report/result-record';
 import type {
-  BackendInfo, DatasetInfo, FeatureProgress, IngestProgress, LabEvent, ModelInfo, ModelPhase, ModelResult, ModelSizeInfo, RunSettings,
-  TrainProgress,
+  BackendInfo, CardData, DatasetInfo, Environment, Experiment, FeatureProgress, IngestProgress, LabEvent, ModelGroup, ModelInfo,
+  ModelPhase, ModelResult, ModelSizeInfo, TrainProgress,
 } from '../../worker/protocol';
 import { applyBackboneEvent, backbonesReducer, INITIAL_BACKBONES, type BackboneAction, type BackbonesState } from './backbones-state';
+import { resultsFromCard } from './card-results';
 
-/** One model's journey through the current (or last) run. */
-export interface ModelRun {
+/** One run's journey (a model with a seed) through the current or last experiment. */
+export interface RunProgress {
+  modelId: string;
+  seed: number;
   phase: ModelPhase;
   message: string | null;
   progress: TrainProgress | null;
-  history: EpochLog[];
+  history: EpochRecord[];
   /** Loss and accuracy on the first batch, before any update: where the training curves start. */
   start: { loss: number; accuracy: number } | null;
   /** The untrained model on the validation split: where the validation curves start. */
@@ -25,10 +30,25 @@ export interface ModelRun {
   cachedSplits: FeatureProgress['split'][];
 }
 
+/**
+ * The experiment behind the results on the page, captured when its run started (or read from an opened file), so
+ * a dataset loaded afterwards can never relabel them.
+ */
+export interface ResultsContext {
+  experiment: Experiment;
+  /** The data section of the card; null until the worker has split the data. */
+  data: CardData | null;
+  testImages: { files: string[]; labels: number[] } | null;
+  environment: Environment | null;
+  /** Trained in this page, or opened from a file (then no model files exist here). */
+  origin: { kind: 'trained' } | { kind: 'file'; name: string; createdAt: string };
+}
+
 export interface LabState {
   backend: BackendInfo | null;
   backendBusy: boolean;
   models: ModelInfo[];
+  groups: ModelGroup[];
   /** Counts at `key` (size × channels), measured with the backbone weights of `weightsVersion`. */
   sizes: { key: string; list: ModelSizeInfo[]; weightsVersion: number } | null;
   dataset: DatasetInfo | null;
@@ -36,41 +56,78 @@ export interface LabState {
   ingest: IngestProgress | null;
   loadingData: boolean;
   running: boolean;
-  runSettings: RunSettings | null;
-  queue: string[];
-  runs: Record<string, ModelRun>;
-  /** In the order the models finished; a retrained model replaces its old result. */
+  /** Every run of the current or last experiment, in the order the loop takes them. */
+  queue: RunKey[];
+  runs: Record<string, RunProgress>;
+  /** One per finished run, in the order they finished; a run trained again replaces its old result. */
   results: ModelResult[];
+  context: ResultsContext | null;
+  /** By run key: downloaded since it finished. */
   downloaded: Record<string, boolean>;
   error: string | null;
   backbones: BackbonesState;
 }
 
 export const INITIAL_STATE: LabState = {
-  backend: null, backendBusy: true, models: [], sizes: null, dataset: null, ingest: null, loadingData: false,
-  running: false, runSettings: null, queue: [], runs: {}, results: [], downloaded: {}, error: null, backbones: INITIAL_BACKBONES,
+  backend: null, backendBusy: true, models: [], groups: [], sizes: null, dataset: null, ingest: null, loadingData: false,
+  running: false, queue: [], runs: {}, results: [], context: null, downloaded: {}, error: null, backbones: INITIAL_BACKBONES,
 };
 
 export type LabAction =
-  | { type: 'ready'; backend: BackendInfo | null; models: ModelInfo[] }
+  | { type: 'ready'; backend: BackendInfo | null; models: ModelInfo[]; groups: ModelGroup[] }
   | { type: 'backend-busy' }
   | { type: 'backend'; backend: BackendInfo | null }
   | { type: 'sizes'; key: string; list: ModelSizeInfo[]; weightsVersion: number }
   | { type: 'loading-data'; loading: boolean }
   | { type: 'dataset'; dataset: DatasetInfo }
-  | { type: 'run-start'; settings: RunSettings; queue: string[] }
+  | { type: 'run-start'; experiment: Experiment }
   | { type: 'run-end' }
+  | { type: 'open-card'; card: ExperimentCard; name: string }
   | { type: 'event'; event: LabEvent }
   | { type: 'downloaded'; ids: string[] }
   | { type: 'error'; message: string | null }
   | BackboneAction;
 
-const emptyRun = (): ModelRun => ({
-  phase: 'queued', message: null, progress: null, history: [], start: null, startVal: null, features: null, cachedSplits: [],
+const emptyRun = (key: RunKey): RunProgress => ({
+  ...key, phase: 'queued', message: null, progress: null, history: [], start: null, startVal: null, features: null, cachedSplits: [],
 });
 
-function updateRun(state: LabState, id: string, change: (run: ModelRun) => ModelRun): LabState {
-  return { ...state, runs: { ...state.runs, [id]: change(state.runs[id] ?? emptyRun()) } };
+function updateRun(state: LabState, key: RunKey, change: (run: RunProgress) => RunProgress): LabState {
+  const id = runKeyId(key);
+  return { ...state, runs: { ...state.runs, [id]: change(state.runs[id] ?? emptyRun(key)) } };
+}
+
+/** Same settings apart from which models and seeds: results of both can share one table and one card. */
+function sameSetup(a: Experiment, b: Experiment): boolean {
+  const strip = (e: Experiment) => JSON.stringify({ ...e, models: [], seeds: [] });
+  return strip(a) === strip(b) && a.seeds[0] === b.seeds[0];
+}
+
+/**
+ * A run starts. Results of the experiment before stay when only the models or seeds differ on the same data (they
+ * share a split and settings, so one table compares them); otherwise they make way, and the table and the card
+ * describe one experiment only.
+ */
+function startRun(state: LabState, experiment: Experiment): LabState {
+  const previous = state.context;
+  const fingerprint = state.dataset?.identity.fingerprint;
+  const keep = previous != null && previous.origin.kind === 'trained' && sameSetup(previous.experiment, experiment)
+    && previous.data != null && previous.data.identity.fingerprint === fingerprint;
+  const queue = plannedRuns(experiment);
+  const restarted = new Set(queue.map(runKeyId));
+  const results = keep ? state.results.filter((r) => !restarted.has(runKeyId(r))) : [];
+  const runs: Record<string, RunProgress> = {};
+  if (keep) for (const r of results) runs[runKeyId(r)] = state.runs[runKeyId(r)];
+  for (const key of queue) runs[runKeyId(key)] = emptyRun(key);
+  const union = (a: readonly (string | number)[], b: readonly (string | number)[]) => [...new Set([...a, ...b])];
+  const merged: Experiment = keep
+    ? { ...experiment, models: union(previous!.experiment.models, experiment.models) as string[], seeds: union(previous!.experiment.seeds, experiment.seeds) as number[] }
+    : experiment;
+  return {
+    ...state, running: true, error: null, queue: [...(keep ? state.queue.filter((k) => !restarted.has(runKeyId(k))) : []), ...queue],
+    runs, results, downloaded: keep ? state.downloaded : {},
+    context: { experiment: merged, data: keep ? previous!.data : null, testImages: keep ? previous!.testImages : null, environment: keep ? previous!.environment : null, origin: { kind: 'trained' } },
+  };
 }
 
 function applyEvent(state: LabState, event: LabEvent): LabState {
@@ -83,42 +140,56 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
     case 'problem':
       return { ...state, error: event.message };
     case 'model-phase':
-      return updateRun(state, event.modelId, (run) => ({ ...run, phase: event.phase, message: event.message }));
+      return updateRun(state, event, (run) => ({ ...run, phase: event.phase, message: event.message }));
     case 'train-progress': {
       const p = event.progress;
-      return updateRun(state, p.modelId, (run) => ({
-        ...run,
-        progress: p,
-        start: run.start ?? { loss: p.loss, accuracy: p.accuracy },
-      }));
+      return updateRun(state, p, (run) => ({ ...run, progress: p, start: run.start ?? { loss: p.loss, accuracy: p.accuracy } }));
     }
     case 'baseline':
-      return updateRun(state, event.modelId, (run) => ({ ...run, startVal: { loss: event.valLoss, accuracy: event.valAccuracy } }));
+      return updateRun(state, event, (run) => ({ ...run, startVal: { loss: event.valLoss, accuracy: event.valAccuracy } }));
     case 'epoch-end':
-      return updateRun(state, event.modelId, (run) => ({ ...run, history: [...run.history, event.log] }));
+      return updateRun(state, event, (run) => ({ ...run, history: [...run.history, event.log] }));
     case 'feature-progress': {
       const p = event.progress;
-      return updateRun(state, event.modelId, (run) => ({
+      return updateRun(state, event, (run) => ({
         ...run,
         features: p,
         cachedSplits: p.cached && !run.cachedSplits.includes(p.split) ? [...run.cachedSplits, p.split] : run.cachedSplits,
       }));
     }
+    case 'run-data':
+      return state.context ? { ...state, context: { ...state.context, data: event.data, testImages: event.testImages, environment: event.environment } } : state;
     case 'backbones':
     case 'backbone-progress':
       return { ...state, backbones: applyBackboneEvent(state.backbones, event) };
     case 'model-result': {
-      const results = [...state.results.filter((r) => r.modelId !== event.result.modelId), event.result];
-      const downloaded = { ...state.downloaded, [event.result.modelId]: false };
-      return { ...state, results, downloaded, ingest: null };
+      const id = runKeyId(event.result);
+      const results = [...state.results.filter((r) => runKeyId(r) !== id), event.result];
+      return { ...state, results, downloaded: { ...state.downloaded, [id]: false }, ingest: null };
     }
   }
+}
+
+/** An opened experiment card replaces what the table shows (the loaded dataset and the trained models' files stay). */
+function openCard(state: LabState, card: ExperimentCard, name: string): LabState {
+  const results = resultsFromCard(card);
+  const runs: Record<string, RunProgress> = {};
+  for (const r of results) {
+    runs[runKeyId(r)] = { ...emptyRun(r), phase: r.record.status === 'ok' ? 'done' : r.record.status, message: r.record.error ?? null, history: r.record.history ?? [] };
+  }
+  return {
+    ...state, results, runs, queue: results.map((r) => ({ modelId: r.modelId, seed: r.seed })), downloaded: {}, error: null,
+    context: {
+      experiment: card.settings, data: card.data, testImages: card.testImages, environment: card.environment,
+      origin: { kind: 'file', name, createdAt: card.createdAt },
+    },
+  };
 }
 
 export function labReducer(state: LabState, action: LabAction): LabState {
   switch (action.type) {
     case 'ready':
-      return { ...state, backend: action.backend, models: action.models, backendBusy: false };
+      return { ...state, backend: action.backend, models: action.models, groups: action.groups, backendBusy: false };
     case 'backend-busy':
       return { ...state, backendBusy: true };
     case 'backend':
@@ -129,22 +200,21 @@ export function labReducer(state: LabState, action: LabAction): LabState {
       return { ...state, loadingData: action.loading, ingest: action.loading ? state.ingest : null };
     case 'dataset':
       return { ...state, dataset: action.dataset, loadingData: false, ingest: null };
-    case 'run-start': {
-      const runs = { ...state.runs };
-      for (const id of action.queue) runs[id] = emptyRun();
-      return { ...state, running: true, runSettings: action.settings, queue: action.queue, runs, error: null };
-    }
+    case 'run-start':
+      return startRun(state, action.experiment);
     case 'run-end': {
-      // A run that stopped early (an error, a crashed worker) leaves no model looking busy.
+      // A run that stopped early (an error, a crashed worker) leaves no run looking busy.
       const runs = { ...state.runs };
-      for (const id of state.queue) {
-        const run = runs[id];
+      for (const key of state.queue) {
+        const run = runs[runKeyId(key)];
         if (run && ['queued', 'preparing', 'training', 'evaluating'].includes(run.phase)) {
-          runs[id] = { ...run, phase: 'skipped', message: 'not finished: the run stopped' };
+          runs[runKeyId(key)] = { ...run, phase: 'skipped', message: 'not finished: the run stopped' };
         }
       }
       return { ...state, running: false, ingest: null, runs };
     }
+    case 'open-card':
+      return openCard(state, action.card, action.name);
     case 'event':
       return applyEvent(state, action.event);
     case 'downloaded': {

@@ -3,12 +3,14 @@
  * Settings are read through a ref so an action always uses the latest values, and `train` freezes a copy.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
-import type { LabResult, Picked, RunSettings, SplitSettings } from '../../worker/protocol';
+import { parseExperimentOrResults } from '../../lab/experiment/card';
+import { runKeyId } from '../../lab/experiment/run-control';
+import type { LabResult, Picked, SplitSettings } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
 import { storeModelFiles } from './artefacts';
 import { backboneActions, type BackboneActions } from './backbone-actions';
 import { INITIAL_STATE, labReducer, type LabState } from './lab-state';
-import type { Settings } from './settings';
+import { experimentOf, type Settings } from './settings';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 /** One init per page, however often React mounts the hook. */
@@ -16,7 +18,7 @@ let initOnce: Promise<LabResult<'init'>> | null = null;
 
 /** What to tell the user when some models of a run failed (the rest finished normally). */
 function failureMessage(failed: LabResult<'train'>['failed'], total: number): string {
-  const lines = failed.map((f) => `${f.label} failed: ${f.error}`);
+  const lines = failed.map((f) => `${f.label} (seed ${f.seed}) failed: ${f.error}`);
   const rest = failed.length < total ? 'The other models finished; their results are below. ' : '';
   return `${lines.join('\n')}\n${rest}Deselect the failed model or change the setting its message names, then train again.`;
 }
@@ -28,9 +30,9 @@ function withLimitAdvice(text: string): string {
     : text;
 }
 
-/** The split settings out of the page's settings (or a run's frozen ones). */
-function splitOf(s: SplitSettings): SplitSettings {
-  return { valFraction: s.valFraction, testFraction: s.testFraction, seed: s.seed, keepOfficialVal: s.keepOfficialVal };
+/** The split settings out of the page's settings: the first seed deals the split. */
+function splitOf(s: Settings): SplitSettings {
+  return { valFraction: s.valFraction, testFraction: s.testFraction, seed: s.seeds[0], keepOfficialVal: s.keepOfficialVal };
 }
 
 export interface LabActions extends BackboneActions {
@@ -39,9 +41,15 @@ export interface LabActions extends BackboneActions {
   loadPicked(picked: Picked): Promise<void>;
   /** Stops the dataset load in progress; the previous dataset stays. */
   cancelLoad(): void;
-  /** Trains `models` (ids, in order) with a frozen copy of the current settings. */
+  /** Trains `models` (ids, in order) with every seed, with a frozen copy of the current settings. */
   train(models: string[]): Promise<void>;
+  /**
+   * Opens an experiment card (experiment.json) and shows its results without training. A file that is not a valid
+   * card changes nothing and says why; returns the card's settings so the page can take them over.
+   */
+  openExperiment(file: File): Promise<void>;
   cancel(modelId: string | null): void;
+  /** Run keys (`cnn@1`) whose files were downloaded. */
   markDownloaded(ids: string[]): void;
   showError(text: string | null): void;
 }
@@ -60,7 +68,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
 
   useEffect(() => {
     const offEvents = client.on((event) => {
-      if (event.type === 'model-result' && event.files) storeModelFiles(event.result.modelId, event.files);
+      if (event.type === 'model-result' && event.files) storeModelFiles(runKeyId(event.result), event.files);
       dispatch({ type: 'event', event });
     });
     const offCrash = client.onCrash((err) => {
@@ -71,7 +79,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     initOnce ??= client.call('init', { backend: latest.current.backend });
     initOnce
       .then((r) => {
-        dispatch({ type: 'ready', backend: r.backend, models: r.models });
+        dispatch({ type: 'ready', backend: r.backend, models: r.models, groups: r.groups });
         if (r.backendError) dispatch({ type: 'error', message: `${r.backendError}. Choose another backend in Settings.` });
         // After init: restoring cached weights (up to 87 MB from IndexedDB) must not hold up the page.
         return client.call('backbones', null).then((info) => {
@@ -128,10 +136,11 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       client.call('describe', split).then((d) => dispatch({ type: 'dataset', dataset: d }), () => undefined);
     }, 250);
     return () => clearTimeout(timer);
-  }, [client, hasData, settings.valFraction, settings.testFraction, settings.seed, settings.keepOfficialVal]);
+  }, [client, hasData, settings.valFraction, settings.testFraction, settings.seeds[0], settings.keepOfficialVal]);
 
   // Leaving with trained models that were never downloaded asks first.
-  const unsaved = state.results.some((r) => r.record.status !== 'failed' && !state.downloaded[r.modelId]);
+  const unsaved = state.context?.origin.kind === 'trained'
+    && state.results.some((r) => r.record.status !== 'failed' && !state.downloaded[runKeyId(r)]);
   useEffect(() => {
     if (!unsaved) return;
     const warn = (e: BeforeUnloadEvent) => {
@@ -169,19 +178,13 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     },
     train: async (models) => {
       const s = latest.current;
-      const frozen: RunSettings = {
-        size: s.size, channels: s.channels, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate,
-        ...splitOf(s), classWeights: s.classWeights,
-        earlyStopping: s.earlyStopping, bnRecalibration: s.bnRecalibration, backend: s.backend, limit: s.limit,
-        augment: s.augment, headDropout: s.headDropout, headLightRank: s.headLightRank, fineTuneEpochs: s.fineTuneEpochs,
-      };
-      const queue = [...models];
-      dispatch({ type: 'run-start', settings: frozen, queue });
+      const experiment = { ...experimentOf(s), models: [...models] };
+      dispatch({ type: 'run-start', experiment });
       try {
-        const outcome = await client.call('train', { settings: frozen, models: queue });
+        const outcome = await client.call('train', { experiment });
         if (outcome.status === 'backend-failed') dispatch({ type: 'error', message: outcome.message });
-        else if (outcome.failed.length > 0) dispatch({ type: 'error', message: failureMessage(outcome.failed, queue.length) });
-        const dataset = await client.call('describe', splitOf(frozen));
+        else if (outcome.failed.length > 0) dispatch({ type: 'error', message: failureMessage(outcome.failed, models.length * s.seeds.length) });
+        const dataset = await client.call('describe', splitOf(s));
         dispatch({ type: 'dataset', dataset });
       } catch (err) {
         dispatch({ type: 'error', message: message(err) });
@@ -191,6 +194,20 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     },
     cancel: (modelId) => {
       client.call('cancel', { modelId }).catch((err) => dispatch({ type: 'error', message: message(err) }));
+    },
+    openExperiment: async (file) => {
+      if (busy.current) {
+        dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before opening an experiment.' });
+        return;
+      }
+      try {
+        const known = new Set(current.current.models.map((m) => m.id));
+        const checkModel = (id: string) => (known.size === 0 || known.has(id) || /^light-k[1-9]\d*$/.test(id) ? null : `unknown model id "${id}"`);
+        const card = parseExperimentOrResults(await file.text(), file.name, { checkModel });
+        dispatch({ type: 'open-card', card, name: file.name });
+      } catch (err) {
+        dispatch({ type: 'error', message: message(err) });
+      }
     },
     markDownloaded: (ids) => dispatch({ type: 'downloaded', ids }),
     showError: (text) => dispatch({ type: 'error', message: text }),

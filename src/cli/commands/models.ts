@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { MODEL_REGISTRY } from '../../lab/models/registry';
+import { MODEL_REGISTRY } from '../../lab/registry';
 import { formatBytes, formatInteger } from '../../lab/report/format';
 import type { CliIO } from '../cli-error';
 import { channelsOption, intOption } from '../options';
@@ -10,7 +10,8 @@ import { useQuietCpu } from '../quiet-backend';
 export interface ModelListing {
   id: string;
   label: string;
-  family: string;
+  /** Where the page lists it: cnn, lightlayers or transfer. */
+  group: string;
   params: number | null;
   trainableParams: number | null;
   bytes: number | null;
@@ -45,11 +46,11 @@ export async function modelsCommand(argv: string[], io: CliIO): Promise<number> 
 
 export function listModels(size: number, channels: 1 | 3): ModelListing[] {
   return MODEL_REGISTRY.map((entry) => {
-    const base = { id: entry.id, label: entry.label, family: entry.family, minSize: entry.minSize, description: entry.description };
+    const base = { id: entry.id, label: entry.label, group: entry.group, minSize: entry.minSize, description: entry.description };
     try {
       const measured = entry.measure({ size, channels });
       const listing: ModelListing = { ...base, ...measured };
-      if (entry.family === 'transfer') {
+      if (entry.backbone) {
         listing.note = channels === 3 ? 'ImageNet backbone (frozen) + trained head; weights must be loaded to train'
           : 'ImageNet backbones take 3 channels: grey images are repeated into RGB';
       }

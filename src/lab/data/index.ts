@@ -39,3 +39,5 @@ export type { DatasetSummary, SkipGroup, SplitCounts } from './summary';
 export { formatSummary } from './summary-text';
 export { augmentImage, NO_AUGMENTATION, STANDARD_AUGMENTATION } from './augment';
 export type { AugmentOptions } from './augment';
+export { identifyGenerated, identifyLayout, splitManifest } from './data-identity';
+export type { DataIdentity, SplitManifest } from './data-identity';

@@ -1,5 +1,6 @@
 import { arrangeBySplit } from './arrange';
 import { assignSplits, DEFAULT_SPLIT_SETTINGS, type SplitOrigin, type SplitSettings } from './assign-splits';
+import { identifyLayout, type DataIdentity } from './data-identity';
 import type { ImageDecoder, StoreFormat } from './decoder';
 import { DuplicateFinder } from './duplicates';
 import { DataError } from './errors';
@@ -47,6 +48,8 @@ export interface IngestResult {
   /** Split of every loaded image, in `images` order (in entry order when only scanned). */
   readonly assignment: SplitName[];
   readonly duplicateGroups: string[][];
+  /** Every image file the layout found (before `limit`): counts per class and a fingerprint of names and sizes. */
+  readonly identity: DataIdentity;
   readonly aborted: boolean;
 }
 
@@ -117,7 +120,7 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
   });
   progress('done', entries.length, loaded.skipped.length, loaded.bytesRead);
 
-  const base = { summary, layout, duplicateGroups, aborted: loaded.aborted };
+  const base = { summary, layout, duplicateGroups, identity: identifyLayout(layout, scanned.sizes), aborted: loaded.aborted };
   if (!loaded.pixels) return { ...base, images: null, train: null, val: null, test: null, assignment };
   const set: ImageSet = {
     size: format.size,

@@ -1,2 +1,4 @@
-export * from './experiment-settings';
+export * from './schema';
+export * from './validate';
+export * from './run-config';
 export * from './run-model';

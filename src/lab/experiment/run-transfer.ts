@@ -1,42 +1,39 @@
 /**
- * runModel's branch for transfer models: find the backbone's weights, run the backbone once per image (or reuse
- * cached features), train the head on the features, evaluate, time the whole network, and report it as one record
- * — parameters = backbone + head, trainable = head, training time = backbone pass + head epochs.
+ * How a transfer model runs (the registry's `runner: 'transfer'`): find the backbone's weights, run the backbone once
+ * per image (or reuse cached features), train the head on the features, evaluate, time the whole network, and
+ * report it as one record — parameters = backbone + head, trainable = head, training time = backbone pass + head
+ * epochs.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { BackboneNotLoadedError, type ModelEntry } from '../models/registry';
+import type { ModelEntry } from '../registry/registry';
 import { InputSizeError } from '../models/input-size';
 import { measureModelSize, type ModelSize } from '../models/model-size';
 import { buildTransferHead } from '../models/transfer-head';
-import { makeResultRecord, type TrainingSummary } from '../report/result-record';
+import { makeResultRecord } from '../report/result-record';
+import { BackboneNotLoadedError } from '../transfer/backbone-not-loaded';
 import { describeBackboneWeights } from '../transfer/backbone-weights';
-import { backboneSpec, isBackboneId } from '../transfer/backbones';
+import { backboneSpec } from '../transfer/backbones';
 import { currentFeatureCache, loadedBackboneWeights } from '../transfer/transfer-context';
 import { trainTransfer, type TransferOutcome } from '../transfer/train-transfer';
-import type { ExperimentSettings } from './experiment-settings';
-import type { ExperimentData, ModelRun, RunCallbacks, RunOptions } from './run-model';
-
-/** The fields of a record that runModel knows before training. */
-export type RecordBase = Pick<TrainingSummary,
-  'modelId' | 'label' | 'params' | 'trainableParams' | 'inputSize' | 'channels' | 'backend' | 'seed' | 'epochsRun'
-  | 'epochsPlanned' | 'classNames' | 'positiveClass' | 'backbone'>;
+import type { RunConfig } from './run-config';
+import { failedRun, type ExperimentData, type ModelRun, type RecordBase, type RunCallbacks, type RunOptions } from './run-types';
 
 /** Never throws: a missing backbone, a bad size or a backend error becomes a `failed` record. */
 export async function runTransferModel(
   entry: ModelEntry,
   base: RecordBase,
   data: ExperimentData,
-  settings: ExperimentSettings,
+  config: RunConfig,
   callbacks: RunCallbacks,
   signal: AbortSignal | undefined,
   options: RunOptions,
 ): Promise<ModelRun> {
   let outcome: TransferOutcome | null = null;
   try {
-    if (!isBackboneId(entry.id)) throw new Error(`${entry.id} is marked transfer but has no pretrained backbone`);
-    const spec = backboneSpec(entry.id);
-    if (settings.size < spec.minSize) {
-      throw new InputSizeError(entry.id, settings.size, spec.minSize, `${spec.network}'s strided stem and reductions need it`);
+    if (!entry.backbone) throw new Error(`${entry.id} runs as a transfer model but names no pretrained backbone`);
+    const spec = backboneSpec(entry.backbone);
+    if (config.size < spec.minSize) {
+      throw new InputSizeError(entry.id, config.size, spec.minSize, `${spec.network}'s strided stem and reductions need it`);
     }
     const weights = options.weights === undefined ? loadedBackboneWeights(spec.id) : options.weights;
     if (!weights) throw new BackboneNotLoadedError(entry.id, spec.missingWeights);
@@ -44,7 +41,7 @@ export async function runTransferModel(
     // Counts known before training, so a cancelled or failed record still shows the network's size.
     const head = measureByBuilding(() => buildTransferHead({
       features: spec.features(weights.variant), numClasses: data.train.classNames.length,
-      dropout: settings.headDropout, lightRank: settings.headLightRank ?? undefined,
+      dropout: config.headDropout, lightRank: config.headLightRank ?? undefined,
     }));
     const info = describeBackboneWeights(weights);
     base = {
@@ -52,18 +49,11 @@ export async function runTransferModel(
       backbone: { network: `${info.network}${info.variant ? ` ${info.variant}` : ''}`, weightsId: info.weightsId, origin: info.origin, pixelRange: info.pixelRange },
     };
     const cache = options.featureCache === undefined ? currentFeatureCache() : options.featureCache;
-    outcome = await trainTransfer(weights, data, settings, cache, callbacks, signal);
+    outcome = await trainTransfer(weights, data, config, cache, callbacks, signal);
     return toRun(base, data, outcome);
   } catch (err) {
     outcome?.model?.dispose();
-    const record = makeResultRecord({
-      ...base,
-      epochsRun: outcome?.summary?.epochsRun ?? 0,
-      history: outcome?.summary?.history,
-      status: 'failed',
-      error: (err as Error)?.message ?? String(err),
-    });
-    return { record, model: null, evaluation: null };
+    return failedRun(base, err, outcome?.summary);
   }
 }
 
@@ -99,6 +89,6 @@ function toRun(base: RecordBase, data: ExperimentData, o: TransferOutcome): Mode
     inference: o.inference ? { msPerImage: o.inference.msPerImage, imagesPerSecond: o.inference.imagesPerSecond } : null,
     status: summary.cancelled ? 'cancelled' : 'ok',
     history: summary.history,
-  }, o.evaluation);
+  }, o.evaluation, o.validation);
   return { record, model: o.model as tf.LayersModel | null, evaluation: o.evaluation };
 }

@@ -5,5 +5,4 @@ export * from './conv2d-baseline';
 export * from './lightlayers-net';
 export * from './transfer-head';
 export * from './model-size';
-export * from './registry';
 export * from './mobilenet-v2';

@@ -26,7 +26,7 @@ export interface ComparisonColumn {
  */
 export function comparisonColumns(records: readonly ResultRecord[]): ComparisonColumn[] {
   return [
-    { header: 'Model', align: 'left', cell: modelName },
+    { header: 'Model', align: 'left', cell: repeated(records) ? (r) => `${modelName(r)} · seed ${r.seed}` : modelName },
     { header: 'Params', align: 'right', cell: (r) => formatInteger(r.params) },
     { header: 'Trainable', align: 'right', cell: (r) => formatInteger(r.trainableParams) },
     { header: 'Size', align: 'right', cell: (r) => formatBytes(r.bytes) },
@@ -39,6 +39,16 @@ export function comparisonColumns(records: readonly ResultRecord[]): ComparisonC
     { header: 's/epoch', align: 'right', cell: (r) => formatFixed(r.msPerEpoch === null ? null : r.msPerEpoch / 1000, 1) },
     { header: 'ms/image', align: 'right', cell: (r) => formatFixed(r.inference?.msPerImage, 2) },
   ];
+}
+
+/** True when some model ran with more than one seed, so rows must say which seed they are. */
+export function repeated(records: readonly ResultRecord[]): boolean {
+  const seen = new Set<string>();
+  for (const r of records) {
+    if (seen.has(r.modelId)) return true;
+    seen.add(r.modelId);
+  }
+  return false;
 }
 
 /** The model's label, marked when the run did not finish normally. */

@@ -1,25 +1,37 @@
 /**
- * The results file: every record plus the settings that produced them, as pretty-printed JSON, so a comparison can
- * be reloaded, diffed between runs, or rendered again later.
+ * The results file: every record, the per-model summary over seeds, the experiment's settings and a description of
+ * the data, as pretty-printed JSON, so a comparison can be reloaded, diffed between runs, or rendered again later.
+ * The page and the CLI write the same shape.
  */
 import type { ResultRecord } from './result-record';
+import { summariseRecords, type ModelSummary } from './summary';
 
 /** Top-level shape of a results file. */
 export interface ResultsFile {
   /** ISO 8601 time the file was written. */
   readonly generatedAt: string;
-  /** Dataset summary and settings, as the caller provides them (opaque here). */
+  /** Dataset description, backend and environment, as the caller provides them (opaque here). */
   readonly meta: unknown;
+  /** The experiment's settings (the schema's values); null in files written before they were recorded. */
+  readonly settings: unknown;
   readonly results: readonly ResultRecord[];
+  /** One entry per model: mean ± sd over its seeds, degenerate runs. */
+  readonly summary: readonly ModelSummary[];
 }
 
 /**
- * Serialises `records` and `meta` with two-space indentation and a final newline. Typed arrays anywhere in `meta`
- * become plain arrays (JSON.stringify would otherwise write them as {"0": …} objects), and non-finite numbers null.
+ * Serialises `records` with their summary, `settings` and `meta`, two-space indented with a final newline. Typed
+ * arrays anywhere become plain arrays (JSON.stringify would otherwise write them as {"0": …} objects), and
+ * non-finite numbers null.
  * @param generatedAt time stamp to record (default now); fixed in tests
  */
-export function renderResultsJson(records: readonly ResultRecord[], meta: unknown, generatedAt: Date = new Date()): string {
-  const file: ResultsFile = { generatedAt: generatedAt.toISOString(), meta, results: records };
+export function renderResultsJson(
+  records: readonly ResultRecord[],
+  meta: unknown,
+  settings: unknown = null,
+  generatedAt: Date = new Date(),
+): string {
+  const file: ResultsFile = { generatedAt: generatedAt.toISOString(), meta, settings, results: records, summary: summariseRecords(records) };
   return `${JSON.stringify(file, plainValue, 2)}\n`;
 }
 
@@ -32,9 +44,23 @@ function plainValue(_key: string, value: unknown): unknown {
 const STATUSES: readonly string[] = ['ok', 'cancelled', 'failed'];
 
 /**
+ * The first problem with a list of result records as read from a file — each needs an id, a label and a known
+ * status — or null. Values inside a record are trusted as written.
+ */
+export function checkResultRecords(results: readonly unknown[]): string | null {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    const rec = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
+    if (typeof rec.modelId !== 'string' || typeof rec.label !== 'string') return `result ${i} lacks a modelId or label`;
+    if (typeof rec.status !== 'string' || !STATUSES.includes(rec.status)) return `result ${i} (${rec.modelId}) has unknown status ${String(rec.status)}`;
+  }
+  return null;
+}
+
+/**
  * Reads a results file back (a saved comparison opened in the page or the CLI). Checks the outline — a time
  * stamp, a results list, and an id, label and known status on each record — so a wrong file fails here with a
- * clear message rather than later as a blank table. Values inside a record are trusted as written.
+ * clear message rather than later as a blank table. The summary is derived again from the records.
  * @throws on text that is not JSON or not shaped like a results file
  */
 export function parseResultsJson(text: string): ResultsFile {
@@ -48,14 +74,8 @@ export function parseResultsJson(text: string): ResultsFile {
   const file = data as Record<string, unknown>;
   if (typeof file.generatedAt !== 'string') throw new Error('results file has no generatedAt time stamp');
   if (!Array.isArray(file.results)) throw new Error('results file has no results list');
-  file.results.forEach((r: unknown, i) => {
-    const rec = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
-    if (typeof rec.modelId !== 'string' || typeof rec.label !== 'string') {
-      throw new Error(`result ${i} lacks a modelId or label`);
-    }
-    if (typeof rec.status !== 'string' || !STATUSES.includes(rec.status)) {
-      throw new Error(`result ${i} (${rec.modelId}) has unknown status ${String(rec.status)}`);
-    }
-  });
-  return { generatedAt: file.generatedAt, meta: file.meta ?? null, results: file.results as ResultRecord[] };
+  const problem = checkResultRecords(file.results);
+  if (problem) throw new Error(problem);
+  const results = file.results as ResultRecord[];
+  return { generatedAt: file.generatedAt, meta: file.meta ?? null, settings: file.settings ?? null, results, summary: summariseRecords(results) };
 }

@@ -2,9 +2,11 @@
  * The comparison as a Markdown report: title, the settings that produced it, one comparison table, then a confusion
  * matrix per model. Markdown because it reads well as a file, renders on GitHub, and the page can show it too.
  */
-import { comparisonColumns, modelName } from './comparison-table';
-import { formatInteger, formatRatio, MISSING } from './format';
+import { comparisonColumns, modelName, repeated } from './comparison-table';
+import { formatDuration, formatInteger, formatRatio, MISSING } from './format';
+import { REFERENCE_RESULTS, REFERENCE_TEST_SET } from './reference-results';
 import type { ResultRecord } from './result-record';
+import { SHIFT_WARNING_GAP, summariseRecords, valTestGap, type Stat } from './summary';
 
 /** Options of `renderMarkdownReport`. */
 export interface MarkdownOptions {
@@ -12,6 +14,8 @@ export interface MarkdownOptions {
   readonly title?: string;
   /** Time stamp shown under the title (default now); fixed in tests. */
   readonly generatedAt?: Date;
+  /** Add the published results on the official Kermany test split, clearly apart (default true). */
+  readonly references?: boolean;
 }
 
 /**
@@ -24,6 +28,9 @@ export function renderMarkdownReport(records: readonly ResultRecord[], meta: unk
   const generatedAt = (options.generatedAt ?? new Date()).toISOString();
   const parts = [`# ${escapeText(title)}`, `Generated ${generatedAt}.`, '## Settings', renderSettings(meta)];
   parts.push('## Comparison', renderMarkdownTable(records), ...legend(records));
+  if (repeated(records)) parts.push('## Over seeds', renderSeedSummary(records));
+  const gaps = renderGaps(records);
+  if (gaps) parts.push('## Validation → test', gaps);
   const problems = records.filter((r) => r.status !== 'ok');
   if (problems.length > 0) {
     parts.push(problems.map((r) => `- **${escapeText(r.label)}** ${r.status}${r.error ? `: ${escapeText(r.error)}` : '.'}`).join('\n'));
@@ -32,6 +39,7 @@ export function renderMarkdownReport(records: readonly ResultRecord[], meta: unk
   if (evaluated.length > 0) {
     parts.push('## Confusion matrices', ...evaluated.map(renderConfusionSection));
   }
+  if (options.references ?? true) parts.push('## Published results for reference (not runs of this lab)', renderReferences());
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -56,6 +64,36 @@ function legend(records: readonly ResultRecord[]): string[] {
       `Test set: ${[...new Set(tested.map((r) => formatInteger(r.test!.count)))].join(' / ')} images. ` +
       `${MISSING} marks a value that is undefined (0/0) or was not measured.`,
   ];
+}
+
+/** Mean ± sd (min–max) per model over its seeds, and the seeds whose predictions collapsed to one class. */
+function renderSeedSummary(records: readonly ResultRecord[]): string {
+  const cell = (s: Stat | null) => (s ? `${formatRatio(s.mean)} ± ${s.sd == null ? MISSING : formatRatio(s.sd)} (${formatRatio(s.min)}–${formatRatio(s.max)})` : MISSING);
+  const rows = summariseRecords(records).map((m) => `| ${escapeCell(m.label)} | ${m.seeds.join(', ')} | ${m.okRuns} | ${cell(m.accuracy)} | `
+    + `${cell(m.sensitivity)} | ${cell(m.specificity)} | ${cell(m.auc)} | ${cell(m.f1)} | `
+    + `${m.trainTimeMs ? formatDuration(m.trainTimeMs.mean) : MISSING} | ${m.degenerateRuns.length ? m.degenerateRuns.join(', ') : 'none'} |`);
+  return ['| Model | Seeds | Runs ok | Accuracy | Sensitivity | Specificity | AUC | F1 | Train time (mean) | Degenerate (seeds) |',
+    '|:---|:---|---:|---:|---:|---:|---:|---:|---:|:---|', ...rows].join('\n')
+    + '\n\nMean ± sample standard deviation (min–max) over the runs that finished. A degenerate run gave every test image the same class.';
+}
+
+/** Validation accuracy (kept epoch) next to test accuracy, and a plain warning when the gap says dataset shift. */
+function renderGaps(records: readonly ResultRecord[]): string | null {
+  const rows = records.filter((r) => valTestGap(r) != null);
+  if (rows.length === 0) return null;
+  const lines = rows.map((r) => `| ${escapeCell(modelName(r))} | ${r.seed} | ${formatRatio(r.validation!.accuracy)} | ${formatRatio(r.test!.accuracy)} | ${formatRatio(valTestGap(r))} |`);
+  const shifted = rows.filter((r) => valTestGap(r)! > SHIFT_WARNING_GAP);
+  const note = shifted.length > 0
+    ? `**Dataset shift:** test accuracy is more than ${SHIFT_WARNING_GAP} below validation accuracy for ${shifted.map((r) => `${escapeText(r.label)} (seed ${r.seed})`).join(', ')}: the test images differ from the training images, so the validation figures overstate how these models do on them.`
+    : `No run's test accuracy is more than ${SHIFT_WARNING_GAP} below its validation accuracy.`;
+  return ['| Model | Seed | Validation accuracy | Test accuracy | Gap |', '|:---|---:|---:|---:|---:|', ...lines].join('\n') + `\n\n${note}`;
+}
+
+function renderReferences(): string {
+  const rows = REFERENCE_RESULTS.map((r) => `| ${escapeCell(r.model)} | ${formatInteger(r.params)} | ${formatRatio(r.accuracy)} | ${formatRatio(r.sensitivity)} | `
+    + `${formatRatio(r.specificity)} | ${formatRatio(r.auc)} | ${escapeCell(r.source)}${r.note ? ` — ${escapeCell(r.note)}` : ''} |`);
+  return [`Published figures, all on ${REFERENCE_TEST_SET}. Compare them only with runs scored on that same split.`, '',
+    '| Model | Params | Accuracy | Sensitivity | Specificity | AUC | Source |', '|:---|---:|---:|---:|---:|---:|:---|', ...rows].join('\n');
 }
 
 function renderConfusionSection(record: ResultRecord): string {

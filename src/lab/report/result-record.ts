@@ -71,6 +71,11 @@ export interface ResultRecord {
   readonly inference: { readonly msPerImage: number | null; readonly imagesPerSecond: number | null } | null;
   /** Null when the run produced no evaluation (failed, or cancelled before one). */
   readonly test: TestRecord | null;
+  /**
+   * The same metrics on the validation set, with the weights that were kept (no intervals): next to `test`, the
+   * val → test gap shows when test images differ from training images. Null without a validation set.
+   */
+  readonly validation: TestRecord | null;
   /** Name of the positive class, when known. */
   readonly positiveClass: string | null;
   readonly classNames: string[];
@@ -132,10 +137,15 @@ export interface TrainingSummary {
 }
 
 /**
- * Combines a training summary and (when the run got that far) its test evaluation into one plain record.
+ * Combines a training summary and (when the run got that far) its test and validation evaluations into one plain
+ * record.
  * Arrays are copied, so later changes to the inputs do not reach the record.
  */
-export function makeResultRecord(summary: TrainingSummary, evaluation?: EvaluationResult | null): ResultRecord {
+export function makeResultRecord(
+  summary: TrainingSummary,
+  evaluation?: EvaluationResult | null,
+  validation?: EvaluationResult | null,
+): ResultRecord {
   const classNames = [...(evaluation?.classNames ?? summary.classNames ?? [])];
   const positiveIndex = evaluation?.positiveClass ?? summary.positiveClass;
   const record: ResultRecord = {
@@ -158,6 +168,7 @@ export function makeResultRecord(summary: TrainingSummary, evaluation?: Evaluati
       ? { msPerImage: num(summary.inference.msPerImage), imagesPerSecond: num(summary.inference.imagesPerSecond) }
       : null,
     test: evaluation ? testRecord(evaluation) : null,
+    validation: validation ? testRecord(validation) : null,
     positiveClass: positiveIndex === undefined ? null : (classNames[positiveIndex] ?? null),
     classNames,
     status: summary.status,

@@ -24,6 +24,11 @@ export interface EpochLog {
 }
 
 export interface TrainCallbacks {
+  /**
+   * Validation loss and accuracy of the model before any update (where the validation curve starts); called only
+   * when there is a validation set. Inference mode changes no state, so asking for it never changes the run.
+   */
+  onBaseline?: (baseline: { loss: number; accuracy: number }) => void | Promise<void>;
   onBatchEnd?: (log: BatchLog) => void | Promise<void>;
   onEpochEnd?: (log: EpochLog) => void | Promise<void>;
 }

@@ -44,9 +44,13 @@ export async function trainOnBatches(
   let cancelled = false;
   let trainMs = 0;
   let imagesTrained = 0;
-  const started = now();
+  let started = now();
 
   try {
+    if (callbacks.onBaseline && validation && validation.count > 0) {
+      await callbacks.onBaseline(await validateSource(model, validation, o.batchSize));
+      started = now(); // training time leaves out this extra pass
+    }
     for (let epoch = 1; epoch <= o.epochs && !cancelled; epoch++) {
       const epochStart = now();
       shuffleInPlace(order, rng);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backboneSpec, targetLayersOf, type BackboneId, type BackboneVariant } from './backbones';
-import { Fingerprint } from './fingerprint';
+import { Fingerprint } from '../util/fingerprint';
 import { matchWeights, WeightsMismatchError, type WeightsMatch } from './match-weights';
 import { KERAS_PREPROCESSING, type Preprocessing, type SourceWeights } from './source-weights';
 

@@ -11,7 +11,7 @@ export * from './decode-weights';
 export * from './match-weights';
 export * from './backbones';
 export * from './backbone-weights';
-export * from './fingerprint';
+export * from './set-fingerprint';
 export * from './feature-cache';
 export * from './weights-cache';
 export * from './fetch-bytes';

@@ -8,7 +8,7 @@ import type { FeatureSet } from '../train/feature-set';
 import type { BackboneWeights } from './backbone-weights';
 import { extractFeatures } from './extract-features';
 import { featureCacheKey, type FeatureCache } from './feature-cache';
-import { fingerprintImageSet } from './fingerprint';
+import { fingerprintImageSet } from './set-fingerprint';
 
 export type SplitName = 'train' | 'val' | 'test';
 

@@ -8,7 +8,6 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ImageSet } from '../data/image-set';
 import { evaluateSource, type EvaluationResult } from '../eval/evaluate';
 import { measureInference, type InferenceTiming } from '../eval/latency';
-import type { ExperimentSettings } from '../experiment/experiment-settings';
 import { measureModelSize, type ModelSize } from '../models/model-size';
 import { buildTransferHead } from '../models/transfer-head';
 import { featureSource } from '../train/batch-source';
@@ -29,11 +28,31 @@ export interface TransferCallbacks extends TrainCallbacks {
   onFeatureProgress?: (progress: FeatureProgress) => void | Promise<void>;
 }
 
+/** The run settings a transfer model uses (the experiment's RunConfig has them all). */
+export interface TransferSettings {
+  size: number;
+  channels: 1 | 3;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  classWeights: 'balanced' | null;
+  earlyStoppingPatience: number | null;
+  threshold: number;
+  positiveClass: number;
+  bootstrapIterations: number;
+  headDropout: number;
+  headLightRank: number | null;
+  fineTuneEpochs: number;
+}
+
 /** What a transfer run produced; `model` (backbone + head, image → logits) is the caller's to dispose. */
 export interface TransferOutcome {
   model: tf.LayersModel | null;
   summary: TrainSummary | null;
   evaluation: EvaluationResult | null;
+  /** On the validation features, with the weights kept; null without a validation set. */
+  validation: EvaluationResult | null;
   /** Backbone + head parameters; trainable = the head's (and mixed9/mixed10's kernels when fine-tuned). */
   size: ModelSize | null;
   inference: InferenceTiming | null;
@@ -52,7 +71,7 @@ export interface TransferOutcome {
 export async function trainTransfer(
   weights: BackboneWeights,
   data: { train: ImageSet; val: ImageSet | null; test: ImageSet },
-  settings: ExperimentSettings,
+  settings: TransferSettings,
   cache: FeatureCache | null,
   callbacks: TransferCallbacks = {},
   signal?: AbortSignal,
@@ -64,7 +83,7 @@ export async function trainTransfer(
   let backbone: tf.LayersModel | null = null;
   const getBackbone = () => (backbone ??= buildLoadedBackbone(weights, settings.size, settings.channels));
   const outcome: TransferOutcome = {
-    model: null, summary: null, evaluation: null, size: null, inference: null, cancelledEarly: false, cachedSplits: [], extractMs: 0,
+    model: null, summary: null, evaluation: null, validation: null, size: null, inference: null, cancelledEarly: false, cachedSplits: [], extractMs: 0,
   };
   let head: tf.LayersModel | null = buildTransferHead({
     features: dim, numClasses: data.train.classNames.length, seed: settings.seed,
@@ -105,10 +124,13 @@ export async function trainTransfer(
       outcome.summary = joinSummaries(outcome.summary, second);
     }
     callbacks.onPhase?.('evaluating');
-    outcome.evaluation = await evaluateSource(tuning ? tuning.tune : head, featureSource(tuning ? test : (await pooled(test))!), {
+    const scorer = tuning ? tuning.tune : head;
+    const evaluate = async (set: FeatureSet, bootstrap: boolean) => evaluateSource(scorer, featureSource(tuning ? set : (await pooled(set))!), {
       positiveClass: settings.positiveClass, threshold: settings.threshold, batchSize: settings.batchSize,
-      bootstrap: settings.bootstrapIterations > 0 ? { iterations: settings.bootstrapIterations, seed: settings.seed } : undefined,
+      bootstrap: bootstrap && settings.bootstrapIterations > 0 ? { iterations: settings.bootstrapIterations, seed: settings.seed } : undefined,
     });
+    outcome.evaluation = await evaluate(test, true);
+    outcome.validation = val ? await evaluate(val, false) : null;
     callbacks.onPhase?.('timing');
     outcome.model = composeTransferModel(getBackbone(), head);
     head = null;

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { FeatureSet } from '../../train/feature-set';
 import type { FeatureCache } from '../feature-cache';
-import { Fingerprint } from '../fingerprint';
+import { Fingerprint } from '../../util/fingerprint';
 
 interface Header {
   key: string;

@@ -1,22 +1,39 @@
+/**
+ * The model registry: every architecture the lab can train, what the page lists, the worker builds and the CLI
+ * accepts. An entry also says how its model runs (`runner`), which pretrained backbone it needs and where the page
+ * groups it, so no code outside this folder needs to know a model's family.
+ */
 import type * as tf from '@tensorflow/tfjs';
 import type { PixelRange } from '../data/batches';
-import type { BuildOptions } from './build-options';
-import { buildConv2DBaseline, CNN_MIN_SIZE } from './conv2d-baseline';
-import { BACKBONES, type BackboneSpec } from '../transfer/backbones';
+import type { BuildOptions } from '../models/build-options';
+import { buildConv2DBaseline, CNN_MIN_SIZE } from '../models/conv2d-baseline';
+import { InputSizeError } from '../models/input-size';
+import { buildLightLayersNet, LIGHT_MIN_SIZE } from '../models/lightlayers-net';
+import { measureModelSize, type ModelSize } from '../models/model-size';
+import { buildTransferHead } from '../models/transfer-head';
+import { BackboneNotLoadedError } from '../transfer/backbone-not-loaded';
+import { BACKBONES, type BackboneId, type BackboneSpec } from '../transfer/backbones';
 import { buildTransferModel } from '../transfer/compose';
 import { KERAS_PREPROCESSING } from '../transfer/source-weights';
 import { loadedBackboneWeights } from '../transfer/transfer-context';
-import { InputSizeError } from './input-size';
-import { buildLightLayersNet, LIGHT_MIN_SIZE } from './lightlayers-net';
-import { measureModelSize, type ModelSize } from './model-size';
-import { buildTransferHead } from './transfer-head';
+import { MODEL_GROUPS, type ModelGroupId } from './groups';
 
-export type ModelFamily = 'cnn' | 'lightlayers' | 'transfer';
+/**
+ * How a model trains: `image` — the whole network on images (trainer.ts); `transfer` — a head on the frozen
+ * backbone's cached features (transfer/train-transfer.ts).
+ */
+export type ModelRunner = 'image' | 'transfer';
 
 /** One architecture the lab can train: what the page lists, the worker builds and the CLI accepts. */
 export interface ModelEntry {
   readonly id: string;
-  readonly family: ModelFamily;
+  /** Where the page lists it (MODEL_GROUPS). */
+  readonly group: ModelGroupId;
+  readonly runner: ModelRunner;
+  /** The pretrained backbone whose weights it needs before it can be built; null for networks trained from scratch. */
+  readonly backbone: BackboneId | null;
+  /** LightLayers rank k, null for other networks (the page draws the k-sweep from it). */
+  readonly rank: number | null;
   readonly label: string;
   /** One line for the UI. */
   readonly description: string;
@@ -42,14 +59,6 @@ function measureByBuilding(build: (options?: BuildOptions) => tf.LayersModel) {
   };
 }
 
-/** Thrown for a transfer-learning entry whose pretrained backbone has not been loaded. */
-export class BackboneNotLoadedError extends Error {
-  constructor(readonly modelId: string, detail: string) {
-    super(`${modelId}: backbone not loaded — ${detail}`);
-    this.name = 'BackboneNotLoadedError';
-  }
-}
-
 export class UnknownModelError extends Error {
   constructor(readonly modelId: string, known: readonly string[]) {
     super(`unknown model id "${modelId}"; known ids: ${known.join(', ')} (light-kN works for any rank N ≥ 1)`);
@@ -60,7 +69,10 @@ export class UnknownModelError extends Error {
 function lightEntry(rank: number): ModelEntry {
   return {
     id: `light-k${rank}`,
-    family: 'lightlayers',
+    group: 'lightlayers',
+    runner: 'image',
+    backbone: null,
+    rank,
     label: `LightLayers k=${rank}`,
     description: `Residual network of LightConv2D layers: every convolution factored through a rank-${rank} bottleneck (fewer parameters as k shrinks).`,
     minSize: LIGHT_MIN_SIZE,
@@ -72,7 +84,10 @@ function lightEntry(rank: number): ModelEntry {
 
 const cnnEntry: ModelEntry = {
   id: 'cnn',
-  family: 'cnn',
+  group: 'cnn',
+  runner: 'image',
+  backbone: null,
+  rank: null,
   label: 'Conv2D CNN',
   description: 'The study\'s plain network "from scratch": 3 blocks of three 3×3 Conv2D + BatchNorm, max-pooling, then a dense head.',
   minSize: CNN_MIN_SIZE,
@@ -94,7 +109,10 @@ function transferEntry(spec: BackboneSpec, label: string, description: string): 
   };
   return {
     id: spec.id,
-    family: 'transfer',
+    group: 'transfer',
+    runner: 'transfer',
+    backbone: spec.id,
+    rank: null,
     label,
     description,
     minSize: spec.minSize,
@@ -130,6 +148,8 @@ const mobileNetEntry = transferEntry(BACKBONES['mobilenet-v2'], 'MobileNetV2 tra
   'Frozen ImageNet MobileNetV2 features (1,280 per image; α 1.0 or 0.35, from the weights loaded) with a trained Dense head — a lighter backbone.');
 
 /** The registry, in the order the page and the reports list it. */
+export { BackboneNotLoadedError, MODEL_GROUPS };
+
 export const MODEL_REGISTRY: readonly ModelEntry[] = [cnnEntry, ...[1, 2, 3, 4, 5].map(lightEntry), inceptionEntry, mobileNetEntry];
 
 /** Looks up an id; `light-kN` resolves for any N ≥ 1 even beyond the listed 1..5. */

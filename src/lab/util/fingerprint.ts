@@ -1,11 +1,9 @@
 /**
- * Content fingerprints for cache keys: which weights a backbone holds, which images a set holds. Two independent
+ * Content fingerprints (weights, image sets, a dataset's file list). Two independent
  * 32-bit MurmurHash3-style lanes (64 bits together: a chance collision is not a practical concern for a cache that
  * holds a handful of entries), fed 32-bit words, so hashing 87 MB of weights or a 500 MB image set takes a fraction
  * of the backbone pass it saves.
  */
-import type { ImageSet } from '../data/image-set';
-
 /** An incremental hash over byte arrays; `digest()` gives 16 hex digits. */
 export class Fingerprint {
   private h1 = 0x9747b28c;
@@ -66,23 +64,4 @@ export class Fingerprint {
     };
     return mix(this.h1).toString(16).padStart(8, '0') + mix(this.h2 ^ 0x5bd1e995).toString(16).padStart(8, '0');
   }
-}
-
-const setFingerprints = new WeakMap<ImageSet, string>();
-
-/**
- * Fingerprint of an image set's content: pixels, labels, size, channels and class names. Memoised per set object, so
- * a queue of transfer models hashes each split once.
- */
-export function fingerprintImageSet(set: ImageSet): string {
-  const known = setFingerprints.get(set);
-  if (known) return known;
-  const per = set.size * set.size * set.channels;
-  const digest = new Fingerprint()
-    .update(`${set.size}x${set.channels}x${set.count}:${set.classNames.join('\u0000')}`)
-    .update(set.labels.subarray(0, set.count))
-    .update(set.pixels.subarray(0, set.count * per))
-    .digest();
-  setFingerprints.set(set, digest);
-  return digest;
 }

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  BackboneNotLoadedError, findModel, InputSizeError, measureModelSize, MODEL_REGISTRY, UnknownModelError,
-} from '../../src/lab/models';
+import { InputSizeError, measureModelSize } from '../../src/lab/models';
+import { BackboneNotLoadedError, findModel, MODEL_REGISTRY, UnknownModelError } from '../../src/lab/registry';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';
 import { useCpuBackend } from '../helpers/tf-cpu';
 

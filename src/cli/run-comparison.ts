@@ -1,0 +1,187 @@
+/**
+ * What `compare` and `run` share once they know the experiment: check every option and the output folder, read the
+ * backbone weights, read and split the data (refusing other data when replaying a card), pick the backend, run the
+ * core's loop, and write results.json, report.md, experiment.json, the models and their model cards into --out.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../lab/backend/select-backend';
+import type { DataIdentity } from '../lab/data/data-identity';
+import { splitManifest } from '../lab/data/data-identity';
+import { makeExperimentCard, renderExperimentCard, type CardData, type ExperimentCard } from '../lab/experiment/card';
+import { describeEnvironment } from '../lab/experiment/environment';
+import { renderModelCard } from '../lab/experiment/model-card';
+import { plannedRuns, runExperiment, type FinishedRun } from '../lab/experiment/run-experiment';
+import type { Experiment } from '../lab/experiment/schema';
+import { experimentProblems } from '../lab/experiment/validate';
+import { findModel } from '../lab/registry';
+import { renderComparisonTable } from '../lab/report/comparison-table';
+import { renderMarkdownReport } from '../lab/report/render-markdown';
+import { renderResultsJson } from '../lab/report/render-json';
+import { FileFeatureCache } from '../lab/transfer/node/file-feature-cache';
+import { CliError, type CliIO } from './cli-error';
+import { prepareData } from './prepare-data';
+import { useQuietCpu } from './quiet-backend';
+import { assignWeights, loadCliWeights, preprocessingOption } from './transfer-weights';
+import { checkOutDir, writeOutputs, type OutputFiles } from './write-out';
+
+export interface ComparisonRequest {
+  readonly experiment: Experiment;
+  /** A folder or .zip of class folders (or train/ val/ test/). */
+  readonly data: string;
+  readonly test?: string;
+  readonly out: string;
+  readonly json: boolean;
+  readonly weights: string[];
+  readonly preprocessing?: string;
+  readonly featureCache?: string;
+  /** Replaying a card: the data it ran on, checked before any image is decoded. */
+  readonly replay?: { readonly card: ExperimentCard; readonly allowOtherData: boolean };
+}
+
+/** Checks every setting against the schema and the registry; the message names the flag and its bound. */
+export function checkExperiment(experiment: Experiment): void {
+  const problems = experimentProblems(experiment, { checkModel: registryProblem });
+  if (problems.length > 0) throw new CliError(`--${problems[0].flag} ${problems[0].message}`);
+  for (const id of experiment.models) {
+    const entry = findModel(id);
+    if (experiment.size < entry.minSize) {
+      throw new CliError(`--size ${experiment.size} is too small for ${id}: it needs at least ${entry.minSize}×${entry.minSize}`);
+    }
+  }
+}
+
+/** Why an id is not a registry model, or null. */
+export function registryProblem(id: string): string | null {
+  try {
+    findModel(id);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+export async function runComparison(request: ComparisonRequest, io: CliIO): Promise<number> {
+  const { experiment } = request;
+  const log = (line: string) => io.stderr(`${line}\n`);
+  // Every option, the weights and the output folder are checked before any image is read.
+  checkExperiment(experiment);
+  const transferIds = experiment.models.filter((id) => findModel(id).backbone !== null);
+  const assignedWeights = assignWeights(transferIds, request.weights);
+  const preprocessing = preprocessingOption(request.preprocessing);
+  await checkOutDir(request.out);
+  if (assignedWeights.size > 0) {
+    // Checking builds the network once (on cpu: any backend gives the same shapes); training picks its backend below.
+    await useQuietCpu();
+    await loadCliWeights(assignedWeights, preprocessing, log);
+  }
+  // Features kept on disk for the next run; without the option, the process's in-memory cache.
+  const featureCache = request.featureCache ? new FileFeatureCache(request.featureCache) : undefined;
+
+  const data = await prepareData({
+    data: request.data, test: request.test, size: experiment.size, channels: experiment.channels, seed: experiment.seeds[0],
+    valFraction: experiment.valFraction, testFraction: experiment.testFraction, limit: experiment.limit > 0 ? experiment.limit : undefined,
+    keepVal: experiment.keepOfficialVal, positiveClass: experiment.positiveClass, log,
+    checkIdentity: request.replay ? (identity, test) => checkSameData(request.replay!, request, identity, test, log) : undefined,
+  });
+  const manifest = splitManifest(data, data.identity.root);
+  if (request.replay && manifest.hash !== request.replay.card.data.split.hash) {
+    log(`warning: the split differs from the card's (manifest ${manifest.hash}, card ${request.replay.card.data.split.hash}); metrics will not match it exactly`);
+  }
+  const selection = await selectBackend(experiment.backend);
+  log(`backend: ${selection.name}${selection.fastKernels.length ? ` (fast kernels: ${selection.fastKernels.join(', ')})` : ''}`);
+
+  const total = plannedRuns(experiment).length;
+  const finished: FinishedRun[] = [];
+  let started = 0;
+  let runStart = 0;
+  const name = (key: { modelId: string; seed: number }) => (experiment.seeds.length > 1 ? `${key.modelId} seed ${key.seed}` : key.modelId);
+  const logged = new Map<string, number>();
+  const outcome = await runExperiment(experiment, data, {
+    onRunStart: (key) => {
+      runStart = Date.now();
+      log(`[${++started}/${total}] ${name(key)}`);
+    },
+    onPhase: (key, phase) => log(`${name(key)}: ${phase}`),
+    onFeatureProgress: (key, p) => {
+      if (p.cached) return log(`${name(key)}: ${p.split} features from the cache (${p.total} images)`);
+      // About every tenth of a split, and its end.
+      if (p.done === p.total || p.done - (logged.get(p.split) ?? 0) >= p.total / 10) {
+        logged.set(p.split, p.done);
+        log(`${name(key)}: backbone pass over ${p.split}: ${p.done}/${p.total}`);
+      }
+    },
+    onEpochEnd: (key, e) => log(`${name(key)}: epoch ${e.epoch}/${experiment.epochs}  loss ${e.loss.toFixed(4)}  acc ${e.accuracy.toFixed(3)}`
+      + (e.valLoss == null ? '' : `  val_loss ${e.valLoss.toFixed(4)}  val_acc ${e.valAccuracy!.toFixed(3)}`)
+      + `  ${e.imagesPerSec.toFixed(1)} img/s`),
+    onRunEnd: (run) => {
+      finished.push(run);
+      log(`${name(run.key)}: ${run.record.status}${run.record.error ? ` — ${run.record.error}` : ''} in ${((Date.now() - runStart) / 1000).toFixed(1)} s`);
+    },
+  }, { runOptions: { featureCache } });
+
+  const cardData: CardData = {
+    source: request.data,
+    kind: /\.zip$/i.test(request.data) ? 'zip' : 'folder',
+    classNames: data.classNames,
+    identity: data.identity,
+    test: request.test && data.testIdentity ? { source: request.test, identity: data.testIdentity } : null,
+    testSet: data.testSource,
+    split: manifest,
+  };
+  const card = makeExperimentCard({
+    settings: experiment,
+    data: cardData,
+    environment: describeEnvironment(selection.name),
+    results: outcome.records,
+    testImages: { files: data.test.files.slice(0, data.test.count), labels: data.test.labels.subarray(0, data.test.count) },
+    predictions: finished.filter((f) => f.evaluation).map((f) => ({ modelId: f.key.modelId, seed: f.key.seed, probabilities: f.evaluation!.probabilities })),
+  });
+  await writeOutputs(request.out, outputFiles(card, finished, data.skipped.length));
+  const { records, summary } = outcome;
+  io.stdout(request.json ? `${JSON.stringify({ settings: experiment, results: records, summary }, null, 2)}\n` : renderComparisonTable(records) + '\n');
+  log(`wrote ${request.out}/experiment.json, results.json, report.md and ${finished.filter((f) => f.files).length} model(s)`);
+  tf.disposeVariables();
+  return records.every((r) => r.status === 'ok') ? 0 : 1;
+}
+
+/** A replay refuses other data (exit 2, one line) unless --allow-other-data. */
+function checkSameData(
+  replay: NonNullable<ComparisonRequest['replay']>, request: ComparisonRequest, identity: DataIdentity, test: DataIdentity | null,
+  log: (line: string) => void,
+): void {
+  const { card, allowOtherData } = replay;
+  const differ = (what: string, path: string, found: DataIdentity, expected: DataIdentity) => {
+    const message = `${path}: its files differ from the ${what} the card ran on (fingerprint ${found.fingerprint}, ${found.files} images; `
+      + `the card's ${expected.fingerprint}, ${expected.files} images)`;
+    if (!allowOtherData) throw new CliError(`${message}; pass --allow-other-data to run on it anyway`);
+    log(`warning: ${message}; running anyway (--allow-other-data)`);
+  };
+  if (identity.fingerprint !== card.data.identity.fingerprint) differ('data', request.data, identity, card.data.identity);
+  if (card.data.test && !request.test) throw new CliError(`the card's test images came from ${card.data.test.source}: give them with --test DIR`);
+  if (card.data.test && test && test.fingerprint !== card.data.test.identity.fingerprint) differ('test data', request.test!, test, card.data.test.identity);
+}
+
+/** Everything --out receives. One seed: models/<id>/; several: models/<id>/seed-<n>/. Each run gets its model card. */
+function outputFiles(card: ExperimentCard, finished: readonly FinishedRun[], skippedFiles: number): OutputFiles {
+  const files: OutputFiles = new Map();
+  const several = card.settings.seeds.length > 1;
+  for (const run of finished) {
+    const dir = `models/${run.key.modelId}${several ? `/seed-${run.key.seed}` : ''}`;
+    if (run.files) {
+      files.set(`${dir}/model.json`, run.files.modelJson);
+      files.set(`${dir}/weights.bin`, run.files.weights);
+      for (const [path, contents] of Object.entries(run.files.extra)) files.set(`${dir}/${path}`, contents);
+    }
+    files.set(`${dir}/model-card.md`, renderModelCard(card, run.record));
+  }
+  const meta = {
+    title: 'X-Ray Lab comparison',
+    data: card.data.source, test: card.data.testSet, fingerprint: card.data.identity.fingerprint,
+    counts: { train: card.data.split.train.length, val: card.data.split.val.length, test: card.data.split.test.length },
+    classes: card.data.classNames, skippedFiles, backend: card.environment.backend, environment: card.environment,
+  };
+  files.set('results.json', renderResultsJson(card.results, meta, card.settings));
+  files.set('report.md', renderMarkdownReport(card.results, { ...meta, settings: card.settings }));
+  files.set('experiment.json', renderExperimentCard(card));
+  return files;
+}
