@@ -5,12 +5,15 @@
  * Order for 'auto': in a page or worker webgpu → webgl → wasm → cpu; in Node wasm → cpu (Node has no WebGL, and
  * WebGPU there needs the optional `webgpu` package, so it is tried only when asked for by name). A named preference
  * is tried first, then the rest of the auto order. wasm and cpu get the fast convolution-gradient kernels
- * (without them wasm cannot train a convolution at all).
+ * (without them wasm cannot train a convolution at all); wasm runs XNNPACK on every core where it can
+ * (wasm-threads.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastKernels, type FastKernelName } from './kernels/register';
 import { canCreateCanvas, detectRuntime, hasNavigatorGpu, type Runtime } from './runtime';
-import { configureWasm, type WasmPaths } from './wasm-setup';
+import { installPageWorkerShim, planWasmThreads, type WasmThreadRequest } from './wasm-threads';
+import { configureWasm, wasmInitialised, type WasmPaths } from './wasm-setup';
 
 /** Backends the lab knows how to use. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -19,8 +22,17 @@ export type BackendPreference = 'auto' | BackendName;
 export interface SelectBackendOptions {
   /** Locations of the wasm binaries (needed under a bundler; Node finds them in node_modules). */
   wasmPaths?: WasmPaths;
-  /** Allow multi-threaded wasm in a cross-origin-isolated page. Default false (see wasm-setup.ts). */
-  wasmThreads?: boolean;
+  /**
+   * XNNPACK threads for wasm: 'auto' (default) = every logical core (at most 8), a number, or false for one.
+   * Pages need cross-origin isolation; see wasm-threads.ts. Applies when wasm first initialises.
+   */
+  wasmThreads?: WasmThreadRequest;
+  /**
+   * Pages: URL of tfjs's unminified `wasm-out/tfjs-backend-wasm-threaded-simd.js` (bundled as an asset), which the
+   * pthread workers load instead of the factory's minified source text. Without it a minified page stays
+   * single-threaded.
+   */
+  wasmThreadedFactoryUrl?: string;
   /** Register the fast gradient kernels on wasm/cpu. Default true. */
   fastKernels?: boolean;
   /** Give up on a backend whose initialisation takes longer than this. Default 30 000 ms. */
@@ -41,6 +53,8 @@ export interface BackendSelection {
   /** Gradient kernels of `name` served by src/lab/backend/kernels. */
   fastKernels: FastKernelName[];
   runtime: Runtime;
+  /** wasm only: XNNPACK's threads, and why not more (null when every core is used); absent for other backends. */
+  wasmThreads?: { threads: number; limitedBy: string | null };
 }
 
 const BROWSER_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -105,6 +119,58 @@ async function smokeTest(): Promise<string | null> {
   }
 }
 
+/** What starting wasm found out: why it failed (or null), and its threads. */
+interface WasmStart {
+  reason: string | null;
+  threads: { threads: number; limitedBy: string | null };
+}
+
+/** The thread count of an initialised wasm backend. */
+function wasmThreadsNow(): number {
+  try {
+    return getThreadsCount();
+  } catch {
+    return 1;
+  }
+}
+
+let wasmThreadNote: string | null = null;
+
+/**
+ * Initialises wasm (paths, threads) unless it already is. When the threaded build fails to start, says why and
+ * starts the single-threaded one instead.
+ */
+async function startWasm(runtime: Runtime, options: SelectBackendOptions, timeoutMs: number): Promise<WasmStart> {
+  if (wasmInitialised()) {
+    const reason = await setBackendWithin('wasm', timeoutMs);
+    return { reason, threads: { threads: wasmThreadsNow(), limitedBy: wasmThreadNote } };
+  }
+  configureWasm({ wasmPaths: options.wasmPaths });
+  if (runtime !== 'node' && options.wasmThreadedFactoryUrl != null) installPageWorkerShim(options.wasmThreadedFactoryUrl);
+  const minifiedPage = runtime !== 'node' && options.wasmThreadedFactoryUrl == null && !sourceTextIntact();
+  const request = minifiedPage ? false : options.wasmThreads ?? 'auto';
+  const plan = await planWasmThreads(runtime, request);
+  wasmThreadNote = minifiedPage ? 'minified page without the threaded factory URL (wasmThreadedFactoryUrl)' : plan.limitedBy;
+  let reason = await plan.around(() => setBackendWithin('wasm', timeoutMs));
+  if (reason != null && plan.threads > 1) {
+    wasmThreadNote = `threaded wasm did not start (${reason}); single-threaded instead`;
+    await planWasmThreads(runtime, false);
+    reason = await setBackendWithin('wasm', timeoutMs);
+  }
+  return { reason, threads: { threads: reason == null ? wasmThreadsNow() : 1, limitedBy: wasmThreadNote } };
+}
+
+/**
+ * True when functions still carry their source text under their own names (unminified code): what tfjs's pthread
+ * workers need when they are not given the factory's URL.
+ */
+function sourceTextIntact(): boolean {
+  function probeSourceText(): number {
+    return 1;
+  }
+  return probeSourceText.toString().includes('probeSourceText');
+}
+
 /**
  * Initialises the best available backend for `preference` and makes it current. Throws only when no backend at
  * all works (the message lists every reason).
@@ -115,12 +181,16 @@ export async function selectBackend(
 ): Promise<BackendSelection> {
   const runtime = detectRuntime();
   const fallbacks: BackendFallback[] = [];
+  const timeoutMs = options.initTimeoutMs ?? 30_000;
   for (const name of candidateOrder(preference, runtime)) {
     let reason = await unavailableReason(name, runtime);
+    let wasm: WasmStart | null = null;
     if (reason == null && name === 'wasm') {
-      configureWasm(runtime, { wasmPaths: options.wasmPaths, threads: options.wasmThreads });
+      wasm = await startWasm(runtime, options, timeoutMs);
+      reason = wasm.reason;
+    } else if (reason == null) {
+      reason = await setBackendWithin(name, timeoutMs);
     }
-    if (reason == null) reason = await setBackendWithin(name, options.initTimeoutMs ?? 30_000);
     if (reason == null) reason = await smokeTest();
     if (reason != null) {
       fallbacks.push({ name, reason });
@@ -128,7 +198,7 @@ export async function selectBackend(
     }
     const patch = options.fastKernels !== false && (name === 'wasm' || name === 'cpu');
     const fastKernels = patch ? registerFastKernels(name) : [];
-    return { name, fallbacks, fastKernels, runtime };
+    return { name, fallbacks, fastKernels, runtime, ...(wasm ? { wasmThreads: wasm.threads } : {}) };
   }
   const detail = fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ');
   throw new Error(`No tfjs backend could be initialised (${detail})`);

@@ -5,6 +5,7 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../simd/filter-grad-simd';
+import { isSharedMemory } from '../simd/wasm-asm';
 import type { WasmHeap } from './wasm-heap';
 
 type Run = (x: number, dy: number, tot: number, ranges: number) => void;
@@ -45,7 +46,7 @@ function kernelFor(heap: WasmHeap, shape: FilterGradShape): Run | null {
   if (!cache.has(key)) {
     let run: Run | null = null;
     try {
-      const bytes = filterGradBytes(shape, filterGradLayout(shape));
+      const bytes = filterGradBytes(shape, filterGradLayout(shape), isSharedMemory(heap.memory));
       run = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory } }).exports.run as Run;
     } catch {
       run = null;

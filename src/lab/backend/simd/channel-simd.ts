@@ -176,9 +176,9 @@ function reluGradFunc(): FuncBuilder {
 }
 
 /** The module's bytes (exported for tests and size checks). */
-export function channelSimdBytes(): Uint8Array<ArrayBuffer> {
+export function channelSimdBytes(shared = false): Uint8Array<ArrayBuffer> {
   const names = Object.keys(BINARY_OPS) as BinaryOpName[];
-  return assembleModule([...names.map(binaryFunc), affineFunc(), sumFunc(), dualSumFunc(), reluGradFunc()]);
+  return assembleModule([...names.map(binaryFunc), affineFunc(), sumFunc(), dualSumFunc(), reluGradFunc()], shared);
 }
 
 /**
