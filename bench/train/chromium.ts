@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { findModel } from '../../src/lab/models';
 import { CHROMIUM, launchChromium } from '../../test/helpers/chromium';
-import { serveStatic } from '../../test/helpers/static-server';
+import { ISOLATION_HEADERS, serveStatic } from '../../test/helpers/static-server';
 
 export { CHROMIUM };
 import type { MeasureRequest, Measurement } from './measure';
@@ -84,7 +84,8 @@ export async function runInChromium(o: TrainBenchOptions, log: (line: string) =>
   }
   log('chromium: bundling the bench page with Vite');
   await buildPage();
-  const site = await serveStatic(OUT_DIR, '/');
+  // Cross-origin isolated, as the lab serves itself: shared memory for multi-threaded wasm.
+  const site = await serveStatic(OUT_DIR, '/', ISOLATION_HEADERS);
   const browser = await launchChromium(o.backends.includes('webgpu') ? ['--enable-unsafe-webgpu'] : []);
   const rows: BenchRow[] = [];
   try {

@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { selectBackend } from '../lab/backend/select-backend';
+// The threaded module factory as a plain file: pthread workers load it instead of the minified bundle's copy.
+import wasmThreadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url';
+import { selectBackend, type BackendSelection } from '../lab/backend/select-backend';
 import type { BackendInfo, BackendPreference } from './protocol';
 
 const WASM_PATHS = {
@@ -21,12 +23,14 @@ let current: BackendInfo | null = null;
 /** Makes `preference` the active choice (no work when it already is) and describes the result. */
 export async function ensureBackend(preference: BackendPreference): Promise<BackendInfo> {
   if (current && current.preference === preference && tf.getBackend() === current.name) return current;
-  // Threads stay off: a minified build served cross-origin-isolated hangs in setBackend('wasm') (TFJS-NOTES).
-  const selection = await selectBackend(preference, { wasmPaths: WASM_PATHS, wasmThreads: false, initTimeoutMs: 20_000 });
+  // Threads wherever the page is cross-origin isolated; the factory URL keeps the minified build from hanging.
+  const selection = await selectBackend(preference, {
+    wasmPaths: WASM_PATHS, wasmThreads: 'auto', wasmThreadedFactoryUrl: wasmThreadedFactory, initTimeoutMs: 20_000,
+  });
   current = {
     name: selection.name,
     preference,
-    adapter: await describeAdapter(selection.name),
+    adapter: selection.name === 'wasm' ? describeWasm(selection.wasmThreads) : await describeAdapter(selection.name),
     fallbacks: selection.fallbacks,
     fastKernels: selection.fastKernels,
   };
@@ -66,11 +70,17 @@ async function describeAdapter(name: string): Promise<string> {
       const renderer = debug ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
       return `${String(renderer)} (WebGL ${tf.env().getNumber('WEBGL_VERSION')})`;
     }
-    if (name === 'wasm') return 'SIMD, single thread';
   } catch {
     // Describing is a courtesy; never let it break backend selection.
   }
   return '';
+}
+
+/** "SIMD, 2 threads", and why not more when something limits them. */
+function describeWasm(threads: BackendSelection['wasmThreads']): string {
+  const n = threads?.threads ?? 1;
+  const count = n === 1 ? 'single thread' : `${n} threads`;
+  return threads?.limitedBy ? `SIMD, ${count} (${threads.limitedBy})` : `SIMD, ${count}`;
 }
 
 /** True when the active backend still computes (it may have lost its GPU context or run out of memory). */

@@ -9,10 +9,9 @@
  * (wasm-threads.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastKernels, type FastKernelName } from './kernels/register';
 import { canCreateCanvas, detectRuntime, hasNavigatorGpu, type Runtime } from './runtime';
-import { installPageWorkerShim, planWasmThreads, type WasmThreadRequest } from './wasm-threads';
+import { installPageWorkerShim, planWasmThreads, wasmThreadsInUse, type WasmThreadRequest } from './wasm-threads';
 import { configureWasm, wasmInitialised, type WasmPaths } from './wasm-setup';
 
 /** Backends the lab knows how to use. */
@@ -125,15 +124,6 @@ interface WasmStart {
   threads: { threads: number; limitedBy: string | null };
 }
 
-/** The thread count of an initialised wasm backend. */
-function wasmThreadsNow(): number {
-  try {
-    return getThreadsCount();
-  } catch {
-    return 1;
-  }
-}
-
 let wasmThreadNote: string | null = null;
 
 /**
@@ -143,7 +133,7 @@ let wasmThreadNote: string | null = null;
 async function startWasm(runtime: Runtime, options: SelectBackendOptions, timeoutMs: number): Promise<WasmStart> {
   if (wasmInitialised()) {
     const reason = await setBackendWithin('wasm', timeoutMs);
-    return { reason, threads: { threads: wasmThreadsNow(), limitedBy: wasmThreadNote } };
+    return { reason, threads: { threads: wasmThreadsInUse(), limitedBy: wasmThreadNote } };
   }
   configureWasm({ wasmPaths: options.wasmPaths });
   if (runtime !== 'node' && options.wasmThreadedFactoryUrl != null) installPageWorkerShim(options.wasmThreadedFactoryUrl);
@@ -157,7 +147,7 @@ async function startWasm(runtime: Runtime, options: SelectBackendOptions, timeou
     await planWasmThreads(runtime, false);
     reason = await setBackendWithin('wasm', timeoutMs);
   }
-  return { reason, threads: { threads: reason == null ? wasmThreadsNow() : 1, limitedBy: wasmThreadNote } };
+  return { reason, threads: { threads: reason == null ? wasmThreadsInUse() : 1, limitedBy: wasmThreadNote } };
 }
 
 /**

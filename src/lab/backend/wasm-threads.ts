@@ -14,7 +14,7 @@
  * count (test/backend/wasm-threads.test.ts checks training bit for bit).
  */
 import * as tf from '@tensorflow/tfjs';
-import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { Runtime } from './runtime';
 
 /** XNNPACK's pool in tfjs 4.22 takes at most 8 threads (its Emscripten build pre-creates 8 workers). */
@@ -77,6 +77,15 @@ export async function planWasmThreads(runtime: Runtime, request: WasmThreadReque
   if (!(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'))) return single('this browser has no wasm threads');
   setThreadsCount(wanted);
   return { threads: wanted, limitedBy: null, around: (start) => withHardwareConcurrency(2 * wanted, start) };
+}
+
+/** XNNPACK's thread count of the initialised wasm backend; 1 before it is initialised. */
+export function wasmThreadsInUse(): number {
+  try {
+    return getThreadsCount();
+  } catch {
+    return 1;
+  }
 }
 
 function disable(plan: WasmThreadPlan): WasmThreadPlan {
