@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { ADAM_STEP, makeAdamStepKernel } from './adam-step';
 import { makeBatchNormKernel } from './batch-norm';
 import { makeChannelBinaryKernel, makeReluGradKernel, RELU_GRAD } from './channel-binary';
 import { BATCH_NORM_GRAD_SUMS, makeBatchNormGradSumsKernel, makeLeadingReduceKernel } from './channel-reduce';
@@ -38,12 +39,13 @@ export type FastKernelName =
   | 'Identity'
   | 'Cast'
   | typeof BATCH_NORM_GRAD_SUMS
-  | typeof RELU_GRAD;
+  | typeof RELU_GRAD
+  | typeof ADAM_STEP;
 
 /** The per-channel kernels for wasm (SIMD on tfjs's heap); each defers to the stock kernel outside its case. */
 const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
   'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast', BATCH_NORM_GRAD_SUMS,
-  RELU_GRAD,
+  RELU_GRAD, ADAM_STEP,
 ];
 
 /**
@@ -58,10 +60,12 @@ const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
  * - on wasm, the per-channel kernels (bench/train-step-kernels.ts: broadcasts, reductions and BatchNormalization
  *   were over half of a light-k5 step at 128×128), and on both the fused BatchNormalization gradient's sums and
  *   the one-pass ReLU gradient.
+ * - on both, the whole Adam update in one call (ADAM_STEP, used by src/lab/train/fused-adam.ts): tfjs's optimizer
+ *   makes ~14 element-wise calls per variable, ~800 per light-k5 step, each mostly per-call overhead.
  */
 export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
   wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', ...WASM_CHANNEL_KERNELS],
-  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD],
+  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD, ADAM_STEP],
 };
 
 /** Builds each kernel for a backend; `stock` reaches the kernel it replaces (Tile falls back to it for strings). */
@@ -84,6 +88,7 @@ const makers: Record<
   Cast: makeAliasKernel(true),
   [BATCH_NORM_GRAD_SUMS]: makeBatchNormGradSumsKernel,
   [RELU_GRAD]: makeReluGradKernel,
+  [ADAM_STEP]: makeAdamStepKernel,
 };
 
 /** Stock configs captured before patching, keyed `backend/kernel`; `null` means the backend had none. */
