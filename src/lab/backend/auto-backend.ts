@@ -48,7 +48,7 @@ const GPU_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl'];
 
 /** Real GPUs the static choice did not rule out (probed again: the static choice stops at the first that works). */
 async function gpuCandidates(staticChoice: BackendSelection, allowSoftware: boolean): Promise<{ name: BackendName; description: string }[]> {
-  const ruledOut = new Set(staticChoice.fallbacks.map((f) => f.name));
+  const ruledOut = new Set(staticChoice.fallbacks.filter((f) => !(allowSoftware && f.software != null)).map((f) => f.name));
   const found: { name: BackendName; description: string }[] = [];
   for (const name of GPU_CANDIDATES) {
     if (ruledOut.has(name)) continue;

@@ -34,6 +34,8 @@ export interface SelectBackendOptions extends WasmStartOptions {
 export interface BackendFallback {
   name: BackendName;
   reason: string;
+  /** Set when the reason is a software renderer (which auto leaves out although it works). */
+  software?: string;
 }
 
 export interface BackendSelection {
@@ -133,7 +135,8 @@ export async function selectBackend(
     }
     reason ??= float16OnlyReason(name) ?? (await smokeTest());
     if (reason != null) {
-      fallbacks.push({ name, reason });
+      const leftOutAsSoftware = probe?.software != null && probe.unavailable == null && name !== preference;
+      fallbacks.push({ name, reason, ...(leftOutAsSoftware ? { software: probe.software! } : {}) });
       continue;
     }
     const patch = options.fastKernels !== false && (name === 'wasm' || name === 'cpu');
