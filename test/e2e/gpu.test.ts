@@ -78,6 +78,13 @@ describe.skipIf(!CHROMIUM)('the GPU path in Chromium', () => {
     }, 120_000);
   });
 
+  it.each(['webgl', 'webgpu'] as const)('updates a whole model with Adam in a fraction of the programs on %s', async (backend) => {
+    const r = await gp.page.evaluate((b) => window.xrayGpu.adamDispatches(b, 'light-k5'), backend);
+    // tfjs: about fourteen programs per variable; FusedAdam: two concatenations, the update, one slice per variable.
+    expect(r.stock).toBeGreaterThanOrEqual(10 * r.variables);
+    expect(r.fused).toBeLessThan(r.stock / 4);
+  });
+
   it('refuses WebGL that renders only float16 and falls back, saying why', async () => {
     const r = await gp.page.evaluate(() => window.xrayGpu.float16Guard());
     expect(r.name).not.toBe('webgl');

@@ -1,7 +1,7 @@
 /**
- * FusedAdam: the whole Adam update in one ADAM_STEP call on wasm and cpu, bit for bit what tfjs's AdamOptimizer
- * computes on the same backend (weights, both moments, β powers), with tfjs's own update wherever the kernel is
- * not registered, the same checkpoint format, and no tensors left behind.
+ * FusedAdam: the Adam update with both moments kept as two flat vectors, one ADAM_STEP call per step on wasm and
+ * cpu and a concatenated update elsewhere; bit for bit what tfjs's AdamOptimizer computes on the same backend
+ * (weights, moments, step count), checkpoints in tfjs's format both ways, and no tensors left behind.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
@@ -23,47 +23,59 @@ function setup(seed = 4) {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   return { model, xs, ys, variables };
 }
+type Setup = ReturnType<typeof setup>;
 
-function step(s: ReturnType<typeof setup>, optimizer: tf.Optimizer): void {
+function step(s: Setup, optimizer: tf.Optimizer): void {
   tf.dispose(optimizer.minimize(() => logitsLoss(s.model, s.model.apply(s.xs, { training: true }) as tf.Tensor2D, s.ys), true, s.variables) ?? []);
 }
 
-/** Weights, then the optimizer's state (iterations, moments), as plain arrays. */
-async function state(s: ReturnType<typeof setup>, optimizer: tf.Optimizer): Promise<number[][]> {
+function release(...setups: Setup[]): void {
+  for (const s of setups) {
+    s.model.dispose();
+    tf.dispose([s.xs, s.ys]);
+  }
+}
+
+/** The weights, the step count and the moments (tfjs's getWeights gives its live variables; ours, fresh tensors). */
+async function state(s: Setup, optimizer: tf.Optimizer, owned: boolean): Promise<number[][]> {
   const weights = await Promise.all(s.model.getWeights().map(async (w) => Array.from(await w.data())));
   const saved = await optimizer.getWeights();
   const opt = await Promise.all(saved.map(async (w) => Array.from(await w.tensor.data())));
-  tf.dispose(saved.slice(0, 1).map((w) => w.tensor)); // the iterations scalar is a fresh tensor
+  tf.dispose(saved.filter((_, i) => owned || i === 0).map((w) => w.tensor));
   return [...weights, ...opt];
 }
 
+/** Moment names without the variables' unique suffixes, for comparing two models' checkpoints. */
+async function momentNames(s: Setup, optimizer: tf.Optimizer, owned: boolean): Promise<string[]> {
+  const saved = await optimizer.getWeights();
+  const names = saved.map((w) => w.name);
+  tf.dispose(saved.filter((_, i) => owned || i === 0).map((w) => w.tensor));
+  const index = new Map(s.variables.map((v, i) => [v.name, i]));
+  return names.map((n) => n.replace(/^(.*)\/(m|v)$/, (_, v: string, k: string) => `#${index.get(v)}/${k}`));
+}
+
 describe.each(['wasm', 'cpu'] as const)('FusedAdam on %s', (backend) => {
-  it('matches tf.train.adam bit for bit over several steps', async () => {
+  it('matches tf.train.adam bit for bit over several steps, with tfjs\'s checkpoint names', async () => {
     await selectBackend(backend);
-    const a = setup();
-    const b = setup();
+    const [a, b] = [setup(), setup()];
     const stock = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
     const fused = new FusedAdam(0.01, 0.9, 0.999, 1e-7);
     for (let i = 0; i < 5; i++) {
       step(a, stock);
       step(b, fused);
     }
-    const [sa, sb] = [await state(a, stock), await state(b, fused)];
+    const [sa, sb] = [await state(a, stock, false), await state(b, fused, true)];
     expect(sb.length).toBe(sa.length);
     sb.forEach((values, i) => expect(values, `tensor ${i}`).toEqual(sa[i]));
-    // The moments are named as tfjs names them, so a checkpoint of either optimizer loads into the other.
-    const names = b.variables.map((v) => v.name);
-    expect((await fused.getWeights()).map((w) => w.name)).toEqual(['iter', ...names.map((n) => `${n}/m`), ...names.map((n) => `${n}/v`)]);
-    for (const s of [a, b]) {
-      s.model.dispose();
-      tf.dispose([s.xs, s.ys]);
-    }
+    expect(await momentNames(b, fused, true)).toEqual(await momentNames(a, stock, false));
+    release(a, b);
     stock.dispose();
     fused.dispose();
   });
 
   it('updates every variable in one kernel call and leaves no tensors behind', async () => {
     await selectBackend(backend);
+    const start = tf.memory().numTensors;
     const s = setup();
     const fused = new FusedAdam(0.01, 0.9, 0.999, 1e-7);
     step(s, fused); // creates the moments
@@ -76,31 +88,64 @@ describe.each(['wasm', 'cpu'] as const)('FusedAdam on %s', (backend) => {
     expect(trace.kernels.find((k) => k.name === ADAM_STEP)?.calls).toBe(1);
     // tfjs's update would run Sqrt once per variable.
     expect(trace.kernels.find((k) => k.name === 'Sqrt')).toBeUndefined();
-    s.model.dispose();
-    tf.dispose([s.xs, s.ys]);
+    release(s);
     fused.dispose();
+    expect(tf.memory().numTensors).toBe(start);
   });
 
-  it("falls back to tfjs's update where the kernel is not registered, with the same result", async () => {
+  it('without the kernel (as on GPUs) updates the concatenated model to the same numbers', async () => {
     await selectBackend(backend);
-    const a = setup(8);
-    const b = setup(8);
+    const [a, b] = [setup(8), setup(8)];
     const stock = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
     const fused = new FusedAdam(0.01, 0.9, 0.999, 1e-7);
-    step(a, stock);
     tf.unregisterKernel(ADAM_STEP, backend);
     try {
-      step(b, fused);
+      for (let i = 0; i < 3; i++) {
+        step(a, stock);
+        step(b, fused);
+      }
     } finally {
       registerFastKernels(backend);
     }
     expect(tf.getKernel(ADAM_STEP, backend)).toBeDefined();
-    expect(await state(b, fused)).toEqual(await state(a, stock));
-    for (const s of [a, b]) {
-      s.model.dispose();
-      tf.dispose([s.xs, s.ys]);
-    }
+    expect(await state(b, fused, true)).toEqual(await state(a, stock, false));
+    release(a, b);
     stock.dispose();
     fused.dispose();
+  });
+
+  it('resumes from a checkpoint of its own or of tfjs\'s Adam exactly where it left off', async () => {
+    await selectBackend(backend);
+    const adam = () => new FusedAdam(0.01, 0.9, 0.999, 1e-7);
+    // Four uninterrupted steps.
+    const ref = setup(6);
+    const reference = adam();
+    for (let i = 0; i < 4; i++) step(ref, reference);
+    // Two steps, a checkpoint, two more steps with a fresh optimizer restored from it.
+    const own = setup(6);
+    const first = adam();
+    step(own, first);
+    step(own, first);
+    const saved = await first.getWeights();
+    const resumed = adam();
+    await resumed.setWeights(saved);
+    tf.dispose(saved.map((w) => w.tensor));
+    first.dispose();
+    // The same from a checkpoint of tfjs's own Adam (the weights it gives are its live variables).
+    const other = setup(6);
+    const tfjsAdam = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
+    step(other, tfjsAdam);
+    step(other, tfjsAdam);
+    const fromTfjs = adam();
+    await fromTfjs.setWeights(await tfjsAdam.getWeights());
+    for (let i = 0; i < 2; i++) {
+      step(own, resumed);
+      step(other, fromTfjs);
+    }
+    const want = await state(ref, reference, true);
+    expect(await state(own, resumed, true)).toEqual(want);
+    expect(await state(other, fromTfjs, true)).toEqual(want);
+    release(ref, own, other);
+    for (const o of [reference, resumed, tfjsAdam, fromTfjs]) o.dispose();
   });
 });

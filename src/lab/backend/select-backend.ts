@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { probeWebGl, probeWebGpu, type GpuProbe } from './gpu-probe';
-import { registerFastKernels, type FastKernelName } from './kernels/register';
+import { installGpuTrainingGradients, registerFastKernels, type FastKernelName } from './kernels/register';
 import { detectRuntime, type Runtime } from './runtime';
 import { setBackendWithin } from './set-backend-within';
 import { startWasm, type WasmStart, type WasmStartOptions } from './wasm-start';
@@ -139,8 +139,9 @@ export async function selectBackend(
       fallbacks.push({ name, reason, ...(leftOutAsSoftware ? { software: probe.software! } : {}) });
       continue;
     }
-    const patch = options.fastKernels !== false && (name === 'wasm' || name === 'cpu');
-    const fastKernels = patch ? registerFastKernels(name) : [];
+    const cpuSide = name === 'wasm' || name === 'cpu';
+    const fastKernels = options.fastKernels !== false && cpuSide ? registerFastKernels(name) : [];
+    if (options.fastKernels !== false && !cpuSide) installGpuTrainingGradients();
     return {
       name, fallbacks, fastKernels, runtime, ...(wasm ? { wasmThreads: wasm.threads } : {}), ...(probe ? { gpu: probe } : {}),
     };

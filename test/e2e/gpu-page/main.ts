@@ -11,13 +11,14 @@ import wasmThreadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-bac
 import { selectFastestBackend, type MeasurementCache } from '../../../src/lab/backend/auto-backend';
 import { bufferLimitReason, largestActivationBytesPerImage, webgpuBufferLimit } from '../../../src/lab/backend/buffer-limits';
 import type { BackendMeasurement, CalibrationTarget } from '../../../src/lab/backend/calibrate';
-import { countGpuDispatches } from '../../../src/lab/backend/dispatch-count';
+import { countGpuDispatches, gpuDispatchesByKernel } from '../../../src/lab/backend/dispatch-count';
 import { probeWebGl, probeWebGpu, type GpuProbe } from '../../../src/lab/backend/gpu-probe';
 import { selectBackend, type BackendName, type BackendPreference, type SelectBackendOptions } from '../../../src/lab/backend/select-backend';
 import { generatePhantomImages } from '../../../src/lab/data/phantom';
 import { findModel } from '../../../src/lab/models';
+import { FusedAdam } from '../../../src/lab/train/fused-adam';
 import { trainModel } from '../../../src/lab/train/trainer';
-import { compareSteps, trainingStep, type Parity, type StepRequest } from './step';
+import { aroundSecondStep, compareSteps, trainingStep, type Parity, type StepRequest } from './step';
 
 const OPTIONS: SelectBackendOptions = {
   wasmPaths: {
@@ -70,11 +71,38 @@ export const xrayGpu = {
     return compareSteps(got, want);
   },
 
-  /** GPU programs of the second of two training steps (the first compiles shaders). */
+  /** GPU programs of one training step (the second: the first compiles shaders and creates Adam's moments). */
   async dispatches(backend: BackendName, request: StepRequest): Promise<number> {
     await use(backend);
-    await trainingStep(request);
-    return countGpuDispatches(async () => void (await trainingStep(request)));
+    return aroundSecondStep(request, (step) => countGpuDispatches(step));
+  },
+
+  /** Where the programs of that step come from, per kernel. */
+  async dispatchBreakdown(backend: BackendName, request: StepRequest) {
+    await use(backend);
+    return aroundSecondStep(request, (step) => gpuDispatchesByKernel(step));
+  },
+
+  /** GPU programs of one Adam update of a model: FusedAdam's concatenated update against tfjs's per variable. */
+  async adamDispatches(backend: BackendName, modelId: string) {
+    await use(backend);
+    const model = findModel(modelId).build({ size: 16, channels: 3, seed: 1 });
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const grads = variables.map((v) => ({ name: v.name, tensor: tf.onesLike(v) as tf.Tensor }));
+    const count = async (optimizer: tf.Optimizer) => {
+      optimizer.applyGradients(grads); // creates the moments
+      const n = await countGpuDispatches(async () => {
+        optimizer.applyGradients(grads);
+        await tf.backend().read((variables[0] as unknown as { dataId: object }).dataId);
+      });
+      optimizer.dispose();
+      return n;
+    };
+    const fused = await count(new FusedAdam(1e-3, 0.9, 0.999, 1e-7));
+    const stock = await count(tf.train.adam(1e-3, 0.9, 0.999, 1e-7));
+    tf.dispose(grads.map((g) => g.tensor));
+    model.dispose();
+    return { fused, stock, variables: variables.length };
   },
 
   /** One epoch of the real trainer with every synchronous read counted. */

@@ -140,3 +140,28 @@ export function compareSteps(got: StepValues, want: StepValues): Parity {
     inferLogits: rel(got.inferLogits, want.inferLogits),
   };
 }
+
+/**
+ * The trainer's step as the dispatch count sees it: the model, its optimizer and one batch made once, one warm-up
+ * step (shaders compile, Adam's moments are created), then `measure` runs around the second step (the minimize
+ * and the asynchronous read of its loss), which is what every later step repeats.
+ */
+export async function aroundSecondStep<T>(r: StepRequest, measure: (step: () => Promise<void>) => Promise<T>): Promise<T> {
+  const model = findModel(r.modelId).build({ size: r.size, channels: r.channels, seed: r.seed });
+  const { xs, ys } = stepInputs(r);
+  const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const step = async () => {
+    const loss = optimizer.minimize(() => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys), true, variables)!;
+    await loss.data();
+    loss.dispose();
+  };
+  try {
+    await step();
+    return await measure(step);
+  } finally {
+    tf.dispose([xs, ys]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}

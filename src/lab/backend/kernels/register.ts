@@ -91,6 +91,15 @@ const makers: Record<
   [ADAM_STEP]: makeAdamStepKernel,
 };
 
+/**
+ * Installs the cheaper BatchNormalization and Mean gradients for a GPU backend (webgl, webgpu): fewer, larger
+ * kernels, so fewer GPU programs per training step. Idempotent; wasm and cpu get them with their kernels.
+ */
+export function installGpuTrainingGradients(): void {
+  installBatchNormGradient();
+  installMeanGradient();
+}
+
 /** Stock configs captured before patching, keyed `backend/kernel`; `null` means the backend had none. */
 const stock = new Map<string, KernelConfig | null>();
 /** Our installed configs, keyed like `stock`, so we can tell whether the registry still holds ours. */
