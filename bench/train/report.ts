@@ -164,3 +164,15 @@ export function formatTable(rows: BenchRow[]): string {
   ]);
   return [...lines, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
 }
+
+/** "light-k5 wasm: Chromium/Node 0.97× (median)": the page's training speed against Node's, per model and backend. */
+export function chromiumVsNode(rows: readonly BenchRow[]): string[] {
+  const notes: string[] = [];
+  for (const page of rows.filter((r) => r.env === 'chromium')) {
+    const node = rows.find((r) => r.env === 'node' && r.model === page.model && r.backend === page.backend
+      && r.size === page.size && r.batch === page.batch);
+    const ratio = node?.trainImgPerSec && page.trainImgPerSec ? page.trainImgPerSec / node.trainImgPerSec : null;
+    if (ratio != null) notes.push(`${page.model} ${page.backend}: Chromium/Node ${ratio.toFixed(2)}× (training img/s, medians)`);
+  }
+  return notes;
+}

@@ -8,6 +8,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import wasmThreadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url';
+import { probeWebGl, probeWebGpu, type GpuProbe } from '../../../src/lab/backend/gpu-probe';
 import { selectBackend } from '../../../src/lab/backend/select-backend';
 import { measureTraining, type MeasureRequest, type Measurement } from '../measure';
 
@@ -20,7 +21,7 @@ const WASM_PATHS = {
 export interface PageBench {
   /** Selects the request's backend (with our kernels) and measures; an error string when the backend is missing. */
   run(request: MeasureRequest): Promise<Measurement | { error: string }>;
-  info(): { userAgent: string; hardwareConcurrency: number; crossOriginIsolated: boolean };
+  info(): Promise<{ userAgent: string; hardwareConcurrency: number; crossOriginIsolated: boolean; gpus: { webgpu: GpuProbe; webgl: GpuProbe } }>;
 }
 
 declare global {
@@ -53,8 +54,9 @@ window.xrayBench = {
     show(`${label}: train ${train}, predict ${fmt(result.infer?.median)} img/s, ${result.threads ?? '-'} thread(s)`);
     return result;
   },
-  info: () => ({
+  info: async () => ({
     userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated,
+    gpus: { webgpu: await probeWebGpu(), webgl: probeWebGl() },
   }),
 };
 // Keep the bundle's tfjs import alive (the measurement imports it too; this makes the dependency explicit).
