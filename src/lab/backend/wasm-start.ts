@@ -3,6 +3,7 @@
  * does not start, the single-threaded one is started instead and the reason is kept for the indicator.
  */
 import type { Runtime } from './runtime';
+import { setKernelPoolThreads } from './pool/kernel-pool';
 import { setBackendWithin } from './set-backend-within';
 import { installPageWorkerShim, planWasmThreads, wasmThreadsInUse, type WasmThreadRequest } from './wasm-threads';
 import { configureWasm, wasmInitialised, type WasmPaths } from './wasm-setup';
@@ -43,7 +44,10 @@ export async function startWasm(runtime: Runtime, options: WasmStartOptions, tim
     await planWasmThreads(runtime, false);
     reason = await setBackendWithin('wasm', timeoutMs);
   }
-  return { reason, threads: { threads: reason == null ? wasmThreadsInUse() : 1, limitedBy: wasmThreadNote } };
+  const threads = reason == null ? wasmThreadsInUse() : 1;
+  // The lab's own kernels get as many threads as XNNPACK (kernel-pool.ts).
+  setKernelPoolThreads(threads);
+  return { reason, threads: { threads, limitedBy: wasmThreadNote } };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { util } from '@tensorflow/tfjs';
 import type { FusedBatchNormAttrs, KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
 
 const MIN_ELEMENTS = 1 << 14;
@@ -29,7 +30,6 @@ export function makeBatchNormKernel(backendName: string, stock: () => KernelConf
       if (config == null) throw new Error(`No stock FusedBatchNorm kernel on '${backendName}'`);
       return config.kernelFunc(args);
     }
-    const simd = heap.simd()!;
     const length = chunkLength(channels);
     const chunks = Math.floor(n / length);
     const out = heap.output(x.shape);
@@ -44,7 +44,10 @@ export function makeBatchNormKernel(backendName: string, stock: () => KernelConf
       fillPattern(views[0], Float32Array.from({ length: channels }, (_, c) => at(m, c)));
       fillPattern(views[1], gain);
       fillPattern(views[2], Float32Array.from({ length: channels }, (_, c) => at(o, c)));
-      simd.affine(heap.ptr(x), p1, p2, p3, heap.ptr(out), chunks, length * 4);
+      splitLoop(heap, {
+        name: 'affine', args: [heap.ptr(x), p1, p2, p3, heap.ptr(out), chunks, length * 4], countAt: 5, countPerUnit: 1,
+        units: chunks, floatsPerUnit: length, advance: [length * 4, 0, 0, 0, length * 4, 0, 0],
+      });
       const start = chunks * length;
       const src = heap.f32(heap.ptr(x), n);
       const dst = heap.f32(heap.ptr(out), n);

@@ -3,12 +3,14 @@
  * false there), and forcing them fails with ERR_WORKER_PATH: its Emscripten glue starts each pthread worker from a
  * blob: URL, which worker_threads cannot load. Here the glue's `Worker` (it assigns worker_threads' class to
  * `global.Worker`) is replaced by one that starts such workers from pthread-worker.cjs instead, which runs the same
- * worker code from tfjs's package. Node-only; loaded on demand by ../wasm-threads.ts.
+ * worker code from tfjs's package. The lab's own kernel pool gets worker_threads too (pool-node.ts). Node-only;
+ * loaded on demand by ../wasm-threads.ts.
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker as NodeWorker, type WorkerOptions } from 'node:worker_threads';
+import { installNodePoolWorkers } from './pool-node';
 
 const require = createRequire(import.meta.url);
 
@@ -46,6 +48,7 @@ let installed = false;
  */
 export function installPthreadWorkers(): void {
   if (installed) return;
+  installNodePoolWorkers();
   Object.defineProperty(globalThis, 'Worker', {
     configurable: true,
     get: () => PthreadWorker,

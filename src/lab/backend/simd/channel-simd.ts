@@ -33,6 +33,8 @@ export interface ChannelSimd {
     chunks: number, lb: number, fold: number): void;
   /** out = x > 0 ? dy : 0 over `bytes` bytes (a multiple of 16): ReLU's gradient in one pass. */
   reluGrad(dy: number, x: number, out: number, bytes: number): void;
+  /** Every export by name (the kernel pool calls them by name). */
+  raw: Record<string, (...args: number[]) => void>;
 }
 
 /** Unrolled four vectors per step, so L must be a multiple of 16 floats (64 bytes). */
@@ -187,5 +189,5 @@ export function channelSimdBytes(shared = false): Uint8Array<ArrayBuffer> {
 export const channelSimdFor = moduleBinder(channelSimdBytes, (exports): ChannelSimd => {
   const e = exports as unknown as Record<string, (...args: number[]) => void>;
   const binary = Object.fromEntries((Object.keys(BINARY_OPS) as BinaryOpName[]).map((n) => [n, e[n]]));
-  return { binary: binary as ChannelSimd['binary'], affine: e.affine, sum: e.sum, dualSum: e.dualSum, reluGrad: e.reluGrad };
+  return { binary: binary as ChannelSimd['binary'], affine: e.affine, sum: e.sum, dualSum: e.dualSum, reluGrad: e.reluGrad, raw: e };
 });
