@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { registerFastKernels } from '../../src/lab/backend';
+import { BATCH_NORM_DX } from '../../src/lab/backend/kernels/batch-norm';
 import { filterGradChunks } from '../../src/lab/backend/kernels/filter-grad-direct';
 import { PARTS_MAX, partsFor } from '../../src/lab/backend/kernels/split-loop';
 import { WasmHeap } from '../../src/lab/backend/kernels/wasm-heap';
@@ -68,6 +70,11 @@ describe('the kernel pool on threaded wasm', () => {
     await close('Mean', { x }, { axis: [0, 1, 2], keepDims: true });
     const variance = { values: c.values.map((v) => 0.5 + Math.abs(v)), shape: [24] };
     await close('FusedBatchNorm', { x, mean: c, variance, offset: c, scale: variance }, { varianceEpsilon: 1e-3 });
+    // BatchNormalization's input gradient against its plain loop on cpu (dy·a + x·b + c per channel).
+    const dxInputs = { dy: randomValues(rng, shape), x, a: c, b: variance, c: randomValues(rng, [24]) };
+    registerFastKernels('cpu');
+    const wasmDx = await runRegistered('wasm', BATCH_NORM_DX, dxInputs, {});
+    expect(relativeError(wasmDx, await runRegistered('cpu', BATCH_NORM_DX, dxInputs, {}))).toBeLessThan(1e-6);
   });
 
   it('gives the filter gradient of a batch of 32 in 8 chunks, as the cpu reference does', async () => {

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { ADAM_STEP, makeAdamStepKernel } from './adam-step';
-import { makeBatchNormKernel } from './batch-norm';
+import { BATCH_NORM_DX, makeBatchNormDxKernel, makeBatchNormKernel } from './batch-norm';
 import { makeChannelBinaryKernel, makeReluGradKernel, RELU_GRAD } from './channel-binary';
 import { BATCH_NORM_GRAD_SUMS, makeBatchNormGradSumsKernel, makeLeadingReduceKernel } from './channel-reduce';
 import { makeBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -40,12 +40,13 @@ export type FastKernelName =
   | 'Cast'
   | typeof BATCH_NORM_GRAD_SUMS
   | typeof RELU_GRAD
-  | typeof ADAM_STEP;
+  | typeof ADAM_STEP
+  | typeof BATCH_NORM_DX;
 
 /** The per-channel kernels for wasm (SIMD on tfjs's heap); each defers to the stock kernel outside its case. */
 const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
   'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast', BATCH_NORM_GRAD_SUMS,
-  RELU_GRAD, ADAM_STEP,
+  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX,
 ];
 
 /**
@@ -62,10 +63,11 @@ const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
  *   the one-pass ReLU gradient.
  * - on both, the whole Adam update in one call (ADAM_STEP, used by src/lab/train/fused-adam.ts): tfjs's optimizer
  *   makes ~14 element-wise calls per variable, ~800 per light-k5 step, each mostly per-call overhead.
+ * - on both, BatchNormalization's input gradient in one pass (BATCH_NORM_DX, used by the models' training layer).
  */
 export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
   wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', ...WASM_CHANNEL_KERNELS],
-  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD, ADAM_STEP],
+  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD, ADAM_STEP, BATCH_NORM_DX],
 };
 
 /** Builds each kernel for a backend; `stock` reaches the kernel it replaces (Tile falls back to it for strings). */
@@ -89,6 +91,7 @@ const makers: Record<
   [BATCH_NORM_GRAD_SUMS]: makeBatchNormGradSumsKernel,
   [RELU_GRAD]: makeReluGradKernel,
   [ADAM_STEP]: makeAdamStepKernel,
+  [BATCH_NORM_DX]: makeBatchNormDxKernel,
 };
 
 /**
