@@ -1,11 +1,22 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
+/**
+ * Cross-origin isolation (shared memory, so the wasm backend can run XNNPACK on every core). Static hosts that
+ * cannot send these headers get them from the service worker in public/coi-sw.js instead.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 // base './' keeps every asset URL relative, so the built site works from any sub-path (GitHub Pages style).
 export default defineConfig({
   base: './',
   plugins: [react()],
   worker: { format: 'es' },
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   // tfjs, its wasm backend and tfjs-vis (with vega) are large by nature; they load in the worker or lazily.
   build: { chunkSizeWarningLimit: 2500 },
   test: {

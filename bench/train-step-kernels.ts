@@ -13,10 +13,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastKernelsActive, registerFastKernels, unregisterFastKernels } from '../src/lab/backend';
 import { missingKernels, traceKernels, type KernelTrace } from '../src/lab/backend/kernel-trace';
+import { ADAM_STEP } from '../src/lab/backend/kernels/adam-step';
 import { RELU_GRAD } from '../src/lab/backend/kernels/channel-binary';
 import { BATCH_NORM_GRAD_SUMS } from '../src/lab/backend/kernels/channel-reduce';
 import { selectBackend } from '../src/lab/backend/select-backend';
 import { findModel } from '../src/lab/registry';
+import { FusedAdam } from '../src/lab/train/fused-adam';
 import { logitsLoss } from '../src/lab/train/loss';
 import { buildSmallCnn, makeBlobData, trainStep } from '../test/backend/small-cnn';
 
@@ -33,7 +35,8 @@ const withCpu = modelId == null || process.argv.includes('--cpu');
 
 /** One training step of the chosen network, ready to run on the current backend. */
 function makeStep(): { run: () => void; dispose: () => void } {
-  const optimizer = tf.train.adam(modelId ? 1e-3 : 0.01);
+  // The trainer's optimizer: tfjs's Adam with the update in one ADAM_STEP call where the backend has it.
+  const optimizer = new FusedAdam(modelId ? 1e-3 : 0.01, 0.9, 0.999, 1e-7);
   if (modelId == null) {
     const model = buildSmallCnn(size, 16, 7, convs);
     const { xs, ys } = makeBlobData(batch, size);
@@ -78,7 +81,7 @@ async function main(): Promise<void> {
   const wasm = await traceStep();
   unregisterFastKernels('wasm');
   // Our own fused kernels (BatchNormalization's gradient sums, ReLU's gradient) are not tfjs kernels wasm could lack.
-  const OWN_KERNELS: string[] = [BATCH_NORM_GRAD_SUMS, RELU_GRAD];
+  const OWN_KERNELS: string[] = [BATCH_NORM_GRAD_SUMS, RELU_GRAD, ADAM_STEP];
   const missing = missingKernels(wasm.trace.kernels.map((k) => k.name), 'wasm').filter((n) => !OWN_KERNELS.includes(n));
   registerFastKernels('wasm');
   let cpu: { trace: KernelTrace; stepMs: number } | null = null;

@@ -1,8 +1,9 @@
 /**
  * The Chromium side of `bench train`: bundles bench/train/page with Vite into bench/.build/, serves it from a
  * tiny static server on 127.0.0.1, and drives Debian's /usr/bin/chromium headless through playwright-core (no
- * browser is ever downloaded). Each measurement runs in the page; the renderer's peak RSS comes from /proc.
- * SwiftShader renders WebGL/WebGPU in software, so those backends run at a tiny size only.
+ * browser is ever downloaded). Each measurement runs in the page; the renderer's peak RSS comes from /proc. The page
+ * is cross-origin isolated (threaded wasm). A software GPU (SwiftShader here) runs WebGL/WebGPU at a tiny size
+ * only; a real one at the requested size (CHROMIUM_PATH and --chromium-flags point it at a GPU-enabled browser).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,11 +12,11 @@ import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { findModel } from '../../src/lab/registry';
 import { CHROMIUM, launchChromium } from '../../test/helpers/chromium';
-import { serveStatic } from '../../test/helpers/static-server';
+import { ISOLATION_HEADERS, serveStatic } from '../../test/helpers/static-server';
 
 export { CHROMIUM };
 import type { MeasureRequest, Measurement } from './measure';
-import { stockSkipReason, type BenchBackend, type TrainBenchOptions } from './options';
+import { softwareGpuRequest, stockSkipReason, type BenchBackend, type TrainBenchOptions } from './options';
 import { makeRow, type BenchRow } from './report';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -59,17 +60,22 @@ export function rendererPeakRssMB(): number | null {
   return peakKb == null ? null : peakKb / 1024;
 }
 
-/** WebGL/WebGPU under SwiftShader: the smallest input each model accepts (≥ 16), 4 images, 2 steps, 1 repeat. */
-function requestFor(o: TrainBenchOptions, backend: BenchBackend, model: string): { request: MeasureRequest; note?: string } {
+/**
+ * The request for one backend and model: as asked, except on a software GPU (SwiftShader here), which takes
+ * minutes per step at real sizes: there the smallest input each model accepts (≥ 16), 4 images, 2 steps, 1 repeat.
+ */
+function requestFor(o: TrainBenchOptions, backend: BenchBackend, model: string, software: string | null): { request: MeasureRequest; note?: string } {
   const request: MeasureRequest = {
     model, size: o.size, batch: o.batch, channels: o.channels, steps: o.steps, repeats: o.repeats, backend, kernels: 'ours',
+    wasmThreads: o.wasmThreads,
   };
-  if (backend !== 'webgl' && backend !== 'webgpu') return { request };
-  const size = Math.max(16, findModel(model).minSize);
-  const tiny = { ...request, size, batch: Math.min(o.batch, 4), steps: Math.min(o.steps, 2), repeats: 1 };
-  const note = `${backend} runs on SwiftShader (software): tiny size ${size}, batch ${tiny.batch}; stock tfjs kernels only`;
-  return { request: tiny, note };
+  if ((backend !== 'webgl' && backend !== 'webgpu') || software == null) return { request };
+  const tiny = softwareGpuRequest(request, findModel(model).minSize);
+  return { request: tiny, note: `${backend} runs on ${software} (software): tiny size ${tiny.size}, batch ${tiny.batch}` };
 }
+
+/** Chromium flags for the GPU backends: WebGPU is behind a flag on Linux; a blocklisted GPU is used anyway. */
+export const GPU_FLAGS = ['--enable-unsafe-webgpu', '--ignore-gpu-blocklist'];
 
 async function measureInPage(page: Page, request: MeasureRequest): Promise<Measurement> {
   const result = await page.evaluate((r) => window.xrayBench.run(r), request);
@@ -84,18 +90,22 @@ export async function runInChromium(o: TrainBenchOptions, log: (line: string) =>
   }
   log('chromium: bundling the bench page with Vite');
   await buildPage();
-  const site = await serveStatic(OUT_DIR, '/');
-  const browser = await launchChromium(o.backends.includes('webgpu') ? ['--enable-unsafe-webgpu'] : []);
+  // Cross-origin isolated, as the lab serves itself: shared memory for multi-threaded wasm.
+  const site = await serveStatic(OUT_DIR, '/', ISOLATION_HEADERS);
+  const wantsGpu = o.backends.includes('webgpu') || o.backends.includes('webgl');
+  const browser = await launchChromium([...(wantsGpu ? GPU_FLAGS : []), ...o.chromiumFlags]);
   const rows: BenchRow[] = [];
   try {
     const page = await browser.newPage();
     page.on('pageerror', (err) => log(`page error: ${err.message}`));
     await page.goto(site.url);
     await page.waitForFunction(() => document.title === 'ready');
-    log(`chromium ${browser.version()}: ${JSON.stringify(await page.evaluate(() => window.xrayBench.info()))}`);
+    const info = await page.evaluate(() => window.xrayBench.info());
+    log(`chromium ${browser.version()}: ${JSON.stringify(info)}`);
     for (const backend of o.backends) {
+      const software = backend === 'webgl' || backend === 'webgpu' ? info.gpus[backend].software : null;
       for (const model of o.models) {
-        const { request, note } = requestFor(o, backend, model);
+        const { request, note } = requestFor(o, backend, model, software);
         try {
           log(`chromium ${backend} ${model}: our kernels`);
           const ours = await measureInPage(page, request);

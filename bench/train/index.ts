@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { findModel } from '../../src/lab/registry';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { measureTraining, type MeasureRequest } from './measure';
-import { parseTrainArgs, stockSkipReason, USAGE, type TrainBenchOptions } from './options';
-import { formatTable, makeRow, poolRounds, torchRows, type BenchRow } from './report';
+import { parseTrainArgs, softwareGpuRequest, stockSkipReason, USAGE, type BenchBackend, type TrainBenchOptions } from './options';
+import { chromiumVsNode, formatTable, makeRow, poolRounds, torchRows, type BenchRow } from './report';
 import { findTorchPython, poolTorch, runTorch, torchParamCounts, type TorchResult } from './torch';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
@@ -32,32 +32,52 @@ export function nodePeakRssMB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-/** Node: each requested backend Node has (wasm, cpu), each model, our kernels then the stock ones, in this process. */
+/**
+ * Starts `backend` in Node: wasm (XNNPACK threads as asked) and cpu directly, webgpu through the optional `webgpu`
+ * package (Dawn); webgl does not exist in Node. Null when it started, else why not.
+ */
+async function startInNode(backend: BenchBackend, o: TrainBenchOptions): Promise<{ error: string | null; software: string | null }> {
+  if (backend === 'webgl') return { error: 'WebGL exists only in a browser (--env chromium)', software: null };
+  if (backend === 'webgpu') {
+    const { installNodeWebGpu, NODE_WEBGPU_HINT } = await import('../../src/lab/backend/node/webgpu-node');
+    const missing = await installNodeWebGpu();
+    if (missing != null) return { error: missing, software: null };
+    const selected = await selectBackend('webgpu');
+    if (selected.name !== 'webgpu') return { error: `${selected.fallbacks[0]?.reason}; ${NODE_WEBGPU_HINT}`, software: null };
+    return { error: null, software: selected.gpu?.software ?? null };
+  }
+  const selected = await selectBackend(backend, { wasmThreads: o.wasmThreads });
+  if (selected.name !== backend) return { error: selected.fallbacks.map((f) => f.reason).join('; '), software: null };
+  return { error: null, software: null };
+}
+
+/** Node: each requested backend, each model, our kernels then the stock ones (wasm, cpu), in this process. */
 async function runInNode(o: TrainBenchOptions, log: (line: string) => void): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const backend of o.backends) {
-    if (backend === 'webgl' || backend === 'webgpu') {
-      log(`node: ${backend} skipped (only measured in chromium: --env chromium)`);
-      continue;
-    }
-    const selected = await selectBackend(backend);
-    if (selected.name !== backend) {
-      log(`node: ${backend} unavailable (${selected.fallbacks.map((f) => f.reason).join('; ')})`);
+    const started = await startInNode(backend, o);
+    if (started.error != null) {
+      log(`node: ${backend} unavailable (${started.error})`);
       continue;
     }
     for (const model of o.models) {
-      const base: MeasureRequest = {
+      let base: MeasureRequest = {
         model, size: o.size, batch: o.batch, channels: o.channels, steps: o.steps, repeats: o.repeats, backend,
         kernels: 'ours',
       };
+      let note: string | undefined;
+      if (started.software != null) {
+        base = softwareGpuRequest(base, findModel(model).minSize);
+        note = `${backend} runs on ${started.software} (software): tiny size ${base.size}, batch ${base.batch}`;
+      }
       log(`node ${backend} ${model}: our kernels`);
       const ours = await measureTraining(base);
       let stock = null;
-      if (o.stock) {
+      if (o.stock && (backend === 'wasm' || backend === 'cpu')) {
         log(`node ${backend} ${model}: stock kernels`);
         stock = await measureTraining({ ...base, kernels: 'stock', skipTrain: stockSkipReason(o, backend) });
       }
-      rows.push(makeRow(ours, stock, 'node', nodePeakRssMB()));
+      rows.push(makeRow(ours, stock, 'node', nodePeakRssMB(), note));
     }
   }
   return rows;
@@ -119,6 +139,7 @@ export async function runTrainSuite(argv: string[], io: SuiteIO = STDIO): Promis
     notes.push(...checkTorchParams(o));
     rows.push(...torchRows(rows, poolTorch(torch)));
   }
+  notes.push(...chromiumVsNode(rows));
   for (const note of notes) log(note);
   if (o.json) for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
   else io.out(`\n${formatTable(rows)}\n${notes.map((n) => `- ${n}\n`).join('')}`);

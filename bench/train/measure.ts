@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastKernelsActive, registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
+import { wasmThreadsInUse } from '../../src/lab/backend/wasm-threads';
 import { disposeBatch, makeBatch } from '../../src/lab/data/batches';
 import { selectImages, type ImageSet } from '../../src/lab/data/image-set';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
@@ -27,6 +28,8 @@ export interface MeasureRequest {
   kernels: KernelSet;
   /** When set, training is not attempted and this is reported instead. */
   skipTrain?: string;
+  /** XNNPACK threads to start wasm with ('auto' = every core); only the first wasm start of a process counts. */
+  wasmThreads?: 'auto' | number;
 }
 
 /** Repeated figures and their spread. */
@@ -42,6 +45,8 @@ export interface Measurement {
   params: number;
   /** Kernels of this backend served by src/lab/backend during the run. */
   fastKernels: string[];
+  /** wasm: XNNPACK's threads during the run; null for other backends. */
+  threads: number | null;
   train: Spread | null;
   trainError: string | null;
   infer: Spread | null;
@@ -88,6 +93,7 @@ export async function measureTraining(request: MeasureRequest): Promise<Measurem
     request,
     params: model.countParams(),
     fastKernels: backend === 'wasm' || backend === 'cpu' ? fastKernelsActive(backend) : [],
+    threads: backend === 'wasm' ? wasmThreadsInUse() : null,
     train: null,
     trainError: request.skipTrain ?? null,
     infer: null,

@@ -28,6 +28,12 @@ export interface TrainBenchOptions {
   json: boolean;
   /** Write bench/results/train-<timestamp>.json (default true). */
   write: boolean;
+  /** XNNPACK threads for wasm: 'auto' = every logical core (default), or a number. */
+  wasmThreads: 'auto' | number;
+  /** PyTorch's threads: 'all' = every logical core (default), or a number. */
+  torchThreads: 'all' | number;
+  /** Extra Chromium flags (a real GPU may need some; see docs/notes-for-readme). */
+  chromiumFlags: string[];
 }
 
 export const DEFAULT_OPTIONS: TrainBenchOptions = {
@@ -45,6 +51,9 @@ export const DEFAULT_OPTIONS: TrainBenchOptions = {
   vsTorch: false,
   json: false,
   write: true,
+  wasmThreads: 'auto',
+  torchThreads: 'all',
+  chromiumFlags: [],
 };
 
 /** Stock cpu training is only timed up to this size unless --stock-cpu is given. */
@@ -61,7 +70,8 @@ export const USAGE = `usage: npm run bench -- train [options]
   --size N            square input side (default 128)
   --batch N           batch size (default 32)
   --channels 1|3      input channels (default 3)
-  --backend list      wasm,cpu,webgl,webgpu (default wasm; webgl/webgpu only in chromium, at a tiny size)
+  --backend list      wasm,cpu,webgl,webgpu (default wasm; webgl/webgpu in chromium, webgpu in Node through the
+                      optional 'webgpu' package; on a software GPU such as SwiftShader at a tiny size only)
   --env node|chromium|both   where to run (default node)
   --steps N           optimizer steps per timed epoch (default 5)
   --repeats N         timed epochs / inference batches, for min/median/max (default 3)
@@ -70,7 +80,11 @@ export const USAGE = `usage: npm run bench -- train [options]
   --stock-cpu         time stock cpu training even above ${STOCK_CPU_MAX_SIZE}×${STOCK_CPU_MAX_SIZE} (minutes per step)
   --vs-torch          also run the PyTorch anchors (bench/anchors/torch_train.py) and print ours/PyTorch
   --json              print one JSON object per line instead of the table
-  --no-write          do not write bench/results/train-<timestamp>.json`;
+  --no-write          do not write bench/results/train-<timestamp>.json
+  --wasm-threads N    XNNPACK threads for wasm (default auto = every logical core; 1 = single-threaded)
+  --torch-threads N   PyTorch threads (default all = every logical core)
+  --chromium-flags "…" extra Chromium flags, e.g. for a real GPU on Linux:
+                      "--enable-features=Vulkan,VulkanFromANGLE --use-angle=vulkan"`;
 
 function positiveInt(flag: string, raw: string | undefined): number {
   const n = Number(raw);
@@ -120,8 +134,26 @@ export function parseTrainArgs(argv: readonly string[]): TrainBenchOptions {
       case '--vs-torch': o.vsTorch = true; break;
       case '--json': o.json = true; break;
       case '--no-write': o.write = false; break;
+      case '--wasm-threads': {
+        const v = value();
+        o.wasmThreads = v === 'auto' ? 'auto' : positiveInt('--wasm-threads', v);
+        break;
+      }
+      case '--torch-threads': {
+        const v = value();
+        o.torchThreads = v === 'all' ? 'all' : positiveInt('--torch-threads', v);
+        break;
+      }
+      case '--chromium-flags': o.chromiumFlags = (value() ?? '').split(/\s+/).filter(Boolean); break;
       default: throw new Error(`unknown option '${flag}'\n${USAGE}`);
     }
   }
   return o;
+}
+
+/** A tiny run for a software GPU (SwiftShader and the like), which takes minutes per step at the real size. */
+export function softwareGpuRequest<T extends { size: number; batch: number; steps: number; repeats: number }>(
+  request: T, minSize: number): T {
+  const size = Math.max(16, minSize);
+  return { ...request, size, batch: Math.min(request.batch, 4), steps: Math.min(request.steps, 2), repeats: 1 };
 }

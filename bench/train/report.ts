@@ -28,6 +28,8 @@ export interface BenchRow extends Figures {
   steps: number;
   repeats: number;
   fastKernels: string[];
+  /** wasm: XNNPACK's threads; null elsewhere. */
+  threads: number | null;
   /** Peak resident memory of the process that ran it (Node: whole process so far; Chromium: the page's renderer). */
   peakRssMB: number | null;
   numTensors: Measurement['numTensors'] | null;
@@ -67,7 +69,7 @@ export function makeRow(ours: Measurement, stock: Measurement | null, env: Bench
   const flat = n.afterEpoch.length > 0 ? n.afterEpoch.every((v) => v === n.afterEpoch[0]) && n.after === n.before : null;
   return {
     model: r.model, size: r.size, batch: r.batch, channels: r.channels, backend: r.backend, env, params: ours.params,
-    steps: r.steps, repeats: r.repeats, fastKernels: ours.fastKernels,
+    steps: r.steps, repeats: r.repeats, fastKernels: ours.fastKernels, threads: ours.threads,
     ...own,
     peakRssMB, numTensors: n, tensorsFlat: flat,
     stock: stockFigures,
@@ -92,7 +94,7 @@ export function torchRows(rows: BenchRow[], torch: TorchResult[]): BenchRow[] {
   }
   return torch.map((t) => ({
     model: t.model, size: t.size, batch: t.batch, channels: rows[0]?.channels ?? 3, backend: t.backend, env: t.env,
-    params: t.params, steps: 0, repeats: t.train.runs.length, fastKernels: [],
+    params: t.params, steps: 0, repeats: t.train.runs.length, fastKernels: [], threads: t.threads,
     trainImgPerSec: t.trainImgPerSec, train: t.train, trainError: null,
     inferImgPerSec: t.inferImgPerSec, infer: t.infer, inferError: null,
     peakRssMB: t.peakRssMB, numTensors: null, tensorsFlat: null, stock: null, trainVsStock: null, inferVsStock: null,
@@ -151,7 +153,8 @@ export function formatTable(rows: BenchRow[]): string {
     const tensors = r.numTensors == null ? '—'
       : `${r.numTensors.before}→[${r.numTensors.afterEpoch.join(',')}]→${r.numTensors.after}${r.tensorsFlat ? ' flat' : ''}`;
     const train = r.trainImgPerSec == null ? `error` : range(r.train);
-    lines.push(`| ${[r.model, r.size, r.batch, r.backend, r.env, train, stockTrain, x(r.trainVsStock), range(r.infer),
+    const backend = r.threads != null && r.threads > 1 ? `${r.backend}×${r.threads}` : r.backend;
+    lines.push(`| ${[r.model, r.size, r.batch, backend, r.env, train, stockTrain, x(r.trainVsStock), range(r.infer),
       r.stock ? range(r.stock.infer) : '—', x(r.inferVsStock), torch, num(r.peakRssMB, 0), tensors].join(' | ')} |`);
   }
   const notes = rows.flatMap((r) => [
@@ -160,4 +163,16 @@ export function formatTable(rows: BenchRow[]): string {
     ...(r.note ? [`${r.model} ${r.backend}/${r.env}: ${r.note}`] : []),
   ]);
   return [...lines, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
+}
+
+/** "light-k5 wasm: Chromium/Node 0.97× (median)": the page's training speed against Node's, per model and backend. */
+export function chromiumVsNode(rows: readonly BenchRow[]): string[] {
+  const notes: string[] = [];
+  for (const page of rows.filter((r) => r.env === 'chromium')) {
+    const node = rows.find((r) => r.env === 'node' && r.model === page.model && r.backend === page.backend
+      && r.size === page.size && r.batch === page.batch);
+    const ratio = node?.trainImgPerSec && page.trainImgPerSec ? page.trainImgPerSec / node.trainImgPerSec : null;
+    if (ratio != null) notes.push(`${page.model} ${page.backend}: Chromium/Node ${ratio.toFixed(2)}× (training img/s, medians)`);
+  }
+  return notes;
 }

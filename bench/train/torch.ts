@@ -1,10 +1,12 @@
 /**
  * Runs the PyTorch anchors (bench/anchors/torch_train.py) on the very images the tfjs measurement trained on, in
- * PyTorch's default NCHW layout and in channels-last (NHWC, PyTorch's faster CPU path for these nets). Skipped
- * with a message where no Python with torch is found; the project itself never needs Python.
+ * PyTorch's default NCHW layout and in channels-last (NHWC, PyTorch's faster CPU path for these nets), on every
+ * logical core unless --torch-threads says otherwise (Debian's torch starts with one thread on a 2-vCPU machine).
+ * Skipped with a message where no Python with torch is found; the project itself never needs Python.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchImages, spread, type Spread } from './measure';
@@ -68,9 +70,10 @@ export function runTorch(o: TrainBenchOptions, log: (line: string) => void): Tor
   const prefix = writeImages(o);
   const results: TorchResult[] = [];
   for (const layout of [[], ['--channels-last']]) {
+    const threads = o.torchThreads === 'all' ? availableParallelism() : o.torchThreads;
     const args = [SCRIPT, '--models', o.models.join(','), '--size', String(o.size), '--batch', String(o.batch),
-      '--channels', String(o.channels), '--repeats', String(o.repeats), '--data', prefix, ...layout];
-    log(`pytorch ${found.version}: ${layout.length ? 'channels-last' : 'NCHW'} ${o.models.join(',')}`);
+      '--channels', String(o.channels), '--repeats', String(o.repeats), '--data', prefix, '--threads', String(threads), ...layout];
+    log(`pytorch ${found.version}: ${layout.length ? 'channels-last' : 'NCHW'} ${o.models.join(',')}, ${threads} thread(s)`);
     const run = spawnSync(found.python, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.status !== 0) return `torch_train.py failed (exit ${run.status}): ${run.stderr.trim().split('\n').pop()}`;
     for (const line of run.stdout.trim().split('\n')) results.push(JSON.parse(line) as TorchResult);

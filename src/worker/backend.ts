@@ -1,36 +1,97 @@
 /**
- * Backend handling in the worker: choose one (webgpu → webgl → wasm → cpu, or the user's pick first), describe the
- * GPU behind it for the indicator, and check whether it still works after a failure.
+ * Backend handling in the worker: 'auto' is the fastest backend that works here for the run's model and size
+ * (measured once per device, model and size, then cached in IndexedDB; software GPUs never take part), a named
+ * backend is used when it works (else the next one, with the reason); the GPU or threads behind it are described
+ * for the indicator, and `backendAlive` checks whether it still works after a failure.
  */
 import * as tf from '@tensorflow/tfjs';
 // Vite turns these into URLs of emitted files, so the wasm backend finds its binaries from any sub-path.
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { selectBackend } from '../lab/backend/select-backend';
+// The threaded module factory as a plain file: pthread workers load it instead of the minified bundle's copy.
+import wasmThreadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url';
+import { selectFastestBackend } from '../lab/backend/auto-backend';
+import type { CalibrationTarget } from '../lab/backend/calibrate';
+import { describeAdapterInfo } from '../lab/backend/gpu-probe';
+import { selectBackend, type BackendSelection, type SelectBackendOptions } from '../lab/backend/select-backend';
+import { findModel } from '../lab/registry';
+import { measurementCache } from './calibration-cache';
 import type { BackendInfo, BackendPreference } from './protocol';
 
-const WASM_PATHS = {
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+export type { CalibrationTarget };
+
+const OPTIONS: SelectBackendOptions = {
+  wasmPaths: {
+    'tfjs-backend-wasm.wasm': wasmPlain,
+    'tfjs-backend-wasm-simd.wasm': wasmSimd,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+  },
+  // Threads wherever the page is cross-origin isolated; the factory URL keeps the minified build from hanging.
+  wasmThreads: 'auto',
+  wasmThreadedFactoryUrl: wasmThreadedFactory,
+  initTimeoutMs: 20_000,
 };
 
 let current: BackendInfo | null = null;
+/** The target `current` was measured for (null: not measured). */
+let currentTarget: string | null = null;
+const cache = measurementCache();
 
-/** Makes `preference` the active choice (no work when it already is) and describes the result. */
-export async function ensureBackend(preference: BackendPreference): Promise<BackendInfo> {
-  if (current && current.preference === preference && tf.getBackend() === current.name) return current;
-  // Threads stay off: a minified build served cross-origin-isolated hangs in setBackend('wasm') (TFJS-NOTES).
-  const selection = await selectBackend(preference, { wasmPaths: WASM_PATHS, wasmThreads: false, initTimeoutMs: 20_000 });
-  current = {
+/**
+ * The model 'auto' should time for a run: the first of `models` that trains from images at this size (transfer
+ * models train a head on cached features, so their speed is not the backend's question); null when there is none.
+ * The queue passes it to `ensureBackend` when a run starts.
+ */
+export function calibrationTargetFor(settings: { size: number; channels: 1 | 3; batchSize: number }, models: readonly string[]): CalibrationTarget | null {
+  for (const modelId of models) {
+    try {
+      const entry = findModel(modelId);
+      if (entry.runner === 'image' && entry.minSize <= settings.size) {
+        return { modelId, size: settings.size, channels: settings.channels, batchSize: settings.batchSize };
+      }
+    } catch {
+      // An unknown id fails later, in the run, with its own message.
+    }
+  }
+  return null;
+}
+
+/**
+ * Makes `preference` the active choice and describes it. For 'auto' with a `target` (the run's first model and
+ * size, see calibrationTargetFor) the candidates are timed, or their cached times used; without one, auto is the
+ * static choice. Work is skipped when nothing changed. Throws only when no backend works at all.
+ */
+export async function ensureBackend(preference: BackendPreference, target: CalibrationTarget | null = null): Promise<BackendInfo> {
+  const targetKey = target == null ? null : JSON.stringify(target);
+  const unchanged = current != null && current.preference === preference && tf.getBackend() === current.name;
+  // A run without a target keeps what an earlier measurement chose.
+  if (unchanged && (preference !== 'auto' || targetKey == null || targetKey === currentTarget)) return current!;
+  if (preference === 'auto') {
+    const auto = await selectFastestBackend({
+      select: (p) => selectBackend(p, OPTIONS),
+      target,
+      makeModel: (t) => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }),
+      cache,
+    });
+    current = describe(auto.selection, preference, auto.measured);
+    currentTarget = targetKey ?? currentTarget;
+  } else {
+    current = describe(await selectBackend(preference, OPTIONS), preference, null);
+    currentTarget = null;
+  }
+  return current;
+}
+
+function describe(selection: BackendSelection, preference: BackendPreference, measured: BackendInfo['measured'] | null): BackendInfo {
+  return {
     name: selection.name,
     preference,
-    adapter: await describeAdapter(selection.name),
+    adapter: describeSelection(selection),
     fallbacks: selection.fallbacks,
     fastKernels: selection.fastKernels,
+    ...(measured ? { measured } : {}),
   };
-  return current;
 }
 
 export function currentBackend(): BackendInfo | null {
@@ -40,35 +101,20 @@ export function currentBackend(): BackendInfo | null {
 /** Forgets the selection so the next `ensureBackend` initialises again (after the backend broke). */
 export function forgetBackend(): void {
   current = null;
+  currentTarget = null;
 }
 
-interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
-  isFallbackAdapter?: boolean;
-}
-
-/** A one-line description of the GPU behind a backend; '' for CPU backends. */
-async function describeAdapter(name: string): Promise<string> {
-  try {
-    if (name === 'webgpu') {
-      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
-      const adapter = await gpu?.requestAdapter();
-      const info = adapter?.info;
-      if (!info) return 'WebGPU adapter';
-      const parts = [info.vendor, info.architecture, info.device, info.description].filter((p) => p != null && p !== '');
-      const fallback = info.isFallbackAdapter ?? adapter?.isFallbackAdapter ? ' (software fallback adapter)' : '';
-      return `${parts.join(' ') || 'WebGPU adapter'}${fallback}`;
-    }
-    if (name === 'webgl') {
-      const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl;
-      if (!gl) return 'WebGL';
-      const debug = gl.getExtension('WEBGL_debug_renderer_info');
-      const renderer = debug ? gl.getParameter(debug.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
-      return `${String(renderer)} (WebGL ${tf.env().getNumber('WEBGL_VERSION')})`;
-    }
-    if (name === 'wasm') return 'SIMD, single thread';
-  } catch {
-    // Describing is a courtesy; never let it break backend selection.
+/** A one-line description of what computes: the GPU (and whether it is a software one), or wasm's threads. */
+function describeSelection(s: BackendSelection): string {
+  if (s.gpu != null) {
+    const version = s.name === 'webgl' ? ` (WebGL ${tf.env().getNumber('WEBGL_VERSION')})` : '';
+    const software = s.gpu.software != null ? ` — software renderer (${s.gpu.software})` : '';
+    return `${s.gpu.description || describeAdapterInfo(undefined, false)}${version}${software}`;
+  }
+  if (s.name === 'wasm') {
+    const n = s.wasmThreads?.threads ?? 1;
+    const count = n === 1 ? 'single thread' : `${n} threads`;
+    return s.wasmThreads?.limitedBy ? `SIMD, ${count} (${s.wasmThreads.limitedBy})` : `SIMD, ${count}`;
   }
   return '';
 }

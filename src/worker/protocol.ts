@@ -31,6 +31,8 @@ export interface BackendInfo {
   fallbacks: { name: string; reason: string }[];
   /** Convolution-gradient kernels replaced by the lab's fast ones (wasm/cpu). */
   fastKernels: string[];
+  /** What 'auto' measured for the run's model and size (training images/s per backend); absent when nothing was. */
+  measured?: { name: string; imagesPerSec: number | null; note: string | null }[];
 }
 
 /** One registry entry, without its builder. */

@@ -11,7 +11,7 @@ import { plannedRuns, runExperiment, type FinishedRun, type LoopHooks } from '..
 import type { RunPhase } from '../lab/experiment/run-types';
 import type { Experiment } from '../lab/experiment/schema';
 import type { BatchLog } from '../lab/train/train-log';
-import { backendAlive, ensureBackend, forgetBackend } from './backend';
+import { backendAlive, calibrationTargetFor, ensureBackend, forgetBackend } from './backend';
 import { atFormat, progressToPage, resplit, type LoadedDataset } from './dataset';
 import type { BackendInfo, ModelPhase, ModelResult, QueueOutcome } from './protocol';
 import { emit, yieldToEvents } from './rpc';
@@ -65,7 +65,8 @@ export class TrainQueue {
     try {
       await ready;
       for (const key of plannedRuns(experiment)) emit({ type: 'model-phase', ...key, phase: 'queued', message: null });
-      const backend = await ensureBackend(experiment.backend);
+      // 'auto' times the backends on the run's first image model at this size (cached per device).
+      const backend = await ensureBackend(experiment.backend, calibrationTargetFor(experiment, experiment.models));
       emit({ type: 'backend', backend });
       this.decoding = new AbortController();
       const format = { size: experiment.size, channels: experiment.channels, limit: experiment.limit };

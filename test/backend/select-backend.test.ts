@@ -1,7 +1,8 @@
 /**
- * selectBackend in Node: the auto order, named preferences that Node cannot satisfy (with their reasons), the
- * single-threaded wasm policy, and which fast kernels each backend gets.
+ * selectBackend in Node: the auto order, named preferences that Node cannot satisfy (with their reasons), threaded
+ * wasm on every core, and which fast kernels each backend gets.
  */
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FAST_KERNELS, fastKernelsActive } from '../../src/lab/backend';
@@ -22,16 +23,18 @@ describe('candidateOrder', () => {
 });
 
 describe('selectBackend in Node', () => {
-  it('auto picks single-threaded wasm with the fast kernels', async () => {
+  it('auto picks wasm with XNNPACK on every core (at most 8) and the fast kernels', async () => {
     const selected = await selectBackend('auto');
+    const cores = Math.min(availableParallelism(), 8);
     expect(selected).toEqual({
       name: 'wasm',
       fallbacks: [],
       fastKernels: [...DEFAULT_FAST_KERNELS.wasm],
       runtime: 'node',
+      wasmThreads: { threads: cores, limitedBy: cores > 1 ? null : 'one logical core' },
     });
     expect(tf.getBackend()).toBe('wasm');
-    expect(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
+    expect(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(cores > 1);
     expect(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')).toBe(true);
   });
 

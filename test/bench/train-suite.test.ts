@@ -18,6 +18,14 @@ describe('bench train arguments', () => {
     });
   });
 
+  it('takes thread counts and Chromium flags', () => {
+    expect(parseTrainArgs(['--wasm-threads', '1', '--torch-threads', '2', '--chromium-flags', '--use-angle=vulkan  --foo'])).toMatchObject({
+      wasmThreads: 1, torchThreads: 2, chromiumFlags: ['--use-angle=vulkan', '--foo'],
+    });
+    expect(parseTrainArgs(['--wasm-threads', 'auto', '--torch-threads', 'all'])).toMatchObject({ wasmThreads: 'auto', torchThreads: 'all' });
+    expect(() => parseTrainArgs(['--wasm-threads', '0'])).toThrow(/--wasm-threads/);
+  });
+
   it('rejects unknown flags and bad values with the flag in the message', () => {
     expect(() => parseTrainArgs(['--speed'])).toThrow(/unknown option '--speed'/);
     expect(() => parseTrainArgs(['--size', '0'])).toThrow(/--size/);

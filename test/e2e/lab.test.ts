@@ -238,4 +238,24 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     expect(await dialog).toBe('beforeunload');
     await fresh.close();
   }, 120_000);
+
+  it('with default settings and no GPU, trains the demo on WebAssembly: software GPUs passed over, threads on', async () => {
+    // No backend in the link: 'auto'. The built site sends no COOP/COEP: the service-worker shim isolates it.
+    const fresh = await openLabPage(browser, site.url + `#size=${SIZE}&epochs=1&models=${MODELS.join(',')}`);
+    const indicator = await fresh.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
+    expect(await fresh.evaluate(() => crossOriginIsolated)).toBe(true);
+    const text = (await indicator.textContent()) ?? '';
+    expect(text).toMatch(/passed over: .*webgl \(software renderer \(SwiftShader\)\)/);
+    expect(text).toMatch(/SIMD, \d+ thread/);
+    await fresh.click('[data-testid=demo-dataset]');
+    await fresh.waitForSelector('[data-testid=dataset-summary]');
+    const started = Date.now();
+    await fresh.click('[data-testid=train-button]');
+    await waitForRunEnd(fresh);
+    for (const id of MODELS) expect(await fresh.getAttribute(`[data-testid=progress-${id}]`, 'data-phase')).toBe('done');
+    const count = await fresh.getAttribute('[data-testid=dataset-summary]', 'data-count');
+    console.info(`demo run (${count} images, ${MODELS.join(' + ')}, ${SIZE} px, 1 epoch, auto → wasm): ${Date.now() - started} ms`);
+    await screenshot(fresh, '10-auto-wasm');
+    await fresh.close();
+  }, 300_000);
 });

@@ -50,7 +50,14 @@ function sendSlowly(res: ServerResponse, file: string, delayMs: number): void {
   next();
 }
 
-export async function serveStatic(root: string, mount = '/lab/sub/path/'): Promise<StaticSite> {
+/** COOP + COEP: a cross-origin-isolated page (shared memory, multi-threaded wasm), as vite dev/preview serve it. */
+export const ISOLATION_HEADERS: Record<string, string> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+/** Serves `root` under `mount`; `headers` go on every file (e.g. ISOLATION_HEADERS). */
+export async function serveStatic(root: string, mount = '/lab/sub/path/', headers: Record<string, string> = {}): Promise<StaticSite> {
   let overlay: Overlay | null = null;
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -65,7 +72,9 @@ export async function serveStatic(root: string, mount = '/lab/sub/path/'): Promi
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
+    res.writeHead(200, {
+      ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size,
+    });
     if (over?.chunkDelayMs) sendSlowly(res, file, over.chunkDelayMs);
     else createReadStream(file).pipe(res);
   });

@@ -4,6 +4,8 @@
  */
 export {
   candidateOrder,
+  float16OnlyReason,
+  probeGpu,
   selectBackend,
   type BackendFallback,
   type BackendName,
@@ -23,4 +25,6 @@ export {
 export { missingKernels, traceKernels, type KernelTrace, type KernelUse } from './kernel-trace';
 export { detectRuntime, type Runtime } from './runtime';
 export { configureWasm, type WasmPaths, type WasmSetupOptions } from './wasm-setup';
+export { MAX_WASM_THREADS, wasmThreadsInUse, type WasmThreadRequest } from './wasm-threads';
+export { softwareRendererIn, type GpuProbe } from './gpu-probe';
 export { filterGradAxis, inputGradAxis, type AxisGeometry, type AxisPlan } from './kernels/conv-geometry';

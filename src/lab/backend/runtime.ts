@@ -1,6 +1,6 @@
 /**
- * Where this code runs (Node, a browser page, a Web Worker) and which accelerators that place can offer, detected
- * without touching anything that logs or throws (tfjs's own WEBGL_VERSION probe prints a stack trace in Node).
+ * Where this code runs (Node, a browser page, a Web Worker), detected without touching anything that logs or throws
+ * (tfjs's own WEBGL_VERSION probe prints a stack trace in Node). What GPUs it offers: gpu-probe.ts.
  */
 
 /** The three places the lab runs. */
@@ -12,8 +12,6 @@ interface LooseGlobals {
   document?: unknown;
   window?: unknown;
   WorkerGlobalScope?: unknown;
-  OffscreenCanvas?: unknown;
-  navigator?: { gpu?: unknown };
 }
 
 const g = globalThis as unknown as LooseGlobals;
@@ -25,14 +23,4 @@ export function detectRuntime(): Runtime {
   if (g.process?.versions?.node != null) return 'node';
   // An unknown host with neither DOM nor Node: treat like a page without a DOM (wasm/cpu will still work).
   return 'browser';
-}
-
-/** True where a canvas for WebGL can be created at all (a DOM, or OffscreenCanvas in a worker). */
-export function canCreateCanvas(): boolean {
-  return typeof g.document !== 'undefined' || typeof g.OffscreenCanvas !== 'undefined';
-}
-
-/** True where `navigator.gpu` exists (browsers with WebGPU, or Node with the `webgpu` package's globals). */
-export function hasNavigatorGpu(): boolean {
-  return g.navigator?.gpu != null;
 }

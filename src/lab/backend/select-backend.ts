@@ -4,33 +4,38 @@
  *
  * Order for 'auto': in a page or worker webgpu → webgl → wasm → cpu; in Node wasm → cpu (Node has no WebGL, and
  * WebGPU there needs the optional `webgpu` package, so it is tried only when asked for by name). A named preference
- * is tried first, then the rest of the auto order. wasm and cpu get the fast convolution-gradient kernels
- * (without them wasm cannot train a convolution at all).
+ * is tried first, then the rest of the auto order. Auto never takes a software GPU (SwiftShader, llvmpipe, …:
+ * tens of times slower than wasm on the same CPU); a name does. WebGL that can only render float16 is refused
+ * either way. Which of the remaining backends is *fastest* is calibrate.ts's question. wasm and cpu get the fast
+ * training kernels (without them wasm cannot train a convolution at all); wasm runs XNNPACK on every core where it
+ * can (wasm-threads.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerFastKernels, type FastKernelName } from './kernels/register';
-import { canCreateCanvas, detectRuntime, hasNavigatorGpu, type Runtime } from './runtime';
-import { configureWasm, type WasmPaths } from './wasm-setup';
+import { probeWebGl, probeWebGpu, type GpuProbe } from './gpu-probe';
+import { installGpuTrainingGradients, registerFastKernels, type FastKernelName } from './kernels/register';
+import { detectRuntime, type Runtime } from './runtime';
+import { setBackendWithin } from './set-backend-within';
+import { startWasm, type WasmStart, type WasmStartOptions } from './wasm-start';
 
 /** Backends the lab knows how to use. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
-export interface SelectBackendOptions {
-  /** Locations of the wasm binaries (needed under a bundler; Node finds them in node_modules). */
-  wasmPaths?: WasmPaths;
-  /** Allow multi-threaded wasm in a cross-origin-isolated page. Default false (see wasm-setup.ts). */
-  wasmThreads?: boolean;
-  /** Register the fast gradient kernels on wasm/cpu. Default true. */
+export interface SelectBackendOptions extends WasmStartOptions {
+  /** Register the fast training kernels on wasm/cpu. Default true. */
   fastKernels?: boolean;
   /** Give up on a backend whose initialisation takes longer than this. Default 30 000 ms. */
   initTimeoutMs?: number;
+  /** Let auto take a software GPU too (tests of the GPU path on SwiftShader). Default false. */
+  allowSoftwareGpu?: boolean;
 }
 
 /** A backend that was not chosen, and why. */
 export interface BackendFallback {
   name: BackendName;
   reason: string;
+  /** Set when the reason is a software renderer (which auto leaves out although it works). */
+  software?: string;
 }
 
 export interface BackendSelection {
@@ -38,9 +43,13 @@ export interface BackendSelection {
   name: BackendName;
   /** Backends tried (or ruled out) before `name`, in order, with reasons. */
   fallbacks: BackendFallback[];
-  /** Gradient kernels of `name` served by src/lab/backend/kernels. */
+  /** Kernels of `name` served by src/lab/backend/kernels. */
   fastKernels: FastKernelName[];
   runtime: Runtime;
+  /** wasm only: XNNPACK's threads, and why not more (null when every core is used); absent for other backends. */
+  wasmThreads?: { threads: number; limitedBy: string | null };
+  /** webgpu/webgl only: the adapter or renderer, and the software renderer behind it (only when asked for by name). */
+  gpu?: GpuProbe;
 }
 
 const BROWSER_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -53,18 +62,27 @@ export function candidateOrder(preference: BackendPreference, runtime: Runtime):
   return [preference, ...auto.filter((name) => name !== preference)];
 }
 
-/** Returns why `name` cannot be tried here, or null when it can; loads the webgpu backend on demand. */
-async function unavailableReason(name: BackendName, runtime: Runtime): Promise<string | null> {
-  if (name === 'webgl' && !canCreateCanvas()) return 'no canvas (document/OffscreenCanvas) to create a WebGL context';
-  if (name === 'webgpu') {
-    if (!hasNavigatorGpu()) return 'navigator.gpu is not available';
-    // Loaded lazily: it is large, and only registers itself where WebGPU exists.
-    if (tf.findBackendFactory('webgpu') == null) {
-      try {
-        await import('@tensorflow/tfjs-backend-webgpu');
-      } catch (err) {
-        return `loading @tensorflow/tfjs-backend-webgpu failed: ${(err as Error).message}`;
-      }
+/** Probes a GPU API; null for CPU backends. */
+export async function probeGpu(name: BackendName): Promise<GpuProbe | null> {
+  if (name === 'webgpu') return probeWebGpu();
+  if (name === 'webgl') return probeWebGl();
+  return null;
+}
+
+/** Why `name` cannot be tried here (or must not be, by auto), or null; loads the webgpu backend on demand. */
+async function unavailableReason(name: BackendName, runtime: Runtime, probe: GpuProbe | null, byName: boolean,
+  allowSoftware: boolean): Promise<string | null> {
+  if (probe?.unavailable) return probe.unavailable;
+  if (probe?.software && !byName && !allowSoftware) {
+    return `software renderer (${probe.software}), slower than wasm: auto leaves it out (choose it by name to use it ` +
+      `anyway); ${probe.description}`;
+  }
+  // Loaded lazily: it is large, and only registers itself where WebGPU exists.
+  if (name === 'webgpu' && tf.findBackendFactory('webgpu') == null) {
+    try {
+      await import('@tensorflow/tfjs-backend-webgpu');
+    } catch (err) {
+      return `loading @tensorflow/tfjs-backend-webgpu failed: ${(err as Error).message}`;
     }
   }
   if (tf.findBackendFactory(name) == null) return `backend '${name}' is not registered in this ${runtime} build`;
@@ -72,25 +90,14 @@ async function unavailableReason(name: BackendName, runtime: Runtime): Promise<s
 }
 
 /**
- * tf.setBackend with a time limit, so a hanging initialisation (seen with threaded wasm in a minified build) falls
- * through to the next backend. tfjs cannot cancel it: should it finish later after all, tfjs switches to that
- * backend then, so keep the limit well above any plausible start-up time.
+ * WebGL that renders only to float16 textures (WEBGL_RENDER_FLOAT32_CAPABLE false: iOS and many phones) would train
+ * with 11-bit mantissas: gradients underflow and BatchNorm statistics lose precision. Refused; why, or null.
  */
-async function setBackendWithin(name: BackendName, timeoutMs: number): Promise<string | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`initialisation did not finish within ${timeoutMs} ms`), timeoutMs);
-  });
-  const hint = name === 'wasm' ? '; check wasmPaths' : '';
-  const attempt = tf.setBackend(name).then(
-    (ok) => (ok ? null : `initialisation failed (tfjs logged the cause${hint})`),
-    (err: unknown) => `initialisation threw: ${(err as Error).message}`,
-  );
-  try {
-    return await Promise.race([attempt, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function float16OnlyReason(name: BackendName): string | null {
+  if (name !== 'webgl' || tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')) return null;
+  const capable = tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE');
+  return `this WebGL renders to float16 textures only (WEBGL_RENDER_FLOAT32_${capable ? 'ENABLED' : 'CAPABLE'} is false): ` +
+    'training in half precision is refused';
 }
 
 /** Runs one tiny op and reads it back, to catch backends that initialise but compute nonsense or fail. */
@@ -115,20 +122,29 @@ export async function selectBackend(
 ): Promise<BackendSelection> {
   const runtime = detectRuntime();
   const fallbacks: BackendFallback[] = [];
+  const timeoutMs = options.initTimeoutMs ?? 30_000;
   for (const name of candidateOrder(preference, runtime)) {
-    let reason = await unavailableReason(name, runtime);
+    const probe = await probeGpu(name);
+    let reason = await unavailableReason(name, runtime, probe, name === preference, options.allowSoftwareGpu === true);
+    let wasm: WasmStart | null = null;
     if (reason == null && name === 'wasm') {
-      configureWasm(runtime, { wasmPaths: options.wasmPaths, threads: options.wasmThreads });
+      wasm = await startWasm(runtime, options, timeoutMs);
+      reason = wasm.reason;
+    } else if (reason == null) {
+      reason = await setBackendWithin(name, timeoutMs);
     }
-    if (reason == null) reason = await setBackendWithin(name, options.initTimeoutMs ?? 30_000);
-    if (reason == null) reason = await smokeTest();
+    reason ??= float16OnlyReason(name) ?? (await smokeTest());
     if (reason != null) {
-      fallbacks.push({ name, reason });
+      const leftOutAsSoftware = probe?.software != null && probe.unavailable == null && name !== preference;
+      fallbacks.push({ name, reason, ...(leftOutAsSoftware ? { software: probe.software! } : {}) });
       continue;
     }
-    const patch = options.fastKernels !== false && (name === 'wasm' || name === 'cpu');
-    const fastKernels = patch ? registerFastKernels(name) : [];
-    return { name, fallbacks, fastKernels, runtime };
+    const cpuSide = name === 'wasm' || name === 'cpu';
+    const fastKernels = options.fastKernels !== false && cpuSide ? registerFastKernels(name) : [];
+    if (options.fastKernels !== false && !cpuSide) installGpuTrainingGradients();
+    return {
+      name, fallbacks, fastKernels, runtime, ...(wasm ? { wasmThreads: wasm.threads } : {}), ...(probe ? { gpu: probe } : {}),
+    };
   }
   const detail = fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ');
   throw new Error(`No tfjs backend could be initialised (${detail})`);

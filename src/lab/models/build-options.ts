@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, deriveSeed, type Rng } from '../util/rng';
+import { TrainingBatchNormalization } from './layers/training-batch-norm';
 
 /** What every builder needs to know. */
 export interface BuildOptions {
@@ -44,9 +45,12 @@ export class SeedSource {
   }
 }
 
-/** Keras-default BatchNormalization (epsilon 1e-3) with the chosen momentum. */
+/**
+ * Keras-default BatchNormalization (epsilon 1e-3) with the chosen momentum; trained with the closed-form gradient
+ * (layers/training-batch-norm.ts), saved and loaded as the standard layer.
+ */
 export function batchNorm(name: string, momentum: number): tf.layers.Layer {
-  return tf.layers.batchNormalization({ name, momentum, epsilon: 1e-3 });
+  return new TrainingBatchNormalization({ name, momentum, epsilon: 1e-3 });
 }
 
 /** The study's classifier: GlobalAveragePooling → Dense(numClasses). Outputs logits; softmax is applied outside. */

@@ -10,3 +10,5 @@ export * from './loss';
 export * from './validate';
 export * from './weights-snapshot';
 export * from './batchnorm-recalibration';
+export * from './training-errors';
+export * from './fused-adam';

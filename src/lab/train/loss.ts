@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { regularizationLosses } from './l2-penalty';
 
 /**
  * Mean softmax cross-entropy computed on the logits (numerically stable; the study computed its loss on the Dense
- * logits too), optionally weighted per sample, plus the model's regularisation penalties (LightConv2D's L2) — the
- * same total Keras reports as "loss".
+ * logits too), optionally weighted per sample, plus the model's regularisation penalties (LightConv2D's L2, fused:
+ * l2-penalty.ts) — the same total Keras reports as "loss".
  */
 export function logitsLoss(
   model: tf.LayersModel,
@@ -16,7 +17,7 @@ export function logitsLoss(
     let loss = sampleWeights
       ? tf.losses.softmaxCrossEntropy(oneHot, logits, sampleWeights)
       : tf.losses.softmaxCrossEntropy(oneHot, logits);
-    for (const penalty of model.calculateLosses()) loss = tf.add(loss, penalty);
+    for (const penalty of regularizationLosses(model)) loss = tf.add(loss, penalty);
     return loss as tf.Scalar;
   });
 }

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { bufferLimitReason } from '../backend/buffer-limits';
 import { batchIndices } from '../data/batches';
 import { createRng, shuffleInPlace } from '../util/rng';
 import { disposeSourceBatch, type BatchSource } from './batch-source';
 import { recalibrateBatchNorm } from './batchnorm-recalibration';
 import { resolveClassWeights } from './class-weights';
+import { FusedAdam } from './fused-adam';
 import { countCorrect, logitsLoss } from './loss';
+import { BackendLimitError, NonFiniteLossError } from './training-errors';
 import { resolveTrainOptions, type TrainOptions } from './train-options';
 import type { EpochLog, TrainCallbacks, TrainSummary } from './train-log';
 import { WeightsSnapshot } from './weights-snapshot';
@@ -17,7 +20,9 @@ const now = () => performance.now();
  * cross-entropy of the logits over any {@link BatchSource}. Seeded shuffles, optional class weights, early stopping on
  * validation loss, restore of the best-validation-loss weights, and cancellation between batches (`signal`): a
  * cancelled model keeps its best (or latest) weights and stays usable. `options.pixelRange` is the sources' business
- * and ignored here. Tensor memory is back where it started when the promise settles.
+ * and ignored here. Tensor memory is back where it started when the promise settles. Throws NonFiniteLossError
+ * when the loss becomes NaN or infinite, and BackendLimitError before the first step when one batch cannot fit
+ * the backend's buffers (WebGPU). Reads are asynchronous only (a synchronous read stalls a GPU pipeline).
  */
 export async function trainOnBatches(
   model: tf.LayersModel,
@@ -29,8 +34,11 @@ export async function trainOnBatches(
 ): Promise<TrainSummary> {
   const o = resolveTrainOptions(options);
   if (train.count === 0) throw new RangeError('the training set is empty');
+  const overLimit = bufferLimitReason(model, Math.min(o.batchSize, train.count));
+  if (overLimit != null) throw new BackendLimitError(overLimit);
   const rng = createRng(o.seed);
-  const optimizer = tf.train.adam(o.learningRate, 0.9, 0.999, 1e-7);
+  // tfjs's Adam, with the whole update in one kernel call on wasm and cpu (bit-identical, see fused-adam.ts).
+  const optimizer = new FusedAdam(o.learningRate, 0.9, 0.999, 1e-7);
   const classWeights = resolveClassWeights(train, o.classWeights);
   const classWeightTensor = classWeights ? tf.tensor1d(classWeights) : null;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -78,6 +86,8 @@ export async function trainOnBatches(
         const [lossValue, hitValue] = await Promise.all([loss.data(), hits.data()]);
         tf.dispose([loss, hits, logits!]);
         disposeSourceBatch(data);
+        // A NaN or infinite loss poisons every later step: stop this model with a message instead.
+        if (!Number.isFinite(lossValue[0])) throw new NonFiniteLossError(epoch, batch, lossValue[0], tf.getBackend());
         lossSum += lossValue[0] * indices.length;
         correct += hitValue[0];
         seen += indices.length;

@@ -10,6 +10,7 @@ import { util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BinaryOpName } from '../simd/channel-simd';
 import { requireInput } from './kernel-calls';
+import { splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
 
 export type ChannelBinaryKernel = 'Add' | 'Sub' | 'Multiply' | 'RealDiv';
@@ -61,7 +62,6 @@ export function planChannelBroadcast(a: readonly number[], b: readonly number[])
 
 /** Runs `op` with the SIMD loop; the caller checked dtypes and the plan. */
 function runChannelBinary(heap: WasmHeap, full: TensorInfo, small: TensorInfo, channels: number, op: BinaryOpName): TensorInfo {
-  const simd = heap.simd()!;
   const n = util.sizeFromShape(full.shape);
   const length = chunkLength(channels);
   const chunks = Math.floor(n / length);
@@ -71,7 +71,10 @@ function runChannelBinary(heap: WasmHeap, full: TensorInfo, small: TensorInfo, c
     // Views only after the last allocation (an allocation may grow and detach the memory).
     const patternView = heap.f32(pattern, length);
     fillPattern(patternView, heap.f32(heap.ptr(small), channels === 1 ? 1 : channels));
-    simd.binary[op](heap.ptr(full), pattern, heap.ptr(out), chunks, length * 4);
+    splitLoop(heap, {
+      name: op, args: [heap.ptr(full), pattern, heap.ptr(out), chunks, length * 4], countAt: 3, countPerUnit: 1,
+      units: chunks, floatsPerUnit: length, advance: [length * 4, 0, length * 4, 0, 0],
+    });
     const start = chunks * length;
     if (start < n) {
       const src = heap.f32(heap.ptr(full), n);
@@ -136,9 +139,13 @@ export function makeReluGradKernel(backendName: string): KernelFunc {
     const heap = WasmHeap.of(args.backend as KernelBackend);
     if (heap == null) throw new Error(`${RELU_GRAD} supports the wasm and cpu backends`);
     const out = heap.output(x.shape);
-    const simd = heap.simd();
-    const whole = simd == null ? 0 : n - (n % 4);
-    simd?.reluGrad(heap.ptr(dy), heap.ptr(x), heap.ptr(out), whole * 4);
+    const whole = heap.simd() == null ? 0 : n - (n % 4);
+    if (whole > 0) {
+      splitLoop(heap, {
+        name: 'reluGrad', args: [heap.ptr(dy), heap.ptr(x), heap.ptr(out), whole * 4], countAt: 3, countPerUnit: 16,
+        units: whole / 4, floatsPerUnit: 4, advance: [16, 16, 16, 0],
+      });
+    }
     const [d, v, o] = [dy, x, out].map((t) => heap.f32(heap.ptr(t), n));
     for (let i = whole; i < n; i++) o[i] = rule(d[i], v[i]);
     return out;

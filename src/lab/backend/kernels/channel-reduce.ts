@@ -8,6 +8,7 @@
 import { util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
 import { requireInput } from './kernel-calls';
+import { partsFor, splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
 
 /** Chunks summed in float32 before folding into float64 (64 values per lane: error far below 1e-6). */
@@ -31,20 +32,37 @@ function channelSums(totals: Float64Array, tail: Float32Array, channels: number,
   return sums;
 }
 
-/** Σ over leading axes of float32 `x` (SIMD; the caller checked it applies). */
+/** Scratch of a split reduction: per part, `k` float32 partials and `k` float64 totals of L positions, zeroed. */
+function reductionScratch(heap: WasmHeap, k: number, length: number, units: number): { parts: number[]; tots: number[] } {
+  const n = partsFor(units, length);
+  const parts = Array.from({ length: k }, () => heap.alloc(n * length * 4));
+  const tots = Array.from({ length: k }, () => heap.alloc(n * length * 8));
+  for (const p of parts) heap.f32(p, n * length).fill(0);
+  for (const t of tots) heap.f64(t, n * length).fill(0);
+  return { parts, tots };
+}
+
+/** The parts' float64 totals added in part order: one L-long vector. */
+function combineParts(heap: WasmHeap, tot: number, parts: number, length: number): Float64Array {
+  const all = heap.f64(tot, parts * length);
+  const sum = all.slice(0, length);
+  for (let p = 1; p < parts; p++) for (let j = 0; j < length; j++) sum[j] += all[p * length + j];
+  return sum;
+}
+
+/** Σ over leading axes of float32 `x` (SIMD, in parts on the kernel pool; the caller checked it applies). */
 function sumLeading(heap: WasmHeap, x: TensorInfo, channels: number): Float64Array {
-  const simd = heap.simd()!;
   const n = util.sizeFromShape(x.shape);
   const length = chunkLength(channels);
   const chunks = Math.floor(n / length);
   try {
-    const part = heap.alloc(length * 4);
-    const tot = heap.alloc(length * 8);
-    heap.f32(part, length).fill(0);
-    heap.f64(tot, length).fill(0);
-    simd.sum(heap.ptr(x), part, tot, chunks, length * 4, FOLD);
+    const { parts: [part], tots: [tot] } = reductionScratch(heap, 1, length, chunks);
+    const parts = splitLoop(heap, {
+      name: 'sum', args: [heap.ptr(x), part, tot, chunks, length * 4, FOLD], countAt: 3, countPerUnit: 1,
+      units: chunks, floatsPerUnit: length, advance: [length * 4, 0, 0, 0, 0, 0], perPart: [0, length * 4, length * 8, 0, 0, 0],
+    });
     const tail = heap.f32(heap.ptr(x) + chunks * length * 4, n - chunks * length);
-    return channelSums(heap.f64(tot, length), tail, channels);
+    return channelSums(combineParts(heap, tot, parts, length), tail, channels);
   } finally {
     heap.release();
   }
@@ -119,19 +137,23 @@ export function makeBatchNormGradSumsKernel(backendName: string): KernelFunc {
       const length = chunkLength(channels);
       const chunks = Math.floor(n / length);
       try {
-        const [p, part1, part2] = [0, 0, 0].map(() => heap.alloc(length * 4));
-        const [tot1, tot2] = [0, 0].map(() => heap.alloc(length * 8));
+        const p = heap.alloc(length * 4);
+        const { parts: [part1, part2], tots: [tot1, tot2] } = reductionScratch(heap, 2, length, chunks);
         const meanView = heap.f32(heap.ptr(mean), channels);
         fillPattern(heap.f32(p, length), meanView);
-        for (const part of [part1, part2]) heap.f32(part, length).fill(0);
-        for (const tot of [tot1, tot2]) heap.f64(tot, length).fill(0);
-        simd.dualSum(heap.ptr(x), heap.ptr(dy), p, part1, part2, tot1, tot2, chunks, length * 4, FOLD);
+        const L4 = length * 4;
+        const L8 = length * 8;
+        const parts = splitLoop(heap, {
+          name: 'dualSum', args: [heap.ptr(x), heap.ptr(dy), p, part1, part2, tot1, tot2, chunks, L4, FOLD], countAt: 7,
+          countPerUnit: 1, units: chunks, floatsPerUnit: length, advance: [L4, L4, 0, 0, 0, 0, 0, 0, 0, 0],
+          perPart: [0, 0, 0, L4, L4, L8, L8, 0, 0, 0],
+        });
         const start = chunks * length;
         const tailX = heap.f32(heap.ptr(x) + start * 4, n - start);
         const tailDy = heap.f32(heap.ptr(dy) + start * 4, n - start);
         sums = [
-          channelSums(heap.f64(tot1, length), tailDy, channels),
-          channelSums(heap.f64(tot2, length), tailDy, channels, (i) => tailDy[i] * (tailX[i] - meanView[i % channels])),
+          channelSums(combineParts(heap, tot1, parts, length), tailDy, channels),
+          channelSums(combineParts(heap, tot2, parts, length), tailDy, channels, (i) => tailDy[i] * (tailX[i] - meanView[i % channels])),
         ];
       } finally {
         heap.release();

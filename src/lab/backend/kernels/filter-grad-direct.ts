@@ -1,16 +1,32 @@
 /**
  * Runs the generated SIMD filter gradient (../simd/filter-grad-simd.ts) on a wasm backend: one compiled module per
  * layer shape and heap, cached, so a training step pays the (sub-millisecond) compilation once per layer.
+ *
+ * The batch is cut into a fixed number of chunks (CHUNKS_MAX at most, from the batch size alone), each summing its
+ * images into float64 totals of its own; the totals are then added in chunk order. The chunks run on the kernel
+ * pool's threads where there is one (pool/kernel-pool.ts), on this thread otherwise, with the same result to the
+ * bit either way.
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
+import { runChunks } from '../pool/kernel-pool';
 import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../simd/filter-grad-simd';
+import { isSharedMemory } from '../simd/wasm-asm';
 import type { WasmHeap } from './wasm-heap';
 
 type Run = (x: number, dy: number, tot: number, ranges: number) => void;
 
+/** The most chunks a batch is cut into: enough for 8 threads, few enough to keep the totals small. */
+export const CHUNKS_MAX = 8;
+
+/** Chunks for a batch: its largest divisor not above CHUNKS_MAX (equal chunks; the thread count plays no part). */
+export function filterGradChunks(batch: number): number {
+  for (let c = Math.min(CHUNKS_MAX, batch); c > 1; c--) if (batch % c === 0) return c;
+  return 1;
+}
+
 /** Compiled kernels per memory, keyed by the shape they were generated for; null where compiling failed. */
-const compiled = new WeakMap<WebAssembly.Memory, Map<string, Run | null>>();
+const compiled = new WeakMap<WebAssembly.Memory, Map<string, { module: WebAssembly.Module; run: Run } | null>>();
 
 /** The filter-gradient shape of a forward convolution's geometry. */
 export function filterGradShape(info: backend_util.Conv2DInfo): FilterGradShape {
@@ -35,7 +51,7 @@ export function filterGradShape(info: backend_util.Conv2DInfo): FilterGradShape 
  * The compiled kernel, or null where it cannot be compiled here (a browser's main thread refuses synchronous
  * compilation above 4 KB, which unusual channel counts such as 63×61 can reach): the caller then falls back.
  */
-function kernelFor(heap: WasmHeap, shape: FilterGradShape): Run | null {
+function kernelFor(heap: WasmHeap, shape: FilterGradShape): { module: WebAssembly.Module; run: Run } | null {
   let cache = compiled.get(heap.memory);
   if (cache == null) {
     cache = new Map();
@@ -43,14 +59,14 @@ function kernelFor(heap: WasmHeap, shape: FilterGradShape): Run | null {
   }
   const key = JSON.stringify(shape);
   if (!cache.has(key)) {
-    let run: Run | null = null;
+    let kernel: { module: WebAssembly.Module; run: Run } | null = null;
     try {
-      const bytes = filterGradBytes(shape, filterGradLayout(shape));
-      run = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: heap.memory } }).exports.run as Run;
+      const module = new WebAssembly.Module(filterGradBytes(shape, filterGradLayout(shape), isSharedMemory(heap.memory)));
+      kernel = { module, run: new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports.run as Run };
     } catch {
-      run = null;
+      kernel = null;
     }
-    cache.set(key, run);
+    cache.set(key, kernel);
   }
   return cache.get(key) ?? null;
 }
@@ -61,20 +77,31 @@ function kernelFor(heap: WasmHeap, shape: FilterGradShape): Run | null {
  */
 export function directFilterGrad(heap: WasmHeap, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
   const shape = filterGradShape(info);
-  const layout = filterGradLayout(shape);
-  const run = kernelFor(heap, shape);
-  if (run == null) return null;
+  const chunks = filterGradChunks(shape.batch);
+  const perChunk = shape.batch / chunks;
+  const chunkShape = { ...shape, batch: perChunk };
+  const layout = filterGradLayout(chunkShape);
+  const kernel = kernelFor(heap, chunkShape);
+  if (kernel == null) return null;
   const { fh, fw, inC, outC } = shape;
   const lanes = layout.v * 4;
   const totalLength = fh * fw * layout.splatC * lanes;
   const out = heap.output([fh, fw, inC, outC]);
   try {
-    const tot = heap.alloc(totalLength * 8);
+    const tot = heap.alloc(chunks * totalLength * 8);
     const ranges = heap.alloc(fw * 8);
-    heap.f64(tot, totalLength).fill(0);
+    heap.f64(tot, chunks * totalLength).fill(0);
     new Int32Array(heap.memory.buffer, ranges, 2 * fw).set(columnRanges(shape));
-    run(heap.ptr(x), heap.ptr(dy), tot, ranges);
-    const totals = heap.f64(tot, totalLength);
+    runChunks(heap.memory, {
+      module: kernel.module,
+      base: [heap.ptr(x), heap.ptr(dy), tot, ranges],
+      stride: [perChunk * shape.inH * shape.inW * inC * 4, perChunk * shape.outH * shape.outW * outC * 4, totalLength * 8, 0],
+      chunks,
+    }, kernel.run);
+    // The chunks' totals, added in chunk order.
+    const all = heap.f64(tot, chunks * totalLength);
+    const totals = all.slice(0, totalLength);
+    for (let c = 1; c < chunks; c++) for (let i = 0; i < totalLength; i++) totals[i] += all[c * totalLength + i];
     const dW = heap.f32(heap.ptr(out), fh * fw * inC * outC);
     for (let k = 0; k < fh * fw; k++) {
       for (let ci = 0; ci < inC; ci++) {

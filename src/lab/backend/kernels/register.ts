@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
-import { makeBatchNormKernel } from './batch-norm';
+import { ADAM_STEP, makeAdamStepKernel } from './adam-step';
+import { BATCH_NORM_DX, makeBatchNormDxKernel, makeBatchNormKernel } from './batch-norm';
 import { makeChannelBinaryKernel, makeReluGradKernel, RELU_GRAD } from './channel-binary';
 import { BATCH_NORM_GRAD_SUMS, makeBatchNormGradSumsKernel, makeLeadingReduceKernel } from './channel-reduce';
 import { makeBackpropFilterKernel } from './conv2d-backprop-filter';
@@ -38,12 +39,14 @@ export type FastKernelName =
   | 'Identity'
   | 'Cast'
   | typeof BATCH_NORM_GRAD_SUMS
-  | typeof RELU_GRAD;
+  | typeof RELU_GRAD
+  | typeof ADAM_STEP
+  | typeof BATCH_NORM_DX;
 
 /** The per-channel kernels for wasm (SIMD on tfjs's heap); each defers to the stock kernel outside its case. */
 const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
   'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast', BATCH_NORM_GRAD_SUMS,
-  RELU_GRAD,
+  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX,
 ];
 
 /**
@@ -58,10 +61,13 @@ const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
  * - on wasm, the per-channel kernels (bench/train-step-kernels.ts: broadcasts, reductions and BatchNormalization
  *   were over half of a light-k5 step at 128×128), and on both the fused BatchNormalization gradient's sums and
  *   the one-pass ReLU gradient.
+ * - on both, the whole Adam update in one call (ADAM_STEP, used by src/lab/train/fused-adam.ts): tfjs's optimizer
+ *   makes ~14 element-wise calls per variable, ~800 per light-k5 step, each mostly per-call overhead.
+ * - on both, BatchNormalization's input gradient in one pass (BATCH_NORM_DX, used by the models' training layer).
  */
 export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
   wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', ...WASM_CHANNEL_KERNELS],
-  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD],
+  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD, ADAM_STEP, BATCH_NORM_DX],
 };
 
 /** Builds each kernel for a backend; `stock` reaches the kernel it replaces (Tile falls back to it for strings). */
@@ -84,7 +90,18 @@ const makers: Record<
   Cast: makeAliasKernel(true),
   [BATCH_NORM_GRAD_SUMS]: makeBatchNormGradSumsKernel,
   [RELU_GRAD]: makeReluGradKernel,
+  [ADAM_STEP]: makeAdamStepKernel,
+  [BATCH_NORM_DX]: makeBatchNormDxKernel,
 };
+
+/**
+ * Installs the cheaper BatchNormalization and Mean gradients for a GPU backend (webgl, webgpu): fewer, larger
+ * kernels, so fewer GPU programs per training step. Idempotent; wasm and cpu get them with their kernels.
+ */
+export function installGpuTrainingGradients(): void {
+  installBatchNormGradient();
+  installMeanGradient();
+}
 
 /** Stock configs captured before patching, keyed `backend/kernel`; `null` means the backend had none. */
 const stock = new Map<string, KernelConfig | null>();

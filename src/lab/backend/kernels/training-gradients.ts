@@ -1,11 +1,12 @@
 /**
- * Cheaper gradients for the two ops that make BatchNormalization's backward pass expensive on wasm and cpu, and for
- * ReLU. All stay installed once registered and defer to tfjs's own gradient wherever the fast kernels are not registered for
+ * Cheaper gradients for the two ops that make BatchNormalization's backward pass expensive, and for ReLU. All stay
+ * installed once registered; Mean's and ReLU's defer to tfjs's own wherever the fast kernels are not registered for
  * the current backend (webgl, webgpu, or stock kernels restored by unregisterFastKernels).
  *
  * - `FusedBatchNorm`: all five input gradients from two per-channel sums (Σdy and Σdy·(x − mean), one pass over x
- *   and dy by BATCH_NORM_GRAD_SUMS) plus one multiply for dx. tfjs's own gradient makes about thirteen full-size
- *   passes (nine element-wise ops and four reductions).
+ *   and dy by BATCH_NORM_GRAD_SUMS; on webgl/webgpu, which lack that kernel, a subtraction, a product and two
+ *   reductions) plus one multiply for dx. tfjs's own gradient makes about thirteen full-size passes (nine
+ *   element-wise ops and four reductions): on a GPU each is a program of its own.
  * - `Mean`: tfjs's builds `dy · ones(x.shape) / n`, a JavaScript-filled array of ones the size of the activation,
  *   uploaded, then two full-size ops (~100 ms of a light-k5 step at 128×128: BatchNormalization takes two means per
  *   layer). Here dy/n is broadcast to x's shape by one Tile, which the fast Tile kernel does with memcpy-like copies.
@@ -19,6 +20,12 @@ import { BATCH_NORM_GRAD_SUMS } from './channel-reduce';
 /** The fast gradients apply where this module's kernels are registered for the current backend. */
 function fastGradientsActive(): boolean {
   return tf.getKernel(BATCH_NORM_GRAD_SUMS, tf.getBackend()) != null;
+}
+
+/** True on webgl and webgpu, where the fewer kernels the better whatever they are. */
+function onGpu(): boolean {
+  const name = tf.getBackend();
+  return name === 'webgl' || name === 'webgpu';
 }
 
 type GradFunc = GradConfig['gradFunc'];
@@ -42,12 +49,18 @@ function extendGradient(kernelName: string, inputsToSave: string[], make: (stock
   extended.add(kernelName);
 }
 
-/** True when the fused gradient applies: a backend with the sums kernel and per-channel float32 statistics. */
+/** True when the fused gradient applies: per-channel float32 statistics (any backend; see `gradSums`). */
 function fusedApplies(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale: tf.Tensor | undefined): boolean {
-  if (!fastGradientsActive()) return false;
   const channels = x.shape[x.shape.length - 1];
   const stats = [mean, variance, ...(scale ? [scale] : [])];
   return x.rank >= 2 && x.dtype === 'float32' && stats.every((t) => t.rank === 1 && t.shape[0] === channels);
+}
+
+/** Σdy and Σdy·(x − mean) per channel: one pass where BATCH_NORM_GRAD_SUMS is registered, else four kernels. */
+export function gradSums(x: tf.Tensor, dy: tf.Tensor, mean: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  if (fastGradientsActive()) return tf.engine().runKernel(BATCH_NORM_GRAD_SUMS, { x, dy, mean }, {}) as [tf.Tensor, tf.Tensor];
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  return [tf.sum(dy, axes), tf.sum(tf.mul(dy, tf.sub(x, mean)), axes)];
 }
 
 /** Installs the fused BatchNormalization gradient (once); it defers to tfjs's where it does not apply. */
@@ -58,7 +71,7 @@ export function installBatchNormGradient(): void {
     if (!fusedApplies(x, mean, variance, scale)) return stock(dy, saved, attrs);
     const { varianceEpsilon } = attrs as unknown as FusedBatchNormAttrs;
     // The two sums are tiny; the backward pass's scope frees them. dx is computed only when asked for.
-    const [sumDy, sumDyXmu] = tf.engine().runKernel(BATCH_NORM_GRAD_SUMS, { x, dy: dyT, mean }, {}) as tf.Tensor[];
+    const [sumDy, sumDyXmu] = gradSums(x, dyT, mean);
     const rsqrt = tf.rsqrt(tf.add(variance, varianceEpsilon));
     const gain = scale ? tf.mul(rsqrt, scale) : rsqrt;
     return {
@@ -71,11 +84,12 @@ export function installBatchNormGradient(): void {
   });
 }
 
-/** Installs the Tile-based Mean gradient (once); it defers to tfjs's wherever the fast kernels are not registered. */
+/** Installs the Tile-based Mean gradient (once); on wasm/cpu it defers to tfjs's where the fast Tile is not registered. */
 export function installMeanGradient(): void {
   extendGradient('Mean', ['x'], (stock) => (dy, saved, attrs) => {
     const [x] = saved;
-    if (!fastGradientsActive() || x.dtype !== 'float32') return stock(dy, saved, attrs);
+    // On a GPU a Tile is one program like any other; on wasm/cpu it needs the fast Tile kernel.
+    if ((!fastGradientsActive() && !onGpu()) || x.dtype !== 'float32') return stock(dy, saved, attrs);
     const axes = tf.util.parseAxisParam((attrs as unknown as MeanAttrs).axis, x.shape);
     const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
     const count = axes.reduce((n, a) => n * x.shape[a], 1);

@@ -14,6 +14,8 @@ interface BackendWasmInternals {
   wasm: {
     asm?: { memory?: WebAssembly.Memory };
     wasmExports?: { memory?: WebAssembly.Memory };
+    /** The threaded build imports its (shared) memory rather than exporting it. */
+    wasmMemory?: WebAssembly.Memory;
     _malloc(bytes: number): number;
     _free(ptr: number): void;
   };
@@ -36,7 +38,7 @@ export class WasmHeap {
   /** The heap of a wasm backend, or null when its memory cannot be reached (another tfjs build). */
   static of(backend: KernelBackend): WasmHeap | null {
     const be = backend as unknown as Partial<BackendWasmInternals>;
-    const memory = be.wasm?.asm?.memory ?? be.wasm?.wasmExports?.memory;
+    const memory = be.wasm?.asm?.memory ?? be.wasm?.wasmExports?.memory ?? be.wasm?.wasmMemory;
     if (!(memory instanceof WebAssembly.Memory) || be.dataIdMap == null) return null;
     return new WasmHeap(backend, memory);
   }

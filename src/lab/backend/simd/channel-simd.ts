@@ -26,6 +26,8 @@ export interface ChannelSimd {
   binary: Record<BinaryOpName, (a: number, p: number, out: number, chunks: number, lb: number) => void>;
   /** out = (a − p1)·p2 + p3. */
   affine(a: number, p1: number, p2: number, p3: number, out: number, chunks: number, lb: number): void;
+  /** out = a·p1 + b·p2 + p3 (BatchNormalization's input gradient in one pass). */
+  affine2(a: number, b: number, p1: number, p2: number, p3: number, out: number, chunks: number, lb: number): void;
   /** tot += Σ a per pattern position (tot: L float64, part: L float32 of zeros). */
   sum(a: number, part: number, tot: number, chunks: number, lb: number, fold: number): void;
   /** tot1 += Σ b, tot2 += Σ b·(a − p) per pattern position. */
@@ -33,6 +35,8 @@ export interface ChannelSimd {
     chunks: number, lb: number, fold: number): void;
   /** out = x > 0 ? dy : 0 over `bytes` bytes (a multiple of 16): ReLU's gradient in one pass. */
   reluGrad(dy: number, x: number, out: number, bytes: number): void;
+  /** Every export by name (the kernel pool calls them by name). */
+  raw: Record<string, (...args: number[]) => void>;
 }
 
 /** Unrolled four vectors per step, so L must be a multiple of 16 floats (64 bytes). */
@@ -78,6 +82,23 @@ function affineFunc(): FuncBuilder {
       f.get(out).get(x).op(Op.i32Add);
       at(a, x); at(p1, j); f.simd(Simd.f32x4Sub);
       at(p2, j); f.simd(Simd.f32x4Mul);
+      at(p3, j); f.simd(Simd.f32x4Add);
+      f.v128Store(16 * k);
+    }
+  });
+  return f;
+}
+
+function affine2Func(): FuncBuilder {
+  const f = new FuncBuilder('affine2', [I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [a, b, p1, p2, p3, out, chunks, lb] = [0, 1, 2, 3, 4, 5, 6, 7];
+  chunkLoops(f, chunks, lb, (x, j) => {
+    for (let k = 0; k < UNROLL; k++) {
+      const at = (ptr: number, idx: number) => f.get(ptr).get(idx).op(Op.i32Add).v128Load(16 * k);
+      f.get(out).get(x).op(Op.i32Add);
+      at(a, x); at(p1, j); f.simd(Simd.f32x4Mul);
+      at(b, x); at(p2, j); f.simd(Simd.f32x4Mul);
+      f.simd(Simd.f32x4Add);
       at(p3, j); f.simd(Simd.f32x4Add);
       f.v128Store(16 * k);
     }
@@ -176,9 +197,9 @@ function reluGradFunc(): FuncBuilder {
 }
 
 /** The module's bytes (exported for tests and size checks). */
-export function channelSimdBytes(): Uint8Array<ArrayBuffer> {
+export function channelSimdBytes(shared = false): Uint8Array<ArrayBuffer> {
   const names = Object.keys(BINARY_OPS) as BinaryOpName[];
-  return assembleModule([...names.map(binaryFunc), affineFunc(), sumFunc(), dualSumFunc(), reluGradFunc()]);
+  return assembleModule([...names.map(binaryFunc), affineFunc(), affine2Func(), sumFunc(), dualSumFunc(), reluGradFunc()], shared);
 }
 
 /**
@@ -187,5 +208,8 @@ export function channelSimdBytes(): Uint8Array<ArrayBuffer> {
 export const channelSimdFor = moduleBinder(channelSimdBytes, (exports): ChannelSimd => {
   const e = exports as unknown as Record<string, (...args: number[]) => void>;
   const binary = Object.fromEntries((Object.keys(BINARY_OPS) as BinaryOpName[]).map((n) => [n, e[n]]));
-  return { binary: binary as ChannelSimd['binary'], affine: e.affine, sum: e.sum, dualSum: e.dualSum, reluGrad: e.reluGrad };
+  return {
+    binary: binary as ChannelSimd['binary'], affine: e.affine, affine2: e.affine2, sum: e.sum, dualSum: e.dualSum,
+    reluGrad: e.reluGrad, raw: e,
+  };
 });

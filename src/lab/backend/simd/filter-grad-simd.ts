@@ -62,7 +62,7 @@ export function filterGradLayout(s: FilterGradShape): FilterGradLayout {
  * Generates `run(x, dy, tot, ranges)`: tot is float64 [fh][fw][splatC][v·4] (zeroed by the caller), ranges holds
  * per kw the first and past-the-last ow whose input column is inside the image (int32 pairs).
  */
-export function filterGradBytes(s: FilterGradShape, l: FilterGradLayout): Uint8Array<ArrayBuffer> {
+export function filterGradBytes(s: FilterGradShape, l: FilterGradLayout, shared = false): Uint8Array<ArrayBuffer> {
   const f = new FuncBuilder('run', [I32, I32, I32, I32]);
   const [x, dy, tot, ranges] = [0, 1, 2, 3];
   const [b, oh, kh, kw, ih, ow, ow0, ow1, xRow, dyRow, xp, dp, blk, sOff, base, grp, gVec] =
@@ -187,7 +187,7 @@ export function filterGradBytes(s: FilterGradShape, l: FilterGradLayout): Uint8A
       });
     });
   });
-  return assembleModule([f]);
+  return assembleModule([f], shared);
 }
 
 /** The first and past-the-last output column that reads inside the image, for each filter column. */

@@ -15,7 +15,7 @@ import { FuncBuilder, I32, Op, Simd, V128, assembleModule, moduleBinder } from '
 export type PoolGradRun = (x: number, dy: number, dx: number, batch: number, outH: number, outW: number,
   inH: number, inW: number, channels: number) => void;
 
-export function poolGradBytes(): Uint8Array<ArrayBuffer> {
+export function poolGradBytes(shared = false): Uint8Array<ArrayBuffer> {
   const f = new FuncBuilder('run', Array<typeof I32>(9).fill(I32));
   const [x, dy, dx, batch, outH, outW, inH, inW, channels] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [b, oh, ow, c, cBytes, pixBytes, rowBytes, xRow, p, dyp] = Array.from({ length: 10 }, () => f.local(I32));
@@ -61,7 +61,7 @@ export function poolGradBytes(): Uint8Array<ArrayBuffer> {
       });
     });
   });
-  return assembleModule([f]);
+  return assembleModule([f], shared);
 }
 
 export const poolGradFor = moduleBinder(poolGradBytes, (e) => e.run as PoolGradRun);

@@ -1,7 +1,8 @@
 /**
  * A tiny WebAssembly assembler: just enough to write SIMD kernels that run on tfjs's own wasm heap without a
- * compiler toolchain. A module imports one memory (`env.memory`, the tfjs backend's) and exports functions built
- * with {@link FuncBuilder}. Opcodes follow the WebAssembly core and fixed-width SIMD specifications.
+ * compiler toolchain. A module imports one memory (`env.memory`, the tfjs backend's: a plain one, or the shared one
+ * of the threaded build) and exports functions built with {@link FuncBuilder}. Opcodes follow the WebAssembly core,
+ * fixed-width SIMD and threads specifications.
  */
 
 /** Value types. */
@@ -27,7 +28,7 @@ export const Op = {
 export const Simd = {
   load: 0x00, load32Splat: 0x09, store: 0x0b, load32Lane: 0x56, load32Zero: 0x5c, load64Zero: 0x5d, const: 0x0c, shuffle: 0x0d, f32x4Splat: 0x13,
   f32x4Gt: 0x44, v128And: 0x4e, v128AndNot: 0x4f, v128Or: 0x50, v128Bitselect: 0x52, f64x2PromoteLow: 0x5f,
-  f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, f64x2Add: 0xf0,
+  f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, f64x2Add: 0xf0,
 } as const;
 
 export function uleb(value: number): number[] {
@@ -168,13 +169,25 @@ export class FuncBuilder {
   }
 }
 
-/** Assembles a module that imports `env.memory` and exports every function by name. */
-export function assembleModule(funcs: readonly FuncBuilder[]): Uint8Array<ArrayBuffer> {
+/** True for the shared memory of tfjs's threaded wasm build (a SharedArrayBuffer behind it). */
+export function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** The most pages a 32-bit memory can have; a shared import must state a maximum, and this one admits any. */
+const MAX_PAGES = 65_536;
+
+/**
+ * Assembles a module that imports `env.memory` and exports every function by name. `shared` declares the import
+ * as a shared memory (the threaded tfjs build's), which a plain import cannot bind to.
+ */
+export function assembleModule(funcs: readonly FuncBuilder[], shared = false): Uint8Array<ArrayBuffer> {
   const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
   const types = vec(funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))]));
   const name = (s: string): number[] => [...uleb(utf8(s).length), ...utf8(s)];
-  // One import: memory `env.memory`, limits without maximum, at least 1 page.
-  const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]]);
+  // One import: memory `env.memory`, at least 1 page; shared memories need the flag 3 (shared, with a maximum).
+  const limits = shared ? [0x03, 0x01, ...uleb(MAX_PAGES)] : [0x00, 0x01];
+  const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
   const functions = vec(funcs.map((_, i) => uleb(i)));
   const exports = vec(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
   const code = vec(funcs.map((f) => f.encode()));
@@ -188,28 +201,35 @@ export function assembleModule(funcs: readonly FuncBuilder[]): Uint8Array<ArrayB
   ]);
 }
 
+/** Compiles `code` synchronously; null where that is refused or the code does not validate here (no SIMD). */
+export function compileModule(code: Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
+  try {
+    return WebAssembly.validate(code) ? new WebAssembly.Module(code) : null;
+  } catch {
+    // E.g. a main thread refusing synchronous compilation: the callers fall back to plain kernels.
+    return null;
+  }
+}
+
 /**
- * Compiles `bytes()` once and binds an instance to each memory it is asked for (cached per memory); null where the
- * module cannot run there: no wasm SIMD, or a shared memory (the threaded tfjs build), which these modules do not
- * import. Compilation is synchronous: every module here stays under the 4 KB browsers allow on the main thread.
+ * Compiles `bytes(shared)` once per memory kind and binds an instance to each memory it is asked for (cached per
+ * memory); null where the module cannot run there (no wasm SIMD). Compilation is synchronous: every module here
+ * stays under the 4 KB browsers allow on the main thread. `modules(shared)` hands the compiled module to a thread
+ * pool that instantiates it on the same memory.
  */
-export function moduleBinder<T>(bytes: () => Uint8Array<ArrayBuffer>, wrap: (exports: WebAssembly.Exports) => T) {
-  let compiled: WebAssembly.Module | null | undefined;
+export function moduleBinder<T>(bytes: (shared: boolean) => Uint8Array<ArrayBuffer>, wrap: (exports: WebAssembly.Exports) => T) {
+  const compiled = new Map<boolean, WebAssembly.Module | null>();
   const bound = new WeakMap<WebAssembly.Memory, T | null>();
-  return (memory: WebAssembly.Memory): T | null => {
+  const moduleFor = (shared: boolean): WebAssembly.Module | null => {
+    if (!compiled.has(shared)) compiled.set(shared, compileModule(bytes(shared)));
+    return compiled.get(shared) ?? null;
+  };
+  const bind = (memory: WebAssembly.Memory): T | null => {
     if (bound.has(memory)) return bound.get(memory) ?? null;
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    if (compiled === undefined) {
-      const code = bytes();
-      try {
-        compiled = WebAssembly.validate(code) ? new WebAssembly.Module(code) : null;
-      } catch {
-        // E.g. a main thread refusing synchronous compilation: the callers fall back to plain kernels.
-        compiled = null;
-      }
-    }
-    const result = compiled == null || shared ? null : wrap(new WebAssembly.Instance(compiled, { env: { memory } }).exports);
+    const module = moduleFor(isSharedMemory(memory));
+    const result = module == null ? null : wrap(new WebAssembly.Instance(module, { env: { memory } }).exports);
     bound.set(memory, result);
     return result;
   };
+  return Object.assign(bind, { module: moduleFor });
 }

@@ -73,6 +73,12 @@ export class LightConv2D extends tf.layers.Layer {
     this.built = true;
   }
 
+  /** Both factors' L2 penalty, computed fused by the trainer (src/lab/train/l2-penalty.ts); null when l2 is 0. */
+  l2PenaltyTerms(): { l2: number; weights: tf.Tensor[] } | null {
+    if (this.l2 <= 0 || this.w1 == null || this.w2 == null) return null;
+    return { l2: this.l2, weights: [this.w1.read(), this.w2.read()] };
+  }
+
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     const [kh, kw] = this.kernelSize;
@@ -84,8 +90,13 @@ export class LightConv2D extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      const hidden = tf.relu(tf.add(tf.conv2d(x, this.w1!.read() as tf.Tensor4D, this.strides, this.padding), this.b1!.read()));
-      return tf.add(tf.conv2d(hidden as tf.Tensor4D, this.w2!.read() as tf.Tensor4D, this.strides, this.padding), this.b2!.read());
+      // Bias inside the convolution (one kernel instead of two; tfjs fuses a linear bias while training too, a ReLU
+      // only outside training, so the ReLU stays a kernel of its own).
+      const conv = (input: tf.Tensor4D, w: tf.LayerVariable, b: tf.LayerVariable) => tf.fused.conv2d({
+        x: input, filter: w.read() as tf.Tensor4D, bias: b.read(), strides: this.strides, pad: this.padding,
+      });
+      const hidden = tf.relu(conv(x, this.w1!, this.b1!)) as tf.Tensor4D;
+      return conv(hidden, this.w2!, this.b2!);
     });
   }
 

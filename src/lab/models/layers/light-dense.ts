@@ -62,6 +62,12 @@ export class LightDense extends tf.layers.Layer {
     this.built = true;
   }
 
+  /** Both factors' L2 penalty, computed fused by the trainer (src/lab/train/l2-penalty.ts); null when l2 is 0. */
+  l2PenaltyTerms(): { l2: number; weights: tf.Tensor[] } | null {
+    if (this.l2 <= 0 || this.w1 == null || this.w2 == null) return null;
+    return { l2: this.l2, weights: [this.w1.read(), this.w2.read()] };
+  }
+
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     return [...shape.slice(0, -1), this.units];

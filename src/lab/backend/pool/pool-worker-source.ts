@@ -1,0 +1,72 @@
+/**
+ * The source of one kernel-pool worker, as text: it imports nothing, so the same code starts as a Node
+ * worker_threads worker (eval) and as a browser Worker (from a blob: URL), under any bundler or minifier.
+ *
+ * The worker gets the shared control array and the wasm memory once, then compiled modules by id as the main
+ * thread first uses them. It waits (Atomics.waitAsync, so messages still arrive) for the job sequence number to
+ * change, then claims chunks of the job one at a time by compare-and-swap on the claim word
+ * (job tag << 16 | next chunk) and calls the job's export (by its index in WebAssembly.Module.exports) with
+ * base + chunk·stride for every argument.
+ * A worker that lacks the job's module yet simply takes no chunks: the main thread does them.
+ */
+export const CONTROL = {
+  SEQ: 0, CLAIM: 1, DONE: 2, TOTAL: 3, MODULE: 4, EXPORT: 5, NARGS: 6, ARGS: 7,
+} as const;
+
+/** Largest argument count of a pooled kernel (base and stride per argument follow ARGS). */
+export const MAX_ARGS = 12;
+
+export const POOL_WORKER_SOURCE = `
+(function () {
+  var SEQ = ${CONTROL.SEQ}, CLAIM = ${CONTROL.CLAIM}, DONE = ${CONTROL.DONE}, TOTAL = ${CONTROL.TOTAL};
+  var MODULE = ${CONTROL.MODULE}, EXPORT = ${CONTROL.EXPORT}, NARGS = ${CONTROL.NARGS}, ARGS = ${CONTROL.ARGS};
+  var isNode = typeof process === 'object' && process.versions != null && process.versions.node != null;
+  var port = isNode ? require('node:worker_threads').parentPort : self;
+  var ctrl = null, memory = null;
+  var modules = new Map(), instances = new Map();
+  function onMessage(msg) {
+    if (msg.type === 'init') {
+      ctrl = new Int32Array(msg.control);
+      memory = msg.memory;
+      wait(Atomics.load(ctrl, SEQ));
+    } else if (msg.type === 'module') {
+      modules.set(msg.id, msg.module);
+    }
+  }
+  if (isNode) port.on('message', onMessage);
+  else self.onmessage = function (e) { onMessage(e.data); };
+  function wait(seen) {
+    var r = Atomics.waitAsync(ctrl, SEQ, seen);
+    var next = function () { var seq = Atomics.load(ctrl, SEQ); work(seq); wait(seq); };
+    if (r.async) r.value.then(next); else next();
+  }
+  function runOf(id, index) {
+    var module = modules.get(id);
+    if (module == null) return null;
+    var exports = instances.get(id);
+    if (exports == null) {
+      exports = new WebAssembly.Instance(module, { env: { memory: memory } }).exports;
+      instances.set(id, exports);
+    }
+    return exports[WebAssembly.Module.exports(module)[index].name];
+  }
+  function work(seq) {
+    var run = runOf(Atomics.load(ctrl, MODULE), Atomics.load(ctrl, EXPORT));
+    if (run == null) return;
+    var n = Atomics.load(ctrl, NARGS), total = Atomics.load(ctrl, TOTAL), tag = (seq & 0x7fff) << 16;
+    var base = [], stride = [], args = new Array(n);
+    for (var i = 0; i < n; i++) { base.push(Atomics.load(ctrl, ARGS + 2 * i)); stride.push(Atomics.load(ctrl, ARGS + 2 * i + 1)); }
+    for (;;) {
+      var w = Atomics.load(ctrl, CLAIM);
+      if ((w & 0x7fff0000) !== tag) return;
+      var c = w & 0xffff;
+      if (c >= total) return;
+      if (Atomics.compareExchange(ctrl, CLAIM, w, w + 1) !== w) continue;
+      for (var k = 0; k < n; k++) args[k] = (base[k] + c * stride[k]) | 0;
+      run.apply(null, args);
+      Atomics.add(ctrl, DONE, 1);
+      Atomics.notify(ctrl, DONE);
+    }
+  }
+})();
+`;

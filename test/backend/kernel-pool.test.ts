@@ -1,0 +1,102 @@
+/**
+ * The lab's kernel pool (src/lab/backend/pool): on this process's threaded wasm heap every chunk of a job runs
+ * exactly once, and the pooled kernels on tensors large enough to be cut into parts (the filter gradient, the
+ * broadcasts, reductions, BatchNorm and the ReLU gradient) still match the cpu reference. That they give the same
+ * bits with one thread and with two is test/backend/wasm-threads.test.ts's.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerFastKernels } from '../../src/lab/backend';
+import { BATCH_NORM_DX } from '../../src/lab/backend/kernels/batch-norm';
+import { filterGradChunks } from '../../src/lab/backend/kernels/filter-grad-direct';
+import { PARTS_MAX, partsFor } from '../../src/lab/backend/kernels/split-loop';
+import { WasmHeap } from '../../src/lab/backend/kernels/wasm-heap';
+import { kernelPoolFor } from '../../src/lab/backend/pool/kernel-pool';
+import { selectBackend } from '../../src/lab/backend/select-backend';
+import { assembleModule, FuncBuilder, I32, Op } from '../../src/lab/backend/simd/wasm-asm';
+import { createRng, randomValues, relativeError, runCpuStock, runRegistered } from './kernel-harness';
+
+const rng = createRng(77);
+
+describe('how work is cut', () => {
+  it('depends on the problem only: parts of a loop, chunks of a batch', () => {
+    expect(partsFor(10, 64)).toBe(1);
+    expect(partsFor(100_000, 64)).toBe(PARTS_MAX);
+    expect(partsFor(2048, 64)).toBe(2);
+    expect(filterGradChunks(32)).toBe(8);
+    expect(filterGradChunks(12)).toBe(6);
+    expect(filterGradChunks(7)).toBe(7);
+    expect(filterGradChunks(11)).toBe(1);
+    expect(filterGradChunks(1)).toBe(1);
+  });
+});
+
+describe('the kernel pool on threaded wasm', () => {
+  beforeAll(async () => {
+    expect((await selectBackend('wasm')).name).toBe('wasm');
+  });
+
+  it('runs every chunk of a job exactly once, job after job', () => {
+    const heap = WasmHeap.of(tf.backend())!;
+    const pool = kernelPoolFor(heap.memory);
+    expect(pool?.threads).toBeGreaterThanOrEqual(2);
+    // run(slots, chunkBytes, value): adds `value` to the int32 at slots (the chunk's own slot).
+    const f = new FuncBuilder('run', [I32, I32, I32]);
+    f.get(0).get(0).i32Load(0).get(2).op(Op.i32Add).op(0x36, 2, 0); // i32.store align=4 offset=0
+    const module = new WebAssembly.Module(assembleModule([f], true));
+    const chunks = 1000;
+    try {
+      const slots = heap.alloc(chunks * 4);
+      new Int32Array(heap.memory.buffer, slots, chunks).fill(0);
+      for (let job = 1; job <= 20; job++) pool!.run({ module, base: [slots, 0, job], stride: [4, 0, 0], chunks });
+      const seen = new Int32Array(heap.memory.buffer, slots, chunks);
+      expect(new Set(seen)).toEqual(new Set([(20 * 21) / 2]));
+    } finally {
+      heap.release();
+    }
+  });
+
+  it('cuts large tensors into parts and still matches the cpu reference', async () => {
+    const shape = [16, 40, 41, 24]; // 629,760 floats: 8 parts, and units left over for the last one
+    const x = randomValues(rng, shape);
+    const c = randomValues(rng, [24]);
+    const close = async (name: string, inputs: Record<string, typeof x>, attrs: tf.NamedAttrMap = {}) => {
+      const ours = await runRegistered('wasm', name, inputs, attrs);
+      expect(relativeError(ours, await runCpuStock(name as never, inputs, attrs)), name).toBeLessThan(1e-4);
+    };
+    await close('Add', { a: x, b: c });
+    await close('Multiply', { a: c, b: x });
+    await close('Sum', { x }, { axis: [0, 1, 2], keepDims: false });
+    await close('Mean', { x }, { axis: [0, 1, 2], keepDims: true });
+    const variance = { values: c.values.map((v) => 0.5 + Math.abs(v)), shape: [24] };
+    await close('FusedBatchNorm', { x, mean: c, variance, offset: c, scale: variance }, { varianceEpsilon: 1e-3 });
+    // BatchNormalization's input gradient against its plain loop on cpu (dy·a + x·b + c per channel).
+    const dxInputs = { dy: randomValues(rng, shape), x, a: c, b: variance, c: randomValues(rng, [24]) };
+    registerFastKernels('cpu');
+    const wasmDx = await runRegistered('wasm', BATCH_NORM_DX, dxInputs, {});
+    expect(relativeError(wasmDx, await runRegistered('cpu', BATCH_NORM_DX, dxInputs, {}))).toBeLessThan(1e-6);
+  });
+
+  it('gives the filter gradient of a batch of 32 in 8 chunks, as the cpu reference does', async () => {
+    const x = randomValues(rng, [32, 30, 30, 8]);
+    const dy = randomValues(rng, [32, 28, 28, 16]);
+    const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 8, 16] };
+    const ours = await runRegistered('wasm', 'Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap);
+    const ref = await runCpuStock('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap);
+    expect(relativeError(ours, ref)).toBeLessThan(1e-4);
+  });
+
+  it('gives ReLU\'s gradient of a large tensor exactly', async () => {
+    const shape = [8, 64, 64, 16];
+    const [x, w] = [randomValues(rng, shape), randomValues(rng, shape)];
+    const grad = () => tf.tidy(() => {
+      const out = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor(w.values, shape))))(tf.tensor(x.values, shape));
+      return { values: out.dataSync() as Float32Array, shape: out.shape };
+    });
+    await selectBackend('wasm');
+    const ours = grad();
+    await tf.setBackend('cpu');
+    expect(relativeError(ours, grad())).toBe(0);
+    await tf.setBackend('wasm');
+  });
+});
