@@ -1,0 +1,6 @@
+export { writePytorchProject, type ExperimentJson, type ProjectFiles } from './write-project';
+export {
+  hyperparametersFromSettings, PytorchExportError,
+  type ManifestEntry, type PytorchHyperparameters, type PytorchProjectSpec, type SplitManifest, type TrainedModel,
+} from './project-spec';
+export { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
