@@ -3,10 +3,11 @@
     /usr/bin/python3 pytorch_probe.py JOBS.json
 
 JOBS.json: {"predict": [{"project", "modelId", "seed", "inputs", "count", "outputs"}],
-            "pixels": {"project", "data", "paths", "size", "channels", "outputs"}}
+            "pixels": {"project", "data", "images": [{"path", "size", "channels"}], "outputs"}}
 - predict: builds the model as train.py does (seeded, exported weights loaded), counts its parameters as the lab
   does, and writes its logits on `inputs` (float32 NHWC, as the lab takes them) to `outputs` (float32).
-- pixels: decodes and resizes each image as the project's data.py does and writes the uint8 CHW arrays, in order.
+- pixels: decodes and resizes each image as the project's data.py does and writes the uint8 CHW arrays, one
+  after the other.
 Prints {"predict": [{"params", "trainable", "loaded"}], "pixels": byte count} as JSON.
 """
 import json
@@ -43,7 +44,8 @@ def main(jobs_path):
         report['predict'].append({'params': params, 'trainable': trainable, 'loaded': loaded})
     if 'pixels' in jobs:
         job = jobs['pixels']
-        arrays = [to_square(decode(os.path.join(job['data'], p)), job['size'], job['channels']) for p in job['paths']]
+        arrays = [to_square(decode(os.path.join(job['data'], image['path'])), image['size'], image['channels'])
+                  for image in job['images']]
         blob = np.concatenate([a.reshape(-1) for a in arrays])
         blob.tofile(job['outputs'])
         report['pixels'] = int(blob.size)

@@ -29,9 +29,17 @@ export const CLASS_NAMES = ['NORMAL', 'PNEUMONIA'];
 
 export const MOBILENET_DIR = resolve(process.cwd(), '../shared/models/mobilenet-v2-0.35-imagenet');
 
-/** Moves every weight off its initial value (BatchNorm variances stay positive), so a dropped weight changes outputs. */
+/**
+ * Moves every weight off its initial value — zero biases and BatchNorm's 0/1 statistics included — so a dropped or
+ * misplaced weight changes the outputs, while activations keep a trained network's scale (no exploding logits).
+ */
 export function perturbWeights(model: tf.LayersModel, seed: number): void {
-  const noisy = model.getWeights().map((w, i) => tf.tidy(() => tf.add(w, tf.randomUniform(w.shape, 0.01, 0.2, 'float32', seed + i))));
+  const noisy = model.weights.map((w, i) => tf.tidy(() => {
+    const value = w.read();
+    return w.originalName.endsWith('moving_variance')
+      ? tf.mul(value, tf.randomUniform(value.shape, 0.5, 2, 'float32', seed + i))
+      : tf.add(value, tf.randomUniform(value.shape, -0.05, 0.05, 'float32', seed + i));
+  }));
   model.setWeights(noisy);
   tf.dispose(noisy);
 }
@@ -45,8 +53,18 @@ export function scratchCases(): ExportCase[] {
     const entry = findModel(id);
     const model = entry.build({ size, channels, seed: 11 + i });
     perturbWeights(model, 100 * (i + 1));
+    scaleLogits(model, 20);
     return { name: id, model, meta: { modelId: id, classNames: CLASS_NAMES, inputSize: size, channels, pixelRange: entry.pixelRange } };
   });
+}
+
+/** Multiplies the head's first factor: an untrained network's logits are ≈0.1, a trained one's several units. */
+function scaleLogits(model: tf.LayersModel, factor: number): void {
+  const layer = model.getLayer('logits');
+  const [kernel, ...rest] = layer.getWeights();
+  const scaled = tf.mul(kernel, factor);
+  layer.setWeights([scaled, ...rest]);
+  scaled.dispose();
 }
 
 let inceptionWeights: BackboneWeights | null | undefined;
@@ -111,6 +129,8 @@ function perturbHead(model: tf.LayersModel, seed: number): void {
   const noisy = head.getWeights().map((w, i) => tf.tidy(() => tf.add(w, tf.randomUniform(w.shape, -0.05, 0.05, 'float32', seed + i))));
   head.setWeights(noisy);
   tf.dispose(noisy);
+  // A Dense head on fresh Glorot weights gives logits ≈0.1; LightDense's scaled factors already give several units.
+  if (head.getClassName() === 'Dense') scaleLogits(model, 20);
 }
 
 /** Seeded inputs in the model's pixel range. */
