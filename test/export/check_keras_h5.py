@@ -91,6 +91,8 @@ def main(h5_path, json_path, bin_path):
     for attr in ('model_config', 'keras_version', 'backend'):
         if attr not in f.attrs:
             fail(f'root attribute {attr} is missing')
+        if not isinstance(f.attrs[attr], bytes):  # Keras 2.2/2.3 call .decode('utf8') on them
+            fail(f'root attribute {attr} is not a byte string')
     config = json.loads(text(f.attrs['model_config']))
     if config['class_name'] not in ('Model', 'Functional'):
         fail(f'model_config is a {config["class_name"]}, not a functional model')

@@ -5,6 +5,7 @@
  * writes a results.json the lab reads. Skipped, with a message, where /usr/bin/python3 lacks torch, NumPy or Pillow.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -54,6 +55,15 @@ async function exportCase(c: ExportCase, splits: SplitManifest): Promise<string>
   const dir = join(work, c.name);
   await writeFolderAtomically(dir, await writePytorchProject(spec));
   return dir;
+}
+
+/** A TCP port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
 }
 
 const ONE_IMAGE: SplitManifest = { train: [{ path: 'a.png', label: 'NORMAL' }], val: [], test: [{ path: 'b.png', label: 'PNEUMONIA' }] };
@@ -190,6 +200,25 @@ describe.skipIf(!hasTorch)('the exported trainer', () => {
     expect(r.test!.ci?.iterations).toBe(50);
     expect(file.meta).toMatchObject({ runtime: 'pytorch', worldSize: 2, device: 'cpu', title: 'DDP smoke test' });
     console.info(`pytorch DDP ×2: light-k2 1 epoch, loss ${r.history![0].loss?.toFixed(3)}, test accuracy ${r.test!.accuracy}, ${((r.trainTimeMs ?? 0) / 1000).toFixed(1)} s`);
+  });
+
+  it('runs as torchrun starts it: one process per rank, told RANK, WORLD_SIZE and LOCAL_RANK', async () => {
+    // Debian's torchrun 1.13 fails on Python 3.11, so its environment contract is played here by hand.
+    const port = await freePort();
+    const results = join(work, 'torchrun-results', 'results.json');
+    const rank = (r: number) => runPython(['train.py', '--data', data, '--epochs', '1', '--results', results, '--workers', '0'], {
+      cwd: project,
+      env: {
+        ...process.env, RANK: String(r), LOCAL_RANK: String(r), WORLD_SIZE: '2', LOCAL_WORLD_SIZE: '2',
+        MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port),
+      },
+    });
+    const [first, second] = await Promise.all([rank(0), rank(1)]);
+    expect(first.stderr).toMatch(/rank 0\/2 trains on/);
+    expect(second.stderr).toMatch(/rank 1\/2 trains on/);
+    expect(second.stderr).not.toContain('wrote'); // only rank 0 writes results
+    const file = parseResultsJson(await readFile(results, 'utf8'));
+    expect(file.results[0]).toMatchObject({ modelId: 'light-k2', status: 'ok', runtime: 'pytorch', worldSize: 2 });
   });
 
   it('says so when CUDA is asked for and there is none', async () => {

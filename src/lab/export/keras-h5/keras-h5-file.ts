@@ -53,16 +53,16 @@ export async function stockModelToKerasH5(stock: StockModel, meta: ExportMetadat
 function writeLayout(file: H5File, stock: StockModel, meta: ExportMetadata): void {
   try {
     const modelConfig = { class_name: stock.topology.class_name, config: stock.topology.config };
-    file.create_attribute('model_config', JSON.stringify(modelConfig));
-    file.create_attribute('keras_version', KERAS_VERSION);
-    file.create_attribute('backend', BACKEND);
-    file.create_attribute('xray_lab', JSON.stringify({ ...meta, format: 'stock', output: 'probabilities' }));
+    bytesAttribute(file, 'model_config', JSON.stringify(modelConfig));
+    bytesAttribute(file, 'keras_version', KERAS_VERSION);
+    bytesAttribute(file, 'backend', BACKEND);
+    bytesAttribute(file, 'xray_lab', JSON.stringify({ ...meta, format: 'stock', output: 'probabilities' }));
 
     const root = file.create_group('model_weights');
     const names = stock.layers.map((l) => l.name);
     root.create_attribute('layer_names', names, [names.length], fixedString(names));
-    root.create_attribute('keras_version', KERAS_VERSION);
-    root.create_attribute('backend', BACKEND);
+    bytesAttribute(root, 'keras_version', KERAS_VERSION);
+    bytesAttribute(root, 'backend', BACKEND);
     for (const layer of stock.layers) {
       const group = root.create_group(layer.name);
       // Keras names a weight `<layer>/<weight>:0` and stores it at that path inside the layer's group.
@@ -84,4 +84,13 @@ function writeLayout(file: H5File, stock: StockModel, meta: ExportMetadata): voi
 function fixedString(values: string[]): string {
   const encoder = new TextEncoder();
   return `S${Math.max(1, ...values.map((v) => encoder.encode(v).length))}`;
+}
+
+/**
+ * A string attribute as Keras 2 writes it (`json.dumps(…).encode('utf8')`): fixed-length bytes, which h5py returns as
+ * bytes. Keras 2.2/2.3 call `.decode('utf8')` on them unconditionally, so a variable-length (str) attribute would
+ * break there; Keras ≥ 2.4 and 3 accept either.
+ */
+function bytesAttribute(target: H5File | ReturnType<H5File['create_group']>, name: string, value: string): void {
+  target.create_attribute(name, value, null, fixedString([value]));
 }

@@ -50,14 +50,23 @@ def make_record(entry, seed, hp, class_names, positive, sizes, outcome, context)
     return record
 
 
+def plain(value):
+    """The value with every NaN or infinite number (a diverged loss, say) replaced by None, recursively."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def write_results(path, records, meta):
     """Writes the file atomically (a temporary file renamed over it), so a crash never leaves half a results.json."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    document = {
+    document = plain({
         'generatedAt': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z'),
         'meta': meta,
         'results': records,
-    }
+    })
     temporary = f'{path}.partial-{os.getpid()}'
     with open(temporary, 'w') as f:
         json.dump(document, f, indent=2, allow_nan=False)
