@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFolderAtomically } from '../../src/lab/export/node/write-folder';
 import {
-  decodeSafetensors, encodeSafetensors, writePytorchProject, type ExperimentJson, type PytorchProjectSpec,
+  decodeSafetensors, encodeSafetensors, splitManifestOf, writePytorchProject, type ExperimentJson, type PytorchProjectSpec,
 } from '../../src/lab/export/pytorch';
 import { DEFAULT_EXPERIMENT_SETTINGS } from '../../src/lab/experiment/experiment-settings';
 import { hyperparametersFromSettings } from '../../src/lab/export/pytorch/project-spec';
@@ -125,6 +125,19 @@ describe('PyTorch export: the project', () => {
     const variance = await model.getLayer('block3_bn2').getWeights()[3].data();
     expect(byName.get('block3_bn2.running_var')!.values).toEqual(Float32Array.from(variance));
     model.dispose();
+  });
+
+  it('makes the split manifest from the run\'s image sets', () => {
+    const set = (files: string[], labels: number[]) => ({
+      size: 2, channels: 1 as const, classNames: ['NORMAL', 'PNEUMONIA'], pixels: new Uint8Array(files.length * 4),
+      labels: Int32Array.from(labels), files, count: files.length,
+    });
+    const manifest = splitManifestOf({ train: set(['NORMAL/a.png', 'PNEUMONIA/b.png'], [0, 1]), val: null, test: set(['PNEUMONIA/c.png'], [1]) }, { test: 'held-out/' });
+    expect(manifest).toEqual({
+      train: [{ path: 'NORMAL/a.png', label: 'NORMAL' }, { path: 'PNEUMONIA/b.png', label: 'PNEUMONIA' }],
+      val: [],
+      test: [{ path: 'held-out/PNEUMONIA/c.png', label: 'PNEUMONIA' }],
+    });
   });
 
   it('round-trips safetensors and pads the header to 8 bytes', () => {

@@ -4,3 +4,4 @@ export {
   type ManifestEntry, type PytorchHyperparameters, type PytorchProjectSpec, type SplitManifest, type TrainedModel,
 } from './project-spec';
 export { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
+export { splitManifestOf } from './split-manifest';
