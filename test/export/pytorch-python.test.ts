@@ -151,12 +151,16 @@ describe.skipIf(!hasTorch)('the exported trainer', () => {
   });
 
   it('reads and resizes images exactly as the lab does (within 1 grey level)', async () => {
-    // Grey PNGs from the dataset at three sizes (bilinear only; 2×2 boxes; 3×3 boxes with short edge boxes), and an
-    // RGB PNG to grey (luminance) and to RGB.
+    // Grey PNGs from the dataset at three sizes (bilinear only; 2×2 boxes; 3×3 boxes with short edge boxes), an RGB
+    // PNG to grey (luminance) and to RGB, and a 16-bit grey PNG.
     const rgb = new Uint8Array(37 * 29 * 3).map((_, i) => (i * 7919) % 251);
     await writeFile(join(data, 'colour.png'), encodePng({ width: 37, height: 29, colorType: 2, bitDepth: 8, samples: rgb }));
-    const paths = [splits.train[0].path, splits.test[0].path, 'colour.png'];
-    const checks: Array<[string, number, 1 | 3]> = [[paths[0], 24, 1], [paths[1], 13, 1], [paths[0], 10, 3], [paths[2], 12, 1], [paths[2], 20, 3]];
+    const wide = new Uint16Array(30 * 40).map((_, i) => (i * 104_729) % 65_536);
+    await writeFile(join(data, 'sixteen.png'), encodePng({ width: 30, height: 40, colorType: 0, bitDepth: 16, samples: wide }));
+    const paths = [splits.train[0].path, splits.test[0].path, 'colour.png', 'sixteen.png'];
+    const checks: Array<[string, number, 1 | 3]> = [
+      [paths[0], 24, 1], [paths[1], 13, 1], [paths[0], 10, 3], [paths[2], 12, 1], [paths[2], 20, 3], [paths[3], 11, 1],
+    ];
     const out = join(work, 'pixels.bin');
     const images = checks.map(([path, size, channels]) => ({ path, size, channels }));
     await writeFile(join(work, 'pixels.json'), JSON.stringify({ pixels: { project, data, images, outputs: out } }));

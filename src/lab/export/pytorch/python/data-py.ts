@@ -35,7 +35,10 @@ def decode(path):
     from PIL import Image  # imported here so that a missing Pillow is reported only when images are read
 
     with Image.open(path) as image:
-        if image.mode in ('L', 'LA', 'I;16', 'I', '1'):
+        if image.mode.startswith('I'):  # 16-bit grey: to 8 bits by rounding v / 257, as the lab's PNG reader does
+            wide = np.asarray(image).astype(np.float64)
+            return np.clip(np.floor(wide / 257 + 0.5), 0, 255).astype(np.uint8)
+        if image.mode in ('L', 'LA', '1'):
             return np.asarray(image.convert('L'))
         rgb = np.asarray(image.convert('RGB'))
     if (rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 0] == rgb[..., 2]).all():
