@@ -69,7 +69,8 @@ As in the lab: the loss is cross-entropy on the logits (class weights: Σ w·los
 1e-4·Σw² on every LightConv2D/LightDense factor; BatchNorm epsilon 1e-3 and momentum ${h.batchNormMomentum} (Keras
 convention); ${h.batchNormRecalibrationBatches > 0 ? `BatchNorm statistics are re-estimated on ${h.batchNormRecalibrationBatches} training batches before each validation` : 'no BatchNorm re-estimation (the study\'s protocol)'};
 the weights of the best validation loss are kept; transfer backbones stay frozen in inference mode.
-Not carried over: data augmentation and InceptionV3 fine-tuning of mixed9/mixed10. With N processes on CPUs each
+Not carried over: data augmentation, InceptionV3 fine-tuning of mixed9/mixed10, and the lab's feature cache (the
+frozen backbone runs on every batch of every epoch). With N processes on CPUs each
 BatchNorm sees its own batch / N images; on GPUs SyncBatchNorm makes the statistics global.
 `;
 }

@@ -14,6 +14,7 @@ split by its path relative to DIR. Processes talk over gloo on CPUs and NCCL on 
 Results go to DIR/results/results.json (--results PATH to change), the trained weights to DIR/results/models/.
 """
 import argparse
+import datetime
 import json
 import os
 import socket
@@ -130,7 +131,8 @@ def run(args, experiment, device_type):
             # Processes on one machine share its cores.
             torch.set_num_threads(max(1, (os.cpu_count() or 1) // local_world))
     if world > 1:
-        dist.init_process_group('nccl' if device_type == 'cuda' else 'gloo')
+        # Rank 0 validates and tests while the others wait: allow that more than the default 30 minutes.
+        dist.init_process_group('nccl' if device_type == 'cuda' else 'gloo', timeout=datetime.timedelta(hours=2))
     results = args.results or os.path.join(args.data, 'results', 'results.json')
     ctx = {
         'rank': rank, 'world': world, 'device': device, 'data': args.data, 'project': HERE, 'workers': args.workers,

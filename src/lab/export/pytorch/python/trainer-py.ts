@@ -124,38 +124,71 @@ def time_inference(model, hp, device, repeats=5):
     return {'msPerImage': ms, 'imagesPerSecond': 1000 / ms}
 
 
+def train_epoch(net, model, loader, optimizer, weights, pixel_range, device):
+    """One pass over this process's shard; returns [Σ loss·n, correct, n] summed over every process."""
+    net.train()
+    totals = torch.zeros(3, dtype=torch.float64, device=device)
+    for images, labels in loader:
+        x, y = scale_pixels(images.to(device, non_blocking=True), pixel_range), labels.to(device)
+        logits = net(x)
+        loss = weighted_loss(logits, y, weights) + factor_penalty(model)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        totals += torch.stack([loss.detach().double() * len(y), (logits.argmax(1) == y).sum().double(),
+                               torch.tensor(float(len(y)), dtype=torch.float64, device=device)])
+    if dist.is_initialized():
+        dist.all_reduce(totals)
+    return totals.tolist()
+
+
+def validate(model, loader, pixel_range, device):
+    """(loss, accuracy) in inference mode; the loss adds the factor penalty, as Keras' val_loss and the lab's."""
+    logits, labels = predict(model, loader, pixel_range, device)
+    with torch.no_grad():
+        loss = float(F.cross_entropy(logits, labels)) + float(factor_penalty(model))
+    return loss, float((logits.argmax(1) == labels).float().mean())
+
+
+def test_metrics(model, loader, pixel_range, device, experiment, seed):
+    """The test part of the record, on the model as it is."""
+    hp = experiment['hyperparameters']
+    logits, labels = predict(model, loader, pixel_range, device)
+    losses = F.cross_entropy(logits, labels, reduction='none').numpy()
+    return test_record(torch.softmax(logits, 1).numpy(), labels.numpy(), losses, experiment['positiveClass'],
+                       hp['threshold'], hp['bootstrapIterations'], seed)
+
+
 def train_one(entry, seed, experiment, ctx):
     """Runs one (model, seed) on this process; returns its result record on rank 0 and None elsewhere."""
     hp, names = experiment['hyperparameters'], experiment['classNames']
-    rank, world, device = ctx['rank'], ctx['world'], ctx['device']
-    log = ctx['log']
-    pixel_range = entry['pixelRange']
+    rank, world, device, log = ctx['rank'], ctx['world'], ctx['device'], ctx['log']
+    name, pixel_range = f'{entry["id"]} seed {seed}', entry['pixelRange']
     model, loaded = prepare_model(entry, seed, experiment, ctx['project'], ctx['from_scratch'])
     sizes = count_params(model)
     if rank == 0:
-        start = f'starting from {", ".join(loaded)}' if loaded else 'from scratch'
-        log(f'{entry["id"]} seed {seed}: {sizes[0]:,} parameters ({sizes[1]:,} trainable), {start}')
+        log(f'{name}: {sizes[0]:,} parameters ({sizes[1]:,} trainable), '
+            + (f'starting from {", ".join(loaded)}' if loaded else 'from scratch'))
     if world > 1 and device.type == 'cuda' and entry['family'] != 'transfer':
         # BatchNorm over the global batch, as in a one-process run (SyncBatchNorm needs CUDA).
         model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
     model.to(device)
 
-    splits = experiment['splits']
-    dataset = lambda split: ManifestImages(ctx['data'], splits.get(split, []), names, hp['size'], hp['channels'])
-    train_set, val_set, test_set = dataset('train'), dataset('val'), dataset('test')
+    split = lambda s: ManifestImages(ctx['data'], experiment['splits'].get(s, []), names, hp['size'], hp['channels'])
+    train_set, val_set, test_set = split('train'), split('val'), split('test')
     sampler = DistributedSampler(train_set, num_replicas=world, rank=rank, shuffle=True, seed=seed)
     per_process = max(1, hp['batchSize'] // world)
     loader = loader_of(train_set, per_process, ctx['workers'], device, sampler)
-    evaluation = lambda dataset: loader_of(dataset, hp['batchSize'], ctx['workers'] if rank == 0 else 0, device)
-    val_loader, test_loader = evaluation(val_set), evaluation(test_set)
-    log(f'{entry["id"]} seed {seed}: rank {rank}/{world} trains on {len(sampler)} of {len(train_set)} images per epoch, '
-        f'{per_process} per batch', everywhere=True)
+    # Only rank 0 validates and tests.
+    val_loader, test_loader = (loader_of(s, hp['batchSize'], ctx['workers'] if rank == 0 else 0, device) for s in (val_set, test_set))
+    log(f'{name}: rank {rank}/{world} trains on {len(sampler)} of {len(train_set)} images per epoch, {per_process} per batch',
+        everywhere=True)
     net = model
     if world > 1:
         net = DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None,
                                       broadcast_buffers=entry['family'] != 'transfer')
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.Adam(trainable, lr=hp['learningRate'], betas=(0.9, 0.999), eps=1e-7)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=hp['learningRate'],
+                                 betas=(0.9, 0.999), eps=1e-7)
     weights = class_weights(hp.get('classWeights'), train_set.labels(), len(names))
     weights = weights.to(device) if weights is not None else None
 
@@ -164,49 +197,31 @@ def train_one(entry, seed, experiment, ctx):
     for epoch in range(1, hp['epochs'] + 1):
         epoch_start = time.perf_counter()
         sampler.set_epoch(epoch)
-        net.train()
-        totals = torch.zeros(3, dtype=torch.float64, device=device)  # Σ loss·n, correct, n
-        for images, labels in loader:
-            x, y = scale_pixels(images.to(device, non_blocking=True), pixel_range), labels.to(device)
-            logits = net(x)
-            loss = weighted_loss(logits, y, weights) + factor_penalty(model)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            totals += torch.stack([loss.detach().double() * len(y), (logits.argmax(1) == y).sum().double(),
-                                   torch.tensor(float(len(y)), dtype=torch.float64, device=device)])
-        if world > 1:
-            dist.all_reduce(totals)
-        epoch_train_ms = (time.perf_counter() - epoch_start) * 1000
-        train_ms += epoch_train_ms
-        seen = int(totals[2])
+        loss_sum, correct, seen = train_epoch(net, model, loader, optimizer, weights, pixel_range, device)
+        epoch_ms = (time.perf_counter() - epoch_start) * 1000
+        train_ms += epoch_ms
         images_seen += seen
         recalibrate_batch_norm(model, loader, hp['batchNormRecalibrationBatches'], pixel_range, device)
 
         stop = torch.zeros(1, device=device)
         if rank == 0:
-            row = {'epoch': epoch, 'loss': float(totals[0]) / seen, 'accuracy': float(totals[1]) / seen,
-                   'valLoss': None, 'valAccuracy': None, 'imagesPerSec': seen / epoch_train_ms * 1000}
-            if len(val_set) > 0:
-                logits, labels = predict(model, val_loader, pixel_range, device)
-                with torch.no_grad():
-                    row['valLoss'] = float(F.cross_entropy(logits, labels)) + float(factor_penalty(model))
-                row['valAccuracy'] = float((logits.argmax(1) == labels).float().mean())
+            val_loss, val_accuracy = validate(model, val_loader, pixel_range, device) if len(val_set) else (None, None)
+            row = {'epoch': epoch, 'loss': loss_sum / seen, 'accuracy': correct / seen, 'valLoss': val_loss,
+                   'valAccuracy': val_accuracy, 'imagesPerSec': seen / epoch_ms * 1000}
             history.append(row)
-            log(f'{entry["id"]} seed {seed}: epoch {epoch}/{hp["epochs"]}  loss {row["loss"]:.4f}  acc {row["accuracy"]:.3f}'
-                + ('' if row['valLoss'] is None else f'  val_loss {row["valLoss"]:.4f}  val_acc {row["valAccuracy"]:.3f}')
+            log(f'{name}: epoch {epoch}/{hp["epochs"]}  loss {row["loss"]:.4f}  acc {row["accuracy"]:.3f}'
+                + ('' if val_loss is None else f'  val_loss {val_loss:.4f}  val_acc {val_accuracy:.3f}')
                 + f'  {row["imagesPerSec"]:.1f} img/s')
             # Best = lowest validation loss, or the latest epoch without validation (the lab's rule).
-            score = row['valLoss'] if row['valLoss'] is not None else -epoch
+            score = val_loss if val_loss is not None else -epoch
             if best is None or score < best['score']:
                 best = {'score': score, 'epoch': epoch, 'state': {k: v.detach().clone() for k, v in model.state_dict().items()}}
                 stale = 0
             else:
                 stale += 1
-            patience = hp.get('patience')
-            stop[0] = float(patience is not None and row['valLoss'] is not None and stale >= patience)
+            stop[0] = float(hp.get('patience') is not None and val_loss is not None and stale >= hp['patience'])
         if world > 1:
-            dist.broadcast(stop, 0)
+            dist.broadcast(stop, 0)  # every process stops at the same epoch
         if stop.item():
             break
     train_time_ms = (time.perf_counter() - started) * 1000
@@ -215,21 +230,18 @@ def train_one(entry, seed, experiment, ctx):
     if rank == 0:
         if best is not None:
             model.load_state_dict(best['state'])
-        logits, labels = predict(model, test_loader, pixel_range, device)
-        losses = F.cross_entropy(logits, labels, reduction='none').numpy()
-        test = test_record(torch.softmax(logits, 1).numpy(), labels.numpy(), losses, experiment['positiveClass'],
-                           hp['threshold'], hp['bootstrapIterations'], seed)
+        test = test_metrics(model, test_loader, pixel_range, device, experiment, seed)
         outcome = {
             'status': 'ok', 'history': history, 'bestEpoch': best['epoch'] if best else None,
             'trainTimeMs': train_time_ms, 'trainImagesPerSec': images_seen / train_ms * 1000 if train_ms > 0 else None,
             'inference': time_inference(model, hp, device), 'test': test,
         }
         record = make_record(entry, seed, hp, names, experiment['positiveClass'], sizes, outcome, ctx)
-        saved = os.path.join(ctx['models_dir'], f'{entry["id"]}-seed{seed}.pt')
         os.makedirs(ctx['models_dir'], exist_ok=True)
+        saved = os.path.join(ctx['models_dir'], f'{entry["id"]}-seed{seed}.pt')
         torch.save(model.state_dict(), saved)
         auc = test['auc']
-        log(f'{entry["id"]} seed {seed}: test accuracy {test["accuracy"]:.3f}, AUC {"—" if auc is None else f"{auc:.3f}"} '
+        log(f'{name}: test accuracy {test["accuracy"]:.3f}, AUC {"—" if auc is None else f"{auc:.3f}"} '
             f'(best epoch {outcome["bestEpoch"]}); weights in {saved}')
     if world > 1:
         dist.barrier()
