@@ -18,8 +18,8 @@ import { checkExportMetadata, type ExportMetadata } from '../export-metadata';
 import { toStockModel, type StockModel } from '../stock/stock-model';
 
 /**
- * Keras reads `keras_version` only to convert Keras 1 files; any 2.x value means "Keras 2 layout". Written as the
- * first tf.keras release whose files have this exact layout and config format.
+ * Keras reads `keras_version` only to decide whether a file needs converting from Keras 1 (a missing one means "1");
+ * any 2.x value marks the Keras 2 layout written here.
  */
 const KERAS_VERSION = '2.4.0';
 const BACKEND = 'tensorflow';
