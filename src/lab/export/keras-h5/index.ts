@@ -1,0 +1,1 @@
+export { kerasH5File, stockModelToKerasH5 } from './keras-h5-file';

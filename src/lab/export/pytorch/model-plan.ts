@@ -1,0 +1,158 @@
+/**
+ * Each model of the experiment as experiment.json describes it to train.py — family, rank or backbone, pixel range,
+ * the lab's parameter counts — and the weights files that go with it: a transfer model's ImageNet backbone, and
+ * the lab's trained weights per seed.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { measureModelSize } from '../../models/model-size';
+import { findModel } from '../../registry';
+import { buildTransferHead } from '../../models/transfer-head';
+import type { PixelRange } from '../../data/batches';
+import { buildLoadedBackbone, describeBackboneWeights, type BackboneWeights } from '../../transfer/backbone-weights';
+import { backboneSpec, isBackboneId, type BackboneId } from '../../transfer/backbones';
+import { loadedBackboneWeights } from '../../transfer/transfer-context';
+import { PytorchExportError, type PytorchProjectSpec, type TrainedModel } from './project-spec';
+import { encodeSafetensors, type NamedTensor } from './safetensors';
+import { readLayerArrays, torchStateOf, torchTensorsOf } from './torch-state';
+
+/** One model in experiment.json. */
+export interface ExperimentModelJson {
+  id: string;
+  label: string;
+  family: 'cnn' | 'lightlayers' | 'transfer';
+  /** LightLayers rank k. */
+  rank?: number;
+  pixelRange: PixelRange;
+  /** The lab's counts (BatchNorm statistics included), which the PyTorch model must equal. */
+  labParams: number;
+  labTrainableParams: number;
+  backbone?: {
+    network: BackboneId;
+    alpha?: number;
+    /** Project-relative path of the ImageNet weights. */
+    weights: string;
+    /** What results.json records about them (the lab's BackboneRecord). */
+    record: { network: string; weightsId: string; origin: string; pixelRange: string };
+  };
+  head?: { dropout: number; lightRank: number | null };
+  /** Seed → project-relative path of the lab's trained weights. */
+  trained: Record<string, string>;
+}
+
+export interface ModelPlan {
+  readonly json: ExperimentModelJson;
+  /** Project-relative path → file bytes. */
+  readonly files: Map<string, Uint8Array>;
+}
+
+const fail = (message: string): never => {
+  throw new PytorchExportError(message);
+};
+
+/** Plans model `index` of `spec.models` (see the module note). */
+export async function planModel(spec: PytorchProjectSpec, index: number): Promise<ModelPlan> {
+  const id = spec.models[index];
+  const h = spec.hyperparameters;
+  const numClasses = spec.classNames.length;
+  let entry: ReturnType<typeof findModel>;
+  try {
+    entry = findModel(id);
+  } catch (err) {
+    return fail(`models[${index}]: ${(err as Error).message}`);
+  }
+  if (h.size < entry.minSize) fail(`models[${index}]: ${id} needs an input of at least ${entry.minSize}×${entry.minSize} (hyperparameters.size is ${h.size})`);
+  const files = new Map<string, Uint8Array>();
+  const trained = (spec.trained ?? []).filter((t) => t.modelId === id);
+
+  if (entry.runner === 'image') {
+    const size = entry.measure({ size: h.size, channels: h.channels, numClasses, batchNormMomentum: h.batchNormMomentum });
+    const json: ExperimentModelJson = {
+      id, label: entry.label, family: entry.group, pixelRange: entry.pixelRange,
+      labParams: size.params, labTrainableParams: size.trainableParams, trained: {},
+    };
+    if (entry.rank != null) json.rank = entry.rank;
+    for (const t of trained) {
+      checkTrained(t, spec);
+      const path = `weights/${id}-seed${t.seed}.safetensors`;
+      files.set(path, encodeSafetensors(await torchStateOf(t.model, (layer) => layer), { modelId: id, seed: String(t.seed) }));
+      json.trained[String(t.seed)] = path;
+    }
+    return { json, files };
+  }
+
+  if (!isBackboneId(id)) return fail(`models[${index}]: ${id} is a transfer model without a pretrained backbone`);
+  const backbone = spec.backbones?.[id] ?? loadedBackboneWeights(id);
+  if (!backbone) fail(`models[${index}]: ${id} cannot be exported without its backbone's ImageNet weights — ${backboneSpec(id).missingWeights}`);
+  const weights = backbone as BackboneWeights;
+  if (weights.backboneId !== id) fail(`backbones.${id}: these are ${weights.backboneId}'s weights`);
+  const bspec = backboneSpec(id);
+  const head = { dropout: h.headDropout, lightRank: h.headLightRank };
+  const headModel = buildTransferHead({ features: bspec.features(weights.variant), numClasses, dropout: head.dropout, lightRank: head.lightRank ?? undefined });
+  const headSize = measureModelSize(headModel);
+  headModel.dispose();
+  const info = describeBackboneWeights(weights);
+  const backbonePath = `weights/${id}-backbone.safetensors`;
+  files.set(backbonePath, await backboneFile(weights, id));
+  const json: ExperimentModelJson = {
+    id, label: entry.label, family: 'transfer', pixelRange: weights.preprocessing.range,
+    labParams: weights.params + headSize.params, labTrainableParams: headSize.trainableParams,
+    backbone: {
+      network: id, ...(weights.variant.alpha != null ? { alpha: weights.variant.alpha } : {}), weights: backbonePath,
+      record: { network: `${info.network}${info.variant ? ` ${info.variant}` : ''}`, weightsId: info.weightsId, origin: info.origin, pixelRange: info.pixelRange },
+    },
+    head,
+    trained: {},
+  };
+  for (const t of trained) {
+    checkTrained(t, spec);
+    const path = `weights/${id}-seed${t.seed}.safetensors`;
+    files.set(path, encodeSafetensors(await trainedTransferTensors(t.model, weights), { modelId: id, seed: String(t.seed) }));
+    json.trained[String(t.seed)] = path;
+  }
+  return { json, files };
+}
+
+/** The backbone's ImageNet weights under `backbone.` (shapes do not depend on the input size: built at the smallest). */
+async function backboneFile(weights: BackboneWeights, id: BackboneId): Promise<Uint8Array> {
+  const model = buildLoadedBackbone(weights, backboneSpec(id).minSize);
+  try {
+    return encodeSafetensors(await torchStateOf(model, (layer) => `backbone.${layer}`), { modelId: id, part: 'backbone', weightsId: weights.weightsId });
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * What a trained transfer model adds to its backbone file: the head, plus any backbone layer whose weights differ
+ * from the ImageNet ones (fine-tuned mixed9/mixed10) — not the whole frozen backbone again for every seed.
+ */
+async function trainedTransferTensors(model: tf.LayersModel, weights: BackboneWeights): Promise<NamedTensor[]> {
+  const imagenet = new Map(weights.layers.map((l) => [l.name, l.values]));
+  const tensors: NamedTensor[] = [];
+  for (const layer of model.layers) {
+    if (layer.weights.length === 0) continue;
+    const arrays = await readLayerArrays(layer);
+    const original = imagenet.get(layer.name);
+    if (original) {
+      const values = [...arrays.values()].map((a) => a.values);
+      const same = values.length === original.length && values.every((v, i) => v.length === original[i].length && v.every((x, j) => x === original[i][j]));
+      if (same) continue;
+    }
+    tensors.push(...torchTensorsOf(layer.getClassName(), layer.name, original ? `backbone.${layer.name}` : layer.name, arrays));
+  }
+  if (!tensors.some((t) => t.name.startsWith('logits.'))) fail('a trained transfer model has no "logits" head layer');
+  return tensors;
+}
+
+/** A trained model must take the experiment's images and give one logit per class. */
+function checkTrained(t: TrainedModel, spec: PytorchProjectSpec): void {
+  const h = spec.hyperparameters;
+  const where = `trained (${t.modelId}, seed ${t.seed})`;
+  if (!h.seeds.includes(t.seed)) fail(`${where}: seed ${t.seed} is not one of hyperparameters.seeds (${h.seeds.join(', ')})`);
+  const input = t.model.inputs[0]?.shape;
+  const output = t.model.outputs[0]?.shape;
+  if (input?.[1] !== h.size || input?.[2] !== h.size || input?.[3] !== h.channels) {
+    fail(`${where}: the model takes [${input?.slice(1).join(', ')}] images, the experiment [${h.size}, ${h.size}, ${h.channels}]`);
+  }
+  if (output?.[1] !== spec.classNames.length) fail(`${where}: the model gives ${output?.[1]} outputs for ${spec.classNames.length} classes`);
+}
