@@ -6,6 +6,7 @@ const USAGE = `xray-lab — train and compare chest X-ray classifiers (Conv2D, L
 Commands:
   ${MODELS_USAGE.split('\n').join('\n  ')}
   ${'compare'} — see \`xray-lab compare --help\`
+  ${'explain'} — Grad-CAM heat maps of a saved model over images; see \`xray-lab explain --help\`
   ${'scan'} PATH [--json] — the dataset summary of a folder or a .zip; see \`xray-lab scan --help\`
 
 Errors print one line and exit with code 2.`;
@@ -15,6 +16,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   models: async () => modelsCommand,
   compare: async () => (await import('./commands/compare')).compareCommand,
+  explain: async () => (await import('./commands/explain')).explainCommand,
   scan: async () => (await import('./commands/scan')).scanCommand,
 };
 
