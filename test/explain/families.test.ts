@@ -48,7 +48,7 @@ async function explainAndCheck(model: tf.LayersModel, size: number, channels: 1 
 }
 
 const ownFamilies: Array<[string, number, string, number]> = [
-  ['cnn', 64, 'block3_conv3_bn', 5],
+  ['cnn', 64, 'block3_conv3', 5],
   ...[1, 2, 3, 4, 5].map((k): [string, number, string, number] => [`light-k${k}`, 32, 'block3_relu2', 8]),
 ];
 

@@ -52,6 +52,8 @@ describe('Grad-CAM on a tiny network', () => {
     const model = tinyNet();
     const target = findGradCamTarget(model);
     expect(target).toMatchObject({ layerName: 'conv2', layerClass: 'Conv2D', height: 8, width: 8, channels: 4 });
+    // conv1 pads 'same'; conv2's valid 3×3 centres its cell j on image pixel j + 1.
+    expect(target.geometry).toEqual({ y: { scale: 1, offset: 1 }, x: { scale: 1, offset: 1 } });
     model.dispose();
   });
 

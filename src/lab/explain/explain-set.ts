@@ -91,7 +91,7 @@ export async function explainImages(model: tf.LayersModel | GradCam, set: ImageS
       const probabilities = result.probabilities.slice(row * k, (row + 1) * k);
       const maps = Array.from({ length: result.mapsPerImage }, (_, m) => {
         const at = row * result.mapsPerImage + m;
-        return toHeatMap(result.maps.subarray(at * cells, (at + 1) * cells), result.height, result.width, set.size, result.classes[at]);
+        return toHeatMap(result.maps.subarray(at * cells, (at + 1) * cells), result.height, result.width, set.size, result.classes[at], result.geometry);
       });
       out.push({ index, file: set.files[index], label: set.labels[index], probabilities, predicted: argmax(probabilities), maps });
     });

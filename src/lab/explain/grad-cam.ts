@@ -11,6 +11,7 @@
  * the pre-softmax score the paper asks for.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { MapGeometry } from './map-geometry';
 import { findGradCamTarget, type GradCamTarget } from './target-layer';
 
 /** Thrown when the images do not fit the model's input (size or channels). */
@@ -38,6 +39,8 @@ export interface CamBatch {
   readonly maps: Float32Array;
   readonly height: number;
   readonly width: number;
+  /** Where the maps' cells sit in the image. */
+  readonly geometry: MapGeometry;
 }
 
 /** A model made ready for Grad-CAM: holds no tensors of its own, so there is nothing to dispose. */
@@ -104,7 +107,7 @@ export function createGradCam(model: tf.LayersModel, options: { layerName?: stri
       const [p, k, m] = await Promise.all([probabilities.data(), chosen.data(), maps.data()]);
       return {
         count: n, numClasses, probabilities: p as Float32Array, mapsPerImage, classes: Int32Array.from(k),
-        maps: m as Float32Array, height: target.height, width: target.width,
+        maps: m as Float32Array, height: target.height, width: target.width, geometry: target.geometry,
       };
     } finally {
       tf.dispose([probabilities, chosen, maps]);

@@ -2,6 +2,7 @@
  * A Grad-CAM map at the image's resolution, and the numbers read from it: its peak, and how much of its heat falls
  * inside a mask (the pointing game). Plain arrays, so the same values go to the page, a worker reply and the CLI.
  */
+import { stretchGeometry, type AxisMap, type MapGeometry } from './map-geometry';
 
 /** One class's Grad-CAM map for one image, upsampled to the image. */
 export interface HeatMap {
@@ -18,39 +19,50 @@ export interface HeatMap {
 }
 
 /**
- * Bilinear resize of a height × width map to size × size with half-pixel centres (as tf.image.resizeBilinear with
- * halfPixelCenters, and the lab's image resize): output pixel x samples the map at (x + 0.5)·width/size − 0.5,
- * clamped at the edges, so each map cell sits over the part of the image it summarises.
+ * Bilinear resize of a height × width map to size × size. Image pixel i reads the map at cell (i − offset) / scale of
+ * `geometry` (where each cell's receptive field is centred, map-geometry.ts). Within half a cell beyond the outer
+ * cells the edge value holds, as in a plain stretch; further out it fades to 0 over one cell, since no cell is centred
+ * there (the plain CNN's valid convolutions leave ~20 border pixels at 96 px). With the default geometry — cells evenly
+ * spread, half-pixel centres — this is tf.image.resizeBilinear with halfPixelCenters.
  */
-export function upsampleBilinear(map: ArrayLike<number>, height: number, width: number, size: number): Float32Array {
+export function upsampleBilinear(
+  map: ArrayLike<number>, height: number, width: number, size: number, geometry: MapGeometry = stretchGeometry(height, width, size),
+): Float32Array {
   const out = new Float32Array(size * size);
-  const xs = samplePositions(width, size);
-  const ys = samplePositions(height, size);
+  const xs = samplePositions(geometry.x, width, size);
+  const ys = samplePositions(geometry.y, height, size);
   for (let y = 0; y < size; y++) {
-    const { lo: y0, hi: y1, t: ty } = ys[y];
+    const { lo: y0, hi: y1, t: ty, fade: fy } = ys[y];
     for (let x = 0; x < size; x++) {
-      const { lo: x0, hi: x1, t: tx } = xs[x];
+      const { lo: x0, hi: x1, t: tx, fade: fx } = xs[x];
       const top = map[y0 * width + x0] * (1 - tx) + map[y0 * width + x1] * tx;
       const bottom = map[y1 * width + x0] * (1 - tx) + map[y1 * width + x1] * tx;
-      out[y * size + x] = top * (1 - ty) + bottom * ty;
+      out[y * size + x] = (top * (1 - ty) + bottom * ty) * fx * fy;
     }
   }
   return out;
 }
 
-function samplePositions(from: number, to: number): { lo: number; hi: number; t: number }[] {
-  return Array.from({ length: to }, (_, i) => {
-    const at = Math.min(from - 1, Math.max(0, ((i + 0.5) * from) / to - 0.5));
+function samplePositions(axis: AxisMap, cells: number, size: number): { lo: number; hi: number; t: number; fade: number }[] {
+  return Array.from({ length: size }, (_, i) => {
+    const cell = (i - axis.offset) / axis.scale;
+    const beyond = Math.max(-0.5 - cell, cell - (cells - 0.5), 0);
+    const at = Math.min(cells - 1, Math.max(0, cell));
     const lo = Math.floor(at);
-    return { lo, hi: Math.min(from - 1, lo + 1), t: at - lo };
+    return { lo, hi: Math.min(cells - 1, lo + 1), t: at - lo, fade: Math.max(0, 1 - beyond) };
   });
 }
 
-/** The heat map of one coarse Grad-CAM map (height × width, ≥ 0): upsampled to `size`, scaled to a maximum of 1. */
-export function toHeatMap(coarse: ArrayLike<number>, height: number, width: number, size: number, classIndex: number): HeatMap {
+/**
+ * The heat map of one coarse Grad-CAM map (height × width, ≥ 0): upsampled to `size` (placed by `geometry`, default a
+ * plain stretch), scaled to a maximum of 1.
+ */
+export function toHeatMap(
+  coarse: ArrayLike<number>, height: number, width: number, size: number, classIndex: number, geometry?: MapGeometry,
+): HeatMap {
   let max = 0;
   for (let i = 0; i < height * width; i++) max = Math.max(max, coarse[i]);
-  const values = upsampleBilinear(coarse, height, width, size);
+  const values = upsampleBilinear(coarse, height, width, size, geometry);
   if (max > 0) for (let i = 0; i < values.length; i++) values[i] /= max;
   return { classIndex, size, values, peak: peakOf(values, size), coarse: { height, width, max } };
 }

@@ -8,3 +8,4 @@ export { heatInside, maskShare, peakOf, toHeatMap, upsampleBilinear, type HeatMa
 export { explainImages, ExplainCancelledError, type ExplainClass, type ExplainOptions, type ImageExplanation } from './explain-set';
 export { explainableModel, type ExplainableModel, type ExplainableModelOptions } from './explainable-model';
 export { heatColour, overlayRgba } from './overlay';
+export { mapGeometry, stretchGeometry, type AxisMap, type MapGeometry } from './map-geometry';

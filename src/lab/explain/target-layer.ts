@@ -17,9 +17,13 @@
  *   (7×7 at 224 px, 4×4 at 128 px).
  */
 import type * as tf from '@tensorflow/tfjs';
+import { mapGeometry, type MapGeometry } from './map-geometry';
 
-/** Layers that only subsample a map: Grad-CAM looks through them to the finer map below. */
-const SPATIAL_POOLS = new Set(['MaxPooling2D', 'AveragePooling2D']);
+/**
+ * Layers Grad-CAM looks through to the map below: pools only subsample it, and an inference-mode BatchNormalization
+ * is a per-channel scale and shift — its shift would only add a uniform pedestal to the map.
+ */
+const LOOK_THROUGH = new Set(['MaxPooling2D', 'AveragePooling2D', 'BatchNormalization']);
 /** Layers that make a map a convolutional feature map (LightConv2D is the lab's low-rank convolution). */
 const CONVOLUTIONS = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'LightConv2D']);
 
@@ -42,6 +46,8 @@ export interface GradCamTarget {
   readonly height: number;
   readonly width: number;
   readonly channels: number;
+  /** Where its cells sit in the image (receptive-field centres), for upsampling. */
+  readonly geometry: MapGeometry;
 }
 
 /**
@@ -65,6 +71,7 @@ export function findGradCamTarget(model: tf.LayersModel, layerName?: string): Gr
   return {
     layerName: tensor.sourceLayer.name, layerClass: tensor.sourceLayer.getClassName(), tensor,
     height: height as number, width: width as number, channels: channels as number,
+    geometry: mapGeometry(tensor, inputShape[1] as number),
   };
 }
 
@@ -77,7 +84,7 @@ function ruleTarget(model: tf.LayersModel): tf.SymbolicTensor {
     }
     t = t.inputs[0];
   }
-  while (SPATIAL_POOLS.has(t.sourceLayer.getClassName()) && t.inputs.length === 1 && t.inputs[0].inputs.length > 0) t = t.inputs[0];
+  while (LOOK_THROUGH.has(t.sourceLayer.getClassName()) && t.inputs.length === 1 && t.inputs[0].inputs.length > 0) t = t.inputs[0];
   if (t.inputs.length === 0) throw new NoConvolutionError(model.name, 'its image goes to the classifier without any layer that keeps a map');
   return t;
 }
