@@ -3,16 +3,18 @@
  * from saved files is explained exactly like the one that was trained.
  *
  * The rule: walk back from the logits to the first 4-D activation (the input of the layer that collapses space —
- * GlobalAveragePooling here, or a Flatten), then step back over plain pooling layers (MaxPooling2D, AveragePooling2D).
- * That is the last convolutional feature map at its full resolution: deep enough to hold class evidence (Selvaraju
- * et al. 2017 use the last convolutional layer for this reason), and a 2×2 pool only halves the grid without adding
- * information, so the map before it gives 4× the positions for the same class weights. What this picks per family:
+ * GlobalAveragePooling here, or a Flatten), then look through pooling layers and BatchNormalization. What remains is
+ * the last rectified convolutional feature map at its full resolution: deep enough to hold class evidence (Selvaraju
+ * et al. 2017 use the last convolutional layer for this reason); a 2×2 pool only halves the grid, so the map before
+ * it gives 4× the positions for the same class weights; and an inference-mode BatchNorm is a per-channel scale and
+ * shift whose shift would only add a spatially uniform pedestal to the map. What this picks per family:
  *
- * - plain CNN (`cnn`): `block3_conv3_bn`, the third block's last Conv2D (+ReLU, BatchNorm) before `block3_pool`
- *   (21×21 at 128 px, 13×13 at 96 px);
+ * - plain CNN (`cnn`): `block3_conv3`, the third block's last Conv2D with its ReLU, before `block3_conv3_bn` and
+ *   `block3_pool` (21×21 at 128 px, 13×13 at 96 px; its valid convolutions leave a border, see map-geometry.ts);
  * - LightLayers k = 1..5 (`light-kN`): `block3_relu2`, the last residual block's output (its LightConv2D main path
  *   plus LightConv2D shortcut, added and rectified) before `block3_pool` (32×32 at 128 px);
- * - InceptionV3 transfer: `mixed10`, the last Inception block's concatenation (8×8 at 299 px, 2×2 at 128 px);
+ * - InceptionV3 transfer: `mixed10`, the last Inception block's concatenation of rectified branches (8×8 at 299 px,
+ *   2×2 at 128 px);
  * - MobileNetV2 transfer: `out_relu`, the ReLU6 after the last 1×1 convolution `Conv_1` and its BatchNorm
  *   (7×7 at 224 px, 4×4 at 128 px).
  */
