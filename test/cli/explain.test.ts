@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,11 @@ import type { ExplainRecord } from '../../src/cli/commands/explain';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
 import { modelToFiles } from '../../src/lab/export/model-files';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';
+import { buildLoadedBackbone } from '../../src/lab/transfer/backbone-weights';
+import { composeTransferModel } from '../../src/lab/transfer/compose';
+import { loadWeightsFromFiles } from '../../src/lab/transfer/load-weights';
+import { readWeightsPath } from '../../src/lab/transfer/node/read-weights-path';
+import { forgetBackboneWeights } from '../../src/lab/transfer/transfer-context';
 import { encodePng } from '../helpers/png-encode';
 import { runCliCaptured } from '../helpers/run-cli';
 import { writeDataset, type WrittenDataset } from '../helpers/write-dataset';
@@ -148,3 +153,32 @@ describe('xray-lab explain', () => {
     }
   });
 });
+
+const SHARED_MOBILENET = resolve(process.cwd(), '../shared/models/mobilenet-v2-0.35-imagenet');
+const mobilenetPresent = existsSync(join(SHARED_MOBILENET, 'model.json'));
+describe.skipIf(!mobilenetPresent)('xray-lab explain on MobileNetV2 transfer models (α 0.35 weights from ../shared)', () => {
+  it('explains a saved composed model (backbone + head), and a saved head given --weights for its backbone', async () => {
+    const weights = await loadWeightsFromFiles('mobilenet-v2', await readWeightsPath(SHARED_MOBILENET));
+    const metadata = { modelId: 'mobilenet-v2', inputSize: 64, channels: 1, classNames: ['NORMAL', 'PNEUMONIA'], pixelRange: weights.preprocessing.range };
+    const composed = join(root, 'mobilenet');
+    await saveModel(composeTransferModel(buildLoadedBackbone(weights, 64, 1), buildTransferHead({ features: 1280, seed: 2 })), composed, metadata);
+    const head = join(root, 'mobilenet-head');
+    await saveModel(buildTransferHead({ features: 1280, seed: 2 }), head, metadata);
+    const images = join(data, 'PNEUMONIA');
+    try {
+      const whole = await runCliCaptured(['explain', '--model', composed, '--images', images, '--out', join(root, 'mn-whole'), '--json']);
+      expect(whole.stderr).toMatch(/explaining out_relu \(2×2×1280\)/);
+      expect(whole.code).toBe(0);
+      const viaHead = await runCliCaptured(['explain', '--model', head, '--weights', SHARED_MOBILENET, '--images', images, '--out', join(root, 'mn-head'), '--json']);
+      expect(viaHead.stderr).toMatch(/mobilenet-v2: weights from .*MobileNetV2 α 0\.35/);
+      expect(viaHead.code).toBe(0);
+      // The same backbone and head weights: the same scores and peaks either way.
+      const [a, b] = [JSON.parse(whole.stdout) as ExplainRecord[], JSON.parse(viaHead.stdout) as ExplainRecord[]];
+      expect(b.map((r) => [r.file, r.predicted, r.peak])).toEqual(a.map((r) => [r.file, r.predicted, r.peak]));
+      b.forEach((r, i) => expect(r.scores.PNEUMONIA).toBeCloseTo(a[i].scores.PNEUMONIA, 3));
+    } finally {
+      forgetBackboneWeights();
+    }
+  });
+});
+if (!mobilenetPresent) console.warn(`skipping xray-lab explain on MobileNetV2: ${SHARED_MOBILENET} is absent`);
