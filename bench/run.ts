@@ -28,6 +28,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass',
     load: async () => (await import('./transfer')).runTransferBench,
   },
+  explain: {
+    describe: 'Grad-CAM ms per image for every family (128 px, InceptionV3 also at 299 px) next to predict',
+    load: async () => (await import('./explain')).runExplainBench,
+  },
 };
 
 export async function runBench(argv: string[]): Promise<number> {

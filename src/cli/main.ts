@@ -7,6 +7,7 @@ Commands:
   ${MODELS_USAGE.split('\n').join('\n  ')}
   ${'compare'} --data DIR … — train and compare models; see \`xray-lab compare --help\`
   ${'run'} EXPERIMENT.json --data DIR — replay an experiment card; see \`xray-lab run --help\`
+  ${'explain'} — Grad-CAM heat maps of a saved model over images; see \`xray-lab explain --help\`
   ${'scan'} PATH [--json] — the dataset summary of a folder or a .zip; see \`xray-lab scan --help\`
 
 Errors print one line and exit with code 2.`;
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   models: async () => modelsCommand,
   compare: async () => (await import('./commands/compare')).compareCommand,
   run: async () => (await import('./commands/run')).runCommand,
+  explain: async () => (await import('./commands/explain')).explainCommand,
   scan: async () => (await import('./commands/scan')).scanCommand,
 };
 

@@ -12,12 +12,12 @@ import { modelFromFiles } from '../lab/export/model-files';
 import type { Classification, LoadedModelInfo, PickedFile } from './protocol';
 import { thumbnailOf } from './thumbnails';
 
-interface Loaded {
+export interface LoadedModel {
   model: tf.LayersModel;
   info: LoadedModelInfo;
 }
 
-const loaded = new Map<string, Loaded>();
+const loaded = new Map<string, LoadedModel>();
 
 interface SavedMetadata {
   classNames?: string[];
@@ -43,9 +43,15 @@ export async function loadModel(ref: string, modelJson: string, weights: ArrayBu
   return info;
 }
 
-export async function classify(ref: string, images: readonly PickedFile[]): Promise<Classification[]> {
+/** The model loaded as `ref`, for the worker's other calls on it (Grad-CAM). */
+export function loadedModel(ref: string): LoadedModel {
   const entry = loaded.get(ref);
   if (!entry) throw new Error(`no model loaded as "${ref}": load model files first`);
+  return entry;
+}
+
+export async function classify(ref: string, images: readonly PickedFile[]): Promise<Classification[]> {
+  const entry = loadedModel(ref);
   const { size, channels, classNames, pixelRange } = entry.info;
   const per = size * size * channels;
   const pixels = new Uint8Array(images.length * per);

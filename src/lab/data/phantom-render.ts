@@ -127,6 +127,20 @@ export function sampleExposure(rng: Rng, anatomy: ChestAnatomy): Exposure {
   };
 }
 
+/** The anatomical coordinates under pixel column `x` and row `y`: this image's shift and zoom undone. */
+function anatomyU(e: Exposure, size: number, x: number): number {
+  return ((x + 0.5) / size - 0.5 - e.shiftU) / e.scale + 0.5;
+}
+
+function anatomyV(e: Exposure, size: number, y: number): number {
+  return ((y + 0.5) / size - 0.5 - e.shiftV) / e.scale + 0.5;
+}
+
+/** Lung fields (soft-edged, clipped to the body) at anatomical point (u, v). */
+function lungMask(a: ChestAnatomy, u: number, v: number): number {
+  return Math.max(ellipseMask(a.lungs[0], u, v, 0.12), ellipseMask(a.lungs[1], u, v, 0.12)) * ellipseMask(a.body, u, v, 0.05);
+}
+
 /** Renders a size×size image, values in [0, 1], row-major. `rng` supplies the pixel noise. */
 export function renderChest(a: ChestAnatomy, e: Exposure, size: number, rng: Rng): Float32Array {
   const out = new Float32Array(size * size);
@@ -134,11 +148,10 @@ export function renderChest(a: ChestAnatomy, e: Exposure, size: number, rng: Rng
   const ribReach = Math.max(Math.abs(a.lungs[0].cx - cx), Math.abs(a.lungs[1].cx - cx)) + a.lungs[0].rx + 0.02;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      // Undo this image's shift and zoom to find the anatomical point under the pixel.
-      const u = ((x + 0.5) / size - 0.5 - e.shiftU) / e.scale + 0.5;
-      const v = ((y + 0.5) / size - 0.5 - e.shiftV) / e.scale + 0.5;
+      const u = anatomyU(e, size, x);
+      const v = anatomyV(e, size, y);
       const body = ellipseMask(a.body, u, v, 0.05);
-      const lung = Math.max(ellipseMask(a.lungs[0], u, v, 0.12), ellipseMask(a.lungs[1], u, v, 0.12)) * body;
+      const lung = lungMask(a, u, v);
       const d = Math.abs(u - cx);
       const spine = smoothstep(a.spineHalfWidth, a.spineHalfWidth * 0.5, d) * body * (0.85 + 0.15 * Math.sin(v * 120));
       // Nearest rib arc: arcs v = ribTop + k·spacing + curve·(d − 0.08)², k = 0..9, on both sides of the spine.
@@ -154,6 +167,30 @@ export function renderChest(a: ChestAnatomy, e: Exposure, size: number, rng: Rng
       value = 0.4 + e.brightness + e.contrast * (value - 0.4);
       value = Math.pow(Math.min(1, Math.max(0, value)), e.gamma) + e.noise * gaussian(rng);
       out[y * size + x] = Math.min(1, Math.max(0, value));
+    }
+  }
+  return out;
+}
+
+/**
+ * Grey level the opacities must add (before texture, contrast and gamma) for a pixel to count as inside them: 0.05 of
+ * the grey range, about where a patch stands out of the pixel noise (σ 0.015–0.035).
+ */
+export const OPACITY_MASK_LEVEL = 0.05;
+
+/**
+ * Where `renderChest` draws this image's opacities: 1 where their smooth envelope (the blobs within the lungs, the
+ * same field the renderer multiplies by its patchy texture) reaches OPACITY_MASK_LEVEL, else 0; size×size, row-major.
+ * All zero for a healthy patient. Draws nothing from any generator, so the image rendered beside it is unchanged.
+ */
+export function renderOpacityMask(a: ChestAnatomy, e: Exposure, size: number): Uint8Array {
+  const out = new Uint8Array(size * size);
+  if (e.opacities.length === 0) return out;
+  for (let y = 0; y < size; y++) {
+    const v = anatomyV(e, size, y);
+    for (let x = 0; x < size; x++) {
+      const u = anatomyU(e, size, x);
+      if (blobSum(e.opacities, u, v) * lungMask(a, u, v) >= OPACITY_MASK_LEVEL) out[y * size + x] = 1;
     }
   }
   return out;

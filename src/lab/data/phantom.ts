@@ -11,7 +11,7 @@
  */
 import { createRng } from '../util/rng';
 import type { ImageSet } from './image-set';
-import { renderChest, sampleAnatomy, sampleExposure, type Disease } from './phantom-render';
+import { renderChest, renderOpacityMask, sampleAnatomy, sampleExposure, type Disease } from './phantom-render';
 
 /** Options of generatePhantomImages. */
 export interface PhantomOptions {
@@ -25,6 +25,17 @@ export interface PhantomOptions {
   readonly classNames?: readonly string[];
   /** Each patient gets 1..this many images (default 3). */
   readonly maxImagesPerPatient?: number;
+  /** Also return where each image's opacities were drawn (`opacityMasks`); the images are the same either way. */
+  readonly opacityMasks?: boolean;
+}
+
+/** A phantom set with its opacity masks: ground truth for where a classifier should look. */
+export interface PhantomImageSet extends ImageSet {
+  /**
+   * count × size × size bytes, image after image, row-major: 1 where the image's pneumonia opacities were drawn
+   * (see renderOpacityMask), 0 elsewhere; all zero for healthy images.
+   */
+  readonly opacityMasks: Uint8Array;
 }
 
 /** Share of diseased patients drawn as bacterial, as in Kermany's training folder (2,530 of 3,874). */
@@ -42,8 +53,10 @@ function mixSeed(...parts: number[]): number {
 
 const pad4 = (n: number): string => String(n).padStart(4, '0');
 
-/** Generates the phantom set: `perClass` images of each class, class after class, as an ImageSet. */
-export function generatePhantomImages(options: PhantomOptions): ImageSet {
+/** Generates the phantom set: `perClass` images of each class, class after class, as an ImageSet (with masks if asked). */
+export function generatePhantomImages(options: PhantomOptions & { readonly opacityMasks: true }): PhantomImageSet;
+export function generatePhantomImages(options: PhantomOptions): ImageSet;
+export function generatePhantomImages(options: PhantomOptions): ImageSet | PhantomImageSet {
   const { perClass, size, channels, seed } = options;
   const classNames = [...(options.classNames ?? ['NORMAL', 'PNEUMONIA'])];
   const maxPer = options.maxImagesPerPatient ?? 3;
@@ -56,6 +69,7 @@ export function generatePhantomImages(options: PhantomOptions): ImageSet {
   const per = size * size * channels;
   const pixels = new Uint8Array(count * per);
   const labels = new Int32Array(count);
+  const masks = options.opacityMasks ? new Uint8Array(count * size * size) : null;
   const files: string[] = [];
   let person = 0; // person numbers run on across the diseased classes, so patient ids never collide
 
@@ -72,15 +86,18 @@ export function generatePhantomImages(options: PhantomOptions): ImageSet {
       const anatomy = sampleAnatomy(createRng(mixSeed(seed, label, patient, 1)), disease);
       for (let j = 0; j < images; j++, made++, n++) {
         const rng = createRng(mixSeed(seed, label, patient, j + 2));
-        const grey = renderChest(anatomy, sampleExposure(rng, anatomy), size, rng);
+        const exposure = sampleExposure(rng, anatomy);
+        const grey = renderChest(anatomy, exposure, size, rng);
         writePixels(pixels, n * per, grey, channels);
+        masks?.set(renderOpacityMask(anatomy, exposure, size), n * size * size);
         labels[n] = label;
         const name = label === 0 ? `IM-${pad4(patient)}-${pad4(j + 1)}` : `person${person}_${disease}_${made + 1}`;
         files.push(`phantom/${className}/${name}.png`);
       }
     }
   });
-  return { size, channels, classNames, pixels, labels, files, count };
+  const set: ImageSet = { size, channels, classNames, pixels, labels, files, count };
+  return masks ? { ...set, opacityMasks: masks } : set;
 }
 
 /** Quantises [0, 1] grey to uint8 at `offset`, repeating it over 3 channels for RGB. */

@@ -23,3 +23,4 @@ export {
   formatWithInterval,
   MISSING,
 } from './format';
+export { renderPredictionsCsv, predictedClassAt, csvField, type RunPredictions, type PredictionsCsvOptions } from './predictions-csv';
