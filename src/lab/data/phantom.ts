@@ -11,7 +11,7 @@
  */
 import { createRng } from '../util/rng';
 import type { ImageSet } from './image-set';
-import { renderChest, sampleAnatomy, sampleExposure, type Disease } from './phantom-render';
+import { changeExposure, renderChest, sampleAnatomy, sampleExposure, type Disease, type ExposureChange } from './phantom-render';
 
 /** Options of generatePhantomImages. */
 export interface PhantomOptions {
@@ -25,6 +25,11 @@ export interface PhantomOptions {
   readonly classNames?: readonly string[];
   /** Each patient gets 1..this many images (default 3). */
   readonly maxImagesPerPatient?: number;
+  /**
+   * Render every image with this systematic exposure change (another machine): same seed, same patients and
+   * positions, other grey values — a shifted evaluation set paired with the default one. Default: none.
+   */
+  readonly exposure?: ExposureChange;
 }
 
 /** Share of diseased patients drawn as bacterial, as in Kermany's training folder (2,530 of 3,874). */
@@ -72,7 +77,8 @@ export function generatePhantomImages(options: PhantomOptions): ImageSet {
       const anatomy = sampleAnatomy(createRng(mixSeed(seed, label, patient, 1)), disease);
       for (let j = 0; j < images; j++, made++, n++) {
         const rng = createRng(mixSeed(seed, label, patient, j + 2));
-        const grey = renderChest(anatomy, sampleExposure(rng, anatomy), size, rng);
+        const drawn = sampleExposure(rng, anatomy);
+        const grey = renderChest(anatomy, options.exposure ? changeExposure(drawn, options.exposure) : drawn, size, rng);
         writePixels(pixels, n * per, grey, channels);
         labels[n] = label;
         const name = label === 0 ? `IM-${pad4(patient)}-${pad4(j + 1)}` : `person${person}_${disease}_${made + 1}`;
