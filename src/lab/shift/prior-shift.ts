@@ -1,9 +1,9 @@
 /**
- * Prior (label) shift: the evaluation set has another class mix than the training set — say 80% PNEUMONIA instead of
- * 74%, or 38% as in Kermany's test folder — while each class looks the same. A classifier's posteriors carry the
- * training mix in them; Saerens, Latinne & Decaestecker (2002, "Adjusting the outputs of a classifier to new a priori
- * probabilities: a simple procedure", Neural Computation 14:21) estimate the new mix from the unlabelled posteriors
- * alone by EM, and correct the posteriors with Bayes' rule:
+ * Prior (label) shift: the evaluation set has another class mix than the training set — say 62.5% PNEUMONIA as in
+ * Kermany's test folder instead of the training folder's 74% — while each class looks the same. A classifier's
+ * posteriors carry the training mix in them; Saerens, Latinne & Decaestecker (2002, "Adjusting the outputs of a
+ * classifier to new a priori probabilities: a simple procedure", Neural Computation 14:21) estimate the new mix from
+ * the unlabelled posteriors alone by EM, and correct the posteriors with Bayes' rule:
  *
  *   p'(c|x) = (π'_c / π_c) p(c|x) / Σ_k (π'_k / π_k) p(k|x)          (correction for priors π → π')
  *   π'_c ← mean over images of p'(c|x)                                 (EM step, from π' = π)
