@@ -20,6 +20,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'training and inference images/s per model/backend/env, ours vs stock tfjs (and --vs-torch)',
     load: async () => (await import('./train/index')).runTrainSuite,
   },
+  shift: {
+    describe: 'accuracy under dataset shift, with and without test-time BatchNorm adaptation and prior correction',
+    load: async () => (await import('./shift/index')).runShiftSuite,
+  },
   transfer: {
     describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass',
     load: async () => (await import('./transfer')).runTransferBench,
