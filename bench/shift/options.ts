@@ -49,7 +49,7 @@ export const DEFAULT_SHIFT_OPTIONS: ShiftBenchOptions = {
 
 export const SHIFT_USAGE = `usage: npm run bench -- shift [options]
   --data PATH          class folders or .zip (default ../shared/data/chest-xray-224/train); 'phantom' = generated X-rays
-  --models a,b         model ids (default light-k4,cnn)
+  --models a,b         model ids (default light-k4,cnn; none: only --transfer)
   --size N             image side (default 64)      --channels 1|3   (default 1)
   --epochs N           (default 5)                  --seeds 1,2,3    model seeds (default 1,2,3)
   --batch N            (default 32)                 --lr X           (default 0.001)
@@ -83,8 +83,8 @@ export function parseShiftArgs(argv: string[]): ShiftBenchOptions {
   const o: ShiftBenchOptions = { ...DEFAULT_SHIFT_OPTIONS };
   if (values.data != null) o.data = values.data;
   if (values.models != null) {
-    o.models = values.models.split(',').map((s) => s.trim()).filter(Boolean);
-    if (o.models.length === 0) throw new Error('--models needs a comma-separated list');
+    o.models = values.models === 'none' ? [] : values.models.split(',').map((s) => s.trim()).filter(Boolean);
+    if (values.models !== 'none' && o.models.length === 0) throw new Error('--models needs a comma-separated list (or none, with --transfer)');
   }
   if (values.size != null) o.size = whole('--size', values.size);
   if (values.channels != null) {
