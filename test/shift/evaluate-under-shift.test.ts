@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '../../src/lab/data/image-set';
 import { evaluateModel } from '../../src/lab/eval/evaluate';
+import { TRANSFER_ADAPTATION_REASON } from '../../src/lab/shift/adapt-batchnorm';
 import { evaluateUnderShift } from '../../src/lab/shift/evaluate-under-shift';
 import { createRng } from '../../src/lab/util/rng';
 import { useCpuBackend } from '../helpers/tf-cpu';
@@ -76,6 +77,11 @@ describe('evaluateUnderShift', () => {
     expect(r.adaptation!.reason).toMatch(/12 image\(s\) are fewer than one batch of 32/);
     expect(r.applied).toEqual([]);
     expect(r.after).toEqual(r.before);
+    const transfer = await evaluateUnderShift(model, brightnessSet(64, 3, 60), {
+      positiveClass: 1, adaptBn: true, skipAdaptation: TRANSFER_ADAPTATION_REASON,
+    });
+    expect(transfer.adaptation).toMatchObject({ status: 'skipped', reason: TRANSFER_ADAPTATION_REASON, layers: 0 });
+    expect(transfer.after).toEqual(transfer.before);
     model.dispose();
   });
 

@@ -65,6 +65,20 @@ export class AdaptationCancelledError extends Error {
 const DEFAULT_BATCH = 32;
 
 /**
+ * Why transfer models are not adapted at test time. Their head learnt features made with the backbone's ImageNet
+ * statistics; statistics re-estimated on X-rays change every one of those features. Measured by `npm run bench -- shift
+ * --transfer` (docs/notes-for-readme/h12-shift.md).
+ */
+export const TRANSFER_ADAPTATION_REASON = 'transfer models are not adapted: the head learnt features made with the backbone\'s '
+  + 'ImageNet BatchNorm statistics, and re-estimating them on X-rays changes every feature it learnt (measured with MobileNetV2: '
+  + 'AUC 0.98 → 0.59 on unshifted images); the unadapted figures are reported';
+
+/** The record of an adaptation the caller decided not to run, with its reason (e.g. TRANSFER_ADAPTATION_REASON). */
+export function skippedAdaptation(reason: string): BatchNormAdaptation {
+  return { status: 'skipped', reason, notes: [], layers: 0, images: 0, batches: 0 };
+}
+
+/**
  * Re-estimates every BatchNorm layer of `model` on `data` (an ImageSet, or any batch source). Never throws for a set
  * it cannot adapt on: the result says `skipped` and why (no BatchNorm, a BatchNorm tfjs cannot run in training mode,
  * fewer images than one batch). Tensor memory is back where it started once `restore()` has run.
@@ -75,10 +89,7 @@ export async function adaptBatchNorm(model: tf.LayersModel, data: ImageSet | Bat
   if (!Number.isInteger(batchSize) || batchSize < 2) throw new RangeError(`adaptation batchSize must be a whole number ≥ 2 (got ${batchSize})`);
   const source = 'pixels' in data ? imageSource(data, options.range ?? '0,1') : data;
   const layers = batchNormLayers(model);
-  const skip = (reason: string): AdaptedBatchNorm => ({
-    adaptation: { status: 'skipped', reason, notes: [], layers: 0, images: 0, batches: 0 },
-    restore: () => {},
-  });
+  const skip = (reason: string): AdaptedBatchNorm => ({ adaptation: skippedAdaptation(reason), restore: () => {} });
   if (layers.length === 0) {
     return skip('the model has no BatchNorm layers, so there are no statistics to adapt: the adapted figures are the unadapted ones');
   }

@@ -15,7 +15,7 @@ import { evaluatePredictions, type EvaluateOptions, type EvaluationResult } from
 import { predictSource, type SetPredictions } from '../eval/predict-set';
 import { applyTemperature } from '../eval/temperature';
 import { imageSource, type BatchSource } from '../train/batch-source';
-import { withAdaptedBatchNorm, type AdaptOptions, type BatchNormAdaptation } from './adapt-batchnorm';
+import { skippedAdaptation, withAdaptedBatchNorm, type AdaptOptions, type BatchNormAdaptation } from './adapt-batchnorm';
 import { adjustPosteriors, estimatePriors, priorShiftThreshold } from './prior-shift';
 
 export type ShiftPhase = 'before' | 'adapting' | 'after';
@@ -24,7 +24,12 @@ export type ShiftPhase = 'before' | 'adapting' | 'after';
 export interface ShiftEvaluationOptions extends Omit<EvaluateOptions, 'onProgress'> {
   /** Re-estimate BatchNorm statistics on the set before scoring it (AdaBN). Default false. */
   readonly adaptBn?: boolean;
-  /** Batch size and order seed of the adaptation passes (default: `batchSize`, or 32; seed 0). */
+  /**
+   * With adaptBn: do not adapt, and record this reason instead (e.g. TRANSFER_ADAPTATION_REASON for a transfer head
+   * evaluated on cached features).
+   */
+  readonly skipAdaptation?: string;
+  /** Batch size and order seed of the adaptation passes (default: the smaller of `batchSize` and 32; seed 0). */
   readonly adaptation?: Pick<AdaptOptions, 'batchSize' | 'seed'>;
   /** Correct the posteriors to the prevalence estimated on the set (needs `trainingPriors`). Default false. */
   readonly priorCorrection?: boolean;
@@ -93,7 +98,9 @@ export async function evaluateUnderShift(model: tf.LayersModel, data: ImageSet |
 
   let adaptation: BatchNormAdaptation | null = null;
   let predicted: SetPredictions = plain;
-  if (options.adaptBn) {
+  if (options.adaptBn && options.skipAdaptation) {
+    adaptation = skippedAdaptation(options.skipAdaptation);
+  } else if (options.adaptBn) {
     const adapted = await withAdaptedBatchNorm(model, source, {
       batchSize: options.adaptation?.batchSize ?? Math.max(2, Math.min(32, batchSize)),
       seed: options.adaptation?.seed, signal: options.signal, onProgress: progress('adapting'),
