@@ -16,8 +16,10 @@ const image = (name: string, shift: ImageShift): ShiftCase => ({ name, kind: 'im
 
 /** NORMAL-heavy mix: a quarter PNEUMONIA where training had about three quarters. */
 export const SHIFTED_PREVALENCE = 0.25;
-const resample = (test: ImageSet, positiveClass: number) =>
-  resampleToPrevalence(test, { positiveClass, prevalence: SHIFTED_PREVALENCE, seed: 1 });
+/** The mix of Kermany's official test folder (390 of 624 PNEUMONIA): a mild shift from the training folder's 0.74. */
+export const KERMANY_TEST_PREVALENCE = 0.625;
+const resample = (test: ImageSet, positiveClass: number, prevalence = SHIFTED_PREVALENCE) =>
+  resampleToPrevalence(test, { positiveClass, prevalence, seed: 1 });
 
 export const SHIFT_CASES: readonly ShiftCase[] = [
   { name: 'none', kind: 'none', build: (test) => test },
@@ -26,7 +28,8 @@ export const SHIFT_CASES: readonly ShiftCase[] = [
   image('contrast 0.7', { kind: 'contrast', factor: 0.7 }),
   image('brightness +0.1', { kind: 'brightness', offset: 0.1 }),
   image('blur σ1', { kind: 'blur', sigma: 1 }),
-  { name: `prior ${SHIFTED_PREVALENCE}`, kind: 'prior', build: resample },
+  { name: `prior ${KERMANY_TEST_PREVALENCE}`, kind: 'prior', build: (test, positiveClass) => resample(test, positiveClass, KERMANY_TEST_PREVALENCE) },
+  { name: `prior ${SHIFTED_PREVALENCE}`, kind: 'prior', build: (test, positiveClass) => resample(test, positiveClass) },
   {
     name: `gamma 1.5 + prior ${SHIFTED_PREVALENCE}`, kind: 'image+prior',
     build: (test, positiveClass) => shiftImageSet(resample(test, positiveClass), { kind: 'gamma', gamma: 1.5 }),

@@ -132,7 +132,9 @@ export async function evaluateUnderShift(model: tf.LayersModel, data: ImageSet |
       iterations: estimate.iterations, converged: estimate.converged, threshold,
     };
   }
-  const after = final === predicted.probabilities ? score(predicted.probabilities, predicted.losses) : score(final, crossEntropy(final, labels, numClasses));
+  const after = final === plain.probabilities ? before
+    : final === predicted.probabilities ? score(predicted.probabilities, predicted.losses)
+    : score(final, crossEntropy(final, labels, numClasses));
 
   const applied: ShiftEvaluation['applied'][number][] = [];
   if (adaptation?.status === 'adapted') applied.push('bn-test');
