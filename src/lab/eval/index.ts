@@ -9,3 +9,5 @@ export { bootstrapConfidence, percentile, type BootstrapOptions, type BootstrapR
 export { measureInference, median, type InferenceOptions, type InferenceTiming } from './latency';
 export { predictSet, predictSource, argmaxRows, type PredictOptions, type SetPredictions } from './predict-set';
 export { evaluateModel, evaluatePredictions, evaluateSource, metricsAtThreshold, type EvaluateOptions, type EvaluationResult, type ScoredSet } from './evaluate';
+export { calibrationOfProbabilities, calibrationSummary, DEFAULT_CALIBRATION_BINS, type CalibrationSummary, type ReliabilityBin } from './calibration';
+export { applyTemperature, fitTemperature, meanNll, TEMPERATURE_RANGE, type TemperatureFit } from './temperature';
