@@ -70,7 +70,7 @@ const DEFAULT_BATCH = 32;
  * --transfer` (docs/notes-for-readme/h12-shift.md).
  */
 export const TRANSFER_ADAPTATION_REASON = 'transfer models are not adapted: the head learnt features made with the backbone\'s '
-  + 'ImageNet BatchNorm statistics, and re-estimating them on X-rays changes every feature it learnt (measured with MobileNetV2: '
+  + 'ImageNet BatchNorm statistics, and re-estimating them on X-rays changes every feature it learnt (measured with MobileNetV2 '
   + 'α 0.35, AUC 0.98 → 0.59–0.65 on unshifted images); the unadapted figures are reported';
 
 /** The record of an adaptation the caller decided not to run, with its reason (e.g. TRANSFER_ADAPTATION_REASON). */
