@@ -24,6 +24,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'GPU programs dispatched per training step on webgl/webgpu (headless Chromium)',
     load: async () => (await import('./gpu-dispatches')).runDispatchBench,
   },
+  shift: {
+    describe: 'accuracy under dataset shift, with and without test-time BatchNorm adaptation and prior correction',
+    load: async () => (await import('./shift/index')).runShiftSuite,
+  },
   transfer: {
     describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass',
     load: async () => (await import('./transfer')).runTransferBench,

@@ -141,6 +141,33 @@ function lungMask(a: ChestAnatomy, u: number, v: number): number {
   return Math.max(ellipseMask(a.lungs[0], u, v, 0.12), ellipseMask(a.lungs[1], u, v, 0.12)) * ellipseMask(a.body, u, v, 0.05);
 }
 
+/**
+ * A systematic change of every image's exposure, as another X-ray machine or technique would make it: contrast, gamma
+ * and noise multiply the drawn values, brightness adds to them. Positions, anatomy and disease are untouched, so a set
+ * rendered with the same seed and a change shows the very same patients under another exposure.
+ */
+export interface ExposureChange {
+  /** Multiplies each image's contrast (default 1). */
+  readonly contrast?: number;
+  /** Added to each image's brightness, in grey levels of [0, 1] (default 0). */
+  readonly brightness?: number;
+  /** Multiplies each image's gamma (default 1; > 1 darkens the mid-tones). */
+  readonly gamma?: number;
+  /** Multiplies each image's pixel noise (default 1). */
+  readonly noise?: number;
+}
+
+/** `exposure` with `change` applied. */
+export function changeExposure(exposure: Exposure, change: ExposureChange): Exposure {
+  return {
+    ...exposure,
+    contrast: exposure.contrast * (change.contrast ?? 1),
+    brightness: exposure.brightness + (change.brightness ?? 0),
+    gamma: exposure.gamma * (change.gamma ?? 1),
+    noise: exposure.noise * (change.noise ?? 1),
+  };
+}
+
 /** Renders a size×size image, values in [0, 1], row-major. `rng` supplies the pixel noise. */
 export function renderChest(a: ChestAnatomy, e: Exposure, size: number, rng: Rng): Float32Array {
   const out = new Float32Array(size * size);

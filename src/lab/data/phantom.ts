@@ -11,7 +11,7 @@
  */
 import { createRng } from '../util/rng';
 import type { ImageSet } from './image-set';
-import { renderChest, renderOpacityMask, sampleAnatomy, sampleExposure, type Disease } from './phantom-render';
+import { changeExposure, renderChest, renderOpacityMask, sampleAnatomy, sampleExposure, type Disease, type ExposureChange } from './phantom-render';
 
 /** Options of generatePhantomImages. */
 export interface PhantomOptions {
@@ -27,6 +27,11 @@ export interface PhantomOptions {
   readonly maxImagesPerPatient?: number;
   /** Also return where each image's opacities were drawn (`opacityMasks`); the images are the same either way. */
   readonly opacityMasks?: boolean;
+  /**
+   * Render every image with this systematic exposure change (another machine): same seed, same patients and
+   * positions, other grey values — a shifted evaluation set paired with the default one. Default: none.
+   */
+  readonly exposure?: ExposureChange;
 }
 
 /** A phantom set with its opacity masks: ground truth for where a classifier should look. */
@@ -86,7 +91,8 @@ export function generatePhantomImages(options: PhantomOptions): ImageSet | Phant
       const anatomy = sampleAnatomy(createRng(mixSeed(seed, label, patient, 1)), disease);
       for (let j = 0; j < images; j++, made++, n++) {
         const rng = createRng(mixSeed(seed, label, patient, j + 2));
-        const exposure = sampleExposure(rng, anatomy);
+        const drawn = sampleExposure(rng, anatomy);
+        const exposure = options.exposure ? changeExposure(drawn, options.exposure) : drawn;
         const grey = renderChest(anatomy, exposure, size, rng);
         writePixels(pixels, n * per, grey, channels);
         masks?.set(renderOpacityMask(anatomy, exposure, size), n * size * size);

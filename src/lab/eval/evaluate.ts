@@ -70,38 +70,68 @@ export async function evaluateModel(model: tf.LayersModel, set: ImageSet, option
  * `options.range` is the source's business and ignored here.
  */
 export async function evaluateSource(model: tf.LayersModel, set: BatchSource, options: EvaluateOptions): Promise<EvaluationResult> {
-  const { positiveClass, threshold = 0.5, batchSize = 64 } = options;
-  const numClasses = set.classNames.length;
-  if (set.count === 0) throw new Error('cannot evaluate an empty set');
-  if (!Number.isInteger(positiveClass) || positiveClass < 0 || positiveClass >= numClasses) {
-    throw new Error(`positiveClass ${positiveClass} is not a class index below ${numClasses}`);
-  }
-  // Check labels before predicting: an out-of-range label would silently get a zero loss from oneHot.
-  for (let i = 0; i < set.count; i++) {
-    const label = set.labels[i];
-    if (!(label >= 0 && label < numClasses)) throw new Error(`label ${label} of image ${i} is not a class index below ${numClasses}`);
-  }
+  checkEvaluable(set, options.positiveClass);
+  const { probabilities, losses } = await predictSource(model, set, { batchSize: options.batchSize ?? 64, onProgress: options.onProgress });
+  return evaluatePredictions({ probabilities, losses, labels: set.labels.subarray(0, set.count), classNames: set.classNames }, options);
+}
 
-  const { probabilities, losses } = await predictSource(model, set, { batchSize, onProgress: options.onProgress });
-  const labels = Int32Array.from(set.labels.subarray(0, set.count));
+/** Per-image model outputs with their truth: what {@link evaluatePredictions} scores. */
+export interface ScoredSet {
+  /** count × classNames.length probabilities, row-major. */
+  readonly probabilities: Float32Array;
+  /** Cross-entropy of each image against its label (natural log). */
+  readonly losses: ArrayLike<number>;
+  readonly labels: ArrayLike<number>;
+  readonly classNames: readonly string[];
+}
+
+/**
+ * The metrics of {@link evaluateSource} from probabilities already in hand: a model's, or the same after temperature
+ * scaling, prior correction or test-time adaptation (shift/evaluate-under-shift.ts). `batchSize`, `range` and
+ * `onProgress` of `options` play no part here.
+ * @throws on an empty set, a positive class or a label out of range, or a size mismatch
+ */
+export function evaluatePredictions(scored: ScoredSet, options: EvaluateOptions): EvaluationResult {
+  const { positiveClass, threshold = 0.5 } = options;
+  const numClasses = scored.classNames.length;
+  const count = scored.labels.length;
+  checkEvaluable({ count, labels: scored.labels, classNames: scored.classNames }, positiveClass);
+  if (scored.probabilities.length !== count * numClasses || scored.losses.length !== count) {
+    throw new Error(`expected ${count} × ${numClasses} probabilities and ${count} losses, got ${scored.probabilities.length} and ${scored.losses.length}`);
+  }
+  const labels = Int32Array.from(scored.labels);
+  const probabilities = scored.probabilities;
   const scores = columnOf(probabilities, numClasses, positiveClass);
   const isPositive = labels.map((label) => (label === positiveClass ? 1 : 0));
   let lossSum = 0;
-  for (const l of losses) lossSum += l;
+  for (let i = 0; i < count; i++) lossSum += scored.losses[i];
 
   return {
-    count: set.count,
-    classNames: [...set.classNames],
+    count,
+    classNames: [...scored.classNames],
     positiveClass,
     confusion: confusionMatrix(labels, argmaxRows(probabilities, numClasses), numClasses),
     binary: binaryMetrics(isPositive, scores, threshold),
     auc: rocAuc(isPositive, scores),
     roc: rocCurve(isPositive, scores),
     ci: options.bootstrap ? bootstrapConfidence(isPositive, scores, { ...options.bootstrap, threshold }) : null,
-    loss: lossSum / set.count,
+    loss: lossSum / count,
     probabilities,
     labels,
   };
+}
+
+/** The checks every evaluation makes before predicting: an out-of-range label would silently get a zero loss from oneHot. */
+function checkEvaluable(set: { count: number; labels: ArrayLike<number>; classNames: readonly string[] }, positiveClass: number): void {
+  const numClasses = set.classNames.length;
+  if (set.count === 0) throw new Error('cannot evaluate an empty set');
+  if (!Number.isInteger(positiveClass) || positiveClass < 0 || positiveClass >= numClasses) {
+    throw new Error(`positiveClass ${positiveClass} is not a class index below ${numClasses}`);
+  }
+  for (let i = 0; i < set.count; i++) {
+    const label = set.labels[i];
+    if (!(label >= 0 && label < numClasses)) throw new Error(`label ${label} of image ${i} is not a class index below ${numClasses}`);
+  }
 }
 
 /** Column `column` of a row-major matrix with `width` columns. */

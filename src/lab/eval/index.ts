@@ -8,4 +8,6 @@ export { rocCurve, rocAuc, type RocPoint } from './roc';
 export { bootstrapConfidence, percentile, type BootstrapOptions, type BootstrapResult, type Interval } from './bootstrap';
 export { measureInference, median, type InferenceOptions, type InferenceTiming } from './latency';
 export { predictSet, predictSource, argmaxRows, type PredictOptions, type SetPredictions } from './predict-set';
-export { evaluateModel, evaluateSource, metricsAtThreshold, type EvaluateOptions, type EvaluationResult } from './evaluate';
+export { evaluateModel, evaluatePredictions, evaluateSource, metricsAtThreshold, type EvaluateOptions, type EvaluationResult, type ScoredSet } from './evaluate';
+export { calibrationOfProbabilities, calibrationSummary, DEFAULT_CALIBRATION_BINS, type CalibrationSummary, type ReliabilityBin } from './calibration';
+export { applyTemperature, fitTemperature, meanNll, TEMPERATURE_RANGE, type TemperatureFit } from './temperature';

@@ -24,6 +24,8 @@ export interface SetPredictions {
   readonly probabilities: Float32Array;
   /** Cross-entropy of each image's logits against its label (natural log). */
   readonly losses: Float32Array;
+  /** count × numClasses raw logits, row-major (temperature scaling needs them; softmax(logits) = probabilities). */
+  readonly logits: Float32Array;
   readonly numClasses: number;
 }
 
@@ -45,36 +47,38 @@ export async function predictSource(model: tf.LayersModel, set: BatchSource, opt
   const numClasses = set.classNames.length;
   const probabilities = new Float32Array(set.count * numClasses);
   const losses = new Float32Array(set.count);
+  const logitValues = new Float32Array(set.count * numClasses);
   const order = new Int32Array(set.count);
   for (let i = 0; i < set.count; i++) order[i] = i;
 
   let done = 0;
   for (const chunk of batchIndices(order, batchSize)) {
     const batch = set.batch(chunk);
-    let outputs: [tf.Tensor, tf.Tensor];
+    let outputs: [tf.Tensor, tf.Tensor, tf.Tensor];
     try {
       outputs = tf.tidy(() => {
         const logits = asLogits(model.predict(batch.inputs), numClasses);
         // logSoftmax is stable for large logits, and gives both the probabilities and the loss.
         const logProbs = tf.logSoftmax(logits);
         const picked = tf.sum(tf.mul(logProbs, tf.oneHot(batch.labels, numClasses)), 1);
-        return [tf.exp(logProbs), tf.neg(picked)] as [tf.Tensor, tf.Tensor];
+        return [tf.exp(logProbs), tf.neg(picked), logits] as [tf.Tensor, tf.Tensor, tf.Tensor];
       });
     } finally {
       disposeSourceBatch(batch);
     }
     try {
       // Asynchronous reads: dataSync would stall WebGPU.
-      const [p, l] = await Promise.all([outputs[0].data(), outputs[1].data()]);
+      const [p, l, z] = await Promise.all([outputs[0].data(), outputs[1].data(), outputs[2].data()]);
       probabilities.set(p, done * numClasses);
       losses.set(l, done);
+      logitValues.set(z, done * numClasses);
     } finally {
       tf.dispose(outputs);
     }
     done += chunk.length;
     if (onProgress) await onProgress(done, set.count);
   }
-  return { probabilities, losses, numClasses };
+  return { probabilities, losses, logits: logitValues, numClasses };
 }
 
 function asLogits(output: tf.Tensor | tf.Tensor[], numClasses: number): tf.Tensor2D {

@@ -1,16 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { BatchNormAverager } from '../models/batchnorm-statistics';
 import { disposeSourceBatch, type BatchSource } from './batch-source';
-
-/** The BatchNormalization layers of a model (tfjs keeps `momentum` as a plain field we can change for a moment). */
-function batchNormLayers(model: tf.LayersModel): Array<tf.layers.Layer & { momentum: number }> {
-  return model.layers.filter((l) => l.getClassName() === 'BatchNormalization') as Array<tf.layers.Layer & { momentum: number }>;
-}
 
 /**
  * Replaces BatchNorm's lagging moving averages by the plain average of the batch statistics over `batches` batches of
  * `source` (training images or features, taken in `order`), with the weights as they are now. Forward passes only:
- * no weight changes. Uses momentum i/(i+1) on the i-th batch, which turns the exponential moving average into a
- * running mean. A model without BatchNorm (a transfer head) is left alone.
+ * no weight changes. A model without BatchNorm (a transfer head) is left alone. The same running average serves
+ * test-time adaptation (shift/adapt-batchnorm.ts).
  */
 export function recalibrateBatchNorm(
   model: tf.LayersModel,
@@ -19,22 +15,17 @@ export function recalibrateBatchNorm(
   batchSize: number,
   batches: number,
 ): void {
-  const layers = batchNormLayers(model);
-  if (layers.length === 0 || batches < 1) return;
-  const saved = layers.map((l) => l.momentum);
-  try {
-    for (let b = 0; b < batches; b++) {
-      const start = b * batchSize;
-      if (start >= order.length) break;
-      const indices = Array.from({ length: Math.min(batchSize, order.length - start) }, (_, i) => order[start + i]);
-      for (const layer of layers) layer.momentum = b / (b + 1);
-      const batch = source.batch(indices);
-      tf.tidy(() => {
-        model.apply(batch.inputs, { training: true });
-      });
+  const averager = new BatchNormAverager(model);
+  if (averager.layerCount === 0) return;
+  for (let b = 0; b < batches; b++) {
+    const start = b * batchSize;
+    if (start >= order.length) break;
+    const indices = Array.from({ length: Math.min(batchSize, order.length - start) }, (_, i) => order[start + i]);
+    const batch = source.batch(indices);
+    try {
+      averager.add(batch.inputs);
+    } finally {
       disposeSourceBatch(batch);
     }
-  } finally {
-    layers.forEach((l, i) => (l.momentum = saved[i]));
   }
 }
