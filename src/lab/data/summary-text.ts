@@ -56,7 +56,9 @@ export function formatSummary(s: DatasetSummary): string {
       // Say the full reason once when the whole group shares it; else give each file its own detail.
       const same = paths.every((f) => f.reason === group.example.reason);
       const heading = same ? group.example.reason : group.reason;
-      const shown = paths.slice(0, SHOWN).map((f) => (same ? f.path : `${f.path} (${f.reason})`));
+      // Each file's own detail is what its reason adds to the group's head (`(to /mnt/x); not followed`).
+      const detail = (reason: string): string => (reason.startsWith(group.reason) ? reason.slice(group.reason.length).trim() : `(${reason})`);
+      const shown = paths.slice(0, SHOWN).map((f) => (same ? f.path : `${f.path} ${detail(f.reason)}`));
       const more = paths.length > SHOWN ? `, … ${paths.length - SHOWN} more` : '';
       lines.push(`    ${group.count} × ${heading}: ${shown.join(', ')}${more}`);
     }
