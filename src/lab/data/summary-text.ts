@@ -1,3 +1,4 @@
+import { describeLabelConflict } from './label-conflicts';
 import { formatBytes } from './memory';
 import { SPLIT_NAMES } from './layout';
 import type { DatasetSummary } from './summary';
@@ -46,6 +47,14 @@ export function formatSummary(s: DatasetSummary): string {
   lines.push(d.groups === 0
     ? '  no byte-identical files'
     : `  duplicates: ${d.groups} groups of byte-identical files (${d.files} files, ${d.redundant} redundant copies), each kept in one split`);
+  for (const conflict of s.labelConflicts.list.slice(0, SHOWN)) lines.push(`  ${describeLabelConflict(conflict)}`);
+  if (s.labelConflicts.list.length > SHOWN) lines.push(`  … ${s.labelConflicts.list.length - SHOWN} more label conflicts`);
+  if (s.labelConflicts.list.length > 0) {
+    const files = s.labelConflicts.list.reduce((n, c) => n + c.length, 0);
+    lines.push(s.labelConflicts.kept
+      ? `  WARNING: ${files} files with a label conflict are kept under both labels`
+      : `  the ${files} files with a label conflict are left out of training, validation and test`);
+  }
   if (s.nestedCopy) lines.push(`  nested copy ${s.nestedCopy} recognised: its files are counted once`);
 
   if (s.skipped.length === 0) lines.push('  nothing skipped');
