@@ -1,6 +1,7 @@
 import { describeLabelConflict } from './label-conflicts';
 import { formatBytes } from './memory';
 import { SPLIT_NAMES } from './layout';
+import { checkSplits } from './split-check';
 import type { DatasetSummary } from './summary';
 
 /** Paths shown per group of skipped files in the text summary (the JSON lists them all). */
@@ -8,7 +9,8 @@ const SHOWN = 8;
 
 /**
  * The summary as a few lines of plain text (what `xray-lab scan` prints): a class × split table with patients,
- * where val and test came from, sizes, duplicates, the nested copy and the skipped files grouped by reason.
+ * where val and test came from and whether they can give meaningful metrics (split-check.ts), sizes, duplicates,
+ * label conflicts, the nested copy and the skipped files grouped by reason.
  */
 export function formatSummary(s: DatasetSummary): string {
   const lines: string[] = [];
@@ -31,6 +33,7 @@ export function formatSummary(s: DatasetSummary): string {
   const val = s.valOrigin === 'carved' ? `${pct(valFraction)} of the pool by patient` : origin[s.valOrigin];
   const test = s.testOrigin === 'carved' ? `${pct(testFraction)} of the pool by patient` : origin[s.testOrigin];
   lines.push(`  split (seed ${seed}): val = ${val}; test = ${test}`);
+  for (const problem of checkSplits(s)) lines.push(`  WARNING ${problem.message}`);
   const leaks = s.leaks.patients + s.leaks.duplicateGroups;
   lines.push(leaks === 0
     ? '  no patient and no byte-identical copy is in two splits'
