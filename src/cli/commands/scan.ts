@@ -42,11 +42,12 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const split = { valFraction, testFraction, seed: intOption('seed', values.seed, 1, 0, 2 ** 31 - 1), keepOfficialVal: values['keep-val'] };
   const limit = values.limit == null ? undefined : intOption('limit', values.limit, 0, 1);
 
-  const scanned = await scanSource(await openNodeSource(positionals[0]));
+  const onProgress = progressLog(io);
+  const scanned = await scanSource(await openNodeSource(positionals[0]), { onProgress });
   const decoder = values.decode ? createBestNodeDecoder(limit ?? scanned.layout.entries.length) : null;
   let result;
   try {
-    result = await ingest(scanned, { decoder, format, split, limit, positiveClass: values.positive, onProgress: progressLog(io) });
+    result = await ingest(scanned, { decoder, format, split, limit, positiveClass: values.positive, onProgress });
   } finally {
     decoder?.close();
   }
@@ -55,11 +56,12 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   return 0;
 }
 
-/** A progress line on stderr every 1,000 files, and when each phase ends. */
+/** A progress line on stderr every 10,000 files listed and every 1,000 read, and when each phase ends. */
 function progressLog(io: CliIO): (p: IngestProgress) => void {
   let listed = false;
   return (p) => {
-    if (p.phase === 'loading' && !listed) {
+    if (p.phase === 'listing' && p.found > 0 && p.found % 10_000 === 0) io.stderr(`listing: ${p.found} files and folders so far\n`);
+    else if (p.phase === 'loading' && !listed) {
       listed = true;
       io.stderr(`found ${p.total} images\n`);
     } else if (p.phase === 'loading' && p.decoded + p.skipped > 0 && (p.decoded + p.skipped) % 1000 === 0) {

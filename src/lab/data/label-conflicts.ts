@@ -1,3 +1,5 @@
+import { showPath } from './errors';
+
 /**
  * Label conflicts: the very same file (byte for byte) filed under two classes. Unlike a plain duplicate (the same
  * X-ray saved twice in one class, which only weighs double), a conflict trains the network to answer both labels for
@@ -30,7 +32,7 @@ export function findLabelConflicts(duplicateGroups: readonly (readonly string[])
 
 /** `label conflict: a.png (NORMAL) and b.png (PNEUMONIA) are the same file`. */
 export function describeLabelConflict(conflict: LabelConflict): string {
-  const named = conflict.map((f) => `${f.path} (${f.className})`);
+  const named = conflict.map((f) => `${showPath(f.path)} (${f.className})`);
   const list = named.length === 2 ? named.join(' and ') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
   return `label conflict: ${list} are the same file`;
 }

@@ -1,3 +1,4 @@
+import { showPath } from './errors';
 import { describeLabelConflict } from './label-conflicts';
 import { formatBytes } from './memory';
 import { SPLIT_NAMES } from './layout';
@@ -15,7 +16,7 @@ const SHOWN = 8;
 export function formatSummary(s: DatasetSummary): string {
   const lines: string[] = [];
   const partial = s.aborted ? ' (cancelled: partial counts)' : '';
-  lines.push(`${s.source} (${s.kind}): ${s.images} images, ${s.classNames.length} classes, ${s.patients} patients${partial}`);
+  lines.push(`${showPath(s.source)} (${s.kind}): ${s.images} images, ${s.classNames.length} classes, ${s.patients} patients${partial}`);
   const width = Math.max(9, ...s.classNames.map((c) => c.length + 1));
   const row = (label: string, values: number[]): string => `  ${label.padEnd(width)}${values.map((v) => String(v).padStart(8)).join('')}`;
   lines.push(row('', []) + SPLIT_NAMES.map((n) => n.padStart(8)).join('') + 'total'.padStart(8));
@@ -70,7 +71,7 @@ export function formatSummary(s: DatasetSummary): string {
       const heading = same ? group.example.reason : group.reason;
       // Each file's own detail is what its reason adds to the group's head (`(to /mnt/x); not followed`).
       const detail = (reason: string): string => (reason.startsWith(group.reason) ? reason.slice(group.reason.length).trim() : `(${reason})`);
-      const shown = paths.slice(0, SHOWN).map((f) => (same ? f.path : `${f.path} ${detail(f.reason)}`));
+      const shown = paths.slice(0, SHOWN).map((f) => (same ? showPath(f.path) : `${showPath(f.path)} ${detail(f.reason)}`));
       const more = paths.length > SHOWN ? `, … ${paths.length - SHOWN} more` : '';
       lines.push(`    ${group.count} × ${heading}: ${shown.join(', ')}${more}`);
     }
