@@ -4,7 +4,7 @@
  * newline in a name; files deleted, renamed, turned into a folder or a pipe between listing and reading.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -135,6 +135,20 @@ describe('names', () => {
     expect(text.split('\n').some((l) => l.startsWith('lines.png'))).toBe(false);
     expect(problemOf(() => readImageHeader(new TextEncoder().encode('garbage'), 'NORMAL/two\nlines.png'))).toMatch(/^not a JPEG or PNG/);
     expect(new DataError('NORMAL/two\nlines.png', 'x').message).toBe('NORMAL/two\\nlines.png: x');
+  });
+});
+
+describe('a file over the per-file size limit', () => {
+  it('is refused unread (a sparse 300 MB file costs no disk)', async () => {
+    const dir = join(base, 'huge-file');
+    await writeDataset(dir, { perClass: 3, size: 16, seed: 6 });
+    await writeFile(join(dir, 'NORMAL', 'huge.png'), blankPng(4, 4));
+    await truncate(join(dir, 'NORMAL', 'huge.png'), 300_000_000);
+    for (const decoder of [null, createNodeDecoder()]) {
+      const { summary } = await ingest(nodeFolderSource(dir), { decoder, format: FORMAT });
+      expect(summary.images).toBe(6);
+      expect(summary.skipped).toEqual([{ path: 'NORMAL/huge.png', reason: 'is 300 MB, over the 250 MB limit for one image file' }]);
+    }
   });
 });
 
