@@ -51,6 +51,7 @@ describe('a file in NORMAL and in PNEUMONIA', () => {
     const text = formatSummary(summary);
     expect(text).toContain(`  ${LINE}\n`);
     expect(text).toContain('the 2 files with a label conflict are left out of training, validation and test');
+    expect(text).toContain('duplicates: 1 groups of byte-identical files');
   });
 
   it('closes the store up around the left-out files: every image is still the pixels of its file', async () => {

@@ -49,7 +49,7 @@ export function formatSummary(s: DatasetSummary): string {
   if (s.store) lines.push(`  stored as uint8 ${s.store.size}×${s.store.size}×${s.store.channels}: ${formatBytes(s.store.bytes)}`);
   const d = s.duplicates;
   lines.push(d.groups === 0
-    ? '  no byte-identical files'
+    ? `  no ${s.labelConflicts.list.length > 0 ? 'other ' : ''}byte-identical files`
     : `  duplicates: ${d.groups} groups of byte-identical files (${d.files} files, ${d.redundant} redundant copies), each kept in one split`);
   for (const conflict of s.labelConflicts.list.slice(0, SHOWN)) lines.push(`  ${describeLabelConflict(conflict)}`);
   if (s.labelConflicts.list.length > SHOWN) lines.push(`  … ${s.labelConflicts.list.length - SHOWN} more label conflicts`);
