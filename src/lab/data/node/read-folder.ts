@@ -40,15 +40,14 @@ export interface FolderListing {
 
 /**
  * Every file and folder below `dir` (see walkFolder), junk folders listed but not walked; `root` is `dir` resolved.
- * `onFound` is called every 1,000 entries. Throws a DataError naming `dir` when it is missing, not a folder, or empty.
+ * Throws a DataError naming `dir` when it is missing, not a folder, or empty.
  */
-export async function listFolder(dir: string, onFound?: (count: number) => void): Promise<FolderListing> {
+export async function listFolder(dir: string): Promise<FolderListing> {
   const paths: string[] = [];
   const refused: SkippedFile[] = [];
   for await (const entry of walkFolder(dir)) {
     if (entry.refused) refused.push({ path: entry.path, reason: entry.refused });
     else paths.push(entry.path);
-    if ((paths.length + refused.length) % 1000 === 0) onFound?.(paths.length + refused.length);
   }
   if (paths.length === 0 && refused.length === 0) throw new DataError(dir, 'folder is empty');
   return { root: resolve(dir), paths, refused };
