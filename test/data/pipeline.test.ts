@@ -122,10 +122,12 @@ describe('ingest: splits', () => {
   it('keeps every patient and every byte-identical copy in one split, in contiguous views', async () => {
     const files = phantomFiles(20, { seed: 8 });
     const paths = [...files.keys()];
-    // A copy saved under another patient's name joins the two patients.
+    // A copy saved under another patient's name joins the two patients. These copies are in the other class too
+    // (label conflicts, left out by default): kept here, since the split must hold them together either way.
     files.set('PNEUMONIA/person999_virus_1.jpeg', files.get(paths[0])!);
     files.set('NORMAL/IM-9999-0001.png', files.get(paths.at(-1)!)!);
-    const result = await run(files, { split: { valFraction: 0.2, testFraction: 0.3, seed: 5 } });
+    const result = await run(files, { split: { valFraction: 0.2, testFraction: 0.3, seed: 5 }, keepLabelConflicts: true });
+    expect(result.summary.labelConflicts.list).toHaveLength(2);
     expect(result.summary.duplicates).toMatchObject({ groups: 2, files: 4, redundant: 2 });
     expect(result.summary.leaks).toEqual({ patients: 0, duplicateGroups: 0 });
     const splitOf = new Map<string, string>();

@@ -1,8 +1,9 @@
 /**
  * The facts behind the counts, one line each: how the splits were made, whether a patient or a copy straddles two
- * splits, the original image sizes, byte-identical duplicates, a nested copy counted once, and every skipped file
- * by name with its reason, grouped by reason.
+ * splits, the original image sizes, byte-identical duplicates, label conflicts (one file under two classes), a nested
+ * copy counted once, and every skipped file by name with its reason, grouped by reason.
  */
+import { describeLabelConflict } from '../../lab/data/label-conflicts';
 import { formatBytes } from '../../lab/data/memory';
 import type { DatasetSummary } from '../../worker/protocol';
 
@@ -48,6 +49,22 @@ export function DatasetFacts({ summary: s, demo }: { summary: DatasetSummary; de
                 </ul>
               </details>
             )}
+          </dd>
+        </>
+      )}
+      {s.labelConflicts.list.length > 0 && (
+        <>
+          <dt>Label conflicts</dt>
+          <dd data-testid="dataset-label-conflicts" data-count={s.labelConflicts.list.length} data-kept={s.labelConflicts.kept}>
+            <ul className="dup-groups">
+              {s.labelConflicts.list.slice(0, LISTED).map((c) => (
+                <li key={c[0].path} className="is-error" data-testid="label-conflict">{describeLabelConflict(c)}</li>
+              ))}
+              {s.labelConflicts.list.length > LISTED && <li className="muted">… {s.labelConflicts.list.length - LISTED} more</li>}
+            </ul>
+            {s.labelConflicts.kept
+              ? 'Kept under both labels, as asked.'
+              : 'Left out of training, validation and test: which label is right cannot be told from the files.'}
           </dd>
         </>
       )}

@@ -98,6 +98,8 @@ export function DatasetPicker(props: Props) {
           onChange={(e) => {
             const picked = pickFromFileList(e.currentTarget.files ?? []);
             if (picked) props.onPick(picked);
+            // A file input lists files only: an empty folder (or one holding only empty folders) arrives as nothing.
+            else props.onError(e.currentTarget.dataset.mode === 'zip' ? 'No file was chosen.' : EMPTY_FOLDER);
             e.currentTarget.value = '';
             setMode(e.currentTarget, 'folder');
           }}
@@ -129,6 +131,10 @@ export function DatasetPicker(props: Props) {
     </div>
   );
 }
+
+/** What an empty choice in folder mode means, said instead of nothing. */
+export const EMPTY_FOLDER = 'The chosen folder holds no files (a browser lists files only, so empty folders inside it are not seen either). '
+  + 'Choose a folder with one sub-folder of images per class.';
 
 /** Folder mode picks a directory (webkitdirectory, not in React's typings); zip mode picks one archive. */
 function setMode(el: HTMLInputElement, mode: 'folder' | 'zip'): void {

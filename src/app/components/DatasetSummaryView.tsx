@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { formatBytes } from '../../lab/data/memory';
 import { SPLIT_NAMES } from '../../lab/data/layout';
+import { checkSplits } from '../../lab/data/split-check';
 import type { DatasetInfo, DatasetSummary } from '../../worker/protocol';
 import { DatasetFacts } from './DatasetFacts';
 import { RgbaImage } from './RgbaImage';
@@ -24,6 +25,7 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
         {s.store && <> · stored at {s.store.size}×{s.store.size}×{s.store.channels} ({formatBytes(s.store.bytes)})</>}
         {s.aborted && <span className="tag is-warn">cancelled: partial</span>}
       </p>
+      <SplitWarnings summary={s} />
       <div className="summary-grid">
         <CountsTable summary={s} />
         <div className="thumbs">
@@ -84,5 +86,18 @@ function CountsTable({ summary: s }: { summary: DatasetSummary }) {
         </tr>
       </tfoot>
     </table>
+  );
+}
+
+/** What the split leaves undefined or unreliable (too few images, a class missing, no validation set), and why. */
+function SplitWarnings({ summary }: { summary: DatasetSummary }) {
+  const problems = checkSplits(summary);
+  if (problems.length === 0) return null;
+  return (
+    <ul className="split-warnings" data-testid="split-warnings" data-count={problems.length}>
+      {problems.map((p) => (
+        <li key={p.message} className="is-warn" data-testid="split-warning" data-split={p.split}>{p.message}</li>
+      ))}
+    </ul>
   );
 }

@@ -14,7 +14,7 @@ export class DataError extends Error {
   constructor(path: string, problem: string, hint?: string) {
     // Collapse line breaks in the problem itself: the first line must stay "<path>: <problem>".
     const oneLine = problem.replace(/\s*[\r\n]+\s*/g, ' ').trim();
-    super(hint ? `${path}: ${oneLine}\n${hint}` : `${path}: ${oneLine}`);
+    super(hint ? `${showPath(path)}: ${oneLine}\n${hint}` : `${showPath(path)}: ${oneLine}`);
     this.name = 'DataError';
     this.path = path;
     this.problem = oneLine;
@@ -25,4 +25,12 @@ export class DataError extends Error {
 /** True for a DataError (also across module copies, where `instanceof` can fail). */
 export function isDataError(err: unknown): err is DataError {
   return err instanceof DataError || (err instanceof Error && err.name === 'DataError' && 'path' in err);
+}
+
+/**
+ * A path as one printable line: control characters (a newline or a tab in a file name) written as `\n`, `\t` or
+ * `\xNN`, so a hostile file name cannot break a one-line message or fake another line of output.
+ */
+export function showPath(path: string): string {
+  return path.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }

@@ -6,6 +6,12 @@
 /** Extensions the loaders decode (compared in lower case). The decoder still checks the bytes. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png'];
 
+/** Archives found inside a dataset: not opened (one archive is read, never one inside another). */
+const ARCHIVE_EXTENSIONS: readonly string[] = ['.zip', '.tar', '.gz', '.tgz', '.7z', '.rar'];
+
+/** Why an archive inside the dataset is skipped; constant, so layout errors and the summary can recognise it. */
+export const ARCHIVE_REASON = 'an archive inside the dataset: not opened (unpack it, or choose it on its own)';
+
 /** `a\b/./c` → `a/b/c`: forward slashes, no leading `./` or `/`, no empty segments. Keeps a trailing `/` (a folder). */
 export function normalisePath(path: string): string {
   const isDir = /[\\/]$/.test(path);
@@ -60,6 +66,7 @@ export function skipReason(path: string): string | null {
   if (name.startsWith('._')) return 'macOS resource fork (._ file)';
   if (name === 'Thumbs.db' || name === 'desktop.ini') return 'Windows folder settings';
   const ext = extensionOf(name);
+  if (ARCHIVE_EXTENSIONS.includes(ext)) return ARCHIVE_REASON;
   if (!IMAGE_EXTENSIONS.includes(ext)) {
     const what = ext === '' ? 'no file extension' : `not an image extension (${ext})`;
     return `${what}; expected .jpg, .jpeg or .png`;

@@ -1,4 +1,5 @@
 import { DataError } from './errors';
+import { decodeSizeProblem } from './limits';
 
 /**
  * What an image file says about itself before any pixel is decoded: format, size, bit depth, channels. Read from the
@@ -32,7 +33,8 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
 
 /**
  * Reads the header of a JPEG or PNG file. Throws a DataError naming `path` for an empty file, a file that is neither
- * format whatever its name, a broken header, or a file cut short (no end marker) — the same wording as the decoders.
+ * format whatever its name, a broken header, a file cut short (no end marker), or an image over the decode limit
+ * (limits.ts). Every decoder calls it first, so a scan, Node and the page refuse the same files in the same words.
  */
 export function readImageHeader(bytes: Uint8Array, path: string): ImageHeader {
   if (bytes.length === 0) throw new DataError(path, 'empty file (0 bytes)');
@@ -42,6 +44,8 @@ export function readImageHeader(bytes: Uint8Array, path: string): ImageHeader {
   const kind = format === 'jpeg' ? 'JPEG' : 'PNG';
   if (typeof header === 'string') throw new DataError(path, `corrupt or truncated ${kind} (${header})`);
   if (header.width < 1 || header.height < 1) throw new DataError(path, `corrupt ${kind} (size ${header.width}×${header.height})`);
+  const tooLarge = decodeSizeProblem(header.width, header.height);
+  if (tooLarge) throw new DataError(path, tooLarge);
   return header;
 }
 

@@ -1,5 +1,5 @@
 import { DataError } from './errors';
-import { dirName, folderSkipReason, normalisePath, skipReason } from './file-kinds';
+import { ARCHIVE_REASON, dirName, folderSkipReason, normalisePath, skipReason } from './file-kinds';
 
 /** The study's three splits; folder names match in any letter case (`Train/`, `VAL/`). */
 export type SplitName = 'train' | 'val' | 'test';
@@ -153,19 +153,23 @@ export function detectLayout(paths: readonly string[], options: DetectLayoutOpti
 
   const prefixPath = prefix.length > 0 ? `${prefix.join('/')}/` : '';
   if (found.length === 0) {
+    // An archive inside the archive (or folder) is the likely reason there is nothing else: name it.
+    const archives = skipped.filter((s) => s.reason === ARCHIVE_REASON).map((s) => s.path);
+    const inner = archives.length === 0 ? ''
+      : `; it holds ${archives.length === 1 ? 'another archive' : `${archives.length} other archives`}, ${archives.slice(0, 3).join(', ')}${archives.length > 3 ? ', …' : ''}, which ${archives.length === 1 ? 'is' : 'are'} not opened: unpack ${archives.length === 1 ? 'it' : 'them'} and choose the result`;
     const problem =
       images.length === 0
-        ? `no images (.jpg, .jpeg, .png) found${skipped.length > 0 ? ` (${skipped.length} other files skipped)` : ''}`
+        ? `no images (.jpg, .jpeg, .png) found${skipped.length > 0 ? ` (${skipped.length} other files skipped)` : ''}${inner}`
         : 'no class folders found (the images are not inside class folders)';
     throw new DataError(root, problem, EXPECTED_TREE);
   }
   const emptyFolders = [...classFolders].filter(([, n]) => n === 0).map(([k]) => k).sort();
   if (emptyFolders.length > 0) {
     const others = emptyFolders.length > 1 ? ` (also empty: ${emptyFolders.slice(1).join(', ')})` : '';
-    throw new DataError(
-      joinPath(root, prefixPath + emptyFolders[0]),
-      `class folder holds no images (.jpg, .jpeg, .png)${others}`,
-    );
+    const folder = prefixPath + emptyFolders[0];
+    const archive = skipped.find((s) => s.reason === ARCHIVE_REASON && s.path.startsWith(`${folder}/`));
+    const inner = archive ? `; it holds an archive, ${archive.path}, which is not opened: unpack it there` : '';
+    throw new DataError(joinPath(root, folder), `class folder holds no images (.jpg, .jpeg, .png)${others}${inner}`);
   }
   const classNames = [...new Set(found.map((f) => f.className))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (classNames.length < 2) {

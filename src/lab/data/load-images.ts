@@ -114,3 +114,24 @@ export async function loadImages(source: DataSource, entries: readonly LayoutEnt
   if (store) loaded.forEach((slot, k) => k !== slot && store.copyWithin(k * per, slot * per, (slot + 1) * per));
   return { pixels: store ? store.subarray(0, loaded.length * per) : null, loaded, info, skipped, bytesRead, aborted };
 }
+
+/**
+ * The same result without the images whose entry position `drop` selects (files left out after loading, such as
+ * label conflicts): their pixel blocks are closed up in place and their info removed; bytes read stay counted.
+ */
+export function withoutImages(result: LoadedImages, drop: (slot: number) => boolean, bytesPerImage: number): LoadedImages {
+  const loaded = result.loaded.filter((slot) => !drop(slot));
+  if (loaded.length === result.loaded.length) return result;
+  const info = new Map([...result.info].filter(([slot]) => !drop(slot)));
+  const pixels = result.pixels;
+  if (pixels) {
+    // Block k of the result holds result.loaded[k]; move the kept ones forward (the target never passes the source).
+    let to = 0;
+    result.loaded.forEach((slot, k) => {
+      if (drop(slot)) return;
+      if (to !== k) pixels.copyWithin(to * bytesPerImage, k * bytesPerImage, (k + 1) * bytesPerImage);
+      to++;
+    });
+  }
+  return { ...result, loaded, info, pixels: pixels ? pixels.subarray(0, loaded.length * bytesPerImage) : null };
+}

@@ -5,8 +5,10 @@ import type { ImageDecoder, StoreFormat } from './decoder';
 import { DuplicateFinder } from './duplicates';
 import { DataError } from './errors';
 import type { ImageSet } from './image-set';
-import type { Layout, LayoutEntry, SplitName } from './layout';
-import { loadImages } from './load-images';
+import { imageBytes } from './image-set';
+import { findLabelConflicts, LABEL_CONFLICT_REASON } from './label-conflicts';
+import type { Layout, LayoutEntry, SkippedFile, SplitName } from './layout';
+import { loadImages, withoutImages } from './load-images';
 import { checkMemory, MAX_STORE_BYTES, storeBytes } from './memory';
 import { scanSource, type IngestProgress, type ScannedSource } from './scan';
 import type { DataSource } from './source';
@@ -30,6 +32,11 @@ export interface IngestOptions {
   readonly classNames?: readonly string[];
   /** Class scored as positive, by name; default PNEUMONIA when present, else the second class. */
   readonly positiveClass?: string;
+  /**
+   * Keep byte-identical files filed under two classes (label conflicts) under both labels; default false: they are
+   * left out of every split and named (see label-conflicts.ts).
+   */
+  readonly keepLabelConflicts?: boolean;
   /** Refuse before decoding when the store would exceed this; default the largest single buffer (4 GiB). */
   readonly memoryLimitBytes?: number;
   readonly signal?: AbortSignal;
@@ -81,17 +88,26 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
   const progress = (phase: IngestProgress['phase'], done: number, failed: number, bytes: number): void =>
     onProgress?.({ phase, found: entries.length, decoded: done - failed, skipped: failed, total: entries.length, bytes, totalBytes });
   progress('loading', 0, 0, 0);
-  const loaded = await loadImages(source, entries, {
+  let loaded = await loadImages(source, entries, {
     decoder: options.decoder,
     format,
     signal,
     onFile: (done, failed, bytes) => progress('loading', done, failed, bytes),
   });
 
-  const kept = loaded.loaded.map((i) => entries[i]);
   const finder = new DuplicateFinder();
   for (const i of loaded.loaded) finder.addKey(entries[i].path, loaded.info.get(i)!.key);
-  const duplicateGroups = finder.groups();
+  let duplicateGroups = finder.groups();
+  const classOf = new Map(entries.map((e) => [e.path, e.className]));
+  const labelConflicts = findLabelConflicts(duplicateGroups, (path) => classOf.get(path)!);
+  const conflictSkips: SkippedFile[] = [];
+  if (labelConflicts.length > 0 && !options.keepLabelConflicts) {
+    const drop = new Set(labelConflicts.flatMap((c) => c.map((f) => f.path)));
+    loaded = withoutImages(loaded, (slot) => drop.has(entries[slot].path), imageBytes(format.size, format.channels));
+    duplicateGroups = duplicateGroups.filter((g) => !drop.has(g[0]));
+    for (const path of drop) conflictSkips.push({ path, reason: LABEL_CONFLICT_REASON });
+  }
+  const kept = loaded.loaded.map((i) => entries[i]);
   const items = kept.map((e) => ({ path: e.path, label: e.label, preset: e.split }));
   const plan: { assignment: SplitName[]; valOrigin: SplitOrigin; testOrigin: SplitOrigin } = options.allAs
     ? { assignment: kept.map(() => options.allAs as SplitName), valOrigin: 'none', testOrigin: 'folder' }
@@ -109,8 +125,10 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
     hasSplitFolders: layout.hasSplits,
     nestedCopy: layout.nestedCopy,
     items: summaryItems,
-    skipped: [...layout.skipped, ...loaded.skipped],
+    skipped: [...layout.skipped, ...loaded.skipped, ...conflictSkips],
     duplicateGroups,
+    labelConflicts,
+    labelConflictsKept: options.keepLabelConflicts === true,
     valOrigin: plan.valOrigin,
     testOrigin: plan.testOrigin,
     splitSettings: settings,

@@ -1,5 +1,5 @@
 import { DataError } from './errors';
-import { detectLayout, type Layout } from './layout';
+import { detectLayout, type Layout, type SkippedFile } from './layout';
 import type { DataSource } from './source';
 
 /** Where ingestion stands; sent after each listed or loaded file. */
@@ -41,6 +41,7 @@ export async function scanSource(source: DataSource, options: ScanOptions = {}):
   const { signal, onProgress } = options;
   signal?.throwIfAborted();
   const paths: string[] = [];
+  const refused: SkippedFile[] = [];
   const sizes = new Map<string, number>();
   let bytes = 0;
   let totalBytes = source.totalBytes;
@@ -50,11 +51,30 @@ export async function scanSource(source: DataSource, options: ScanOptions = {}):
     totalBytes = total;
   })) {
     signal?.throwIfAborted();
-    paths.push(entry.path);
+    if (entry.refused) refused.push({ path: entry.path, reason: entry.refused });
+    else paths.push(entry.path);
     if (entry.size != null && !entry.path.endsWith('/')) sizes.set(entry.path, entry.size);
     report();
   }
-  if (paths.length === 0) throw new DataError(source.name, source.kind === 'zip' ? 'the archive holds no files' : 'no files found');
-  const layout = detectLayout(paths, { root: source.name });
-  return { source, layout, sizes };
+  if (paths.length === 0 && refused.length === 0) throw new DataError(source.name, source.kind === 'zip' ? 'the archive holds no files' : 'no files found');
+  return { source, layout: layoutWithRefused(paths, refused, source.name), sizes };
+}
+
+/**
+ * detectLayout over the readable paths, with the entries the source refused added to the skipped files. When the
+ * layout itself fails, its message says which links were not followed: they may be why a class folder is missing.
+ */
+export function layoutWithRefused(paths: readonly string[], refused: readonly SkippedFile[], root: string): Layout {
+  let layout: Layout;
+  try {
+    layout = detectLayout(paths, { root });
+  } catch (err) {
+    if (!(err instanceof DataError) || refused.length === 0) throw err;
+    const shown = refused.slice(0, 3).map((r) => `${r.path} (${r.reason})`).join('; ');
+    const more = refused.length > 3 ? `; … ${refused.length - 3} more` : '';
+    throw new DataError(err.path, `${err.problem}; also not read: ${shown}${more}`, err.hint);
+  }
+  if (refused.length === 0) return layout;
+  const skipped = [...layout.skipped, ...refused].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { ...layout, skipped };
 }

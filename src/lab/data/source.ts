@@ -17,6 +17,11 @@ export interface SourceEntry {
   /** Size in bytes when the source knows it without reading (a zip entry's uncompressed size, a File's size). */
   readonly size?: number;
   /**
+   * Set by `list()` for an entry the source will not read, with the reason (a link out of the folder or back into
+   * it, a named pipe): the scan lists it as skipped and layout detection never sees it.
+   */
+  readonly refused?: string;
+  /**
    * The file's bytes. From `open()` always readable; from `list()` only where reading is cheap (not for a zip). A
    * failure rejects with an Error whose message says why (the pipeline lists the file as skipped).
    */

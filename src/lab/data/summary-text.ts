@@ -1,5 +1,8 @@
+import { showPath } from './errors';
+import { describeLabelConflict } from './label-conflicts';
 import { formatBytes } from './memory';
 import { SPLIT_NAMES } from './layout';
+import { checkSplits } from './split-check';
 import type { DatasetSummary } from './summary';
 
 /** Paths shown per group of skipped files in the text summary (the JSON lists them all). */
@@ -7,12 +10,13 @@ const SHOWN = 8;
 
 /**
  * The summary as a few lines of plain text (what `xray-lab scan` prints): a class × split table with patients,
- * where val and test came from, sizes, duplicates, the nested copy and the skipped files grouped by reason.
+ * where val and test came from and whether they can give meaningful metrics (split-check.ts), sizes, duplicates,
+ * label conflicts, the nested copy and the skipped files grouped by reason.
  */
 export function formatSummary(s: DatasetSummary): string {
   const lines: string[] = [];
   const partial = s.aborted ? ' (cancelled: partial counts)' : '';
-  lines.push(`${s.source} (${s.kind}): ${s.images} images, ${s.classNames.length} classes, ${s.patients} patients${partial}`);
+  lines.push(`${showPath(s.source)} (${s.kind}): ${s.images} images, ${s.classNames.length} classes, ${s.patients} patients${partial}`);
   const width = Math.max(9, ...s.classNames.map((c) => c.length + 1));
   const row = (label: string, values: number[]): string => `  ${label.padEnd(width)}${values.map((v) => String(v).padStart(8)).join('')}`;
   lines.push(row('', []) + SPLIT_NAMES.map((n) => n.padStart(8)).join('') + 'total'.padStart(8));
@@ -30,6 +34,7 @@ export function formatSummary(s: DatasetSummary): string {
   const val = s.valOrigin === 'carved' ? `${pct(valFraction)} of the pool by patient` : origin[s.valOrigin];
   const test = s.testOrigin === 'carved' ? `${pct(testFraction)} of the pool by patient` : origin[s.testOrigin];
   lines.push(`  split (seed ${seed}): val = ${val}; test = ${test}`);
+  for (const problem of checkSplits(s)) lines.push(`  WARNING ${problem.message}`);
   const leaks = s.leaks.patients + s.leaks.duplicateGroups;
   lines.push(leaks === 0
     ? '  no patient and no byte-identical copy is in two splits'
@@ -44,8 +49,16 @@ export function formatSummary(s: DatasetSummary): string {
   if (s.store) lines.push(`  stored as uint8 ${s.store.size}×${s.store.size}×${s.store.channels}: ${formatBytes(s.store.bytes)}`);
   const d = s.duplicates;
   lines.push(d.groups === 0
-    ? '  no byte-identical files'
+    ? `  no ${s.labelConflicts.list.length > 0 ? 'other ' : ''}byte-identical files`
     : `  duplicates: ${d.groups} groups of byte-identical files (${d.files} files, ${d.redundant} redundant copies), each kept in one split`);
+  for (const conflict of s.labelConflicts.list.slice(0, SHOWN)) lines.push(`  ${describeLabelConflict(conflict)}`);
+  if (s.labelConflicts.list.length > SHOWN) lines.push(`  … ${s.labelConflicts.list.length - SHOWN} more label conflicts`);
+  if (s.labelConflicts.list.length > 0) {
+    const files = s.labelConflicts.list.reduce((n, c) => n + c.length, 0);
+    lines.push(s.labelConflicts.kept
+      ? `  WARNING: ${files} files with a label conflict are kept under both labels`
+      : `  the ${files} files with a label conflict are left out of training, validation and test`);
+  }
   if (s.nestedCopy) lines.push(`  nested copy ${s.nestedCopy} recognised: its files are counted once`);
 
   if (s.skipped.length === 0) lines.push('  nothing skipped');
@@ -56,7 +69,9 @@ export function formatSummary(s: DatasetSummary): string {
       // Say the full reason once when the whole group shares it; else give each file its own detail.
       const same = paths.every((f) => f.reason === group.example.reason);
       const heading = same ? group.example.reason : group.reason;
-      const shown = paths.slice(0, SHOWN).map((f) => (same ? f.path : `${f.path} (${f.reason})`));
+      // Each file's own detail is what its reason adds to the group's head (`(to /mnt/x); not followed`).
+      const detail = (reason: string): string => (reason.startsWith(group.reason) ? reason.slice(group.reason.length).trim() : `(${reason})`);
+      const shown = paths.slice(0, SHOWN).map((f) => (same ? showPath(f.path) : `${showPath(f.path)} ${detail(f.reason)}`));
       const more = paths.length > SHOWN ? `, … ${paths.length - SHOWN} more` : '';
       lines.push(`    ${group.count} × ${heading}: ${shown.join(', ')}${more}`);
     }

@@ -1,5 +1,6 @@
 import type { SplitOrigin, SplitSettings } from './assign-splits';
 import type { ImageFormat } from './image-header';
+import type { LabelConflict } from './label-conflicts';
 import { SPLIT_NAMES, type SkippedFile, type SplitName } from './layout';
 import { patientId } from './patient-id';
 import type { DataSource } from './source';
@@ -41,6 +42,11 @@ export interface DatasetSummary {
   readonly nestedCopy: string;
   /** Byte-identical files among those loaded: groups, files in them, and copies beyond the first of each. */
   readonly duplicates: { readonly groups: number; readonly files: number; readonly redundant: number; readonly list: string[][] };
+  /**
+   * Byte-identical files filed under different classes. Left out of every split (and listed as skipped) unless
+   * `kept`, in which case they are loaded under each of their labels.
+   */
+  readonly labelConflicts: { readonly list: LabelConflict[]; readonly kept: boolean };
   /** Patients and duplicate groups found in more than one split: 0 unless something is wrong. */
   readonly leaks: { readonly patients: number; readonly duplicateGroups: number };
   readonly skipped: SkippedFile[];
@@ -76,6 +82,10 @@ export interface SummaryInput {
   readonly items: readonly SummaryItem[];
   readonly skipped: readonly SkippedFile[];
   readonly duplicateGroups: string[][];
+  /** Label conflicts found while loading (default none). */
+  readonly labelConflicts?: LabelConflict[];
+  /** True when they were kept under both labels (default: left out). */
+  readonly labelConflictsKept?: boolean;
   readonly valOrigin: SplitOrigin;
   readonly testOrigin: SplitOrigin;
   readonly splitSettings: SplitSettings;
@@ -142,6 +152,7 @@ export function summarise(input: SummaryInput): DatasetSummary {
       redundant: input.duplicateGroups.reduce((n, g) => n + g.length - 1, 0),
       list: input.duplicateGroups,
     },
+    labelConflicts: { list: input.labelConflicts ?? [], kept: input.labelConflictsKept === true },
     leaks: { patients: [...splitsOfPatient.values()].filter((s) => s.size > 1).length, duplicateGroups: straddling },
     skipped: [...input.skipped].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     skippedByReason: groupSkipped(input.skipped),

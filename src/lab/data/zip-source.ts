@@ -1,6 +1,8 @@
 import { Unzip, UnzipInflate, UnzipPassThrough, type UnzipDecoder, type UnzipDecoderConstructor, type UnzipFile } from 'fflate';
 import { DataError } from './errors';
 import { normalisePath } from './file-kinds';
+import { fileSizeProblem, MAX_IMAGE_FILE_BYTES } from './limits';
+import { formatBytes } from './memory';
 import type { DataSource, ListProgress, SourceEntry } from './source';
 
 /** A fresh stream of the archive's bytes, chunk by chunk (fs.createReadStream, Blob.stream()). */
@@ -39,19 +41,35 @@ async function* streamEntries(
   // skip can drop the bytes: every entry is started (fflate would otherwise keep an unstarted entry's compressed bytes
   // until the end), yet nothing unwanted is inflated.
   const inflate = new Set<string>();
+  // Entries cut off while inflating (over the per-file limit: a zip bomb); their decoder stops inflating.
+  const stopped = new Set<string>();
   const unzip = new Unzip((file: UnzipFile) => {
     const path = normalisePath(file.name);
     const wanted = select !== null && select.has(path) && !path.endsWith('/');
     if (select === null) ready.push({ path, size: file.originalSize, read: notReadable });
-    if (wanted) inflate.add(file.name);
+    const refuse = (problem: string): void => void ready.push({ path, size: file.originalSize, read: () => Promise.reject(new DataError(path, problem)) });
+    // A declared size over the limit is refused without inflating a byte.
+    const declared = wanted && file.originalSize != null ? fileSizeProblem(file.originalSize, 'declares an unpacked size of') : null;
+    if (wanted && !declared) inflate.add(file.name);
     const parts: Uint8Array[] = [];
-    let failed = false;
+    let inflated = 0;
+    let failed = declared !== null;
+    if (declared) refuse(`${declared} (a zip bomb?); not unpacked`);
     file.ondata = (err, data, final) => {
       if (!wanted || failed) return;
       if (err) {
         failed = true;
         const why = err.message.replace(/^unknown compression type (\d+)$/, 'unsupported zip compression method $1');
         ready.push({ path, size: file.originalSize, read: () => Promise.reject(new Error(`cannot unpack (${why})`)) });
+        return;
+      }
+      inflated += data.length;
+      if (inflated > MAX_IMAGE_FILE_BYTES) {
+        // The declared size lied, or was not given (streamed zips): stop at the limit, never hold more.
+        failed = true;
+        parts.length = 0;
+        stopped.add(file.name);
+        refuse(`unpacks to more than ${formatBytes(MAX_IMAGE_FILE_BYTES)}, the limit for one image file (a zip bomb?); unpacking stopped`);
         return;
       }
       if (data.length > 0) parts.push(data);
@@ -62,8 +80,8 @@ async function* streamEntries(
     };
     file.start();
   });
-  unzip.register(selective(UnzipInflate, inflate));
-  unzip.register(selective(UnzipPassThrough, inflate));
+  unzip.register(selective(UnzipInflate, inflate, stopped));
+  unzip.register(selective(UnzipPassThrough, inflate, stopped));
 
   let read = 0;
   let seen = 0;
@@ -117,20 +135,25 @@ function hasEndRecord(tail: Uint8Array): boolean {
   return false;
 }
 
-/** A decoder class for `Base`'s compression method that inflates only the entries named in `inflate`. */
-function selective(Base: UnzipDecoderConstructor, inflate: ReadonlySet<string>): UnzipDecoderConstructor {
+/**
+ * A decoder class for `Base`'s compression method that inflates only the entries named in `inflate`, and stops
+ * inflating an entry once it is named in `stopped` (cut off at the size limit).
+ */
+function selective(Base: UnzipDecoderConstructor, inflate: ReadonlySet<string>, stopped: ReadonlySet<string>): UnzipDecoderConstructor {
   return class Selective implements UnzipDecoder {
     static readonly compression = Base.compression;
     ondata: UnzipDecoder['ondata'] = () => undefined;
     private readonly inner: UnzipDecoder | null;
+    private readonly entryName: string;
 
     constructor(entryName: string) {
+      this.entryName = entryName;
       this.inner = inflate.has(entryName) ? new Base(entryName) : null;
       if (this.inner) this.inner.ondata = (err, data, final) => this.ondata(err, data, final);
     }
 
     push(chunk: Uint8Array, final: boolean): void {
-      if (this.inner) this.inner.push(chunk, final);
+      if (this.inner && !stopped.has(this.entryName)) this.inner.push(chunk, final);
       else if (final) this.ondata(null, EMPTY, true);
     }
   };

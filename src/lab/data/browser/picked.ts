@@ -1,3 +1,5 @@
+import { DataError } from '../errors';
+import { fileSizeProblem } from '../limits';
 import { fileListSource, type DataSource } from '../source';
 import { zipSource } from '../zip-source';
 
@@ -48,7 +50,7 @@ export function sourceOfPicked(picked: Picked): DataSource {
   return fileListSource(
     picked.name,
     files.some((f) => f.path.includes('/')) ? 'folder' : 'files',
-    async () => files.map((f) => ({ path: f.path, size: f.file.size, read: () => blobBytes(f.file) })),
+    async () => files.map((f) => ({ path: f.path, size: f.file.size, read: () => blobBytes(f.file, f.path) })),
     total,
   );
 }
@@ -84,6 +86,14 @@ async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
   }
 }
 
-async function blobBytes(blob: Blob): Promise<Uint8Array> {
-  return new Uint8Array(await blob.arrayBuffer());
+/** A picked file's bytes; a file over the per-file limit is refused unread, as on disk and in a zip. */
+async function blobBytes(blob: Blob, path: string): Promise<Uint8Array> {
+  const tooLarge = fileSizeProblem(blob.size);
+  if (tooLarge) throw new DataError(path, tooLarge);
+  try {
+    return new Uint8Array(await blob.arrayBuffer());
+  } catch (err) {
+    // A File whose disk file changed or vanished since it was picked: Chromium's NotReadableError.
+    throw new DataError(path, `the file could not be read (changed, moved or deleted since it was chosen: ${(err as Error).name || 'error'})`);
+  }
 }

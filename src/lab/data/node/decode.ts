@@ -1,7 +1,8 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DataError } from '../errors';
-import { describeStart, sniffFormat } from '../image-header';
+import { readImageHeader } from '../image-header';
+import { MAX_DECODE_MEGAPIXELS } from '../limits';
 import type { DecodedSquare, ImageDecoder, StoreFormat } from '../decoder';
 import { toSquare, type Raster } from '../resize';
 
@@ -11,26 +12,26 @@ export type DecodedImage = Raster;
 // Format sniffing is shared with the header reader and the browser decoder; re-exported for existing callers.
 export { sniffFormat, type ImageFormat } from '../image-header';
 
-// X-rays reach ~3,000 px a side (9 MP); the limits leave room for that with margin yet refuse a decompression bomb
-// before it takes the process down. jpeg-js' tolerant mode accepts small stream glitches; a file cut short still fails
-// (its end marker is missing), which is what we want reported.
+// The header check (readImageHeader) already refuses images over the decode limit; jpeg-js gets the same limit as a
+// second guard. jpeg-js' tolerant mode accepts small stream glitches; a file cut short still fails (its end marker is
+// missing), which is what we want reported.
 const JPEG_OPTIONS = {
   useTArray: true,
   formatAsRGBA: false,
   tolerantDecoding: true,
-  maxResolutionInMP: 40,
+  maxResolutionInMP: MAX_DECODE_MEGAPIXELS,
   maxMemoryUsageInMB: 768,
 } as const;
 
 /**
  * Decodes a JPEG or PNG file's bytes. `path` only names the file in errors. Throws a DataError (path and reason)
- * for an empty file, a file that is neither JPEG nor PNG whatever its name, or a corrupt or truncated image.
- * JPEGs whose three channels are equal everywhere (grey X-rays saved as RGB) come back with 1 channel.
+ * for an empty file, a file that is neither JPEG nor PNG whatever its name, an image over the decode limit, or a
+ * corrupt or truncated image. The header is read first, as `scan` and the page read it, so all three refuse the same
+ * files in the same words. JPEGs whose three channels are equal everywhere (grey X-rays saved as RGB) come back with
+ * 1 channel.
  */
 export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
-  if (bytes.length === 0) throw new DataError(path, 'empty file (0 bytes)');
-  const format = sniffFormat(bytes);
-  if (format === null) throw new DataError(path, `not a JPEG or PNG image (${describeStart(bytes)})`);
+  const { format } = readImageHeader(bytes, path);
   try {
     return format === 'jpeg' ? decodeJpeg(bytes) : decodePng(bytes);
   } catch (err) {

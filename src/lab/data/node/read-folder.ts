@@ -1,14 +1,15 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DuplicateFinder } from '../duplicates';
 import { DataError } from '../errors';
-import { folderSkipReason } from '../file-kinds';
 import type { ImageSet } from '../image-set';
-import { detectLayout, type Layout, type LayoutEntry, type SkippedFile } from '../layout';
+import type { Layout, LayoutEntry, SkippedFile } from '../layout';
 import { loadImages } from '../load-images';
+import { layoutWithRefused } from '../scan';
 import type { ResizeMode } from '../resize';
 import { fileListSource } from '../source';
 import { createNodeDecoder } from './decode';
+import { readDatasetFile } from './read-file';
+import { walkFolder } from './walk-folder';
 
 /** A layout read from a folder on disk. */
 export interface FolderLayout extends Layout {
@@ -16,68 +17,40 @@ export interface FolderLayout extends Layout {
   readonly root: string;
 }
 
-/** Deeper than any sane dataset; stops a symlink loop. */
-const MAX_DEPTH = 24;
-
-function codeOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : 'error';
-}
-
 /**
- * Walks `dir` recursively and reads its dataset layout (see detectLayout). Junk folders (`__MACOSX`, hidden ones)
- * are listed as skipped without being walked. Throws a DataError naming `dir` when it is missing, not a folder, or
- * empty, and the layout's DataErrors otherwise.
+ * Walks `dir` (see walkFolder: links out of the folder or back into it are not followed) and reads its dataset
+ * layout (see detectLayout). Junk folders (`__MACOSX`, hidden ones) are listed as skipped without being walked, and
+ * so are the links not followed. Throws a DataError naming `dir` when it is missing, not a folder, or empty, and the
+ * layout's DataErrors otherwise.
  */
 export async function scanFolder(dir: string): Promise<FolderLayout> {
-  const { root, paths } = await listFolder(dir);
-  return { ...detectLayout(paths, { root: dir }), root };
+  const { root, paths, refused } = await listFolder(dir);
+  return { ...layoutWithRefused(paths, refused, dir), root };
+}
+
+/** What listFolder found below a folder. */
+export interface FolderListing {
+  /** The folder, resolved. */
+  readonly root: string;
+  /** Files (`a/b.jpeg`) and folders (`a/`) to consider, in walk order. */
+  readonly paths: string[];
+  /** Entries not read (links not followed, named pipes), with the reason. */
+  readonly refused: SkippedFile[];
 }
 
 /**
- * Every file (`a/b.jpeg`) and folder (`a/`) below `dir`, sorted, junk folders listed but not walked; `root` is `dir`
- * resolved. Throws a DataError naming `dir` when it is missing, not a folder, or empty.
+ * Every file and folder below `dir` (see walkFolder), junk folders listed but not walked; `root` is `dir` resolved.
+ * Throws a DataError naming `dir` when it is missing, not a folder, or empty.
  */
-export async function listFolder(dir: string): Promise<{ root: string; paths: string[] }> {
-  const root = resolve(dir);
-  let info;
-  try {
-    info = await stat(root);
-  } catch (err) {
-    const code = codeOf(err);
-    throw new DataError(dir, code === 'ENOENT' ? 'folder does not exist' : `cannot open folder (${code})`);
-  }
-  if (!info.isDirectory()) throw new DataError(dir, 'not a folder (it is a file)');
+export async function listFolder(dir: string): Promise<FolderListing> {
   const paths: string[] = [];
-  await walk(root, '', 0, paths, dir);
-  if (paths.length === 0) throw new DataError(dir, 'folder is empty');
-  return { root, paths };
-}
-
-/** Appends files (`a/b.jpeg`) and folders (`a/`) below `abs` to `out`, relative to the scan root. */
-async function walk(abs: string, rel: string, depth: number, out: string[], shown: string): Promise<void> {
-  let items;
-  try {
-    items = await readdir(abs, { withFileTypes: true });
-  } catch (err) {
-    throw new DataError(rel === '' ? shown : `${shown}/${rel}`, `cannot read folder (${codeOf(err)})`);
+  const refused: SkippedFile[] = [];
+  for await (const entry of walkFolder(dir)) {
+    if (entry.refused) refused.push({ path: entry.path, reason: entry.refused });
+    else paths.push(entry.path);
   }
-  // Sorted so the walk (and anything derived from its order) is the same on every file system.
-  items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const item of items) {
-    const path = rel === '' ? item.name : `${rel}/${item.name}`;
-    let isDir = item.isDirectory();
-    let isFile = item.isFile();
-    if (item.isSymbolicLink()) {
-      const target = await stat(join(abs, item.name)).catch(() => null);
-      isDir = target?.isDirectory() ?? false;
-      isFile = target?.isFile() ?? false;
-    }
-    if (isFile) out.push(path);
-    else if (isDir) {
-      out.push(`${path}/`);
-      if (folderSkipReason(item.name) === null && depth < MAX_DEPTH) await walk(join(abs, item.name), path, depth + 1, out, shown);
-    }
-  }
+  if (paths.length === 0 && refused.length === 0) throw new DataError(dir, 'folder is empty');
+  return { root: resolve(dir), paths, refused };
 }
 
 /** Progress after each file. */
@@ -121,7 +94,7 @@ export async function loadImageSet(dir: string, entries: readonly LayoutEntry[],
   const { size, channels, mode = 'stretch', onProgress, signal } = options;
   const classNames = options.classNames ?? classNamesOf(entries);
   const source = fileListSource(dir, 'folder', async () =>
-    entries.map((e) => ({ path: e.path, read: async () => new Uint8Array(await readFile(join(dir, e.path))) })),
+    entries.map((e) => ({ path: e.path, read: () => readDatasetFile(join(dir, e.path), e.path) })),
   );
   const total = entries.length;
   const loaded = await loadImages(source, entries, {

@@ -1,41 +1,60 @@
 import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { DataError } from '../errors';
-import { fileListSource, type DataSource } from '../source';
+import { fileListSource, type DataSource, type ReadableFile } from '../source';
 import { zipSource } from '../zip-source';
 import { listFolder } from './read-folder';
+import { readDatasetFile } from './read-file';
+import { walkFolder } from './walk-folder';
 
 /** Archive chunks of 1 MiB: few enough calls, small enough to keep memory flat. */
 const CHUNK = 1 << 20;
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
-/** Files stat'ed at once while listing: enough to overlap the calls, few enough to keep descriptors free. */
-const STAT_BATCH = 64;
-
 /**
- * A folder on disk as a DataSource (walked once, sorted; files read with fs.readFile). Each file's size is read
- * while listing: a dataset's identity (data-identity.ts) fingerprints names and sizes, as the page does from File.size.
+ * A folder on disk as a DataSource. `list()` streams the walk (walkFolder: no link out of the folder or back into it
+ * is followed; those are listed as refused), so progress moves while a folder of 50,000 files is listed; `open()`
+ * reads the files the walk found (readDatasetFile: named when gone, unreadable or too large).
  */
 export function nodeFolderSource(dir: string): DataSource {
-  return fileListSource(dir, 'folder', async () => {
-    const { root, paths } = await listFolder(dir);
-    const sizes: (number | undefined)[] = [];
-    for (let i = 0; i < paths.length; i += STAT_BATCH) {
-      const batch = paths.slice(i, i + STAT_BATCH);
-      sizes.push(...await Promise.all(batch.map((p) => (p.endsWith('/') ? undefined : stat(join(root, p)).then((s) => s.size, () => undefined)))));
-    }
-    return paths.map((path, i) => ({
-      path,
-      size: sizes[i],
-      read: async () => {
-        const buffer = await readFile(join(root, path));
-        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-      },
-    }));
+  const root = resolve(dir);
+  let walked: ReadableFile[] | null = null;
+  // Each file's size is read while listing: a dataset's identity (data-identity.ts) fingerprints names and sizes,
+  // as the page does from File.size.
+  const readable = async (path: string): Promise<ReadableFile> => ({
+    path,
+    size: path.endsWith('/') ? undefined : await stat(join(root, path)).then((s) => s.size, () => undefined),
+    read: () => readDatasetFile(join(root, path), path),
   });
+  const base = fileListSource(dir, 'folder', async () => {
+    if (walked) return walked;
+    const { paths } = await listFolder(dir);
+    return Promise.all(paths.map(readable));
+  });
+  return {
+    ...base,
+    async *list() {
+      const files: ReadableFile[] = [];
+      let count = 0;
+      for await (const entry of walkFolder(dir)) {
+        count++;
+        if (entry.refused) {
+          yield { path: entry.path, refused: entry.refused, read: refusedRead(entry.refused) };
+          continue;
+        }
+        const file = await readable(entry.path);
+        files.push(file);
+        yield file;
+      }
+      if (count === 0) throw new DataError(dir, 'folder is empty');
+      walked ??= files;
+    },
+  };
 }
+
+const refusedRead = (reason: string) => (): Promise<Uint8Array> => Promise.reject(new Error(reason));
 
 /**
  * A zip file on disk as a DataSource, streamed with fs.createReadStream in 1 MiB chunks through fflate: the
