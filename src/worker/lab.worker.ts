@@ -17,6 +17,11 @@ let dataset: LoadedDataset | null = null;
 /** The dataset load in progress, so Cancel can stop it. */
 let loading: AbortController | null = null;
 const queue = new TrainQueue();
+/**
+ * The backend switch in progress (settled when none). A Train clicked right after a backend change waits for it
+ * instead of initialising a backend alongside it, so the two never interleave.
+ */
+let backendSwitch: Promise<unknown> = Promise.resolve();
 
 function refuseWhileTraining(what: string): void {
   if (queue.busy) throw new Error(`cannot ${what} while models are training: wait for the run to end or cancel it`);
@@ -63,7 +68,9 @@ const handlers: Handlers = {
   },
   setBackend: async ({ backend }) => {
     refuseWhileTraining('change the backend');
-    return ensureBackend(backend);
+    const switching = backendSwitch.then(() => ensureBackend(backend));
+    backendSwitch = switching.catch(() => undefined);
+    return switching;
   },
   loadDemo: async (args) => {
     const shown = await load({ kind: 'demo', perClass: args.perClass, seed: args.seed }, args);
@@ -86,7 +93,7 @@ const handlers: Handlers = {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // The run would keep (and hand back) the old dataset over the one being loaded.
     if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then train');
-    return queue.run(experiment, dataset, (ds) => (dataset = ds), backbonesRestored());
+    return queue.run(experiment, dataset, (ds) => (dataset = ds), Promise.all([backbonesRestored(), backendSwitch]));
   },
   cancel: async ({ modelId }) => {
     queue.cancel(modelId);
