@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../lab/backend/select-backend';
 import type { DataIdentity } from '../lab/data/data-identity';
 import { splitManifest } from '../lab/data/data-identity';
+import { requireUsefulSplits, splitCheckInputOf } from '../lab/data/split-check';
 import { makeExperimentCard, renderExperimentCard, type CardData, type ExperimentCard } from '../lab/experiment/card';
 import { describeEnvironment } from '../lab/experiment/environment';
 import { renderModelCard } from '../lab/experiment/model-card';
@@ -17,7 +18,7 @@ import { findModel } from '../lab/registry';
 import { renderComparisonTable } from '../lab/report/comparison-table';
 import { renderMarkdownReport } from '../lab/report/render-markdown';
 import { renderResultsJson } from '../lab/report/render-json';
-import { FileFeatureCache } from '../lab/transfer/node/file-feature-cache';
+import { openFileFeatureCache } from '../lab/transfer/node/file-feature-cache';
 import { CliError, type CliIO } from './cli-error';
 import { prepareData } from './prepare-data';
 import { useQuietCpu } from './quiet-backend';
@@ -34,6 +35,8 @@ export interface ComparisonRequest {
   readonly weights: string[];
   readonly preprocessing?: string;
   readonly featureCache?: string;
+  /** A validation or test split too small to measure anything is an error instead of a warning. */
+  readonly strict?: boolean;
   /** Replaying a card: the data it ran on, checked before any image is decoded. */
   readonly replay?: { readonly card: ExperimentCard; readonly allowOtherData: boolean };
 }
@@ -68,14 +71,13 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
   const transferIds = experiment.models.filter((id) => findModel(id).backbone !== null);
   const assignedWeights = assignWeights(transferIds, request.weights);
   const preprocessing = preprocessingOption(request.preprocessing);
-  await checkOutDir(request.out);
-  if (assignedWeights.size > 0) {
-    // Checking builds the network once (on cpu: any backend gives the same shapes); training picks its backend below.
-    await useQuietCpu();
-    await loadCliWeights(assignedWeights, preprocessing, log);
-  }
-  // Features kept on disk for the next run; without the option, the process's in-memory cache.
-  const featureCache = request.featureCache ? new FileFeatureCache(request.featureCache) : undefined;
+  // Building networks to check weights and count bytes runs on cpu (any backend gives the same shapes); training
+  // picks its backend below.
+  await useQuietCpu();
+  if (assignedWeights.size > 0) await loadCliWeights(assignedWeights, preprocessing, log);
+  await checkOutDir(request.out, { expectedBytes: expectedOutputBytes(experiment) });
+  // Features kept on disk for the next run (a read-only folder is only read); without it, an in-memory cache.
+  const featureCache = request.featureCache ? await openFileFeatureCache(request.featureCache, log) : undefined;
 
   const data = await prepareData({
     data: request.data, test: request.test, size: experiment.size, channels: experiment.channels, seed: experiment.seeds[0],
@@ -83,6 +85,9 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
     keepVal: experiment.keepOfficialVal, positiveClass: experiment.positiveClass, log,
     checkIdentity: request.replay ? (identity, test) => checkSameData(request.replay!, request, identity, test, log) : undefined,
   });
+  // One check of the splits' usefulness for the CLI and the page: a warning each, or (--strict) an error.
+  const splitProblems = requireUsefulSplits(request.data, splitCheckInputOf(data.classNames, data.positiveClass, data), { strict: request.strict });
+  for (const p of splitProblems) log(`WARNING: ${p.message}`);
   const manifest = splitManifest(data, data.identity.root);
   if (request.replay && manifest.hash !== request.replay.card.data.split.hash) {
     log(`warning: the split differs from the card's (manifest ${manifest.hash}, card ${request.replay.card.data.split.hash}); metrics will not match it exactly`);
@@ -142,6 +147,22 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
   log(`wrote ${request.out}/experiment.json, results.json, report.md and ${finished.filter((f) => f.files).length} model(s)`);
   tf.disposeVariables();
   return records.every((r) => r.status === 'ok') ? 0 : 1;
+}
+
+/**
+ * What --out must have room for: every run's weights, three times over (the lab's files and the stock exports), plus
+ * a megabyte for the reports. A model that cannot be measured yet counts as nothing (its run fails with a message).
+ */
+function expectedOutputBytes(experiment: Experiment): number {
+  let bytes = 1 << 20;
+  for (const id of experiment.models) {
+    try {
+      bytes += 3 * experiment.seeds.length * findModel(id).measure({ size: experiment.size, channels: experiment.channels }).bytes;
+    } catch {
+      // An unloaded backbone: its run reports it.
+    }
+  }
+  return bytes;
 }
 
 /** A replay refuses other data (exit 2, one line) unless --allow-other-data. */

@@ -9,7 +9,7 @@ import { describeEnvironment } from '../lab/experiment/environment';
 import { RunControl, type RunKey } from '../lab/experiment/run-control';
 import { plannedRuns, runExperiment, type FinishedRun, type LoopHooks } from '../lab/experiment/run-experiment';
 import type { RunPhase } from '../lab/experiment/run-types';
-import type { Experiment } from '../lab/experiment/schema';
+import { splitOf, type Experiment } from '../lab/experiment/schema';
 import type { BatchLog } from '../lab/train/train-log';
 import { backendAlive, calibrationTargetFor, ensureBackend, forgetBackend } from './backend';
 import { atFormat, progressToPage, resplit, type LoadedDataset } from './dataset';
@@ -20,11 +20,6 @@ import { emit, yieldToEvents } from './rpc';
 const PROGRESS_INTERVAL_MS = 150;
 
 const PHASES: Record<RunPhase, ModelPhase> = { building: 'preparing', training: 'training', evaluating: 'evaluating', timing: 'evaluating' };
-
-/** The split settings of an experiment: its first seed deals the split every run shares. */
-export function splitOf(experiment: Experiment) {
-  return { valFraction: experiment.valFraction, testFraction: experiment.testFraction, seed: experiment.seeds[0], keepOfficialVal: experiment.keepOfficialVal };
-}
 
 export class TrainQueue {
   private running = false;

@@ -82,6 +82,27 @@ describe('xray-lab compare', () => {
     });
   }
 
+  it('refuses an --out that is a file before decoding any image, and leaves the file alone', async () => {
+    const file = join(root, 'out-is-a-file');
+    await writeFile(file, 'keep me');
+    const { code, stderr } = await runCliCaptured(['compare', '--data', data, '--models', 'light-k1', '--size', '12', '--out', file]);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(`xray-lab compare: --out ${file}: ${file} exists and is not a folder`);
+    expect(await readFile(file, 'utf8')).toBe('keep me');
+  });
+
+  it('warns about a test split too small to measure, and --strict refuses it before training', async () => {
+    const args = ['compare', '--data', data, '--models', 'light-k1', '--size', '12', '--epochs', '1', '--bootstrap', '0', '--limit', '12'];
+    const warned = await runCliCaptured([...args, '--out', join(root, 'out-small')]);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toMatch(/^WARNING: test: only \d images? \(NORMAL \d, PNEUMONIA \d\), fewer than 10/m);
+    const strict = await runCliCaptured([...args, '--strict', '--out', join(root, 'out-strict')]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/split not useful: (validation|test): /);
+    expect(strict.stderr).not.toMatch(/epoch 1\/1/);
+    expect(existsSync(join(root, 'out-strict'))).toBe(false);
+  });
+
   it('refuses a single class and an empty class folder, naming the path', async () => {
     const one = join(root, 'one-class');
     await mkdir(join(one, 'NORMAL'), { recursive: true });

@@ -33,7 +33,7 @@ describe('xray-lab scan on generated data', () => {
   it('prints a readable table, and with --decode names broken files', async () => {
     const dir = join(root, 'folder');
     const written = await writeDataset(dir, { perClass: 8, junk: true, format: 'mixed' });
-    const { code, stdout } = await runCliCaptured(['scan', dir, '--decode', '--size', '16']);
+    const { code, stdout } = await runCliCaptured(['scan', dir, '--decode', '--size', '16', '--channels', '1']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\s+train\s+val\s+test\s+total$/m);
     expect(stdout).toMatch(/^\s+PNEUMONIA\*/m);
@@ -74,5 +74,16 @@ describe.skipIf(!existsSync(TRAIN))(`xray-lab scan on the real Kermany training 
     expect(s.splits.train.patients + s.splits.val.patients + s.splits.test.patients).toBe(s.patients);
     expect(s.splits.val.count / s.images).toBeCloseTo(0.1, 1);
     expect(s.splits.test.perClass[0] / s.splits.test.count).toBeCloseTo(1341 / 5216, 1);
+  });
+});
+
+describe('xray-lab scan reads the experiment flags', () => {
+  it('takes compare\'s bounds and refuses a training-only setting, naming it', async () => {
+    const bounds = await runCliCaptured(['scan', '.', '--val-fraction', '0.95']);
+    expect(bounds.code).toBe(2);
+    expect(bounds.stderr.trim()).toBe('xray-lab scan: --val-fraction must be a number from 0 to 0.9 (got 0.95)');
+    const training = await runCliCaptured(['scan', '.', '--epochs', '3']);
+    expect(training.code).toBe(2);
+    expect(training.stderr.trim()).toBe('xray-lab scan: --epochs is a training setting; scan does not use it (see xray-lab scan --help)');
   });
 });

@@ -5,7 +5,8 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { parseExperimentOrResults } from '../../lab/experiment/card';
 import { runKeyId } from '../../lab/experiment/run-control';
-import type { LabResult, Picked, SplitSettings } from '../../worker/protocol';
+import { splitOf } from '../../lab/experiment/schema';
+import type { LabResult, Picked } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
 import { storeModelFiles } from './artefacts';
 import { backboneActions, type BackboneActions } from './backbone-actions';
@@ -28,11 +29,6 @@ function withLimitAdvice(text: string): string {
   return /too large for memory/.test(text)
     ? `${text}\nTo load a subset, set "Load at most … images" in step 1 (seeded, same share of each class), then load it again.`
     : text;
-}
-
-/** The split settings out of the page's settings: the first seed deals the split. */
-function splitOf(s: Settings): SplitSettings {
-  return { valFraction: s.valFraction, testFraction: s.testFraction, seed: s.seeds[0], keepOfficialVal: s.keepOfficialVal };
 }
 
 export interface LabActions extends BackboneActions {

@@ -12,6 +12,7 @@ export const DATA_OPTIONS: Record<string, OtherOption> = {
   weights: { kind: 'values', help: '[ID=]PATH: ImageNet weights for a transfer model (.h5, TF.js model.json, or a folder)' },
   preprocessing: { kind: 'value', help: 'keras|tf-hub: the pixel range the weights expect' },
   'feature-cache': { kind: 'value', help: 'DIR keeping backbone features for the next run' },
+  strict: { kind: 'switch', help: 'a validation or test split too small to measure (under 10 images, or none of a class) is an error, not a warning' },
   help: { kind: 'switch', help: 'this text' },
 };
 
@@ -47,5 +48,6 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     weights: (options.weights as string[] | undefined) ?? [],
     preprocessing: options.preprocessing as string | undefined,
     featureCache: options['feature-cache'] as string | undefined,
+    strict: options.strict === true,
   }, io);
 }

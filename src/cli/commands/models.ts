@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { parseArgs } from 'node:util';
 import { MODEL_REGISTRY } from '../../lab/registry';
 import { formatBytes, formatInteger } from '../../lab/report/format';
-import type { CliIO } from '../cli-error';
-import { channelsOption, intOption } from '../options';
+import { findField } from '../../lab/experiment/schema';
+import { CliError, type CliIO } from '../cli-error';
+import { parseCommandLine, type OtherOption } from '../experiment-flags';
 import { useQuietCpu } from '../quiet-backend';
 
 /** One line of `xray-lab models`. Sizes are null where the model cannot be built at the requested input. */
@@ -23,20 +23,30 @@ export interface ModelListing {
   description: string;
 }
 
+const MODELS_OPTIONS: Record<string, OtherOption> = {
+  json: { kind: 'switch', help: 'print the listing as JSON' },
+  help: { kind: 'switch', help: 'this text' },
+};
+
 export const MODELS_USAGE = `xray-lab models [--size N] [--channels 1|3] [--json]
-  Lists every model of the registry with its parameters and float32 weight bytes at the given input (default 299×299×3).`;
+  Lists every model of the registry with its parameters and float32 weight bytes at the given input (default the
+  study's 299×299×3; --size and --channels take compare's bounds).`;
 
 export async function modelsCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { size: { type: 'string' }, channels: { type: 'string' }, json: { type: 'boolean', default: false } },
-    strict: true,
-  });
-  const size = intOption('size', values.size, 299, 1, 4096);
-  const channels = channelsOption(values.channels, 3);
+  const { settings, options, positionals } = parseCommandLine(argv, MODELS_OPTIONS, 'models');
+  if (options.help) {
+    io.stdout(MODELS_USAGE + '\n');
+    return 0;
+  }
+  const other = Object.keys(settings).find((k) => k !== 'size' && k !== 'channels');
+  if (other) throw new CliError(`--${findField(other)!.flag} does not change a model's size; models takes --size and --channels`);
+  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}" (see xray-lab models --help)`);
+  // The study's input unless asked otherwise: the listing is for comparing with its published counts.
+  const size = settings.size ?? 299;
+  const channels = settings.channels ?? 3;
   await useQuietCpu(); // building models only: any backend gives the same counts
   const listings = listModels(size, channels);
-  if (values.json) {
+  if (options.json) {
     io.stdout(JSON.stringify(listings, null, 2) + '\n');
   } else {
     io.stdout(renderListings(listings, size, channels));

@@ -46,6 +46,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     weights: (options.weights as string[] | undefined) ?? [],
     preprocessing: options.preprocessing as string | undefined,
     featureCache: options['feature-cache'] as string | undefined,
+    strict: options.strict === true,
     replay: { card, allowOtherData: options['allow-other-data'] === true },
   }, io);
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { createBestNodeDecoder } from '../../lab/data/node/decoder-threads';
 import { openNodeSource } from '../../lab/data/node/sources';
 import { ingest } from '../../lab/data/pipeline';
@@ -6,53 +5,59 @@ import { scanSource, type IngestProgress } from '../../lab/data/scan';
 import { requireUsefulSplits } from '../../lab/data/split-check';
 import { formatSummary } from '../../lab/data/summary-text';
 import { CliError, type CliIO } from '../cli-error';
-import { channelsOption, floatOption, intOption } from '../options';
+import { CLI_DEFAULTS, defaultExperiment, findField, splitOf, type Experiment } from '../../lab/experiment/schema';
+import { experimentProblems } from '../../lab/experiment/validate';
+import { parseCommandLine, settingsUsage, type OtherOption } from '../experiment-flags';
+import { optionsUsage } from './compare';
 
-export const SCAN_USAGE = `xray-lab scan PATH [--json] [--decode] [--size N] [--channels 1|3] [--seed N]
-    [--val-fraction F] [--test-fraction F] [--keep-val] [--positive CLASS] [--limit N] [--strict]
+/** The settings scan reads (the same flags, bounds and defaults as compare and the page); others are refused. */
+const SCAN_SETTINGS: readonly (keyof Experiment)[] = ['size', 'channels', 'seeds', 'valFraction', 'testFraction', 'keepOfficialVal', 'positiveClass', 'limit'];
+
+const SCAN_OPTIONS: Record<string, OtherOption> = {
+  json: { kind: 'switch', help: 'print the summary as JSON' },
+  decode: { kind: 'switch', help: 'also decode every image (at --size) to find damaged files a header check cannot' },
+  strict: { kind: 'switch', help: 'a validation or test split too small to measure is an error (exit 2), not a warning' },
+  help: { kind: 'switch', help: 'this text' },
+};
+
+export const SCAN_USAGE = `xray-lab scan PATH [options] [settings]
   Reads PATH (a folder, or a .zip such as Kaggle's archive.zip, streamed) the way compare and the page do: classes
   and split folders, every image file hashed (byte-identical copies) and its header checked, then the patient-level
-  split. Prints the dataset summary (--json: as JSON). --decode also decodes every image (at --size, default 64)
-  to find damaged files a header check cannot. A split whose validation or test part cannot give meaningful metrics
-  (no images, fewer than 10, or none of a class) gets a WARNING line; --strict makes it an error (exit 2).`;
+  split. Prints the dataset summary (--json: as JSON). A split whose validation or test part cannot give meaningful
+  metrics (no images, fewer than 10, or none of a class) gets a WARNING line; --strict makes it an error (exit 2).
+  Options:
+${optionsUsage(SCAN_OPTIONS)}
+  Settings (compare's names, bounds and defaults; the first of --seeds deals the split):
+${settingsUsage(defaultExperiment(CLI_DEFAULTS)).split('\n').filter((line) => SCAN_SETTINGS.some((k) => line.startsWith(`    --${findField(k)!.flag} `) || line === `    --${findField(k)!.flag}`)).join('\n')}`;
 
 /** `xray-lab scan`: the dataset summary of a folder or a zip, without training anything. */
 export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false }, decode: { type: 'boolean', default: false },
-      size: { type: 'string' }, channels: { type: 'string' }, seed: { type: 'string' },
-      'val-fraction': { type: 'string' }, 'test-fraction': { type: 'string' }, 'keep-val': { type: 'boolean', default: false },
-      positive: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean', default: false },
-      strict: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
+  const { settings, options, positionals } = parseCommandLine(argv, SCAN_OPTIONS, 'scan');
+  if (options.help) {
     io.stdout(SCAN_USAGE + '\n');
     return 0;
   }
+  const unused = (Object.keys(settings) as (keyof Experiment)[]).find((k) => !SCAN_SETTINGS.includes(k));
+  if (unused) throw new CliError(`--${findField(unused)!.flag} is a training setting; scan does not use it (see xray-lab scan --help)`);
   if (positionals.length !== 1) throw new CliError('give one PATH: a dataset folder or a .zip archive');
-  const valFraction = floatOption('val-fraction', values['val-fraction'], 0.1, 0, 0.9);
-  const testFraction = floatOption('test-fraction', values['test-fraction'], 0.2, 0, 0.9);
-  if (valFraction + testFraction >= 0.95) throw new CliError('--val-fraction plus --test-fraction must leave images for training');
-  const format = { size: intOption('size', values.size, 64, 1, 1024), channels: channelsOption(values.channels, 1) };
-  const split = { valFraction, testFraction, seed: intOption('seed', values.seed, 1, 0, 2 ** 31 - 1), keepOfficialVal: values['keep-val'] };
-  const limit = values.limit == null ? undefined : intOption('limit', values.limit, 0, 1);
+  const experiment = defaultExperiment({ ...CLI_DEFAULTS, ...settings });
+  const problems = experimentProblems(experiment);
+  if (problems.length > 0) throw new CliError(`--${problems[0].flag} ${problems[0].message}`);
+  const format = { size: experiment.size, channels: experiment.channels };
+  const split = splitOf(experiment);
+  const limit = experiment.limit > 0 ? experiment.limit : undefined;
 
   const onProgress = progressLog(io);
   const scanned = await scanSource(await openNodeSource(positionals[0]), { onProgress });
-  const decoder = values.decode ? createBestNodeDecoder(limit ?? scanned.layout.entries.length) : null;
+  const decoder = options.decode ? createBestNodeDecoder(limit ?? scanned.layout.entries.length) : null;
   let result;
   try {
-    result = await ingest(scanned, { decoder, format, split, limit, positiveClass: values.positive, onProgress });
+    result = await ingest(scanned, { decoder, format, split, limit, positiveClass: experiment.positiveClass ?? undefined, onProgress });
   } finally {
     decoder?.close();
   }
-  io.stdout((values.json ? JSON.stringify(result.summary, null, 2) : formatSummary(result.summary)) + '\n');
-  requireUsefulSplits(positionals[0], result.summary, { strict: values.strict });
+  io.stdout((options.json ? JSON.stringify(result.summary, null, 2) : formatSummary(result.summary)) + '\n');
+  requireUsefulSplits(positionals[0], result.summary, { strict: options.strict === true });
   return 0;
 }
 

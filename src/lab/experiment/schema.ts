@@ -5,6 +5,7 @@
  * spelt, bounded and defaulted the same way everywhere.
  */
 import type { BackendPreference } from '../backend/select-backend';
+import type { SplitSettings } from '../data/assign-splits';
 
 /** One experiment: what to train, how, and how to score it. Plain JSON data. */
 export interface Experiment {
@@ -125,4 +126,9 @@ export function defaultExperiment(overrides: Partial<Experiment> = {}): Experime
 /** The field of a JSON key or a flag name, or undefined. */
 export function findField(name: string): FieldSpec | undefined {
   return EXPERIMENT_FIELDS.find((f) => f.key === name || f.flag === name);
+}
+
+/** The split an experiment deals (its first seed deals it; every run shares it), for the data pipeline. */
+export function splitOf(experiment: Pick<Experiment, 'valFraction' | 'testFraction' | 'seeds' | 'keepOfficialVal'>): SplitSettings {
+  return { valFraction: experiment.valFraction, testFraction: experiment.testFraction, seed: experiment.seeds[0], keepOfficialVal: experiment.keepOfficialVal };
 }
