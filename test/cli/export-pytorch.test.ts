@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExperimentCard } from '../../src/lab/experiment/card';
+import { parseExperimentCard, parseExperimentOrResults } from '../../src/lab/experiment/card';
 import { modelFromFiles } from '../../src/lab/export/model-files';
 import type { ExperimentJson } from '../../src/lab/export/pytorch';
 import { parseResultsJson } from '../../src/lab/report/render-json';
@@ -89,6 +89,10 @@ describe('xray-lab export-pytorch', () => {
     const card = parseExperimentCard(await readFile(join(out, 'experiment.json'), 'utf8'));
     expect(file.results[0]).toMatchObject({ modelId: 'light-k2', seed: 7, status: 'ok', runtime: 'pytorch', params: card.results[0].params, epochsRun: 1 });
     expect(file.results[0].test!.count).toBe(card.data.split.test.length);
+    // What the page's "Open a saved experiment" makes of it: the PyTorch run beside the browser's.
+    const opened = parseExperimentOrResults(await readFile(join(data, 'results/results.json'), 'utf8'), 'results.json');
+    expect(opened.results.map((r) => [r.modelId, r.seed, r.status])).toEqual([['light-k2', 7, 'ok']]);
+    expect(opened.settings).toMatchObject({ models: ['light-k2'], seeds: [7], size: 24 });
   }, 600_000);
 
   const bad: Array<[string, (dirs: { card: string }) => string[], RegExp]> = [

@@ -64,5 +64,6 @@ export function pytorchSpecOfCard(
     positiveClass,
     splits: manifestOfCard(card.data),
     trained: [...trained],
+    settings: card.settings,
   };
 }
