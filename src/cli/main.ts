@@ -8,6 +8,7 @@ Commands:
   ${'compare'} --data DIR … — train and compare models; see \`xray-lab compare --help\`
   ${'run'} EXPERIMENT.json --data DIR — replay an experiment card; see \`xray-lab run --help\`
   ${'explain'} — Grad-CAM heat maps of a saved model over images; see \`xray-lab explain --help\`
+  ${'export-pytorch'} EXPERIMENT.json --out DIR — the experiment as a PyTorch project (torchrun / DDP); see \`xray-lab export-pytorch --help\`
   ${'scan'} PATH [--json] — the dataset summary of a folder or a .zip; see \`xray-lab scan --help\`
 
 Errors print one line and exit with code 2.`;
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   compare: async () => (await import('./commands/compare')).compareCommand,
   run: async () => (await import('./commands/run')).runCommand,
   explain: async () => (await import('./commands/explain')).explainCommand,
+  'export-pytorch': async () => (await import('./commands/export-pytorch')).exportPytorchCommand,
   scan: async () => (await import('./commands/scan')).scanCommand,
 };
 

@@ -18,6 +18,7 @@ import { findModel } from '../lab/registry';
 import { renderComparisonTable } from '../lab/report/comparison-table';
 import { renderMarkdownReport } from '../lab/report/render-markdown';
 import { renderResultsJson } from '../lab/report/render-json';
+import { standardFormatsExporter } from '../lab/export/standard-exporter';
 import { openFileFeatureCache } from '../lab/transfer/node/file-feature-cache';
 import { CliError, type CliIO } from './cli-error';
 import { prepareData } from './prepare-data';
@@ -122,7 +123,7 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
       finished.push(run);
       log(`${name(run.key)}: ${run.record.status}${run.record.error ? ` — ${run.record.error}` : ''} in ${((Date.now() - runStart) / 1000).toFixed(1)} s`);
     },
-  }, { runOptions: { featureCache } });
+  }, { runOptions: { featureCache }, exporter: standardFormatsExporter() });
 
   const cardData: CardData = {
     source: request.data,

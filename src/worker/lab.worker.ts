@@ -6,6 +6,7 @@ import '../lab/models'; // registers LightConv2D / LightDense before any model i
 import { ensureBackend } from './backend';
 import { backbonesInfo, backbonesRestored, cancelBackboneLoad, clearCaches, loadBackboneFiles, loadBackboneUrl } from './backbones';
 import { classify, loadModel } from './classify';
+import { buffersOf, exportModel, exportPytorch } from './export-formats';
 import { describe, loadDataset, progressToPage, resplit, type DatasetSource, type LoadedDataset } from './dataset';
 import { listModels, measureModels } from './measure';
 import { MODEL_GROUPS } from '../lab/registry/groups';
@@ -103,6 +104,14 @@ const handlers: Handlers = {
   classify: async ({ ref, images }) => {
     const results = await classify(ref, images);
     return withTransfer(results, results.flatMap((r) => (r.thumbnail ? [r.thumbnail.rgba.buffer as ArrayBuffer] : [])));
+  },
+  exportModel: async ({ modelJson, weights, format }) => {
+    const files = await exportModel(modelJson, weights, format);
+    return withTransfer(files, buffersOf(files));
+  },
+  exportPytorch: async ({ card, trained }) => {
+    const files = await exportPytorch(card, trained);
+    return withTransfer(files, buffersOf(files));
   },
   backbones: async () => backbonesInfo(),
   // Weights change what a run uses: refused while one is in progress, so a model never trains on half of each.

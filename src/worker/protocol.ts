@@ -18,6 +18,7 @@ import type { BatchLog, EpochLog } from '../lab/train/train-log';
 import type { ResultRecord } from '../lab/report/result-record';
 import type { RocPoint } from '../lab/eval/roc';
 import type { BackboneId, BackboneStatus, FeatureProgress, TransferApi, WeightsProgress } from './protocol-transfer';
+import type { ExportApi } from './protocol-export';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -147,7 +148,7 @@ export interface QueueOutcome {
 }
 
 /** Every method the worker offers: its argument and its result (the transfer-learning ones in protocol-transfer.ts). */
-export interface LabApi extends TransferApi {
+export interface LabApi extends TransferApi, ExportApi {
   /** Lists the models and starts a backend; `backendError` says why none started (the list still comes back). */
   init: { args: { backend: BackendPreference }; result: { backend: BackendInfo | null; backendError: string | null; models: ModelInfo[]; groups: ModelGroup[] } };
   setBackend: { args: { backend: BackendPreference }; result: BackendInfo };

@@ -37,7 +37,7 @@ describe('xray-lab compare', () => {
     expect(records[0].test.auc).toBeGreaterThanOrEqual(0);
     const files = await readdir(out);
     expect(files.sort()).toEqual(['experiment.json', 'models', 'report.md', 'results.json']);
-    expect((await readdir(join(out, 'models/light-k1'))).sort()).toEqual(['model-card.md', 'model.json', 'weights.bin']);
+    expect((await readdir(join(out, 'models/light-k1'))).sort()).toEqual(['model-card.md', 'model.h5', 'model.json', 'stock', 'weights.bin']);
     expect(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')).results[0].modelId).toBe('light-k1');
     expect(await readFile(join(out, 'report.md'), 'utf8')).toMatch(/LightLayers k=1/);
     const model = await modelFromFiles(

@@ -15,6 +15,8 @@ import { saveBlob } from '../lib/download';
 import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
 import { ClassifyPanel } from './ClassifyPanel';
+import { ModelFormats } from './ModelFormats';
+import { PytorchExport } from './PytorchExport';
 import { Section } from './Section';
 
 interface Props {
@@ -149,9 +151,10 @@ export function ExportSection(props: Props) {
                   {props.downloaded[id] && <span className="tag is-ok">saved</span>}
                   <button type="button" data-testid={downloadTestId(r, results)} disabled={!saved || busy}
                     onClick={() => downloadOne(r)}>
-                    {saved ? `model.json + weights.bin · ${formatBytes(saved.weights.byteLength)}`
+                    {saved ? `lab TF.js (compact; needs X-Ray Lab) · ${formatBytes(saved.weights.byteLength)}`
                       : context?.origin.kind === 'file' ? 'not in the opened file' : 'nothing to download (failed)'}
                   </button>
+                  <ModelFormats result={r} testId={downloadTestId(r, results)} stem={`xray-lab-${r.modelId}${several ? `-seed-${r.seed}` : ''}`} disabled={busy} onError={props.onError} />
                 </li>
               );
             })}
@@ -159,6 +162,7 @@ export function ExportSection(props: Props) {
           <button type="button" className="primary" data-testid="download-all" disabled={busy || !context?.data} onClick={downloadAll}>
             Download all — experiment.json, models, results.json, report.md, model cards
           </button>
+          <PytorchExport results={results} context={context} disabled={busy} onError={props.onError} />
         </>
       )}
       <ClassifyPanel results={withFiles} onError={props.onError} />

@@ -5,3 +5,4 @@ export {
 } from './project-spec';
 export { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors';
 export { splitManifestOf } from './split-manifest';
+export { classOfPath, manifestOfCard, pytorchSpecOfCard, savedModelFolder, trainedRunsOf } from './card-spec';

@@ -67,6 +67,11 @@ export interface PytorchProjectSpec {
   readonly splits: SplitManifest;
   /** Trained weights to start from, per (model, seed); train.py loads them unless --from-scratch. */
   readonly trained?: readonly TrainedModel[];
+  /**
+   * The lab's settings of the experiment (a card's), carried in experiment.json as `labSettings` so that results.json
+   * records them (with train.py's overrides) and the page shows the run's settings; default: made from the above.
+   */
+  readonly settings?: Experiment;
   /** ImageNet weights of the transfer models' backbones; default: those loaded in this realm. */
   readonly backbones?: Partial<Record<BackboneId, BackboneWeights>>;
 }

@@ -28,6 +28,8 @@ export interface ExperimentJson {
   hyperparameters: PytorchProjectSpec['hyperparameters'];
   models: ExperimentModelJson[];
   splits: PytorchProjectSpec['splits'];
+  /** The lab's settings when exported from a card (train.py writes them, with its overrides, into results.json). */
+  labSettings?: PytorchProjectSpec['settings'];
 }
 
 const PYTHON_FILES: ReadonlyArray<[string, string]> = [
@@ -76,6 +78,7 @@ export async function writePytorchProject(spec: PytorchProjectSpec): Promise<Pro
       val: (spec.splits.val ?? []).map(({ path, label }) => ({ path, label })),
       test: spec.splits.test.map(({ path, label }) => ({ path, label })),
     },
+    ...(spec.settings ? { labSettings: { ...spec.settings } } : {}),
   };
   files.set('experiment.json', `${JSON.stringify(experiment, null, 2)}\n`);
   files.set('README.md', projectReadme(spec, models));

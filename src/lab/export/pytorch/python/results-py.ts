@@ -59,12 +59,24 @@ def plain(value):
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-def write_results(path, records, meta):
+def lab_settings(experiment):
+    """The run's settings under the lab's names (experiment.json's labSettings, when exported from a card, with the
+    command line's overrides), so the page shows what ran; keys the lab does not know are not added."""
+    hp = experiment['hyperparameters']
+    return {
+        **experiment.get('labSettings', {}), 'models': [m['id'] for m in experiment['models']], 'size': hp['size'],
+        'channels': hp['channels'], 'epochs': hp['epochs'], 'batchSize': hp['batchSize'], 'learningRate': hp['learningRate'],
+        'seeds': hp['seeds'],
+    }
+
+
+def write_results(path, records, meta, settings=None):
     """Writes the file atomically (a temporary file renamed over it), so a crash never leaves half a results.json."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     document = plain({
         'generatedAt': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z'),
         'meta': meta,
+        'settings': settings,
         'results': records,
     })
     temporary = f'{path}.partial-{os.getpid()}'

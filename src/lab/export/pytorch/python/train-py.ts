@@ -26,7 +26,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from data import DataError, check_data
-from results import write_results
+from results import lab_settings, write_results
 from trainer import prepare_model, train_one
 from weights import WeightsMismatch
 
@@ -154,7 +154,7 @@ def run(args, experiment, device_type):
                 record = train_one(entry, seed, experiment, ctx)
                 if rank == 0:
                     records.append(record)
-                    write_results(results, records, meta)  # after every model: a long run keeps what it finished
+                    write_results(results, records, meta, lab_settings(experiment))  # after every model: a long run keeps what it finished
         if rank == 0:
             log(f'wrote {results} ({len(records)} result(s))')
     finally:
