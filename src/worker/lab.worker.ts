@@ -6,17 +6,28 @@ import '../lab/models'; // registers LightConv2D / LightDense before any model i
 import { ensureBackend } from './backend';
 import { backbonesInfo, backbonesRestored, cancelBackboneLoad, clearCaches, loadBackboneFiles, loadBackboneUrl } from './backbones';
 import { classify, loadModel } from './classify';
+import { cancelExplain, explainFiles, explainNamedImages, explainSetImages, explainTransferables, type ExplainHooks } from './explain';
 import { describe, loadDataset, progressToPage, resplit, type DatasetSource, type LoadedDataset } from './dataset';
 import { listModels, measureModels } from './measure';
 import { MODEL_GROUPS } from '../lab/registry/groups';
 import type { ImageFormat, SplitSettings } from './protocol';
-import { emit, serve, withTransfer, type Handlers } from './rpc';
+import { emit, serve, withTransfer, yieldToEvents, type Handlers } from './rpc';
 import { TrainQueue } from './train-queue';
 
 let dataset: LoadedDataset | null = null;
 /** The dataset load in progress, so Cancel can stop it. */
 let loading: AbortController | null = null;
 const queue = new TrainQueue();
+
+/** Grad-CAM progress to the page after each batch, then a yield so a Cancel click gets through. */
+function explainProgress(ref: string): ExplainHooks {
+  return {
+    onProgress: async (done, total) => {
+      emit({ type: 'explain-progress', ref, done, total });
+      await yieldToEvents();
+    },
+  };
+}
 
 function refuseWhileTraining(what: string): void {
   if (queue.busy) throw new Error(`cannot ${what} while models are training: wait for the run to end or cancel it`);
@@ -96,6 +107,25 @@ const handlers: Handlers = {
   classify: async ({ ref, images }) => {
     const results = await classify(ref, images);
     return withTransfer(results, results.flatMap((r) => (r.thumbnail ? [r.thumbnail.rgba.buffer as ArrayBuffer] : [])));
+  },
+  explainSplit: async ({ ref, split, indices, classes }) => {
+    if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
+    const explained = await explainSetImages(ref, dataset.sets[split], indices, classes, explainProgress(ref));
+    return withTransfer(explained, explainTransferables(explained));
+  },
+  explainTestImages: async ({ ref, files, labels, classes }) => {
+    if (!dataset) throw new Error('no dataset loaded: load the dataset these results were trained on to explain them');
+    const explained = await explainNamedImages(ref, dataset.images, files, labels, classes, explainProgress(ref));
+    return withTransfer(explained, explainTransferables(explained));
+  },
+  explainFiles: async ({ ref, images, classes }) => {
+    if (classes === 'true') throw new Error('dropped images have no known class: explain their predicted class or a named one');
+    const explained = await explainFiles(ref, images, classes, explainProgress(ref));
+    return withTransfer(explained, explainTransferables(explained));
+  },
+  cancelExplain: async () => {
+    cancelExplain();
+    return null;
   },
   backbones: async () => backbonesInfo(),
   // Weights change what a run uses: refused while one is in progress, so a model never trains on half of each.
