@@ -23,7 +23,15 @@ interface Props {
   onClose: () => void;
 }
 
-const keyOf = (runId: string, index: number, cls: number) => `${runId}|${index}|${cls}`;
+/** A number per result object: a run trained again (a new result, a new model under the same run id) is explained anew. */
+const generations = new WeakMap<ModelResult, number>();
+let nextGeneration = 1;
+function runTag(run: ModelResult): string {
+  let g = generations.get(run);
+  if (g === undefined) generations.set(run, (g = nextGeneration++));
+  return `${runKeyId(run)}#${g}`;
+}
+const keyOf = (run: ModelResult, index: number, cls: number) => `${runTag(run)}|${index}|${cls}`;
 
 export function ErrorGallery({ cell, results, testImages, threshold, onClose }: Props) {
   const client = getLabClient();
@@ -44,7 +52,7 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
   const shown = galleryPage(images, page);
   const others = results.filter((r) => main && r.seed === cell.seed && r.modelId !== cell.modelId && r.labels.length === main.labels.length);
   const runs = main ? [main, ...others.filter((o) => compareWith.includes(o.modelId))] : [];
-  const job = JSON.stringify([runs.map(runKeyId), shown.items.map((i) => i.index), cell.predicted]);
+  const job = JSON.stringify([runs.map(runTag), shown.items.map((i) => i.index), cell.predicted]);
 
   useEffect(() => setPage(0), [cell.runId, cell.trueClass, cell.predicted]);
 
@@ -60,12 +68,12 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
     let inFlight = false;
     setProblem(null);
     setCancelled(false);
-    const wanted = new Set(runs.flatMap((r) => shown.items.map((i) => keyOf(runKeyId(r), i.index, cell.predicted))));
+    const wanted = new Set(runs.flatMap((r) => shown.items.map((i) => keyOf(r, i.index, cell.predicted))));
     for (const key of cache.current.keys()) if (!wanted.has(key)) cache.current.delete(key);
     void (async () => {
       for (const run of runs) {
         const runId = runKeyId(run);
-        const missing = shown.items.filter((i) => !cache.current.has(keyOf(runId, i.index, cell.predicted)));
+        const missing = shown.items.filter((i) => !cache.current.has(keyOf(run, i.index, cell.predicted)));
         if (missing.length === 0) continue;
         try {
           const info = await ensureTrainedModel(client, runId);
@@ -78,7 +86,7 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
           });
           inFlight = false;
           if (stale) return;
-          out.forEach((e, k) => cache.current.set(keyOf(runId, missing[k].index, cell.predicted), e));
+          out.forEach((e, k) => cache.current.set(keyOf(run, missing[k].index, cell.predicted), e));
           setVersion((v) => v + 1);
         } catch (err) {
           inFlight = false;
@@ -149,14 +157,14 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
       ) : (
         <ul className="gallery-items">
           {shown.items.map((item) => {
-            const first = cache.current.get(keyOf(cell.runId, item.index, cell.predicted));
+            const first = cache.current.get(keyOf(main, item.index, cell.predicted));
             return (
               <li key={item.index} data-testid="gallery-item" data-file={item.file} data-index={item.index} data-score={item.score.toFixed(4)}
                 data-heat={first?.maps.length ? 'true' : 'false'}>
                 <div className="gallery-views">
                   {runs.map((run) => {
                     const runId = runKeyId(run);
-                    const e = cache.current.get(keyOf(runId, item.index, cell.predicted));
+                    const e = cache.current.get(keyOf(run, item.index, cell.predicted));
                     const decided = decisionOf(run, item.index, threshold);
                     const p = run.probabilities[item.index * k + cell.predicted];
                     return (
