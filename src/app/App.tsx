@@ -60,7 +60,8 @@ export function App() {
         <ModelsSection state={state} actions={actions} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} />
         <TrainSection state={state} selected={selected} seeds={settings.seeds.length} blocker={blockerOf(state, settings, selected, sizeProblem)}
           onTrain={() => void actions.train(selected)} onCancel={actions.cancel} />
-        <CompareSection key={state.context?.origin.kind === 'file' ? state.context.origin.name : 'trained'} results={state.results} models={state.models} context={state.context} />
+        <CompareSection key={state.context?.origin.kind === 'file' ? state.context.origin.name : 'trained'} results={state.results} models={state.models} context={state.context}
+          onError={(m) => actions.showError(m)} />
         <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
           onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={(experiment) => update(experiment)}
           datasetFingerprint={state.dataset?.identity.fingerprint ?? null} onError={(m) => actions.showError(m)} />

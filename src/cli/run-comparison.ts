@@ -25,6 +25,7 @@ import { prepareData } from './prepare-data';
 import { useQuietCpu } from './quiet-backend';
 import { assignWeights, loadCliWeights, preprocessingOption } from './transfer-weights';
 import { checkOutDir, writeOutputs, type OutputFiles } from './write-out';
+import { predictionsCsvOf } from './predictions-file';
 
 export interface ComparisonRequest {
   readonly experiment: Experiment;
@@ -205,5 +206,7 @@ function outputFiles(card: ExperimentCard, finished: readonly FinishedRun[], ski
   files.set('results.json', renderResultsJson(card.results, meta, card.settings));
   files.set('report.md', renderMarkdownReport(card.results, { ...meta, settings: card.settings }));
   files.set('experiment.json', renderExperimentCard(card));
+  const predictions = predictionsCsvOf(card, finished);
+  if (predictions) files.set('predictions.csv', predictions);
   return files;
 }

@@ -71,6 +71,45 @@ export async function explainSetImages(
 }
 
 /**
+ * Explains the images named by `files` (a finished run's test images, with their `labels`) where `set` (the loaded
+ * dataset) holds them, each with its pixels for the overlay. Results are in `files` order, `index` = position there.
+ * @throws Error naming the first image the set lacks (or holds under another class): the run's dataset is gone
+ * @throws ExplainInputError when the set's images differ in size or channels from the model's input
+ */
+export async function explainNamedImages(
+  ref: string, set: ImageSet, files: readonly string[], labels: readonly number[], classes: ExplainClassArg = 'predicted', hooks: ExplainHooks = {},
+): Promise<ExplainedImage[]> {
+  const entry = loadedModel(ref);
+  if (files.length !== labels.length) throw new RangeError(`${files.length} files but ${labels.length} labels`);
+  const where = new Map<string, number>();
+  for (let i = 0; i < set.count; i++) where.set(set.files[i], i);
+  const indices = files.map((file, k) => {
+    const at = where.get(file);
+    if (at === undefined || set.labels[at] !== labels[k]) {
+      throw new Error(`${file}: ${at === undefined ? 'not in the loaded dataset' : `is ${set.classNames[set.labels[at]]} in the loaded dataset, not ${set.classNames[labels[k]] ?? labels[k]}`}`
+        + ' — load the dataset these results were trained on to explain them');
+    }
+    return at;
+  });
+  return run(async (signal) => {
+    const explained = await explainImages(gradCamOf(entry), set, {
+      range: entry.info.pixelRange, classes, indices, signal, onProgress: hooks.onProgress,
+    });
+    return explained.map((e, k) => ({ ...toExplained(e, k, e.label), image: rgbImage(set, e.index) }));
+  });
+}
+
+/** Image `i` of `set` as its own size × size RGB buffer (grey repeated), so each can be transferred alone. */
+function rgbImage(set: ImageSet, i: number): { size: number; rgb: Uint8Array } {
+  const n = set.size * set.size;
+  const src = set.pixels.subarray(i * n * set.channels, (i + 1) * n * set.channels);
+  if (set.channels === 3) return { size: set.size, rgb: src.slice() };
+  const rgb = new Uint8Array(n * 3);
+  for (let p = 0; p < n; p++) rgb[p * 3] = rgb[p * 3 + 1] = rgb[p * 3 + 2] = src[p];
+  return { size: set.size, rgb };
+}
+
+/**
  * Explains dropped images, decoded at the model's input size as `classify` decodes them (`decode` is replaceable for
  * tests outside a browser). An unreadable file gets its own entry with `error`; the others are explained.
  * @param classes 'true' is not available here: dropped images have no known class
@@ -103,12 +142,15 @@ export async function explainFiles(
   };
   return run(async (signal) => {
     const explained = await explainImages(gradCamOf(entry), set, { range: entry.info.pixelRange, classes, signal, onProgress: hooks.onProgress });
-    explained.forEach((e) => (results[decoded[e.index]] = toExplained(e, decoded[e.index], -1)));
+    explained.forEach((e) => (results[decoded[e.index]] = { ...toExplained(e, decoded[e.index], -1), image: rgbImage(set, e.index) }));
     return results;
   });
 }
 
-/** The heat maps' buffers, to transfer with the reply (`withTransfer(result, explainTransferables(result))`). */
+/** The heat maps' and images' buffers, to transfer with the reply (`withTransfer(result, explainTransferables(result))`). */
 export function explainTransferables(images: readonly ExplainedImage[]): ArrayBuffer[] {
-  return images.flatMap((image) => image.maps.map((map) => map.values.buffer as ArrayBuffer));
+  return images.flatMap((image) => [
+    ...image.maps.map((map) => map.values.buffer as ArrayBuffer),
+    ...(image.image ? [image.image.rgb.buffer as ArrayBuffer] : []),
+  ]);
 }

@@ -7,11 +7,12 @@ import { ensureBackend } from './backend';
 import { backbonesInfo, backbonesRestored, cancelBackboneLoad, clearCaches, loadBackboneFiles, loadBackboneUrl } from './backbones';
 import { classify, loadModel } from './classify';
 import { buffersOf, exportModel, exportPytorch } from './export-formats';
+import { cancelExplain, explainFiles, explainNamedImages, explainSetImages, explainTransferables, type ExplainHooks } from './explain';
 import { describe, loadDataset, progressToPage, resplit, type DatasetSource, type LoadedDataset } from './dataset';
 import { listModels, measureModels } from './measure';
 import { MODEL_GROUPS } from '../lab/registry/groups';
 import type { ImageFormat, SplitSettings } from './protocol';
-import { emit, serve, withTransfer, type Handlers } from './rpc';
+import { emit, serve, withTransfer, yieldToEvents, type Handlers } from './rpc';
 import { TrainQueue } from './train-queue';
 
 let dataset: LoadedDataset | null = null;
@@ -23,6 +24,16 @@ const queue = new TrainQueue();
  * instead of initialising a backend alongside it, so the two never interleave.
  */
 let backendSwitch: Promise<unknown> = Promise.resolve();
+
+/** Grad-CAM progress to the page after each batch, then a yield so a Cancel click gets through. */
+function explainProgress(ref: string): ExplainHooks {
+  return {
+    onProgress: async (done, total) => {
+      emit({ type: 'explain-progress', ref, done, total });
+      await yieldToEvents();
+    },
+  };
+}
 
 function refuseWhileTraining(what: string): void {
   if (queue.busy) throw new Error(`cannot ${what} while models are training: wait for the run to end or cancel it`);
@@ -112,6 +123,25 @@ const handlers: Handlers = {
   exportPytorch: async ({ card, trained }) => {
     const files = await exportPytorch(card, trained);
     return withTransfer(files, buffersOf(files));
+  },
+  explainSplit: async ({ ref, split, indices, classes }) => {
+    if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
+    const explained = await explainSetImages(ref, dataset.sets[split], indices, classes, explainProgress(ref));
+    return withTransfer(explained, explainTransferables(explained));
+  },
+  explainTestImages: async ({ ref, files, labels, classes }) => {
+    if (!dataset) throw new Error('no dataset loaded: load the dataset these results were trained on to explain them');
+    const explained = await explainNamedImages(ref, dataset.images, files, labels, classes, explainProgress(ref));
+    return withTransfer(explained, explainTransferables(explained));
+  },
+  explainFiles: async ({ ref, images, classes }) => {
+    if (classes === 'true') throw new Error('dropped images have no known class: explain their predicted class or a named one');
+    const explained = await explainFiles(ref, images, classes, explainProgress(ref));
+    return withTransfer(explained, explainTransferables(explained));
+  },
+  cancelExplain: async () => {
+    cancelExplain();
+    return null;
   },
   backbones: async () => backbonesInfo(),
   // Weights change what a run uses: refused while one is in progress, so a model never trains on half of each.

@@ -26,6 +26,19 @@ export interface ExplainedImage {
   maps: HeatMap[];
   /** Why a dropped image could not be explained (unreadable file), else null. */
   error: string | null;
+  /**
+   * The image as the model saw it (size × size RGB, grey repeated), for the page to draw the overlay on; given by
+   * explainTestImages and explainFiles (not explainSplit), absent for an unreadable file. Transferred.
+   */
+  image?: { size: number; rgb: Uint8Array };
+}
+
+/** Worker → page while an explanation runs (a LabEvent): images done of total, after each batch. */
+export interface ExplainProgressEvent {
+  type: 'explain-progress';
+  ref: string;
+  done: number;
+  total: number;
 }
 
 /** The worker's Grad-CAM methods (for LabApi). */
@@ -35,6 +48,12 @@ export interface ExplainApi {
    * image size or channels differ from the model's input.
    */
   explainSplit: { args: { ref: string; split: SplitName; indices: number[]; classes?: ExplainClassArg }; result: ExplainedImage[] };
+  /**
+   * A finished run's test images, named by file (the run's `testImages`, with their labels), found in the loaded
+   * dataset: the error gallery. Named rather than indexed, so a re-split cannot swap them; refused with a clear
+   * message when the loaded dataset no longer holds them (another dataset was loaded) or holds them at another size.
+   */
+  explainTestImages: { args: { ref: string; files: string[]; labels: number[]; classes?: ExplainClassArg }; result: ExplainedImage[] };
   /** Dropped images, decoded at the model's input size as `classify` decodes them. */
   explainFiles: { args: { ref: string; images: PickedFile[]; classes?: ExplainClassArg }; result: ExplainedImage[] };
   /** Stops the explanation in progress (it rejects with "Grad-CAM cancelled"); nothing else changes. */

@@ -19,6 +19,7 @@ import type { ResultRecord } from '../lab/report/result-record';
 import type { RocPoint } from '../lab/eval/roc';
 import type { BackboneId, BackboneStatus, FeatureProgress, TransferApi, WeightsProgress } from './protocol-transfer';
 import type { ExportApi } from './protocol-export';
+import type { ExplainApi, ExplainProgressEvent } from './protocol-explain';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -62,6 +63,7 @@ export interface ModelSizeInfo {
 /** How the loaded images are split into train / validation / test: the core's SplitSettings, as the page sets them. */
 export type { CardData, DataIdentity, DatasetSummary, Environment, Experiment, IngestProgress, ModelGroup, Picked, PickedFile, SplitSettings };
 export type * from './protocol-transfer';
+export type * from './protocol-explain';
 
 /** Store images at this resolution when loading. */
 export interface ImageFormat {
@@ -148,7 +150,7 @@ export interface QueueOutcome {
 }
 
 /** Every method the worker offers: its argument and its result (the transfer-learning ones in protocol-transfer.ts). */
-export interface LabApi extends TransferApi, ExportApi {
+export interface LabApi extends TransferApi, ExportApi, ExplainApi {
   /** Lists the models and starts a backend; `backendError` says why none started (the list still comes back). */
   init: { args: { backend: BackendPreference }; result: { backend: BackendInfo | null; backendError: string | null; models: ModelInfo[]; groups: ModelGroup[] } };
   setBackend: { args: { backend: BackendPreference }; result: BackendInfo };
@@ -208,7 +210,9 @@ export type LabEvent =
   /** What is loaded now, after any change (a load, a restore, a clear). */
   | { type: 'backbones'; loaded: BackboneStatus[] }
   /** An error outside any call (a backend failing in its own timers while idle). */
-  | { type: 'problem'; message: string };
+  | { type: 'problem'; message: string }
+  /** Grad-CAM under way (protocol-explain.ts). */
+  | ExplainProgressEvent;
 
 export type EventMessage = { kind: 'event'; event: LabEvent };
 export type WorkerMessage = ReplyMessage | EventMessage;

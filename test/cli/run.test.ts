@@ -14,7 +14,7 @@ import { writeDataset } from '../helpers/write-dataset';
 let root: string;
 let data: string;
 let other: string;
-let first: { results: { modelId: string; seed: number; test: unknown; status: string }[]; summary: { modelId: string; accuracy: { n: number; sd: number | null } }[] };
+let first: { results: { modelId: string; seed: number; test: { tp: number; fp: number; tn: number; fn: number } & Record<string, unknown>; status: string }[]; summary: { modelId: string; accuracy: { n: number; sd: number | null } }[] };
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'xray-run-'));
@@ -40,7 +40,7 @@ describe('compare with several seeds', () => {
 
   it('writes experiment.json and a model card per run', async () => {
     const out = join(root, 'a');
-    expect((await readdir(out)).sort()).toEqual(['experiment.json', 'models', 'report.md', 'results.json']);
+    expect((await readdir(out)).sort()).toEqual(['experiment.json', 'models', 'predictions.csv', 'report.md', 'results.json']);
     for (const id of ['light-k1', 'light-k2']) {
       expect((await readdir(join(out, 'models', id))).sort()).toEqual(['seed-1', 'seed-2']);
       expect((await readdir(join(out, 'models', id, 'seed-2'))).sort()).toEqual(['model-card.md', 'model.h5', 'model.json', 'stock', 'weights.bin']);
@@ -52,6 +52,25 @@ describe('compare with several seeds', () => {
     expect(card.predictions).toHaveLength(4);
     expect(card.environment).toMatchObject({ runtime: 'node', backend: 'wasm', labVersion: expect.any(String) });
     expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('## Over seeds');
+  });
+
+  it('writes predictions.csv: a row per test image and run, with the card\'s scores and the records\' decisions', async () => {
+    const out = join(root, 'a');
+    const card = parseExperimentCard(await readFile(join(out, 'experiment.json'), 'utf8'));
+    const [header, ...rows] = (await readFile(join(out, 'predictions.csv'), 'utf8')).trim().split('\n').map((l) => l.split(','));
+    expect(header).toEqual(['file', 'true_class', 'score_NORMAL', 'score_PNEUMONIA', 'predicted_class', 'model', 'seed']);
+    const n = card.testImages.files.length;
+    expect(rows).toHaveLength(4 * n);
+    for (const record of first.results) {
+      const mine = rows.filter((r) => r[5] === record.modelId && r[6] === String(record.seed));
+      const scores = card.predictions.find((p) => p.modelId === record.modelId && p.seed === record.seed)!.probabilities;
+      expect(mine.map((r) => r[0])).toEqual(card.testImages.files);
+      expect(mine.map((r) => r[1])).toEqual(card.testImages.labels.map((l) => card.data.classNames[l]));
+      mine.forEach((r, i) => expect(Number(r[3])).toBeCloseTo(scores[i * 2 + 1], 5));
+      const count = (truth: string, called: string) => mine.filter((r) => r[1] === truth && r[4] === called).length;
+      expect([count('PNEUMONIA', 'PNEUMONIA'), count('NORMAL', 'PNEUMONIA'), count('NORMAL', 'NORMAL'), count('PNEUMONIA', 'NORMAL')])
+        .toEqual([record.test.tp, record.test.fp, record.test.tn, record.test.fn]);
+    }
   });
 });
 

@@ -3,6 +3,7 @@
  * by the same call messages the page posts. Checks the replies, the events of an experiment with two seeds, and the
  * requests it must refuse while keeping what it holds.
  */
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultExperiment, type Experiment } from '../../src/lab/experiment/schema';
 import type { CallMessage, LabArgs, LabEvent, LabMethod, LabResult, WorkerMessage } from '../../src/worker/protocol';
@@ -75,6 +76,37 @@ describe('the lab worker', () => {
     expect(done).toEqual([1, 2]);
     expect(seen.filter((e) => e.type === 'baseline')).toHaveLength(2);
   }, 120_000);
+
+  it('explains a finished run\'s test images by name, with their pixels and progress, and frees every tensor', async () => {
+    const seen = events();
+    const runData = seen.find((e) => e.type === 'run-data');
+    const finished = seen.find((e) => e.type === 'model-result' && e.result.seed === 1);
+    if (runData?.type !== 'run-data' || finished?.type !== 'model-result' || !finished.files) throw new Error('the run sent no data or model files');
+    const { modelJson, weights } = finished.files;
+    await call('loadModel', { ref: 'run-1', modelJson, weights: weights.slice().buffer as ArrayBuffer });
+    const files = runData.testImages.files.slice(0, 3).reverse();
+    const labels = runData.testImages.labels.slice(0, 3).reverse();
+    const start = tf.memory().numTensors;
+    posted.length = 0;
+    const explained = await call('explainTestImages', { ref: 'run-1', files, labels, classes: 1 });
+    expect(tf.memory().numTensors).toBe(start);
+    expect(explained.map((e) => [e.index, e.file, e.label])).toEqual(files.map((f, i) => [i, f, labels[i]]));
+    // The same scores the run's evaluation kept for these images, and the images as the model saw them.
+    const kept = finished.result.probabilities;
+    explained.forEach((e, i) => {
+      const at = runData.testImages.files.indexOf(files[i]);
+      expect(e.probabilities[1]).toBeCloseTo(kept[at * 2 + 1], 4);
+      expect(e.maps.map((m) => [m.classIndex, m.size, m.values.length])).toEqual([[1, 16, 256]]);
+      expect(e.image?.size).toBe(16);
+      expect(e.image?.rgb.length).toBe(16 * 16 * 3);
+    });
+    const progress = events().filter((e) => e.type === 'explain-progress');
+    expect(progress.at(-1)).toEqual({ type: 'explain-progress', ref: 'run-1', done: 3, total: 3 });
+    await expect(call('explainTestImages', { ref: 'run-1', files: ['NORMAL/elsewhere.png'], labels: [0] }))
+      .rejects.toThrow(/NORMAL\/elsewhere.png: not in the loaded dataset — load the dataset these results were trained on/);
+    await expect(call('explainTestImages', { ref: 'run-1', files: [files[0]], labels: [1 - labels[0]] })).rejects.toThrow(/is \w+ in the loaded dataset, not \w+/);
+    expect(tf.memory().numTensors).toBe(start);
+  }, 60_000);
 
   it('reports a model it does not know as a failed run and goes on', async () => {
     posted.length = 0;

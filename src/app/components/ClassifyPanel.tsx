@@ -5,11 +5,14 @@
 import { useRef, useState } from 'react';
 import { unzipSync } from 'fflate';
 import { pickFromDataTransfer } from '../../lab/data/browser/drop';
-import type { Classification, LoadedModelInfo, ModelFilesData, ModelResult, PickedFile } from '../../worker/protocol';
+import type { Classification, ExplainedImage, LoadedModelInfo, ModelResult, PickedFile } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
 import { runKeyId } from '../../lab/experiment/run-control';
-import { modelFiles } from '../state/artefacts';
+import { ensureTrainedModel } from '../lib/worker-models';
+import { DEFAULT_GRADCAM_VIEW, GradCamControls } from './GradCamControls';
+import { HeatOverlay } from './HeatOverlay';
 import { RgbaImage } from './RgbaImage';
+import '../explain.css';
 
 interface Props {
   results: ModelResult[];
@@ -42,9 +45,10 @@ export function ClassifyPanel({ results, onError }: Props) {
   const [choice, setChoice] = useState('');
   const [busy, setBusy] = useState(false);
   const [predictions, setPredictions] = useState<{ classNames: string[]; items: Classification[] }>({ classNames: [], items: [] });
-  // The files each trained model's ref was loaded from: a retrained model replaces its predecessor in the worker
-  // under the same ref (the worker disposes the old one) instead of piling up beside it.
-  const sent = useRef(new Map<string, ModelFilesData>());
+  // Grad-CAM of the classified images (by position), computed in the worker after the scores are shown.
+  const [heat, setHeat] = useState<{ items: ExplainedImage[]; busy: boolean; note: string | null }>({ items: [], busy: false, note: null });
+  const [view, setView] = useState(DEFAULT_GRADCAM_VIEW);
+  const job = useRef(0);
 
   const trainedRef = (r: ModelResult) => `trained:${runKeyId(r)}`;
   const several = new Set(results.map((r) => r.seed)).size > 1;
@@ -77,16 +81,28 @@ export function ClassifyPanel({ results, onError }: Props) {
     if (!selected) throw new Error('train a model or load model files first');
     const trained = results.find((r) => trainedRef(r) === selected);
     let info = inWorker[selected];
-    const files = trained && modelFiles(runKeyId(trained));
-    if (files && sent.current.get(selected) !== files) {
-      // A copy of the weights goes over: the page keeps its own for downloads.
-      info = await client.call('loadModel', { ref: selected, modelJson: files.modelJson, weights: files.weights.slice().buffer as ArrayBuffer });
-      sent.current.set(selected, files);
+    if (trained) {
+      // Loaded once per trained run (shared with the error gallery); a retrained model replaces its predecessor.
+      info = await ensureTrainedModel(client, runKeyId(trained));
       setInWorker((m) => ({ ...m, [info.ref]: info }));
     }
     const items = await client.call('classify', { ref: selected, images });
     setPredictions({ classNames: info?.classNames ?? [], items });
+    void explain(selected, images);
   });
+
+  /** Heat maps of the predicted class for the images just classified; a newer classification supersedes them. */
+  const explain = async (ref: string, images: PickedFile[]) => {
+    const mine = ++job.current;
+    setHeat({ items: [], busy: true, note: null });
+    try {
+      const items = await client.call('explainFiles', { ref, images, classes: 'predicted' });
+      if (mine === job.current) setHeat({ items, busy: false, note: null });
+    } catch (err) {
+      const message = (err as Error).message;
+      if (mine === job.current) setHeat({ items: [], busy: false, note: /Grad-CAM cancelled/.test(message) ? 'Heat maps cancelled.' : `No heat maps: ${message}` });
+    }
+  };
 
   return (
     <div className="classify">
@@ -131,13 +147,28 @@ export function ClassifyPanel({ results, onError }: Props) {
       </div>
       {busy && <p className="note">Working…</p>}
       {predictions.items.length > 0 && (
+        <div className="classify-gradcam">
+          <GradCamControls view={view} onChange={setView} />
+          {heat.busy && (
+            <p className="note" data-testid="classify-gradcam-busy">
+              Computing heat maps…{' '}
+              <button type="button" data-testid="classify-gradcam-cancel" onClick={() => void client.call('cancelExplain', null)}>Cancel</button>
+            </p>
+          )}
+          {heat.note && <p className="note is-warning" data-testid="classify-gradcam-note">{heat.note}</p>}
+        </div>
+      )}
+      {predictions.items.length > 0 && (
         <ul className="predictions">
-          {predictions.items.map((p) => {
+          {predictions.items.map((p, i) => {
             const names = predictions.classNames;
+            const explained = heat.items[i]?.file === p.file ? heat.items[i] : null;
             const best = p.predicted >= 0 ? names[p.predicted] ?? `class ${p.predicted}` : '';
             return (
               <li key={p.file} data-testid="classify-result" data-file={p.file} data-predicted={best} data-probabilities={JSON.stringify(p.probabilities)}>
-                {p.thumbnail && <RgbaImage rgba={p.thumbnail.rgba} side={p.thumbnail.side} title={p.file} className="thumb is-small" />}
+                {explained?.image
+                  ? <span className="classify-heat"><HeatOverlay testId="classify-heat" image={explained.image} heat={explained.maps[0] ?? null} view={view} title={`${p.file}: Grad-CAM of ${best}`} /></span>
+                  : p.thumbnail && <RgbaImage rgba={p.thumbnail.rgba} side={p.thumbnail.side} title={p.file} className="thumb is-small" />}
                 <div className="prediction-text">
                   <code>{p.file}</code>
                   {p.error ? <span className="is-error">{p.error}</span> : (

@@ -12,6 +12,9 @@ import { confusionAt, metricsAt } from '../lib/threshold-metrics';
 import { ROC_GRID_STEPS, rocOnGrid } from '../lib/roc-grid';
 import type { ResultsContext } from '../state/lab-state';
 import { ComparisonTable, type TableModel } from './ComparisonTable';
+import { ConfusionCells } from './ConfusionCells';
+import { ErrorGallery } from './ErrorGallery';
+import type { GalleryCell } from '../lib/gallery';
 import { ParamsAucChart, type ParamsAucPoint } from './ParamsAucChart';
 import { Section } from './Section';
 import { VisChart, type ChartSpec } from './VisChart';
@@ -20,6 +23,8 @@ interface Props {
   results: ModelResult[];
   models: ModelInfo[];
   context: ResultsContext | null;
+  /** Shown in the page's error banner (a download that failed). */
+  onError?: (message: string) => void;
 }
 
 /** Results grouped per model, in the experiment's model order. */
@@ -31,11 +36,12 @@ function byModel(results: ModelResult[], order: readonly string[], threshold: nu
   });
 }
 
-export function CompareSection({ results, models, context }: Props) {
+export function CompareSection({ results, models, context, onError = () => undefined }: Props) {
   const [threshold, setThreshold] = useState(context?.experiment.threshold ?? 0.5);
   const [showValidation, setShowValidation] = useState(false);
   const [showReferences, setShowReferences] = useState(false);
   const [confusionSeed, setConfusionSeed] = useState<number | null>(null);
+  const [galleryCell, setGalleryCell] = useState<GalleryCell | null>(null);
   if (results.length === 0) {
     return (
       <Section step={4} id="compare" title="Compare" intro="Trained models appear here side by side, scored on the test split they never saw.">
@@ -136,10 +142,15 @@ export function CompareSection({ results, models, context }: Props) {
                 <figure key={m.modelId} className="chart-card">
                   <figcaption>{m.label} <span className="muted">rows: true class · columns: predicted</span></figcaption>
                   <VisChart spec={spec} height={220} label={`Confusion matrix of ${m.label}`} testId={`chart-confusion-${m.modelId}`} />
+                  <ConfusionCells result={run.result} matrix={matrix} modelRuns={m.runs.map((r) => r.result)} testImages={context?.testImages ?? null}
+                    threshold={threshold} open={galleryCell} onOpen={setGalleryCell} onError={onError} />
                 </figure>
               );
             })}
           </div>
+          {galleryCell && galleryCell.seed === shownSeed && (
+            <ErrorGallery cell={galleryCell} results={results} testImages={context?.testImages ?? null} threshold={threshold} onClose={() => setGalleryCell(null)} />
+          )}
         </>
       )}
     </Section>

@@ -162,6 +162,8 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
     case 'backbones':
     case 'backbone-progress':
       return { ...state, backbones: applyBackboneEvent(state.backbones, event) };
+    case 'explain-progress':
+      return state; // the gallery and the Classify panel follow it themselves
     case 'model-result': {
       const id = runKeyId(event.result);
       const results = [...state.results.filter((r) => runKeyId(r) !== id), event.result];
