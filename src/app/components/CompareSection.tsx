@@ -8,11 +8,14 @@ import { useState } from 'react';
 import { REFERENCE_TEST_SET } from '../../lab/report/reference-results';
 import { SHIFT_WARNING_GAP, stat, valTestGap } from '../../lab/report/summary';
 import type { ModelInfo, ModelResult } from '../../worker/protocol';
-import { confusionAt, metricsAt } from '../lib/threshold-metrics';
+import { confusionAt } from '../lib/threshold-metrics';
+import { hasUnadaptedFigures, unadaptedView, viewMetrics } from '../lib/adaptation-view';
 import { ROC_GRID_STEPS, rocOnGrid } from '../lib/roc-grid';
 import type { ResultsContext } from '../state/lab-state';
 import { ComparisonTable, type TableModel } from './ComparisonTable';
 import { ParamsAucChart, type ParamsAucPoint } from './ParamsAucChart';
+import { AdaptationNote } from './AdaptationNote';
+import { ReliabilityDiagrams } from './ReliabilityDiagrams';
 import { Section } from './Section';
 import { VisChart, type ChartSpec } from './VisChart';
 
@@ -27,15 +30,19 @@ function byModel(results: ModelResult[], order: readonly string[], threshold: nu
   const ids = [...new Set([...order.filter((id) => results.some((r) => r.modelId === id)), ...results.map((r) => r.modelId)])];
   return ids.map((modelId) => {
     const runs = results.filter((r) => r.modelId === modelId).sort((a, b) => a.seed - b.seed);
-    return { modelId, label: runs[0].record.label, runs: runs.map((result) => ({ result, metrics: metricsAt(result, threshold) })) };
+    return { modelId, label: runs[0].record.label, runs: runs.map((result) => ({ result, metrics: viewMetrics(result, threshold) })) };
   });
 }
 
-export function CompareSection({ results, models, context }: Props) {
+export function CompareSection({ results: recorded, models, context }: Props) {
   const [threshold, setThreshold] = useState(context?.experiment.threshold ?? 0.5);
   const [showValidation, setShowValidation] = useState(false);
   const [showReferences, setShowReferences] = useState(false);
   const [confusionSeed, setConfusionSeed] = useState<number | null>(null);
+  // With --adapt-bn the runs hold two metric sets: adapted (as recorded in `test`) and before adaptation (issue 12).
+  const [showUnadapted, setShowUnadapted] = useState(false);
+  const adaptedRuns = hasUnadaptedFigures(recorded);
+  const results = adaptedRuns && showUnadapted ? recorded.map(unadaptedView) : recorded;
   if (results.length === 0) {
     return (
       <Section step={4} id="compare" title="Compare" intro="Trained models appear here side by side, scored on the test split they never saw.">
@@ -94,7 +101,9 @@ export function CompareSection({ results, models, context }: Props) {
       <div className="table-options">
         <label><input type="checkbox" data-testid="show-validation" checked={showValidation} onChange={(e) => setShowValidation(e.currentTarget.checked)} /> validation metrics and the val → test gap</label>
         <label><input type="checkbox" data-testid="show-references" checked={showReferences} onChange={(e) => setShowReferences(e.currentTarget.checked)} /> published results for reference</label>
+        {adaptedRuns && <label><input type="checkbox" data-testid="show-unadapted" checked={showUnadapted} onChange={(e) => setShowUnadapted(e.currentTarget.checked)} /> before test-time BatchNorm adaptation</label>}
       </div>
+      {adaptedRuns && <AdaptationNote results={recorded} unadapted={showUnadapted} />}
       <ComparisonTable models={table} showValidation={showValidation} showReferences={showReferences} />
       {showReferences && (
         <p className="note" data-testid="references-note">
@@ -140,6 +149,8 @@ export function CompareSection({ results, models, context }: Props) {
               );
             })}
           </div>
+          <ReliabilityDiagrams positive={positive} unadapted={adaptedRuns && showUnadapted}
+            runs={table.flatMap((m) => m.runs.filter((r) => r.result.seed === shownSeed).slice(0, 1).map((r) => ({ modelId: m.modelId, label: m.label, result: r.result })))} />
         </>
       )}
     </Section>
