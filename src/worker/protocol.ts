@@ -107,6 +107,8 @@ export interface ModelResult {
   classNames: string[];
   positiveClass: number;
   roc: RocPoint[];
+  /** With --adapt-bn: the test probabilities of the model as trained (`probabilities` are the adapted ones). */
+  probabilitiesBeforeAdaptation?: Float32Array;
 }
 
 /** A trained model as TF.js files. */

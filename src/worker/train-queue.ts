@@ -134,6 +134,8 @@ function postResult(run: FinishedRun, train: ImageSet): void {
     modelId: run.key.modelId, seed: run.key.seed, record: run.record, classNames: [...train.classNames],
     positiveClass: e?.positiveClass ?? train.classNames.findIndex((c) => c === run.record.positiveClass),
     probabilities: e?.probabilities ?? new Float32Array(0), labels: e?.labels ?? new Int32Array(0), roc: e?.roc ?? [],
+    // Copied, not transferred: a run that was not adapted shares one buffer with `probabilities`.
+    ...(run.evaluationBeforeAdaptation ? { probabilitiesBeforeAdaptation: run.evaluationBeforeAdaptation.probabilities.slice() } : {}),
   };
   const files = run.files ? { modelJson: run.files.modelJson, weights: run.files.weights } : null;
   const transfer: Transferable[] = [result.probabilities.buffer as ArrayBuffer, result.labels.buffer as ArrayBuffer];

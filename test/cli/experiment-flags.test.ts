@@ -15,6 +15,13 @@ describe('the command line, read from the experiment schema', () => {
     expect(p.positionals).toEqual(['pos']);
   });
 
+  it('reads --adapt-bn as a switch, off when absent, and documents it', () => {
+    expect(parse('--adapt-bn').settings).toEqual({ adaptBn: true });
+    expect(parse('--epochs', '2').settings.adaptBn).toBeUndefined();
+    expect(() => parse('--adapt-bn=yes')).toThrow(/adapt-bn/);
+    expect(settingsUsage(defaultExperiment(CLI_DEFAULTS))).toMatch(/--adapt-bn +.*BatchNorm statistics re-estimated on its images/);
+  });
+
   it('takes a negative number as the value it is, to refuse it with its bound', () => {
     expect(() => parse('--epochs', '-1')).toThrow(/^--epochs must be a whole number from 1 to 10000 \(got -1\)$/);
     expect(() => parse('--lr', '-0.1')).toThrow(/^--lr must be a number above 0 up to 1 \(got -0\.1\)$/);

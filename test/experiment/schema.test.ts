@@ -16,7 +16,7 @@ describe('the experiment schema', () => {
 
   it('covers every setting the issue lists', () => {
     for (const name of ['models', 'size', 'channels', 'epochs', 'batch', 'lr', 'seeds', 'val-fraction', 'test-fraction', 'keep-val', 'class-weights',
-      'patience', 'bn-recalibrate', 'bn-momentum', 'augment', 'threshold', 'positive', 'bootstrap', 'head-dropout', 'head-rank', 'fine-tune', 'backend']) {
+      'patience', 'bn-recalibrate', 'bn-momentum', 'augment', 'threshold', 'positive', 'bootstrap', 'head-dropout', 'head-rank', 'fine-tune', 'backend', 'adapt-bn']) {
       expect(findField(name), name).toBeDefined();
     }
   });
@@ -91,5 +91,15 @@ describe('URL hash parameters', () => {
     expect(read.experiment.epochs).toBe(defaultExperiment().epochs);
     expect(read.problems.map((p) => p.key)).toEqual(['epochs']);
     expect([...read.rest]).toEqual([['demoPerClass', '30']]);
+  });
+
+  it('carries test-time BatchNorm adaptation as adapt-bn, off unless asked (issue 12)', () => {
+    expect(defaultExperiment().adaptBn).toBe(false);
+    const on = { ...defaultExperiment(), adaptBn: true };
+    const params = experimentToParams(on, defaultExperiment());
+    expect(Object.fromEntries(params)).toEqual({ 'adapt-bn': 'true' });
+    expect(experimentFromParams(new URLSearchParams(params), defaultExperiment()).experiment.adaptBn).toBe(true);
+    expect(experimentFromParams(new URLSearchParams('adapt-bn=maybe'), defaultExperiment()).problems.map((p) => p.key)).toEqual(['adaptBn']);
+    expect(experimentFromJson({ adaptBn: true }, defaultExperiment()).experiment.adaptBn).toBe(true);
   });
 });

@@ -8,7 +8,8 @@ import { useState } from 'react';
 import { REFERENCE_TEST_SET } from '../../lab/report/reference-results';
 import { SHIFT_WARNING_GAP, stat, valTestGap } from '../../lab/report/summary';
 import type { ModelInfo, ModelResult } from '../../worker/protocol';
-import { confusionAt, metricsAt } from '../lib/threshold-metrics';
+import { confusionAt } from '../lib/threshold-metrics';
+import { hasUnadaptedFigures, unadaptedView, viewMetrics } from '../lib/adaptation-view';
 import { ROC_GRID_STEPS, rocOnGrid } from '../lib/roc-grid';
 import type { ResultsContext } from '../state/lab-state';
 import { ComparisonTable, type TableModel } from './ComparisonTable';
@@ -16,6 +17,8 @@ import { ConfusionCells } from './ConfusionCells';
 import { ErrorGallery } from './ErrorGallery';
 import type { GalleryCell } from '../lib/gallery';
 import { ParamsAucChart, type ParamsAucPoint } from './ParamsAucChart';
+import { AdaptationNote } from './AdaptationNote';
+import { ReliabilityDiagrams } from './ReliabilityDiagrams';
 import { Section } from './Section';
 import { VisChart, type ChartSpec } from './VisChart';
 
@@ -32,16 +35,20 @@ function byModel(results: ModelResult[], order: readonly string[], threshold: nu
   const ids = [...new Set([...order.filter((id) => results.some((r) => r.modelId === id)), ...results.map((r) => r.modelId)])];
   return ids.map((modelId) => {
     const runs = results.filter((r) => r.modelId === modelId).sort((a, b) => a.seed - b.seed);
-    return { modelId, label: runs[0].record.label, runs: runs.map((result) => ({ result, metrics: metricsAt(result, threshold) })) };
+    return { modelId, label: runs[0].record.label, runs: runs.map((result) => ({ result, metrics: viewMetrics(result, threshold) })) };
   });
 }
 
-export function CompareSection({ results, models, context, onError = () => undefined }: Props) {
+export function CompareSection({ results: recorded, models, context, onError = () => undefined }: Props) {
   const [threshold, setThreshold] = useState(context?.experiment.threshold ?? 0.5);
   const [showValidation, setShowValidation] = useState(false);
   const [showReferences, setShowReferences] = useState(false);
   const [confusionSeed, setConfusionSeed] = useState<number | null>(null);
   const [galleryCell, setGalleryCell] = useState<GalleryCell | null>(null);
+  // With --adapt-bn the runs hold two metric sets: adapted (as recorded in `test`) and before adaptation (issue 12).
+  const [showUnadapted, setShowUnadapted] = useState(false);
+  const adaptedRuns = hasUnadaptedFigures(recorded);
+  const results = adaptedRuns && showUnadapted ? recorded.map(unadaptedView) : recorded;
   if (results.length === 0) {
     return (
       <Section step={4} id="compare" title="Compare" intro="Trained models appear here side by side, scored on the test split they never saw.">
@@ -100,7 +107,9 @@ export function CompareSection({ results, models, context, onError = () => undef
       <div className="table-options">
         <label><input type="checkbox" data-testid="show-validation" checked={showValidation} onChange={(e) => setShowValidation(e.currentTarget.checked)} /> validation metrics and the val → test gap</label>
         <label><input type="checkbox" data-testid="show-references" checked={showReferences} onChange={(e) => setShowReferences(e.currentTarget.checked)} /> published results for reference</label>
+        {adaptedRuns && <label><input type="checkbox" data-testid="show-unadapted" checked={showUnadapted} onChange={(e) => setShowUnadapted(e.currentTarget.checked)} /> before test-time BatchNorm adaptation</label>}
       </div>
+      {adaptedRuns && <AdaptationNote results={recorded} unadapted={showUnadapted} />}
       <ComparisonTable models={table} showValidation={showValidation} showReferences={showReferences} />
       {showReferences && (
         <p className="note" data-testid="references-note">
@@ -151,6 +160,8 @@ export function CompareSection({ results, models, context, onError = () => undef
           {galleryCell && galleryCell.seed === shownSeed && (
             <ErrorGallery cell={galleryCell} results={results} testImages={context?.testImages ?? null} threshold={threshold} onClose={() => setGalleryCell(null)} />
           )}
+          <ReliabilityDiagrams positive={positive} unadapted={adaptedRuns && showUnadapted}
+            runs={table.flatMap((m) => m.runs.filter((r) => r.result.seed === shownSeed).slice(0, 1).map((r) => ({ modelId: m.modelId, label: m.label, result: r.result })))} />
         </>
       )}
     </Section>

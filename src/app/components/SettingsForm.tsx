@@ -4,6 +4,7 @@
  */
 import type { BackendPreference } from '../../worker/protocol';
 import { boundsOf, consecutiveSeeds, type Settings } from '../state/settings';
+import { AdaptBnSetting } from './AdaptBnSetting';
 import { NumberField } from './NumberField';
 import { TransferSettings } from './TransferSettings';
 
@@ -110,6 +111,7 @@ export function SettingsForm({ settings: s, errors, sizeProblem, running, backen
         </label>
         {field('threshold', 'Recorded threshold', 'setting-threshold', { hint: 'P(positive) threshold of the saved metrics; the slider in step 4 explores others', step: 0.05 })}
         {field('bootstrap', 'Bootstrap resamples', 'setting-bootstrap', { hint: 'for the 95% intervals; 0 = none' })}
+        <AdaptBnSetting settings={s} onChange={onChange} />
       </div>
       <TransferSettings settings={s} errors={errors} backend={backend} onChange={onChange} />
     </div>

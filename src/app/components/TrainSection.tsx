@@ -26,6 +26,7 @@ function extrasOf(s: Experiment): string {
     s.headDropout > 0 && `head dropout ${s.headDropout}`,
     s.headRank > 0 && `LightDense head k=${s.headRank}`,
     s.fineTune > 0 && `${s.fineTune} fine-tune epochs (InceptionV3)`,
+    s.adaptBn && 'BatchNorm adapted to the test images (figures before and after)',
   ].filter(Boolean);
   return parts.length > 0 ? `, ${parts.join(', ')}` : '';
 }

@@ -26,6 +26,8 @@ export interface RunConfig {
   headDropout: number;
   headLightRank: number | null;
   fineTuneEpochs: number;
+  /** Also score the test set after test-time BatchNorm adaptation (issue 12). */
+  adaptBn: boolean;
 }
 
 /** The run of `experiment` with `seed`, scoring class `positiveClass` (an index into the data's classes). */
@@ -48,6 +50,7 @@ export function runConfig(experiment: Experiment, seed: number, positiveClass: n
     headDropout: experiment.headDropout,
     headLightRank: experiment.headRank > 0 ? experiment.headRank : null,
     fineTuneEpochs: experiment.fineTune,
+    adaptBn: experiment.adaptBn,
   };
 }
 

@@ -39,6 +39,8 @@ export interface FinishedRun {
   readonly record: ResultRecord;
   /** On the test set, with per-image probabilities (for a threshold slider); null when there was none. */
   readonly evaluation: EvaluationResult | null;
+  /** With --adapt-bn: the test set scored by the model as trained (`evaluation` is the adapted one); else absent. */
+  readonly evaluationBeforeAdaptation?: EvaluationResult | null;
   /** The trained model's files; null when the run failed (or saving failed: the record says why). */
   readonly files: SavedModelFiles | null;
 }
@@ -171,7 +173,7 @@ async function trainOne(
       run.model.dispose();
     }
   }
-  return { key, record, evaluation: run.evaluation, files };
+  return { key, record, evaluation: run.evaluation, evaluationBeforeAdaptation: run.evaluationBeforeAdaptation, files };
 }
 
 function knownPixelRange(modelId: string) {

@@ -11,6 +11,7 @@ import { measureModelSize } from '../models/model-size';
 import { makeResultRecord } from '../report/result-record';
 import type { TrainSummary } from '../train/train-log';
 import { trainModel } from '../train/trainer';
+import { scoreImageTest } from './evaluate-test';
 import type { RunConfig } from './run-config';
 import { failedRun, type ExperimentData, type ModelRun, type RecordBase, type RunCallbacks } from './run-types';
 
@@ -53,7 +54,9 @@ export async function runImageModel(
       range: entry.pixelRange,
       bootstrap: bootstrap && config.bootstrapIterations > 0 ? { iterations: config.bootstrapIterations, seed: config.seed } : undefined,
     });
-    const evaluation = await evaluate(data.test, true);
+    // The test set, before and (with --adapt-bn) after test-time BatchNorm adaptation (issue 12).
+    const scored = await scoreImageTest(trained, data.test, data.train, config, entry.pixelRange);
+    const evaluation = scored.evaluation;
     const validation = data.val && data.val.count > 0 ? await evaluate(data.val, false) : null;
     callbacks.onPhase?.('timing');
     const inference = await measureInference(trained, [config.size, config.size, config.channels], {
@@ -73,8 +76,8 @@ export async function runImageModel(
       inference: { msPerImage: inference.msPerImage, imagesPerSecond: inference.imagesPerSecond },
       status: summary.cancelled ? 'cancelled' : 'ok',
       history: summary.history,
-    }, evaluation, validation);
-    return { record, model: trained, evaluation };
+    }, evaluation, validation, scored.shift);
+    return { record, model: trained, evaluation, evaluationBeforeAdaptation: scored.beforeAdaptation };
   } catch (err) {
     model?.dispose();
     return failedRun(base, err, summary);

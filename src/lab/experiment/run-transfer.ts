@@ -15,6 +15,7 @@ import { describeBackboneWeights } from '../transfer/backbone-weights';
 import { backboneSpec } from '../transfer/backbones';
 import { currentFeatureCache, loadedBackboneWeights } from '../transfer/transfer-context';
 import { trainTransfer, type TransferOutcome } from '../transfer/train-transfer';
+import { transferTestShift } from './evaluate-test';
 import type { RunConfig } from './run-config';
 import { failedRun, type ExperimentData, type ModelRun, type RecordBase, type RunCallbacks, type RunOptions } from './run-types';
 
@@ -50,7 +51,7 @@ export async function runTransferModel(
     };
     const cache = options.featureCache === undefined ? currentFeatureCache() : options.featureCache;
     outcome = await trainTransfer(weights, data, config, cache, callbacks, signal);
-    return toRun(base, data, outcome);
+    return toRun(base, data, outcome, config);
   } catch (err) {
     outcome?.model?.dispose();
     return failedRun(base, err, outcome?.summary);
@@ -66,7 +67,7 @@ function measureByBuilding(build: () => tf.LayersModel): ModelSize {
   }
 }
 
-function toRun(base: RecordBase, data: ExperimentData, o: TransferOutcome): ModelRun {
+function toRun(base: RecordBase, data: ExperimentData, o: TransferOutcome, config: RunConfig): ModelRun {
   const summary = o.summary;
   if (o.cancelledEarly || !summary) {
     const record = makeResultRecord({ ...base, bytes: base.params * 4, status: 'cancelled', error: 'cancelled during the backbone pass' });
@@ -89,6 +90,6 @@ function toRun(base: RecordBase, data: ExperimentData, o: TransferOutcome): Mode
     inference: o.inference ? { msPerImage: o.inference.msPerImage, imagesPerSecond: o.inference.imagesPerSecond } : null,
     status: summary.cancelled ? 'cancelled' : 'ok',
     history: summary.history,
-  }, o.evaluation, o.validation);
-  return { record, model: o.model as tf.LayersModel | null, evaluation: o.evaluation };
+  }, o.evaluation, o.validation, o.evaluation ? transferTestShift(o.evaluation, data.train, config) : undefined);
+  return { record, model: o.model as tf.LayersModel | null, evaluation: o.evaluation, evaluationBeforeAdaptation: config.adaptBn ? o.evaluation : null };
 }

@@ -41,6 +41,8 @@ export interface ModelRun {
   model: tf.LayersModel | null;
   /** On the test set; null when the run produced no evaluation. */
   evaluation: EvaluationResult | null;
+  /** With --adapt-bn: the test set scored by the model as trained (`evaluation` is then the adapted one). */
+  evaluationBeforeAdaptation?: EvaluationResult | null;
 }
 
 /** The fields of a record known before training. */

@@ -40,6 +40,8 @@ export interface Experiment {
   positiveClass: string | null;
   /** Bootstrap resamples for the 95% intervals; 0 = none. */
   bootstrap: number;
+  /** Also score the test set after re-estimating BatchNorm statistics on its images (AdaBN); both sets are recorded. */
+  adaptBn: boolean;
   /** Transfer models: dropout before the head (0 = the study). */
   headDropout: number;
   /** Transfer models: rank of a LightDense head; 0 = a plain Dense (the study). */
@@ -98,6 +100,7 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   { key: 'threshold', flag: 'threshold', kind: 'number', min: 0, max: 1, default: 0.5, help: 'decision threshold on P(positive)' },
   { key: 'positiveClass', flag: 'positive', kind: 'class', default: null, help: 'class scored as positive (default PNEUMONIA when present, else the second class)' },
   { key: 'bootstrap', flag: 'bootstrap', kind: 'int', min: 0, max: 100_000, default: 1000, help: 'bootstrap resamples for 95% intervals; 0 = none' },
+  { key: 'adaptBn', flag: 'adapt-bn', kind: 'bool', default: false, help: 'also score the test set with BatchNorm statistics re-estimated on its images (no labels; AdaBN); records both metric sets' },
   { key: 'headDropout', flag: 'head-dropout', kind: 'number', min: 0, max: 0.9, default: 0, help: 'transfer models: dropout before the head' },
   { key: 'headRank', flag: 'head-rank', kind: 'int', min: 0, max: 1024, default: 0, help: 'transfer models: rank of a LightDense head; 0 = Dense (the study)' },
   { key: 'fineTune', flag: 'fine-tune', kind: 'int', min: 0, max: 1000, default: 0, help: 'inception-v3: epochs that also train mixed9 and mixed10 after the head' },

@@ -35,6 +35,11 @@ export function comparisonColumns(records: readonly ResultRecord[]): ComparisonC
     { header: 'Specificity', align: 'right', cell: (r) => formatRatio(r.test?.specificity) },
     { header: aucHeader(records), align: 'right', cell: (r) => formatWithInterval(r.test?.auc, r.test?.ci?.auc) },
     { header: 'F1', align: 'right', cell: (r) => formatRatio(r.test?.f1) },
+    // With --adapt-bn, `test` is adapted; the figures of the model as trained stand next to them (issue 12).
+    ...(records.some((r) => r.testBeforeAdaptation) ? [
+      { header: 'Acc. unadapted', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(r.testBeforeAdaptation?.accuracy) },
+      { header: 'Spec. unadapted', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(r.testBeforeAdaptation?.specificity) },
+    ] : []),
     { header: 'Train time', align: 'right', cell: (r) => formatDuration(r.trainTimeMs) },
     { header: 's/epoch', align: 'right', cell: (r) => formatFixed(r.msPerEpoch === null ? null : r.msPerEpoch / 1000, 1) },
     { header: 'ms/image', align: 'right', cell: (r) => formatFixed(r.inference?.msPerImage, 2) },

@@ -23,4 +23,5 @@ export {
   formatWithInterval,
   MISSING,
 } from './format';
+export { shiftRecordFields, type AdaptationRecord, type CalibrationRecord, type PriorRecord, type ReliabilityBinRecord, type ShiftRecordFields, type ShiftRecordInput } from './shift-record';
 export { renderPredictionsCsv, predictedClassAt, csvField, type RunPredictions, type PredictionsCsvOptions } from './predictions-csv';

@@ -6,6 +6,7 @@ import { comparisonColumns, modelName, repeated } from './comparison-table';
 import { formatDuration, formatInteger, formatRatio, MISSING } from './format';
 import { REFERENCE_RESULTS, REFERENCE_TEST_SET } from './reference-results';
 import type { ResultRecord } from './result-record';
+import { renderShiftSections } from './render-shift-markdown';
 import { SHIFT_WARNING_GAP, summariseRecords, valTestGap, type Stat } from './summary';
 
 /** Options of `renderMarkdownReport`. */
@@ -29,6 +30,7 @@ export function renderMarkdownReport(records: readonly ResultRecord[], meta: unk
   const parts = [`# ${escapeText(title)}`, `Generated ${generatedAt}.`, '## Settings', renderSettings(meta)];
   parts.push('## Comparison', renderMarkdownTable(records), ...legend(records));
   if (repeated(records)) parts.push('## Over seeds', renderSeedSummary(records));
+  parts.push(...renderShiftSections(records));
   const gaps = renderGaps(records);
   if (gaps) parts.push('## Validation → test', gaps);
   const problems = records.filter((r) => r.status !== 'ok');

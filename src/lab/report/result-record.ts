@@ -3,7 +3,9 @@
  * the CLI's report all read. No tensors and no typed arrays; a number that is missing or not finite (an undefined
  * rate, a diverged loss) is stored as null, because JSON has no undefined, NaN or Infinity.
  */
+import { calibrationOfProbabilities } from '../eval/calibration';
 import type { EvaluationResult } from '../eval/evaluate';
+import type { CalibrationRecord, ShiftRecordFields } from './shift-record';
 
 /** How a training run ended. */
 export type RunStatus = 'ok' | 'cancelled' | 'failed';
@@ -45,6 +47,8 @@ export interface TestRecord {
   readonly fn: number;
   /** Bootstrap intervals, when they were computed. */
   readonly ci: { readonly level: number; readonly iterations: number; readonly accuracy: IntervalRecord; readonly auc: IntervalRecord | null } | null;
+  /** ECE, Brier score and reliability bins of P(positive) (issue 12); absent when the probabilities were not kept. */
+  readonly calibration?: CalibrationRecord;
 }
 
 /** Everything recorded about one trained model. */
@@ -84,6 +88,14 @@ export interface ResultRecord {
   readonly history?: EpochRecord[];
   /** Transfer models: which pretrained weights the frozen backbone used, so a results file says what it compared. */
   readonly backbone?: BackboneRecord;
+  /**
+   * Dataset-shift fields (report/shift-record.ts): with --adapt-bn, `test` is scored after test-time BatchNorm
+   * adaptation and `testBeforeAdaptation` holds the model as trained; `prior` is the estimated test prevalence.
+   */
+  readonly adaptation?: ShiftRecordFields['adaptation'];
+  readonly adaptationReport?: ShiftRecordFields['adaptationReport'];
+  readonly testBeforeAdaptation?: TestRecord | null;
+  readonly prior?: ShiftRecordFields['prior'];
 }
 
 /** Provenance of a transfer model's backbone weights. */
@@ -138,13 +150,14 @@ export interface TrainingSummary {
 
 /**
  * Combines a training summary and (when the run got that far) its test and validation evaluations into one plain
- * record.
+ * record; `shift` adds the dataset-shift fields (shiftRecordFields).
  * Arrays are copied, so later changes to the inputs do not reach the record.
  */
 export function makeResultRecord(
   summary: TrainingSummary,
   evaluation?: EvaluationResult | null,
   validation?: EvaluationResult | null,
+  shift?: ShiftRecordFields,
 ): ResultRecord {
   const classNames = [...(evaluation?.classNames ?? summary.classNames ?? [])];
   const positiveIndex = evaluation?.positiveClass ?? summary.positiveClass;
@@ -178,11 +191,14 @@ export function makeResultRecord(
     ...(summary.error !== undefined ? { error: summary.error } : {}),
     ...(summary.history ? { history: summary.history.map(epochRecord) } : {}),
     ...(summary.backbone ? { backbone: { ...summary.backbone } } : {}),
+    ...(shift ?? {}),
   };
 }
 
-function testRecord(e: EvaluationResult): TestRecord {
+/** The plain record of one evaluation (also used for `testBeforeAdaptation`). */
+export function testRecord(e: EvaluationResult): TestRecord {
   const b = e.binary;
+  const calibration = calibrationRecord(e);
   return {
     count: e.count,
     accuracy: num(b.accuracy),
@@ -207,6 +223,24 @@ function testRecord(e: EvaluationResult): TestRecord {
           auc: e.ci.auc ? { low: e.ci.auc.low, high: e.ci.auc.high } : null,
         }
       : null,
+    ...(calibration ? { calibration } : {}),
+  };
+}
+
+/** Calibration of the kept probabilities; null when there are none (a hand-made evaluation) or they do not fit. */
+function calibrationRecord(e: EvaluationResult): CalibrationRecord | null {
+  const k = e.classNames.length;
+  if (e.count === 0 || e.labels.length !== e.count || e.probabilities.length !== e.count * k) return null;
+  let c;
+  try {
+    c = calibrationOfProbabilities(e.probabilities, e.labels, k, e.positiveClass);
+  } catch {
+    return null; // a NaN probability (a diverged network): the record stays writable, without calibration
+  }
+  return {
+    ece: num(c.ece),
+    brier: num(c.brier),
+    bins: c.bins.map((bin) => ({ lower: bin.lower, upper: bin.upper, count: bin.count, meanPredicted: num(bin.meanPredicted), observedRate: num(bin.observedRate) })),
   };
 }
 

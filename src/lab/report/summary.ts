@@ -4,6 +4,7 @@
  * show). Framework-free: the page, the CLI and the reports share it.
  */
 import type { ResultRecord, TestRecord } from './result-record';
+import { shiftSummary, type ShiftSummary } from './shift-summary';
 
 /** A metric over the runs that have it. `sd` is the sample standard deviation (n − 1), null for fewer than 2. */
 export interface Stat {
@@ -14,7 +15,7 @@ export interface Stat {
   readonly max: number;
 }
 
-export interface ModelSummary {
+export interface ModelSummary extends ShiftSummary {
   readonly modelId: string;
   readonly label: string;
   /** Seeds of every run of the model, in run order. */
@@ -67,6 +68,7 @@ export function summariseRecords(records: readonly ResultRecord[]): ModelSummary
       trainTimeMs: stat(ok.map((r) => r.trainTimeMs)),
       validationAccuracy: stat(ok.map((r) => r.validation?.accuracy)),
       degenerateRuns: ok.filter((r) => isDegenerate(r.test!)).map((r) => r.seed),
+      ...shiftSummary(ok),
     };
   });
 }
