@@ -12,7 +12,7 @@ import { findModel } from '../registry/registry';
 import { positiveClassIndex } from '../data/summary';
 import { makeResultRecord, type ResultRecord } from '../report/result-record';
 import { summariseRecords, type ModelSummary } from '../report/summary';
-import type { BatchLog, EpochLog } from '../train/train-log';
+import type { BatchLog, EpochLog, TrainCallbacks } from '../train/train-log';
 import type { FeatureProgress } from '../transfer/split-features';
 import { plannedRuns, RunControl, type RunKey } from './run-control';
 
@@ -61,6 +61,11 @@ export interface LoopHooks {
    * (the backend itself broke, so every later run would fail the same way), or null to go on.
    */
   shouldStop?: (run: FinishedRun, interrupted: boolean) => Promise<string | null>;
+  /**
+   * Checkpoints of one run: the checkpoint it continues from (null: from the start) and where its end-of-epoch
+   * checkpoints go (the page's autosave). Asked once as the run starts.
+   */
+  checkpoints?: (key: RunKey) => Pick<TrainCallbacks, 'resumeFrom' | 'onCheckpoint'> | undefined;
 }
 
 export interface LoopOptions {
@@ -153,6 +158,7 @@ async function trainOne(
     onBatchEnd: hooks.onBatchEnd && ((log) => hooks.onBatchEnd!(key, log)),
     onEpochEnd: hooks.onEpochEnd && ((log) => hooks.onEpochEnd!(key, log)),
     onFeatureProgress: hooks.onFeatureProgress && ((p) => hooks.onFeatureProgress!(key, p)),
+    ...hooks.checkpoints?.(key),
   }, signal, options.runOptions);
   let record = run.record;
   let files: SavedModelFiles | null = null;
