@@ -6,14 +6,16 @@
 import { splitManifest } from '../lab/data/data-identity';
 import type { ImageSet } from '../lab/data/image-set';
 import { describeEnvironment } from '../lab/experiment/environment';
-import { RunControl, type RunKey } from '../lab/experiment/run-control';
+import { RunControl, runKeyId, type RunKey } from '../lab/experiment/run-control';
 import { plannedRuns, runExperiment, type FinishedRun, type LoopHooks } from '../lab/experiment/run-experiment';
 import type { RunPhase } from '../lab/experiment/run-types';
 import type { Experiment } from '../lab/experiment/schema';
 import type { BatchLog } from '../lab/train/train-log';
+import type { TrainCheckpoint } from '../lab/train/checkpoint';
+import type { Autosave } from './autosave';
 import { backendAlive, calibrationTargetFor, ensureBackend, forgetBackend } from './backend';
 import { atFormat, progressToPage, resplit, type LoadedDataset } from './dataset';
-import type { BackendInfo, ModelPhase, ModelResult, QueueOutcome } from './protocol';
+import type { BackendInfo, LabEvent, ModelPhase, ModelResult, QueueOutcome } from './protocol';
 import { emit, yieldToEvents } from './rpc';
 
 /** Live progress is posted at most this often; more would only cost the page time. */
@@ -31,6 +33,9 @@ export class TrainQueue {
   private control: RunControl | null = null;
   /** Stops decoding the dataset again at the run's size when the whole queue is cancelled. */
   private decoding: AbortController | null = null;
+
+  /** `autosave`: where experiments, finished runs and epoch checkpoints are saved (none: nothing is saved). */
+  constructor(private readonly autosave: Autosave | null = null) {}
 
   get busy(): boolean {
     return this.running;
@@ -56,7 +61,10 @@ export class TrainQueue {
    * from what is loaded; `keep` receives that version so the next run need not decode again. `ready`: what must
    * settle first (cached backbone weights being restored).
    */
-  async run(experiment: Experiment, dataset: LoadedDataset, keep: (ds: LoadedDataset) => void, ready?: Promise<unknown>): Promise<QueueOutcome> {
+  async run(
+    experiment: Experiment, dataset: LoadedDataset, keep: (ds: LoadedDataset) => void, ready?: Promise<unknown>,
+    resume?: readonly RunKey[],
+  ): Promise<QueueOutcome> {
     if (this.running) throw new Error('a training run is already in progress');
     // Busy and cancellable from the first moment: a Cancel sent right after Train must not be lost.
     this.running = true;
@@ -64,7 +72,8 @@ export class TrainQueue {
     this.control = control;
     try {
       await ready;
-      for (const key of plannedRuns(experiment)) emit({ type: 'model-phase', ...key, phase: 'queued', message: null });
+      const runs = resume ?? plannedRuns(experiment);
+      for (const key of runs) emit({ type: 'model-phase', ...key, phase: 'queued', message: null });
       // 'auto' times the backends on the run's first image model at this size (cached per device).
       const backend = await ensureBackend(experiment.backend, calibrationTargetFor(experiment, experiment.models));
       emit({ type: 'backend', backend });
@@ -73,7 +82,7 @@ export class TrainQueue {
       const decoded = await atFormat(dataset, format, { signal: this.decoding.signal, onProgress: progressToPage() });
       this.decoding = null;
       if (!decoded || control.cancelledAll) {
-        for (const key of plannedRuns(experiment)) emit({ type: 'model-phase', ...key, phase: 'skipped', message: 'cancelled while decoding the images' });
+        for (const key of runs) emit({ type: 'model-phase', ...key, phase: 'skipped', message: 'cancelled while decoding the images' });
         return { status: 'cancelled', message: null, failed: [] };
       }
       const ds = resplit(decoded, splitOf(experiment));
@@ -81,12 +90,24 @@ export class TrainQueue {
       const { train, val, test } = ds.sets;
       if (train.count === 0) throw new Error('the training split is empty: lower the validation and test fractions');
       if (test.count === 0) throw new Error('the test split is empty: raise the test fraction (or add a test/ folder)');
-      emitRunData(ds, backend);
+      const resumes = await this.checkpointsToResume(resume ?? [], ds);
+      void this.autosave?.startExperiment(experiment, ds.identity.fingerprint);
+      const runData = emitRunData(ds, backend);
+      void this.autosave?.runData(runData.data, runData.testImages, runData.environment);
+      const dataRef = { fingerprint: ds.identity.fingerprint, source: ds.summary.source };
 
       const failed: QueueOutcome['failed'] = [];
       const outcome = await runExperiment(experiment, { train, val: val.count > 0 ? val : null, test }, {
         ...progressHooks(experiment),
+        checkpoints: (key) => {
+          const from = resumes.get(runKeyId(key)) ?? null;
+          if (from) {
+            emit({ type: 'resumed', ...key, epoch: from.epoch, backend: backend.name, message: `continues from its checkpoint after epoch ${from.epoch} of ${from.epochsPlanned}` });
+          }
+          return { resumeFrom: from, onCheckpoint: this.autosave ? (cp) => this.autosave!.checkpoint(key, dataRef, cp) : undefined };
+        },
         onRunEnd: (run) => {
+          void this.autosave?.runFinished(run, train.classNames);
           postResult(run, train);
           const { record } = run;
           if (record.status === 'failed') failed.push({ ...run.key, label: record.label, error: record.error ?? 'unknown error' });
@@ -98,7 +119,7 @@ export class TrainQueue {
             + 'The runs finished before it keep their results and downloads. Choose another backend in Settings '
             + '(wasm is the most robust) and train the remaining models again.';
         },
-      }, { control });
+      }, { control, only: resume });
       if (outcome.status === 'stopped') return { status: 'backend-failed', message: outcome.message, failed };
       return { status: outcome.status, message: null, failed };
     } finally {
@@ -107,16 +128,33 @@ export class TrainQueue {
       this.running = false;
     }
   }
+
+  /** The saved checkpoints of the runs to resume, each checked against the loaded data's fingerprint. */
+  private async checkpointsToResume(keys: readonly RunKey[], ds: LoadedDataset): Promise<Map<string, TrainCheckpoint>> {
+    const found = new Map<string, TrainCheckpoint>();
+    if (keys.length === 0) return found;
+    if (!this.autosave) throw new Error('nothing to resume: this page saves no checkpoints');
+    for (const key of keys) {
+      const saved = await this.autosave.checkpointOf(key);
+      if (!saved) throw new Error(`no saved checkpoint for ${runKeyId(key)}: train it again`);
+      if (saved.info.fingerprint !== ds.identity.fingerprint) {
+        throw new Error(`${saved.info.label} trained on other data (${saved.info.source}, fingerprint ${saved.info.fingerprint}); the loaded data `
+          + `is ${ds.summary.source} (fingerprint ${ds.identity.fingerprint}). Load the same folder or zip to resume it.`);
+      }
+      found.set(runKeyId(key), saved.checkpoint);
+    }
+    return found;
+  }
 }
 
 /** The data the run trains and scores on, captured now so later loads cannot relabel these results. */
-function emitRunData(ds: LoadedDataset, backend: BackendInfo): void {
+function emitRunData(ds: LoadedDataset, backend: BackendInfo): Extract<LabEvent, { type: 'run-data' }> {
   const { train, val, test } = ds.sets;
   const summary = ds.summary;
   const testSet = summary.testOrigin === 'folder'
     ? `the data's own test/ folder (${test.count} images)`
     : `a patient-level ${Math.round(ds.split.testFraction * 100)}% of the data held out (${test.count} images)`;
-  emit({
+  const event: Extract<LabEvent, { type: 'run-data' }> = {
     type: 'run-data',
     data: {
       source: summary.source,
@@ -129,7 +167,9 @@ function emitRunData(ds: LoadedDataset, backend: BackendInfo): void {
     },
     testImages: { files: test.files.slice(0, test.count), labels: Array.from(test.labels.subarray(0, test.count)) },
     environment: describeEnvironment(backend.name, backend.adapter),
-  });
+  };
+  emit(event);
+  return event;
 }
 
 /** Posts a finished run: its record, its test probabilities and its model files (buffers transferred). */

@@ -74,6 +74,8 @@ export interface LoopOptions {
   readonly runOptions?: RunOptions;
   /** Extra exports of every trained model (default: none). */
   readonly exporter?: ModelExporter;
+  /** Run only these of the experiment's runs (a resume); the experiment still deals the split. Default: all. */
+  readonly only?: readonly RunKey[];
 }
 
 export interface ExperimentOutcome {
@@ -103,7 +105,8 @@ export async function runExperiment(
     throw new RangeError(`positive class "${experiment.positiveClass}" is not a class of the data (classes: ${classNames.join(', ')})`);
   }
   const records: ResultRecord[] = [];
-  const planned = plannedRuns(experiment);
+  const planned = plannedRuns(experiment)
+    .filter((key) => !options.only || options.only.some((k) => k.modelId === key.modelId && k.seed === key.seed));
   const finish = (status: ExperimentOutcome['status'], message: string | null): ExperimentOutcome =>
     ({ status, message, records, summary: summariseRecords(records) });
 
