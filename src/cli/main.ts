@@ -8,6 +8,7 @@ Commands:
   ${'compare'} --data DIR … — train and compare models; see \`xray-lab compare --help\`
   ${'run'} EXPERIMENT.json --data DIR — replay an experiment card; see \`xray-lab run --help\`
   ${'scan'} PATH [--json] — the dataset summary of a folder or a .zip; see \`xray-lab scan --help\`
+  ${'project'} FILE.zip [--json] [--out DIR] — the results and models of a project saved by the page
 
 Errors print one line and exit with code 2.`;
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   compare: async () => (await import('./commands/compare')).compareCommand,
   run: async () => (await import('./commands/run')).runCommand,
   scan: async () => (await import('./commands/scan')).scanCommand,
+  project: async () => (await import('./commands/project')).projectCommand,
 };
 
 /** Runs the CLI in-process and returns its exit code (tests call this directly; bin/xray-lab.mjs wraps it). */

@@ -177,7 +177,11 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
     case 'model-result': {
       const id = runKeyId(event.result);
       const results = [...state.results.filter((r) => runKeyId(r) !== id), event.result];
-      return { ...state, results, downloaded: { ...state.downloaded, [id]: false }, ingest: null };
+      // A resumed run's record holds every epoch, those before the interruption too.
+      const resumed = event.result.record.history;
+      const withHistory = resumed && resumed.length > (state.runs[id]?.history.length ?? 0)
+        ? updateRun(state, event.result, (run) => ({ ...run, history: resumed })) : state;
+      return { ...withHistory, results, downloaded: { ...state.downloaded, [id]: false }, ingest: null };
     }
   }
 }
