@@ -9,6 +9,7 @@ import { DataSection } from './components/DataSection';
 import { ErrorBanner } from './components/ErrorBanner';
 import { ExportSection } from './components/ExportSection';
 import { ModelsSection } from './components/ModelsSection';
+import { ProjectFileControls } from './components/ProjectFileControls';
 import { ResumeBanner } from './components/ResumeBanner';
 import { StorageSection } from './components/StorageSection';
 import { TrainSection } from './components/TrainSection';
@@ -68,6 +69,8 @@ export function App() {
         <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
           onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={(experiment) => update(experiment)}
           datasetFingerprint={state.dataset?.identity.fingerprint ?? null} onError={(m) => actions.showError(m)} />
+        <ProjectFileControls context={state.context} results={state.results} busy={state.running || state.loadingData}
+          onOpen={(file) => void actions.openProject(file)} onError={(m) => actions.showError(m)} />
         <StorageSection version={`${state.results.length}:${state.interrupted.length}`} problem={state.storageProblem} busy={state.running}
           load={actions.storageUsage} clear={actions.clearStorage} onError={(m) => actions.showError(m)} />
       </main>

@@ -2,10 +2,10 @@
  * Never lose work, in Debian's Chromium: a reload after a finished run shows the table and offers the trained model
  * for download with no training; a reload mid-training offers "… stopped at epoch n of 10 — Resume / Discard",
  * asks for the same data, and the resumed run finishes with the same weights, byte for byte, as a run that was never
- * interrupted (wasm); "Clear stored data" empties the store. Skipped where no Chromium is installed.
+ * interrupted (wasm); a saved project opens in a fresh browser profile; "Clear stored data" empties the store. Skipped where no Chromium is installed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -78,7 +78,24 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     expect(after['models/light-k1/weights.bin']).toEqual(before['models/light-k1/weights.bin']);
     expect(Number(await page.getAttribute('[data-testid=storage-usage]', 'data-bytes'))).toBeGreaterThan(after['models/light-k1/weights.bin'].length);
     await screenshot(page, 'persist-1-restored');
+
+    // Save project, then open it in a fresh browser profile: the same table and the same model, without training.
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save-project]')]);
+    const projectPath = join(work, 'xray-lab-project.zip');
+    await saved.saveAs(projectPath);
     await page.context().close();
+    const fresh = await openPage(browser, site.url);
+    await fresh.setInputFiles('[data-testid=open-project-input]', projectPath);
+    await fresh.waitForSelector(row, { timeout: 60_000 });
+    expect(await fresh.getAttribute(`${row} td[data-metric=accuracy]`, 'data-value')).toBe(accuracy);
+    expect((await downloadAll(fresh))['models/light-k1/weights.bin']).toEqual(before['models/light-k1/weights.bin']);
+    // A damaged project changes nothing and says why.
+    const broken = join(work, 'broken.zip');
+    writeFileSync(broken, readFileSync(projectPath).subarray(0, 2000));
+    await fresh.setInputFiles('[data-testid=open-project-input]', broken);
+    expect(await (await fresh.waitForSelector('[data-testid=error]', { timeout: 30_000 })).textContent()).toMatch(/broken\.zip: not a readable zip archive/);
+    expect(await fresh.getAttribute(`${row} td[data-metric=accuracy]`, 'data-value')).toBe(accuracy);
+    await fresh.context().close();
   }, 300_000);
 
   it('a reload mid-training offers resume; the resumed run ends with the uninterrupted run\'s weights', async () => {

@@ -8,6 +8,7 @@ import { runKeyId } from '../../lab/experiment/run-control';
 import type { InterruptedRun } from '../../lab/persist/saved-project';
 import type { Experiment, LabResult, Picked, SplitSettings, StorageUsage } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
+import { readProjectFile } from '../lib/project-file';
 import { storeModelFiles } from './artefacts';
 import { backboneActions, type BackboneActions } from './backbone-actions';
 import { INITIAL_STATE, labReducer, type LabState } from './lab-state';
@@ -75,6 +76,8 @@ export interface LabActions extends BackboneActions {
   resume(run: InterruptedRun): Promise<void>;
   /** Forgets an interrupted run's checkpoint. */
   discard(run: InterruptedRun): Promise<void>;
+  /** Opens a project zip ("Save project"): its table, curves and models. A bad file changes nothing and says why. */
+  openProject(file: File): Promise<void>;
   /** What the browser stores for the lab. */
   storageUsage(): Promise<StorageUsage>;
   /** Empties the project store; what the page shows stays. */
@@ -238,6 +241,16 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       try {
         await client.call('discardCheckpoint', { modelId: run.modelId, seed: run.seed });
         dispatch({ type: 'interrupted', list: current.current.interrupted.filter((i) => runKeyId(i) !== runKeyId(run)) });
+      } catch (err) {
+        dispatch({ type: 'error', message: message(err) });
+      }
+    },
+    openProject: async (file) => {
+      if (busy.current) return dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before opening a project.' });
+      try {
+        const project = await readProjectFile(file);
+        for (const [id, files] of project.models) storeModelFiles(id, files);
+        dispatch({ type: 'open-card', card: project.card, name: file.name });
       } catch (err) {
         dispatch({ type: 'error', message: message(err) });
       }
