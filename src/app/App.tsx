@@ -58,7 +58,7 @@ export function App() {
         <BackendIndicator backend={state.backend} busy={state.backendBusy} />
       </header>
       <ErrorBanner message={state.error} onDismiss={() => actions.showError(null)} />
-      <ResumeBanner interrupted={state.interrupted} fingerprint={state.dataset?.identity.fingerprint ?? null} busy={state.running || state.loadingData}
+      <ResumeBanner interrupted={state.interrupted} recovery={state.recovery} fingerprint={state.dataset?.identity.fingerprint ?? null} busy={state.running || state.loadingData}
         onResume={(run) => void actions.resume(run)} onDiscard={(run) => void actions.discard(run)} />
       <main>
         <DataSection state={state} actions={actions} settings={settings} onChange={update} />

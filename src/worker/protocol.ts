@@ -231,7 +231,7 @@ export type LabEvent =
   /** Autosave could not write (storage full or refused): training goes on, the page says so. */
   | { type: 'storage-problem'; message: string }
   /** A run continues from its checkpoint (a resume, or after its backend failed): what happened and where. */
-  | { type: 'resumed'; modelId: string; seed: number; epoch: number; backend: string; message: string };
+  | { type: 'resumed'; modelId: string; seed: number; epoch: number; backend: string; kind: 'resume' | 'fallback'; message: string };
 
 export type EventMessage = { kind: 'event'; event: LabEvent };
 export type WorkerMessage = ReplyMessage | EventMessage;

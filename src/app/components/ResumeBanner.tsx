@@ -7,6 +7,8 @@ import type { InterruptedRun } from '../../lab/persist/saved-project';
 
 interface Props {
   interrupted: InterruptedRun[];
+  /** A run that moved to another backend after its own failed (what happened, where it continues). */
+  recovery: string | null;
   /** Fingerprint of the loaded dataset (null: none loaded). */
   fingerprint: string | null;
   busy: boolean;
@@ -14,8 +16,16 @@ interface Props {
   onDiscard: (run: InterruptedRun) => void;
 }
 
-export function ResumeBanner({ interrupted, fingerprint, busy, onResume, onDiscard }: Props) {
-  if (interrupted.length === 0) return null;
+export function ResumeBanner({ interrupted, recovery, fingerprint, busy, onResume, onDiscard }: Props) {
+  return (
+    <>
+      {recovery && <div className="notice" role="status" data-testid="recovery-notice">{recovery}</div>}
+      {interrupted.length > 0 && <Offers interrupted={interrupted} fingerprint={fingerprint} busy={busy} onResume={onResume} onDiscard={onDiscard} />}
+    </>
+  );
+}
+
+function Offers({ interrupted, fingerprint, busy, onResume, onDiscard }: Omit<Props, 'recovery'>) {
   return (
     <div className="notice" role="status" data-testid="resume-offer">
       {interrupted.map((run) => {

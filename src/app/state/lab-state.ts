@@ -71,12 +71,14 @@ export interface LabState {
   interrupted: InterruptedRun[];
   /** Autosave could not write (storage full or refused); null when all is well. */
   storageProblem: string | null;
+  /** A run moved to another backend after its own failed, and where it continues; null when none did. */
+  recovery: string | null;
 }
 
 export const INITIAL_STATE: LabState = {
   backend: null, backendBusy: true, models: [], groups: [], sizes: null, dataset: null, ingest: null, loadingData: false,
   running: false, queue: [], runs: {}, results: [], context: null, downloaded: {}, error: null, backbones: INITIAL_BACKBONES,
-  interrupted: [], storageProblem: null,
+  interrupted: [], storageProblem: null, recovery: null,
 };
 
 export type LabAction =
@@ -132,7 +134,7 @@ function startRun(state: LabState, experiment: Experiment, only?: RunKey[]): Lab
     ? { ...experiment, models: union(previous!.experiment.models, experiment.models) as string[], seeds: union(previous!.experiment.seeds, experiment.seeds) as number[] }
     : experiment;
   return {
-    ...state, running: true, error: null, queue: [...(keep ? state.queue.filter((k) => !restarted.has(runKeyId(k))) : []), ...queue],
+    ...state, running: true, error: null, recovery: null, queue: [...(keep ? state.queue.filter((k) => !restarted.has(runKeyId(k))) : []), ...queue],
     runs, results, downloaded: keep ? state.downloaded : {},
     context: { experiment: merged, data: keep ? previous!.data : null, testImages: keep ? previous!.testImages : null, environment: keep ? previous!.environment : null, origin: { kind: 'trained' } },
   };
@@ -150,7 +152,7 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
     case 'storage-problem':
       return { ...state, storageProblem: event.message };
     case 'resumed':
-      return updateRun(state, event, (run) => ({ ...run, message: event.message }));
+      return event.kind === 'fallback' ? { ...state, recovery: event.message } : state;
     case 'model-phase':
       return updateRun(state, event, (run) => ({ ...run, phase: event.phase, message: event.message }));
     case 'train-progress': {
