@@ -152,7 +152,8 @@ export async function trainOnBatches(
       if (o.earlyStoppingPatience != null && log.valLoss != null && epochsWithoutImprovement >= o.earlyStoppingPatience) {
         stoppedEarly = true;
       }
-      if (callbacks.onCheckpoint) {
+      // An aborted run (cancelled, or failed from outside while this epoch finished) hands over no more checkpoints.
+      if (callbacks.onCheckpoint && !signal?.aborted) {
         const weights = await readWeights(model.getWeights());
         if (best?.epoch === epoch) bestArrays = weights;
         await callbacks.onCheckpoint({
