@@ -24,6 +24,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'GPU programs dispatched per training step on webgl/webgpu (headless Chromium)',
     load: async () => (await import('./gpu-dispatches')).runDispatchBench,
   },
+  autosave: {
+    describe: 'end-of-epoch checkpoint cost (capture + encode, IndexedDB write) against the epoch, at 128 px',
+    load: async () => (await import('./autosave')).runAutosaveBench,
+  },
   transfer: {
     describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass',
     load: async () => (await import('./transfer')).runTransferBench,
