@@ -14,6 +14,7 @@ import { emit, serve, withTransfer, type Handlers } from './rpc';
 import { TrainQueue } from './train-queue';
 import { Autosave } from './autosave';
 import { storageUsage } from './storage-usage';
+import { loseWebglContext } from './gpu-fault';
 
 let dataset: LoadedDataset | null = null;
 /** The dataset load in progress, so Cancel can stop it. */
@@ -103,6 +104,7 @@ const handlers: Handlers = {
     return null;
   },
   storageUsage: async () => storageUsage(autosave),
+  loseGpuContext: async () => loseWebglContext(),
   clearStorage: async () => {
     refuseWhileTraining('clear stored data');
     await autosave.clear();

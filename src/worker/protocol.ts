@@ -183,6 +183,8 @@ export interface LabApi extends TransferApi {
   storageUsage: { args: null; result: StorageUsage };
   /** Empties the project store (the loaded dataset and the page's results stay). */
   clearStorage: { args: null; result: StorageUsage };
+  /** Test hook (`?test-hooks`): loses the WebGL context as a GPU reset does; false where the backend is not webgl. */
+  loseGpuContext: { args: null; result: boolean };
   /** Cancels one model, all its seeds (the queue goes on), or the whole queue when modelId is null. */
   cancel: { args: { modelId: string | null }; result: null };
   loadModel: { args: { ref: string; modelJson: string; weights: ArrayBuffer }; result: LoadedModelInfo };

@@ -13,6 +13,7 @@ import type { Experiment } from '../lab/experiment/schema';
 import type { BatchLog } from '../lab/train/train-log';
 import type { TrainCheckpoint } from '../lab/train/checkpoint';
 import type { Autosave } from './autosave';
+import { watchGpuLoss } from './gpu-fault';
 import { backendAlive, calibrationTargetFor, ensureBackend, forgetBackend } from './backend';
 import { atFormat, progressToPage, resplit, type LoadedDataset } from './dataset';
 import type { BackendInfo, BackendPreference, LabEvent, ModelPhase, ModelResult, QueueOutcome } from './protocol';
@@ -107,56 +108,64 @@ export class TrainQueue {
 
       let failed: QueueOutcome['failed'] = [];
       let only: readonly RunKey[] | undefined = resume;
-      for (;;) {
-        let broken: { key: RunKey; error: string } | null = null;
-        const outcome = await runExperiment(experiment, { train, val: val.count > 0 ? val : null, test }, {
-          ...progressHooks(experiment),
-          checkpoints: (key) => {
-            const from = resumes.get(runKeyId(key)) ?? null;
-            const note = notes.get(runKeyId(key));
-            notes.delete(runKeyId(key));
-            if (note) emit({ type: 'resumed', ...key, epoch: from?.epoch ?? 0, backend: backend.name, ...note });
-            return {
-              resumeFrom: from,
-              onCheckpoint: (cp) => {
-                latest.set(runKeyId(key), cp);
-                this.autosave?.checkpoint(key, dataRef, cp);
-              },
-            };
-          },
-          onRunEnd: (run) => {
-            void this.autosave?.runFinished(run, train.classNames);
-            postResult(run, train);
-            const { record } = run;
-            if (record.status === 'failed') failed.push({ ...run.key, label: record.label, error: record.error ?? 'unknown error' });
-          },
-          shouldStop: async (run, interrupted) => {
-            // A NaN loss on a GPU is the GPU's fault as often as the model's: it too moves the run to the next backend.
-            const gpuNaN = isGpu(backend.name) && /the loss became/.test(run.record.error ?? '');
-            if (!gpuNaN && !interrupted && (await backendAlive(5_000))) return null;
-            forgetBackend();
-            broken = { key: run.key, error: run.record.error ?? 'unknown error' };
-            return `The ${backend.name} backend stopped working while training ${run.key.modelId} (${run.record.error}). `
-              + 'The runs finished before it keep their results and downloads. Choose another backend in Settings '
-              + '(wasm is the most robust) and train the remaining models again.';
-          },
-        }, { control, only });
-        if (outcome.status !== 'stopped' || broken == null) return { status: outcome.status === 'stopped' ? 'backend-failed' : outcome.status, message: outcome.message, failed };
-        // The backend broke: continue the broken run (from its last checkpoint) and the rest on the next backend.
-        const { key, error } = broken as { key: RunKey; error: string };
-        const next = await this.nextBackend(backend.name);
-        if (next == null || control.cancelledAll) return { status: 'backend-failed', message: outcome.message, failed };
-        const from = latest.get(runKeyId(key)) ?? null;
-        const where = from ? `from its checkpoint after epoch ${from.epoch} of ${from.epochsPlanned}` : 'from the start (it had no checkpoint yet)';
-        const message = `The ${backend.name} backend failed while training ${key.modelId} (${error}); it continues ${where} on ${next.name}.`;
-        backend = next;
-        emit({ type: 'backend', backend });
-        notes.set(runKeyId(key), { kind: 'fallback', message });
-        const all = only ?? plannedRuns(experiment);
-        only = all.slice(all.findIndex((k) => runKeyId(k) === runKeyId(key)));
-        resumes = from ? new Map([[runKeyId(key), from]]) : new Map();
-        // It is trained again: its failure is no longer news.
-        failed = failed.filter((f) => runKeyId(f) !== runKeyId(key));
+      let unwatch: () => void = () => undefined;
+      try {
+        for (;;) {
+          let broken: { key: RunKey; error: string } | null = null;
+          // A lost GPU may never fail a read, only leave it waiting: its loss event fails the run instead.
+          unwatch();
+          unwatch = watchGpuLoss((reason) => void control.interrupt(reason));
+          const outcome = await runExperiment(experiment, { train, val: val.count > 0 ? val : null, test }, {
+            ...progressHooks(experiment),
+            checkpoints: (key) => {
+              const from = resumes.get(runKeyId(key)) ?? null;
+              const note = notes.get(runKeyId(key));
+              notes.delete(runKeyId(key));
+              if (note) emit({ type: 'resumed', ...key, epoch: from?.epoch ?? 0, backend: backend.name, ...note });
+              return {
+                resumeFrom: from,
+                onCheckpoint: (cp) => {
+                  latest.set(runKeyId(key), cp);
+                  this.autosave?.checkpoint(key, dataRef, cp);
+                },
+              };
+            },
+            onRunEnd: (run) => {
+              void this.autosave?.runFinished(run, train.classNames);
+              postResult(run, train);
+              const { record } = run;
+              if (record.status === 'failed') failed.push({ ...run.key, label: record.label, error: record.error ?? 'unknown error' });
+            },
+            shouldStop: async (run, interrupted) => {
+              // A NaN loss on a GPU is the GPU's fault as often as the model's: it too moves the run to the next backend.
+              const gpuNaN = isGpu(backend.name) && /the loss became/.test(run.record.error ?? '');
+              if (!gpuNaN && !interrupted && (await backendAlive(5_000))) return null;
+              forgetBackend();
+              broken = { key: run.key, error: run.record.error ?? 'unknown error' };
+              return `The ${backend.name} backend stopped working while training ${run.key.modelId} (${run.record.error}). `
+                + 'The runs finished before it keep their results and downloads. Choose another backend in Settings '
+                + '(wasm is the most robust) and train the remaining models again.';
+            },
+          }, { control, only });
+          if (outcome.status !== 'stopped' || broken == null) return { status: outcome.status === 'stopped' ? 'backend-failed' : outcome.status, message: outcome.message, failed };
+          // The backend broke: continue the broken run (from its last checkpoint) and the rest on the next backend.
+          const { key, error } = broken as { key: RunKey; error: string };
+          const next = await this.nextBackend(backend.name);
+          if (next == null || control.cancelledAll) return { status: 'backend-failed', message: outcome.message, failed };
+          const from = latest.get(runKeyId(key)) ?? null;
+          const where = from ? `from its checkpoint after epoch ${from.epoch} of ${from.epochsPlanned}` : 'from the start (it had no checkpoint yet)';
+          const message = `The ${backend.name} backend failed while training ${key.modelId} (${error}); it continues ${where} on ${next.name}.`;
+          backend = next;
+          emit({ type: 'backend', backend });
+          notes.set(runKeyId(key), { kind: 'fallback', message });
+          const all = only ?? plannedRuns(experiment);
+          only = all.slice(all.findIndex((k) => runKeyId(k) === runKeyId(key)));
+          resumes = from ? new Map([[runKeyId(key), from]]) : new Map();
+          // It is trained again: its failure is no longer news.
+          failed = failed.filter((f) => runKeyId(f) !== runKeyId(key));
+        }
+      } finally {
+        unwatch();
       }
     } finally {
       this.decoding = null;

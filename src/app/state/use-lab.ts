@@ -9,6 +9,7 @@ import type { InterruptedRun } from '../../lab/persist/saved-project';
 import type { Experiment, LabResult, Picked, SplitSettings, StorageUsage } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
 import { readProjectFile } from '../lib/project-file';
+import { installTestHooks } from '../lib/test-hooks';
 import { storeModelFiles } from './artefacts';
 import { backboneActions, type BackboneActions } from './backbone-actions';
 import { INITIAL_STATE, labReducer, type LabState } from './lab-state';
@@ -106,6 +107,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       dispatch({ type: 'loading-data', loading: false });
       dispatch({ type: 'error', message: err.message });
     });
+    installTestHooks(client);
     initOnce ??= client.call('init', { backend: latest.current.backend });
     initOnce
       .then((r) => {
