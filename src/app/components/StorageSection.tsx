@@ -3,6 +3,7 @@
  * come from the worker's store and navigator.storage.estimate(); a problem with autosave is shown here too.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { formatBytes } from '../../lab/report/format';
 import type { StorageUsage } from '../../worker/protocol';
 
 interface Props {
@@ -15,7 +16,6 @@ interface Props {
   onError: (message: string) => void;
 }
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 
 export function StorageSection({ version, problem, busy, load, clear, onError }: Props) {
   const [usage, setUsage] = useState<StorageUsage | null>(null);
@@ -38,8 +38,8 @@ export function StorageSection({ version, problem, busy, load, clear, onError }:
       <span data-testid="storage-usage" data-bytes={usage?.projectBytes ?? ''}>
         {usage == null
           ? 'Saved in this browser: unknown'
-          : `Saved in this browser: ${mb(usage.projectBytes)} (results, models, checkpoints)`
-            + (usage.quota != null ? ` · site total ${mb(usage.usage ?? 0)} of ${mb(usage.quota)} allowed` : '')
+          : `Saved in this browser: ${formatBytes(usage.projectBytes)} (results, models, checkpoints)`
+            + (usage.quota != null ? ` · site total ${formatBytes(usage.usage ?? 0)} of ${formatBytes(usage.quota)} allowed` : '')
             + (usage.persisted === false ? ' · may be evicted when the disk is full' : '')}
       </span>{' '}
       <button type="button" className="link-button" data-testid="clear-storage" disabled={busy} onClick={() => void onClear()}>
