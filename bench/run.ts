@@ -28,6 +28,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'accuracy under dataset shift, with and without test-time BatchNorm adaptation and prior correction',
     load: async () => (await import('./shift/index')).runShiftSuite,
   },
+  autosave: {
+    describe: 'end-of-epoch checkpoint cost (capture + encode, IndexedDB write) against the epoch, at 128 px',
+    load: async () => (await import('./autosave')).runAutosaveBench,
+  },
   transfer: {
     describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass',
     load: async () => (await import('./transfer')).runTransferBench,

@@ -9,6 +9,9 @@ import { DataSection } from './components/DataSection';
 import { ErrorBanner } from './components/ErrorBanner';
 import { ExportSection } from './components/ExportSection';
 import { ModelsSection } from './components/ModelsSection';
+import { ProjectFileControls } from './components/ProjectFileControls';
+import { ResumeBanner } from './components/ResumeBanner';
+import { StorageSection } from './components/StorageSection';
 import { TrainSection } from './components/TrainSection';
 import { preloadCharts } from './components/VisChart';
 import { backboneBlocker } from './state/backbones-state';
@@ -55,6 +58,8 @@ export function App() {
         <BackendIndicator backend={state.backend} busy={state.backendBusy} />
       </header>
       <ErrorBanner message={state.error} onDismiss={() => actions.showError(null)} />
+      <ResumeBanner interrupted={state.interrupted} recovery={state.recovery} fingerprint={state.dataset?.identity.fingerprint ?? null} busy={state.running || state.loadingData}
+        onResume={(run) => void actions.resume(run)} onDiscard={(run) => void actions.discard(run)} />
       <main>
         <DataSection state={state} actions={actions} settings={settings} onChange={update} />
         <ModelsSection state={state} actions={actions} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} />
@@ -65,6 +70,10 @@ export function App() {
         <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
           onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={(experiment) => update(experiment)}
           datasetFingerprint={state.dataset?.identity.fingerprint ?? null} onError={(m) => actions.showError(m)} />
+        <ProjectFileControls context={state.context} results={state.results} busy={state.running || state.loadingData}
+          onOpen={(file) => void actions.openProject(file)} onError={(m) => actions.showError(m)} />
+        <StorageSection version={`${state.results.length}:${state.interrupted.length}`} problem={state.storageProblem} busy={state.running}
+          load={actions.storageUsage} clear={actions.clearStorage} onError={(m) => actions.showError(m)} />
       </main>
       <footer className="footer">
         Reproduces “X-ray classification: Conv2D, LightConv2D and transfer learning compared” with patient-level splits and

@@ -14,11 +14,15 @@ import { MODEL_GROUPS } from '../lab/registry/groups';
 import type { ImageFormat, SplitSettings } from './protocol';
 import { emit, serve, withTransfer, yieldToEvents, type Handlers } from './rpc';
 import { TrainQueue } from './train-queue';
+import { Autosave } from './autosave';
+import { storageUsage } from './storage-usage';
+import { loseWebglContext } from './gpu-fault';
 
 let dataset: LoadedDataset | null = null;
 /** The dataset load in progress, so Cancel can stop it. */
 let loading: AbortController | null = null;
-const queue = new TrainQueue();
+const autosave = new Autosave((message) => emit({ type: 'storage-problem', message }));
+const queue = new TrainQueue(autosave);
 /**
  * The backend switch in progress (settled when none). A Train clicked right after a backend change waits for it
  * instead of initialising a backend alongside it, so the two never interleave.
@@ -101,11 +105,29 @@ const handlers: Handlers = {
     return info(dataset);
   },
   measureModels: async (args) => measureModels(args),
-  train: async ({ experiment }) => {
+  train: async ({ experiment, resume }) => {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // The run would keep (and hand back) the old dataset over the one being loaded.
     if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then train');
-    return queue.run(experiment, dataset, (ds) => (dataset = ds), Promise.all([backbonesRestored(), backendSwitch]));
+    return queue.run(experiment, dataset, (ds) => (dataset = ds), Promise.all([backbonesRestored(), backendSwitch]), resume);
+  },
+  restoreSaved: async () => {
+    const saved = await autosave.load();
+    if (!saved) return null;
+    // Copies for the page; the store keeps its own.
+    return withTransfer(saved, saved.runs.flatMap((r) => [r.probabilities.buffer as ArrayBuffer, r.labels.buffer as ArrayBuffer,
+      ...(r.files ? [r.files.weights.buffer as ArrayBuffer] : [])]));
+  },
+  discardCheckpoint: async (key) => {
+    await autosave.discard(key);
+    return null;
+  },
+  storageUsage: async () => storageUsage(autosave),
+  loseGpuContext: async () => loseWebglContext(),
+  clearStorage: async () => {
+    refuseWhileTraining('clear stored data');
+    await autosave.clear();
+    return storageUsage(autosave);
   },
   cancel: async ({ modelId }) => {
     queue.cancel(modelId);

@@ -17,6 +17,8 @@ import type { DatasetSummary } from '../lab/data/summary';
 import type { BatchLog, EpochLog } from '../lab/train/train-log';
 import type { ResultRecord } from '../lab/report/result-record';
 import type { RocPoint } from '../lab/eval/roc';
+import type { SavedProject } from '../lab/persist/saved-project';
+import type { RunKey } from '../lab/experiment/run-control';
 import type { BackboneId, BackboneStatus, FeatureProgress, TransferApi, WeightsProgress } from './protocol-transfer';
 import type { ExportApi } from './protocol-export';
 import type { ExplainApi, ExplainProgressEvent } from './protocol-explain';
@@ -144,6 +146,17 @@ export interface LoadedModelInfo {
   pixelRange: '0,1' | '-1,1';
 }
 
+/** What the browser stores for the lab (see src/lab/persist), and what it allows. */
+export interface StorageUsage {
+  /** Bytes the project store holds. */
+  projectBytes: number;
+  /** navigator.storage.estimate(): everything this site stores, and its quota; null where unknown. */
+  usage: number | null;
+  quota: number | null;
+  /** Whether the browser granted persistent storage (not evicted under pressure). */
+  persisted: boolean | null;
+}
+
 export interface QueueOutcome {
   status: 'done' | 'cancelled' | 'backend-failed';
   message: string | null;
@@ -167,7 +180,16 @@ export interface LabApi extends TransferApi, ExportApi, ExplainApi {
   describe: { args: SplitSettings; result: DatasetInfo };
   measureModels: { args: ImageFormat; result: ModelSizeInfo[] };
   /** Runs an experiment (every model × seed) on the loaded dataset, decoded again at its size when needed. */
-  train: { args: { experiment: Experiment }; result: QueueOutcome };
+  train: { args: { experiment: Experiment; resume?: RunKey[] }; result: QueueOutcome };
+  /** The project saved in this browser (results, model files, interrupted runs); null when nothing is saved. */
+  restoreSaved: { args: null; result: SavedProject | null };
+  /** Forgets an interrupted run's checkpoint. */
+  discardCheckpoint: { args: RunKey; result: null };
+  storageUsage: { args: null; result: StorageUsage };
+  /** Empties the project store (the loaded dataset and the page's results stay). */
+  clearStorage: { args: null; result: StorageUsage };
+  /** Test hook (`?test-hooks`): loses the WebGL context as a GPU reset does; false where the backend is not webgl. */
+  loseGpuContext: { args: null; result: boolean };
   /** Cancels one model, all its seeds (the queue goes on), or the whole queue when modelId is null. */
   cancel: { args: { modelId: string | null }; result: null };
   loadModel: { args: { ref: string; modelJson: string; weights: ArrayBuffer }; result: LoadedModelInfo };
@@ -214,7 +236,11 @@ export type LabEvent =
   /** An error outside any call (a backend failing in its own timers while idle). */
   | { type: 'problem'; message: string }
   /** Grad-CAM under way (protocol-explain.ts). */
-  | ExplainProgressEvent;
+  | ExplainProgressEvent
+  /** Autosave could not write (storage full or refused): training goes on, the page says so. */
+  | { type: 'storage-problem'; message: string }
+  /** A run continues from its checkpoint (a resume, or after its backend failed): what happened and where. */
+  | { type: 'resumed'; modelId: string; seed: number; epoch: number; backend: string; kind: 'resume' | 'fallback'; message: string };
 
 export type EventMessage = { kind: 'event'; event: LabEvent };
 export type WorkerMessage = ReplyMessage | EventMessage;

@@ -6,15 +6,22 @@
 import { splitManifest } from '../lab/data/data-identity';
 import type { ImageSet } from '../lab/data/image-set';
 import { describeEnvironment } from '../lab/experiment/environment';
-import { RunControl, type RunKey } from '../lab/experiment/run-control';
+import { RunControl, runKeyId, type RunKey } from '../lab/experiment/run-control';
 import { plannedRuns, runExperiment, type FinishedRun, type LoopHooks } from '../lab/experiment/run-experiment';
 import type { RunPhase } from '../lab/experiment/run-types';
 import { splitOf, type Experiment } from '../lab/experiment/schema';
 import type { BatchLog } from '../lab/train/train-log';
+import type { TrainCheckpoint } from '../lab/train/checkpoint';
+import type { Autosave } from './autosave';
+import { watchGpuLoss } from './gpu-fault';
 import { backendAlive, calibrationTargetFor, ensureBackend, forgetBackend } from './backend';
 import { atFormat, progressToPage, resplit, type LoadedDataset } from './dataset';
-import type { BackendInfo, ModelPhase, ModelResult, QueueOutcome } from './protocol';
+import type { BackendInfo, BackendPreference, LabEvent, ModelPhase, ModelResult, QueueOutcome } from './protocol';
 import { emit, yieldToEvents } from './rpc';
+
+/** Where training goes when its backend fails: GPUs first, then the CPU backends (wasm is the most robust). */
+const FALLBACK_ORDER: BackendPreference[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const isGpu = (name: string) => name === 'webgl' || name === 'webgpu';
 
 /** Live progress is posted at most this often; more would only cost the page time. */
 const PROGRESS_INTERVAL_MS = 150;
@@ -26,6 +33,9 @@ export class TrainQueue {
   private control: RunControl | null = null;
   /** Stops decoding the dataset again at the run's size when the whole queue is cancelled. */
   private decoding: AbortController | null = null;
+
+  /** `autosave`: where experiments, finished runs and epoch checkpoints are saved (none: nothing is saved). */
+  constructor(private readonly autosave: Autosave | null = null) {}
 
   get busy(): boolean {
     return this.running;
@@ -51,7 +61,10 @@ export class TrainQueue {
    * from what is loaded; `keep` receives that version so the next run need not decode again. `ready`: what must
    * settle first (cached backbone weights being restored).
    */
-  async run(experiment: Experiment, dataset: LoadedDataset, keep: (ds: LoadedDataset) => void, ready?: Promise<unknown>): Promise<QueueOutcome> {
+  async run(
+    experiment: Experiment, dataset: LoadedDataset, keep: (ds: LoadedDataset) => void, ready?: Promise<unknown>,
+    resume?: readonly RunKey[],
+  ): Promise<QueueOutcome> {
     if (this.running) throw new Error('a training run is already in progress');
     // Busy and cancellable from the first moment: a Cancel sent right after Train must not be lost.
     this.running = true;
@@ -59,16 +72,17 @@ export class TrainQueue {
     this.control = control;
     try {
       await ready;
-      for (const key of plannedRuns(experiment)) emit({ type: 'model-phase', ...key, phase: 'queued', message: null });
+      const runs = resume ?? plannedRuns(experiment);
+      for (const key of runs) emit({ type: 'model-phase', ...key, phase: 'queued', message: null });
       // 'auto' times the backends on the run's first image model at this size (cached per device).
-      const backend = await ensureBackend(experiment.backend, calibrationTargetFor(experiment, experiment.models));
+      let backend = await ensureBackend(experiment.backend, calibrationTargetFor(experiment, experiment.models));
       emit({ type: 'backend', backend });
       this.decoding = new AbortController();
       const format = { size: experiment.size, channels: experiment.channels, limit: experiment.limit };
       const decoded = await atFormat(dataset, format, { signal: this.decoding.signal, onProgress: progressToPage() });
       this.decoding = null;
       if (!decoded || control.cancelledAll) {
-        for (const key of plannedRuns(experiment)) emit({ type: 'model-phase', ...key, phase: 'skipped', message: 'cancelled while decoding the images' });
+        for (const key of runs) emit({ type: 'model-phase', ...key, phase: 'skipped', message: 'cancelled while decoding the images' });
         return { status: 'cancelled', message: null, failed: [] };
       }
       const ds = resplit(decoded, splitOf(experiment));
@@ -76,42 +90,125 @@ export class TrainQueue {
       const { train, val, test } = ds.sets;
       if (train.count === 0) throw new Error('the training split is empty: lower the validation and test fractions');
       if (test.count === 0) throw new Error('the test split is empty: raise the test fraction (or add a test/ folder)');
-      emitRunData(ds, backend);
+      let resumes = await this.checkpointsToResume(resume ?? [], ds);
+      /** The newest checkpoint of each run, in memory: a run whose backend fails continues from it elsewhere. */
+      const latest = new Map<string, TrainCheckpoint>();
+      /** What the page is told when a run starts again: a resume, or a backend that failed. */
+      const notes = new Map<string, { kind: 'resume' | 'fallback'; message: string }>();
+      for (const [id, cp] of resumes) notes.set(id, { kind: 'resume', message: `continues from its checkpoint after epoch ${cp.epoch} of ${cp.epochsPlanned}` });
+      void this.autosave?.startExperiment(experiment, ds.identity.fingerprint);
+      const runData = emitRunData(ds, backend);
+      void this.autosave?.runData(runData.data, runData.testImages, runData.environment);
+      const dataRef = { fingerprint: ds.identity.fingerprint, source: ds.summary.source };
 
-      const failed: QueueOutcome['failed'] = [];
-      const outcome = await runExperiment(experiment, { train, val: val.count > 0 ? val : null, test }, {
-        ...progressHooks(experiment),
-        onRunEnd: (run) => {
-          postResult(run, train);
-          const { record } = run;
-          if (record.status === 'failed') failed.push({ ...run.key, label: record.label, error: record.error ?? 'unknown error' });
-        },
-        shouldStop: async (run, interrupted) => {
-          if (!interrupted && (await backendAlive(5_000))) return null;
-          forgetBackend();
-          return `The ${backend.name} backend stopped working while training ${run.key.modelId} (${run.record.error}). `
-            + 'The runs finished before it keep their results and downloads. Choose another backend in Settings '
-            + '(wasm is the most robust) and train the remaining models again.';
-        },
-      }, { control });
-      if (outcome.status === 'stopped') return { status: 'backend-failed', message: outcome.message, failed };
-      return { status: outcome.status, message: null, failed };
+      let failed: QueueOutcome['failed'] = [];
+      let only: readonly RunKey[] | undefined = resume;
+      let unwatch: () => void = () => undefined;
+      try {
+        for (;;) {
+          let broken: { key: RunKey; error: string } | null = null;
+          // A lost GPU may never fail a read, only leave it waiting: its loss event fails the run instead.
+          unwatch();
+          unwatch = watchGpuLoss((reason) => void control.interrupt(reason));
+          const outcome = await runExperiment(experiment, { train, val: val.count > 0 ? val : null, test }, {
+            ...progressHooks(experiment),
+            checkpoints: (key) => {
+              const from = resumes.get(runKeyId(key)) ?? null;
+              const note = notes.get(runKeyId(key));
+              notes.delete(runKeyId(key));
+              if (note) emit({ type: 'resumed', ...key, epoch: from?.epoch ?? 0, backend: backend.name, ...note });
+              return {
+                resumeFrom: from,
+                onCheckpoint: (cp) => {
+                  latest.set(runKeyId(key), cp);
+                  this.autosave?.checkpoint(key, dataRef, cp);
+                },
+              };
+            },
+            onRunEnd: (run) => {
+              void this.autosave?.runFinished(run, train.classNames);
+              postResult(run, train);
+              const { record } = run;
+              if (record.status === 'failed') failed.push({ ...run.key, label: record.label, error: record.error ?? 'unknown error' });
+            },
+            shouldStop: async (run, interrupted) => {
+              // A NaN loss on a GPU is the GPU's fault as often as the model's: it too moves the run to the next backend.
+              const gpuNaN = isGpu(backend.name) && /the loss became/.test(run.record.error ?? '');
+              if (!gpuNaN && !interrupted && (await backendAlive(5_000))) return null;
+              forgetBackend();
+              broken = { key: run.key, error: run.record.error ?? 'unknown error' };
+              return `The ${backend.name} backend stopped working while training ${run.key.modelId} (${run.record.error}). `
+                + 'The runs finished before it keep their results and downloads. Choose another backend in Settings '
+                + '(wasm is the most robust) and train the remaining models again.';
+            },
+          }, { control, only });
+          if (outcome.status !== 'stopped' || broken == null) return { status: outcome.status === 'stopped' ? 'backend-failed' : outcome.status, message: outcome.message, failed };
+          // The backend broke: continue the broken run (from its last checkpoint) and the rest on the next backend.
+          const { key, error } = broken as { key: RunKey; error: string };
+          const next = await this.nextBackend(backend.name);
+          if (next == null || control.cancelledAll) return { status: 'backend-failed', message: outcome.message, failed };
+          const from = latest.get(runKeyId(key)) ?? null;
+          const where = from ? `from its checkpoint after epoch ${from.epoch} of ${from.epochsPlanned}` : 'from the start (it had no checkpoint yet)';
+          const message = `The ${backend.name} backend failed while training ${key.modelId} (${error}); it continues ${where} on ${next.name}.`;
+          backend = next;
+          emit({ type: 'backend', backend });
+          notes.set(runKeyId(key), { kind: 'fallback', message });
+          const all = only ?? plannedRuns(experiment);
+          only = all.slice(all.findIndex((k) => runKeyId(k) === runKeyId(key)));
+          resumes = from ? new Map([[runKeyId(key), from]]) : new Map();
+          // It is trained again: its failure is no longer news.
+          failed = failed.filter((f) => runKeyId(f) !== runKeyId(key));
+        }
+      } finally {
+        unwatch();
+      }
     } finally {
       this.decoding = null;
       this.control = null;
       this.running = false;
     }
   }
+
+  /** The first backend after `broken` in the fallback order that starts, or null. */
+  private async nextBackend(broken: string): Promise<BackendInfo | null> {
+    for (const name of FALLBACK_ORDER.slice(FALLBACK_ORDER.indexOf(broken as BackendPreference) + 1)) {
+      try {
+        const info = await ensureBackend(name);
+        if (await backendAlive(5_000)) return info;
+      } catch {
+        // try the next one
+      }
+      forgetBackend();
+    }
+    return null;
+  }
+
+  /** The saved checkpoints of the runs to resume, each checked against the loaded data's fingerprint. */
+  private async checkpointsToResume(keys: readonly RunKey[], ds: LoadedDataset): Promise<Map<string, TrainCheckpoint>> {
+    const found = new Map<string, TrainCheckpoint>();
+    if (keys.length === 0) return found;
+    if (!this.autosave) throw new Error('nothing to resume: this page saves no checkpoints');
+    for (const key of keys) {
+      const saved = await this.autosave.checkpointOf(key);
+      if (!saved) throw new Error(`no saved checkpoint for ${runKeyId(key)}: train it again`);
+      if (saved.info.fingerprint !== ds.identity.fingerprint) {
+        throw new Error(`${saved.info.label} trained on other data (${saved.info.source}, fingerprint ${saved.info.fingerprint}); the loaded data `
+          + `is ${ds.summary.source} (fingerprint ${ds.identity.fingerprint}). Load the same folder or zip to resume it.`);
+      }
+      found.set(runKeyId(key), saved.checkpoint);
+    }
+    return found;
+  }
 }
 
 /** The data the run trains and scores on, captured now so later loads cannot relabel these results. */
-function emitRunData(ds: LoadedDataset, backend: BackendInfo): void {
+function emitRunData(ds: LoadedDataset, backend: BackendInfo): Extract<LabEvent, { type: 'run-data' }> {
   const { train, val, test } = ds.sets;
   const summary = ds.summary;
   const testSet = summary.testOrigin === 'folder'
     ? `the data's own test/ folder (${test.count} images)`
     : `a patient-level ${Math.round(ds.split.testFraction * 100)}% of the data held out (${test.count} images)`;
-  emit({
+  const event: Extract<LabEvent, { type: 'run-data' }> = {
     type: 'run-data',
     data: {
       source: summary.source,
@@ -124,7 +221,9 @@ function emitRunData(ds: LoadedDataset, backend: BackendInfo): void {
     },
     testImages: { files: test.files.slice(0, test.count), labels: Array.from(test.labels.subarray(0, test.count)) },
     environment: describeEnvironment(backend.name, backend.adapter),
-  });
+  };
+  emit(event);
+  return event;
 }
 
 /** Posts a finished run: its record, its test probabilities and its model files (buffers transferred). */

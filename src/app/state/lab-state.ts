@@ -11,6 +11,7 @@ import type {
 } from '../../worker/protocol';
 import { applyBackboneEvent, backbonesReducer, INITIAL_BACKBONES, type BackboneAction, type BackbonesState } from './backbones-state';
 import { resultsFromCard } from './card-results';
+import type { InterruptedRun, SavedProject } from '../../lab/persist/saved-project';
 
 /** One run's journey (a model with a seed) through the current or last experiment. */
 export interface RunProgress {
@@ -66,11 +67,18 @@ export interface LabState {
   downloaded: Record<string, boolean>;
   error: string | null;
   backbones: BackbonesState;
+  /** Saved runs that stopped mid-training (a reload, a crash), offered for resume. */
+  interrupted: InterruptedRun[];
+  /** Autosave could not write (storage full or refused); null when all is well. */
+  storageProblem: string | null;
+  /** A run moved to another backend after its own failed, and where it continues; null when none did. */
+  recovery: string | null;
 }
 
 export const INITIAL_STATE: LabState = {
   backend: null, backendBusy: true, models: [], groups: [], sizes: null, dataset: null, ingest: null, loadingData: false,
   running: false, queue: [], runs: {}, results: [], context: null, downloaded: {}, error: null, backbones: INITIAL_BACKBONES,
+  interrupted: [], storageProblem: null, recovery: null,
 };
 
 export type LabAction =
@@ -80,7 +88,9 @@ export type LabAction =
   | { type: 'sizes'; key: string; list: ModelSizeInfo[]; weightsVersion: number }
   | { type: 'loading-data'; loading: boolean }
   | { type: 'dataset'; dataset: DatasetInfo }
-  | { type: 'run-start'; experiment: Experiment }
+  | { type: 'run-start'; experiment: Experiment; only?: RunKey[] }
+  | { type: 'restore'; saved: SavedProject }
+  | { type: 'interrupted'; list: InterruptedRun[] }
   | { type: 'run-end' }
   | { type: 'open-card'; card: ExperimentCard; name: string }
   | { type: 'event'; event: LabEvent }
@@ -108,12 +118,12 @@ function sameSetup(a: Experiment, b: Experiment): boolean {
  * share a split and settings, so one table compares them); otherwise they make way, and the table and the card
  * describe one experiment only.
  */
-function startRun(state: LabState, experiment: Experiment): LabState {
+function startRun(state: LabState, experiment: Experiment, only?: RunKey[]): LabState {
   const previous = state.context;
   const fingerprint = state.dataset?.identity.fingerprint;
   const keep = previous != null && previous.origin.kind === 'trained' && sameSetup(previous.experiment, experiment)
     && previous.data != null && previous.data.identity.fingerprint === fingerprint;
-  const queue = plannedRuns(experiment);
+  const queue = only ?? plannedRuns(experiment);
   const restarted = new Set(queue.map(runKeyId));
   const results = keep ? state.results.filter((r) => !restarted.has(runKeyId(r))) : [];
   const runs: Record<string, RunProgress> = {};
@@ -124,7 +134,7 @@ function startRun(state: LabState, experiment: Experiment): LabState {
     ? { ...experiment, models: union(previous!.experiment.models, experiment.models) as string[], seeds: union(previous!.experiment.seeds, experiment.seeds) as number[] }
     : experiment;
   return {
-    ...state, running: true, error: null, queue: [...(keep ? state.queue.filter((k) => !restarted.has(runKeyId(k))) : []), ...queue],
+    ...state, running: true, error: null, recovery: null, queue: [...(keep ? state.queue.filter((k) => !restarted.has(runKeyId(k))) : []), ...queue],
     runs, results, downloaded: keep ? state.downloaded : {},
     context: { experiment: merged, data: keep ? previous!.data : null, testImages: keep ? previous!.testImages : null, environment: keep ? previous!.environment : null, origin: { kind: 'trained' } },
   };
@@ -139,6 +149,10 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       return { ...state, backend: event.backend };
     case 'problem':
       return { ...state, error: event.message };
+    case 'storage-problem':
+      return { ...state, storageProblem: event.message };
+    case 'resumed':
+      return event.kind === 'fallback' ? { ...state, recovery: event.message } : state;
     case 'model-phase':
       return updateRun(state, event, (run) => ({ ...run, phase: event.phase, message: event.message }));
     case 'train-progress': {
@@ -167,7 +181,11 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
     case 'model-result': {
       const id = runKeyId(event.result);
       const results = [...state.results.filter((r) => runKeyId(r) !== id), event.result];
-      return { ...state, results, downloaded: { ...state.downloaded, [id]: false }, ingest: null };
+      // A resumed run's record holds every epoch, those before the interruption too.
+      const resumed = event.result.record.history;
+      const withHistory = resumed && resumed.length > (state.runs[id]?.history.length ?? 0)
+        ? updateRun(state, event.result, (run) => ({ ...run, history: resumed })) : state;
+      return { ...withHistory, results, downloaded: { ...state.downloaded, [id]: false }, ingest: null };
     }
   }
 }
@@ -188,6 +206,28 @@ function openCard(state: LabState, card: ExperimentCard, name: string): LabState
   };
 }
 
+/**
+ * The project saved in this browser, shown as it was left: its results table, curves and (via artefacts) model
+ * files, and its interrupted runs offered for resume. Applied only to a page that shows no results yet.
+ */
+function restoreSaved(state: LabState, saved: SavedProject): LabState {
+  const notes = saved.problems.length > 0 ? saved.problems.join('\n') : null;
+  if (state.running || state.results.length > 0 || saved.context == null) {
+    return { ...state, interrupted: saved.interrupted, error: notes ?? state.error };
+  }
+  const results: ModelResult[] = saved.runs.map(({ files: _files, ...r }) => r);
+  const runs: Record<string, RunProgress> = {};
+  for (const r of results) {
+    runs[runKeyId(r)] = { ...emptyRun(r), phase: r.record.status === 'ok' ? 'done' : r.record.status, message: r.record.error ?? null, history: r.record.history ?? [] };
+  }
+  const { experiment, data, testImages, environment } = saved.context;
+  return {
+    ...state, results, runs, queue: results.map((r) => ({ modelId: r.modelId, seed: r.seed })),
+    downloaded: Object.fromEntries(results.map((r) => [runKeyId(r), false])), interrupted: saved.interrupted, error: notes ?? state.error,
+    context: { experiment, data, testImages, environment, origin: { kind: 'trained' } },
+  };
+}
+
 export function labReducer(state: LabState, action: LabAction): LabState {
   switch (action.type) {
     case 'ready':
@@ -203,7 +243,11 @@ export function labReducer(state: LabState, action: LabAction): LabState {
     case 'dataset':
       return { ...state, dataset: action.dataset, loadingData: false, ingest: null };
     case 'run-start':
-      return startRun(state, action.experiment);
+      return startRun({ ...state, interrupted: state.interrupted.filter((i) => !action.only?.some((k) => runKeyId(k) === runKeyId(i))) }, action.experiment, action.only);
+    case 'restore':
+      return restoreSaved(state, action.saved);
+    case 'interrupted':
+      return { ...state, interrupted: action.list };
     case 'run-end': {
       // A run that stopped early (an error, a crashed worker) leaves no run looking busy.
       const runs = { ...state.runs };

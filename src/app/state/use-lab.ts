@@ -6,8 +6,11 @@ import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { parseExperimentOrResults } from '../../lab/experiment/card';
 import { runKeyId } from '../../lab/experiment/run-control';
 import { splitOf } from '../../lab/experiment/schema';
-import type { LabResult, Picked } from '../../worker/protocol';
+import type { InterruptedRun } from '../../lab/persist/saved-project';
+import type { Experiment, LabResult, Picked, StorageUsage } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
+import { readProjectFile } from '../lib/project-file';
+import { installTestHooks } from '../lib/test-hooks';
 import { storeModelFiles } from './artefacts';
 import { backboneActions, type BackboneActions } from './backbone-actions';
 import { INITIAL_STATE, labReducer, type LabState } from './lab-state';
@@ -16,6 +19,24 @@ import { experimentOf, type Settings } from './settings';
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 /** One init per page, however often React mounts the hook. */
 let initOnce: Promise<LabResult<'init'>> | null = null;
+/** One restore of the saved project per page. */
+let restoreOnce: Promise<void> | null = null;
+
+/**
+ * Asks the browser to keep the lab's storage (not evicted under pressure), then shows the project saved in this
+ * browser: results, curves, model files and interrupted runs. A store that cannot be read says why; nothing changes.
+ */
+async function restoreSaved(client: ReturnType<typeof getLabClient>, dispatch: (a: Parameters<typeof labReducer>[1]) => void): Promise<void> {
+  try {
+    await navigator.storage?.persist?.().catch(() => false);
+    const saved = await client.call('restoreSaved', null);
+    if (!saved) return;
+    for (const run of saved.runs) if (run.files) storeModelFiles(runKeyId(run), run.files);
+    dispatch({ type: 'restore', saved });
+  } catch (err) {
+    dispatch({ type: 'error', message: `Saved work could not be restored: ${message(err)}` });
+  }
+}
 
 /** What to tell the user when some models of a run failed (the rest finished normally). */
 function failureMessage(failed: LabResult<'train'>['failed'], total: number): string {
@@ -48,6 +69,16 @@ export interface LabActions extends BackboneActions {
   /** Run keys (`cnn@1`) whose files were downloaded. */
   markDownloaded(ids: string[]): void;
   showError(text: string | null): void;
+  /** Continues an interrupted run from its saved checkpoint (the same data must be loaded). */
+  resume(run: InterruptedRun): Promise<void>;
+  /** Forgets an interrupted run's checkpoint. */
+  discard(run: InterruptedRun): Promise<void>;
+  /** Opens a project zip ("Save project"): its table, curves and models. A bad file changes nothing and says why. */
+  openProject(file: File): Promise<void>;
+  /** What the browser stores for the lab. */
+  storageUsage(): Promise<StorageUsage>;
+  /** Empties the project store; what the page shows stays. */
+  clearStorage(): Promise<StorageUsage>;
 }
 
 export function useLab(settings: Settings): [LabState, LabActions] {
@@ -72,11 +103,13 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       dispatch({ type: 'loading-data', loading: false });
       dispatch({ type: 'error', message: err.message });
     });
+    installTestHooks(client);
     initOnce ??= client.call('init', { backend: latest.current.backend });
     initOnce
       .then((r) => {
         dispatch({ type: 'ready', backend: r.backend, models: r.models, groups: r.groups });
         if (r.backendError) dispatch({ type: 'error', message: `${r.backendError}. Choose another backend in Settings.` });
+        restoreOnce ??= restoreSaved(client, dispatch);
         // After init: restoring cached weights (up to 87 MB from IndexedDB) must not hold up the page.
         return client.call('backbones', null).then((info) => {
           dispatch({ type: 'backbones-info', info });
@@ -161,6 +194,22 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     }
   }, []);
 
+  /** Trains `experiment` (or only the runs `only`, resumed from their checkpoints), then reports how it went. */
+  const runQueue = async (experiment: Experiment, total: number, only?: { modelId: string; seed: number }[]) => {
+    dispatch({ type: 'run-start', experiment, only });
+    try {
+      const outcome = await client.call('train', { experiment, resume: only });
+      if (outcome.status === 'backend-failed') dispatch({ type: 'error', message: outcome.message });
+      else if (outcome.failed.length > 0) dispatch({ type: 'error', message: failureMessage(outcome.failed, total) });
+      const dataset = await client.call('describe', splitOf(latest.current));
+      dispatch({ type: 'dataset', dataset });
+    } catch (err) {
+      dispatch({ type: 'error', message: message(err) });
+    } finally {
+      dispatch({ type: 'run-end' });
+    }
+  };
+
   const format = () => {
     const s = latest.current;
     return { size: s.size, channels: s.channels, ...splitOf(s) };
@@ -174,19 +223,41 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     },
     train: async (models) => {
       const s = latest.current;
-      const experiment = { ...experimentOf(s), models: [...models] };
-      dispatch({ type: 'run-start', experiment });
+      await runQueue({ ...experimentOf(s), models: [...models] }, models.length * s.seeds.length);
+    },
+    resume: async (run) => {
+      const context = current.current.context;
+      if (busy.current) return dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before resuming.' });
+      if (!context) return dispatch({ type: 'error', message: 'The experiment of this run was not saved: it cannot be resumed. Discard it and train again.' });
+      if (current.current.dataset?.identity.fingerprint !== run.fingerprint) {
+        return dispatch({ type: 'error', message: `To resume ${run.label}, load the data it trained on first (${run.source}).` });
+      }
+      const key = { modelId: run.modelId, seed: run.seed };
+      await runQueue(context.experiment, 1, [key]);
+    },
+    discard: async (run) => {
       try {
-        const outcome = await client.call('train', { experiment });
-        if (outcome.status === 'backend-failed') dispatch({ type: 'error', message: outcome.message });
-        else if (outcome.failed.length > 0) dispatch({ type: 'error', message: failureMessage(outcome.failed, models.length * s.seeds.length) });
-        const dataset = await client.call('describe', splitOf(s));
-        dispatch({ type: 'dataset', dataset });
+        await client.call('discardCheckpoint', { modelId: run.modelId, seed: run.seed });
+        dispatch({ type: 'interrupted', list: current.current.interrupted.filter((i) => runKeyId(i) !== runKeyId(run)) });
       } catch (err) {
         dispatch({ type: 'error', message: message(err) });
-      } finally {
-        dispatch({ type: 'run-end' });
       }
+    },
+    openProject: async (file) => {
+      if (busy.current) return dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before opening a project.' });
+      try {
+        const project = await readProjectFile(file);
+        for (const [id, files] of project.models) storeModelFiles(id, files);
+        dispatch({ type: 'open-card', card: project.card, name: file.name });
+      } catch (err) {
+        dispatch({ type: 'error', message: message(err) });
+      }
+    },
+    storageUsage: () => client.call('storageUsage', null),
+    clearStorage: async () => {
+      const usage = await client.call('clearStorage', null);
+      dispatch({ type: 'interrupted', list: [] });
+      return usage;
     },
     cancel: (modelId) => {
       client.call('cancel', { modelId }).catch((err) => dispatch({ type: 'error', message: message(err) }));

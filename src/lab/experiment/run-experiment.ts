@@ -12,7 +12,7 @@ import { findModel } from '../registry/registry';
 import { positiveClassIndex } from '../data/summary';
 import { makeResultRecord, type ResultRecord } from '../report/result-record';
 import { summariseRecords, type ModelSummary } from '../report/summary';
-import type { BatchLog, EpochLog } from '../train/train-log';
+import type { BatchLog, EpochLog, TrainCallbacks } from '../train/train-log';
 import type { FeatureProgress } from '../transfer/split-features';
 import { plannedRuns, RunControl, type RunKey } from './run-control';
 
@@ -63,6 +63,11 @@ export interface LoopHooks {
    * (the backend itself broke, so every later run would fail the same way), or null to go on.
    */
   shouldStop?: (run: FinishedRun, interrupted: boolean) => Promise<string | null>;
+  /**
+   * Checkpoints of one run: the checkpoint it continues from (null: from the start) and where its end-of-epoch
+   * checkpoints go (the page's autosave). Asked once as the run starts.
+   */
+  checkpoints?: (key: RunKey) => Pick<TrainCallbacks, 'resumeFrom' | 'onCheckpoint'> | undefined;
 }
 
 export interface LoopOptions {
@@ -71,6 +76,8 @@ export interface LoopOptions {
   readonly runOptions?: RunOptions;
   /** Extra exports of every trained model (default: none). */
   readonly exporter?: ModelExporter;
+  /** Run only these of the experiment's runs (a resume); the experiment still deals the split. Default: all. */
+  readonly only?: readonly RunKey[];
 }
 
 export interface ExperimentOutcome {
@@ -100,7 +107,8 @@ export async function runExperiment(
     throw new RangeError(`positive class "${experiment.positiveClass}" is not a class of the data (classes: ${classNames.join(', ')})`);
   }
   const records: ResultRecord[] = [];
-  const planned = plannedRuns(experiment);
+  const planned = plannedRuns(experiment)
+    .filter((key) => !options.only || options.only.some((k) => k.modelId === key.modelId && k.seed === key.seed));
   const finish = (status: ExperimentOutcome['status'], message: string | null): ExperimentOutcome =>
     ({ status, message, records, summary: summariseRecords(records) });
 
@@ -155,6 +163,7 @@ async function trainOne(
     onBatchEnd: hooks.onBatchEnd && ((log) => hooks.onBatchEnd!(key, log)),
     onEpochEnd: hooks.onEpochEnd && ((log) => hooks.onEpochEnd!(key, log)),
     onFeatureProgress: hooks.onFeatureProgress && ((p) => hooks.onFeatureProgress!(key, p)),
+    ...hooks.checkpoints?.(key),
   }, signal, options.runOptions);
   let record = run.record;
   let files: SavedModelFiles | null = null;

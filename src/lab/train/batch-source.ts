@@ -20,6 +20,9 @@ export interface BatchSource {
   readonly classNames: readonly string[];
   /** Inputs and labels of the items at `indices` (positions in the source). */
   batch(indices: ArrayLike<number>): SourceBatch;
+  /** Sources that draw random numbers (augmentation): how far they are, and a way back there (checkpoints). */
+  position?(): number;
+  seek?(position: number): void;
 }
 
 /**
@@ -36,6 +39,10 @@ export function imageSource(set: ImageSet, range: PixelRange, augment?: { option
     batch: (indices) => {
       const b = makeBatch(set, indices, range, augment ? { options: augment.options, seed: (augment.seed + 7919 * calls++) | 0 } : undefined);
       return { inputs: b.images, labels: b.labels };
+    },
+    position: () => calls,
+    seek: (position) => {
+      calls = position;
     },
   };
 }

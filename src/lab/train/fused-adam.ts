@@ -147,8 +147,11 @@ export class FusedAdam extends tf.Optimizer {
       for (let i = 0; i < this.iterations; i++) acc = Math.fround(acc * Math.fround(beta));
       return acc;
     };
-    this.accBeta1.assign(tf.scalar(power(this.beta1)));
-    this.accBeta2.assign(tf.scalar(power(this.beta2)));
+    // Inside tidy: assign shares the scalar's data, the scalar itself must not outlive this call.
+    tf.tidy(() => {
+      this.accBeta1.assign(tf.scalar(power(this.beta1)));
+      this.accBeta2.assign(tf.scalar(power(this.beta2)));
+    });
     const count = rest.length / 2;
     let offset = 0;
     this.slots = rest.slice(0, count).map(({ name, tensor }) => {

@@ -1,3 +1,5 @@
+import type { TrainCheckpoint } from './checkpoint';
+
 /** Reported after every batch. */
 export interface BatchLog {
   epoch: number;
@@ -31,6 +33,13 @@ export interface TrainCallbacks {
   onBaseline?: (baseline: { loss: number; accuracy: number }) => void | Promise<void>;
   onBatchEnd?: (log: BatchLog) => void | Promise<void>;
   onEpochEnd?: (log: EpochLog) => void | Promise<void>;
+  /**
+   * After every completed epoch (logged, best chosen, early stopping decided): the state to resume from. Awaited,
+   * and the loop holds no reference to it afterwards (its arrays are the callee's).
+   */
+  onCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
+  /** Continue from this checkpoint (epoch + 1 onwards) instead of starting afresh; see checkpoint.ts. */
+  resumeFrom?: TrainCheckpoint | null;
 }
 
 /** What a run did. */

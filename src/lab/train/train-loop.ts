@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { bufferLimitReason } from '../backend/buffer-limits';
 import { batchIndices } from '../data/batches';
-import { createRng, shuffleInPlace } from '../util/rng';
+import { createRng, rngFromState, shuffleInPlace } from '../util/rng';
 import { disposeSourceBatch, type BatchSource } from './batch-source';
 import { recalibrateBatchNorm } from './batchnorm-recalibration';
 import { resolveClassWeights } from './class-weights';
 import { FusedAdam } from './fused-adam';
 import { countCorrect, logitsLoss } from './loss';
+import { checkResumable, readOptimizer, readWeights, restoreOptimizer, restoreWeights, type TrainCheckpoint, type WeightArray } from './checkpoint';
 import { BackendLimitError, NonFiniteLossError } from './training-errors';
 import { resolveTrainOptions, type TrainOptions } from './train-options';
 import type { EpochLog, TrainCallbacks, TrainSummary } from './train-log';
@@ -23,6 +24,8 @@ const now = () => performance.now();
  * and ignored here. Tensor memory is back where it started when the promise settles. Throws NonFiniteLossError
  * when the loss becomes NaN or infinite, and BackendLimitError before the first step when one batch cannot fit
  * the backend's buffers (WebGPU). Reads are asynchronous only (a synchronous read stalls a GPU pipeline).
+ * With `callbacks.onCheckpoint` it hands over a {@link TrainCheckpoint} after every epoch; with
+ * `callbacks.resumeFrom` it continues from one and ends bit-identical to the uninterrupted run.
  */
 export async function trainOnBatches(
   model: tf.LayersModel,
@@ -36,30 +39,44 @@ export async function trainOnBatches(
   if (train.count === 0) throw new RangeError('the training set is empty');
   const overLimit = bufferLimitReason(model, Math.min(o.batchSize, train.count));
   if (overLimit != null) throw new BackendLimitError(overLimit);
-  const rng = createRng(o.seed);
+  const resume = callbacks.resumeFrom ?? null;
+  if (resume) checkResumable(resume, { ...o, trainCount: train.count });
+  const rng = resume ? rngFromState(resume.rngState) : createRng(o.seed);
   // tfjs's Adam, with the whole update in one kernel call on wasm and cpu (bit-identical, see fused-adam.ts).
   const optimizer = new FusedAdam(o.learningRate, 0.9, 0.999, 1e-7);
   const classWeights = resolveClassWeights(train, o.classWeights);
   const classWeightTensor = classWeights ? tf.tensor1d(classWeights) : null;
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const order = Int32Array.from({ length: train.count }, (_, i) => i);
+  const order = resume ? Int32Array.from(resume.order) : Int32Array.from({ length: train.count }, (_, i) => i);
   const batchesPerEpoch = Math.ceil(train.count / o.batchSize);
 
-  const history: EpochLog[] = [];
+  const history: EpochLog[] = resume ? resume.history.map((h) => ({ ...h })) : [];
   let best: { loss: number; epoch: number; snapshot: WeightsSnapshot } | null = null;
-  let epochsWithoutImprovement = 0;
-  let stoppedEarly = false;
+  /** The best epoch's weights as arrays, read once when it became best (checkpoints reuse them). */
+  let bestArrays: WeightArray[] | null = null;
+  let epochsWithoutImprovement = resume?.epochsWithoutImprovement ?? 0;
+  let stoppedEarly = resume?.stoppedEarly ?? false;
   let cancelled = false;
-  let trainMs = 0;
-  let imagesTrained = 0;
-  let started = now();
+  let trainMs = resume?.trainMs ?? 0;
+  let imagesTrained = resume?.imagesTrained ?? 0;
+  let started = now() - (resume?.elapsedMs ?? 0);
 
   try {
-    if (callbacks.onBaseline && validation && validation.count > 0) {
+    if (resume) {
+      // The best weights first (through the model, to snapshot them), then the latest.
+      if (resume.best) {
+        restoreWeights(model, resume.best.weights, 'best weights');
+        best = { loss: resume.best.score, epoch: resume.best.epoch, snapshot: WeightsSnapshot.take(model) };
+        bestArrays = resume.best.weights;
+      }
+      restoreWeights(model, resume.weights);
+      await restoreOptimizer(optimizer, resume.optimizer, variables);
+      if (resume.sourcePosition != null) train.seek?.(resume.sourcePosition);
+    } else if (callbacks.onBaseline && validation && validation.count > 0) {
       await callbacks.onBaseline(await validateSource(model, validation, o.batchSize));
       started = now(); // training time leaves out this extra pass
     }
-    for (let epoch = 1; epoch <= o.epochs && !cancelled; epoch++) {
+    for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= o.epochs && !cancelled && !stoppedEarly; epoch++) {
       const epochStart = now();
       shuffleInPlace(order, rng);
       let lossSum = 0;
@@ -134,7 +151,19 @@ export async function trainOnBatches(
       await callbacks.onEpochEnd?.(log);
       if (o.earlyStoppingPatience != null && log.valLoss != null && epochsWithoutImprovement >= o.earlyStoppingPatience) {
         stoppedEarly = true;
-        break;
+      }
+      // An aborted run (cancelled, or failed from outside while this epoch finished) hands over no more checkpoints.
+      if (callbacks.onCheckpoint && !signal?.aborted) {
+        const weights = await readWeights(model.getWeights());
+        if (best?.epoch === epoch) bestArrays = weights;
+        await callbacks.onCheckpoint({
+          version: 1, epoch, epochsPlanned: o.epochs, seed: o.seed, batchSize: o.batchSize, learningRate: o.learningRate,
+          trainCount: train.count, backend: tf.getBackend(), weights, optimizer: await readOptimizer(optimizer),
+          rngState: rng.state(), order: order.slice(), sourcePosition: train.position?.() ?? null,
+          history: history.map((h) => ({ ...h })),
+          best: best && bestArrays ? { score: best.loss, epoch: best.epoch, weights: bestArrays } : null,
+          epochsWithoutImprovement, stoppedEarly, elapsedMs: now() - started, trainMs, imagesTrained,
+        } satisfies TrainCheckpoint);
       }
     }
     let bestEpoch: number | null = history.length > 0 ? history[history.length - 1].epoch : null;

@@ -7,11 +7,18 @@ export interface Rng {
   next(): number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
+  /** The generator's whole state: `rngFromState(state)` continues the same sequence (a training checkpoint). */
+  state(): number;
 }
 
 export function createRng(seed: number): Rng {
   // Mix the seed once so that nearby seeds (1, 2, 3…) start far apart.
-  let state = (Math.imul(seed | 0, 0x9e3779b1) ^ 0x85ebca6b) >>> 0;
+  return rngFromState((Math.imul(seed | 0, 0x9e3779b1) ^ 0x85ebca6b) >>> 0);
+}
+
+/** A generator that continues from `state` (what `Rng.state()` returned). */
+export function rngFromState(start: number): Rng {
+  let state = start >>> 0;
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
@@ -19,7 +26,7 @@ export function createRng(seed: number): Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (n: number) => Math.floor(next() * n) };
+  return { next, int: (n: number) => Math.floor(next() * n), state: () => state };
 }
 
 /** Fisher–Yates shuffle in place, driven by `rng`. Returns the same array. */

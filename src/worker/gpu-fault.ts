@@ -1,0 +1,41 @@
+/**
+ * Loses the WebGL context on purpose (WEBGL_lose_context), as a driver reset or a GPU process crash does: the
+ * end-to-end test of the recovery path (the run moves to the next backend from its last checkpoint) uses it.
+ * False where the active backend is not webgl or the extension is missing.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export function loseWebglContext(): boolean {
+  if (tf.getBackend() !== 'webgl') return false;
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+  const extension = gl?.getExtension('WEBGL_lose_context');
+  if (!extension) return false;
+  extension.loseContext();
+  return true;
+}
+
+/**
+ * Calls `onLost` once when the active GPU backend loses its device: WebGL's `webglcontextlost` event on its canvas,
+ * WebGPU's `device.lost`. Needed because a lost context does not always throw: tfjs's reads may simply never settle,
+ * and a run would wait forever. Returns the function that stops watching; a no-op on wasm and cpu.
+ */
+export function watchGpuLoss(onLost: (reason: string) => void): () => void {
+  let active = true;
+  const fire = (reason: string) => {
+    if (active) {
+      active = false;
+      onLost(reason);
+    }
+  };
+  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext }; device?: { lost?: Promise<{ message?: string }> } };
+  const canvas = tf.getBackend() === 'webgl' ? (backend.gpgpu?.gl?.canvas as (EventTarget & { addEventListener?: unknown }) | undefined) : undefined;
+  const onContextLost = () => fire('the WebGL context was lost');
+  if (canvas && typeof canvas.addEventListener === 'function') canvas.addEventListener('webglcontextlost', onContextLost);
+  if (tf.getBackend() === 'webgpu') {
+    void backend.device?.lost?.then((info) => fire(`the WebGPU device was lost${info?.message ? ` (${info.message})` : ''}`));
+  }
+  return () => {
+    active = false;
+    if (canvas && typeof canvas.addEventListener === 'function') canvas.removeEventListener('webglcontextlost', onContextLost);
+  };
+}

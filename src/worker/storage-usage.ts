@@ -1,0 +1,13 @@
+/** How much the lab stores in this browser, and what the browser allows (navigator.storage where it exists). */
+import type { Autosave } from './autosave';
+import type { StorageUsage } from './protocol';
+
+export async function storageUsage(autosave: Autosave): Promise<StorageUsage> {
+  const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  const [projectBytes, estimate, persisted] = await Promise.all([
+    autosave.bytes().catch(() => 0),
+    storage?.estimate ? storage.estimate().catch(() => null) : null,
+    storage?.persisted ? storage.persisted().catch(() => null) : null,
+  ]);
+  return { projectBytes, usage: estimate?.usage ?? null, quota: estimate?.quota ?? null, persisted };
+}
