@@ -144,3 +144,20 @@ describe('BATCH_MOMENTS', () => {
     }
   });
 });
+
+describe('Relu on wasm', () => {
+  it('equals the cpu stock kernel exactly, NaN kept, odd lengths and small tensors included', async () => {
+    for (const shape of [[2, 33, 17, 8], [4, 65, 63, 3], [20001], [7, 5]]) {
+      const x = randomValues(rng, shape);
+      x.values = x.values.map((v, i) => (i % 97 === 5 ? Number.NaN : i % 11 === 0 ? 0 : v));
+      const run = () => readTidy(() => [tf.relu(tensor(x))]);
+      await selectBackend('wasm');
+      const [ours] = run();
+      unregisterFastKernels('cpu');
+      await tf.setBackend('cpu');
+      const [ref] = run();
+      expect(Array.from(ours.values).map((v) => (Number.isNaN(v) ? 'NaN' : v + 0)), `${shape}`)
+        .toEqual(Array.from(ref.values).map((v) => (Number.isNaN(v) ? 'NaN' : v + 0)));
+    }
+  });
+});

@@ -18,7 +18,7 @@ import { CONV_BIAS_RELU, installConvBiasReluGradient, makeConvBiasReluKernel } f
 import { makeBackpropFilterKernel } from './conv2d-backprop-filter';
 import { makeBackpropInputKernel } from './conv2d-backprop-input';
 import { makeMaxPoolGradKernel } from './max-pool-grad';
-import { makeReluGradBiasSumKernel, RELU_GRAD_BIAS_SUM } from './relu-bias-grad';
+import { makeReluGradBiasSumKernel, makeReluKernel, RELU_GRAD_BIAS_SUM } from './relu-bias-grad';
 import { makeTileKernel } from './tile';
 import { installBatchNormGradient, installMeanGradient, installReluGradient } from './training-gradients';
 import { makeAliasKernel } from './wasm-heap';
@@ -47,12 +47,13 @@ export type FastKernelName =
   | typeof BATCH_NORM_DX
   | typeof CONV_BIAS_RELU
   | typeof RELU_GRAD_BIAS_SUM
-  | typeof BATCH_MOMENTS;
+  | typeof BATCH_MOMENTS
+  | 'Relu';
 
 /** The per-channel kernels for wasm (SIMD on tfjs's heap); each defers to the stock kernel outside its case. */
 const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
   'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast', BATCH_NORM_GRAD_SUMS,
-  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX, CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM, BATCH_MOMENTS,
+  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX, CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM, BATCH_MOMENTS, 'Relu',
 ];
 
 /**
@@ -74,6 +75,7 @@ const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
  *   RELU_GRAD_BIAS_SUM); on wasm, BatchNormalization's batch statistics in two read-only passes (BATCH_MOMENTS;
  *   cpu's stock Mean sums differently, so there tfjs's moments stay). Five fewer full-size passes per
  *   conv → ReLU → BatchNormalization layer of cnn (bench/train-step-ab.ts).
+ * - on wasm, Relu (stock: ~10× slower than the ReLU gradient on the same activation).
  */
 export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
   wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', ...WASM_CHANNEL_KERNELS],
@@ -106,6 +108,7 @@ const makers: Record<
   [CONV_BIAS_RELU]: makeConvBiasReluKernel,
   [RELU_GRAD_BIAS_SUM]: makeReluGradBiasSumKernel,
   [BATCH_MOMENTS]: makeBatchMomentsKernel,
+  Relu: makeReluKernel,
 };
 
 /**

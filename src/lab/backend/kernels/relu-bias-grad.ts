@@ -5,7 +5,7 @@
  * added in order, so the same numbers with any thread count). On cpu: a plain loop with float64 sums.
  */
 import { util } from '@tensorflow/tfjs';
-import type { KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { channelSums, combineParts, FOLD, reductionScratch } from './channel-reduce';
 import { requireInput } from './kernel-calls';
 import { fusedSimdFor } from '../simd/fused-simd';
@@ -73,5 +73,35 @@ export function makeReluGradBiasSumKernel(backendName: string): KernelFunc {
     }
     heap.f32(heap.ptr(db), channels).set(sums);
     return [dz, db];
+  };
+}
+
+/** Below this many elements the stock Relu is fast enough. */
+const RELU_MIN_ELEMENTS = 1 << 14;
+
+/**
+ * Fast `Relu` on wasm: max(x, 0) in SIMD, in parts on the kernel pool. tfjs 4.22's threaded wasm Relu took about
+ * ten times as long as the one-pass ReLU gradient on the same activations (bench/train-step-kernels.ts, light-k5).
+ * Other dtypes and small tensors go to the stock kernel.
+ */
+export function makeReluKernel(backendName: string, stock: () => KernelConfig | undefined): KernelFunc {
+  return (args) => {
+    const x = requireInput(args.inputs as NamedTensorInfoMap, 'x');
+    const heap = WasmHeap.of(args.backend as KernelBackend);
+    const n = util.sizeFromShape(x.shape);
+    if (x.dtype !== 'float32' || n < RELU_MIN_ELEMENTS || heap?.simd() == null || fusedSimdFor(heap.memory) == null) {
+      const config = stock();
+      if (config == null) throw new Error(`No stock Relu kernel on '${backendName}'`);
+      return config.kernelFunc(args);
+    }
+    const out = heap.output(x.shape);
+    const whole = n - (n % 4);
+    splitLoop(heap, {
+      name: 'relu', args: [heap.ptr(x), heap.ptr(out), whole * 4], countAt: 2, countPerUnit: 16,
+      units: whole / 4, floatsPerUnit: 4, advance: [16, 16, 0], binder: fusedSimdFor,
+    });
+    const [src, dst] = [x, out].map((t) => heap.f32(heap.ptr(t), n));
+    for (let i = whole; i < n; i++) dst[i] = src[i] > 0 || Number.isNaN(src[i]) ? src[i] : 0;
+    return out;
   };
 }

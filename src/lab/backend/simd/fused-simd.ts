@@ -5,7 +5,7 @@
  * chunks of L floats, float32 partials folded into float64 totals every `fold` chunks).
  */
 import { addTo, reduceFunc, UNROLL } from './channel-simd';
-import { FuncBuilder, Op, Simd, V128, assembleModule, moduleBinder } from './wasm-asm';
+import { FuncBuilder, I32, Op, Simd, V128, assembleModule, moduleBinder } from './wasm-asm';
 
 /** The exports of the assembled module. */
 export interface FusedSimd {
@@ -13,6 +13,8 @@ export interface FusedSimd {
   reluGradSum(dy: number, x: number, out: number, part: number, tot: number, chunks: number, lb: number, fold: number): void;
   /** tot += Σ (a − p)² per pattern position (BatchNormalization's batch variance, times the count). */
   sqDevSum(a: number, p: number, part: number, tot: number, chunks: number, lb: number, fold: number): void;
+  /** out = max(x, 0) over `bytes` bytes (a multiple of 16); NaN stays NaN, as in tfjs's Relu. */
+  relu(x: number, out: number, bytes: number): void;
   /** Every export by name (the kernel pool calls them by name). */
   raw: Record<string, (...args: number[]) => void>;
 }
@@ -45,13 +47,25 @@ function sqDevSumFunc(): FuncBuilder {
   });
 }
 
+function reluFunc(): FuncBuilder {
+  const f = new FuncBuilder('relu', [I32, I32, I32]);
+  const [x, out, bytes] = [0, 1, 2];
+  const i = f.local(I32);
+  f.forLoop(i, () => f.i32(0), bytes, 16, () => {
+    f.get(out).get(i).op(Op.i32Add);
+    f.get(x).get(i).op(Op.i32Add).v128Load().simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Max);
+    f.v128Store();
+  });
+  return f;
+}
+
 /** The module's bytes (exported for tests and size checks). */
 export function fusedSimdBytes(shared = false): Uint8Array<ArrayBuffer> {
-  return assembleModule([reluGradSumFunc(), sqDevSumFunc()], shared);
+  return assembleModule([reluGradSumFunc(), sqDevSumFunc(), reluFunc()], shared);
 }
 
 /** The kernels bound to `memory`, or null where they cannot run (see moduleBinder). */
 export const fusedSimdFor = moduleBinder(fusedSimdBytes, (exports): FusedSimd => {
   const e = exports as unknown as Record<string, (...args: number[]) => void>;
-  return { reluGradSum: e.reluGradSum, sqDevSum: e.sqDevSum, raw: e };
+  return { reluGradSum: e.reluGradSum, sqDevSum: e.sqDevSum, relu: e.relu, raw: e };
 });
