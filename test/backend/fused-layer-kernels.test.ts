@@ -81,9 +81,10 @@ describe('CONV_BIAS_RELU', () => {
 
   it('computes no input gradient when only the weights need one (the image of the first layer)', async () => {
     await selectBackend('wasm');
-    const x = tf.tensor(randomValues(rng, [2, 8, 8, 3]).values, [2, 8, 8, 3]) as tf.Tensor4D;
-    const w = tf.variable(tf.tensor(randomValues(rng, [3, 3, 3, 4]).values, [3, 3, 3, 4]));
-    const b = tf.variable(tf.zeros([4]));
+    // Large enough (4·32·32·16 outputs) for the one-pass mask-and-sum kernel.
+    const x = tf.tensor(randomValues(rng, [4, 32, 32, 3]).values, [4, 32, 32, 3]) as tf.Tensor4D;
+    const w = tf.variable(tf.tensor(randomValues(rng, [3, 3, 3, 16]).values, [3, 3, 3, 16]));
+    const b = tf.variable(tf.zeros([16]));
     const seen: string[] = [];
     const info = await tf.profile(() => {
       const { grads } = tf.variableGrads(() => tf.sum(convBiasRelu(x, w as unknown as tf.Tensor4D, b as unknown as tf.Tensor1D, [1, 1], 'same')) as tf.Scalar);

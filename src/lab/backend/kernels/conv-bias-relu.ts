@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap } from '@tensorflow/tfjs';
 import { RELU_GRAD } from './channel-binary';
+import { CHANNEL_KERNEL_MIN_ELEMENTS } from './channel-reduce';
 import { RELU_GRAD_BIAS_SUM } from './relu-bias-grad';
 
 export const CONV_BIAS_RELU = 'XrayLabConvBiasRelu';
@@ -38,10 +39,15 @@ export function makeConvBiasReluKernel(backendName: string): KernelFunc {
   };
 }
 
-/** dz = dy where y > 0 (else 0) and Σdz per channel: one pass where the kernel exists, else two or three. */
+/**
+ * dz = dy where y > 0 (else 0) and Σdz per channel: one pass where that gives the very numbers of the mask and the
+ * Sum kernel it replaces (wasm, at least as many elements as the fast Sum takes: the same float32 partials and
+ * float64 totals in the same parts), else the mask and tfjs's Sum, so training follows the same path to the bit.
+ */
 function maskedGradAndSum(dy: tf.Tensor, y: tf.Tensor): [tf.Tensor, tf.Tensor] {
   const backend = tf.getBackend();
-  if (tf.getKernel(RELU_GRAD_BIAS_SUM, backend) != null) {
+  const fusedSumMatches = backend === 'wasm' && y.size >= CHANNEL_KERNEL_MIN_ELEMENTS;
+  if (fusedSumMatches && tf.getKernel(RELU_GRAD_BIAS_SUM, backend) != null) {
     return tf.engine().runKernel(RELU_GRAD_BIAS_SUM, { dy, x: y }, {}) as unknown as [tf.Tensor, tf.Tensor];
   }
   const dz = tf.getKernel(RELU_GRAD, backend) != null
