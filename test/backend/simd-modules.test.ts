@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { channelSimdBytes } from '../../src/lab/backend/simd/channel-simd';
+import { fusedSimdBytes } from '../../src/lab/backend/simd/fused-simd';
 import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../../src/lab/backend/simd/filter-grad-simd';
 import { poolGradBytes } from '../../src/lab/backend/simd/pool-grad-simd';
 import { sleb, uleb } from '../../src/lab/backend/simd/wasm-asm';
@@ -34,7 +35,7 @@ describe('wasm assembler and modules', () => {
   });
 
   it('assembles valid modules small enough for synchronous compilation on a main thread', () => {
-    for (const bytes of [channelSimdBytes(), poolGradBytes()]) {
+    for (const bytes of [channelSimdBytes(), poolGradBytes(), fusedSimdBytes()]) {
       expect(WebAssembly.validate(bytes)).toBe(true);
       expect(bytes.length).toBeLessThan(MAIN_THREAD_LIMIT);
     }

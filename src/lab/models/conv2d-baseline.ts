@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNorm, classifierHead, resolveBuildOptions, SeedSource, type BuildOptions } from './build-options';
 import { InputSizeError, smallestInputSize } from './input-size';
+import { TrainingConv2D } from './layers/training-conv2d';
 
 /** Filters of the three blocks, as in the study. */
 export const CNN_FILTERS = [8, 16, 32] as const;
@@ -22,8 +23,7 @@ export function buildConv2DBaseline(options: BuildOptions = {}): tf.LayersModel 
   CNN_FILTERS.forEach((filters, b) => {
     for (let c = 1; c <= 3; c++) {
       const name = `block${b + 1}_conv${c}`;
-      x = tf.layers
-        .conv2d({ name, filters, kernelSize: 3, padding: 'valid', activation: 'relu', kernelInitializer: seeds.glorotUniform() })
+      x = new TrainingConv2D({ name, filters, kernelSize: 3, padding: 'valid', activation: 'relu', kernelInitializer: seeds.glorotUniform() })
         .apply(x) as tf.SymbolicTensor;
       x = batchNorm(`${name}_bn`, o.batchNormMomentum).apply(x) as tf.SymbolicTensor;
     }

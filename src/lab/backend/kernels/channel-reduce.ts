@@ -12,8 +12,10 @@ import { partsFor, splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
 
 /** Chunks summed in float32 before folding into float64 (64 values per lane: error far below 1e-6). */
-const FOLD = 64;
+export const FOLD = 64;
 const MIN_ELEMENTS = 1 << 14;
+/** Below this many elements Sum/Mean (and the broadcast kernels) defer to the stock kernels. */
+export const CHANNEL_KERNEL_MIN_ELEMENTS = MIN_ELEMENTS;
 
 /** Channels C when `axis` names exactly every axis but the last of `shape`; otherwise null. */
 export function leadingAxesChannels(shape: readonly number[], axis: number | number[]): number | null {
@@ -25,7 +27,7 @@ export function leadingAxesChannels(shape: readonly number[], axis: number | num
 }
 
 /** Folds per-position totals (length L) and the tail past the last whole chunk into per-channel sums. */
-function channelSums(totals: Float64Array, tail: Float32Array, channels: number, weight?: (i: number) => number): Float64Array {
+export function channelSums(totals: Float64Array, tail: Float32Array, channels: number, weight?: (i: number) => number): Float64Array {
   const sums = new Float64Array(channels);
   for (let j = 0; j < totals.length; j++) sums[j % channels] += totals[j];
   for (let i = 0; i < tail.length; i++) sums[i % channels] += weight ? weight(i) : tail[i];
@@ -33,7 +35,7 @@ function channelSums(totals: Float64Array, tail: Float32Array, channels: number,
 }
 
 /** Scratch of a split reduction: per part, `k` float32 partials and `k` float64 totals of L positions, zeroed. */
-function reductionScratch(heap: WasmHeap, k: number, length: number, units: number): { parts: number[]; tots: number[] } {
+export function reductionScratch(heap: WasmHeap, k: number, length: number, units: number): { parts: number[]; tots: number[] } {
   const n = partsFor(units, length);
   const parts = Array.from({ length: k }, () => heap.alloc(n * length * 4));
   const tots = Array.from({ length: k }, () => heap.alloc(n * length * 8));
@@ -43,7 +45,7 @@ function reductionScratch(heap: WasmHeap, k: number, length: number, units: numb
 }
 
 /** The parts' float64 totals added in part order: one L-long vector. */
-function combineParts(heap: WasmHeap, tot: number, parts: number, length: number): Float64Array {
+export function combineParts(heap: WasmHeap, tot: number, parts: number, length: number): Float64Array {
   const all = heap.f64(tot, parts * length);
   const sum = all.slice(0, length);
   for (let p = 1; p < parts; p++) for (let j = 0; j < length; j++) sum[j] += all[p * length + j];

@@ -10,12 +10,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { ADAM_STEP, makeAdamStepKernel } from './adam-step';
+import { BATCH_MOMENTS, makeBatchMomentsKernel } from './batch-moments';
 import { BATCH_NORM_DX, makeBatchNormDxKernel, makeBatchNormKernel } from './batch-norm';
 import { makeChannelBinaryKernel, makeReluGradKernel, RELU_GRAD } from './channel-binary';
 import { BATCH_NORM_GRAD_SUMS, makeBatchNormGradSumsKernel, makeLeadingReduceKernel } from './channel-reduce';
+import { CONV_BIAS_RELU, installConvBiasReluGradient, makeConvBiasReluKernel } from './conv-bias-relu';
 import { makeBackpropFilterKernel } from './conv2d-backprop-filter';
 import { makeBackpropInputKernel } from './conv2d-backprop-input';
 import { makeMaxPoolGradKernel } from './max-pool-grad';
+import { makeReluGradBiasSumKernel, makeReluKernel, RELU_GRAD_BIAS_SUM } from './relu-bias-grad';
 import { makeTileKernel } from './tile';
 import { installBatchNormGradient, installMeanGradient, installReluGradient } from './training-gradients';
 import { makeAliasKernel } from './wasm-heap';
@@ -41,12 +44,16 @@ export type FastKernelName =
   | typeof BATCH_NORM_GRAD_SUMS
   | typeof RELU_GRAD
   | typeof ADAM_STEP
-  | typeof BATCH_NORM_DX;
+  | typeof BATCH_NORM_DX
+  | typeof CONV_BIAS_RELU
+  | typeof RELU_GRAD_BIAS_SUM
+  | typeof BATCH_MOMENTS
+  | 'Relu';
 
 /** The per-channel kernels for wasm (SIMD on tfjs's heap); each defers to the stock kernel outside its case. */
 const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
   'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast', BATCH_NORM_GRAD_SUMS,
-  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX,
+  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX, CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM, BATCH_MOMENTS, 'Relu',
 ];
 
 /**
@@ -64,10 +71,16 @@ const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
  * - on both, the whole Adam update in one call (ADAM_STEP, used by src/lab/train/fused-adam.ts): tfjs's optimizer
  *   makes ~14 element-wise calls per variable, ~800 per light-k5 step, each mostly per-call overhead.
  * - on both, BatchNormalization's input gradient in one pass (BATCH_NORM_DX, used by the models' training layer).
+ * - on both, a ReLU convolution as one kernel with a one-pass mask-and-bias-sum gradient (CONV_BIAS_RELU,
+ *   RELU_GRAD_BIAS_SUM); on wasm, BatchNormalization's batch statistics in two read-only passes (BATCH_MOMENTS;
+ *   cpu's stock Mean sums differently, so there tfjs's moments stay). Five fewer full-size passes per
+ *   conv → ReLU → BatchNormalization layer of cnn (bench/train-step-ab.ts).
+ * - on wasm, Relu (stock: ~10× slower than the ReLU gradient on the same activation).
  */
 export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
   wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', ...WASM_CHANNEL_KERNELS],
-  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD, ADAM_STEP, BATCH_NORM_DX],
+  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD, ADAM_STEP, BATCH_NORM_DX,
+    CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM],
 };
 
 /** Builds each kernel for a backend; `stock` reaches the kernel it replaces (Tile falls back to it for strings). */
@@ -92,6 +105,10 @@ const makers: Record<
   [RELU_GRAD]: makeReluGradKernel,
   [ADAM_STEP]: makeAdamStepKernel,
   [BATCH_NORM_DX]: makeBatchNormDxKernel,
+  [CONV_BIAS_RELU]: makeConvBiasReluKernel,
+  [RELU_GRAD_BIAS_SUM]: makeReluGradBiasSumKernel,
+  [BATCH_MOMENTS]: makeBatchMomentsKernel,
+  Relu: makeReluKernel,
 };
 
 /**
@@ -130,6 +147,7 @@ export function registerFastKernels(
     installMeanGradient();
   }
   if (kernels.includes(RELU_GRAD)) installReluGradient();
+  if (kernels.includes(CONV_BIAS_RELU)) installConvBiasReluGradient();
   for (const kernelName of kernels) {
     const key = keyOf(backendName, kernelName);
     const current = tf.getKernel(kernelName, backendName) ?? null;

@@ -35,12 +35,21 @@ export interface SplitLoop {
   advance: number[];
   /** Bytes each argument moves per part (scratch buffers of reductions), default none. */
   perPart?: number[];
+  /** The module holding `name`: the channel module (default) or the fused one (../simd/fused-simd.ts). */
+  binder?: LoopModule;
+}
+
+/** What splitLoop needs of a module binder (channelSimdFor, fusedSimdFor). */
+export interface LoopModule {
+  (memory: WebAssembly.Memory): { raw: Record<string, (...args: number[]) => void> } | null;
+  module(shared: boolean): WebAssembly.Module | null;
 }
 
 /** Runs the loop in parts; returns the part count (reductions read that many scratch areas). */
 export function splitLoop(heap: WasmHeap, loop: SplitLoop): number {
-  const simd = heap.simd();
-  const module = channelSimdFor.module(isSharedMemory(heap.memory));
+  const binder: LoopModule = loop.binder ?? channelSimdFor;
+  const simd = binder(heap.memory);
+  const module = binder.module(isSharedMemory(heap.memory));
   if (simd == null || module == null) throw new Error('channel SIMD is not available on this heap');
   const run = simd.raw[loop.name];
   const parts = partsFor(loop.units, loop.floatsPerUnit);

@@ -40,7 +40,7 @@ export interface ChannelSimd {
 }
 
 /** Unrolled four vectors per step, so L must be a multiple of 16 floats (64 bytes). */
-const UNROLL = 4;
+export const UNROLL = 4;
 
 /** for (base = 0; base < chunks·lb; base += lb) for (j = 0; j < lb; j += 64) body(x = base + j, j). */
 function chunkLoops(f: FuncBuilder, chunks: number, lb: number, body: (x: number, j: number) => void): void {
@@ -130,7 +130,7 @@ function foldInto(f: FuncBuilder, part: number, tot: number, lb: number): void {
  * Accumulating reductions: `accumulate(x, j)` updates the float32 partials for one unrolled step; every `fold`
  * chunks (and at the end) the partials are folded into the float64 totals.
  */
-function reduceFunc(name: string, params: number, folds: Array<[part: number, tot: number]>,
+export function reduceFunc(name: string, params: number, folds: Array<[part: number, tot: number]>,
   chunks: number, lb: number, fold: number, accumulate: (f: FuncBuilder, x: number, j: number) => void): FuncBuilder {
   const f = new FuncBuilder(name, Array<typeof I32>(params).fill(I32));
   const done = f.local(I32);
@@ -153,7 +153,7 @@ function reduceFunc(name: string, params: number, folds: Array<[part: number, to
 }
 
 /** part[j+16k] += value pushed by `load` (one unrolled step). */
-function addTo(f: FuncBuilder, part: number, j: number, k: number, load: () => void): void {
+export function addTo(f: FuncBuilder, part: number, j: number, k: number, load: () => void): void {
   f.get(part).get(j).op(Op.i32Add);
   f.get(part).get(j).op(Op.i32Add).v128Load(16 * k);
   load();

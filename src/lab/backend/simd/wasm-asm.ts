@@ -28,7 +28,7 @@ export const Op = {
 export const Simd = {
   load: 0x00, load32Splat: 0x09, store: 0x0b, load32Lane: 0x56, load32Zero: 0x5c, load64Zero: 0x5d, const: 0x0c, shuffle: 0x0d, f32x4Splat: 0x13,
   f32x4Gt: 0x44, v128And: 0x4e, v128AndNot: 0x4f, v128Or: 0x50, v128Bitselect: 0x52, f64x2PromoteLow: 0x5f,
-  f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, f64x2Add: 0xf0,
+  f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, f32x4Max: 0xe9, f64x2Add: 0xf0,
 } as const;
 
 export function uleb(value: number): number[] {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { convBiasRelu, convBiasReluActive } from '../../backend/kernels/conv-bias-relu';
 import { convOutputLength } from './conv-geometry';
 
 /** Arguments of {@link LightConv2D}. */
@@ -95,7 +96,10 @@ export class LightConv2D extends tf.layers.Layer {
       const conv = (input: tf.Tensor4D, w: tf.LayerVariable, b: tf.LayerVariable) => tf.fused.conv2d({
         x: input, filter: w.read() as tf.Tensor4D, bias: b.read(), strides: this.strides, pad: this.padding,
       });
-      const hidden = tf.relu(conv(x, this.w1!, this.b1!)) as tf.Tensor4D;
+      // Where the backend has it (wasm, cpu), the ReLU goes inside the first convolution too, gradient included.
+      const hidden = convBiasReluActive() && x.dtype === 'float32'
+        ? convBiasRelu(x, this.w1!.read() as tf.Tensor4D, this.b1!.read() as tf.Tensor1D, this.strides, this.padding)
+        : tf.relu(conv(x, this.w1!, this.b1!)) as tf.Tensor4D;
       return conv(hidden, this.w2!, this.b2!);
     });
   }

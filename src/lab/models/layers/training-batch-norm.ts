@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_MOMENTS, batchMomentsApplies } from '../../backend/kernels/batch-moments';
 import { BATCH_NORM_DX } from '../../backend/kernels/batch-norm';
 import { gradSums } from '../../backend/kernels/training-gradients';
 
@@ -24,9 +25,16 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
   const op = tf.customGrad((...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [input, scale, offset] = args as tf.Tensor[];
-    // tfjs's moments and batchNorm, as tfjs-layers calls them.
-    const mean = tf.mean(input, axes);
-    const variance = tf.mean(tf.square(tf.sub(input, mean)), axes);
+    // tfjs's moments and batchNorm, as tfjs-layers calls them; the moments in two read-only passes where BATCH_MOMENTS
+    // gives the same numbers (wasm, large enough activations), without the two full-size intermediates.
+    const moments = (): [tf.Tensor, tf.Tensor] => {
+      if (batchMomentsApplies(input, tf.getBackend())) {
+        return tf.engine().runKernel(BATCH_MOMENTS, { x: input }, {}) as unknown as [tf.Tensor, tf.Tensor];
+      }
+      const m = tf.mean(input, axes);
+      return [m, tf.mean(tf.square(tf.sub(input, m)), axes)];
+    };
+    const [mean, variance] = moments();
     const y = tf.batchNorm(input, mean, variance, offset, scale, epsilon);
     save([input, scale, mean, variance]);
     stats = [tf.keep(mean), tf.keep(variance)];
