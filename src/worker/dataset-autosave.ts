@@ -5,7 +5,7 @@
  * other and never hold up training; a failure is reported once and the previous stored dataset stays.
  */
 import { arrangeBySplit } from '../lab/data/arrange';
-import { DEFAULT_DATASET_BUDGET, type StoredDataset } from '../lab/persist/dataset-record';
+import { DEFAULT_DATASET_BUDGET, storedBytes, type StoredDataset } from '../lab/persist/dataset-record';
 import { DatasetStore } from '../lab/persist/dataset-store';
 import { StorageError } from '../lab/persist/project-store';
 import type { LoadedDataset } from './dataset';
@@ -19,6 +19,7 @@ export class DatasetAutosave {
   /** The dataset last offered, so a raised budget can store it after all. */
   private last: LoadedDataset | null = null;
   private storedLast = false;
+  private lastBytes = 0;
   /** A save is queued and has not taken its record yet. */
   private pending = false;
 
@@ -57,15 +58,22 @@ export class DatasetAutosave {
       const free = await freeQuota();
       const current = this.last!;
       const outcome = await store.save(toStored(current), this.budget, free);
-      if (current === this.last) this.storedLast = outcome.stored;
+      if (current === this.last) {
+        this.storedLast = outcome.stored;
+        this.lastBytes = outcome.bytes;
+      }
       this.note = outcome.stored ? null : outcome.reason;
     }, () => (this.pending = false));
   }
 
-  /** A new budget; a loaded dataset that was over the old one and fits now is stored. */
+  /**
+   * A new budget: a loaded dataset that was over the old one and fits now is stored; a stored one over the new
+   * budget is dropped (only its fingerprint stays).
+   */
   setBudget(bytes: number, current: LoadedDataset | null): Promise<void> {
     this.budget = bytes;
-    if (current && current === this.last && !this.storedLast) return this.save(current);
+    const stillFits = this.storedLast && this.lastBytes <= bytes;
+    if (current && current === this.last && !stillFits) return this.save(current);
     return this.chain;
   }
 
@@ -78,6 +86,7 @@ export class DatasetAutosave {
       const ds = fromStored(stored);
       this.last = ds;
       this.storedLast = true;
+      this.lastBytes = storedBytes(stored.meta);
       return ds;
     } catch (err) {
       this.note = `${(err as Error).message}: load the folder or zip again.`;

@@ -101,7 +101,7 @@ describe('stored dataset', () => {
     await autosave.close();
   });
 
-  it('the worker autosave stores a load, restores it, and stores it after all when the budget is raised', async () => {
+  it('the worker autosave stores a load after the budget is raised, restores it, and drops it when the budget is lowered', async () => {
     const autosave = new DatasetAutosave(() => undefined);
     autosave.budget = 10_000;
     const ds = await demo(20);
@@ -113,6 +113,11 @@ describe('stored dataset', () => {
     expect(await autosave.bytes()).toBeGreaterThan(ds.images.pixels.byteLength);
     const back = await autosave.restore();
     expect(back!.identity.fingerprint).toBe(ds.identity.fingerprint);
+    // A lower budget drops the stored copy: only the fingerprint (in the experiment card) stays.
+    await autosave.setBudget(1_000, back);
+    expect(autosave.note).toMatch(/only its fingerprint is kept/);
+    expect(await autosave.bytes()).toBe(0);
+    await autosave.setBudget(500e6, back);
     await autosave.clear();
     expect(await autosave.bytes()).toBe(0);
     await autosave.close();
