@@ -32,6 +32,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'end-of-epoch checkpoint cost (capture + encode, IndexedDB write) against the epoch, at 128 px',
     load: async () => (await import('./autosave')).runAutosaveBench,
   },
+  'dataset-store': {
+    describe: 'the decoded dataset kept in the browser: Kermany train at 64 px written through the store, sizes at 64/128/299 px',
+    load: async () => (await import('./dataset-store')).runDatasetStoreBench,
+  },
   transfer: {
     describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass',
     load: async () => (await import('./transfer')).runTransferBench,

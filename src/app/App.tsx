@@ -72,8 +72,8 @@ export function App() {
           datasetFingerprint={state.dataset?.identity.fingerprint ?? null} onError={(m) => actions.showError(m)} />
         <ProjectFileControls context={state.context} results={state.results} busy={state.running || state.loadingData}
           onOpen={(file) => void actions.openProject(file)} onError={(m) => actions.showError(m)} />
-        <StorageSection version={`${state.results.length}:${state.interrupted.length}`} problem={state.storageProblem} busy={state.running}
-          load={actions.storageUsage} clear={actions.clearStorage} onError={(m) => actions.showError(m)} />
+        <StorageSection version={`${state.results.length}:${state.interrupted.length}:${state.dataset?.identity.fingerprint ?? ''}`} problem={state.storageProblem} busy={state.running}
+          load={actions.storageUsage} clear={actions.clearStorage} setBudget={actions.setDatasetBudget} onError={(m) => actions.showError(m)} />
       </main>
       <footer className="footer">
         Reproduces “X-ray classification: Conv2D, LightConv2D and transfer learning compared” with patient-level splits and

@@ -18,7 +18,9 @@ import { emit } from './rpc';
 import { thumbnails } from './thumbnails';
 
 /** Where a dataset came from; a picked one with its image limit (0 = all), so decoding again keeps the same subset. */
-export type DatasetSource = { kind: 'demo'; perClass: number; seed: number } | { kind: 'picked'; picked: Picked; limit: number };
+export type DatasetSource = { kind: 'demo'; perClass: number; seed: number } | { kind: 'picked'; picked: Picked; limit: number }
+  /** A picked dataset restored from browser storage (see dataset-autosave.ts): its files are not at hand to decode again. */
+  | { kind: 'stored'; name: string; limit: number; size: number };
 
 export interface LoadedDataset {
   readonly source: DatasetSource;
@@ -47,6 +49,9 @@ export interface LoadOptions {
  */
 export async function loadDataset(source: DatasetSource, options: LoadOptions): Promise<LoadedDataset | null> {
   if (source.kind === 'demo') return demoDataset(source, options);
+  if (source.kind === 'stored') {
+    throw new DataError(source.name, `was restored from browser storage at ${source.size} px with its image limit; load the folder or zip again to decode it at another size, channel count or limit`);
+  }
   const { format, split, signal, onProgress } = options;
   let result;
   try {
@@ -95,7 +100,7 @@ export async function atFormat(ds: LoadedDataset, format: LoadFormat, options: O
 
 /** What the page shows: the summary and a few thumbnails per class. */
 export function describe(ds: LoadedDataset): DatasetInfo {
-  const limit = ds.source.kind === 'picked' ? ds.source.limit : 0;
+  const limit = ds.source.kind === 'demo' ? 0 : ds.source.limit;
   return { summary: ds.summary, demo: ds.source.kind === 'demo', limit, identity: ds.identity, thumbnails: thumbnails(ds.images) };
 }
 

@@ -16,6 +16,7 @@ import { emit, serve, withTransfer, yieldToEvents, type Handlers } from './rpc';
 import { TrainQueue } from './train-queue';
 import { Autosave } from './autosave';
 import { storageUsage } from './storage-usage';
+import { DatasetAutosave } from './dataset-autosave';
 import { loseWebglContext } from './gpu-fault';
 
 let dataset: LoadedDataset | null = null;
@@ -23,6 +24,7 @@ let dataset: LoadedDataset | null = null;
 let loading: AbortController | null = null;
 const autosave = new Autosave((message) => emit({ type: 'storage-problem', message }));
 const queue = new TrainQueue(autosave);
+const datasetAutosave = new DatasetAutosave((message) => emit({ type: 'storage-problem', message }));
 /**
  * The backend switch in progress (settled when none). A Train clicked right after a backend change waits for it
  * instead of initialising a backend alongside it, so the two never interleave.
@@ -62,6 +64,7 @@ async function load(source: DatasetSource, args: ImageFormat & SplitSettings) {
     });
     if (!ds) return null;
     dataset = ds;
+    void datasetAutosave.save(ds);
     return info(ds);
   } finally {
     loading = null;
@@ -101,7 +104,11 @@ const handlers: Handlers = {
   describe: async (split) => {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // A running queue trains on views of the store: reorder it only when idle.
-    if (!queue.busy) dataset = resplit(dataset, split);
+    if (!queue.busy) {
+      const next = resplit(dataset, split);
+      if (next !== dataset) void datasetAutosave.save(next);
+      dataset = next;
+    }
     return info(dataset);
   },
   measureModels: async (args) => measureModels(args),
@@ -109,7 +116,7 @@ const handlers: Handlers = {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // The run would keep (and hand back) the old dataset over the one being loaded.
     if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then train');
-    return queue.run(experiment, dataset, (ds) => (dataset = ds), Promise.all([backbonesRestored(), backendSwitch]), resume);
+    return queue.run(experiment, dataset, (ds) => void datasetAutosave.save((dataset = ds)), Promise.all([backbonesRestored(), backendSwitch]), resume);
   },
   restoreSaved: async () => {
     const saved = await autosave.load();
@@ -122,12 +129,25 @@ const handlers: Handlers = {
     await autosave.discard(key);
     return null;
   },
-  storageUsage: async () => storageUsage(autosave),
+  restoreDataset: async () => {
+    if (dataset || loading) return null;
+    const ds = await datasetAutosave.restore();
+    // A load that finished meanwhile wins.
+    if (!ds || dataset) return null;
+    dataset = ds;
+    return info(ds);
+  },
+  setDatasetBudget: async ({ bytes }) => {
+    await datasetAutosave.setBudget(bytes, dataset);
+    return storageUsage(autosave, datasetAutosave);
+  },
+  storageUsage: async () => storageUsage(autosave, datasetAutosave),
   loseGpuContext: async () => loseWebglContext(),
   clearStorage: async () => {
     refuseWhileTraining('clear stored data');
     await autosave.clear();
-    return storageUsage(autosave);
+    await datasetAutosave.clear();
+    return storageUsage(autosave, datasetAutosave);
   },
   cancel: async ({ modelId }) => {
     queue.cancel(modelId);

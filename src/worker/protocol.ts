@@ -155,6 +155,10 @@ export interface StorageUsage {
   quota: number | null;
   /** Whether the browser granted persistent storage (not evicted under pressure). */
   persisted: boolean | null;
+  /** Bytes the stored dataset takes (0: none), the budget it must fit, and why it is not stored (null: nothing to say). */
+  datasetBytes: number;
+  datasetBudget: number;
+  datasetNote: string | null;
 }
 
 export interface QueueOutcome {
@@ -183,6 +187,10 @@ export interface LabApi extends TransferApi, ExportApi, ExplainApi {
   train: { args: { experiment: Experiment; resume?: RunKey[] }; result: QueueOutcome };
   /** The project saved in this browser (results, model files, interrupted runs); null when nothing is saved. */
   restoreSaved: { args: null; result: SavedProject | null };
+  /** The dataset stored in this browser, loaded as the current one (null: none stored, or one is loaded already). */
+  restoreDataset: { args: null; result: DatasetInfo | null };
+  /** The budget for storing the dataset (bytes); a loaded dataset that now fits is stored. */
+  setDatasetBudget: { args: { bytes: number }; result: StorageUsage };
   /** Forgets an interrupted run's checkpoint. */
   discardCheckpoint: { args: RunKey; result: null };
   storageUsage: { args: null; result: StorageUsage };

@@ -13,6 +13,7 @@ import { readProjectFile } from '../lib/project-file';
 import { installTestHooks } from '../lib/test-hooks';
 import { storeModelFiles } from './artefacts';
 import { backboneActions, type BackboneActions } from './backbone-actions';
+import { readDatasetBudget, writeDatasetBudget } from './dataset-budget';
 import { INITIAL_STATE, labReducer, type LabState } from './lab-state';
 import { experimentOf, type Settings } from './settings';
 
@@ -29,6 +30,11 @@ let restoreOnce: Promise<void> | null = null;
 async function restoreSaved(client: ReturnType<typeof getLabClient>, dispatch: (a: Parameters<typeof labReducer>[1]) => void): Promise<void> {
   try {
     await navigator.storage?.persist?.().catch(() => false);
+    // The dataset kept in this browser comes back first, so an interrupted run can resume without the folder.
+    const dataset = await client.call('setDatasetBudget', { bytes: readDatasetBudget() })
+      .then(() => client.call('restoreDataset', null))
+      .catch(() => null);
+    if (dataset) dispatch({ type: 'dataset', dataset });
     const saved = await client.call('restoreSaved', null);
     if (!saved) return;
     for (const run of saved.runs) if (run.files) storeModelFiles(runKeyId(run), run.files);
@@ -79,6 +85,8 @@ export interface LabActions extends BackboneActions {
   storageUsage(): Promise<StorageUsage>;
   /** Empties the project store; what the page shows stays. */
   clearStorage(): Promise<StorageUsage>;
+  /** Sets (and remembers) the budget for keeping the decoded dataset in this browser. */
+  setDatasetBudget(bytes: number): Promise<StorageUsage>;
 }
 
 export function useLab(settings: Settings): [LabState, LabActions] {
@@ -254,6 +262,10 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       }
     },
     storageUsage: () => client.call('storageUsage', null),
+    setDatasetBudget: (bytes) => {
+      writeDatasetBudget(bytes);
+      return client.call('setDatasetBudget', { bytes });
+    },
     clearStorage: async () => {
       const usage = await client.call('clearStorage', null);
       dispatch({ type: 'interrupted', list: [] });
