@@ -39,6 +39,15 @@ export function longestTaskSince(page: Page, since: number): Promise<number> {
   }, since);
 }
 
+/** Share of the time from `since` to now (page time) that the main thread spent in long tasks (over 50 ms each). */
+export function blockedShareSince(page: Page, since: number): Promise<number> {
+  return page.evaluate((t) => {
+    const tasks = (window as unknown as { __longTasks: number[][] }).__longTasks;
+    const blocked = tasks.filter(([start]) => start >= t).reduce((sum, [, d]) => sum + d, 0);
+    return blocked / Math.max(1, performance.now() - t);
+  }, since);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
