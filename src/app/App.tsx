@@ -70,8 +70,10 @@ export function App() {
         <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
           onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={(experiment) => update(experiment)}
           datasetFingerprint={state.dataset?.identity.fingerprint ?? null} onError={(m) => actions.showError(m)} />
-        <ProjectFileControls context={state.context} results={state.results} busy={state.running || state.loadingData}
-          onOpen={(file) => void actions.openProject(file)} onError={(m) => actions.showError(m)} />
+        <ProjectFileControls busy={state.running || state.loadingData}
+          canSave={state.context?.data != null && (state.results.length > 0 || state.interrupted.length > 0)}
+          images={state.dataset != null && state.dataset.identity.fingerprint === state.context?.data?.identity.fingerprint ? state.dataset.summary.images : null}
+          onSave={actions.saveProject} onOpen={(file) => void actions.openProject(file)} />
         <StorageSection version={`${state.results.length}:${state.interrupted.length}:${state.dataset?.identity.fingerprint ?? ''}`} problem={state.storageProblem} busy={state.running}
           load={actions.storageUsage} clear={actions.clearStorage} setBudget={actions.setDatasetBudget} onError={(m) => actions.showError(m)} />
       </main>

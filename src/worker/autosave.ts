@@ -11,7 +11,7 @@ import type { Experiment } from '../lab/experiment/schema';
 import { encodeCheckpoint } from '../lab/persist/checkpoint-codec';
 import { ProjectStore, StorageError } from '../lab/persist/project-store';
 import { sameSetup, unionExperiment } from '../lab/persist/same-setup';
-import { savedRunId, type InterruptedRun, type SavedProject, type SavedRun } from '../lab/persist/saved-project';
+import { savedRunId, type InterruptedRun, type SavedContext, type SavedProject, type SavedRun } from '../lab/persist/saved-project';
 import { findModel } from '../lab/registry';
 import type { TrainCheckpoint } from '../lab/train/checkpoint';
 
@@ -128,6 +128,22 @@ export class Autosave {
   discard(key: RunKey): Promise<void> {
     this.waiting.delete(savedRunId(key));
     return this.enqueue((store) => store.deleteCheckpoint(key));
+  }
+
+  /** The stored checkpoints' bytes (for "Save project"); none when the store cannot be read. */
+  async checkpointEntries(): Promise<{ info: InterruptedRun; bytes: Uint8Array }[]> {
+    await this.flush();
+    return (await this.open()).checkpointEntries();
+  }
+
+  /**
+   * An opened project file becomes the saved project, so a reload shows it (and can resume its interrupted runs).
+   * Throws the StorageError when it cannot be stored: the page still shows the project and says so.
+   */
+  async replaceWith(context: SavedContext, runs: readonly SavedRun[], checkpoints: readonly { info: InterruptedRun; bytes: Uint8Array }[]): Promise<void> {
+    this.waiting.clear();
+    await this.flush();
+    await (await this.open()).replaceProject(context, runs, checkpoints);
   }
 
   async load(): Promise<SavedProject | null> {

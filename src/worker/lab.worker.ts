@@ -18,6 +18,7 @@ import { Autosave } from './autosave';
 import { storageUsage } from './storage-usage';
 import { DatasetAutosave } from './dataset-autosave';
 import { loseWebglContext } from './gpu-fault';
+import { openProjectZip, saveProjectZip } from './project-file';
 
 let dataset: LoadedDataset | null = null;
 /** The dataset load in progress, so Cancel can stop it. */
@@ -142,6 +143,25 @@ const handlers: Handlers = {
     return storageUsage(autosave, datasetAutosave);
   },
   storageUsage: async () => storageUsage(autosave, datasetAutosave),
+  saveProject: async ({ card, models, withImages }) => {
+    const zip = await saveProjectZip(card, models, withImages, dataset, autosave);
+    return withTransfer(zip, [zip.buffer as ArrayBuffer]);
+  },
+  openProject: async ({ bytes, name }) => {
+    refuseWhileTraining('open a project');
+    if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then open the project');
+    const opened = await openProjectZip(new Uint8Array(bytes), name, autosave);
+    if (opened.dataset) {
+      dataset = opened.dataset;
+      void datasetAutosave.save(dataset);
+    }
+    const shown = opened.dataset ? describe(opened.dataset) : null;
+    const result = { card: opened.card, models: opened.models, interrupted: opened.interrupted, dataset: shown, storageProblem: opened.storageProblem };
+    // A Set: two entries of one zip may share a buffer, and a buffer listed twice cannot be transferred.
+    return withTransfer(result, [...new Set([
+      ...opened.models.map(([, f]) => f.weights.buffer as ArrayBuffer), ...(shown ? shown.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer) : []),
+    ])]);
+  },
   loseGpuContext: async () => loseWebglContext(),
   clearStorage: async () => {
     refuseWhileTraining('clear stored data');

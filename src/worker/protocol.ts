@@ -8,7 +8,7 @@
  */
 import type { SplitSettings } from '../lab/data/assign-splits';
 import type { DataIdentity } from '../lab/data/data-identity';
-import type { CardData, Environment } from '../lab/experiment/card';
+import type { CardData, Environment, ExperimentCard } from '../lab/experiment/card';
 import type { Experiment } from '../lab/experiment/schema';
 import type { ModelGroup } from '../lab/registry/groups';
 import type { PickedFile, Picked } from '../lab/data/browser/picked';
@@ -17,7 +17,7 @@ import type { DatasetSummary } from '../lab/data/summary';
 import type { BatchLog, EpochLog } from '../lab/train/train-log';
 import type { ResultRecord } from '../lab/report/result-record';
 import type { RocPoint } from '../lab/eval/roc';
-import type { SavedProject } from '../lab/persist/saved-project';
+import type { InterruptedRun, SavedModelFiles, SavedProject } from '../lab/persist/saved-project';
 import type { RunKey } from '../lab/experiment/run-control';
 import type { BackboneId, BackboneStatus, FeatureProgress, TransferApi, WeightsProgress } from './protocol-transfer';
 import type { ExportApi } from './protocol-export';
@@ -196,12 +196,31 @@ export interface LabApi extends TransferApi, ExportApi, ExplainApi {
   storageUsage: { args: null; result: StorageUsage };
   /** Empties the project store (the loaded dataset and the page's results stay). */
   clearStorage: { args: null; result: StorageUsage };
+  /**
+   * "Save project": the zip of `card`, the page's model files, the stored checkpoints of runs on the same data and,
+   * with `withImages`, the loaded dataset (which must be the card's data).
+   */
+  saveProject: { args: { card: ExperimentCard; models: [string, SavedModelFiles][]; withImages: boolean }; result: Uint8Array };
+  /**
+   * "Open project": reads a project zip whole (a bad one rejects naming the part, and nothing changes), keeps it as
+   * the saved project, and makes its images (if saved with them) the loaded dataset.
+   */
+  openProject: { args: { bytes: ArrayBuffer; name: string }; result: OpenedProjectInfo };
   /** Test hook (`?test-hooks`): loses the WebGL context as a GPU reset does; false where the backend is not webgl. */
   loseGpuContext: { args: null; result: boolean };
   /** Cancels one model, all its seeds (the queue goes on), or the whole queue when modelId is null. */
   cancel: { args: { modelId: string | null }; result: null };
   loadModel: { args: { ref: string; modelJson: string; weights: ArrayBuffer }; result: LoadedModelInfo };
   classify: { args: { ref: string; images: PickedFile[] }; result: Classification[] };
+}
+
+/** An opened project as the page takes it. */
+export interface OpenedProjectInfo {
+  card: ExperimentCard;
+  models: [string, SavedModelFiles][];
+  interrupted: InterruptedRun[];
+  dataset: DatasetInfo | null;
+  storageProblem: string | null;
 }
 
 export type LabMethod = keyof LabApi;

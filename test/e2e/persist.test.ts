@@ -2,7 +2,8 @@
  * Never lose work, in Debian's Chromium: a reload after a finished run shows the table and offers the trained model
  * for download with no training; a reload mid-training offers "… stopped at epoch n of 10 — Resume / Discard",
  * asks for the same data, and the resumed run finishes with the same weights, byte for byte, as a run that was never
- * interrupted (wasm); a saved project opens in a fresh browser profile; "Clear stored data" empties the store. Skipped where no Chromium is installed.
+ * interrupted (wasm); a saved project opens in a fresh browser profile (one saved mid-run with its images resumes
+ * there, after a reload too, to the same weights); "Clear stored data" empties the store. Skipped where no Chromium is installed.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -125,6 +126,14 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     await screenshot(page, 'persist-2-resume-offer');
     await loadFolder(page, folder);
     expect(await page.isDisabled('[data-testid=resume-button]')).toBe(false);
+    // Saved now, with its images, the project carries the checkpoint and the data: it resumes in another browser.
+    await page.check('[data-testid=save-project-images]');
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save-project]')]);
+    const projectPath = join(work, 'interrupted-project.zip');
+    await saved.saveAs(projectPath);
+    const entries = unzipSync(readFileSync(projectPath));
+    expect(Object.keys(entries)).toEqual(expect.arrayContaining(['checkpoints/light-k2@1.bin', 'dataset/meta.json', 'dataset/pixels.bin']));
+    expect(entries['dataset/pixels.bin'].length).toBe(120 * 48 * 48 * 3);
     await page.click('[data-testid=resume-button]');
     await waitForRunEnd(page);
     expect(await page.getAttribute('[data-testid=progress-light-k2]', 'data-phase')).toBe('done');
@@ -133,6 +142,24 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     const files = await downloadAll(page);
     expect(files['models/light-k2/weights.bin'].length).toBe(expected.length);
     expect(Buffer.from(files['models/light-k2/weights.bin']).equals(Buffer.from(expected))).toBe(true);
+
+    // The project saved mid-run opens in a fresh profile with its images, survives a reload there (it is kept in
+    // that browser's store), and its resumed run ends with the same weights.
+    const fresh = await openPage(browser, url);
+    await fresh.setInputFiles('[data-testid=open-project-input]', projectPath);
+    await fresh.waitForSelector('[data-testid=resume-offer]', { timeout: 60_000 });
+    await fresh.waitForSelector('[data-testid=dataset-summary][data-count="120"]', { timeout: 60_000 });
+    await fresh.reload();
+    await fresh.waitForSelector('[data-testid=resume-offer]', { timeout: 60_000 });
+    await fresh.waitForSelector('[data-testid=dataset-summary][data-count="120"]', { timeout: 60_000 });
+    await fresh.waitForFunction(() => !(document.querySelector('[data-testid=resume-button]') as HTMLButtonElement | null)?.disabled, null, { timeout: 30_000 });
+    await screenshot(fresh, 'persist-3-opened-project-resume');
+    await fresh.click('[data-testid=resume-button]');
+    await waitForRunEnd(fresh);
+    expect(await fresh.textContent('[data-testid=progress-light-k2]')).toContain('Trained 10 epochs');
+    const resumedThere = (await downloadAll(fresh))['models/light-k2/weights.bin'];
+    expect(Buffer.from(resumedThere).equals(Buffer.from(expected))).toBe(true);
+    await fresh.context().close();
 
     // Clear stored data: the store is empty, the page keeps what it shows, and a reload restores nothing.
     await page.click('[data-testid=clear-storage]');

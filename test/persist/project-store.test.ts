@@ -150,6 +150,39 @@ describe('ProjectStore', () => {
     }
     expect((await store.getCheckpoint({ modelId: 'light-k4', seed: 1 }))!.checkpoint.epoch).toBe(1);
   });
+
+  it('an opened project replaces the saved one whole, or — on a quota error mid-write — not at all', async () => {
+    store = await ProjectStore.open();
+    await store.putContext(context);
+    await store.putRun(run('light-k1'));
+    await store.putCheckpoint(info(1), encodeCheckpoint(checkpoint(1)));
+    const opened: SavedContext = { ...context, experiment: { ...context.experiment, models: ['cnn', 'light-k2'] } };
+    const entry = { info: info(2, 'light-k3'), bytes: encodeCheckpoint(checkpoint(2)) };
+
+    const proto = IDBObjectStore.prototype as unknown as { put: (...args: unknown[]) => unknown };
+    const put = proto.put;
+    let puts = 0;
+    proto.put = function (this: IDBObjectStore, ...args: unknown[]) {
+      if (++puts === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+    try {
+      await expect(store.replaceProject(opened, [run('cnn'), run('light-k2')], [entry])).rejects.toMatchObject({ reason: 'quota' });
+    } finally {
+      proto.put = put;
+    }
+    const before = (await store.load())!;
+    expect(before.context!.experiment.models).toEqual(['light-k1']);
+    expect(before.runs.map((r) => r.modelId)).toEqual(['light-k1']);
+    expect(before.interrupted.map((i) => i.modelId)).toEqual(['light-k4']);
+
+    await store.replaceProject(opened, [run('cnn'), run('light-k2')], [entry]);
+    const after = (await store.load())!;
+    expect(after.context!.experiment.models).toEqual(['cnn', 'light-k2']);
+    expect(after.runs.map((r) => r.modelId).sort()).toEqual(['cnn', 'light-k2']);
+    expect(after.interrupted.map((i) => [i.modelId, i.epoch])).toEqual([['light-k3', 2]]);
+    expect((await store.checkpointEntries()).map((c) => c.bytes)).toEqual([entry.bytes]);
+  });
 });
 
 describe('checkpoint bytes', () => {

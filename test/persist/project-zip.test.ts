@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeExperimentCard } from '../../src/lab/experiment/card';
 import { defaultExperiment } from '../../src/lab/experiment/schema';
 import { encodeCheckpoint } from '../../src/lab/persist/checkpoint-codec';
+import type { StoredDataset } from '../../src/lab/persist/dataset-record';
 import { PROJECT_MANIFEST, readProjectZip, writeProjectZip, type ProjectContents } from '../../src/lab/persist/project-zip';
 import { makeResultRecord } from '../../src/lab/report/result-record';
 import type { TrainCheckpoint } from '../../src/lab/train/checkpoint';
@@ -84,6 +85,48 @@ describe('project zip', () => {
     expect(() => readProjectZip(bytes, 'p.zip')).toThrow(message);
   });
 
+  // Four 2×2 grey images, the split and identity of the card's data.
+  const dataset: StoredDataset = {
+    meta: {
+      version: 1, origin: { kind: 'picked', limit: 0 }, size: 2, channels: 1, count: 4, classNames: ['NORMAL', 'PNEUMONIA'],
+      files: ['a', 'b', 'c', 'd'], labels: Int32Array.of(0, 1, 0, 1), assignment: ['train', 'train', 'val', 'test'],
+      split: { valFraction: 0.25, testFraction: 0.25, seed: 1, keepOfficialVal: false }, presets: [], duplicateGroups: [],
+      summary: { source: 'xrays' } as unknown as StoredDataset['meta']['summary'], identity: card.data.identity,
+      pixelBytes: 16, chunks: 1, savedAt: '',
+    },
+    pixels: Uint8Array.from({ length: 16 }, (_, i) => i * 7),
+  };
+  const withImages = writeProjectZip({ ...project, dataset });
+  const alteredImages = (changes: Record<string, Uint8Array | undefined>) => {
+    const entries: Record<string, Uint8Array> = { ...unzipSync(withImages) };
+    for (const [path, data] of Object.entries(changes)) {
+      if (data) entries[path] = data;
+      else delete entries[path];
+    }
+    return zipSync(entries);
+  };
+
+  it('keeps the decoded images when saved with them, and only then', () => {
+    expect(readProjectZip(zip, 'p.zip').dataset).toBeNull();
+    const back = readProjectZip(withImages, 'p.zip').dataset!;
+    expect(back.pixels).toEqual(dataset.pixels);
+    expect(back.meta.labels).toEqual(dataset.meta.labels);
+    expect(back.meta.files).toEqual(dataset.meta.files);
+    expect(back.meta.assignment).toEqual(dataset.meta.assignment);
+    expect(back.meta.identity).toEqual(card.data.identity);
+  });
+
+  const metaText = new TextDecoder().decode(unzipSync(withImages)['dataset/meta.json']);
+  it.each([
+    ['cut-short pixels', { 'dataset/pixels.bin': new Uint8Array(10) }, /^p\.zip: dataset\/pixels\.bin holds 10 bytes, not the 16 its images need/],
+    ['missing pixels', { 'dataset/pixels.bin': undefined }, /^p\.zip: dataset\/pixels\.bin is missing$/],
+    ['labels that are not class numbers', { 'dataset/meta.json': strToU8(metaText.replace('"labels":[0,1,0,1]', '"labels":"0101"')) }, /cannot be used \(its labels are not a list of class numbers\)/],
+    ['a split that does not match the images', { 'dataset/meta.json': strToU8(metaText.replace('"assignment":["train","train","val","test"]', '"assignment":["train"]')) }, /cannot be used \(split does not match the image count\)/],
+    ['images of other data', { 'dataset/meta.json': strToU8(metaText.replace(/"fingerprint":"0123456789abcdef"/, '"fingerprint":"ffffffffffffffff"')) }, /are not the data the experiment trained on \(fingerprint ffffffffffffffff/],
+  ])('refuses images with %s, naming the part', (_what, changes, message) => {
+    expect(() => readProjectZip(alteredImages(changes), 'p.zip')).toThrow(message);
+  });
+
   it('is read by the CLI: the runs, their results and models, and the models written out', async () => {
     const file = join(work, 'project.zip');
     writeFileSync(file, zip);
@@ -92,7 +135,11 @@ describe('project zip', () => {
     expect(stdout).toContain('cnn@1\tok\t');
     expect(stdout).toMatch(/light-k2@1\tok\t\d+\/\d+\t1\.000\t[\d.]+\tyes/);
     expect(stdout).toContain('light-k4@1\tinterrupted at epoch 3 of 5');
+    expect(stdout).toContain('images: not in the file (saved without them)');
     expect(readFileSync(join(work, 'models', 'light-k2', 'seed-1', 'weights.bin'))).toEqual(Buffer.from([9, 8, 7, 6]));
+    const imagesFile = join(work, 'with-images.zip');
+    writeFileSync(imagesFile, withImages);
+    expect((await runCliCaptured(['project', imagesFile])).stdout).toContain('images: 4 decoded at 2×2×1 (0.0 MB) in the file');
     const json = await runCliCaptured(['project', file, '--json']);
     expect(JSON.parse(json.stdout).models).toEqual(['light-k2@1']);
     const bad = join(work, 'bad.zip');

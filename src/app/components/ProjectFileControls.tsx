@@ -1,34 +1,37 @@
 /**
- * "Save project" (one .zip: experiment card with results and curves, every trained model, see project-zip.ts) and
- * "Open project" (restores one in any browser). A file that is not a whole project says why and changes nothing.
+ * "Save project" (one .zip: experiment card with results and curves, every trained model, the checkpoints of
+ * interrupted runs and, if ticked, the decoded images — see project-zip.ts) and "Open project" (restores one in any
+ * browser, and keeps it there). Both run in the worker. A file that is not a whole project says why and changes nothing.
  */
-import type { ModelResult } from '../../worker/protocol';
-import { saveBlob } from '../lib/download';
-import { projectZipOf } from '../lib/project-file';
-import type { ResultsContext } from '../state/lab-state';
+import { useState } from 'react';
 
 interface Props {
-  context: ResultsContext | null;
-  results: ModelResult[];
+  /** A project can be saved: results or interrupted runs, with the data they came from described. */
+  canSave: boolean;
+  /** Images loaded that are the data of the shown results (so they can go into the file), and how many. */
+  images: number | null;
   busy: boolean;
+  onSave: (withImages: boolean) => Promise<void>;
   onOpen: (file: File) => void;
-  onError: (message: string) => void;
 }
 
-export function ProjectFileControls({ context, results, busy, onOpen, onError }: Props) {
-  const canSave = context != null && context.data != null && results.length > 0;
+export function ProjectFileControls({ canSave, images, busy, onSave, onOpen }: Props) {
+  const [withImages, setWithImages] = useState(false);
+  const [saving, setSaving] = useState(false);
   const save = () => {
-    try {
-      saveBlob(projectZipOf(context!, results), 'xray-lab-project.zip');
-    } catch (err) {
-      onError(`Could not save the project: ${(err as Error).message}`);
-    }
+    setSaving(true);
+    void onSave(withImages && images != null).finally(() => setSaving(false));
   };
   return (
     <div className="project-file">
-      <button type="button" data-testid="save-project" disabled={!canSave || busy} onClick={save}>
-        Save project
+      <button type="button" data-testid="save-project" disabled={!canSave || busy || saving} onClick={save}>
+        {saving ? 'Saving project…' : 'Save project'}
       </button>{' '}
+      <label className="field-inline" title="The file can then resume and retrain in a browser that never saw the folder; it grows by the decoded pixels.">
+        <input type="checkbox" data-testid="save-project-images" checked={withImages && images != null} disabled={images == null}
+          onChange={(e) => setWithImages(e.currentTarget.checked)} />
+        <span> with the decoded images{images != null ? ` (${images})` : ' (load the data of these results first)'}</span>
+      </label>{' '}
       <label className="field-inline">
         <span>Open project </span>
         <input type="file" accept=".zip,application/zip" data-testid="open-project-input" disabled={busy}

@@ -10,7 +10,7 @@ import type {
   ModelPhase, ModelResult, ModelSizeInfo, TrainProgress,
 } from '../../worker/protocol';
 import { applyBackboneEvent, backbonesReducer, INITIAL_BACKBONES, type BackboneAction, type BackbonesState } from './backbones-state';
-import { resultsFromCard } from './card-results';
+import { runsFromCard } from '../../lab/persist/runs-from-card';
 import type { InterruptedRun, SavedProject } from '../../lab/persist/saved-project';
 
 /** One run's journey (a model with a seed) through the current or last experiment. */
@@ -192,7 +192,7 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
 
 /** An opened experiment card replaces what the table shows (the loaded dataset and the trained models' files stay). */
 function openCard(state: LabState, card: ExperimentCard, name: string): LabState {
-  const results = resultsFromCard(card);
+  const results: ModelResult[] = runsFromCard(card);
   const runs: Record<string, RunProgress> = {};
   for (const r of results) {
     runs[runKeyId(r)] = { ...emptyRun(r), phase: r.record.status === 'ok' ? 'done' : r.record.status, message: r.record.error ?? null, history: r.record.history ?? [] };

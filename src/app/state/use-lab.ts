@@ -9,7 +9,8 @@ import { splitOf } from '../../lab/experiment/schema';
 import type { InterruptedRun } from '../../lab/persist/saved-project';
 import type { Experiment, LabResult, Picked, StorageUsage } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
-import { readProjectFile } from '../lib/project-file';
+import { saveBlob } from '../lib/download';
+import { projectPartsOf } from '../lib/project-file';
 import { installTestHooks } from '../lib/test-hooks';
 import { storeModelFiles } from './artefacts';
 import { backboneActions, type BackboneActions } from './backbone-actions';
@@ -79,7 +80,12 @@ export interface LabActions extends BackboneActions {
   resume(run: InterruptedRun): Promise<void>;
   /** Forgets an interrupted run's checkpoint. */
   discard(run: InterruptedRun): Promise<void>;
-  /** Opens a project zip ("Save project"): its table, curves and models. A bad file changes nothing and says why. */
+  /** Saves the project as one zip (in the worker), with the decoded images when asked; a failure says why. */
+  saveProject(withImages: boolean): Promise<void>;
+  /**
+   * Opens a project zip ("Save project"): its table, curves, models, interrupted runs and (if saved with them) its
+   * images, and keeps it in this browser's store. A bad file changes nothing and says why.
+   */
   openProject(file: File): Promise<void>;
   /** What the browser stores for the lab. */
   storageUsage(): Promise<StorageUsage>;
@@ -251,12 +257,27 @@ export function useLab(settings: Settings): [LabState, LabActions] {
         dispatch({ type: 'error', message: message(err) });
       }
     },
+    saveProject: async (withImages) => {
+      const { context, results } = current.current;
+      try {
+        if (!context) throw new Error('there is nothing to save yet');
+        const { card, models } = projectPartsOf(context, results);
+        const zip = await client.call('saveProject', { card, models, withImages });
+        saveBlob(new Blob([zip as BlobPart], { type: 'application/zip' }), 'xray-lab-project.zip');
+      } catch (err) {
+        dispatch({ type: 'error', message: `Could not save the project: ${message(err)}` });
+      }
+    },
     openProject: async (file) => {
       if (busy.current) return dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before opening a project.' });
       try {
-        const project = await readProjectFile(file);
-        for (const [id, files] of project.models) storeModelFiles(id, files);
-        dispatch({ type: 'open-card', card: project.card, name: file.name });
+        const bytes = await file.arrayBuffer();
+        const opened = await client.call('openProject', { bytes, name: file.name }, [bytes]);
+        for (const [id, files] of opened.models) storeModelFiles(id, files);
+        if (opened.dataset) dispatch({ type: 'dataset', dataset: opened.dataset });
+        dispatch({ type: 'open-card', card: opened.card, name: file.name });
+        dispatch({ type: 'interrupted', list: opened.interrupted });
+        if (opened.storageProblem) dispatch({ type: 'error', message: opened.storageProblem });
       } catch (err) {
         dispatch({ type: 'error', message: message(err) });
       }

@@ -7,7 +7,7 @@ import { CliError, type CliIO } from '../cli-error';
 
 export const PROJECT_USAGE = `xray-lab project FILE.zip [--json] [--out DIR]
   Reads a project saved by the page ("Save project"): prints each run's result (status, epochs, test accuracy and
-  AUC) and whether its trained model is in the file; --json prints the experiment card and the model list as JSON;
+  AUC), whether its trained model is in the file, and whether the decoded images are; --json prints the experiment card and the model list as JSON;
   --out DIR writes each model as DIR/<model>/seed-<n>/model.json + weights.bin (loadable with tf.loadLayersModel).`;
 
 const fixed = (v: number | null | undefined) => (v == null ? '—' : v.toFixed(3));
@@ -33,7 +33,7 @@ export async function projectCommand(argv: string[], io: CliIO): Promise<number>
   } catch (err) {
     throw new CliError((err as Error).message);
   }
-  const { card, models, checkpoints } = project;
+  const { card, models, checkpoints, dataset } = project;
   if (values.out) {
     for (const [id, files] of models) {
       const [modelId, seed] = id.split('@');
@@ -44,7 +44,8 @@ export async function projectCommand(argv: string[], io: CliIO): Promise<number>
     }
   }
   if (values.json) {
-    io.stdout(`${JSON.stringify({ card, models: [...models.keys()], interrupted: checkpoints.map((c) => c.info) }, null, 2)}\n`);
+    const images = dataset ? { images: dataset.meta.count, size: dataset.meta.size, channels: dataset.meta.channels, bytes: dataset.pixels.byteLength } : null;
+    io.stdout(`${JSON.stringify({ card, models: [...models.keys()], interrupted: checkpoints.map((c) => c.info), dataset: images }, null, 2)}\n`);
     return 0;
   }
   const lines = [
@@ -54,6 +55,9 @@ export async function projectCommand(argv: string[], io: CliIO): Promise<number>
       savedRunId(r), r.status, `${r.epochsRun}/${r.epochsPlanned}`, fixed(r.test?.accuracy), fixed(r.test?.auc), models.has(savedRunId(r)) ? 'yes' : 'no',
     ].join('\t')),
     ...checkpoints.map((c) => `${savedRunId(c.info)}\tinterrupted at epoch ${c.info.epoch} of ${c.info.epochs} (checkpoint in the file)`),
+    dataset
+      ? `images: ${dataset.meta.count} decoded at ${dataset.meta.size}×${dataset.meta.size}×${dataset.meta.channels} (${(dataset.pixels.byteLength / 1e6).toFixed(1)} MB) in the file`
+      : 'images: not in the file (saved without them)',
   ];
   io.stdout(`${lines.join('\n')}\n`);
   return 0;

@@ -138,6 +138,37 @@ export class ProjectStore {
     });
   }
 
+  /** Every stored checkpoint as its bytes (for a project file), undecoded; unreadable entries are left out. */
+  async checkpointEntries(): Promise<{ info: InterruptedRun; bytes: Uint8Array }[]> {
+    return (await this.db.getAll('checkpoints')).filter((c) => c?.info != null && c.bytes instanceof Uint8Array);
+  }
+
+  /**
+   * Replaces the saved project with `context`, `runs` and `checkpoints` (an opened project file), in ONE transaction:
+   * a quota error leaves the previous project whole.
+   */
+  replaceProject(context: SavedContext, runs: readonly SavedRun[], checkpoints: readonly { info: InterruptedRun; bytes: Uint8Array }[]): Promise<void> {
+    return this.write('the opened project', async () => {
+      const tx = this.db.transaction(['context', 'runs', 'checkpoints'], 'readwrite');
+      const writes: Promise<unknown>[] = [tx.done];
+      try {
+        writes.push(tx.objectStore('runs').clear(), tx.objectStore('checkpoints').clear(), tx.objectStore('context').put(context, 'current'));
+        for (const run of runs) writes.push(tx.objectStore('runs').put(run, savedRunId(run)));
+        for (const c of checkpoints) writes.push(tx.objectStore('checkpoints').put(c, savedRunId(c.info)));
+        await Promise.all(writes);
+      } catch (err) {
+        // A write refused at once (not through the transaction) must not let the clears above commit.
+        for (const w of writes) w.catch(() => undefined);
+        try {
+          tx.abort();
+        } catch {
+          // already aborted by the browser
+        }
+        throw err;
+      }
+    });
+  }
+
   /** Empties the whole store ("Clear stored data"). */
   clear(): Promise<void> {
     return this.write('the change', async () => {

@@ -1,7 +1,8 @@
 /**
  * The project file: one .zip with everything a project is — the experiment card (settings, data identity and split,
- * every run's record with its epoch curves, test probabilities), each trained model as TF.js files, and the
- * checkpoints of interrupted runs — plus a manifest, `xray-lab-project.json`, that says it is one. The page saves
+ * every run's record with its epoch curves, test probabilities), each trained model as TF.js files, the
+ * checkpoints of interrupted runs and — when the user asks for them — the decoded images (so the project trains on,
+ * or resumes, in a browser that never saw the folder) — plus a manifest, `xray-lab-project.json`, that says it is one. The page saves
  * and opens it, the CLI reads it (`xray-lab project FILE.zip`). Reading is all or nothing: a foreign, damaged or
  * newer file is refused with one sentence naming the file and the part, and nothing of it is used.
  * Framework-free and tfjs-free.
@@ -9,6 +10,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { parseExperimentCard, renderExperimentCard, type ExperimentCard } from '../experiment/card';
 import { decodeCheckpoint } from './checkpoint-codec';
+import { CHUNK_BYTES, storedMetaProblem, type StoredDataset, type StoredDatasetMeta } from './dataset-record';
 import { savedRunId, type InterruptedRun, type SavedModelFiles } from './saved-project';
 
 export const PROJECT_FORMAT = 'xray-lab-project';
@@ -23,7 +25,12 @@ interface Manifest {
   runs: { modelId: string; seed: number; folder: string | null }[];
   /** Interrupted runs, with their checkpoint's path. */
   checkpoints: (InterruptedRun & { path: string })[];
+  /** The decoded images, when saved with them (absent in files written before they could be). */
+  dataset?: { meta: string; pixels: string; images: number; bytes: number } | null;
 }
+
+const DATASET_META = 'dataset/meta.json';
+const DATASET_PIXELS = 'dataset/pixels.bin';
 
 export interface ProjectContents {
   readonly card: ExperimentCard;
@@ -31,6 +38,8 @@ export interface ProjectContents {
   readonly models: ReadonlyMap<string, SavedModelFiles>;
   /** Interrupted runs and their checkpoint bytes (checked to decode). */
   readonly checkpoints: readonly { info: InterruptedRun; bytes: Uint8Array }[];
+  /** The decoded dataset (pixels, labels, file names, split), when the project was saved with its images. */
+  readonly dataset?: StoredDataset | null;
 }
 
 /** A file that is not a readable project. */
@@ -57,7 +66,15 @@ export function writeProjectZip(project: ProjectContents): Uint8Array {
     tree[path] = bytes.slice();
     return { ...info, path };
   });
-  const manifest: Manifest = { format: PROJECT_FORMAT, version: PROJECT_VERSION, createdAt: new Date().toISOString(), runs, checkpoints };
+  let dataset: Manifest['dataset'] = null;
+  if (project.dataset) {
+    const { meta, pixels } = project.dataset;
+    // JSON has no Int32Array: the labels go as a plain list.
+    tree[DATASET_META] = strToU8(JSON.stringify({ ...meta, labels: [...meta.labels] }));
+    tree[DATASET_PIXELS] = pixels;
+    dataset = { meta: DATASET_META, pixels: DATASET_PIXELS, images: meta.count, bytes: pixels.byteLength };
+  }
+  const manifest: Manifest = { format: PROJECT_FORMAT, version: PROJECT_VERSION, createdAt: new Date().toISOString(), runs, checkpoints, dataset };
   tree[PROJECT_MANIFEST] = strToU8(JSON.stringify(manifest, null, 2));
   tree['experiment.json'] = strToU8(renderExperimentCard(project.card));
   return zipSync(tree, { level: 0 });
@@ -114,5 +131,30 @@ export function readProjectZip(bytes: Uint8Array, file = 'project.zip'): Project
     const { path: _path, ...info } = c;
     return { info, bytes: data };
   });
-  return { card, models, checkpoints };
+  const dataset = manifest.dataset ? readDataset(entries, text, file, card.data.identity.fingerprint) : null;
+  return { card, models, checkpoints, dataset };
+}
+
+/** The images saved with the project, checked whole and against the card's data fingerprint. */
+function readDataset(entries: Record<string, Uint8Array>, text: (path: string) => string, file: string, fingerprint: string): StoredDataset {
+  let raw: Omit<StoredDatasetMeta, 'labels'> & { labels: unknown };
+  try {
+    raw = JSON.parse(text(DATASET_META)) as typeof raw;
+  } catch (err) {
+    if (err instanceof ProjectFileError) throw err;
+    throw new ProjectFileError(file, `${DATASET_META} is not valid JSON`);
+  }
+  const pixels = entries[DATASET_PIXELS];
+  if (!pixels) throw new ProjectFileError(file, `${DATASET_PIXELS} is missing`);
+  const labels = Array.isArray(raw?.labels) && raw.labels.every((l) => Number.isInteger(l)) ? Int32Array.from(raw.labels as number[]) : null;
+  const meta = { ...raw, labels, chunks: Math.ceil(Number(raw?.pixelBytes) / CHUNK_BYTES) } as StoredDatasetMeta;
+  const problem = labels ? storedMetaProblem(meta) : 'its labels are not a list of class numbers';
+  if (problem) throw new ProjectFileError(file, `the images in dataset/ cannot be used (${problem})`);
+  if (pixels.byteLength !== meta.pixelBytes) {
+    throw new ProjectFileError(file, `${DATASET_PIXELS} holds ${pixels.byteLength} bytes, not the ${meta.pixelBytes} its images need (cut short?)`);
+  }
+  if (meta.identity.fingerprint !== fingerprint) {
+    throw new ProjectFileError(file, `the images in dataset/ are not the data the experiment trained on (fingerprint ${meta.identity.fingerprint}, the experiment's ${fingerprint})`);
+  }
+  return { meta, pixels };
 }

@@ -1,12 +1,13 @@
 /**
- * An opened experiment card as the page's results: each run's record with its test probabilities, so the table,
- * the threshold slider, the ROC curves and the confusion matrices work as for runs trained here.
+ * An experiment card's runs as saved runs: each record with its test probabilities, so the page's table, threshold
+ * slider, ROC curves and confusion matrices work for an opened card as for runs trained here, and an opened project
+ * can be kept in the browser's store like one trained here.
  */
-import type { ExperimentCard } from '../../lab/experiment/card';
-import { rocCurve } from '../../lab/eval/roc';
-import type { ModelResult } from '../../worker/protocol';
+import type { ExperimentCard } from '../experiment/card';
+import { rocCurve } from '../eval/roc';
+import type { SavedRun } from './saved-project';
 
-export function resultsFromCard(card: ExperimentCard): ModelResult[] {
+export function runsFromCard(card: ExperimentCard): Omit<SavedRun, 'files'>[] {
   const classNames = [...card.data.classNames];
   const labels = Int32Array.from(card.testImages.labels);
   return card.results.map((record) => {
