@@ -88,6 +88,7 @@ function describe(selection: BackendSelection, preference: BackendPreference, me
     name: selection.name,
     preference,
     adapter: describeSelection(selection),
+    ...(selection.gpu?.software != null ? { software: selection.gpu.software } : {}),
     fallbacks: selection.fallbacks,
     fastKernels: selection.fastKernels,
     ...(measured ? { measured } : {}),
@@ -123,10 +124,13 @@ function describeSelection(s: BackendSelection): string {
 export async function backendAlive(timeoutMs = 10_000): Promise<boolean> {
   try {
     const check = (async () => {
-      const t = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])));
+      // `fill` runs a GPU program, so the add does too: small ops on values held on the CPU are computed on the
+      // CPU by tfjs's GPU backends (CPU forwarding), which would call a destroyed WebGPU device alive.
+      const n = 4096;
+      const t = tf.tidy(() => tf.add(tf.fill([n], 1), tf.range(0, n)));
       const v = await t.data();
       t.dispose();
-      return v[0] === 4 && v[1] === 6;
+      return v[0] === 1 && v[n - 1] === n;
     })();
     const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs));
     return await Promise.race([check, timeout]);

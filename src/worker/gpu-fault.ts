@@ -1,11 +1,18 @@
 /**
- * Loses the WebGL context on purpose (WEBGL_lose_context), as a driver reset or a GPU process crash does: the
- * end-to-end test of the recovery path (the run moves to the next backend from its last checkpoint) uses it.
- * False where the active backend is not webgl or the extension is missing.
+ * Loses the GPU on purpose, as a driver reset or a GPU process crash does: WebGL's context through
+ * WEBGL_lose_context, WebGPU's device through `device.destroy()` (which settles `device.lost` as a real loss does).
+ * The end-to-end tests of the recovery path (the run moves to the next backend from its last checkpoint) use it.
+ * False where the active backend is neither, or the extension is missing.
  */
 import * as tf from '@tensorflow/tfjs';
 
-export function loseWebglContext(): boolean {
+export function loseGpu(): boolean {
+  if (tf.getBackend() === 'webgpu') {
+    const device = (tf.backend() as unknown as { device?: { destroy?: () => void } }).device;
+    if (typeof device?.destroy !== 'function') return false;
+    device.destroy();
+    return true;
+  }
   if (tf.getBackend() !== 'webgl') return false;
   const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
   const extension = gl?.getExtension('WEBGL_lose_context');

@@ -17,7 +17,7 @@ import { TrainQueue } from './train-queue';
 import { Autosave } from './autosave';
 import { storageUsage } from './storage-usage';
 import { DatasetAutosave } from './dataset-autosave';
-import { loseWebglContext } from './gpu-fault';
+import { loseGpu } from './gpu-fault';
 import { openProjectZip, saveProjectZip } from './project-file';
 
 let dataset: LoadedDataset | null = null;
@@ -162,7 +162,7 @@ const handlers: Handlers = {
       ...opened.models.map(([, f]) => f.weights.buffer as ArrayBuffer), ...(shown ? shown.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer) : []),
     ])]);
   },
-  loseGpuContext: async () => loseWebglContext(),
+  loseGpuContext: async () => loseGpu(),
   clearStorage: async () => {
     refuseWhileTraining('clear stored data');
     await autosave.clear();

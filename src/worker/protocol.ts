@@ -31,6 +31,8 @@ export interface BackendInfo {
   preference: BackendPreference;
   /** GPU adapter or renderer description; '' when there is none (wasm, cpu). */
   adapter: string;
+  /** The software renderer behind a GPU backend (SwiftShader, llvmpipe, …); absent on a real GPU and on wasm/cpu. */
+  software?: string;
   /** Backends passed over before `name`, with the reason. */
   fallbacks: { name: string; reason: string }[];
   /** Convolution-gradient kernels replaced by the lab's fast ones (wasm/cpu). */
@@ -206,7 +208,7 @@ export interface LabApi extends TransferApi, ExportApi, ExplainApi {
    * the saved project, and makes its images (if saved with them) the loaded dataset.
    */
   openProject: { args: { bytes: ArrayBuffer; name: string }; result: OpenedProjectInfo };
-  /** Test hook (`?test-hooks`): loses the WebGL context as a GPU reset does; false where the backend is not webgl. */
+  /** Test hook (`?test-hooks`): loses the WebGL context or the WebGPU device as a GPU reset does; false on wasm/cpu. */
   loseGpuContext: { args: null; result: boolean };
   /** Cancels one model, all its seeds (the queue goes on), or the whole queue when modelId is null. */
   cancel: { args: { modelId: string | null }; result: null };

@@ -169,12 +169,15 @@ export class TrainQueue {
     }
   }
 
-  /** The first backend after `broken` in the fallback order that starts, or null. */
+  /**
+   * The first backend after `broken` in the fallback order that starts, or null. A software GPU (SwiftShader,
+   * llvmpipe) is passed over: it trains tens of times slower than wasm, which is why auto never picks one either.
+   */
   private async nextBackend(broken: string): Promise<BackendInfo | null> {
     for (const name of FALLBACK_ORDER.slice(FALLBACK_ORDER.indexOf(broken as BackendPreference) + 1)) {
       try {
         const info = await ensureBackend(name);
-        if (await backendAlive(5_000)) return info;
+        if (info.software == null && (await backendAlive(5_000))) return info;
       } catch {
         // try the next one
       }
