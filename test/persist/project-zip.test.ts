@@ -52,9 +52,9 @@ const zip = writeProjectZip(project);
 const work = mkdtempSync(join(tmpdir(), 'xray-lab-project-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The project zip with some entries replaced (undefined: removed). */
-function altered(changes: Record<string, Uint8Array | undefined>): Uint8Array {
-  const entries: Record<string, Uint8Array> = { ...unzipSync(zip) };
+/** A project zip (`base`, default the one above) with some entries replaced (undefined: removed). */
+function altered(changes: Record<string, Uint8Array | undefined>, base = zip): Uint8Array {
+  const entries: Record<string, Uint8Array> = { ...unzipSync(base) };
   for (const [path, data] of Object.entries(changes)) {
     if (data) entries[path] = data;
     else delete entries[path];
@@ -97,14 +97,6 @@ describe('project zip', () => {
     pixels: Uint8Array.from({ length: 16 }, (_, i) => i * 7),
   };
   const withImages = writeProjectZip({ ...project, dataset });
-  const alteredImages = (changes: Record<string, Uint8Array | undefined>) => {
-    const entries: Record<string, Uint8Array> = { ...unzipSync(withImages) };
-    for (const [path, data] of Object.entries(changes)) {
-      if (data) entries[path] = data;
-      else delete entries[path];
-    }
-    return zipSync(entries);
-  };
 
   it('keeps the decoded images when saved with them, and only then', () => {
     expect(readProjectZip(zip, 'p.zip').dataset).toBeNull();
@@ -124,7 +116,7 @@ describe('project zip', () => {
     ['a split that does not match the images', { 'dataset/meta.json': strToU8(metaText.replace('"assignment":["train","train","val","test"]', '"assignment":["train"]')) }, /cannot be used \(split does not match the image count\)/],
     ['images of other data', { 'dataset/meta.json': strToU8(metaText.replace(/"fingerprint":"0123456789abcdef"/, '"fingerprint":"ffffffffffffffff"')) }, /are not the data the experiment trained on \(fingerprint ffffffffffffffff/],
   ])('refuses images with %s, naming the part', (_what, changes, message) => {
-    expect(() => readProjectZip(alteredImages(changes), 'p.zip')).toThrow(message);
+    expect(() => readProjectZip(altered(changes, withImages), 'p.zip')).toThrow(message);
   });
 
   it('is read by the CLI: the runs, their results and models, and the models written out', async () => {

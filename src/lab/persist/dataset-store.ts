@@ -4,7 +4,7 @@
  * CHUNK_BYTES, all written in ONE transaction: a quota error or a crash mid-write leaves the previous dataset whole.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { storageError, StorageError } from './project-store';
+import { allOrNothing, storageError, StorageError } from './project-store';
 import { CHUNK_BYTES, megabytes, storedBytes, storedMetaProblem, type StoredDataset, type StoredDatasetMeta } from './dataset-record';
 
 export const DATASET_DB = 'xray-lab-dataset';
@@ -56,20 +56,13 @@ export class DatasetStore {
     const chunks = Math.ceil(pixels.byteLength / CHUNK_BYTES);
     const record: StoredDatasetMeta = { ...meta, version: 1, pixelBytes: pixels.byteLength, chunks, savedAt: new Date().toISOString() };
     const tx = this.db.transaction(['meta', 'chunks'], 'readwrite');
-    const writes: Promise<unknown>[] = [tx.done];
     try {
-      writes.push(tx.objectStore('meta').clear(), tx.objectStore('chunks').clear(), tx.objectStore('meta').put(record, 'current'));
-      // slice(): each chunk its own small buffer (a subarray would clone the whole store each time).
-      for (let i = 0; i < chunks; i++) writes.push(tx.objectStore('chunks').put(pixels.slice(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), i));
-      await Promise.all(writes);
+      await allOrNothing(tx, (writes) => {
+        writes.push(tx.objectStore('meta').clear(), tx.objectStore('chunks').clear(), tx.objectStore('meta').put(record, 'current'));
+        // slice(): each chunk its own small buffer (a subarray would clone the whole store each time).
+        for (let i = 0; i < chunks; i++) writes.push(tx.objectStore('chunks').put(pixels.slice(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), i));
+      });
     } catch (err) {
-      // A write refused at once (not through the transaction) must not let the clears above commit.
-      for (const w of writes) w.catch(() => undefined);
-      try {
-        tx.abort();
-      } catch {
-        // already aborted by the browser
-      }
       throw storageError(err, what);
     }
     return { stored: true, bytes };

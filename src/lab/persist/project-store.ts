@@ -54,6 +54,27 @@ export function storageError(err: unknown, what: string): StorageError {
   return new StorageError(`Could not save ${what}: ${detail}`, 'other');
 }
 
+/**
+ * Issues a transaction's requests (`issue` pushes each one's promise) and waits for them and for the commit. When
+ * one fails — or is refused at once, by a throw rather than through the transaction — the transaction is aborted,
+ * so nothing of it commits (a clear issued before a refused put must not), and the error is thrown.
+ */
+export async function allOrNothing(tx: { done: Promise<void>; abort(): void }, issue: (writes: Promise<unknown>[]) => void): Promise<void> {
+  const writes: Promise<unknown>[] = [tx.done];
+  try {
+    issue(writes);
+    await Promise.all(writes);
+  } catch (err) {
+    for (const w of writes) w.catch(() => undefined);
+    try {
+      tx.abort();
+    } catch {
+      // already aborted by the browser
+    }
+    throw err;
+  }
+}
+
 export class ProjectStore {
   private constructor(private readonly db: IDBPDatabase<ProjectDb>, private notice: string | null) {}
 
@@ -150,22 +171,11 @@ export class ProjectStore {
   replaceProject(context: SavedContext, runs: readonly SavedRun[], checkpoints: readonly { info: InterruptedRun; bytes: Uint8Array }[]): Promise<void> {
     return this.write('the opened project', async () => {
       const tx = this.db.transaction(['context', 'runs', 'checkpoints'], 'readwrite');
-      const writes: Promise<unknown>[] = [tx.done];
-      try {
+      await allOrNothing(tx, (writes) => {
         writes.push(tx.objectStore('runs').clear(), tx.objectStore('checkpoints').clear(), tx.objectStore('context').put(context, 'current'));
         for (const run of runs) writes.push(tx.objectStore('runs').put(run, savedRunId(run)));
         for (const c of checkpoints) writes.push(tx.objectStore('checkpoints').put(c, savedRunId(c.info)));
-        await Promise.all(writes);
-      } catch (err) {
-        // A write refused at once (not through the transaction) must not let the clears above commit.
-        for (const w of writes) w.catch(() => undefined);
-        try {
-          tx.abort();
-        } catch {
-          // already aborted by the browser
-        }
-        throw err;
-      }
+      });
     });
   }
 
