@@ -142,8 +142,18 @@ export class Autosave {
    */
   async replaceWith(context: SavedContext, runs: readonly SavedRun[], checkpoints: readonly { info: InterruptedRun; bytes: Uint8Array }[]): Promise<void> {
     this.waiting.clear();
-    await this.flush();
-    await (await this.open()).replaceProject(context, runs, checkpoints);
+    // In the write queue like every other write (a Discard queued meanwhile comes after it), but its error is the caller's.
+    let failure: unknown = null;
+    const replaced = this.chain.then(async () => {
+      try {
+        await (await this.open()).replaceProject(context, runs, checkpoints);
+      } catch (err) {
+        failure = err;
+      }
+    });
+    this.chain = replaced;
+    await replaced;
+    if (failure) throw failure;
   }
 
   async load(): Promise<SavedProject | null> {

@@ -18,11 +18,13 @@ import { Autosave } from './autosave';
 import { storageUsage } from './storage-usage';
 import { DatasetAutosave } from './dataset-autosave';
 import { loseGpu } from './gpu-fault';
-import { openProjectZip, saveProjectZip } from './project-file';
+import { keepOpenedProject, readOpenedProject, saveProjectZip } from './project-file';
 
 let dataset: LoadedDataset | null = null;
 /** The dataset load in progress, so Cancel can stop it. */
 let loading: AbortController | null = null;
+/** A project is being opened: its dataset and store replace the current ones, so nothing may load or train meanwhile. */
+let opening = false;
 const autosave = new Autosave((message) => emit({ type: 'storage-problem', message }));
 const queue = new TrainQueue(autosave);
 const datasetAutosave = new DatasetAutosave((message) => emit({ type: 'storage-problem', message }));
@@ -44,6 +46,7 @@ function explainProgress(ref: string): ExplainHooks {
 
 function refuseWhileTraining(what: string): void {
   if (queue.busy) throw new Error(`cannot ${what} while models are training: wait for the run to end or cancel it`);
+  if (opening) throw new Error(`cannot ${what} while a project is opening: wait for it`);
 }
 
 /**
@@ -105,7 +108,7 @@ const handlers: Handlers = {
   describe: async (split) => {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // A running queue trains on views of the store: reorder it only when idle.
-    if (!queue.busy) {
+    if (!queue.busy && !opening) {
       const next = resplit(dataset, split);
       if (next !== dataset) void datasetAutosave.save(next);
       dataset = next;
@@ -114,6 +117,7 @@ const handlers: Handlers = {
   },
   measureModels: async (args) => measureModels(args),
   train: async ({ experiment, resume }) => {
+    if (opening) throw new Error('a project is opening: wait for it, then train');
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // The run would keep (and hand back) the old dataset over the one being loaded.
     if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then train');
@@ -131,10 +135,10 @@ const handlers: Handlers = {
     return null;
   },
   restoreDataset: async () => {
-    if (dataset || loading) return null;
+    if (dataset || loading || opening) return null;
     const ds = await datasetAutosave.restore();
-    // A load that finished meanwhile wins.
-    if (!ds || dataset) return null;
+    // A load (or an opened project's images) that arrived meanwhile wins.
+    if (!ds || dataset || opening) return null;
     dataset = ds;
     return info(ds);
   },
@@ -144,23 +148,32 @@ const handlers: Handlers = {
   },
   storageUsage: async () => storageUsage(autosave, datasetAutosave),
   saveProject: async ({ card, models, withImages }) => {
-    const zip = await saveProjectZip(card, models, withImages, dataset, autosave);
+    const zip = await saveProjectZip(card, models, withImages, () => dataset, autosave);
     return withTransfer(zip, [zip.buffer as ArrayBuffer]);
   },
   openProject: async ({ bytes, name }) => {
     refuseWhileTraining('open a project');
     if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then open the project');
-    const opened = await openProjectZip(new Uint8Array(bytes), name, autosave);
-    if (opened.dataset) {
-      dataset = opened.dataset;
-      void datasetAutosave.save(dataset);
+    opening = true;
+    try {
+      // Everything that can fail on a bad file runs before anything changes.
+      const opened = readOpenedProject(new Uint8Array(bytes), name);
+      const shown = opened.dataset ? describe(opened.dataset) : null;
+      const storageProblem = await keepOpenedProject(opened, autosave);
+      if (opened.dataset) {
+        dataset = opened.dataset;
+        void datasetAutosave.save(dataset);
+      }
+      const result = {
+        card: opened.card, models: opened.models, interrupted: storageProblem ? [] : opened.checkpoints.map((c) => c.info), dataset: shown, storageProblem,
+      };
+      // A Set: two entries of one zip may share a buffer, and a buffer listed twice cannot be transferred.
+      return withTransfer(result, [...new Set([
+        ...opened.models.map(([, f]) => f.weights.buffer as ArrayBuffer), ...(shown ? shown.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer) : []),
+      ])]);
+    } finally {
+      opening = false;
     }
-    const shown = opened.dataset ? describe(opened.dataset) : null;
-    const result = { card: opened.card, models: opened.models, interrupted: opened.interrupted, dataset: shown, storageProblem: opened.storageProblem };
-    // A Set: two entries of one zip may share a buffer, and a buffer listed twice cannot be transferred.
-    return withTransfer(result, [...new Set([
-      ...opened.models.map(([, f]) => f.weights.buffer as ArrayBuffer), ...(shown ? shown.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer) : []),
-    ])]);
   },
   loseGpuContext: async () => loseGpu(),
   clearStorage: async () => {

@@ -83,9 +83,26 @@ describe('lab state', () => {
     const opened = apply(s, { type: 'open-card', card, name: 'experiment.json' });
     expect(opened.results.map((r) => [r.modelId, r.seed, Array.from(r.probabilities)])).toEqual([['light-k1', 7, [0.9, 0.1, 0.3, 0.7].map(Math.fround)]]);
     expect(opened.results[0].roc.length).toBeGreaterThan(0);
-    expect(opened.context!.origin).toEqual({ kind: 'file', name: 'experiment.json', createdAt: card.createdAt });
+    expect(opened.context!.origin).toEqual({ kind: 'file', name: 'experiment.json', createdAt: card.createdAt, stored: false });
     expect(opened.runs['light-k1@7'].phase).toBe('done');
     expect(opened.dataset).toBe(s.dataset);
+    // An opened card is not the worker's saved project: a run after it starts a table of its own.
+    const after = apply(opened, { type: 'run-start', experiment: card.settings, only: [{ modelId: 'light-k2', seed: 7 }] });
+    expect(after.results).toEqual([]);
+  });
+
+  it('adds a resumed run to an opened project\'s table, as to results trained here', () => {
+    const settings = { ...experiment, models: ['light-k1', 'light-k2'], seeds: [7] };
+    const card = makeExperimentCard({
+      settings, data, environment: { labVersion: '0', tfjsVersion: '4', backend: 'wasm', adapter: '', runtime: 'browser', agent: 'test' },
+      results: [result('light-k1', 7).record], testImages: { files: ['x', 'y'], labels: [0, 1] },
+      predictions: [{ modelId: 'light-k1', seed: 7, probabilities: [0.9, 0.1, 0.3, 0.7] }],
+    });
+    const opened = apply(base, { type: 'open-card', card, name: 'xray-lab-project.zip', stored: true });
+    const resumed = apply(opened, { type: 'run-start', experiment: settings, only: [{ modelId: 'light-k2', seed: 7 }] });
+    expect(resumed.results.map((r) => `${r.modelId}@${r.seed}`)).toEqual(['light-k1@7']);
+    expect(resumed.queue.map((k) => `${k.modelId}@${k.seed}`)).toEqual(['light-k1@7', 'light-k2@7']);
+    expect(resumed.context!.data).toEqual(data);
   });
 });
 

@@ -114,9 +114,24 @@ describe('project zip', () => {
     ['missing pixels', { 'dataset/pixels.bin': undefined }, /^p\.zip: dataset\/pixels\.bin is missing$/],
     ['labels that are not class numbers', { 'dataset/meta.json': strToU8(metaText.replace('"labels":[0,1,0,1]', '"labels":"0101"')) }, /cannot be used \(its labels are not a list of class numbers\)/],
     ['a split that does not match the images', { 'dataset/meta.json': strToU8(metaText.replace('"assignment":["train","train","val","test"]', '"assignment":["train"]')) }, /cannot be used \(split does not match the image count\)/],
+    ['a label outside the classes', { 'dataset/meta.json': strToU8(metaText.replace('"labels":[0,1,0,1]', '"labels":[0,7,-3,1]')) }, /cannot be used \(a label is outside the 2 classes\)/],
+    ['a split set that does not exist', { 'dataset/meta.json': strToU8(metaText.replace('"assignment":["train","train","val","test"]', '"assignment":["train","bogus","val","test"]')) }, /cannot be used \(the split names a set other than train, val or test\)/],
+    ['no split settings', { 'dataset/meta.json': strToU8(metaText.replace(/"split":\{[^}]*\},/, '')) }, /cannot be used \(the split settings are missing\)/],
+    ['no origin', { 'dataset/meta.json': strToU8(metaText.replace(/"origin":\{[^}]*\},/, '')) }, /cannot be used \(unknown origin\)/],
+    ['damaged presets', { 'dataset/meta.json': strToU8(metaText.replace('"presets":[]', '"presets":{}')) }, /cannot be used \(the preset splits are damaged\)/],
+    ['other class names', { 'dataset/meta.json': strToU8(metaText.replace('"classNames":["NORMAL","PNEUMONIA"]', '"classNames":["A","B"]')) }, /have classes A, B, the experiment NORMAL, PNEUMONIA/],
     ['images of other data', { 'dataset/meta.json': strToU8(metaText.replace(/"fingerprint":"0123456789abcdef"/, '"fingerprint":"ffffffffffffffff"')) }, /are not the data the experiment trained on \(fingerprint ffffffffffffffff/],
   ])('refuses images with %s, naming the part', (_what, changes, message) => {
     expect(() => readProjectZip(altered(changes, withImages), 'p.zip')).toThrow(message);
+  });
+
+  it('refuses a checkpoint of other data, or one listed twice', () => {
+    const manifestOf = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(unzipSync(bytes)[PROJECT_MANIFEST]));
+    const m = manifestOf(zip);
+    const other = { ...m, checkpoints: [{ ...m.checkpoints[0], fingerprint: 'ffffffffffffffff' }] };
+    expect(() => readProjectZip(altered({ [PROJECT_MANIFEST]: strToU8(JSON.stringify(other)) }), 'p.zip')).toThrow(/^p\.zip: the checkpoint of light-k4@1 was trained on other data/);
+    const twice = { ...m, checkpoints: [m.checkpoints[0], m.checkpoints[0]] };
+    expect(() => readProjectZip(altered({ [PROJECT_MANIFEST]: strToU8(JSON.stringify(twice)) }), 'p.zip')).toThrow(/lists the checkpoint of light-k4@1 twice/);
   });
 
   it('is read by the CLI: the runs, their results and models, and the models written out', async () => {

@@ -42,7 +42,8 @@ export interface ResultsContext {
   testImages: { files: string[]; labels: number[] } | null;
   environment: Environment | null;
   /** Trained in this page, or opened from a file (then no model files exist here). */
-  origin: { kind: 'trained' } | { kind: 'file'; name: string; createdAt: string };
+  /** `stored`: an opened project the worker keeps as the saved project, so training on adds to it as to trained results. */
+  origin: { kind: 'trained' } | { kind: 'file'; name: string; createdAt: string; stored?: boolean };
 }
 
 export interface LabState {
@@ -92,7 +93,7 @@ export type LabAction =
   | { type: 'restore'; saved: SavedProject }
   | { type: 'interrupted'; list: InterruptedRun[] }
   | { type: 'run-end' }
-  | { type: 'open-card'; card: ExperimentCard; name: string }
+  | { type: 'open-card'; card: ExperimentCard; name: string; stored?: boolean }
   | { type: 'event'; event: LabEvent }
   | { type: 'downloaded'; ids: string[] }
   | { type: 'error'; message: string | null }
@@ -121,7 +122,8 @@ function sameSetup(a: Experiment, b: Experiment): boolean {
 function startRun(state: LabState, experiment: Experiment, only?: RunKey[]): LabState {
   const previous = state.context;
   const fingerprint = state.dataset?.identity.fingerprint;
-  const keep = previous != null && previous.origin.kind === 'trained' && sameSetup(previous.experiment, experiment)
+  const addsTo = previous != null && (previous.origin.kind === 'trained' || previous.origin.stored === true);
+  const keep = previous != null && addsTo && sameSetup(previous.experiment, experiment)
     && previous.data != null && previous.data.identity.fingerprint === fingerprint;
   const queue = only ?? plannedRuns(experiment);
   const restarted = new Set(queue.map(runKeyId));
@@ -191,7 +193,7 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
 }
 
 /** An opened experiment card replaces what the table shows (the loaded dataset and the trained models' files stay). */
-function openCard(state: LabState, card: ExperimentCard, name: string): LabState {
+function openCard(state: LabState, card: ExperimentCard, name: string, stored: boolean): LabState {
   const results: ModelResult[] = runsFromCard(card);
   const runs: Record<string, RunProgress> = {};
   for (const r of results) {
@@ -201,7 +203,7 @@ function openCard(state: LabState, card: ExperimentCard, name: string): LabState
     ...state, results, runs, queue: results.map((r) => ({ modelId: r.modelId, seed: r.seed })), downloaded: {}, error: null,
     context: {
       experiment: card.settings, data: card.data, testImages: card.testImages, environment: card.environment,
-      origin: { kind: 'file', name, createdAt: card.createdAt },
+      origin: { kind: 'file', name, createdAt: card.createdAt, stored },
     },
   };
 }
@@ -260,7 +262,7 @@ export function labReducer(state: LabState, action: LabAction): LabState {
       return { ...state, running: false, ingest: null, runs };
     }
     case 'open-card':
-      return openCard(state, action.card, action.name);
+      return openCard(state, action.card, action.name, action.stored === true);
     case 'event':
       return applyEvent(state, action.event);
     case 'downloaded': {

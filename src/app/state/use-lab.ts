@@ -271,11 +271,13 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     openProject: async (file) => {
       if (busy.current) return dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before opening a project.' });
       try {
+        // The saved project restored at start-up must not land on top of the opened one.
+        await restoreOnce;
         const bytes = await file.arrayBuffer();
         const opened = await client.call('openProject', { bytes, name: file.name }, [bytes]);
         for (const [id, files] of opened.models) storeModelFiles(id, files);
         if (opened.dataset) dispatch({ type: 'dataset', dataset: opened.dataset });
-        dispatch({ type: 'open-card', card: opened.card, name: file.name });
+        dispatch({ type: 'open-card', card: opened.card, name: file.name, stored: opened.storageProblem == null });
         dispatch({ type: 'interrupted', list: opened.interrupted });
         if (opened.storageProblem) dispatch({ type: 'error', message: opened.storageProblem });
       } catch (err) {

@@ -49,16 +49,45 @@ export function storedBytes(meta: Omit<StoredDatasetMeta, 'chunks' | 'savedAt' |
     + meta.files.reduce((n, f) => n + f.length + 3, 0) + JSON.stringify(meta.summary).length + JSON.stringify(meta.identity).length;
 }
 
-/** Why a stored meta record cannot be used, or null when it is whole. */
+const SPLITS: readonly string[] = ['train', 'val', 'test'];
+const isSplit = (v: unknown) => typeof v === 'string' && SPLITS.includes(v);
+
+/** Why a stored meta record's origin cannot be used, or null. */
+function originProblem(o: unknown): string | null {
+  const origin = o as Partial<StoredOrigin> | null;
+  if (origin?.kind === 'demo') return Number.isInteger(origin.perClass) && Number.isInteger(origin.seed) ? null : 'bad demo settings';
+  if (origin?.kind === 'picked') return Number.isInteger(origin.limit) && origin.limit! >= 0 ? null : 'bad image limit';
+  return 'unknown origin';
+}
+
+/**
+ * Why a stored meta record cannot be used, or null when it is whole: everything the worker rebuilds a dataset from
+ * is checked here (a project file brings records from outside), so a record that passes never trains on a label
+ * outside its classes or drops an image from every split.
+ */
 export function storedMetaProblem(meta: unknown): string | null {
   const m = meta as Partial<StoredDatasetMeta> | null;
   if (m == null || typeof m !== 'object') return 'no record';
   if (m.version !== 1) return `unknown version ${String(m.version)}`;
   if (!Number.isInteger(m.size) || m.size! <= 0 || (m.channels !== 1 && m.channels !== 3)) return 'bad image format';
   if (!Number.isInteger(m.count) || m.count! < 0) return 'bad image count';
+  const origin = originProblem(m.origin);
+  if (origin) return origin;
+  if (!Array.isArray(m.classNames) || m.classNames.length < 2 || !m.classNames.every((c) => typeof c === 'string')) return 'class names are not a list of names';
   if (!(m.labels instanceof Int32Array) || m.labels.length !== m.count) return 'labels do not match the image count';
-  if (!Array.isArray(m.files) || m.files.length !== m.count) return 'file names do not match the image count';
+  const classes = m.classNames.length;
+  if (m.labels.some((l) => l < 0 || l >= classes)) return `a label is outside the ${classes} classes`;
+  if (!Array.isArray(m.files) || m.files.length !== m.count || !m.files.every((f) => typeof f === 'string')) return 'file names do not match the image count';
   if (!Array.isArray(m.assignment) || m.assignment.length !== m.count) return 'split does not match the image count';
+  if (!m.assignment.every(isSplit)) return 'the split names a set other than train, val or test';
+  const sp = m.split as Partial<StoredDatasetMeta['split']> | undefined;
+  if (sp == null || typeof sp.valFraction !== 'number' || typeof sp.testFraction !== 'number' || !Number.isInteger(sp.seed) || typeof sp.keepOfficialVal !== 'boolean') {
+    return 'the split settings are missing';
+  }
+  if (!Array.isArray(m.presets) || !m.presets.every((p) => Array.isArray(p) && typeof p[0] === 'string' && isSplit(p[1]))) return 'the preset splits are damaged';
+  if (!Array.isArray(m.duplicateGroups) || !m.duplicateGroups.every((g) => Array.isArray(g) && g.every((f) => typeof f === 'string'))) {
+    return 'the duplicate groups are damaged';
+  }
   if (m.pixelBytes !== m.count * m.size! * m.size! * m.channels) return 'pixel size does not match the image format';
   if (m.chunks !== Math.ceil(m.pixelBytes / CHUNK_BYTES)) return 'chunk count does not match the pixel size';
   if (m.summary == null || m.identity == null || typeof m.identity.fingerprint !== 'string') return 'no summary or identity';

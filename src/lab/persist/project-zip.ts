@@ -131,12 +131,21 @@ export function readProjectZip(bytes: Uint8Array, file = 'project.zip'): Project
     const { path: _path, ...info } = c;
     return { info, bytes: data };
   });
-  const dataset = manifest.dataset ? readDataset(entries, text, file, card.data.identity.fingerprint) : null;
+  const fingerprint = card.data.identity.fingerprint;
+  const seen = new Set<string>();
+  for (const { info } of checkpoints) {
+    const id = savedRunId(info);
+    if (info.fingerprint !== fingerprint) throw new ProjectFileError(file, `the checkpoint of ${id} was trained on other data than experiment.json describes`);
+    if (seen.has(id)) throw new ProjectFileError(file, `${PROJECT_MANIFEST} lists the checkpoint of ${id} twice`);
+    seen.add(id);
+  }
+  const dataset = manifest.dataset ? readDataset(entries, text, file, card) : null;
   return { card, models, checkpoints, dataset };
 }
 
 /** The images saved with the project, checked whole and against the card's data fingerprint. */
-function readDataset(entries: Record<string, Uint8Array>, text: (path: string) => string, file: string, fingerprint: string): StoredDataset {
+function readDataset(entries: Record<string, Uint8Array>, text: (path: string) => string, file: string, card: ExperimentCard): StoredDataset {
+  const fingerprint = card.data.identity.fingerprint;
   let raw: Omit<StoredDatasetMeta, 'labels'> & { labels: unknown };
   try {
     raw = JSON.parse(text(DATASET_META)) as typeof raw;
@@ -152,6 +161,9 @@ function readDataset(entries: Record<string, Uint8Array>, text: (path: string) =
   if (problem) throw new ProjectFileError(file, `the images in dataset/ cannot be used (${problem})`);
   if (pixels.byteLength !== meta.pixelBytes) {
     throw new ProjectFileError(file, `${DATASET_PIXELS} holds ${pixels.byteLength} bytes, not the ${meta.pixelBytes} its images need (cut short?)`);
+  }
+  if (meta.classNames.join('\n') !== card.data.classNames.join('\n')) {
+    throw new ProjectFileError(file, `the images in dataset/ have classes ${meta.classNames.join(', ')}, the experiment ${card.data.classNames.join(', ')}`);
   }
   if (meta.identity.fingerprint !== fingerprint) {
     throw new ProjectFileError(file, `the images in dataset/ are not the data the experiment trained on (fingerprint ${meta.identity.fingerprint}, the experiment's ${fingerprint})`);
