@@ -14,7 +14,7 @@ import wasmThreadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-bac
 import { selectFastestBackend } from '../lab/backend/auto-backend';
 import type { CalibrationTarget } from '../lab/backend/calibrate';
 import { describeAdapterInfo } from '../lab/backend/gpu-probe';
-import { selectBackend, type BackendSelection, type SelectBackendOptions } from '../lab/backend/select-backend';
+import { deviceComputes, selectBackend, type BackendSelection, type SelectBackendOptions } from '../lab/backend/select-backend';
 import { findModel } from '../lab/registry';
 import { measurementCache } from './calibration-cache';
 import type { BackendInfo, BackendPreference } from './protocol';
@@ -123,15 +123,7 @@ function describeSelection(s: BackendSelection): string {
 /** True when the active backend still computes (it may have lost its GPU context or run out of memory). */
 export async function backendAlive(timeoutMs = 10_000): Promise<boolean> {
   try {
-    const check = (async () => {
-      // `fill` runs a GPU program, so the add does too: small ops on values held on the CPU are computed on the
-      // CPU by tfjs's GPU backends (CPU forwarding), which would call a destroyed WebGPU device alive.
-      const n = 4096;
-      const t = tf.tidy(() => tf.add(tf.fill([n], 1), tf.range(0, n)));
-      const v = await t.data();
-      t.dispose();
-      return v[0] === 1 && v[n - 1] === n;
-    })();
+    const check = deviceComputes().then((problem) => problem == null);
     const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs));
     return await Promise.race([check, timeout]);
   } catch {

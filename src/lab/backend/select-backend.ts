@@ -101,12 +101,26 @@ export function float16OnlyReason(name: BackendName): string | null {
 }
 
 /** Runs one tiny op and reads it back, to catch backends that initialise but compute nonsense or fail. */
+/**
+ * Runs a program on the active backend's device and reads it back; null when the values are right, else what went
+ * wrong. `fill` makes the add a device program: a tiny op on values held on the CPU is computed on the CPU by
+ * tfjs's GPU backends (CPU forwarding), which would call a lost WebGPU device or WebGL context alive.
+ */
+export async function deviceComputes(): Promise<string | null> {
+  const n = 4096;
+  const t = tf.tidy(() => tf.add(tf.fill([n], 1), tf.range(0, n)));
+  try {
+    const values = await t.data();
+    return values[0] === 1 && values[n - 1] === n ? null : `computed [${values[0]}, …, ${values[n - 1]}] for [1, …, ${n}]`;
+  } finally {
+    t.dispose();
+  }
+}
+
 async function smokeTest(): Promise<string | null> {
   try {
-    const t = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4])));
-    const values = await t.data();
-    t.dispose();
-    return values[0] === 4 && values[1] === 6 ? null : `smoke test computed [${values[0]}, ${values[1]}]`;
+    const problem = await deviceComputes();
+    return problem == null ? null : `smoke test ${problem}`;
   } catch (err) {
     return `smoke test threw: ${(err as Error).message}`;
   }
