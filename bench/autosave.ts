@@ -6,7 +6,10 @@
  * model, not on the number of images. Also prints the decoded dataset's size for 5,216 images at 64/128/299 px.
  *
  *   npm run bench -- autosave [--size 128] [--models cnn,light-k4] [--images 64] [--epochs 3] [--backend wasm]
+ *                             [--env node|chromium|both]
  *
+ * `--env chromium` (or both) also measures it in the built page in Debian's Chromium (autosave-chromium.ts): the
+ * worker's real checkpoints into Chromium's IndexedDB, on a demo set whose training split is about `--images`.
  * Figures go to stdout and bench/results/autosave.json.
  */
 import 'fake-indexeddb/auto';
@@ -18,6 +21,7 @@ import { encodeCheckpoint } from '../src/lab/persist/checkpoint-codec';
 import { ProjectStore } from '../src/lab/persist/project-store';
 import { findModel } from '../src/lab/registry';
 import { trainModel } from '../src/lab/train/trainer';
+import { chromiumAutosave, type ChromiumAutosaveRow } from './autosave-chromium';
 
 const KERMANY_IMAGES = 5216;
 const KERMANY_TRAIN = Math.round(KERMANY_IMAGES * 0.8);
@@ -44,8 +48,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function runAutosaveBench(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true,
-    options: { size: { type: 'string' }, models: { type: 'string' }, images: { type: 'string' }, epochs: { type: 'string' }, backend: { type: 'string' } },
+    options: {
+      size: { type: 'string' }, models: { type: 'string' }, images: { type: 'string' }, epochs: { type: 'string' }, backend: { type: 'string' },
+      env: { type: 'string' },
+    },
   });
+  const env = values.env ?? 'node';
+  if (!['node', 'chromium', 'both'].includes(env)) throw new Error(`--env must be node, chromium or both (got "${env}")`);
   const size = Number(values.size ?? 128);
   const images = Number(values.images ?? 64);
   const epochs = Number(values.epochs ?? 3);
@@ -53,7 +62,8 @@ export async function runAutosaveBench(argv: string[]): Promise<number> {
   const set = generatePhantomImages({ perClass: images / 2, size, channels: 1, seed: 3 });
   const store = await ProjectStore.open();
   const rows: Row[] = [];
-  for (const modelId of (values.models ?? 'cnn,light-k4').split(',')) {
+  const models = (values.models ?? 'cnn,light-k4').split(',');
+  for (const modelId of env === 'chromium' ? [] : models) {
     const entry = findModel(modelId);
     const options = { epochs, batchSize: 16, seed: 1, pixelRange: entry.pixelRange };
     const plain = entry.build({ size, channels: 1, seed: 1 });
@@ -95,12 +105,23 @@ export async function runAutosaveBench(argv: string[]): Promise<number> {
       + `write ${row.writeMs.toFixed(1)} ms behind it, ${(bytes / 1e6).toFixed(2)} MB\n`);
   }
   store.close();
+  let chromium: ChromiumAutosaveRow[] = [];
+  if (env !== 'node') {
+    // The page splits 70 / 10 / 20: a demo set of images / 0.7 trains on about `images` per epoch.
+    const perClass = Math.max(4, Math.round(images / 2 / 0.7));
+    chromium = await chromiumAutosave({ size, models, perClass, epochs: Math.max(epochs, 3) });
+    for (const r of chromium) {
+      process.stdout.write(`${r.model} @${size}px chromium wasm (the page, ${r.images} demo images, ${r.epochs} epochs): checkpoint `
+        + `${r.checkpointMs.toFixed(1)} ms per epoch = ${(r.overheadSubset * 100).toFixed(2)}% of the median epoch (an upper bound for a `
+        + `full epoch), ${(r.checkpointBytes / 1e6).toFixed(2)} MB into Chromium's IndexedDB\n`);
+    }
+  }
   // The decoded store keeps uint8 pixels (ImageSet.pixels): n × size² × channels bytes.
   const dataset = [64, 128, 299].flatMap((s) => ([1, 3] as const).map((channels) => ({ size: s, channels, bytes: KERMANY_IMAGES * s * s * channels })));
   for (const d of dataset) {
     process.stdout.write(`decoded ${KERMANY_IMAGES} images at ${d.size} px × ${d.channels} channel(s): ${(d.bytes / 1e6).toFixed(1)} MB (computed: uint8 pixels)\n`);
   }
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/autosave.json', `${JSON.stringify({ date: new Date().toISOString(), rows, dataset }, null, 2)}\n`);
+  await writeFile('bench/results/autosave.json', `${JSON.stringify({ date: new Date().toISOString(), rows, chromium, dataset }, null, 2)}\n`);
   return 0;
 }

@@ -96,8 +96,11 @@ export class Autosave {
     return this.enqueue((store) => store.putRun(saved));
   }
 
-  /** Queues the checkpoint after an epoch; returns at once (the write follows the ones before it). */
-  checkpoint(key: RunKey, data: DataRef, cp: TrainCheckpoint): void {
+  /**
+   * Queues the checkpoint after an epoch; returns its size at once (the write follows the ones before it, and
+   * `onWritten` gets its duration — the IndexedDB put, behind the next epoch).
+   */
+  checkpoint(key: RunKey, data: DataRef, cp: TrainCheckpoint, onWritten?: (ms: number) => void): number {
     const id = savedRunId(key);
     const bytes = encodeCheckpoint(cp);
     const info: InterruptedRun = {
@@ -105,7 +108,11 @@ export class Autosave {
       fingerprint: data.fingerprint, source: data.source, backend: cp.backend, bytes: bytes.byteLength, savedAt: new Date().toISOString(),
     };
     const first = !this.waiting.has(id);
-    this.waiting.set(id, () => this.open().then((store) => store.putCheckpoint(info, bytes)));
+    this.waiting.set(id, async () => {
+      const start = performance.now();
+      await (await this.open()).putCheckpoint(info, bytes);
+      onWritten?.(performance.now() - start);
+    });
     if (first) {
       void this.enqueue(async () => {
         const write = this.waiting.get(id);
@@ -113,6 +120,7 @@ export class Autosave {
         await write?.();
       });
     }
+    return bytes.byteLength;
   }
 
   /** Resolves when every queued write has settled (tests, and before a resume reads a checkpoint back). */

@@ -269,7 +269,12 @@ export type LabEvent =
   /** Autosave could not write (storage full or refused): training goes on, the page says so. */
   | { type: 'storage-problem'; message: string }
   /** A run continues from its checkpoint (a resume, or after its backend failed): what happened and where. */
-  | { type: 'resumed'; modelId: string; seed: number; epoch: number; backend: string; kind: 'resume' | 'fallback'; message: string };
+  | { type: 'resumed'; modelId: string; seed: number; epoch: number; backend: string; kind: 'resume' | 'fallback'; message: string }
+  /**
+   * Autosave's cost for one epoch's checkpoint: `ms` held up training (reading the weights and optimizer state,
+   * encoding), next to the epoch's own wall time `epochMs`; `writeMs` is the IndexedDB write behind the next epoch (null until it is done).
+   */
+  | { type: 'autosave-cost'; modelId: string; seed: number; epoch: number; ms: number; epochMs: number; bytes: number; writeMs: number | null };
 
 export type EventMessage = { kind: 'event'; event: LabEvent };
 export type WorkerMessage = ReplyMessage | EventMessage;

@@ -117,11 +117,23 @@ export class TrainQueue {
               const note = notes.get(runKeyId(key));
               notes.delete(runKeyId(key));
               if (note) emit({ type: 'resumed', ...key, epoch: from?.epoch ?? 0, backend: backend.name, ...note });
+              // What each epoch's checkpoint cost, for the page (the write's duration arrives after the hold-up's).
+              let checkpointBytes = 0;
+              let epochMs = 0;
+              const checkpointCost = new Map<number, number>();
               return {
                 resumeFrom: from,
                 onCheckpoint: (cp) => {
                   latest.set(runKeyId(key), cp);
-                  this.autosave?.checkpoint(key, dataRef, cp);
+                  epochMs = cp.history[cp.history.length - 1]?.ms ?? 0;
+                  const ms = epochMs;
+                  checkpointBytes = this.autosave?.checkpoint(key, dataRef, cp, (writeMs) => {
+                    emit({ type: 'autosave-cost', ...key, epoch: cp.epoch, ms: checkpointCost.get(cp.epoch) ?? 0, epochMs: ms, bytes: checkpointBytes, writeMs });
+                  }) ?? 0;
+                },
+                onCheckpointCost: (epoch, ms) => {
+                  checkpointCost.set(epoch, ms);
+                  emit({ type: 'autosave-cost', ...key, epoch, ms, epochMs, bytes: checkpointBytes, writeMs: null });
                 },
               };
             },

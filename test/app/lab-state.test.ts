@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INITIAL_STATE, labReducer, type LabAction, type LabState } from '../../src/app/state/lab-state';
 import { currentRun, modelPhase } from '../../src/app/lib/model-progress';
+import { autosaveShare } from '../../src/app/components/ProgressRow';
 import { makeExperimentCard } from '../../src/lab/experiment/card';
 import { defaultExperiment, type Experiment } from '../../src/lab/experiment/schema';
 import type { CardData, DatasetInfo, ModelResult } from '../../src/worker/protocol';
@@ -66,6 +67,21 @@ describe('lab state', () => {
     const changed = trained(s, { ...experiment, models: ['light-k1'], epochs: 9 });
     expect(changed.results.map((r) => r.modelId)).toEqual(['light-k1', 'light-k1']);
     expect(changed.context!.experiment.epochs).toBe(9);
+  });
+
+  it('keeps what each epoch\'s checkpoint cost, merging the hold-up with the write that follows it', () => {
+    const cost = (epoch: number, ms: number, epochMs: number, writeMs: number | null): LabAction =>
+      event({ type: 'autosave-cost', modelId: 'cnn', seed: 1, epoch, ms, epochMs, bytes: ms > 0 ? 4000 : 0, writeMs });
+    const s = apply(base, { type: 'run-start', experiment },
+      cost(1, 12, 1000, null), cost(1, 0, 1000, 30), cost(2, 8, 1000, null), cost(3, 10, 2000, null), cost(2, 0, 1000, 25));
+    expect(s.runs['cnn@1'].autosave).toEqual([
+      { epoch: 1, ms: 12, epochMs: 1000, bytes: 4000, writeMs: 30 },
+      { epoch: 2, ms: 8, epochMs: 1000, bytes: 4000, writeMs: 25 },
+      { epoch: 3, ms: 10, epochMs: 2000, bytes: 4000, writeMs: null },
+    ]);
+    // The row shows the median hold-up against the median epoch.
+    expect(autosaveShare(s.runs['cnn@1'])).toEqual({ ms: 10, share: 0.01, bytes: 4000 });
+    expect(autosaveShare(s.runs['light-k2@1'])).toBeNull();
   });
 
   it('leaves no run looking busy when the run ends early', () => {

@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticSite } from '../helpers/static-server';
 import { writeDataset } from '../helpers/write-dataset';
-import { CHROMIUM, launchChromium, newLabContext, screenshot, waitForRunEnd } from './browser';
+import { ARTIFACTS, CHROMIUM, launchChromium, newLabContext, screenshot, waitForRunEnd } from './browser';
 
 const SETTINGS = 'size=48&epochs=10&batch=8&seeds=1&bootstrap=0&backend=wasm';
 
@@ -66,6 +66,12 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     await waitForRunEnd(page);
     const row = '[data-testid=comparison-table] tr[data-model-id="light-k1"]';
     const accuracy = await page.getAttribute(`${row} td[data-metric=accuracy]`, 'data-value');
+    // The row says what autosave cost per epoch (its size is bench material: npm run bench -- autosave --env chromium).
+    const cost = await page.waitForSelector('[data-testid=autosave-cost-light-k1]', { timeout: 30_000 });
+    expect(Number(await cost.getAttribute('data-ms'))).toBeGreaterThan(0);
+    expect(Number(await cost.getAttribute('data-share'))).toBeGreaterThan(0);
+    expect(await cost.textContent()).toMatch(/autosave [\d.]+ ms per epoch \([\d.]+ %, [\d.]+ MB\)/);
+    await (await page.$('[data-testid=progress-light-k1]'))!.screenshot({ path: join(ARTIFACTS, 'persist-0-autosave-cost.png') });
     const before = await downloadAll(page);
 
     await page.reload();

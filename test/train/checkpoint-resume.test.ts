@@ -39,10 +39,17 @@ describe.each(['wasm', 'cpu'] as const)('checkpoint and resume on %s', (backend)
     const start = tf.memory().numTensors;
     const checkpoints: Uint8Array[] = [];
     const whole = build();
-    const full = await trainModel(whole, train, val, OPTIONS, { onCheckpoint: (cp) => void checkpoints.push(encodeCheckpoint(cp)) });
+    const costs: [number, number][] = [];
+    const full = await trainModel(whole, train, val, OPTIONS, {
+      onCheckpoint: (cp) => void checkpoints.push(encodeCheckpoint(cp)),
+      onCheckpointCost: (epoch, ms) => void costs.push([epoch, ms]),
+    });
     const expected = await weightsOf(whole);
     whole.dispose();
     expect(checkpoints.length).toBe(4);
+    // Each checkpoint's hold-up is reported once, after it was handed over.
+    expect(costs.map(([epoch]) => epoch)).toEqual([1, 2, 3, 4]);
+    expect(costs.every(([, ms]) => ms >= 0 && Number.isFinite(ms))).toBe(true);
 
     // Asking for checkpoints does not change the run.
     const plain = build();

@@ -22,6 +22,19 @@ function fraction(run: RunProgress): number {
   return ((p.epoch - 1) * p.batchesPerEpoch + p.batch + 1) / (p.epochs * p.batchesPerEpoch);
 }
 
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * What autosave cost this run per epoch: the median hold-up, and its share of the median epoch; null when no
+ * checkpoint was taken (a run restored from storage, or one that stopped in its first epoch).
+ */
+export function autosaveShare(run: RunProgress): { ms: number; share: number; bytes: number } | null {
+  const costs = run.autosave.filter((a) => a.ms > 0 && a.epochMs > 0);
+  if (costs.length === 0) return null;
+  const ms = median(costs.map((a) => a.ms));
+  return { ms, share: ms / median(costs.map((a) => a.epochMs)), bytes: costs[costs.length - 1].bytes };
+}
+
 /** Mean training speed over the finished epochs. */
 function meanSpeed(run: RunProgress): number {
   return run.history.reduce((sum, h) => sum + (h.imagesPerSec ?? 0), 0) / run.history.length;
@@ -34,6 +47,7 @@ export function ProgressRow({ id, label, runs, onCancel }: { id: string; label: 
   const active = phase === 'queued' || phase === 'preparing' || phase === 'training';
   const value = fraction(run);
   const finished = runs.filter((r) => r.phase === 'done').length;
+  const autosave = autosaveShare(run);
   return (
     <li className={`progress-row is-${phase}`} data-testid={`progress-${id}`} data-phase={phase} data-seed={run.seed}
       data-feature-cache={run.features ? run.cachedSplits.join(',') : undefined}>
@@ -72,6 +86,12 @@ export function ProgressRow({ id, label, runs, onCancel }: { id: string; label: 
           {/* A transfer head trains on feature vectors, not images: say so, or its speed reads as the network's. */}
           {run.features ? 'Head trained' : 'Trained'} {run.history.length} {run.history.length === 1 ? 'epoch' : 'epochs'} at{' '}
           <span data-testid={`images-per-sec-${id}`}>{meanSpeed(run).toFixed(1)}</span> {run.features ? 'feature vectors' : 'images'}/s
+          {autosave && (
+            <span className="muted" data-testid={`autosave-cost-${id}`} data-ms={autosave.ms.toFixed(2)} data-share={autosave.share.toFixed(5)}
+              title="Saving the checkpoint after each epoch (weights, Adam state, best weights) held training up this long; the write to browser storage happens behind the next epoch.">
+              {' '}· autosave {autosave.ms < 10 ? autosave.ms.toFixed(1) : Math.round(autosave.ms)} ms per epoch ({(autosave.share * 100).toFixed(autosave.share < 0.01 ? 2 : 1)} %, {(autosave.bytes / 1e6).toFixed(2)} MB)
+            </span>
+          )}
         </p>
       )}
       {run.cachedSplits.length > 0 && run.phase !== 'preparing' && (

@@ -29,6 +29,19 @@ export interface RunProgress {
   features: FeatureProgress | null;
   /** Transfer models: splits whose features came from the cache. */
   cachedSplits: FeatureProgress['split'][];
+  /** Autosave's cost per checkpointed epoch (see the 'autosave-cost' event). */
+  autosave: AutosaveCost[];
+}
+
+export interface AutosaveCost {
+  epoch: number;
+  /** Training held up while the checkpoint was read and encoded. */
+  ms: number;
+  /** The epoch's own wall time (training and validation). */
+  epochMs: number;
+  bytes: number;
+  /** The IndexedDB write, behind the next epoch; null until it is done. */
+  writeMs: number | null;
 }
 
 /**
@@ -100,7 +113,7 @@ export type LabAction =
   | BackboneAction;
 
 const emptyRun = (key: RunKey): RunProgress => ({
-  ...key, phase: 'queued', message: null, progress: null, history: [], start: null, startVal: null, features: null, cachedSplits: [],
+  ...key, phase: 'queued', message: null, progress: null, history: [], start: null, startVal: null, features: null, cachedSplits: [], autosave: [],
 });
 
 function updateRun(state: LabState, key: RunKey, change: (run: RunProgress) => RunProgress): LabState {
@@ -165,6 +178,16 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       return updateRun(state, event, (run) => ({ ...run, startVal: { loss: event.valLoss, accuracy: event.valAccuracy } }));
     case 'epoch-end':
       return updateRun(state, event, (run) => ({ ...run, history: [...run.history, event.log] }));
+    case 'autosave-cost':
+      // Two events per epoch: the hold-up as the checkpoint is taken, then the write's duration once it is stored.
+      return updateRun(state, event, (run) => {
+        const before = run.autosave.find((a) => a.epoch === event.epoch);
+        const cost: AutosaveCost = {
+          epoch: event.epoch, ms: event.ms || before?.ms || 0, epochMs: event.epochMs || before?.epochMs || 0, bytes: event.bytes || before?.bytes || 0,
+          writeMs: event.writeMs ?? before?.writeMs ?? null,
+        };
+        return { ...run, autosave: [...run.autosave.filter((a) => a.epoch !== event.epoch), cost].sort((a, b) => a.epoch - b.epoch) };
+      });
     case 'feature-progress': {
       const p = event.progress;
       return updateRun(state, event, (run) => ({

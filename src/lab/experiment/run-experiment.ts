@@ -67,7 +67,7 @@ export interface LoopHooks {
    * Checkpoints of one run: the checkpoint it continues from (null: from the start) and where its end-of-epoch
    * checkpoints go (the page's autosave). Asked once as the run starts.
    */
-  checkpoints?: (key: RunKey) => Pick<TrainCallbacks, 'resumeFrom' | 'onCheckpoint'> | undefined;
+  checkpoints?: (key: RunKey) => Pick<TrainCallbacks, 'resumeFrom' | 'onCheckpoint' | 'onCheckpointCost'> | undefined;
 }
 
 export interface LoopOptions {

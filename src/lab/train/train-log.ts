@@ -38,6 +38,11 @@ export interface TrainCallbacks {
    * and the loop holds no reference to it afterwards (its arrays are the callee's).
    */
   onCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
+  /**
+   * What the checkpoint of `epoch` cost the run: the ms from reading the weights to `onCheckpoint` returning — the
+   * time autosave holds up training (the page shows it; the autosave bench measures it).
+   */
+  onCheckpointCost?: (epoch: number, ms: number) => void;
   /** Continue from this checkpoint (epoch + 1 onwards) instead of starting afresh; see checkpoint.ts. */
   resumeFrom?: TrainCheckpoint | null;
 }

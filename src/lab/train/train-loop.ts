@@ -154,6 +154,7 @@ export async function trainOnBatches(
       }
       // An aborted run (cancelled, or failed from outside while this epoch finished) hands over no more checkpoints.
       if (callbacks.onCheckpoint && !signal?.aborted) {
+        const checkpointStart = now();
         const weights = await readWeights(model.getWeights());
         if (best?.epoch === epoch) bestArrays = weights;
         await callbacks.onCheckpoint({
@@ -164,6 +165,7 @@ export async function trainOnBatches(
           best: best && bestArrays ? { score: best.loss, epoch: best.epoch, weights: bestArrays } : null,
           epochsWithoutImprovement, stoppedEarly, elapsedMs: now() - started, trainMs, imagesTrained,
         } satisfies TrainCheckpoint);
+        callbacks.onCheckpointCost?.(epoch, now() - checkpointStart);
       }
     }
     let bestEpoch: number | null = history.length > 0 ? history[history.length - 1].epoch : null;
