@@ -79,14 +79,18 @@ export class DatasetAutosave {
 
   /** The stored dataset as the worker's dataset, or null when none (or it cannot be read: then `note` says why). */
   async restore(): Promise<LoadedDataset | null> {
+    // Taken before any wait: a dataset offered while this read runs must stay the one a budget change stores.
+    const offered = this.last;
     await this.chain;
     try {
       const stored = await (await this.open()).load();
       if (!stored) return null;
       const ds = fromStored(stored);
-      this.last = ds;
-      this.storedLast = true;
-      this.lastBytes = storedBytes(stored.meta);
+      if (this.last === offered) {
+        this.last = ds;
+        this.storedLast = true;
+        this.lastBytes = storedBytes(stored.meta);
+      }
       return ds;
     } catch (err) {
       this.note = `${(err as Error).message}: load the folder or zip again.`;

@@ -122,4 +122,26 @@ describe('stored dataset', () => {
     expect(await autosave.bytes()).toBe(0);
     await autosave.close();
   });
+
+  it('a dataset offered while the stored one is read back stays the one a raised budget stores', async () => {
+    const first = new DatasetAutosave(() => undefined);
+    const a = await demo(20);
+    await first.save(a);
+    await first.close();
+
+    // A new page: the start-up restore reads `a` while an opened project's images `b` arrive, over the budget.
+    const page = new DatasetAutosave(() => undefined);
+    page.budget = 10_000;
+    const b = await demo(24);
+    const restoring = page.restore();
+    void page.save(b);
+    expect((await restoring)?.identity.fingerprint).toBe(a.identity.fingerprint);
+    await page.flush();
+    await page.setBudget(500e6, b);
+    await page.close();
+    const next = new DatasetAutosave(() => undefined);
+    expect((await next.restore())?.identity.fingerprint).toBe(b.identity.fingerprint);
+    await next.clear();
+    await next.close();
+  });
 });
