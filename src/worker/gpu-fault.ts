@@ -22,6 +22,18 @@ export function loseGpu(): boolean {
 }
 
 /**
+ * Forgets a failed GPU backend's instance but keeps its factory, so choosing that backend again starts a new one —
+ * a new WebGPU device (what the WebGPU spec advises after a loss), a new WebGL context — instead of the dead one,
+ * whose every program would fail. Not disposed: tensors made on it may still be released through it. Only when
+ * another backend is active (the run has moved on).
+ */
+export function forgetGpuInstance(name: string): void {
+  if (tf.getBackend() === name) return;
+  const engine = tf.engine() as unknown as { registry: Record<string, unknown> };
+  delete engine.registry[name];
+}
+
+/**
  * Calls `onLost` once when the active GPU backend loses its device: WebGL's `webglcontextlost` event on its canvas,
  * WebGPU's `device.lost`. Needed because a lost context does not always throw: tfjs's reads may simply never settle,
  * and a run would wait forever. Returns the function that stops watching; a no-op on wasm and cpu.

@@ -13,7 +13,7 @@ import { splitOf, type Experiment } from '../lab/experiment/schema';
 import type { BatchLog } from '../lab/train/train-log';
 import type { TrainCheckpoint } from '../lab/train/checkpoint';
 import type { Autosave } from './autosave';
-import { watchGpuLoss } from './gpu-fault';
+import { forgetGpuInstance, watchGpuLoss } from './gpu-fault';
 import { backendAlive, calibrationTargetFor, ensureBackend, forgetBackend } from './backend';
 import { atFormat, progressToPage, resplit, type LoadedDataset } from './dataset';
 import type { BackendInfo, BackendPreference, LabEvent, ModelPhase, ModelResult, QueueOutcome } from './protocol';
@@ -159,6 +159,7 @@ export class TrainQueue {
           const { key, error } = broken as { key: RunKey; error: string };
           const next = await this.nextBackend(backend.name);
           if (next == null || control.cancelledAll) return { status: 'backend-failed', message: outcome.message, failed };
+          if (isGpu(backend.name)) forgetGpuInstance(backend.name);
           const from = latest.get(runKeyId(key)) ?? null;
           const where = from ? `from its checkpoint after epoch ${from.epoch} of ${from.epochsPlanned}` : 'from the start (it had no checkpoint yet)';
           const message = `The ${backend.name} backend failed while training ${key.modelId} (${error}); it continues ${where} on ${next.name}.`;
