@@ -23,13 +23,18 @@ export function loseGpu(): boolean {
 
 /**
  * Forgets a failed GPU backend's instance but keeps its factory, so choosing that backend again starts a new one —
- * a new WebGPU device (what the WebGPU spec advises after a loss), a new WebGL context — instead of the dead one,
- * whose every program would fail. Not disposed: tensors made on it may still be released through it. Only when
- * another backend is active (the run has moved on).
+ * a new WebGPU device (what the WebGPU spec advises after a loss), a new WebGL context with its programs compiled
+ * afresh — instead of the dead one, whose every program would fail. Not disposed: tensors made on it may still be
+ * released through it (a GPU that only produced a NaN keeps its device until the page closes). Only when another
+ * backend is active (the run has moved on).
  */
 export function forgetGpuInstance(name: string): void {
   if (tf.getBackend() === name) return;
-  const engine = tf.engine() as unknown as { registry: Record<string, unknown> };
+  const engine = tf.engine() as unknown as { registry: Record<string, { binaryCache?: Record<string, unknown> } | undefined> };
+  // tfjs-webgl keeps compiled programs in a cache shared by every instance (module-level, per WebGL version): a new
+  // context would be handed the dead one's programs. Emptied in place (the object is shared), as dispose() does.
+  const cache = engine.registry[name]?.binaryCache;
+  if (cache) for (const key of Object.keys(cache)) delete cache[key];
   delete engine.registry[name];
 }
 

@@ -126,10 +126,13 @@ export class TrainQueue {
                 onCheckpoint: (cp) => {
                   latest.set(runKeyId(key), cp);
                   epochMs = cp.history[cp.history.length - 1]?.ms ?? 0;
+                  // This checkpoint's own figures: the write may end after the next epoch's checkpoint was taken.
                   const ms = epochMs;
-                  checkpointBytes = this.autosave?.checkpoint(key, dataRef, cp, (writeMs) => {
-                    emit({ type: 'autosave-cost', ...key, epoch: cp.epoch, ms: checkpointCost.get(cp.epoch) ?? 0, epochMs: ms, bytes: checkpointBytes, writeMs });
+                  let bytes = 0;
+                  bytes = this.autosave?.checkpoint(key, dataRef, cp, (writeMs) => {
+                    emit({ type: 'autosave-cost', ...key, epoch: cp.epoch, ms: checkpointCost.get(cp.epoch) ?? 0, epochMs: ms, bytes, writeMs });
                   }) ?? 0;
+                  checkpointBytes = bytes;
                 },
                 onCheckpointCost: (epoch, ms) => {
                   checkpointCost.set(epoch, ms);

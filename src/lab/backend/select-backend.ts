@@ -117,12 +117,20 @@ export async function deviceComputes(): Promise<string | null> {
   }
 }
 
-async function smokeTest(): Promise<string | null> {
+/** deviceComputes within a time limit: a read from a lost WebGL context waits on a fence that never passes. */
+async function smokeTest(timeoutMs: number): Promise<string | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`smoke test did not finish within ${timeoutMs} ms (a lost GPU?)`), timeoutMs);
+  });
+  const attempt = deviceComputes().then(
+    (problem) => (problem == null ? null : `smoke test ${problem}`),
+    (err: unknown) => `smoke test threw: ${(err as Error).message}`,
+  );
   try {
-    const problem = await deviceComputes();
-    return problem == null ? null : `smoke test ${problem}`;
-  } catch (err) {
-    return `smoke test threw: ${(err as Error).message}`;
+    return await Promise.race([attempt, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -147,7 +155,7 @@ export async function selectBackend(
     } else if (reason == null) {
       reason = await setBackendWithin(name, timeoutMs);
     }
-    reason ??= float16OnlyReason(name) ?? (await smokeTest());
+    reason ??= float16OnlyReason(name) ?? (await smokeTest(timeoutMs));
     if (reason != null) {
       const leftOutAsSoftware = probe?.software != null && probe.unavailable == null && name !== preference;
       fallbacks.push({ name, reason, ...(leftOutAsSoftware ? { software: probe.software! } : {}) });
