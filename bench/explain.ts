@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from '../src/lab/backend/select-backend';
 import { generatePhantomImages } from '../src/lab/data/phantom';
-import { median } from '../src/lab/eval/latency';
+import { median } from '../src/lab/eval/median';
 import { createGradCam } from '../src/lab/explain/grad-cam';
 import { explainImages } from '../src/lab/explain/explain-set';
 import { findModel } from '../src/lab/registry';

@@ -10,7 +10,7 @@ import { wasmThreadsInUse } from '../../src/lab/backend/wasm-threads';
 import { disposeBatch, makeBatch } from '../../src/lab/data/batches';
 import { selectImages, type ImageSet } from '../../src/lab/data/image-set';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
-import { median } from '../../src/lab/eval/latency';
+import { median } from '../../src/lab/eval/median';
 import { findModel } from '../../src/lab/registry';
 import { trainModel } from '../../src/lab/train/trainer';
 import type { BenchBackend } from './options';

@@ -15,6 +15,7 @@ import { selectFastestBackend } from '../lab/backend/auto-backend';
 import type { CalibrationTarget } from '../lab/backend/calibrate';
 import { describeAdapterInfo } from '../lab/backend/gpu-probe';
 import { deviceComputes, selectBackend, type BackendSelection, type SelectBackendOptions } from '../lab/backend/select-backend';
+import { within } from '../lab/backend/set-backend-within';
 import { findModel } from '../lab/registry';
 import { measurementCache } from './calibration-cache';
 import type { BackendInfo, BackendPreference } from './protocol';
@@ -121,12 +122,7 @@ function describeSelection(s: BackendSelection): string {
 }
 
 /** True when the active backend still computes (it may have lost its GPU context or run out of memory). */
-export async function backendAlive(timeoutMs = 10_000): Promise<boolean> {
-  try {
-    const check = deviceComputes().then((problem) => problem == null);
-    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs));
-    return await Promise.race([check, timeout]);
-  } catch {
-    return false;
-  }
+export function backendAlive(timeoutMs = 10_000): Promise<boolean> {
+  const check = deviceComputes().then((problem) => problem == null, () => false);
+  return within(check, timeoutMs, false);
 }

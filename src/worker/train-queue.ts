@@ -117,26 +117,24 @@ export class TrainQueue {
               const note = notes.get(runKeyId(key));
               notes.delete(runKeyId(key));
               if (note) emit({ type: 'resumed', ...key, epoch: from?.epoch ?? 0, backend: backend.name, ...note });
-              // What each epoch's checkpoint cost, for the page (the write's duration arrives after the hold-up's).
-              let checkpointBytes = 0;
-              let epochMs = 0;
-              const checkpointCost = new Map<number, number>();
+              // Each epoch's checkpoint figures, for the page: the hold-up is reported as the checkpoint is taken, the
+              // write's duration when it is stored (possibly after the next epoch's checkpoint).
+              const figures = new Map<number, { ms: number; epochMs: number; bytes: number }>();
               return {
                 resumeFrom: from,
                 onCheckpoint: (cp) => {
                   latest.set(runKeyId(key), cp);
-                  epochMs = cp.history[cp.history.length - 1]?.ms ?? 0;
-                  // This checkpoint's own figures: the write may end after the next epoch's checkpoint was taken.
-                  const ms = epochMs;
-                  let bytes = 0;
-                  bytes = this.autosave?.checkpoint(key, dataRef, cp, (writeMs) => {
-                    emit({ type: 'autosave-cost', ...key, epoch: cp.epoch, ms: checkpointCost.get(cp.epoch) ?? 0, epochMs: ms, bytes, writeMs });
+                  const own = { ms: 0, epochMs: cp.history[cp.history.length - 1]?.ms ?? 0, bytes: 0 };
+                  figures.set(cp.epoch, own);
+                  own.bytes = this.autosave?.checkpoint(key, dataRef, cp, (writeMs) => {
+                    emit({ type: 'autosave-cost', ...key, epoch: cp.epoch, ...own, writeMs });
                   }) ?? 0;
-                  checkpointBytes = bytes;
                 },
                 onCheckpointCost: (epoch, ms) => {
-                  checkpointCost.set(epoch, ms);
-                  emit({ type: 'autosave-cost', ...key, epoch, ms, epochMs, bytes: checkpointBytes, writeMs: null });
+                  const own = figures.get(epoch);
+                  if (!own) return;
+                  own.ms = ms;
+                  emit({ type: 'autosave-cost', ...key, epoch, ...own, writeMs: null });
                 },
               };
             },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { measureInference, median } from '../../src/lab/eval/latency';
+import { measureInference } from '../../src/lab/eval/latency';
+import { median } from '../../src/lab/eval/median';
 
 function tinyModel(): tf.LayersModel {
   return tf.sequential({

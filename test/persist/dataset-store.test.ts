@@ -10,6 +10,7 @@ import { CHUNK_BYTES } from '../../src/lab/persist/dataset-record';
 import { DATASET_DB, DatasetStore } from '../../src/lab/persist/dataset-store';
 import { loadDataset, type LoadedDataset } from '../../src/worker/dataset';
 import { DatasetAutosave, fromStored, toStored } from '../../src/worker/dataset-autosave';
+import { withDiskFullAtPut } from '../helpers/disk-full';
 
 // The worker's message plumbing needs a worker scope; loading the demo set never sends anything.
 vi.mock('../../src/worker/rpc', () => ({ emit: () => undefined }));
@@ -68,19 +69,9 @@ describe('stored dataset', () => {
     store = await DatasetStore.open();
     const first = await demo(10);
     await store.save(toStored(first), 500e6, null);
-    const proto = IDBObjectStore.prototype as unknown as { put: (...args: unknown[]) => unknown };
-    const put = proto.put;
-    let calls = 0;
-    proto.put = function (this: IDBObjectStore, ...args: unknown[]) {
-      // The meta record and the first chunk go in; the second chunk finds the disk full.
-      if (++calls === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      return put.apply(this, args);
-    };
-    try {
-      await expect(store.save(toStored(await demo(1100, 64, 9)), 500e6, null)).rejects.toThrow(/Browser storage is full: the dataset \(9\.\d MB\) was not saved \(what was saved before is kept\)/);
-    } finally {
-      proto.put = put;
-    }
+    const next = toStored(await demo(1100, 64, 9));
+    // The meta record and the first chunk go in; the second chunk finds the disk full.
+    await withDiskFullAtPut(3, () => expect(store!.save(next, 500e6, null)).rejects.toThrow(/Browser storage is full: the dataset \(9\.\d MB\) was not saved \(what was saved before is kept\)/));
     const back = fromStored((await store.load())!);
     expect(back.identity.fingerprint).toBe(first.identity.fingerprint);
     expect(Buffer.from(back.images.pixels).equals(Buffer.from(first.images.pixels))).toBe(true);

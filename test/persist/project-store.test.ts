@@ -13,6 +13,7 @@ import { ProjectStore, STORE_DB, STORE_VERSION, StorageError } from '../../src/l
 import type { InterruptedRun, SavedContext, SavedRun } from '../../src/lab/persist/saved-project';
 import type { ResultRecord } from '../../src/lab/report/result-record';
 import type { TrainCheckpoint } from '../../src/lab/train/checkpoint';
+import { withDiskFullAtPut } from '../helpers/disk-full';
 
 const context: SavedContext = {
   experiment: { ...defaultExperiment(), models: ['light-k1'], seeds: [1] }, data: null, testImages: { files: ['a.png', 'b.png'], labels: [0, 1] },
@@ -136,18 +137,11 @@ describe('ProjectStore', () => {
   it('a quota error mid-save says so and keeps the checkpoint saved before', async () => {
     store = await ProjectStore.open();
     await store.putCheckpoint(info(1), encodeCheckpoint(checkpoint(1)));
-    const proto = IDBObjectStore.prototype as unknown as { put: (...args: unknown[]) => unknown };
-    const put = proto.put;
-    proto.put = function () {
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    };
-    try {
-      const failed = store.putCheckpoint(info(2), encodeCheckpoint(checkpoint(2)));
+    await withDiskFullAtPut(1, async () => {
+      const failed = store!.putCheckpoint(info(2), encodeCheckpoint(checkpoint(2)));
       await expect(failed).rejects.toThrow(/Browser storage is full: the checkpoint of light-k4@1 after epoch 2 was not saved \(what was saved before is kept\)/);
       await expect(failed).rejects.toMatchObject({ reason: 'quota' });
-    } finally {
-      proto.put = put;
-    }
+    });
     expect((await store.getCheckpoint({ modelId: 'light-k4', seed: 1 }))!.checkpoint.epoch).toBe(1);
   });
 
@@ -159,18 +153,8 @@ describe('ProjectStore', () => {
     const opened: SavedContext = { ...context, experiment: { ...context.experiment, models: ['cnn', 'light-k2'] } };
     const entry = { info: info(2, 'light-k3'), bytes: encodeCheckpoint(checkpoint(2)) };
 
-    const proto = IDBObjectStore.prototype as unknown as { put: (...args: unknown[]) => unknown };
-    const put = proto.put;
-    let puts = 0;
-    proto.put = function (this: IDBObjectStore, ...args: unknown[]) {
-      if (++puts === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      return put.apply(this, args);
-    };
-    try {
-      await expect(store.replaceProject(opened, [run('cnn'), run('light-k2')], [entry])).rejects.toMatchObject({ reason: 'quota' });
-    } finally {
-      proto.put = put;
-    }
+    // The context and the first run go in; the second run finds the disk full.
+    await withDiskFullAtPut(3, () => expect(store!.replaceProject(opened, [run('cnn'), run('light-k2')], [entry])).rejects.toMatchObject({ reason: 'quota' }));
     const before = (await store.load())!;
     expect(before.context!.experiment.models).toEqual(['light-k1']);
     expect(before.runs.map((r) => r.modelId)).toEqual(['light-k1']);

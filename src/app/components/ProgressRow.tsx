@@ -2,6 +2,7 @@
  * One queued model (all its seeds): phase, a progress bar with seed, epoch, batch, speed and time left, and its own
  * Cancel (which stops every seed of the model).
  */
+import { median } from '../../lab/eval/median';
 import { formatDuration } from '../../lab/report/format';
 import { currentRun, modelPhase } from '../lib/model-progress';
 import type { RunProgress } from '../state/lab-state';
@@ -21,8 +22,6 @@ function fraction(run: RunProgress): number {
   if (!p) return 0;
   return ((p.epoch - 1) * p.batchesPerEpoch + p.batch + 1) / (p.epochs * p.batchesPerEpoch);
 }
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * What autosave cost this run per epoch: the median hold-up, and its share of the median epoch; null when no

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { probeWebGl, probeWebGpu, type GpuProbe } from './gpu-probe';
 import { installGpuTrainingGradients, registerFastKernels, type FastKernelName } from './kernels/register';
 import { detectRuntime, type Runtime } from './runtime';
-import { setBackendWithin } from './set-backend-within';
+import { setBackendWithin, within } from './set-backend-within';
 import { startWasm, type WasmStart, type WasmStartOptions } from './wasm-start';
 
 /** Backends the lab knows how to use. */
@@ -100,7 +100,6 @@ export function float16OnlyReason(name: BackendName): string | null {
     'training in half precision is refused';
 }
 
-/** Runs one tiny op and reads it back, to catch backends that initialise but compute nonsense or fail. */
 /**
  * Runs a program on the active backend's device and reads it back; null when the values are right, else what went
  * wrong. `fill` makes the add a device program: a tiny op on values held on the CPU is computed on the CPU by
@@ -117,21 +116,16 @@ export async function deviceComputes(): Promise<string | null> {
   }
 }
 
-/** deviceComputes within a time limit: a read from a lost WebGL context waits on a fence that never passes. */
-async function smokeTest(timeoutMs: number): Promise<string | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`smoke test did not finish within ${timeoutMs} ms (a lost GPU?)`), timeoutMs);
-  });
+/**
+ * deviceComputes within a time limit, to catch backends that initialise but compute nonsense, fail, or hang (a read
+ * from a lost WebGL context waits on a fence that never passes).
+ */
+function smokeTest(timeoutMs: number): Promise<string | null> {
   const attempt = deviceComputes().then(
     (problem) => (problem == null ? null : `smoke test ${problem}`),
     (err: unknown) => `smoke test threw: ${(err as Error).message}`,
   );
-  try {
-    return await Promise.race([attempt, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return within(attempt, timeoutMs, `smoke test did not finish within ${timeoutMs} ms (a lost GPU?)`);
 }
 
 /**

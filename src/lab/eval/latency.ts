@@ -3,6 +3,7 @@
  * waiting on a single X-ray sees) and throughput for a batch (what screening a folder sees).
  */
 import * as tf from '@tensorflow/tfjs';
+import { median } from './median';
 
 /** Settings of `measureInference`. */
 export interface InferenceOptions {
@@ -89,10 +90,3 @@ async function predictOnce(model: tf.LayersModel, input: tf.Tensor): Promise<voi
   }
 }
 
-/** Median of a non-empty list (mean of the middle two for an even count). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('median of an empty list');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
