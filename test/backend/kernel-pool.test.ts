@@ -36,6 +36,13 @@ describe('the kernel pool on threaded wasm', () => {
     expect((await selectBackend('wasm')).name).toBe('wasm');
   });
 
+  it('has its workers running as soon as wasm has started, before any kernel used it', () => {
+    // In a browser a worker starts only when its maker returns to the event loop, which a training loop may never
+    // do; so the pool is made and awaited while wasm starts (wasm-start.ts), not on a kernel's first call.
+    const pool = kernelPoolFor(WasmHeap.of(tf.backend())!.memory);
+    expect(pool!.readyThreads).toBe(pool!.threads);
+  });
+
   it('runs every chunk of a job exactly once, job after job', () => {
     const heap = WasmHeap.of(tf.backend())!;
     const pool = kernelPoolFor(heap.memory);

@@ -2,8 +2,10 @@
  * Starting tfjs's wasm backend: its binaries' paths, then its threads (wasm-threads.ts). When the threaded build
  * does not start, the single-threaded one is started instead and the reason is kept for the indicator.
  */
+import * as tf from '@tensorflow/tfjs';
+import { WasmHeap } from './kernels/wasm-heap';
 import type { Runtime } from './runtime';
-import { setKernelPoolThreads } from './pool/kernel-pool';
+import { setKernelPoolThreads, startKernelPool } from './pool/kernel-pool';
 import { setBackendWithin } from './set-backend-within';
 import { installPageWorkerShim, planWasmThreads, wasmThreadsInUse, type WasmThreadRequest } from './wasm-threads';
 import { configureWasm, wasmInitialised, type WasmPaths } from './wasm-setup';
@@ -45,8 +47,10 @@ export async function startWasm(runtime: Runtime, options: WasmStartOptions, tim
     reason = await setBackendWithin('wasm', timeoutMs);
   }
   const threads = reason == null ? wasmThreadsInUse() : 1;
-  // The lab's own kernels get as many threads as XNNPACK (kernel-pool.ts).
+  // The lab's own kernels get as many threads as XNNPACK (kernel-pool.ts), started now rather than mid-step.
   setKernelPoolThreads(threads);
+  const memory = reason == null ? WasmHeap.of(tf.backend())?.memory : undefined;
+  if (memory != null) await startKernelPool(memory);
   return { reason, threads: { threads, limitedBy: wasmThreadNote } };
 }
 

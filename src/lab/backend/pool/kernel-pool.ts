@@ -83,6 +83,11 @@ export class KernelPool {
     return this.workers.length + 1;
   }
 
+  /** Threads able to take chunks now: this one and every worker that has received its memory. */
+  get readyThreads(): number {
+    return Atomics.load(this.control, CONTROL.READY) + 1;
+  }
+
   /** The module's export `name`, instantiated on this thread (cached). */
   private runOf(module: WebAssembly.Module, name: string): (...args: number[]) => void {
     let exports = this.instances.get(module);
@@ -161,6 +166,21 @@ export function setKernelPoolThreads(threads: number): void {
 export function kernelPoolFor(memory: WebAssembly.Memory): KernelPool | null {
   if (!pools.has(memory)) pools.set(memory, poolThreads > 1 ? KernelPool.create(memory, poolThreads) : null);
   return pools.get(memory) ?? null;
+}
+
+/**
+ * Makes the pool for `memory` now and waits (at most `timeoutMs`) until its workers run. A worker starts only once
+ * the thread that made it returns to its event loop (in browsers; Node starts it at once), and a training loop that
+ * never does, as a benchmark's may not, would otherwise do every chunk itself. Resolves to the threads ready.
+ */
+export async function startKernelPool(memory: WebAssembly.Memory, timeoutMs = 5_000): Promise<number> {
+  const pool = kernelPoolFor(memory);
+  if (pool == null) return 1;
+  const deadline = performance.now() + timeoutMs;
+  while (pool.readyThreads < pool.threads && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return pool.readyThreads;
 }
 
 /** Runs `job` on the pool when there is one, else every chunk here, in order: the same results either way. */

@@ -2,15 +2,15 @@
  * The source of one kernel-pool worker, as text: it imports nothing, so the same code starts as a Node
  * worker_threads worker (eval) and as a browser Worker (from a blob: URL), under any bundler or minifier.
  *
- * The worker gets the shared control array and the wasm memory once, then compiled modules by id as the main
- * thread first uses them. It waits (Atomics.waitAsync, so messages still arrive) for the job sequence number to
+ * The worker gets the shared control array and the wasm memory once (and counts itself in READY), then compiled
+ * modules by id as the main thread first uses them. It waits (Atomics.waitAsync, so messages still arrive) for the job sequence number to
  * change, then claims chunks of the job one at a time by compare-and-swap on the claim word
  * (job tag << 16 | next chunk) and calls the job's export (by its index in WebAssembly.Module.exports) with
  * base + chunk·stride for every argument.
  * A worker that lacks the job's module yet simply takes no chunks: the main thread does them.
  */
 export const CONTROL = {
-  SEQ: 0, CLAIM: 1, DONE: 2, TOTAL: 3, MODULE: 4, EXPORT: 5, NARGS: 6, ARGS: 7,
+  SEQ: 0, CLAIM: 1, DONE: 2, TOTAL: 3, MODULE: 4, EXPORT: 5, NARGS: 6, READY: 7, ARGS: 8,
 } as const;
 
 /** Largest argument count of a pooled kernel (base and stride per argument follow ARGS). */
@@ -19,7 +19,8 @@ export const MAX_ARGS = 12;
 export const POOL_WORKER_SOURCE = `
 (function () {
   var SEQ = ${CONTROL.SEQ}, CLAIM = ${CONTROL.CLAIM}, DONE = ${CONTROL.DONE}, TOTAL = ${CONTROL.TOTAL};
-  var MODULE = ${CONTROL.MODULE}, EXPORT = ${CONTROL.EXPORT}, NARGS = ${CONTROL.NARGS}, ARGS = ${CONTROL.ARGS};
+  var MODULE = ${CONTROL.MODULE}, EXPORT = ${CONTROL.EXPORT}, NARGS = ${CONTROL.NARGS}, READY = ${CONTROL.READY};
+  var ARGS = ${CONTROL.ARGS};
   var isNode = typeof process === 'object' && process.versions != null && process.versions.node != null;
   var port = isNode ? require('node:worker_threads').parentPort : self;
   var ctrl = null, memory = null;
@@ -28,6 +29,7 @@ export const POOL_WORKER_SOURCE = `
     if (msg.type === 'init') {
       ctrl = new Int32Array(msg.control);
       memory = msg.memory;
+      Atomics.add(ctrl, READY, 1);
       wait(Atomics.load(ctrl, SEQ));
     } else if (msg.type === 'module') {
       modules.set(msg.id, msg.module);
