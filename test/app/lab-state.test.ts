@@ -84,6 +84,25 @@ describe('lab state', () => {
     expect(autosaveShare(s.runs['light-k2@1'])).toBeNull();
   });
 
+  it('reports autosave figures of the backend a run moved to after a fallback, not the failed one', () => {
+    const cost = (epoch: number, ms: number, epochMs: number): LabAction =>
+      event({ type: 'autosave-cost', modelId: 'cnn', seed: 1, epoch, ms, epochMs, bytes: 4000, writeMs: null });
+    const fallback: LabAction = event({ type: 'resumed', modelId: 'cnn', seed: 1, epoch: 2, backend: 'wasm', kind: 'fallback', message: 'webgl lost; wasm from epoch 2' });
+    const s = apply(base, { type: 'run-start', experiment }, cost(1, 40, 100), cost(2, 40, 100), fallback, cost(3, 5, 1000));
+    expect(s.runs['cnn@1'].autosave.map((a) => a.epoch)).toEqual([3]);
+    expect(autosaveShare(s.runs['cnn@1'])).toEqual({ ms: 5, share: 0.005, bytes: 4000 });
+    expect(s.recovery).toBe('webgl lost; wasm from epoch 2');
+  });
+
+  it('drops a checkpoint write that finishes after a new experiment started', () => {
+    const cost = (epoch: number, ms: number, writeMs: number | null): LabAction =>
+      event({ type: 'autosave-cost', modelId: 'cnn', seed: 1, epoch, ms, epochMs: 1000, bytes: ms > 0 ? 4000 : 0, writeMs });
+    // Epoch 3's checkpoint of the first experiment is still being written when the second one starts.
+    const s = apply(base, { type: 'run-start', experiment }, cost(3, 12, null), { type: 'run-start', experiment: { ...experiment, epochs: 9 } },
+      cost(3, 0, 40), cost(1, 9, null));
+    expect(s.runs['cnn@1'].autosave).toEqual([{ epoch: 1, ms: 9, epochMs: 1000, bytes: 4000, writeMs: null }]);
+  });
+
   it('leaves no run looking busy when the run ends early', () => {
     const s = apply(base, { type: 'run-start', experiment }, event({ type: 'model-phase', modelId: 'cnn', seed: 1, phase: 'training', message: null }), { type: 'run-end' });
     expect(Object.values(s.runs).map((r) => r.phase)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);

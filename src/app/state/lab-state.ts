@@ -166,8 +166,12 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       return { ...state, error: event.message };
     case 'storage-problem':
       return { ...state, storageProblem: event.message };
-    case 'resumed':
-      return event.kind === 'fallback' ? { ...state, recovery: event.message } : state;
+    case 'resumed': {
+      if (event.kind !== 'fallback') return state;
+      // The autosave figures so far were measured on the backend that failed; the row reports the one training now.
+      const moved = state.runs[runKeyId(event)] ? updateRun(state, event, (run) => ({ ...run, autosave: [] })) : state;
+      return { ...moved, recovery: event.message };
+    }
     case 'model-phase':
       return updateRun(state, event, (run) => ({ ...run, phase: event.phase, message: event.message }));
     case 'train-progress': {
@@ -178,8 +182,11 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       return updateRun(state, event, (run) => ({ ...run, startVal: { loss: event.valLoss, accuracy: event.valAccuracy } }));
     case 'epoch-end':
       return updateRun(state, event, (run) => ({ ...run, history: [...run.history, event.log] }));
-    case 'autosave-cost':
+    case 'autosave-cost': {
       // Two events per epoch: the hold-up as the checkpoint is taken, then the write's duration once it is stored.
+      // A write finishing just after a new experiment started belongs to the old one: no hold-up of its epoch here.
+      const taken = state.runs[runKeyId(event)]?.autosave.some((a) => a.epoch === event.epoch) ?? false;
+      if (event.writeMs != null && !taken) return state;
       return updateRun(state, event, (run) => {
         const before = run.autosave.find((a) => a.epoch === event.epoch);
         const cost: AutosaveCost = {
@@ -188,6 +195,7 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
         };
         return { ...run, autosave: [...run.autosave.filter((a) => a.epoch !== event.epoch), cost].sort((a, b) => a.epoch - b.epoch) };
       });
+    }
     case 'feature-progress': {
       const p = event.progress;
       return updateRun(state, event, (run) => ({
