@@ -3,8 +3,8 @@
  * worker_threads worker (eval) and as a browser Worker (from a blob: URL), under any bundler or minifier.
  *
  * The worker gets the shared control array and the wasm memory once (and counts itself in READY), then compiled
- * modules by id as the main thread first uses them. It waits (Atomics.waitAsync, so messages still arrive) for the job sequence number to
- * change, then claims chunks of the job one at a time by compare-and-swap on the claim word
+ * modules by id as the main thread first uses them. It waits (Atomics.waitAsync, so messages still arrive) for the
+ * job sequence number to change, then claims chunks of the job one at a time by compare-and-swap on the claim word
  * (job tag << 16 | next chunk) and calls the job's export (by its index in WebAssembly.Module.exports) with
  * base + chunk·stride for every argument.
  * A worker that lacks the job's module yet simply takes no chunks: the main thread does them.
