@@ -5,12 +5,6 @@
  * for the indicator, and `backendAlive` checks whether it still works after a failure.
  */
 import * as tf from '@tensorflow/tfjs';
-// Vite turns these into URLs of emitted files, so the wasm backend finds its binaries from any sub-path.
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-// The threaded module factory as a plain file: pthread workers load it instead of the minified bundle's copy.
-import wasmThreadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url';
 import { selectFastestBackend } from '../lab/backend/auto-backend';
 import type { CalibrationTarget } from '../lab/backend/calibrate';
 import { describeAdapterInfo } from '../lab/backend/gpu-probe';
@@ -18,19 +12,15 @@ import { deviceComputes, selectBackend, type BackendSelection, type SelectBacken
 import { within } from '../lab/backend/set-backend-within';
 import { findModel } from '../lab/registry';
 import { measurementCache } from './calibration-cache';
+import { WASM_ASSETS } from './wasm-assets';
 import type { BackendInfo, BackendPreference } from './protocol';
 
 export type { CalibrationTarget };
 
 const OPTIONS: SelectBackendOptions = {
-  wasmPaths: {
-    'tfjs-backend-wasm.wasm': wasmPlain,
-    'tfjs-backend-wasm-simd.wasm': wasmSimd,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-  },
-  // Threads wherever the page is cross-origin isolated; the factory URL keeps the minified build from hanging.
+  ...WASM_ASSETS,
+  // Threads wherever the page is cross-origin isolated (WASM_ASSETS keeps the minified build from hanging).
   wasmThreads: 'auto',
-  wasmThreadedFactoryUrl: wasmThreadedFactory,
   initTimeoutMs: 20_000,
 };
 

@@ -7,7 +7,7 @@
 import type { ExperimentCard } from '../lab/experiment/card';
 import { readProjectZip, writeProjectZip } from '../lab/persist/project-zip';
 import { runsFromCard } from '../lab/persist/runs-from-card';
-import type { InterruptedRun, SavedModelFiles, SavedRun } from '../lab/persist/saved-project';
+import { savedRunId, type InterruptedRun, type SavedModelFiles, type SavedRun } from '../lab/persist/saved-project';
 import type { Autosave } from './autosave';
 import { fromStored, toStored } from './dataset-autosave';
 import type { LoadedDataset } from './dataset';
@@ -65,7 +65,7 @@ export function readOpenedProject(bytes: Uint8Array, name: string): OpenedProjec
 export async function keepOpenedProject(opened: OpenedProject, autosave: Autosave): Promise<string | null> {
   const { card } = opened;
   const files = new Map(opened.models);
-  const runs: SavedRun[] = runsFromCard(card).map((r) => ({ ...r, files: files.get(`${r.modelId}@${r.seed}`) ?? null }));
+  const runs: SavedRun[] = runsFromCard(card).map((r) => ({ ...r, files: files.get(savedRunId(r)) ?? null }));
   try {
     await autosave.replaceWith(
       { experiment: card.settings, data: card.data, testImages: card.testImages, environment: card.environment, savedAt: new Date().toISOString() },

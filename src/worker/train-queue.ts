@@ -117,22 +117,22 @@ export class TrainQueue {
               const note = notes.get(runKeyId(key));
               notes.delete(runKeyId(key));
               if (note) emit({ type: 'resumed', ...key, epoch: from?.epoch ?? 0, backend: backend.name, ...note });
-              // Each epoch's checkpoint figures, for the page: the hold-up is reported as the checkpoint is taken, the
-              // write's duration when it is stored (possibly after the next epoch's checkpoint).
-              const figures = new Map<number, { ms: number; epochMs: number; bytes: number }>();
+              // Each epoch's checkpoint figures, for the page: the hold-up is reported right after the checkpoint is
+              // taken (onCheckpointCost follows onCheckpoint of the same epoch), the write's duration once it is stored.
+              let taken: { epoch: number; figures: { ms: number; epochMs: number; bytes: number } } | null = null;
               return {
                 resumeFrom: from,
                 onCheckpoint: (cp) => {
                   latest.set(runKeyId(key), cp);
                   const own = { ms: 0, epochMs: cp.history[cp.history.length - 1]?.ms ?? 0, bytes: 0 };
-                  figures.set(cp.epoch, own);
+                  taken = { epoch: cp.epoch, figures: own };
                   own.bytes = this.autosave?.checkpoint(key, dataRef, cp, (writeMs) => {
                     emit({ type: 'autosave-cost', ...key, epoch: cp.epoch, ...own, writeMs });
                   }) ?? 0;
                 },
                 onCheckpointCost: (epoch, ms) => {
-                  const own = figures.get(epoch);
-                  if (!own) return;
+                  if (taken?.epoch !== epoch) return;
+                  const own = taken.figures;
                   own.ms = ms;
                   emit({ type: 'autosave-cost', ...key, epoch, ...own, writeMs: null });
                 },

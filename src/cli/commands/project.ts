@@ -7,7 +7,8 @@ import { CliError, type CliIO } from '../cli-error';
 
 export const PROJECT_USAGE = `xray-lab project FILE.zip [--json] [--out DIR]
   Reads a project saved by the page ("Save project"): prints each run's result (status, epochs, test accuracy and
-  AUC), whether its trained model is in the file, and whether the decoded images are; --json prints the experiment card and the model list as JSON;
+  AUC), whether its trained model is in the file, and whether the decoded images are; --json prints the experiment
+  card and the model list as JSON;
   --out DIR writes each model as DIR/<model>/seed-<n>/model.json + weights.bin (loadable with tf.loadLayersModel).`;
 
 const fixed = (v: number | null | undefined) => (v == null ? '—' : v.toFixed(3));

@@ -4,10 +4,6 @@
  * bench/gpu-dispatches.ts. Served cross-origin isolated, as the lab is.
  */
 import * as tf from '@tensorflow/tfjs';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import wasmThreadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url';
 import { selectFastestBackend, type MeasurementCache } from '../../../src/lab/backend/auto-backend';
 import { bufferLimitReason, largestActivationBytesPerImage, webgpuBufferLimit } from '../../../src/lab/backend/buffer-limits';
 import type { BackendMeasurement, CalibrationTarget } from '../../../src/lab/backend/calibrate';
@@ -18,16 +14,10 @@ import { generatePhantomImages } from '../../../src/lab/data/phantom';
 import { findModel } from '../../../src/lab/registry';
 import { FusedAdam } from '../../../src/lab/train/fused-adam';
 import { trainModel } from '../../../src/lab/train/trainer';
+import { WASM_ASSETS } from '../../../src/worker/wasm-assets';
 import { aroundSecondStep, compareSteps, trainingStep, type Parity, type StepRequest } from './step';
 
-const OPTIONS: SelectBackendOptions = {
-  wasmPaths: {
-    'tfjs-backend-wasm.wasm': wasmPlain,
-    'tfjs-backend-wasm-simd.wasm': wasmSimd,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-  },
-  wasmThreadedFactoryUrl: wasmThreadedFactory,
-};
+const OPTIONS: SelectBackendOptions = WASM_ASSETS;
 
 /** Selects `name` (by name, so software GPUs are allowed) and fails loudly when it is not what started. */
 async function use(name: BackendName): Promise<void> {

@@ -171,16 +171,16 @@ export function kernelPoolFor(memory: WebAssembly.Memory): KernelPool | null {
 /**
  * Makes the pool for `memory` now and waits (at most `timeoutMs`) until its workers run. A worker starts only once
  * the thread that made it returns to its event loop (in browsers; Node starts it at once), and a training loop that
- * never does, as a benchmark's may not, would otherwise do every chunk itself. Resolves to the threads ready.
+ * never does, as a benchmark's may not, would otherwise do every chunk itself. A worker still not running after
+ * that takes chunks once it is (until then this thread does them).
  */
-export async function startKernelPool(memory: WebAssembly.Memory, timeoutMs = 5_000): Promise<number> {
+export async function startKernelPool(memory: WebAssembly.Memory, timeoutMs = 5_000): Promise<void> {
   const pool = kernelPoolFor(memory);
-  if (pool == null) return 1;
+  if (pool == null) return;
   const deadline = performance.now() + timeoutMs;
   while (pool.readyThreads < pool.threads && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  return pool.readyThreads;
 }
 
 /** Runs `job` on the pool when there is one, else every chunk here, in order: the same results either way. */
