@@ -63,6 +63,66 @@ describe('the kernel pool on threaded wasm', () => {
     }
   });
 
+  it('keeps tiny jobs of different modules apart: no worker runs a chunk with the next job\'s module or arguments', async () => {
+    // Jobs of two chunks end before a worker has woken for them, so a late worker meets the next job's parameters
+    // half written: each chunk must run with its own job's module, export and arguments, or not at all. A and B put
+    // 'run' at different export indexes, so a module from one job with the export index of the other cannot run.
+    const heap = WasmHeap.of(tf.backend())!;
+    const pool = kernelPoolFor(heap.memory)!;
+    const add = (name: string) => {
+      const f = new FuncBuilder(name, [I32, I32, I32]);
+      return f.get(0).get(0).i32Load(0).get(2).op(Op.i32Add).op(0x36, 2, 0); // slot += value
+    };
+    const a = new WebAssembly.Module(assembleModule([add('run')], true));
+    const b = new WebAssembly.Module(assembleModule([add('x'), add('y'), add('run')], true));
+    const errors: unknown[] = [];
+    const onError = (error: unknown) => errors.push(error);
+    process.on('uncaughtException', onError);
+    const jobs = 100_000;
+    try {
+      const slots = heap.alloc(8 * 4);
+      const seen = () => Array.from(new Int32Array(heap.memory.buffer, slots, 8));
+      new Int32Array(heap.memory.buffer, slots, 8).fill(0);
+      for (let job = 0; job < jobs; job++) {
+        // Job j adds 1 to slots 0–1 (module A) or 1 to slots 4–5 with B's third export: other slots stay 0.
+        const onA = job % 2 === 0;
+        pool.run({ module: onA ? a : b, base: [slots + (onA ? 0 : 16), 0, 1], stride: [4, 0, 0], chunks: 2 });
+      }
+      expect(seen()).toEqual([jobs / 2, jobs / 2, 0, 0, jobs / 2, jobs / 2, 0, 0]);
+    } finally {
+      heap.release();
+      await new Promise((resolve) => setTimeout(resolve, 100)); // a worker's error reaches this thread as an event
+      process.removeListener('uncaughtException', onError);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('throws when a chunk traps, on whichever thread, and runs the next job whole', () => {
+    const heap = WasmHeap.of(tf.backend())!;
+    const pool = kernelPoolFor(heap.memory)!;
+    // run(slots, chunk, _): traps on odd chunks, else adds 1 to its slot (i32 division by zero traps).
+    const f = new FuncBuilder('run', [I32, I32, I32]);
+    f.get(0).get(0).i32Load(0).i32(1).i32(1).get(1).i32(1).op(Op.i32And).op(Op.i32Sub).op(0x6d)
+      .op(Op.i32Add).op(0x36, 2, 0);
+    const traps = new WebAssembly.Module(assembleModule([f], true));
+    const chunks = 64;
+    try {
+      const slots = heap.alloc(chunks * 4);
+      const seen = () => Array.from(new Int32Array(heap.memory.buffer, slots, chunks));
+      new Int32Array(heap.memory.buffer, slots, chunks).fill(0);
+      for (let round = 0; round < 20; round++) {
+        expect(() => pool.run({ module: traps, base: [slots, 0, 0], stride: [4, 1, 0], chunks })).toThrow();
+      }
+      // Every even chunk ran once per round, whatever the thread; the odd ones trapped before writing.
+      expect(seen()).toEqual(Array.from({ length: chunks }, (_, i) => (i % 2 === 0 ? 20 : 0)));
+      new Int32Array(heap.memory.buffer, slots, chunks).fill(0);
+      pool.run({ module: traps, base: [slots, 0, 0], stride: [8, 2, 0], chunks: chunks / 2 }); // even chunks only
+      expect(seen()).toEqual(Array.from({ length: chunks }, (_, i) => (i % 2 === 0 ? 1 : 0)));
+    } finally {
+      heap.release();
+    }
+  });
+
   it('cuts large tensors into parts and still matches the cpu reference', async () => {
     const shape = [16, 40, 41, 24]; // 629,760 floats: 8 parts, and units left over for the last one
     const x = randomValues(rng, shape);

@@ -3,6 +3,7 @@
  * does not start, the single-threaded one is started instead and the reason is kept for the indicator.
  */
 import * as tf from '@tensorflow/tfjs';
+import { withoutAddedProcessHandlers } from './emscripten-handlers';
 import { WasmHeap } from './kernels/wasm-heap';
 import type { Runtime } from './runtime';
 import { setKernelPoolThreads, startKernelPool } from './pool/kernel-pool';
@@ -31,7 +32,7 @@ let wasmThreadNote: string | null = null;
  */
 export async function startWasm(runtime: Runtime, options: WasmStartOptions, timeoutMs: number): Promise<WasmStart> {
   if (wasmInitialised()) {
-    const reason = await setBackendWithin('wasm', timeoutMs);
+    const reason = await withoutAddedProcessHandlers(() => setBackendWithin('wasm', timeoutMs));
     return { reason, threads: { threads: wasmThreadsInUse(), limitedBy: wasmThreadNote } };
   }
   configureWasm({ wasmPaths: options.wasmPaths });
@@ -40,11 +41,11 @@ export async function startWasm(runtime: Runtime, options: WasmStartOptions, tim
   const request = minifiedPage ? false : options.wasmThreads ?? 'auto';
   const plan = await planWasmThreads(runtime, request);
   wasmThreadNote = minifiedPage ? 'minified page without the threaded factory URL (wasmThreadedFactoryUrl)' : plan.limitedBy;
-  let reason = await plan.around(() => setBackendWithin('wasm', timeoutMs));
+  let reason = await withoutAddedProcessHandlers(() => plan.around(() => setBackendWithin('wasm', timeoutMs)));
   if (reason != null && plan.threads > 1) {
     wasmThreadNote = `threaded wasm did not start (${reason}); single-threaded instead`;
     await planWasmThreads(runtime, false);
-    reason = await setBackendWithin('wasm', timeoutMs);
+    reason = await withoutAddedProcessHandlers(() => setBackendWithin('wasm', timeoutMs));
   }
   const threads = reason == null ? wasmThreadsInUse() : 1;
   // The lab's own kernels get as many threads as XNNPACK (kernel-pool.ts), started now rather than mid-step.

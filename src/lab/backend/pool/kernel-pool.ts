@@ -9,7 +9,7 @@
  * and waits for the rest; a worker that has not received a module yet takes none (the first call of a new kernel
  * may run on the main thread alone).
  */
-import { CONTROL, MAX_ARGS, POOL_WORKER_SOURCE } from './pool-worker-source';
+import { CLOSED, CONTROL, MAX_ARGS, POOL_WORKER_SOURCE } from './pool-worker-source';
 
 /** One pooled call: export `exportName` (default 'run') for chunk c with args[i] = base[i] + c·stride[i] (i32). */
 export interface ChunkJob {
@@ -112,12 +112,14 @@ export class KernelPool {
   run(job: ChunkJob): void {
     const { base, stride, chunks } = job;
     if (base.length !== stride.length || base.length > MAX_ARGS) throw new Error('KernelPool: bad argument lists');
-    if (chunks > 0xffff) throw new Error('KernelPool: too many chunks');
+    if (chunks >= CLOSED) throw new Error('KernelPool: too many chunks');
     const c = this.control;
     const name = job.exportName ?? 'run';
     const run = this.runOf(job.module, name);
     const index = WebAssembly.Module.exports(job.module).findIndex((e) => e.name === name);
     if (index < 0) throw new Error(`KernelPool: the module has no export '${name}'`);
+    // Closed before the parameters change: a worker still waking for the last job must not claim under them.
+    Atomics.store(c, CONTROL.CLAIM, (this.seq << 16) | CLOSED);
     Atomics.store(c, CONTROL.MODULE, this.idOf(job.module));
     Atomics.store(c, CONTROL.EXPORT, index);
     Atomics.store(c, CONTROL.NARGS, base.length);
@@ -133,19 +135,28 @@ export class KernelPool {
     Atomics.store(c, CONTROL.SEQ, this.seq);
     Atomics.notify(c, CONTROL.SEQ);
     const args = new Array<number>(base.length);
+    // A chunk that throws here, as on a worker, still counts as done: the job ends whole before anything is thrown,
+    // so no worker is left running it while the next job's parameters are written.
+    let failure: unknown = null;
     for (;;) {
       const w = Atomics.load(c, CONTROL.CLAIM);
       const chunk = w & 0xffff;
       if (chunk >= chunks) break;
       if (Atomics.compareExchange(c, CONTROL.CLAIM, w, w + 1) !== w) continue;
       for (let k = 0; k < base.length; k++) args[k] = (base[k] + chunk * stride[k]) | 0;
-      run(...args);
+      try {
+        run(...args);
+      } catch (error) {
+        failure ??= error;
+      }
       Atomics.add(c, CONTROL.DONE, 1);
     }
     const block = canBlock();
     for (let done = Atomics.load(c, CONTROL.DONE); done < chunks; done = Atomics.load(c, CONTROL.DONE)) {
       if (block) Atomics.wait(c, CONTROL.DONE, done, 20);
     }
+    if (Atomics.exchange(c, CONTROL.FAILED, 0) !== 0) failure ??= new Error('KernelPool: a chunk failed on a worker thread');
+    if (failure != null) throw failure;
   }
 
   /** Stops the workers. */
