@@ -12,6 +12,7 @@ import { filterGradChunks } from '../../src/lab/backend/kernels/filter-grad-dire
 import { PARTS_MAX, partsFor } from '../../src/lab/backend/kernels/split-loop';
 import { WasmHeap } from '../../src/lab/backend/kernels/wasm-heap';
 import { kernelPoolFor } from '../../src/lab/backend/pool/kernel-pool';
+import { CLOSED } from '../../src/lab/backend/pool/pool-worker-source';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { assembleModule, FuncBuilder, I32, Op } from '../../src/lab/backend/simd/wasm-asm';
 import { createRng, randomValues, relativeError, runCpuStock, runRegistered } from './kernel-harness';
@@ -58,6 +59,8 @@ describe('the kernel pool on threaded wasm', () => {
       for (let job = 1; job <= 20; job++) pool!.run({ module, base: [slots, 0, job], stride: [4, 0, 0], chunks });
       const seen = new Int32Array(heap.memory.buffer, slots, chunks);
       expect(new Set(seen)).toEqual(new Set([(20 * 21) / 2]));
+      // The claim word has room for 1,022 chunks (the rest of it tells jobs apart); kernels use 8 at most.
+      expect(() => pool!.run({ module, base: [slots, 0, 1], stride: [0, 0, 0], chunks: CLOSED })).toThrow('too many chunks');
     } finally {
       heap.release();
     }

@@ -1,9 +1,11 @@
 /**
  * In Node, each start of tfjs's wasm build (emscripten) adds two process handlers that rethrow: every uncaught
  * exception and every unhandled rejection. A throw from inside such a handler ends the process at once, past any
- * handler of its host (vitest's reporter, the CLI's own messages), and they pile up with each start. tfjs means to
- * remove them on dispose, but its filter keeps none. The lab removes what a start added as soon as it is done: Node's
- * own defaults (print, exit 1) apply again to anything no one else handles.
+ * handler of its host (vitest's reporter, the CLI's own messages), and they pile up with each start. tfjs's
+ * post-script means to remove them on dispose, but its filter (`!list.indexOf(l) > -1`) picks every handler, the
+ * host's too, and the backend's dispose never calls it. The lab removes what a start added as soon as it is done:
+ * Node's own defaults (print, exit 1) apply again to anything no one else handles. A handler someone else adds while
+ * wasm starts (a second or so) would be removed too; nothing in the lab does.
  */
 type HandlerEvent = 'uncaughtException' | 'unhandledRejection';
 const EVENTS: readonly HandlerEvent[] = ['uncaughtException', 'unhandledRejection'];

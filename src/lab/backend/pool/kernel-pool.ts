@@ -9,7 +9,7 @@
  * and waits for the rest; a worker that has not received a module yet takes none (the first call of a new kernel
  * may run on the main thread alone).
  */
-import { CLOSED, CONTROL, MAX_ARGS, POOL_WORKER_SOURCE } from './pool-worker-source';
+import { CHUNK_BITS, CLOSED, CONTROL, MAX_ARGS, POOL_WORKER_SOURCE, TAG_MASK } from './pool-worker-source';
 
 /** One pooled call: export `exportName` (default 'run') for chunk c with args[i] = base[i] + c·stride[i] (i32). */
 export interface ChunkJob {
@@ -119,7 +119,7 @@ export class KernelPool {
     const index = WebAssembly.Module.exports(job.module).findIndex((e) => e.name === name);
     if (index < 0) throw new Error(`KernelPool: the module has no export '${name}'`);
     // Closed before the parameters change: a worker still waking for the last job must not claim under them.
-    Atomics.store(c, CONTROL.CLAIM, (this.seq << 16) | CLOSED);
+    Atomics.store(c, CONTROL.CLAIM, (this.seq << CHUNK_BITS) | CLOSED);
     Atomics.store(c, CONTROL.MODULE, this.idOf(job.module));
     Atomics.store(c, CONTROL.EXPORT, index);
     Atomics.store(c, CONTROL.NARGS, base.length);
@@ -129,8 +129,8 @@ export class KernelPool {
     });
     Atomics.store(c, CONTROL.TOTAL, chunks);
     Atomics.store(c, CONTROL.DONE, 0);
-    this.seq = (this.seq + 1) & 0x7fff;
-    const tag = this.seq << 16;
+    this.seq = (this.seq + 1) & TAG_MASK;
+    const tag = this.seq << CHUNK_BITS;
     Atomics.store(c, CONTROL.CLAIM, tag);
     Atomics.store(c, CONTROL.SEQ, this.seq);
     Atomics.notify(c, CONTROL.SEQ);
@@ -140,7 +140,7 @@ export class KernelPool {
     let failure: unknown = null;
     for (;;) {
       const w = Atomics.load(c, CONTROL.CLAIM);
-      const chunk = w & 0xffff;
+      const chunk = w & CLOSED;
       if (chunk >= chunks) break;
       if (Atomics.compareExchange(c, CONTROL.CLAIM, w, w + 1) !== w) continue;
       for (let k = 0; k < base.length; k++) args[k] = (base[k] + chunk * stride[k]) | 0;

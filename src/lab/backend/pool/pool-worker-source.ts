@@ -5,7 +5,7 @@
  * The worker gets the shared control array and the wasm memory once (and counts itself in READY), then compiled
  * modules by id as the main thread first uses them. It waits (Atomics.waitAsync, so messages still arrive) for the
  * job sequence number to change, then claims chunks of the job one at a time by compare-and-swap on the claim word
- * (job tag << 16 | next chunk) and calls the job's export (by its index in WebAssembly.Module.exports) with
+ * (job tag << CHUNK_BITS | next chunk) and calls the job's export (by its index in WebAssembly.Module.exports) with
  * base + chunk·stride for every argument.
  *
  * A worker may wake so late that its job is over and the next one is being written. So it reads the parameters
@@ -18,8 +18,15 @@ export const CONTROL = {
   SEQ: 0, CLAIM: 1, DONE: 2, TOTAL: 3, MODULE: 4, EXPORT: 5, NARGS: 6, READY: 7, FAILED: 8, ARGS: 9,
 } as const;
 
+/**
+ * The claim word: the job's tag (its sequence number, 21 bits) above the next chunk (10 bits). Few chunk bits leave
+ * many tag bits: a worker stalled between reading a job and claiming in it would have to sleep through 2 million
+ * jobs to meet its tag again. Kernels cut their work into 8 chunks at most.
+ */
+export const CHUNK_BITS = 10;
+export const TAG_MASK = 0x1fffff;
 /** The claim word's chunk while a job's parameters are written: above every job's chunk count. */
-export const CLOSED = 0xffff;
+export const CLOSED = (1 << CHUNK_BITS) - 1;
 
 /** Largest argument count of a pooled kernel (base and stride per argument follow ARGS). */
 export const MAX_ARGS = 12;
@@ -29,6 +36,7 @@ export const POOL_WORKER_SOURCE = `
   var SEQ = ${CONTROL.SEQ}, CLAIM = ${CONTROL.CLAIM}, DONE = ${CONTROL.DONE}, TOTAL = ${CONTROL.TOTAL};
   var MODULE = ${CONTROL.MODULE}, EXPORT = ${CONTROL.EXPORT}, NARGS = ${CONTROL.NARGS}, READY = ${CONTROL.READY};
   var FAILED = ${CONTROL.FAILED}, ARGS = ${CONTROL.ARGS};
+  var CHUNK_BITS = ${CHUNK_BITS}, CHUNK_MASK = ${CLOSED}, TAG_MASK = ${TAG_MASK};
   var isNode = typeof process === 'object' && process.versions != null && process.versions.node != null;
   var port = isNode ? require('node:worker_threads').parentPort : self;
   var ctrl = null, memory = null;
@@ -65,13 +73,13 @@ export const POOL_WORKER_SOURCE = `
   function work(seq) {
     // Parameters first; they are this job's only if the claim word, read after them, shows the job still open.
     var id = Atomics.load(ctrl, MODULE), index = Atomics.load(ctrl, EXPORT);
-    var n = Atomics.load(ctrl, NARGS), total = Atomics.load(ctrl, TOTAL), tag = (seq & 0x7fff) << 16;
+    var n = Atomics.load(ctrl, NARGS), total = Atomics.load(ctrl, TOTAL), tag = seq & TAG_MASK;
     var base = [], stride = [], args = new Array(n), run = null;
     for (var i = 0; i < n; i++) { base.push(Atomics.load(ctrl, ARGS + 2 * i)); stride.push(Atomics.load(ctrl, ARGS + 2 * i + 1)); }
     for (;;) {
       var w = Atomics.load(ctrl, CLAIM);
-      if ((w & 0x7fff0000) !== tag) return;
-      var c = w & 0xffff;
+      if ((w >>> CHUNK_BITS) !== tag) return;
+      var c = w & CHUNK_MASK;
       if (c >= total) return;
       if (run == null && (run = runOf(id, index)) == null) return;
       if (Atomics.compareExchange(ctrl, CLAIM, w, w + 1) !== w) continue;
