@@ -19,6 +19,11 @@ import { createRng, randomValues, relativeError, runCpuStock, runRegistered } fr
 
 const rng = createRng(77);
 
+/** `name(slot, _, value)`: adds `value` to the int32 at `slot` (the chunk's own slot, from base + chunk·stride). */
+function addToSlot(name: string): FuncBuilder {
+  return new FuncBuilder(name, [I32, I32, I32]).get(0).get(0).i32Load(0).get(2).op(Op.i32Add).op(0x36, 2, 0); // i32.store
+}
+
 describe('how work is cut', () => {
   it('depends on the problem only: parts of a loop, chunks of a batch', () => {
     expect(partsFor(10, 64)).toBe(1);
@@ -48,10 +53,7 @@ describe('the kernel pool on threaded wasm', () => {
     const heap = WasmHeap.of(tf.backend())!;
     const pool = kernelPoolFor(heap.memory);
     expect(pool?.threads).toBeGreaterThanOrEqual(2);
-    // run(slots, chunkBytes, value): adds `value` to the int32 at slots (the chunk's own slot).
-    const f = new FuncBuilder('run', [I32, I32, I32]);
-    f.get(0).get(0).i32Load(0).get(2).op(Op.i32Add).op(0x36, 2, 0); // i32.store align=4 offset=0
-    const module = new WebAssembly.Module(assembleModule([f], true));
+    const module = new WebAssembly.Module(assembleModule([addToSlot('run')], true));
     const chunks = 1000;
     try {
       const slots = heap.alloc(chunks * 4);
@@ -72,12 +74,8 @@ describe('the kernel pool on threaded wasm', () => {
     // 'run' at different export indexes, so a module from one job with the export index of the other cannot run.
     const heap = WasmHeap.of(tf.backend())!;
     const pool = kernelPoolFor(heap.memory)!;
-    const add = (name: string) => {
-      const f = new FuncBuilder(name, [I32, I32, I32]);
-      return f.get(0).get(0).i32Load(0).get(2).op(Op.i32Add).op(0x36, 2, 0); // slot += value
-    };
-    const a = new WebAssembly.Module(assembleModule([add('run')], true));
-    const b = new WebAssembly.Module(assembleModule([add('x'), add('y'), add('run')], true));
+    const a = new WebAssembly.Module(assembleModule([addToSlot('run')], true));
+    const b = new WebAssembly.Module(assembleModule([addToSlot('x'), addToSlot('y'), addToSlot('run')], true));
     const errors: unknown[] = [];
     const onError = (error: unknown) => errors.push(error);
     process.on('uncaughtException', onError);

@@ -28,11 +28,16 @@ let wasmThreadNote: string | null = null;
 
 /**
  * Initialises wasm (paths, threads) unless it already is. When the threaded build fails to start, says why and
- * starts the single-threaded one instead.
+ * starts the single-threaded one instead. In Node, the process handlers tfjs's start adds are removed after it
+ * (emscripten-handlers.ts).
  */
-export async function startWasm(runtime: Runtime, options: WasmStartOptions, timeoutMs: number): Promise<WasmStart> {
+export function startWasm(runtime: Runtime, options: WasmStartOptions, timeoutMs: number): Promise<WasmStart> {
+  return withoutAddedProcessHandlers(() => startWasmHere(runtime, options, timeoutMs));
+}
+
+async function startWasmHere(runtime: Runtime, options: WasmStartOptions, timeoutMs: number): Promise<WasmStart> {
   if (wasmInitialised()) {
-    const reason = await withoutAddedProcessHandlers(() => setBackendWithin('wasm', timeoutMs));
+    const reason = await setBackendWithin('wasm', timeoutMs);
     return { reason, threads: { threads: wasmThreadsInUse(), limitedBy: wasmThreadNote } };
   }
   configureWasm({ wasmPaths: options.wasmPaths });
@@ -41,11 +46,11 @@ export async function startWasm(runtime: Runtime, options: WasmStartOptions, tim
   const request = minifiedPage ? false : options.wasmThreads ?? 'auto';
   const plan = await planWasmThreads(runtime, request);
   wasmThreadNote = minifiedPage ? 'minified page without the threaded factory URL (wasmThreadedFactoryUrl)' : plan.limitedBy;
-  let reason = await withoutAddedProcessHandlers(() => plan.around(() => setBackendWithin('wasm', timeoutMs)));
+  let reason = await plan.around(() => setBackendWithin('wasm', timeoutMs));
   if (reason != null && plan.threads > 1) {
     wasmThreadNote = `threaded wasm did not start (${reason}); single-threaded instead`;
     await planWasmThreads(runtime, false);
-    reason = await withoutAddedProcessHandlers(() => setBackendWithin('wasm', timeoutMs));
+    reason = await setBackendWithin('wasm', timeoutMs);
   }
   const threads = reason == null ? wasmThreadsInUse() : 1;
   // The lab's own kernels get as many threads as XNNPACK (kernel-pool.ts), started now rather than mid-step.
