@@ -5,8 +5,10 @@
  *
  *   npx tsx bench/train-step-ab.ts --model cnn [--size 128] [--batch 32] [--rounds 12] \
  *     [--without XrayLabConvBiasRelu,XrayLabReluGradBiasSum,XrayLabBatchMoments]
+ *   npx tsx bench/train-step-ab.ts --model cnn --without direct-conv   # XNNPACK's convolutions vs the direct ones
  */
 import * as tf from '@tensorflow/tfjs';
+import { setDirectConv } from '../src/lab/backend/kernels/conv-direct';
 import { DEFAULT_FAST_KERNELS, registerFastKernels, unregisterFastKernels, type FastKernelName } from '../src/lab/backend';
 import { selectBackend } from '../src/lab/backend/select-backend';
 import { findModel } from '../src/lab/registry';
@@ -21,7 +23,10 @@ const modelId = arg('model', 'cnn');
 const size = Number(arg('size', '128'));
 const batch = Number(arg('batch', '32'));
 const rounds = Number(arg('rounds', '12'));
-const without = arg('without', 'XrayLabConvBiasRelu,XrayLabReluGradBiasSum,XrayLabBatchMoments').split(',') as FastKernelName[];
+const withoutArg = arg('without', 'XrayLabConvBiasRelu,XrayLabReluGradBiasSum,XrayLabBatchMoments');
+// 'direct-conv': every fast kernel both times, A with XNNPACK's convolutions instead of the direct SIMD ones.
+const directConvAB = withoutArg === 'direct-conv';
+const without = (directConvAB ? [] : withoutArg.split(',')) as FastKernelName[];
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,6 +53,7 @@ for (let r = -1; r < rounds; r++) {
   for (let v = 0; v < variants.length; v++) {
     unregisterFastKernels('wasm');
     registerFastKernels('wasm', variants[v][1]);
+    setDirectConv(!directConvAB || v === 1);
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     step();
@@ -59,7 +65,7 @@ for (let r = -1; r < rounds; r++) {
     }
   }
 }
-console.log(`${modelId} ${size}×${size}×3, batch ${batch}, ${rounds} interleaved steps each; without = ${without.join(', ')}`);
+console.log(`${modelId} ${size}×${size}×3, batch ${batch}, ${rounds} interleaved steps each; without = ${withoutArg}`);
 console.log('| variant | wall ms min / median / max | cpu ms min / median / max |');
 console.log('|---|---|---|');
 variants.forEach(([name], v) => console.log(`| ${name} | ${stats(wall[v])} | ${stats(cpu[v])} |`));

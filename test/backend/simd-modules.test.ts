@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { channelSimdBytes } from '../../src/lab/backend/simd/channel-simd';
+import { convBytes } from '../../src/lab/backend/simd/conv-simd';
 import { fusedSimdBytes } from '../../src/lab/backend/simd/fused-simd';
 import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../../src/lab/backend/simd/filter-grad-simd';
 import { poolGradBytes } from '../../src/lab/backend/simd/pool-grad-simd';
@@ -45,6 +46,19 @@ describe('wasm assembler and modules', () => {
         const bytes = filterGradBytes(s, filterGradLayout(s));
         expect(WebAssembly.validate(bytes), `${inC}→${outC} k${k} s${stride}`).toBe(true);
         expect(bytes.length, `${inC}→${outC} k${k}`).toBeLessThan(MAIN_THREAD_LIMIT);
+      }
+    }
+  });
+
+  it('assembles the direct convolution of every study layer (forward and input gradient) under the same bound', () => {
+    for (const [inC, outC, k] of STUDY_CONVS) {
+      // Forward (valid, with bias and ReLU) where the outputs come in fours; input gradient (full) where the inputs do.
+      const forward = { batch: 4, inH: 32, inW: 32, inC, outH: 33 - k, outW: 33 - k, outC, fh: k, fw: k, padTop: 0, padLeft: 0, bias: true, relu: true };
+      const inputGrad = { ...forward, inC: outC, outC: inC, outH: 31 + k, outW: 31 + k, padTop: k - 1, padLeft: k - 1, bias: false, relu: false };
+      for (const s of [forward, inputGrad].filter((g) => g.outC % 4 === 0)) {
+        const bytes = convBytes(s);
+        expect(WebAssembly.validate(bytes), `${s.inC}→${s.outC} k${k}`).toBe(true);
+        expect(bytes.length, `${s.inC}→${s.outC} k${k}`).toBeLessThan(MAIN_THREAD_LIMIT);
       }
     }
   });

@@ -10,10 +10,13 @@
  * are the usual Conv2DBackpropInput/Filter kernels, each computed only when tfjs asks for it (never for the image).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedTensorInfoMap } from '@tensorflow/tfjs';
+import { backend_util } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { RELU_GRAD } from './channel-binary';
 import { CHANNEL_KERNEL_MIN_ELEMENTS } from './channel-reduce';
+import { directConv, directConvApplies } from './conv-direct';
 import { RELU_GRAD_BIAS_SUM } from './relu-bias-grad';
+import { WasmHeap } from './wasm-heap';
 
 export const CONV_BIAS_RELU = 'XrayLabConvBiasRelu';
 
@@ -23,13 +26,34 @@ export interface ConvBiasReluAttrs {
   pad: 'same' | 'valid';
 }
 
-/** Kernel function for `backendName`: its FusedConv2D with a ReLU activation. */
+/** On wasm with SIMD, stride 1, float32: the direct SIMD convolution (kernels/conv-direct.ts); else null. */
+function tryDirect(backend: KernelBackend, inputs: NamedTensorInfoMap, attrs: ConvBiasReluAttrs): TensorInfo | null {
+  const { x, filter, bias } = inputs;
+  if (x == null || filter == null || bias == null || [x, filter, bias].some((t) => t.dtype !== 'float32')) return null;
+  const heap = WasmHeap.of(backend);
+  if (heap?.simd() == null) return null;
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, undefined, false, 'channelsLast');
+  if (info.strideHeight !== 1 || info.strideWidth !== 1) return null;
+  const geometry = {
+    batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels, outH: info.outHeight,
+    outW: info.outWidth, outC: info.outChannels, fh: info.filterHeight, fw: info.filterWidth,
+    padTop: info.padInfo.top, padLeft: info.padInfo.left, bias: true, relu: true,
+  };
+  return directConvApplies(geometry) ? directConv(heap, x, filter, bias, geometry) : null;
+}
+
+/** Kernel function for `backendName`: the direct SIMD convolution where it applies, else its FusedConv2D with a ReLU. */
 export function makeConvBiasReluKernel(backendName: string): KernelFunc {
   return (args) => {
     const fused: KernelConfig | undefined = tf.getKernel('FusedConv2D', backendName);
     if (fused == null) throw new Error(`${CONV_BIAS_RELU}: no FusedConv2D kernel on '${backendName}'`);
     const { strides, pad } = args.attrs as unknown as ConvBiasReluAttrs;
     const inputs = args.inputs as NamedTensorInfoMap;
+    if (backendName === 'wasm') {
+      const direct = tryDirect(args.backend as KernelBackend, inputs, { strides, pad });
+      if (direct != null) return direct;
+    }
     const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation: 'relu' };
     return fused.kernelFunc({
       inputs: { x: inputs.x, filter: inputs.filter, bias: inputs.bias },

@@ -10,7 +10,9 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { inputGradAxis } from './conv-geometry';
-import { KernelCalls, requireInput, runComposite } from './kernel-calls';
+import { directConv, directConvApplies } from './conv-direct';
+import { KernelCalls, requireInput, runComposite, type Explicit4DPadding } from './kernel-calls';
+import { WasmHeap } from './wasm-heap';
 
 /** Inputs and attributes as tfjs passes them to a `Conv2DBackpropInput` kernel. */
 export interface BackpropInputArgs {
@@ -33,6 +35,27 @@ function insertZeros(calls: KernelCalls, dy: TensorInfo, sh: number, sw: number)
     [0, 0],
   ]);
   return calls.reshape(padded, [b, h * sh, w * sw, c]);
+}
+
+/**
+ * The stride-1 convolution of x with filter and explicit padding through the direct SIMD kernel on wasm
+ * (kernels/conv-direct.ts), owned by `calls`; null where that kernel does not apply.
+ */
+function directStride1(calls: KernelCalls, x: TensorInfo, filter: TensorInfo, pads: Explicit4DPadding): TensorInfo | null {
+  if (calls.backendName !== 'wasm' || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
+  const heap = WasmHeap.of(calls.backend);
+  if (heap?.simd() == null) return null;
+  const [batch, inH, inW, inC] = x.shape;
+  const [fh, fw, , outC] = filter.shape;
+  const geometry = {
+    batch, inH, inW, inC, outC, fh, fw,
+    outH: inH + pads[1][0] + pads[1][1] - fh + 1,
+    outW: inW + pads[2][0] + pads[2][1] - fw + 1,
+    padTop: pads[1][0], padLeft: pads[2][0], bias: false, relu: false,
+  };
+  if (!directConvApplies(geometry)) return null;
+  const out = directConv(heap, x, filter, null, geometry);
+  return out == null ? null : calls.adopt(out);
 }
 
 /** Computes dX with `calls` (which owns every intermediate); returns it in the attrs' data format. */
@@ -75,18 +98,13 @@ export function backpropInputWith(calls: KernelCalls, args: BackpropInputArgs): 
   // Reversing both spatial axes and swapping in/out channels turns the forward kernel into its adjoint.
   const flipped = calls.reverse(filter, [0, 1]);
   const adjoint = calls.transpose(flipped, [0, 1, 3, 2]); // [FH, FW, Cout, Cin]
-  const dx = calls.conv2d(
-    upCrop,
-    adjoint,
-    [1, 1],
-    [1, 1],
-    [
-      [0, 0],
-      [rows.padBefore, rows.padAfter],
-      [cols.padBefore, cols.padAfter],
-      [0, 0],
-    ],
-  );
+  const pads: Explicit4DPadding = [
+    [0, 0],
+    [rows.padBefore, rows.padAfter],
+    [cols.padBefore, cols.padAfter],
+    [0, 0],
+  ];
+  const dx = directStride1(calls, upCrop, adjoint, pads) ?? calls.conv2d(upCrop, adjoint, [1, 1], [1, 1], pads);
   return nchw ? calls.transpose(dx, [0, 3, 1, 2]) : dx;
 }
 

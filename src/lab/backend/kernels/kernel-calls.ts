@@ -38,6 +38,12 @@ export class KernelCalls {
     return out;
   }
 
+  /** Takes over `out`, a result made outside this object's calls, so `finish` frees it like the others. */
+  adopt(out: TensorInfo): TensorInfo {
+    this.temps.push(out);
+    return out;
+  }
+
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     return this.run('Reshape', { x }, { shape });
   }

@@ -1,0 +1,83 @@
+/**
+ * Runs the generated direct SIMD convolution (../simd/conv-simd.ts) on a wasm backend: one compiled module per
+ * layer shape and heap, cached, the batch cut into equal chunks that run on the kernel pool's threads. Used where
+ * it beats XNNPACK's convolution in training (bench/conv-layers.ts): the forward ReLU convolution and the input
+ * gradient of stride-1 layers whose output channels come in fours.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs';
+import { runChunks } from '../pool/kernel-pool';
+import { convBytes, convShapeSupported, type ConvShape } from '../simd/conv-simd';
+import { isSharedMemory } from '../simd/wasm-asm';
+import { filterGradChunks } from './filter-grad-direct';
+import type { WasmHeap } from './wasm-heap';
+
+type Run = (x: number, w: number, bias: number, out: number) => void;
+
+/** Compiled kernels per memory, keyed by shape; null where compiling failed. */
+const compiled = new WeakMap<WebAssembly.Memory, Map<string, { module: WebAssembly.Module; run: Run } | null>>();
+
+function kernelFor(heap: WasmHeap, shape: ConvShape): { module: WebAssembly.Module; run: Run } | null {
+  let cache = compiled.get(heap.memory);
+  if (cache == null) {
+    cache = new Map();
+    compiled.set(heap.memory, cache);
+  }
+  const key = JSON.stringify(shape);
+  if (!cache.has(key)) {
+    let kernel: { module: WebAssembly.Module; run: Run } | null = null;
+    try {
+      const module = new WebAssembly.Module(convBytes(shape, isSharedMemory(heap.memory)));
+      kernel = { module, run: new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports.run as Run };
+    } catch {
+      // E.g. a browser's main thread refusing to compile a large module synchronously: the caller falls back.
+      kernel = null;
+    }
+    cache.set(key, kernel);
+  }
+  return cache.get(key) ?? null;
+}
+
+/** The geometry of a direct convolution over a whole batch (`batch` images). */
+export type DirectConvGeometry = ConvShape;
+
+let enabled = true;
+let calls = 0;
+
+/** How many convolutions the direct kernel has computed in this process (for tests and benchmarks). */
+export function directConvCount(): number {
+  return calls;
+}
+
+/** Turns the direct kernel on or off (XNNPACK's convolution then runs everywhere): for A/B benchmarks and tests. */
+export function setDirectConv(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * True when the direct kernel takes this convolution: output channels in fours and a batch that splits into at
+ * least two equal chunks (a single image runs on one thread here; XNNPACK spreads it over all of them).
+ */
+export function directConvApplies(g: DirectConvGeometry): boolean {
+  return enabled && convShapeSupported(g) && filterGradChunks(g.batch) > 1;
+}
+
+/**
+ * out [batch, outH, outW, outC] of NHWC float32 x and filter [fh, fw, inC, outC] (bias [outC] when the geometry
+ * says so), or null when no kernel could be compiled. The caller checked `directConvApplies` and SIMD.
+ */
+export function directConv(heap: WasmHeap, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null,
+  g: DirectConvGeometry): TensorInfo | null {
+  const chunks = filterGradChunks(g.batch);
+  const perChunk = g.batch / chunks;
+  const kernel = kernelFor(heap, { ...g, batch: perChunk });
+  if (kernel == null) return null;
+  const out = heap.output([g.batch, g.outH, g.outW, g.outC]);
+  calls += 1;
+  runChunks(heap.memory, {
+    module: kernel.module,
+    base: [heap.ptr(x), heap.ptr(filter), bias == null ? 0 : heap.ptr(bias), heap.ptr(out)],
+    stride: [perChunk * g.inH * g.inW * g.inC * 4, 0, 0, perChunk * g.outH * g.outW * g.outC * 4],
+    chunks,
+  }, kernel.run);
+  return out;
+}

@@ -1,0 +1,202 @@
+/**
+ * The direct SIMD convolution (src/lab/backend/simd/conv-simd.ts, kernels/conv-direct.ts): the generated module
+ * against a float64 loop on seeded shapes (filters 1×1 to 5×5 and 3×1, 1–40 input channels, 4–36 output channels,
+ * zero to wider-than-the-filter padding on each side, images narrower than a tile), then inside tfjs: the ReLU
+ * convolution and the input gradient on wasm, with the direct kernel and with XNNPACK, against the cpu backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerFastKernels } from '../../src/lab/backend';
+import { convBiasRelu } from '../../src/lab/backend/kernels/conv-bias-relu';
+import { directConvCount, setDirectConv } from '../../src/lab/backend/kernels/conv-direct';
+import { selectBackend } from '../../src/lab/backend/select-backend';
+import { convBytes, interiorColumns, type ConvShape } from '../../src/lab/backend/simd/conv-simd';
+import { createRng, randomValues, relativeError, type HostTensor } from './kernel-harness';
+
+/** The convolution as the definition writes it, summed in float64. */
+function reference(s: ConvShape, x: Float32Array, w: Float32Array, bias: Float32Array): Float64Array {
+  const out = new Float64Array(s.batch * s.outH * s.outW * s.outC);
+  for (let b = 0; b < s.batch; b++) for (let oh = 0; oh < s.outH; oh++) for (let ow = 0; ow < s.outW; ow++) {
+    for (let co = 0; co < s.outC; co++) {
+      let sum = s.bias ? bias[co] : 0;
+      for (let kh = 0; kh < s.fh; kh++) for (let kw = 0; kw < s.fw; kw++) {
+        const ih = oh + kh - s.padTop;
+        const iw = ow + kw - s.padLeft;
+        if (ih < 0 || ih >= s.inH || iw < 0 || iw >= s.inW) continue;
+        for (let ci = 0; ci < s.inC; ci++) {
+          sum += x[((b * s.inH + ih) * s.inW + iw) * s.inC + ci] * w[((kh * s.fw + kw) * s.inC + ci) * s.outC + co];
+        }
+      }
+      out[((b * s.outH + oh) * s.outW + ow) * s.outC + co] = s.relu ? Math.max(0, sum) : sum;
+    }
+  }
+  return out;
+}
+
+/** Runs the generated module for `s` on a fresh memory; returns its output and the float64 reference. */
+function runModule(s: ConvShape, seed: number): { out: Float32Array; ref: Float64Array } {
+  const rng = createRng(seed);
+  const sizes = [s.batch * s.inH * s.inW * s.inC, s.fh * s.fw * s.inC * s.outC, s.outC, s.batch * s.outH * s.outW * s.outC];
+  const offsets: number[] = [];
+  let end = 64;
+  for (const n of sizes) {
+    offsets.push(end);
+    end += n * 4 + 64;
+  }
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65_536) + 1 });
+  const [x, w, bias] = sizes.slice(0, 3).map((n, i) => {
+    const view = new Float32Array(memory.buffer, offsets[i], n);
+    for (let k = 0; k < n; k++) view[k] = rng.next() * 2 - 1;
+    return view;
+  });
+  // Sentinels around the output: the kernel must write every output value and nothing else.
+  new Float32Array(memory.buffer).fill(Number.NaN, offsets[3] / 4 - 16, (offsets[3] + sizes[3] * 4) / 4 + 16);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(convBytes(s)), { env: { memory } });
+  (instance.exports.run as (...a: number[]) => void)(...offsets);
+  const all = new Float32Array(memory.buffer);
+  expect(all.subarray(offsets[3] / 4 - 16, offsets[3] / 4).every(Number.isNaN)).toBe(true);
+  expect(all.subarray((offsets[3] + sizes[3] * 4) / 4, (offsets[3] + sizes[3] * 4) / 4 + 16).every(Number.isNaN)).toBe(true);
+  return { out: new Float32Array(memory.buffer, offsets[3], sizes[3]).slice(), ref: reference(s, x, w, bias) };
+}
+
+function maxRelativeError(out: Float32Array, ref: Float64Array): number {
+  let err = 0;
+  let scale = 1e-6;
+  for (let i = 0; i < ref.length; i++) {
+    err = Math.max(err, Math.abs(out[i] - ref[i]));
+    scale = Math.max(scale, Math.abs(ref[i]));
+  }
+  return err / scale;
+}
+
+/** Seeded shapes: every filter size, padding from none to wider than the filter, narrow and odd widths. */
+function randomShapes(count: number, seed: number): ConvShape[] {
+  const rng = createRng(seed);
+  const shapes: ConvShape[] = [];
+  for (let i = 0; i < count; i++) {
+    const [fh, fw] = [[1, 1], [3, 3], [5, 5], [3, 1], [1, 3]][i % 5];
+    const padTop = rng.int(fh + 2);
+    const padBottom = rng.int(fh + 2);
+    const padLeft = rng.int(fw + 2);
+    const padRight = rng.int(fw + 2);
+    const inH = 1 + rng.int(9);
+    const inW = 1 + rng.int(14);
+    const outH = inH + padTop + padBottom - fh + 1;
+    const outW = inW + padLeft + padRight - fw + 1;
+    if (outH < 1 || outW < 1) continue;
+    shapes.push({
+      batch: 1 + rng.int(3), inH, inW, inC: 1 + rng.int(40), outH, outW, outC: 4 * (1 + rng.int(9)), fh, fw,
+      padTop, padLeft, bias: i % 2 === 0, relu: i % 3 === 0,
+    });
+  }
+  return shapes;
+}
+
+describe('generated direct convolution', () => {
+  const shapes: ConvShape[] = [
+    // cnn's first layer (3 channels), a 3×3 same layer, a tile-and-a-bit wide row, one column, a 5×5 full conv.
+    { batch: 2, inH: 10, inW: 11, inC: 3, outH: 8, outW: 9, outC: 8, fh: 3, fw: 3, padTop: 0, padLeft: 0, bias: true, relu: true },
+    { batch: 1, inH: 7, inW: 9, inC: 16, outH: 7, outW: 9, outC: 32, fh: 3, fw: 3, padTop: 1, padLeft: 1, bias: true, relu: false },
+    { batch: 1, inH: 3, inW: 5, inC: 8, outH: 1, outW: 3, outC: 12, fh: 3, fw: 3, padTop: 0, padLeft: 0, bias: false, relu: false },
+    { batch: 3, inH: 6, inW: 1, inC: 5, outH: 6, outW: 1, outC: 4, fh: 3, fw: 3, padTop: 1, padLeft: 1, bias: true, relu: true },
+    { batch: 1, inH: 4, inW: 4, inC: 8, outH: 8, outW: 8, outC: 8, fh: 5, fw: 5, padTop: 4, padLeft: 4, bias: false, relu: false },
+    ...randomShapes(60, 77),
+  ];
+  for (const [i, s] of shapes.entries()) {
+    it(`b${s.batch} ${s.inH}×${s.inW}×${s.inC}→${s.outH}×${s.outW}×${s.outC} ${s.fh}×${s.fw} pad ${s.padTop},${s.padLeft}` +
+      `${s.bias ? ' bias' : ''}${s.relu ? ' relu' : ''}`, () => {
+      const { out, ref } = runModule(s, 500 + i);
+      expect(maxRelativeError(out, ref)).toBeLessThan(1e-5);
+    });
+  }
+
+  it('covers edge-only rows, tiles and single interior pixels', () => {
+    const kinds = new Set(shapes.map((s) => {
+      const [first, past] = interiorColumns(s);
+      const interior = past - first;
+      return interior === 0 ? 'edges only' : interior % 4 === 0 ? 'whole tiles' : 'tiles and single pixels';
+    }));
+    expect(kinds).toEqual(new Set(['edges only', 'whole tiles', 'tiles and single pixels']));
+  });
+});
+
+describe('direct convolution inside tfjs on wasm', () => {
+  const rng = createRng(91);
+  const host = (t: tf.Tensor): HostTensor => ({ values: t.dataSync() as Float32Array, shape: t.shape });
+
+  beforeAll(async () => {
+    await selectBackend('wasm');
+    registerFastKernels('wasm');
+  });
+  afterAll(() => setDirectConv(true));
+
+  /**
+   * `fn` on wasm with the direct kernel and with XNNPACK, `ref` (default `fn`) on the stock cpu backend; counts the
+   * direct kernel's calls.
+   */
+  async function threeWays(fn: () => tf.Tensor, ref = fn): Promise<{ direct: HostTensor; xnnpack: HostTensor; cpu: HostTensor; directCalls: number }> {
+    await selectBackend('wasm');
+    const start = tf.memory().numTensors;
+    const read = () => {
+      const t = tf.tidy(fn);
+      const values = host(t);
+      t.dispose();
+      return values;
+    };
+    const before = directConvCount();
+    const direct = read();
+    const directCalls = directConvCount() - before;
+    setDirectConv(false);
+    const xnnpack = read();
+    setDirectConv(true);
+    expect(tf.memory().numTensors).toBe(start);
+    await tf.setBackend('cpu');
+    const cpuTensor = tf.tidy(ref);
+    const cpu = host(cpuTensor);
+    cpuTensor.dispose();
+    await selectBackend('wasm');
+    return { direct, xnnpack, cpu, directCalls };
+  }
+
+  for (const [shape, filters, pad] of [[[4, 14, 13, 3], 8, 'valid'], [[6, 9, 11, 16], 12, 'same'], [[2, 5, 6, 8], 32, 'valid']] as const) {
+    it(`computes the ReLU convolution (${shape} → ${filters}, ${pad})`, async () => {
+      const x = randomValues(rng, [...shape]);
+      const w = randomValues(rng, [3, 3, shape[3], filters]);
+      const b = randomValues(rng, [filters]);
+      const [xs, ws, bs] = [() => tf.tensor4d(x.values, [...shape]), () => tf.tensor4d(w.values, w.shape as never), () => tf.tensor1d(b.values)];
+      const r = await threeWays(() => convBiasRelu(xs(), ws(), bs(), [1, 1], pad),
+        () => tf.relu(tf.add(tf.conv2d(xs(), ws(), 1, pad), bs())));
+      expect(r.directCalls).toBe(1);
+      expect(relativeError(r.direct, r.cpu)).toBeLessThan(1e-5);
+      expect(relativeError(r.xnnpack, r.cpu)).toBeLessThan(1e-5);
+    });
+  }
+
+  for (const [shape, filters, pad] of [[[4, 12, 10, 8], 8, 'valid'], [[2, 9, 7, 16], 4, 'same']] as const) {
+    it(`computes the input gradient (${shape} from ${filters} channels, ${pad})`, async () => {
+      const filter = randomValues(rng, [3, 3, shape[3], filters]);
+      const outShape = pad === 'same' ? [shape[0], shape[1], shape[2], filters] : [shape[0], shape[1] - 2, shape[2] - 2, filters];
+      const dy = randomValues(rng, outShape);
+      const r = await threeWays(() => tf.conv2dTranspose(tf.tensor4d(dy.values, dy.shape as never),
+        tf.tensor4d(filter.values, filter.shape as never), [...shape], 1, pad));
+      expect(r.directCalls).toBe(1);
+      expect(relativeError(r.direct, r.cpu)).toBeLessThan(1e-5);
+      expect(relativeError(r.xnnpack, r.cpu)).toBeLessThan(1e-5);
+    });
+  }
+
+  it('leaves a single image and output channels not in fours to XNNPACK', async () => {
+    const conv = (batch: number, filters: number) => {
+      const x = tf.randomUniform([batch, 8, 8, 4], -1, 1, 'float32', 5) as tf.Tensor4D;
+      const w = tf.randomUniform([3, 3, 4, filters], -1, 1, 'float32', 6) as tf.Tensor4D;
+      const b = tf.randomUniform([filters], -1, 1, 'float32', 7) as tf.Tensor1D;
+      return [() => convBiasRelu(x, w, b, [1, 1], 'same'), () => tf.relu(tf.add(tf.conv2d(x, w, 1, 'same'), b))] as const;
+    };
+    const one = await threeWays(...conv(1, 8));
+    const odd = await threeWays(...conv(4, 6));
+    
+    expect([one.directCalls, odd.directCalls]).toEqual([0, 0]);
+    expect(relativeError(one.xnnpack, one.cpu)).toBeLessThan(1e-6);
+    expect(relativeError(odd.xnnpack, odd.cpu)).toBeLessThan(1e-6);
+  });
+});
