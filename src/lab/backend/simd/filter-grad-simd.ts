@@ -43,8 +43,12 @@ export interface FilterGradLayout {
   block: number;
 }
 
-/** Accumulator registers to aim for (x64 has 16 SIMD registers; a few more hold the loaded vectors). */
-const ACCUMULATORS = 12;
+/**
+ * Accumulator registers to aim for. x64 has 16 SIMD registers, and V8 loads a pixel's vectors before it multiplies
+ * any of them, so those need registers too: with 12 accumulators (and two pixels per iteration) it spilled
+ * accumulators to the stack, and the kernel ran ~1.5× slower than with 8.
+ */
+const ACCUMULATORS = 8;
 /** At most 4 vectors (16 channels) per pass, so wide layers still get several splat channels per pass. */
 const MAX_GROUP = 4;
 
@@ -99,34 +103,28 @@ export function filterGradBytes(s: FilterGradShape, l: FilterGradLayout, shared 
     f.get(dyRow).get(ow0).i32(s.outC).op(Op.i32Mul);
     offDy();
     f.op(Op.i32Add).i32(4).op(Op.i32Mul, Op.i32Add).set(dp);
-    /** Accumulates the pixel `pixel` places after xp/dp. */
-    const pixelStep = (pixel: number) => {
-      const [vecStride, splatStride] = l.vecOnX ? [s.sw * s.inC * 4, s.outC * 4] : [s.outC * 4, s.sw * s.inC * 4];
+    /** Accumulates the pixel at xp/dp. */
+    const pixelStep = () => {
       for (let k = 0; k < vectors; k++) {
-        f.v128LoadPartial(() => f.get(vecP), pixel * vecStride + 16 * k, k === vectors - 1 ? tailLanes : 4).set(dv[k]);
+        f.v128LoadPartial(() => f.get(vecP), 16 * k, k === vectors - 1 ? tailLanes : 4).set(dv[k]);
       }
       for (let i = 0; i < count; i++) {
-        f.get(splatP).v128Splat32(pixel * splatStride + 4 * i).set(sv);
+        f.get(splatP).v128Splat32(4 * i).set(sv);
         for (let k = 0; k < vectors; k++) {
           const a = acc[i * vectors + k];
           f.get(a).get(sv).get(dv[k]).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(a);
         }
       }
     };
-    const advance = (pixels: number) => {
-      f.get(xp).i32(pixels * s.sw * s.inC * 4).op(Op.i32Add).set(xp);
-      f.get(dp).i32(pixels * s.outC * 4).op(Op.i32Add).set(dp);
+    const advance = () => {
+      f.get(xp).i32(s.sw * s.inC * 4).op(Op.i32Add).set(xp);
+      f.get(dp).i32(s.outC * 4).op(Op.i32Add).set(dp);
     };
-    // Two pixels per iteration (half the loop overhead), then the odd one out.
-    f.get(ow0).set(ow);
-    f.op(Op.block, 0x40, Op.loop, 0x40);
-    f.get(ow).i32(1).op(Op.i32Add).get(ow1).op(Op.i32GeS, Op.brIf, 1);
-    pixelStep(0);
-    pixelStep(1);
-    advance(2);
-    f.get(ow).i32(2).op(Op.i32Add).set(ow);
-    f.op(Op.br, 0, Op.end, Op.end);
-    f.when(() => f.get(ow).get(ow1).op(Op.i32LtS), () => pixelStep(0));
+    // One pixel per iteration: with two, V8 loaded both pixels' vectors up front and ran out of registers.
+    f.forLoop(ow, () => f.get(ow0), ow1, 1, () => {
+      pixelStep();
+      advance();
+    });
     // base = tot + (((kh·fw + kw)·splatC + sOff)·v + gVec)·4 lanes·8 bytes
     f.get(kh).i32(s.fw).op(Op.i32Mul).get(kw).op(Op.i32Add).i32(l.splatC).op(Op.i32Mul).get(sOff).op(Op.i32Add)
       .i32(l.v).op(Op.i32Mul).get(gVec).op(Op.i32Add).i32(32).op(Op.i32Mul).get(tot).op(Op.i32Add).set(base);
