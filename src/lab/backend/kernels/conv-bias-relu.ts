@@ -3,8 +3,9 @@
  *
  * While a gradient is being recorded, tfjs's `fused.conv2d` fuses a bias but never an activation, so a ReLU conv
  * layer trains as Conv2D (or FusedConv2D with the bias), then a separate Relu, each a full pass over the activation,
- * and its gradient is a ReLU mask pass then a bias Sum, another two. Here the forward pass is the backend's own
- * FusedConv2D with the ReLU inside (XNNPACK clamps its output on wasm: free), and the backward pass masks dy by
+ * and its gradient is a ReLU mask pass then a bias Sum, another two. Here the forward pass is the lab's direct SIMD
+ * convolution on wasm where it applies (kernels/conv-direct.ts), else the backend's own FusedConv2D with the ReLU
+ * inside (XNNPACK clamps its output on wasm: free), and the backward pass masks dy by
  * y > 0 and sums it per channel in one pass (RELU_GRAD_BIAS_SUM where registered). y > 0 exactly where the
  * pre-activation is > 0, so the masked gradient is tfjs's dy·step(pre-activation). The input and filter gradients
  * are the usual Conv2DBackpropInput/Filter kernels, each computed only when tfjs asks for it (never for the image).

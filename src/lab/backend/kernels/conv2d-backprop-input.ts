@@ -1,6 +1,7 @@
 /**
  * Fast `Conv2DBackpropInput` (the input gradient of a 2-D convolution, a.k.a. transposed convolution), built from
- * the backend's own forward Conv2D.
+ * a forward convolution: the lab's direct SIMD one on wasm where it applies (kernels/conv-direct.ts), else the
+ * backend's own Conv2D.
  *
  * dX is a "full" stride-1 convolution of dy with the spatially reversed kernel whose in/out channels are swapped.
  * For stride s > 1, dy first gets s−1 zeros after every row and column, which makes the relation stride 1 again.
