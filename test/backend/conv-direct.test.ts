@@ -1,8 +1,9 @@
 /**
  * The direct SIMD convolution (src/lab/backend/simd/conv-simd.ts, kernels/conv-direct.ts): the generated module
  * against a float64 loop on seeded shapes (filters 1×1 to 5×5 and 3×1, 1–40 input channels, 4–36 output channels,
- * zero to wider-than-the-filter padding on each side, images narrower than a tile), then inside tfjs: the ReLU
- * convolution and the input gradient on wasm, with the direct kernel and with XNNPACK, against the cpu backend.
+ * zero to wider-than-the-filter padding on each side, images narrower than a tile; NaN in every byte around the
+ * operands), then inside tfjs: the ReLU convolution and the input gradient (strides 1 and 2) on wasm, with the direct
+ * kernel and with XNNPACK, against the cpu backend, with no tensor or backend buffer left behind.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,18 +45,20 @@ function runModule(s: ConvShape, seed: number): { out: Float32Array; ref: Float6
     end += n * 4 + 64;
   }
   const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65_536) + 1 });
+  // NaN everywhere but the operands: a read outside x, w or bias turns some output into NaN.
+  new Float32Array(memory.buffer).fill(Number.NaN);
   const [x, w, bias] = sizes.slice(0, 3).map((n, i) => {
     const view = new Float32Array(memory.buffer, offsets[i], n);
     for (let k = 0; k < n; k++) view[k] = rng.next() * 2 - 1;
     return view;
   });
-  // Sentinels around the output: the kernel must write every output value and nothing else.
-  new Float32Array(memory.buffer).fill(Number.NaN, offsets[3] / 4 - 16, (offsets[3] + sizes[3] * 4) / 4 + 16);
+  // The NaN around the output must survive: the kernel writes every output value and nothing else.
   const instance = new WebAssembly.Instance(new WebAssembly.Module(convBytes(s)), { env: { memory } });
-  (instance.exports.run as (...a: number[]) => void)(...offsets);
+  (instance.exports.run as (...a: number[]) => void)(offsets[0], offsets[1], s.bias ? offsets[2] : 0, offsets[3]);
   const all = new Float32Array(memory.buffer);
   expect(all.subarray(offsets[3] / 4 - 16, offsets[3] / 4).every(Number.isNaN)).toBe(true);
   expect(all.subarray((offsets[3] + sizes[3] * 4) / 4, (offsets[3] + sizes[3] * 4) / 4 + 16).every(Number.isNaN)).toBe(true);
+  // Without a bias the kernel is given address 0 for it (as conv-direct.ts does) and must not read it.
   return { out: new Float32Array(memory.buffer, offsets[3], sizes[3]).slice(), ref: reference(s, x, w, bias) };
 }
 
@@ -137,6 +140,8 @@ describe('direct convolution inside tfjs on wasm', () => {
   async function threeWays(fn: () => tf.Tensor, ref = fn): Promise<{ direct: HostTensor; xnnpack: HostTensor; cpu: HostTensor; directCalls: number }> {
     await selectBackend('wasm');
     const start = tf.memory().numTensors;
+    // The backend's own count too: an output the engine never saw (a composite's lost intermediate) shows only there.
+    const dataIds = tf.engine().backend.numDataIds();
     const read = () => {
       const t = tf.tidy(fn);
       const values = host(t);
@@ -150,6 +155,7 @@ describe('direct convolution inside tfjs on wasm', () => {
     const xnnpack = read();
     setDirectConv(true);
     expect(tf.memory().numTensors).toBe(start);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
     await tf.setBackend('cpu');
     const cpuTensor = tf.tidy(ref);
     const cpu = host(cpuTensor);
@@ -172,13 +178,14 @@ describe('direct convolution inside tfjs on wasm', () => {
     });
   }
 
-  for (const [shape, filters, pad] of [[[4, 12, 10, 8], 8, 'valid'], [[2, 9, 7, 16], 4, 'same']] as const) {
-    it(`computes the input gradient (${shape} from ${filters} channels, ${pad})`, async () => {
+  const inputGradCases = [[[4, 12, 10, 8], 8, 1, 'valid'], [[2, 9, 7, 16], 4, 1, 'same'], [[4, 11, 10, 8], 8, 2, 'same']] as const;
+  for (const [shape, filters, stride, pad] of inputGradCases) {
+    it(`computes the input gradient (${shape} from ${filters} channels, stride ${stride}, ${pad})`, async () => {
       const filter = randomValues(rng, [3, 3, shape[3], filters]);
-      const outShape = pad === 'same' ? [shape[0], shape[1], shape[2], filters] : [shape[0], shape[1] - 2, shape[2] - 2, filters];
-      const dy = randomValues(rng, outShape);
+      const out = (size: number) => (pad === 'same' ? Math.ceil(size / stride) : Math.ceil((size - 2) / stride));
+      const dy = randomValues(rng, [shape[0], out(shape[1]), out(shape[2]), filters]);
       const r = await threeWays(() => tf.conv2dTranspose(tf.tensor4d(dy.values, dy.shape as never),
-        tf.tensor4d(filter.values, filter.shape as never), [...shape], 1, pad));
+        tf.tensor4d(filter.values, filter.shape as never), [...shape], stride, pad));
       expect(r.directCalls).toBe(1);
       expect(relativeError(r.direct, r.cpu)).toBeLessThan(1e-5);
       expect(relativeError(r.xnnpack, r.cpu)).toBeLessThan(1e-5);

@@ -1,8 +1,9 @@
 /**
  * Runs the generated direct SIMD convolution (../simd/conv-simd.ts) on a wasm backend: one compiled module per
  * layer shape and heap, cached, the batch cut into equal chunks that run on the kernel pool's threads. Used where
- * it beats XNNPACK's convolution in training (bench/conv-layers.ts): the forward ReLU convolution and the input
- * gradient of stride-1 layers whose output channels come in fours.
+ * it beats XNNPACK's convolution in training (bench/train-step-ab.ts --without direct-conv): the forward ReLU
+ * convolution of stride-1 layers whose output channels come in fours, and the input gradient of layers whose input
+ * channels do (at stride s > 1 over dy with zeros inserted, as before).
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { runChunks } from '../pool/kernel-pool';
@@ -73,11 +74,16 @@ export function directConv(heap: WasmHeap, x: TensorInfo, filter: TensorInfo, bi
   if (kernel == null) return null;
   const out = heap.output([g.batch, g.outH, g.outW, g.outC]);
   calls += 1;
-  runChunks(heap.memory, {
-    module: kernel.module,
-    base: [heap.ptr(x), heap.ptr(filter), bias == null ? 0 : heap.ptr(bias), heap.ptr(out)],
-    stride: [perChunk * g.inH * g.inW * g.inC * 4, 0, 0, perChunk * g.outH * g.outW * g.outC * 4],
-    chunks,
-  }, kernel.run);
+  try {
+    runChunks(heap.memory, {
+      module: kernel.module,
+      base: [heap.ptr(x), heap.ptr(filter), bias == null ? 0 : heap.ptr(bias), heap.ptr(out)],
+      stride: [perChunk * g.inH * g.inW * g.inC * 4, 0, 0, perChunk * g.outH * g.outW * g.outC * 4],
+      chunks,
+    }, kernel.run);
+  } catch (err) {
+    heap.discard(out);
+    throw err;
+  }
   return out;
 }

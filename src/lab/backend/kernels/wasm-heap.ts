@@ -22,6 +22,7 @@ interface BackendWasmInternals {
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   incRef(dataId: object): void;
+  disposeData(dataId: object): boolean;
 }
 
 /** A view of the wasm backend with the few operations the SIMD kernels need. */
@@ -57,6 +58,11 @@ export class WasmHeap {
 
   output(shape: number[], dtype: DataType = 'float32'): TensorInfo {
     return this.be.makeOutput(shape, dtype);
+  }
+
+  /** Frees an output made by `output` that will not be returned (its kernel failed half-way). */
+  discard(info: TensorInfo): void {
+    this.be.disposeData(info.dataId);
   }
 
   /** A new reference to `x`'s data under another shape (what Reshape does): no copy. */
