@@ -8,35 +8,12 @@
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { runChunks } from '../pool/kernel-pool';
 import { convBytes, convShapeSupported, type ConvShape } from '../simd/conv-simd';
-import { isSharedMemory } from '../simd/wasm-asm';
+import { compiledKernels } from './compiled-kernels';
 import { filterGradChunks } from './filter-grad-direct';
 import type { WasmHeap } from './wasm-heap';
 
-type Run = (x: number, w: number, bias: number, out: number) => void;
-
-/** Compiled kernels per memory, keyed by shape; null where compiling failed. */
-const compiled = new WeakMap<WebAssembly.Memory, Map<string, { module: WebAssembly.Module; run: Run } | null>>();
-
-function kernelFor(heap: WasmHeap, shape: ConvShape): { module: WebAssembly.Module; run: Run } | null {
-  let cache = compiled.get(heap.memory);
-  if (cache == null) {
-    cache = new Map();
-    compiled.set(heap.memory, cache);
-  }
-  const key = JSON.stringify(shape);
-  if (!cache.has(key)) {
-    let kernel: { module: WebAssembly.Module; run: Run } | null = null;
-    try {
-      const module = new WebAssembly.Module(convBytes(shape, isSharedMemory(heap.memory)));
-      kernel = { module, run: new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports.run as Run };
-    } catch {
-      // E.g. a browser's main thread refusing to compile a large module synchronously: the caller falls back.
-      kernel = null;
-    }
-    cache.set(key, kernel);
-  }
-  return cache.get(key) ?? null;
-}
+/** The generated kernels, compiled per shape and memory. */
+const kernelFor = compiledKernels<ConvShape, (x: number, w: number, bias: number, out: number) => void>(convBytes);
 
 /** The geometry of a direct convolution over a whole batch (`batch` images). */
 export type DirectConvGeometry = ConvShape;

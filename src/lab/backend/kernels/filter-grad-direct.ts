@@ -11,7 +11,7 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { runChunks } from '../pool/kernel-pool';
 import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../simd/filter-grad-simd';
-import { isSharedMemory } from '../simd/wasm-asm';
+import { compiledKernels } from './compiled-kernels';
 import type { WasmHeap } from './wasm-heap';
 
 type Run = (x: number, dy: number, tot: number, ranges: number) => void;
@@ -25,8 +25,8 @@ export function filterGradChunks(batch: number): number {
   return 1;
 }
 
-/** Compiled kernels per memory, keyed by the shape they were generated for; null where compiling failed. */
-const compiled = new WeakMap<WebAssembly.Memory, Map<string, { module: WebAssembly.Module; run: Run } | null>>();
+/** The generated kernels, compiled per shape and memory (null where compiling failed: the caller falls back). */
+const kernelFor = compiledKernels<FilterGradShape, Run>((shape, shared) => filterGradBytes(shape, filterGradLayout(shape), shared));
 
 /** The filter-gradient shape of a forward convolution's geometry. */
 export function filterGradShape(info: backend_util.Conv2DInfo): FilterGradShape {
@@ -45,30 +45,6 @@ export function filterGradShape(info: backend_util.Conv2DInfo): FilterGradShape 
     padTop: info.padInfo.top,
     padLeft: info.padInfo.left,
   };
-}
-
-/**
- * The compiled kernel, or null where it cannot be compiled here (a browser's main thread refuses synchronous
- * compilation above 4 KB, which unusual channel counts such as 63×61 can reach): the caller then falls back.
- */
-function kernelFor(heap: WasmHeap, shape: FilterGradShape): { module: WebAssembly.Module; run: Run } | null {
-  let cache = compiled.get(heap.memory);
-  if (cache == null) {
-    cache = new Map();
-    compiled.set(heap.memory, cache);
-  }
-  const key = JSON.stringify(shape);
-  if (!cache.has(key)) {
-    let kernel: { module: WebAssembly.Module; run: Run } | null = null;
-    try {
-      const module = new WebAssembly.Module(filterGradBytes(shape, filterGradLayout(shape), isSharedMemory(heap.memory)));
-      kernel = { module, run: new WebAssembly.Instance(module, { env: { memory: heap.memory } }).exports.run as Run };
-    } catch {
-      kernel = null;
-    }
-    cache.set(key, kernel);
-  }
-  return cache.get(key) ?? null;
 }
 
 /**

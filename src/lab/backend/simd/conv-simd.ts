@@ -10,24 +10,11 @@
  * are skipped rather than read from a padded copy: whole filter rows per output row, and columns one pixel at a
  * time for the few pixels near the left and right edges. No sum is split, so threads cannot change a result.
  */
+import type { ConvDims } from './conv-dims';
 import { FuncBuilder, I32, Op, Simd, V128, assembleModule } from './wasm-asm';
 
-/** The shape of one convolution (stride 1, dilation 1). */
-export interface ConvShape {
-  /** Images per call. */
-  batch: number;
-  inH: number;
-  inW: number;
-  inC: number;
-  outH: number;
-  outW: number;
-  /** A multiple of 4. */
-  outC: number;
-  fh: number;
-  fw: number;
-  /** Zeros before the first row / column (those after follow from the output size). */
-  padTop: number;
-  padLeft: number;
+/** The shape of one convolution (stride 1, dilation 1; `outC` a multiple of 4) and what it adds after the sum. */
+export interface ConvShape extends ConvDims {
   /** Adds a bias per output channel (the `bias` argument), else starts from zero. */
   bias: boolean;
   /** Applies max(·, 0) to the result. */

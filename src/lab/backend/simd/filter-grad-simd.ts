@@ -9,23 +9,13 @@
  * the row accumulates in float32 registers, then adds into float64 totals. Unlike the rewrite as a forward
  * convolution (kernels/conv2d-backprop-filter.ts) nothing is transposed and no 16 MB "filter" is packed per call.
  */
+import type { ConvDims } from './conv-dims';
 import { FuncBuilder, I32, Op, Simd, V128, assembleModule } from './wasm-asm';
 
-/** The shape of one filter-gradient problem (dilation 1, NHWC, explicit padding). */
-export interface FilterGradShape {
-  batch: number;
-  inH: number;
-  inW: number;
-  inC: number;
-  outH: number;
-  outW: number;
-  outC: number;
-  fh: number;
-  fw: number;
+/** The shape of one filter-gradient problem (dilation 1, NHWC, explicit padding): the sizes and the strides. */
+export interface FilterGradShape extends ConvDims {
   sh: number;
   sw: number;
-  padTop: number;
-  padLeft: number;
 }
 
 /** How the generated loop lays the work out. */
