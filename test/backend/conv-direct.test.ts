@@ -3,15 +3,18 @@
  * against a float64 loop on seeded shapes (filters 1×1 to 5×5 and 3×1, 1–40 input channels, 4–36 output channels,
  * zero to wider-than-the-filter padding on each side, images narrower than a tile; NaN in every byte around the
  * operands), then inside tfjs: the ReLU convolution and the input gradient (strides 1 and 2) on wasm, with the direct
- * kernel and with XNNPACK, against the cpu backend, with no tensor or backend buffer left behind.
+ * kernel and with XNNPACK, against the cpu backend, with no tensor or backend buffer left behind; the batch
+ * statistics the ReLU convolution sums as it writes, in the module and as BATCH_MOMENTS returns them.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerFastKernels } from '../../src/lab/backend';
+import { BATCH_MOMENTS } from '../../src/lab/backend/kernels/batch-moments';
+import { recalledMomentsCount } from '../../src/lab/backend/kernels/known-moments';
 import { convBiasRelu } from '../../src/lab/backend/kernels/conv-bias-relu';
 import { directConvCount, setDirectConv } from '../../src/lab/backend/kernels/conv-direct';
 import { selectBackend } from '../../src/lab/backend/select-backend';
-import { convBytes, interiorColumns, type ConvShape } from '../../src/lab/backend/simd/conv-simd';
+import { convBytes, convStatsBytes, interiorColumns, type ConvShape } from '../../src/lab/backend/simd/conv-simd';
 import { createRng, randomValues, relativeError, type HostTensor } from './kernel-harness';
 
 /** The convolution as the definition writes it, summed in float64. */
@@ -34,10 +37,11 @@ function reference(s: ConvShape, x: Float32Array, w: Float32Array, bias: Float32
   return out;
 }
 
-/** Runs the generated module for `s` on a fresh memory; returns its output and the float64 reference. */
-function runModule(s: ConvShape, seed: number): { out: Float32Array; ref: Float64Array } {
+/** Runs the generated module for `s` on a fresh memory; returns its output, its statistics and the float64 reference. */
+function runModule(s: ConvShape, seed: number): { out: Float32Array; ref: Float64Array; stats: Float64Array } {
   const rng = createRng(seed);
-  const sizes = [s.batch * s.inH * s.inW * s.inC, s.fh * s.fw * s.inC * s.outC, s.outC, s.batch * s.outH * s.outW * s.outC];
+  const sizes = [s.batch * s.inH * s.inW * s.inC, s.fh * s.fw * s.inC * s.outC, s.outC, s.batch * s.outH * s.outW * s.outC,
+    convStatsBytes(s.outC) / 4];
   const offsets: number[] = [];
   let end = 64;
   for (const n of sizes) {
@@ -53,13 +57,18 @@ function runModule(s: ConvShape, seed: number): { out: Float32Array; ref: Float6
     return view;
   });
   // The NaN around the output must survive: the kernel writes every output value and nothing else.
+  new Float32Array(memory.buffer, offsets[4], sizes[4]).fill(0);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(convBytes(s)), { env: { memory } });
-  (instance.exports.run as (...a: number[]) => void)(offsets[0], offsets[1], s.bias ? offsets[2] : 0, offsets[3]);
+  (instance.exports.run as (...a: number[]) => void)(offsets[0], offsets[1], s.bias ? offsets[2] : 0, offsets[3], s.stats ? offsets[4] : 0);
   const all = new Float32Array(memory.buffer);
   expect(all.subarray(offsets[3] / 4 - 16, offsets[3] / 4).every(Number.isNaN)).toBe(true);
   expect(all.subarray((offsets[3] + sizes[3] * 4) / 4, (offsets[3] + sizes[3] * 4) / 4 + 16).every(Number.isNaN)).toBe(true);
   // Without a bias the kernel is given address 0 for it (as conv-direct.ts does) and must not read it.
-  return { out: new Float32Array(memory.buffer, offsets[3], sizes[3]).slice(), ref: reference(s, x, w, bias) };
+  return {
+    out: new Float32Array(memory.buffer, offsets[3], sizes[3]).slice(),
+    ref: reference(s, x, w, bias),
+    stats: new Float64Array(memory.buffer.slice(offsets[4] + 2 * s.outC * 4, offsets[4] + convStatsBytes(s.outC))),
+  };
 }
 
 function maxRelativeError(out: Float32Array, ref: Float64Array): number {
@@ -89,7 +98,7 @@ function randomShapes(count: number, seed: number): ConvShape[] {
     if (outH < 1 || outW < 1) continue;
     shapes.push({
       batch: 1 + rng.int(3), inH, inW, inC: 1 + rng.int(40), outH, outW, outC: 4 * (1 + rng.int(9)), fh, fw,
-      padTop, padLeft, bias: i % 2 === 0, relu: i % 3 === 0,
+      padTop, padLeft, bias: i % 2 === 0, relu: i % 3 === 0, stats: i % 4 < 2,
     });
   }
   return shapes;
@@ -98,18 +107,27 @@ function randomShapes(count: number, seed: number): ConvShape[] {
 describe('generated direct convolution', () => {
   const shapes: ConvShape[] = [
     // cnn's first layer (3 channels), a 3×3 same layer, a tile-and-a-bit wide row, one column, a 5×5 full conv.
-    { batch: 2, inH: 10, inW: 11, inC: 3, outH: 8, outW: 9, outC: 8, fh: 3, fw: 3, padTop: 0, padLeft: 0, bias: true, relu: true },
-    { batch: 1, inH: 7, inW: 9, inC: 16, outH: 7, outW: 9, outC: 32, fh: 3, fw: 3, padTop: 1, padLeft: 1, bias: true, relu: false },
-    { batch: 1, inH: 3, inW: 5, inC: 8, outH: 1, outW: 3, outC: 12, fh: 3, fw: 3, padTop: 0, padLeft: 0, bias: false, relu: false },
-    { batch: 3, inH: 6, inW: 1, inC: 5, outH: 6, outW: 1, outC: 4, fh: 3, fw: 3, padTop: 1, padLeft: 1, bias: true, relu: true },
-    { batch: 1, inH: 4, inW: 4, inC: 8, outH: 8, outW: 8, outC: 8, fh: 5, fw: 5, padTop: 4, padLeft: 4, bias: false, relu: false },
+    { batch: 2, inH: 10, inW: 11, inC: 3, outH: 8, outW: 9, outC: 8, fh: 3, fw: 3, padTop: 0, padLeft: 0, bias: true, relu: true, stats: true },
+    { batch: 1, inH: 7, inW: 9, inC: 16, outH: 7, outW: 9, outC: 32, fh: 3, fw: 3, padTop: 1, padLeft: 1, bias: true, relu: false, stats: false },
+    { batch: 1, inH: 3, inW: 5, inC: 8, outH: 1, outW: 3, outC: 12, fh: 3, fw: 3, padTop: 0, padLeft: 0, bias: false, relu: false, stats: true },
+    { batch: 3, inH: 6, inW: 1, inC: 5, outH: 6, outW: 1, outC: 4, fh: 3, fw: 3, padTop: 1, padLeft: 1, bias: true, relu: true, stats: true },
+    { batch: 1, inH: 4, inW: 4, inC: 8, outH: 8, outW: 8, outC: 8, fh: 5, fw: 5, padTop: 4, padLeft: 4, bias: false, relu: false, stats: false },
     ...randomShapes(60, 77),
   ];
   for (const [i, s] of shapes.entries()) {
     it(`b${s.batch} ${s.inH}×${s.inW}×${s.inC}→${s.outH}×${s.outW}×${s.outC} ${s.fh}×${s.fw} pad ${s.padTop},${s.padLeft}` +
       `${s.bias ? ' bias' : ''}${s.relu ? ' relu' : ''}`, () => {
-      const { out, ref } = runModule(s, 500 + i);
+      const { out, ref, stats } = runModule(s, 500 + i);
       expect(maxRelativeError(out, ref)).toBeLessThan(1e-5);
+      if (s.stats) {
+        // Σy and Σy² per channel of what the kernel wrote.
+        const sums = new Float64Array(2 * s.outC);
+        out.forEach((v, i) => {
+          sums[i % s.outC] += v;
+          sums[s.outC + (i % s.outC)] += v * v;
+        });
+        expect(maxRelativeError(Float32Array.from(stats), sums)).toBeLessThan(1e-5);
+      }
     });
   }
 
@@ -191,6 +209,29 @@ describe('direct convolution inside tfjs on wasm', () => {
       expect(relativeError(r.xnnpack, r.cpu)).toBeLessThan(1e-5);
     });
   }
+
+  it('hands the ReLU convolution\'s batch statistics to BATCH_MOMENTS, which then reads nothing', async () => {
+    await selectBackend('wasm');
+    const x = tf.randomUniform([4, 14, 13, 8], -1, 1, 'float32', 11) as tf.Tensor4D;
+    const w = tf.randomUniform([3, 3, 8, 16], -1, 1, 'float32', 12) as tf.Tensor4D;
+    const b = tf.randomUniform([16], -0.5, 0.5, 'float32', 13) as tf.Tensor1D;
+    const before = recalledMomentsCount();
+    const [mean, variance] = tf.tidy(() =>
+      tf.engine().runKernel(BATCH_MOMENTS, { x: convBiasRelu(x, w, b, [1, 1], 'valid') }, {}) as tf.Tensor[]);
+    expect(recalledMomentsCount()).toBe(before + 1);
+    const got = [host(mean), host(variance)];
+    await tf.setBackend('cpu');
+    const moments = tf.tidy(() => {
+      const m = tf.moments(tf.relu(tf.add(tf.conv2d(x, w, 1, 'valid'), b)), [0, 1, 2]);
+      return [m.mean, m.variance];
+    });
+    const ref = moments.map(host);
+    tf.dispose(moments);
+    await selectBackend('wasm');
+    expect(relativeError(got[0], ref[0])).toBeLessThan(1e-5);
+    expect(relativeError(got[1], ref[1])).toBeLessThan(1e-5);
+    tf.dispose([x, w, b, mean, variance]);
+  });
 
   it('leaves a single image and output channels not in fours to XNNPACK', async () => {
     const conv = (batch: number, filters: number) => {

@@ -53,8 +53,8 @@ describe('wasm assembler and modules', () => {
   it('assembles the direct convolution of every study layer (forward and input gradient) under the same bound', () => {
     for (const [inC, outC, k] of STUDY_CONVS) {
       // Forward (valid, with bias and ReLU) where the outputs come in fours; input gradient (full) where the inputs do.
-      const forward = { batch: 4, inH: 32, inW: 32, inC, outH: 33 - k, outW: 33 - k, outC, fh: k, fw: k, padTop: 0, padLeft: 0, bias: true, relu: true };
-      const inputGrad = { ...forward, inC: outC, outC: inC, outH: 31 + k, outW: 31 + k, padTop: k - 1, padLeft: k - 1, bias: false, relu: false };
+      const forward = { batch: 4, inH: 32, inW: 32, inC, outH: 33 - k, outW: 33 - k, outC, fh: k, fw: k, padTop: 0, padLeft: 0, bias: true, relu: true, stats: true };
+      const inputGrad = { ...forward, inC: outC, outC: inC, outH: 31 + k, outW: 31 + k, padTop: k - 1, padLeft: k - 1, bias: false, relu: false, stats: false };
       for (const s of [forward, inputGrad].filter((g) => g.outC % 4 === 0)) {
         const bytes = convBytes(s);
         expect(WebAssembly.validate(bytes), `${s.inC}→${s.outC} k${k}`).toBe(true);

@@ -3,12 +3,15 @@
  * read-only passes — Σx, then Σ(x − mean)² — where tfjs's moments run Mean, Sub, Square and Mean: four passes, two of
  * them writing a full-size intermediate. The arithmetic is the same as those kernels' on wasm (the mean as Σx·(C/n)
  * in float32; each (x − mean)² in float32, summed in float32 partials folded into float64 totals, split into the
- * same parts), so the statistics come out the same. cpu: plain loops in float64.
+ * same parts), so the statistics come out the same. cpu: plain loops in float64. On wasm, the output of the direct
+ * ReLU convolution comes with its moments already summed (known-moments.ts): no pass at all (float64 Σy and Σy²,
+ * so within ~1e-6 of the two passes rather than equal to them).
  */
 import { getKernel, util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { CHANNEL_KERNEL_MIN_ELEMENTS, channelSums, combineParts, FOLD, reductionScratch } from './channel-reduce';
 import { requireInput } from './kernel-calls';
+import { recalledMoments } from './known-moments';
 import { fusedSimdFor } from '../simd/fused-simd';
 import { splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
@@ -71,6 +74,13 @@ export function makeBatchMomentsKernel(backendName: string): KernelFunc {
     const heap = WasmHeap.of(args.backend as KernelBackend);
     if (heap == null) throw new Error(`${BATCH_MOMENTS} supports the wasm and cpu backends`);
     const outs = [heap.output([channels]), heap.output([channels])];
+    // The direct ReLU convolution that made x summed it already (known-moments.ts).
+    const recalled = recalledMoments(x.dataId, channels);
+    if (recalled != null) {
+      heap.f32(heap.ptr(outs[0]), channels).set(recalled.mean);
+      heap.f32(heap.ptr(outs[1]), channels).set(recalled.variance);
+      return outs;
+    }
     const length = chunkLength(channels);
     const chunks = heap.simd() == null || fusedSimdFor(heap.memory) == null ? 0 : Math.floor(n / length);
     let moments: [Float32Array, Float32Array];

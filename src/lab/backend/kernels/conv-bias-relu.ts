@@ -17,6 +17,7 @@ import { RELU_GRAD } from './channel-binary';
 import { CHANNEL_KERNEL_MIN_ELEMENTS } from './channel-reduce';
 import { directConv, directConvApplies } from './conv-direct';
 import { RELU_GRAD_BIAS_SUM } from './relu-bias-grad';
+import { markReluOutput, maskedGradSums } from './relu-grad-handoff';
 import { WasmHeap } from './wasm-heap';
 
 export const CONV_BIAS_RELU = 'XrayLabConvBiasRelu';
@@ -39,7 +40,7 @@ function tryDirect(backend: KernelBackend, inputs: NamedTensorInfoMap, attrs: Co
   const geometry = {
     batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels, outH: info.outHeight,
     outW: info.outWidth, outC: info.outChannels, fh: info.filterHeight, fw: info.filterWidth,
-    padTop: info.padInfo.top, padLeft: info.padInfo.left, bias: true, relu: true,
+    padTop: info.padInfo.top, padLeft: info.padInfo.left, bias: true, relu: true, stats: true,
   };
   return directConvApplies(geometry) ? directConv(heap, x, filter, bias, geometry) : null;
 }
@@ -51,16 +52,16 @@ export function makeConvBiasReluKernel(backendName: string): KernelFunc {
     if (fused == null) throw new Error(`${CONV_BIAS_RELU}: no FusedConv2D kernel on '${backendName}'`);
     const { strides, pad } = args.attrs as unknown as ConvBiasReluAttrs;
     const inputs = args.inputs as NamedTensorInfoMap;
-    if (backendName === 'wasm') {
-      const direct = tryDirect(args.backend as KernelBackend, inputs, { strides, pad });
-      if (direct != null) return direct;
-    }
     const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation: 'relu' };
-    return fused.kernelFunc({
-      inputs: { x: inputs.x, filter: inputs.filter, bias: inputs.bias },
-      backend: args.backend,
-      attrs: attrs as unknown as NonNullable<typeof args.attrs>,
-    });
+    const out = (backendName === 'wasm' ? tryDirect(args.backend as KernelBackend, inputs, { strides, pad }) : null) ??
+      fused.kernelFunc({
+        inputs: { x: inputs.x, filter: inputs.filter, bias: inputs.bias },
+        backend: args.backend,
+        attrs: attrs as unknown as NonNullable<typeof args.attrs>,
+      }) as TensorInfo;
+    // A BatchNormalization after this layer may hand its gradient over masked (relu-grad-handoff.ts).
+    markReluOutput(out.dataId);
+    return out;
   };
 }
 
@@ -70,6 +71,9 @@ export function makeConvBiasReluKernel(backendName: string): KernelFunc {
  * float64 totals in the same parts), else the mask and tfjs's Sum, so training follows the same path to the bit.
  */
 function maskedGradAndSum(dy: tf.Tensor, y: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  // Masked already, with its sums, by the BatchNormalization after this layer (relu-grad-handoff.ts).
+  const sums = maskedGradSums(dy, y);
+  if (sums != null) return [dy, sums];
   const backend = tf.getBackend();
   const fusedSumMatches = backend === 'wasm' && y.size >= CHANNEL_KERNEL_MIN_ELEMENTS;
   if (fusedSumMatches && tf.getKernel(RELU_GRAD_BIAS_SUM, backend) != null) {

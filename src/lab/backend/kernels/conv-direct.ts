@@ -7,13 +7,14 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { runChunks } from '../pool/kernel-pool';
-import { convBytes, convShapeSupported, type ConvShape } from '../simd/conv-simd';
+import { convBytes, convShapeSupported, convStatsBytes, type ConvShape } from '../simd/conv-simd';
 import { compiledKernels } from './compiled-kernels';
 import { filterGradChunks } from './filter-grad-direct';
+import { rememberMoments } from './known-moments';
 import type { WasmHeap } from './wasm-heap';
 
 /** The generated kernels, compiled per shape and memory. */
-const kernelFor = compiledKernels<ConvShape, (x: number, w: number, bias: number, out: number) => void>(convBytes);
+const kernelFor = compiledKernels<ConvShape, (x: number, w: number, bias: number, out: number, stats: number) => void>(convBytes);
 
 /** The geometry of a direct convolution over a whole batch (`batch` images). */
 export type DirectConvGeometry = ConvShape;
@@ -41,7 +42,9 @@ export function directConvApplies(g: DirectConvGeometry): boolean {
 
 /**
  * out [batch, outH, outW, outC] of NHWC float32 x and filter [fh, fw, inC, outC] (bias [outC] when the geometry
- * says so), or null when no kernel could be compiled. The caller checked `directConvApplies` and SIMD.
+ * says so), or null when no kernel could be compiled. The caller checked `directConvApplies` and SIMD. With
+ * `stats`, the output's per-channel mean and variance are recorded for BATCH_MOMENTS (known-moments.ts): float32
+ * sums per output row, float64 totals per chunk, the chunks added in chunk order (so threads change nothing).
  */
 export function directConv(heap: WasmHeap, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null,
   g: DirectConvGeometry): TensorInfo | null {
@@ -52,15 +55,36 @@ export function directConv(heap: WasmHeap, x: TensorInfo, filter: TensorInfo, bi
   const out = heap.output([g.batch, g.outH, g.outW, g.outC]);
   calls += 1;
   try {
+    const statsBytes = convStatsBytes(g.outC);
+    const stats = g.stats ? heap.alloc(chunks * statsBytes) : 0;
+    if (g.stats) new Uint8Array(heap.memory.buffer, stats, chunks * statsBytes).fill(0);
     runChunks(heap.memory, {
       module: kernel.module,
-      base: [heap.ptr(x), heap.ptr(filter), bias == null ? 0 : heap.ptr(bias), heap.ptr(out)],
-      stride: [perChunk * g.inH * g.inW * g.inC * 4, 0, 0, perChunk * g.outH * g.outW * g.outC * 4],
+      base: [heap.ptr(x), heap.ptr(filter), bias == null ? 0 : heap.ptr(bias), heap.ptr(out), stats],
+      stride: [perChunk * g.inH * g.inW * g.inC * 4, 0, 0, perChunk * g.outH * g.outW * g.outC * 4, g.stats ? statsBytes : 0],
       chunks,
     }, kernel.run);
+    if (g.stats) rememberMoments(out.dataId, momentsOf(heap, stats, chunks, g));
   } catch (err) {
     heap.discard(out);
     throw err;
+  } finally {
+    heap.release();
   }
   return out;
+}
+
+/** Mean and variance per channel from the chunks' float64 totals (Σy, then Σy²), added in chunk order. */
+function momentsOf(heap: WasmHeap, stats: number, chunks: number, g: DirectConvGeometry): { mean: Float32Array; variance: Float32Array } {
+  const c = g.outC;
+  const totals = new Float64Array(2 * c);
+  for (let k = 0; k < chunks; k++) {
+    const chunk = heap.f64(stats + k * convStatsBytes(c) + 2 * c * 4, 2 * c);
+    for (let i = 0; i < 2 * c; i++) totals[i] += chunk[i];
+  }
+  const n = g.batch * g.outH * g.outW;
+  const mean = Float32Array.from({ length: c }, (_, i) => totals[i] / n);
+  // E[y²] − E[y]² in float64: y² in float32 and float32 sums over at most a row keep it within ~1e-6 of two passes.
+  const variance = Float32Array.from({ length: c }, (_, i) => Math.max(0, totals[c + i] / n - (totals[i] / n) ** 2));
+  return { mean, variance };
 }

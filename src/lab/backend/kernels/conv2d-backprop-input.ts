@@ -52,7 +52,7 @@ function directStride1(calls: KernelCalls, x: TensorInfo, filter: TensorInfo, pa
     batch, inH, inW, inC, outC, fh, fw,
     outH: inH + pads[1][0] + pads[1][1] - fh + 1,
     outW: inW + pads[2][0] + pads[2][1] - fw + 1,
-    padTop: pads[1][0], padLeft: pads[2][0], bias: false, relu: false,
+    padTop: pads[1][0], padLeft: pads[2][0], bias: false, relu: false, stats: false,
   };
   if (!directConvApplies(geometry)) return null;
   const out = directConv(heap, x, filter, null, geometry);

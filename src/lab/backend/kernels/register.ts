@@ -12,6 +12,7 @@ import type { KernelConfig } from '@tensorflow/tfjs';
 import { ADAM_STEP, makeAdamStepKernel } from './adam-step';
 import { BATCH_MOMENTS, makeBatchMomentsKernel } from './batch-moments';
 import { BATCH_NORM_DX, makeBatchNormDxKernel, makeBatchNormKernel } from './batch-norm';
+import { BATCH_NORM_DX_RELU, makeBatchNormDxReluKernel } from './batch-norm-dx-relu';
 import { makeChannelBinaryKernel, makeReluGradKernel, RELU_GRAD } from './channel-binary';
 import { BATCH_NORM_GRAD_SUMS, makeBatchNormGradSumsKernel, makeLeadingReduceKernel } from './channel-reduce';
 import { CONV_BIAS_RELU, installConvBiasReluGradient, makeConvBiasReluKernel } from './conv-bias-relu';
@@ -48,12 +49,13 @@ export type FastKernelName =
   | typeof CONV_BIAS_RELU
   | typeof RELU_GRAD_BIAS_SUM
   | typeof BATCH_MOMENTS
+  | typeof BATCH_NORM_DX_RELU
   | 'Relu';
 
 /** The per-channel kernels for wasm (SIMD on tfjs's heap); each defers to the stock kernel outside its case. */
 const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
   'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast', BATCH_NORM_GRAD_SUMS,
-  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX, CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM, BATCH_MOMENTS, 'Relu',
+  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX, CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM, BATCH_MOMENTS, 'Relu', BATCH_NORM_DX_RELU,
 ];
 
 /**
@@ -76,6 +78,8 @@ const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
  *   cpu's stock Mean sums differently, so there tfjs's moments stay). Five fewer full-size passes per
  *   conv → ReLU → BatchNormalization layer of cnn (bench/train-step-ab.ts).
  * - on wasm, Relu (stock: ~10× slower than the ReLU gradient on the same activation).
+ * - on wasm, BatchNormalization's input gradient masked by the ReLU convolution before it, with that layer's bias
+ *   sums (BATCH_NORM_DX_RELU, relu-grad-handoff.ts): one full-size pass fewer per conv → ReLU → BatchNormalization.
  */
 export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
   wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', ...WASM_CHANNEL_KERNELS],
@@ -109,6 +113,7 @@ const makers: Record<
   [RELU_GRAD_BIAS_SUM]: makeReluGradBiasSumKernel,
   [BATCH_MOMENTS]: makeBatchMomentsKernel,
   Relu: makeReluKernel,
+  [BATCH_NORM_DX_RELU]: () => makeBatchNormDxReluKernel(),
 };
 
 /**

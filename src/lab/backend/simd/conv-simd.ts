@@ -19,6 +19,17 @@ export interface ConvShape extends ConvDims {
   bias: boolean;
   /** Applies max(·, 0) to the result. */
   relu: boolean;
+  /**
+   * Also sums each output channel and its square (the batch statistics BatchNormalization needs next) into the
+   * `stats` argument: float32 partials [2·outC] (sums, then squares; zero on entry), folded after every output row
+   * into float64 totals [2·outC] that follow them.
+   */
+  stats: boolean;
+}
+
+/** Bytes of the `stats` block for `outC` channels: float32 partials, then float64 totals. */
+export function convStatsBytes(outC: number): number {
+  return 2 * outC * 4 + 2 * outC * 8;
 }
 
 /** Output pixels per tile and channel vectors per tile: 4 × 2 = 8 accumulators. */
@@ -37,11 +48,11 @@ export function interiorColumns(s: ConvShape): [number, number] {
   return [first, Math.max(first, past)];
 }
 
-/** Generates `run(x, w, bias, out)` over `batch` images; `bias` is ignored unless the shape says so. */
+/** Generates `run(x, w, bias, out, stats)` over `batch` images; `bias` and `stats` are ignored unless the shape says so. */
 export function convBytes(s: ConvShape, shared = false): Uint8Array<ArrayBuffer> {
   if (!convShapeSupported(s)) throw new Error(`convBytes: unsupported shape ${JSON.stringify(s)}`);
-  const f = new FuncBuilder('run', [I32, I32, I32, I32]);
-  const [x, w, bias, out] = [0, 1, 2, 3];
+  const f = new FuncBuilder('run', [I32, I32, I32, I32, I32]);
+  const [x, w, bias, out, stats] = [0, 1, 2, 3, 4];
   const [b, oh, kh, khEnd, kw, ow, xRow, wRow, xp, wp, ci, grp, gOff, owEnd] = Array.from({ length: 14 }, () => f.local(I32));
   const acc = Array.from({ length: PIXELS * GROUP }, () => f.local(V128));
   const wv = Array.from({ length: GROUP }, () => f.local(V128));
@@ -112,11 +123,43 @@ export function convBytes(s: ConvShape, shared = false): Uint8Array<ArrayBuffer>
       .i32(s.outC * 4).op(Op.i32Mul).get(out).op(Op.i32Add).get(gOff).op(Op.i32Add).set(xp);
     for (let p = 0; p < pixels; p++) {
       for (let k = 0; k < count; k++) {
-        f.get(xp).get(a(p, k));
-        if (s.relu) f.simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Max);
-        f.v128Store((p * s.outC + 4 * k) * 4);
+        if (s.relu) f.get(a(p, k)).simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Max).set(a(p, k));
+        f.get(xp).get(a(p, k)).v128Store((p * s.outC + 4 * k) * 4);
       }
     }
+    if (s.stats) {
+      // The tile's pixels, then their squares, added to the float32 partials of its channels (at stats + gOff).
+      f.get(stats).get(gOff).op(Op.i32Add).set(xp);
+      for (const square of [false, true]) {
+        for (let k = 0; k < count; k++) {
+          const offset = (square ? s.outC * 4 : 0) + 16 * k;
+          f.get(xp).get(xp).v128Load(offset);
+          for (let p = 0; p < pixels; p++) {
+            f.get(a(p, k));
+            if (square) f.get(a(p, k)).simd(Simd.f32x4Mul);
+            f.simd(Simd.f32x4Add);
+          }
+          f.v128Store(offset);
+        }
+      }
+    }
+  };
+
+  /** tot (float64, after the partials) += the float32 partials, which start again from zero: once per output row. */
+  const foldStats = () => {
+    const highToLow = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+    f.forCount(ci, (2 * s.outC) / 4, () => {
+      // xp = the partial vector, wp = its two float64 halves
+      f.get(ci).i32(16).op(Op.i32Mul).get(stats).op(Op.i32Add).set(xp);
+      f.get(ci).i32(32).op(Op.i32Mul).get(stats).op(Op.i32Add).i32(2 * s.outC * 4).op(Op.i32Add).set(wp);
+      f.get(xp).v128Load().set(sv);
+      for (const half of [0, 16]) {
+        f.get(wp).get(wp).v128Load(half).get(sv);
+        if (half) f.get(sv).simd(Simd.shuffle, ...highToLow);
+        f.simd(Simd.f64x2PromoteLow).simd(Simd.f64x2Add).v128Store(half);
+      }
+      f.get(xp).simd(Simd.const, ...Array<number>(16).fill(0)).v128Store();
+    });
   };
 
   /** Every output column of the row for `count` vectors from gOff: edges pixel by pixel, the interior in tiles. */
@@ -146,6 +189,7 @@ export function convBytes(s: ConvShape, shared = false): Uint8Array<ArrayBuffer>
         f.i32(fullGroups * GROUP * 16).set(gOff);
         emitRow(tailVectors);
       }
+      if (s.stats) foldStats();
     });
   });
   return assembleModule([f], shared);

@@ -13,6 +13,12 @@ export interface FusedSimd {
   reluGradSum(dy: number, x: number, out: number, part: number, tot: number, chunks: number, lb: number, fold: number): void;
   /** tot += Σ (a − p)² per pattern position (BatchNormalization's batch variance, times the count). */
   sqDevSum(a: number, p: number, part: number, tot: number, chunks: number, lb: number, fold: number): void;
+  /**
+   * out = x > 0 ? dy·p1 + x·p2 + p3 : 0 and tot += Σ out per pattern position: BatchNormalization's input gradient
+   * already masked by the ReLU that made x, and that ReLU layer's bias gradient.
+   */
+  affineReluGradSum(dy: number, x: number, p1: number, p2: number, p3: number, out: number, part: number, tot: number,
+    chunks: number, lb: number, fold: number): void;
   /** out = max(x, 0) over `bytes` bytes (a multiple of 16); NaN stays NaN, as in tfjs's Relu. */
   relu(x: number, out: number, bytes: number): void;
   /** Every export by name (the kernel pool calls them by name). */
@@ -27,6 +33,31 @@ function reluGradSumFunc(): FuncBuilder {
     for (let k = 0; k < UNROLL; k++) {
       f.get(dy).get(at).op(Op.i32Add).v128Load(16 * k);
       f.get(x).get(at).op(Op.i32Add).v128Load(16 * k).simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Gt);
+      f.simd(Simd.v128And).set(masked);
+      f.get(out).get(at).op(Op.i32Add).get(masked).v128Store(16 * k);
+      addTo(f, part, j, k, () => f.get(masked));
+    }
+  });
+}
+
+function affineReluGradSumFunc(): FuncBuilder {
+  const [dy, x, p1, p2, p3, out, part, tot, chunks, lb, fold] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  let [xv, masked] = [-1, -1];
+  return reduceFunc('affineReluGradSum', 11, [[part, tot]], chunks, lb, fold, (f, at, j) => {
+    if (masked < 0) [xv, masked] = [f.local(V128), f.local(V128)];
+    for (let k = 0; k < UNROLL; k++) {
+      const pattern = (p: number) => f.get(p).get(j).op(Op.i32Add).v128Load(16 * k);
+      f.get(x).get(at).op(Op.i32Add).v128Load(16 * k).set(xv);
+      // The same products and sums, in the same order, as BATCH_NORM_DX's affine2 (channel-simd.ts).
+      f.get(dy).get(at).op(Op.i32Add).v128Load(16 * k);
+      pattern(p1);
+      f.simd(Simd.f32x4Mul);
+      f.get(xv);
+      pattern(p2);
+      f.simd(Simd.f32x4Mul).simd(Simd.f32x4Add);
+      pattern(p3);
+      f.simd(Simd.f32x4Add);
+      f.get(xv).simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Gt);
       f.simd(Simd.v128And).set(masked);
       f.get(out).get(at).op(Op.i32Add).get(masked).v128Store(16 * k);
       addTo(f, part, j, k, () => f.get(masked));
@@ -61,11 +92,11 @@ function reluFunc(): FuncBuilder {
 
 /** The module's bytes (exported for tests and size checks). */
 export function fusedSimdBytes(shared = false): Uint8Array<ArrayBuffer> {
-  return assembleModule([reluGradSumFunc(), sqDevSumFunc(), reluFunc()], shared);
+  return assembleModule([reluGradSumFunc(), affineReluGradSumFunc(), sqDevSumFunc(), reluFunc()], shared);
 }
 
 /** The kernels bound to `memory`, or null where they cannot run (see moduleBinder). */
 export const fusedSimdFor = moduleBinder(fusedSimdBytes, (exports): FusedSimd => {
   const e = exports as unknown as Record<string, (...args: number[]) => void>;
-  return { reluGradSum: e.reluGradSum, sqDevSum: e.sqDevSum, relu: e.relu, raw: e };
+  return { reluGradSum: e.reluGradSum, affineReluGradSum: e.affineReluGradSum, sqDevSum: e.sqDevSum, relu: e.relu, raw: e };
 });

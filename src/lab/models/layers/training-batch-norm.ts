@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_MOMENTS, batchMomentsApplies } from '../../backend/kernels/batch-moments';
 import { BATCH_NORM_DX } from '../../backend/kernels/batch-norm';
+import { BATCH_NORM_DX_RELU, batchNormDxReluApplies } from '../../backend/kernels/batch-norm-dx-relu';
+import { isReluOutput, rememberMaskedGrad } from '../../backend/kernels/relu-grad-handoff';
 import { gradSums } from '../../backend/kernels/training-gradients';
 
 /**
@@ -47,8 +49,16 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
         const a = tf.mul(g, r);
         const b = tf.div(tf.mul(tf.mul(a, tf.square(r)), sumDyXmu), count);
         const c = tf.sub(tf.mul(b, m), tf.div(tf.mul(a, sumDy), count));
+        // After a ReLU convolution on wasm: dx masked by x > 0, with the sums that layer's bias gradient needs, in
+        // one pass (relu-grad-handoff.ts).
+        const backend = tf.getBackend();
+        if (isReluOutput(xs) && batchNormDxReluApplies(xs, backend) && tf.getKernel(BATCH_NORM_DX_RELU, backend) != null) {
+          const [dx, sums] = tf.engine().runKernel(BATCH_NORM_DX_RELU, { dy, x: xs, a, b: tf.neg(b), c }, {}) as tf.Tensor[];
+          rememberMaskedGrad(dx, xs, sums);
+          return [dx, tf.mul(sumDyXmu, r), tf.reshape(sumDy, sumDy.shape)];
+        }
         // One pass where the backend has the kernel (wasm, cpu); four element-wise kernels elsewhere.
-        const dx = tf.getKernel(BATCH_NORM_DX, tf.getBackend()) != null
+        const dx = tf.getKernel(BATCH_NORM_DX, backend) != null
           ? tf.engine().runKernel(BATCH_NORM_DX, { dy, x: xs, a, b: tf.neg(b), c }, {}) as tf.Tensor
           : tf.add(tf.sub(tf.mul(dy, a), tf.mul(xs, b)), c);
         return [dx, tf.mul(sumDyXmu, r), tf.reshape(sumDy, sumDy.shape)];

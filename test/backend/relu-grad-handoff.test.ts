@@ -1,0 +1,91 @@
+/**
+ * The hand-off between BatchNormalization's gradient and the ReLU convolution's before it (relu-grad-handoff.ts):
+ * on wasm, with BATCH_NORM_DX_RELU, a conv → ReLU → BatchNormalization gradient takes one pass fewer and gives the
+ * same numbers to the bit as without it, and tfjs's own chain's within rounding; a second consumer of the ReLU's
+ * output (whose gradient is added to BatchNormalization's before the convolution's mask) changes nothing either.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FAST_KERNELS, registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
+import { BATCH_NORM_DX_RELU } from '../../src/lab/backend/kernels/batch-norm-dx-relu';
+import { convBiasRelu } from '../../src/lab/backend/kernels/conv-bias-relu';
+import { handOffCount } from '../../src/lab/backend/kernels/relu-grad-handoff';
+import { selectBackend } from '../../src/lab/backend/select-backend';
+import { batchNormTraining } from '../../src/lab/models/layers/training-batch-norm';
+
+type Grads = Record<string, Float32Array>;
+
+// Large enough (31,744 activations) for the one-pass kernels (CHANNEL_KERNEL_MIN_ELEMENTS).
+
+/** Gradients of Σ BN(relu(conv(x) + b))·r (plus Σ relu(...)·s with `secondUse`) for x, w, b, γ, β. */
+function gradients(secondUse: boolean, reference = false): Grads {
+  return tf.tidy(() => {
+    const x = tf.randomUniform([4, 34, 33, 8], -1, 1, 'float32', 1);
+    const vars = {
+      w: tf.randomUniform([3, 3, 8, 8], -0.5, 0.5, 'float32', 2),
+      b: tf.randomUniform([8], -0.2, 0.2, 'float32', 3),
+      gamma: tf.randomUniform([8], 0.5, 1.5, 'float32', 4),
+      beta: tf.randomUniform([8], -0.5, 0.5, 'float32', 5),
+    };
+    const r = tf.randomUniform([4, 32, 31, 8], -1, 1, 'float32', 6);
+    const loss = (xs: tf.Tensor, w: tf.Tensor, b: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => {
+      const y = reference
+        ? tf.relu(tf.add(tf.conv2d(xs as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid'), b))
+        : convBiasRelu(xs as tf.Tensor4D, w as tf.Tensor4D, b as tf.Tensor1D, [1, 1], 'valid');
+      const { y: z, mean, variance } = batchNormTraining(y, gamma, beta, 1e-3);
+      tf.dispose([mean, variance]); // kept for the moving averages, which this test does not keep
+      const main = tf.sum(tf.mul(z, r));
+      return secondUse ? tf.add(main, tf.sum(tf.mul(y, tf.reverse(r, 0)))) : main;
+    };
+    const grads = tf.grads(loss)([x, vars.w, vars.b, vars.gamma, vars.beta]);
+    return Object.fromEntries(['x', 'w', 'b', 'gamma', 'beta'].map((k, i) => [k, grads[i]])) as unknown as Record<string, tf.Tensor>;
+  }) as unknown as Grads;
+}
+
+function read(fn: () => Grads): Grads {
+  const tensors = fn() as unknown as Record<string, tf.Tensor>;
+  const out = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.dataSync() as Float32Array]));
+  tf.dispose(Object.values(tensors));
+  return out;
+}
+
+function maxRelative(a: Float32Array, b: Float32Array): number {
+  let err = 0;
+  let scale = 1e-6;
+  for (let i = 0; i < a.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return err / scale;
+}
+
+describe('ReLU-gradient hand-off', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+    registerFastKernels('wasm');
+  });
+  afterAll(() => registerFastKernels('wasm'));
+
+  for (const secondUse of [false, true]) {
+    it(`gives the same gradients with one pass fewer${secondUse ? ', with a second consumer of the ReLU output' : ''}`, async () => {
+      await selectBackend('wasm');
+      const start = tf.memory().numTensors;
+      const before = handOffCount();
+      const fused = read(() => gradients(secondUse));
+      // The conv's gradient finds dy masked only when it is BatchNormalization's own dx (no second consumer).
+      expect(handOffCount() - before).toBe(secondUse ? 0 : 1);
+      unregisterFastKernels('wasm');
+      registerFastKernels('wasm', DEFAULT_FAST_KERNELS.wasm.filter((k) => k !== BATCH_NORM_DX_RELU));
+      const plain = read(() => gradients(secondUse));
+      registerFastKernels('wasm');
+      expect(tf.memory().numTensors).toBe(start);
+      await tf.setBackend('cpu');
+      const ref = read(() => gradients(secondUse, true));
+      await selectBackend('wasm');
+      for (const k of Object.keys(plain)) {
+        expect(Array.from(fused[k]), k).toEqual(Array.from(plain[k]));
+        expect(maxRelative(fused[k], ref[k]), k).toBeLessThan(1e-4);
+      }
+    });
+  }
+});
