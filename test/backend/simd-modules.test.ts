@@ -7,6 +7,7 @@ import { channelSimdBytes } from '../../src/lab/backend/simd/channel-simd';
 import { convBytes } from '../../src/lab/backend/simd/conv-simd';
 import { fusedSimdBytes } from '../../src/lab/backend/simd/fused-simd';
 import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../../src/lab/backend/simd/filter-grad-simd';
+import { maxPoolBytes } from '../../src/lab/backend/simd/max-pool-simd';
 import { poolGradBytes } from '../../src/lab/backend/simd/pool-grad-simd';
 import { sleb, uleb } from '../../src/lab/backend/simd/wasm-asm';
 
@@ -36,7 +37,7 @@ describe('wasm assembler and modules', () => {
   });
 
   it('assembles valid modules small enough for synchronous compilation on a main thread', () => {
-    for (const bytes of [channelSimdBytes(), poolGradBytes(), fusedSimdBytes()]) {
+    for (const bytes of [channelSimdBytes(), poolGradBytes(), fusedSimdBytes(), maxPoolBytes()]) {
       expect(WebAssembly.validate(bytes)).toBe(true);
       expect(bytes.length).toBeLessThan(MAIN_THREAD_LIMIT);
     }

@@ -60,7 +60,7 @@ describe('tileInto', () => {
   });
 });
 
-describe('fast Tile and MaxPoolGrad match the cpu stock kernels', () => {
+describe('fast Tile, MaxPool and MaxPoolGrad match the cpu stock kernels', () => {
   beforeAll(async () => {
     await selectBackend('wasm');
     registerFastKernels('cpu', ['Tile', 'MaxPoolGrad']);
@@ -88,6 +88,26 @@ describe('fast Tile and MaxPoolGrad match the cpu stock kernels', () => {
         // Tiling copies values, so the results must be identical, not merely close.
         expect(relativeError(out, ref), `${backend} ${shape} × ${reps}`).toBe(0);
       }
+    }
+  });
+
+  it('MaxPool: 2×2 stride-2 pools equal the stock cpu kernel exactly, −∞ and NaN included; other pools fall back', async () => {
+    const rng = createRng(17);
+    for (let i = 0; i < 30; i++) {
+      // Mostly the SIMD case (channels in fours, 2×2, stride 2, valid); every fifth case one the stock kernel takes.
+      const simdCase = i % 5 !== 4;
+      const xShape = [1 + rng.int(8), 2 + rng.int(9), 2 + rng.int(9), simdCase ? 4 * (1 + rng.int(4)) : 3] as [number, number, number, number];
+      const special = [Number.NEGATIVE_INFINITY, Number.NaN, Number.POSITIVE_INFINITY];
+      const x = Float32Array.from({ length: xShape.reduce((a, b) => a * b, 1) }, () =>
+        // (NaN only where ours runs: XNNPACK's stock pooling lets NaN win, the cpu kernel does not.)
+        simdCase && rng.next() < 0.05 ? special[rng.int(3)] : Math.round(rng.next() * 8) / 4 - 1);
+      const inputs: Record<string, HostTensor> = { x: { values: x, shape: xShape } };
+      const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
+      const ref = await runCpuStock('MaxPool', inputs, attrs);
+      const out = await runRegistered('wasm', 'MaxPool', inputs, attrs);
+      expect(out.shape).toEqual(ref.shape);
+      const same = Array.from(out.values).every((v, k) => Object.is(v, ref.values[k]));
+      expect(same, `case ${i} ${xShape}`).toBe(true);
     }
   });
 

@@ -9,7 +9,10 @@
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelBackend, MaxPoolGradAttrs, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { runChunks } from '../pool/kernel-pool';
 import { poolGradFor } from '../simd/pool-grad-simd';
+import { isSharedMemory } from '../simd/wasm-asm';
+import { filterGradChunks } from './filter-grad-direct';
 import { computeIntoOutput, type NumericArray } from './backend-memory';
 import { requireInput } from './kernel-calls';
 import { WasmHeap } from './wasm-heap';
@@ -60,8 +63,8 @@ export function maxPoolGradInto(
   }
 }
 
-/** True for 2×2 windows with stride 2, no padding and a channel count divisible by 4 (the SIMD kernel's case). */
-function isSimdCase(info: backend_util.Conv2DInfo): boolean {
+/** True for 2×2 windows with stride 2, no padding and a channel count divisible by 4 (the SIMD kernels' case). */
+export function isSimdCase(info: backend_util.Conv2DInfo): boolean {
   const { padInfo: p } = info;
   // Every window must lie inside the input ('same' padding of an odd size adds a row/column of padding after).
   const inside = 2 * info.outHeight <= info.inHeight && 2 * info.outWidth <= info.inWidth;
@@ -76,7 +79,17 @@ function trySimd(heap: WasmHeap | null, x: TensorInfo, dy: TensorInfo, info: bac
   if (heap == null || run == null || x.dtype !== 'float32' || dy.dtype !== 'float32' || !isSimdCase(info)) return null;
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const dx = heap.output(x.shape);
-  run(heap.ptr(x), heap.ptr(dy), heap.ptr(dx), batchSize, outHeight, outWidth, inHeight, inWidth, c);
+  // Images in equal chunks on the kernel pool (windows never overlap, so threads change nothing).
+  const chunks = filterGradChunks(batchSize);
+  const per = batchSize / chunks;
+  const module = poolGradFor.module(isSharedMemory(heap.memory));
+  const [xBytes, yBytes] = [inHeight * inWidth * c * 4 * per, outHeight * outWidth * c * 4 * per];
+  runChunks(heap.memory, {
+    module: module!,
+    base: [heap.ptr(x), heap.ptr(dy), heap.ptr(dx), per, outHeight, outWidth, inHeight, inWidth, c],
+    stride: [xBytes, yBytes, xBytes, 0, 0, 0, 0, 0, 0],
+    chunks,
+  }, run);
   // Rows and columns outside every window (odd sizes) get no gradient; the SIMD loop never wrote them.
   const view = heap.f32(heap.ptr(dx), batchSize * inHeight * inWidth * c);
   for (let b = 0; b < batchSize; b++) {

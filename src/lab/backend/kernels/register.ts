@@ -18,6 +18,7 @@ import { BATCH_NORM_GRAD_SUMS, makeBatchNormGradSumsKernel, makeLeadingReduceKer
 import { CONV_BIAS_RELU, installConvBiasReluGradient, makeConvBiasReluKernel } from './conv-bias-relu';
 import { makeBackpropFilterKernel } from './conv2d-backprop-filter';
 import { makeBackpropInputKernel } from './conv2d-backprop-input';
+import { makeMaxPoolKernel } from './max-pool';
 import { makeMaxPoolGradKernel } from './max-pool-grad';
 import { makeReluGradBiasSumKernel, makeReluKernel, RELU_GRAD_BIAS_SUM } from './relu-bias-grad';
 import { makeTileKernel } from './tile';
@@ -50,12 +51,13 @@ export type FastKernelName =
   | typeof RELU_GRAD_BIAS_SUM
   | typeof BATCH_MOMENTS
   | typeof BATCH_NORM_DX_RELU
+  | 'MaxPool'
   | 'Relu';
 
 /** The per-channel kernels for wasm (SIMD on tfjs's heap); each defers to the stock kernel outside its case. */
 const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
   'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast', BATCH_NORM_GRAD_SUMS,
-  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX, CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM, BATCH_MOMENTS, 'Relu', BATCH_NORM_DX_RELU,
+  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX, CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM, BATCH_MOMENTS, 'Relu', BATCH_NORM_DX_RELU, 'MaxPool',
 ];
 
 /**
@@ -80,6 +82,7 @@ const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
  * - on wasm, Relu (stock: ~10× slower than the ReLU gradient on the same activation).
  * - on wasm, BatchNormalization's input gradient masked by the ReLU convolution before it, with that layer's bias
  *   sums (BATCH_NORM_DX_RELU, relu-grad-handoff.ts): one full-size pass fewer per conv → ReLU → BatchNormalization.
+ * - on wasm, MaxPool for 2×2 windows with stride 2, on the kernel pool (XNNPACK's took ~5× a pass over memory).
  */
 export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
   wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', ...WASM_CHANNEL_KERNELS],
@@ -114,6 +117,7 @@ const makers: Record<
   [BATCH_MOMENTS]: makeBatchMomentsKernel,
   Relu: makeReluKernel,
   [BATCH_NORM_DX_RELU]: () => makeBatchNormDxReluKernel(),
+  MaxPool: makeMaxPoolKernel,
 };
 
 /**
