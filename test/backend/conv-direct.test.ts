@@ -71,14 +71,9 @@ function runModule(s: ConvShape, seed: number): { out: Float32Array; ref: Float6
   };
 }
 
+/** relativeError (kernel-harness.ts) of float32 results against a float64 reference. */
 function maxRelativeError(out: Float32Array, ref: Float64Array): number {
-  let err = 0;
-  let scale = 1e-6;
-  for (let i = 0; i < ref.length; i++) {
-    err = Math.max(err, Math.abs(out[i] - ref[i]));
-    scale = Math.max(scale, Math.abs(ref[i]));
-  }
-  return err / scale;
+  return relativeError({ values: out, shape: [out.length] }, { values: Float32Array.from(ref), shape: [ref.length] });
 }
 
 /** Seeded shapes: every filter size, padding from none to wider than the filter, narrow and odd widths. */

@@ -12,6 +12,7 @@ import { convBiasRelu } from '../../src/lab/backend/kernels/conv-bias-relu';
 import { handOffCount } from '../../src/lab/backend/kernels/relu-grad-handoff';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { batchNormTraining } from '../../src/lab/models/layers/training-batch-norm';
+import { relativeError } from './kernel-harness';
 
 type Grads = Record<string, Float32Array>;
 
@@ -49,16 +50,6 @@ function read(fn: () => Grads): Grads {
   return out;
 }
 
-function maxRelative(a: Float32Array, b: Float32Array): number {
-  let err = 0;
-  let scale = 1e-6;
-  for (let i = 0; i < a.length; i++) {
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(b[i]));
-  }
-  return err / scale;
-}
-
 describe('ReLU-gradient hand-off', () => {
   beforeAll(async () => {
     await selectBackend('wasm');
@@ -84,7 +75,7 @@ describe('ReLU-gradient hand-off', () => {
       await selectBackend('wasm');
       for (const k of Object.keys(plain)) {
         expect(Array.from(fused[k]), k).toEqual(Array.from(plain[k]));
-        expect(maxRelative(fused[k], ref[k]), k).toBeLessThan(1e-4);
+        expect(relativeError({ values: fused[k], shape: [] }, { values: ref[k], shape: [] }), k).toBeLessThan(1e-4);
       }
     });
   }
