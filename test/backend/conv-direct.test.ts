@@ -228,6 +228,23 @@ describe('direct convolution inside tfjs on wasm', () => {
     tf.dispose([x, w, b, mean, variance]);
   });
 
+  it('keeps no statistics for a channel whose mean dwarfs its spread (BATCH_MOMENTS makes its two passes)', async () => {
+    await selectBackend('wasm');
+    const x = tf.randomUniform([4, 14, 13, 8], -1, 1, 'float32', 21) as tf.Tensor4D;
+    const w = tf.randomUniform([3, 3, 8, 8], -0.01, 0.01, 'float32', 22) as tf.Tensor4D;
+    const b = tf.fill([8], 1000) as tf.Tensor1D; // mean ≈ 1000, standard deviation ≈ 0.05
+    const before = recalledMomentsCount();
+    const [mean, variance] = tf.tidy(() =>
+      tf.engine().runKernel(BATCH_MOMENTS, { x: convBiasRelu(x, w, b, [1, 1], 'valid') }, {}) as tf.Tensor[]);
+    expect(recalledMomentsCount()).toBe(before);
+    const got = host(variance);
+    await tf.setBackend('cpu');
+    const ref = tf.tidy(() => tf.moments(tf.relu(tf.add(tf.conv2d(x, w, 1, 'valid'), b)), [0, 1, 2]).variance.dataSync());
+    await selectBackend('wasm');
+    expect(relativeError(got, { values: Float32Array.from(ref), shape: got.shape })).toBeLessThan(1e-3);
+    tf.dispose([x, w, b, mean, variance]);
+  });
+
   it('leaves a single image and output channels not in fours to XNNPACK', async () => {
     const conv = (batch: number, filters: number) => {
       const x = tf.randomUniform([batch, 8, 8, 4], -1, 1, 'float32', 5) as tf.Tensor4D;

@@ -4,8 +4,8 @@
  * them writing a full-size intermediate. The arithmetic is the same as those kernels' on wasm (the mean as Σx·(C/n)
  * in float32; each (x − mean)² in float32, summed in float32 partials folded into float64 totals, split into the
  * same parts), so the statistics come out the same. cpu: plain loops in float64. On wasm, the output of the direct
- * ReLU convolution comes with its moments already summed (known-moments.ts): no pass at all (float64 Σy and Σy²,
- * so within ~1e-6 of the two passes rather than equal to them).
+ * ReLU convolution comes with its moments already summed (known-moments.ts): no pass at all (E[y²] − E[y]², kept
+ * only where a channel's mean² is at most 16× its variance, so within ~3e-7 of the two passes, not equal to them).
  */
 import { getKernel, util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';

@@ -5,22 +5,27 @@
  * RELU_GRAD_BIAS_SUM made two: the same products as the first and the same partial sums as the second, so the
  * numbers do not change. wasm only (SIMD, in parts on the kernel pool).
  */
-import { util } from '@tensorflow/tfjs';
+import { backend, getKernel, util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, NamedTensorInfoMap } from '@tensorflow/tfjs';
 import { fusedSimdFor } from '../simd/fused-simd';
 import { channelSums, CHANNEL_KERNEL_MIN_ELEMENTS, combineParts, FOLD, reductionScratch } from './channel-reduce';
 import { requireInput } from './kernel-calls';
+import { RELU_GRAD_BIAS_SUM } from './relu-bias-grad';
 import { splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
 
 export const BATCH_NORM_DX_RELU = 'XrayLabBatchNormDxRelu';
 
 /**
- * True when BATCH_NORM_DX_RELU gives the very numbers of BATCH_NORM_DX then RELU_GRAD_BIAS_SUM for this input: wasm
- * with SIMD, and at least as many elements as RELU_GRAD_BIAS_SUM is used for (below, the conv takes tfjs's Sum).
+ * True when BATCH_NORM_DX_RELU runs here and gives the very numbers of BATCH_NORM_DX then RELU_GRAD_BIAS_SUM: wasm
+ * with SIMD, both kernels registered, and at least as many elements as RELU_GRAD_BIAS_SUM is used for (below, the
+ * conv takes tfjs's Sum).
  */
 export function batchNormDxReluApplies(x: { size: number }, backendName: string): boolean {
-  return backendName === 'wasm' && x.size >= CHANNEL_KERNEL_MIN_ELEMENTS;
+  if (backendName !== 'wasm' || x.size < CHANNEL_KERNEL_MIN_ELEMENTS) return false;
+  if (getKernel(BATCH_NORM_DX_RELU, backendName) == null || getKernel(RELU_GRAD_BIAS_SUM, backendName) == null) return false;
+  const heap = WasmHeap.of(backend());
+  return heap != null && heap.simd() != null && fusedSimdFor(heap.memory) != null;
 }
 
 /** Kernel function of BATCH_NORM_DX_RELU (inputs dy, x [.., C]; a, b, c [C]; outputs dx and Σdx [C]). */
@@ -60,6 +65,10 @@ export function makeBatchNormDxReluKernel(): KernelFunc {
         if (!(v[i] > 0)) o[i] = 0;
       }
       sums = channelSums(combineParts(heap, tot, parts, length), o.subarray(start), channels);
+    } catch (err) {
+      heap.discard(dx);
+      heap.discard(sumsOut);
+      throw err;
     } finally {
       heap.release();
     }

@@ -60,7 +60,7 @@ export function makeConvBiasReluKernel(backendName: string): KernelFunc {
         attrs: attrs as unknown as NonNullable<typeof args.attrs>,
       }) as TensorInfo;
     // A BatchNormalization after this layer may hand its gradient over masked (relu-grad-handoff.ts).
-    markReluOutput(out.dataId);
+    markReluOutput(out.dataId, out.shape);
     return out;
   };
 }

@@ -64,7 +64,8 @@ export function directConv(heap: WasmHeap, x: TensorInfo, filter: TensorInfo, bi
       stride: [perChunk * g.inH * g.inW * g.inC * 4, 0, 0, perChunk * g.outH * g.outW * g.outC * 4, g.stats ? statsBytes : 0],
       chunks,
     }, kernel.run);
-    if (g.stats) rememberMoments(out.dataId, momentsOf(heap, stats, chunks, g));
+    const moments = g.stats ? momentsOf(heap, stats, chunks, g) : null;
+    if (moments != null) rememberMoments(out.dataId, moments);
   } catch (err) {
     heap.discard(out);
     throw err;
@@ -74,8 +75,18 @@ export function directConv(heap: WasmHeap, x: TensorInfo, filter: TensorInfo, bi
   return out;
 }
 
-/** Mean and variance per channel from the chunks' float64 totals (Σy, then Σy²), added in chunk order. */
-function momentsOf(heap: WasmHeap, stats: number, chunks: number, g: DirectConvGeometry): { mean: Float32Array; variance: Float32Array } {
+/**
+ * Largest mean²/variance of a channel for which E[y²] − E[y]² is kept: its relative error grows as ~2e-8 times
+ * that ratio (float32 row sums), so below it the variance stays within ~3e-7 of two passes; above it BATCH_MOMENTS
+ * makes its two passes.
+ */
+const MAX_MEAN_SQUARED_OVER_VARIANCE = 16;
+
+/**
+ * Mean and variance per channel from the chunks' float64 totals (Σy, then Σy²), added in chunk order; null when a
+ * channel's mean is so large against its spread that the one-pass variance would lose precision.
+ */
+function momentsOf(heap: WasmHeap, stats: number, chunks: number, g: DirectConvGeometry): { mean: Float32Array; variance: Float32Array } | null {
   const c = g.outC;
   const totals = new Float64Array(2 * c);
   for (let k = 0; k < chunks; k++) {
@@ -83,8 +94,8 @@ function momentsOf(heap: WasmHeap, stats: number, chunks: number, g: DirectConvG
     for (let i = 0; i < 2 * c; i++) totals[i] += chunk[i];
   }
   const n = g.batch * g.outH * g.outW;
-  const mean = Float32Array.from({ length: c }, (_, i) => totals[i] / n);
-  // E[y²] − E[y]² in float64: y² in float32 and float32 sums over at most a row keep it within ~1e-6 of two passes.
-  const variance = Float32Array.from({ length: c }, (_, i) => Math.max(0, totals[c + i] / n - (totals[i] / n) ** 2));
-  return { mean, variance };
+  const means = Array.from({ length: c }, (_, i) => totals[i] / n);
+  const variances = means.map((m, i) => totals[c + i] / n - m * m);
+  if (variances.some((v, i) => !(v * MAX_MEAN_SQUARED_OVER_VARIANCE >= means[i] * means[i]))) return null;
+  return { mean: Float32Array.from(means), variance: Float32Array.from(variances) };
 }

@@ -52,7 +52,7 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
         // After a ReLU convolution on wasm: dx masked by x > 0, with the sums that layer's bias gradient needs, in
         // one pass (relu-grad-handoff.ts).
         const backend = tf.getBackend();
-        if (isReluOutput(xs) && batchNormDxReluApplies(xs, backend) && tf.getKernel(BATCH_NORM_DX_RELU, backend) != null) {
+        if (isReluOutput(xs) && batchNormDxReluApplies(xs, backend)) {
           const [dx, sums] = tf.engine().runKernel(BATCH_NORM_DX_RELU, { dy, x: xs, a, b: tf.neg(b), c }, {}) as tf.Tensor[];
           rememberMaskedGrad(dx, xs, sums);
           return [dx, tf.mul(sumDyXmu, r), tf.reshape(sumDy, sumDy.shape)];
