@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerFastKernels } from '../../src/lab/backend';
 import { BATCH_NORM_DX } from '../../src/lab/backend/kernels/batch-norm';
-import { filterGradChunks } from '../../src/lab/backend/kernels/filter-grad-direct';
+import { batchChunks } from '../../src/lab/backend/kernels/batch-chunks';
 import { PARTS_MAX, partsFor } from '../../src/lab/backend/kernels/split-loop';
 import { WasmHeap } from '../../src/lab/backend/kernels/wasm-heap';
 import { kernelPoolFor } from '../../src/lab/backend/pool/kernel-pool';
@@ -29,11 +29,11 @@ describe('how work is cut', () => {
     expect(partsFor(10, 64)).toBe(1);
     expect(partsFor(100_000, 64)).toBe(PARTS_MAX);
     expect(partsFor(2048, 64)).toBe(2);
-    expect(filterGradChunks(32)).toBe(8);
-    expect(filterGradChunks(12)).toBe(6);
-    expect(filterGradChunks(7)).toBe(7);
-    expect(filterGradChunks(11)).toBe(1);
-    expect(filterGradChunks(1)).toBe(1);
+    expect(batchChunks(32)).toBe(8);
+    expect(batchChunks(12)).toBe(6);
+    expect(batchChunks(7)).toBe(7);
+    expect(batchChunks(11)).toBe(1);
+    expect(batchChunks(1)).toBe(1);
   });
 });
 

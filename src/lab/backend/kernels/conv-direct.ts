@@ -9,15 +9,12 @@ import type { TensorInfo } from '@tensorflow/tfjs';
 import { runChunks } from '../pool/kernel-pool';
 import { convBytes, convShapeSupported, convStatsBytes, type ConvShape } from '../simd/conv-simd';
 import { compiledKernels } from './compiled-kernels';
-import { filterGradChunks } from './filter-grad-direct';
+import { batchChunks } from './batch-chunks';
 import { rememberMoments } from './known-moments';
 import type { WasmHeap } from './wasm-heap';
 
 /** The generated kernels, compiled per shape and memory. */
 const kernelFor = compiledKernels<ConvShape, (x: number, w: number, bias: number, out: number, stats: number) => void>(convBytes);
-
-/** The geometry of a direct convolution over a whole batch (`batch` images). */
-export type DirectConvGeometry = ConvShape;
 
 let enabled = true;
 let calls = 0;
@@ -36,8 +33,8 @@ export function setDirectConv(on: boolean): void {
  * True when the direct kernel takes this convolution: output channels in fours and a batch that splits into at
  * least two equal chunks (a single image runs on one thread here; XNNPACK spreads it over all of them).
  */
-export function directConvApplies(g: DirectConvGeometry): boolean {
-  return enabled && convShapeSupported(g) && filterGradChunks(g.batch) > 1;
+export function directConvApplies(g: ConvShape): boolean {
+  return enabled && convShapeSupported(g) && batchChunks(g.batch) > 1;
 }
 
 /**
@@ -47,8 +44,8 @@ export function directConvApplies(g: DirectConvGeometry): boolean {
  * sums per output row, float64 totals per chunk, the chunks added in chunk order (so threads change nothing).
  */
 export function directConv(heap: WasmHeap, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null,
-  g: DirectConvGeometry): TensorInfo | null {
-  const chunks = filterGradChunks(g.batch);
+  g: ConvShape): TensorInfo | null {
+  const chunks = batchChunks(g.batch);
   const perChunk = g.batch / chunks;
   const kernel = kernelFor(heap, { ...g, batch: perChunk });
   if (kernel == null) return null;
@@ -86,7 +83,7 @@ const MAX_MEAN_SQUARED_OVER_VARIANCE = 16;
  * Mean and variance per channel from the chunks' float64 totals (Σy, then Σy²), added in chunk order; null when a
  * channel's mean is so large against its spread that the one-pass variance would lose precision.
  */
-function momentsOf(heap: WasmHeap, stats: number, chunks: number, g: DirectConvGeometry): { mean: Float32Array; variance: Float32Array } | null {
+function momentsOf(heap: WasmHeap, stats: number, chunks: number, g: ConvShape): { mean: Float32Array; variance: Float32Array } | null {
   const c = g.outC;
   const totals = new Float64Array(2 * c);
   for (let k = 0; k < chunks; k++) {

@@ -2,7 +2,7 @@
  * Runs the generated SIMD filter gradient (../simd/filter-grad-simd.ts) on a wasm backend: one compiled module per
  * layer shape and heap, cached, so a training step pays the (sub-millisecond) compilation once per layer.
  *
- * The batch is cut into a fixed number of chunks (CHUNKS_MAX at most, from the batch size alone), each summing its
+ * The batch is cut into a fixed number of chunks (batch-chunks.ts), each summing its
  * images into float64 totals of its own; the totals are then added in chunk order. The chunks run on the kernel
  * pool's threads where there is one (pool/kernel-pool.ts), on this thread otherwise, with the same result to the
  * bit either way.
@@ -11,19 +11,11 @@ import { backend_util } from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { runChunks } from '../pool/kernel-pool';
 import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../simd/filter-grad-simd';
+import { batchChunks } from './batch-chunks';
 import { compiledKernels } from './compiled-kernels';
 import type { WasmHeap } from './wasm-heap';
 
 type Run = (x: number, dy: number, tot: number, ranges: number) => void;
-
-/** The most chunks a batch is cut into: enough for 8 threads, few enough to keep the totals small. */
-export const CHUNKS_MAX = 8;
-
-/** Chunks for a batch: its largest divisor not above CHUNKS_MAX (equal chunks; the thread count plays no part). */
-export function filterGradChunks(batch: number): number {
-  for (let c = Math.min(CHUNKS_MAX, batch); c > 1; c--) if (batch % c === 0) return c;
-  return 1;
-}
 
 /** The generated kernels, compiled per shape and memory (null where compiling failed: the caller falls back). */
 const kernelFor = compiledKernels<FilterGradShape, Run>((shape, shared) => filterGradBytes(shape, filterGradLayout(shape), shared));
@@ -53,7 +45,7 @@ export function filterGradShape(info: backend_util.Conv2DInfo): FilterGradShape 
  */
 export function directFilterGrad(heap: WasmHeap, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
   const shape = filterGradShape(info);
-  const chunks = filterGradChunks(shape.batch);
+  const chunks = batchChunks(shape.batch);
   const perChunk = shape.batch / chunks;
   const chunkShape = { ...shape, batch: perChunk };
   const layout = filterGradLayout(chunkShape);

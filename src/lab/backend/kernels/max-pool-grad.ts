@@ -12,7 +12,7 @@ import type { KernelBackend, MaxPoolGradAttrs, NamedTensorInfoMap, TensorInfo } 
 import { runChunks } from '../pool/kernel-pool';
 import { poolGradFor } from '../simd/pool-grad-simd';
 import { isSharedMemory } from '../simd/wasm-asm';
-import { filterGradChunks } from './filter-grad-direct';
+import { batchChunks } from './batch-chunks';
 import { computeIntoOutput, type NumericArray } from './backend-memory';
 import { requireInput } from './kernel-calls';
 import { WasmHeap } from './wasm-heap';
@@ -80,7 +80,7 @@ function trySimd(heap: WasmHeap | null, x: TensorInfo, dy: TensorInfo, info: bac
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const dx = heap.output(x.shape);
   // Images in equal chunks on the kernel pool (windows never overlap, so threads change nothing).
-  const chunks = filterGradChunks(batchSize);
+  const chunks = batchChunks(batchSize);
   const per = batchSize / chunks;
   const module = poolGradFor.module(isSharedMemory(heap.memory));
   const [xBytes, yBytes] = [inHeight * inWidth * c * 4 * per, outHeight * outWidth * c * 4 * per];

@@ -8,7 +8,7 @@ import type { KernelBackend, KernelConfig, KernelFunc, MaxPoolAttrs, NamedTensor
 import { runChunks } from '../pool/kernel-pool';
 import { maxPoolFor } from '../simd/max-pool-simd';
 import { isSharedMemory } from '../simd/wasm-asm';
-import { filterGradChunks } from './filter-grad-direct';
+import { batchChunks } from './batch-chunks';
 import { requireInput } from './kernel-calls';
 import { isSimdCase } from './max-pool-grad';
 import { WasmHeap } from './wasm-heap';
@@ -29,7 +29,7 @@ export function makeMaxPoolKernel(backendName: string, stock: () => KernelConfig
     }
     const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
     const y = heap.output(info.outShape);
-    const chunks = filterGradChunks(batchSize);
+    const chunks = batchChunks(batchSize);
     const per = batchSize / chunks;
     runChunks(heap.memory, {
       module: maxPoolFor.module(isSharedMemory(heap.memory))!,
