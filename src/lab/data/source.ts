@@ -17,8 +17,8 @@ export interface SourceEntry {
   /** Size in bytes when the source knows it without reading (a zip entry's uncompressed size, a File's size). */
   readonly size?: number;
   /**
-   * Set by `list()` for an entry the source will not read, with the reason (a link out of the folder or back into
-   * it, a named pipe): the scan lists it as skipped and layout detection never sees it.
+   * Set by `list()` for an entry the source will not read, with the reason (a link loop, a second link to a file
+   * already read, a named pipe): the scan lists it as skipped and layout detection never sees it.
    */
   readonly refused?: string;
   /**

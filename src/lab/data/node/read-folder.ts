@@ -18,7 +18,7 @@ export interface FolderLayout extends Layout {
 }
 
 /**
- * Walks `dir` (see walkFolder: links out of the folder or back into it are not followed) and reads its dataset
+ * Walks `dir` (see walkFolder: links are followed, loops and second paths to one file are not) and reads its dataset
  * layout (see detectLayout). Junk folders (`__MACOSX`, hidden ones) are listed as skipped without being walked, and
  * so are the links not followed. Throws a DataError naming `dir` when it is missing, not a folder, or empty, and the
  * layout's DataErrors otherwise.

@@ -14,8 +14,8 @@ const CHUNK = 1 << 20;
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 /**
- * A folder on disk as a DataSource. `list()` streams the walk (walkFolder: no link out of the folder or back into it
- * is followed; those are listed as refused), so progress moves while a folder of 50,000 files is listed; `open()`
+ * A folder on disk as a DataSource. `list()` streams the walk (walkFolder: links are followed, but a loop or a second
+ * path to what was read is listed as refused), so progress moves while a folder of 50,000 files is listed; `open()`
  * reads the files the walk found (readDatasetFile: named when gone, unreadable or too large).
  */
 export function nodeFolderSource(dir: string): DataSource {
