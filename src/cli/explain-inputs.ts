@@ -3,7 +3,7 @@
  * and resized as training decoded them, and optional masks matched to the images by path. Every problem is a
  * CliError naming the option and the file.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { PixelRange } from '../lab/data/batches';
@@ -36,12 +36,28 @@ interface Metadata {
   channels?: 1 | 3;
 }
 
+/** The `seed-<n>/` folders under a model folder that hold a model.json, in seed order. */
+async function seedFolders(path: string): Promise<string[]> {
+  const names = await readdir(path).catch(() => [] as string[]);
+  const seeds: string[] = [];
+  for (const name of names) {
+    if (/^seed-\d+$/.test(name) && (await stat(join(path, name, 'model.json')).catch(() => null))) seeds.push(name);
+  }
+  return seeds.sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+}
+
 /** Reads `--model DIR` (or its model.json) and the weights file its manifest names. */
 export async function readSavedModel(path: string): Promise<SavedModel> {
   const info = await stat(path).catch(() => null);
   if (!info) throw new CliError(`--model ${path}: no such folder or file`);
   const jsonPath = info.isDirectory() ? join(path, 'model.json') : path;
-  const json = await readFile(jsonPath, 'utf8').catch(() => {
+  const json = await readFile(jsonPath, 'utf8').catch(async () => {
+    // A run with several seeds keeps one model per seed: say which folders to pick from.
+    const seeds = info.isDirectory() ? await seedFolders(path) : [];
+    if (seeds.length > 0) {
+      throw new CliError(`--model ${path}: the run had ${seeds.length} seeds, so each has its own model: `
+        + `give one of ${seeds.map((s) => join(path, s)).join(', ')}`);
+    }
     throw new CliError(`--model ${path}: no model.json there (compare --out writes models/<id>/model.json + weights.bin)`);
   });
   let manifest: { weightsManifest?: Array<{ paths?: string[] }> };

@@ -16,10 +16,12 @@ import type { Experiment } from '../lab/experiment/schema';
 import { experimentProblems } from '../lab/experiment/validate';
 import { findModel } from '../lab/registry';
 import { renderComparisonTable } from '../lab/report/comparison-table';
+import { renderSeedSummaryTable } from '../lab/report/seed-summary-table';
 import { renderMarkdownReport } from '../lab/report/render-markdown';
 import { renderResultsJson } from '../lab/report/render-json';
 import { standardFormatsExporter } from '../lab/export/standard-exporter';
 import { openFileFeatureCache } from '../lab/transfer/node/file-feature-cache';
+import { backendLine } from './backend-line';
 import { CliError, type CliIO } from './cli-error';
 import { prepareData } from './prepare-data';
 import { useQuietCpu } from './quiet-backend';
@@ -39,6 +41,8 @@ export interface ComparisonRequest {
   readonly featureCache?: string;
   /** A validation or test split too small to measure anything is an error instead of a warning. */
   readonly strict?: boolean;
+  /** List the fast kernels on stderr. */
+  readonly verbose?: boolean;
   /** Replaying a card: the data it ran on, checked before any image is decoded. */
   readonly replay?: { readonly card: ExperimentCard; readonly allowOtherData: boolean };
 }
@@ -95,7 +99,7 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
     log(`warning: the split differs from the card's (manifest ${manifest.hash}, card ${request.replay.card.data.split.hash}); metrics will not match it exactly`);
   }
   const selection = await selectBackend(experiment.backend);
-  log(`backend: ${selection.name}${selection.fastKernels.length ? ` (fast kernels: ${selection.fastKernels.join(', ')})` : ''}`);
+  log(backendLine(selection, request.verbose === true));
 
   const total = plannedRuns(experiment).length;
   const finished: FinishedRun[] = [];
@@ -146,6 +150,7 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
   await writeOutputs(request.out, outputFiles(card, finished, data.skipped.length));
   const { records, summary } = outcome;
   io.stdout(request.json ? `${JSON.stringify({ settings: experiment, results: records, summary }, null, 2)}\n` : renderComparisonTable(records) + '\n');
+  if (!request.json) io.stdout(renderSeedSummaryTable(records)); // with several seeds: mean ± sd, degenerate seeds named
   log(`wrote ${request.out}/experiment.json, results.json, report.md and ${finished.filter((f) => f.files).length} model(s)`);
   tf.disposeVariables();
   return records.every((r) => r.status === 'ok') ? 0 : 1;

@@ -13,6 +13,7 @@ export const DATA_OPTIONS: Record<string, OtherOption> = {
   preprocessing: { kind: 'value', help: 'keras|tf-hub: the pixel range the weights expect' },
   'feature-cache': { kind: 'value', help: 'DIR keeping backbone features for the next run' },
   strict: { kind: 'switch', help: 'a validation or test split too small to measure (under 10 images, or none of a class) is an error, not a warning' },
+  verbose: { kind: 'switch', help: 'list the backend\'s fast kernels on stderr' },
   help: { kind: 'switch', help: 'this text' },
 };
 
@@ -49,5 +50,6 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     preprocessing: options.preprocessing as string | undefined,
     featureCache: options['feature-cache'] as string | undefined,
     strict: options.strict === true,
+    verbose: options.verbose === true,
   }, io);
 }

@@ -9,6 +9,7 @@ import { explainImages, type ImageExplanation } from '../../lab/explain/explain-
 import { heatInside, maskShare } from '../../lab/explain/heat-map';
 import { overlayRgba } from '../../lab/explain/overlay';
 import { isBackboneId } from '../../lab/transfer/backbones';
+import { backendLine } from '../backend-line';
 import { CliError, type CliIO } from '../cli-error';
 import { listImages, readImages, readMasks, readSavedModel } from '../explain-inputs';
 import { floatOption } from '../options';
@@ -16,7 +17,7 @@ import { loadCliWeights } from '../transfer-weights';
 import { checkOutDir, writeOutputs, type OutputFiles } from '../write-out';
 
 export const EXPLAIN_USAGE = `xray-lab explain --model DIR --images PATH [--class NAME] [--mask DIR] [--out DIR] [--opacity F]
-    [--weights PATH] [--backend auto|wasm|cpu] [--json]
+    [--weights PATH] [--backend auto|wasm|cpu] [--json] [--verbose]
   Grad-CAM: where in each image the model's evidence for a class lies. --model is a saved model folder
   (models/<id>/ as compare --out writes it); --images one image or a folder of them (class folders give the true
   class). Writes one PNG per image into --out (default ./xray-lab-explain): the heat map over the X-ray at the
@@ -53,7 +54,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     options: {
       model: { type: 'string' }, images: { type: 'string' }, class: { type: 'string' }, mask: { type: 'string' },
       out: { type: 'string' }, opacity: { type: 'string' }, weights: { type: 'string' }, backend: { type: 'string' },
-      json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -70,7 +71,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const listed = await listImages(values.images);
 
   const selection = await selectBackend(backend as BackendPreference);
-  log(`backend: ${selection.name}${selection.fastKernels.length ? ` (fast kernels: ${selection.fastKernels.join(', ')})` : ''}`);
+  log(backendLine(selection, values.verbose));
   const saved = await readSavedModel(values.model);
   const { model, classNames } = saved;
   let explainable: ExplainableModel | null = null;

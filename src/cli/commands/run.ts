@@ -47,6 +47,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     preprocessing: options.preprocessing as string | undefined,
     featureCache: options['feature-cache'] as string | undefined,
     strict: options.strict === true,
+    verbose: options.verbose === true,
     replay: { card, allowOtherData: options['allow-other-data'] === true },
   }, io);
 }

@@ -73,8 +73,8 @@ function renderSeedSummary(records: readonly ResultRecord[]): string {
   const cell = (s: Stat | null) => (s ? `${formatRatio(s.mean)} ± ${s.sd == null ? MISSING : formatRatio(s.sd)} (${formatRatio(s.min)}–${formatRatio(s.max)})` : MISSING);
   const rows = summariseRecords(records).map((m) => `| ${escapeCell(m.label)} | ${m.seeds.join(', ')} | ${m.okRuns} | ${cell(m.accuracy)} | `
     + `${cell(m.sensitivity)} | ${cell(m.specificity)} | ${cell(m.auc)} | ${cell(m.f1)} | `
-    + `${m.trainTimeMs ? formatDuration(m.trainTimeMs.mean) : MISSING} | ${m.degenerateRuns.length ? m.degenerateRuns.join(', ') : 'none'} |`);
-  return ['| Model | Seeds | Runs ok | Accuracy | Sensitivity | Specificity | AUC | F1 | Train time (mean) | Degenerate (seeds) |',
+    + `${m.trainTimeMs ? formatDuration(m.trainTimeMs.mean) : MISSING} | ${m.degenerateRuns.length ? m.degenerateRuns.map((s) => `seed ${s}`).join(', ') : 'none'} |`);
+  return ['| Model | Seeds | Runs ok | Accuracy | Sensitivity | Specificity | AUC | F1 | Train time (mean) | Degenerate runs |',
     '|:---|:---|---:|---:|---:|---:|---:|---:|---:|:---|', ...rows].join('\n')
     + '\n\nMean ± sample standard deviation (min–max) over the runs that finished. A degenerate run gave every test image the same class.';
 }
