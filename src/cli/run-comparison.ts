@@ -17,6 +17,8 @@ import { experimentProblems } from '../lab/experiment/validate';
 import { findModel } from '../lab/registry';
 import { renderComparisonTable } from '../lab/report/comparison-table';
 import { renderSeedSummaryTable } from '../lab/report/seed-summary-table';
+import { comparisonsOverSeeds } from '../lab/report/comparisons';
+import { renderComparisonsText } from '../lab/report/render-comparisons';
 import { renderMarkdownReport } from '../lab/report/render-markdown';
 import { renderResultsJson } from '../lab/report/render-json';
 import { standardFormatsExporter } from '../lab/export/standard-exporter';
@@ -149,8 +151,12 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
   });
   await writeOutputs(request.out, outputFiles(card, finished, data.skipped.length));
   const { records, summary } = outcome;
-  io.stdout(request.json ? `${JSON.stringify({ settings: experiment, results: records, summary }, null, 2)}\n` : renderComparisonTable(records) + '\n');
+  const { comparisons } = card;
+  io.stdout(request.json
+    ? `${JSON.stringify({ settings: experiment, results: records, summary, comparisons, comparisonsOverSeeds: comparisonsOverSeeds(comparisons) }, null, 2)}\n`
+    : renderComparisonTable(records) + '\n');
   if (!request.json) io.stdout(renderSeedSummaryTable(records)); // with several seeds: mean ± sd, degenerate seeds named
+  if (!request.json) io.stdout(renderComparisonsText(comparisons));
   log(`wrote ${request.out}/experiment.json, results.json, report.md and ${finished.filter((f) => f.files).length} model(s)`);
   tf.disposeVariables();
   return records.every((r) => r.status === 'ok') ? 0 : 1;
@@ -208,8 +214,8 @@ function outputFiles(card: ExperimentCard, finished: readonly FinishedRun[], ski
     counts: { train: card.data.split.train.length, val: card.data.split.val.length, test: card.data.split.test.length },
     classes: card.data.classNames, skippedFiles, backend: card.environment.backend, environment: card.environment,
   };
-  files.set('results.json', renderResultsJson(card.results, meta, card.settings));
-  files.set('report.md', renderMarkdownReport(card.results, { ...meta, settings: card.settings }));
+  files.set('results.json', renderResultsJson(card.results, meta, card.settings, undefined, card.comparisons));
+  files.set('report.md', renderMarkdownReport(card.results, { ...meta, settings: card.settings }, { comparisons: card.comparisons }));
   files.set('experiment.json', renderExperimentCard(card));
   const predictions = predictionsCsvOf(card, finished);
   if (predictions) files.set('predictions.csv', predictions);

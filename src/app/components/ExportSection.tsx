@@ -101,8 +101,8 @@ export function ExportSection(props: Props) {
     const records = card.results;
     saveBlob(await zipAll(files, {
       'experiment.json': renderExperimentCard(card),
-      'results.json': renderResultsJson(records, meta, card.settings),
-      'report.md': renderMarkdownReport(records, { ...meta, settings: card.settings }),
+      'results.json': renderResultsJson(records, meta, card.settings, undefined, card.comparisons),
+      'report.md': renderMarkdownReport(records, { ...meta, settings: card.settings }, { comparisons: card.comparisons }),
       ...Object.fromEntries(cards),
     }), 'xray-lab-results.zip');
     props.onDownloaded(results.map(runKeyId));

@@ -6,6 +6,7 @@
  * Framework-free and tfjs-free: the page's main thread reads it too.
  */
 import type { DataIdentity, SplitManifest } from '../data/data-identity';
+import { pairedComparisons, type PairComparison } from '../report/comparisons';
 import type { ResultRecord } from '../report/result-record';
 import { checkResultRecords, parseResultsJson } from '../report/render-json';
 import { summariseRecords, type ModelSummary } from '../report/summary';
@@ -62,6 +63,8 @@ export interface ExperimentCard {
   /** The test images in the order runs scored them, with their labels. */
   readonly testImages: { readonly files: string[]; readonly labels: number[] };
   readonly predictions: RunPredictions[];
+  /** Paired tests per (seed, pair of models) on the test images, derived from the predictions (report/comparisons.ts). */
+  readonly comparisons: PairComparison[];
 }
 
 /** A problem with a loaded experiment or results file: one line naming the file and the field. */
@@ -72,7 +75,10 @@ export class ExperimentFileError extends Error {
   }
 }
 
-/** Everything a card is made of; the summary is derived here, probabilities are rounded to 6 decimals. */
+/**
+ * Everything a card is made of; the summary and the paired comparisons are derived here (the comparisons from the
+ * full-precision probabilities), probabilities are then rounded to 6 decimals.
+ */
 export function makeExperimentCard(parts: {
   settings: Experiment;
   data: CardData;
@@ -95,6 +101,7 @@ export function makeExperimentCard(parts: {
     predictions: parts.predictions.map((p) => ({
       modelId: p.modelId, seed: p.seed, probabilities: Array.from(p.probabilities, (x) => Math.round(x * 1e6) / 1e6),
     })),
+    comparisons: pairedComparisons(parts.results, parts.testImages.labels, parts.predictions),
   };
 }
 
@@ -167,6 +174,8 @@ export function parseExperimentCard(text: string, file = 'experiment.json', opti
     summary: summariseRecords(results),
     testImages: images as unknown as ExperimentCard['testImages'],
     predictions: data.predictions as RunPredictions[],
+    // Derived from the stored probabilities, as the summary is from the records.
+    comparisons: pairedComparisons(results, (images.labels as number[]), data.predictions as RunPredictions[]),
   };
 }
 
@@ -230,5 +239,7 @@ export function parseExperimentOrResults(text: string, file: string, options: Va
     summary: summariseRecords(results.results),
     testImages: { files: [], labels: [] },
     predictions: [],
+    // A results file has no probabilities to test again: its comparisons are shown as written.
+    comparisons: [...results.comparisons],
   };
 }

@@ -3,6 +3,7 @@
  * the data, as pretty-printed JSON, so a comparison can be reloaded, diffed between runs, or rendered again later.
  * The page and the CLI write the same shape.
  */
+import { comparisonsOverSeeds, type PairComparison, type PairOverSeeds } from './comparisons';
 import type { ResultRecord } from './result-record';
 import { summariseRecords, type ModelSummary } from './summary';
 
@@ -17,6 +18,10 @@ export interface ResultsFile {
   readonly results: readonly ResultRecord[];
   /** One entry per model: mean ± sd over its seeds, degenerate runs. */
   readonly summary: readonly ModelSummary[];
+  /** Paired tests per (seed, pair of models) on the shared test images (report/comparisons.ts); [] without them. */
+  readonly comparisons: readonly PairComparison[];
+  /** Each pair's differences over seeds, derived from `comparisons`. */
+  readonly comparisonsOverSeeds: readonly PairOverSeeds[];
 }
 
 /**
@@ -24,14 +29,19 @@ export interface ResultsFile {
  * arrays anywhere become plain arrays (JSON.stringify would otherwise write them as {"0": …} objects), and
  * non-finite numbers null.
  * @param generatedAt time stamp to record (default now); fixed in tests
+ * @param comparisons the paired tests of the records (pairedComparisons), which need the test probabilities
  */
 export function renderResultsJson(
   records: readonly ResultRecord[],
   meta: unknown,
   settings: unknown = null,
   generatedAt: Date = new Date(),
+  comparisons: readonly PairComparison[] = [],
 ): string {
-  const file: ResultsFile = { generatedAt: generatedAt.toISOString(), meta, settings, results: records, summary: summariseRecords(records) };
+  const file: ResultsFile = {
+    generatedAt: generatedAt.toISOString(), meta, settings, results: records, summary: summariseRecords(records),
+    comparisons, comparisonsOverSeeds: comparisonsOverSeeds(comparisons),
+  };
   return `${JSON.stringify(file, plainValue, 2)}\n`;
 }
 
@@ -60,7 +70,8 @@ export function checkResultRecords(results: readonly unknown[]): string | null {
 /**
  * Reads a results file back (a saved comparison opened in the page or the CLI). Checks the outline — a time
  * stamp, a results list, and an id, label and known status on each record — so a wrong file fails here with a
- * clear message rather than later as a blank table. The summary is derived again from the records.
+ * clear message rather than later as a blank table. The summary is derived again from the records; the comparisons
+ * (which cannot be: the file has no probabilities) are kept as written, and their summary over seeds derived again.
  * @throws on text that is not JSON or not shaped like a results file
  */
 export function parseResultsJson(text: string): ResultsFile {
@@ -77,5 +88,18 @@ export function parseResultsJson(text: string): ResultsFile {
   const problem = checkResultRecords(file.results);
   if (problem) throw new Error(problem);
   const results = file.results as ResultRecord[];
-  return { generatedAt: file.generatedAt, meta: file.meta ?? null, settings: file.settings ?? null, results, summary: summariseRecords(results) };
+  const comparisons = readComparisons(file.comparisons);
+  return {
+    generatedAt: file.generatedAt, meta: file.meta ?? null, settings: file.settings ?? null, results, summary: summariseRecords(results),
+    comparisons, comparisonsOverSeeds: comparisonsOverSeeds(comparisons),
+  };
+}
+
+/** A file's comparisons, when they have the outline the page reads; files from before them have none. */
+function readComparisons(value: unknown): PairComparison[] {
+  if (value === undefined) return [];
+  const valid = Array.isArray(value) && value.every((c) => typeof c === 'object' && c !== null && Number.isInteger(c.seed)
+    && typeof c.a === 'string' && typeof c.b === 'string' && typeof c.accuracy === 'object' && c.accuracy !== null);
+  if (!valid) throw new Error('results file has a comparisons entry without a seed, models a and b, or accuracy');
+  return value as PairComparison[];
 }

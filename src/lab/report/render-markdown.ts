@@ -6,6 +6,8 @@ import { comparisonColumns, modelName, repeated } from './comparison-table';
 import { formatDuration, formatInteger, formatRatio, MISSING } from './format';
 import { REFERENCE_RESULTS, REFERENCE_TEST_SET } from './reference-results';
 import type { ResultRecord } from './result-record';
+import type { PairComparison } from './comparisons';
+import { renderComparisonSections } from './render-comparisons';
 import { renderShiftSections } from './render-shift-markdown';
 import { SHIFT_WARNING_GAP, summariseRecords, valTestGap, type Stat } from './summary';
 
@@ -17,6 +19,8 @@ export interface MarkdownOptions {
   readonly generatedAt?: Date;
   /** Add the published results on the official Kermany test split, clearly apart (default true). */
   readonly references?: boolean;
+  /** The paired tests between models (pairedComparisons), shown as "Differences between models". */
+  readonly comparisons?: readonly PairComparison[];
 }
 
 /**
@@ -30,6 +34,7 @@ export function renderMarkdownReport(records: readonly ResultRecord[], meta: unk
   const parts = [`# ${escapeText(title)}`, `Generated ${generatedAt}.`, '## Settings', renderSettings(meta)];
   parts.push('## Comparison', renderMarkdownTable(records), ...legend(records));
   if (repeated(records)) parts.push('## Over seeds', renderSeedSummary(records));
+  parts.push(...renderComparisonSections(options.comparisons ?? []));
   parts.push(...renderShiftSections(records));
   const gaps = renderGaps(records);
   if (gaps) parts.push('## Validation → test', gaps);
