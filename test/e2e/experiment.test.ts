@@ -38,6 +38,7 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
   let card: ExperimentCard;
   let cardPath: string;
   let shown: string[][];
+  let resultsPath: string;
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-exp-'));
@@ -104,6 +105,10 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
     const results = JSON.parse(new TextDecoder().decode(files['results.json']));
     expect(results.settings).toEqual(card.settings);
     expect(results.summary.map((m: { modelId: string }) => m.modelId)).toEqual(MODELS);
+    expect(results.comparisons.map((c: { seed: number; a: string; b: string }) => `${c.seed}:${c.a}-${c.b}`)).toEqual([`1:${MODELS[0]}-${MODELS[1]}`, `2:${MODELS[0]}-${MODELS[1]}`]);
+    expect(results.comparisons).toEqual(card.comparisons.map((c) => expect.objectContaining({ seed: c.seed, accuracy: c.accuracy })));
+    resultsPath = join(work, 'results.json');
+    writeFileSync(resultsPath, new TextDecoder().decode(files['results.json']));
   });
 
   it('opens the card in a new tab and shows the same table, without training', async () => {
@@ -121,6 +126,29 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
     await fresh.setInputFiles('[data-testid=open-experiment-input]', broken);
     expect(await (await fresh.waitForSelector('[data-testid=error]', { timeout: 30_000 })).textContent()).toMatch(/broken\.json: not valid JSON/);
     expect(await tableValues(fresh)).toEqual(shown);
+    await fresh.close();
+  }, 120_000);
+
+  it('shows the Differences panel per seed and over seeds, and again from results.json alone', async () => {
+    const cellId = `difference-${MODELS[0]}-${MODELS[1]}`;
+    const panelOf = async (p: Page) => {
+      await p.waitForSelector(`[data-testid=differences-panel] [data-testid=${cellId}]`, { timeout: 30_000 });
+      const perSeed: string[] = [];
+      for (const seed of ['1', '2']) {
+        await p.selectOption('[data-testid=differences-seed]', seed);
+        perSeed.push(`${await p.getAttribute(`[data-testid=${cellId}]`, 'data-p')} ${await p.textContent('[data-testid=differences-verdicts]')}`);
+      }
+      return { perSeed, overSeeds: await p.textContent('[data-testid=differences-over-seeds]') };
+    };
+    const trained = await panelOf(page);
+    expect(trained.perSeed[0]).not.toEqual(trained.perSeed[1]);
+    expect(trained.overSeeds).toMatch(/LightLayers k=1 vs LightLayers k=2 over seeds 1, 2: ΔAUC [+−]?\d\.\d{3} ± \d\.\d{3}/);
+    // A results file has no probabilities: the page shows the comparisons it was written with.
+    const fresh = await openLabPage(browser, site.url);
+    await fresh.waitForSelector('[data-testid=backend-indicator]', { timeout: 60_000 });
+    await fresh.setInputFiles('[data-testid=open-experiment-input]', resultsPath);
+    expect(await panelOf(fresh)).toEqual(trained);
+    await screenshot(fresh, 'exp-3-differences-from-results');
     await fresh.close();
   }, 120_000);
 

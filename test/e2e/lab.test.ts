@@ -111,6 +111,16 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     await screenshot(page, '4-compare');
   });
 
+  it('shows the Differences panel: the two models tested on the same test images, with the verdict in words', async () => {
+    const cellId = `difference-${MODELS[0]}-${MODELS[1]}`;
+    await page.waitForSelector(`[data-testid=differences-panel] [data-testid=${cellId}]`, { timeout: 30_000 });
+    const p = Number(await page.getAttribute(`[data-testid=${cellId}]`, 'data-p'));
+    expect(p).toBeGreaterThan(0);
+    expect(p).toBeLessThanOrEqual(1);
+    expect(await page.textContent(`[data-testid=${cellId}]`)).toMatch(/ΔAUC .*p [=<] .*(cannot be told apart|higher).*McNemar p/);
+    expect(await page.textContent('[data-testid=differences-verdicts]')).toMatch(/^Conv2D CNN vs LightLayers k=2: (cannot be told apart|.* ranks these) .*McNemar p/);
+  });
+
   it('downloads a model that reloads in Node and predicts what the page predicts', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-cnn]')]);
     const files = unzipSync(readFileSync((await download.path())!));
@@ -147,6 +157,11 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     const results = JSON.parse(new TextDecoder().decode(files['results.json'])) as { results: { modelId: string; status: string }[] };
     expect(results.results.map((r) => r.modelId).sort()).toEqual([...MODELS].sort());
     expect(new TextDecoder().decode(files['report.md'])).toContain('## Comparison');
+    // The paired test the Differences panel shows travels in results.json and report.md.
+    const { comparisons } = JSON.parse(new TextDecoder().decode(files['results.json'])) as { comparisons: { a: string; b: string; auc: { p: number } }[] };
+    expect(comparisons.map((c) => `${c.a}-${c.b}`)).toEqual([`${MODELS[0]}-${MODELS[1]}`]);
+    expect(comparisons[0].auc.p).toBeCloseTo(Number(await page.getAttribute(`[data-testid=difference-${MODELS[0]}-${MODELS[1]}]`, 'data-p')), 9);
+    expect(new TextDecoder().decode(files['report.md'])).toContain('## Differences between models');
   });
 
   it('loads a Kaggle-like zip: every image once, the nested copy and the macOS clutter skipped', async () => {

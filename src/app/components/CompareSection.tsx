@@ -14,6 +14,7 @@ import { ROC_GRID_STEPS, rocOnGrid } from '../lib/roc-grid';
 import type { ResultsContext } from '../state/lab-state';
 import { ComparisonTable, type TableModel } from './ComparisonTable';
 import { ConfusionCells } from './ConfusionCells';
+import { DifferencesPanel } from './DifferencesPanel';
 import { ErrorGallery } from './ErrorGallery';
 import type { GalleryCell } from '../lib/gallery';
 import { ParamsAucChart, type ParamsAucPoint } from './ParamsAucChart';
@@ -111,6 +112,7 @@ export function CompareSection({ results: recorded, models, context, onError = (
       </div>
       {adaptedRuns && <AdaptationNote results={recorded} unadapted={showUnadapted} />}
       <ComparisonTable models={table} showValidation={showValidation} showReferences={showReferences} />
+      <DifferencesPanel results={recorded} written={context?.comparisons} />
       {showReferences && (
         <p className="note" data-testid="references-note">
           Rows marked <span className="tag">published</span> are figures from papers, not runs of this lab, all on {REFERENCE_TEST_SET}: compare them only with runs

@@ -5,6 +5,7 @@
 import type { ExperimentCard } from '../../lab/experiment/card';
 import { plannedRuns, runKeyId, type RunKey } from '../../lab/experiment/run-control';
 import type { EpochRecord } from '../../lab/report/result-record';
+import type { PairComparison } from '../../lab/report/comparisons';
 import type {
   BackendInfo, CardData, DatasetInfo, Environment, Experiment, FeatureProgress, IngestProgress, LabEvent, ModelGroup, ModelInfo,
   ModelPhase, ModelResult, ModelSizeInfo, TrainProgress,
@@ -57,6 +58,8 @@ export interface ResultsContext {
   /** Trained in this page, or opened from a file (then no model files exist here). */
   /** `stored`: an opened project the worker keeps as the saved project, so training on adds to it as to trained results. */
   origin: { kind: 'trained' } | { kind: 'file'; name: string; createdAt: string; stored?: boolean };
+  /** The paired tests an opened file was written with (a results.json has no probabilities to test again). */
+  comparisons?: readonly PairComparison[];
 }
 
 export interface LabState {
@@ -234,7 +237,7 @@ function openCard(state: LabState, card: ExperimentCard, name: string, stored: b
     ...state, results, runs, queue: results.map((r) => ({ modelId: r.modelId, seed: r.seed })), downloaded: {}, error: null,
     context: {
       experiment: card.settings, data: card.data, testImages: card.testImages, environment: card.environment,
-      origin: { kind: 'file', name, createdAt: card.createdAt, stored },
+      origin: { kind: 'file', name, createdAt: card.createdAt, stored }, comparisons: card.comparisons,
     },
   };
 }
