@@ -25,6 +25,13 @@ describe('patientId', () => {
     expect(patientId('person12.jpeg')).toBe('person12.jpeg');
   });
 
+  it('reads the patient folder of CheXpert and MIMIC-CXR paths', () => {
+    expect(patientId('train/patient00001/study2/view1_frontal.jpg')).toBe('patient00001');
+    expect(patientId('valid/patient00001/study1/view2_lateral.jpg')).toBe('patient00001');
+    expect(patientId('files/p10/p10000032/s50414267/02aa804e.jpg')).toBe('p10000032');
+    expect(patientId('files/p10/p10000033/s50414267/02aa804e.jpg')).not.toBe('p10000032');
+  });
+
   it('counts patients', () => {
     expect(countPatients(['IM-0001-0001.jpeg', 'IM-0001-0002.jpeg', 'person3_virus_1.jpeg', 'x.png'])).toBe(3);
   });

@@ -23,8 +23,10 @@ export type SplitOrigin = 'folder' | 'carved' | 'none';
 export interface AssignItem {
   readonly path: string;
   readonly label: number;
-  /** The split folder the file sat in, when the data had train/val/test folders. */
+  /** The split folder the file sat in, when the data had train/val/test folders (or a table named its split). */
   readonly preset?: SplitName;
+  /** A label table's patient key; absent: read from the file name. */
+  readonly patient?: string;
 }
 
 /** The split of every item, and how each split was obtained. */
@@ -50,7 +52,7 @@ export function assignSplits(
   duplicateGroups: readonly (readonly string[])[],
   settings: SplitSettings,
 ): SplitPlan {
-  const keys = splitGroupKeys(items.map((i) => i.path), duplicateGroups);
+  const keys = splitGroupKeys(items.map((i) => i.path), duplicateGroups, items.map((i) => i.patient));
   const fixedOf = (item: AssignItem): SplitName | null =>
     item.preset === 'test' ? 'test' : item.preset === 'val' && settings.keepOfficialVal ? 'val' : null;
   const hasTest = items.some((i) => i.preset === 'test');

@@ -6,6 +6,7 @@
 import { Fingerprint } from '../util/fingerprint';
 import type { ImageSet } from './image-set';
 import type { Layout } from './layout';
+import type { TableIdentity } from './table/table-layout';
 
 export interface DataIdentity {
   /** Image files the layout found (before any --limit), per class name. */
@@ -15,6 +16,11 @@ export interface DataIdentity {
   readonly fingerprint: string;
   /** Wrapper folders (a zip's `chest_xray/`) left out of the paths, so a folder and its zip agree. */
   readonly root: string;
+  /**
+   * The label table that gave the classes (its file name and fingerprint, the column mapping, the split lists);
+   * absent for class folders. Part of `fingerprint`, so a replay refuses another table or mapping.
+   */
+  readonly table?: TableIdentity;
 }
 
 /** Which image went to which split, by path relative to the data's root. */
@@ -31,7 +37,11 @@ export function identifyLayout(layout: Layout, sizes: ReadonlyMap<string, number
   const lines = layout.entries.map((e) => `${relative(e.path, layout.prefix)}\t${sizes.get(e.path) ?? -1}`);
   const filesPerClass: Record<string, number> = Object.fromEntries(layout.classNames.map((c) => [c, 0]));
   for (const e of layout.entries) filesPerClass[e.className]++;
-  return { filesPerClass, files: layout.entries.length, fingerprint: fingerprintLines(lines), root: layout.prefix };
+  const table = layout.table?.identity;
+  // A table decides the classes, so its bytes and mapping are part of what the data is (a tab cannot start a path).
+  if (table) lines.push(`\ttable\t${JSON.stringify({ ...table, file: undefined, testList: table.testList?.fingerprint, valList: table.valList?.fingerprint })}`);
+  const identity = { filesPerClass, files: layout.entries.length, fingerprint: fingerprintLines(lines), root: layout.prefix };
+  return table ? { ...identity, table } : identity;
 }
 
 /**

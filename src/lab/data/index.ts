@@ -41,3 +41,9 @@ export { augmentImage, NO_AUGMENTATION, STANDARD_AUGMENTATION } from './augment'
 export type { AugmentOptions } from './augment';
 export { identifyGenerated, identifyLayout, splitManifest } from './data-identity';
 export type { DataIdentity, SplitManifest } from './data-identity';
+export { mergeTables, parseTable } from './table/read-table';
+export type { ParsedTable, TableDelimiter } from './table/read-table';
+export { classOfCell, parseClassMap } from './table/mapping';
+export type { TableMapping } from './table/mapping';
+export { NOT_IN_TABLE_REASON, parseSplitList, tableLayout } from './table/table-layout';
+export type { LabelTableSpec, SplitList, TableIdentity, TableReport } from './table/table-layout';

@@ -1,4 +1,5 @@
 import { DataError } from './errors';
+import type { TableReport } from './table/table-layout';
 import { ARCHIVE_REASON, dirName, folderSkipReason, normalisePath, skipReason } from './file-kinds';
 
 /** The study's three splits; folder names match in any letter case (`Train/`, `VAL/`). */
@@ -15,6 +16,8 @@ export interface LayoutEntry {
   readonly label: number;
   /** Present only in a split layout. */
   readonly split?: SplitName;
+  /** The patient's key from a label table (a salted hash, never the id); absent: read from the file name. */
+  readonly patient?: string;
 }
 
 /** A file that will not be loaded, and why (one line, for the user). */
@@ -39,6 +42,8 @@ export interface Layout {
    * repeat a main-tree path are skipped with NESTED_COPY_REASON; any it alone holds are loaded.
    */
   readonly nestedCopy: string;
+  /** Present when a label table gave the classes (table/table-layout.ts): its identity and what it dropped. */
+  readonly table?: TableReport;
 }
 
 /** Why a file of a nested copy is skipped: the same path exists in the main tree. Constant, so reports can group it. */

@@ -15,14 +15,24 @@ const PATTERNS: readonly RegExp[] = [
 ];
 
 /**
- * The patient a file belongs to. Any name that follows none of the Kermany patterns is its own patient: the path
- * itself is returned, so unknown datasets split image by image rather than being lumped together.
+ * Patient folders of datasets that file each patient's studies in a folder: CheXpert's `patient00001/study1/…`,
+ * MIMIC-CXR's `p10/p10000032/s50414267/…`.
+ */
+const FOLDER_PATTERNS: readonly RegExp[] = [/^patient\d+$/i, /^p\d{8}$/];
+
+/**
+ * The patient a file belongs to. Any name that follows none of the Kermany patterns, in no patient folder, is its own
+ * patient: the path itself is returned, so unknown datasets split image by image rather than being lumped together.
  */
 export function patientId(path: string): string {
   const name = baseName(path);
   for (const pattern of PATTERNS) {
     const match = pattern.exec(name);
     if (match) return match[1];
+  }
+  const folders = path.split('/').slice(0, -1);
+  for (let i = folders.length - 1; i >= 0; i--) {
+    if (FOLDER_PATTERNS.some((p) => p.test(folders[i]))) return folders[i];
   }
   return path;
 }

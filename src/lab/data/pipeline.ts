@@ -73,7 +73,9 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
   const scanned = 'layout' in from ? from : await scanSource(from, { signal, onProgress });
   const { source, layout } = scanned;
   const format = { ...DEFAULT_FORMAT, ...options.format };
-  const settings = { ...DEFAULT_SPLIT_SETTINGS, ...options.split };
+  const asked = { ...DEFAULT_SPLIT_SETTINGS, ...options.split };
+  // A table's val list or split column names the validation set, as a kept val/ folder would.
+  const settings = layout.table?.fixedVal ? { ...asked, keepOfficialVal: true } : asked;
   checkClasses(source.name, layout.classNames, options.classNames);
   const positiveClass = positiveClassIndex(layout.classNames, options.positiveClass);
   if (positiveClass < 0) {
@@ -108,7 +110,7 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
     for (const path of drop) conflictSkips.push({ path, reason: LABEL_CONFLICT_REASON });
   }
   const kept = loaded.loaded.map((i) => entries[i]);
-  const items = kept.map((e) => ({ path: e.path, label: e.label, preset: e.split }));
+  const items = kept.map((e) => ({ path: e.path, label: e.label, preset: e.split, patient: e.patient }));
   const plan: { assignment: SplitName[]; valOrigin: SplitOrigin; testOrigin: SplitOrigin } = options.allAs
     ? { assignment: kept.map(() => options.allAs as SplitName), valOrigin: 'none', testOrigin: 'folder' }
     : assignSplits(items, duplicateGroups, settings);
@@ -116,7 +118,7 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
 
   const summaryItems = kept.map((e, k) => {
     const info = loaded.info.get(loaded.loaded[k])!;
-    return { path: e.path, label: e.label, split: assignment[k], width: info.width, height: info.height, format: info.format };
+    return { path: e.path, label: e.label, split: assignment[k], patient: e.patient, width: info.width, height: info.height, format: info.format };
   });
   const summary = summarise({
     source,
@@ -135,6 +137,7 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
     bytesRead: loaded.bytesRead,
     store: loaded.pixels ? { size: format.size, channels: format.channels, bytes: storeBytes(kept.length, format.size, format.channels) } : null,
     aborted: loaded.aborted,
+    table: layout.table,
   });
   progress('done', entries.length, loaded.skipped.length, loaded.bytesRead);
 

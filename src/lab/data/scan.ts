@@ -1,6 +1,7 @@
 import { DataError } from './errors';
 import { detectLayout, type Layout, type SkippedFile } from './layout';
 import type { DataSource } from './source';
+import { tableLayout, type LabelTableSpec } from './table/table-layout';
 
 /** Where ingestion stands; sent after each listed or loaded file. */
 export interface IngestProgress {
@@ -28,12 +29,15 @@ export interface ScannedSource {
 }
 
 export interface ScanOptions {
+  /** Classes, patients and splits from a label table instead of class folders. */
+  readonly labels?: LabelTableSpec;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: IngestProgress) => void;
 }
 
 /**
- * Lists `source` and reads its layout (classes, splits, skipped clutter). Reads no image contents. Throws a DataError
+ * Lists `source` and reads its layout (classes, splits, skipped clutter), from class folders or, with
+ * `options.labels`, from a label table. Reads no image contents. Throws a DataError
  * naming the source for an empty source or a layout without class folders (with the expected tree), and the
  * signal's reason when cancelled.
  */
@@ -57,7 +61,8 @@ export async function scanSource(source: DataSource, options: ScanOptions = {}):
     report();
   }
   if (paths.length === 0 && refused.length === 0) throw new DataError(source.name, source.kind === 'zip' ? 'the archive holds no files' : 'no files found');
-  return { source, layout: layoutWithRefused(paths, refused, source.name), sizes };
+  const layout = options.labels ? tableLayout(paths, refused, options.labels, source.name) : layoutWithRefused(paths, refused, source.name);
+  return { source, layout, sizes };
 }
 
 /**

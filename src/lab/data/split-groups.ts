@@ -3,9 +3,13 @@ import { patientId } from './patient-id';
 /**
  * The group key of every file for a leak-free split: files of one patient share a key, and so do byte-identical
  * copies — and, transitively, everything linked to them (a duplicate saved under two patients joins both patients).
- * Union-find over patient ids.
+ * Union-find over patient ids (`patientKeys[i]` where a label table gave one).
  */
-export function splitGroupKeys(paths: readonly string[], duplicateGroups: readonly (readonly string[])[] = []): string[] {
+export function splitGroupKeys(
+  paths: readonly string[],
+  duplicateGroups: readonly (readonly string[])[] = [],
+  patientKeys?: readonly (string | undefined)[],
+): string[] {
   const parent = new Map<string, string>();
   const find = (key: string): string => {
     let root = key;
@@ -24,7 +28,8 @@ export function splitGroupKeys(paths: readonly string[], duplicateGroups: readon
     const rb = find(b);
     if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
   };
-  const patients = paths.map((p) => patientId(p));
+  // A label table's patient key where given, else the patient read from the file name.
+  const patients = paths.map((p, i) => patientKeys?.[i] ?? patientId(p));
   for (const p of patients) if (!parent.has(p)) parent.set(p, p);
   const patientOf = new Map(paths.map((p, i) => [p, patients[i]]));
   for (const group of duplicateGroups) {

@@ -4,6 +4,7 @@ import { formatBytes } from './memory';
 import { SPLIT_NAMES } from './layout';
 import { checkSplits } from './split-check';
 import type { DatasetSummary } from './summary';
+import type { TableReport } from './table/table-layout';
 
 /** Paths shown per group of skipped files in the text summary (the JSON lists them all). */
 const SHOWN = 8;
@@ -34,6 +35,7 @@ export function formatSummary(s: DatasetSummary): string {
   const val = s.valOrigin === 'carved' ? `${pct(valFraction)} of the pool by patient` : origin[s.valOrigin];
   const test = s.testOrigin === 'carved' ? `${pct(testFraction)} of the pool by patient` : origin[s.testOrigin];
   lines.push(`  split (seed ${seed}): val = ${val}; test = ${test}`);
+  if (s.table) lines.push(...formatTableReport(s.table));
   for (const problem of checkSplits(s)) lines.push(`  WARNING ${problem.message}`);
   const leaks = s.leaks.patients + s.leaks.duplicateGroups;
   lines.push(leaks === 0
@@ -77,4 +79,30 @@ export function formatSummary(s: DatasetSummary): string {
     }
   }
   return lines.join('\n');
+}
+
+/** The label table's lines: where classes, patients and splits came from, and what was dropped, by reason. */
+export function formatTableReport(t: TableReport): string[] {
+  const m = t.identity.mapping;
+  const classes = m.classes ? m.classes.map(([v, c]) => `${v}=${c}`).join(',') : 'each value its own class';
+  const lists = [t.identity.testList && `test = ${t.identity.testList.file}`, t.identity.valList && `val = ${t.identity.valList.file}`,
+    m.splitColumn && `split column ${m.splitColumn}`].filter(Boolean);
+  const lines = [
+    `  labels: ${showPath(t.identity.file)} (${t.hasHeader ? 'header' : 'no header'}), ${t.rows} rows; image ${m.imageColumn}, label ${m.labelColumn} (${classes})`
+      + `, patient ${m.patientColumn ?? 'from file names'}${lists.length > 0 ? `; official split: ${lists.join(', ')}` : ''}`,
+  ];
+  const d = t.rowsDropped;
+  const example = (e: string | undefined): string => (e === undefined ? '' : ` (e.g. "${showPath(e)}")`);
+  const dropped = [
+    d.noImage && `${d.noImage} name no image here`,
+    d.ambiguousImage && `${d.ambiguousImage} name several images`,
+    d.noClass && `${d.noClass} map to no class${example(t.examples.noClass)}`,
+    d.twoClasses && `${d.twoClasses} map to two classes${example(t.examples.twoClasses)}`,
+  ].filter(Boolean);
+  lines.push(dropped.length === 0 ? '  no table row dropped' : `  table rows dropped: ${dropped.join('; ')}`);
+  if (t.imagesWithoutClass > 0) lines.push(`  ${t.imagesWithoutClass} images left out: no row of theirs maps to a class`);
+  if (t.conflicts > 0) lines.push(`  WARNING ${t.conflicts} images left out: their rows give different labels (listed below)`);
+  if (t.imagesWithoutRow > 0) lines.push(`  ${t.imagesWithoutRow} images have no row in the table (listed below)`);
+  if (t.listNamesUnmatched > 0) lines.push(`  ${t.listNamesUnmatched} names in the split lists match no image here`);
+  return lines;
 }

@@ -4,6 +4,7 @@ import type { LabelConflict } from './label-conflicts';
 import { SPLIT_NAMES, type SkippedFile, type SplitName } from './layout';
 import { patientId } from './patient-id';
 import type { DataSource } from './source';
+import type { TableReport } from './table/table-layout';
 
 /** Images of one split: how many, per class, and how many patients they belong to. */
 export interface SplitCounts {
@@ -60,6 +61,8 @@ export interface DatasetSummary {
   readonly store: { readonly size: number; readonly channels: 1 | 3; readonly bytes: number } | null;
   /** True when loading was cancelled: the counts cover what was loaded until then. */
   readonly aborted: boolean;
+  /** The label table that gave the classes, and what it dropped; null or absent for class folders. */
+  readonly table?: TableReport | null;
 }
 
 /** One loaded image, as the summary needs it. */
@@ -67,6 +70,8 @@ export interface SummaryItem {
   readonly path: string;
   readonly label: number;
   readonly split: SplitName;
+  /** A label table's patient key; absent: read from the file name. */
+  readonly patient?: string;
   readonly width: number;
   readonly height: number;
   readonly format: ImageFormat;
@@ -92,6 +97,7 @@ export interface SummaryInput {
   readonly bytesRead: number;
   readonly store: DatasetSummary['store'];
   readonly aborted: boolean;
+  readonly table?: TableReport;
 }
 
 /** Builds the DatasetSummary. */
@@ -102,7 +108,8 @@ export function summarise(input: SummaryInput): DatasetSummary {
     for (const item of list) counts[item.label]++;
     return counts;
   };
-  const patientsOf = (list: readonly SummaryItem[]): number => new Set(list.map((i) => patientId(i.path))).size;
+  const patientOf = (i: SummaryItem): string => i.patient ?? patientId(i.path);
+  const patientsOf = (list: readonly SummaryItem[]): number => new Set(list.map(patientOf)).size;
   const splits = {} as Record<SplitName, SplitCounts>;
   for (const name of SPLIT_NAMES) {
     const list = items.filter((i) => i.split === name);
@@ -111,7 +118,7 @@ export function summarise(input: SummaryInput): DatasetSummary {
 
   const splitsOfPatient = new Map<string, Set<SplitName>>();
   for (const item of items) {
-    const id = patientId(item.path);
+    const id = patientOf(item);
     splitsOfPatient.set(id, (splitsOfPatient.get(id) ?? new Set()).add(item.split));
   }
   const splitOfPath = new Map(items.map((i) => [i.path, i.split]));
@@ -161,6 +168,7 @@ export function summarise(input: SummaryInput): DatasetSummary {
     bytesRead: input.bytesRead,
     store: input.store,
     aborted: input.aborted,
+    table: input.table ?? null,
   };
 }
 
