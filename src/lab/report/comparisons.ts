@@ -244,7 +244,8 @@ export const COMPARISONS_EXPLAINED = [
   'Each pair of models is tested on the same test images of one seed. DeLong\'s test asks whether the two AUCs differ by more than '
     + 'these images can explain (the models\' errors on shared images are correlated, so two overlapping intervals do not answer it); '
     + 'McNemar\'s exact test asks the same of accuracy at each model\'s threshold, using only the images exactly one model gets right. '
-    + `Holm's correction keeps the chance of any false "difference" among one seed's pairs under ${COMPARISON_ALPHA}.`,
+    + `Holm's correction keeps the chance of any false "difference" among one seed's pairs under ${COMPARISON_ALPHA}. `
+    + 'With more than two classes, both tests are of the positive class against the rest, as the table\'s threshold metrics are.',
   '"Cannot be told apart" is not "equal": it says these images are too few to show a difference, if there is one. The detectable '
     + 'difference is the smallest true ΔAUC these images would find with 80% power at α = 0.05, by the normal approximation '
     + '(z₀.₉₇₅ + z₀.₈₀) × DeLong\'s standard error of the pair.',
