@@ -6,9 +6,11 @@ import { openNodeSource } from '../lab/data/node/sources';
 import { ingest } from '../lab/data/pipeline';
 import { scanSource, type IngestProgress } from '../lab/data/scan';
 import { positiveClassIndex } from '../lab/data/summary';
+import { formatTableReport } from '../lab/data/summary-text';
 import { CliError } from './cli-error';
 import { identifyLayout, type DataIdentity } from '../lab/data/data-identity';
 import type { ExperimentData } from '../lab/experiment/run-model';
+import type { LabelTableSpec, TableReport } from '../lab/data/table/table-layout';
 
 export interface PrepareOptions {
   /** A folder or a .zip. */
@@ -26,6 +28,8 @@ export interface PrepareOptions {
   keepVal: boolean;
   /** Class to score as positive, by name (checked before decoding); null: PNEUMONIA or the second class. */
   positiveClass: string | null;
+  /** A label table giving the classes, patients and official splits instead of class folders (also for --test). */
+  labels?: LabelTableSpec;
   /** Called once both sources are listed, before any image is decoded: throw to refuse the data. */
   checkIdentity?: (data: DataIdentity, test: DataIdentity | null) => void;
   log: (line: string) => void;
@@ -51,11 +55,13 @@ export interface PreparedData extends ExperimentData {
  */
 export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   // Both layouts first: a --test folder with other classes fails before anything is decoded.
-  const data = await scanSource(await openNodeSource(o.data));
-  const testScan = o.test ? await scanSource(await openNodeSource(o.test)) : null;
+  const data = await scanSource(await openNodeSource(o.data), { labels: o.labels });
+  const testScan = o.test ? await scanSource(await openNodeSource(o.test), { labels: o.labels }) : null;
   const { layout } = data;
   if (testScan) checkSameClasses(o.test!, testScan.layout.classNames, layout.classNames);
-  if (!layout.entries.some((e) => e.split !== 'test')) throw new DataError(o.data, 'no training images (train/ is empty)');
+  if (!layout.entries.some((e) => e.split !== 'test')) {
+    throw new DataError(o.data, layout.table ? 'no training images (the official split puts every image in test)' : 'no training images (train/ is empty)');
+  }
   if (o.positiveClass != null && positiveClassIndex(layout.classNames, o.positiveClass) < 0) {
     throw new CliError(`--positive ${o.positiveClass}: no such class (classes: ${layout.classNames.join(', ')})`);
   }
@@ -86,7 +92,8 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   const test = testLoaded ? testLoaded.test! : loaded.test!;
   const testSource = testScan
     ? `--test ${o.test}`
-    : loaded.summary.testOrigin === 'folder' ? 'the test/ folder of --data' : `a patient-level ${Math.round(o.testFraction * 100)}% of --data`;
+    : loaded.summary.testOrigin === 'folder' ? (layout.table ? officialTest(layout.table) : 'the test/ folder of --data')
+      : `a patient-level ${Math.round(o.testFraction * 100)}% of --data`;
   checkUsable(o.data, train, 'training');
   if (test.count === 0) throw new DataError(o.test ?? o.data, 'no test images (use --test DIR or a larger --limit)');
   const skipped = [...loaded.summary.skipped, ...(testLoaded?.summary.skipped ?? [])];
@@ -96,11 +103,18 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
     s ? `${name} ${s.count} (${countPerClass(s).map((n, c) => `${layout.classNames[c]} ${n}`).join(', ')})` : `${name} none`;
   o.log(`classes: ${layout.classNames.join(', ')}; ${describe('train', train)}; ${describe('val', val)}; ${describe('test', test)} from ${testSource}`);
   if (loaded.summary.duplicates.groups > 0) o.log(`duplicates: ${loaded.summary.duplicates.groups} groups of byte-identical files, each kept in one split`);
+  if (layout.table) for (const line of formatTableReport(layout.table)) o.log(line.trim());
   if (skipped.length > 0) o.log(`skipped ${skipped.length} file(s): ${skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`).join('; ')}${skipped.length > 5 ? '; …' : ''}`);
   return {
     train, val, test, classNames: layout.classNames, skipped, duplicateGroups, testSource, identity, testIdentity,
     positiveClass: loaded.summary.positiveClass,
   };
+}
+
+/** Where a table's test images came from, in words. */
+function officialTest(table: TableReport): string {
+  const list = table.identity.testList;
+  return list ? `the official test list ${list.file}` : `the test rows of ${table.identity.file} (--split-column ${table.identity.mapping.splitColumn})`;
 }
 
 /** Decoding progress every 200 images and at the end. */

@@ -9,6 +9,7 @@ import { CLI_DEFAULTS, defaultExperiment, findField, splitOf, type Experiment } 
 import { experimentProblems } from '../../lab/experiment/validate';
 import { parseCommandLine, settingsUsage, type OtherOption } from '../experiment-flags';
 import { optionsUsage } from './compare';
+import { LABEL_OPTIONS, labelRequestOf, readLabelSpec } from '../label-table-options';
 
 /** The settings scan reads (the same flags, bounds and defaults as compare and the page); others are refused. */
 const SCAN_SETTINGS: readonly (keyof Experiment)[] = ['size', 'channels', 'seeds', 'valFraction', 'testFraction', 'keepOfficialVal', 'positiveClass', 'limit'];
@@ -17,12 +18,13 @@ const SCAN_OPTIONS: Record<string, OtherOption> = {
   json: { kind: 'switch', help: 'print the summary as JSON' },
   decode: { kind: 'switch', help: 'also decode every image (at --size) to find damaged files a header check cannot' },
   strict: { kind: 'switch', help: 'a validation or test split too small to measure is an error (exit 2), not a warning' },
+  ...LABEL_OPTIONS,
   help: { kind: 'switch', help: 'this text' },
 };
 
 export const SCAN_USAGE = `xray-lab scan PATH [options] [settings]
   Reads PATH (a folder, or a .zip such as Kaggle's archive.zip, streamed) the way compare and the page do: classes
-  and split folders, every image file hashed (byte-identical copies) and its header checked, then the patient-level
+  and split folders (or, with --labels, a label table's classes, patients and official splits), every image file hashed (byte-identical copies) and its header checked, then the patient-level
   split. Prints the dataset summary (--json: as JSON). A split whose validation or test part cannot give meaningful
   metrics (no images, fewer than 10, or none of a class) gets a WARNING line; --strict makes it an error (exit 2).
   Options:
@@ -47,8 +49,10 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const split = splitOf(experiment);
   const limit = experiment.limit > 0 ? experiment.limit : undefined;
 
+  const labelRequest = labelRequestOf(options);
+  const labels = labelRequest ? await readLabelSpec(labelRequest) : undefined;
   const onProgress = progressLog(io);
-  const scanned = await scanSource(await openNodeSource(positionals[0]), { onProgress });
+  const scanned = await scanSource(await openNodeSource(positionals[0]), { onProgress, labels });
   const decoder = options.decode ? createBestNodeDecoder(limit ?? scanned.layout.entries.length) : null;
   let result;
   try {

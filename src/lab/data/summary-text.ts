@@ -31,7 +31,8 @@ export function formatSummary(s: DatasetSummary): string {
 
   const { valFraction, testFraction, seed } = s.splitSettings;
   const pct = (f: number): string => `${Math.round(f * 100)} %`;
-  const origin = { folder: 'the data\'s own folder', none: 'none' } as const;
+  // With a label table, a "folder" split is the one its lists or split column named.
+  const origin = { folder: s.table ? 'the official split of the label table' : 'the data\'s own folder', none: 'none' } as const;
   const val = s.valOrigin === 'carved' ? `${pct(valFraction)} of the pool by patient` : origin[s.valOrigin];
   const test = s.testOrigin === 'carved' ? `${pct(testFraction)} of the pool by patient` : origin[s.testOrigin];
   lines.push(`  split (seed ${seed}): val = ${val}; test = ${test}`);
