@@ -26,6 +26,7 @@ import { openFileFeatureCache } from '../lab/transfer/node/file-feature-cache';
 import { backendLine } from './backend-line';
 import { CliError, type CliIO } from './cli-error';
 import { prepareData } from './prepare-data';
+import { readLabelSpec, type LabelRequest } from './label-table-options';
 import { useQuietCpu } from './quiet-backend';
 import { assignWeights, loadCliWeights, preprocessingOption } from './transfer-weights';
 import { checkOutDir, writeOutputs, type OutputFiles } from './write-out';
@@ -45,6 +46,8 @@ export interface ComparisonRequest {
   readonly strict?: boolean;
   /** List the fast kernels on stderr. */
   readonly verbose?: boolean;
+  /** A label table giving the classes instead of class folders (read before any image). */
+  readonly labels?: LabelRequest | null;
   /** Replaying a card: the data it ran on, checked before any image is decoded. */
   readonly replay?: { readonly card: ExperimentCard; readonly allowOtherData: boolean };
 }
@@ -87,8 +90,9 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
   // Features kept on disk for the next run (a read-only folder is only read); without it, an in-memory cache.
   const featureCache = request.featureCache ? await openFileFeatureCache(request.featureCache, log) : undefined;
 
+  const labels = request.labels ? await readLabelSpec(request.labels) : undefined;
   const data = await prepareData({
-    data: request.data, test: request.test, size: experiment.size, channels: experiment.channels, seed: experiment.seeds[0],
+    data: request.data, test: request.test, labels, size: experiment.size, channels: experiment.channels, seed: experiment.seeds[0],
     valFraction: experiment.valFraction, testFraction: experiment.testFraction, limit: experiment.limit > 0 ? experiment.limit : undefined,
     keepVal: experiment.keepOfficialVal, positiveClass: experiment.positiveClass, log,
     checkIdentity: request.replay ? (identity, test) => checkSameData(request.replay!, request, identity, test, log) : undefined,

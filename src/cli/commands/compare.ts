@@ -2,6 +2,7 @@ import { CLI_DEFAULTS, defaultExperiment } from '../../lab/experiment/schema';
 import { CliError, type CliIO } from '../cli-error';
 import { parseCommandLine, settingsUsage, type OtherOption } from '../experiment-flags';
 import { runComparison } from '../run-comparison';
+import { LABEL_OPTIONS, labelRequestOf } from '../label-table-options';
 
 /** Options of compare (and run) besides the experiment's settings. */
 export const DATA_OPTIONS: Record<string, OtherOption> = {
@@ -14,6 +15,7 @@ export const DATA_OPTIONS: Record<string, OtherOption> = {
   'feature-cache': { kind: 'value', help: 'DIR keeping backbone features for the next run' },
   strict: { kind: 'switch', help: 'a validation or test split too small to measure (under 10 images, or none of a class) is an error, not a warning' },
   verbose: { kind: 'switch', help: 'list the backend\'s fast kernels on stderr' },
+  ...LABEL_OPTIONS,
   help: { kind: 'switch', help: 'this text' },
 };
 
@@ -51,5 +53,6 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
     featureCache: options['feature-cache'] as string | undefined,
     strict: options.strict === true,
     verbose: options.verbose === true,
+    labels: labelRequestOf(options),
   }, io);
 }

@@ -4,6 +4,7 @@ import { CliError, type CliIO } from '../cli-error';
 import { parseCommandLine } from '../experiment-flags';
 import { registryProblem, runComparison } from '../run-comparison';
 import { DATA_OPTIONS, optionsUsage } from './compare';
+import { replayLabelRequest } from '../label-table-options';
 
 const RUN_OPTIONS = {
   ...DATA_OPTIONS,
@@ -48,6 +49,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     featureCache: options['feature-cache'] as string | undefined,
     strict: options.strict === true,
     verbose: options.verbose === true,
+    labels: replayLabelRequest(options, card.data.identity.table),
     replay: { card, allowOtherData: options['allow-other-data'] === true },
   }, io);
 }
