@@ -98,6 +98,10 @@ describe('label-table options', () => {
     const remap = await runCliCaptured(['run', card, '--data', nih.data, ...files, '--classes', 'Effusion=NORMAL,Pneumonia=PNEUMONIA']);
     expect(remap.stderr.trim()).toBe('xray-lab run: run replays the card\'s table mapping: --classes cannot change it (use compare)');
 
+    const pytorch = await runCliCaptured(['export-pytorch', card, '--out', join(root, 'pytorch')]);
+    expect(pytorch.code).toBe(2);
+    expect(pytorch.stderr.trim()).toBe(`xray-lab export-pytorch: ${card}: its classes came from the label table Data_Entry_2017.csv; export-pytorch does not read label tables yet`);
+
     const changed = join(root, 'changed.csv');
     await writeFile(changed, (await readFile(nih.flags[1], 'utf8')).replace('No Finding,0,2', 'Pneumonia,0,2'));
     const other = await runCliCaptured(['run', card, '--data', nih.data, '--labels', changed, files[2], files[3], '--out', join(root, 'replay-other')]);

@@ -51,6 +51,9 @@ export async function exportPytorchCommand(argv: string[], io: CliIO): Promise<n
   if (!values.out) throw new CliError('--out DIR is required: the folder the PyTorch project is written to');
   const cardPath = positionals[0];
   const card = await readCard(cardPath);
+  // train.py reads classes from folder names; a label table's classes would be misread (issue 22: not done yet).
+  const table = card.data.identity.table;
+  if (table) throw new CliError(`${cardPath}: its classes came from the label table ${table.file}; export-pytorch does not read label tables yet`);
   await checkOutEmpty(values.out);
   const dataDir = values.data ? await checkData(values.data, card) : null;
 
