@@ -97,6 +97,13 @@ describe('ImageIndex', () => {
     expect(index.find('00000001_000.png')).toEqual({ image: 2 });
     expect(index.find('abc-123')).toEqual({ image: 3 });
   });
+  it('finds a path cell when the data was chosen above the table\'s root folder', () => {
+    const above = new ImageIndex(['chexpert/CheXpert-v1.0-small/train/patient1/study1/view1_frontal.jpg', 'chexpert/CheXpert-v1.0-small/train/patient1/study2/view1_frontal.jpg']);
+    expect(above.find('CheXpert-v1.0-small/train/patient1/study2/view1_frontal.jpg')).toEqual({ image: 1 });
+    expect(above.find('train/patient1/study2/view1_frontal.jpg')).toEqual({ image: 1 });
+    expect(above.find('CheXpert-v1.0-small/train/patient9/study2/view1_frontal.jpg')).toEqual({ none: true });
+  });
+
   it('calls a shared file name ambiguous, and never matches a missing study by its file name alone', () => {
     expect(index.find('view1_frontal.jpg')).toEqual({ ambiguous: 2 });
     const one = new ImageIndex(['train/patient1/study1/view1_frontal.jpg']);
