@@ -77,9 +77,15 @@ export function App() {
         <StorageSection version={`${state.results.length}:${state.interrupted.length}:${state.dataset?.identity.fingerprint ?? ''}`} problem={state.storageProblem} busy={state.running}
           load={actions.storageUsage} clear={actions.clearStorage} setBudget={actions.setDatasetBudget} onError={(m) => actions.showError(m)} />
       </main>
-      <footer className="footer">
-        Reproduces “X-ray classification: Conv2D, LightConv2D and transfer learning compared” with patient-level splits and
-        clinical metrics. Images never leave this machine.
+      <footer className="footer" data-testid="page-footer">
+        <p>
+          <strong>What the lab is for:</strong> teaching and research on how networks learn from chest X-rays. It is not a medical
+          device: no model trained here is fit to diagnose anyone.
+        </p>
+        <p>
+          Reproduces “X-ray classification: Conv2D, LightConv2D and transfer learning compared” with patient-level splits and
+          clinical metrics. Images never leave this machine.
+        </p>
       </footer>
     </div>
   );

@@ -10,6 +10,7 @@ import { RunControl, runKeyId, type RunKey } from '../lab/experiment/run-control
 import { plannedRuns, runExperiment, type FinishedRun, type LoopHooks } from '../lab/experiment/run-experiment';
 import type { RunPhase } from '../lab/experiment/run-types';
 import { splitOf, type Experiment } from '../lab/experiment/schema';
+import type { CurveStartRecord } from '../lab/report/result-record';
 import type { BatchLog } from '../lab/train/train-log';
 import type { TrainCheckpoint } from '../lab/train/checkpoint';
 import type { Autosave } from './autosave';
@@ -100,6 +101,8 @@ export class TrainQueue {
       const runData = emitRunData(ds, backend);
       void this.autosave?.runData(runData.data, runData.testImages, runData.environment);
       const dataRef = { fingerprint: ds.identity.fingerprint, source: ds.summary.source };
+      /** Epoch 0 of each run's curves as the page drew it, kept in the record so a reload draws it again. */
+      const curveStarts = new Map<string, Partial<CurveStartRecord>>();
 
       let failed: QueueOutcome['failed'] = [];
       let only: readonly RunKey[] | undefined = resume;
@@ -111,7 +114,7 @@ export class TrainQueue {
           unwatch();
           unwatch = watchGpuLoss((reason) => void control.interrupt(reason));
           const outcome = await runExperiment(experiment, { train, val: val.count > 0 ? val : null, test }, {
-            ...progressHooks(experiment),
+            ...progressHooks(experiment, curveStarts),
             checkpoints: (key) => {
               const from = resumes.get(runKeyId(key)) ?? null;
               const note = notes.get(runKeyId(key));
@@ -138,7 +141,8 @@ export class TrainQueue {
                 },
               };
             },
-            onRunEnd: (run) => {
+            onRunEnd: (finished) => {
+              const run = withCurveStart(finished, curveStarts.get(runKeyId(finished.key)));
               void this.autosave?.runFinished(run, train.classNames);
               postResult(run, train);
               const { record } = run;
@@ -262,7 +266,14 @@ function postResult(run: FinishedRun, train: ImageSet): void {
 }
 
 /** Phases, the starting validation loss, throttled batch progress with an ETA, epoch logs; yields so Cancel can arrive. */
-function progressHooks(experiment: Experiment): LoopHooks {
+/** The run with the start of its curves in its record (the saved and posted copies both get it). */
+function withCurveStart(run: FinishedRun, start: Partial<CurveStartRecord> | undefined): FinishedRun {
+  if (!start) return run;
+  const curveStart: CurveStartRecord = { loss: start.loss ?? null, accuracy: start.accuracy ?? null, valLoss: start.valLoss ?? null, valAccuracy: start.valAccuracy ?? null };
+  return { ...run, record: { ...run.record, curveStart } };
+}
+
+function progressHooks(experiment: Experiment, curveStarts: Map<string, Partial<CurveStartRecord>>): LoopHooks {
   let started = 0;
   let lastPost = 0;
   let lastFeaturePost = 0;
@@ -274,9 +285,14 @@ function progressHooks(experiment: Experiment): LoopHooks {
       lastPost = 0;
     },
     onPhase: (key, phase) => emit({ type: 'model-phase', ...key, phase: PHASES[phase], message: null }),
-    onBaseline: (key, b) => emit({ type: 'baseline', ...key, valLoss: b.loss, valAccuracy: b.accuracy }),
+    onBaseline: (key, b) => {
+      curveStarts.set(runKeyId(key), { ...curveStarts.get(runKeyId(key)), valLoss: b.loss, valAccuracy: b.accuracy });
+      emit({ type: 'baseline', ...key, valLoss: b.loss, valAccuracy: b.accuracy });
+    },
     onBatchEnd: async (key: RunKey, log: BatchLog) => {
       const now = performance.now();
+      // The page starts the training curve at the first batch it is told of: this one (always posted, below).
+      if (log.epoch === 1 && log.batch === 0) curveStarts.set(runKeyId(key), { ...curveStarts.get(runKeyId(key)), loss: log.loss, accuracy: log.accuracy });
       const lastOfEpoch = log.batch === log.batchesPerEpoch - 1;
       if (now - lastPost >= PROGRESS_INTERVAL_MS || lastOfEpoch || (log.epoch === 1 && log.batch === 0)) {
         lastPost = now;

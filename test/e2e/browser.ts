@@ -58,7 +58,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * (an empty cell) must fail a range check, and an empty count must not pass for zero.
  */
 export function shownNumber(text: string | null): number {
-  return text == null || text.trim() === '' ? Number.NaN : Number(text);
+  // The first figure of a cell: "31,074" is 31074; an interval under it ("0.912 (0.880–0.940)") is not read.
+  return text == null || text.trim() === '' ? Number.NaN : Number(text.trim().split(/\s/)[0].replace(/,/g, ''));
 }
 
 /** Waits until no training run is in progress (the Cancel-all button disappears). */

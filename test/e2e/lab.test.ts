@@ -103,7 +103,8 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
   });
 
   it('draws the learning curves, ROC curves and confusion matrices', async () => {
-    const charts = [`chart-loss-${MODELS[0]}`, 'chart-val-loss-overlay', 'chart-roc', `chart-confusion-${MODELS[1]}`];
+    const charts = [`chart-loss-${MODELS[0]}`, 'chart-val-loss-overlay', 'chart-roc'];
+    await page.waitForSelector(`[data-testid^="confusion-cell-${MODELS[1]}-"]`, { timeout: 30_000 });
     for (const id of charts) {
       await page.waitForSelector(`[data-testid="${id}"][data-rendered="true"] canvas`, { timeout: 30_000 });
       expect(Number(await page.getAttribute(`[data-testid="${id}"]`, 'data-points'))).toBeGreaterThan(0);

@@ -8,7 +8,9 @@ import { pickFromDataTransfer } from '../../lab/data/browser/drop';
 import type { Classification, ExplainedImage, LoadedModelInfo, ModelResult, PickedFile } from '../../worker/protocol';
 import { getLabClient } from '../lab-client';
 import { runKeyId } from '../../lab/experiment/run-control';
+import { formatInteger, formatRatio, formatWithInterval } from '../../lab/report/format';
 import { ensureTrainedModel } from '../lib/worker-models';
+import type { ResultsContext } from '../state/lab-state';
 import { DEFAULT_GRADCAM_VIEW, GradCamControls } from './GradCamControls';
 import { HeatOverlay } from './HeatOverlay';
 import { RgbaImage } from './RgbaImage';
@@ -16,7 +18,42 @@ import '../explain.css';
 
 interface Props {
   results: ModelResult[];
+  /** The experiment the trained models came from: what they trained on. */
+  context: ResultsContext | null;
   onError: (message: string) => void;
+}
+
+/**
+ * What the chosen model learnt from and how it scored, and what it is not for: a model trained on the phantom demo
+ * calls real X-rays anything with full confidence, and nothing else on the page would say so.
+ */
+function ModelFacts({ trained, context }: { trained: ModelResult | null; context: ResultsContext | null }) {
+  const r = trained?.record;
+  const data = context?.data;
+  const test = r?.test;
+  return (
+    <div className="classify-facts" data-testid="classify-facts">
+      {r && data ? (
+        <p data-testid="classify-training-data">
+          <strong>{r.label}</strong> trained on {data.kind === 'demo' ? <strong>generated phantom images, not real X-rays</strong> : <strong>{data.source}</strong>}
+          {' '}({formatInteger(data.split.train.length)} training images, {data.classNames.join(' / ')}, {r.inputSize}×{r.inputSize} px, {r.epochsRun} epochs).
+          {test && (
+            <> On its {formatInteger(test.count)} test images: accuracy {formatWithInterval(test.accuracy, test.ci?.accuracy)}, sensitivity {formatRatio(test.sensitivity)},
+              {' '}specificity {formatRatio(test.specificity)}, AUC {formatWithInterval(test.auc, test.ci?.auc)}{test.ci ? ` (${Math.round(test.ci.level * 100)}% intervals)` : ''}.</>
+          )}
+        </p>
+      ) : r ? (
+        <p data-testid="classify-training-data"><strong>{r.label}</strong>: what it trained on is not known here.</p>
+      ) : (
+        <p data-testid="classify-training-data">A model loaded from files: what it trained on is not known here; see its model card.</p>
+      )}
+      <p className="note is-warning" data-testid="classify-caveat">
+        <strong>For teaching and research, not for diagnosis.</strong> A model knows only images like those it trained on: on X-rays
+        from another hospital, scanner or population its scores can be confidently wrong, and a probability of 0.999 is not a medical finding.
+        {data?.kind === 'demo' && ' This one learnt from drawn phantoms, so its answers on real X-rays mean nothing.'}
+      </p>
+    </div>
+  );
 }
 
 /** model.json text and weights bytes from picked files: the pair itself, or a zip holding it. */
@@ -37,7 +74,7 @@ async function readModelFiles(files: File[]): Promise<{ name: string; modelJson:
   return { name: json.name, modelJson: await json.text(), weights: await bin.arrayBuffer() };
 }
 
-export function ClassifyPanel({ results, onError }: Props) {
+export function ClassifyPanel({ results, context, onError }: Props) {
   const client = getLabClient();
   // Models the worker holds, by ref; `fromFiles` lists the ones the user loaded (the trained ones come from props).
   const [inWorker, setInWorker] = useState<Record<string, LoadedModelInfo>>({});
@@ -125,6 +162,7 @@ export function ClassifyPanel({ results, onError }: Props) {
             }} />
         </label>
       </div>
+      {options.length > 0 && <ModelFacts trained={results.find((r) => trainedRef(r) === selected) ?? null} context={context} />}
       <div className="dropzone is-small"
         onDragOver={(e) => e.preventDefault()}
         onDrop={async (e) => {
@@ -171,6 +209,11 @@ export function ClassifyPanel({ results, onError }: Props) {
                   : p.thumbnail && <RgbaImage rgba={p.thumbnail.rgba} side={p.thumbnail.side} title={p.file} className="thumb is-small" />}
                 <div className="prediction-text">
                   <code>{p.file}</code>
+                  {explained?.maps[0] && (
+                    <span className="muted" data-testid="classify-map-resolution">
+                      {' '}heat map of {explained.maps[0].coarse.width}×{explained.maps[0].coarse.height} cells: a region, not a detail
+                    </span>
+                  )}
                   {p.error ? <span className="is-error">{p.error}</span> : (
                     <span className="prob-bars">
                       {p.probabilities.map((prob, c) => (

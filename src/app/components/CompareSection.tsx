@@ -148,11 +148,10 @@ export function CompareSection({ results: recorded, models, context, onError = (
               const run = m.runs.find((r) => r.result.seed === shownSeed && r.result.roc.length > 0);
               const matrix = run && confusionAt(run.result, run.metrics);
               if (!run || !matrix) return null;
-              const spec: ChartSpec = { kind: 'confusion', matrix, labels: run.result.classNames };
+              // One matrix per model: the clickable table, shaded as a heat map (a second, unclickable chart confused people).
               return (
                 <figure key={m.modelId} className="chart-card">
                   <figcaption>{m.label} <span className="muted">rows: true class · columns: predicted</span></figcaption>
-                  <VisChart spec={spec} height={220} label={`Confusion matrix of ${m.label}`} testId={`chart-confusion-${m.modelId}`} />
                   <ConfusionCells result={run.result} matrix={matrix} modelRuns={m.runs.map((r) => r.result)} testImages={context?.testImages ?? null}
                     threshold={threshold} open={galleryCell} onOpen={setGalleryCell} onError={onError} />
                 </figure>

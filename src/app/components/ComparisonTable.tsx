@@ -1,15 +1,19 @@
 /**
  * The comparison table: one row per model — the mean over its seeds, ± the standard deviation when it ran with
  * several — that expands into one row per seed. Cells carry `data-metric` and `data-value` (tests read them); a
- * single run's cell holds the plain number, a missing value is an empty cell that CSS draws as a dash. Click a
- * header to sort; threshold metrics follow the slider. Published results can be shown below as reference rows.
+ * single run's cell holds the plain number and, under it, its 95% interval (`data-ci-low`, `data-ci-high`), so a
+ * difference the test set cannot support is not read as a ranking. A missing value is an empty cell that CSS draws as
+ * a dash. Click a header to sort; threshold metrics follow the slider. Published results can be shown below as
+ * reference rows.
  */
 import { Fragment, useState } from 'react';
 import type { BinaryMetrics } from '../../lab/eval/binary-metrics';
 import { runKeyId } from '../../lab/experiment/run-control';
+import { formatInteger } from '../../lab/report/format';
 import { REFERENCE_RESULTS, type ReferenceResult } from '../../lab/report/reference-results';
 import { isDegenerate, stat, valTestGap } from '../../lab/report/summary';
 import type { ModelResult } from '../../worker/protocol';
+import { thresholdIntervals, type Interval } from '../lib/intervals';
 
 /** One run with its metrics at the slider's threshold. */
 export interface TableRun {
@@ -35,6 +39,8 @@ interface Column {
   /** A count that does not vary over seeds: no ± shown. */
   fixed?: boolean;
   reference?: (r: ReferenceResult) => number | null;
+  /** The run's 95% interval, where one is known. */
+  interval?: (run: TableRun) => Interval | null;
 }
 
 /** A count from the record, or nothing for a model that failed before it was built (the core records 0 then). */
@@ -48,10 +54,10 @@ const COLUMNS: Column[] = [
   { metric: 'params', header: 'Params', title: 'All weights, BatchNorm statistics included', digits: 0, fixed: true, value: (r) => count(r, r.result.record.params), reference: (x) => x.params },
   { metric: 'trainable', header: 'Trainable', title: 'Weights the optimiser changes', digits: 0, fixed: true, value: (r) => count(r, r.result.record.trainableParams) },
   { metric: 'bytes', header: 'Bytes', title: 'Size of weights.bin (float32)', digits: 0, fixed: true, value: (r) => count(r, r.result.record.bytes) },
-  { metric: 'accuracy', header: 'Accuracy', title: 'Share of test images classified right, at the threshold', digits: 3, value: (r) => r.metrics?.accuracy ?? null, reference: (x) => x.accuracy },
-  { metric: 'sensitivity', header: 'Sensitivity', title: 'Share of positive test images found (recall)', digits: 3, value: (r) => r.metrics?.sensitivity ?? null, reference: (x) => x.sensitivity },
-  { metric: 'specificity', header: 'Specificity', title: 'Share of negative test images cleared', digits: 3, value: (r) => r.metrics?.specificity ?? null, reference: (x) => x.specificity },
-  { metric: 'auc', header: 'AUC', title: 'Area under the ROC curve: threshold-free ranking quality', digits: 3, value: (r) => r.result.record.test?.auc ?? null, reference: (x) => x.auc },
+  { metric: 'accuracy', header: 'Accuracy', title: 'Share of test images classified right, at the threshold', digits: 3, value: (r) => r.metrics?.accuracy ?? null, reference: (x) => x.accuracy, interval: (r) => (r.metrics ? thresholdIntervals(r.metrics).accuracy : null) },
+  { metric: 'sensitivity', header: 'Sensitivity', title: 'Share of positive test images found (recall)', digits: 3, value: (r) => r.metrics?.sensitivity ?? null, reference: (x) => x.sensitivity, interval: (r) => (r.metrics ? thresholdIntervals(r.metrics).sensitivity : null) },
+  { metric: 'specificity', header: 'Specificity', title: 'Share of negative test images cleared', digits: 3, value: (r) => r.metrics?.specificity ?? null, reference: (x) => x.specificity, interval: (r) => (r.metrics ? thresholdIntervals(r.metrics).specificity : null) },
+  { metric: 'auc', header: 'AUC', title: 'Area under the ROC curve: threshold-free ranking quality', digits: 3, value: (r) => r.result.record.test?.auc ?? null, reference: (x) => x.auc, interval: (r) => r.result.record.test?.ci?.auc ?? null },
   { metric: 'f1', header: 'F1', title: 'Harmonic mean of precision and sensitivity, at the threshold', digits: 3, value: (r) => r.metrics?.f1 ?? null },
   { metric: 'val-accuracy', header: 'Val acc.', title: 'Accuracy on the validation split with the kept weights, at the recorded threshold', digits: 3, validation: true, value: (r) => r.result.record.validation?.accuracy ?? null },
   { metric: 'val-auc', header: 'Val AUC', title: 'AUC on the validation split with the kept weights', digits: 3, validation: true, value: (r) => r.result.record.validation?.auc ?? null },
@@ -116,6 +122,11 @@ export function ComparisonTable({ models, showValidation, showReferences }: Prop
           {showReferences && REFERENCE_RESULTS.map((r) => <ReferenceRow key={r.id} reference={r} columns={columns} />)}
         </tbody>
       </table>
+      <p className="note" data-testid="interval-note">
+        Under a run&rsquo;s figure: its 95% interval — Wilson&rsquo;s for accuracy, sensitivity and specificity at this threshold, the bootstrap&rsquo;s
+        for AUC. Where two models&rsquo; intervals overlap widely, this test set cannot tell which is better.
+        {models.some((m) => m.runs.length > 1) && ' With several seeds, a row shows mean ± standard deviation over the seeds; open it for each seed’s interval.'}
+      </p>
     </div>
   );
 }
@@ -153,10 +164,13 @@ function ModelRow({ model, columns, open, onToggle }: { model: TableModel; colum
       {columns.map((c) => {
         const s = stat(runs.map(c.value));
         const spread = s?.sd != null && !c.fixed;
+        const ci = !several && s ? (c.interval?.(runs[0]) ?? null) : null;
         return (
           <td key={c.metric} className="num" data-metric={c.metric} data-value={s ? s.mean : undefined} data-sd={spread ? s!.sd! : undefined}
+            data-ci-low={ci?.low} data-ci-high={ci?.high}
             data-missing={s ? undefined : ''} title={spread ? `${s!.n} runs: ${format(s!.min, c.digits)} – ${format(s!.max, c.digits)}` : undefined}>
             {s ? (spread ? `${format(s.mean, c.digits)} ± ${format(s.sd!, c.digits)}` : format(s.mean, c.digits)) : ''}
+            {ci && <IntervalText interval={ci} digits={c.digits} />}
           </td>
         );
       })}
@@ -175,9 +189,12 @@ function SeedRow({ run, columns }: { run: TableRun; columns: Column[] }) {
       {columns.map((c) => {
         const v = c.value(run);
         const ok = v != null && Number.isFinite(v);
+        const ci = ok ? (c.interval?.(run) ?? null) : null;
         return (
-          <td key={c.metric} className="num" data-metric={c.metric} data-value={ok ? v : undefined} data-missing={ok ? undefined : ''}>
+          <td key={c.metric} className="num" data-metric={c.metric} data-value={ok ? v : undefined} data-missing={ok ? undefined : ''}
+            data-ci-low={ci?.low} data-ci-high={ci?.high}>
             {ok ? format(v, c.digits) : ''}
+            {ci && <IntervalText interval={ci} digits={c.digits} />}
           </td>
         );
       })}
@@ -204,6 +221,15 @@ function ReferenceRow({ reference: r, columns }: { reference: ReferenceResult; c
   );
 }
 
+/** The interval on its own line; the leading space keeps the cell's text "0.912 (0.880–0.940)" when read aloud or copied. */
+function IntervalText({ interval, digits }: { interval: Interval; digits: number }) {
+  return (
+    <span className="ci" title="95% interval">
+      {' '}<span className="visually-hidden">95% interval </span>({format(interval.low, digits)}–{format(interval.high, digits)})
+    </span>
+  );
+}
+
 function format(v: number, digits: number): string {
-  return digits === 0 ? String(Math.round(v)) : v.toFixed(digits);
+  return digits === 0 ? formatInteger(v) : v.toFixed(digits);
 }

@@ -1,7 +1,8 @@
 /**
  * A run's confusion matrix as buttons: each cell opens the error gallery of its test images (e.g. NORMAL called
- * PNEUMONIA). Counts are the matrix the chart above draws at the same threshold. Beside it, the model's per-image
- * predictions as CSV (every seed of the model, decided at the threshold shown).
+ * PNEUMONIA), says so in its accessible name and looks pressable; its shade is the cell's share of its true class, so
+ * the one table is both the heat map and the way in. Beside it, the model's per-image predictions as CSV (every seed
+ * of the model, decided at the threshold shown).
  */
 import { runKeyId } from '../../lab/experiment/run-control';
 import type { ModelResult } from '../../worker/protocol';
@@ -33,29 +34,38 @@ export function ConfusionCells({ result, matrix, modelRuns, testImages, threshol
   };
   return (
     <div className="confusion-cells">
-      <table>
+      <p className="confusion-hint" id={`confusion-hint-${result.modelId}`}>Click a count to see those test images.</p>
+      <table aria-describedby={`confusion-hint-${result.modelId}`}>
         <thead>
           <tr><th scope="col" className="muted">true ↓ · predicted →</th>{names.map((n) => <th key={n} scope="col">{n}</th>)}</tr>
         </thead>
         <tbody>
-          {matrix.map((row, t) => (
+          {matrix.map((row, t) => {
+            const total = row.reduce((a, b) => a + b, 0);
+            return (
             <tr key={names[t] ?? t}>
               <th scope="row">{names[t]}</th>
               {row.map((count, p) => {
                 const isOpen = open?.runId === runId && open.trueClass === t && open.predicted === p;
+                const share = total > 0 ? count / total : 0;
                 return (
                   <td key={p}>
                     <button type="button" className={`cell-button ${t === p ? 'is-right' : 'is-wrong'} ${isOpen ? 'is-open' : ''}`} aria-pressed={isOpen}
                       data-testid={`confusion-cell-${result.modelId}-${names[t]}-${names[p]}`} data-count={count}
+                      // At most 45% accent under dark text: contrast stays above 4.5:1.
+                      style={{ background: `color-mix(in srgb, var(--accent) ${Math.round(share * 45)}%, white)` }}
+                      aria-label={`${names[t]} called ${names[p]}: ${count} test image${count === 1 ? '' : 's'} (${Math.round(share * 100)}% of ${names[t]}). Show them`}
                       title={`Show the ${count} test image(s) of class ${names[t]} that ${result.record.label} called ${names[p]}`}
                       onClick={() => onOpen({ runId, modelId: result.modelId, seed: result.seed, trueClass: t, predicted: p })}>
                       {count}
+                      <span className="cell-share" aria-hidden>{Math.round(share * 100)}%</span>
                     </button>
                   </td>
                 );
               })}
             </tr>
-          ))}
+            );
+          })}
         </tbody>
       </table>
       <button type="button" className="link-button" data-testid={`predictions-csv-${result.modelId}`} onClick={download}>

@@ -113,6 +113,11 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
   const names = main.classNames;
   const k = names.length;
   const cellName = `${names[cell.trueClass]} called ${names[cell.predicted]}`;
+  // How coarse the maps are (5×5 cells for the CNN at 64 px): a student should not read a cell as anatomy.
+  const grids = runs.flatMap((run) => {
+    const map = shown.items.map((i) => cache.current.get(keyOf(run, i.index, cell.predicted))?.maps[0]).find((m) => m != null);
+    return map ? [{ label: run.record.label, ...map.coarse, size: map.size }] : [];
+  });
   return (
     <div className="error-gallery" data-testid="error-gallery" data-model={cell.modelId} data-seed={cell.seed} data-count={images.length}
       data-true={names[cell.trueClass]} data-predicted={names[cell.predicted]}>
@@ -128,6 +133,12 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
       <p className="note">
         The overlay shows where each network finds its evidence for <strong>{names[cell.predicted]}</strong> (Grad-CAM at its last convolutional
         features, scaled to each map&rsquo;s maximum).
+        {grids.length > 0 && (
+          <span data-testid="gallery-map-resolution">
+            {' '}Each map has only {grids.map((g) => `${g.width}×${g.height} cells${runs.length > 1 ? ` (${g.label})` : ''}`).join(', ')} over
+            the {grids[0].size}×{grids[0].size} px image, smoothed: it points at a region, not at an anatomical detail.
+          </span>
+        )}
       </p>
       {others.length > 0 && (
         <div className="gallery-compare">

@@ -110,33 +110,7 @@ export function ExportSection(props: Props) {
 
   return (
     <Section step={5} id="export" title="Export"
-      intro="Download the trained models as TF.js files with the experiment card, open a saved experiment, and classify X-rays with a model. Nothing leaves your machine.">
-      <div className="open-experiment">
-        <label className="field">
-          <span className="field-label">Open a saved experiment</span>
-          <input type="file" accept=".json,application/json" data-testid="open-experiment-input" disabled={props.busy}
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              e.currentTarget.value = '';
-              if (file) props.onOpen(file);
-            }} />
-          <span className="field-hint">experiment.json or results.json from "Download all" or <code>xray-lab compare --out</code>: its table, curves and cards, without training</span>
-        </label>
-        {context?.origin.kind === 'file' && (
-          <p className="note" data-testid="opened-experiment">
-            Showing <strong>{context.origin.name}</strong>: {context.experiment.models.join(', ')} × seeds {context.experiment.seeds.join(', ')} on {context.data?.source}.{' '}
-            <button type="button" data-testid="use-experiment-settings" disabled={props.busy} onClick={() => props.onUseSettings(context.experiment)}>
-              Use its settings
-            </button>{' '}
-            then press Train to run it again on the loaded data.
-            {props.datasetFingerprint != null && context.data?.identity.fingerprint && props.datasetFingerprint !== context.data.identity.fingerprint && (
-              <span className="is-warning" data-testid="card-data-mismatch">
-                {' '}The loaded dataset is not the one it ran on (fingerprint {props.datasetFingerprint}, the card&rsquo;s {context.data.identity.fingerprint}): metrics will differ.
-              </span>
-            )}
-          </p>
-        )}
-      </div>
+      intro="Download the trained models as TF.js files with the experiment card, open a saved experiment, and try a model on X-rays. Nothing leaves your machine.">
       {results.length === 0 ? (
         <p className="placeholder">Train a model first.</p>
       ) : (
@@ -165,7 +139,33 @@ export function ExportSection(props: Props) {
           <PytorchExport results={results} context={context} disabled={busy} onError={props.onError} />
         </>
       )}
-      <ClassifyPanel results={withFiles} onError={props.onError} />
+      <div className="open-experiment">
+        <label className="field">
+          <span className="field-label">Open a saved experiment</span>
+          <input type="file" accept=".json,application/json" data-testid="open-experiment-input" disabled={props.busy}
+            onChange={(e) => {
+              const file = e.currentTarget.files?.[0];
+              e.currentTarget.value = '';
+              if (file) props.onOpen(file);
+            }} />
+          <span className="field-hint">experiment.json or results.json from "Download all" or <code>xray-lab compare --out</code>: its table, curves and cards, without training</span>
+        </label>
+        {context?.origin.kind === 'file' && (
+          <p className="note" data-testid="opened-experiment">
+            Showing <strong>{context.origin.name}</strong>: {context.experiment.models.join(', ')} × seeds {context.experiment.seeds.join(', ')} on {context.data?.source}.{' '}
+            <button type="button" data-testid="use-experiment-settings" disabled={props.busy} onClick={() => props.onUseSettings(context.experiment)}>
+              Use its settings
+            </button>{' '}
+            then press Train to run it again on the loaded data.
+            {props.datasetFingerprint != null && context.data?.identity.fingerprint && props.datasetFingerprint !== context.data.identity.fingerprint && (
+              <span className="is-warning" data-testid="card-data-mismatch">
+                {' '}The loaded dataset is not the one it ran on (fingerprint {props.datasetFingerprint}, the card&rsquo;s {context.data.identity.fingerprint}): metrics will differ.
+              </span>
+            )}
+          </p>
+        )}
+      </div>
+      <ClassifyPanel results={withFiles} context={context} onError={props.onError} />
     </Section>
   );
 }

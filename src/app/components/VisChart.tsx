@@ -106,7 +106,8 @@ export function VisChart({ spec, height, label, testId, minIntervalMs = 0 }: Pro
   }, [key, height, minIntervalMs, points]);
 
   return (
-    <div className="vis-chart" role="img" aria-label={label} data-testid={testId} data-points={points} style={{ minHeight: height }}>
+    // data-spec: the data drawn, for tests that compare a chart before and after a reload.
+    <div className="vis-chart" role="img" aria-label={label} data-testid={testId} data-points={points} data-spec={key} style={{ minHeight: height }}>
       {points === 0 && <p className="vis-empty">No data yet</p>}
       <div ref={ref} className="vis-draw" />
     </div>

@@ -119,6 +119,16 @@ const emptyRun = (key: RunKey): RunProgress => ({
   ...key, phase: 'queued', message: null, progress: null, history: [], start: null, startVal: null, features: null, cachedSplits: [], autosave: [],
 });
 
+/** A finished run as the page showed it: its curves from epoch 0 (kept in the record) through its last epoch. */
+function restoredRun(r: ModelResult): RunProgress {
+  const c = r.record.curveStart;
+  return {
+    ...emptyRun(r), phase: r.record.status === 'ok' ? 'done' : r.record.status, message: r.record.error ?? null, history: r.record.history ?? [],
+    start: c?.loss != null && c.accuracy != null ? { loss: c.loss, accuracy: c.accuracy } : null,
+    startVal: c?.valLoss != null && c.valAccuracy != null ? { loss: c.valLoss, accuracy: c.valAccuracy } : null,
+  };
+}
+
 function updateRun(state: LabState, key: RunKey, change: (run: RunProgress) => RunProgress): LabState {
   const id = runKeyId(key);
   return { ...state, runs: { ...state.runs, [id]: change(state.runs[id] ?? emptyRun(key)) } };
@@ -231,7 +241,7 @@ function openCard(state: LabState, card: ExperimentCard, name: string, stored: b
   const results: ModelResult[] = runsFromCard(card);
   const runs: Record<string, RunProgress> = {};
   for (const r of results) {
-    runs[runKeyId(r)] = { ...emptyRun(r), phase: r.record.status === 'ok' ? 'done' : r.record.status, message: r.record.error ?? null, history: r.record.history ?? [] };
+    runs[runKeyId(r)] = restoredRun(r);
   }
   return {
     ...state, results, runs, queue: results.map((r) => ({ modelId: r.modelId, seed: r.seed })), downloaded: {}, error: null,
@@ -254,7 +264,7 @@ function restoreSaved(state: LabState, saved: SavedProject): LabState {
   const results: ModelResult[] = saved.runs.map(({ files: _files, ...r }) => r);
   const runs: Record<string, RunProgress> = {};
   for (const r of results) {
-    runs[runKeyId(r)] = { ...emptyRun(r), phase: r.record.status === 'ok' ? 'done' : r.record.status, message: r.record.error ?? null, history: r.record.history ?? [] };
+    runs[runKeyId(r)] = restoredRun(r);
   }
   const { experiment, data, testImages, environment } = saved.context;
   return {

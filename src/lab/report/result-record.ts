@@ -26,6 +26,14 @@ export interface EpochRecord {
   readonly imagesPerSec: number | null;
 }
 
+/** Epoch 0 of the training curves (null where it was not measured). */
+export interface CurveStartRecord {
+  readonly loss: number | null;
+  readonly accuracy: number | null;
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+}
+
 /** Test-set metrics of one model (positive class vs rest at `threshold`; see BinaryMetrics for the null rules). */
 export interface TestRecord {
   readonly count: number;
@@ -86,6 +94,12 @@ export interface ResultRecord {
   readonly status: RunStatus;
   readonly error?: string;
   readonly history?: EpochRecord[];
+  /**
+   * Where the page's curves start (epoch 0): the first batch's training loss and accuracy and the untrained model on
+   * the validation split, so a restored or opened run draws the very points the live one did. Absent from the CLI's
+   * records and from runs resumed after a reload (their first batch was not seen).
+   */
+  readonly curveStart?: CurveStartRecord;
   /** Transfer models: which pretrained weights the frozen backbone used, so a results file says what it compared. */
   readonly backbone?: BackboneRecord;
   /**
