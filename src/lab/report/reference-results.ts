@@ -22,7 +22,8 @@ export interface ReferenceResult {
 
 export const REFERENCE_TEST_SET = 'the official Kermany et al. (2018) test split, 624 images (234 NORMAL, 390 PNEUMONIA)';
 
-const STUDY = 'The seed study (x_ray_lightlayers, Keras, one run each; see ../shared/reference/STUDY.md)';
+// Cited by its public source: a reader of report.md has no copy of the lab's development notes.
+const STUDY = 'The seed study, "X-ray classification, performance comparison of Conv2D, LightConv2D, transfer learning" (github.com/xavierbarbier/x_ray_lightlayers, Keras, one run each)';
 const MEDMNIST = 'MedMNIST v2, PneumoniaMNIST (Yang et al., Sci Data 2023); same 624 test images';
 
 export const REFERENCE_RESULTS: readonly ReferenceResult[] = [
