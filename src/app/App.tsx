@@ -53,7 +53,7 @@ export function App() {
       <header className="masthead">
         <div>
           <h1>X-Ray Lab</h1>
-          <p className="tagline">Train plain CNNs, low-rank LightLayers and transfer-learning networks on chest X-rays — in your browser, on your own GPU.</p>
+          <p className="tagline">Train plain CNNs, low-rank LightLayers and transfer-learning networks on chest X-rays — in your browser, on this computer&rsquo;s graphics card or, without one, its processor.</p>
         </div>
         <BackendIndicator backend={state.backend} busy={state.backendBusy} />
       </header>

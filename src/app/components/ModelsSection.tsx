@@ -1,5 +1,6 @@
 /** Step 2: choose the architectures, load the pretrained backbones' weights, and set how to train. */
 import type { BackboneId } from '../../worker/protocol';
+import { redecodeNote } from '../lib/size-note';
 import type { LabState } from '../state/lab-state';
 import type { Settings } from '../state/settings';
 import type { LabActions } from '../state/use-lab';
@@ -63,6 +64,7 @@ export function ModelsSection({ state, actions, settings, errors, sizeProblem, o
           : <ModelChecklist models={state.models} groups={state.groups} sizes={sizes} selected={settings.models} size={settings.size} onToggle={toggle}
               transfer={{ card, footer, stale: staleTransfer }} />}
         <SettingsForm settings={settings} errors={errors} sizeProblem={sizeProblem} running={state.running} backend={state.backend?.name ?? null}
+          sizeNote={redecodeNote(state.dataset, settings.size, settings.channels)}
           classNames={state.dataset?.summary.classNames ?? []}
           onChange={onChange} />
       </div>

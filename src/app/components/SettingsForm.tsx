@@ -12,6 +12,8 @@ interface Props {
   settings: Settings;
   errors: Partial<Record<keyof Settings, string>>;
   sizeProblem: string | null;
+  /** Set when the loaded images would be decoded again at this size (lib/size-note.ts). */
+  sizeNote?: string | null;
   running: boolean;
   /** The active backend's name, for the fine-tuning warning. */
   backend: string | null;
@@ -34,7 +36,7 @@ const MAX_REPEATS = 20;
 type NumberKey = 'size' | 'epochs' | 'batchSize' | 'learningRate' | 'valFraction' | 'testFraction' | 'patience' | 'bnRecalibration'
   | 'bnMomentum' | 'threshold' | 'bootstrap';
 
-export function SettingsForm({ settings: s, errors, sizeProblem, running, backend, classNames, onChange }: Props) {
+export function SettingsForm({ settings: s, errors, sizeProblem, sizeNote, running, backend, classNames, onChange }: Props) {
   /** A number input bounded by the schema. */
   const field = (key: NumberKey, label: string, testId: string, extra: { hint?: string; step?: number | 'any'; error?: string | null } = {}) => {
     const b = boundsOf(key);
@@ -49,7 +51,7 @@ export function SettingsForm({ settings: s, errors, sizeProblem, running, backen
       <h3>Settings</h3>
       {running && <p className="note">The running queue keeps the settings it started with; changes apply to the next run.</p>}
       <div className="settings-grid">
-        {field('size', 'Input size (px)', 'setting-size', { hint: '128 is quick; the study used 299', error: sizeProblem ?? errors.size })}
+        {field('size', 'Input size (px)', 'setting-size', { hint: sizeNote ?? '128 is quick; the study used 299', error: sizeProblem ?? errors.size })}
         <label className="field">
           <span className="field-label">Channels</span>
           <select value={s.channels} data-testid="setting-channels" onChange={(e) => onChange({ channels: Number(e.currentTarget.value) as 1 | 3 })}>
