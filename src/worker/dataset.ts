@@ -13,12 +13,15 @@ import type { SplitName } from '../lab/data/layout';
 import { storeBytes } from '../lab/data/memory';
 import { generatePhantomImages } from '../lab/data/phantom';
 import { positiveClassIndex, summarise, type DatasetSummary } from '../lab/data/summary';
+import { readPickedLabels, type PickedLabels } from '../lab/data/table/picked-labels';
 import type { DatasetInfo, ImageFormat, IngestProgress, LoadFormat, Picked, SplitSettings } from './protocol';
 import { emit } from './rpc';
 import { thumbnails } from './thumbnails';
 
 /** Where a dataset came from; a picked one with its image limit (0 = all), so decoding again keeps the same subset. */
-export type DatasetSource = { kind: 'demo'; perClass: number; seed: number } | { kind: 'picked'; picked: Picked; limit: number }
+export type DatasetSource = { kind: 'demo'; perClass: number; seed: number }
+  /** Picked files; with `labels`, classes come from a label table among them (the page's column form). */
+  | { kind: 'picked'; picked: Picked; limit: number; labels?: PickedLabels | null }
   /** A picked dataset restored from browser storage (see dataset-autosave.ts): its files are not at hand to decode again. */
   | { kind: 'stored'; name: string; limit: number; size: number };
 
@@ -30,6 +33,8 @@ export interface LoadedDataset {
   readonly split: SplitSettings;
   /** The split folder each file sat in, by path, when the data came in train/val/test folders. */
   readonly presets: ReadonlyMap<string, SplitName>;
+  /** A label table's patient key of each file, by path (salted hashes); empty for class folders. */
+  readonly patients?: ReadonlyMap<string, string>;
   readonly duplicateGroups: string[][];
   readonly summary: DatasetSummary;
   /** Every image file of the source (before any limit): counts and a fingerprint of names and sizes. */
@@ -56,7 +61,9 @@ export async function loadDataset(source: DatasetSource, options: LoadOptions): 
   let result;
   try {
     const limit = source.limit > 0 ? source.limit : undefined;
-    result = await ingestPicked(source.picked, { format, split, signal, onProgress, limit });
+    if (source.labels && source.picked.kind !== 'files') throw new DataError(source.picked.name, 'a label table is read from a dropped folder, not from inside a zip');
+    const labels = source.labels && source.picked.kind === 'files' ? await readPickedLabels(source.picked.files, source.labels) : undefined;
+    result = await ingestPicked(source.picked, { format, split, signal, onProgress, limit, labels });
   } catch (err) {
     if (signal?.aborted) return null; // cancelled while listing: the scan throws the signal's reason
     throw err;
@@ -66,7 +73,8 @@ export async function loadDataset(source: DatasetSource, options: LoadOptions): 
   if (!images || !train || !val || !test) throw new Error(`${summary.source}: no images were decoded`);
   if (summary.images === 0) throw noImages(summary);
   const presets = new Map(result.layout.entries.flatMap((e) => (e.split ? [[e.path, e.split] as const] : [])));
-  return { source, images, sets: { train, val, test }, split, presets, duplicateGroups: result.duplicateGroups, summary, identity: result.identity };
+  const patients = new Map(result.layout.entries.flatMap((e) => (e.patient ? [[e.path, e.patient] as const] : [])));
+  return { source, images, sets: { train, val, test }, split, presets, patients, duplicateGroups: result.duplicateGroups, summary, identity: result.identity };
 }
 
 /** Every image failed: say so with the reasons, rather than load an empty dataset. */
@@ -79,10 +87,11 @@ function noImages(summary: DatasetSummary): DataError {
 export function resplit(ds: LoadedDataset, split: SplitSettings): LoadedDataset {
   if (sameSplit(ds.split, split)) return ds;
   const { images } = ds;
-  const items = images.files.map((path, i) => ({ path, label: images.labels[i], preset: ds.presets.get(path) }));
-  const plan = assignSplits(items, ds.duplicateGroups, split);
+  const items = images.files.map((path, i) => ({ path, label: images.labels[i], preset: ds.presets.get(path), patient: ds.patients?.get(path) }));
+  // A table's val list or split column keeps its validation set, as at load.
+  const plan = assignSplits(items, ds.duplicateGroups, ds.summary.table?.fixedVal ? { ...split, keepOfficialVal: true } : split);
   const arranged = arrangeBySplit(images, plan.assignment);
-  const summary = recount(ds.summary, arranged, plan, split);
+  const summary = recount(ds.summary, arranged, plan, split, ds.patients);
   return { ...ds, images: arranged.all, sets: { train: arranged.train, val: arranged.val, test: arranged.test }, split, summary };
 }
 
@@ -125,7 +134,7 @@ function sameSplit(a: SplitSettings, b: SplitSettings): boolean {
  * The summary for a new split. The core's summarise() needs each image's original size and format, which the
  * pipeline does not keep per image; both are split-independent, so they are carried over from the first summary.
  */
-function recount(prev: DatasetSummary, arranged: ArrangedSets, plan: SplitPlan, split: SplitSettings): DatasetSummary {
+function recount(prev: DatasetSummary, arranged: ArrangedSets, plan: SplitPlan, split: SplitSettings, patients?: ReadonlyMap<string, string>): DatasetSummary {
   const { all, assignment } = arranged;
   const fresh = summarise({
     source: { name: prev.source, kind: prev.kind },
@@ -133,7 +142,7 @@ function recount(prev: DatasetSummary, arranged: ArrangedSets, plan: SplitPlan, 
     positiveClass: prev.positiveClass,
     hasSplitFolders: prev.hasSplitFolders,
     nestedCopy: prev.nestedCopy,
-    items: all.files.map((path, i) => ({ path, label: all.labels[i], split: assignment[i], width: 1, height: 1, format: 'png' as const })),
+    items: all.files.map((path, i) => ({ path, label: all.labels[i], split: assignment[i], patient: patients?.get(path), width: 1, height: 1, format: 'png' as const })),
     skipped: prev.skipped,
     duplicateGroups: prev.duplicates.list,
     labelConflicts: prev.labelConflicts.list,
@@ -144,6 +153,7 @@ function recount(prev: DatasetSummary, arranged: ArrangedSets, plan: SplitPlan, 
     bytesRead: prev.bytesRead,
     store: prev.store,
     aborted: prev.aborted,
+    table: prev.table ?? undefined,
   });
   return { ...fresh, imageSize: prev.imageSize, formats: prev.formats };
 }

@@ -100,7 +100,7 @@ const handlers: Handlers = {
     if (!shown) throw new Error('the demo dataset was not generated');
     return shown;
   },
-  loadPicked: async ({ picked, ...args }) => load({ kind: 'picked', picked, limit: args.limit }, args),
+  loadPicked: async ({ picked, labels, ...args }) => load({ kind: 'picked', picked, limit: args.limit, labels: labels ?? null }, args),
   cancelLoad: async () => {
     loading?.abort();
     return null;

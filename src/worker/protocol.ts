@@ -14,6 +14,7 @@ import type { ModelGroup } from '../lab/registry/groups';
 import type { PickedFile, Picked } from '../lab/data/browser/picked';
 import type { IngestProgress } from '../lab/data/scan';
 import type { DatasetSummary } from '../lab/data/summary';
+import type { PickedLabels } from '../lab/data/table/picked-labels';
 import type { BatchLog, EpochLog } from '../lab/train/train-log';
 import type { ResultRecord } from '../lab/report/result-record';
 import type { RocPoint } from '../lab/eval/roc';
@@ -180,7 +181,7 @@ export interface LabApi extends TransferApi, ExportApi, ExplainApi {
    * Loads what the user picked or dropped through the core pipeline. A bad layout or a set too large for memory
    * rejects before any decoding and leaves the loaded dataset as it was; null when cancelled (the old one stays).
    */
-  loadPicked: { args: LoadFormat & SplitSettings & { picked: Picked }; result: DatasetInfo | null };
+  loadPicked: { args: LoadFormat & SplitSettings & { picked: Picked; labels?: PickedLabels | null }; result: DatasetInfo | null };
   /** Stops the dataset load in progress, if any. */
   cancelLoad: { args: null; result: null };
   describe: { args: SplitSettings; result: DatasetInfo };

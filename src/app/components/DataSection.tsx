@@ -1,11 +1,13 @@
 /** Step 1: bring in the X-rays, follow the loading, and see what was loaded. */
+import { useState } from 'react';
 import { formatBytes } from '../../lab/data/memory';
-import type { IngestProgress } from '../../worker/protocol';
+import type { IngestProgress, Picked } from '../../worker/protocol';
 import type { LabState } from '../state/lab-state';
 import type { Settings } from '../state/settings';
 import type { LabActions } from '../state/use-lab';
 import { DatasetPicker } from './DatasetPicker';
 import { DatasetSummaryView } from './DatasetSummaryView';
+import { LabelTableForm, offersLabelForm } from './LabelTableForm';
 import { Section } from './Section';
 
 interface Props {
@@ -16,6 +18,8 @@ interface Props {
 }
 
 export function DataSection({ state, actions, settings, onChange }: Props) {
+  // A folder holding a label table waits for the column form (issue 22) before it loads.
+  const [withTable, setWithTable] = useState<Extract<Picked, { kind: 'files' }> | null>(null);
   return (
     <Section step={1} id="data" title="Data"
       intro="Chest X-rays sorted into one folder per class. Images are decoded and shrunk in your browser; nothing is uploaded.">
@@ -26,9 +30,21 @@ export function DataSection({ state, actions, settings, onChange }: Props) {
         limit={settings.limit}
         onLimit={(limit) => onChange({ limit })}
         onDemo={() => void actions.loadDemo()}
-        onPick={(picked) => void actions.loadPicked(picked)}
+        onPick={(picked) => (offersLabelForm(picked) ? setWithTable(picked) : void actions.loadPicked(picked))}
         onError={(m) => actions.showError(m)}
       />
+      {withTable && (
+        <LabelTableForm picked={withTable} disabled={state.running || state.loadingData}
+          onLoad={(labels) => {
+            setWithTable(null);
+            void actions.loadPicked(withTable, labels);
+          }}
+          onFolders={() => {
+            setWithTable(null);
+            void actions.loadPicked(withTable);
+          }}
+          onCancel={() => setWithTable(null)} />
+      )}
       {state.loadingData && <LoadingRow progress={state.ingest} onCancel={actions.cancelLoad} />}
       {state.dataset && !state.dataset.demo && state.dataset.limit !== settings.limit && (
         <p className="note" data-testid="limit-pending">

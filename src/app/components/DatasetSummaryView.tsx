@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { formatBytes } from '../../lab/data/memory';
 import { SPLIT_NAMES } from '../../lab/data/layout';
 import { checkSplits } from '../../lab/data/split-check';
+import { formatTableReport } from '../../lab/data/summary-text';
 import type { DatasetInfo, DatasetSummary } from '../../worker/protocol';
 import { DatasetFacts } from './DatasetFacts';
 import { RgbaImage } from './RgbaImage';
@@ -26,6 +27,11 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
         {s.aborted && <span className="tag is-warn">cancelled: partial</span>}
       </p>
       <SplitWarnings summary={s} />
+      {s.table && (
+        <ul className="table-report" data-testid="table-report">
+          {formatTableReport(s.table).map((line) => <li key={line}>{line.trim()}</li>)}
+        </ul>
+      )}
       <div className="summary-grid">
         <CountsTable summary={s} />
         <div className="thumbs">

@@ -8,6 +8,7 @@ import { runKeyId } from '../../lab/experiment/run-control';
 import { splitOf } from '../../lab/experiment/schema';
 import type { InterruptedRun } from '../../lab/persist/saved-project';
 import type { Experiment, LabResult, Picked, StorageUsage } from '../../worker/protocol';
+import type { PickedLabels } from '../../lab/data/table/picked-labels';
 import { getLabClient } from '../lab-client';
 import { saveBlob } from '../lib/download';
 import { projectPartsOf } from '../lib/project-file';
@@ -61,8 +62,11 @@ function withLimitAdvice(text: string): string {
 
 export interface LabActions extends BackboneActions {
   loadDemo(): Promise<void>;
-  /** Loads a picked or dropped folder, files or zip; a failure leaves the loaded dataset as it was. */
-  loadPicked(picked: Picked): Promise<void>;
+  /**
+   * Loads a picked or dropped folder, files or zip (with `labels`, its classes from a label table among the files);
+   * a failure leaves the loaded dataset as it was.
+   */
+  loadPicked(picked: Picked, labels?: PickedLabels | null): Promise<void>;
   /** Stops the dataset load in progress; the previous dataset stays. */
   cancelLoad(): void;
   /** Trains `models` (ids, in order) with every seed, with a frozen copy of the current settings. */
@@ -231,7 +235,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
 
   const actions: LabActions = {
     loadDemo: () => load(() => client.call('loadDemo', { ...format(), perClass: latest.current.demoPerClass })),
-    loadPicked: (picked) => load(() => client.call('loadPicked', { ...format(), limit: latest.current.limit, picked })),
+    loadPicked: (picked, labels) => load(() => client.call('loadPicked', { ...format(), limit: latest.current.limit, picked, labels: labels ?? null })),
     cancelLoad: () => {
       client.call('cancelLoad', null).catch((err) => dispatch({ type: 'error', message: message(err) }));
     },

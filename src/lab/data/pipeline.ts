@@ -12,6 +12,7 @@ import { loadImages, withoutImages } from './load-images';
 import { checkMemory, MAX_STORE_BYTES, storeBytes } from './memory';
 import { scanSource, type IngestProgress, type ScannedSource } from './scan';
 import type { DataSource } from './source';
+import type { LabelTableSpec } from './table/table-layout';
 import { stratifiedSubset } from './split';
 import { positiveClassIndex, summarise, type DatasetSummary } from './summary';
 
@@ -37,6 +38,8 @@ export interface IngestOptions {
    * left out of every split and named (see label-conflicts.ts).
    */
   readonly keepLabelConflicts?: boolean;
+  /** Classes, patients and official splits from a label table instead of class folders (when given a source). */
+  readonly labels?: LabelTableSpec;
   /** Refuse before decoding when the store would exceed this; default the largest single buffer (4 GiB). */
   readonly memoryLimitBytes?: number;
   readonly signal?: AbortSignal;
@@ -70,7 +73,7 @@ const DEFAULT_FORMAT: StoreFormat = { size: 224, channels: 1, mode: 'stretch' };
  */
 export async function ingest(from: DataSource | ScannedSource, options: IngestOptions): Promise<IngestResult> {
   const { signal, onProgress } = options;
-  const scanned = 'layout' in from ? from : await scanSource(from, { signal, onProgress });
+  const scanned = 'layout' in from ? from : await scanSource(from, { signal, onProgress, labels: options.labels });
   const { source, layout } = scanned;
   const format = { ...DEFAULT_FORMAT, ...options.format };
   const asked = { ...DEFAULT_SPLIT_SETTINGS, ...options.split };
