@@ -41,6 +41,8 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
   let site: StaticSite;
   let browser: Browser;
   let page: Page;
+  /** Console warnings and errors of the page, all along. */
+  const console_: string[] = [];
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-newcomer-'));
@@ -51,6 +53,9 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
     page = await context.newPage();
     // The unsaved-downloads warning would hold up the reload.
     page.on('dialog', (d) => void d.accept());
+    page.on('console', (m) => {
+      if (m.type() === 'warning' || m.type() === 'error') console_.push(m.text());
+    });
     await page.goto(site.url + HASH);
   }, 300_000);
 
@@ -60,8 +65,21 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('trains cnn and light-k1 on the demo set', async () => {
+  it('says where training runs in plain words, details one click away', async () => {
     await page.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
+    const details = page.locator('[data-testid=backend-indicator] details');
+    expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.isVisible('[data-testid=backend-indicator] .backend-adapter')).toBe(false);
+    await details.locator('summary').click();
+    expect(await page.isVisible('[data-testid=backend-indicator] .backend-adapter')).toBe(true);
+    const adapter = (await page.textContent('[data-testid=backend-indicator] .backend-adapter'))!;
+    expect(adapter).toMatch(/^Backend: WebAssembly/);
+    // The plain line gives the threads whenever the details know them.
+    const threads = /(\d+ threads?)/.exec(adapter)?.[1];
+    expect(await page.textContent('[data-testid=backend-plain]')).toBe(`Training on this computer's processor (WebAssembly${threads ? `, ${threads}` : ''})`);
+  });
+
+  it('trains cnn and light-k1 on the demo set', async () => {
     await page.click('[data-testid=demo-dataset]');
     await page.waitForSelector('[data-testid=dataset-summary][data-count="120"]', { timeout: 60_000 });
     expect(await page.$('[data-testid=train-blocker]').then((b) => b?.textContent())).toBeUndefined();
@@ -151,6 +169,13 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
     expect(caveat).toContain('its answers on real X-rays mean nothing');
     expect(await page.textContent('[data-testid=page-footer]')).toContain('It is not a medical device');
     await screenshot(page, 'newcomer-classify');
+  });
+
+  it('draws the ROC on rates, with no chart drawn before its data', async () => {
+    const roc = JSON.parse((await page.getAttribute('[data-testid=chart-roc]', 'data-spec'))!) as { xLabel: string; xStep: number; fixedColors: Record<string, string> };
+    expect(roc).toMatchObject({ xLabel: 'false-positive rate', xStep: 0.01, fixedColors: { chance: '#6b7280' } });
+    for (const id of ['chart-roc', ...CURVES]) await page.waitForSelector(`[data-testid="${id}"][data-rendered="true"] canvas`, { timeout: 30_000 });
+    expect(console_.filter((m) => /Infinite extent/.test(m))).toEqual([]);
   });
 
   it('draws the same curves after a reload', async () => {

@@ -67,7 +67,9 @@ export function CompareSection({ results: recorded, models, context, onError = (
   const shifted = results.filter((r) => r.record.status === 'ok' && (valTestGap(r.record) ?? 0) > SHIFT_WARNING_GAP);
 
   const roc: ChartSpec = {
-    kind: 'line', xLabel: 'false-positive rate (%)', yLabel: 'true-positive rate', yDomain: [0, 1],
+    // Both axes as rates (0–1); the chance line is grey in every view, whichever runs are drawn.
+    kind: 'line', xLabel: 'false-positive rate', xStep: 1 / ROC_GRID_STEPS, yLabel: 'true-positive rate', yDomain: [0, 1],
+    fixedColors: { chance: '#6b7280' },
     series: [...evaluated.map(runLabel), 'chance'],
     values: [...evaluated.map((r) => rocOnGrid(r.roc)), Array.from({ length: ROC_GRID_STEPS + 1 }, (_, i) => i / ROC_GRID_STEPS)],
   };

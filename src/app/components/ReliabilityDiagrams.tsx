@@ -15,9 +15,11 @@ interface Props {
 }
 
 const SIDE = 180;
-const PAD = 28;
+const PAD = 36;
 const at = (v: number) => PAD + v * SIDE;
 const up = (v: number) => PAD + (1 - v) * SIDE;
+/** Ticks on both axes, with faint grid lines: with only 0 and 1 marked, no dot could be read off. */
+const TICKS = [0, 0.25, 0.5, 0.75, 1];
 
 export function ReliabilityDiagrams({ runs, positive, unadapted }: Props) {
   const drawn = runs.filter((r) => r.result.record.test?.calibration);
@@ -56,9 +58,15 @@ export function ReliabilityDiagrams({ runs, positive, unadapted }: Props) {
                   </circle>
                 ))}
                 <text x={at(0.5)} y={up(0) + 20} textAnchor="middle" fontSize={10} fill="currentColor">mean P({positive})</text>
-                <text x={10} y={up(0.5)} textAnchor="middle" fontSize={10} fill="currentColor" transform={`rotate(-90 10 ${up(0.5)})`}>share truly {positive}</text>
-                <text x={at(0)} y={up(0) + 10} fontSize={9} fill="currentColor">0</text>
-                <text x={at(1)} y={up(0) + 10} fontSize={9} textAnchor="end" fill="currentColor">1</text>
+                <text x={8} y={up(0.5)} textAnchor="middle" fontSize={10} fill="currentColor" transform={`rotate(-90 8 ${up(0.5)})`}>share truly {positive}</text>
+                {TICKS.map((t) => (
+                  <g key={`tick-${t}`} className="tick" data-tick={t}>
+                    {t > 0 && t < 1 && <line x1={at(t)} y1={up(0)} x2={at(t)} y2={up(1)} stroke="currentColor" strokeOpacity={0.1} />}
+                    {t > 0 && t < 1 && <line x1={at(0)} y1={up(t)} x2={at(1)} y2={up(t)} stroke="currentColor" strokeOpacity={0.1} />}
+                    <text x={at(t)} y={up(0) + 10} fontSize={9} textAnchor="middle" fill="currentColor">{t}</text>
+                    <text x={at(0) - 3} y={up(t) + 3} fontSize={9} textAnchor="end" fill="currentColor">{t}</text>
+                  </g>
+                ))}
               </svg>
               {prior && (
                 <p className="muted" data-testid={`prior-${modelId}`} data-estimated={estimated ?? undefined} data-trained={prior.trainingPrevalence}>

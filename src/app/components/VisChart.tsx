@@ -17,8 +17,12 @@ export type ChartSpec =
       xLabel: string;
       /** 'ordinal' for epochs (whole numbers, one tick each); default quantitative. */
       xType?: 'ordinal' | 'quantitative';
+      /** Quantitative x only: point i is drawn at x = i × xStep (default 1), over [0, last × xStep]. */
+      xStep?: number;
       yLabel: string;
       yDomain?: [number, number];
+      /** Colours of named series that must not change between views (a reference line); the rest take the palette in order. */
+      fixedColors?: Record<string, string>;
     }
   | { kind: 'confusion'; matrix: number[][]; labels: string[] };
 
@@ -47,15 +51,42 @@ function enqueue(job: () => Promise<void>): void {
   queue = queue.then(() => new Promise<void>((resolve) => setTimeout(() => void job().catch(() => undefined).finally(resolve), 0)));
 }
 
+/** Tableau 10, the palette vega draws with by default. */
+const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+
+/**
+ * What tfjs-vis's linechart is given for a line spec. Series without one finite value are left out: vega warns
+ * "Infinite extent" for them, and they draw nothing anyway. Colours are set, so a series keeps its colour whatever
+ * else is drawn beside it.
+ */
+export function linePlot(spec: Extract<ChartSpec, { kind: 'line' }>): {
+  values: { x: number; y: number }[][];
+  series: string[];
+  seriesColors: string[];
+  xAxisDomain?: [number, number];
+} {
+  const kept = spec.series.map((name, i) => ({ name, ys: spec.values[i] ?? [] })).filter((s) => s.ys.some((y) => y != null && Number.isFinite(y)));
+  const longest = Math.max(0, ...kept.map((s) => s.ys.length));
+  const step = spec.xStep ?? 1;
+  // tfjs-vis indexes every series by the first one's length: pad, and let vega skip the nulls.
+  const values = kept.map((s) => Array.from({ length: longest }, (_, i) => ({ x: i * step, y: (s.ys[i] ?? null) as number })));
+  let next = 0;
+  const seriesColors = kept.map((s) => spec.fixedColors?.[s.name] ?? PALETTE[next++ % PALETTE.length]);
+  return {
+    values, series: kept.map((s) => s.name), seriesColors,
+    ...(spec.xStep != null && longest > 1 ? { xAxisDomain: [0, (longest - 1) * step] as [number, number] } : {}),
+  };
+}
+
 async function draw(el: HTMLElement, spec: ChartSpec, height: number, fixedWidth?: number): Promise<void> {
   const v = await loadVis();
   const width = fixedWidth ?? Math.max(160, el.clientWidth);
   if (spec.kind === 'line') {
-    const longest = Math.max(0, ...spec.values.map((s) => s.length));
-    // tfjs-vis indexes every series by the first one's length: pad, and let vega skip the nulls.
-    const values = spec.values.map((s) => Array.from({ length: longest }, (_, x) => ({ x, y: (s[x] ?? null) as number })));
-    await v.render.linechart(el, { values, series: spec.series }, {
-      width, height, xLabel: spec.xLabel, yLabel: spec.yLabel, fontSize: 11, xType: spec.xType ?? 'quantitative',
+    const { values, series, seriesColors, xAxisDomain } = linePlot(spec);
+    if (values.length === 0) return;
+    await v.render.linechart(el, { values, series }, {
+      width, height, xLabel: spec.xLabel, yLabel: spec.yLabel, fontSize: 11, xType: spec.xType ?? 'quantitative', seriesColors,
+      ...(xAxisDomain ? { xAxisDomain } : {}),
       ...(spec.yDomain ? { yAxisDomain: spec.yDomain } : { zoomToFit: true }),
     });
   } else {
