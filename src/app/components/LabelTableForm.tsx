@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { previewTable, tableCandidates, type PickedLabels, type TablePreview } from '../../lab/data/table/picked-labels';
 import { parseClassMap } from '../../lab/data/table/mapping';
+import { detectLayout, SPLIT_NAMES } from '../../lab/data/layout';
 import type { Picked } from '../../worker/protocol';
 import '../label-form.css';
 
@@ -23,9 +24,22 @@ interface Props {
 
 const IMAGE_NAME = /\.(png|jpe?g)$/i;
 
-/** True when the picked files hold a table and at least one image: the form is offered. */
+/**
+ * True when the form is offered: the picked files hold images and a .csv or .tsv (plain or .gz), or a .txt where the
+ * images do not form class folders (COVIDx). A README.txt beside class folders loads them as before.
+ */
 export function offersLabelForm(picked: Picked): picked is PickedFiles {
-  return picked.kind === 'files' && tableCandidates(picked.files).length > 0 && picked.files.some((f) => IMAGE_NAME.test(f.path));
+  if (picked.kind !== 'files' || !picked.files.some((f) => IMAGE_NAME.test(f.path))) return false;
+  const tables = tableCandidates(picked.files);
+  if (tables.length === 0) return false;
+  if (tables.some((t) => /\.(csv|tsv)(\.gz)?$/i.test(t))) return true;
+  try {
+    // COVIDx's train/ and test/ hold images directly: read as class folders they would be classes "train" and "test".
+    const { classNames } = detectLayout(picked.files.map((f) => f.path));
+    return classNames.some((c) => (SPLIT_NAMES as readonly string[]).includes(c.toLowerCase()));
+  } catch {
+    return true;
+  }
 }
 
 export function LabelTableForm({ picked, disabled, onLoad, onFolders, onCancel }: Props) {

@@ -17,7 +17,7 @@ export type ChartSpec =
       xLabel: string;
       /** 'ordinal' for epochs (whole numbers, one tick each); default quantitative. */
       xType?: 'ordinal' | 'quantitative';
-      /** Quantitative x only: point i is drawn at x = i × xStep (default 1), over [0, last × xStep]. */
+      /** Quantitative x only: point i is drawn at x = i × xStep (default 1); the axis spans the data. */
       xStep?: number;
       yLabel: string;
       yDomain?: [number, number];
@@ -63,7 +63,6 @@ export function linePlot(spec: Extract<ChartSpec, { kind: 'line' }>): {
   values: { x: number; y: number }[][];
   series: string[];
   seriesColors: string[];
-  xAxisDomain?: [number, number];
 } {
   const kept = spec.series.map((name, i) => ({ name, ys: spec.values[i] ?? [] })).filter((s) => s.ys.some((y) => y != null && Number.isFinite(y)));
   const longest = Math.max(0, ...kept.map((s) => s.ys.length));
@@ -72,21 +71,17 @@ export function linePlot(spec: Extract<ChartSpec, { kind: 'line' }>): {
   const values = kept.map((s) => Array.from({ length: longest }, (_, i) => ({ x: i * step, y: (s.ys[i] ?? null) as number })));
   let next = 0;
   const seriesColors = kept.map((s) => spec.fixedColors?.[s.name] ?? PALETTE[next++ % PALETTE.length]);
-  return {
-    values, series: kept.map((s) => s.name), seriesColors,
-    ...(spec.xStep != null && longest > 1 ? { xAxisDomain: [0, (longest - 1) * step] as [number, number] } : {}),
-  };
+  return { values, series: kept.map((s) => s.name), seriesColors };
 }
 
 async function draw(el: HTMLElement, spec: ChartSpec, height: number, fixedWidth?: number): Promise<void> {
   const v = await loadVis();
   const width = fixedWidth ?? Math.max(160, el.clientWidth);
   if (spec.kind === 'line') {
-    const { values, series, seriesColors, xAxisDomain } = linePlot(spec);
+    const { values, series, seriesColors } = linePlot(spec);
     if (values.length === 0) return;
     await v.render.linechart(el, { values, series }, {
       width, height, xLabel: spec.xLabel, yLabel: spec.yLabel, fontSize: 11, xType: spec.xType ?? 'quantitative', seriesColors,
-      ...(xAxisDomain ? { xAxisDomain } : {}),
       ...(spec.yDomain ? { yAxisDomain: spec.yDomain } : { zoomToFit: true }),
     });
   } else {
