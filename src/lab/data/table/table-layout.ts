@@ -116,7 +116,7 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
   const rows = hasHeader ? table.rows.slice(1) : table.rows;
   const dropped = { noImage: 0, ambiguousImage: 0, noClass: 0, twoClasses: 0 };
   const examples: { noClass?: string; twoClasses?: string } = {};
-  interface Found { classes: Map<string, number>; patient?: string; split?: SplitName; anyRow: boolean }
+  interface Found { classes: Map<string, number>; patient?: string; split?: SplitName }
   const found = new Map<number, Found>();
   const hashPatient = (id: string): string => `patient:${new Fingerprint().update(`${table.fingerprint}\n${id}`).digest()}`;
   for (const row of rows) {
@@ -130,7 +130,7 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
       dropped.ambiguousImage++;
       continue;
     }
-    const state = found.get(match.image) ?? { classes: new Map<string, number>(), anyRow: true };
+    const state: Found = found.get(match.image) ?? { classes: new Map<string, number>() };
     found.set(match.image, state);
     if (splitCol) {
       const value = row.cells[splitCol.index] ?? '';
