@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { precacheServiceWorker } from './src/offline/precache-plugin';
 
 /**
  * Cross-origin isolation (shared memory, so the wasm backend can run XNNPACK on every core). Static hosts that
- * cannot send these headers get them from the service worker in public/coi-sw.js instead.
+ * cannot send these headers get them from the built site's service worker (sw.js, from src/offline/), which also
+ * keeps the site for offline use.
  */
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -13,7 +15,7 @@ export const ISOLATION_HEADERS = {
 // base './' keeps every asset URL relative, so the built site works from any sub-path (GitHub Pages style).
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  plugins: [react(), precacheServiceWorker()],
   worker: { format: 'es' },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },

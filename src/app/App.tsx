@@ -2,7 +2,7 @@
  * X-Ray Lab: the page in the order a user works — data, models, training, comparison, export. All computing
  * happens in the lab worker; this component only wires settings and lab state to the five sections.
  */
-import { useEffect } from 'react';
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { BackendIndicator } from './components/BackendIndicator';
 import { CompareSection } from './components/CompareSection';
 import { DataSection } from './components/DataSection';
@@ -19,6 +19,10 @@ import type { LabState } from './state/lab-state';
 import { validateSettings, type Settings } from './state/settings';
 import { useLab } from './state/use-lab';
 import { useSettings } from './state/use-settings';
+import { LessonContext } from './lesson/lesson-context';
+import { lessonFromHash } from './lesson/lesson-link';
+import { PresentationContext, usePresentationMode } from './lesson/presentation-mode';
+import { ShareLessonButton } from './lesson/ShareLessonDialog';
 
 /** Why the selected models cannot take the chosen input size, or null. */
 function sizeProblemOf(state: LabState, settings: Settings, selected: string[]): string | null {
@@ -47,35 +51,69 @@ export function App() {
   const sizeProblem = sizeProblemOf(state, settings, selected);
   const errors = validateSettings(settings, state.models);
   useEffect(preloadCharts, []);
-
-  return (
-    <div className="page">
-      <header className="masthead">
-        <div>
-          <h1>X-Ray Lab</h1>
-          <p className="tagline">Train plain CNNs, low-rank LightLayers and transfer-learning networks on chest X-rays — in your browser, on this computer&rsquo;s graphics card or, without one, its processor.</p>
-        </div>
-        <BackendIndicator backend={state.backend} busy={state.backendBusy} />
-      </header>
-      <ErrorBanner message={state.error} onDismiss={() => actions.showError(null)} />
-      <ResumeBanner interrupted={state.interrupted} recovery={state.recovery} fingerprint={state.dataset?.identity.fingerprint ?? null} busy={state.running || state.loadingData}
-        onResume={(run) => void actions.resume(run)} onDiscard={(run) => void actions.discard(run)} />
-      <main>
-        <DataSection state={state} actions={actions} settings={settings} onChange={update} />
-        <ModelsSection state={state} actions={actions} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} />
-        <TrainSection state={state} selected={selected} seeds={settings.seeds.length} blocker={blockerOf(state, settings, selected, sizeProblem)}
-          onTrain={() => void actions.train(selected)} onCancel={actions.cancel} />
-        <CompareSection key={state.context?.origin.kind === 'file' ? state.context.origin.name : 'trained'} results={state.results} models={state.models} context={state.context}
-          onError={(m) => actions.showError(m)} />
-        <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
-          onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={(experiment) => update(experiment)}
-          datasetFingerprint={state.dataset?.identity.fingerprint ?? null} onError={(m) => actions.showError(m)} />
+  // Read once: a lesson link sets up the page as it opens; the teacher's dialog writes a new link, not this page.
+  const [lesson] = useState(() => lessonFromHash(window.location.hash));
+  const [present, setPresent] = usePresentationMode(lesson.present);
+  const [presentStep, setPresentStep] = useState('data');
+  const steps: { name: string; view: ReactNode }[] = [
+    { name: 'data', view: <DataSection state={state} actions={actions} settings={settings} onChange={update} /> },
+    { name: 'models', view: <ModelsSection state={state} actions={actions} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} /> },
+    { name: 'train', view: <TrainSection state={state} selected={selected} seeds={settings.seeds.length} blocker={blockerOf(state, settings, selected, sizeProblem)}
+      onTrain={() => void actions.train(selected)} onCancel={actions.cancel} /> },
+    { name: 'compare', view: <CompareSection key={state.context?.origin.kind === 'file' ? state.context.origin.name : 'trained'} results={state.results} models={state.models} context={state.context}
+      onError={(m) => actions.showError(m)} /> },
+    { name: 'export', view: <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
+      onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={(experiment) => update(experiment)}
+      datasetFingerprint={state.dataset?.identity.fingerprint ?? null} onError={(m) => actions.showError(m)} /> },
+    { name: 'storage', view: (
+      <>
         <ProjectFileControls busy={state.running || state.loadingData}
           canSave={state.context?.data != null && (state.results.length > 0 || state.interrupted.length > 0)}
           images={state.dataset != null && state.dataset.identity.fingerprint === state.context?.data?.identity.fingerprint ? state.dataset.summary.images : null}
           onSave={actions.saveProject} onOpen={(file) => void actions.openProject(file)} />
         <StorageSection version={`${state.results.length}:${state.interrupted.length}:${state.dataset?.identity.fingerprint ?? ''}`} problem={state.storageProblem} busy={state.running}
           load={actions.storageUsage} clear={actions.clearStorage} setBudget={actions.setDatasetBudget} onError={(m) => actions.showError(m)} />
+      </>
+    ) },
+  ];
+  // Step 2 holds the model choice and the settings: it goes only when a lesson hides both.
+  const shownSteps = steps.filter((step) => (step.name === 'models' ? !(lesson.hide.has('models') && lesson.hide.has('settings')) : !lesson.hide.has(step.name)));
+  const presentIndex = Math.max(0, shownSteps.findIndex((step) => step.name === presentStep));
+
+
+  return (
+    <LessonContext.Provider value={lesson}>
+    <PresentationContext.Provider value={present}>
+    <div className={`page${present ? ' present' : ''}`}>
+      <header className="masthead">
+        <div>
+          <h1>X-Ray Lab</h1>
+          <p className="tagline">Train plain CNNs, low-rank LightLayers and transfer-learning networks on chest X-rays — in your browser, on this computer&rsquo;s graphics card or, without one, its processor.</p>
+        </div>
+        <div className="masthead-tools">
+          <BackendIndicator backend={state.backend} busy={state.backendBusy} />
+          <button type="button" data-testid="present-toggle" aria-pressed={present} onClick={() => setPresent(!present)}>
+            {present ? 'Leave presentation mode' : 'Presentation mode'}
+          </button>
+          <ShareLessonButton settings={settings} lesson={lesson} />
+        </div>
+      </header>
+      <ErrorBanner message={state.error} onDismiss={() => actions.showError(null)} />
+      <ResumeBanner interrupted={state.interrupted} recovery={state.recovery} fingerprint={state.dataset?.identity.fingerprint ?? null} busy={state.running || state.loadingData}
+        onResume={(run) => void actions.resume(run)} onDiscard={(run) => void actions.discard(run)} />
+      {lesson.text && <aside className="lesson-text" data-testid="lesson-text" aria-label="Lesson">{lesson.text}</aside>}
+      {lesson.unknown.length > 0 && (
+        <p className="note is-warning" data-testid="lesson-unknown">This lesson link hides {lesson.unknown.map((n) => `"${n}"`).join(', ')}, which this page does not know.</p>
+      )}
+      <main>
+        {present && shownSteps.length > 0 && (
+          <nav className="present-nav" aria-label="Presentation steps" data-testid="present-nav">
+            <button type="button" data-testid="present-previous" disabled={presentIndex === 0} onClick={() => setPresentStep(shownSteps[presentIndex - 1].name)}>← Previous step</button>
+            <span aria-live="polite">Step {presentIndex + 1} of {shownSteps.length}</span>
+            <button type="button" data-testid="present-next" disabled={presentIndex === shownSteps.length - 1} onClick={() => setPresentStep(shownSteps[presentIndex + 1].name)}>Next step →</button>
+          </nav>
+        )}
+        {(present ? shownSteps.slice(presentIndex, presentIndex + 1) : shownSteps).map((step) => <Fragment key={step.name}>{step.view}</Fragment>)}
       </main>
       <footer className="footer" data-testid="page-footer">
         <p>
@@ -88,5 +126,7 @@ export function App() {
         </p>
       </footer>
     </div>
+    </PresentationContext.Provider>
+    </LessonContext.Provider>
   );
 }

@@ -89,7 +89,8 @@ export function BackboneCard({ spec, status, loading, disabled, onLoadFromSite, 
         <button type="button" disabled={busy} onClick={() => input.current?.click()} title="Choose the files, or drag them onto this card">
           Drop weights (.h5 or model.json + .bin)
         </button>
-        <input ref={input} type="file" multiple className="visually-hidden" accept=".h5,.hdf5,.keras,.json,.bin"
+        <input ref={input} type="file" multiple className="visually-hidden" accept=".h5,.hdf5,.keras,.json,.bin" tabIndex={-1}
+          aria-label={`Weight files for ${spec.id}`}
           data-testid={`weights-input-${spec.id}`} disabled={busy}
           onChange={(e) => {
             const files = [...(e.currentTarget.files ?? [])];

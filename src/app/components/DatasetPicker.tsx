@@ -93,6 +93,8 @@ export function DatasetPicker(props: Props) {
           }}
           type="file"
           className="visually-hidden"
+          aria-label="Dataset folder or .zip file"
+          tabIndex={-1}
           data-testid="dataset-input"
           disabled={disabled}
           onChange={(e) => {

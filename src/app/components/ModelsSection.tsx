@@ -8,6 +8,7 @@ import { BackboneCard } from './BackboneCard';
 import { ModelChecklist } from './ModelChecklist';
 import { Section } from './Section';
 import { SettingsForm } from './SettingsForm';
+import { useShown } from '../lesson/lesson-context';
 
 interface Props {
   state: LabState;
@@ -20,6 +21,7 @@ interface Props {
 
 export function ModelsSection({ state, actions, settings, errors, sizeProblem, onChange }: Props) {
   const bb = state.backbones;
+  const shown = useShown();
   const key = `${settings.size}x${settings.channels}`;
   const sizes = state.sizes?.key === key ? state.sizes.list : null;
   // Transfer counts measured before the weights changed (MobileNetV2's alpha) read as pending until measured again.
@@ -59,7 +61,7 @@ export function ModelsSection({ state, actions, settings, errors, sizeProblem, o
     <Section step={2} id="models" title="Models"
       intro={`Three families, one question: how much network does a chest X-ray need? Parameters below are for ${settings.size}×${settings.size}×${settings.channels} inputs.`}>
       <div className="models-layout">
-        {state.models.length === 0
+        {!shown('models') ? null : state.models.length === 0
           ? <p className="placeholder">Starting the lab worker…</p>
           : <ModelChecklist models={state.models} groups={state.groups} sizes={sizes} selected={settings.models} size={settings.size} onToggle={toggle}
               transfer={{ card, footer, stale: staleTransfer }} />}

@@ -6,7 +6,8 @@
  * Drawing a vega chart is synchronous work on the main thread, so draws are (1) queued one per task, never several
  * in one long task, and (2) rate-limited per chart while data streams in during training.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useContext } from 'react';
+import { PRESENT_CHART_SCALE, PresentationContext } from '../lesson/presentation-mode';
 
 export type ChartSpec =
   | {
@@ -107,7 +108,9 @@ interface Props {
   minIntervalMs?: number;
 }
 
-export function VisChart({ spec, height, label, testId, minIntervalMs = 0 }: Props) {
+export function VisChart({ spec, height: baseHeight, label, testId, minIntervalMs = 0 }: Props) {
+  // Presentation mode draws charts taller, for a projector at the back of a classroom.
+  const height = useContext(PresentationContext) ? Math.round(baseHeight * PRESENT_CHART_SCALE) : baseHeight;
   const ref = useRef<HTMLDivElement>(null);
   const lastDraw = useRef(0);
   const key = JSON.stringify(spec);

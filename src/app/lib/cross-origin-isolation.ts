@@ -1,17 +1,20 @@
 /**
- * Makes the page cross-origin isolated where its host does not (static hosting without COOP/COEP headers): registers
- * public/coi-sw.js, which adds the headers, and reloads once so that the page is served through it. Without
- * isolation the lab still works, on single-threaded wasm. `?isolate=0` in the URL skips this.
+ * Registers the built site's service worker (sw.js, src/offline/service-worker.js): it keeps the site for offline use
+ * and adds the cross-origin isolation headers where the host does not send them (static hosting without COOP/COEP).
+ * When the page is not isolated yet, it reloads once so that the page is served through the worker. Without
+ * isolation the lab still works, on single-threaded wasm. `?isolate=0` in the URL skips the reload; the dev server
+ * (which sends the headers itself and rebuilds files on every change) registers nothing.
  */
 
 const RELOADED = 'xray-lab-coi-reload';
 
-/** Registers the shim and reloads when that is what isolation takes; resolves true when a reload is under way. */
+/** Registers the worker and reloads when that is what isolation takes; resolves true when a reload is under way. */
 export async function ensureCrossOriginIsolation(): Promise<boolean> {
-  if (window.crossOriginIsolated || !window.isSecureContext || !('serviceWorker' in navigator)) return false;
-  if (new URLSearchParams(window.location.search).get('isolate') === '0') return false;
+  // MODE, not DEV: a build run with NODE_ENV=test (as under vitest) is still a built site with its sw.js.
+  if (import.meta.env.MODE === 'development' || !window.isSecureContext || !('serviceWorker' in navigator)) return false;
   try {
-    const registration = await navigator.serviceWorker.register(new URL('coi-sw.js', document.baseURI));
+    const registration = await navigator.serviceWorker.register(new URL('sw.js', document.baseURI));
+    if (window.crossOriginIsolated || new URLSearchParams(window.location.search).get('isolate') === '0') return false;
     // Reload once per tab session: a page that is still not isolated after it must not reload forever.
     if (sessionStorage.getItem(RELOADED) != null) return false;
     await navigator.serviceWorker.ready;
@@ -20,7 +23,7 @@ export async function ensureCrossOriginIsolation(): Promise<boolean> {
     window.location.reload();
     return true;
   } catch {
-    // No service workers here (private mode, an unusual host): single-threaded wasm it is.
+    // No service workers here (private mode, an unusual host): no offline copy, single-threaded wasm.
     return false;
   }
 }

@@ -56,7 +56,7 @@ const single = (limitedBy: string | null): WasmThreadPlan => ({ threads: 1, limi
 
 /**
  * Decides the thread count and prepares tfjs for it; call before the wasm backend first initialises. Pages need
- * cross-origin isolation (COOP + COEP headers, or the service-worker shim in public/coi-sw.js) for shared memory.
+ * cross-origin isolation (COOP + COEP headers, or the built site's service worker, src/offline/service-worker.js) for shared memory.
  */
 export async function planWasmThreads(runtime: Runtime, request: WasmThreadRequest): Promise<WasmThreadPlan> {
   if (request === false || request === 1) return disable(single(null));

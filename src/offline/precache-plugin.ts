@@ -1,0 +1,52 @@
+/**
+ * Builds the service worker (src/offline/service-worker.js) into the site as `sw.js`, with the list of every file of
+ * the build — the page, scripts, workers, wasm binaries, styles and public/ files — and a version made from their
+ * contents. A new build therefore has a new sw.js, which the browser installs, caching the new files and dropping
+ * the old ones: a versioned cache that updates cleanly.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Plugin } from 'vite';
+
+const TEMPLATE = new URL('./service-worker.js', import.meta.url);
+
+/** Files under `dir`, relative to it, with forward slashes. */
+function filesUnder(dir: string, root = dir): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path, root) : [relative(root, path).split('\\').join('/')];
+  });
+}
+
+export function precacheServiceWorker(publicDir = 'public'): Plugin {
+  return {
+    name: 'xray-lab-precache-service-worker',
+    apply: 'build',
+    // After Vite's own plugins, so index.html, the workers and every asset are in the bundle.
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const hash = createHash('sha256');
+      const files: string[] = [];
+      for (const [name, item] of Object.entries(bundle).sort(([a], [b]) => a.localeCompare(b))) {
+        if (name.endsWith('.map')) continue;
+        files.push(name);
+        hash.update(name).update(item.type === 'chunk' ? item.code : item.source);
+      }
+      for (const name of filesUnder(publicDir).sort()) {
+        files.push(name);
+        hash.update(name).update(readFileSync(join(publicDir, name)));
+      }
+      // The page itself is asked for as the folder ('./'), as a visitor opens it.
+      const precache = { version: hash.digest('hex').slice(0, 16), files: ['./', ...files.filter((f) => f !== 'index.html')] };
+      const source = readFileSync(TEMPLATE, 'utf8').replace('self.__XRAY_LAB_PRECACHE__', JSON.stringify(precache));
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
