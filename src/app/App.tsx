@@ -76,8 +76,10 @@ export function App() {
       </>
     ) },
   ];
-  // Step 2 holds the model choice and the settings: it goes only when a lesson hides both.
-  const shownSteps = steps.filter((step) => (step.name === 'models' ? !(lesson.hide.has('models') && lesson.hide.has('settings')) : !lesson.hide.has(step.name)));
+  // Step 2 holds the model choice and the settings, step 5 the downloads and Classify: each goes only when a lesson
+  // hides both of its parts.
+  const parts: Record<string, string[]> = { models: ['models', 'settings'], export: ['export', 'classify'] };
+  const shownSteps = steps.filter((step) => !(parts[step.name] ?? [step.name]).every((name) => lesson.hide.has(name)));
   const presentIndex = Math.max(0, shownSteps.findIndex((step) => step.name === presentStep));
 
 

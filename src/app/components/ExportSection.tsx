@@ -15,6 +15,7 @@ import { saveBlob } from '../lib/download';
 import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
 import { ClassifyPanel } from './ClassifyPanel';
+import { useShown } from '../lesson/lesson-context';
 import { ModelFormats } from './ModelFormats';
 import { PytorchExport } from './PytorchExport';
 import { Section } from './Section';
@@ -60,6 +61,7 @@ function downloadTestId(r: ModelResult, results: readonly ModelResult[]): string
 
 export function ExportSection(props: Props) {
   const [busy, setBusy] = useState(false);
+  const shown = useShown();
   const { results, context } = props;
   const withFiles = results.filter((r) => modelFiles(runKeyId(r)));
   const seeds = [...new Set(results.map((r) => r.seed))];
@@ -108,6 +110,9 @@ export function ExportSection(props: Props) {
     props.onDownloaded(results.map(runKeyId));
   });
 
+  const classify = shown('classify') ? <ClassifyPanel results={withFiles} context={context} onError={props.onError} /> : null;
+  // A lesson that hides the downloads may still let the class try a model on X-rays.
+  if (!shown('export')) return classify && <Section step={5} id="classify" title="Classify">{classify}</Section>;
   return (
     <Section step={5} id="export" title="Export"
       intro="Download the trained models as TF.js files with the experiment card, open a saved experiment, and try a model on X-rays. Nothing leaves your machine.">
@@ -165,7 +170,7 @@ export function ExportSection(props: Props) {
           </p>
         )}
       </div>
-      <ClassifyPanel results={withFiles} context={context} onError={props.onError} />
+      {classify}
     </Section>
   );
 }
