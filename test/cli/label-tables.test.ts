@@ -2,9 +2,10 @@
  * `scan`, `compare` and `run` on datasets shaped like RSNA, NIH ChestX-ray14, CheXpert, MIMIC-CXR-JPG and COVIDx
  * (issue 22, item 3): the right classes, patients and official splits, read through a label table.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../helpers/run-cli';
 import { writeChexpert, writeCovidx, writeMimic, writeNih, writeRsna, type LabelDataset } from '../helpers/label-datasets';
@@ -107,6 +108,19 @@ describe('label-table options', () => {
     const other = await runCliCaptured(['run', card, '--data', nih.data, '--labels', changed, files[2], files[3], '--out', join(root, 'replay-other')]);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/its files differ from the data the card ran on/);
+  });
+
+  it('reads a zip of the same folder with the same table the same way', async () => {
+    const entries: Record<string, Uint8Array> = {};
+    for (const name of await readdir(join(nih.data, 'images'))) entries[`nih/images/${name}`] = await readFile(join(nih.data, 'images', name));
+    const zip = join(root, 'nih.zip');
+    await writeFile(zip, zipSync(entries));
+    const [fromFolder, fromZip] = await Promise.all([nih.data, zip].map((d) => runCliCaptured(['scan', d, ...nih.flags, '--json'])));
+    expect(fromZip.code).toBe(0);
+    const [a, b] = [fromFolder, fromZip].map((r) => JSON.parse(r.stdout));
+    expect(b.perClass).toEqual(a.perClass);
+    expect(b.patients).toBe(a.patients);
+    expect(b.splits.test.count).toBe(nih.test.length);
   });
 
   const bad: [string, string[], string][] = [
