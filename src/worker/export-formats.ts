@@ -6,21 +6,23 @@
 import type * as tf from '@tensorflow/tfjs';
 import { kerasH5File } from '../lab/export/keras-h5/keras-h5-file';
 import { modelFromFiles } from '../lab/export/model-files';
+import { onnxModelFile } from '../lab/export/onnx/onnx-file';
 import { pytorchSpecOfCard, writePytorchProject } from '../lab/export/pytorch';
 import type { SavedModelMeta } from '../lab/export/saved-model-meta';
 import { exportMetadataOf } from '../lab/export/standard-exporter';
 import { stockModelFiles } from '../lab/export/stock/stock-files';
 import type { ExperimentCard } from '../lab/experiment/card';
-import type { ExportedFiles, TrainedModelFiles } from './protocol-export';
+import type { ExportedFiles, ModelFormat, TrainedModelFiles } from './protocol-export';
 
 const bytes = (contents: string | Uint8Array): Uint8Array => (typeof contents === 'string' ? new TextEncoder().encode(contents) : contents);
 
-/** The model's stock TF.js files or its Keras .h5, from its lab files (whose metadata says classes, size, range). */
-export async function exportModel(modelJson: string, weights: ArrayBuffer, format: 'stock' | 'h5'): Promise<ExportedFiles> {
+/** The model's stock TF.js files, Keras .h5 or model.onnx, from its lab files (whose metadata says classes, size, range). */
+export async function exportModel(modelJson: string, weights: ArrayBuffer, format: ModelFormat): Promise<ExportedFiles> {
   const model = await modelFromFiles(modelJson, weights);
   try {
     const meta = exportMetadataOf(model.getUserDefinedMetadata() as unknown as SavedModelMeta);
     if (format === 'h5') return { 'model.h5': await kerasH5File(model, meta) };
+    if (format === 'onnx') return { 'model.onnx': await onnxModelFile(model, meta) };
     const files = await stockModelFiles(model, meta);
     return { 'stock/model.json': bytes(files.modelJson), 'stock/weights.bin': files.weights };
   } finally {

@@ -13,12 +13,15 @@ export interface TrainedModelFiles {
   weights: ArrayBuffer;
 }
 
+/** The standard forms one trained model downloads in, beside the lab's own. */
+export type ModelFormat = 'stock' | 'h5' | 'onnx';
+
 /** Relative '/'-path → file bytes. */
 export type ExportedFiles = Record<string, Uint8Array>;
 
 export interface ExportApi {
-  /** The model as stock TF.js (stock/model.json + stock/weights.bin) or as a Keras .h5 (model.h5). */
-  exportModel: { args: { modelJson: string; weights: ArrayBuffer; format: 'stock' | 'h5' }; result: ExportedFiles };
+  /** The model as stock TF.js (stock/model.json + stock/weights.bin), a Keras .h5 (model.h5) or ONNX (model.onnx). */
+  exportModel: { args: { modelJson: string; weights: ArrayBuffer; format: ModelFormat }; result: ExportedFiles };
   /** The experiment of `card` as a PyTorch project, starting from the given trained models (transfer models need their backbone loaded). */
   exportPytorch: { args: { card: ExperimentCard; trained: TrainedModelFiles[] }; result: ExportedFiles };
 }

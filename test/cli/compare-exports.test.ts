@@ -1,7 +1,8 @@
 /**
  * `compare --out` writes every trained model in the standard formats beside the lab's own files:
  * models/<id>[/seed-<n>]/stock/{model.json,weights.bin} (loaded here by a separate Node process that imports only
- * @tensorflow/tfjs, predicting the lab model's softmax) and models/<id>[/seed-<n>]/model.h5 (checked with h5py).
+ * @tensorflow/tfjs, predicting the lab model's softmax), models/<id>[/seed-<n>]/model.h5 (checked with h5py) and
+ * models/<id>[/seed-<n>]/model.onnx (run by onnxruntime-node).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelFromFiles } from '../../src/lab/export/model-files';
 import { pythonHas, runPython } from '../helpers/python';
@@ -36,11 +38,11 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('compare --out: standard formats', () => {
-  it('writes stock/ and model.h5 next to the lab files of every run', async () => {
+  it('writes stock/, model.h5 and model.onnx next to the lab files of every run', async () => {
     expect(compared.stderr).not.toMatch(/could not save/);
     expect(compared.code).toBe(0);
     for (const dir of RUNS) {
-      expect((await readdir(join(out, 'models', dir))).sort(), dir).toEqual(['model-card.md', 'model.h5', 'model.json', 'stock', 'weights.bin']);
+      expect((await readdir(join(out, 'models', dir))).sort(), dir).toEqual(['model-card.md', 'model.h5', 'model.json', 'model.onnx', 'stock', 'weights.bin']);
       expect((await readdir(join(out, 'models', dir, 'stock'))).sort(), dir).toEqual(['model.json', 'weights.bin']);
     }
   });
@@ -71,6 +73,28 @@ describe('compare --out: standard formats', () => {
     }
     // The two seeds are different models: their stock exports differ too.
     expect(expected[0]).not.toEqual(expected[1]);
+  });
+
+  it('has a model.onnx per run that onnxruntime-node runs, predicting the lab model\'s softmax within 1e-4', async () => {
+    const start = tf.memory().numTensors;
+    for (const [i, dir] of RUNS.entries()) {
+      const base = join(out, 'models', dir);
+      const lab = await modelFromFiles(await readFile(join(base, 'model.json'), 'utf8'), await readFile(join(base, 'weights.bin')));
+      const x = tf.randomUniform([INPUTS, 16, 16, 1], 0, 1, 'float32', 21 + i);
+      const probs = tf.tidy(() => tf.softmax(lab.predict(x) as tf.Tensor2D));
+      const want = await probs.data() as Float32Array;
+      const session = await ort.InferenceSession.create(join(base, 'model.onnx'));
+      const { probabilities } = await session.run({ image: new ort.Tensor('float32', await x.data() as Float32Array, [INPUTS, 16, 16, 1]) });
+      await session.release();
+      const got = probabilities.data as Float32Array;
+      const diff = Math.max(...want.map((v, j) => Math.abs(v - got[j])));
+      console.info(`compare --out ${dir}/model.onnx: max |Δ| ${diff.toExponential(2)} vs the lab model's softmax`);
+      expect(probabilities.dims, dir).toEqual([INPUTS, 2]);
+      expect(diff, dir).toBeLessThanOrEqual(1e-4);
+      tf.dispose([x, probs]);
+      lab.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(start);
   });
 
   it.skipIf(!hasH5py)('has a model.h5 that h5py reads in the layout Keras loads, with the stock export\'s weights', async () => {

@@ -40,7 +40,7 @@ describe('xray-lab compare', () => {
     const rows = (await readFile(join(out, 'predictions.csv'), 'utf8')).trim().split('\n');
     expect(rows[0]).toBe('file,true_class,score_NORMAL,score_PNEUMONIA,predicted_class,model,seed');
     expect(rows).toHaveLength(1 + records[0].test.count);
-    expect((await readdir(join(out, 'models/light-k1'))).sort()).toEqual(['model-card.md', 'model.h5', 'model.json', 'stock', 'weights.bin']);
+    expect((await readdir(join(out, 'models/light-k1'))).sort()).toEqual(['model-card.md', 'model.h5', 'model.json', 'model.onnx', 'stock', 'weights.bin']);
     expect(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')).results[0].modelId).toBe('light-k1');
     expect(await readFile(join(out, 'report.md'), 'utf8')).toMatch(/LightLayers k=1/);
     const model = await modelFromFiles(

@@ -43,7 +43,7 @@ describe('compare with several seeds', () => {
     expect((await readdir(out)).sort()).toEqual(['experiment.json', 'models', 'predictions.csv', 'report.md', 'results.json']);
     for (const id of ['light-k1', 'light-k2']) {
       expect((await readdir(join(out, 'models', id))).sort()).toEqual(['seed-1', 'seed-2']);
-      expect((await readdir(join(out, 'models', id, 'seed-2'))).sort()).toEqual(['model-card.md', 'model.h5', 'model.json', 'stock', 'weights.bin']);
+      expect((await readdir(join(out, 'models', id, 'seed-2'))).sort()).toEqual(['model-card.md', 'model.h5', 'model.json', 'model.onnx', 'stock', 'weights.bin']);
     }
     const card = parseExperimentCard(await readFile(join(out, 'experiment.json'), 'utf8'));
     expect(card.settings).toMatchObject({ models: ['light-k1', 'light-k2'], seeds: [1, 2], size: 16, epochs: 2 });

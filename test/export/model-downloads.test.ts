@@ -18,7 +18,7 @@ describe('modelDownloads', () => {
     const before = tf.memory().numTensors;
     const files = await modelDownloads(model, meta);
     expect(tf.memory().numTensors).toBe(before);
-    expect([...files.keys()].sort()).toEqual(['model.h5', 'model.json', 'stock/model.json', 'stock/weights.bin', 'weights.bin']);
+    expect([...files.keys()].sort()).toEqual(['model.h5', 'model.json', 'model.onnx', 'stock/model.json', 'stock/weights.bin', 'weights.bin']);
     expect(looksLikeHdf5(files.get('model.h5') as Uint8Array)).toBe(true);
     expect(JSON.parse(files.get('model.json') as string).userDefinedMetadata).toMatchObject({ ...meta, format: 'lab', output: 'logits' });
     expect(JSON.parse(files.get('stock/model.json') as string).userDefinedMetadata).toMatchObject({ ...meta, format: 'stock', output: 'probabilities' });

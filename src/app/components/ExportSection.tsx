@@ -16,7 +16,7 @@ import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
 import { ClassifyPanel } from './ClassifyPanel';
 import { useShown } from '../lesson/lesson-context';
-import { ModelFormats } from './ModelFormats';
+import { ModelFormats, onnxFilesOf } from './ModelFormats';
 import { PytorchExport } from './PytorchExport';
 import { Section } from './Section';
 
@@ -106,6 +106,7 @@ export function ExportSection(props: Props) {
       'results.json': renderResultsJson(records, meta, card.settings, undefined, card.comparisons),
       'report.md': renderMarkdownReport(records, { ...meta, settings: card.settings }, { comparisons: card.comparisons }),
       ...Object.fromEntries(cards),
+      ...await onnxFilesOf(files),
     }), 'xray-lab-results.zip');
     props.onDownloaded(results.map(runKeyId));
   });

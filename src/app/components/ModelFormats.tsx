@@ -1,12 +1,13 @@
 /**
  * The standard formats of one trained model, next to its lab-format download: stock TF.js (plain
- * `@tensorflow/tfjs` loads it; outputs probabilities) and Keras .h5. The worker makes them on demand from the lab
- * files the page keeps, so training never pays for them. Test ids: `download-stock-<id>` and `download-h5-<id>`
- * (with `-seed-<n>` for a model's later seeds, as `download-<id>`).
+ * `@tensorflow/tfjs` loads it; outputs probabilities), Keras .h5 and ONNX. The worker makes them on demand from the
+ * lab files the page keeps, so training never pays for them. Test ids: `download-stock-<id>`, `download-h5-<id>` and
+ * `download-onnx-<id>` (with `-seed-<n>` for a model's later seeds, as `download-<id>`).
  */
 import { useState } from 'react';
 import { runKeyId } from '../../lab/experiment/run-control';
-import type { ModelResult } from '../../worker/protocol';
+import type { ModelFilesData, ModelResult } from '../../worker/protocol';
+import type { ModelFormat } from '../../worker/protocol-export';
 import { getLabClient } from '../lab-client';
 import { saveBlob } from '../lib/download';
 import { zipFiles } from '../lib/zip-files';
@@ -22,18 +23,30 @@ interface Props {
   onError: (message: string) => void;
 }
 
+/** One model's file in a standard format, made by the worker from a copy of the lab files (the page keeps its own). */
+async function exportFormat(saved: ModelFilesData, format: ModelFormat): Promise<Record<string, Uint8Array>> {
+  const weights = saved.weights.slice().buffer as ArrayBuffer;
+  return getLabClient().call('exportModel', { modelJson: saved.modelJson, weights, format }, [weights]);
+}
+
+/** `<folder>/model.onnx` for each folder → lab files, for "Download all" (as `compare --out` writes them). */
+export async function onnxFilesOf(models: ReadonlyMap<string, ModelFilesData>): Promise<Record<string, Uint8Array>> {
+  const out: Record<string, Uint8Array> = {};
+  for (const [folder, saved] of models) out[`${folder}/model.onnx`] = (await exportFormat(saved, 'onnx'))['model.onnx'];
+  return out;
+}
+
 export function ModelFormats({ result, testId, stem, disabled, onError }: Props) {
-  const [making, setMaking] = useState<'stock' | 'h5' | null>(null);
+  const [making, setMaking] = useState<ModelFormat | null>(null);
   const saved = modelFiles(runKeyId(result));
   if (!saved) return null;
 
-  const download = async (format: 'stock' | 'h5') => {
+  const download = async (format: ModelFormat) => {
     setMaking(format);
     try {
-      // A copy goes to the worker: the page keeps its own for later downloads.
-      const weights = saved.weights.slice().buffer as ArrayBuffer;
-      const files = await getLabClient().call('exportModel', { modelJson: saved.modelJson, weights, format }, [weights]);
-      if (format === 'h5') saveBlob(new Blob([files['model.h5'] as BlobPart], { type: 'application/x-hdf5' }), `${stem}.h5`);
+      const files = await exportFormat(saved, format);
+      if (format === 'onnx') saveBlob(new Blob([files['model.onnx'] as BlobPart], { type: 'application/octet-stream' }), `${stem}.onnx`);
+      else if (format === 'h5') saveBlob(new Blob([files['model.h5'] as BlobPart], { type: 'application/x-hdf5' }), `${stem}.h5`);
       else saveBlob(await zipFiles({ 'model.json': files['stock/model.json'], 'weights.bin': files['stock/weights.bin'] }), `${stem}-stock.zip`);
     } catch (err) {
       onError(`Could not export ${result.record.label}: ${(err as Error).message}`);
@@ -53,6 +66,11 @@ export function ModelFormats({ result, testId, stem, disabled, onError }: Props)
         title="The stock model as a Keras HDF5 file: keras.models.load_model('model.h5')"
         onClick={() => download('h5')}>
         {making === 'h5' ? 'preparing…' : 'Keras .h5'}
+      </button>
+      <button type="button" data-testid={testId.replace(/^download-/, 'download-onnx-')} disabled={disabled || making !== null}
+        title="The stock model as ONNX (opset 13) for ONNX Runtime and its converters: NHWC pixels in, class probabilities out"
+        onClick={() => download('onnx')}>
+        {making === 'onnx' ? 'preparing…' : 'ONNX'}
       </button>
     </>
   );

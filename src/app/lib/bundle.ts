@@ -21,10 +21,10 @@ export function zipModel(files: ModelFilesData): Promise<Blob> {
   return zipAsync(modelEntries(files));
 }
 
-/** Every model's two files under its folder (`models/cnn/`), plus text files by path (experiment.json, reports, cards). */
-export function zipAll(models: ReadonlyMap<string, ModelFilesData>, texts: Readonly<Record<string, string>>): Promise<Blob> {
+/** Every model's two files under its folder (`models/cnn/`), plus files by path (experiment.json, reports, cards, model.onnx). */
+export function zipAll(models: ReadonlyMap<string, ModelFilesData>, texts: Readonly<Record<string, string | Uint8Array>>): Promise<Blob> {
   const tree: Zippable = {};
-  for (const [path, text] of Object.entries(texts)) tree[path] = strToU8(text);
+  for (const [path, text] of Object.entries(texts)) tree[path] = typeof text === 'string' ? strToU8(text) : text;
   for (const [folder, files] of models) {
     for (const [name, bytes] of Object.entries(modelEntries(files))) tree[`${folder}/${name}`] = bytes;
   }

@@ -5,11 +5,13 @@
  *   model.json + weights.bin        the lab's own format (LightConv2D/LightDense kept; outputs logits; compact)
  *   stock/model.json + weights.bin  stock TF.js: plain @tensorflow/tfjs loads it; outputs probabilities
  *   model.h5                        the stock model as a Keras .h5 (keras.models.load_model)
+ *   model.onnx                      the stock model as ONNX (onnxruntime, ONNX converters); probabilities out
  */
 import type * as tf from '@tensorflow/tfjs';
 import { checkExportMetadata, type ExportMetadata } from './export-metadata';
 import { stockModelToKerasH5 } from './keras-h5/keras-h5-file';
 import { modelToFiles } from './model-files';
+import { stockModelToOnnx } from './onnx/onnx-file';
 import { stockModelToFiles } from './stock/stock-files';
 import { toStockModel } from './stock/stock-model';
 
@@ -30,5 +32,6 @@ export async function modelDownloads(model: tf.LayersModel, meta: ExportMetadata
   files.set('stock/model.json', stockFiles.modelJson);
   files.set('stock/weights.bin', stockFiles.weights);
   if (options.h5 ?? true) files.set('model.h5', await stockModelToKerasH5(stock, meta));
+  files.set('model.onnx', stockModelToOnnx(stock, meta));
   return files;
 }
