@@ -127,7 +127,7 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
   });
 
   it('makes a confusion-matrix count a button that says what it opens, and has no second matrix', async () => {
-    const button = page.getByRole('button', { name: /^NORMAL called PNEUMONIA: \d+ test images? \(\d+% of NORMAL\)\. Show them$/ });
+    const button = page.getByRole('button', { name: /^(\d+) \(\d+%\): NORMAL called PNEUMONIA, \1 test images?\. Show them$/ });
     expect(await button.count()).toBe(MODELS.length);
     const cnnCell = page.locator('[data-testid=confusion-cell-cnn-NORMAL-NORMAL]');
     expect(await cnnCell.evaluate((el) => el.tagName)).toBe('BUTTON');

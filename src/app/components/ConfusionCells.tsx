@@ -54,7 +54,8 @@ export function ConfusionCells({ result, matrix, modelRuns, testImages, threshol
                       data-testid={`confusion-cell-${result.modelId}-${names[t]}-${names[p]}`} data-count={count}
                       // At most 45% accent under dark text: contrast stays above 4.5:1.
                       style={{ background: `color-mix(in srgb, var(--accent) ${Math.round(share * 45)}%, white)` }}
-                      aria-label={`${names[t]} called ${names[p]}: ${count} test image${count === 1 ? '' : 's'} (${Math.round(share * 100)}% of ${names[t]}). Show them`}
+                      // Starts with what the button shows (count, share), so speech input can name it (WCAG 2.5.3).
+                      aria-label={`${count} (${Math.round(share * 100)}%): ${names[t]} called ${names[p]}, ${count} test image${count === 1 ? '' : 's'}. Show them`}
                       title={`Show the ${count} test image(s) of class ${names[t]} that ${result.record.label} called ${names[p]}`}
                       onClick={() => onOpen({ runId, modelId: result.modelId, seed: result.seed, trueClass: t, predicted: p })}>
                       {count}
