@@ -97,8 +97,9 @@ describe('pairedComparisons', () => {
     expect(p.auc!.mean).toBeCloseTo((diffs[0] + diffs[1]) / 2, 12);
     expect(p.auc!.sd).toBeCloseTo(Math.abs(diffs[0] - diffs[1]) / Math.SQRT2, 12);
     expect(p.auc!.winsB).toBe(2);
-    expect(p.seedsSignificant).toEqual([1, 2]);
+    expect(p.seedsSignificant).toEqual({ a: [], b: [1, 2] });
     expect(overSeedsSentence(p)).toContain('CNN in 2');
+    expect(overSeedsSentence(p)).toContain('an AUC difference found for CNN in seed 1, 2 (of 2)');
   });
 });
 

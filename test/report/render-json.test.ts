@@ -75,7 +75,7 @@ describe('parseResultsJson', () => {
     };
     const file = parseResultsJson(renderResultsJson([lightK4, conv2d], {}, null, generatedAt, [comparison]));
     expect(file.comparisons).toEqual([comparison]);
-    expect(file.comparisonsOverSeeds).toMatchObject([{ a: 'light-k4', b: 'conv2d', seeds: [1], auc: { n: 1, winsB: 1 }, seedsSignificant: [1] }]);
+    expect(file.comparisonsOverSeeds).toMatchObject([{ a: 'light-k4', b: 'conv2d', seeds: [1], auc: { n: 1, winsB: 1 }, seedsSignificant: { a: [], b: [1] } }]);
     expect(() => parseResultsJson('{"generatedAt": "x", "results": [], "comparisons": [{"a": "x"}]}')).toThrow(/comparisons entry/);
   });
 });

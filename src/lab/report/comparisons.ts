@@ -166,8 +166,8 @@ export interface PairOverSeeds {
   readonly seeds: number[];
   readonly auc: DifferenceOverSeeds | null;
   readonly accuracy: DifferenceOverSeeds | null;
-  /** Seeds in which DeLong's test (Holm-corrected) found a difference at α = 0.05. */
-  readonly seedsSignificant: number[];
+  /** Seeds in which DeLong's test (Holm-corrected) found A's AUC higher at α = 0.05, and those it found B's higher. */
+  readonly seedsSignificant: { readonly a: number[]; readonly b: number[] };
 }
 
 /** One entry per pair of models, in the order the pairs first appear in `comparisons`. */
@@ -182,8 +182,16 @@ export function comparisonsOverSeeds(comparisons: readonly PairComparison[]): Pa
     seeds: list.map((c) => c.seed),
     auc: differenceOverSeeds(list.map((c) => c.auc?.difference ?? null)),
     accuracy: differenceOverSeeds(list.map((c) => c.accuracy.a - c.accuracy.b)),
-    seedsSignificant: list.filter((c) => c.pHolm !== null && c.pHolm < COMPARISON_ALPHA).map((c) => c.seed),
+    seedsSignificant: {
+      a: list.filter((c) => found(c) && c.auc!.difference > 0).map((c) => c.seed),
+      b: list.filter((c) => found(c) && c.auc!.difference < 0).map((c) => c.seed),
+    },
   }));
+}
+
+/** DeLong's test, Holm-corrected, found a difference in this seed. */
+function found(c: PairComparison): boolean {
+  return c.auc !== null && c.pHolm !== null && c.pHolm < COMPARISON_ALPHA && c.auc.difference !== 0;
 }
 
 function differenceOverSeeds(differences: readonly (number | null)[]): DifferenceOverSeeds | null {
@@ -214,7 +222,7 @@ export function aucVerdict(c: PairComparison): string {
   if (!c.auc) return `${head}: no AUC on these ${images} (the test set lacks a class)`;
   const figures = `ΔAUC ${formatSigned(c.auc.difference)} [${formatSigned(c.auc.ci95[0])}, ${formatSigned(c.auc.ci95[1])}], ${formatP(c.auc.p)}`
     + (c.pHolm !== null && c.pHolm !== c.auc.p ? `, Holm ${formatP(c.pHolm).slice(2)}` : '');
-  if (c.pHolm !== null && c.pHolm < COMPARISON_ALPHA && c.auc.difference !== 0) {
+  if (found(c)) {
     const better = c.auc.difference > 0 ? c.labelA : c.labelB;
     return `${head}: ${better} ranks these ${images} better (${figures})`;
   }
@@ -235,8 +243,11 @@ export function overSeedsSentence(p: PairOverSeeds): string {
   const part = (what: string, d: DifferenceOverSeeds | null) => (d
     ? `${what} ${formatSigned(d.mean)}${d.sd === null ? '' : ` ± ${d.sd.toFixed(3)}`} (${p.labelA} higher in ${d.winsA}, ${p.labelB} in ${d.winsB}${d.ties ? `, tied in ${d.ties}` : ''})`
     : `${what} undefined`);
-  return `${p.labelA} vs ${p.labelB} over seeds ${p.seeds.join(', ')}: ${part('ΔAUC', p.auc)}; ${part('Δaccuracy', p.accuracy)}; `
-    + `a difference found in ${p.seedsSignificant.length} of ${p.seeds.length} seed${p.seeds.length === 1 ? '' : 's'}`;
+  const { a, b } = p.seedsSignificant;
+  const foundIn = a.length + b.length === 0 ? 'no AUC difference found in any seed'
+    : `an AUC difference found for ${[a.length ? `${p.labelA} in seed ${a.join(', ')}` : '', b.length ? `${p.labelB} in seed ${b.join(', ')}` : ''].filter(Boolean).join(' and ')}`;
+  return `${p.labelA} vs ${p.labelB} over seeds ${p.seeds.join(', ')}: ${part('ΔAUC', p.auc)}; ${part('Δaccuracy', p.accuracy)}; ${foundIn} `
+    + `(of ${p.seeds.length})`;
 }
 
 /** What the tests answer and what they do not, for the page and report.md. */
