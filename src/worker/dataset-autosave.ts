@@ -142,6 +142,7 @@ export function toStored(ds: LoadedDataset): StoredDataset {
     meta: {
       version: 1, origin, size: images.size, channels: images.channels, count: images.count, classNames: [...images.classNames],
       files: [...images.files], labels: images.labels.slice(), assignment, split: { ...ds.split }, presets: [...ds.presets.entries()],
+      ...(ds.patients && ds.patients.size > 0 ? { patients: [...ds.patients.entries()] } : {}),
       duplicateGroups: ds.duplicateGroups, summary: ds.summary, identity: ds.identity, pixelBytes: images.pixels.byteLength, chunks: 0, savedAt: '',
     },
     pixels: images.pixels,
@@ -157,6 +158,6 @@ export function fromStored({ meta, pixels }: StoredDataset): LoadedDataset {
     : { kind: 'stored' as const, name: meta.summary.source, limit: meta.origin.limit, size: meta.size };
   return {
     source, images: arranged.all, sets: { train: arranged.train, val: arranged.val, test: arranged.test }, split: meta.split,
-    presets: new Map(meta.presets), duplicateGroups: meta.duplicateGroups, summary: meta.summary, identity: meta.identity,
+    presets: new Map(meta.presets), patients: new Map(meta.patients ?? []), duplicateGroups: meta.duplicateGroups, summary: meta.summary, identity: meta.identity,
   };
 }

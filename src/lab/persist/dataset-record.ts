@@ -30,6 +30,8 @@ export interface StoredDatasetMeta {
   assignment: SplitName[];
   split: { valFraction: number; testFraction: number; seed: number; keepOfficialVal: boolean };
   presets: [string, SplitName][];
+  /** A label table's patient key per file (salted hashes, never the ids), so a re-split keeps patients together. */
+  patients?: [string, string][];
   duplicateGroups: string[][];
   summary: DatasetSummary;
   identity: DataIdentity;
@@ -85,6 +87,9 @@ export function storedMetaProblem(meta: unknown): string | null {
     return 'the split settings are missing';
   }
   if (!Array.isArray(m.presets) || !m.presets.every((p) => Array.isArray(p) && typeof p[0] === 'string' && isSplit(p[1]))) return 'the preset splits are damaged';
+  if (m.patients !== undefined && (!Array.isArray(m.patients) || !m.patients.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string'))) {
+    return 'the patient keys are damaged';
+  }
   if (!Array.isArray(m.duplicateGroups) || !m.duplicateGroups.every((g) => Array.isArray(g) && g.every((f) => typeof f === 'string'))) {
     return 'the duplicate groups are damaged';
   }
