@@ -75,6 +75,11 @@ export function sampleAnatomy(rng: Rng, disease: Disease): ChestAnatomy {
   return { ...anatomy, opacities: sampleOpacities(rng, disease, lungs) };
 }
 
+/**
+ * Amplitudes and sizes keep every patch visible above the pixel noise and the vessel markings at the page's 128 px
+ * (fainter ones, as before issue 23, left many "virus" patches hard to see even by eye), while the added
+ * brightness stays small against the exposure's, so a global brightness threshold still fails (test/data/phantom.test.ts).
+ */
 function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, Ellipse]): Blob[] {
   if (disease === 'none') return [];
   const blobs: Blob[] = [];
@@ -84,7 +89,7 @@ function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, E
     const [u0, v0] = pointInEllipse(lung, rng, lung.cy - lung.ry * 0.3, lung.cy + lung.ry * 0.7);
     const n = 3 + rng.int(4);
     for (let i = 0; i < n; i++) {
-      blobs.push({ cx: u0 + 0.035 * gaussian(rng), cy: v0 + 0.045 * gaussian(rng), sigma: uniform(rng, 0.03, 0.06), amp: uniform(rng, 0.12, 0.24) });
+      blobs.push({ cx: u0 + 0.035 * gaussian(rng), cy: v0 + 0.045 * gaussian(rng), sigma: uniform(rng, 0.04, 0.065), amp: uniform(rng, 0.24, 0.36) });
     }
   } else {
     // Interstitial, patchy, both lungs, fainter.
@@ -92,7 +97,7 @@ function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, E
     for (let i = 0; i < n; i++) {
       const lung = lungs[i % 2];
       const [u, v] = pointInEllipse(lung, rng, lung.cy - lung.ry * 0.6, lung.cy + lung.ry * 0.9);
-      blobs.push({ cx: u, cy: v, sigma: uniform(rng, 0.025, 0.045), amp: uniform(rng, 0.08, 0.15) });
+      blobs.push({ cx: u, cy: v, sigma: uniform(rng, 0.035, 0.055), amp: uniform(rng, 0.16, 0.24) });
     }
   }
   return blobs;
@@ -190,7 +195,8 @@ export function renderChest(a: ChestAnatomy, e: Exposure, size: number, rng: Rng
       const heart = ellipseMask(a.heart, u, v, 0.25) * body;
       let value = 0.05 + 0.42 * body - a.lungDarkness * lung * (1 - 0.6 * heart) + 0.08 * heart;
       value += 0.09 * onRib * body + 0.18 * spine + soft + blobSum(e.vessels, u, v) * lung;
-      if (e.opacities.length > 0) value += blobSum(e.opacities, u, v) * lung * (0.3 + 1.2 * sampleNoise(e.texture, u, v));
+      // Patchy, but never below about half the envelope: a texture reaching zero erased whole patches.
+      if (e.opacities.length > 0) value += blobSum(e.opacities, u, v) * lung * (0.55 + 0.9 * sampleNoise(e.texture, u, v));
       value = 0.4 + e.brightness + e.contrast * (value - 0.4);
       value = Math.pow(Math.min(1, Math.max(0, value)), e.gamma) + e.noise * gaussian(rng);
       out[y * size + x] = Math.min(1, Math.max(0, value));
