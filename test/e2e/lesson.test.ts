@@ -83,6 +83,9 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
     await tabTo(page, 'train-button');
     await page.keyboard.press('Enter');
     await waitForRunEnd(page, 600_000);
+    // The outcome is announced (a live region), and every chart carries its numbers as text.
+    expect(await page.textContent('[data-testid=train-announcer]')).toMatch(/^Training finished: 2 of 2 runs done\./);
+    expect(await page.textContent('[data-testid=chart-roc-text]')).toMatch(/^true-positive rate by false-positive rate.* Conv2D CNN: \d+ points/);
     const auc = await metric(page, 'cnn', 'auc');
     const accuracy = await metric(page, 'cnn', 'accuracy');
     console.info(`default demo: cnn AUC ${auc}, accuracy ${accuracy}; light-k2 AUC ${await metric(page, 'light-k2', 'auc')}`);

@@ -5,6 +5,7 @@ import type { LabState } from '../state/lab-state';
 import { ProgressRow } from './ProgressRow';
 import { Section } from './Section';
 import { TrainingCharts } from './TrainingCharts';
+import { trainAnnouncement } from '../lib/train-announcement';
 
 interface Props {
   state: LabState;
@@ -57,6 +58,9 @@ export function TrainSection({ state, selected, seeds, blocker, onTrain, onCance
           </p>
         )}
       </div>
+      <p className="visually-hidden" role="status" aria-live="polite" data-testid="train-announcer">
+        {trainAnnouncement(state.queue, state.runs, state.running, label)}
+      </p>
       {state.ingest && state.running && (
         <p className="note" data-testid="run-decoding">
           Decoding the images again at the run's input size:{' '}

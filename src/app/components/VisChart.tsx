@@ -6,7 +6,8 @@
  * Drawing a vega chart is synchronous work on the main thread, so draws are (1) queued one per task, never several
  * in one long task, and (2) rate-limited per chart while data streams in during training.
  */
-import { useEffect, useRef, useContext } from 'react';
+import { useContext, useEffect, useId, useRef } from 'react';
+import { chartDescription } from '../lib/chart-text';
 import { PRESENT_CHART_SCALE, PresentationContext } from '../lesson/presentation-mode';
 
 export type ChartSpec =
@@ -112,6 +113,7 @@ export function VisChart({ spec, height: baseHeight, label, testId, minIntervalM
   // Presentation mode draws charts taller, for a projector at the back of a classroom.
   const height = useContext(PresentationContext) ? Math.round(baseHeight * PRESENT_CHART_SCALE) : baseHeight;
   const ref = useRef<HTMLDivElement>(null);
+  const describedBy = useId();
   const lastDraw = useRef(0);
   const key = JSON.stringify(spec);
   const points = pointCount(spec);
@@ -136,9 +138,13 @@ export function VisChart({ spec, height: baseHeight, label, testId, minIntervalM
 
   return (
     // data-spec: the data drawn, for tests that compare a chart before and after a reload.
-    <div className="vis-chart" role="img" aria-label={label} data-testid={testId} data-points={points} data-spec={key} style={{ minHeight: height }}>
-      {points === 0 && <p className="vis-empty">No data yet</p>}
-      <div ref={ref} className="vis-draw" />
-    </div>
+    <>
+      <div className="vis-chart" role="img" aria-label={label} aria-describedby={describedBy} data-testid={testId} data-points={points} data-spec={key} style={{ minHeight: height }}>
+        {points === 0 && <p className="vis-empty">No data yet</p>}
+        <div ref={ref} className="vis-draw" />
+      </div>
+      {/* The numbers behind the picture, for screen readers (the chart's text alternative). */}
+      <p id={describedBy} className="visually-hidden" data-testid={testId ? `${testId}-text` : undefined}>{chartDescription(spec)}</p>
+    </>
   );
 }
