@@ -84,13 +84,13 @@ describe('xray-lab export-pytorch', () => {
     const { stderr } = await runPython(['train.py', '--nproc', '2', '--data', data, '--epochs', '1'], { cwd: project, timeoutMs: 600_000 });
     expect(stderr).toContain('starting 2 processes (cpu, gloo)');
     expect(stderr).toContain('starting from weights/light-k2-seed7.safetensors');
-    const file = parseResultsJson(await readFile(join(data, 'results/results.json'), 'utf8'));
+    const file = parseResultsJson(await readFile(join(project, 'results/results.json'), 'utf8'));
     expect(file.results).toHaveLength(1);
     const card = parseExperimentCard(await readFile(join(out, 'experiment.json'), 'utf8'));
     expect(file.results[0]).toMatchObject({ modelId: 'light-k2', seed: 7, status: 'ok', runtime: 'pytorch', params: card.results[0].params, epochsRun: 1 });
     expect(file.results[0].test!.count).toBe(card.data.split.test.length);
     // What the page's "Open a saved experiment" makes of it: the PyTorch run beside the browser's.
-    const opened = parseExperimentOrResults(await readFile(join(data, 'results/results.json'), 'utf8'), 'results.json');
+    const opened = parseExperimentOrResults(await readFile(join(project, 'results/results.json'), 'utf8'), 'results.json');
     expect(opened.results.map((r) => [r.modelId, r.seed, r.status])).toEqual([['light-k2', 7, 'ok']]);
     expect(opened.settings).toMatchObject({ models: ['light-k2'], seeds: [7], size: 24 });
   }, 600_000);

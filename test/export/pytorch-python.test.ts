@@ -2,9 +2,9 @@
  * Exported PyTorch projects run by Debian's python3-torch: every registry model has the lab's parameter counts and,
  * with the lab's weights, predicts the lab's logits within 1e-4; data.py gives the lab's pixels; and
  * `python3 train.py --nproc 2 --data DIR --epochs 1` trains with two DistributedDataParallel processes (gloo) and
- * writes a results.json the lab reads. Skipped, with a message, where /usr/bin/python3 lacks torch, NumPy or Pillow.
+ * writes a results.json the lab reads, in results/ beside train.py: a read-only copy of the data is left as it was. Skipped, with a message, where /usr/bin/python3 lacks torch, NumPy or Pillow.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -126,6 +126,25 @@ describe.skipIf(!hasTorch)('exported PyTorch models', () => {
   });
 });
 
+/** Every file and folder under `dir` with its size and modification time: what a run must leave unchanged. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const rel of ['.', ...await readdir(dir, { recursive: true })]) {
+    const s = await stat(join(dir, rel));
+    out[rel] = `${s.isDirectory() ? 'dir' : s.size} ${s.mtimeMs}`;
+  }
+  return out;
+}
+
+/** chmod -R a-w (or back to u+w): a shared, read-only dataset. */
+async function setWritable(dir: string, writable: boolean): Promise<void> {
+  for (const rel of [...await readdir(dir, { recursive: true }), '.']) {
+    const path = join(dir, rel);
+    const mode = (await stat(path)).mode & 0o777;
+    await chmod(path, writable ? mode | 0o200 : mode & ~0o222);
+  }
+}
+
 describe.skipIf(!hasTorch)('the exported trainer', () => {
   let data = '';
   let project = '';
@@ -180,13 +199,26 @@ describe.skipIf(!hasTorch)('the exported trainer', () => {
     expect(offset).toBe(all.length);
   });
 
-  it('trains one epoch with two DDP processes (gloo) and writes a results.json the lab reads', async () => {
-    const { stderr } = await runPython(['train.py', '--nproc', '2', '--data', data, '--epochs', '1'], { cwd: project, timeoutMs: 600_000 });
+  it('trains one epoch with two DDP processes (gloo) on a read-only dataset and writes results.json beside train.py', async () => {
+    // Root ignores write bits, so the proof is the data folder's snapshot, unchanged; the bits say what users have.
+    const readOnly = join(work, 'read-only-data');
+    await cp(data, readOnly, { recursive: true });
+    await setWritable(readOnly, false);
+    const before = await snapshot(readOnly);
+    let stderr: string;
+    try {
+      ({ stderr } = await runPython(['train.py', '--nproc', '2', '--data', readOnly, '--epochs', '1'], { cwd: project, timeoutMs: 600_000 }));
+      expect(await snapshot(readOnly)).toEqual(before);
+    } finally {
+      await setWritable(readOnly, true);
+    }
+    expect(stderr).toContain(`wrote ${join(project, 'results', 'results.json')}`);
+    expect((await readdir(join(project, 'results', 'models'))).sort()).toEqual(['light-k2-seed1.pt']);
     expect(stderr).toContain('starting 2 processes (cpu, gloo)');
     expect(stderr).toMatch(/rank 0\/2 trains on \d+ of \d+ images per epoch/);
     expect(stderr).toMatch(/rank 1\/2 trains on \d+ of \d+ images per epoch/);
     expect(stderr).toContain('starting from weights/light-k2-seed1.safetensors');
-    const file = parseResultsJson(await readFile(join(data, 'results/results.json'), 'utf8'));
+    const file = parseResultsJson(await readFile(join(project, 'results/results.json'), 'utf8'));
     expect(file.results).toHaveLength(1);
     const r = file.results[0] as (typeof file.results)[number] & { runtime?: string; worldSize?: number };
     const lab = findModel('light-k2').measure({ size: 24, channels: 1 });
@@ -223,6 +255,14 @@ describe.skipIf(!hasTorch)('the exported trainer', () => {
     expect(second.stderr).not.toContain('wrote'); // only rank 0 writes results
     const file = parseResultsJson(await readFile(results, 'utf8'));
     expect(file.results[0]).toMatchObject({ modelId: 'light-k2', status: 'ok', runtime: 'pytorch', worldSize: 2 });
+  });
+
+  it('refuses --results inside the data folder, before training', async () => {
+    const before = await snapshot(data);
+    const err = await runPython(['train.py', '--data', data, '--results', join(data, 'out')], { cwd: project }).catch((e: Error) => e);
+    expect(String(err)).toMatch(/exit 2/);
+    expect(String(err)).toContain(`--results ${join(data, 'out')}: that is inside the data folder ${data}; results never go into the dataset`);
+    expect(await snapshot(data)).toEqual(before);
   });
 
   it('says so when CUDA is asked for and there is none', async () => {

@@ -29,7 +29,7 @@ export const EXPORT_PYTORCH_USAGE = `xray-lab export-pytorch EXPERIMENT.json --o
   the hyperparameters and the split manifest, and the lab's trained weights (weights/*.safetensors) read from the
   models/ folder beside the card (--trained DIR: the folder holding models/). Run it with
   \`torchrun --standalone --nproc_per_node=N train.py --data DATA\` or \`python3 train.py --nproc N --data DATA\`;
-  it writes DATA/results/results.json, which the page and xray-lab read.
+  it writes results/results.json in the project folder (never into DATA), which the page and xray-lab read.
     --data DIR       check that DIR holds the card's data (its fingerprint) and print the train.py command for it
     --untrained      leave the lab's trained weights out (the project trains from scratch)
     --weights …      ImageNet weights of a transfer model's backbone (as for compare); transfer models need them`;

@@ -42,14 +42,15 @@ torchrun --nnodes=M --node_rank=R --rdzv_backend=c10d --rdzv_endpoint=HOST:29400
 
 Options: \`--device auto|cpu|cuda\`, \`--models cnn,light-k2\`, \`--seeds 1,2,3\`, \`--epochs N\` (0 evaluates the
 exported weights only), \`--batch N\`, \`--lr X\`, \`--from-scratch\`, \`--workers N\` (image-decoding workers per
-process), \`--results PATH\`. Processes communicate over NCCL on GPUs and gloo on CPUs; torchrun's RANK / WORLD_SIZE /
+process), \`--results DIR\` (outside the data folder). Processes communicate over NCCL on GPUs and gloo on CPUs; torchrun's RANK / WORLD_SIZE /
 LOCAL_RANK are read when present. (Debian's python3-torch 1.13 ships a torchrun that fails on Python 3.11 inside its
 elastic launcher; \`python3 train.py --nproc N\` starts the processes itself and works there.)
 
 ## Results
 
-\`DIR/results/results.json\` (after every model, so a long run keeps what it finished) and the trained weights,
-\`DIR/results/models/<model>-seed<seed>.pt\` (a state_dict). Open results.json in X-Ray Lab to compare PyTorch and
+\`results/results.json\` beside train.py, or in \`--results DIR\` (after every model, so a long run keeps what it
+finished), and the trained weights, \`results/models/<model>-seed<seed>.pt\` (a state_dict). Nothing is written into
+the data folder, which may be read-only or shared; \`--results\` inside it is refused. Open results.json in X-Ray Lab to compare PyTorch and
 browser runs. Metrics are the lab's: accuracy, sensitivity, specificity, precision, F1, NPV, ROC AUC (ties count ½)
 with bootstrap 95% intervals (NumPy's resamples, so intervals differ slightly from the lab's), confusion matrix.
 

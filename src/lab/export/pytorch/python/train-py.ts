@@ -11,7 +11,8 @@ lab's results.json format.
 
 DIR is the dataset folder the experiment was made from: experiment.json lists every image of the train / val / test
 split by its path relative to DIR. Processes talk over gloo on CPUs and NCCL on CUDA GPUs (one GPU per process).
-Results go to DIR/results/results.json (--results PATH to change), the trained weights to DIR/results/models/.
+Results go to results/results.json beside this file (--results DIR to choose the folder), the trained weights to
+results/models/. Nothing is written into DIR: the dataset may be read-only or shared.
 """
 import argparse
 import datetime
@@ -42,7 +43,7 @@ def parse_args(argv):
     p.add_argument('--data', required=True, help='the dataset folder the experiment was made from')
     p.add_argument('--nproc', type=int, default=1, help='processes to start on this machine (not with torchrun)')
     p.add_argument('--device', choices=['auto', 'cpu', 'cuda'], default='auto', help='default: cuda when available')
-    p.add_argument('--results', help='results file (default DATA/results/results.json)')
+    p.add_argument('--results', help='results folder, outside --data (default: results/ beside train.py); a path ending in .json names the file')
     p.add_argument('--experiment', default=os.path.join(HERE, 'experiment.json'))
     p.add_argument('--models', help='comma-separated subset of the experiment\'s model ids')
     p.add_argument('--seeds', help='comma-separated seeds instead of the experiment\'s')
@@ -79,6 +80,18 @@ def load_experiment(args):
             raise UsageError(f'--lr must be positive (got {args.lr})')
         hp['learningRate'] = args.lr
     return experiment
+
+
+def results_file(args):
+    """Where results.json goes, refusing a place inside the data folder (datasets are often read-only or shared, and a
+    results/ folder among the class folders would read as one more class)."""
+    target = args.results or os.path.join(HERE, 'results')
+    path = os.path.abspath(target if target.endswith('.json') else os.path.join(target, 'results.json'))
+    data = os.path.realpath(args.data)
+    if os.path.commonpath([os.path.realpath(os.path.dirname(path)), data]) == data:
+        raise UsageError(f'--results {target}: that is inside the data folder {args.data}; results never go into the '
+                         'dataset: choose a folder outside it (default: results/ beside train.py)')
+    return path
 
 
 def choose_device(requested, processes_here):
@@ -133,7 +146,7 @@ def run(args, experiment, device_type):
     if world > 1:
         # Rank 0 validates and tests while the others wait: allow that more than the default 30 minutes.
         dist.init_process_group('nccl' if device_type == 'cuda' else 'gloo', timeout=datetime.timedelta(hours=2))
-    results = args.results or os.path.join(args.data, 'results', 'results.json')
+    results = args.results_file
     ctx = {
         'rank': rank, 'world': world, 'device': device, 'data': args.data, 'project': HERE, 'workers': args.workers,
         'from_scratch': args.from_scratch, 'log': log, 'torch': torch.__version__,
@@ -179,6 +192,7 @@ def main(argv=None):
             raise UsageError(f'--nproc must be at least 1 (got {args.nproc})')
         experiment = load_experiment(args)
         check_data(args.data, experiment['splits'])
+        args.results_file = results_file(args)
         processes_here = int(os.environ.get('LOCAL_WORLD_SIZE', '1')) if under_torchrun else args.nproc
         device_type = choose_device(args.device, processes_here)
         check_weights(experiment, args.from_scratch)
