@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wilsonInterval } from '../../src/app/lib/intervals';
 import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { writeDataset } from '../helpers/write-dataset';
 import { CHROMIUM, launchChromium, screenshot, waitForRunEnd } from './browser';
 
 const MODELS = ['cnn', 'light-k1'];
@@ -186,5 +187,18 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
     await page.reload();
     await page.waitForSelector(`${TABLE} tr[data-model-id="cnn"]`, { timeout: 60_000 });
     expect(await curveData(page)).toEqual(before);
+  }, 120_000);
+
+  it('says beside the size field when a new size makes Train decode every loaded image again', async () => {
+    const folder = join(work, 'folder');
+    await writeDataset(folder, { perClass: 10, size: 64, seed: 3, format: 'png' });
+    await page.setInputFiles('[data-testid=dataset-input]', folder);
+    await page.waitForSelector('[data-testid=dataset-summary][data-count="20"]', { timeout: 60_000 });
+    const field = page.locator('label:has([data-testid=setting-size])');
+    expect(await field.textContent()).not.toContain('decodes');
+    await page.fill('[data-testid=setting-size]', '96');
+    await expect.poll(() => field.textContent()).toContain('The loaded images are decoded at 64 px: at 96 px, Train first decodes all 20 again');
+    await page.fill('[data-testid=setting-size]', '64');
+    await expect.poll(() => field.textContent()).not.toContain('decodes');
   }, 120_000);
 });
