@@ -9,6 +9,7 @@ import { isDataError } from '../lab/data/errors';
 import type { ImageSet } from '../lab/data/image-set';
 import { argmaxRows, predictSet } from '../lab/eval/predict-set';
 import { modelFromFiles } from '../lab/export/model-files';
+import { onnxModel, predictOnnx } from './onnx-classify';
 import type { Classification, LoadedModelInfo, PickedFile } from './protocol';
 import { thumbnailOf } from './thumbnails';
 
@@ -46,13 +47,16 @@ export async function loadModel(ref: string, modelJson: string, weights: ArrayBu
 /** The model loaded as `ref`, for the worker's other calls on it (Grad-CAM). */
 export function loadedModel(ref: string): LoadedModel {
   const entry = loaded.get(ref);
+  if (!entry && onnxModel(ref)) throw new Error('Grad-CAM needs the TF.js files of a model; an ONNX model gives scores only');
   if (!entry) throw new Error(`no model loaded as "${ref}": load model files first`);
   return entry;
 }
 
 export async function classify(ref: string, images: readonly PickedFile[]): Promise<Classification[]> {
-  const entry = loadedModel(ref);
-  const { size, channels, classNames, pixelRange } = entry.info;
+  // A dropped model.onnx runs in onnxruntime-web; the images are decoded the same way for both.
+  const onnx = onnxModel(ref);
+  const entry = onnx ? null : loadedModel(ref);
+  const { size, channels, classNames, pixelRange } = onnx?.info ?? entry!.info;
   const per = size * size * channels;
   const pixels = new Uint8Array(images.length * per);
   const ok: number[] = [];
@@ -77,7 +81,9 @@ export async function classify(ref: string, images: readonly PickedFile[]): Prom
     files: ok.map((i) => results[i].file),
     count: ok.length,
   };
-  const { probabilities } = await predictSet(entry.model, set, { range: pixelRange });
+  const probabilities = onnx
+    ? await predictOnnx(onnx, set.pixels, set.count)
+    : (await predictSet(entry!.model, set, { range: pixelRange })).probabilities;
   const k = classNames.length;
   const predicted = argmaxRows(probabilities, k);
   ok.forEach((resultIndex, row) => {

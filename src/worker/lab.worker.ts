@@ -6,6 +6,7 @@ import '../lab/models'; // registers LightConv2D / LightDense before any model i
 import { ensureBackend } from './backend';
 import { backbonesInfo, backbonesRestored, cancelBackboneLoad, clearCaches, loadBackboneFiles, loadBackboneUrl } from './backbones';
 import { classify, loadModel } from './classify';
+import { loadOnnxModel } from './onnx-classify';
 import { buffersOf, exportModel, exportPytorch } from './export-formats';
 import { cancelExplain, explainFiles, explainNamedImages, explainSetImages, explainTransferables, type ExplainHooks } from './explain';
 import { describe, loadDataset, progressToPage, resplit, type DatasetSource, type LoadedDataset } from './dataset';
@@ -187,6 +188,7 @@ const handlers: Handlers = {
     return null;
   },
   loadModel: async ({ ref, modelJson, weights }) => loadModel(ref, modelJson, weights),
+  loadOnnxModel: async ({ ref, bytes }) => loadOnnxModel(ref, bytes),
   classify: async ({ ref, images }) => {
     const results = await classify(ref, images);
     return withTransfer(results, results.flatMap((r) => (r.thumbnail ? [r.thumbnail.rgba.buffer as ArrayBuffer] : [])));

@@ -214,6 +214,8 @@ export interface LabApi extends TransferApi, ExportApi, ExplainApi {
   /** Cancels one model, all its seeds (the queue goes on), or the whole queue when modelId is null. */
   cancel: { args: { modelId: string | null }; result: null };
   loadModel: { args: { ref: string; modelJson: string; weights: ArrayBuffer }; result: LoadedModelInfo };
+  /** A model.onnx (NHWC images in, class scores out) for `classify`, run by onnxruntime-web. */
+  loadOnnxModel: { args: { ref: string; bytes: ArrayBuffer }; result: LoadedModelInfo };
   classify: { args: { ref: string; images: PickedFile[] }; result: Classification[] };
 }
 

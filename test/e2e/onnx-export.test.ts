@@ -1,10 +1,11 @@
 /**
  * The page's ONNX export, in Debian's Chromium: after training, `download-onnx-<id>` gives a model.onnx that
  * onnxruntime-node runs, predicting the lab-format download's softmax, and "Download all" holds
- * models/<id>/model.onnx as `compare --out` writes it. Skipped where no Chromium is installed.
+ * models/<id>/model.onnx as `compare --out` writes it; the Classify panel, given that model.onnx, scores X-rays in
+ * onnxruntime-web (its .wasm from the built site) as the trained model does. Skipped where no Chromium is installed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -30,6 +31,7 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model as ONNX', () => {
   let page: Page;
   let lab: tf.LayersModel;
   let written: WrittenDataset;
+  let folder: string;
 
   /** Clicks a download button and returns the downloaded file's bytes. */
   const download = async (testId: string): Promise<Uint8Array> => {
@@ -65,7 +67,7 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model as ONNX', () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-onnx-'));
     execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
     site = await serveStatic(join(work, 'site'));
-    const folder = join(work, 'phantom-png');
+    folder = join(work, 'phantom-png');
     written = await writeDataset(folder, { perClass: 16, size: SIZE, seed: 23, format: 'png' });
     browser = await launchChromium();
     page = await openLabPage(browser, site.url + HASH);
@@ -99,4 +101,44 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model as ONNX', () => {
       .toEqual(['model-card.md', 'model.json', 'model.onnx', 'weights.bin'].map((f) => `models/${MODEL}/${f}`));
     expect(await onnxVsLab(files[`models/${MODEL}/model.onnx`], 14)).toBeLessThanOrEqual(1e-4);
   }, 180_000);
+
+  it('classifies dropped X-rays with a dropped model.onnx in onnxruntime-web, as the trained model does', async () => {
+    const onnxPath = join(work, 'model.onnx');
+    writeFileSync(onnxPath, await download(`download-onnx-${MODEL}`));
+    const images = [0, 5, 20].map((i) => join(folder, written.images[i]));
+    const scores = async (count: number) => {
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=classify-result][data-probabilities]').length === n
+        && [...document.querySelectorAll('[data-testid=classify-result]')].every((e) => e.getAttribute('data-probabilities') !== '[]'), count, { timeout: 120_000 });
+      return page.$$eval('[data-testid=classify-result]', (items) => items.map((e) => [e.getAttribute('data-file'), JSON.parse(e.getAttribute('data-probabilities')!)] as [string, number[]]));
+    };
+    const requests: string[] = [];
+    page.context().on('request', (request) => requests.push(request.url()));
+
+    await page.selectOption('[data-testid=classify-model]', { index: 0 }); // the model trained here, in TF.js
+    await page.setInputFiles('[data-testid=classify-input]', images);
+    const trained = await scores(3);
+    await page.setInputFiles('[data-testid=classify-input]', [join(folder, written.images[1])]);
+    await scores(1);
+
+    await page.setInputFiles('[data-testid=classify-model-input]', onnxPath);
+    await page.waitForFunction(() => {
+      const select = document.querySelector<HTMLSelectElement>('[data-testid=classify-model]');
+      return select?.selectedOptions[0]?.textContent?.includes('model.onnx (loaded from files)') ?? false;
+    }, null, { timeout: 60_000 });
+    await page.setInputFiles('[data-testid=classify-input]', images);
+    const fromOnnx = await scores(3);
+
+    expect(fromOnnx.map(([file]) => file)).toEqual(trained.map(([file]) => file));
+    let worst = 0;
+    for (const [i, [, probs]] of fromOnnx.entries()) {
+      expect(probs).toHaveLength(2);
+      for (const [c, p] of probs.entries()) worst = Math.max(worst, Math.abs(p - trained[i][1][c]));
+    }
+    console.info(`Classify panel, model.onnx in onnxruntime-web vs the trained TF.js model: max |Δ| ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThanOrEqual(1e-4);
+    expect(Math.min(...trained.flatMap(([, p]) => p))).toBeGreaterThan(1e-4); // not saturated: the comparison means something
+    // onnxruntime-web's WebAssembly came from the site itself, and nothing else was asked of any other host.
+    expect(requests.some((url) => url.startsWith(site.url) && /ort-wasm[^/]*\.wasm$/.test(url))).toBe(true);
+    expect(requests.filter((url) => !url.startsWith(site.url) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+  }, 240_000);
 });

@@ -1,6 +1,7 @@
 /**
  * Classify X-rays with a model: one trained here, or model files downloaded earlier (model.json + weights.bin, or
- * their zip). Both go through the same loader in the worker, so the page predicts what the files predict.
+ * their zip, or a model.onnx). TF.js files go through the worker's loader as a trained model does, so the page predicts
+ * what the files predict; a model.onnx runs in onnxruntime-web, on the same decoded pixels.
  */
 import { useRef, useState } from 'react';
 import { unzipSync } from 'fflate';
@@ -107,6 +108,14 @@ export function ClassifyPanel({ results, context, onError }: Props) {
   };
 
   const loadFiles = (files: File[]) => guard(async () => {
+    if (files.length === 1 && files[0].name.toLowerCase().endsWith('.onnx')) {
+      const bytes = await files[0].arrayBuffer();
+      const info = await client.call('loadOnnxModel', { ref: `onnx:${files[0].name}:${Date.now()}`, bytes }, [bytes]);
+      setInWorker((m) => ({ ...m, [info.ref]: info }));
+      setFromFiles((l) => [...l, { ref: info.ref, name: files[0].name }]);
+      setChoice(info.ref);
+      return;
+    }
     const { name, modelJson, weights } = await readModelFiles(files);
     const info = await client.call('loadModel', { ref: `file:${name}:${Date.now()}`, modelJson, weights }, [weights]);
     setInWorker((m) => ({ ...m, [info.ref]: info }));
@@ -154,7 +163,7 @@ export function ClassifyPanel({ results, context, onError }: Props) {
         </label>
         <label className="file-button">
           Load model files…
-          <input type="file" multiple accept=".json,.bin,.zip" className="visually-hidden" data-testid="classify-model-input"
+          <input type="file" multiple accept=".json,.bin,.zip,.onnx" className="visually-hidden" data-testid="classify-model-input"
             onChange={(e) => {
               const files = [...(e.currentTarget.files ?? [])];
               e.currentTarget.value = '';
