@@ -44,6 +44,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'Grad-CAM ms per image for every family (128 px, InceptionV3 also at 299 px) next to predict',
     load: async () => (await import('./explain')).runExplainBench,
   },
+  demo: {
+    describe: "the page's demo with its defaults (phantoms, cnn + light-k2) on wasm: test accuracy and AUC per seed and mean",
+    load: async () => (await import('./demo')).runDemoBench,
+  },
 };
 
 export async function runBench(argv: string[]): Promise<number> {
