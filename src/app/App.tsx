@@ -2,7 +2,7 @@
  * X-Ray Lab: the page in the order a user works — data, models, training, comparison, export. All computing
  * happens in the lab worker; this component only wires settings and lab state to the five sections.
  */
-import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { BackendIndicator } from './components/BackendIndicator';
 import { CompareSection } from './components/CompareSection';
 import { DataSection } from './components/DataSection';
@@ -49,32 +49,49 @@ export function App() {
   const known = new Set(state.models.map((m) => m.id));
   const selected = settings.models.filter((id) => known.has(id));
   const sizeProblem = sizeProblemOf(state, settings, selected);
-  const errors = validateSettings(settings, state.models);
+  const errors = useMemo(() => validateSettings(settings, state.models), [settings, state.models]);
   useEffect(preloadCharts, []);
   // Read once: a lesson link sets up the page as it opens; the teacher's dialog writes a new link, not this page.
   const [lesson] = useState(() => lessonFromHash(window.location.hash));
   const [present, setPresent] = usePresentationMode(lesson.present);
   const [presentStep, setPresentStep] = useState('data');
+  // Each step's view is remade only when what it shows changes: a progress message from the worker (several a
+  // second while models train) then re-renders the Train step alone, not the tables and charts of the others. The
+  // dependency lists are the parts of the state each section reads.
+  const onError = useCallback((m: string) => actions.showError(m), [actions]);
+  const onUseSettings = useCallback((experiment: Partial<Settings>) => update(experiment), [update]);
+  const dataView = useMemo(() => <DataSection state={state} actions={actions} settings={settings} onChange={update} />,
+    [state.dataset, state.ingest, state.loadingData, state.running, settings, actions, update]);
+  const modelsView = useMemo(() => <ModelsSection state={state} actions={actions} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} />,
+    [state.backbones, state.backend, state.dataset, state.groups, state.models, state.running, state.sizes, settings, errors, sizeProblem, actions, update]);
+  const compareView = useMemo(() => (
+    <CompareSection key={state.context?.origin.kind === 'file' ? state.context.origin.name : 'trained'} results={state.results} models={state.models}
+      context={state.context} onError={onError} />
+  ), [state.results, state.models, state.context, onError]);
+  const fingerprint = state.dataset?.identity.fingerprint ?? null;
+  const exportView = useMemo(() => (
+    <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
+      onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={onUseSettings}
+      datasetFingerprint={fingerprint} onError={onError} />
+  ), [state.results, state.context, state.downloaded, state.running, fingerprint, actions, onUseSettings, onError]);
+  const storageView = useMemo(() => (
+    <>
+      <ProjectFileControls busy={state.running || state.loadingData}
+        canSave={state.context?.data != null && (state.results.length > 0 || state.interrupted.length > 0)}
+        images={state.dataset != null && fingerprint === state.context?.data?.identity.fingerprint ? state.dataset.summary.images : null}
+        onSave={actions.saveProject} onOpen={(file) => void actions.openProject(file)} />
+      <StorageSection version={`${state.results.length}:${state.interrupted.length}:${fingerprint ?? ''}`} problem={state.storageProblem} busy={state.running}
+        load={actions.storageUsage} clear={actions.clearStorage} setBudget={actions.setDatasetBudget} onError={onError} />
+    </>
+  ), [state.running, state.loadingData, state.context, state.results, state.interrupted, state.dataset, state.storageProblem, fingerprint, actions, onError]);
   const steps: { name: string; view: ReactNode }[] = [
-    { name: 'data', view: <DataSection state={state} actions={actions} settings={settings} onChange={update} /> },
-    { name: 'models', view: <ModelsSection state={state} actions={actions} settings={settings} errors={errors} sizeProblem={sizeProblem} onChange={update} /> },
+    { name: 'data', view: dataView },
+    { name: 'models', view: modelsView },
     { name: 'train', view: <TrainSection state={state} selected={selected} seeds={settings.seeds.length} blocker={blockerOf(state, settings, selected, sizeProblem)}
       onTrain={() => void actions.train(selected)} onCancel={actions.cancel} /> },
-    { name: 'compare', view: <CompareSection key={state.context?.origin.kind === 'file' ? state.context.origin.name : 'trained'} results={state.results} models={state.models} context={state.context}
-      onError={(m) => actions.showError(m)} /> },
-    { name: 'export', view: <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
-      onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={(experiment) => update(experiment)}
-      datasetFingerprint={state.dataset?.identity.fingerprint ?? null} onError={(m) => actions.showError(m)} /> },
-    { name: 'storage', view: (
-      <>
-        <ProjectFileControls busy={state.running || state.loadingData}
-          canSave={state.context?.data != null && (state.results.length > 0 || state.interrupted.length > 0)}
-          images={state.dataset != null && state.dataset.identity.fingerprint === state.context?.data?.identity.fingerprint ? state.dataset.summary.images : null}
-          onSave={actions.saveProject} onOpen={(file) => void actions.openProject(file)} />
-        <StorageSection version={`${state.results.length}:${state.interrupted.length}:${state.dataset?.identity.fingerprint ?? ''}`} problem={state.storageProblem} busy={state.running}
-          load={actions.storageUsage} clear={actions.clearStorage} setBudget={actions.setDatasetBudget} onError={(m) => actions.showError(m)} />
-      </>
-    ) },
+    { name: 'compare', view: compareView },
+    { name: 'export', view: exportView },
+    { name: 'storage', view: storageView },
   ];
   // Step 2 holds the model choice and the settings, step 5 the downloads and Classify: each goes only when a lesson
   // hides both of its parts.

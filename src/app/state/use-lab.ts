@@ -319,5 +319,12 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     showError: (text) => dispatch({ type: 'error', message: text }),
     ...transfer,
   };
-  return [state, actions];
+  // One object for the page's lifetime, each method calling this render's: sections that receive it can skip
+  // re-rendering on every progress message (every action reads the latest state through refs anyway).
+  const latestActions = useRef(actions);
+  latestActions.current = actions;
+  const stable = useMemo(() => Object.fromEntries(Object.keys(actions).map((name) => [
+    name, (...args: unknown[]) => (latestActions.current[name as keyof LabActions] as (...a: unknown[]) => unknown)(...args),
+  ])) as unknown as LabActions, []); // the keys never change
+  return [state, stable];
 }
