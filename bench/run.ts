@@ -44,6 +44,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'Grad-CAM ms per image for every family (128 px, InceptionV3 also at 299 px) next to predict',
     load: async () => (await import('./explain')).runExplainBench,
   },
+  'page-smoothness': {
+    describe: "the page's main thread while the default demo trains: input delay of synthetic key presses and long tasks, CPU at 1x and throttled 4x (Chromium)",
+    load: async () => (await import('./page-smoothness')).runPageSmoothnessBench,
+  },
   demo: {
     describe: "the page's demo with its defaults (phantoms, cnn + light-k2) on wasm: test accuracy and AUC per seed and mean",
     load: async () => (await import('./demo')).runDemoBench,

@@ -106,6 +106,8 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     const charts = [`chart-loss-${MODELS[0]}`, 'chart-val-loss-overlay', 'chart-roc'];
     await page.waitForSelector(`[data-testid^="confusion-cell-${MODELS[1]}-"]`, { timeout: 30_000 });
     for (const id of charts) {
+      // Charts draw only on screen (or near it): look at each, as a user scrolling down would.
+      await page.locator(`[data-testid="${id}"]`).scrollIntoViewIfNeeded();
       await page.waitForSelector(`[data-testid="${id}"][data-rendered="true"] canvas`, { timeout: 30_000 });
       expect(Number(await page.getAttribute(`[data-testid="${id}"]`, 'data-points'))).toBeGreaterThan(0);
     }

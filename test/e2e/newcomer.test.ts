@@ -175,7 +175,11 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
   it('draws the ROC on rates, with no chart drawn before its data', async () => {
     const roc = JSON.parse((await page.getAttribute('[data-testid=chart-roc]', 'data-spec'))!) as { xLabel: string; xStep: number; fixedColors: Record<string, string> };
     expect(roc).toMatchObject({ xLabel: 'false-positive rate', xStep: 0.01, fixedColors: { chance: '#6b7280' } });
-    for (const id of ['chart-roc', ...CURVES]) await page.waitForSelector(`[data-testid="${id}"][data-rendered="true"] canvas`, { timeout: 30_000 });
+    for (const id of ['chart-roc', ...CURVES]) {
+      // Charts draw only on screen (or near it): look at each, as a user scrolling down would.
+      await page.locator(`[data-testid="${id}"]`).scrollIntoViewIfNeeded();
+      await page.waitForSelector(`[data-testid="${id}"][data-rendered="true"] canvas`, { timeout: 30_000 });
+    }
     expect(console_.filter((m) => /Infinite extent/.test(m))).toEqual([]);
   });
 

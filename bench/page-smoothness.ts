@@ -1,0 +1,67 @@
+/**
+ * `npm run bench -- page-smoothness [--rates 1,4] [--per-class N] [--json]`: the built page in Debian's Chromium trains
+ * the demo with the page's defaults while synthetic key presses probe its main thread, with the CPU at full speed and
+ * throttled (4× stands in for a school Chromebook). Prints, per rate, the idle baseline and the training window:
+ * input delay p50/p95/max, the longest main-thread task, long tasks and the busy share. Writes bench/results/.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM, launchChromium, newLabContext, waitForRunEnd } from '../test/e2e/browser';
+import { measureSmoothness, recordInput, throttleCpu, type Smoothness } from '../test/helpers/page-smoothness';
+import { serveStatic } from '../test/helpers/static-server';
+
+function option(argv: string[], name: string, fallback: string): string {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+}
+
+const row = (label: string, s: Smoothness) => `${label.padEnd(22)} ${s.inputDelayP50.toFixed(1).padStart(7)} ${s.inputDelayP95.toFixed(1).padStart(7)} `
+  + `${s.inputDelayMax.toFixed(1).padStart(7)} ${s.longestTask.toFixed(0).padStart(8)} ${String(s.longTasks).padStart(6)} ${(s.busyShare * 100).toFixed(1).padStart(6)}% ${String(s.probes).padStart(6)} ${(s.windowMs / 1000).toFixed(1).padStart(7)}`;
+
+export async function runPageSmoothnessBench(argv: string[]): Promise<number> {
+  if (!CHROMIUM) {
+    process.stderr.write('page-smoothness needs Debian\'s chromium (apt-get install chromium)\n');
+    return 2;
+  }
+  const rates = option(argv, 'rates', '1,4').split(',').map(Number);
+  const perClass = option(argv, 'per-class', '');
+  const work = mkdtempSync(join(tmpdir(), 'xray-lab-bench-smooth-'));
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
+  const server = await serveStatic(join(work, 'site'));
+  const browser = await launchChromium();
+  const results: { rate: number; idle: Smoothness; training: Smoothness; trainMs: number }[] = [];
+  try {
+    for (const rate of rates) {
+      const context = await newLabContext(browser);
+      const page = await context.newPage();
+      page.on('dialog', (d) => void d.accept());
+      await recordInput(page);
+      await page.goto(`${server.url}${perClass ? `#demo-per-class=${perClass}` : ''}`);
+      await page.waitForSelector('[data-testid=backend-indicator][data-backend]', { timeout: 120_000 });
+      await page.click('[data-testid=demo-dataset]');
+      await page.waitForSelector('[data-testid=dataset-summary][data-count]', { timeout: 300_000 });
+      const cdp = await throttleCpu(page, rate);
+      const idle = await measureSmoothness(page, cdp, { durationMs: 5000 });
+      await page.click('[data-testid=train-button]');
+      const start = Date.now();
+      const training = await measureSmoothness(page, cdp, { until: waitForRunEnd(page, 1_800_000) });
+      results.push({ rate, idle, training, trainMs: Date.now() - start });
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  const header = `${'window'.padEnd(22)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'longest'.padStart(8)} ${'>50ms'.padStart(6)} ${'busy'.padStart(7)} ${'probes'.padStart(6)} ${'window s'.padStart(7)}`;
+  const lines = [header, ...results.flatMap((r) => [row(`${r.rate}× CPU, idle`, r.idle), row(`${r.rate}× CPU, training`, r.training)])];
+  if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(results)}\n`);
+  else process.stdout.write(`Input delay of synthetic key presses (every 250 ms) and main-thread long tasks, default demo:\n${lines.join('\n')}\n`);
+  mkdirSync('bench/results', { recursive: true });
+  const file = join('bench/results', `page-smoothness-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ results }, null, 2)}\n`);
+  process.stderr.write(`wrote ${file}\n`);
+  return 0;
+}
