@@ -1,10 +1,11 @@
 /**
  * Helpers for the browser tests: the Debian Chromium (never a downloaded browser), a page that records main-thread
- * long tasks, and screenshots kept as test artefacts.
+ * long tasks and key presses' input delay, and screenshots kept as test artefacts.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { recordInput } from '../helpers/page-smoothness';
 
 export { CHROMIUM, launchChromium } from '../helpers/chromium';
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'e2e');
@@ -27,6 +28,7 @@ export async function openLabPage(browser: Browser, url: string, context?: Brows
       for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: true });
   });
+  await recordInput(page);
   await page.goto(url);
   return page;
 }
@@ -36,15 +38,6 @@ export function longestTaskSince(page: Page, since: number): Promise<number> {
   return page.evaluate((t) => {
     const tasks = (window as unknown as { __longTasks: number[][] }).__longTasks;
     return Math.max(0, ...tasks.filter(([start]) => start >= t).map(([, d]) => d));
-  }, since);
-}
-
-/** Share of the time from `since` to now (page time) that the main thread spent in long tasks (over 50 ms each). */
-export function blockedShareSince(page: Page, since: number): Promise<number> {
-  return page.evaluate((t) => {
-    const tasks = (window as unknown as { __longTasks: number[][] }).__longTasks;
-    const blocked = tasks.filter(([start]) => start >= t).reduce((sum, [, d]) => sum + d, 0);
-    return blocked / Math.max(1, performance.now() - t);
   }, since);
 }
 

@@ -21,12 +21,15 @@ import { predictSet } from '../../src/lab/eval/predict-set';
 import { modelFromFiles } from '../../src/lab/export/model-files';
 import { useCpuBackend } from '../helpers/tf-cpu';
 import { writeDataset } from '../helpers/write-dataset';
-import { ARTIFACTS, blockedShareSince, CHROMIUM, launchChromium, longestTaskSince, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
+import { ARTIFACTS, CHROMIUM, launchChromium, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
 import { cell, chooseZip, kaggleCounts, skippedFiles, writeIngestFixtures, type IngestFixtures } from './ingest-fixtures';
 import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { measureSmoothness, throttleCpu, type Smoothness } from '../helpers/page-smoothness';
 
 const SIZE = 64;
 const MODELS = ['cnn', 'light-k2'];
+/** How much slower than the idle page's 95th-percentile key press training may make it, at 4× CPU throttling (ms). */
+const FREEZE_BOUND_MS = 500;
 const HASH = `#size=${SIZE}&epochs=1&batchSize=16&models=${MODELS.join(',')}&backend=wasm&demoPerClass=30`;
 
 describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
@@ -67,19 +70,27 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     await screenshot(page, '2-folder');
   });
 
-  it('trains cnn and light-k2 on the demo set without freezing the page', async () => {
+  it('trains cnn and light-k2 on the demo set while the page keeps answering key presses (CPU throttled 4×)', async () => {
     await page.click('[data-testid=demo-dataset]');
     await page.waitForSelector('[data-testid=dataset-summary][data-count="60"]', { timeout: 60_000 });
-    const since = await page.evaluate(() => performance.now());
+    // A slow school laptop: the page's CPU throttled 4×. The verdict compares training with the same page idle a
+    // moment before, so a busy machine (which slows both) does not decide it.
+    const cdp = await throttleCpu(page, 4);
+    const idle = await measureSmoothness(page, cdp, { durationMs: 3000 });
     await page.click('[data-testid=train-button]');
     await page.waitForSelector(`[data-testid=progress-${MODELS[0]}]`);
     await screenshot(page, '3-training');
-    await waitForRunEnd(page);
-    // Training belongs in the worker: on the page's thread it would block it nearly all the time. A share, not a
-    // duration, so a busy machine (slower renders) does not fail it; the longest task is printed for the record.
-    const blocked = await blockedShareSince(page, since);
-    console.info(`main thread blocked ${(blocked * 100).toFixed(1)}% of the run; longest task ${(await longestTaskSince(page, since)).toFixed(0)} ms`);
-    expect(blocked).toBeLessThan(0.5);
+    const training = await measureSmoothness(page, cdp, { until: waitForRunEnd(page) });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    const figures = (s: Smoothness) => `input delay p50 ${s.inputDelayP50.toFixed(0)} / p95 ${s.inputDelayP95.toFixed(0)} / max ${s.inputDelayMax.toFixed(0)} ms, `
+      + `longest task ${s.longestTask.toFixed(0)} ms, ${s.probes} key presses`;
+    console.info(`idle: ${figures(idle)}\ntraining: ${figures(training)}`);
+    // Training belongs in the worker. On the page's thread every key press would wait for a training step (seconds
+    // at 4×); here the typical press is answered about as fast as on the idle page, and the slow ones (a chart
+    // drawn at the end of an epoch) stay within FREEZE_BOUND_MS of the idle page's slow ones.
+    expect(training.probes).toBeGreaterThanOrEqual(5);
+    expect(training.inputDelayP50).toBeLessThanOrEqual(idle.inputDelayP95 + 100);
+    expect(training.inputDelayP95).toBeLessThanOrEqual(idle.inputDelayP95 + FREEZE_BOUND_MS);
     for (const id of MODELS) {
       expect(await page.getAttribute(`[data-testid=progress-${id}]`, 'data-phase')).toBe('done');
     }
