@@ -27,11 +27,14 @@ const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
 /**
  * The demo set as the page's worker makes it (src/worker/dataset.ts, demoDataset): `demoPerClass` phantoms per class
- * at the settings' size and channels, seeded by the first seed, split by patient with the settings' fractions.
+ * with clear opacities at the settings' size and channels, seeded by the first seed, split by patient with the
+ * settings' fractions.
  */
 export function demoData(settings: Settings): ExperimentData {
   const split = splitOf(settings);
-  const set = generatePhantomImages({ perClass: settings.demoPerClass, size: settings.size, channels: settings.channels, seed: split.seed });
+  const set = generatePhantomImages({
+    perClass: settings.demoPerClass, size: settings.size, channels: settings.channels, seed: split.seed, opacities: 'clear',
+  });
   const plan = assignSplits(set.files.map((path, i) => ({ path, label: set.labels[i] })), [], split);
   const { train, val, test } = arrangeBySplit(set, plan.assignment);
   return { train, val: val.count > 0 ? val : null, test };

@@ -90,6 +90,33 @@ describe('generatePhantomImages', () => {
     expect(avg(1)).toBeGreaterThan(avg(0) + 3);
   });
 
+  it("with 'clear' opacities (the page's demo): same patients and names, the patches plainer, brightness alone still no guide", () => {
+    const size = 48;
+    const per = size * size;
+    const clear = generatePhantomImages({ perClass: 40, size, channels: 1, seed: 11, opacities: 'clear' });
+    expect(clear.files).toEqual(set.files);
+    expect(Array.from(clear.labels)).toEqual(Array.from(set.labels));
+    const mean = (s: typeof set, n: number) => {
+      let sum = 0;
+      for (let i = 0; i < per; i++) sum += s.pixels[n * per + i];
+      return sum / per;
+    };
+    // Healthy images are the very same; pneumonia images are brighter inside the lungs.
+    for (let n = 0; n < set.count; n++) {
+      if (set.labels[n] === 0) expect(mean(clear, n)).toBe(mean(set, n));
+    }
+    const added = (s: typeof set) => Array.from({ length: s.count }, (_, n) => n).filter((n) => s.labels[n] === 1)
+      .reduce((a, n) => a + mean(s, n), 0);
+    expect(added(clear)).toBeGreaterThan(added(set));
+    const whole = Array.from({ length: clear.count }, (_, n) => mean(clear, n));
+    let best = 0;
+    for (const t of whole) {
+      const acc = whole.filter((v, n) => (v > t ? 1 : 0) === clear.labels[n]).length / clear.count;
+      best = Math.max(best, acc, 1 - acc);
+    }
+    expect(best).toBeLessThan(0.8);
+  });
+
   it('rejects bad options', () => {
     expect(() => generatePhantomImages({ perClass: -1, size: 32, channels: 1, seed: 1 })).toThrow(RangeError);
     expect(() => generatePhantomImages({ perClass: 1, size: 4, channels: 1, seed: 1 })).toThrow(RangeError);

@@ -25,6 +25,8 @@ export interface ChestAnatomy {
   readonly lungDarkness: number;
   /** Disease for this patient: opacity blobs inside the lungs; empty when healthy. */
   readonly opacities: readonly Blob[];
+  /** How the patchy texture scales the opacities: floor + span × noise (noise in [0, 1]). */
+  readonly opacityTexture: { readonly floor: number; readonly span: number };
 }
 
 /** What changes from one image of a patient to the next. */
@@ -47,8 +49,27 @@ export interface Exposure {
 /** Disease pattern: bacterial = one dense lobar patch, viral = fainter, diffuse, both lungs. */
 export type Disease = 'none' | 'bacteria' | 'virus';
 
-/** Draws one patient's anatomy (and disease, if any). */
-export function sampleAnatomy(rng: Rng, disease: Disease): ChestAnatomy {
+/**
+ * How plainly the opacities show. 'subtle' (the generator's default, unchanged since the first phantoms; the shift and
+ * Grad-CAM tests are calibrated on it): at 128 px many patches, viral ones above all, are hard to see even by eye, as
+ * the texture can scale a patch down to 0.3 of its envelope. 'clear' (the page's demo, issue 23): every patch visible
+ * above the pixel noise and the vessel markings at 128 px, while the added brightness stays small against the
+ * exposure's, so a global brightness threshold still fails (test/data/phantom.test.ts).
+ */
+export type OpacityLevel = 'subtle' | 'clear';
+
+/** Per level: amplitude and σ ranges of bacterial and viral blobs, and the texture's floor and span. */
+const OPACITY_LEVELS: Record<OpacityLevel, {
+  readonly bacteria: { readonly sigma: readonly [number, number]; readonly amp: readonly [number, number] };
+  readonly virus: { readonly sigma: readonly [number, number]; readonly amp: readonly [number, number] };
+  readonly texture: { readonly floor: number; readonly span: number };
+}> = {
+  subtle: { bacteria: { sigma: [0.03, 0.06], amp: [0.12, 0.24] }, virus: { sigma: [0.025, 0.045], amp: [0.08, 0.15] }, texture: { floor: 0.3, span: 1.2 } },
+  clear: { bacteria: { sigma: [0.04, 0.065], amp: [0.24, 0.36] }, virus: { sigma: [0.035, 0.055], amp: [0.16, 0.24] }, texture: { floor: 0.55, span: 0.9 } },
+};
+
+/** Draws one patient's anatomy (and disease, if any, its opacities at `level`). */
+export function sampleAnatomy(rng: Rng, disease: Disease, level: OpacityLevel = 'subtle'): ChestAnatomy {
   const cx = 0.5 + 0.015 * gaussian(rng);
   const lungDx = uniform(rng, 0.15, 0.18);
   const lungCy = uniform(rng, 0.42, 0.48);
@@ -72,16 +93,12 @@ export function sampleAnatomy(rng: Rng, disease: Disease): ChestAnatomy {
     softTissue: uniform(rng, 0, 0.12),
     lungDarkness: uniform(rng, 0.22, 0.36),
   };
-  return { ...anatomy, opacities: sampleOpacities(rng, disease, lungs) };
+  return { ...anatomy, opacities: sampleOpacities(rng, disease, lungs, level), opacityTexture: OPACITY_LEVELS[level].texture };
 }
 
-/**
- * Amplitudes and sizes keep every patch visible above the pixel noise and the vessel markings at the page's 128 px
- * (fainter ones, as before issue 23, left many "virus" patches hard to see even by eye), while the added
- * brightness stays small against the exposure's, so a global brightness threshold still fails (test/data/phantom.test.ts).
- */
-function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, Ellipse]): Blob[] {
+function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, Ellipse], level: OpacityLevel): Blob[] {
   if (disease === 'none') return [];
+  const { bacteria, virus } = OPACITY_LEVELS[level];
   const blobs: Blob[] = [];
   if (disease === 'bacteria') {
     // A lobar consolidation: a cluster of overlapping blobs in the lower or middle part of one lung.
@@ -89,7 +106,7 @@ function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, E
     const [u0, v0] = pointInEllipse(lung, rng, lung.cy - lung.ry * 0.3, lung.cy + lung.ry * 0.7);
     const n = 3 + rng.int(4);
     for (let i = 0; i < n; i++) {
-      blobs.push({ cx: u0 + 0.035 * gaussian(rng), cy: v0 + 0.045 * gaussian(rng), sigma: uniform(rng, 0.04, 0.065), amp: uniform(rng, 0.24, 0.36) });
+      blobs.push({ cx: u0 + 0.035 * gaussian(rng), cy: v0 + 0.045 * gaussian(rng), sigma: uniform(rng, ...bacteria.sigma), amp: uniform(rng, ...bacteria.amp) });
     }
   } else {
     // Interstitial, patchy, both lungs, fainter.
@@ -97,7 +114,7 @@ function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, E
     for (let i = 0; i < n; i++) {
       const lung = lungs[i % 2];
       const [u, v] = pointInEllipse(lung, rng, lung.cy - lung.ry * 0.6, lung.cy + lung.ry * 0.9);
-      blobs.push({ cx: u, cy: v, sigma: uniform(rng, 0.035, 0.055), amp: uniform(rng, 0.16, 0.24) });
+      blobs.push({ cx: u, cy: v, sigma: uniform(rng, ...virus.sigma), amp: uniform(rng, ...virus.amp) });
     }
   }
   return blobs;
@@ -195,8 +212,8 @@ export function renderChest(a: ChestAnatomy, e: Exposure, size: number, rng: Rng
       const heart = ellipseMask(a.heart, u, v, 0.25) * body;
       let value = 0.05 + 0.42 * body - a.lungDarkness * lung * (1 - 0.6 * heart) + 0.08 * heart;
       value += 0.09 * onRib * body + 0.18 * spine + soft + blobSum(e.vessels, u, v) * lung;
-      // Patchy, but never below about half the envelope: a texture reaching zero erased whole patches.
-      if (e.opacities.length > 0) value += blobSum(e.opacities, u, v) * lung * (0.55 + 0.9 * sampleNoise(e.texture, u, v));
+      const { floor, span } = a.opacityTexture;
+      if (e.opacities.length > 0) value += blobSum(e.opacities, u, v) * lung * (floor + span * sampleNoise(e.texture, u, v));
       value = 0.4 + e.brightness + e.contrast * (value - 0.4);
       value = Math.pow(Math.min(1, Math.max(0, value)), e.gamma) + e.noise * gaussian(rng);
       out[y * size + x] = Math.min(1, Math.max(0, value));

@@ -11,7 +11,9 @@
  */
 import { createRng } from '../util/rng';
 import type { ImageSet } from './image-set';
-import { changeExposure, renderChest, renderOpacityMask, sampleAnatomy, sampleExposure, type Disease, type ExposureChange } from './phantom-render';
+import {
+  changeExposure, renderChest, renderOpacityMask, sampleAnatomy, sampleExposure, type Disease, type ExposureChange, type OpacityLevel,
+} from './phantom-render';
 
 /** Options of generatePhantomImages. */
 export interface PhantomOptions {
@@ -32,6 +34,11 @@ export interface PhantomOptions {
    * positions, other grey values — a shifted evaluation set paired with the default one. Default: none.
    */
   readonly exposure?: ExposureChange;
+  /**
+   * How plainly the pneumonia opacities show (phantom-render.ts, OpacityLevel): 'subtle' (default, the images every
+   * test and benchmark was calibrated on) or 'clear' (the page's demo: every patch readable at 128 px).
+   */
+  readonly opacities?: OpacityLevel;
 }
 
 /** A phantom set with its opacity masks: ground truth for where a classifier should look. */
@@ -88,7 +95,7 @@ export function generatePhantomImages(options: PhantomOptions): ImageSet | Phant
       const disease: Disease = label === 0 ? 'none' : classRng.next() < BACTERIAL_SHARE ? 'bacteria' : 'virus';
       patient++;
       if (label > 0) person++;
-      const anatomy = sampleAnatomy(createRng(mixSeed(seed, label, patient, 1)), disease);
+      const anatomy = sampleAnatomy(createRng(mixSeed(seed, label, patient, 1)), disease, options.opacities);
       for (let j = 0; j < images; j++, made++, n++) {
         const rng = createRng(mixSeed(seed, label, patient, j + 2));
         const drawn = sampleExposure(rng, anatomy);
