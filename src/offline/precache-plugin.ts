@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import type { Plugin } from 'vite';
 
 const TEMPLATE = new URL('./service-worker.js', import.meta.url);
+const MAX_PRECACHED_BYTES = 8 * 1024 * 1024;
 
 /** Files under `dir`, relative to it, with forward slashes. */
 function filesUnder(dir: string, root = dir): string[] {
@@ -36,8 +37,11 @@ export function precacheServiceWorker(publicDir = 'public'): Plugin {
       const files: string[] = [];
       for (const [name, item] of Object.entries(bundle).sort(([a], [b]) => a.localeCompare(b))) {
         if (name.endsWith('.map')) continue;
-        files.push(name);
-        hash.update(name).update(item.type === 'chunk' ? item.code : item.source);
+        const content = item.type === 'chunk' ? item.code : item.source;
+        hash.update(name).update(content);
+        // A very large file of an optional feature (onnxruntime-web's 15 MB wasm, for ONNX models in Classify) is kept
+        // on first use instead of at install, so a first visit does not download it for nothing.
+        if (content.length <= MAX_PRECACHED_BYTES) files.push(name);
       }
       for (const name of filesUnder(publicDir).sort()) {
         files.push(name);

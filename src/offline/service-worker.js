@@ -4,8 +4,9 @@
  * 1. Offline after one visit: on install it caches the app shell — the page, its scripts, styles, workers and wasm
  *    binaries — in a cache named after the build, and deletes older builds' caches on activation. The page is asked
  *    from the network first (a new build is seen at once) and from the cache when there is no network; the build's
- *    other files from the cache first (their names carry content hashes); anything else (weights deployed next to
- *    the site, which the lab keeps in IndexedDB itself) from the network only.
+ *    other files from the cache first (their names carry content hashes; one too large to take at install is kept
+ *    on first use); anything else (weights deployed next to the site, which the lab keeps in IndexedDB itself) from
+ *    the network only.
  * 2. Cross-origin isolation on hosts that cannot send headers (GitHub Pages and the like): COOP/COEP are added to every
  *    response of the site, which gives the page shared memory and so multi-threaded wasm.
  */
@@ -13,6 +14,7 @@ const PRECACHE = self.__XRAY_LAB_PRECACHE__;
 const CACHE = `xray-lab-shell-${PRECACHE.version}`;
 const CACHE_PREFIX = 'xray-lab-shell-';
 const SHELL = new Set(PRECACHE.files.map((file) => new URL(file, self.registration.scope).href));
+const ASSETS = new URL('assets/', self.registration.scope).href;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -45,7 +47,7 @@ self.addEventListener('fetch', (event) => {
   url.search = '';
   let answer;
   if (request.mode === 'navigate') answer = networkFirst(request);
-  else if (SHELL.has(url.href)) answer = cacheFirst(request);
+  else if (SHELL.has(url.href) || url.href.startsWith(ASSETS)) answer = cacheFirst(request);
   else answer = fetch(request);
   event.respondWith(answer.then(isolated));
 });

@@ -5,8 +5,9 @@
  *
  * Drawing a vega chart is synchronous work on the main thread (a quarter to a whole second each on a slow laptop,
  * measured with the CPU throttled 4×), so draws are (1) queued one per task, never several in one long task,
- * (2) rate-limited per chart (at most once a second) while data streams in during training, and (3) made only while
- * the chart is on screen or about to be: a chart scrolled away waits, and draws its latest data when it comes back.
+ * (2) rate-limited per chart (at most once a second) while data streams in during training, (3) made only while
+ * the chart is on screen or about to be: a chart scrolled away waits, and draws its latest data when it comes back,
+ * and (4) spaced so that drawing takes at most a tenth of the main thread (CHART_SHARE).
  */
 import { useContext, useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { chartDescription } from '../lib/chart-text';
@@ -49,10 +50,23 @@ export function preloadCharts(): void {
   else setTimeout(start, 1000);
 }
 
+/**
+ * The most of the main thread that chart drawing may take: after a draw of d ms the next waits d × (1 / share − 1).
+ * A vega draw cannot be split, so on a slow laptop the charts update less often rather than the page stuttering.
+ */
+const CHART_SHARE = 0.1;
+
 let queue: Promise<void> = Promise.resolve();
-/** Runs drawing jobs one at a time, each starting in a fresh task. */
+let pauseMs = 0;
+/** Runs drawing jobs one at a time, each starting in a fresh task, within CHART_SHARE of the main thread. */
 function enqueue(job: () => Promise<void>): void {
-  queue = queue.then(() => new Promise<void>((resolve) => setTimeout(() => void job().catch(() => undefined).finally(resolve), 0)));
+  queue = queue.then(() => new Promise<void>((resolve) => setTimeout(() => {
+    const start = performance.now();
+    void job().catch(() => undefined).finally(() => {
+      pauseMs = (performance.now() - start) * (1 / CHART_SHARE - 1);
+      resolve();
+    });
+  }, pauseMs)));
 }
 
 /** Tableau 10, the palette vega draws with by default. */
