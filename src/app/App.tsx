@@ -69,11 +69,14 @@ export function App() {
       context={state.context} onError={onError} />
   ), [state.results, state.models, state.context, onError]);
   const fingerprint = state.dataset?.identity.fingerprint ?? null;
+  // What the data's reading left out, for the results bundle: only when the loaded data is the one the results ran on.
+  const skipped = useMemo(() => (state.dataset && fingerprint === state.context?.data?.identity.fingerprint ? state.dataset.summary.skipped : []),
+    [state.dataset, state.context, fingerprint]);
   const exportView = useMemo(() => (
     <ExportSection results={state.results} context={state.context} downloaded={state.downloaded} busy={state.running}
       onDownloaded={actions.markDownloaded} onOpen={(file) => void actions.openExperiment(file)} onUseSettings={onUseSettings}
-      datasetFingerprint={fingerprint} onError={onError} />
-  ), [state.results, state.context, state.downloaded, state.running, fingerprint, actions, onUseSettings, onError]);
+      datasetFingerprint={fingerprint} onError={onError} skipped={skipped} />
+  ), [state.results, state.context, state.downloaded, state.running, fingerprint, actions, onUseSettings, onError, skipped]);
   const storageView = useMemo(() => (
     <>
       <ProjectFileControls busy={state.running || state.loadingData}

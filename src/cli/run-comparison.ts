@@ -8,9 +8,10 @@ import { selectBackend } from '../lab/backend/select-backend';
 import type { DataIdentity } from '../lab/data/data-identity';
 import { splitManifest } from '../lab/data/data-identity';
 import { requireUsefulSplits, splitCheckInputOf } from '../lab/data/split-check';
-import { makeExperimentCard, renderExperimentCard, type CardData, type ExperimentCard } from '../lab/experiment/card';
+import { makeExperimentCard, type CardData, type ExperimentCard } from '../lab/experiment/card';
+import { resultsBundle } from '../lab/experiment/results-bundle';
+import type { SkippedFile } from '../lab/data/layout';
 import { describeEnvironment } from '../lab/experiment/environment';
-import { renderModelCard } from '../lab/experiment/model-card';
 import { plannedRuns, runExperiment, type FinishedRun } from '../lab/experiment/run-experiment';
 import type { Experiment } from '../lab/experiment/schema';
 import { experimentProblems } from '../lab/experiment/validate';
@@ -19,8 +20,6 @@ import { renderComparisonTable } from '../lab/report/comparison-table';
 import { renderSeedSummaryTable } from '../lab/report/seed-summary-table';
 import { comparisonsOverSeeds } from '../lab/report/comparisons';
 import { renderComparisonsText } from '../lab/report/render-comparisons';
-import { renderMarkdownReport } from '../lab/report/render-markdown';
-import { renderResultsJson } from '../lab/report/render-json';
 import { standardFormatsExporter } from '../lab/export/standard-exporter';
 import { openFileFeatureCache } from '../lab/transfer/node/file-feature-cache';
 import { backendLine } from './backend-line';
@@ -30,7 +29,6 @@ import { readLabelSpec, type LabelRequest } from './label-table-options';
 import { useQuietCpu } from './quiet-backend';
 import { assignWeights, loadCliWeights, preprocessingOption } from './transfer-weights';
 import { checkOutDir, writeOutputs, type OutputFiles } from './write-out';
-import { predictionsCsvOf } from './predictions-file';
 
 export interface ComparisonRequest {
   readonly experiment: Experiment;
@@ -153,7 +151,7 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
     testImages: { files: data.test.files.slice(0, data.test.count), labels: data.test.labels.subarray(0, data.test.count) },
     predictions: finished.filter((f) => f.evaluation).map((f) => ({ modelId: f.key.modelId, seed: f.key.seed, probabilities: f.evaluation!.probabilities })),
   });
-  await writeOutputs(request.out, outputFiles(card, finished, data.skipped.length));
+  await writeOutputs(request.out, outputFiles(card, finished, data.skipped));
   const { records, summary } = outcome;
   const { comparisons } = card;
   io.stdout(request.json
@@ -199,29 +197,10 @@ function checkSameData(
   if (card.data.test && test && test.fingerprint !== card.data.test.identity.fingerprint) differ('test data', request.test!, test, card.data.test.identity);
 }
 
-/** Everything --out receives. One seed: models/<id>/; several: models/<id>/seed-<n>/. Each run gets its model card. */
-function outputFiles(card: ExperimentCard, finished: readonly FinishedRun[], skippedFiles: number): OutputFiles {
-  const files: OutputFiles = new Map();
-  const several = card.settings.seeds.length > 1;
-  for (const run of finished) {
-    const dir = `models/${run.key.modelId}${several ? `/seed-${run.key.seed}` : ''}`;
-    if (run.files) {
-      files.set(`${dir}/model.json`, run.files.modelJson);
-      files.set(`${dir}/weights.bin`, run.files.weights);
-      for (const [path, contents] of Object.entries(run.files.extra)) files.set(`${dir}/${path}`, contents);
-    }
-    files.set(`${dir}/model-card.md`, renderModelCard(card, run.record));
-  }
-  const meta = {
-    title: 'X-Ray Lab comparison',
-    data: card.data.source, test: card.data.testSet, fingerprint: card.data.identity.fingerprint,
-    counts: { train: card.data.split.train.length, val: card.data.split.val.length, test: card.data.split.test.length },
-    classes: card.data.classNames, skippedFiles, backend: card.environment.backend, environment: card.environment,
-  };
-  files.set('results.json', renderResultsJson(card.results, meta, card.settings, undefined, card.comparisons));
-  files.set('report.md', renderMarkdownReport(card.results, { ...meta, settings: card.settings }, { comparisons: card.comparisons }));
-  files.set('experiment.json', renderExperimentCard(card));
-  const predictions = predictionsCsvOf(card, finished);
-  if (predictions) files.set('predictions.csv', predictions);
-  return files;
+/** Everything --out receives: the results bundle the page's Download all writes too (experiment/results-bundle.ts). */
+function outputFiles(card: ExperimentCard, finished: readonly FinishedRun[], skipped: readonly SkippedFile[]): OutputFiles {
+  return resultsBundle(card, finished.map((run) => ({
+    key: run.key, record: run.record,
+    files: run.files ? { 'model.json': run.files.modelJson, 'weights.bin': run.files.weights, ...run.files.extra } : null,
+  })), skipped);
 }

@@ -36,7 +36,12 @@ describe('xray-lab compare', () => {
     expect(records[0].test.count).toBeGreaterThan(0);
     expect(records[0].test.auc).toBeGreaterThanOrEqual(0);
     const files = await readdir(out);
-    expect(files.sort()).toEqual(['experiment.json', 'models', 'predictions.csv', 'report.md', 'results.json']);
+    expect(files.sort()).toEqual(['experiment.json', 'models', 'predictions.csv', 'report.md', 'results.json', 'skipped.csv']);
+    // The junk the folder holds, each file with the reason it was left out, as stderr summarised it.
+    const skipped = (await readFile(join(out, 'skipped.csv'), 'utf8')).trim().split('\n');
+    expect(skipped[0]).toBe('path,reason');
+    expect(stderr).toContain(`skipped ${skipped.length - 1} file(s)`);
+    expect(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')).meta.skippedFiles).toBe(skipped.length - 1);
     const rows = (await readFile(join(out, 'predictions.csv'), 'utf8')).trim().split('\n');
     expect(rows[0]).toBe('file,true_class,score_NORMAL,score_PNEUMONIA,predicted_class,model,seed');
     expect(rows).toHaveLength(1 + records[0].test.count);

@@ -5,9 +5,9 @@
  * Chromium is installed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,8 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
   let cardPath: string;
   let shown: string[][];
   let resultsPath: string;
+  /** Every path of the page's "Download all" zip. */
+  let pageBundle: string[];
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-exp-'));
@@ -107,6 +109,7 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
     expect(results.summary.map((m: { modelId: string }) => m.modelId)).toEqual(MODELS);
     expect(results.comparisons.map((c: { seed: number; a: string; b: string }) => `${c.seed}:${c.a}-${c.b}`)).toEqual([`1:${MODELS[0]}-${MODELS[1]}`, `2:${MODELS[0]}-${MODELS[1]}`]);
     expect(results.comparisons).toEqual(card.comparisons.map((c) => expect.objectContaining({ seed: c.seed, accuracy: c.accuracy })));
+    pageBundle = Object.keys(files).sort();
     resultsPath = join(work, 'results.json');
     writeFileSync(resultsPath, new TextDecoder().decode(files['results.json']));
   });
@@ -163,5 +166,11 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
     console.info(`page vs CLI replay: max |Δ test loss| ${Math.max(...diffs).toExponential(2)}, identical test records ${same}/${replay.results.length}`);
     // Same decoded pixels (lossless PNG), the same split and seeds, and the same wasm kernels: the same numbers.
     expect(replay.results.map((r) => r.test)).toEqual(card.results.map((r) => r.test));
+    // One results bundle (experiment/results-bundle.ts): the page's Download all and the CLI's --out hold the same files.
+    const cliBundle = (readdirSync(join(work, 'replay'), { recursive: true, withFileTypes: true }) as Dirent[])
+      .filter((e) => e.isFile()).map((e) => relative(join(work, 'replay'), join(e.parentPath, e.name)).split(sep).join('/')).sort();
+    expect(cliBundle).toEqual(pageBundle);
+    expect(pageBundle).toEqual(expect.arrayContaining(['predictions.csv', `models/${MODELS[0]}/seed-1/model.onnx`, `models/${MODELS[0]}/seed-1/model.h5`,
+      `models/${MODELS[0]}/seed-2/stock/model.json`, `models/${MODELS[1]}/seed-2/model-card.md`]));
   }, 300_000);
 });

@@ -5,10 +5,11 @@
  * "Open experiment" shows a saved experiment.json or results.json without training.
  */
 import { useState } from 'react';
-import { makeExperimentCard, renderExperimentCard, type ExperimentCard } from '../../lab/experiment/card';
-import { renderModelCard } from '../../lab/experiment/model-card';
+import type { SkippedFile } from '../../lab/data/layout';
+import { makeExperimentCard, type ExperimentCard } from '../../lab/experiment/card';
+import { resultsBundle, type BundleRun } from '../../lab/experiment/results-bundle';
 import { runKeyId } from '../../lab/experiment/run-control';
-import { formatBytes, renderMarkdownReport, renderResultsJson } from '../../lab/report';
+import { formatBytes } from '../../lab/report';
 import type { ModelFilesData, ModelResult } from '../../worker/protocol';
 import { zipAll, zipModel } from '../lib/bundle';
 import { saveBlob } from '../lib/download';
@@ -16,7 +17,7 @@ import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
 import { ClassifyPanel } from './ClassifyPanel';
 import { useShown } from '../lesson/lesson-context';
-import { ModelFormats, onnxFilesOf } from './ModelFormats';
+import { ModelFormats, standardFormatsOf } from './ModelFormats';
 import { PytorchExport } from './PytorchExport';
 import { Section } from './Section';
 
@@ -29,6 +30,8 @@ interface Props {
   onOpen: (file: File) => void;
   /** Takes an opened experiment's settings over, to train it again on the loaded data. */
   onUseSettings: (experiment: ResultsContext['experiment']) => void;
+  /** Files the loaded data's reading left out, for skipped.csv (none when the loaded data is not the results'). */
+  skipped: readonly SkippedFile[];
   /** Fingerprint of the dataset loaded now, to say whether it is the one an opened experiment ran on. */
   datasetFingerprint: string | null;
   onError: (message: string) => void;
@@ -46,11 +49,6 @@ export function cardOf(context: ResultsContext, results: readonly ModelResult[])
     testImages,
     predictions: results.filter((r) => r.probabilities.length > 0).map((r) => ({ modelId: r.modelId, seed: r.seed, probabilities: r.probabilities })),
   });
-}
-
-/** Where a run's files go in the zip: models/<id>/ with one seed, models/<id>/seed-<n>/ with several (as the CLI). */
-export function runFolder(result: ModelResult, seeds: readonly number[]): string {
-  return `models/${result.modelId}${seeds.length > 1 ? `/seed-${result.seed}` : ''}`;
 }
 
 /** `download-<id>` for a model's first seed (as with one seed), `download-<id>-seed-<n>` for the others. */
@@ -83,31 +81,18 @@ export function ExportSection(props: Props) {
     props.onDownloaded([runKeyId(r)]);
   });
 
+  // The bundle `compare --out` writes, laid out by the same core function (experiment/results-bundle.ts).
   const downloadAll = () => run(async () => {
     if (!context) throw new Error('no results to save');
     const card = cardOf(context, results);
-    const files = new Map<string, ModelFilesData>();
-    const cards = new Map<string, string>();
+    const runs: BundleRun[] = [];
     for (const r of results) {
-      const folder = runFolder(r, seeds);
       const saved = modelFiles(runKeyId(r));
-      if (saved) files.set(folder, saved);
-      cards.set(`${folder}/model-card.md`, renderModelCard(card, r.record));
+      // Copies: the zip may hand its buffers to a worker, and the page keeps these for later downloads.
+      const files = saved ? { 'model.json': saved.modelJson, 'weights.bin': saved.weights.slice(), ...await standardFormatsOf(saved) } : null;
+      runs.push({ key: r, record: r.record, files });
     }
-    const meta = {
-      title: 'X-Ray Lab comparison',
-      data: card.data.source, test: card.data.testSet, fingerprint: card.data.identity.fingerprint,
-      counts: { train: card.data.split.train.length, val: card.data.split.val.length, test: card.data.split.test.length },
-      classes: card.data.classNames, backend: card.environment.backend, environment: card.environment,
-    };
-    const records = card.results;
-    saveBlob(await zipAll(files, {
-      'experiment.json': renderExperimentCard(card),
-      'results.json': renderResultsJson(records, meta, card.settings, undefined, card.comparisons),
-      'report.md': renderMarkdownReport(records, { ...meta, settings: card.settings }, { comparisons: card.comparisons }),
-      ...Object.fromEntries(cards),
-      ...await onnxFilesOf(files),
-    }), 'xray-lab-results.zip');
+    saveBlob(await zipAll(new Map(), Object.fromEntries(resultsBundle(card, runs, props.skipped))), 'xray-lab-results.zip');
     props.onDownloaded(results.map(runKeyId));
   });
 

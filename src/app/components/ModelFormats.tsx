@@ -29,10 +29,10 @@ async function exportFormat(saved: ModelFilesData, format: ModelFormat): Promise
   return getLabClient().call('exportModel', { modelJson: saved.modelJson, weights, format }, [weights]);
 }
 
-/** `<folder>/model.onnx` for each folder → lab files, for "Download all" (as `compare --out` writes them). */
-export async function onnxFilesOf(models: ReadonlyMap<string, ModelFilesData>): Promise<Record<string, Uint8Array>> {
+/** A model in every standard format the CLI writes (stock/model.json, stock/weights.bin, model.h5, model.onnx). */
+export async function standardFormatsOf(saved: ModelFilesData): Promise<Record<string, Uint8Array>> {
   const out: Record<string, Uint8Array> = {};
-  for (const [folder, saved] of models) out[`${folder}/model.onnx`] = (await exportFormat(saved, 'onnx'))['model.onnx'];
+  for (const format of ['stock', 'h5', 'onnx'] as const) Object.assign(out, await exportFormat(saved, format));
   return out;
 }
 
