@@ -46,17 +46,23 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   url.search = '';
   let answer;
-  if (request.mode === 'navigate') answer = networkFirst(request);
+  if (request.mode === 'navigate') answer = networkFirst(request, event);
   else if (SHELL.has(url.href) || url.href.startsWith(ASSETS)) answer = cacheFirst(request);
   else answer = fetch(request);
   event.respondWith(answer.then(isolated));
 });
 
 /** The page: fresh from the network when there is one, else the cached shell. */
-async function networkFirst(request) {
+async function networkFirst(request, event) {
   try {
     const response = await fetch(request);
-    if (response.ok) (await caches.open(CACHE)).put(shellKey(), response.clone());
+    // Only the page itself becomes the offline shell, not another document opened within the site's folder.
+    const path = new URL(request.url).pathname;
+    const scope = new URL(self.registration.scope).pathname;
+    if (response.ok && (path === scope || path === `${scope}index.html`)) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(CACHE).then((cache) => cache.put(shellKey(), copy)));
+    }
     return response;
   } catch (err) {
     const cached = await caches.match(shellKey(), { cacheName: CACHE });

@@ -21,7 +21,9 @@ describe('trainAnnouncement', () => {
 
   it('says how the queue ended', () => {
     const runs = { 'cnn@1': run('cnn', 'done', 5), 'light-k2@1': run('light-k2', 'failed', 1) };
-    expect(trainAnnouncement(queue, runs, false, label)).toBe('Training finished: 1 of 2 runs done, 1 failed or cancelled. The comparison is in step 4.');
+    expect(trainAnnouncement(queue, runs, false, label)).toBe('Training finished: 1 of 2 runs done, 1 failed, cancelled or skipped. The comparison is in step 4.');
     expect(trainAnnouncement([], {}, false, label)).toBe('');
+    // Results opened from a file, or restored after a reload, were not trained here.
+    expect(trainAnnouncement(queue, runs, false, label, false)).toBe('');
   });
 });

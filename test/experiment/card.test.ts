@@ -17,7 +17,7 @@ const results = [
   record('light-k2', 1, [[2, 0], [0, 2]], [[2, 0], [0, 2]]),
   record('cnn', 2, [[0, 2], [0, 2]], [[2, 0], [0, 2]]),
 ];
-const card: ExperimentCard = makeExperimentCard({
+const parts: Parameters<typeof makeExperimentCard>[0] = {
   settings: experiment,
   data: {
     source: 'xrays', kind: 'folder', classNames: ['NORMAL', 'PNEUMONIA'],
@@ -30,7 +30,8 @@ const card: ExperimentCard = makeExperimentCard({
   testImages: { files: ['c', 'd', 'e', 'f'], labels: Int32Array.of(0, 0, 1, 1) },
   predictions: results.map((r) => ({ modelId: r.modelId, seed: r.seed, probabilities: Float32Array.of(0.1234567, 0.8765433, 0.9, 0.1, 0.2, 0.8, 0.3, 0.7) })),
   createdAt: new Date(Date.UTC(2026, 11, 2)),
-});
+};
+const card: ExperimentCard = makeExperimentCard(parts);
 const text = renderExperimentCard(card);
 
 describe('experiment card', () => {
@@ -39,6 +40,14 @@ describe('experiment card', () => {
     expect(card.summary.map((m) => [m.modelId, m.seeds, m.degenerateRuns])).toEqual([['cnn', [1, 2], [2]], ['light-k2', [1], []]]);
     expect(card.predictions[0].probabilities.slice(0, 2)).toEqual([0.123457, 0.876543]);
     expect(card.testImages.labels).toEqual([0, 0, 1, 1]);
+  });
+
+  it('tests the pairs of each seed from the rounded probabilities, and keeps given tests when it has no probabilities', () => {
+    // Seed 1 has cnn and light-k2 (one pair); seed 2 cnn alone.
+    expect(card.comparisons.map((c) => `${c.seed}:${c.a}-${c.b}`)).toEqual(['1:cnn-light-k2']);
+    expect(parseExperimentCard(text).comparisons).toEqual(card.comparisons);
+    const opened = makeExperimentCard({ ...parts, predictions: [], comparisons: card.comparisons });
+    expect(opened.comparisons).toEqual(card.comparisons);
   });
 
   it('reads back what it wrote', () => {

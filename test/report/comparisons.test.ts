@@ -60,9 +60,12 @@ describe('pairedComparisons', () => {
     }
   });
 
-  it('Holm-corrects the AUC tests within each seed', () => {
+  it('Holm-corrects the AUC tests and the McNemar tests within each seed', () => {
     for (const seed of [1, 2]) {
       const ofSeed = comparisons.filter((c) => c.seed === seed);
+      const byAccuracy = [...ofSeed].sort((x, y) => x.accuracy.p - y.accuracy.p);
+      expect(byAccuracy[0].accuracy.pHolm).toBeCloseTo(Math.min(1, 3 * byAccuracy[0].accuracy.p), 12);
+      for (const c of ofSeed) expect(c.accuracy.pHolm).toBeGreaterThanOrEqual(c.accuracy.p);
       const sorted = [...ofSeed].sort((x, y) => x.auc!.p! - y.auc!.p!);
       expect(sorted[0].pHolm).toBeCloseTo(Math.min(1, 3 * sorted[0].auc!.p!), 12);
       for (const c of ofSeed) expect(c.pHolm!).toBeGreaterThanOrEqual(c.auc!.p!);

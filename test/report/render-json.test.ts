@@ -71,7 +71,7 @@ describe('parseResultsJson', () => {
     const comparison = {
       seed: 1, a: 'light-k4', b: 'conv2d', labelA: 'LightLayers k=4', labelB: 'Conv2D', images: 624, positiveClass: 'PNEUMONIA',
       auc: { a: 0.931, b: 0.95, difference: -0.019, ci95: [-0.035, -0.003] as [number, number], z: -2.31, p: 0.021, se: 0.008, detectable: 0.023 },
-      accuracy: { a: 0.755, b: 0.76, onlyA: 31, onlyB: 34, p: 0.8 }, pHolm: 0.042,
+      accuracy: { a: 0.755, b: 0.76, onlyA: 31, onlyB: 34, p: 0.8, pHolm: 0.8 }, pHolm: 0.042,
     };
     const file = parseResultsJson(renderResultsJson([lightK4, conv2d], {}, null, generatedAt, [comparison]));
     expect(file.comparisons).toEqual([comparison]);

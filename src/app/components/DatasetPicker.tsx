@@ -8,6 +8,7 @@ import { pickFromDataTransfer, pickFromDirectoryHandle, type DirectoryHandleLike
 import { pickFromFileList } from '../../lab/data/browser/picked';
 import type { Picked } from '../../worker/protocol';
 import { NumberField } from './NumberField';
+import { useShown } from '../lesson/lesson-context';
 
 interface Props {
   disabled: boolean;
@@ -28,6 +29,7 @@ const folderPicker = (): FolderPicker | null =>
 
 export function DatasetPicker(props: Props) {
   const input = useRef<HTMLInputElement>(null);
+  const shown = useShown();
   const [over, setOver] = useState(false);
   const [walking, setWalking] = useState(false);
   const disabled = props.disabled || walking;
@@ -82,9 +84,9 @@ export function DatasetPicker(props: Props) {
           <button type="button" disabled={disabled} onClick={() => open('folder')}>Choose folder…</button>
           <button type="button" disabled={disabled} onClick={() => open('zip')}>Choose .zip…</button>
         </div>
-        <NumberField label="Load at most" testId="setting-limit" value={props.limit} min={0} max={1_000_000} step={100} integer compact
+        {shown('limit') && <NumberField label="Load at most" testId="setting-limit" value={props.limit} min={0} max={1_000_000} step={100} integer compact
           onChange={props.onLimit} disabled={props.disabled}
-          hint={props.limit > 0 ? 'images: a seeded subset, same share of each class (a test/ folder stays whole)' : 'images (0 = all); a seeded subset keeps large sets in memory'} />
+          hint={props.limit > 0 ? 'images: a seeded subset, same share of each class (a test/ folder stays whole)' : 'images (0 = all); a seeded subset keeps large sets in memory'} />}
         {walking && <p className="dropzone-hint">Listing the chosen files…</p>}
         <input
           ref={(el) => {

@@ -7,7 +7,7 @@
  */
 import { useMemo, useState } from 'react';
 import {
-  accuracyVerdict, aucVerdict, COMPARISON_ALPHA, comparisonsOverSeeds, COMPARISONS_EXPLAINED, formatP, formatSigned, overSeedsSentence,
+  accuracyVerdict, aucDifferenceFound, aucVerdict, comparisonsOverSeeds, COMPARISONS_EXPLAINED, formatP, formatSigned, overSeedsSentence,
   pairedComparisons, type PairComparison,
 } from '../../lab/report/comparisons';
 import type { ModelResult } from '../../worker/protocol';
@@ -98,7 +98,7 @@ export function DifferencesPanel({ results, written }: Props) {
 }
 
 function DifferenceCell({ comparison: c }: { comparison: PairComparison }) {
-  const found = c.pHolm !== null && c.pHolm < COMPARISON_ALPHA && c.auc !== null && c.auc.difference !== 0;
+  const found = aucDifferenceFound(c);
   const verdict = !c.auc ? 'no AUC' : found ? `${c.auc.difference > 0 ? c.labelA : c.labelB} higher` : 'cannot be told apart';
   return (
     <td data-testid={`difference-${c.a}-${c.b}`} data-p={c.auc?.p ?? ''} data-p-holm={c.pHolm ?? ''} data-difference={c.auc?.difference ?? ''}
@@ -110,7 +110,7 @@ function DifferenceCell({ comparison: c }: { comparison: PairComparison }) {
       )}
       <span className="difference-p">{c.auc ? formatP(c.auc.p) : ''}{c.pHolm !== null && c.auc && c.pHolm !== c.auc.p ? ` · Holm ${formatP(c.pHolm).slice(2)}` : ''}</span>
       <strong className="difference-verdict">{verdict}</strong>
-      <span className="difference-accuracy muted">accuracy {formatSigned(c.accuracy.a - c.accuracy.b)}, McNemar {formatP(c.accuracy.p)}</span>
+      <span className="difference-accuracy muted">accuracy {formatSigned(c.accuracy.a - c.accuracy.b)}, McNemar {formatP(c.accuracy.p)}{c.accuracy.pHolm !== c.accuracy.p ? ` · Holm ${formatP(c.accuracy.pHolm).slice(2)}` : ''}</span>
     </td>
   );
 }

@@ -10,7 +10,7 @@ import { makeExperimentCard, type ExperimentCard } from '../../lab/experiment/ca
 import { resultsBundle, type BundleRun } from '../../lab/experiment/results-bundle';
 import { runKeyId } from '../../lab/experiment/run-control';
 import { formatBytes } from '../../lab/report';
-import type { ModelFilesData, ModelResult } from '../../worker/protocol';
+import type { ModelResult } from '../../worker/protocol';
 import { zipAll, zipModel } from '../lib/bundle';
 import { saveBlob } from '../lib/download';
 import { modelFiles } from '../state/artefacts';
@@ -48,6 +48,8 @@ export function cardOf(context: ResultsContext, results: readonly ModelResult[])
     results: results.map((r) => r.record),
     testImages,
     predictions: results.filter((r) => r.probabilities.length > 0).map((r) => ({ modelId: r.modelId, seed: r.seed, probabilities: r.probabilities })),
+    // An opened results.json has no probabilities: its paired tests travel on as written.
+    comparisons: context.comparisons,
   });
 }
 

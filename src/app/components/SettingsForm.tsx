@@ -57,7 +57,7 @@ export function SettingsForm({ settings: s, errors, sizeProblem, sizeNote, runni
   const field = (key: NumberKey, flag: string, label: string, testId: string, extra: { hint?: string; step?: number | 'any'; error?: string | null } = {}) => {
     const b = boundsOf(key);
     return only(flag,
-      <NumberField label={label} testId={testId} value={s[key]} min={b.min} max={b.max} step={extra.step ?? (b.integer ? 1 : 'any')}
+      <NumberField key={key} label={label} testId={testId} value={s[key]} min={b.min} max={b.max} step={extra.step ?? (b.integer ? 1 : 'any')}
         integer={b.integer} hint={extra.hint} error={extra.error ?? errors[key]} onChange={(v) => onChange({ [key]: v })} />);
   };
   const seedBounds = boundsOf('seeds');

@@ -1,4 +1,5 @@
 /** Step 3: start the queue, follow each model (all its seeds), watch the curves. */
+import { useState } from 'react';
 import { runKeyId } from '../../lab/experiment/run-control';
 import type { Experiment, ModelInfo } from '../../worker/protocol';
 import type { LabState } from '../state/lab-state';
@@ -33,6 +34,9 @@ function extrasOf(s: Experiment): string {
 }
 
 export function TrainSection({ state, selected, seeds, blocker, onTrain, onCancel }: Props) {
+  // Set once a queue starts in this page; results opened from a file or restored from storage were not trained here.
+  const [trainedHere, setTrainedHere] = useState(false);
+  if (state.running && !trainedHere) setTrainedHere(true);
   const label = (id: string) => state.models.find((m: ModelInfo) => m.id === id)?.label ?? id;
   const s = state.context?.origin.kind === 'trained' ? state.context.experiment : null;
   const models = [...new Set(state.queue.map((k) => k.modelId))];
@@ -59,7 +63,7 @@ export function TrainSection({ state, selected, seeds, blocker, onTrain, onCance
         )}
       </div>
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="train-announcer">
-        {trainAnnouncement(state.queue, state.runs, state.running, label)}
+        {trainAnnouncement(state.queue, state.runs, state.running, label, trainedHere)}
       </p>
       {state.ingest && state.running && (
         <p className="note" data-testid="run-decoding">

@@ -57,16 +57,18 @@ export function preloadCharts(): void {
 const CHART_SHARE = 0.1;
 
 let queue: Promise<void> = Promise.resolve();
-let pauseMs = 0;
+/** The earliest time (performance.now()) the next draw may start. */
+let nextDrawAt = 0;
 /** Runs drawing jobs one at a time, each starting in a fresh task, within CHART_SHARE of the main thread. */
 function enqueue(job: () => Promise<void>): void {
   queue = queue.then(() => new Promise<void>((resolve) => setTimeout(() => {
     const start = performance.now();
     void job().catch(() => undefined).finally(() => {
-      pauseMs = (performance.now() - start) * (1 / CHART_SHARE - 1);
+      const end = performance.now();
+      nextDrawAt = end + (end - start) * (1 / CHART_SHARE - 1);
       resolve();
     });
-  }, pauseMs)));
+  }, Math.max(0, nextDrawAt - performance.now()))));
 }
 
 /** Tableau 10, the palette vega draws with by default. */

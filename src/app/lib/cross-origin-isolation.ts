@@ -12,9 +12,16 @@ const RELOADED = 'xray-lab-coi-reload';
 export async function ensureCrossOriginIsolation(): Promise<boolean> {
   // MODE, not DEV: a build run with NODE_ENV=test (as under vitest) is still a built site with its sw.js.
   if (import.meta.env.MODE === 'development' || !window.isSecureContext || !('serviceWorker' in navigator)) return false;
+  // `?isolate=0`: no worker, so no isolation headers either (single-threaded wasm, as documented).
+  if (new URLSearchParams(window.location.search).get('isolate') === '0') return false;
+  const registering = navigator.serviceWorker.register(new URL('sw.js', document.baseURI));
+  if (window.crossOriginIsolated) {
+    // Already isolated (by the host's headers or the worker): keep the offline copy fresh without holding up the page.
+    registering.catch(() => undefined);
+    return false;
+  }
   try {
-    const registration = await navigator.serviceWorker.register(new URL('sw.js', document.baseURI));
-    if (window.crossOriginIsolated || new URLSearchParams(window.location.search).get('isolate') === '0') return false;
+    const registration = await registering;
     // Reload once per tab session: a page that is still not isolated after it must not reload forever.
     if (sessionStorage.getItem(RELOADED) != null) return false;
     await navigator.serviceWorker.ready;

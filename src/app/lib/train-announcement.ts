@@ -8,7 +8,7 @@ import type { RunProgress } from '../state/lab-state';
 const ACTIVE = new Set(['preparing', 'training', 'evaluating']);
 
 export function trainAnnouncement(
-  queue: readonly RunKey[], runs: Readonly<Record<string, RunProgress>>, running: boolean, label: (id: string) => string,
+  queue: readonly RunKey[], runs: Readonly<Record<string, RunProgress>>, running: boolean, label: (id: string) => string, trainedHere = true,
 ): string {
   const all = queue.map((k) => runs[runKeyId(k)]).filter((r): r is RunProgress => r != null);
   if (all.length === 0) return '';
@@ -23,6 +23,8 @@ export function trainAnnouncement(
     }
     return `${name(current)}: ${current.phase === 'evaluating' ? 'scoring the test images' : 'building'}; ${done} of ${all.length} runs finished.`;
   }
-  const failed = all.filter((r) => r.phase === 'failed' || r.phase === 'cancelled').length;
-  return `Training finished: ${done} of ${all.length} runs done${failed ? `, ${failed} failed or cancelled` : ''}. The comparison is in step 4.`;
+  // Runs shown from a file or a saved project were not trained here: nothing to announce.
+  if (!trainedHere) return '';
+  const failed = all.filter((r) => r.phase === 'failed' || r.phase === 'cancelled' || r.phase === 'skipped').length;
+  return `Training finished: ${done} of ${all.length} runs done${failed ? `, ${failed} failed, cancelled or skipped` : ''}. The comparison is in step 4.`;
 }

@@ -76,8 +76,9 @@ export class ExperimentFileError extends Error {
 }
 
 /**
- * Everything a card is made of; the summary and the paired comparisons are derived here (the comparisons from the
- * full-precision probabilities), probabilities are then rounded to 6 decimals.
+ * Everything a card is made of; the summary is derived here, probabilities are rounded to 6 decimals, and the
+ * paired comparisons are computed from the rounded ones (so reading the card back gives the same tests). Without
+ * probabilities (results opened from a results.json) the comparisons given are kept.
  */
 export function makeExperimentCard(parts: {
   settings: Experiment;
@@ -86,8 +87,12 @@ export function makeExperimentCard(parts: {
   results: readonly ResultRecord[];
   testImages: { files: readonly string[]; labels: ArrayLike<number> };
   predictions: readonly { modelId: string; seed: number; probabilities: ArrayLike<number> }[];
+  comparisons?: readonly PairComparison[];
   createdAt?: Date;
 }): ExperimentCard {
+  const predictions = parts.predictions.map((p) => ({
+    modelId: p.modelId, seed: p.seed, probabilities: Array.from(p.probabilities, (x) => Math.round(x * 1e6) / 1e6),
+  }));
   return {
     format: EXPERIMENT_FORMAT,
     version: EXPERIMENT_FORMAT_VERSION,
@@ -98,10 +103,8 @@ export function makeExperimentCard(parts: {
     results: [...parts.results],
     summary: summariseRecords(parts.results),
     testImages: { files: [...parts.testImages.files], labels: Array.from(parts.testImages.labels) },
-    predictions: parts.predictions.map((p) => ({
-      modelId: p.modelId, seed: p.seed, probabilities: Array.from(p.probabilities, (x) => Math.round(x * 1e6) / 1e6),
-    })),
-    comparisons: pairedComparisons(parts.results, parts.testImages.labels, parts.predictions),
+    predictions,
+    comparisons: predictions.length > 0 ? pairedComparisons(parts.results, parts.testImages.labels, predictions) : [...(parts.comparisons ?? [])],
   };
 }
 

@@ -41,6 +41,8 @@ export interface AccuracyComparison {
   readonly onlyA: number;
   readonly onlyB: number;
   readonly p: number;
+  /** p after Holm's correction over the McNemar tests of this seed's pairs. */
+  readonly pHolm: number;
 }
 
 /** One (seed, pair) entry of results.json's `comparisons`. */
@@ -82,7 +84,7 @@ export function pairedComparisons(records: readonly ResultRecord[], labels: Arra
       const s = scoredRecord(record, labels, runs);
       return s ? [s] : [];
     });
-    const pairs: Omit<PairComparison, 'pHolm'>[] = [];
+    const pairs: UncorrectedPair[] = [];
     for (let i = 0; i < scored.length; i++) {
       for (let j = i + 1; j < scored.length; j++) {
         const pair = comparePair(scored[i], scored[j], labels);
@@ -90,7 +92,8 @@ export function pairedComparisons(records: readonly ResultRecord[], labels: Arra
       }
     }
     const adjusted = holmAdjust(pairs.map((p) => p.auc?.p ?? null));
-    pairs.forEach((p, i) => out.push({ ...p, pHolm: adjusted[i] }));
+    const accuracyAdjusted = holmAdjust(pairs.map((p) => p.accuracy.p));
+    pairs.forEach((p, i) => out.push({ ...p, pHolm: adjusted[i], accuracy: { ...p.accuracy, pHolm: accuracyAdjusted[i]! } }));
   }
   return out;
 }
@@ -121,7 +124,9 @@ function scoredRecord(record: ResultRecord, labels: ArrayLike<number>, runs: rea
   return { record, positive, scores, correct };
 }
 
-function comparePair(a: Scored, b: Scored, labels: ArrayLike<number>): Omit<PairComparison, 'pHolm'> | null {
+type UncorrectedPair = Omit<PairComparison, 'pHolm' | 'accuracy'> & { accuracy: Omit<AccuracyComparison, 'pHolm'> };
+
+function comparePair(a: Scored, b: Scored, labels: ArrayLike<number>): UncorrectedPair | null {
   const ra = a.record;
   const rb = b.record;
   if (a.positive !== b.positive || ra.classNames.join('\n') !== rb.classNames.join('\n')) return null;
@@ -183,14 +188,14 @@ export function comparisonsOverSeeds(comparisons: readonly PairComparison[]): Pa
     auc: differenceOverSeeds(list.map((c) => c.auc?.difference ?? null)),
     accuracy: differenceOverSeeds(list.map((c) => c.accuracy.a - c.accuracy.b)),
     seedsSignificant: {
-      a: list.filter((c) => found(c) && c.auc!.difference > 0).map((c) => c.seed),
-      b: list.filter((c) => found(c) && c.auc!.difference < 0).map((c) => c.seed),
+      a: list.filter((c) => aucDifferenceFound(c) && c.auc!.difference > 0).map((c) => c.seed),
+      b: list.filter((c) => aucDifferenceFound(c) && c.auc!.difference < 0).map((c) => c.seed),
     },
   }));
 }
 
 /** DeLong's test, Holm-corrected, found a difference in this seed. */
-function found(c: PairComparison): boolean {
+export function aucDifferenceFound(c: PairComparison): boolean {
   return c.auc !== null && c.pHolm !== null && c.pHolm < COMPARISON_ALPHA && c.auc.difference !== 0;
 }
 
@@ -222,7 +227,7 @@ export function aucVerdict(c: PairComparison): string {
   if (!c.auc) return `${head}: no AUC on these ${images} (the test set lacks a class)`;
   const figures = `ΔAUC ${formatSigned(c.auc.difference)} [${formatSigned(c.auc.ci95[0])}, ${formatSigned(c.auc.ci95[1])}], ${formatP(c.auc.p)}`
     + (c.pHolm !== null && c.pHolm !== c.auc.p ? `, Holm ${formatP(c.pHolm).slice(2)}` : '');
-  if (found(c)) {
+  if (aucDifferenceFound(c)) {
     const better = c.auc.difference > 0 ? c.labelA : c.labelB;
     return `${head}: ${better} ranks these ${images} better (${figures})`;
   }
@@ -231,10 +236,10 @@ export function aucVerdict(c: PairComparison): string {
 
 /** McNemar's verdict in words: who is right where the other is wrong, and whether that is more than chance. */
 export function accuracyVerdict(c: PairComparison): string {
-  const { a, b, onlyA, onlyB, p } = c.accuracy;
+  const { a, b, onlyA, onlyB, p, pHolm } = c.accuracy;
   const counts = `${c.labelA} alone right on ${onlyA}, ${c.labelB} alone right on ${onlyB}`;
-  const figures = `accuracy ${a.toFixed(3)} vs ${b.toFixed(3)}; ${counts}; McNemar ${formatP(p)}`;
-  if (p < COMPARISON_ALPHA && onlyA !== onlyB) return `${onlyA > onlyB ? c.labelA : c.labelB} is more accurate at its threshold (${figures})`;
+  const figures = `accuracy ${a.toFixed(3)} vs ${b.toFixed(3)}; ${counts}; McNemar ${formatP(p)}${pHolm !== p ? `, Holm ${formatP(pHolm).slice(2)}` : ''}`;
+  if (pHolm < COMPARISON_ALPHA && onlyA !== onlyB) return `${onlyA > onlyB ? c.labelA : c.labelB} is more accurate at its threshold (${figures})`;
   return `accuracies cannot be told apart (${figures})`;
 }
 
@@ -255,7 +260,7 @@ export const COMPARISONS_EXPLAINED = [
   'Each pair of models is tested on the same test images of one seed. DeLong\'s test asks whether the two AUCs differ by more than '
     + 'these images can explain (the models\' errors on shared images are correlated, so two overlapping intervals do not answer it); '
     + 'McNemar\'s exact test asks the same of accuracy at each model\'s threshold, using only the images exactly one model gets right. '
-    + `Holm's correction keeps the chance of any false "difference" among one seed's pairs under ${COMPARISON_ALPHA}. `
+    + `Holm's correction, applied to each test over one seed's pairs, keeps the chance of any false "difference" under ${COMPARISON_ALPHA}. `
     + 'With more than two classes, both tests are of the positive class against the rest, as the table\'s threshold metrics are.',
   '"Cannot be told apart" is not "equal": it says these images are too few to show a difference, if there is one. The detectable '
     + 'difference is the smallest true ΔAUC these images would find with 80% power at α = 0.05, by the normal approximation '

@@ -52,11 +52,11 @@ function pairTable(comparisons: readonly PairComparison[]): string {
       auc ? auc.detectable.toFixed(3) : MISSING,
       formatSigned(c.accuracy.a - c.accuracy.b),
       `${c.accuracy.onlyA} / ${c.accuracy.onlyB}`,
-      pValue(c.accuracy.p),
+      `${pValue(c.accuracy.p)} (${pValue(c.accuracy.pHolm)})`,
     ];
     return `| ${cells.map(cleanCell).join(' | ')} |`;
   });
-  return ['| Pair (A − B) | ΔAUC [95% CI] | DeLong p | Holm p | Detectable ΔAUC | Δaccuracy | Only A / only B right | McNemar p |',
+  return ['| Pair (A − B) | ΔAUC [95% CI] | DeLong p | Holm p | Detectable ΔAUC | Δaccuracy | Only A / only B right | McNemar p (Holm) |',
     '|:---|---:|---:|---:|---:|---:|---:|---:|', ...rows].join('\n');
 }
 
