@@ -95,10 +95,11 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model as ONNX', () => {
     expect(tf.memory().numTensors).toBe(start);
   }, 180_000);
 
-  it('puts models/<id>/model.onnx in "Download all", beside the lab files', async () => {
+  it('puts models/<id>/model.onnx in "Download all", beside the lab files and the other formats', async () => {
     const files = unzipSync(await download('download-all'));
+    // The results bundle (experiment/results-bundle.ts): every format compare --out writes.
     expect(Object.keys(files).filter((p) => p.startsWith(`models/${MODEL}/`)).sort())
-      .toEqual(['model-card.md', 'model.json', 'model.onnx', 'weights.bin'].map((f) => `models/${MODEL}/${f}`));
+      .toEqual(['model-card.md', 'model.h5', 'model.json', 'model.onnx', 'stock/model.json', 'stock/weights.bin', 'weights.bin'].map((f) => `models/${MODEL}/${f}`).sort());
     expect(await onnxVsLab(files[`models/${MODEL}/model.onnx`], 14)).toBeLessThanOrEqual(1e-4);
   }, 180_000);
 
