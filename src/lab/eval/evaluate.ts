@@ -12,6 +12,7 @@ import { binaryMetrics, type BinaryMetrics } from './binary-metrics';
 export { metricsAtThreshold } from './binary-metrics';
 import { bootstrapConfidence, type BootstrapResult } from './bootstrap';
 import { confusionMatrix } from './confusion-matrix';
+import { bootstrapMultiClass, multiClassMetrics, type MultiClassMetrics } from './multi-class-metrics';
 import { argmaxRows, predictSource } from './predict-set';
 import { rocAuc, rocCurve, type RocPoint } from './roc';
 
@@ -25,7 +26,15 @@ export interface EvaluateOptions {
   readonly batchSize?: number;
   /** Pixel scaling the model expects (default '0,1'). */
   readonly range?: PixelRange;
-  /** When given, adds percentile-bootstrap intervals for accuracy and AUC. */
+  /**
+   * Whether the user named the positive class. With more than two classes the positive-vs-rest figures apply only
+   * then (default true: with two classes the positive class always applies).
+   */
+  readonly positiveNamed?: boolean;
+  /**
+   * When given, adds percentile-bootstrap intervals for accuracy and AUC (with more than two classes: of the k-class
+   * accuracy and the macro AUC).
+   */
   readonly bootstrap?: { readonly iterations?: number; readonly seed: number; readonly level?: number };
   /** Called after each batch (awaited). */
   readonly onProgress?: (done: number, total: number) => void | Promise<void>;
@@ -44,8 +53,17 @@ export interface EvaluationResult {
   readonly auc: number | null;
   /** ROC curve of P(positive); empty when the set holds one class only. */
   readonly roc: RocPoint[];
-  /** Bootstrap intervals, when requested. */
+  /**
+   * Bootstrap intervals, when requested: of `binary.accuracy` and `auc` for two classes, of `multiClass.accuracy`
+   * and `multiClass.macroAuc` for more.
+   */
   readonly ci: BootstrapResult | null;
+  /**
+   * With more than two classes: k-class accuracy of the argmax, balanced accuracy, per-class one-vs-rest figures and
+   * the macro AUC (`binary`, `auc` and `roc` stay the positive class against the rest). Null (or absent, in an
+   * evaluation made by hand) for two classes.
+   */
+  readonly multiClass?: (MultiClassMetrics & { readonly positiveNamed: boolean }) | null;
   /** Mean cross-entropy of the logits against the labels (natural log), as Keras reports test loss. */
   readonly loss: number;
   /** count × classNames.length softmax probabilities, row-major, in set order. */
@@ -105,16 +123,24 @@ export function evaluatePredictions(scored: ScoredSet, options: EvaluateOptions)
   const isPositive = labels.map((label) => (label === positiveClass ? 1 : 0));
   let lossSum = 0;
   for (let i = 0; i < count; i++) lossSum += scored.losses[i];
+  const confusion = confusionMatrix(labels, argmaxRows(probabilities, numClasses), numClasses);
+  const multiClass = numClasses > 2
+    ? { ...multiClassMetrics(confusion, { probabilities, labels }), positiveNamed: options.positiveNamed ?? true }
+    : null;
+  const ci = !options.bootstrap ? null
+    : multiClass ? bootstrapMultiClass(probabilities, labels, numClasses, options.bootstrap)
+    : bootstrapConfidence(isPositive, scores, { ...options.bootstrap, threshold });
 
   return {
     count,
     classNames: [...scored.classNames],
     positiveClass,
-    confusion: confusionMatrix(labels, argmaxRows(probabilities, numClasses), numClasses),
+    confusion,
     binary: binaryMetrics(isPositive, scores, threshold),
     auc: rocAuc(isPositive, scores),
     roc: rocCurve(isPositive, scores),
-    ci: options.bootstrap ? bootstrapConfidence(isPositive, scores, { ...options.bootstrap, threshold }) : null,
+    ci,
+    multiClass,
     loss: lossSum / count,
     probabilities,
     labels,

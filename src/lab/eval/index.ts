@@ -3,6 +3,7 @@
  * inference timing and whole-set evaluation. Framework-free: runs in the page, a worker and Node.
  */
 export { confusionMatrix, confusionAccuracy } from './confusion-matrix';
+export { multiClassMetrics, oneVsRestAucs, bootstrapMultiClass, type ClassMetrics, type MultiClassMetrics } from './multi-class-metrics';
 export { binaryMetrics, metricsFromCounts, type BinaryMetrics } from './binary-metrics';
 export { rocCurve, rocAuc, type RocPoint } from './roc';
 export { bootstrapConfidence, percentile, type BootstrapOptions, type BootstrapResult, type Interval } from './bootstrap';
