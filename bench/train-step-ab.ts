@@ -8,7 +8,7 @@
  *   npx tsx bench/train-step-ab.ts --model cnn --without direct-conv   # XNNPACK's convolutions vs the direct ones
  */
 import * as tf from '@tensorflow/tfjs';
-import { setDirectConv } from '../src/lab/backend/kernels/conv-direct';
+import { setDirectConv } from '../src/lab/backend/fast-training/kernels/conv-direct';
 import { DEFAULT_FAST_KERNELS, registerFastKernels, unregisterFastKernels, type FastKernelName } from '../src/lab/backend';
 import { selectBackend } from '../src/lab/backend/select-backend';
 import { findModel } from '../src/lab/registry';

@@ -13,9 +13,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastKernelsActive, registerFastKernels, unregisterFastKernels } from '../src/lab/backend';
 import { missingKernels, traceKernels, type KernelTrace } from '../src/lab/backend/kernel-trace';
-import { ADAM_STEP } from '../src/lab/backend/kernels/adam-step';
-import { RELU_GRAD } from '../src/lab/backend/kernels/channel-binary';
-import { BATCH_NORM_GRAD_SUMS } from '../src/lab/backend/kernels/channel-reduce';
+import { ADAM_STEP } from '../src/lab/backend/fast-training/kernels/adam-step';
+import { RELU_GRAD } from '../src/lab/backend/fast-training/kernels/channel-binary';
+import { BATCH_NORM_GRAD_SUMS } from '../src/lab/backend/fast-training/kernels/channel-reduce';
 import { selectBackend } from '../src/lab/backend/select-backend';
 import { findModel } from '../src/lab/registry';
 import { FusedAdam } from '../src/lab/train/fused-adam';

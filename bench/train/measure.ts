@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fastKernelsActive, registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
-import { wasmThreadsInUse } from '../../src/lab/backend/wasm-threads';
+import { wasmThreadsInUse } from '../../src/lab/backend/fast-training/wasm-threads';
 import { disposeBatch, makeBatch } from '../../src/lab/data/batches';
 import { selectImages, type ImageSet } from '../../src/lab/data/image-set';
 import { generatePhantomImages } from '../../src/lab/data/phantom';

@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
-import { planChannelBroadcast } from '../../src/lab/backend/kernels/channel-binary';
-import { leadingAxesChannels } from '../../src/lab/backend/kernels/channel-reduce';
+import { planChannelBroadcast } from '../../src/lab/backend/fast-training/kernels/channel-binary';
+import { leadingAxesChannels } from '../../src/lab/backend/fast-training/kernels/channel-reduce';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { createRng, randomValues, relativeError, runCpuStock, runRegistered, type HostTensor } from './kernel-harness';
 

@@ -1,5 +1,5 @@
 /**
- * The direct SIMD convolution (src/lab/backend/simd/conv-simd.ts, kernels/conv-direct.ts): the generated module
+ * The direct SIMD convolution (src/lab/backend/fast-training/simd/conv-simd.ts, kernels/conv-direct.ts): the generated module
  * against a float64 loop on seeded shapes (filters 1×1 to 5×5 and 3×1, 1–40 input channels, 4–36 output channels,
  * zero to wider-than-the-filter padding on each side, images narrower than a tile; NaN in every byte around the
  * operands), then inside tfjs: the ReLU convolution and the input gradient (strides 1 and 2) on wasm, with the direct
@@ -9,12 +9,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerFastKernels } from '../../src/lab/backend';
-import { BATCH_MOMENTS } from '../../src/lab/backend/kernels/batch-moments';
-import { recalledMomentsCount } from '../../src/lab/backend/kernels/known-moments';
-import { convBiasRelu } from '../../src/lab/backend/kernels/conv-bias-relu';
-import { directConvCount, setDirectConv } from '../../src/lab/backend/kernels/conv-direct';
+import { BATCH_MOMENTS } from '../../src/lab/backend/fast-training/kernels/batch-moments';
+import { recalledMomentsCount } from '../../src/lab/backend/fast-training/kernels/known-moments';
+import { convBiasRelu } from '../../src/lab/backend/fast-training/kernels/conv-bias-relu';
+import { directConvCount, setDirectConv } from '../../src/lab/backend/fast-training/kernels/conv-direct';
 import { selectBackend } from '../../src/lab/backend/select-backend';
-import { convBytes, convStatsBytes, interiorColumns, type ConvShape } from '../../src/lab/backend/simd/conv-simd';
+import { convBytes, convStatsBytes, interiorColumns, type ConvShape } from '../../src/lab/backend/fast-training/simd/conv-simd';
 import { createRng, randomValues, relativeError, type HostTensor } from './kernel-harness';
 
 /** The convolution as the definition writes it, summed in float64. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { withoutAddedProcessHandlers } from '../../src/lab/backend/emscripten-handlers';
+import { withoutAddedProcessHandlers } from '../../src/lab/backend/fast-training/emscripten-handlers';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 
 const run = promisify(execFile);

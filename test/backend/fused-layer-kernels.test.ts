@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
-import { BATCH_MOMENTS, batchMomentsApplies } from '../../src/lab/backend/kernels/batch-moments';
-import { convBiasRelu, convBiasReluActive } from '../../src/lab/backend/kernels/conv-bias-relu';
-import { RELU_GRAD_BIAS_SUM } from '../../src/lab/backend/kernels/relu-bias-grad';
+import { BATCH_MOMENTS, batchMomentsApplies } from '../../src/lab/backend/fast-training/kernels/batch-moments';
+import { convBiasRelu, convBiasReluActive } from '../../src/lab/backend/fast-training/kernels/conv-bias-relu';
+import { RELU_GRAD_BIAS_SUM } from '../../src/lab/backend/fast-training/kernels/relu-bias-grad';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { createRng, randomValues, relativeError, type HostTensor } from './kernel-harness';
 

@@ -1,5 +1,5 @@
 /**
- * The lab's kernel pool (src/lab/backend/pool): on this process's threaded wasm heap every chunk of a job runs
+ * The lab's kernel pool (src/lab/backend/fast-training/pool): on this process's threaded wasm heap every chunk of a job runs
  * exactly once, and the pooled kernels on tensors large enough to be cut into parts (the filter gradient, the
  * broadcasts, reductions, BatchNorm and the ReLU gradient) still match the cpu reference. That they give the same
  * bits with one thread and with two is test/backend/wasm-threads.test.ts's.
@@ -7,14 +7,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerFastKernels } from '../../src/lab/backend';
-import { BATCH_NORM_DX } from '../../src/lab/backend/kernels/batch-norm';
-import { batchChunks } from '../../src/lab/backend/kernels/batch-chunks';
-import { PARTS_MAX, partsFor } from '../../src/lab/backend/kernels/split-loop';
-import { WasmHeap } from '../../src/lab/backend/kernels/wasm-heap';
-import { kernelPoolFor } from '../../src/lab/backend/pool/kernel-pool';
-import { CLOSED } from '../../src/lab/backend/pool/pool-worker-source';
+import { BATCH_NORM_DX } from '../../src/lab/backend/fast-training/kernels/batch-norm';
+import { batchChunks } from '../../src/lab/backend/fast-training/kernels/batch-chunks';
+import { PARTS_MAX, partsFor } from '../../src/lab/backend/fast-training/kernels/split-loop';
+import { WasmHeap } from '../../src/lab/backend/fast-training/kernels/wasm-heap';
+import { kernelPoolFor } from '../../src/lab/backend/fast-training/pool/kernel-pool';
+import { CLOSED } from '../../src/lab/backend/fast-training/pool/pool-worker-source';
 import { selectBackend } from '../../src/lab/backend/select-backend';
-import { assembleModule, FuncBuilder, I32, Op } from '../../src/lab/backend/simd/wasm-asm';
+import { assembleModule, FuncBuilder, I32, Op } from '../../src/lab/backend/fast-training/simd/wasm-asm';
 import { createRng, randomValues, relativeError, runCpuStock, runRegistered } from './kernel-harness';
 
 const rng = createRng(77);

@@ -8,11 +8,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FAST_KERNELS, registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
-import { BATCH_NORM_DX_RELU } from '../../src/lab/backend/kernels/batch-norm-dx-relu';
-import { convBiasRelu } from '../../src/lab/backend/kernels/conv-bias-relu';
-import { handOffCount } from '../../src/lab/backend/kernels/relu-grad-handoff';
+import { BATCH_NORM_DX_RELU } from '../../src/lab/backend/fast-training/kernels/batch-norm-dx-relu';
+import { convBiasRelu } from '../../src/lab/backend/fast-training/kernels/conv-bias-relu';
+import { handOffCount } from '../../src/lab/backend/fast-training/kernels/relu-grad-handoff';
 import { selectBackend } from '../../src/lab/backend/select-backend';
-import { batchNormTraining } from '../../src/lab/models/layers/training-batch-norm';
+import { batchNormTraining } from '../../src/lab/backend/fast-training/layers/training-batch-norm';
 import { relativeError } from './kernel-harness';
 
 type Grads = Record<string, Float32Array>;

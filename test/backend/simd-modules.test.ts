@@ -3,13 +3,13 @@
  * compile them synchronously on its main thread (4 KB) for every convolution of the study's networks.
  */
 import { describe, expect, it } from 'vitest';
-import { channelSimdBytes } from '../../src/lab/backend/simd/channel-simd';
-import { convBytes } from '../../src/lab/backend/simd/conv-simd';
-import { fusedSimdBytes } from '../../src/lab/backend/simd/fused-simd';
-import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../../src/lab/backend/simd/filter-grad-simd';
-import { maxPoolBytes } from '../../src/lab/backend/simd/max-pool-simd';
-import { poolGradBytes } from '../../src/lab/backend/simd/pool-grad-simd';
-import { sleb, uleb } from '../../src/lab/backend/simd/wasm-asm';
+import { channelSimdBytes } from '../../src/lab/backend/fast-training/simd/channel-simd';
+import { convBytes } from '../../src/lab/backend/fast-training/simd/conv-simd';
+import { fusedSimdBytes } from '../../src/lab/backend/fast-training/simd/fused-simd';
+import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../../src/lab/backend/fast-training/simd/filter-grad-simd';
+import { maxPoolBytes } from '../../src/lab/backend/fast-training/simd/max-pool-simd';
+import { poolGradBytes } from '../../src/lab/backend/fast-training/simd/pool-grad-simd';
+import { sleb, uleb } from '../../src/lab/backend/fast-training/simd/wasm-asm';
 
 const MAIN_THREAD_LIMIT = 4096;
 

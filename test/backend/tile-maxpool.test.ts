@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerFastKernels } from '../../src/lab/backend';
-import { tileInto } from '../../src/lab/backend/kernels/tile';
+import { tileInto } from '../../src/lab/backend/fast-training/kernels/tile';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { createRng, relativeError, runCpuStock, runRegistered, type HostTensor } from './kernel-harness';
 import * as tf from '@tensorflow/tfjs';

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FAST_KERNELS, fastKernelsActive, registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
-import { BATCH_NORM_GRAD_SUMS } from '../../src/lab/backend/kernels/channel-reduce';
+import { BATCH_NORM_GRAD_SUMS } from '../../src/lab/backend/fast-training/kernels/channel-reduce';
 import { traceKernels } from '../../src/lab/backend/kernel-trace';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { buildSmallCnn, makeBlobData, trainStep } from './small-cnn';

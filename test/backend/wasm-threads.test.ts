@@ -1,5 +1,5 @@
 /**
- * Threaded wasm in Node (src/lab/backend/wasm-threads.ts): XNNPACK on every core through the pthread-worker
+ * Threaded wasm in Node (src/lab/backend/fast-training/wasm-threads.ts): XNNPACK on every core through the pthread-worker
  * workaround, the lab's SIMD kernels bound to the shared memory, and training that is bit for bit the same with
  * one thread and with several (each run in its own process, as the thread count is fixed per process).
  */
@@ -10,10 +10,10 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { WasmHeap } from '../../src/lab/backend/kernels/wasm-heap';
+import { WasmHeap } from '../../src/lab/backend/fast-training/kernels/wasm-heap';
 import { selectBackend } from '../../src/lab/backend/select-backend';
-import { channelSimdFor } from '../../src/lab/backend/simd/channel-simd';
-import { isSharedMemory } from '../../src/lab/backend/simd/wasm-asm';
+import { channelSimdFor } from '../../src/lab/backend/fast-training/simd/channel-simd';
+import { isSharedMemory } from '../../src/lab/backend/fast-training/simd/wasm-asm';
 
 const run = promisify(execFile);
 const SCRIPT = join(import.meta.dirname, '..', 'helpers', 'train-fingerprint.ts');

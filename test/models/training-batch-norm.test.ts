@@ -7,10 +7,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
-import { BATCH_NORM_DX } from '../../src/lab/backend/kernels/batch-norm';
+import { BATCH_NORM_DX } from '../../src/lab/backend/fast-training/kernels/batch-norm';
 import { traceKernels } from '../../src/lab/backend/kernel-trace';
 import { selectBackend } from '../../src/lab/backend/select-backend';
-import { TrainingBatchNormalization } from '../../src/lab/models/layers/training-batch-norm';
+import { TrainingBatchNormalization } from '../../src/lab/backend/fast-training/layers/training-batch-norm';
 import { createRng } from '../../src/lab/util/rng';
 
 const SHAPE = [6, 9, 11, 5];

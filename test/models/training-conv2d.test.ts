@@ -5,11 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FAST_KERNELS, registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
-import { CONV_BIAS_RELU } from '../../src/lab/backend/kernels/conv-bias-relu';
+import { CONV_BIAS_RELU } from '../../src/lab/backend/fast-training/kernels/conv-bias-relu';
 import { traceKernels } from '../../src/lab/backend/kernel-trace';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { buildConv2DBaseline } from '../../src/lab/models/conv2d-baseline';
-import { TrainingConv2D } from '../../src/lab/models/layers/training-conv2d';
+import { TrainingConv2D } from '../../src/lab/backend/fast-training/layers/training-conv2d';
 import { logitsLoss } from '../../src/lab/train/loss';
 import { createRng } from '../../src/lab/util/rng';
 

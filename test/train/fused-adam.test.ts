@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { registerFastKernels } from '../../src/lab/backend';
-import { ADAM_STEP } from '../../src/lab/backend/kernels/adam-step';
+import { ADAM_STEP } from '../../src/lab/backend/fast-training/kernels/adam-step';
 import { traceKernels } from '../../src/lab/backend/kernel-trace';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { findModel } from '../../src/lab/registry';

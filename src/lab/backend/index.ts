@@ -21,10 +21,10 @@ export {
   unregisterFastKernels,
   type FastKernelName,
   type PatchableBackend,
-} from './kernels/register';
+} from './fast-training/kernels/register';
 export { missingKernels, traceKernels, type KernelTrace, type KernelUse } from './kernel-trace';
 export { detectRuntime, type Runtime } from './runtime';
-export { configureWasm, type WasmPaths, type WasmSetupOptions } from './wasm-setup';
-export { MAX_WASM_THREADS, wasmThreadsInUse, type WasmThreadRequest } from './wasm-threads';
+export { configureWasm, type WasmPaths, type WasmSetupOptions } from './fast-training/wasm-setup';
+export { MAX_WASM_THREADS, wasmThreadsInUse, type WasmThreadRequest } from './fast-training/wasm-threads';
 export { softwareRendererIn, type GpuProbe } from './gpu-probe';
-export { filterGradAxis, inputGradAxis, type AxisGeometry, type AxisPlan } from './kernels/conv-geometry';
+export { filterGradAxis, inputGradAxis, type AxisGeometry, type AxisPlan } from './fast-training/kernels/conv-geometry';

@@ -12,10 +12,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { probeWebGl, probeWebGpu, type GpuProbe } from './gpu-probe';
-import { installGpuTrainingGradients, registerFastKernels, type FastKernelName } from './kernels/register';
+import { installGpuTrainingGradients, registerFastKernels, type FastKernelName } from './fast-training/kernels/register';
 import { detectRuntime, type Runtime } from './runtime';
 import { setBackendWithin, within } from './set-backend-within';
-import { startWasm, type WasmStart, type WasmStartOptions } from './wasm-start';
+import { startWasm, type WasmStart, type WasmStartOptions } from './fast-training/wasm-start';
 
 /** Backends the lab knows how to use. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -43,7 +43,7 @@ export interface BackendSelection {
   name: BackendName;
   /** Backends tried (or ruled out) before `name`, in order, with reasons. */
   fallbacks: BackendFallback[];
-  /** Kernels of `name` served by src/lab/backend/kernels. */
+  /** Kernels of `name` served by src/lab/backend/fast-training/kernels. */
   fastKernels: FastKernelName[];
   runtime: Runtime;
   /** wasm only: XNNPACK's threads, and why not more (null when every core is used); absent for other backends. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng, deriveSeed, type Rng } from '../util/rng';
-import { TrainingBatchNormalization } from './layers/training-batch-norm';
+import { TrainingBatchNormalization } from '../backend/fast-training/layers/training-batch-norm';
 
 /** What every builder needs to know. */
 export interface BuildOptions {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNorm, classifierHead, resolveBuildOptions, SeedSource, type BuildOptions } from './build-options';
 import { InputSizeError, smallestInputSize } from './input-size';
-import { TrainingConv2D } from './layers/training-conv2d';
+import { TrainingConv2D } from '../backend/fast-training/layers/training-conv2d';
 
 /** Filters of the three blocks, as in the study. */
 export const CNN_FILTERS = [8, 16, 32] as const;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ADAM_STEP, type AdamStepAttrs } from '../backend/kernels/adam-step';
+import { ADAM_STEP, type AdamStepAttrs } from '../backend/fast-training/kernels/adam-step';
 
 type VariableGradients = Parameters<tf.Optimizer['applyGradients']>[0];
 /** A named tensor of an optimizer's weights, as `getWeights`/`setWeights` pass them. */
@@ -17,7 +17,7 @@ interface Slot {
  * Adam (the arithmetic of tfjs's AdamOptimizer, operation for operation) with both moments of every variable kept
  * end to end in two flat vectors, so that a step is a handful of kernel calls rather than ~14 per variable:
  *
- * - wasm and cpu: one ADAM_STEP call (src/lab/backend/kernels/adam-step.ts), bit-identical to tf.train.adam.
+ * - wasm and cpu: one ADAM_STEP call (backend/fast-training/kernels/adam-step.ts), bit-identical to tf.train.adam.
  * - webgl and webgpu: the gradients and weights are concatenated, updated by the same fourteen element-wise
  *   operations once for the whole model, and sliced back: ~90 GPU programs per light-k5 step instead of ~800.
  *

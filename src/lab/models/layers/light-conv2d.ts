@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { convBiasRelu, convBiasReluActive } from '../../backend/kernels/conv-bias-relu';
+import { convBiasRelu, convBiasReluActive } from '../../backend/fast-training/kernels/conv-bias-relu';
 import { convOutputLength } from './conv-geometry';
 
 /** Arguments of {@link LightConv2D}. */

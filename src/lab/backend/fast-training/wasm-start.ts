@@ -5,9 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { withoutAddedProcessHandlers } from './emscripten-handlers';
 import { WasmHeap } from './kernels/wasm-heap';
-import type { Runtime } from './runtime';
+import type { Runtime } from '../runtime';
 import { setKernelPoolThreads, startKernelPool } from './pool/kernel-pool';
-import { setBackendWithin } from './set-backend-within';
+import { setBackendWithin } from '../set-backend-within';
 import { installPageWorkerShim, planWasmThreads, wasmThreadsInUse, type WasmThreadRequest } from './wasm-threads';
 import { configureWasm, wasmInitialised, type WasmPaths } from './wasm-setup';
 

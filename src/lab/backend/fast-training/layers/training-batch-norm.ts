@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { BATCH_MOMENTS, batchMomentsApplies } from '../../backend/kernels/batch-moments';
-import { BATCH_NORM_DX } from '../../backend/kernels/batch-norm';
-import { BATCH_NORM_DX_RELU, batchNormDxReluApplies } from '../../backend/kernels/batch-norm-dx-relu';
-import { isReluOutput, rememberMaskedGrad } from '../../backend/kernels/relu-grad-handoff';
-import { gradSums } from '../../backend/kernels/training-gradients';
+import { BATCH_MOMENTS, batchMomentsApplies } from '../kernels/batch-moments';
+import { BATCH_NORM_DX } from '../kernels/batch-norm';
+import { BATCH_NORM_DX_RELU, batchNormDxReluApplies } from '../kernels/batch-norm-dx-relu';
+import { isReluOutput, rememberMaskedGrad } from '../kernels/relu-grad-handoff';
+import { gradSums } from '../kernels/training-gradients';
 
 /**
  * BatchNormalization in training mode (batch statistics over every axis but the last) as one operation with the

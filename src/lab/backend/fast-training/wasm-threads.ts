@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import type { Runtime } from './runtime';
+import type { Runtime } from '../runtime';
 
 /** XNNPACK's pool in tfjs 4.22 takes at most 8 threads (its Emscripten build pre-creates 8 workers). */
 export const MAX_WASM_THREADS = 8;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { convBiasRelu, convBiasReluActive } from '../../backend/kernels/conv-bias-relu';
+import { convBiasRelu, convBiasReluActive } from '../kernels/conv-bias-relu';
 
 /** The members of tfjs-layers' Conv2D this file reads (not in its public typings). */
 interface Conv2DInternals {
