@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const others: OtherRow[] = [];
   for (const backend of ['wasm', 'cpu'] as const) {
-    const selected = await selectBackend(backend, { fastKernels: false });
+    const selected = await selectBackend(backend, { kernels: 'stock' });
     if (selected.name !== backend) throw new Error(`could not start ${backend}: ${JSON.stringify(selected)}`);
     for (const c of CASES) {
       rows.push(runCase(backend, c));

@@ -23,7 +23,7 @@ describe('fast kernel registration', () => {
     stockWasmInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
     stockCpuFilter = tf.getKernel('Conv2DBackpropFilter', 'cpu');
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
-    await selectBackend('wasm', { fastKernels: false });
+    await selectBackend('wasm', { kernels: 'stock' });
   });
 
   afterEach(() => vi.restoreAllMocks());

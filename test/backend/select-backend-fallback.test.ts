@@ -11,7 +11,7 @@ const BAD_PATHS = { wasmPaths: '/nonexistent-wasm-dir/', initTimeoutMs: 20_000 }
 
 describe('selectBackend with unusable wasm binaries', () => {
   it('falls back to cpu with a reason, leaving cpu stock when asked to', async () => {
-    const selected = await selectBackend('auto', { ...BAD_PATHS, fastKernels: false });
+    const selected = await selectBackend('auto', { ...BAD_PATHS, kernels: 'stock' });
     expect(selected.name).toBe('cpu');
     expect(tf.getBackend()).toBe('cpu');
     expect(selected.fallbacks).toHaveLength(1);

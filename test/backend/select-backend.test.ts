@@ -30,6 +30,8 @@ describe('selectBackend in Node', () => {
       name: 'wasm',
       fallbacks: [],
       fastKernels: [...DEFAULT_FAST_KERNELS.wasm],
+      kernels: 'lab',
+      kernelsNote: null,
       runtime: 'node',
       wasmThreads: { threads: cores, limitedBy: cores > 1 ? null : 'one logical core' },
     });

@@ -22,6 +22,15 @@ export {
   type FastKernelName,
   type PatchableBackend,
 } from './fast-training/kernels/register';
+export {
+  fastTrainingActive,
+  fastTrainingUnsupported,
+  installFastTraining,
+  KERNEL_CHOICES,
+  PINNED_TFJS_VERSION,
+  type FastTrainingState,
+  type KernelChoice,
+} from './fast-training';
 export { missingKernels, traceKernels, type KernelTrace, type KernelUse } from './kernel-trace';
 export { detectRuntime, type Runtime } from './runtime';
 export { configureWasm, type WasmPaths, type WasmSetupOptions } from './fast-training/wasm-setup';

@@ -6,13 +6,14 @@
  * WebGPU there needs the optional `webgpu` package, so it is tried only when asked for by name). A named preference
  * is tried first, then the rest of the auto order. Auto never takes a software GPU (SwiftShader, llvmpipe, …:
  * tens of times slower than wasm on the same CPU); a name does. WebGL that can only render float16 is refused
- * either way. Which of the remaining backends is *fastest* is calibrate.ts's question. wasm and cpu get the fast
- * training kernels (without them wasm cannot train a convolution at all); wasm runs XNNPACK on every core where it
- * can (wasm-threads.ts).
+ * either way. Which of the remaining backends is *fastest* is calibrate.ts's question. The chosen backend then gets
+ * the lab's fast training path or stock tfjs (fast-training/, the `kernels` option); wasm runs XNNPACK on every
+ * core where it can (fast-training/wasm-threads.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { probeWebGl, probeWebGpu, type GpuProbe } from './gpu-probe';
-import { installGpuTrainingGradients, registerFastKernels, type FastKernelName } from './fast-training/kernels/register';
+import { installFastTraining, type KernelChoice } from './fast-training';
+import type { FastKernelName } from './fast-training/kernels/register';
 import { detectRuntime, type Runtime } from './runtime';
 import { setBackendWithin, within } from './set-backend-within';
 import { startWasm, type WasmStart, type WasmStartOptions } from './fast-training/wasm-start';
@@ -22,8 +23,10 @@ export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
 export interface SelectBackendOptions extends WasmStartOptions {
-  /** Register the fast training kernels on wasm/cpu. Default true. */
-  fastKernels?: boolean;
+  /** The lab's fast training path ('lab', the default) or stock tfjs ('stock'); see installFastTraining. */
+  kernels?: KernelChoice;
+  /** Where the one warning about an unpinned tfjs version goes (default console.warn). */
+  warn?: (line: string) => void;
   /** Give up on a backend whose initialisation takes longer than this. Default 30 000 ms. */
   initTimeoutMs?: number;
   /** Let auto take a software GPU too (tests of the GPU path on SwiftShader). Default false. */
@@ -45,6 +48,10 @@ export interface BackendSelection {
   fallbacks: BackendFallback[];
   /** Kernels of `name` served by src/lab/backend/fast-training/kernels. */
   fastKernels: FastKernelName[];
+  /** What trains: the lab's fast path or stock tfjs (stock also when tfjs is not the pinned version). */
+  kernels: KernelChoice;
+  /** Why 'lab' was asked for and 'stock' runs, or null. */
+  kernelsNote: string | null;
   runtime: Runtime;
   /** wasm only: XNNPACK's threads, and why not more (null when every core is used); absent for other backends. */
   wasmThreads?: { threads: number; limitedBy: string | null };
@@ -155,11 +162,10 @@ export async function selectBackend(
       fallbacks.push({ name, reason, ...(leftOutAsSoftware ? { software: probe.software! } : {}) });
       continue;
     }
-    const cpuSide = name === 'wasm' || name === 'cpu';
-    const fastKernels = options.fastKernels !== false && cpuSide ? registerFastKernels(name) : [];
-    if (options.fastKernels !== false && !cpuSide) installGpuTrainingGradients();
+    const fast = installFastTraining(name, { kernels: options.kernels, versions: options.tfjsVersions, warn: options.warn });
     return {
-      name, fallbacks, fastKernels, runtime, ...(wasm ? { wasmThreads: wasm.threads } : {}), ...(probe ? { gpu: probe } : {}),
+      name, fallbacks, fastKernels: fast.registered, kernels: fast.kernels, kernelsNote: fast.note, runtime,
+      ...(wasm ? { wasmThreads: wasm.threads } : {}), ...(probe ? { gpu: probe } : {}),
     };
   }
   const detail = fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ');

@@ -31,8 +31,9 @@ export interface WasmSetup {
 
 /** True once tfjs has created the wasm backend instance (after that, paths and flags are fixed). */
 export function wasmInitialised(): boolean {
-  const engine = tf.engine() as unknown as { registry: Record<string, unknown> };
-  return engine.registry.wasm != null;
+  // A private member of tfjs 4.22's engine; read defensively, as wasm may start on another tfjs too.
+  const engine = tf.engine() as unknown as { registry?: Record<string, unknown> };
+  return engine.registry?.wasm != null;
 }
 
 /** Applies the paths; call before `tf.setBackend('wasm')`. */

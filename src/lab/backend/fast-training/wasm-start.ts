@@ -4,11 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { withoutAddedProcessHandlers } from './emscripten-handlers';
+import { fastTrainingUnsupported } from './install-fast-training';
 import { WasmHeap } from './kernels/wasm-heap';
 import type { Runtime } from '../runtime';
 import { setKernelPoolThreads, startKernelPool } from './pool/kernel-pool';
 import { setBackendWithin } from '../set-backend-within';
 import { installPageWorkerShim, planWasmThreads, wasmThreadsInUse, type WasmThreadRequest } from './wasm-threads';
+import { type TfjsVersions } from './tfjs-version';
 import { configureWasm, wasmInitialised, type WasmPaths } from './wasm-setup';
 
 /** What the wasm start needs to know. */
@@ -16,6 +18,8 @@ export interface WasmStartOptions {
   wasmPaths?: WasmPaths;
   wasmThreads?: WasmThreadRequest;
   wasmThreadedFactoryUrl?: string;
+  /** The tfjs versions to check before patching its start-up (tests inject others); default the installed ones. */
+  tfjsVersions?: TfjsVersions;
 }
 
 /** What starting wasm found out: why it failed (or null), and its threads. */
@@ -41,6 +45,8 @@ async function startWasmHere(runtime: Runtime, options: WasmStartOptions, timeou
     return { reason, threads: { threads: wasmThreadsInUse(), limitedBy: wasmThreadNote } };
   }
   configureWasm({ wasmPaths: options.wasmPaths });
+  const unsupported = fastTrainingUnsupported(options.tfjsVersions);
+  if (unsupported != null) return startStockWasm(runtime, timeoutMs);
   if (runtime !== 'node' && options.wasmThreadedFactoryUrl != null) installPageWorkerShim(options.wasmThreadedFactoryUrl);
   const minifiedPage = runtime !== 'node' && options.wasmThreadedFactoryUrl == null && !sourceTextIntact();
   const request = minifiedPage ? false : options.wasmThreads ?? 'auto';
@@ -58,6 +64,17 @@ async function startWasmHere(runtime: Runtime, options: WasmStartOptions, timeou
   const memory = reason == null ? WasmHeap.of(tf.backend())?.memory : undefined;
   if (memory != null) await startKernelPool(memory);
   return { reason, threads: { threads, limitedBy: wasmThreadNote } };
+}
+
+/**
+ * tfjs's own single-threaded start, for a tfjs whose threaded start-up the lab does not know: no thread patches, no
+ * kernel pool. (tfjs's own threads would hang a minified page, so they are off through its public flag.)
+ */
+async function startStockWasm(runtime: Runtime, timeoutMs: number): Promise<WasmStart> {
+  const plan = await planWasmThreads(runtime, false);
+  const reason = await setBackendWithin('wasm', timeoutMs);
+  wasmThreadNote = 'the lab\'s threads are off on this tfjs version';
+  return { reason, threads: { threads: plan.threads, limitedBy: wasmThreadNote } };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '
 import { adamFor, adamScalar, type AdamConstants } from '../simd/adam-simd';
 import { requireInput } from './kernel-calls';
 import { WasmHeap } from './wasm-heap';
+import { cpuInternals, type CpuBackendInternals } from '../backend-internals';
 
 export const ADAM_STEP = 'XrayLabAdamStep';
 
@@ -71,13 +72,7 @@ function parts(inputs: NamedTensorInfoMap, a: AdamStepAttrs): { parts: Part[]; m
   return { parts: list, m, v };
 }
 
-/** The parts of tfjs's cpu backend used here. */
-interface CpuLike {
-  readSync(dataId: object): unknown;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
-
-function cpuStep(cpu: CpuLike, inputs: NamedTensorInfoMap, a: AdamStepAttrs): TensorInfo[] {
+function cpuStep(cpu: CpuBackendInternals, inputs: NamedTensorInfoMap, a: AdamStepAttrs): TensorInfo[] {
   const read = (t: TensorInfo) => cpu.readSync(t.dataId) as Float32Array;
   const { parts: list, m, v } = parts(inputs, a);
   const acc = [requireInput(inputs, 'accBeta1'), requireInput(inputs, 'accBeta2')].map((t) => read(t)[0]);
@@ -145,7 +140,7 @@ export function makeAdamStepKernel(backendName: string): KernelFunc {
   return (args) => {
     const inputs = args.inputs as NamedTensorInfoMap;
     const attrs = args.attrs as unknown as AdamStepAttrs;
-    if (backendName === 'cpu') return cpuStep(args.backend as unknown as CpuLike, inputs, attrs);
+    if (backendName === 'cpu') return cpuStep(cpuInternals(args.backend), inputs, attrs);
     const heap = WasmHeap.of(args.backend as KernelBackend);
     if (heap == null) throw new Error(`${ADAM_STEP} supports the wasm and cpu backends`);
     return wasmStep(heap, inputs, attrs);

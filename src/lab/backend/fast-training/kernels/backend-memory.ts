@@ -7,21 +7,9 @@
  */
 import { util } from '@tensorflow/tfjs';
 import type { DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs';
+import { cpuInternals, wasmInternals, type NumericArray } from '../backend-internals';
 
-/** The numeric typed arrays tfjs stores tensors in (float32, int32, and bool as bytes). */
-export type NumericArray = Float32Array | Int32Array | Uint8Array;
-
-/** The parts of tfjs's wasm backend used here. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): NumericArray;
-}
-
-/** The parts of tfjs's cpu backend used here. */
-interface CpuBackendLike {
-  data: { get(dataId: object): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: DataType, values: NumericArray): TensorInfo;
-}
+export type { NumericArray };
 
 /** True for dtypes held in a numeric typed array (not string, not complex64). */
 export function isNumericDType(dtype: DataType): boolean {
@@ -41,7 +29,7 @@ export function computeIntoOutput(
   fill: (sources: NumericArray[], dest: NumericArray) => void,
 ): TensorInfo {
   if (backendName === 'wasm') {
-    const wasm = backend as unknown as WasmBackendLike;
+    const wasm = wasmInternals(backend);
     const out = wasm.makeOutput(shape, dtype);
     const dest = wasm.typedArrayFromHeap(out);
     // makeOutput does not promise zeroed memory; the loops accumulate into dest.
@@ -53,7 +41,7 @@ export function computeIntoOutput(
     return out;
   }
   if (backendName === 'cpu') {
-    const cpu = backend as unknown as CpuBackendLike;
+    const cpu = cpuInternals(backend);
     const dest = util.getTypedArrayFromDType(dtype as 'float32', util.sizeFromShape(shape)) as NumericArray;
     const sources = inputs.map((info) => {
       const values = cpu.data.get(info.dataId).values;

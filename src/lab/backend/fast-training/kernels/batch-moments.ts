@@ -15,6 +15,7 @@ import { recalledMoments } from './known-moments';
 import { fusedSimdFor } from '../simd/fused-simd';
 import { splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
+import { cpuInternals } from '../backend-internals';
 
 export const BATCH_MOMENTS = 'XrayLabBatchMoments';
 
@@ -25,12 +26,6 @@ export const BATCH_MOMENTS = 'XrayLabBatchMoments';
 export function batchMomentsApplies(x: { shape: number[]; dtype: string }, backendName: string): boolean {
   return backendName === 'wasm' && x.dtype === 'float32' && util.sizeFromShape(x.shape) >= CHANNEL_KERNEL_MIN_ELEMENTS
     && getKernel(BATCH_MOMENTS, backendName) != null;
-}
-
-/** The parts of tfjs's cpu backend used for the plain JavaScript version. */
-interface CpuLike {
-  readSync(dataId: object): unknown;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
 }
 
 /** Mean and variance by plain loops (float64 sums). */
@@ -67,7 +62,7 @@ export function makeBatchMomentsKernel(backendName: string): KernelFunc {
     const channels = x.shape[x.shape.length - 1];
     const n = util.sizeFromShape(x.shape);
     if (backendName === 'cpu') {
-      const cpu = args.backend as unknown as CpuLike;
+      const cpu = cpuInternals(args.backend);
       return scalarMoments(cpu.readSync(x.dataId) as Float32Array, channels)
         .map((v) => cpu.makeTensorInfo([channels], 'float32', v));
     }

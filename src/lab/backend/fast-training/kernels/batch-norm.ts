@@ -8,6 +8,7 @@ import type { FusedBatchNormAttrs, KernelBackend, KernelConfig, KernelFunc, Name
 import { requireInput } from './kernel-calls';
 import { splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
+import { cpuInternals } from '../backend-internals';
 
 const MIN_ELEMENTS = 1 << 14;
 
@@ -69,12 +70,6 @@ export function makeBatchNormKernel(backendName: string, stock: () => KernelConf
  */
 export const BATCH_NORM_DX = 'XrayLabBatchNormDx';
 
-/** The parts of tfjs's cpu backend used for the plain JavaScript version. */
-interface CpuValues {
-  readSync(dataId: object): unknown;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
-
 /** Kernel function of BATCH_NORM_DX (inputs dy, x [.., C]; a, b, c [C]; float32): SIMD on wasm, a loop on cpu. */
 export function makeBatchNormDxKernel(backendName: string): KernelFunc {
   return (args) => {
@@ -90,7 +85,7 @@ export function makeBatchNormDxKernel(backendName: string): KernelFunc {
       }
     };
     if (backendName === 'cpu') {
-      const cpu = args.backend as unknown as CpuValues;
+      const cpu = cpuInternals(args.backend);
       const [d, v, ka, kb, kc] = [dy, x, a, b, c].map((t) => cpu.readSync(t.dataId) as Float32Array);
       const out = new Float32Array(n);
       rule(d, v, ka, kb, kc, out, 0, 0);

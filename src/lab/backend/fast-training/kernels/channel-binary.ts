@@ -12,6 +12,7 @@ import type { BinaryOpName } from '../simd/channel-simd';
 import { requireInput } from './kernel-calls';
 import { splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
+import { cpuInternals } from '../backend-internals';
 
 export type ChannelBinaryKernel = 'Add' | 'Sub' | 'Multiply' | 'RealDiv';
 
@@ -114,12 +115,6 @@ export function makeChannelBinaryKernel(kernel: ChannelBinaryKernel) {
 /** Name of the kernel that computes ReLU's gradient, dy where x > 0 and 0 elsewhere, in one pass. */
 export const RELU_GRAD = 'XrayLabReluGrad';
 
-/** The parts of tfjs's cpu backend used for the plain JavaScript version. */
-interface CpuValues {
-  readSync(dataId: object): unknown;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
-
 /**
  * Kernel function of RELU_GRAD (inputs dy, x; float32): SIMD on wasm, a loop on cpu. tfjs's own gradient runs
  * Step, Cast and Multiply (three full-size passes). Unlike it, a NaN input passes 0 back rather than NaN.
@@ -132,7 +127,7 @@ export function makeReluGradKernel(backendName: string): KernelFunc {
     const n = util.sizeFromShape(x.shape);
     const rule = (d: number, v: number) => (v > 0 ? d : 0);
     if (backendName === 'cpu') {
-      const cpu = args.backend as unknown as CpuValues;
+      const cpu = cpuInternals(args.backend);
       const [d, v] = [dy, x].map((t) => cpu.readSync(t.dataId) as Float32Array);
       return cpu.makeTensorInfo(x.shape, 'float32', Float32Array.from(d, (di, i) => rule(di, v[i])));
     }

@@ -10,6 +10,7 @@ import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, SumAt
 import { requireInput } from './kernel-calls';
 import { partsFor, splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
+import { cpuInternals } from '../backend-internals';
 
 /** Chunks summed in float32 before folding into float64 (64 values per lane: error far below 1e-6). */
 export const FOLD = 64;
@@ -96,12 +97,6 @@ export function makeLeadingReduceKernel(mean: boolean) {
 /** Name of the kernel that computes Σdy and Σdy·(x − mean) per channel, in one pass over x and dy. */
 export const BATCH_NORM_GRAD_SUMS = 'XrayLabBatchNormGradSums';
 
-/** The parts of tfjs's cpu backend used for the plain JavaScript version. */
-interface CpuLike {
-  readSync(dataId: object): unknown;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
-
 /** Plain loops (cpu backend, or wasm without SIMD): the same two sums in float64. */
 function gradSumsScalar(x: ArrayLike<number>, dy: ArrayLike<number>, mean: ArrayLike<number>, channels: number) {
   const sumDy = new Float64Array(channels);
@@ -121,7 +116,7 @@ export function makeBatchNormGradSumsKernel(backendName: string): KernelFunc {
     const [x, dy, mean] = ['x', 'dy', 'mean'].map((name) => requireInput(inputs, name));
     const channels = x.shape[x.shape.length - 1];
     if (backendName === 'cpu') {
-      const cpu = args.backend as unknown as CpuLike;
+      const cpu = cpuInternals(args.backend);
       const read = (t: TensorInfo) => cpu.readSync(t.dataId) as Float32Array;
       return gradSumsScalar(read(x), read(dy), read(mean), channels).map((s) =>
         cpu.makeTensorInfo([channels], 'float32', Float32Array.from(s)),

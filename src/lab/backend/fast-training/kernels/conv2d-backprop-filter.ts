@@ -92,7 +92,7 @@ function tryDirect(backendName: string, args: BackpropFilterArgs): TensorInfo | 
  * Kernel function for `tf.registerKernel`: on wasm the direct SIMD kernel (kernels/filter-grad-direct.ts), else
  * (cpu, NCHW, no SIMD) dW through the named backend's own Conv2D.
  */
-export function makeBackpropFilterKernel(backendName: string) {
+export function makeBackpropFilterKernel(backendName: string, direct = true) {
   return (args: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: unknown }): TensorInfo => {
     const filterArgs: BackpropFilterArgs = {
       inputs: args.inputs,
@@ -100,8 +100,16 @@ export function makeBackpropFilterKernel(backendName: string) {
       attrs: args.attrs as unknown as Conv2DBackpropFilterAttrs,
     };
     return (
-      tryDirect(backendName, filterArgs) ??
+      (direct ? tryDirect(backendName, filterArgs) : null) ??
       runComposite(filterArgs.backend, backendName, (calls) => backpropFilterWith(calls, filterArgs))
     );
   };
+}
+
+/**
+ * dW through the backend's own kernels only (its Conv2D, Transpose, …: public kernel calls, no heap access), for a
+ * backend that ships no Conv2DBackpropFilter (wasm) when the lab's own kernels are off.
+ */
+export function makeComposedFilterKernel(backendName: string) {
+  return makeBackpropFilterKernel(backendName, false);
 }

@@ -8,7 +8,7 @@
  * Conv2DBackpropFilter), which lets a benchmark time stock and fast kernels in one process.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import { ADAM_STEP, makeAdamStepKernel } from './adam-step';
 import { BATCH_MOMENTS, makeBatchMomentsKernel } from './batch-moments';
 import { BATCH_NORM_DX, makeBatchNormDxKernel, makeBatchNormKernel } from './batch-norm';
@@ -16,7 +16,7 @@ import { BATCH_NORM_DX_RELU, makeBatchNormDxReluKernel } from './batch-norm-dx-r
 import { makeChannelBinaryKernel, makeReluGradKernel, RELU_GRAD } from './channel-binary';
 import { BATCH_NORM_GRAD_SUMS, makeBatchNormGradSumsKernel, makeLeadingReduceKernel } from './channel-reduce';
 import { CONV_BIAS_RELU, installConvBiasReluGradient, makeConvBiasReluKernel } from './conv-bias-relu';
-import { makeBackpropFilterKernel } from './conv2d-backprop-filter';
+import { makeBackpropFilterKernel, makeComposedFilterKernel } from './conv2d-backprop-filter';
 import { makeBackpropInputKernel } from './conv2d-backprop-input';
 import { makeMaxPoolKernel } from './max-pool';
 import { makeMaxPoolGradKernel } from './max-pool-grad';
@@ -95,7 +95,7 @@ const makers: Record<
   FastKernelName,
   (backendName: string, stock: () => KernelConfig | undefined) => KernelConfig['kernelFunc']
 > = {
-  Conv2DBackpropFilter: makeBackpropFilterKernel,
+  Conv2DBackpropFilter: (backendName) => makeBackpropFilterKernel(backendName),
   Conv2DBackpropInput: makeBackpropInputKernel,
   MaxPoolGrad: makeMaxPoolGradKernel,
   Tile: makeTileKernel,
@@ -134,6 +134,9 @@ const stock = new Map<string, KernelConfig | null>();
 /** Our installed configs, keyed like `stock`, so we can tell whether the registry still holds ours. */
 const installed = new Map<string, KernelConfig>();
 
+/** Keys of the kernels registered by `fillMissingKernels` (built from stock kernels), which the fast ones replace. */
+const filled = new Set<string>();
+
 const keyOf = (backendName: string, kernelName: string): string => `${backendName}/${kernelName}`;
 
 /** Replaces a registry entry without tfjs's "already registered" warning. */
@@ -161,9 +164,9 @@ export function registerFastKernels(
     const key = keyOf(backendName, kernelName);
     const current = tf.getKernel(kernelName, backendName) ?? null;
     const ours = installed.get(key);
-    if (ours != null && current === ours) continue;
-    // Whatever is there now is not ours (checked above), so it is the kernel to restore later.
-    stock.set(key, current);
+    if (ours != null && current === ours && !filled.has(key)) continue;
+    // Whatever is there now is not ours (checked above), so it is the kernel to restore later; a filled gap had none.
+    if (!filled.delete(key)) stock.set(key, current);
     const kernelFunc = makers[kernelName](backendName, () => stockKernel(backendName, kernelName));
     const config: KernelConfig = { kernelName, backendName, kernelFunc };
     put(kernelName, backendName, config);
@@ -180,7 +183,33 @@ export function unregisterFastKernels(backendName: PatchableBackend): void {
     if (ours == null) continue;
     if (tf.getKernel(kernelName, backendName) === ours) put(kernelName, backendName, stock.get(key) ?? null);
     installed.delete(key);
+    filled.delete(key);
   }
+}
+
+/**
+ * Kernels a backend ships none of although training needs them, each built from that backend's own kernels: with
+ * the lab's kernels off, wasm still gets a filter gradient (its stock set has none, so no convolution could train).
+ */
+const MISSING_ON: Partial<Record<PatchableBackend, Partial<Record<FastKernelName, (backendName: string) => KernelFunc>>>> = {
+  wasm: { Conv2DBackpropFilter: makeComposedFilterKernel },
+};
+
+/**
+ * Registers, for `backendName`, only the kernels it lacks (see MISSING_ON), built from its own kernels; every kernel
+ * it has stays stock. Call after `unregisterFastKernels`. Returns the kernel names now served by this module.
+ */
+export function fillMissingKernels(backendName: PatchableBackend): FastKernelName[] {
+  for (const [kernelName, make] of Object.entries(MISSING_ON[backendName] ?? {})) {
+    if (tf.getKernel(kernelName, backendName) != null) continue;
+    const key = keyOf(backendName, kernelName);
+    stock.set(key, null);
+    const config: KernelConfig = { kernelName, backendName, kernelFunc: make(backendName) };
+    put(kernelName, backendName, config);
+    installed.set(key, config);
+    filled.add(key);
+  }
+  return fastKernelsActive(backendName);
 }
 
 /** Kernel names of `backendName` currently served by this module. */

@@ -11,14 +11,9 @@ import { requireInput } from './kernel-calls';
 import { fusedSimdFor } from '../simd/fused-simd';
 import { splitLoop } from './split-loop';
 import { chunkLength, WasmHeap } from './wasm-heap';
+import { cpuInternals } from '../backend-internals';
 
 export const RELU_GRAD_BIAS_SUM = 'XrayLabReluGradBiasSum';
-
-/** The parts of tfjs's cpu backend used for the plain JavaScript version. */
-interface CpuLike {
-  readSync(dataId: object): unknown;
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
 
 /** dz and Σdz (float64) by plain loops. */
 function scalar(dy: ArrayLike<number>, y: ArrayLike<number>, dz: Float32Array, channels: number, from = 0): Float64Array {
@@ -40,7 +35,7 @@ export function makeReluGradBiasSumKernel(backendName: string): KernelFunc {
     const channels = y.shape[y.shape.length - 1];
     const n = util.sizeFromShape(y.shape);
     if (backendName === 'cpu') {
-      const cpu = args.backend as unknown as CpuLike;
+      const cpu = cpuInternals(args.backend);
       const dz = new Float32Array(n);
       const sums = scalar(cpu.readSync(dy.dataId) as Float32Array, cpu.readSync(y.dataId) as Float32Array, dz, channels);
       return [cpu.makeTensorInfo(y.shape, 'float32', dz), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(sums))];

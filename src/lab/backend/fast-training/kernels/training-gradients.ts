@@ -30,8 +30,8 @@ function onGpu(): boolean {
 
 type GradFunc = GradConfig['gradFunc'];
 
-/** Kernel names whose gradient this module has replaced; each replacement keeps tfjs's own to defer to. */
-const extended = new Set<string>();
+/** tfjs's own gradient of each kernel this module has replaced, to defer to and to restore. */
+const extended = new Map<string, GradConfig>();
 
 /**
  * Replaces the gradient of `kernelName` (once) by `make(stock)`, where `stock` is tfjs's own gradient function to
@@ -46,7 +46,13 @@ function extendGradient(kernelName: string, inputsToSave: string[], make: (stock
     throw new Error(`tfjs's ${kernelName} gradient saves [${stock.inputsToSave ?? []}], not [${inputsToSave}]`);
   }
   tf.registerGradient({ kernelName, inputsToSave, gradFunc: make(stock.gradFunc) });
-  extended.add(kernelName);
+  extended.set(kernelName, stock);
+}
+
+/** Puts tfjs's own gradients back wherever this module replaced them (stock training); the next install redoes them. */
+export function restoreStockGradients(): void {
+  for (const stock of extended.values()) tf.registerGradient(stock);
+  extended.clear();
 }
 
 /** True when the fused gradient applies: per-channel float32 statistics (any backend; see `gradSums`). */

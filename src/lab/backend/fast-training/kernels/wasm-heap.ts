@@ -6,39 +6,24 @@
  * kernel allocates everything first and only then takes views (`f32`, `f64`).
  */
 import type { CastAttrs, DataType, KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { wasmInternals, wasmInternalsMaybe, type WasmBackendInternals } from '../backend-internals';
 import { channelSimdFor, type ChannelSimd } from '../simd/channel-simd';
 import { requireInput } from './kernel-calls';
 
-/** The parts of tfjs 4.22's BackendWasm used here (not part of its public typings). */
-interface BackendWasmInternals {
-  wasm: {
-    asm?: { memory?: WebAssembly.Memory };
-    wasmExports?: { memory?: WebAssembly.Memory };
-    /** The threaded build imports its (shared) memory rather than exporting it. */
-    wasmMemory?: WebAssembly.Memory;
-    _malloc(bytes: number): number;
-    _free(ptr: number): void;
-  };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  incRef(dataId: object): void;
-  disposeData(dataId: object): boolean;
-}
-
 /** A view of the wasm backend with the few operations the SIMD kernels need. */
 export class WasmHeap {
-  private readonly be: BackendWasmInternals;
+  private readonly be: WasmBackendInternals;
   readonly memory: WebAssembly.Memory;
   private readonly scratch: number[] = [];
 
   private constructor(backend: KernelBackend, memory: WebAssembly.Memory) {
-    this.be = backend as unknown as BackendWasmInternals;
+    this.be = wasmInternals(backend);
     this.memory = memory;
   }
 
   /** The heap of a wasm backend, or null when its memory cannot be reached (another tfjs build). */
   static of(backend: KernelBackend): WasmHeap | null {
-    const be = backend as unknown as Partial<BackendWasmInternals>;
+    const be = wasmInternalsMaybe(backend);
     const memory = be.wasm?.asm?.memory ?? be.wasm?.wasmExports?.memory ?? be.wasm?.wasmMemory;
     if (!(memory instanceof WebAssembly.Memory) || be.dataIdMap == null) return null;
     return new WasmHeap(backend, memory);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fastTrainingActive } from '../install-fast-training';
 import { BATCH_MOMENTS, batchMomentsApplies } from '../kernels/batch-moments';
 import { BATCH_NORM_DX } from '../kernels/batch-norm';
 import { BATCH_NORM_DX_RELU, batchNormDxReluApplies } from '../kernels/batch-norm-dx-relu';
@@ -95,6 +96,8 @@ const KerasBatchNormalization = Object.getPrototypeOf(tf.layers.batchNormalizati
  */
 export class TrainingBatchNormalization extends KerasBatchNormalization {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
+    // Nothing but tfjs's own code unless the fast path is installed (it reads private members of this tfjs).
+    if (!fastTrainingActive()) return super.call(inputs, kwargs);
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const self = this as unknown as BatchNormInternals;
     const lastAxis = self.axis === -1 || self.axis === x.rank - 1;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fastTrainingActive } from '../install-fast-training';
 import { convBiasRelu, convBiasReluActive } from '../kernels/conv-bias-relu';
 
 /** The members of tfjs-layers' Conv2D this file reads (not in its public typings). */
@@ -26,6 +27,8 @@ const KerasConv2D = Object.getPrototypeOf(tf.layers.conv2d({ filters: 1, kernelS
  */
 export class TrainingConv2D extends KerasConv2D {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
+    // Nothing but tfjs's own code unless the fast path is installed (it reads private members of this tfjs).
+    if (!fastTrainingActive()) return super.call(inputs, kwargs);
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const self = this as unknown as Conv2DInternals;
     const dilation = typeof self.dilationRate === 'number' ? [self.dilationRate] : self.dilationRate;
