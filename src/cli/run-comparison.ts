@@ -102,7 +102,9 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
   if (request.replay && manifest.hash !== request.replay.card.data.split.hash) {
     log(`warning: the split differs from the card's (manifest ${manifest.hash}, card ${request.replay.card.data.split.hash}); metrics will not match it exactly`);
   }
-  const selection = await selectBackend(experiment.backend);
+  const selection = await selectBackend(experiment.backend, {
+    kernels: experiment.kernels, warn: (line) => log(`WARNING: ${line}`),
+  });
   log(backendLine(selection, request.verbose === true));
 
   const total = plannedRuns(experiment).length;
@@ -146,7 +148,7 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
   const card = makeExperimentCard({
     settings: experiment,
     data: cardData,
-    environment: describeEnvironment(selection.name),
+    environment: describeEnvironment(selection.name, '', selection.kernels),
     results: outcome.records,
     testImages: { files: data.test.files.slice(0, data.test.count), labels: data.test.labels.subarray(0, data.test.count) },
     predictions: finished.filter((f) => f.evaluation).map((f) => ({ modelId: f.key.modelId, seed: f.key.seed, probabilities: f.evaluation!.probabilities })),

@@ -10,6 +10,7 @@ import type { CalibrationTarget } from '../lab/backend/calibrate';
 import { describeAdapterInfo } from '../lab/backend/gpu-probe';
 import { deviceComputes, selectBackend, type BackendSelection, type SelectBackendOptions } from '../lab/backend/select-backend';
 import { within } from '../lab/backend/set-backend-within';
+import type { KernelChoice } from '../lab/backend/fast-training/kernel-choice';
 import { findModel } from '../lab/registry';
 import { measurementCache } from './calibration-cache';
 import { WASM_ASSETS } from './wasm-assets';
@@ -53,14 +54,19 @@ export function calibrationTargetFor(settings: { size: number; channels: 1 | 3; 
  * size, see calibrationTargetFor) the candidates are timed, or their cached times used; without one, auto is the
  * static choice. Work is skipped when nothing changed. Throws only when no backend works at all.
  */
-export async function ensureBackend(preference: BackendPreference, target: CalibrationTarget | null = null): Promise<BackendInfo> {
+export async function ensureBackend(
+  preference: BackendPreference, target: CalibrationTarget | null = null, kernels?: KernelChoice,
+): Promise<BackendInfo> {
   const targetKey = target == null ? null : JSON.stringify(target);
-  const unchanged = current != null && current.preference === preference && tf.getBackend() === current.name;
+  // Without a choice (a backend switch, a fallback), the kernels stay what the last run asked for.
+  const wanted = kernels ?? current?.kernels ?? 'lab';
+  const unchanged = current != null && current.preference === preference && tf.getBackend() === current.name
+    && current.kernels === wanted;
   // A run without a target keeps what an earlier measurement chose.
   if (unchanged && (preference !== 'auto' || targetKey == null || targetKey === currentTarget)) return current!;
   if (preference === 'auto') {
     const auto = await selectFastestBackend({
-      select: (p) => selectBackend(p, OPTIONS),
+      select: (p) => selectBackend(p, { ...OPTIONS, kernels: wanted }),
       target,
       makeModel: (t) => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }),
       cache,
@@ -68,7 +74,7 @@ export async function ensureBackend(preference: BackendPreference, target: Calib
     current = describe(auto.selection, preference, auto.measured);
     currentTarget = targetKey ?? currentTarget;
   } else {
-    current = describe(await selectBackend(preference, OPTIONS), preference, null);
+    current = describe(await selectBackend(preference, { ...OPTIONS, kernels: wanted }), preference, null);
     currentTarget = null;
   }
   return current;
@@ -82,6 +88,8 @@ function describe(selection: BackendSelection, preference: BackendPreference, me
     ...(selection.gpu?.software != null ? { software: selection.gpu.software } : {}),
     fallbacks: selection.fallbacks,
     fastKernels: selection.fastKernels,
+    kernels: selection.kernels,
+    ...(selection.kernelsNote != null ? { kernelsNote: selection.kernelsNote } : {}),
     ...(measured ? { measured } : {}),
   };
 }

@@ -38,6 +38,10 @@ export interface BackendInfo {
   fallbacks: { name: string; reason: string }[];
   /** Convolution-gradient kernels replaced by the lab's fast ones (wasm/cpu). */
   fastKernels: string[];
+  /** What trains: the lab's fast path or stock tfjs; absent before a backend reports it. */
+  kernels?: 'lab' | 'stock';
+  /** Why the lab's kernels were asked for and stock tfjs runs (another tfjs version). */
+  kernelsNote?: string;
   /** What 'auto' measured for the run's model and size (training images/s per backend); absent when nothing was. */
   measured?: { name: string; imagesPerSec: number | null; note: string | null }[];
 }

@@ -76,7 +76,7 @@ export class TrainQueue {
       const runs = resume ?? plannedRuns(experiment);
       for (const key of runs) emit({ type: 'model-phase', ...key, phase: 'queued', message: null });
       // 'auto' times the backends on the run's first image model at this size (cached per device).
-      let backend = await ensureBackend(experiment.backend, calibrationTargetFor(experiment, experiment.models));
+      let backend = await ensureBackend(experiment.backend, calibrationTargetFor(experiment, experiment.models), experiment.kernels);
       emit({ type: 'backend', backend });
       this.decoding = new AbortController();
       const format = { size: experiment.size, channels: experiment.channels, limit: experiment.limit };
@@ -241,7 +241,7 @@ function emitRunData(ds: LoadedDataset, backend: BackendInfo): Extract<LabEvent,
       split: splitManifest({ train, val: val.count > 0 ? val : null, test }, ds.identity.root),
     },
     testImages: { files: test.files.slice(0, test.count), labels: Array.from(test.labels.subarray(0, test.count)) },
-    environment: describeEnvironment(backend.name, backend.adapter),
+    environment: describeEnvironment(backend.name, backend.adapter, backend.kernels),
   };
   emit(event);
   return event;

@@ -42,7 +42,10 @@ export function BackendIndicator({ backend, busy }: { backend: BackendInfo | nul
       {backend && (
         <details className="backend-details">
           <summary>Details</summary>
-          <span className="backend-adapter">Backend: {name}{backend.adapter ? ` · ${backend.adapter}` : ''}</span>
+          <span className="backend-adapter">
+            Backend: {name}{backend.adapter ? ` · ${backend.adapter}` : ''}{backend.kernels === 'stock' ? ' · stock tfjs kernels' : ''}
+          </span>
+          {backend.kernelsNote && <span className="backend-reason">{backend.kernelsNote}</span>}
           {measured && <span className="backend-measured">{measured}</span>}
           {skipped.length > 0 && (
             <span className="backend-fallbacks">

@@ -5,6 +5,7 @@
  * "Download all" and the CLI's `--out` write it; `xray-lab run` replays it; the page opens it and shows its results.
  * Framework-free and tfjs-free: the page's main thread reads it too.
  */
+import type { KernelChoice } from '../backend/fast-training/kernel-choice';
 import type { DataIdentity, SplitManifest } from '../data/data-identity';
 import { pairedComparisons, type PairComparison } from '../report/comparisons';
 import type { ResultRecord } from '../report/result-record';
@@ -42,6 +43,8 @@ export interface Environment {
   readonly runtime: 'browser' | 'node';
   /** The browser's user agent, or `Node.js v20.x` on the command line. */
   readonly agent: string;
+  /** The kernels that trained: the lab's fast path or stock tfjs (absent in cards written before the choice). */
+  readonly kernels?: KernelChoice;
 }
 
 /** One run's test-set probabilities: count × classes, row-major, in `ExperimentCard.testImages` order. */

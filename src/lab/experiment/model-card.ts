@@ -16,6 +16,9 @@ export interface ModelCardInput {
   readonly createdAt: string;
 }
 
+/** How the kernels that trained read in the card ('' when the card does not say). */
+const KERNELS_NOTE: Record<string, string> = { lab: " with the lab's kernels", stock: ' with stock tfjs kernels', '': '' };
+
 /** The Markdown model card of one run. */
 export function renderModelCard(input: ModelCardInput, record: ResultRecord): string {
   const { settings: s, data, environment: env } = input;
@@ -32,7 +35,8 @@ export function renderModelCard(input: ModelCardInput, record: ResultRecord): st
     `Training: ${record.epochsRun} of ${record.epochsPlanned} epochs${record.bestEpoch != null ? `, weights of epoch ${record.bestEpoch} kept (lowest validation loss)` : ''}; `
       + `Adam, learning rate ${s.learningRate}, batch ${s.batchSize}, seed ${record.seed}${s.augment ? ', augmentation on' : ''}`
       + `${s.classWeights === 'balanced' ? ', balanced class weights' : ''}; BatchNorm recalibration ${s.bnRecalibration} batches.`,
-    `Trained on ${record.backend || env.backend}${env.adapter ? ` (${flat(env.adapter)})` : ''}, tfjs ${env.tfjsVersion}, ${flat(env.agent)}.`,
+    `Trained on ${record.backend || env.backend}${env.adapter ? ` (${flat(env.adapter)})` : ''}${KERNELS_NOTE[env.kernels ?? '']}, `
+      + `tfjs ${env.tfjsVersion}, ${flat(env.agent)}.`,
   ]));
 
   lines.push('## Intended use');

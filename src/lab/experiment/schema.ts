@@ -4,6 +4,7 @@
  * worker's messages and the `settings` of results.json and experiment.json all read this table, so a setting is
  * spelt, bounded and defaulted the same way everywhere.
  */
+import { KERNEL_CHOICES, type KernelChoice } from '../backend/fast-training/kernel-choice';
 import type { BackendPreference } from '../backend/select-backend';
 import type { SplitSettings } from '../data/assign-splits';
 
@@ -50,6 +51,8 @@ export interface Experiment {
   fineTune: number;
   /** Backend to train on; auto picks. */
   backend: BackendPreference;
+  /** The lab's fast training kernels, or stock tfjs (to check that a result does not depend on them). */
+  kernels: KernelChoice;
 }
 
 export type ExperimentKey = keyof Experiment;
@@ -75,7 +78,7 @@ export type FieldSpec =
 type KeysOf<T> = { [K in ExperimentKey]: Experiment[K] extends T ? K : never }[ExperimentKey];
 type NumberKey = KeysOf<number>;
 type BoolKey = KeysOf<boolean>;
-type ChoiceKey = 'channels' | 'classWeights' | 'backend';
+type ChoiceKey = 'channels' | 'classWeights' | 'backend' | 'kernels';
 
 const MAX_SEED = 2 ** 31 - 1;
 
@@ -105,6 +108,7 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   { key: 'headRank', flag: 'head-rank', kind: 'int', min: 0, max: 1024, default: 0, help: 'transfer models: rank of a LightDense head; 0 = Dense (the study)' },
   { key: 'fineTune', flag: 'fine-tune', kind: 'int', min: 0, max: 1000, default: 0, help: 'inception-v3: epochs that also train mixed9 and mixed10 after the head' },
   { key: 'backend', flag: 'backend', kind: 'choice', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'], default: 'auto', help: 'where to train (auto: the fastest that works)' },
+  { key: 'kernels', flag: 'kernels', kind: 'choice', options: KERNEL_CHOICES, default: 'lab', help: "lab: the lab's fast training kernels; stock: tfjs's own (wasm keeps a filter gradient of the lab's)" },
 ];
 
 /**

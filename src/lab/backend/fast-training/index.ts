@@ -7,10 +7,9 @@ export {
   fastTrainingActive,
   fastTrainingUnsupported,
   installFastTraining,
-  KERNEL_CHOICES,
   labKernelsOn,
   type FastTrainingOptions,
   type FastTrainingState,
-  type KernelChoice,
 } from './install-fast-training';
+export { KERNEL_CHOICES, type KernelChoice } from './kernel-choice';
 export { installedTfjsVersions, PINNED_TFJS_VERSION, versionMismatch, type TfjsVersions } from './tfjs-version';

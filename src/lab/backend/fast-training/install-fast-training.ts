@@ -7,6 +7,7 @@
  * (tfjs-version.ts), which is said once per process. Off means stock tfjs kernels, gradients and layers; wasm still
  * gets the one kernel it lacks for training (the filter gradient), built from its own kernels.
  */
+import type { KernelChoice } from './kernel-choice';
 import {
   fastKernelsActive,
   fillMissingKernels,
@@ -19,9 +20,6 @@ import {
 import { restoreStockGradients } from './kernels/training-gradients';
 import { installedTfjsVersions, versionMismatch, type TfjsVersions } from './tfjs-version';
 
-/** Which kernels train: the lab's fast path, or tfjs's own. */
-export type KernelChoice = 'lab' | 'stock';
-export const KERNEL_CHOICES: readonly KernelChoice[] = ['lab', 'stock'];
 
 export interface FastTrainingOptions {
   /** What the user asked for. Default 'lab'. */
