@@ -13,8 +13,6 @@ export interface LoadedInfo {
   readonly format: ImageFormat;
   /** contentKey of the file's bytes, for duplicate groups. */
   readonly key: string;
-  /** DICOM: a one-way key of its Patient ID (see read-dicom.ts). */
-  readonly patientKey?: string;
 }
 
 /** The outcome of loadImages: images stored in entry order, holes closed. */
@@ -81,7 +79,7 @@ export async function loadImages(source: DataSource, entries: readonly LayoutEnt
     if (!decoder) {
       try {
         const header = readImageHeader(bytes, entry.path);
-        info.set(slot, { width: header.width, height: header.height, format: header.format, key, patientKey: header.patientKey });
+        info.set(slot, { width: header.width, height: header.height, format: header.format, key });
       } catch (err) {
         failures.set(slot, reasonOf(err));
       }
@@ -90,7 +88,7 @@ export async function loadImages(source: DataSource, entries: readonly LayoutEnt
     }
     const done = (image: DecodedSquare): void => {
       store!.set(image.pixels, slot * per);
-      info.set(slot, { width: image.width, height: image.height, format: fileFormat ?? 'jpeg', key, patientKey: image.patientKey });
+      info.set(slot, { width: image.width, height: image.height, format: fileFormat ?? 'jpeg', key });
     };
     const task = decoder
       .decode(bytes, entry.path, format)
