@@ -10,6 +10,7 @@ import type { Classification, ExplainedImage, LoadedModelInfo, ModelResult, Pick
 import { getLabClient } from '../lab-client';
 import { runKeyId } from '../../lab/experiment/run-control';
 import { formatInteger, formatRatio, formatWithInterval } from '../../lab/report/format';
+import { positiveApplies } from '../../lab/report/multi-class-record';
 import { ensureTrainedModel } from '../lib/worker-models';
 import type { ResultsContext } from '../state/lab-state';
 import { DEFAULT_GRADCAM_VIEW, GradCamControls } from './GradCamControls';
@@ -39,8 +40,11 @@ function ModelFacts({ trained, context }: { trained: ModelResult | null; context
           <strong>{r.label}</strong> trained on {data.kind === 'demo' ? <strong>generated phantom images, not real X-rays</strong> : <strong>{data.source}</strong>}
           {' '}({formatInteger(data.split.train.length)} training images, {data.classNames.join(' / ')}, {r.inputSize}×{r.inputSize} px, {r.epochsRun} epochs).
           {test && (
-            <> On its {formatInteger(test.count)} test images: accuracy {formatWithInterval(test.accuracy, test.ci?.accuracy)}, sensitivity {formatRatio(test.sensitivity)},
-              {' '}specificity {formatRatio(test.specificity)}, AUC {formatWithInterval(test.auc, test.ci?.auc)}{test.ci ? ` (${Math.round(test.ci.level * 100)}% intervals)` : ''}.</>
+            <> On its {formatInteger(test.count)} test images: accuracy {formatWithInterval(test.accuracy, test.ci?.accuracy)},
+              {positiveApplies(test)
+                ? <> sensitivity {formatRatio(test.sensitivity)}, specificity {formatRatio(test.specificity)},</>
+                : <> balanced accuracy {formatRatio(test.multiClass?.balancedAccuracy)},</>}
+              {' '}{test.multiClass ? 'macro AUC' : 'AUC'} {formatWithInterval(test.auc, test.ci?.auc)}{test.ci ? ` (${Math.round(test.ci.level * 100)}% intervals)` : ''}.</>
           )}
         </p>
       ) : r ? (

@@ -5,6 +5,7 @@
  * the official test split as reference rows.
  */
 import { useState } from 'react';
+import { positiveApplies } from '../../lab/report/multi-class-record';
 import { REFERENCE_TEST_SET } from '../../lab/report/reference-results';
 import { SHIFT_WARNING_GAP, stat, valTestGap } from '../../lab/report/summary';
 import type { ModelInfo, ModelResult } from '../../worker/protocol';
@@ -63,6 +64,9 @@ export function CompareSection({ results: recorded, models, context, onError = (
   const shownSeed = confusionSeed != null && seeds.includes(confusionSeed) ? confusionSeed : seeds[0];
   const evaluated = results.filter((r) => r.roc.length > 0);
   const positive = results[0].classNames[results[0].positiveClass] ?? 'positive';
+  // More than two classes: each image is its most probable class; the slider moves only a named positive class's figures.
+  const multiClass = results.some((r) => r.record.test?.multiClass);
+  const positiveNamed = results.every((r) => positiveApplies(r.record.test));
   const runLabel = (r: ModelResult) => (several ? `${r.record.label} · seed ${r.seed}` : r.record.label);
   const shifted = results.filter((r) => r.record.status === 'ok' && (valTestGap(r.record) ?? 0) > SHIFT_WARNING_GAP);
 
@@ -101,11 +105,19 @@ export function CompareSection({ results: recorded, models, context, onError = (
         </label>
         <input id="threshold" type="range" min={0.01} max={0.99} step={0.01} value={threshold} data-testid="threshold-slider"
           onChange={(e) => setThreshold(Number(e.currentTarget.value))} />
-        <p className="note">
+        {multiClass && (
+          <p className="note" data-testid="multi-class-note">
+            With {results[0].classNames.length} classes, each X-ray counts as its most probable class: accuracy, balanced accuracy, AUC (the mean of each class
+            against the rest) and the confusion matrices do not depend on the threshold.
+            {positiveNamed ? <> The threshold moves only the sensitivity, specificity and F1 of <strong>{positive}</strong> against the rest.</>
+              : <> Name a positive class in Settings to see one class&rsquo;s sensitivity and specificity in the table.</>}
+          </p>
+        )}
+        {!(multiClass && !positiveNamed) && <p className="note">
           An X-ray counts as <strong>{positive}</strong> when the model gives it a probability of at least the threshold.
           Lower it to miss fewer {positive.toLowerCase()} cases (sensitivity rises) at the price of more false alarms
           (specificity falls). AUC does not depend on it.
-        </p>
+        </p>}
       </div>
       <div className="table-options">
         <label><input type="checkbox" data-testid="show-validation" checked={showValidation} onChange={(e) => setShowValidation(e.currentTarget.checked)} /> validation metrics and the val → test gap</label>
@@ -124,7 +136,7 @@ export function CompareSection({ results: recorded, models, context, onError = (
       {evaluated.length > 0 && (
         <div className="compare-charts">
           <figure className="chart-card">
-            <figcaption>ROC curves (test split)</figcaption>
+            <figcaption>ROC curves ({multiClass ? `${positive} against the rest, ` : ''}test split)</figcaption>
             <VisChart spec={roc} height={260} label="ROC curves of every run" testId="chart-roc" />
           </figure>
           <figure className="chart-card">
@@ -136,7 +148,7 @@ export function CompareSection({ results: recorded, models, context, onError = (
       {evaluated.length > 0 && (
         <>
           <h3>
-            Confusion matrices at threshold {threshold.toFixed(2)}
+            {multiClass ? 'Confusion matrices (each image as its most probable class)' : `Confusion matrices at threshold ${threshold.toFixed(2)}`}
             {several && (
               <> for seed{' '}
                 <select data-testid="confusion-seed" value={shownSeed} onChange={(e) => setConfusionSeed(Number(e.currentTarget.value))}>

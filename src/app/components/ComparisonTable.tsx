@@ -10,6 +10,7 @@ import { Fragment, useState } from 'react';
 import type { BinaryMetrics } from '../../lab/eval/binary-metrics';
 import { runKeyId } from '../../lab/experiment/run-control';
 import { formatInteger } from '../../lab/report/format';
+import { positiveApplies } from '../../lab/report/multi-class-record';
 import { REFERENCE_RESULTS, type ReferenceResult } from '../../lab/report/reference-results';
 import { isDegenerate, stat, valTestGap } from '../../lab/report/summary';
 import type { ModelResult } from '../../worker/protocol';
@@ -36,6 +37,8 @@ interface Column {
   value: (run: TableRun) => number | null;
   /** Only with "show validation". */
   validation?: boolean;
+  /** Only when some run has more than two classes. */
+  multiClass?: boolean;
   /** A count that does not vary over seeds: no ± shown. */
   fixed?: boolean;
   reference?: (r: ReferenceResult) => number | null;
@@ -50,15 +53,31 @@ function count(run: TableRun, n: number | null): number | null {
 
 const sec = (ms: number | null): number | null => (ms == null ? null : ms / 1000);
 
+/*
+ * More than two classes: accuracy is the recorded argmax accuracy (a threshold on one class cannot change it), and
+ * the slider's positive-vs-rest figures count only where the user named the positive class.
+ */
+const isMultiClass = (run: TableRun): boolean => run.result.record.test?.multiClass != null;
+const positiveMetrics = (run: TableRun): BinaryMetrics | null => (positiveApplies(run.result.record.test) ? run.metrics : null);
+const intervalsOf = (run: TableRun) => {
+  const m = positiveMetrics(run);
+  return m ? thresholdIntervals(m) : null;
+};
+const accuracyOf = (run: TableRun): number | null => (isMultiClass(run) ? run.result.record.test!.accuracy : run.metrics?.accuracy ?? null);
+const accuracyInterval = (run: TableRun): Interval | null =>
+  (isMultiClass(run) ? run.result.record.test!.ci?.accuracy ?? null : run.metrics ? thresholdIntervals(run.metrics).accuracy : null);
+
+
 const COLUMNS: Column[] = [
   { metric: 'params', header: 'Params', title: 'All weights, BatchNorm statistics included', digits: 0, fixed: true, value: (r) => count(r, r.result.record.params), reference: (x) => x.params },
   { metric: 'trainable', header: 'Trainable', title: 'Weights the optimiser changes', digits: 0, fixed: true, value: (r) => count(r, r.result.record.trainableParams) },
   { metric: 'bytes', header: 'Bytes', title: 'Size of weights.bin (float32)', digits: 0, fixed: true, value: (r) => count(r, r.result.record.bytes) },
-  { metric: 'accuracy', header: 'Accuracy', title: 'Share of test images classified right, at the threshold', digits: 3, value: (r) => r.metrics?.accuracy ?? null, reference: (x) => x.accuracy, interval: (r) => (r.metrics ? thresholdIntervals(r.metrics).accuracy : null) },
-  { metric: 'sensitivity', header: 'Sensitivity', title: 'Share of positive test images found (recall)', digits: 3, value: (r) => r.metrics?.sensitivity ?? null, reference: (x) => x.sensitivity, interval: (r) => (r.metrics ? thresholdIntervals(r.metrics).sensitivity : null) },
-  { metric: 'specificity', header: 'Specificity', title: 'Share of negative test images cleared', digits: 3, value: (r) => r.metrics?.specificity ?? null, reference: (x) => x.specificity, interval: (r) => (r.metrics ? thresholdIntervals(r.metrics).specificity : null) },
-  { metric: 'auc', header: 'AUC', title: 'Area under the ROC curve: threshold-free ranking quality', digits: 3, value: (r) => r.result.record.test?.auc ?? null, reference: (x) => x.auc, interval: (r) => r.result.record.test?.ci?.auc ?? null },
-  { metric: 'f1', header: 'F1', title: 'Harmonic mean of precision and sensitivity, at the threshold', digits: 3, value: (r) => r.metrics?.f1 ?? null },
+  { metric: 'accuracy', header: 'Accuracy', title: 'Share of test images classified right (at the threshold; with more than two classes, as their most probable class)', digits: 3, value: accuracyOf, reference: (x) => x.accuracy, interval: accuracyInterval },
+  { metric: 'balanced-accuracy', header: 'Balanced acc.', title: 'Mean over the classes of the share of each class found', digits: 3, multiClass: true, value: (r) => r.result.record.test?.multiClass?.balancedAccuracy ?? null },
+  { metric: 'sensitivity', header: 'Sensitivity', title: 'Share of positive test images found (recall)', digits: 3, value: (r) => positiveMetrics(r)?.sensitivity ?? null, reference: (x) => x.sensitivity, interval: (r) => intervalsOf(r)?.sensitivity ?? null },
+  { metric: 'specificity', header: 'Specificity', title: 'Share of negative test images cleared', digits: 3, value: (r) => positiveMetrics(r)?.specificity ?? null, reference: (x) => x.specificity, interval: (r) => intervalsOf(r)?.specificity ?? null },
+  { metric: 'auc', header: 'AUC', title: 'Area under the ROC curve: threshold-free ranking quality (more than two classes: the mean of each class against the rest)', digits: 3, value: (r) => r.result.record.test?.auc ?? null, reference: (x) => x.auc, interval: (r) => r.result.record.test?.ci?.auc ?? null },
+  { metric: 'f1', header: 'F1', title: 'Harmonic mean of precision and sensitivity, at the threshold', digits: 3, value: (r) => positiveMetrics(r)?.f1 ?? null },
   { metric: 'val-accuracy', header: 'Val acc.', title: 'Accuracy on the validation split with the kept weights, at the recorded threshold', digits: 3, validation: true, value: (r) => r.result.record.validation?.accuracy ?? null },
   { metric: 'val-auc', header: 'Val AUC', title: 'AUC on the validation split with the kept weights', digits: 3, validation: true, value: (r) => r.result.record.validation?.auc ?? null },
   { metric: 'gap', header: 'Val − test', title: 'Validation accuracy minus test accuracy (recorded threshold): above 0.10, the test images differ from the training images', digits: 3, validation: true, value: (r) => valTestGap(r.result.record) },
@@ -78,7 +97,8 @@ interface Props {
 export function ComparisonTable({ models, showValidation, showReferences }: Props) {
   const [sort, setSort] = useState<Sort>(null);
   const [expanded, setExpanded] = useState<Record<string, boolean>>({});
-  const columns = COLUMNS.filter((c) => showValidation || !c.validation);
+  const multiClass = models.some((m) => m.runs.some(isMultiClass));
+  const columns = COLUMNS.filter((c) => (showValidation || !c.validation) && (multiClass || !c.multiClass));
   const mean = (m: TableModel, c: Column) => stat(m.runs.map(c.value))?.mean ?? null;
   const column = sort ? columns.find((c) => c.metric === sort.metric) : undefined;
   const sorted = column
@@ -126,6 +146,7 @@ export function ComparisonTable({ models, showValidation, showReferences }: Prop
         Under a run&rsquo;s figure: its 95% interval — Wilson&rsquo;s for accuracy, sensitivity and specificity at this threshold, the bootstrap&rsquo;s
         for AUC. Where two models&rsquo; intervals overlap widely, this test set cannot tell which is better.
         {models.some((m) => m.runs.length > 1) && ' With several seeds, a row shows mean ± standard deviation over the seeds; open it for each seed’s interval.'}
+        {multiClass && ' With more than two classes, accuracy counts each image as its most probable class (its interval is the bootstrap’s), AUC is the mean of each class against the rest, and sensitivity, specificity and F1 stay empty unless a positive class is named in Settings; each class’s own figures stand beside its confusion matrix.'}
       </p>
     </div>
   );

@@ -2,7 +2,8 @@
  * A run's confusion matrix as buttons: each cell opens the error gallery of its test images (e.g. NORMAL called
  * PNEUMONIA), says so in its accessible name and looks pressable; its shade is the cell's share of its true class, so
  * the one table is both the heat map and the way in. Beside it, the model's per-image predictions as CSV (every seed
- * of the model, decided at the threshold shown).
+ * of the model, decided at the threshold shown). With more than two classes each row also gives its class's
+ * sensitivity, specificity and AUC against the rest.
  */
 import { runKeyId } from '../../lab/experiment/run-control';
 import type { ModelResult } from '../../worker/protocol';
@@ -24,6 +25,8 @@ interface Props {
 export function ConfusionCells({ result, matrix, modelRuns, testImages, threshold, open, onOpen, onError }: Props) {
   const names = result.classNames;
   const runId = runKeyId(result);
+  // More than two classes: each class against the rest, beside its row.
+  const perClass = result.record.test?.multiClass?.perClass ?? null;
   const download = () => {
     try {
       const csv = modelPredictionsCsv(modelRuns, testImages, threshold);
@@ -35,9 +38,15 @@ export function ConfusionCells({ result, matrix, modelRuns, testImages, threshol
   return (
     <div className="confusion-cells">
       <p className="confusion-hint" id={`confusion-hint-${result.modelId}`}>Click a count to see those test images.</p>
-      <table aria-describedby={`confusion-hint-${result.modelId}`}>
+      <table aria-describedby={`confusion-hint-${result.modelId}`} data-testid={`confusion-matrix-${result.modelId}`} data-classes={names.length}>
+        <caption className="visually-hidden">Confusion matrix of {result.record.label}: rows are the true class, columns the predicted class</caption>
         <thead>
-          <tr><th scope="col" className="muted">true ↓ · predicted →</th>{names.map((n) => <th key={n} scope="col">{n}</th>)}</tr>
+          <tr>
+            <th scope="col" className="muted">true ↓ · predicted →</th>{names.map((n) => <th key={n} scope="col">{n}</th>)}
+            {perClass && <><th scope="col" title="Share of this class's images found">Sensitivity</th>
+              <th scope="col" title="Share of the other classes' images not called this class">Specificity</th>
+              <th scope="col" title="ROC AUC of this class against the rest">AUC</th></>}
+          </tr>
         </thead>
         <tbody>
           {matrix.map((row, t) => {
@@ -64,6 +73,10 @@ export function ConfusionCells({ result, matrix, modelRuns, testImages, threshol
                     </button>
                   </td>
                 );
+              })}
+              {perClass && (['sensitivity', 'specificity', 'auc'] as const).map((metric) => {
+                const v = perClass[t]?.[metric] ?? null;
+                return <td key={metric} className="num class-metric" data-class-metric={metric} data-value={v ?? undefined}>{v == null ? '—' : v.toFixed(3)}</td>;
               })}
             </tr>
             );

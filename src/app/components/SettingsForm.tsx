@@ -126,10 +126,10 @@ export function SettingsForm({ settings: s, errors, sizeProblem, sizeNote, runni
         <span className="field-label">Positive class</span>
         <select value={s.positiveClass ?? ''} data-testid="setting-positive"
           onChange={(e) => onChange({ positiveClass: e.currentTarget.value === '' ? null : e.currentTarget.value })}>
-          <option value="">Automatic (PNEUMONIA, else the second class)</option>
+          <option value="">{classNames.length > 2 ? 'None: every class against the rest' : 'Automatic (PNEUMONIA, else the second class)'}</option>
           {[...new Set([...classNames, ...(s.positiveClass ? [s.positiveClass] : [])])].map((c) => <option key={c} value={c}>{c}</option>)}
         </select>
-        <span className="field-hint">the class sensitivity is measured on</span>
+        <span className="field-hint">{classNames.length > 2 ? 'name one to get its sensitivity and specificity in the table' : 'the class sensitivity is measured on'}</span>
         {errors.positiveClass && <span className="field-error">{errors.positiveClass}</span>}
       </label>),
     field('threshold', 'threshold', 'Recorded threshold', 'setting-threshold', { hint: 'P(positive) threshold of the saved metrics; the slider in step 4 explores others', step: 0.05 }),

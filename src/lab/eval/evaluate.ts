@@ -27,8 +27,8 @@ export interface EvaluateOptions {
   /** Pixel scaling the model expects (default '0,1'). */
   readonly range?: PixelRange;
   /**
-   * Whether the user named the positive class. With more than two classes the positive-vs-rest figures apply only
-   * then (default true: with two classes the positive class always applies).
+   * Whether the user named the positive class (default false). With more than two classes the positive-vs-rest
+   * figures apply only then; with two they always do.
    */
   readonly positiveNamed?: boolean;
   /**
@@ -125,7 +125,7 @@ export function evaluatePredictions(scored: ScoredSet, options: EvaluateOptions)
   for (let i = 0; i < count; i++) lossSum += scored.losses[i];
   const confusion = confusionMatrix(labels, argmaxRows(probabilities, numClasses), numClasses);
   const multiClass = numClasses > 2
-    ? { ...multiClassMetrics(confusion, { probabilities, labels }), positiveNamed: options.positiveNamed ?? true }
+    ? { ...multiClassMetrics(confusion, { probabilities, labels }), positiveNamed: options.positiveNamed ?? false }
     : null;
   const ci = !options.bootstrap ? null
     : multiClass ? bootstrapMultiClass(probabilities, labels, numClasses, options.bootstrap)

@@ -6,6 +6,7 @@
 import { formatBytes, formatInteger, formatRatio, MISSING } from '../report/format';
 import type { ResultRecord, TestRecord } from '../report/result-record';
 import { SHIFT_WARNING_GAP, isDegenerate, valTestGap } from '../report/summary';
+import { positiveApplies, positiveFigure } from '../report/multi-class-record';
 import type { CardData, Environment } from './card';
 import type { Experiment } from './schema';
 
@@ -56,12 +57,15 @@ export function renderModelCard(input: ModelCardInput, record: ResultRecord): st
 
   lines.push('## Evaluation data');
   lines.push(`Test set: ${flat(data.testSet)}${data.test ? ` (${flat(data.test.source)}, fingerprint ${data.test.identity.fingerprint})` : ''}, `
-    + `${record.test ? formatInteger(record.test.count) : MISSING} images. ${positive} is the positive class.`);
+    + `${record.test ? formatInteger(record.test.count) : MISSING} images. `
+    + (positiveApplies(record.test) ? `${positive} is the positive class.` : `No class is singled out as positive (${record.classNames.length} classes).`));
 
   lines.push('## Metrics');
   lines.push(record.test ? metricsTable(record.test, record.validation) : 'No evaluation: the run did not finish.');
   if (record.test) {
-    lines.push(`Sensitivity, specificity, precision and F1 count ${positive} as positive at threshold ${record.test.threshold}. `
+    lines.push((record.test.multiClass ? 'Accuracy counts each image as its most probable class; balanced accuracy is the mean per-class '
+      + 'sensitivity; AUC is the mean of each class against the rest. ' : '')
+      + (positiveApplies(record.test) ? `Sensitivity, specificity, precision and F1 count ${positive} as positive at threshold ${record.test.threshold}. ` : '')
       + (record.test.ci ? `Intervals: ${Math.round(record.test.ci.level * 100)}% percentile bootstrap over ${formatInteger(record.test.ci.iterations)} resamples of the test images.` : 'No intervals were computed (bootstrap 0).'));
   }
 
@@ -87,12 +91,14 @@ export function renderModelCard(input: ModelCardInput, record: ResultRecord): st
 
 function metricsTable(test: TestRecord, validation: TestRecord | null): string {
   const ci = test.ci;
-  const rows: [string, number | null, string, number | null | undefined][] = [
+  type Row = [string, number | null, string, number | null | undefined];
+  const rows: Row[] = [
     ['Accuracy', test.accuracy, ci ? `${formatRatio(ci.accuracy.low)}–${formatRatio(ci.accuracy.high)}` : MISSING, validation?.accuracy],
-    ['Sensitivity', test.sensitivity, MISSING, validation?.sensitivity],
-    ['Specificity', test.specificity, MISSING, validation?.specificity],
-    ['Precision', test.precision, MISSING, validation?.precision],
-    ['F1', test.f1, MISSING, validation?.f1],
+    ...(test.multiClass ? [['Balanced accuracy', test.multiClass.balancedAccuracy, MISSING, validation?.multiClass?.balancedAccuracy] as Row] : []),
+    ['Sensitivity', positiveFigure(test, (t) => t.sensitivity), MISSING, positiveFigure(validation, (t) => t.sensitivity)],
+    ['Specificity', positiveFigure(test, (t) => t.specificity), MISSING, positiveFigure(validation, (t) => t.specificity)],
+    ['Precision', positiveFigure(test, (t) => t.precision), MISSING, positiveFigure(validation, (t) => t.precision)],
+    ['F1', positiveFigure(test, (t) => t.f1), MISSING, positiveFigure(validation, (t) => t.f1)],
     ['AUC', test.auc, ci?.auc ? `${formatRatio(ci.auc.low)}–${formatRatio(ci.auc.high)}` : MISSING, validation?.auc],
   ];
   return ['| metric | test | 95% interval | validation |', '|:---|---:|---:|---:|',

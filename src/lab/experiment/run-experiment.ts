@@ -10,6 +10,7 @@ import { modelToFiles } from '../export/model-files';
 import { savedModelMeta, type SavedModelMeta } from '../export/saved-model-meta';
 import { findModel } from '../registry/registry';
 import { positiveClassIndex } from '../data/summary';
+import { withPositiveNamed } from '../report/multi-class-record';
 import { makeResultRecord, type ResultRecord } from '../report/result-record';
 import { summariseRecords, type ModelSummary } from '../report/summary';
 import type { BatchLog, EpochLog, TrainCallbacks } from '../train/train-log';
@@ -133,6 +134,8 @@ export async function runExperiment(
     } finally {
       running.release();
     }
+    // With more than two classes the positive-vs-rest figures apply only where the user named the class.
+    finished = { ...finished, record: withPositiveNamed(finished.record, experiment.positiveClass != null) };
     records.push(finished.record);
     await hooks.onRunEnd?.(finished);
     if (finished.record.status === 'failed' && hooks.shouldStop) {

@@ -10,6 +10,7 @@ import {
   formatRatio,
   formatWithInterval,
 } from './format';
+import { positiveFigure } from './multi-class-record';
 import type { ResultRecord } from './result-record';
 
 /** One column: its header, which side it aligns to, and how a record becomes its cell text. */
@@ -31,14 +32,18 @@ export function comparisonColumns(records: readonly ResultRecord[]): ComparisonC
     { header: 'Trainable', align: 'right', cell: (r) => formatInteger(r.trainableParams) },
     { header: 'Size', align: 'right', cell: (r) => formatBytes(r.bytes) },
     { header: 'Accuracy', align: 'right', cell: (r) => formatRatio(r.test?.accuracy) },
-    { header: 'Sensitivity', align: 'right', cell: (r) => formatRatio(r.test?.sensitivity) },
-    { header: 'Specificity', align: 'right', cell: (r) => formatRatio(r.test?.specificity) },
+    // More than two classes: balanced accuracy beside accuracy; the positive class's figures only where it was named.
+    ...(records.some((r) => r.test?.multiClass) ? [
+      { header: 'Balanced acc.', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(r.test?.multiClass?.balancedAccuracy) },
+    ] : []),
+    { header: 'Sensitivity', align: 'right', cell: (r) => formatRatio(positiveFigure(r.test, (t) => t.sensitivity)) },
+    { header: 'Specificity', align: 'right', cell: (r) => formatRatio(positiveFigure(r.test, (t) => t.specificity)) },
     { header: aucHeader(records), align: 'right', cell: (r) => formatWithInterval(r.test?.auc, r.test?.ci?.auc) },
-    { header: 'F1', align: 'right', cell: (r) => formatRatio(r.test?.f1) },
+    { header: 'F1', align: 'right', cell: (r) => formatRatio(positiveFigure(r.test, (t) => t.f1)) },
     // With --adapt-bn, `test` is adapted; the figures of the model as trained stand next to them (issue 12).
     ...(records.some((r) => r.testBeforeAdaptation) ? [
       { header: 'Acc. unadapted', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(r.testBeforeAdaptation?.accuracy) },
-      { header: 'Spec. unadapted', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(r.testBeforeAdaptation?.specificity) },
+      { header: 'Spec. unadapted', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(positiveFigure(r.testBeforeAdaptation, (t) => t.specificity)) },
     ] : []),
     { header: 'Train time', align: 'right', cell: (r) => formatDuration(r.trainTimeMs) },
     { header: 's/epoch', align: 'right', cell: (r) => formatFixed(r.msPerEpoch === null ? null : r.msPerEpoch / 1000, 1) },

@@ -5,6 +5,7 @@
 import { comparisonColumns, modelName, repeated } from './comparison-table';
 import { formatDuration, formatInteger, formatRatio, MISSING } from './format';
 import { REFERENCE_RESULTS, REFERENCE_TEST_SET } from './reference-results';
+import { positiveApplies } from './multi-class-record';
 import type { ResultRecord } from './result-record';
 import type { PairComparison } from './comparisons';
 import { renderComparisonSections } from './render-comparisons';
@@ -62,6 +63,7 @@ export function renderMarkdownTable(records: readonly ResultRecord[]): string {
 function legend(records: readonly ResultRecord[]): string[] {
   const tested = records.filter((r) => r.test !== null);
   if (tested.length === 0) return [];
+  if (tested.some((r) => r.test!.multiClass)) return [multiClassLegend(tested)];
   const positives = new Set(tested.map((r) => r.positiveClass ?? '?'));
   const thresholds = new Set(tested.map((r) => r.test!.threshold));
   const positive = positives.size === 1 ? `**${escapeText([...positives][0])}**` : 'each model\'s positive class';
@@ -71,6 +73,23 @@ function legend(records: readonly ResultRecord[]): string[] {
       `Test set: ${[...new Set(tested.map((r) => formatInteger(r.test!.count)))].join(' / ')} images. ` +
       `${MISSING} marks a value that is undefined (0/0) or was not measured.`,
   ];
+}
+
+/** What the columns mean with more than two classes, and whether a positive class was named. */
+function multiClassLegend(tested: readonly ResultRecord[]): string {
+  const classes = Math.max(...tested.map((r) => r.test!.confusion.length));
+  const named = tested.filter((r) => positiveApplies(r.test));
+  const positives = [...new Set(named.map((r) => r.positiveClass ?? '?'))];
+  const positive = named.length === tested.length && positives.length === 1
+    ? `Sensitivity, specificity and F1 treat **${escapeText(positives[0])}** (named as positive) against the rest, `
+      + `at threshold ${formatRatio(named[0].test!.threshold)}.`
+    : 'Sensitivity, specificity and F1 are left out (—): with more than two classes they need a named positive class '
+      + '(`--positive CLASS`); each class\'s own figures stand under its model\'s confusion matrix.';
+  return `With ${classes} classes, accuracy is the share of test images whose most probable class is their own (the `
+    + 'confusion matrix\'s diagonal over its total), balanced accuracy the mean of the per-class sensitivities, and AUC '
+    + `the mean of the one-vs-rest AUCs (macro). ${positive} `
+    + `Test set: ${[...new Set(tested.map((r) => formatInteger(r.test!.count)))].join(' / ')} images. `
+    + `${MISSING} marks a value that is undefined (0/0), not measured or not applicable.`;
 }
 
 /** Mean ± sd (min–max) per model over its seeds, and the seeds whose predictions collapsed to one class. */
@@ -122,7 +141,29 @@ function renderConfusionSection(record: ResultRecord): string {
     ? [`Frozen backbone: ${escapeText(record.backbone.network)}, weights ${escapeText(record.backbone.weightsId)} from ` +
       `${escapeText(record.backbone.origin)}, pixels in [${escapeText(record.backbone.pixelRange)}].`]
     : [];
+  if (test.multiClass) return [`### ${escapeText(modelName(record))}`, ...backbone, ...multiClassParts(record, [header, rule, ...rows].join('\n'))].join('\n\n');
   return [`### ${escapeText(modelName(record))}`, ...backbone, summary, [header, rule, ...rows].join('\n')].join('\n\n');
+}
+
+/** A model's k×k matrix with the figures that do not need a positive class, and each class against the rest. */
+function multiClassParts(record: ResultRecord, matrix: string): string[] {
+  const test = record.test!;
+  const m = test.multiClass!;
+  const correct = test.confusion.reduce((sum, row, t) => sum + row[t], 0);
+  const total = test.confusion.reduce((sum, row) => sum + row.reduce((a, b) => a + b, 0), 0);
+  const level = test.ci ? `${Math.round(test.ci.level * 100)}% CI ` : '';
+  const interval = (i: { low: number; high: number } | null | undefined) => (i ? ` (${level}${formatRatio(i.low)}–${formatRatio(i.high)})` : '');
+  const summary = `${formatInteger(test.count)} images, loss ${formatRatio(test.loss)}. `
+    + `Accuracy ${formatRatio(test.accuracy)} (${formatInteger(correct)} of ${formatInteger(total)} on the diagonal)${interval(test.ci?.accuracy)}, `
+    + `balanced accuracy ${formatRatio(m.balancedAccuracy)}, macro AUC ${formatRatio(m.macroAuc)}${interval(test.ci?.auc)}.`
+    + (m.positiveNamed
+      ? ` ${escapeText(record.positiveClass ?? 'positive')} vs rest at ${formatRatio(test.threshold)}: TP ${test.tp}, FP ${test.fp}, `
+        + `TN ${test.tn}, FN ${test.fn}; precision ${formatRatio(test.precision)}, NPV ${formatRatio(test.npv)}.`
+      : '');
+  const perClass = ['| class vs rest | images | predicted as | sensitivity | specificity | AUC |', '|:---|---:|---:|---:|---:|---:|',
+    ...m.perClass.map((c) => `| ${escapeCell(c.className)} | ${formatInteger(c.count)} | ${formatInteger(c.predicted)} | `
+      + `${formatRatio(c.sensitivity)} | ${formatRatio(c.specificity)} | ${formatRatio(c.auc)} |`)].join('\n');
+  return [summary, matrix, perClass];
 }
 
 /** Meta as a bullet list of dotted key paths; arrays of plain values joined by commas. */

@@ -5,6 +5,7 @@
  */
 import { calibrationOfProbabilities } from '../eval/calibration';
 import type { EvaluationResult } from '../eval/evaluate';
+import { multiClassRecord, type MultiClassRecord } from './multi-class-record';
 import type { CalibrationRecord, ShiftRecordFields } from './shift-record';
 
 /** How a training run ended. */
@@ -57,6 +58,11 @@ export interface TestRecord {
   readonly ci: { readonly level: number; readonly iterations: number; readonly accuracy: IntervalRecord; readonly auc: IntervalRecord | null } | null;
   /** ECE, Brier score and reliability bins of P(positive) (issue 12); absent when the probabilities were not kept. */
   readonly calibration?: CalibrationRecord;
+  /**
+   * More than two classes only: balanced accuracy and per-class figures. Then `accuracy` is the k-class accuracy of
+   * the argmax, `auc` the macro one-vs-rest AUC, `ci` theirs (report/multi-class-record.ts).
+   */
+  readonly multiClass?: MultiClassRecord;
 }
 
 /** Everything recorded about one trained model. */
@@ -213,15 +219,16 @@ export function makeResultRecord(
 export function testRecord(e: EvaluationResult): TestRecord {
   const b = e.binary;
   const calibration = calibrationRecord(e);
+  const multiClass = multiClassRecord(e);
   return {
     count: e.count,
-    accuracy: num(b.accuracy),
+    accuracy: num(e.multiClass ? e.multiClass.accuracy : b.accuracy),
     sensitivity: num(b.sensitivity),
     specificity: num(b.specificity),
     precision: num(b.precision),
     f1: num(b.f1),
     npv: num(b.npv),
-    auc: num(e.auc),
+    auc: num(e.multiClass ? e.multiClass.macroAuc : e.auc),
     loss: num(e.loss),
     threshold: b.threshold,
     confusion: e.confusion.map((row) => [...row]),
@@ -238,6 +245,7 @@ export function testRecord(e: EvaluationResult): TestRecord {
         }
       : null,
     ...(calibration ? { calibration } : {}),
+    ...(multiClass ? { multiClass } : {}),
   };
 }
 

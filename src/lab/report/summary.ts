@@ -3,6 +3,7 @@
  * and which runs were degenerate (every test image given one class — the failure the study's k=1 and k=3 rows
  * show). Framework-free: the page, the CLI and the reports share it.
  */
+import { allPredictedAlike, positiveFigure } from './multi-class-record';
 import type { ResultRecord, TestRecord } from './result-record';
 import { shiftSummary, type ShiftSummary } from './shift-summary';
 
@@ -32,6 +33,8 @@ export interface ModelSummary extends ShiftSummary {
   readonly validationAccuracy: Stat | null;
   /** Seeds of runs whose test predictions (at the threshold) all fell in one class. */
   readonly degenerateRuns: number[];
+  /** More than two classes only: balanced accuracy over the runs. */
+  readonly balancedAccuracy?: Stat | null;
 }
 
 /** Mean, sample sd, min and max of the finite values, or null when there are none. */
@@ -43,8 +46,9 @@ export function stat(values: readonly (number | null | undefined)[]): Stat | nul
   return { n: xs.length, mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
 }
 
-/** True when every test image was given the same class at the threshold. */
+/** True when every test image was given the same class: at the threshold, or (more than two classes) by argmax. */
 export function isDegenerate(test: TestRecord): boolean {
+  if (test.multiClass) return test.count > 0 && allPredictedAlike(test.confusion);
   return test.count > 0 && (test.tp + test.fp === 0 || test.tn + test.fn === 0);
 }
 
@@ -61,13 +65,14 @@ export function summariseRecords(records: readonly ResultRecord[]): ModelSummary
       seeds: runs.map((r) => r.seed),
       okRuns: ok.length,
       accuracy: stat(tests.map((t) => t.accuracy)),
-      sensitivity: stat(tests.map((t) => t.sensitivity)),
-      specificity: stat(tests.map((t) => t.specificity)),
+      sensitivity: stat(tests.map((t) => positiveFigure(t, (x) => x.sensitivity))),
+      specificity: stat(tests.map((t) => positiveFigure(t, (x) => x.specificity))),
       auc: stat(tests.map((t) => t.auc)),
-      f1: stat(tests.map((t) => t.f1)),
+      f1: stat(tests.map((t) => positiveFigure(t, (x) => x.f1))),
       trainTimeMs: stat(ok.map((r) => r.trainTimeMs)),
       validationAccuracy: stat(ok.map((r) => r.validation?.accuracy)),
       degenerateRuns: ok.filter((r) => isDegenerate(r.test!)).map((r) => r.seed),
+      ...(tests.some((t) => t.multiClass) ? { balancedAccuracy: stat(tests.map((t) => t.multiClass?.balancedAccuracy)) } : {}),
       ...shiftSummary(ok),
     };
   });
