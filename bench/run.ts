@@ -28,6 +28,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'accuracy under dataset shift, with and without test-time BatchNorm adaptation and prior correction',
     load: async () => (await import('./shift/index')).runShiftSuite,
   },
+  recipe: {
+    describe: 'the study and robust recipes (and the robust one without each ingredient) on stand-ins for another hospital',
+    load: async () => (await import('./recipe/index')).runRecipeSuite,
+  },
   autosave: {
     describe: 'end-of-epoch checkpoint cost (capture + encode, IndexedDB write) against the epoch, at 128 px',
     load: async () => (await import('./autosave')).runAutosaveBench,

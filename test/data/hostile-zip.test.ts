@@ -41,11 +41,11 @@ describe('an archive inside the archive', () => {
     const outerPath = join(dir, 'outer.zip');
     await writeFile(outerPath, zipSync({ 'download/archive.zip': inner }));
     await expect(scanSource(nodeZipSource(outerPath))).rejects.toThrow(
-      'outer.zip: no images (.jpg, .jpeg, .png) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result',
+      'outer.zip: no images (.jpg, .jpeg, .png, .dcm) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result',
     );
     const { code, stderr } = await runCliCaptured(['scan', outerPath]);
     expect(code).toBe(2);
-    expect(stderr).toBe(`xray-lab scan: ${outerPath}: no images (.jpg, .jpeg, .png) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result\n`);
+    expect(stderr).toBe(`xray-lab scan: ${outerPath}: no images (.jpg, .jpeg, .png, .dcm) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result\n`);
   });
 
   it('lists it as skipped, with the reason, when images load beside it', async () => {
@@ -58,7 +58,7 @@ describe('an archive inside the archive', () => {
   it('names it when it is all a class folder holds', async () => {
     const bytes = zipSync({ ...datasetEntries(), 'COVID/covid.zip': zipSync({ 'a.txt': new Uint8Array(3) }) });
     await expect(scanSource(fromBytes('three.zip', bytes))).rejects.toThrow(
-      'three.zip/COVID: class folder holds no images (.jpg, .jpeg, .png); it holds an archive, COVID/covid.zip, which is not opened: unpack it there',
+      'three.zip/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm); it holds an archive, COVID/covid.zip, which is not opened: unpack it there',
     );
   });
 });

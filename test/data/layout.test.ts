@@ -108,13 +108,13 @@ describe('detectLayout: junk', () => {
       'NORMAL/a.jpeg', 'PNEUMONIA/b.jpeg', '.DS_Store', 'NORMAL/._a.jpeg', 'NORMAL/notes.txt', 'PNEUMONIA/LICENSE',
       'PNEUMONIA/Thumbs.db', '.ipynb_checkpoints/NORMAL/c.jpeg', 'loose.png',
     ]);
-    expect(layout.entries).toHaveLength(2);
+    // A name without an extension may be a DICOM file: it is loaded, and kept only if its bytes say DICOM.
+    expect(layout.entries.map((e) => e.path)).toEqual(['NORMAL/a.jpeg', 'PNEUMONIA/LICENSE', 'PNEUMONIA/b.jpeg']);
     expect(Object.fromEntries(layout.skipped.map((s) => [s.path, s.reason]))).toEqual({
       '.DS_Store': 'macOS folder settings (.DS_Store)',
       '.ipynb_checkpoints/NORMAL/c.jpeg': 'hidden folder (.ipynb_checkpoints)',
       'NORMAL/._a.jpeg': 'macOS resource fork (._ file)',
-      'NORMAL/notes.txt': 'not an image extension (.txt); expected .jpg, .jpeg or .png',
-      'PNEUMONIA/LICENSE': 'no file extension; expected .jpg, .jpeg or .png',
+      'NORMAL/notes.txt': 'not an image extension (.txt); expected .jpg, .jpeg, .png or .dcm',
       'PNEUMONIA/Thumbs.db': 'Windows folder settings',
       'loose.png': 'not inside a class folder',
     });
@@ -131,7 +131,7 @@ describe('detectLayout: errors', () => {
 
   it('no images at all: says so and counts what was skipped', () => {
     const err = dataError(() => detectLayout(['.DS_Store', 'NORMAL/readme.md'], { root: 'x' }));
-    expect(err.message.split('\n')[0]).toBe('x: no images (.jpg, .jpeg, .png) found (2 other files skipped)');
+    expect(err.message.split('\n')[0]).toBe('x: no images (.jpg, .jpeg, .png, .dcm) found (2 other files skipped)');
     expect(err.hint).toContain('PNEUMONIA/');
     expect(dataError(() => detectLayout([])).path).toBe('.');
   });
@@ -145,13 +145,13 @@ describe('detectLayout: errors', () => {
 
   it('a class folder with no images, seen through a folder entry or a non-image file', () => {
     const viaFolder = dataError(() => detectLayout(['NORMAL/a.jpeg', 'PNEUMONIA/b.jpeg', 'COVID/'], { root: 'r' }));
-    expect(viaFolder.message).toBe('r/COVID: class folder holds no images (.jpg, .jpeg, .png)');
+    expect(viaFolder.message).toBe('r/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)');
     const viaFile = dataError(() => detectLayout(['NORMAL/a.jpeg', 'PNEUMONIA/notes.txt']));
-    expect(viaFile.message).toBe('PNEUMONIA: class folder holds no images (.jpg, .jpeg, .png)');
+    expect(viaFile.message).toBe('PNEUMONIA: class folder holds no images (.jpg, .jpeg, .png, .dcm)');
     const inSplit = dataError(() =>
       detectLayout(['d/train/NORMAL/a.jpeg', 'd/train/PNEUMONIA/b.jpeg', 'd/val/NORMAL/', 'd/val/PNEUMONIA/c.jpeg'], { root: 'zip' }),
     );
-    expect(inSplit.message).toBe('zip/d/val/NORMAL: class folder holds no images (.jpg, .jpeg, .png)');
+    expect(inSplit.message).toBe('zip/d/val/NORMAL: class folder holds no images (.jpg, .jpeg, .png, .dcm)');
   });
 
   it('keeps the first message line as "<path>: <problem>" even for a multi-line problem', () => {

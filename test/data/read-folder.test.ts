@@ -38,7 +38,7 @@ describe('scanFolder + loadImageSet on a generated folder with junk', () => {
     expect(Object.fromEntries(layout.skipped.map((s) => [s.path, s.reason]))).toEqual({
       '.DS_Store': 'macOS folder settings (.DS_Store)',
       '__MACOSX/': 'macOS archive metadata (__MACOSX folder)',
-      'README.txt': 'not an image extension (.txt); expected .jpg, .jpeg or .png',
+      'README.txt': 'not an image extension (.txt); expected .jpg, .jpeg, .png or .dcm',
     });
   });
 
@@ -135,6 +135,6 @@ describe('scanFolder: errors name the path', () => {
     const dir = join(base, 'one-empty');
     await writeDataset(dir, { perClass: 2 });
     await mkdir(join(dir, 'COVID'));
-    expect((await rejection(scanFolder(dir))).message).toBe(`${dir}/COVID: class folder holds no images (.jpg, .jpeg, .png)`);
+    expect((await rejection(scanFolder(dir))).message).toBe(`${dir}/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)`);
   });
 });

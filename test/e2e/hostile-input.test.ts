@@ -85,7 +85,7 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
   it('a class folder holding only .DS_Store is refused in the CLI\'s words', async () => {
     const cli = await runCliCaptured(['scan', at('junk-class')]);
     expect(cli.code).toBe(2);
-    const problem = '/COVID: class folder holds no images (.jpg, .jpeg, .png)';
+    const problem = '/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)';
     expect(cli.stderr.trim()).toBe(`xray-lab scan: ${at('junk-class')}${problem}`);
     const text = await errorAfter(() => page.setInputFiles('[data-testid=dataset-input]', at('junk-class')));
     expect(text).toContain(`junk-class${problem}`);
@@ -118,14 +118,14 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
       (window as unknown as { showDirectoryPicker: () => Promise<Node> }).showDirectoryPicker = async () => dir('three', { ...spec, COVID: {} });
     }, files);
     const text = await errorAfter(() => page.getByRole('button', { name: 'Choose folder…' }).click());
-    expect(text).toContain('three/COVID: class folder holds no images (.jpg, .jpeg, .png)');
+    expect(text).toContain('three/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)');
     const cliFolder = at('three');
     for (const [cls, content] of Object.entries(files)) {
       mkdirSync(join(cliFolder, cls), { recursive: true });
       for (const [name, b64] of Object.entries(content)) writeFileSync(join(cliFolder, cls, name), Buffer.from(b64, 'base64'));
     }
     mkdirSync(join(cliFolder, 'COVID'));
-    expect((await runCliCaptured(['scan', cliFolder])).stderr.trim()).toBe(`xray-lab scan: ${cliFolder}/COVID: class folder holds no images (.jpg, .jpeg, .png)`);
+    expect((await runCliCaptured(['scan', cliFolder])).stderr.trim()).toBe(`xray-lab scan: ${cliFolder}/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)`);
   });
 
   it('an 8000×8000 image is skipped with the decode limit named, as by scan and compare', async () => {
@@ -160,7 +160,7 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
 
   it('names the archive inside an archive, and keeps the dataset', async () => {
     const text = await errorAfter(() => chooseZip(page, at('outer.zip')));
-    expect(text).toContain('outer.zip: no images (.jpg, .jpeg, .png) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result');
+    expect(text).toContain('outer.zip: no images (.jpg, .jpeg, .png, .dcm) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result');
     expect(await source()).toBe('tiny');
   });
 });

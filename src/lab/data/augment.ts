@@ -1,10 +1,12 @@
+import { gaussianBlurInPlace } from '../util/gaussian-blur';
 import { createRng, type Rng } from '../util/rng';
 
 /**
  * Seeded on-the-fly augmentation of training images, on the uint8 store's images (size × size × channels, HWC): a
  * random horizontal flip, a small rotation, shift and zoom (one affine map, bilinear, edges extended as Keras'
- * fill_mode 'nearest'), then brightness and contrast. Off by default, as in the study. Pure: the same image, options
- * and seed always give the same bytes, so a seeded run is reproducible.
+ * fill_mode 'nearest'), then brightness and contrast; optionally what another site's X-rays differ by — a blur (a
+ * softer detector or reconstruction), a gamma (another exposure curve) and sensor noise. Off by default, as in the
+ * study. Pure: the same image, options and seed always give the same bytes, so a seeded run is reproducible.
  */
 export interface AugmentOptions {
   /** Mirror left–right with probability ½. */
@@ -19,6 +21,12 @@ export interface AugmentOptions {
   readonly brightness: number;
   /** Largest contrast change: 0.1 multiplies the deviation from the image mean by 0.9 to 1.1. */
   readonly contrast: number;
+  /** Largest |ln γ| of a gamma curve v' = v^γ on [0, 1] (0.4: γ from 0.67 to 1.49); 0 or absent = none. */
+  readonly gamma?: number;
+  /** Largest Gaussian blur σ in pixels, applied to half the images; 0 or absent = none. */
+  readonly blur?: number;
+  /** Largest standard deviation of added Gaussian noise, as a fraction of full scale; 0 or absent = none. */
+  readonly noise?: number;
 }
 
 /** Augmentation off (the study's setting). */
@@ -26,6 +34,12 @@ export const NO_AUGMENTATION: AugmentOptions = { flip: false, rotationDeg: 0, sh
 
 /** Mild settings that keep an X-ray plausible: ±10°, ±10 % shift and zoom, ±10 % brightness and contrast, flips. */
 export const STANDARD_AUGMENTATION: AugmentOptions = { flip: true, rotationDeg: 10, shift: 0.1, zoom: 0.1, brightness: 0.1, contrast: 0.1 };
+
+/**
+ * The standard set plus the differences between sites: gamma 0.67–1.49, blur up to σ 1 px on half the images, noise
+ * up to 2 % of full scale, and contrast ±20 % (X-ray exposure and processing vary more than photographs' colour).
+ */
+export const XRAY_AUGMENTATION: AugmentOptions = { ...STANDARD_AUGMENTATION, contrast: 0.2, gamma: 0.4, blur: 1, noise: 0.02 };
 
 /** One draw of the random transform. */
 export interface AugmentParams {
@@ -39,18 +53,26 @@ export interface AugmentParams {
   /** Added grey levels. */
   readonly brightness: number;
   readonly contrast: number;
+  /** Exponent of v' = v^γ (1 = none). */
+  readonly gamma?: number;
+  /** Gaussian blur σ in pixels (0 = none). */
+  readonly blurSigma?: number;
+  /** Noise standard deviation in grey levels (0 = none), drawn from `noiseSeed`. */
+  readonly noiseSigma?: number;
+  readonly noiseSeed?: number;
 }
 
 /** True when the options change nothing. */
 export function isNoAugmentation(o: AugmentOptions): boolean {
-  return !o.flip && o.rotationDeg === 0 && o.shift === 0 && o.zoom === 0 && o.brightness === 0 && o.contrast === 0;
+  return !o.flip && o.rotationDeg === 0 && o.shift === 0 && o.zoom === 0 && o.brightness === 0 && o.contrast === 0
+    && !o.gamma && !o.blur && !o.noise;
 }
 
 /** Draws the transform's parameters from `rng` (always the same number of draws, so streams stay aligned). */
 export function sampleAugmentation(o: AugmentOptions, size: number, rng: Rng): AugmentParams {
   const sym = (max: number): number => (rng.next() * 2 - 1) * max;
   const flip = rng.next() < 0.5 && o.flip;
-  return {
+  const geometry = {
     flip,
     angle: (sym(o.rotationDeg) * Math.PI) / 180,
     dx: sym(o.shift) * size,
@@ -59,6 +81,13 @@ export function sampleAugmentation(o: AugmentOptions, size: number, rng: Rng): A
     brightness: sym(o.brightness) * 255,
     contrast: 1 + sym(o.contrast),
   };
+  if (!o.gamma && !o.blur && !o.noise) return geometry;
+  // The site differences draw after the standard ones, so the standard draws stay what they were.
+  const gamma = Math.exp(sym(o.gamma ?? 0));
+  const blurred = rng.next() < 0.5;
+  const blurSigma = blurred ? rng.next() * (o.blur ?? 0) : (rng.next(), 0);
+  const noiseSigma = rng.next() * (o.noise ?? 0) * 255;
+  return { ...geometry, gamma, blurSigma, noiseSigma, noiseSeed: rng.int(0x7fffffff) };
 }
 
 /** A 31-bit seed for image `index` of a batch drawn with `batchSeed`, so every image gets its own transform. */
@@ -75,7 +104,10 @@ export function augmentImage(image: Uint8Array, size: number, channels: number, 
   return applyAugmentation(image, size, channels, sampleAugmentation(options, size, createRng(seed)));
 }
 
-/** Applies drawn parameters: geometry first (inverse mapping, bilinear), then contrast about the mean and brightness. */
+/**
+ * Applies drawn parameters: geometry first (inverse mapping, bilinear), then blur, gamma, contrast about the mean and
+ * brightness, then noise.
+ */
 export function applyAugmentation(image: Uint8Array, size: number, channels: number, p: AugmentParams): Uint8Array {
   const out = new Float32Array(size * size * channels);
   const c = (size - 1) / 2;
@@ -105,13 +137,36 @@ export function applyAugmentation(image: Uint8Array, size: number, channels: num
       }
     }
   }
+  if (p.blurSigma) gaussianBlurInPlace(out, size, channels, p.blurSigma);
+  if (p.gamma != null && p.gamma !== 1) {
+    for (let i = 0; i < out.length; i++) out[i] = 255 * Math.pow(Math.min(1, Math.max(0, out[i] / 255)), p.gamma);
+  }
   let mean = 0;
   for (let i = 0; i < out.length; i++) mean += out[i];
   mean /= out.length;
+  const noise = p.noiseSigma ? gaussianSampler(createRng(p.noiseSeed ?? 0)) : null;
   const result = new Uint8Array(out.length);
   for (let i = 0; i < out.length; i++) {
-    const v = Math.round((out[i] - mean) * p.contrast + mean + p.brightness);
+    let v = (out[i] - mean) * p.contrast + mean + p.brightness;
+    if (noise) v += noise() * p.noiseSigma!;
+    v = Math.round(v);
     result[i] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
   return result;
+}
+
+/** Standard normal draws from `rng` (Box–Muller, both values used). */
+function gaussianSampler(rng: Rng): () => number {
+  let spare: number | null = null;
+  return () => {
+    if (spare != null) {
+      const v = spare;
+      spare = null;
+      return v;
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - rng.next()));
+    const t = 2 * Math.PI * rng.next();
+    spare = r * Math.sin(t);
+    return r * Math.cos(t);
+  };
 }

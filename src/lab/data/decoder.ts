@@ -20,6 +20,8 @@ export interface DecodedSquare {
   /** Width and height of the original image, for the summary's size range. */
   readonly width: number;
   readonly height: number;
+  /** DICOM: a one-way key of its Patient ID, for patient-level splits (never the id itself). */
+  readonly patientKey?: string;
 }
 
 export interface ImageDecoder {
@@ -46,5 +48,12 @@ export interface DecodeRequest {
 
 /** Decoding worker or thread → caller: the square image (its buffer transferred) or why the file could not be decoded. */
 export type DecodeReply =
-  | { readonly id: number; readonly ok: true; readonly pixels: Uint8Array; readonly width: number; readonly height: number }
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly pixels: Uint8Array;
+      readonly width: number;
+      readonly height: number;
+      readonly patientKey?: string;
+    }
   | { readonly id: number; readonly ok: false; readonly problem: string };

@@ -4,7 +4,17 @@
  */
 
 /** Extensions the loaders decode (compared in lower case). The decoder still checks the bytes. */
-export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png'];
+export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.dcm', '.dicom'];
+
+/**
+ * True for a name that may be a DICOM file without `.dcm`: no extension (`IM000001`, RSNA-style ids), or one of
+ * digits only (a UID as the file name, `1.2.840.113619.2.5`). Such files are read and kept only when their bytes
+ * hold the DICOM preamble.
+ */
+export function mayBeDicom(path: string): boolean {
+  const ext = extensionOf(path);
+  return ext === '' || /^\.\d+$/.test(ext);
+}
 
 /** Archives found inside a dataset: not opened (one archive is read, never one inside another). */
 const ARCHIVE_EXTENSIONS: readonly string[] = ['.zip', '.tar', '.gz', '.tgz', '.7z', '.rar'];
@@ -67,9 +77,6 @@ export function skipReason(path: string): string | null {
   if (name === 'Thumbs.db' || name === 'desktop.ini') return 'Windows folder settings';
   const ext = extensionOf(name);
   if (ARCHIVE_EXTENSIONS.includes(ext)) return ARCHIVE_REASON;
-  if (!IMAGE_EXTENSIONS.includes(ext)) {
-    const what = ext === '' ? 'no file extension' : `not an image extension (${ext})`;
-    return `${what}; expected .jpg, .jpeg or .png`;
-  }
+  if (!IMAGE_EXTENSIONS.includes(ext) && !mayBeDicom(name)) return `not an image extension (${ext}); expected .jpg, .jpeg, .png or .dcm`;
   return null;
 }

@@ -1,23 +1,28 @@
+import { isDicom, parseDicom } from './dicom/read-dicom';
 import { DataError } from './errors';
+import { extensionOf } from './file-kinds';
 import { decodeSizeProblem } from './limits';
 
 /**
  * What an image file says about itself before any pixel is decoded: format, size, bit depth, channels. Read from the
- * first bytes (JPEG frame header, PNG IHDR) and checked for an end marker, so a scan can report empty, mislabelled
- * and cut-off files without decoding, and the browser decoder can name them before the browser's opaque failure.
+ * first bytes (JPEG frame header, PNG IHDR, a DICOM data set) and checked for an end marker or the pixel data's
+ * length, so a scan can report empty, mislabelled and cut-off files without decoding, and the browser decoder can
+ * name them before the browser's opaque failure.
  */
 export interface ImageHeader {
   readonly format: ImageFormat;
   readonly width: number;
   readonly height: number;
-  /** Bits per sample (8, or 12 for rare JPEGs; 1–16 for PNG). */
+  /** Bits per sample (8, or 12 for rare JPEGs; 1–16 for PNG; DICOM: bits stored). */
   readonly bitDepth: number;
   /** 1 grey, 2 grey+alpha, 3 colour (palette included), 4 colour+alpha; JPEG: its component count. */
   readonly channels: number;
+  /** DICOM only: a one-way key of its Patient ID, for patient-level splits (never the id). */
+  readonly patientKey?: string;
 }
 
 /** Which decoder the first bytes call for. */
-export type ImageFormat = 'jpeg' | 'png';
+export type ImageFormat = 'jpeg' | 'png' | 'dicom';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };
@@ -28,18 +33,21 @@ const TAIL = 1024;
 export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   if (bytes.length >= 8 && PNG_MAGIC.every((b, i) => bytes[i] === b)) return 'png';
+  if (isDicom(bytes)) return 'dicom';
   return null;
 }
 
 /**
- * Reads the header of a JPEG or PNG file. Throws a DataError naming `path` for an empty file, a file that is neither
- * format whatever its name, a broken header, a file cut short (no end marker), or an image over the decode limit
- * (limits.ts). Every decoder calls it first, so a scan, Node and the page refuse the same files in the same words.
+ * Reads the header of a JPEG, PNG or DICOM file. Throws a DataError naming `path` for an empty file, a file that is
+ * none of them whatever its name, a broken header, a file cut short (no end marker), an image over the decode limit
+ * (limits.ts), or a DICOM the lab does not show (see parseDicom). Every decoder calls it first, so a scan, Node and
+ * the page refuse the same files in the same words.
  */
 export function readImageHeader(bytes: Uint8Array, path: string): ImageHeader {
   if (bytes.length === 0) throw new DataError(path, 'empty file (0 bytes)');
   const format = sniffFormat(bytes);
-  if (format === null) throw new DataError(path, `not a JPEG or PNG image (${describeStart(bytes)})`);
+  if (format === null) throw new DataError(path, `${notAnImage(path)} (${describeStart(bytes)})`);
+  if (format === 'dicom') return dicomHeader(bytes, path);
   const header = format === 'jpeg' ? jpegHeader(bytes) : pngHeader(bytes);
   const kind = format === 'jpeg' ? 'JPEG' : 'PNG';
   if (typeof header === 'string') throw new DataError(path, `corrupt or truncated ${kind} (${header})`);
@@ -47,6 +55,27 @@ export function readImageHeader(bytes: Uint8Array, path: string): ImageHeader {
   const tooLarge = decodeSizeProblem(header.width, header.height);
   if (tooLarge) throw new DataError(path, tooLarge);
   return header;
+}
+
+/** What a file that is no image is called: by what its name promised (a `.dcm` that is not DICOM, …). */
+function notAnImage(path: string): string {
+  const ext = extensionOf(path);
+  if (ext === '.dcm' || ext === '.dicom') return 'not a DICOM file (no "DICM" after its 128-byte preamble)';
+  if (ext === '.jpg' || ext === '.jpeg' || ext === '.png') return 'not a JPEG or PNG image';
+  return 'not a JPEG, PNG or DICOM image';
+}
+
+/** A DICOM file's header, parsed whole (the pixel data is not decoded). */
+function dicomHeader(bytes: Uint8Array, path: string): ImageHeader {
+  const { header } = parseDicom(bytes, path);
+  return {
+    format: 'dicom',
+    width: header.columns,
+    height: header.rows,
+    bitDepth: header.bitsStored,
+    channels: 1,
+    ...(header.patientKey ? { patientKey: header.patientKey } : {}),
+  };
 }
 
 /** The JPEG frame header (SOFn) after walking the marker segments, or why it cannot be read. */

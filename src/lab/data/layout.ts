@@ -58,8 +58,8 @@ export interface DetectLayoutOptions {
 const EXPECTED_TREE = [
   'Expected one folder per class (any names, at least 2 classes):',
   '  <folder>/',
-  '  ├── NORMAL/       *.jpeg *.jpg *.png',
-  '  └── PNEUMONIA/    *.jpeg *.jpg *.png',
+  '  ├── NORMAL/       *.jpeg *.jpg *.png *.dcm',
+  '  └── PNEUMONIA/    *.jpeg *.jpg *.png *.dcm',
   'or split folders that each hold the class folders:',
   '  <folder>/',
   '  ├── train/{NORMAL,PNEUMONIA}/',
@@ -164,7 +164,7 @@ export function detectLayout(paths: readonly string[], options: DetectLayoutOpti
       : `; it holds ${archives.length === 1 ? 'another archive' : `${archives.length} other archives`}, ${archives.slice(0, 3).join(', ')}${archives.length > 3 ? ', …' : ''}, which ${archives.length === 1 ? 'is' : 'are'} not opened: unpack ${archives.length === 1 ? 'it' : 'them'} and choose the result`;
     const problem =
       images.length === 0
-        ? `no images (.jpg, .jpeg, .png) found${skipped.length > 0 ? ` (${skipped.length} other files skipped)` : ''}${inner}`
+        ? `no images (.jpg, .jpeg, .png, .dcm) found${skipped.length > 0 ? ` (${skipped.length} other files skipped)` : ''}${inner}`
         : 'no class folders found (the images are not inside class folders)';
     throw new DataError(root, problem, EXPECTED_TREE);
   }
@@ -174,7 +174,7 @@ export function detectLayout(paths: readonly string[], options: DetectLayoutOpti
     const folder = prefixPath + emptyFolders[0];
     const archive = skipped.find((s) => s.reason === ARCHIVE_REASON && s.path.startsWith(`${folder}/`));
     const inner = archive ? `; it holds an archive, ${archive.path}, which is not opened: unpack it there` : '';
-    throw new DataError(joinPath(root, folder), `class folder holds no images (.jpg, .jpeg, .png)${others}${inner}`);
+    throw new DataError(joinPath(root, folder), `class folder holds no images (.jpg, .jpeg, .png, .dcm)${others}${inner}`);
   }
   const classNames = [...new Set(found.map((f) => f.className))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (classNames.length < 2) {

@@ -13,6 +13,8 @@ export interface LoadedInfo {
   readonly format: ImageFormat;
   /** contentKey of the file's bytes, for duplicate groups. */
   readonly key: string;
+  /** DICOM: a one-way key of its Patient ID (see read-dicom.ts). */
+  readonly patientKey?: string;
 }
 
 /** The outcome of loadImages: images stored in entry order, holes closed. */
@@ -79,7 +81,7 @@ export async function loadImages(source: DataSource, entries: readonly LayoutEnt
     if (!decoder) {
       try {
         const header = readImageHeader(bytes, entry.path);
-        info.set(slot, { width: header.width, height: header.height, format: header.format, key });
+        info.set(slot, { width: header.width, height: header.height, format: header.format, key, patientKey: header.patientKey });
       } catch (err) {
         failures.set(slot, reasonOf(err));
       }
@@ -88,7 +90,7 @@ export async function loadImages(source: DataSource, entries: readonly LayoutEnt
     }
     const done = (image: DecodedSquare): void => {
       store!.set(image.pixels, slot * per);
-      info.set(slot, { width: image.width, height: image.height, format: fileFormat ?? 'jpeg', key });
+      info.set(slot, { width: image.width, height: image.height, format: fileFormat ?? 'jpeg', key, patientKey: image.patientKey });
     };
     const task = decoder
       .decode(bytes, entry.path, format)

@@ -3,6 +3,7 @@ import { assignSplits, DEFAULT_SPLIT_SETTINGS, type SplitOrigin, type SplitSetti
 import { identifyLayout, type DataIdentity } from './data-identity';
 import type { ImageDecoder, StoreFormat } from './decoder';
 import { DuplicateFinder } from './duplicates';
+import { saltPatientKey } from './dicom/patient-key';
 import { DataError } from './errors';
 import type { ImageSet } from './image-set';
 import { imageBytes } from './image-set';
@@ -112,7 +113,15 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
     duplicateGroups = duplicateGroups.filter((g) => !drop.has(g[0]));
     for (const path of drop) conflictSkips.push({ path, reason: LABEL_CONFLICT_REASON });
   }
-  const kept = loaded.loaded.map((i) => entries[i]);
+  // A DICOM's patient (its one-way key, salted again with this dataset's fingerprint) where no table named one.
+  const identity = identifyLayout(layout, scanned.sizes);
+  const fromDicom = new Map<string, string>();
+  for (const slot of loaded.loaded) {
+    const key = loaded.info.get(slot)!.patientKey;
+    if (key && !entries[slot].patient) fromDicom.set(entries[slot].path, saltPatientKey(key, identity.fingerprint));
+  }
+  const withPatient = (e: LayoutEntry): LayoutEntry => (fromDicom.has(e.path) ? { ...e, patient: fromDicom.get(e.path)! } : e);
+  const kept = loaded.loaded.map((i) => withPatient(entries[i]));
   const items = kept.map((e) => ({ path: e.path, label: e.label, preset: e.split, patient: e.patient }));
   const plan: { assignment: SplitName[]; valOrigin: SplitOrigin; testOrigin: SplitOrigin } = options.allAs
     ? { assignment: kept.map(() => options.allAs as SplitName), valOrigin: 'none', testOrigin: 'folder' }
@@ -144,7 +153,14 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
   });
   progress('done', entries.length, loaded.skipped.length, loaded.bytesRead);
 
-  const base = { summary, layout, duplicateGroups, identity: identifyLayout(layout, scanned.sizes), aborted: loaded.aborted };
+  // The layout carries the DICOM patients too, so a later re-split (the page's) keeps them together.
+  const base = {
+    summary,
+    layout: fromDicom.size > 0 ? { ...layout, entries: layout.entries.map(withPatient) } : layout,
+    duplicateGroups,
+    identity,
+    aborted: loaded.aborted,
+  };
   if (!loaded.pixels) return { ...base, images: null, train: null, val: null, test: null, assignment };
   const set: ImageSet = {
     size: format.size,

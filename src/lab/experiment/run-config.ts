@@ -3,7 +3,9 @@
  * and the transfer code take (augmentation options instead of a switch, a class index instead of a name, null
  * instead of 0 for "off"). Derived, never stored: the experiment is the record.
  */
-import { STANDARD_AUGMENTATION, type AugmentOptions } from '../data/augment';
+import { STANDARD_AUGMENTATION, XRAY_AUGMENTATION, type AugmentOptions } from '../data/augment';
+import type { PixelRange } from '../data/batches';
+import type { TrainOptions } from '../train/train-options';
 import type { Experiment } from './schema';
 
 export interface RunConfig {
@@ -19,6 +21,10 @@ export interface RunConfig {
   batchNormRecalibrationBatches: number;
   batchNormMomentum: number;
   augmentation: AugmentOptions | null;
+  labelSmoothing: number;
+  lrSchedule: 'constant' | 'cosine';
+  /** Pick the best epoch (and stop early) on the class-balanced validation loss. */
+  balancedValidation: boolean;
   threshold: number;
   /** Label index of the positive class. */
   positiveClass: number;
@@ -43,7 +49,10 @@ export function runConfig(experiment: Experiment, seed: number, positiveClass: n
     earlyStoppingPatience: experiment.patience > 0 ? experiment.patience : null,
     batchNormRecalibrationBatches: experiment.bnRecalibration,
     batchNormMomentum: experiment.bnMomentum,
-    augmentation: experiment.augment ? STANDARD_AUGMENTATION : null,
+    augmentation: augmentationOf(experiment),
+    labelSmoothing: experiment.labelSmoothing,
+    lrSchedule: experiment.lrSchedule,
+    balancedValidation: experiment.valLoss === 'balanced',
     threshold: experiment.threshold,
     positiveClass,
     bootstrapIterations: experiment.bootstrap,
@@ -54,3 +63,32 @@ export function runConfig(experiment: Experiment, seed: number, positiveClass: n
   };
 }
 
+
+/** The augmentation the two switches ask for: the site differences come with the standard geometry or alone. */
+function augmentationOf(experiment: Pick<Experiment, 'augment' | 'siteAugment'>): AugmentOptions | null {
+  if (experiment.augment && experiment.siteAugment) return XRAY_AUGMENTATION;
+  if (experiment.augment) return STANDARD_AUGMENTATION;
+  if (experiment.siteAugment) {
+    return { flip: false, rotationDeg: 0, shift: 0, zoom: 0, brightness: XRAY_AUGMENTATION.brightness,
+      contrast: XRAY_AUGMENTATION.contrast, gamma: XRAY_AUGMENTATION.gamma, blur: XRAY_AUGMENTATION.blur, noise: XRAY_AUGMENTATION.noise };
+  }
+  return null;
+}
+
+/** What the image trainer takes from a run's settings (one mapping for the run loop and the benchmarks). */
+export function imageTrainOptions(config: RunConfig, pixelRange: PixelRange): Partial<TrainOptions> {
+  return {
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    learningRate: config.learningRate,
+    seed: config.seed,
+    classWeights: config.classWeights,
+    earlyStoppingPatience: config.earlyStoppingPatience,
+    batchNormRecalibrationBatches: config.batchNormRecalibrationBatches,
+    pixelRange,
+    augmentation: config.augmentation,
+    labelSmoothing: config.labelSmoothing,
+    lrSchedule: config.lrSchedule,
+    balancedValidation: config.balancedValidation,
+  };
+}

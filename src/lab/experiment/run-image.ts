@@ -12,7 +12,7 @@ import { makeResultRecord } from '../report/result-record';
 import type { TrainSummary } from '../train/train-log';
 import { trainModel } from '../train/trainer';
 import { scoreImageTest } from './evaluate-test';
-import type { RunConfig } from './run-config';
+import { imageTrainOptions, type RunConfig } from './run-config';
 import { failedRun, type ExperimentData, type ModelRun, type RecordBase, type RunCallbacks } from './run-types';
 
 /** Never throws for a model-level failure: a size the network refuses or a backend error becomes a `failed` record. */
@@ -34,17 +34,7 @@ export async function runImageModel(
     const trained = model;
     const size = measureModelSize(model);
     callbacks.onPhase?.('training');
-    summary = await trainModel(trained, data.train, data.val, {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      learningRate: config.learningRate,
-      seed: config.seed,
-      classWeights: config.classWeights,
-      earlyStoppingPatience: config.earlyStoppingPatience,
-      batchNormRecalibrationBatches: config.batchNormRecalibrationBatches,
-      pixelRange: entry.pixelRange,
-      augmentation: config.augmentation,
-    }, callbacks, signal);
+    summary = await trainModel(trained, data.train, data.val, imageTrainOptions(config, entry.pixelRange), callbacks, signal);
 
     callbacks.onPhase?.('evaluating');
     const evaluate = (set: ImageSet, bootstrap: boolean): Promise<EvaluationResult> => evaluateModel(trained, set, {

@@ -10,6 +10,11 @@ import type { SplitSettings } from '../data/assign-splits';
 
 /** One experiment: what to train, how, and how to score it. Plain JSON data. */
 export interface Experiment {
+  /**
+   * The training recipe the ingredient defaults come from: `study` = the study's faithful protocol, `robust` = the
+   * lab's recipe for results that hold on images from elsewhere (recipes.ts). Explicit settings still override.
+   */
+  recipe: Recipe;
   /** Registry ids, in queue order. */
   models: string[];
   /** Square input side in pixels. */
@@ -35,6 +40,16 @@ export interface Experiment {
   bnMomentum: number;
   /** Seeded flips, ±10° rotation, ±10% shift/zoom/brightness/contrast of training images (off = the study). */
   augment: boolean;
+  /** Also vary gamma, blur, noise and contrast of training images, as X-rays differ between sites (off = the study). */
+  siteAugment: boolean;
+  /** Label smoothing ε of the training loss (0 = the study). */
+  labelSmoothing: number;
+  /** Learning rate over training: constant (the study), or one epoch's warm-up then cosine decay. */
+  lrSchedule: 'constant' | 'cosine';
+  /** Validation loss that picks the best epoch and stops early: plain, or class-balanced (each class counts alike). */
+  valLoss: 'plain' | 'balanced';
+  /** Also score each model's seeds averaged (their predicted probabilities) as a row of its own. */
+  ensemble: boolean;
   /** Decision threshold on P(positive). */
   threshold: number;
   /** Class scored as positive, by name; null = PNEUMONIA when present, else the second class. */
@@ -78,12 +93,17 @@ export type FieldSpec =
 type KeysOf<T> = { [K in ExperimentKey]: Experiment[K] extends T ? K : never }[ExperimentKey];
 type NumberKey = KeysOf<number>;
 type BoolKey = KeysOf<boolean>;
-type ChoiceKey = 'channels' | 'classWeights' | 'backend' | 'kernels';
+type ChoiceKey = 'channels' | 'classWeights' | 'backend' | 'recipe' | 'lrSchedule' | 'valLoss' | 'kernels';
+
+/** The named recipes (recipes.ts holds what each sets). */
+export const RECIPES = ['study', 'robust'] as const;
+export type Recipe = (typeof RECIPES)[number];
 
 const MAX_SEED = 2 ** 31 - 1;
 
 /** The table. Order = the order of --help, the form and the recorded settings. */
 export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
+  { key: 'recipe', flag: 'recipe', kind: 'choice', options: RECIPES, default: 'study', help: "study: the study's protocol; robust: augmentation, balanced loss, schedule, smoothing, adaptation, ensemble (defaults of the other settings)" },
   { key: 'models', flag: 'models', kind: 'models', default: ['cnn', 'light-k2'], help: 'registry ids, comma-separated (light-kN for any rank N)' },
   { key: 'size', flag: 'size', kind: 'int', min: 8, max: 1024, default: 128, help: 'square input side in pixels (the study: 299)' },
   { key: 'channels', flag: 'channels', kind: 'choice', options: [1, 3], default: 3, help: '1 = grey, 3 = grey repeated as RGB (the study)' },
@@ -100,6 +120,11 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
   { key: 'bnRecalibration', flag: 'bn-recalibrate', kind: 'int', min: 0, max: 10_000, default: 20, help: 'training batches that re-estimate BatchNorm statistics before each validation; 0 = the study' },
   { key: 'bnMomentum', flag: 'bn-momentum', kind: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.99, help: "BatchNorm moving-average momentum (Keras' 0.99 = the study)" },
   { key: 'augment', flag: 'augment', kind: 'bool', default: false, help: 'seeded flips, ±10° rotation, ±10% shift/zoom/brightness/contrast of training images' },
+  { key: 'siteAugment', flag: 'augment-sites', kind: 'bool', default: false, help: 'also vary gamma, blur, noise and contrast of training images, as X-rays differ between hospitals' },
+  { key: 'labelSmoothing', flag: 'label-smoothing', kind: 'number', min: 0, max: 0.5, default: 0, help: 'label smoothing of the training loss; 0 = none (the study)' },
+  { key: 'lrSchedule', flag: 'lr-schedule', kind: 'choice', options: ['constant', 'cosine'], default: 'constant', help: "cosine: one epoch's warm-up, then cosine decay; constant = the study" },
+  { key: 'valLoss', flag: 'val-loss', kind: 'choice', options: ['plain', 'balanced'], default: 'plain', help: 'validation loss that picks the best epoch: balanced counts each class alike' },
+  { key: 'ensemble', flag: 'ensemble', kind: 'bool', default: false, help: "also score each model's seeds averaged, as a row of its own" },
   { key: 'threshold', flag: 'threshold', kind: 'number', min: 0, max: 1, default: 0.5, help: 'decision threshold on P(positive)' },
   { key: 'positiveClass', flag: 'positive', kind: 'class', default: null, help: 'class scored as positive (default PNEUMONIA when present, else the second class)' },
   { key: 'bootstrap', flag: 'bootstrap', kind: 'int', min: 0, max: 100_000, default: 1000, help: 'bootstrap resamples for 95% intervals; 0 = none' },
@@ -120,13 +145,49 @@ export const CLI_DEFAULTS: Partial<Experiment> = {
   epochs: 20,
 };
 
-/** The defaults as one experiment (fresh arrays: callers may change them). */
+/**
+ * What each recipe sets, where it differs from the fields' defaults (which are the study's protocol). `robust` is
+ * the lab's recipe for results that hold on another hospital's images: its ingredients, their measured effects and
+ * the literature behind them are in docs/recipe.md.
+ */
+export const RECIPE_SETTINGS: Readonly<Record<Recipe, Partial<Experiment>>> = {
+  study: {},
+  robust: {
+    augment: true,
+    siteAugment: true,
+    classWeights: 'balanced',
+    labelSmoothing: 0.1,
+    lrSchedule: 'cosine',
+    valLoss: 'balanced',
+    adaptBn: true,
+    ensemble: true,
+  },
+};
+
+/** The settings a recipe decides (the union over recipes), in table order. */
+export const RECIPE_KEYS: readonly ExperimentKey[] = EXPERIMENT_FIELDS.map((f) => f.key)
+  .filter((key) => RECIPES.some((r) => key in RECIPE_SETTINGS[r]));
+
+/** `experiment` with its recipe-decided settings reset to `recipe`'s values (and its recipe set to it). */
+export function withRecipe(experiment: Experiment, recipe: Recipe): Experiment {
+  const out = { ...experiment, recipe } as Record<ExperimentKey, unknown>;
+  for (const key of RECIPE_KEYS) out[key] = key in RECIPE_SETTINGS[recipe] ? RECIPE_SETTINGS[recipe][key] : findField(key)!.default;
+  return out as unknown as Experiment;
+}
+
+/**
+ * The defaults as one experiment (fresh arrays: callers may change them): each field's default, or its recipe's
+ * value (the recipe named in `overrides`, else the default recipe), or the override.
+ */
 export function defaultExperiment(overrides: Partial<Experiment> = {}): Experiment {
+  const recipe = overrides.recipe ?? (findField('recipe')!.default as Recipe);
   const out = {} as Record<ExperimentKey, unknown>;
   for (const field of EXPERIMENT_FIELDS) {
-    const value = field.key in overrides ? overrides[field.key] : field.default;
+    const fromRecipe = RECIPE_SETTINGS[recipe] ?? {};
+    const value = field.key in overrides ? overrides[field.key] : field.key in fromRecipe ? fromRecipe[field.key] : field.default;
     out[field.key] = Array.isArray(value) ? [...value] : value;
   }
+  if (!('recipe' in overrides)) out.recipe = recipe;
   return out as unknown as Experiment;
 }
 

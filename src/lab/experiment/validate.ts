@@ -3,7 +3,7 @@
  * model ids exist is asked of the caller, who knows the registry. Every problem names its field and the bound it
  * broke, so the page, the CLI and a loaded experiment.json say the same thing.
  */
-import { EXPERIMENT_FIELDS, type Experiment, type ExperimentKey, type FieldSpec } from './schema';
+import { EXPERIMENT_FIELDS, RECIPES, withRecipe, type Experiment, type ExperimentKey, type FieldSpec, type Recipe } from './schema';
 
 /** One refused value: which setting, and why (`must be a whole number from 1 to 10000 (got -1)`). */
 export interface SettingProblem {
@@ -107,8 +107,11 @@ export function experimentFromJson(
   options: ValidateOptions = {},
 ): { experiment: Experiment; problems: SettingProblem[]; unknownKeys: string[] } {
   const problems: SettingProblem[] = [];
-  const experiment = { ...defaults } as Record<ExperimentKey, unknown>;
   const source = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  // A record written before recipes existed followed the study; one that names a recipe starts from that recipe.
+  const named = (RECIPES as readonly unknown[]).includes(source.recipe) ? (source.recipe as Recipe) : null;
+  const base = named ?? ('recipe' in source ? defaults.recipe : 'study');
+  const experiment = { ...(base === defaults.recipe ? defaults : withRecipe(defaults, base)) } as Record<ExperimentKey, unknown>;
   const known = new Set<string>(EXPERIMENT_FIELDS.map((f) => f.key));
   const unknownKeys = Object.keys(source).filter((k) => !known.has(k));
   for (const field of EXPERIMENT_FIELDS) {

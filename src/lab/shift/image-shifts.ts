@@ -4,6 +4,8 @@
  * makes it a dataset shift rather than augmentation); labels and file names stay. Deterministic: no randomness.
  */
 import type { ImageSet } from '../data/image-set';
+import { gaussianBlurInPlace } from '../util/gaussian-blur';
+import { createRng } from '../util/rng';
 
 /** One systematic change. Pixel values are treated as v/255 ∈ [0, 1]; results are rounded and clamped to uint8. */
 export type ImageShift =
@@ -14,7 +16,11 @@ export type ImageShift =
   /** v' = v + offset (offset in [−1, 1]). */
   | { readonly kind: 'brightness'; readonly offset: number }
   /** Gaussian blur of standard deviation `sigma` pixels (of the set's own size), edges clamped. */
-  | { readonly kind: 'blur'; readonly sigma: number };
+  | { readonly kind: 'blur'; readonly sigma: number }
+  /** The central 1/factor of each side enlarged to the whole image (bilinear): a tighter collimation or crop. */
+  | { readonly kind: 'zoom'; readonly factor: number }
+  /** Gaussian noise of standard deviation `sigma` (fraction of full scale), the same draws for a set every time. */
+  | { readonly kind: 'noise'; readonly sigma: number };
 
 /** A short name for tables: "gamma 1.5", "contrast 0.6", "brightness +0.1", "blur σ1". */
 export function describeShift(shift: ImageShift | readonly ImageShift[]): string {
@@ -26,6 +32,8 @@ export function describeShift(shift: ImageShift | readonly ImageShift[]): string
       case 'contrast': return `contrast ${s.factor}`;
       case 'brightness': return `brightness ${s.offset >= 0 ? '+' : ''}${s.offset}`;
       case 'blur': return `blur σ${s.sigma}`;
+      case 'zoom': return `zoom ×${s.factor}`;
+      case 'noise': return `noise σ${s.sigma}`;
     }
   }).join(' + ');
 }
@@ -36,6 +44,8 @@ function checkShift(s: ImageShift): void {
   if (s.kind === 'contrast' && !(s.factor >= 0 && Number.isFinite(s.factor))) throw bad('factor must be a number ≥ 0', s.factor);
   if (s.kind === 'brightness' && !(s.offset >= -1 && s.offset <= 1)) throw bad('offset must lie in [−1, 1]', s.offset);
   if (s.kind === 'blur' && !(s.sigma >= 0 && s.sigma <= 32)) throw bad('sigma must lie in [0, 32] pixels', s.sigma);
+  if (s.kind === 'zoom' && !(s.factor >= 1 && s.factor <= 4)) throw bad('factor must lie in [1, 4]', s.factor);
+  if (s.kind === 'noise' && !(s.sigma >= 0 && s.sigma <= 1)) throw bad('sigma must lie in [0, 1]', s.sigma);
 }
 
 /**
@@ -48,6 +58,8 @@ export function shiftImageSet(set: ImageSet, shift: ImageShift | readonly ImageS
   let pixels: Uint8Array = set.pixels.slice(0, set.count * set.size * set.size * set.channels);
   for (const s of list) {
     if (s.kind === 'blur') pixels = blurImages(pixels, set.count, set.size, set.channels, s.sigma);
+    else if (s.kind === 'zoom') pixels = zoomImages(pixels, set.count, set.size, set.channels, s.factor);
+    else if (s.kind === 'noise') pixels = noisyImages(pixels, s.sigma);
     else {
       const table = lookupTable(s);
       for (let i = 0; i < pixels.length; i++) pixels[i] = table[pixels[i]];
@@ -57,7 +69,7 @@ export function shiftImageSet(set: ImageSet, shift: ImageShift | readonly ImageS
 }
 
 /** The uint8 → uint8 map of a per-pixel shift. */
-function lookupTable(s: Exclude<ImageShift, { kind: 'blur' }>): Uint8Array {
+function lookupTable(s: Extract<ImageShift, { kind: 'gamma' | 'contrast' | 'brightness' }>): Uint8Array {
   const table = new Uint8Array(256);
   for (let v = 0; v < 256; v++) {
     const x = v / 255;
@@ -67,37 +79,56 @@ function lookupTable(s: Exclude<ImageShift, { kind: 'blur' }>): Uint8Array {
   return table;
 }
 
-/** Separable Gaussian blur of every image and channel, radius ⌈3σ⌉, edge pixels repeated. */
+/** Gaussian blur of every image (see gaussianBlurInPlace), rounded to bytes once at the end. */
 function blurImages(pixels: Uint8Array, count: number, size: number, channels: number, sigma: number): Uint8Array {
   if (sigma === 0) return pixels;
-  const radius = Math.ceil(3 * sigma);
-  const kernel = new Float64Array(2 * radius + 1);
-  let sum = 0;
-  for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] = Math.exp(-(k * k) / (2 * sigma * sigma));
-  for (let k = 0; k < kernel.length; k++) kernel[k] /= sum;
-  const out = new Uint8Array(pixels.length);
-  const row = new Float64Array(size * size);
   const per = size * size * channels;
-  const clamp = (i: number) => (i < 0 ? 0 : i >= size ? size - 1 : i);
+  const out = new Uint8Array(pixels.length);
+  const image = new Float64Array(per);
   for (let n = 0; n < count; n++) {
-    for (let c = 0; c < channels; c++) {
-      const at = (y: number, x: number) => n * per + (y * size + x) * channels + c;
-      // Horizontal pass into floats, then vertical pass back to bytes: one rounding only.
-      for (let y = 0; y < size; y++) {
-        for (let x = 0; x < size; x++) {
-          let acc = 0;
-          for (let k = -radius; k <= radius; k++) acc += kernel[k + radius] * pixels[at(y, clamp(x + k))];
-          row[y * size + x] = acc;
-        }
-      }
-      for (let y = 0; y < size; y++) {
-        for (let x = 0; x < size; x++) {
-          let acc = 0;
-          for (let k = -radius; k <= radius; k++) acc += kernel[k + radius] * row[clamp(y + k) * size + x];
-          out[at(y, x)] = Math.round(Math.min(255, Math.max(0, acc)));
+    for (let i = 0; i < per; i++) image[i] = pixels[n * per + i];
+    gaussianBlurInPlace(image, size, channels, sigma);
+    for (let i = 0; i < per; i++) out[n * per + i] = Math.round(Math.min(255, Math.max(0, image[i])));
+  }
+  return out;
+}
+
+/** Each image's central 1/factor enlarged to the whole side, bilinear with half-pixel centres. */
+function zoomImages(pixels: Uint8Array, count: number, size: number, channels: number, factor: number): Uint8Array {
+  const out = new Uint8Array(pixels.length);
+  const per = size * size * channels;
+  const centre = (size - 1) / 2;
+  const last = size - 1;
+  for (let n = 0; n < count; n++) {
+    for (let y = 0; y < size; y++) {
+      const sy = Math.min(last, Math.max(0, centre + (y - centre) / factor));
+      const y0 = Math.floor(sy);
+      const y1 = Math.min(y0 + 1, last);
+      const ty = sy - y0;
+      for (let x = 0; x < size; x++) {
+        const sx = Math.min(last, Math.max(0, centre + (x - centre) / factor));
+        const x0 = Math.floor(sx);
+        const x1 = Math.min(x0 + 1, last);
+        const tx = sx - x0;
+        for (let c = 0; c < channels; c++) {
+          const at = (yy: number, xx: number) => pixels[n * per + (yy * size + xx) * channels + c];
+          const v = (at(y0, x0) * (1 - tx) + at(y0, x1) * tx) * (1 - ty) + (at(y1, x0) * (1 - tx) + at(y1, x1) * tx) * ty;
+          out[n * per + (y * size + x) * channels + c] = Math.round(v);
         }
       }
     }
+  }
+  return out;
+}
+
+/** Adds seeded Gaussian noise (Box–Muller over a fixed-seed generator): the same set gets the same noise. */
+function noisyImages(pixels: Uint8Array, sigma: number): Uint8Array {
+  const rng = createRng(0x5eed);
+  const out = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const normal = Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+    const v = Math.round(pixels[i] + normal * sigma * 255);
+    out[i] = v < 0 ? 0 : v > 255 ? 255 : v;
   }
   return out;
 }

@@ -37,7 +37,7 @@ export class FusedAdam extends tf.Optimizer {
   private slots: Slot[] | null = null;
 
   constructor(
-    private readonly learningRate: number,
+    private learningRate: number,
     private readonly beta1: number,
     private readonly beta2: number,
     private readonly epsilon = 1e-7,
@@ -45,6 +45,11 @@ export class FusedAdam extends tf.Optimizer {
     super();
     this.accBeta1 = tf.tidy(() => tf.scalar(beta1).variable(false));
     this.accBeta2 = tf.tidy(() => tf.scalar(beta2).variable(false));
+  }
+
+  /** Changes the rate of the next steps (a schedule); the moments are unaffected. */
+  setLearningRate(rate: number): void {
+    this.learningRate = rate;
   }
 
   override applyGradients(variableGradients: VariableGradients): void {

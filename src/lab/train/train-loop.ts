@@ -88,6 +88,7 @@ export async function trainOnBatches(
           cancelled = true;
           break;
         }
+        if (o.lrSchedule !== 'constant') optimizer.setLearningRate(scheduledRate(o, (epoch - 1) * batchesPerEpoch + batch, batchesPerEpoch));
         const data = train.batch(indices);
         let logits: tf.Tensor2D | null = null;
         const loss = tf.tidy(() => {
@@ -95,7 +96,7 @@ export async function trainOnBatches(
           return optimizer.minimize(() => {
             const out = model.apply(data.inputs, { training: true }) as tf.Tensor2D;
             logits = tf.keep(out);
-            return logitsLoss(model, out, data.labels, weights as tf.Tensor1D | undefined);
+            return logitsLoss(model, out, data.labels, weights as tf.Tensor1D | undefined, o.labelSmoothing);
           }, true, variables)!;
         });
         const hits = countCorrect(logits!, data.labels);
@@ -139,8 +140,8 @@ export async function trainOnBatches(
       };
       history.push(log);
 
-      // Best = lowest validation loss, or the latest epoch when there is no validation set.
-      const score = log.valLoss ?? -epoch;
+      // Best = lowest validation loss (class-balanced when asked), or the latest epoch without a validation set.
+      const score = val ? (o.balancedValidation ? val.balancedLoss : val.loss) : -epoch;
       if (best == null || score < best.loss) {
         best?.snapshot.dispose();
         best = { loss: score, epoch, snapshot: WeightsSnapshot.take(model) };
@@ -191,4 +192,16 @@ export async function trainOnBatches(
     classWeightTensor?.dispose();
     optimizer.dispose();
   }
+}
+
+/**
+ * The learning rate of step `step` (0-based over the whole run) under a cosine schedule: a linear warm-up over the
+ * first epoch (when there are at least two), then half a cosine from the full rate down towards 0 at the last step.
+ */
+export function scheduledRate(o: Pick<TrainOptions, 'learningRate' | 'epochs'>, step: number, batchesPerEpoch: number): number {
+  const total = o.epochs * batchesPerEpoch;
+  const warmup = o.epochs >= 2 ? batchesPerEpoch : 0;
+  if (step < warmup) return (o.learningRate * (step + 1)) / warmup;
+  const progress = (step - warmup) / Math.max(1, total - warmup);
+  return o.learningRate * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
 }

@@ -26,6 +26,15 @@ export interface TrainOptions {
   pixelRange: PixelRange;
   /** Seeded on-the-fly augmentation of training images; null = none (the study). */
   augmentation: AugmentOptions | null;
+  /** Label smoothing ε: targets (1 − ε)·one-hot + ε / classes (0 = the study). */
+  labelSmoothing: number;
+  /** 'cosine': the rate rises linearly over the first epoch, then falls along a cosine to 0 (0 = the study). */
+  lrSchedule: 'constant' | 'cosine';
+  /**
+   * Pick the best epoch and stop early on the validation loss with each class weighted alike (n / (classes · n_c)),
+   * so a model is not chosen for leaning towards the common class; false = the plain mean (the study).
+   */
+  balancedValidation: boolean;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -39,6 +48,9 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   batchNormRecalibrationBatches: 0,
   pixelRange: '0,1',
   augmentation: null,
+  labelSmoothing: 0,
+  lrSchedule: 'constant',
+  balancedValidation: false,
 };
 
 /** Fills defaults and rejects nonsense with a message naming the option. */
@@ -54,6 +66,7 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   }
   if (!Number.isInteger(o.seed)) throw new RangeError(`seed must be an integer (got ${o.seed})`);
   if (o.earlyStoppingPatience != null) positiveInt('earlyStoppingPatience', o.earlyStoppingPatience);
+  if (!(o.labelSmoothing >= 0 && o.labelSmoothing < 1)) throw new RangeError(`labelSmoothing must lie in [0, 1) (got ${o.labelSmoothing})`);
   if (!Number.isInteger(o.batchNormRecalibrationBatches) || o.batchNormRecalibrationBatches < 0) {
     throw new RangeError(`batchNormRecalibrationBatches must be a whole number ≥ 0 (got ${o.batchNormRecalibrationBatches})`);
   }

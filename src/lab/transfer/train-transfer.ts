@@ -38,6 +38,10 @@ export interface TransferSettings {
   seed: number;
   classWeights: 'balanced' | null;
   earlyStoppingPatience: number | null;
+  /** The recipe's loss, schedule and best-epoch choice (absent = the study's). */
+  labelSmoothing?: number;
+  lrSchedule?: 'constant' | 'cosine';
+  balancedValidation?: boolean;
   threshold: number;
   positiveClass: number;
   bootstrapIterations: number;
@@ -113,6 +117,7 @@ export async function trainTransfer(
     const options = {
       epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, seed: settings.seed,
       classWeights: settings.classWeights, earlyStoppingPatience: settings.earlyStoppingPatience,
+      labelSmoothing: settings.labelSmoothing, lrSchedule: settings.lrSchedule, balancedValidation: settings.balancedValidation,
     };
     outcome.summary = await trainOnFeatures(head, (await pooled(train))!, await pooled(val), options, callbacks, signal);
     if (tuning && !outcome.summary.cancelled) {

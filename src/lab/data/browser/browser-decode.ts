@@ -1,19 +1,22 @@
 import type { DecodedSquare, StoreFormat } from '../decoder';
+import { decodeDicom } from '../dicom/decode-dicom';
 import { DataError } from '../errors';
 import { readImageHeader, type ImageHeader } from '../image-header';
 import { toSquare, type Raster } from '../resize';
+import { useBundledCodecs } from './dicom-codec-urls';
 
 /**
  * Decoding with the browser's own image decoders: createImageBitmap, then an OffscreenCanvas to read RGBA pixels
  * (JPEGs go through WebCodecs' ImageDecoder first where it exists, see decodeJpegWithWebCodecs), then the core's toSquare
- * (not canvas scaling, whose smoothing differs between browsers and from Node). Runs the same on the main thread
- * (the single-threaded baseline) and in a decode worker.
+ * (not canvas scaling, whose smoothing differs between browsers and from Node). DICOM files go through the core's
+ * decoder (dicom-parser and the codecs' WebAssembly), as in Node. Runs the same on the main thread (the
+ * single-threaded baseline) and in a decode worker.
  */
 
 let canvas: OffscreenCanvas | null = null;
 let context: OffscreenCanvasRenderingContext2D | null = null;
 
-const MIME = { jpeg: 'image/jpeg', png: 'image/png' } as const;
+const MIME = { jpeg: 'image/jpeg', png: 'image/png', dicom: 'application/dicom' } as const;
 
 /**
  * Decodes one file to a square uint8 image. The header is read first so that an empty file, text named `.jpeg` or a
@@ -22,6 +25,12 @@ const MIME = { jpeg: 'image/jpeg', png: 'image/png' } as const;
  */
 export async function decodeInBrowser(bytes: Uint8Array, path: string, format: StoreFormat): Promise<DecodedSquare> {
   const header = readImageHeader(bytes, path);
+  if (header.format === 'dicom') {
+    useBundledCodecs();
+    const { raster, patientKey } = await decodeDicom(bytes, path);
+    const pixels = toSquare(raster, format.size, format.channels, format.mode ?? 'stretch');
+    return { pixels, width: raster.width, height: raster.height, ...(patientKey ? { patientKey } : {}) };
+  }
   const raster = (await decodeJpegWithWebCodecs(bytes, header, format.channels)) ?? (await decodeWithBitmap(bytes, path, header));
   return { pixels: toSquare(raster, format.size, format.channels, format.mode ?? 'stretch'), width: raster.width, height: raster.height };
 }

@@ -14,7 +14,7 @@ port.on('message', async ({ id, bytes, path, format }: DecodeRequest) => {
   let reply: DecodeReply;
   try {
     const image = await decoder.decode(bytes, path, format);
-    reply = { id, ok: true, pixels: image.pixels, width: image.width, height: image.height };
+    reply = { id, ok: true, pixels: image.pixels, width: image.width, height: image.height, patientKey: image.patientKey };
     port.postMessage(reply, [image.pixels.buffer as ArrayBuffer]);
     return;
   } catch (err) {

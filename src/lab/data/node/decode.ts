@@ -1,7 +1,8 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { decodeDicom, type DicomFacts } from '../dicom/decode-dicom';
 import { DataError } from '../errors';
-import { readImageHeader } from '../image-header';
+import { readImageHeader, type ImageFormat } from '../image-header';
 import { MAX_DECODE_MEGAPIXELS } from '../limits';
 import type { DecodedSquare, ImageDecoder, StoreFormat } from '../decoder';
 import { toSquare, type Raster } from '../resize';
@@ -23,8 +24,30 @@ const JPEG_OPTIONS = {
   maxMemoryUsageInMB: 768,
 } as const;
 
+/** A decoded file of any format the lab reads, with what preview reports of it. */
+export interface DecodedFile {
+  readonly image: DecodedImage;
+  readonly format: ImageFormat;
+  /** DICOM only: transfer syntax, photometric interpretation, bits and the window used. */
+  readonly dicom?: DicomFacts;
+  /** DICOM only: a one-way key of its Patient ID. */
+  readonly patientKey?: string;
+}
+
 /**
- * Decodes a JPEG or PNG file's bytes. `path` only names the file in errors. Throws a DataError (path and reason)
+ * Decodes a JPEG, PNG or DICOM file (DICOM through its display pipeline, to 8-bit grey). Rejects with a DataError
+ * naming `path`, as decodeImage does.
+ */
+export async function decodeFile(bytes: Uint8Array, path: string): Promise<DecodedFile> {
+  const { format } = readImageHeader(bytes, path);
+  if (format !== 'dicom') return { image: decodeImage(bytes, path), format };
+  const decoded = await decodeDicom(bytes, path);
+  return { image: decoded.raster, format, dicom: decoded.facts, ...(decoded.patientKey ? { patientKey: decoded.patientKey } : {}) };
+}
+
+/**
+ * Decodes a JPEG or PNG file's bytes (DICOM needs decodeFile: its codecs load asynchronously). `path` only names the
+ * file in errors. Throws a DataError (path and reason)
  * for an empty file, a file that is neither JPEG nor PNG whatever its name, an image over the decode limit, or a
  * corrupt or truncated image. The header is read first, as `scan` and the page read it, so all three refuse the same
  * files in the same words. JPEGs whose three channels are equal everywhere (grey X-rays saved as RGB) come back with
@@ -32,6 +55,7 @@ const JPEG_OPTIONS = {
  */
 export function decodeImage(bytes: Uint8Array, path: string): DecodedImage {
   const { format } = readImageHeader(bytes, path);
+  if (format === 'dicom') throw new DataError(path, 'a DICOM file where only JPEG or PNG is read here');
   try {
     return format === 'jpeg' ? decodeJpeg(bytes) : decodePng(bytes);
   } catch (err) {
@@ -77,17 +101,18 @@ function decodePng(bytes: Uint8Array): DecodedImage {
 }
 
 /**
- * The Node decoder for the ingestion pipeline: pure-JS jpeg-js and pngjs (no native addon, installs offline), then
- * the core's toSquare, on the calling thread. The pipeline overlaps file reads with decoding; the CPU work itself
- * runs one image at a time.
+ * The Node decoder for the ingestion pipeline: pure-JS jpeg-js and pngjs (no native addon, installs offline), DICOM
+ * through dicom-parser and the codecs' WebAssembly, then the core's toSquare, on the calling thread. The pipeline
+ * overlaps file reads with decoding; the CPU work itself runs one image at a time.
  */
 export function createNodeDecoder(): ImageDecoder {
   return {
-    name: 'jpeg-js/pngjs (main thread)',
+    name: 'jpeg-js/pngjs/dicom (main thread)',
     concurrency: 1,
     async decode(bytes: Uint8Array, path: string, format: StoreFormat): Promise<DecodedSquare> {
-      const image = decodeImage(bytes, path);
-      return { pixels: toSquare(image, format.size, format.channels, format.mode ?? 'stretch'), width: image.width, height: image.height };
+      const { image, patientKey } = await decodeFile(bytes, path);
+      const pixels = toSquare(image, format.size, format.channels, format.mode ?? 'stretch');
+      return { pixels, width: image.width, height: image.height, ...(patientKey ? { patientKey } : {}) };
     },
     close() {},
   };

@@ -52,7 +52,7 @@ export function createThreadDecoder(options: ThreadDecoderOptions = {}): ImageDe
       if (!job) return;
       jobs.delete(reply.id);
       if (--load[index] === 0) thread.unref();
-      if (reply.ok) job.resolve({ pixels: reply.pixels, width: reply.width, height: reply.height });
+      if (reply.ok) job.resolve({ pixels: reply.pixels, width: reply.width, height: reply.height, patientKey: reply.patientKey });
       else job.reject(new DataError(job.path, reply.problem));
     });
     const fail = (): void => {
@@ -70,7 +70,7 @@ export function createThreadDecoder(options: ThreadDecoderOptions = {}): ImageDe
   });
 
   return {
-    name: `jpeg-js/pngjs, ${count} worker thread${count === 1 ? '' : 's'}`,
+    name: `jpeg-js/pngjs/dicom, ${count} worker thread${count === 1 ? '' : 's'}`,
     concurrency: count * 2,
     decode(bytes: Uint8Array, path: string, format: StoreFormat): Promise<DecodedSquare> {
       return new Promise<DecodedSquare>((resolve, reject) => {

@@ -98,7 +98,7 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
     if (reason) skipped.push({ path, reason });
     else images.push(path);
   }
-  if (images.length === 0) throw new DataError(root, `no images (.jpg, .jpeg, .png) found${skipped.length > 0 ? ` (${skipped.length} other files skipped)` : ''}`);
+  if (images.length === 0) throw new DataError(root, `no images (.jpg, .jpeg, .png, .dcm) found${skipped.length > 0 ? ` (${skipped.length} other files skipped)` : ''}`);
   const index = new ImageIndex(images);
 
   // The first row is a header when a column is named in it, or when (all columns given by number) its image cell

@@ -1,0 +1,190 @@
+/**
+ * `npm run bench -- recipe`: the training recipes side by side on stand-ins for another hospital's images. Trains
+ * each model and seed under each variant (a recipe, or the robust recipe without one ingredient, or the study's
+ * with one added) on a patient-level part of a chest X-ray folder, then scores the held-out patients as they are and
+ * under systematic shifts (exposure, contrast, blur, noise, zoom, another PNEUMONIA share), each the way the variant's
+ * records would (adapted to the test images when it adapts), plus the seed ensemble. Prints a Markdown table of
+ * accuracy and AUC (mean over seeds) and writes bench/results/recipe-<timestamp>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { prepareData } from '../../src/cli/prepare-data';
+import { selectBackend } from '../../src/lab/backend/select-backend';
+import { countPerClass, type ImageSet } from '../../src/lab/data/image-set';
+import { resolveClassWeights } from '../../src/lab/train/class-weights';
+import { evaluatePredictions, type EvaluationResult } from '../../src/lab/eval/evaluate';
+import { imageTrainOptions, runConfig } from '../../src/lab/experiment/run-config';
+import { CLI_DEFAULTS, defaultExperiment, type Experiment } from '../../src/lab/experiment/schema';
+import { findModel } from '../../src/lab/registry';
+import { evaluateUnderShift } from '../../src/lab/shift/evaluate-under-shift';
+import { effectiveTrainingPriors } from '../../src/lab/shift/prior-shift';
+import { trainModel } from '../../src/lab/train/trainer';
+import { DEFAULT_DATA } from '../shift/options';
+import { STAND_INS } from './stand-ins';
+import { VARIANTS, variantExperiment } from './variants';
+
+const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+
+const USAGE = `usage: npm run bench -- recipe [options]
+  --data PATH        class folders (default ../shared/data/chest-xray-224/train)
+  --models a,b       (default light-k4,cnn)          --size N      (default 64)
+  --seeds 1,2,3      (default 1,2,3)                  --epochs N    (default: the CLI's, 20)
+  --variants a,b     study, robust, robust-no-<ingredient>, study+<ingredient> (default study,robust);
+                     --ablation = robust, study and robust without each ingredient
+  --limit N          seeded class-stratified subset (default 0 = all)
+  --test-fraction X  held-out patients that are shifted (default 0.2)
+  --no-write         do not write bench/results/recipe-*.json`;
+
+interface Row {
+  variant: string;
+  model: string;
+  /** A seed, or 'ensemble'. */
+  seed: number | 'ensemble';
+  standIn: string;
+  accuracy: number;
+  auc: number | null;
+  sensitivity: number;
+  specificity: number;
+}
+
+const figures = (r: EvaluationResult) => ({
+  accuracy: r.binary.accuracy ?? NaN, auc: r.auc, sensitivity: r.binary.sensitivity ?? NaN, specificity: r.binary.specificity ?? NaN,
+});
+
+export async function runRecipeSuite(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string', default: DEFAULT_DATA }, models: { type: 'string', default: 'light-k4,cnn' },
+      size: { type: 'string', default: '64' }, seeds: { type: 'string', default: '1,2,3' }, epochs: { type: 'string' },
+      variants: { type: 'string', default: 'study,robust' }, ablation: { type: 'boolean', default: false },
+      limit: { type: 'string', default: '0' }, 'test-fraction': { type: 'string', default: '0.2' },
+      'no-write': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const log = (line: string) => process.stderr.write(`[bench recipe] ${line}\n`);
+  const names = values.ablation ? ['study', 'robust', ...Object.keys(VARIANTS).filter((v) => v.startsWith('robust-no-'))]
+    : values.variants!.split(',');
+  for (const name of names) variantExperiment(name, {}); // refuses an unknown name before any training
+  const size = Number(values.size);
+  const seeds = values.seeds!.split(',').map(Number);
+  const models = values.models!.split(',');
+  const base: Partial<Experiment> = { ...CLI_DEFAULTS, models, size, seeds, ...(values.epochs ? { epochs: Number(values.epochs) } : {}) };
+  const probe = defaultExperiment(base);
+
+  await selectBackend('wasm');
+  const started = performance.now();
+  const data = await prepareData({
+    data: values.data!, size, channels: probe.channels, seed: seeds[0], valFraction: probe.valFraction,
+    testFraction: Number(values['test-fraction']), limit: Number(values.limit), keepVal: false, positiveClass: null, log,
+  });
+  if (!data.val) throw new Error(`${values.data}: no validation images`);
+  log(`train ${data.train.count}, val ${data.val.count}, test ${data.test.count} images at ${size} px; ${tf.getBackend()}`);
+  const standIns = STAND_INS.map((s) => ({ name: s.name, set: s.build(data.test, data.positiveClass) }));
+
+  const rows: Row[] = [];
+  const runs: { variant: string; model: string; seed: number; epochsRun: number; bestEpoch: number | null; trainMs: number }[] = [];
+  for (const variant of names) {
+    const experiment = variantExperiment(variant, base);
+    for (const modelId of models) {
+      const entry = findModel(modelId)!;
+      // Per stand-in: the seeds' probability tables, averaged into the ensemble's.
+      const perStandIn = new Map<string, { probabilities: Float32Array[]; labels: Int32Array; classNames: readonly string[] }>();
+      for (const seed of seeds) {
+        const config = runConfig(experiment, seed, data.positiveClass);
+        const before = tf.memory().numTensors;
+        const model = entry.build({
+          size, channels: experiment.channels, numClasses: data.classNames.length, seed, batchNormMomentum: config.batchNormMomentum,
+        });
+        const t0 = performance.now();
+        const summary = await trainModel(model, data.train, data.val, imageTrainOptions(config, entry.pixelRange));
+        const trainMs = performance.now() - t0;
+        runs.push({ variant, model: modelId, seed, epochsRun: summary.epochsRun, bestEpoch: summary.bestEpoch, trainMs });
+        const priors = effectiveTrainingPriors(countPerClass(data.train),
+          Array.from(resolveClassWeights(data.train, config.classWeights) ?? []));
+        const parts: string[] = [];
+        for (const standIn of standIns) {
+          const scored = await evaluateUnderShift(model, standIn.set, {
+            positiveClass: data.positiveClass, batchSize: config.batchSize, range: entry.pixelRange, trainingPriors: priors,
+            adaptBn: config.adaptBn, adaptation: { seed },
+          });
+          const result = config.adaptBn ? scored.after : scored.before;
+          rows.push({ variant, model: modelId, seed, standIn: standIn.name, ...figures(result) });
+          const slot = perStandIn.get(standIn.name) ?? { probabilities: [], labels: Int32Array.from(standIn.set.labels), classNames: standIn.set.classNames };
+          slot.probabilities.push(result.probabilities);
+          perStandIn.set(standIn.name, slot);
+          parts.push(`${standIn.name} ${result.binary.accuracy?.toFixed(3)}/${result.auc?.toFixed(3)}`);
+        }
+        model.dispose();
+        const leaked = tf.memory().numTensors - before;
+        log(`${variant} ${modelId} seed ${seed}: ${summary.epochsRun} epochs in ${(trainMs / 1000).toFixed(0)} s (best ${summary.bestEpoch})`
+          + `${leaked !== 0 ? `, ${leaked} tensors leaked` : ''}; acc/AUC ${parts.join(', ')}`);
+      }
+      if (experiment.ensemble && seeds.length > 1) {
+        for (const [standIn, slot] of perStandIn) {
+          const mean = averageTables(slot.probabilities);
+          const result = evaluatePredictions({
+            probabilities: mean, labels: slot.labels, classNames: slot.classNames,
+            losses: crossEntropies(mean, slot.labels, slot.classNames.length),
+          }, { positiveClass: data.positiveClass });
+          rows.push({ variant, model: modelId, seed: 'ensemble', standIn, ...figures(result) });
+        }
+      }
+    }
+  }
+  const minutes = (performance.now() - started) / 60000;
+  process.stdout.write(`${formatRecipeTable(rows, names, models, standIns.map((s) => s.name))}\n`);
+  log(`done in ${minutes.toFixed(1)} min`);
+  if (!values['no-write']) {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const file = join(RESULTS_DIR, `recipe-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify({
+      date: new Date().toISOString(), options: values, minutes, counts: { train: data.train.count, val: data.val.count, test: data.test.count },
+      variants: Object.fromEntries(names.map((n) => [n, variantExperiment(n, base)])), runs, rows,
+    }, null, 2));
+    log(`wrote ${file}`);
+  }
+  return 0;
+}
+
+function averageTables(tables: Float32Array[]): Float32Array {
+  const out = new Float32Array(tables[0].length);
+  for (const t of tables) for (let i = 0; i < out.length; i++) out[i] += t[i] / tables.length;
+  return out;
+}
+
+function crossEntropies(probabilities: Float32Array, labels: Int32Array, classes: number): Float64Array {
+  return Float64Array.from(labels, (label, i) => -Math.log(Math.max(1e-12, probabilities[i * classes + label])));
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** One line per variant × model: accuracy / AUC per stand-in, mean over seeds, and the ensemble's where scored. */
+export function formatRecipeTable(rows: Row[], variants: string[], models: string[], standIns: string[]): string {
+  const head = `| variant | model | ${standIns.join(' | ')} |\n|---|---|${standIns.map(() => '---').join('|')}|`;
+  const lines: string[] = [];
+  for (const model of models) {
+    for (const variant of variants) {
+      for (const kind of ['seeds', 'ensemble'] as const) {
+        const cells = standIns.map((standIn) => {
+          const hits = rows.filter((r) => r.variant === variant && r.model === model && r.standIn === standIn
+            && (kind === 'ensemble' ? r.seed === 'ensemble' : r.seed !== 'ensemble'));
+          if (hits.length === 0) return null;
+          return `${mean(hits.map((r) => r.accuracy)).toFixed(3)} / ${mean(hits.map((r) => r.auc ?? NaN)).toFixed(3)}`;
+        });
+        if (cells.every((c) => c == null)) continue;
+        lines.push(`| ${variant}${kind === 'ensemble' ? ' (ensemble)' : ''} | ${model} | ${cells.map((c) => c ?? '–').join(' | ')} |`);
+      }
+    }
+  }
+  return `accuracy / AUC, mean over seeds\n\n${head}\n${lines.join('\n')}`;
+}
+
+export type { ImageSet };
