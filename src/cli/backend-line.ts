@@ -4,7 +4,9 @@
  */
 import type { BackendSelection } from '../lab/backend/select-backend';
 
-export function backendLine(selection: Pick<BackendSelection, 'name' | 'fastKernels' | 'kernels'>, verbose: boolean): string {
+export function backendLine(
+  selection: Pick<BackendSelection, 'name' | 'fastKernels' | 'kernels'>, verbose: boolean,
+): string {
   const kernels = selection.fastKernels;
   if (selection.kernels === 'stock') {
     const gaps = kernels.length > 0 ? `; the lab's ${kernels.join(', ')}, which ${selection.name} lacks` : '';

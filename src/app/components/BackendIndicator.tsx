@@ -43,7 +43,8 @@ export function BackendIndicator({ backend, busy }: { backend: BackendInfo | nul
         <details className="backend-details">
           <summary>Details</summary>
           <span className="backend-adapter">
-            Backend: {name}{backend.adapter ? ` · ${backend.adapter}` : ''}{backend.kernels === 'stock' ? ' · stock tfjs kernels' : ''}
+            Backend: {name}{backend.adapter ? ` · ${backend.adapter}` : ''}
+            {backend.kernels === 'stock' ? ' · stock tfjs kernels' : ''}
           </span>
           {backend.kernelsNote && <span className="backend-reason">{backend.kernelsNote}</span>}
           {measured && <span className="backend-measured">{measured}</span>}
