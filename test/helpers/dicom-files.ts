@@ -66,7 +66,7 @@ export function testPattern(width: number, height: number, low: number, high: nu
   return values;
 }
 
-/** Writes a Part 10 file. Compressed syntaxes are encoded losslessly, except JPEG baseline (8 bits, quality 100). */
+/** Writes a Part 10 file. Compressed syntaxes are encoded losslessly, except JPEG baseline (8 bits, lossy). */
 export async function writeDicom(spec: DicomSpec): Promise<Uint8Array> {
   const syntax = spec.syntax ?? 'explicit-le';
   const bitsAllocated = spec.bitsAllocated ?? 16;
@@ -235,10 +235,11 @@ async function compress(
       target.set(new Uint8Array(samples.buffer));
     }
     if (syntax === 'jpeg-baseline') {
-      // Baseline (not libjpeg-turbo's default progressive), grey (TJSAMP_GRAY), at the highest quality.
+      // Baseline (not libjpeg-turbo's default progressive), grey (TJSAMP_GRAY). The build's output buffer holds one
+      // byte a pixel, which a small image at the highest quality overruns: quality 100 from 64×64 up, else 85.
       encoder.setProgressive!(0);
       encoder.setSubSampling!(3);
-      encoder.setQuality!(100);
+      encoder.setQuality!(width * height >= 4096 ? 100 : 85);
     }
     if (syntax === 'jpeg-2000' || syntax === 'htj2k') {
       encoder.setQuality!(true, 0);
