@@ -8,10 +8,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { prepareData } from '../../src/cli/prepare-data';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { countPerClass, type ImageSet } from '../../src/lab/data/image-set';
-import { generatePhantomImages } from '../../src/lab/data/phantom';
 import { findModel } from '../../src/lab/registry';
 import { effectiveTrainingPriors } from '../../src/lab/shift/prior-shift';
 import { fitTemperatureOnSet } from '../../src/lab/shift/fit-temperature';
@@ -20,46 +18,11 @@ import { SHIFT_CASES } from './cases';
 import { measureShift, type ShiftRow } from './measure';
 import { parseShiftArgs, SHIFT_USAGE, type ShiftBenchOptions } from './options';
 import { formatShiftTable } from './report';
+import { loadData } from './shift-data';
+import { STDIO, type SuiteIO } from './suite-io';
 import { measureTransferShift } from './transfer';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
-
-export interface SuiteIO {
-  out(text: string): void;
-  log(line: string): void;
-}
-
-const STDIO: SuiteIO = {
-  out: (text) => process.stdout.write(text),
-  log: (line) => process.stderr.write(`[bench shift] ${line}\n`),
-};
-
-/** The three parts the suite works with, plus the positive class. */
-export interface ShiftData {
-  train: ImageSet;
-  val: ImageSet;
-  test: ImageSet;
-  positiveClass: number;
-  source: string;
-}
-
-async function loadData(o: ShiftBenchOptions, log: (line: string) => void): Promise<ShiftData> {
-  if (o.data === 'phantom') {
-    // Generated X-rays: other seeds for each part, so no patient is on two sides.
-    const per = (share: number) => Math.max(4, Math.round((o.limit * share) / 2));
-    const make = (share: number, seed: number) => generatePhantomImages({ perClass: per(share), size: o.size, channels: o.channels, seed });
-    return {
-      train: make(1 - o.valFraction - o.testFraction, 101), val: make(o.valFraction, 150), test: make(o.testFraction, 200),
-      positiveClass: 1, source: 'phantom X-rays',
-    };
-  }
-  const data = await prepareData({
-    data: o.data, size: o.size, channels: o.channels, seed: 1, valFraction: o.valFraction, testFraction: o.testFraction,
-    limit: o.limit, keepVal: false, positiveClass: null, log,
-  });
-  if (!data.val) throw new Error(`${o.data}: no validation images (raise --limit or --val-fraction)`);
-  return { train: data.train, val: data.val, test: data.test, positiveClass: data.positiveClass, source: o.data };
-}
 
 export async function runShiftSuite(argv: string[], io: SuiteIO = STDIO): Promise<number> {
   let o: ShiftBenchOptions;

@@ -19,9 +19,10 @@ import { extractFeatures } from '../../src/lab/transfer/extract-features';
 import { loadWeightsFromFiles } from '../../src/lab/transfer/load-weights';
 import { readWeightsPath } from '../../src/lab/transfer/node/read-weights-path';
 import { SHIFT_CASES } from './cases';
-import type { ShiftData, SuiteIO } from './index';
 import { measureShift, type ShiftRow } from './measure';
 import type { ShiftBenchOptions } from './options';
+import type { ShiftData } from './shift-data';
+import type { SuiteIO } from './suite-io';
 
 export async function measureTransferShift(
   o: ShiftBenchOptions,

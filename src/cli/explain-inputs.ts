@@ -13,7 +13,7 @@ import type { ImageSet } from '../lab/data/image-set';
 import { decodeImage } from '../lab/data/node/decode';
 import { listFolder } from '../lab/data/node/read-folder';
 import { toSquare } from '../lab/data/resize';
-import { modelFromFiles } from '../lab/export/model-files';
+import { modelFromFiles } from '../lab/models/model-files';
 import { CliError } from './cli-error';
 
 /** A saved model and what its metadata says about it. */

@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { DataError } from '../lab/data/errors';
 import { parseClassMap, type TableMapping } from '../lab/data/table/mapping';
 import { mergeTables, parseTable } from '../lab/data/table/read-table';
-import { parseSplitList, type LabelTableSpec, type TableIdentity } from '../lab/data/table/table-layout';
+import { parseSplitList, type LabelTableSpec } from '../lab/data/table/table-layout';
+import type { TableIdentity } from '../lab/data/table/table-report';
 import { CliError } from './cli-error';
 import type { OtherOption } from './experiment-flags';
 

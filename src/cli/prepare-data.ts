@@ -10,7 +10,8 @@ import { formatTableReport } from '../lab/data/summary-text';
 import { CliError } from './cli-error';
 import { identifyLayout, type DataIdentity } from '../lab/data/data-identity';
 import type { ExperimentData } from '../lab/experiment/run-model';
-import type { LabelTableSpec, TableReport } from '../lab/data/table/table-layout';
+import type { LabelTableSpec } from '../lab/data/table/table-layout';
+import type { TableReport } from '../lab/data/table/table-report';
 
 export interface PrepareOptions {
   /** A folder or a .zip. */

@@ -12,6 +12,7 @@ import { deviceComputes, selectBackend, type BackendSelection, type SelectBacken
 import { within } from '../lab/backend/set-backend-within';
 import type { KernelChoice } from '../lab/backend/fast-training/kernel-choice';
 import { findModel } from '../lab/registry';
+import { measureTrainingSpeed } from '../lab/train/training-speed';
 import { measurementCache } from './calibration-cache';
 import { WASM_ASSETS } from './wasm-assets';
 import type { BackendInfo, BackendPreference } from './protocol';
@@ -68,7 +69,8 @@ export async function ensureBackend(
     const auto = await selectFastestBackend({
       select: (p) => selectBackend(p, { ...OPTIONS, kernels: wanted }),
       target,
-      makeModel: (t) => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }),
+      measure: (t, limits) => measureTrainingSpeed(
+        () => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }), t, limits),
       cache,
     });
     current = describe(auto.selection, preference, auto.measured);

@@ -8,7 +8,7 @@ import { decodeInBrowser } from '../lab/data/browser/browser-decode';
 import { isDataError } from '../lab/data/errors';
 import type { ImageSet } from '../lab/data/image-set';
 import { argmaxRows, predictSet } from '../lab/eval/predict-set';
-import { modelFromFiles } from '../lab/export/model-files';
+import { modelFromFiles } from '../lab/models/model-files';
 import { onnxModel, predictOnnx } from './onnx-classify';
 import type { Classification, LoadedModelInfo, PickedFile } from './protocol';
 import { thumbnailOf } from './thumbnails';

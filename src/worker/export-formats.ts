@@ -5,10 +5,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { kerasH5File } from '../lab/export/keras-h5/keras-h5-file';
-import { modelFromFiles } from '../lab/export/model-files';
+import { modelFromFiles } from '../lab/models/model-files';
 import { onnxModelFile } from '../lab/export/onnx/onnx-file';
 import { pytorchSpecOfCard, writePytorchProject } from '../lab/export/pytorch';
-import type { SavedModelMeta } from '../lab/export/saved-model-meta';
+import type { SavedModelMeta } from '../lab/models/saved-model-meta';
 import { exportMetadataOf } from '../lab/export/standard-exporter';
 import { stockModelFiles } from '../lab/export/stock/stock-files';
 import type { ExperimentCard } from '../lab/experiment/card';

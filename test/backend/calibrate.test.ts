@@ -8,13 +8,16 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectFastestBackend, type MeasurementCache } from '../../src/lab/backend/auto-backend';
 import {
-  calibrateBackends, fastestBackend, measureTrainingSpeed, type BackendMeasurement, type CalibrationTarget,
+  calibrateBackends, fastestBackend, type BackendMeasurement, type CalibrationTarget,
 } from '../../src/lab/backend/calibrate';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { findModel } from '../../src/lab/registry';
+import { measureTrainingSpeed } from '../../src/lab/train/training-speed';
 
 const TINY: CalibrationTarget = { modelId: 'light-k1', size: 16, channels: 1, batchSize: 4 };
 const build = (t: CalibrationTarget) => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 });
+const measure = (t: CalibrationTarget, limits: Parameters<typeof measureTrainingSpeed>[2]) =>
+  measureTrainingSpeed(() => build(t), t, limits);
 
 describe('calibration', () => {
   it('times the training step of the target on the current backend and frees everything', async () => {
@@ -27,7 +30,7 @@ describe('calibration', () => {
 
   it('measures every candidate and picks the fastest', async () => {
     const measured = await calibrateBackends({
-      candidates: ['wasm', 'cpu'], target: TINY, makeModel: () => build(TINY), select: (n) => selectBackend(n), budgetMs: 100,
+      candidates: ['wasm', 'cpu'], target: TINY, measure, select: (n) => selectBackend(n), budgetMs: 100,
     });
     expect(measured.map((m) => m.name)).toEqual(['wasm', 'cpu']);
     for (const m of measured) {
@@ -41,14 +44,14 @@ describe('calibration', () => {
   it('leaves out a backend whose calibration throws or overruns, with the reason', async () => {
     const tooSmall: CalibrationTarget = { modelId: 'cnn', size: 16, channels: 1, batchSize: 2 };
     const [threw] = await calibrateBackends({
-      candidates: ['wasm'], target: tooSmall, makeModel: () => build(tooSmall), select: (n) => selectBackend(n),
+      candidates: ['wasm'], target: tooSmall, measure, select: (n) => selectBackend(n),
     });
     expect(threw.imagesPerSec).toBeNull();
     expect(threw.note).toMatch(/^calibration threw: .*cnn needs an input of at least 50/);
     // cpu trains cnn at 64 px far slower than 30 ms a step.
     const big: CalibrationTarget = { modelId: 'cnn', size: 64, channels: 1, batchSize: 4 };
     const [slow] = await calibrateBackends({
-      candidates: ['cpu'], target: big, makeModel: () => build(big), select: (n) => selectBackend(n), timeoutMs: 30,
+      candidates: ['cpu'], target: big, measure, select: (n) => selectBackend(n), timeoutMs: 30,
     });
     expect(slow).toEqual({ name: 'cpu', imagesPerSec: null, note: 'no figure within 30 ms (start-up and a few training steps)' });
     expect(fastestBackend([threw, slow])).toBeNull();
@@ -60,7 +63,7 @@ describe('calibration', () => {
       get: async (key) => { asked.push(key); return null; },
       put: async () => undefined,
     };
-    const options = { select: (p: Parameters<typeof selectBackend>[0]) => selectBackend(p), makeModel: build, cache };
+    const options = { select: (p: Parameters<typeof selectBackend>[0]) => selectBackend(p), measure, cache };
     const plain = await selectFastestBackend({ ...options, target: null });
     expect(plain.selection.name).toBe('wasm');
     expect(plain.measured).toBeNull();

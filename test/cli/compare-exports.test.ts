@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelFromFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles } from '../../src/lab/models/model-files';
 import { pythonHas, runPython } from '../helpers/python';
 import { runCliCaptured } from '../helpers/run-cli';
 import { writeDataset } from '../helpers/write-dataset';

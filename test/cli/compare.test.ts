@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelFromFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles } from '../../src/lab/models/model-files';
 import { runCliCaptured } from '../helpers/run-cli';
 import { writeDataset } from '../helpers/write-dataset';
 

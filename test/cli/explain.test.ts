@@ -11,7 +11,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExplainRecord } from '../../src/cli/commands/explain';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
-import { modelToFiles } from '../../src/lab/export/model-files';
+import { modelToFiles } from '../../src/lab/models/model-files';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';
 import { buildLoadedBackbone } from '../../src/lab/transfer/backbone-weights';
 import { composeTransferModel } from '../../src/lab/transfer/compose';

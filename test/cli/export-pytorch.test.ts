@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExperimentCard, parseExperimentOrResults } from '../../src/lab/experiment/card';
-import { modelFromFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles } from '../../src/lab/models/model-files';
 import type { ExperimentJson } from '../../src/lab/export/pytorch';
 import { parseResultsJson } from '../../src/lab/report/render-json';
 import { pythonHas, runPython } from '../helpers/python';

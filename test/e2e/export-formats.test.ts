@@ -15,7 +15,7 @@ import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../src/lab/models';
-import { modelFromFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles } from '../../src/lab/models/model-files';
 import type { ExperimentJson } from '../../src/lab/export/pytorch';
 import { pythonHas, runPython } from '../helpers/python';
 import { serveStatic, type StaticSite } from '../helpers/static-server';

@@ -18,7 +18,7 @@ import type { ImageSet } from '../../src/lab/data/image-set';
 import { decodeImage } from '../../src/lab/data/node/decode';
 import { toSquare } from '../../src/lab/data/resize';
 import { predictSet } from '../../src/lab/eval/predict-set';
-import { modelFromFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles } from '../../src/lab/models/model-files';
 import { useCpuBackend } from '../helpers/tf-cpu';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';

@@ -14,7 +14,7 @@ import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../src/lab/models';
-import { modelFromFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles } from '../../src/lab/models/model-files';
 import { serveStatic, type StaticSite } from '../helpers/static-server';
 import { useCpuBackend } from '../helpers/tf-cpu';
 import { writeDataset, type WrittenDataset } from '../helpers/write-dataset';

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/lab/backend/select-backend';
-import { modelFromFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles } from '../../src/lab/models/model-files';
 import { RunControl, runKeyId } from '../../src/lab/experiment/run-control';
 import { runExperiment, type FinishedRun } from '../../src/lab/experiment/run-experiment';
 import { defaultExperiment, type Experiment } from '../../src/lab/experiment/schema';

@@ -12,7 +12,7 @@ import { selectBackend } from '../../src/lab/backend/select-backend';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
 import { explainImages, type ImageExplanation } from '../../src/lab/explain/explain-set';
 import { explainableModel } from '../../src/lab/explain/explainable-model';
-import { modelFromFiles, modelToFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles, modelToFiles } from '../../src/lab/models/model-files';
 import { findModel, MODEL_REGISTRY } from '../../src/lab/registry';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';
 import { buildLoadedBackbone, prepareBackboneWeights, type BackboneWeights } from '../../src/lab/transfer/backbone-weights';

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelDownloads } from '../../src/lab/export/model-downloads';
-import { modelFromFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles } from '../../src/lab/models/model-files';
 import { looksLikeHdf5 } from '../../src/lab/transfer/read-h5';
 import { findModel } from '../../src/lab/registry';
 import { perturbWeights } from '../helpers/export-models';

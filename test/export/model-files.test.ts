@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modelFromFiles, modelToFiles } from '../../src/lab/export/model-files';
+import { modelFromFiles, modelToFiles } from '../../src/lab/models/model-files';
 import { findModel, MODEL_REGISTRY } from '../../src/lab/registry';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';
 import { maxAbsDiff, useCpuBackend } from '../helpers/tf-cpu';

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelToFiles } from '../../src/lab/export/model-files';
+import { modelToFiles } from '../../src/lab/models/model-files';
 import { NotStockError, STOCK_LAYER_CLASSES, stockModelFiles, toStockModel } from '../../src/lab/export/stock';
 import { findModel } from '../../src/lab/registry';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeResultRecord } from '../../src/lab/report/result-record';
-import { isDegenerate, stat, summariseRecords, valTestGap } from '../../src/lab/report/summary';
+import { stat } from '../../src/lab/report/stat';
+import { isDegenerate, summariseRecords, valTestGap } from '../../src/lab/report/summary';
 import { evaluationFrom, summary } from './fixtures';
 
 /** A run of `modelId` with `seed` scoring the confusion [[tn, fp], [fn, tp]]; validation optional. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { modelToFiles } from '../../src/lab/export/model-files';
+import { modelToFiles } from '../../src/lab/models/model-files';
 import { findModel, BackboneNotLoadedError } from '../../src/lab/registry';
 import { buildMobileNetV2Backbone } from '../../src/lab/models/mobilenet-v2';
 import { buildLoadedBackbone, describeBackboneWeights } from '../../src/lab/transfer/backbone-weights';

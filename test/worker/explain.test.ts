@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { createNodeDecoder } from '../../src/lab/data/node/decode';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
-import { modelToFiles } from '../../src/lab/export/model-files';
+import { modelToFiles } from '../../src/lab/models/model-files';
 import { findModel } from '../../src/lab/registry';
 import { loadModel } from '../../src/worker/classify';
 import { cancelExplain, explainFiles, explainSetImages, explainTransferables } from '../../src/worker/explain';

@@ -7,7 +7,8 @@
 import { useState } from 'react';
 import { positiveApplies } from '../../lab/report/multi-class-record';
 import { REFERENCE_TEST_SET } from '../../lab/report/reference-results';
-import { SHIFT_WARNING_GAP, stat, valTestGap } from '../../lab/report/summary';
+import { stat } from '../../lab/report/stat';
+import { SHIFT_WARNING_GAP, valTestGap } from '../../lab/report/summary';
 import type { ModelInfo, ModelResult } from '../../worker/protocol';
 import { confusionAt } from '../lib/threshold-metrics';
 import { hasUnadaptedFigures, unadaptedView, viewMetrics } from '../lib/adaptation-view';
@@ -22,7 +23,8 @@ import { ParamsAucChart, type ParamsAucPoint } from './ParamsAucChart';
 import { AdaptationNote } from './AdaptationNote';
 import { ReliabilityDiagrams } from './ReliabilityDiagrams';
 import { Section } from './Section';
-import { VisChart, type ChartSpec } from './VisChart';
+import type { ChartSpec } from '../lib/chart-spec';
+import { VisChart } from './VisChart';
 
 interface Props {
   results: ModelResult[];

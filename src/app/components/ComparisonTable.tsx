@@ -12,7 +12,8 @@ import { runKeyId } from '../../lab/experiment/run-control';
 import { formatInteger } from '../../lab/report/format';
 import { positiveApplies } from '../../lab/report/multi-class-record';
 import { REFERENCE_RESULTS, type ReferenceResult } from '../../lab/report/reference-results';
-import { isDegenerate, stat, valTestGap } from '../../lab/report/summary';
+import { stat } from '../../lab/report/stat';
+import { isDegenerate, valTestGap } from '../../lab/report/summary';
 import type { ModelResult } from '../../worker/protocol';
 import { thresholdIntervals, type Interval } from '../lib/intervals';
 

@@ -6,7 +6,6 @@
  */
 import { useState } from 'react';
 import type { SkippedFile } from '../../lab/data/layout';
-import { makeExperimentCard, type ExperimentCard } from '../../lab/experiment/card';
 import { resultsBundle, type BundleRun } from '../../lab/experiment/results-bundle';
 import { runKeyId } from '../../lab/experiment/run-control';
 import { formatBytes } from '../../lab/report';
@@ -15,6 +14,7 @@ import { zipAll, zipModel } from '../lib/bundle';
 import { saveBlob } from '../lib/download';
 import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
+import { cardOf } from '../state/results-card';
 import { ClassifyPanel } from './ClassifyPanel';
 import { useShown } from '../lesson/lesson-context';
 import { ModelFormats, standardFormatsOf } from './ModelFormats';
@@ -35,22 +35,6 @@ interface Props {
   /** Fingerprint of the dataset loaded now, to say whether it is the one an opened experiment ran on. */
   datasetFingerprint: string | null;
   onError: (message: string) => void;
-}
-
-/** The card of the results on the page: the run's own settings and data, captured when it started. */
-export function cardOf(context: ResultsContext, results: readonly ModelResult[]): ExperimentCard {
-  const { data, testImages, environment } = context;
-  if (!data || !testImages || !environment) throw new Error('the run has not described its data yet');
-  return makeExperimentCard({
-    settings: context.experiment,
-    data,
-    environment,
-    results: results.map((r) => r.record),
-    testImages,
-    predictions: results.filter((r) => r.probabilities.length > 0).map((r) => ({ modelId: r.modelId, seed: r.seed, probabilities: r.probabilities })),
-    // An opened results.json has no probabilities: its paired tests travel on as written.
-    comparisons: context.comparisons,
-  });
 }
 
 /** `download-<id>` for a model's first seed (as with one seed), `download-<id>-seed-<n>` for the others. */

@@ -13,7 +13,7 @@ import { saveBlob } from '../lib/download';
 import { zipFiles } from '../lib/zip-files';
 import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
-import { cardOf } from './ExportSection';
+import { cardOf } from '../state/results-card';
 
 interface Props {
   results: ModelResult[];

@@ -6,7 +6,8 @@
 import { runKeyId, type RunKey } from '../../lab/experiment/run-control';
 import type { ModelInfo } from '../../worker/protocol';
 import type { RunProgress } from '../state/lab-state';
-import { VisChart, type ChartSpec } from './VisChart';
+import type { ChartSpec } from '../lib/chart-spec';
+import { VisChart } from './VisChart';
 
 type Metric = 'loss' | 'accuracy';
 

@@ -10,26 +10,9 @@
  * and (4) spaced so that drawing takes at most a tenth of the main thread (CHART_SHARE).
  */
 import { useContext, useEffect, useId, useRef, useState, type RefObject } from 'react';
+import type { ChartSpec } from '../lib/chart-spec';
 import { chartDescription } from '../lib/chart-text';
 import { PRESENT_CHART_SCALE, PresentationContext } from '../lesson/presentation-mode';
-
-export type ChartSpec =
-  | {
-      kind: 'line';
-      /** values[s][i] is series s at x = i; every series as long as the longest (null = no point). */
-      series: string[];
-      values: (number | null)[][];
-      xLabel: string;
-      /** 'ordinal' for epochs (whole numbers, one tick each); default quantitative. */
-      xType?: 'ordinal' | 'quantitative';
-      /** Quantitative x only: point i is drawn at x = i × xStep (default 1); the axis spans the data. */
-      xStep?: number;
-      yLabel: string;
-      yDomain?: [number, number];
-      /** Colours of named series that must not change between views (a reference line); the rest take the palette in order. */
-      fixedColors?: Record<string, string>;
-    }
-  | { kind: 'confusion'; matrix: number[][]; labels: string[] };
 
 type VisModule = typeof import('@tensorflow/tfjs-vis');
 

@@ -2,7 +2,7 @@
  * A chart's numbers in words, its text alternative for screen readers and anyone who cannot see the lines: each
  * series' first and last value with its range, or a confusion matrix row by row.
  */
-import type { ChartSpec } from '../components/VisChart';
+import type { ChartSpec } from './chart-spec';
 
 const fmt = (x: number) => (Number.isInteger(x) || Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3));
 

@@ -6,9 +6,9 @@ import { runKeyId } from '../../lab/experiment/run-control';
 import type { ExperimentCard } from '../../lab/experiment/card';
 import type { SavedModelFiles } from '../../lab/persist/saved-project';
 import type { ModelResult } from '../../worker/protocol';
-import { cardOf } from '../components/ExportSection';
 import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
+import { cardOf } from '../state/results-card';
 
 export function projectPartsOf(context: ResultsContext, results: readonly ModelResult[]): { card: ExperimentCard; models: [string, SavedModelFiles][] } {
   const card = cardOf(context, results);

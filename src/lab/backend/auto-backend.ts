@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  calibrateBackends, fastestBackend, type BackendMeasurement, type CalibrationTarget,
+  calibrateBackends, fastestBackend, type BackendMeasurement, type CalibrationTarget, type TrainingSpeedProbe,
 } from './calibrate';
 import { probeGpu, type BackendName, type BackendPreference, type BackendSelection } from './select-backend';
 
@@ -22,8 +22,8 @@ export interface AutoBackendOptions {
   select: (preference: BackendPreference) => Promise<BackendSelection>;
   /** The run's first model and size; null = no measuring (the static choice). */
   target: CalibrationTarget | null;
-  /** Builds the target model on the current backend. */
-  makeModel: (target: CalibrationTarget) => tf.LayersModel;
+  /** Times training of the target on the current backend (train/training-speed.ts's measureTrainingSpeed). */
+  measure: TrainingSpeedProbe;
   cache?: MeasurementCache | null;
   /** Per candidate, start-up and steps. Default 15 000 ms. */
   timeoutMs?: number;
@@ -92,7 +92,7 @@ export async function selectFastestBackend(o: AutoBackendOptions, useCache = tru
   const cached = useCache ? await cacheGet(o.cache, key) : null;
   const target = o.target;
   const measured = cached ?? await calibrateBackends({
-    candidates, target, makeModel: () => o.makeModel(target), select: o.select, timeoutMs: o.timeoutMs, budgetMs: o.budgetMs,
+    candidates, target, measure: o.measure, select: o.select, timeoutMs: o.timeoutMs, budgetMs: o.budgetMs,
   });
   const best = fastestBackend(measured);
   if (best == null) {

@@ -5,9 +5,6 @@
  * backend that fails, vanishes or overruns is left out with the reason. Results are cached per device and
  * model/size (the cache is the caller's: IndexedDB in the lab worker), so a device pays the second or two once.
  */
-import * as tf from '@tensorflow/tfjs';
-import { FusedAdam } from '../train/fused-adam';
-import { logitsLoss } from '../train/loss';
 import { within } from './gpu-probe';
 import type { BackendName, BackendSelection } from './select-backend';
 
@@ -31,8 +28,8 @@ export interface CalibrateOptions {
   /** Backends to time, in the order to prefer them on a tie. */
   candidates: readonly BackendName[];
   target: CalibrationTarget;
-  /** Builds the target model on the current backend. */
-  makeModel: () => tf.LayersModel;
+  /** Training images/s of the target on the current backend (the trainer's own step, e.g. measureTrainingSpeed). */
+  measure: TrainingSpeedProbe;
   /** Makes `name` the current backend (the caller's wasm paths and thread policy apply). */
   select: (name: BackendName) => Promise<BackendSelection>;
   /** Timed steps run until this much time has passed (after one warm-up step). Default 600 ms. */
@@ -40,19 +37,6 @@ export interface CalibrateOptions {
   /** Per backend, warm-up included: over it, the backend is left out. Default 15 000 ms. */
   timeoutMs?: number;
 }
-
-const TIMED_STEPS_MAX = 4;
-
-/** Random inputs and alternating labels of one batch of the target's shape. */
-function syntheticBatch(t: CalibrationTarget): { xs: tf.Tensor4D; ys: tf.Tensor1D } {
-  return tf.tidy(() => ({
-    xs: tf.randomUniform([t.batchSize, t.size, t.size, t.channels], 0, 1, 'float32', 1) as tf.Tensor4D,
-    ys: tf.tensor1d(Array.from({ length: t.batchSize }, (_, i) => i % 2), 'int32'),
-  }));
-}
-
-/** Lets timers and messages run between steps (on wasm and cpu a whole measurement is otherwise one task). */
-const breathe = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** When to stop timing: the timed part's budget, and a deadline past which the measurement is refused. */
 export interface MeasureLimits {
@@ -65,45 +49,13 @@ export interface MeasureLimits {
 }
 
 /**
- * Images/s of the trainer's step (the model forward and backward, its loss with the L2 penalties, FusedAdam) on
- * the current backend: one warm-up step (kernel compilation, heap growth), then steps until the budget. Throws
- * when a step throws, the backend reads back a non-finite loss, or the deadline passes.
+ * Times training on the current backend within `limits`; throws when a step fails or `limits.deadline` passes (an
+ * OverTimeError). The backend folder knows no model or optimizer, so the caller brings the measurement.
  */
-export async function measureTrainingSpeed(makeModel: () => tf.LayersModel, target: CalibrationTarget,
-  limits: MeasureLimits = {}): Promise<number> {
-  const budgetMs = limits.budgetMs ?? 600;
-  const model = makeModel();
-  const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);
-  const { xs, ys } = syntheticBatch(target);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const step = async () => {
-    // Given up on (over its time limit): stop before the next step rather than train on whatever is current now.
-    if (limits.signal?.aborted) throw new Error('calibration abandoned');
-    await breathe();
-    const loss = optimizer.minimize(() => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys), true, variables)!;
-    const value = (await loss.data())[0];
-    loss.dispose();
-    if (!Number.isFinite(value)) throw new Error(`the loss came back ${value}`);
-    if (limits.deadline != null && performance.now() > limits.deadline) throw new OverTimeError();
-  };
-  try {
-    await step();
-    const started = performance.now();
-    let steps = 0;
-    while (steps < TIMED_STEPS_MAX && (steps === 0 || performance.now() - started < budgetMs)) {
-      await step();
-      steps++;
-    }
-    return (steps * target.batchSize * 1000) / (performance.now() - started);
-  } finally {
-    tf.dispose([xs, ys]);
-    optimizer.dispose();
-    model.dispose();
-  }
-}
+export type TrainingSpeedProbe = (target: CalibrationTarget, limits: MeasureLimits) => Promise<number>;
 
 /** A measurement that ran past its deadline. */
-class OverTimeError extends Error {
+export class OverTimeError extends Error {
   constructor() {
     super('over its time limit');
   }
@@ -124,7 +76,7 @@ async function measureOne(name: BackendName, o: CalibrateOptions): Promise<Backe
       const why = selected.fallbacks.find((f) => f.name === name)?.reason ?? 'it did not start';
       return { name, imagesPerSec: null, note: why };
     }
-    const imagesPerSec = await measureTrainingSpeed(o.makeModel, o.target, { budgetMs: o.budgetMs, deadline, signal: abandon.signal });
+    const imagesPerSec = await o.measure(o.target, { budgetMs: o.budgetMs, deadline, signal: abandon.signal });
     return { name, imagesPerSec, note: null };
   })().catch((err: unknown) => ({
     name, imagesPerSec: null, note: err instanceof OverTimeError ? overTime : `calibration threw: ${(err as Error).message}`,

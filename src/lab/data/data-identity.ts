@@ -6,7 +6,7 @@
 import { Fingerprint } from '../util/fingerprint';
 import type { ImageSet } from './image-set';
 import type { Layout } from './layout';
-import type { TableIdentity } from './table/table-layout';
+import type { TableIdentity } from './table/table-report';
 
 export interface DataIdentity {
   /** Image files the layout found (before any --limit), per class name. */

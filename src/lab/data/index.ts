@@ -46,4 +46,5 @@ export type { ParsedTable, TableDelimiter } from './table/read-table';
 export { classOfCell, parseClassMap } from './table/mapping';
 export type { TableMapping } from './table/mapping';
 export { NOT_IN_TABLE_REASON, parseSplitList, tableLayout } from './table/table-layout';
-export type { LabelTableSpec, SplitList, TableIdentity, TableReport } from './table/table-layout';
+export type { LabelTableSpec, SplitList } from './table/table-layout';
+export type { TableIdentity, TableReport } from './table/table-report';

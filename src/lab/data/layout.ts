@@ -1,5 +1,5 @@
 import { DataError } from './errors';
-import type { TableReport } from './table/table-layout';
+import type { TableReport } from './table/table-report';
 import { ARCHIVE_REASON, dirName, folderSkipReason, normalisePath, skipReason } from './file-kinds';
 
 /** The study's three splits; folder names match in any letter case (`Train/`, `VAL/`). */

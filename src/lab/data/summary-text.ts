@@ -4,7 +4,7 @@ import { formatBytes } from './memory';
 import { SPLIT_NAMES } from './layout';
 import { checkSplits } from './split-check';
 import type { DatasetSummary } from './summary';
-import type { TableReport } from './table/table-layout';
+import type { TableReport } from './table/table-report';
 
 /** Paths shown per group of skipped files in the text summary (the JSON lists them all). */
 const SHOWN = 8;

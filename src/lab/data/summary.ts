@@ -4,7 +4,7 @@ import type { LabelConflict } from './label-conflicts';
 import { SPLIT_NAMES, type SkippedFile, type SplitName } from './layout';
 import { patientId } from './patient-id';
 import type { DataSource } from './source';
-import type { TableReport } from './table/table-layout';
+import type { TableReport } from './table/table-report';
 
 /** Images of one split: how many, per class, and how many patients they belong to. */
 export interface SplitCounts {

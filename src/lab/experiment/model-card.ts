@@ -4,7 +4,8 @@
  * threshold, the validation → test gap, and caveats. Written next to experiment.json by the page and the CLI.
  */
 import { formatBytes, formatInteger, formatRatio, MISSING } from '../report/format';
-import type { ResultRecord, TestRecord } from '../report/result-record';
+import type { ResultRecord } from '../report/result-record';
+import type { TestRecord } from '../report/test-record';
 import { SHIFT_WARNING_GAP, isDegenerate, valTestGap } from '../report/summary';
 import { positiveApplies, positiveFigure } from '../report/multi-class-record';
 import type { CardData, Environment } from './card';

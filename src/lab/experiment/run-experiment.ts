@@ -6,14 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EvaluationResult } from '../eval/evaluate';
-import { modelToFiles } from '../export/model-files';
-import { savedModelMeta, type SavedModelMeta } from '../export/saved-model-meta';
+import { modelToFiles } from '../models/model-files';
+import { savedModelMeta, type SavedModelMeta } from '../models/saved-model-meta';
 import { findModel } from '../registry/registry';
 import { positiveClassIndex } from '../data/summary';
 import { withPositiveNamed } from '../report/multi-class-record';
 import { makeResultRecord, type ResultRecord } from '../report/result-record';
 import { summariseRecords, type ModelSummary } from '../report/summary';
-import type { BatchLog, EpochLog, TrainCallbacks } from '../train/train-log';
+import type { TrainCallbacks } from '../train/train-callbacks';
+import type { BatchLog, EpochLog } from '../train/train-log';
 import type { FeatureProgress } from '../transfer/split-features';
 import { plannedRuns, RunControl, type RunKey } from './run-control';
 

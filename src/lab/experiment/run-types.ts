@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ImageSet } from '../data/image-set';
 import type { EvaluationResult } from '../eval/evaluate';
 import { makeResultRecord, type ResultRecord, type TrainingSummary } from '../report/result-record';
-import type { TrainCallbacks } from '../train/train-log';
+import type { TrainCallbacks } from '../train/train-callbacks';
 import type { BackboneWeights } from '../transfer/backbone-weights';
 import type { FeatureCache } from '../transfer/feature-cache';
 import type { FeatureProgress } from '../transfer/split-features';

@@ -1,4 +1,3 @@
-export * from './model-files';
 export * from './export-metadata';
 export * from './model-downloads';
 export * from './stock';

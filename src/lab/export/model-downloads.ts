@@ -10,7 +10,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { checkExportMetadata, type ExportMetadata } from './export-metadata';
 import { stockModelToKerasH5 } from './keras-h5/keras-h5-file';
-import { modelToFiles } from './model-files';
+import { modelToFiles } from '../models/model-files';
 import { stockModelToOnnx } from './onnx/onnx-file';
 import { stockModelToFiles } from './stock/stock-files';
 import { toStockModel } from './stock/stock-model';

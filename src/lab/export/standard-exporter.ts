@@ -9,7 +9,7 @@ import { checkExportMetadata, type ExportMetadata } from './export-metadata';
 import { stockModelToKerasH5 } from './keras-h5/keras-h5-file';
 import { stockModelToOnnx } from './onnx/onnx-file';
 import type { DownloadOptions } from './model-downloads';
-import type { SavedModelMeta } from './saved-model-meta';
+import type { SavedModelMeta } from '../models/saved-model-meta';
 import { stockModelToFiles } from './stock/stock-files';
 import { toStockModel } from './stock/stock-model';
 

@@ -10,7 +10,7 @@ import { normalQuantile } from '../eval/distributions';
 import { holmAdjust } from '../eval/holm';
 import { discordantCounts, mcnemarExactP } from '../eval/mcnemar';
 import type { ResultRecord } from './result-record';
-import { stat } from './summary';
+import { stat } from './stat';
 
 /** Significance level of the verdicts and of the detectable difference. */
 export const COMPARISON_ALPHA = 0.05;

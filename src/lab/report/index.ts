@@ -5,12 +5,11 @@ export {
   makeResultRecord,
   type ResultRecord,
   type TrainingSummary,
-  type TestRecord,
   type EpochRecord,
   type EpochInput,
-  type IntervalRecord,
   type RunStatus,
 } from './result-record';
+export { testRecord, type TestRecord, type IntervalRecord, type CalibrationRecord, type ReliabilityBinRecord } from './test-record';
 export { renderResultsJson, parseResultsJson, type ResultsFile } from './render-json';
 export { renderMarkdownReport, renderMarkdownTable, type MarkdownOptions } from './render-markdown';
 export { renderComparisonTable, comparisonColumns, modelName, type ComparisonColumn } from './comparison-table';
@@ -23,5 +22,7 @@ export {
   formatWithInterval,
   MISSING,
 } from './format';
-export { shiftRecordFields, type AdaptationRecord, type CalibrationRecord, type PriorRecord, type ReliabilityBinRecord, type ShiftRecordFields, type ShiftRecordInput } from './shift-record';
+export {
+  shiftRecordFields, type AdaptationRecord, type PriorRecord, type ShiftRecordFields, type ShiftRecordInput,
+} from './shift-record';
 export { renderPredictionsCsv, predictedClassAt, csvField, type RunPredictions, type PredictionsCsvOptions } from './predictions-csv';

@@ -10,7 +10,8 @@ import type { ResultRecord } from './result-record';
 import type { PairComparison } from './comparisons';
 import { renderComparisonSections } from './render-comparisons';
 import { renderShiftSections } from './render-shift-markdown';
-import { SHIFT_WARNING_GAP, summariseRecords, valTestGap, type Stat } from './summary';
+import type { Stat } from './stat';
+import { SHIFT_WARNING_GAP, summariseRecords, valTestGap } from './summary';
 
 /** Options of `renderMarkdownReport`. */
 export interface MarkdownOptions {

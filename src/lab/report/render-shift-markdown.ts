@@ -5,8 +5,10 @@
  */
 import { modelName, repeated } from './comparison-table';
 import { formatRatio, MISSING } from './format';
-import type { ResultRecord, TestRecord } from './result-record';
-import { summariseRecords, type Stat } from './summary';
+import type { ResultRecord } from './result-record';
+import type { TestRecord } from './test-record';
+import type { Stat } from './stat';
+import { summariseRecords } from './summary';
 
 /** The sections, as Markdown blocks (headings included); empty when no record has shift fields. */
 export function renderShiftSections(records: readonly ResultRecord[]): string[] {

@@ -3,19 +3,12 @@
  * the CLI's report all read. No tensors and no typed arrays; a number that is missing or not finite (an undefined
  * rate, a diverged loss) is stored as null, because JSON has no undefined, NaN or Infinity.
  */
-import { calibrationOfProbabilities } from '../eval/calibration';
 import type { EvaluationResult } from '../eval/evaluate';
-import { multiClassRecord, type MultiClassRecord } from './multi-class-record';
-import type { CalibrationRecord, ShiftRecordFields } from './shift-record';
+import type { ShiftRecordFields } from './shift-record';
+import { finiteOrNull, testRecord, type TestRecord } from './test-record';
 
 /** How a training run ended. */
 export type RunStatus = 'ok' | 'cancelled' | 'failed';
-
-/** A two-sided interval. */
-export interface IntervalRecord {
-  readonly low: number;
-  readonly high: number;
-}
 
 /** One epoch of the training curves. */
 export interface EpochRecord {
@@ -33,36 +26,6 @@ export interface CurveStartRecord {
   readonly accuracy: number | null;
   readonly valLoss: number | null;
   readonly valAccuracy: number | null;
-}
-
-/** Test-set metrics of one model (positive class vs rest at `threshold`; see BinaryMetrics for the null rules). */
-export interface TestRecord {
-  readonly count: number;
-  readonly accuracy: number | null;
-  readonly sensitivity: number | null;
-  readonly specificity: number | null;
-  readonly precision: number | null;
-  readonly f1: number | null;
-  readonly npv: number | null;
-  readonly auc: number | null;
-  /** Mean cross-entropy (natural log). */
-  readonly loss: number | null;
-  readonly threshold: number;
-  /** Rows = true class, columns = predicted (argmax), in classNames order. */
-  readonly confusion: number[][];
-  readonly tp: number;
-  readonly fp: number;
-  readonly tn: number;
-  readonly fn: number;
-  /** Bootstrap intervals, when they were computed. */
-  readonly ci: { readonly level: number; readonly iterations: number; readonly accuracy: IntervalRecord; readonly auc: IntervalRecord | null } | null;
-  /** ECE, Brier score and reliability bins of P(positive) (issue 12); absent when the probabilities were not kept. */
-  readonly calibration?: CalibrationRecord;
-  /**
-   * More than two classes only: balanced accuracy and per-class figures. Then `accuracy` is the k-class accuracy of
-   * the argmax, `auc` the macro one-vs-rest AUC, `ci` theirs (report/multi-class-record.ts).
-   */
-  readonly multiClass?: MultiClassRecord;
 }
 
 /** Everything recorded about one trained model. */
@@ -186,19 +149,19 @@ export function makeResultRecord(
     label: summary.label,
     params: summary.params,
     trainableParams: summary.trainableParams,
-    bytes: num(summary.bytes),
+    bytes: finiteOrNull(summary.bytes),
     inputSize: summary.inputSize,
     channels: summary.channels,
     backend: summary.backend,
     seed: summary.seed,
     epochsRun: summary.epochsRun,
     epochsPlanned: summary.epochsPlanned,
-    bestEpoch: num(summary.bestEpoch),
-    trainTimeMs: num(summary.trainTimeMs),
-    msPerEpoch: num(summary.msPerEpoch),
-    trainImagesPerSec: num(summary.trainImagesPerSec),
+    bestEpoch: finiteOrNull(summary.bestEpoch),
+    trainTimeMs: finiteOrNull(summary.trainTimeMs),
+    msPerEpoch: finiteOrNull(summary.msPerEpoch),
+    trainImagesPerSec: finiteOrNull(summary.trainImagesPerSec),
     inference: summary.inference
-      ? { msPerImage: num(summary.inference.msPerImage), imagesPerSecond: num(summary.inference.imagesPerSecond) }
+      ? { msPerImage: finiteOrNull(summary.inference.msPerImage), imagesPerSecond: finiteOrNull(summary.inference.imagesPerSecond) }
       : null,
     test: evaluation ? testRecord(evaluation) : null,
     validation: validation ? testRecord(validation) : null,
@@ -215,69 +178,13 @@ export function makeResultRecord(
   };
 }
 
-/** The plain record of one evaluation (also used for `testBeforeAdaptation`). */
-export function testRecord(e: EvaluationResult): TestRecord {
-  const b = e.binary;
-  const calibration = calibrationRecord(e);
-  const multiClass = multiClassRecord(e);
-  return {
-    count: e.count,
-    accuracy: num(e.multiClass ? e.multiClass.accuracy : b.accuracy),
-    sensitivity: num(b.sensitivity),
-    specificity: num(b.specificity),
-    precision: num(b.precision),
-    f1: num(b.f1),
-    npv: num(b.npv),
-    auc: num(e.multiClass ? e.multiClass.macroAuc : e.auc),
-    loss: num(e.loss),
-    threshold: b.threshold,
-    confusion: e.confusion.map((row) => [...row]),
-    tp: b.tp,
-    fp: b.fp,
-    tn: b.tn,
-    fn: b.fn,
-    ci: e.ci
-      ? {
-          level: e.ci.level,
-          iterations: e.ci.iterations,
-          accuracy: { low: e.ci.accuracy.low, high: e.ci.accuracy.high },
-          auc: e.ci.auc ? { low: e.ci.auc.low, high: e.ci.auc.high } : null,
-        }
-      : null,
-    ...(calibration ? { calibration } : {}),
-    ...(multiClass ? { multiClass } : {}),
-  };
-}
-
-/** Calibration of the kept probabilities; null when there are none (a hand-made evaluation) or they do not fit. */
-function calibrationRecord(e: EvaluationResult): CalibrationRecord | null {
-  const k = e.classNames.length;
-  if (e.count === 0 || e.labels.length !== e.count || e.probabilities.length !== e.count * k) return null;
-  let c;
-  try {
-    c = calibrationOfProbabilities(e.probabilities, e.labels, k, e.positiveClass);
-  } catch {
-    return null; // a NaN probability (a diverged network): the record stays writable, without calibration
-  }
-  return {
-    ece: num(c.ece),
-    brier: num(c.brier),
-    bins: c.bins.map((bin) => ({ lower: bin.lower, upper: bin.upper, count: bin.count, meanPredicted: num(bin.meanPredicted), observedRate: num(bin.observedRate) })),
-  };
-}
-
 function epochRecord(e: EpochInput): EpochRecord {
   return {
     epoch: e.epoch,
-    loss: num(e.loss),
-    accuracy: num(e.accuracy),
-    valLoss: num(e.valLoss),
-    valAccuracy: num(e.valAccuracy),
-    imagesPerSec: num(e.imagesPerSec),
+    loss: finiteOrNull(e.loss),
+    accuracy: finiteOrNull(e.accuracy),
+    valLoss: finiteOrNull(e.valLoss),
+    valAccuracy: finiteOrNull(e.valAccuracy),
+    imagesPerSec: finiteOrNull(e.imagesPerSec),
   };
-}
-
-/** A finite number, else null (undefined, null, NaN and ±Infinity have no JSON form). */
-function num(x: number | null | undefined): number | null {
-  return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }

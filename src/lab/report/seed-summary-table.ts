@@ -5,7 +5,8 @@
 import { repeated } from './comparison-table';
 import { formatRatio, MISSING } from './format';
 import type { ResultRecord } from './result-record';
-import { isDegenerate, summariseRecords, type Stat } from './summary';
+import type { Stat } from './stat';
+import { isDegenerate, summariseRecords } from './summary';
 
 /** "0.912 ± 0.021"; the mean alone when there is no sd (one finished run). */
 function meanSd(s: Stat | null): string {

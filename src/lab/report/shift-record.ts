@@ -1,5 +1,5 @@
 /**
- * The dataset-shift part of a result record (issue 12), as plain JSON-ready data: which test-time adaptation ran
+ * The dataset-shift part of a result record, as plain JSON-ready data: which test-time adaptation ran
  * (or why none did), the metrics of the model as trained next to the adapted ones, and the share of the positive
  * class the model's own posteriors imply for the test set, next to the share it was trained for. Both figures are
  * always kept; nothing replaces the unadapted metrics. Plain numbers: no tfjs.
@@ -8,23 +8,7 @@ import { metricsAtThreshold } from '../eval/binary-metrics';
 import type { EvaluationResult } from '../eval/evaluate';
 import type { BatchNormAdaptation } from '../shift/adapt-batchnorm';
 import { estimatePriors, priorShiftThreshold } from '../shift/prior-shift';
-import { testRecord, type TestRecord } from './result-record';
-
-/** One reliability-diagram bar (equal-width bins of P(positive)); null rates mark an empty bin. */
-export interface ReliabilityBinRecord {
-  readonly lower: number;
-  readonly upper: number;
-  readonly count: number;
-  readonly meanPredicted: number | null;
-  readonly observedRate: number | null;
-}
-
-/** Calibration of one set's P(positive): positive-class ECE over the bins, Brier score, and the bins themselves. */
-export interface CalibrationRecord {
-  readonly ece: number | null;
-  readonly brier: number | null;
-  readonly bins: ReliabilityBinRecord[];
-}
+import { testRecord, type TestRecord } from './test-record';
 
 /** What test-time BatchNorm adaptation did (shift/adapt-batchnorm.ts), copied into the record. */
 export interface AdaptationRecord {

@@ -4,7 +4,7 @@
  * recorded them, so summaries of runs without them keep their old shape.
  */
 import type { ResultRecord } from './result-record';
-import { stat, type Stat } from './summary';
+import { stat, type Stat } from './stat';
 
 export interface ShiftSummary {
   /** Present when adaptation was asked: the same headline metrics for the model as trained. */

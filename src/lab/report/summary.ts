@@ -4,17 +4,10 @@
  * show). Framework-free: the page, the CLI and the reports share it.
  */
 import { allPredictedAlike, positiveFigure } from './multi-class-record';
-import type { ResultRecord, TestRecord } from './result-record';
+import type { ResultRecord } from './result-record';
+import type { TestRecord } from './test-record';
 import { shiftSummary, type ShiftSummary } from './shift-summary';
-
-/** A metric over the runs that have it. `sd` is the sample standard deviation (n − 1), null for fewer than 2. */
-export interface Stat {
-  readonly n: number;
-  readonly mean: number;
-  readonly sd: number | null;
-  readonly min: number;
-  readonly max: number;
-}
+import { stat, type Stat } from './stat';
 
 export interface ModelSummary extends ShiftSummary {
   readonly modelId: string;
@@ -35,15 +28,6 @@ export interface ModelSummary extends ShiftSummary {
   readonly degenerateRuns: number[];
   /** More than two classes only: balanced accuracy over the runs. */
   readonly balancedAccuracy?: Stat | null;
-}
-
-/** Mean, sample sd, min and max of the finite values, or null when there are none. */
-export function stat(values: readonly (number | null | undefined)[]): Stat | null {
-  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  if (xs.length === 0) return null;
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = xs.length < 2 ? null : Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
-  return { n: xs.length, mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
 }
 
 /** True when every test image was given the same class: at the threshold, or (more than two classes) by argmax. */

@@ -3,7 +3,8 @@ import { featureSource } from './batch-source';
 import type { FeatureSet } from './feature-set';
 import { trainOnBatches } from './train-loop';
 import type { TrainOptions } from './train-options';
-import type { TrainCallbacks, TrainSummary } from './train-log';
+import type { TrainCallbacks } from './train-callbacks';
+import type { TrainSummary } from './train-log';
 
 /**
  * Trains a head (feature vector → logits) on cached backbone features: the same loop ({@link trainOnBatches}) as

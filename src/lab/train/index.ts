@@ -1,5 +1,6 @@
 export * from './train-options';
 export * from './train-log';
+export * from './train-callbacks';
 export * from './trainer';
 export * from './train-loop';
 export * from './feature-set';

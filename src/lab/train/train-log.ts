@@ -1,4 +1,4 @@
-import type { TrainCheckpoint } from './checkpoint';
+/** What the training loop reports: after every batch, after every epoch, and at the end of a run. */
 
 /** Reported after every batch. */
 export interface BatchLog {
@@ -23,28 +23,6 @@ export interface EpochLog {
   imagesPerSec: number;
   /** Wall time of the epoch, validation included. */
   ms: number;
-}
-
-export interface TrainCallbacks {
-  /**
-   * Validation loss and accuracy of the model before any update (where the validation curve starts); called only
-   * when there is a validation set. Inference mode changes no state, so asking for it never changes the run.
-   */
-  onBaseline?: (baseline: { loss: number; accuracy: number }) => void | Promise<void>;
-  onBatchEnd?: (log: BatchLog) => void | Promise<void>;
-  onEpochEnd?: (log: EpochLog) => void | Promise<void>;
-  /**
-   * After every completed epoch (logged, best chosen, early stopping decided): the state to resume from. Awaited,
-   * and the loop holds no reference to it afterwards (its arrays are the callee's).
-   */
-  onCheckpoint?: (checkpoint: TrainCheckpoint) => void | Promise<void>;
-  /**
-   * What the checkpoint of `epoch` cost the run: the ms from reading the weights to `onCheckpoint` returning — the
-   * time autosave holds up training (the page shows it; the autosave bench measures it).
-   */
-  onCheckpointCost?: (epoch: number, ms: number) => void;
-  /** Continue from this checkpoint (epoch + 1 onwards) instead of starting afresh; see checkpoint.ts. */
-  resumeFrom?: TrainCheckpoint | null;
 }
 
 /** What a run did. */

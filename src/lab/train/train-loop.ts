@@ -10,7 +10,8 @@ import { countCorrect, logitsLoss } from './loss';
 import { checkResumable, readOptimizer, readWeights, restoreOptimizer, restoreWeights, type TrainCheckpoint, type WeightArray } from './checkpoint';
 import { BackendLimitError, NonFiniteLossError } from './training-errors';
 import { resolveTrainOptions, type TrainOptions } from './train-options';
-import type { EpochLog, TrainCallbacks, TrainSummary } from './train-log';
+import type { TrainCallbacks } from './train-callbacks';
+import type { EpochLog, TrainSummary } from './train-log';
 import { WeightsSnapshot } from './weights-snapshot';
 import { validateSource } from './validate';
 

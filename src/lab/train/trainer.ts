@@ -3,7 +3,8 @@ import type { ImageSet } from '../data/image-set';
 import { imageSource } from './batch-source';
 import { trainOnBatches } from './train-loop';
 import { resolveTrainOptions, type TrainOptions } from './train-options';
-import type { TrainCallbacks, TrainSummary } from './train-log';
+import type { TrainCallbacks } from './train-callbacks';
+import type { TrainSummary } from './train-log';
 
 /**
  * Trains any registry model (image → logits) with {@link trainOnBatches}: the images are scaled to

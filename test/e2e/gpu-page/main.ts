@@ -13,6 +13,7 @@ import { selectBackend, type BackendName, type BackendPreference, type SelectBac
 import { generatePhantomImages } from '../../../src/lab/data/phantom';
 import { findModel } from '../../../src/lab/registry';
 import { FusedAdam } from '../../../src/lab/train/fused-adam';
+import { measureTrainingSpeed } from '../../../src/lab/train/training-speed';
 import { trainModel } from '../../../src/lab/train/trainer';
 import { WASM_ASSETS } from '../../../src/worker/wasm-assets';
 import { aroundSecondStep, compareSteps, trainingStep, type Parity, type StepRequest } from './step';
@@ -47,7 +48,8 @@ export const xrayGpu = {
   async auto(target: CalibrationTarget | null, allowSoftwareGpu: boolean) {
     const r = await selectFastestBackend({
       select: (p) => selectBackend(p, OPTIONS), target, allowSoftwareGpu, cache, budgetMs: 200, timeoutMs: 60_000,
-      makeModel: (t) => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }),
+      measure: (t, limits) => measureTrainingSpeed(
+        () => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }), t, limits),
     });
     return { name: r.selection.name, measured: r.measured, cached: r.cached, note: r.note, fallbacks: r.selection.fallbacks };
   },

@@ -15,6 +15,7 @@ import { Fingerprint } from '../../util/fingerprint';
 import { ImageIndex } from './image-index';
 import { classOfCell, namesHeaderCell, resolveColumn, splitOfValue, type TableMapping } from './mapping';
 import { parseTable, type ParsedTable } from './read-table';
+import type { TableIdentity, TableReport } from './table-report';
 
 /**
  * A file of image names forming one official split (NIH's `test_list.txt`, one name a line), or a table whose rows
@@ -33,45 +34,6 @@ export interface LabelTableSpec {
   readonly mapping: TableMapping;
   readonly testList?: SplitList | null;
   readonly valList?: SplitList | null;
-}
-
-/** What the experiment card records of a table: enough to refuse another table and to replay the mapping. */
-export interface TableIdentity {
-  readonly file: string;
-  readonly fingerprint: string;
-  readonly mapping: TableMapping;
-  readonly testList: { readonly file: string; readonly fingerprint: string } | null;
-  readonly valList: { readonly file: string; readonly fingerprint: string } | null;
-}
-
-/** Why rows or images were left out, counted (the summary prints them; no cell value that could be PHI). */
-export interface TableReport {
-  readonly identity: TableIdentity;
-  readonly hasHeader: boolean;
-  /** Data rows (the header not counted). */
-  readonly rows: number;
-  readonly rowsDropped: {
-    /** The image cell names no listed image (or is blank). */
-    readonly noImage: number;
-    /** The image cell names several images (`view1_frontal.jpg` in every study folder). */
-    readonly ambiguousImage: number;
-    /** No value of the label cell is mapped to a class (or the cell is blank). */
-    readonly noClass: number;
-    /** The label cell's values map to two classes or more. */
-    readonly twoClasses: number;
-  };
-  /** One label cell per reason, to show what was dropped (label values only: an image cell may be a patient id). */
-  readonly examples: { readonly noClass?: string; readonly twoClasses?: string };
-  /** Images whose rows name two classes: left out and listed as skipped. */
-  readonly conflicts: number;
-  /** Images with rows, none of which maps to a class: left out (not listed one by one). */
-  readonly imagesWithoutClass: number;
-  /** Listed images the table has no row for: left out and listed as skipped. */
-  readonly imagesWithoutRow: number;
-  /** Names in --test-list / --val-list that match no listed image. */
-  readonly listNamesUnmatched: number;
-  /** True when val images were named (a list or the split column): they are the validation set. */
-  readonly fixedVal: boolean;
 }
 
 /** The reason an image without a row is skipped; a constant head so the summary groups it. */

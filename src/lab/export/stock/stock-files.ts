@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { checkExportMetadata, type ExportMetadata } from '../export-metadata';
-import type { ModelFiles } from '../model-files';
+import type { ModelFiles } from '../../models/model-files';
 import { toStockModel, type StockModel } from './stock-model';
 
 /** `userDefinedMetadata` of a stock export: the export metadata plus what the file holds. */

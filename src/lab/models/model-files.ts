@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import '../models/layers'; // registers LightConv2D / LightDense so saved models reload
+import './layers'; // registers LightConv2D / LightDense so saved models reload
 
 /** A TF.js layers model as its two files: what the page downloads and the CLI writes. */
 export interface ModelFiles {
