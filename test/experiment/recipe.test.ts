@@ -5,6 +5,7 @@ import { runConfig } from '../../src/lab/experiment/run-config';
 import { experimentFromParams, experimentToParams } from '../../src/lab/experiment/url-hash';
 import { experimentFromJson } from '../../src/lab/experiment/validate';
 import { STANDARD_AUGMENTATION, XRAY_AUGMENTATION } from '../../src/lab/data/augment';
+import { describeRecipe, recipeIngredients, recipeOverrides } from '../../src/lab/experiment/recipe-ingredients';
 
 const study = defaultExperiment({ recipe: 'study' });
 const robust = defaultExperiment({ recipe: 'robust' });
@@ -65,5 +66,19 @@ describe('recipes: one schema field that decides the defaults of the ingredients
     const sitesOnly = runConfig({ ...study, siteAugment: true }, 1, 1).augmentation!;
     expect(sitesOnly).toMatchObject({ flip: false, rotationDeg: 0, zoom: 0, gamma: XRAY_AUGMENTATION.gamma, noise: XRAY_AUGMENTATION.noise });
     expect(runConfig(study, 1, 1)).toMatchObject({ augmentation: null, labelSmoothing: 0, lrSchedule: 'constant', balancedValidation: false });
+  });
+
+  it('names the ingredients in words, and where the settings leave their recipe', () => {
+    expect(recipeIngredients(study)).toEqual([]);
+    expect(describeRecipe(study)).toBe("Recipe: study (the study's protocol).");
+    expect(recipeIngredients(robust)).toEqual([
+      'augmentation: flips, ±10° turns, shift and zoom, brightness, contrast, gamma, blur and noise', 'balanced class weights',
+      'label smoothing 0.1', 'learning rate warmed up over one epoch, then cosine decay', 'best epoch by the class-balanced validation loss',
+      'test-time BatchNorm adaptation', "the seeds' average scored as its own row",
+    ]);
+    expect(recipeOverrides(robust)).toEqual([]);
+    const tweaked = { ...robust, adaptBn: false, labelSmoothing: 0 };
+    expect(recipeOverrides(tweaked)).toEqual(['labelSmoothing', 'adaptBn']);
+    expect(describeRecipe(tweaked)).toMatch(/^Recipe: robust: augmentation: .* \(changed from the recipe: labelSmoothing, adaptBn\)\.$/);
   });
 });

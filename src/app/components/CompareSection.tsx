@@ -14,6 +14,7 @@ import { confusionAt } from '../lib/threshold-metrics';
 import { hasUnadaptedFigures, unadaptedView, viewMetrics } from '../lib/adaptation-view';
 import { ROC_GRID_STEPS, rocOnGrid } from '../lib/roc-grid';
 import type { ResultsContext } from '../state/lab-state';
+import { describeRecipe } from '../../lab/experiment/recipe-ingredients';
 import { ComparisonTable, type TableModel } from './ComparisonTable';
 import { ConfusionCells } from './ConfusionCells';
 import { DifferencesPanel } from './DifferencesPanel';
@@ -127,6 +128,7 @@ export function CompareSection({ results: recorded, models, context, onError = (
         {adaptedRuns && <label><input type="checkbox" data-testid="show-unadapted" checked={showUnadapted} onChange={(e) => setShowUnadapted(e.currentTarget.checked)} /> before test-time BatchNorm adaptation</label>}
       </div>
       {adaptedRuns && <AdaptationNote results={recorded} unadapted={showUnadapted} />}
+      {context && <p className="note" data-testid="results-recipe">{describeRecipe(context.experiment)}</p>}
       <ComparisonTable models={table} showValidation={showValidation} showReferences={showReferences} />
       <DifferencesPanel results={recorded} written={context?.comparisons} />
       {showReferences && (

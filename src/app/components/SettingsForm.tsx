@@ -8,7 +8,8 @@ import { useState, type ReactNode } from 'react';
 import type { BackendPreference } from '../../worker/protocol';
 import { useShown } from '../lesson/lesson-context';
 import { useRememberedFlag } from '../lesson/remembered-flag';
-import { boundsOf, consecutiveSeeds, DEFAULT_SETTINGS, type Settings } from '../state/settings';
+import { withRecipe, type Recipe } from '../../lab/experiment/schema';
+import { boundsOf, consecutiveSeeds, DEFAULT_SETTINGS, experimentOf, type Settings } from '../state/settings';
 import { AdaptBnSetting } from './AdaptBnSetting';
 import { NumberField } from './NumberField';
 import { TransferSettings } from './TransferSettings';
@@ -39,11 +40,12 @@ const BACKENDS: { value: BackendPreference; label: string }[] = [
 const MAX_REPEATS = 20;
 
 type NumberKey = 'size' | 'epochs' | 'batchSize' | 'learningRate' | 'valFraction' | 'testFraction' | 'patience' | 'bnRecalibration'
-  | 'bnMomentum' | 'threshold' | 'bootstrap';
+  | 'bnMomentum' | 'threshold' | 'bootstrap' | 'labelSmoothing';
 
 /** The settings behind "More settings" (everything but input size and epochs). */
 const MORE_KEYS: readonly (keyof Settings)[] = ['channels', 'batchSize', 'learningRate', 'valFraction', 'testFraction', 'keepOfficialVal', 'classWeights',
-  'patience', 'bnRecalibration', 'bnMomentum', 'seeds', 'backend', 'augment', 'positiveClass', 'threshold', 'bootstrap', 'adaptBn', 'headDropout', 'headRank', 'fineTune'];
+  'patience', 'bnRecalibration', 'bnMomentum', 'seeds', 'backend', 'augment', 'siteAugment', 'labelSmoothing', 'lrSchedule', 'valLoss',
+  'ensemble', 'positiveClass', 'threshold', 'bootstrap', 'adaptBn', 'headDropout', 'headRank', 'fineTune'];
 
 export function SettingsForm({ settings: s, errors, sizeProblem, sizeNote, running, backend, classNames, onChange }: Props) {
   const shown = useShown();
@@ -121,6 +123,43 @@ export function SettingsForm({ settings: s, errors, sizeProblem, sizeNote, runni
         </span>
         <span className="field-hint">seeded, training images only; off = the study. Transfer heads train on fixed features and skip it</span>
       </label>),
+    only('augment-sites',
+      <label className="field" key="augment-sites">
+        <span className="field-label">Site differences</span>
+        <span className="checkbox-line">
+          <input type="checkbox" data-testid="setting-augment-sites" checked={s.siteAugment}
+            onChange={(e) => onChange({ siteAugment: e.currentTarget.checked })} /> vary gamma, blur, noise and contrast
+        </span>
+        <span className="field-hint">how X-rays from another hospital differ; training images only</span>
+      </label>),
+    field('labelSmoothing', 'label-smoothing', 'Label smoothing', 'setting-label-smoothing', { hint: 'aim for 1 − ε instead of certainty: less overconfident; 0 = the study', step: 0.05 }),
+    only('lr-schedule',
+      <label className="field" key="lr-schedule">
+        <span className="field-label">Learning-rate schedule</span>
+        <select value={s.lrSchedule} data-testid="setting-lr-schedule" onChange={(e) => onChange({ lrSchedule: e.currentTarget.value as Settings['lrSchedule'] })}>
+          <option value="constant">Constant (the study)</option>
+          <option value="cosine">Warm-up, then cosine decay</option>
+        </select>
+        <span className="field-hint">smaller steps at the end settle the weights</span>
+      </label>),
+    only('val-loss',
+      <label className="field" key="val-loss">
+        <span className="field-label">Best epoch by</span>
+        <select value={s.valLoss} data-testid="setting-val-loss" onChange={(e) => onChange({ valLoss: e.currentTarget.value as Settings['valLoss'] })}>
+          <option value="plain">Validation loss (the study)</option>
+          <option value="balanced">Class-balanced validation loss</option>
+        </select>
+        <span className="field-hint">balanced: the rare class counts as much as the common one</span>
+      </label>),
+    only('ensemble',
+      <label className="field" key="ensemble">
+        <span className="field-label">Seed ensemble</span>
+        <span className="checkbox-line">
+          <input type="checkbox" data-testid="setting-ensemble" checked={s.ensemble}
+            onChange={(e) => onChange({ ensemble: e.currentTarget.checked })} /> also score the seeds&rsquo; average
+        </span>
+        <span className="field-hint">a row of its own when a model runs with two seeds or more</span>
+      </label>),
     only('positive',
       <label className="field" key="positive">
         <span className="field-label">Positive class</span>
@@ -143,6 +182,16 @@ export function SettingsForm({ settings: s, errors, sizeProblem, sizeNote, runni
       <div className="settings-grid">
         {field('size', 'size', 'Input size (px)', 'setting-size', { hint: sizeNote ?? '128 is quick; the study used 299', error: sizeProblem ?? errors.size })}
         {field('epochs', 'epochs', 'Epochs', 'setting-epochs', { hint: 'passes over the training images' })}
+        {only('recipe',
+          <label className="field" key="recipe">
+            <span className="field-label">Recipe</span>
+            <select value={s.recipe} data-testid="setting-recipe"
+              onChange={(e) => onChange(withRecipe(experimentOf(s), e.currentTarget.value as Recipe))}>
+              <option value="robust">Robust — holds up on other hospitals&rsquo; images</option>
+              <option value="study">Study — the paper&rsquo;s protocol, exactly</option>
+            </select>
+            <span className="field-hint">sets augmentation, class weights, schedule and more (More settings shows them)</span>
+          </label>)}
       </div>
       {advanced.length > 0 && (
         <button type="button" className="more-settings" aria-expanded={more} aria-controls="more-settings" data-testid="more-settings"

@@ -3,6 +3,7 @@
  * model details, intended use, training data, evaluation data and split, metrics with their intervals at the stated
  * threshold, the validation → test gap, and caveats. Written next to experiment.json by the page and the CLI.
  */
+import { describeRecipe } from './recipe-ingredients';
 import { formatBytes, formatInteger, formatRatio, MISSING } from '../report/format';
 import type { ResultRecord } from '../report/result-record';
 import type { TestRecord } from '../report/test-record';
@@ -37,6 +38,7 @@ export function renderModelCard(input: ModelCardInput, record: ResultRecord): st
     `Training: ${record.epochsRun} of ${record.epochsPlanned} epochs${record.bestEpoch != null ? `, weights of epoch ${record.bestEpoch} kept (lowest validation loss)` : ''}; `
       + `Adam, learning rate ${s.learningRate}, batch ${s.batchSize}, seed ${record.seed}${s.augment ? ', augmentation on' : ''}`
       + `${s.classWeights === 'balanced' ? ', balanced class weights' : ''}; BatchNorm recalibration ${s.bnRecalibration} batches.`,
+    describeRecipe(s),
     `Trained on ${record.backend || env.backend}${env.adapter ? ` (${flat(env.adapter)})` : ''}${KERNELS_NOTE[env.kernels ?? '']}, `
       + `tfjs ${env.tfjsVersion}, ${flat(env.agent)}.`,
   ]));
