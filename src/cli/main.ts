@@ -10,6 +10,7 @@ Commands:
   ${'explain'} — Grad-CAM heat maps of a saved model over images; see \`xray-lab explain --help\`
   ${'export-pytorch'} EXPERIMENT.json --out DIR — the experiment as a PyTorch project (torchrun / DDP); see \`xray-lab export-pytorch --help\`
   ${'scan'} PATH [--json] — the dataset summary of a folder or a .zip; see \`xray-lab scan --help\`
+  ${'preview'} PATH… --out DIR [--size N] — the pixels the networks receive, as PNGs; see \`xray-lab preview --help\`
   ${'project'} FILE.zip [--json] [--out DIR] — the results and models of a project saved by the page
 
 Errors print one line and exit with code 2.`;
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   explain: async () => (await import('./commands/explain')).explainCommand,
   'export-pytorch': async () => (await import('./commands/export-pytorch')).exportPytorchCommand,
   scan: async () => (await import('./commands/scan')).scanCommand,
+  preview: async () => (await import('./commands/preview')).previewCommand,
   project: async () => (await import('./commands/project')).projectCommand,
 };
 

@@ -7,7 +7,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CardData, ExperimentCard } from '../../experiment/card';
 import { positiveClassIndex } from '../../data/summary';
-import { hyperparametersOf, PytorchExportError, type ManifestEntry, type PytorchProjectSpec, type SplitManifest } from './project-spec';
+import {
+  hyperparametersOf, PytorchExportError,
+  type ManifestEntry, type PytorchProjectSpec, type SplitManifest, type UsedBackbone,
+} from './project-spec';
 
 const SPLIT_FOLDERS = new Set(['train', 'val', 'test']);
 
@@ -65,5 +68,16 @@ export function pytorchSpecOfCard(
     splits: manifestOfCard(card.data),
     trained: [...trained],
     settings: card.settings,
+    usedBackbones: usedBackbonesOf(card),
   };
+}
+
+/** The backbone weights each transfer model's runs recorded (the first finished run's; every seed loads the same). */
+export function usedBackbonesOf(card: ExperimentCard): Record<string, UsedBackbone> {
+  const used: Record<string, UsedBackbone> = {};
+  for (const r of card.results) {
+    if (r.status !== 'ok' || !r.backbone || used[r.modelId]) continue;
+    used[r.modelId] = { weightsId: r.backbone.weightsId, pixelRange: r.backbone.pixelRange, origin: r.backbone.origin };
+  }
+  return used;
 }

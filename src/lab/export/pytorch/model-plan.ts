@@ -10,8 +10,9 @@ import { buildTransferHead } from '../../models/transfer-head';
 import type { PixelRange } from '../../data/batches';
 import { buildLoadedBackbone, describeBackboneWeights, type BackboneWeights } from '../../transfer/backbone-weights';
 import { backboneSpec, isBackboneId, type BackboneId } from '../../transfer/backbones';
+import { buildFineTuneModels, FINE_TUNE_LR_FACTOR, fineTuneCut, supportsFineTuning } from '../../transfer/fine-tune';
 import { loadedBackboneWeights } from '../../transfer/transfer-context';
-import { PytorchExportError, type PytorchProjectSpec, type TrainedModel } from './project-spec';
+import { PytorchExportError, type PytorchProjectSpec, type TrainedModel, type UsedBackbone } from './project-spec';
 import { encodeSafetensors, type NamedTensor } from './safetensors';
 import { readLayerArrays, torchStateOf, torchTensorsOf } from './torch-state';
 
@@ -33,10 +34,26 @@ export interface ExperimentModelJson {
     weights: string;
     /** What results.json records about them (the lab's BackboneRecord). */
     record: { network: string; weightsId: string; origin: string; pixelRange: string };
+    /** Backbones the lab can fine-tune (InceptionV3): what trains in the second stage when fineTuneEpochs > 0. */
+    fineTune?: FineTunePlan;
   };
   head?: { dropout: number; lightRank: number | null };
   /** Seed → project-relative path of the lab's trained weights. */
   trained: Record<string, string>;
+}
+
+/** The lab's fine-tuning of a backbone's top blocks (src/lab/transfer/fine-tune.ts), for train.py. */
+export interface FineTunePlan {
+  /** The layer below the tuned blocks (mixed8). */
+  cut: string;
+  /** For messages: "mixed9 and mixed10". */
+  blocks: string;
+  /** Backbone layers (module names under `backbone.`) whose weights train with the head; BatchNorm stays frozen. */
+  layers: string[];
+  /** The second stage's learning rate relative to the experiment's. */
+  learningRateFactor: number;
+  /** Parameters those layers add to the trainable count. */
+  trainableParams: number;
 }
 
 export interface ModelPlan {
@@ -85,20 +102,32 @@ export async function planModel(spec: PytorchProjectSpec, index: number): Promis
   if (!backbone) fail(`models[${index}]: ${id} cannot be exported without its backbone's ImageNet weights — ${backboneSpec(id).missingWeights}`);
   const weights = backbone as BackboneWeights;
   if (weights.backboneId !== id) fail(`backbones.${id}: these are ${weights.backboneId}'s weights`);
+  checkUsedBackbone(id, weights, spec.usedBackbones?.[id]);
   const bspec = backboneSpec(id);
   const head = { dropout: h.headDropout, lightRank: h.headLightRank };
   const headModel = buildTransferHead({ features: bspec.features(weights.variant), numClasses, dropout: head.dropout, lightRank: head.lightRank ?? undefined });
   const headSize = measureModelSize(headModel);
-  headModel.dispose();
   const info = describeBackboneWeights(weights);
   const backbonePath = `weights/${id}-backbone.safetensors`;
-  files.set(backbonePath, await backboneFile(weights, id));
+  // Shapes do not depend on the input size: the backbone is built at its smallest.
+  const backboneModel = buildLoadedBackbone(weights, bspec.minSize);
+  let fineTune: FineTunePlan | null;
+  try {
+    const state = await torchStateOf(backboneModel, (layer) => `backbone.${layer}`);
+    files.set(backbonePath, encodeSafetensors(state, { modelId: id, part: 'backbone', weightsId: weights.weightsId }));
+    fineTune = supportsFineTuning(id) ? fineTunePlanOf(id, backboneModel, headModel, headSize.trainableParams) : null;
+  } finally {
+    headModel.dispose();
+    backboneModel.dispose();
+  }
+  const tuned = fineTune != null && (h.fineTuneEpochs ?? 0) > 0 ? fineTune.trainableParams : 0;
   const json: ExperimentModelJson = {
     id, label: entry.label, family: 'transfer', pixelRange: weights.preprocessing.range,
-    labParams: weights.params + headSize.params, labTrainableParams: headSize.trainableParams,
+    labParams: weights.params + headSize.params, labTrainableParams: headSize.trainableParams + tuned,
     backbone: {
       network: id, ...(weights.variant.alpha != null ? { alpha: weights.variant.alpha } : {}), weights: backbonePath,
       record: { network: `${info.network}${info.variant ? ` ${info.variant}` : ''}`, weightsId: info.weightsId, origin: info.origin, pixelRange: info.pixelRange },
+      ...(fineTune ? { fineTune } : {}),
     },
     head,
     trained: {},
@@ -112,13 +141,38 @@ export async function planModel(spec: PytorchProjectSpec, index: number): Promis
   return { json, files };
 }
 
-/** The backbone's ImageNet weights under `backbone.` (shapes do not depend on the input size: built at the smallest). */
-async function backboneFile(weights: BackboneWeights, id: BackboneId): Promise<Uint8Array> {
-  const model = buildLoadedBackbone(weights, backboneSpec(id).minSize);
+/**
+ * The backbone's top blocks as the lab fine-tunes them (fine-tune.ts builds the very models the lab trains): the
+ * layers whose weights train in the second stage, and how many parameters they add to the head's.
+ */
+function fineTunePlanOf(
+  id: BackboneId, backbone: tf.LayersModel, head: tf.LayersModel, headTrainable: number,
+): FineTunePlan {
+  const { cut, blocks } = fineTuneCut(id);
+  const tuning = buildFineTuneModels(id, backbone, head);
   try {
-    return encodeSafetensors(await torchStateOf(model, (layer) => `backbone.${layer}`), { modelId: id, part: 'backbone', weightsId: weights.weightsId });
+    const inBackbone = new Set(backbone.layers.map((l) => l.name));
+    const layers = tuning.tune.layers
+      .filter((l) => inBackbone.has(l.name) && l.trainableWeights.length > 0)
+      .map((l) => l.name);
+    const trainableParams = measureModelSize(tuning.tune).trainableParams - headTrainable;
+    return { cut, blocks, layers, learningRateFactor: FINE_TUNE_LR_FACTOR, trainableParams };
   } finally {
-    model.dispose();
+    tuning.release();
+  }
+}
+
+/** The loaded backbone weights must be those the experiment's runs used: the trained heads were fitted to them. */
+function checkUsedBackbone(id: BackboneId, weights: BackboneWeights, used: UsedBackbone | undefined): void {
+  if (!used) return;
+  if (used.weightsId !== weights.weightsId) {
+    fail(`${id}: the loaded backbone weights (id ${weights.weightsId}, from ${weights.origin}) are not the ones `
+      + `its runs used (id ${used.weightsId}, from ${used.origin}); load those`);
+  }
+  if (used.pixelRange !== weights.preprocessing.range) {
+    const range = (r: string) => `[${r.replace(',', ', ')}]`;
+    fail(`${id}: the loaded backbone weights take pixels in ${range(weights.preprocessing.range)}, its runs fed them `
+      + `${range(used.pixelRange)}; load them with that preprocessing`);
   }
 }
 

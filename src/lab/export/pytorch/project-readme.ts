@@ -2,6 +2,21 @@
 import type { ExperimentModelJson } from './model-plan';
 import type { PytorchProjectSpec } from './project-spec';
 
+/** What the project does about fine-tuning, for this experiment. */
+function fineTuneLine(spec: PytorchProjectSpec, models: readonly ExperimentModelJson[]): string {
+  const tunable = models.filter((m) => m.backbone?.fineTune);
+  if (tunable.length === 0) return '';
+  const epochs = spec.hyperparameters.fineTuneEpochs ?? 0;
+  const plan = tunable[0].backbone!.fineTune!;
+  const what = `${tunable.map((m) => m.id).join(', ')}: ${plan.blocks}'s ${plan.layers.length} convolutions`;
+  const rate = `${plan.learningRateFactor}× the learning rate`;
+  return epochs > 0
+    ? `As in the lab, ${what} then train with the head for ${epochs} more epoch(s) at ${rate}, BatchNorm still frozen `
+      + '(`--fine-tune 0` skips that stage).'
+    : `The experiment does not fine-tune; \`--fine-tune N\` adds the lab's second stage (${what} train with the head `
+      + `for N epochs at ${rate}).`;
+}
+
 export function projectReadme(spec: PytorchProjectSpec, models: readonly ExperimentModelJson[]): string {
   const h = spec.hyperparameters;
   const counts = (['train', 'val', 'test'] as const).map((s) => `${spec.splits[s].length} ${s}`).join(' / ');
@@ -41,7 +56,8 @@ torchrun --nnodes=M --node_rank=R --rdzv_backend=c10d --rdzv_endpoint=HOST:29400
 \`\`\`
 
 Options: \`--device auto|cpu|cuda\`, \`--models cnn,light-k2\`, \`--seeds 1,2,3\`, \`--epochs N\` (0 evaluates the
-exported weights only), \`--batch N\`, \`--lr X\`, \`--from-scratch\`, \`--workers N\` (image-decoding workers per
+exported weights only), \`--batch N\`, \`--lr X\`, \`--fine-tune N\` (InceptionV3's second stage),
+\`--from-scratch\`, \`--workers N\` (image-decoding workers per
 process), \`--results DIR\` (outside the data folder). Processes communicate over NCCL on GPUs and gloo on CPUs; torchrun's RANK / WORLD_SIZE /
 LOCAL_RANK are read when present. (Debian's python3-torch 1.13 ships a torchrun that fails on Python 3.11 inside its
 elastic launcher; \`python3 train.py --nproc N\` starts the processes itself and works there.)
@@ -69,8 +85,10 @@ with bootstrap 95% intervals (NumPy's resamples, so intervals differ slightly fr
 As in the lab: the loss is cross-entropy on the logits (class weights: Σ w·loss / number of non-zero weights) plus
 1e-4·Σw² on every LightConv2D/LightDense factor; BatchNorm epsilon 1e-3 and momentum ${h.batchNormMomentum} (Keras
 convention); ${h.batchNormRecalibrationBatches > 0 ? `BatchNorm statistics are re-estimated on ${h.batchNormRecalibrationBatches} training batches before each validation` : 'no BatchNorm re-estimation (the study\'s protocol)'};
-the weights of the best validation loss are kept; transfer backbones stay frozen in inference mode.
-Not carried over: data augmentation, InceptionV3 fine-tuning of mixed9/mixed10, and the lab's feature cache (the
+the weights of the best validation loss are kept. Transfer backbones (the ImageNet weights the lab loaded, in
+\`weights/<model>-backbone.safetensors\`) stay frozen in inference mode: BatchNorm keeps its ImageNet statistics
+and only the head trains. ${fineTuneLine(spec, models)}
+Not carried over: data augmentation and the lab's feature cache (the
 frozen backbone runs on every batch of every epoch). With N processes on CPUs each
 BatchNorm sees its own batch / N images; on GPUs SyncBatchNorm makes the statistics global.
 `;

@@ -33,6 +33,8 @@ export interface PytorchHyperparameters {
   readonly headDropout: number;
   /** Transfer models: a LightDense head of this rank instead of Dense; null = Dense. */
   readonly headLightRank: number | null;
+  /** InceptionV3: epochs that also train mixed9 and mixed10 after the head's (the lab's fine-tuning); 0 = off. */
+  readonly fineTuneEpochs?: number;
 }
 
 /** One image: its path relative to the dataset folder (`--data`), '/'-separated, and its class name. */
@@ -74,6 +76,21 @@ export interface PytorchProjectSpec {
   readonly settings?: Experiment;
   /** ImageNet weights of the transfer models' backbones; default: those loaded in this realm. */
   readonly backbones?: Partial<Record<BackboneId, BackboneWeights>>;
+  /**
+   * The backbone weights the experiment's runs used, by model id (a card's records): other weights loaded now are
+   * refused, since the trained heads were fitted to these features.
+   */
+  readonly usedBackbones?: Readonly<Record<string, UsedBackbone>>;
+}
+
+/** What a run's record says about its backbone weights. */
+export interface UsedBackbone {
+  /** The content id of the weights (BackboneWeights.weightsId). */
+  readonly weightsId: string;
+  /** The pixel range they were fed. */
+  readonly pixelRange: string;
+  /** Where they were loaded from, for messages. */
+  readonly origin: string;
 }
 
 /** Thrown for a spec the export cannot use; the message names the field. */
@@ -93,7 +110,7 @@ export function hyperparametersOf(experiment: Experiment): PytorchHyperparameter
     patience: experiment.patience > 0 ? experiment.patience : null, batchNormMomentum: experiment.bnMomentum,
     batchNormRecalibrationBatches: experiment.bnRecalibration, threshold: experiment.threshold,
     bootstrapIterations: experiment.bootstrap, headDropout: experiment.headDropout,
-    headLightRank: experiment.headRank > 0 ? experiment.headRank : null,
+    headLightRank: experiment.headRank > 0 ? experiment.headRank : null, fineTuneEpochs: experiment.fineTune,
   };
 }
 
@@ -125,6 +142,9 @@ export function checkHyperparameters(h: PytorchHyperparameters): void {
   if (!isInt(h.bootstrapIterations, 0)) fail(`${p}.bootstrapIterations must be a whole number ≥ 0`);
   if (!(h.headDropout >= 0 && h.headDropout < 1)) fail(`${p}.headDropout must be in [0, 1) (got ${h.headDropout})`);
   if (h.headLightRank !== null && !isInt(h.headLightRank, 1)) fail(`${p}.headLightRank must be null or a whole number ≥ 1`);
+  if (h.fineTuneEpochs != null && !isInt(h.fineTuneEpochs, 0)) {
+    fail(`${p}.fineTuneEpochs must be a whole number ≥ 0 (got ${h.fineTuneEpochs})`);
+  }
 }
 
 /**

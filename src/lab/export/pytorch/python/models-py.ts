@@ -130,12 +130,15 @@ class LightLayersNet(nn.Module):
 
 class TransferNet(nn.Module):
     """A frozen ImageNet backbone (pooled features) with a trained head: Dense, or LightDense, optionally after
-    dropout. The backbone always runs in inference mode, as the lab extracts its features."""
+    dropout. The backbone always runs in inference mode, as the lab extracts its features: its BatchNorm layers
+    keep their ImageNet statistics. 'tuned_layers' (InceptionV3's mixed9/mixed10 convolutions, when the experiment
+    fine-tunes) start frozen too; fine_tune() lets them train with the head, as the lab's second stage does."""
 
-    def __init__(self, backbone, features, classes=2, dropout=0.0, light_rank=None):
+    def __init__(self, backbone, features, classes=2, dropout=0.0, light_rank=None, tuned_layers=()):
         super().__init__()
         self.backbone = backbone
         self.backbone.requires_grad_(False)
+        self.tuned_layers = list(tuned_layers)
         self.head_dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.logits = LightLinear(features, classes, light_rank) if light_rank else nn.Linear(features, classes)
         if not light_rank:
@@ -146,10 +149,18 @@ class TransferNet(nn.Module):
         self.backbone.eval()
         return self
 
+    def tuned_parameters(self):
+        """The backbone parameters that fine-tuning trains (none unless the experiment fine-tunes)."""
+        return [p for name in self.tuned_layers for p in self.backbone.get_submodule(name).parameters()]
+
+    def fine_tune(self):
+        """From now on the tuned layers train with the head; everything else in the backbone stays frozen."""
+        for p in self.tuned_parameters():
+            p.requires_grad_(True)
+
     def forward(self, x):
-        with torch.no_grad():
-            features = self.backbone(x)
-        return self.logits(self.head_dropout(features))
+        # Autograd records nothing through frozen layers: only what fine_tune() unfroze gets gradients.
+        return self.logits(self.head_dropout(self.backbone(x)))
 
 
 def build_model(entry, hyperparameters, classes):
@@ -170,7 +181,8 @@ def build_model(entry, hyperparameters, classes):
         else:
             raise ValueError(f'{entry["id"]}: unknown backbone {backbone["network"]}')
         head = entry.get('head', {})
-        return TransferNet(net, features, classes, head.get('dropout', 0.0), head.get('lightRank'))
+        tuned = backbone.get('fineTune', {}).get('layers', []) if hyperparameters.get('fineTuneEpochs', 0) > 0 else []
+        return TransferNet(net, features, classes, head.get('dropout', 0.0), head.get('lightRank'), tuned)
     raise ValueError(f'{entry["id"]}: unknown model family {family}')
 
 
@@ -184,9 +196,11 @@ def factor_penalty(model):
 
 
 def count_params(model):
-    """(all, trainable) as Keras and the lab count: parameters plus BatchNorm's moving mean and variance."""
+    """(all, trainable) as Keras and the lab count: parameters plus BatchNorm's moving mean and variance; trainable
+    includes the layers a fine-tuning stage will train, as the lab's record of a fine-tuned model does."""
     params = sum(p.numel() for p in model.parameters())
     stats = sum(b.numel() for name, b in model.named_buffers() if name.endswith(('running_mean', 'running_var')))
-    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    return params + stats, trainable
+    trains = {id(p): p for p in model.parameters() if p.requires_grad}
+    trains.update((id(p), p) for p in getattr(model, 'tuned_parameters', list)())
+    return params + stats, sum(p.numel() for p in trains.values())
 `;

@@ -28,7 +28,7 @@ def make_record(entry, seed, hp, class_names, positive, sizes, outcome, context)
         'backend': f'torch-{context["device"]}',
         'seed': seed,
         'epochsRun': len(history),
-        'epochsPlanned': hp['epochs'],
+        'epochsPlanned': outcome.get('epochsPlanned', hp['epochs']),
         'bestEpoch': outcome.get('bestEpoch'),
         'trainTimeMs': finite(outcome.get('trainTimeMs')),
         'msPerEpoch': finite(outcome['trainTimeMs'] / len(history)) if history else None,
@@ -66,7 +66,7 @@ def lab_settings(experiment):
     return {
         **experiment.get('labSettings', {}), 'models': [m['id'] for m in experiment['models']], 'size': hp['size'],
         'channels': hp['channels'], 'epochs': hp['epochs'], 'batchSize': hp['batchSize'], 'learningRate': hp['learningRate'],
-        'seeds': hp['seeds'],
+        'seeds': hp['seeds'], **({'fineTune': hp['fineTuneEpochs']} if 'fineTuneEpochs' in hp else {}),
     }
 
 

@@ -50,6 +50,8 @@ def parse_args(argv):
     p.add_argument('--epochs', type=int, help='instead of the experiment\'s (0: evaluate the exported weights only)')
     p.add_argument('--batch', type=int, help='global batch size instead of the experiment\'s')
     p.add_argument('--lr', type=float, help='learning rate instead of the experiment\'s')
+    p.add_argument('--fine-tune', type=int, dest='fine_tune', help='InceptionV3: epochs that also train mixed9 and '
+                   'mixed10 after the head\'s, instead of the experiment\'s')
     p.add_argument('--from-scratch', action='store_true', help='ignore the weights the lab trained')
     p.add_argument('--workers', type=int, default=2, help='image-decoding workers per process (default 2)')
     return p.parse_args(argv)
@@ -69,11 +71,11 @@ def load_experiment(args):
         experiment['models'] = [m for m in experiment['models'] if m['id'] in wanted]
     if args.seeds:
         hp['seeds'] = [int(s) for s in args.seeds.split(',')]
-    for option, key, low in (('epochs', 'epochs', 0), ('batch', 'batchSize', 1)):
+    for option, key, low in (('epochs', 'epochs', 0), ('batch', 'batchSize', 1), ('fine_tune', 'fineTuneEpochs', 0)):
         value = getattr(args, option)
         if value is not None:
             if value < low:
-                raise UsageError(f'--{option} must be at least {low} (got {value})')
+                raise UsageError(f'--{option.replace("_", "-")} must be at least {low} (got {value})')
             hp[key] = value
     if args.lr is not None:
         if not args.lr > 0:

@@ -159,6 +159,24 @@ def test_metrics(model, loader, pixel_range, device, experiment, seed):
                        hp['threshold'], hp['bootstrapIterations'], seed)
 
 
+def stages_of(entry, hp):
+    """(stage, epochs, learning rate) of each training stage. A transfer model whose experiment fine-tunes
+    (fineTuneEpochs > 0 and a backbone with a fine-tuning plan: InceptionV3) trains its head first, then its top
+    blocks with the head at a smaller learning rate, as the lab does; other models have one stage."""
+    stages = [('train', hp['epochs'], hp['learningRate'])]
+    tune = entry.get('backbone', {}).get('fineTune')
+    if tune and hp.get('fineTuneEpochs', 0) > 0 and hp['epochs'] > 0:
+        stages.append(('fine-tune', hp['fineTuneEpochs'], hp['learningRate'] * tune['learningRateFactor']))
+    return stages
+
+
+def share_weights(model, world):
+    """Every process takes rank 0's parameters and buffers (rank 0 alone restored the best epoch's)."""
+    if world > 1:
+        for tensor in model.state_dict().values():
+            dist.broadcast(tensor, 0)
+
+
 def train_one(entry, seed, experiment, ctx):
     """Runs one (model, seed) on this process; returns its result record on rank 0 and None elsewhere."""
     hp, names = experiment['hyperparameters'], experiment['classNames']
@@ -183,56 +201,74 @@ def train_one(entry, seed, experiment, ctx):
     val_loader, test_loader = (loader_of(s, hp['batchSize'], ctx['workers'] if rank == 0 else 0, device) for s in (val_set, test_set))
     log(f'{name}: rank {rank}/{world} trains on {len(sampler)} of {len(train_set)} images per epoch, {per_process} per batch',
         everywhere=True)
-    net = model
-    if world > 1:
-        net = DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None,
-                                      broadcast_buffers=entry['family'] != 'transfer')
-    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=hp['learningRate'],
-                                 betas=(0.9, 0.999), eps=1e-7)
     weights = class_weights(hp.get('classWeights'), train_set.labels(), len(names))
     weights = weights.to(device) if weights is not None else None
 
-    history, best, stale, train_ms, images_seen = [], None, 0, 0.0, 0
+    stages = stages_of(entry, hp)
+    planned = sum(epochs for _, epochs, _ in stages)
+    history, best_epoch, train_ms, images_seen, epochs_run = [], None, 0.0, 0, 0
     started = time.perf_counter()
-    for epoch in range(1, hp['epochs'] + 1):
-        epoch_start = time.perf_counter()
-        sampler.set_epoch(epoch)
-        loss_sum, correct, seen = train_epoch(net, model, loader, optimizer, weights, pixel_range, device)
-        epoch_ms = (time.perf_counter() - epoch_start) * 1000
-        train_ms += epoch_ms
-        images_seen += seen
-        recalibrate_batch_norm(model, loader, hp['batchNormRecalibrationBatches'], pixel_range, device)
-
-        stop = torch.zeros(1, device=device)
-        if rank == 0:
-            val_loss, val_accuracy = validate(model, val_loader, pixel_range, device) if len(val_set) else (None, None)
-            row = {'epoch': epoch, 'loss': loss_sum / seen, 'accuracy': correct / seen, 'valLoss': val_loss,
-                   'valAccuracy': val_accuracy, 'imagesPerSec': seen / epoch_ms * 1000}
-            history.append(row)
-            log(f'{name}: epoch {epoch}/{hp["epochs"]}  loss {row["loss"]:.4f}  acc {row["accuracy"]:.3f}'
-                + ('' if val_loss is None else f'  val_loss {val_loss:.4f}  val_acc {val_accuracy:.3f}')
-                + f'  {row["imagesPerSec"]:.1f} img/s')
-            # Best = lowest validation loss, or the latest epoch without validation (the lab's rule).
-            score = val_loss if val_loss is not None else -epoch
-            if best is None or score < best['score']:
-                best = {'score': score, 'epoch': epoch, 'state': {k: v.detach().clone() for k, v in model.state_dict().items()}}
-                stale = 0
-            else:
-                stale += 1
-            stop[0] = float(hp.get('patience') is not None and val_loss is not None and stale >= hp['patience'])
+    for stage, epochs, learning_rate in stages:
+        if stage == 'fine-tune':
+            tune = entry['backbone']['fineTune']
+            model.fine_tune()
+            share_weights(model, world)  # every process goes on from rank 0's best epoch of the head's stage
+            tuned = sum(p.numel() for p in model.tuned_parameters())
+            log(f'{name}: fine-tuning {tune["blocks"]} with the head ({tuned:,} more trainable parameters, '
+                f'BatchNorm frozen) for {epochs} epoch(s) at lr {learning_rate:g}')
+        # A new optimiser and DDP wrapper per stage: they take the parameters that train in it.
+        net = model
         if world > 1:
-            dist.broadcast(stop, 0)  # every process stops at the same epoch
-        if stop.item():
-            break
+            net = DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None,
+                                          broadcast_buffers=entry['family'] != 'transfer')
+        optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=learning_rate,
+                                     betas=(0.9, 0.999), eps=1e-7)
+        best, stale = None, 0  # each stage keeps its own best epoch and patience, as the lab
+        # Epochs are numbered on through the stages, alike on every process (the sampler's shuffle depends on it).
+        for epoch in range(epochs_run + 1, epochs_run + epochs + 1):
+            epochs_run = epoch
+            epoch_start = time.perf_counter()
+            sampler.set_epoch(epoch)
+            loss_sum, correct, seen = train_epoch(net, model, loader, optimizer, weights, pixel_range, device)
+            epoch_ms = (time.perf_counter() - epoch_start) * 1000
+            train_ms += epoch_ms
+            images_seen += seen
+            recalibrate_batch_norm(model, loader, hp['batchNormRecalibrationBatches'], pixel_range, device)
+
+            stop = torch.zeros(1, device=device)
+            if rank == 0:
+                val_loss, val_accuracy = (validate(model, val_loader, pixel_range, device) if len(val_set)
+                                          else (None, None))
+                row = {'epoch': epoch, 'loss': loss_sum / seen, 'accuracy': correct / seen, 'valLoss': val_loss,
+                       'valAccuracy': val_accuracy, 'imagesPerSec': seen / epoch_ms * 1000}
+                history.append(row)
+                log(f'{name}: epoch {epoch}/{planned}  loss {row["loss"]:.4f}  acc {row["accuracy"]:.3f}'
+                    + ('' if val_loss is None else f'  val_loss {val_loss:.4f}  val_acc {val_accuracy:.3f}')
+                    + f'  {row["imagesPerSec"]:.1f} img/s')
+                # Best = lowest validation loss, or the latest epoch without validation (the lab's rule).
+                score = val_loss if val_loss is not None else -epoch
+                if best is None or score < best['score']:
+                    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                    best = {'score': score, 'epoch': epoch, 'state': state}
+                    stale = 0
+                else:
+                    stale += 1
+                stop[0] = float(hp.get('patience') is not None and val_loss is not None and stale >= hp['patience'])
+            if world > 1:
+                dist.broadcast(stop, 0)  # every process stops at the same epoch
+            if stop.item():
+                break
+        if rank == 0 and best is not None:
+            model.load_state_dict(best['state'])
+            best_epoch = best['epoch']
+        del net
     train_time_ms = (time.perf_counter() - started) * 1000
 
     record = None
     if rank == 0:
-        if best is not None:
-            model.load_state_dict(best['state'])
         test = test_metrics(model, test_loader, pixel_range, device, experiment, seed)
         outcome = {
-            'status': 'ok', 'history': history, 'bestEpoch': best['epoch'] if best else None,
+            'status': 'ok', 'history': history, 'bestEpoch': best_epoch, 'epochsPlanned': planned,
             'trainTimeMs': train_time_ms, 'trainImagesPerSec': images_seen / train_ms * 1000 if train_ms > 0 else None,
             'inference': time_inference(model, hp, device), 'test': test,
         }
