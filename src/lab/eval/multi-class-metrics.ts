@@ -83,7 +83,11 @@ export function multiClassMetrics(
  * ROC AUC of each class's probability against the rest (null for a class that is absent, or that every image has).
  * @throws on sizes that do not fit, a label out of range or a NaN probability
  */
-export function oneVsRestAucs(probabilities: ArrayLike<number>, labels: ArrayLike<number>, k: number): (number | null)[] {
+export function oneVsRestAucs(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  k: number,
+): (number | null)[] {
   const n = checkShapes(probabilities, labels, k);
   return Array.from({ length: k }, (_, c) => {
     const column = columnOf(probabilities, n, k, c);
@@ -111,7 +115,9 @@ export function bootstrapMultiClass(
   options: MultiClassBootstrapOptions,
 ): BootstrapResult {
   const { iterations = 1000, seed, level = 0.95 } = options;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`iterations must be a positive integer, got ${iterations}`);
+  if (!Number.isInteger(iterations) || iterations < 1) {
+    throw new Error(`iterations must be a positive integer, got ${iterations}`);
+  }
   if (!(level > 0 && level < 1)) throw new Error(`level must be in (0, 1), got ${level}`);
   const n = checkShapes(probabilities, labels, k);
   if (n === 0) throw new Error('cannot bootstrap an empty set');
@@ -177,10 +183,14 @@ function argmaxOf(probabilities: ArrayLike<number>, i: number, k: number): numbe
 function checkShapes(probabilities: ArrayLike<number>, labels: ArrayLike<number>, k: number): number {
   const n = labels.length;
   if (!Number.isInteger(k) || k < 2) throw new Error(`need at least 2 classes, got ${k}`);
-  if (probabilities.length !== n * k) throw new Error(`expected ${n} × ${k} probabilities, got ${probabilities.length}`);
+  if (probabilities.length !== n * k) {
+    throw new Error(`expected ${n} × ${k} probabilities, got ${probabilities.length}`);
+  }
   for (let i = 0; i < n; i++) {
     const label = labels[i];
-    if (!(Number.isInteger(label) && label >= 0 && label < k)) throw new Error(`label ${label} of image ${i} is not a class index below ${k}`);
+    if (!(Number.isInteger(label) && label >= 0 && label < k)) {
+      throw new Error(`label ${label} of image ${i} is not a class index below ${k}`);
+    }
   }
   checkScores(probabilities, probabilities);
   return n;

@@ -36,6 +36,13 @@ interface WithMultiClass {
   readonly multiClass?: MultiClassRecord;
 }
 
+/** The evaluations a result record holds. */
+interface WithEvaluations {
+  readonly test: WithMultiClass | null;
+  readonly validation: WithMultiClass | null;
+  readonly testBeforeAdaptation?: WithMultiClass | null;
+}
+
 /** The record of an evaluation's multi-class figures; null for two classes. */
 export function multiClassRecord(e: EvaluationResult): MultiClassRecord | null {
   const m = e.multiClass;
@@ -61,7 +68,10 @@ export function positiveApplies(test: WithMultiClass | null | undefined): boolea
 }
 
 /** `value` where the positive class applies to `test`, else null (shown as "—"). */
-export function positiveFigure<T>(test: (WithMultiClass & T) | null | undefined, value: (test: T) => number | null): number | null {
+export function positiveFigure<T>(
+  test: (WithMultiClass & T) | null | undefined,
+  value: (test: T) => number | null,
+): number | null {
   return test && positiveApplies(test) ? value(test) : null;
 }
 
@@ -69,12 +79,11 @@ export function positiveFigure<T>(test: (WithMultiClass & T) | null | undefined,
  * The record with `positiveNamed` set on each of its multi-class evaluations: the run loop knows whether the user
  * named the positive class, the evaluation does not.
  */
-export function withPositiveNamed<R extends { readonly test: (WithMultiClass | null); readonly validation: (WithMultiClass | null); readonly testBeforeAdaptation?: WithMultiClass | null }>(
-  record: R,
-  named: boolean,
-): R {
+export function withPositiveNamed<R extends WithEvaluations>(record: R, named: boolean): R {
   const mark = <T extends WithMultiClass | null | undefined>(t: T): T =>
-    (t && t.multiClass && t.multiClass.positiveNamed !== named ? { ...t, multiClass: { ...t.multiClass, positiveNamed: named } } : t);
+    (t?.multiClass && t.multiClass.positiveNamed !== named
+      ? { ...t, multiClass: { ...t.multiClass, positiveNamed: named } }
+      : t);
   const before = record.testBeforeAdaptation;
   return {
     ...record,
