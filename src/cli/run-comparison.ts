@@ -17,6 +17,7 @@ import type { Experiment } from '../lab/experiment/schema';
 import { experimentProblems } from '../lab/experiment/validate';
 import { findModel } from '../lab/registry';
 import { renderComparisonTable } from '../lab/report/comparison-table';
+import { isEnsemble } from '../lab/report/ensemble-record';
 import { renderSeedSummaryTable } from '../lab/report/seed-summary-table';
 import { comparisonsOverSeeds } from '../lab/report/comparisons';
 import { renderComparisonsText } from '../lab/report/render-comparisons';
@@ -111,7 +112,8 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
   const finished: FinishedRun[] = [];
   let started = 0;
   let runStart = 0;
-  const name = (key: { modelId: string; seed: number }) => (experiment.seeds.length > 1 ? `${key.modelId} seed ${key.seed}` : key.modelId);
+  const name = (key: { modelId: string; seed: number }) => (isEnsemble(key) ? `${key.modelId} ensemble of its seeds`
+    : experiment.seeds.length > 1 ? `${key.modelId} seed ${key.seed}` : key.modelId);
   const logged = new Map<string, number>();
   const outcome = await runExperiment(experiment, data, {
     onRunStart: (key) => {

@@ -6,6 +6,7 @@
  */
 import { useState } from 'react';
 import { positiveApplies } from '../../lab/report/multi-class-record';
+import { isEnsemble } from '../../lab/report/ensemble-record';
 import { REFERENCE_TEST_SET } from '../../lab/report/reference-results';
 import { stat } from '../../lab/report/stat';
 import { SHIFT_WARNING_GAP, valTestGap } from '../../lab/report/summary';
@@ -35,12 +36,20 @@ interface Props {
   onError?: (message: string) => void;
 }
 
-/** Results grouped per model, in the experiment's model order. */
-function byModel(results: ModelResult[], order: readonly string[], threshold: number): TableModel[] {
+/** Results grouped per model, in the experiment's model order; a model's seed ensemble beside its runs. */
+function byModel(
+  results: ModelResult[], ensembles: ModelResult[], order: readonly string[], threshold: number,
+): TableModel[] {
   const ids = [...new Set([...order.filter((id) => results.some((r) => r.modelId === id)), ...results.map((r) => r.modelId)])];
   return ids.map((modelId) => {
     const runs = results.filter((r) => r.modelId === modelId).sort((a, b) => a.seed - b.seed);
-    return { modelId, label: runs[0].record.label, runs: runs.map((result) => ({ result, metrics: viewMetrics(result, threshold) })) };
+    const ensemble = ensembles.find((r) => r.modelId === modelId);
+    return {
+      modelId,
+      label: runs[0].record.label,
+      runs: runs.map((result) => ({ result, metrics: viewMetrics(result, threshold) })),
+      ensemble: ensemble ? { result: ensemble, metrics: viewMetrics(ensemble, threshold) } : null,
+    };
   });
 }
 
@@ -50,10 +59,13 @@ export function CompareSection({ results: recorded, models, context, onError = (
   const [showReferences, setShowReferences] = useState(false);
   const [confusionSeed, setConfusionSeed] = useState<number | null>(null);
   const [galleryCell, setGalleryCell] = useState<GalleryCell | null>(null);
-  // With --adapt-bn the runs hold two metric sets: adapted (as recorded in `test`) and before adaptation (issue 12).
+  // With --adapt-bn the runs hold two metric sets: adapted (as recorded in `test`) and before adaptation.
   const [showUnadapted, setShowUnadapted] = useState(false);
   const adaptedRuns = hasUnadaptedFigures(recorded);
-  const results = adaptedRuns && showUnadapted ? recorded.map(unadaptedView) : recorded;
+  const viewed = adaptedRuns && showUnadapted ? recorded.map(unadaptedView) : recorded;
+  // Seed ensembles are rows of the table (and pairs of the paired tests); everything per run is of trained runs.
+  const results = viewed.filter((r) => !isEnsemble(r.record));
+  const ensembles = viewed.filter((r) => isEnsemble(r.record));
   if (results.length === 0) {
     return (
       <Section step={4} id="compare" title="Compare" intro="Trained models appear here side by side, scored on the test split they never saw.">
@@ -61,7 +73,7 @@ export function CompareSection({ results: recorded, models, context, onError = (
       </Section>
     );
   }
-  const table = byModel(results, context?.experiment.models ?? [], threshold);
+  const table = byModel(results, ensembles, context?.experiment.models ?? [], threshold);
   const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
   const several = seeds.length > 1;
   const shownSeed = confusionSeed != null && seeds.includes(confusionSeed) ? confusionSeed : seeds[0];

@@ -9,6 +9,7 @@
 import { Fragment, useState } from 'react';
 import type { BinaryMetrics } from '../../lab/eval/binary-metrics';
 import { runKeyId } from '../../lab/experiment/run-control';
+import { recordLabel } from '../../lab/report/ensemble-record';
 import { formatInteger } from '../../lab/report/format';
 import { positiveApplies } from '../../lab/report/multi-class-record';
 import { REFERENCE_RESULTS, type ReferenceResult } from '../../lab/report/reference-results';
@@ -23,11 +24,13 @@ export interface TableRun {
   metrics: BinaryMetrics | null;
 }
 
-/** A model's runs, one per seed. */
+/** A model's runs, one per seed, and its seed ensemble when one was scored. */
 export interface TableModel {
   modelId: string;
   label: string;
   runs: TableRun[];
+  /** The mean of its seeds' probabilities, scored as one classifier: a row of its own, never part of the mean. */
+  ensemble?: TableRun | null;
 }
 
 interface Column {
@@ -137,6 +140,7 @@ export function ComparisonTable({ models, showValidation, showReferences }: Prop
               <Fragment key={m.modelId}>
                 <ModelRow model={m} columns={columns} open={open} onToggle={() => setExpanded((e) => ({ ...e, [m.modelId]: !open }))} />
                 {open && m.runs.map((run) => <SeedRow key={runKeyId(run.result)} run={run} columns={columns} />)}
+                {m.ensemble && <EnsembleRow modelId={m.modelId} run={m.ensemble} columns={columns} />}
               </Fragment>
             );
           })}
@@ -147,6 +151,7 @@ export function ComparisonTable({ models, showValidation, showReferences }: Prop
         Under a run&rsquo;s figure: its 95% interval — Wilson&rsquo;s for accuracy, sensitivity and specificity at this threshold, the bootstrap&rsquo;s
         for AUC. Where two models&rsquo; intervals overlap widely, this test set cannot tell which is better.
         {models.some((m) => m.runs.length > 1) && ' With several seeds, a row shows mean ± standard deviation over the seeds; open it for each seed’s interval.'}
+        {models.some((m) => m.ensemble) && ENSEMBLE_NOTE}
         {multiClass && ' With more than two classes, accuracy counts each image as its most probable class (its interval is the bootstrap’s), AUC is the mean of each class against the rest, and sensitivity, specificity and F1 stay empty unless a positive class is named in Settings; each class’s own figures stand beside its confusion matrix.'}
       </p>
     </div>
@@ -215,6 +220,37 @@ function SeedRow({ run, columns }: { run: TableRun; columns: Column[] }) {
         return (
           <td key={c.metric} className="num" data-metric={c.metric} data-value={ok ? v : undefined} data-missing={ok ? undefined : ''}
             data-ci-low={ci?.low} data-ci-high={ci?.high}>
+            {ok ? format(v, c.digits) : ''}
+            {ci && <IntervalText interval={ci} digits={c.digits} />}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+/** A seed ensemble: its own figures (with their intervals), named after the seeds it averages. */
+const ENSEMBLE_NOTE = ' An “ensemble of seeds” row scores the mean of those seeds’ predicted probabilities as one '
+  + 'classifier; it is not part of the mean ± standard deviation.';
+
+function EnsembleRow({ modelId, run, columns }: { modelId: string; run: TableRun; columns: Column[] }) {
+  const r = run.result.record;
+  return (
+    <tr className={`ensemble-row is-${r.status}`} data-testid={`result-row-${modelId}-ensemble`}
+      data-run-id={runKeyId(run.result)} data-status={r.status}>
+      <th scope="row">
+        <span className="model-name">{recordLabel(r)}</span>
+        <span className="model-meta">
+          mean of the seeds&rsquo; test probabilities · {formatInteger(r.params)} weights in all · no model file
+        </span>
+      </th>
+      {columns.map((c) => {
+        const v = c.value(run);
+        const ok = v != null && Number.isFinite(v);
+        const ci = ok ? (c.interval?.(run) ?? null) : null;
+        return (
+          <td key={c.metric} className="num" data-metric={c.metric} data-value={ok ? v : undefined}
+            data-missing={ok ? undefined : ''} data-ci-low={ci?.low} data-ci-high={ci?.high}>
             {ok ? format(v, c.digits) : ''}
             {ci && <IntervalText interval={ci} digits={c.digits} />}
           </td>

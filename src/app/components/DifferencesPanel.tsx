@@ -10,6 +10,7 @@ import {
   accuracyVerdict, aucDifferenceFound, aucVerdict, comparisonsOverSeeds, COMPARISONS_EXPLAINED, formatP, formatSigned, overSeedsSentence,
   pairedComparisons, type PairComparison,
 } from '../../lab/report/comparisons';
+import { ENSEMBLE_SEED } from '../../lab/report/ensemble-record';
 import type { ModelResult } from '../../worker/protocol';
 
 interface Props {
@@ -29,6 +30,8 @@ export function comparisonsOf(results: readonly ModelResult[], written: readonly
 export function DifferencesPanel({ results, written }: Props) {
   const comparisons = useMemo(() => comparisonsOf(results, written), [results, written]);
   const seeds = [...new Set(comparisons.map((c) => c.seed))];
+  // Seed ensembles are compared with each other as one more choice, not one more seed.
+  const trainedSeeds = seeds.filter((s) => s !== ENSEMBLE_SEED);
   const [chosenSeed, setChosenSeed] = useState<number | null>(null);
   if (comparisons.length === 0) return null;
   const seed = chosenSeed != null && seeds.includes(chosenSeed) ? chosenSeed : seeds[0];
@@ -45,7 +48,7 @@ export function DifferencesPanel({ results, written }: Props) {
         {seeds.length > 1 && (
           <> Seed{' '}
             <select data-testid="differences-seed" aria-label="Seed of the paired tests" value={seed} onChange={(e) => setChosenSeed(Number(e.currentTarget.value))}>
-              {seeds.map((s) => <option key={s} value={s}>{s}</option>)}
+              {seeds.map((s) => <option key={s} value={s}>{s === ENSEMBLE_SEED ? 'ensembles' : s}</option>)}
             </select>
           </>
         )}
@@ -81,9 +84,9 @@ export function DifferencesPanel({ results, written }: Props) {
       <ul className="differences-verdicts" data-testid="differences-verdicts">
         {ofSeed.map((c) => <li key={`${c.a}-${c.b}`}>{aucVerdict(c)}; {accuracyVerdict(c)}.</li>)}
       </ul>
-      {seeds.length > 1 && (
+      {trainedSeeds.length > 1 && (
         <>
-          <h4>Over seeds {seeds.join(', ')}</h4>
+          <h4>Over seeds {trainedSeeds.join(', ')}</h4>
           <ul data-testid="differences-over-seeds">
             {comparisonsOverSeeds(comparisons).map((p) => <li key={`${p.a}-${p.b}`}>{overSeedsSentence(p)}.</li>)}
           </ul>

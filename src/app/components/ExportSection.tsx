@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { SkippedFile } from '../../lab/data/layout';
 import { resultsBundle, type BundleRun } from '../../lab/experiment/results-bundle';
 import { runKeyId } from '../../lab/experiment/run-control';
+import { isEnsemble } from '../../lab/report/ensemble-record';
 import { formatBytes } from '../../lab/report';
 import type { ModelResult } from '../../worker/protocol';
 import { zipAll, zipModel } from '../lib/bundle';
@@ -47,8 +48,10 @@ export function ExportSection(props: Props) {
   const [busy, setBusy] = useState(false);
   const shown = useShown();
   const { results, context } = props;
-  const withFiles = results.filter((r) => modelFiles(runKeyId(r)));
-  const seeds = [...new Set(results.map((r) => r.seed))];
+  // Seed ensembles have no model: no download, no classifying; Download all still carries their records.
+  const trained = results.filter((r) => !isEnsemble(r.record));
+  const withFiles = trained.filter((r) => modelFiles(runKeyId(r)));
+  const seeds = [...new Set(trained.map((r) => r.seed))];
   const several = seeds.length > 1;
 
   const run = async (work: () => Promise<void>) => {
@@ -93,19 +96,19 @@ export function ExportSection(props: Props) {
       ) : (
         <>
           <ul className="downloads">
-            {results.map((r) => {
+            {trained.map((r) => {
               const id = runKeyId(r);
               const saved = modelFiles(id);
               return (
                 <li key={id}>
                   <span className="download-label">{r.record.label}{several ? ` · seed ${r.seed}` : ''}</span>
                   {props.downloaded[id] && <span className="tag is-ok">saved</span>}
-                  <button type="button" data-testid={downloadTestId(r, results)} disabled={!saved || busy}
+                  <button type="button" data-testid={downloadTestId(r, trained)} disabled={!saved || busy}
                     onClick={() => downloadOne(r)}>
                     {saved ? `lab TF.js (compact; needs X-Ray Lab) · ${formatBytes(saved.weights.byteLength)}`
                       : context?.origin.kind === 'file' ? 'not in the opened file' : 'nothing to download (failed)'}
                   </button>
-                  <ModelFormats result={r} testId={downloadTestId(r, results)} stem={`xray-lab-${r.modelId}${several ? `-seed-${r.seed}` : ''}`} disabled={busy} onError={props.onError} />
+                  <ModelFormats result={r} testId={downloadTestId(r, trained)} stem={`xray-lab-${r.modelId}${several ? `-seed-${r.seed}` : ''}`} disabled={busy} onError={props.onError} />
                 </li>
               );
             })}
@@ -113,7 +116,7 @@ export function ExportSection(props: Props) {
           <button type="button" className="primary" data-testid="download-all" disabled={busy || !context?.data} onClick={downloadAll}>
             Download all — experiment.json, models, results.json, report.md, model cards
           </button>
-          <PytorchExport results={results} context={context} disabled={busy} onError={props.onError} />
+          <PytorchExport results={trained} context={context} disabled={busy} onError={props.onError} />
         </>
       )}
       <div className="open-experiment">

@@ -4,6 +4,7 @@
  */
 import type { ExperimentCard } from '../../lab/experiment/card';
 import { plannedRuns, runKeyId, type RunKey } from '../../lab/experiment/run-control';
+import { isEnsemble } from '../../lab/report/ensemble-record';
 import type { EpochRecord } from '../../lab/report/result-record';
 import type { PairComparison } from '../../lab/report/comparisons';
 import type {
@@ -153,7 +154,10 @@ function startRun(state: LabState, experiment: Experiment, only?: RunKey[]): Lab
     && previous.data != null && previous.data.identity.fingerprint === fingerprint;
   const queue = only ?? plannedRuns(experiment);
   const restarted = new Set(queue.map(runKeyId));
-  const results = keep ? state.results.filter((r) => !restarted.has(runKeyId(r))) : [];
+  // A model trained again makes its old seed ensemble stale: the loop scores a new one from the runs it makes.
+  const retrained = new Set(queue.map((k) => k.modelId));
+  const stale = (r: ModelResult) => restarted.has(runKeyId(r)) || (isEnsemble(r.record) && retrained.has(r.modelId));
+  const results = keep ? state.results.filter((r) => !stale(r)) : [];
   const runs: Record<string, RunProgress> = {};
   if (keep) for (const r of results) runs[runKeyId(r)] = state.runs[runKeyId(r)];
   for (const key of queue) runs[runKeyId(key)] = emptyRun(key);
@@ -236,6 +240,11 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
   }
 }
 
+/** The runs of `results` that trained (seed ensembles are results, not runs of the queue). */
+function trainedKeys(results: readonly ModelResult[]): RunKey[] {
+  return results.filter((r) => !isEnsemble(r.record)).map((r) => ({ modelId: r.modelId, seed: r.seed }));
+}
+
 /** An opened experiment card replaces what the table shows (the loaded dataset and the trained models' files stay). */
 function openCard(state: LabState, card: ExperimentCard, name: string, stored: boolean): LabState {
   const results: ModelResult[] = runsFromCard(card);
@@ -244,7 +253,7 @@ function openCard(state: LabState, card: ExperimentCard, name: string, stored: b
     runs[runKeyId(r)] = restoredRun(r);
   }
   return {
-    ...state, results, runs, queue: results.map((r) => ({ modelId: r.modelId, seed: r.seed })), downloaded: {}, error: null,
+    ...state, results, runs, queue: trainedKeys(results), downloaded: {}, error: null,
     context: {
       experiment: card.settings, data: card.data, testImages: card.testImages, environment: card.environment,
       origin: { kind: 'file', name, createdAt: card.createdAt, stored }, comparisons: card.comparisons,
@@ -268,7 +277,7 @@ function restoreSaved(state: LabState, saved: SavedProject): LabState {
   }
   const { experiment, data, testImages, environment } = saved.context;
   return {
-    ...state, results, runs, queue: results.map((r) => ({ modelId: r.modelId, seed: r.seed })),
+    ...state, results, runs, queue: trainedKeys(results),
     downloaded: Object.fromEntries(results.map((r) => [runKeyId(r), false])), interrupted: saved.interrupted, error: notes ?? state.error,
     context: { experiment, data, testImages, environment, origin: { kind: 'trained' } },
   };

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { parseExperimentOrResults } from '../../lab/experiment/card';
 import { runKeyId } from '../../lab/experiment/run-control';
+import { isEnsemble } from '../../lab/report/ensemble-record';
 import { splitOf } from '../../lab/experiment/schema';
 import type { InterruptedRun } from '../../lab/persist/saved-project';
 import type { Experiment, LabResult, Picked, StorageUsage } from '../../worker/protocol';
@@ -187,7 +188,8 @@ export function useLab(settings: Settings): [LabState, LabActions] {
 
   // Leaving with trained models that were never downloaded asks first.
   const unsaved = state.context?.origin.kind === 'trained'
-    && state.results.some((r) => r.record.status !== 'failed' && !state.downloaded[runKeyId(r)]);
+    && state.results.some((r) => r.record.status !== 'failed' && !isEnsemble(r.record)
+      && !state.downloaded[runKeyId(r)]);
   useEffect(() => {
     if (!unsaved) return;
     const warn = (e: BeforeUnloadEvent) => {

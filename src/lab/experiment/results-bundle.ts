@@ -3,7 +3,8 @@
  * and the page's "Download all", so the two cannot drift apart. experiment.json (the card), results.json, report.md,
  * predictions.csv, skipped.csv (the files the data's reading left out, and why), and per run a folder
  * (`models/<id>/`, or `models/<id>/seed-<n>/` with several seeds) with its model files in every format and its model
- * card. Framework-free and tfjs-free: the page's main thread calls it too.
+ * card. A seed ensemble has no model: no folder, only its record and predictions. Framework-free and tfjs-free: the
+ * page's main thread calls it too.
  */
 import type { SkippedFile } from '../data/layout';
 import type { RunKey } from './run-control';
@@ -12,6 +13,7 @@ import { renderModelCard } from './model-card';
 import { csvField, renderPredictionsCsv } from '../report/predictions-csv';
 import { renderMarkdownReport } from '../report/render-markdown';
 import { renderResultsJson } from '../report/render-json';
+import { isEnsemble } from '../report/ensemble-record';
 import type { ResultRecord } from '../report/result-record';
 
 export type BundleFile = string | Uint8Array;
@@ -35,7 +37,7 @@ export function runFolder(key: RunKey, seeds: readonly number[]): string {
 /** Path → contents of the whole bundle. */
 export function resultsBundle(card: ExperimentCard, runs: readonly BundleRun[], skipped: readonly SkippedFile[]): Map<string, BundleFile> {
   const files = new Map<string, BundleFile>();
-  for (const run of runs) {
+  for (const run of runs.filter((r) => !isEnsemble(r.record))) {
     const dir = runFolder(run.key, card.settings.seeds);
     for (const [path, contents] of Object.entries(run.files ?? {})) files.set(`${dir}/${path}`, contents);
     files.set(`${dir}/model-card.md`, renderModelCard(card, run.record));
@@ -63,8 +65,12 @@ function predictionsCsv(card: ExperimentCard): string | null {
   const classNames = card.data.classNames;
   const named = card.results.find((r) => r.positiveClass != null)?.positiveClass;
   const positiveClass = named != null && classNames.includes(named) ? classNames.indexOf(named) : Math.min(1, classNames.length - 1);
+  const ensembleOf = (p: { modelId: string; seed: number }) => card.results
+    .find((r) => r.modelId === p.modelId && r.seed === p.seed && r.ensembleOf)?.ensembleOf;
   return renderPredictionsCsv(
-    runs.map((p) => ({ modelId: p.modelId, seed: p.seed, files, labels, probabilities: p.probabilities })),
+    runs.map((p) => ({
+      modelId: p.modelId, seed: p.seed, ensembleOf: ensembleOf(p), files, labels, probabilities: p.probabilities,
+    })),
     { classNames, positiveClass, threshold: card.settings.threshold },
   );
 }

@@ -21,6 +21,7 @@ import { plannedRuns, RunControl, type RunKey } from './run-control';
 export { plannedRuns };
 import { runConfig } from './run-config';
 import { runModel } from './run-model';
+import { seedEnsemble, type EnsembleMember } from './seed-ensemble';
 import type { ExperimentData, RunOptions, RunPhase } from './run-types';
 import type { Experiment } from './schema';
 
@@ -58,7 +59,10 @@ export interface LoopHooks {
   onFeatureProgress?: (key: RunKey, progress: FeatureProgress) => void | Promise<void>;
   /** A run that will not start (its model was cancelled, or the queue stopped), with why. */
   onSkipped?: (key: RunKey, reason: string) => void;
-  /** Every finished run, awaited before the next one starts. */
+  /**
+   * Every finished run, awaited before the next one starts; with `ensemble`, also each model's seed ensemble after
+   * its last seed (its record has `ensembleOf`, its key the seed ENSEMBLE_SEED, and it has no files).
+   */
   onRunEnd?: (run: FinishedRun) => void | Promise<void>;
   /**
    * Asked after a run failed (`interrupted`: failed by RunControl.interrupt): a reason to stop the whole queue
@@ -86,7 +90,7 @@ export interface ExperimentOutcome {
   /** done: every run ended; cancelled: the user cancelled everything; stopped: `shouldStop` ended the queue. */
   readonly status: 'done' | 'cancelled' | 'stopped';
   readonly message: string | null;
-  /** Every run that ran, in the order it finished. */
+  /** Every run that ran, in the order it finished, each model's seed ensemble after its last seed. */
   readonly records: ResultRecord[];
   readonly summary: ModelSummary[];
 }
@@ -111,6 +115,18 @@ export async function runExperiment(
   const records: ResultRecord[] = [];
   const planned = plannedRuns(experiment)
     .filter((key) => !options.only || options.only.some((k) => k.modelId === key.modelId && k.seed === key.seed));
+  // With `ensemble`: each model's finished runs so far (their test probabilities), until its last seed.
+  const members = new Map<string, EnsembleMember[]>();
+  // After a model's last planned run (finished or skipped): its seed ensemble, when asked and it has one.
+  const closeModel = async (i: number) => {
+    const { modelId } = planned[i];
+    if (!experiment.ensemble || planned.slice(i + 1).some((k) => k.modelId === modelId)) return;
+    const ensemble = ensembleRun(modelId, members.get(modelId) ?? [], experiment);
+    members.delete(modelId);
+    if (!ensemble) return;
+    records.push(ensemble.record);
+    await hooks.onRunEnd?.(ensemble);
+  };
   const finish = (status: ExperimentOutcome['status'], message: string | null): ExperimentOutcome =>
     ({ status, message, records, summary: summariseRecords(records) });
 
@@ -118,6 +134,7 @@ export async function runExperiment(
     const key = planned[i];
     if (control.isCancelled(key.modelId)) {
       hooks.onSkipped?.(key, 'cancelled before it started');
+      await closeModel(i);
       continue;
     }
     hooks.onRunStart?.(key);
@@ -146,6 +163,12 @@ export async function runExperiment(
         return finish('stopped', reason);
       }
     }
+    if (experiment.ensemble) {
+      const { record, evaluation, evaluationBeforeAdaptation } = finished;
+      const member = { record, evaluation, evaluationBeforeAdaptation };
+      members.set(key.modelId, [...(members.get(key.modelId) ?? []), member]);
+    }
+    await closeModel(i);
   }
   return finish(control.cancelledAll ? 'cancelled' : 'done', null);
 }
@@ -187,6 +210,21 @@ async function trainOne(
     }
   }
   return { key, record, evaluation: run.evaluation, evaluationBeforeAdaptation: run.evaluationBeforeAdaptation, files };
+}
+
+/** A model's seed ensemble as a finished run (no files), or null with fewer than two finished seeds. */
+function ensembleRun(modelId: string, runs: readonly EnsembleMember[], experiment: Experiment): FinishedRun | null {
+  const ensemble = seedEnsemble(runs, {
+    threshold: experiment.threshold, bootstrap: experiment.bootstrap, positiveNamed: experiment.positiveClass != null,
+  });
+  if (!ensemble) return null;
+  return {
+    key: { modelId, seed: ensemble.record.seed },
+    record: withPositiveNamed(ensemble.record, experiment.positiveClass != null),
+    evaluation: ensemble.evaluation,
+    evaluationBeforeAdaptation: ensemble.evaluationBeforeAdaptation,
+    files: null,
+  };
 }
 
 function knownPixelRange(modelId: string) {

@@ -10,6 +10,7 @@ import {
   formatRatio,
   formatWithInterval,
 } from './format';
+import { isEnsemble, recordLabel } from './ensemble-record';
 import { positiveFigure } from './multi-class-record';
 import type { ResultRecord } from './result-record';
 
@@ -27,7 +28,7 @@ export interface ComparisonColumn {
  */
 export function comparisonColumns(records: readonly ResultRecord[]): ComparisonColumn[] {
   return [
-    { header: 'Model', align: 'left', cell: repeated(records) ? (r) => `${modelName(r)} · seed ${r.seed}` : modelName },
+    { header: 'Model', align: 'left', cell: repeated(records) ? runLabel : modelName },
     { header: 'Params', align: 'right', cell: (r) => formatInteger(r.params) },
     { header: 'Trainable', align: 'right', cell: (r) => formatInteger(r.trainableParams) },
     { header: 'Size', align: 'right', cell: (r) => formatBytes(r.bytes) },
@@ -40,7 +41,7 @@ export function comparisonColumns(records: readonly ResultRecord[]): ComparisonC
     { header: 'Specificity', align: 'right', cell: (r) => formatRatio(positiveFigure(r.test, (t) => t.specificity)) },
     { header: aucHeader(records), align: 'right', cell: (r) => formatWithInterval(r.test?.auc, r.test?.ci?.auc) },
     { header: 'F1', align: 'right', cell: (r) => formatRatio(positiveFigure(r.test, (t) => t.f1)) },
-    // With --adapt-bn, `test` is adapted; the figures of the model as trained stand next to them (issue 12).
+    // With --adapt-bn, `test` is adapted; the figures of the model as trained stand next to them.
     ...(records.some((r) => r.testBeforeAdaptation) ? [
       { header: 'Acc. unadapted', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(r.testBeforeAdaptation?.accuracy) },
       { header: 'Spec. unadapted', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(positiveFigure(r.testBeforeAdaptation, (t) => t.specificity)) },
@@ -61,9 +62,14 @@ export function repeated(records: readonly ResultRecord[]): boolean {
   return false;
 }
 
-/** The model's label, marked when the run did not finish normally. */
+/** The model's label (a seed ensemble's names its seeds), marked when the run did not finish normally. */
 export function modelName(record: ResultRecord): string {
-  return record.status === 'ok' ? record.label : `${record.label} (${record.status})`;
+  return record.status === 'ok' ? recordLabel(record) : `${recordLabel(record)} (${record.status})`;
+}
+
+/** A row's label where several seeds ran: "Conv2D CNN · seed 2", or "Conv2D CNN — ensemble of seeds 1, 2". */
+export function runLabel(record: ResultRecord): string {
+  return isEnsemble(record) ? modelName(record) : `${modelName(record)} · seed ${record.seed}`;
 }
 
 /**

@@ -3,12 +3,15 @@
  * pair of models scored in the same seed (hence on the same test images): DeLong's test of the AUCs, McNemar's exact
  * test of the accuracies at each model's recorded threshold, and Holm's correction over the pairs of one seed. Over
  * seeds, the spread of the differences: every seed shares one split, so that spread is the training's randomness,
- * not the data's. Framework-free: results.json, the experiment card, report.md, the CLI and the page share it.
+ * not the data's. Seed ensembles (report/ensemble-record.ts) share the seed ENSEMBLE_SEED, so they are compared
+ * with the other models' ensembles as one more "seed", and stay out of the spread over seeds.
+ * Framework-free: results.json, the experiment card, report.md, the CLI and the page share it.
  */
 import { delongPairedTest } from '../eval/delong';
 import { normalQuantile } from '../eval/distributions';
 import { holmAdjust } from '../eval/holm';
 import { discordantCounts, mcnemarExactP } from '../eval/mcnemar';
+import { ENSEMBLE_SEED, recordLabel } from './ensemble-record';
 import type { ResultRecord } from './result-record';
 import { stat } from './stat';
 
@@ -136,7 +139,7 @@ function comparePair(a: Scored, b: Scored, labels: ArrayLike<number>): Uncorrect
   const n = labels.length;
   const accuracyOf = (correct: boolean[]) => correct.filter(Boolean).length / n;
   return {
-    seed: ra.seed, a: ra.modelId, b: rb.modelId, labelA: ra.label, labelB: rb.label, images: n,
+    seed: ra.seed, a: ra.modelId, b: rb.modelId, labelA: recordLabel(ra), labelB: recordLabel(rb), images: n,
     positiveClass: ra.classNames[a.positive],
     auc: delong && {
       a: delong.aucA, b: delong.aucB, difference: delong.difference, ci95: delong.ci, z: delong.z, p: delong.p, se: delong.se,
@@ -175,10 +178,10 @@ export interface PairOverSeeds {
   readonly seedsSignificant: { readonly a: number[]; readonly b: number[] };
 }
 
-/** One entry per pair of models, in the order the pairs first appear in `comparisons`. */
+/** One entry per pair of models, in the order the pairs first appear in `comparisons` (ensembles' pairs left out). */
 export function comparisonsOverSeeds(comparisons: readonly PairComparison[]): PairOverSeeds[] {
   const byPair = new Map<string, PairComparison[]>();
-  for (const c of comparisons) {
+  for (const c of comparisons.filter((x) => x.seed !== ENSEMBLE_SEED)) {
     const key = `${c.a}\n${c.b}`;
     byPair.set(key, [...(byPair.get(key) ?? []), c]);
   }

@@ -5,13 +5,17 @@
  *   file,true_class,score_NORMAL,score_PNEUMONIA,predicted_class,model,seed
  *
  * The predicted class is the decision at the run's threshold, as the metrics count it: the positive class when its
- * probability is ≥ the threshold, otherwise the most probable other class.
+ * probability is ≥ the threshold, otherwise the most probable other class. When a seed ensemble is among the runs, a
+ * last column `ensemble_of` names the seeds it averages ("1 2 3") on its rows, whose `seed` is left empty; single
+ * runs leave it empty.
  */
 
 /** One run's test predictions, as the evaluation keeps them. */
 export interface RunPredictions {
   readonly modelId: string;
   readonly seed: number;
+  /** A seed ensemble: the seeds whose probabilities it averages. */
+  readonly ensembleOf?: readonly number[];
   /** The test images, in set order. */
   readonly files: readonly string[];
   /** True class of each image. */
@@ -55,7 +59,9 @@ export function renderPredictionsCsv(runs: readonly RunPredictions[], options: P
     throw new RangeError(`positive class ${positiveClass} is outside 0..${k - 1}`);
   }
   if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`threshold must be between 0 and 1 (got ${threshold})`);
-  const header = ['file', 'true_class', ...classNames.map((c) => `score_${c}`), 'predicted_class', 'model', 'seed'];
+  const ensembles = runs.some((r) => r.ensembleOf);
+  const header = ['file', 'true_class', ...classNames.map((c) => `score_${c}`), 'predicted_class', 'model', 'seed',
+    ...(ensembles ? ['ensemble_of'] : [])];
   const lines = [header.map(csvField).join(',')];
   for (const run of runs) {
     const n = run.files.length;
@@ -69,7 +75,9 @@ export function renderPredictionsCsv(runs: readonly RunPredictions[], options: P
       if (!(label >= 0 && label < k)) throw new RangeError(`${run.modelId} (seed ${run.seed}): ${run.files[i]} has class ${label}, outside 0..${k - 1}`);
       const fields = [
         run.files[i], classNames[label], ...row.map((p) => p.toFixed(digits)),
-        classNames[predictedClassAt(row, positiveClass, threshold)], run.modelId, String(run.seed),
+        classNames[predictedClassAt(row, positiveClass, threshold)], run.modelId,
+        run.ensembleOf ? '' : String(run.seed),
+        ...(ensembles ? [run.ensembleOf ? run.ensembleOf.join(' ') : ''] : []),
       ];
       lines.push(fields.map(csvField).join(','));
     }

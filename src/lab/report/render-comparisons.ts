@@ -6,6 +6,7 @@
 import {
   accuracyVerdict, aucVerdict, comparisonsOverSeeds, COMPARISONS_EXPLAINED, formatP, formatSigned, overSeedsSentence, type PairComparison,
 } from './comparisons';
+import { ENSEMBLE_SEED } from './ensemble-record';
 import { MISSING } from './format';
 
 /** The section's blocks (heading first), or none without comparisons. */
@@ -15,10 +16,10 @@ export function renderComparisonSections(comparisons: readonly PairComparison[])
   const seeds = [...new Set(comparisons.map((c) => c.seed))];
   for (const seed of seeds) {
     const ofSeed = comparisons.filter((c) => c.seed === seed);
-    if (seeds.length > 1) parts.push(`### Seed ${seed}`);
+    if (seeds.length > 1) parts.push(seed === ENSEMBLE_SEED ? '### Seed ensembles' : `### Seed ${seed}`);
     parts.push(pairTable(ofSeed), ofSeed.map((c) => `- ${cleanCell(aucVerdict(c))}; ${cleanCell(accuracyVerdict(c))}.`).join('\n'));
   }
-  if (seeds.length > 1) {
+  if (seeds.filter((s) => s !== ENSEMBLE_SEED).length > 1) {
     parts.push('### Over seeds', comparisonsOverSeeds(comparisons).map((p) => `- ${cleanCell(overSeedsSentence(p))}.`).join('\n'));
   }
   return parts;
@@ -31,10 +32,11 @@ export function renderComparisonsText(comparisons: readonly PairComparison[]): s
   const lines = [`Differences (paired tests on the same ${comparisons[0].images} test images; Holm-corrected per seed; report.md explains them):`];
   for (const seed of seeds) {
     for (const c of comparisons.filter((x) => x.seed === seed)) {
-      lines.push(`  ${seeds.length > 1 ? `seed ${seed}: ` : ''}${aucVerdict(c)}; ${accuracyVerdict(c)}`);
+      const where = seed === ENSEMBLE_SEED ? 'ensembles: ' : `seed ${seed}: `;
+      lines.push(`  ${seeds.length > 1 ? where : ''}${aucVerdict(c)}; ${accuracyVerdict(c)}`);
     }
   }
-  if (seeds.length > 1) {
+  if (seeds.filter((s) => s !== ENSEMBLE_SEED).length > 1) {
     lines.push('Over seeds (one shared split: this spread is the training\'s randomness, not the data\'s):');
     for (const p of comparisonsOverSeeds(comparisons)) lines.push(`  ${overSeedsSentence(p)}`);
   }

@@ -55,7 +55,7 @@ const STATUSES: readonly string[] = ['ok', 'cancelled', 'failed'];
 
 /**
  * The first problem with a list of result records as read from a file — each needs an id, a label and a known
- * status — or null. Values inside a record are trusted as written.
+ * status, and a seed ensemble the seeds it averages — or null. Values inside a record are trusted as written.
  */
 export function checkResultRecords(results: readonly unknown[]): string | null {
   for (let i = 0; i < results.length; i++) {
@@ -63,6 +63,10 @@ export function checkResultRecords(results: readonly unknown[]): string | null {
     const rec = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
     if (typeof rec.modelId !== 'string' || typeof rec.label !== 'string') return `result ${i} lacks a modelId or label`;
     if (typeof rec.status !== 'string' || !STATUSES.includes(rec.status)) return `result ${i} (${rec.modelId}) has unknown status ${String(rec.status)}`;
+    const members = rec.ensembleOf;
+    if (members !== undefined && !(Array.isArray(members) && members.length >= 2 && members.every(Number.isInteger))) {
+      return `result ${i} (${rec.modelId}) has an ensembleOf that is not a list of at least two seeds`;
+    }
   }
   return null;
 }

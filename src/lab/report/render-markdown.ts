@@ -5,13 +5,15 @@
 import { comparisonColumns, modelName, repeated } from './comparison-table';
 import { formatDuration, formatInteger, formatRatio, MISSING } from './format';
 import { REFERENCE_RESULTS, REFERENCE_TEST_SET } from './reference-results';
-import { positiveApplies } from './multi-class-record';
+import { ensembleRecords, seedCell } from './ensemble-record';
+import { positiveApplies, positiveFigure } from './multi-class-record';
 import type { ResultRecord } from './result-record';
 import type { PairComparison } from './comparisons';
 import { renderComparisonSections } from './render-comparisons';
 import { renderShiftSections } from './render-shift-markdown';
 import type { Stat } from './stat';
-import { SHIFT_WARNING_GAP, summariseRecords, valTestGap } from './summary';
+import type { TestRecord } from './test-record';
+import { isDegenerate, SHIFT_WARNING_GAP, summariseRecords, valTestGap } from './summary';
 
 /** Options of `renderMarkdownReport`. */
 export interface MarkdownOptions {
@@ -93,22 +95,34 @@ function multiClassLegend(tested: readonly ResultRecord[]): string {
     + `${MISSING} marks a value that is undefined (0/0), not measured or not applicable.`;
 }
 
+const ENSEMBLE_ROW_NOTE = ' An ensemble row scores the mean of its seeds\' test probabilities as one classifier; '
+  + 'it is not part of the means.';
+
 /** Mean ± sd (min–max) per model over its seeds, and the seeds whose predictions collapsed to one class. */
 function renderSeedSummary(records: readonly ResultRecord[]): string {
   const cell = (s: Stat | null) => (s ? `${formatRatio(s.mean)} ± ${s.sd == null ? MISSING : formatRatio(s.sd)} (${formatRatio(s.min)}–${formatRatio(s.max)})` : MISSING);
   const rows = summariseRecords(records).map((m) => `| ${escapeCell(m.label)} | ${m.seeds.join(', ')} | ${m.okRuns} | ${cell(m.accuracy)} | `
     + `${cell(m.sensitivity)} | ${cell(m.specificity)} | ${cell(m.auc)} | ${cell(m.f1)} | `
     + `${m.trainTimeMs ? formatDuration(m.trainTimeMs.mean) : MISSING} | ${m.degenerateRuns.length ? m.degenerateRuns.map((s) => `seed ${s}`).join(', ') : 'none'} |`);
+  // A seed ensemble is one classifier, not a mean: its own row, its figures alone.
+  const ensembles = ensembleRecords(records).filter((r) => r.test).map((r) => {
+    const figure = (value: (t: TestRecord) => number | null) => formatRatio(positiveFigure(r.test, value));
+    return `| ${escapeCell(modelName(r))} | ${r.ensembleOf!.join(', ')} | ensemble | `
+      + `${formatRatio(r.test!.accuracy)} | `
+      + `${figure((t) => t.sensitivity)} | ${figure((t) => t.specificity)} | ${formatRatio(r.test!.auc)} | `
+      + `${figure((t) => t.f1)} | ${MISSING} | ${isDegenerate(r.test!) ? 'yes' : 'none'} |`;
+  });
   return ['| Model | Seeds | Runs ok | Accuracy | Sensitivity | Specificity | AUC | F1 | Train time (mean) | Degenerate runs |',
-    '|:---|:---|---:|---:|---:|---:|---:|---:|---:|:---|', ...rows].join('\n')
-    + '\n\nMean ± sample standard deviation (min–max) over the runs that finished. A degenerate run gave every test image the same class.';
+    '|:---|:---|---:|---:|---:|---:|---:|---:|---:|:---|', ...rows, ...ensembles].join('\n')
+    + '\n\nMean ± sample standard deviation (min–max) over the runs that finished. A degenerate run gave every test image the same class.'
+    + (ensembles.length > 0 ? ENSEMBLE_ROW_NOTE : '');
 }
 
 /** Validation accuracy (kept epoch) next to test accuracy, and a plain warning when the gap says dataset shift. */
 function renderGaps(records: readonly ResultRecord[]): string | null {
   const rows = records.filter((r) => valTestGap(r) != null);
   if (rows.length === 0) return null;
-  const lines = rows.map((r) => `| ${escapeCell(modelName(r))} | ${r.seed} | ${formatRatio(r.validation!.accuracy)} | ${formatRatio(r.test!.accuracy)} | ${formatRatio(valTestGap(r))} |`);
+  const lines = rows.map((r) => `| ${escapeCell(modelName(r))} | ${seedCell(r)} | ${formatRatio(r.validation!.accuracy)} | ${formatRatio(r.test!.accuracy)} | ${formatRatio(valTestGap(r))} |`);
   const shifted = rows.filter((r) => valTestGap(r)! > SHIFT_WARNING_GAP);
   const note = shifted.length > 0
     ? `**Dataset shift:** test accuracy is more than ${SHIFT_WARNING_GAP} below validation accuracy for ${shifted.map((r) => `${escapeText(r.label)} (seed ${r.seed})`).join(', ')}: the test images differ from the training images, so the validation figures overstate how these models do on them.`
@@ -153,10 +167,12 @@ function multiClassParts(record: ResultRecord, matrix: string): string[] {
   const correct = test.confusion.reduce((sum, row, t) => sum + row[t], 0);
   const total = test.confusion.reduce((sum, row) => sum + row.reduce((a, b) => a + b, 0), 0);
   const level = test.ci ? `${Math.round(test.ci.level * 100)}% CI ` : '';
-  const interval = (i: { low: number; high: number } | null | undefined) => (i ? ` (${level}${formatRatio(i.low)}–${formatRatio(i.high)})` : '');
+  const interval = (i: { low: number; high: number } | null | undefined) => (i ? `${level}${formatRatio(i.low)}–${formatRatio(i.high)}` : '');
+  const accuracyCi = interval(test.ci?.accuracy);
+  const aucCi = interval(test.ci?.auc);
   const summary = `${formatInteger(test.count)} images, loss ${formatRatio(test.loss)}. `
-    + `Accuracy ${formatRatio(test.accuracy)} (${formatInteger(correct)} of ${formatInteger(total)} on the diagonal)${interval(test.ci?.accuracy)}, `
-    + `balanced accuracy ${formatRatio(m.balancedAccuracy)}, macro AUC ${formatRatio(m.macroAuc)}${interval(test.ci?.auc)}.`
+    + `Accuracy ${formatRatio(test.accuracy)} (${formatInteger(correct)} of ${formatInteger(total)} on the diagonal${accuracyCi ? `; ${accuracyCi}` : ''}), `
+    + `balanced accuracy ${formatRatio(m.balancedAccuracy)}, macro AUC ${formatRatio(m.macroAuc)}${aucCi ? ` (${aucCi})` : ''}.`
     + (m.positiveNamed
       ? ` ${escapeText(record.positiveClass ?? 'positive')} vs rest at ${formatRatio(test.threshold)}: TP ${test.tp}, FP ${test.fp}, `
         + `TN ${test.tn}, FN ${test.fn}; precision ${formatRatio(test.precision)}, NPV ${formatRatio(test.npv)}.`

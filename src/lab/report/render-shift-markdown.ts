@@ -1,9 +1,10 @@
 /**
- * The Markdown sections of issue 12: test-time BatchNorm adaptation (the metrics of the model as trained next to the
+ * The dataset-shift Markdown sections: test-time BatchNorm adaptation (the metrics of the model as trained next to the
  * adapted ones, never instead of them), then calibration and the prevalence estimate. Each section appears only
  * when some record carries its fields.
  */
 import { modelName, repeated } from './comparison-table';
+import { seedCell } from './ensemble-record';
 import { formatRatio, MISSING } from './format';
 import type { ResultRecord } from './result-record';
 import type { TestRecord } from './test-record';
@@ -29,7 +30,7 @@ function renderAdaptation(records: readonly ResultRecord[]): string {
   const rows = records.map((r) => {
     const b = r.testBeforeAdaptation;
     const a = r.test;
-    return `| ${cell(modelName(r))} | ${r.seed} | ${r.adaptation === 'bn-test' ? 'bn-test' : 'none (skipped)'} | `
+    return `| ${cell(modelName(r))} | ${seedCell(r)} | ${r.adaptation === 'bn-test' ? 'bn-test' : 'none (skipped)'} | `
       + `${(['accuracy', 'sensitivity', 'specificity', 'auc'] as const).map((k) => arrow(pick(b, k), pick(a, k))).join(' | ')} | `
       + `${arrow(b?.calibration?.ece, a?.calibration?.ece)} |`;
   });
@@ -65,7 +66,7 @@ function renderCalibration(records: readonly ResultRecord[]): string {
   const rows = records.map((r) => {
     const c = r.test?.calibration;
     const p = r.prior;
-    return `| ${cell(modelName(r))} | ${r.seed} | ${formatRatio(c?.ece)} | ${formatRatio(c?.brier)} | ${formatRatio(p?.trainingPrevalence)} | `
+    return `| ${cell(modelName(r))} | ${seedCell(r)} | ${formatRatio(c?.ece)} | ${formatRatio(c?.brier)} | ${formatRatio(p?.trainingPrevalence)} | `
       + `${formatRatio(p?.estimatedPrevalence)} | ${formatRatio(p?.correctedThreshold)} | ${formatRatio(p?.correctedAccuracy)} | `
       + `${formatRatio(p?.correctedSpecificity)} |`;
   });

@@ -41,7 +41,13 @@ export interface ResultRecord {
   readonly channels: number;
   /** tfjs backend the model trained on ('webgl', 'wasm', …). */
   readonly backend: string;
+  /** The run's seed; a seed ensemble's is ENSEMBLE_SEED (report/ensemble-record.ts), never a real seed. */
   readonly seed: number;
+  /**
+   * A seed ensemble only: the seeds whose test probabilities it averages. It has no model files and no training
+   * curves; its params are the sum over those seeds (what scoring an image with it takes).
+   */
+  readonly ensembleOf?: number[];
   readonly epochsRun: number;
   readonly epochsPlanned: number;
   /** 1-based epoch whose weights were kept (best validation loss), when known. */

@@ -3,6 +3,7 @@
  * and which runs were degenerate (every test image given one class — the failure the study's k=1 and k=3 rows
  * show). Framework-free: the page, the CLI and the reports share it.
  */
+import { singleRuns } from './ensemble-record';
 import { allPredictedAlike, positiveFigure } from './multi-class-record';
 import type { ResultRecord } from './result-record';
 import type { TestRecord } from './test-record';
@@ -36,10 +37,13 @@ export function isDegenerate(test: TestRecord): boolean {
   return test.count > 0 && (test.tp + test.fp === 0 || test.tn + test.fn === 0);
 }
 
-/** One summary per model, in the order the models first appear in `records`. */
+/**
+ * One summary per model, in the order the models first appear in `records`. Seed ensembles are left out: they are
+ * not one more repeat, and the spread over seeds is the spread of single runs (they stand as rows of their own).
+ */
 export function summariseRecords(records: readonly ResultRecord[]): ModelSummary[] {
   const byModel = new Map<string, ResultRecord[]>();
-  for (const r of records) byModel.set(r.modelId, [...(byModel.get(r.modelId) ?? []), r]);
+  for (const r of singleRuns(records)) byModel.set(r.modelId, [...(byModel.get(r.modelId) ?? []), r]);
   return [...byModel.values()].map((runs) => {
     const ok = runs.filter((r) => r.status === 'ok' && r.test !== null);
     const tests = ok.map((r) => r.test!);
