@@ -9,7 +9,20 @@ import { createNodeDecoder } from '../../src/lab/data/node/decode';
 import { writeDicomClassFolders, writeRsnaShaped, PLANTED, type DicomClassFolders } from '../helpers/dicom-dataset';
 import { runCliCaptured } from '../helpers/run-cli';
 
-const TRAIN = ['--models', 'light-k1', '--size', '12', '--channels', '1', '--epochs', '1', '--batch', '8', '--bootstrap', '0'];
+const TRAIN = [
+  '--models',
+  'light-k1',
+  '--size',
+  '12',
+  '--channels',
+  '1',
+  '--epochs',
+  '1',
+  '--batch',
+  '8',
+  '--bootstrap',
+  '0',
+];
 
 let root = '';
 let folders: DicomClassFolders;
@@ -33,12 +46,23 @@ describe('scan and compare on folders of DICOM files', () => {
     // File names say nothing of the patient: only (0010,0020) can group them.
     expect(summary.patients).toBe(folders.patients);
     expect(summary.leaks.patients).toBe(0);
-    expect(summary.skipped).toEqual([{ path: 'NORMAL/README', reason: 'not a JPEG, PNG or DICOM image (starts with text "notes about")' }]);
+    expect(summary.skipped).toEqual([
+      { path: 'NORMAL/README', reason: 'not a JPEG, PNG or DICOM image (starts with text "notes about")' },
+    ]);
   });
 
-  it('an RSNA-shaped folder and table: classes from Target, boxes counted once, patients from the headers', async () => {
+  it('an RSNA-shaped folder and table: classes from Target, boxes counted once, a patient per file', async () => {
     const rsna = await writeRsnaShaped(join(root, 'rsna', 'stage_2_train_images'));
-    const flags = ['--labels', rsna.table, '--image-column', 'patientId', '--label-column', 'Target', '--classes', '0=NORMAL,1=PNEUMONIA'];
+    const flags = [
+      '--labels',
+      rsna.table,
+      '--image-column',
+      'patientId',
+      '--label-column',
+      'Target',
+      '--classes',
+      '0=NORMAL,1=PNEUMONIA',
+    ];
     const { code, stdout, stderr } = await runCliCaptured(['scan', rsna.dir, ...flags, '--json']);
     expect(code, stderr).toBe(0);
     const summary = JSON.parse(stdout);
@@ -74,14 +98,23 @@ describe('scan and compare on folders of DICOM files', () => {
 
     const card = JSON.parse(await readFile(join(out, 'experiment.json'), 'utf8'));
     const splitOf = new Map<string, string>();
-    for (const split of ['train', 'val', 'test']) for (const path of card.data.split[split] as string[]) splitOf.set(path, split);
+    for (const split of ['train', 'val', 'test'])
+      for (const path of card.data.split[split] as string[]) splitOf.set(path, split);
     expect(splitOf.size).toBe(folders.patientOf.size);
     const splitsOfPatient = new Map<string, Set<string>>();
-    for (const [path, id] of folders.patientOf) splitsOfPatient.set(id, (splitsOfPatient.get(id) ?? new Set()).add(splitOf.get(path)!));
+    for (const [path, id] of folders.patientOf)
+      splitsOfPatient.set(id, (splitsOfPatient.get(id) ?? new Set()).add(splitOf.get(path)!));
     for (const [id, splits] of splitsOfPatient) expect([...splits], id).toHaveLength(1);
     expect(new Set(splitOf.values()).size).toBeGreaterThan(1);
 
-    const planted = [PLANTED.name, 'Plantedsurname', PLANTED.birthDate, PLANTED.institution, PLANTED.accession, PLANTED.idPrefix];
+    const planted = [
+      PLANTED.name,
+      'Plantedsurname',
+      PLANTED.birthDate,
+      PLANTED.institution,
+      PLANTED.accession,
+      PLANTED.idPrefix,
+    ];
     // The search finds them where they are: in the inputs.
     const input = new Uint8Array(await readFile(join(folders.dir, [...folders.patientOf.keys()][0])));
     for (const value of planted) expect(holds(input, value), value).toBe(true);

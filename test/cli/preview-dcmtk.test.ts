@@ -17,13 +17,21 @@ import { runCliCaptured } from '../helpers/run-cli';
 
 const hasDcmtk = (() => {
   try {
-    execFileSync('sh', ['-c', 'command -v dcmj2pnm && command -v dcml2pnm && command -v dcmcjpeg && command -v dcmcjpls && command -v dcmcrle'], { stdio: 'pipe' });
+    execFileSync(
+      'sh',
+      [
+        '-c',
+        'for tool in dcmj2pnm dcml2pnm dcmcjpeg dcmcjpls dcmcrle; do command -v $tool || exit 1; done',
+      ],
+      { stdio: 'pipe' },
+    );
     return true;
   } catch {
     return false;
   }
 })();
-if (!hasDcmtk) console.warn('preview-dcmtk: skipped, dcmtk is not installed (apt-get install dcmtk; .ci/run installs it)');
+if (!hasDcmtk)
+  console.warn('preview-dcmtk: skipped, dcmtk is not installed (apt-get install dcmtk; .ci/run installs it)');
 
 const SIZE = 48;
 let root = '';
@@ -58,11 +66,16 @@ const CASES: Case[] = [
   { name: 'implicit VR little endian', spec: { ...twelve, syntax: 'implicit-le' } },
   { name: 'explicit VR big endian', spec: { ...twelve, syntax: 'explicit-be' } },
   { name: 'deflated explicit VR little endian', spec: { ...twelve, syntax: 'deflate' } },
-  { name: 'RLE (the fixtures\' writer)', spec: { ...twelve, syntax: 'rle' } },
+  { name: "RLE (the fixtures' writer)", spec: { ...twelve, syntax: 'rle' } },
   { name: 'RLE (dcmcrle)', spec: twelve, compress: ['dcmcrle'] },
   { name: 'JPEG baseline (libjpeg-turbo)', spec: { ...eight, syntax: 'jpeg-baseline' }, voi: 'histogram' },
   { name: 'JPEG baseline (dcmcjpeg)', spec: eight, compress: ['dcmcjpeg', '+eb', '+q', '95'], voi: 'histogram' },
-  { name: 'JPEG extended, 8 bits (dcmcjpeg)', spec: eight, compress: ['dcmcjpeg', '+ee', '+q', '95'], voi: 'histogram' },
+  {
+    name: 'JPEG extended, 8 bits (dcmcjpeg)',
+    spec: eight,
+    compress: ['dcmcjpeg', '+ee', '+q', '95'],
+    voi: 'histogram',
+  },
   { name: 'JPEG lossless SV1, 12 bits (dcmcjpeg)', spec: twelve, compress: ['dcmcjpeg', '+e1'] },
   { name: 'JPEG lossless, predictor 6, 12 bits (dcmcjpeg)', spec: twelve, compress: ['dcmcjpeg', '+el'] },
   { name: 'JPEG lossless SV1, 8 bits (dcmcjpeg)', spec: eight, compress: ['dcmcjpeg', '+e1'], voi: 'histogram' },
@@ -74,13 +87,46 @@ const CASES: Case[] = [
   { name: 'MONOCHROME1', spec: { ...twelve, photometric: 'MONOCHROME1' } },
   { name: 'MONOCHROME1 compressed (JPEG-LS)', spec: { ...twelve, photometric: 'MONOCHROME1', syntax: 'jpeg-ls' } },
   { name: '12 bits stored, HighBit 13, junk above', spec: { ...twelve, highBit: 13, junkHighBits: true } },
-  { name: 'signed, rescaled to Hounsfield-like units', spec: { values: v12.map((v) => v - 2000), bitsStored: 13, signed: true, rescale: { slope: 1, intercept: -1024 }, window: { center: -900, width: 2500 } } },
-  { name: 'rescale slope and intercept', spec: { ...twelve, rescale: { slope: 0.5, intercept: 100 }, window: { center: 1100, width: 1500 } } },
+  {
+    name: 'signed, rescaled to Hounsfield-like units',
+    spec: {
+      values: v12.map((v) => v - 2000),
+      bitsStored: 13,
+      signed: true,
+      rescale: { slope: 1, intercept: -1024 },
+      window: { center: -900, width: 2500 },
+    },
+  },
+  {
+    name: 'rescale slope and intercept',
+    spec: { ...twelve, rescale: { slope: 0.5, intercept: 100 }, window: { center: 1100, width: 1500 } },
+  },
   { name: 'SIGMOID window', spec: { ...twelve, window: { ...w12, fn: 'SIGMOID' } }, extra: ['+Wfs'] },
-  { name: 'VOI LUT sequence', spec: { ...twelve, voiLut: { firstMapped: 0, bits: 16, data: Array.from({ length: 4096 }, (_, i) => Math.round(65535 * Math.sqrt(i / 4095))) } }, voi: 'voi-lut' },
-  { name: 'modality LUT sequence', spec: { ...twelve, modalityLut: { firstMapped: 0, bits: 12, data: Array.from({ length: 4096 }, (_, i) => 4095 - i) } } },
+  {
+    name: 'VOI LUT sequence',
+    spec: {
+      ...twelve,
+      voiLut: {
+        firstMapped: 0,
+        bits: 16,
+        data: Array.from({ length: 4096 }, (_, i) => Math.round(65535 * Math.sqrt(i / 4095))),
+      },
+    },
+    voi: 'voi-lut',
+  },
+  {
+    name: 'modality LUT sequence',
+    spec: {
+      ...twelve,
+      modalityLut: { firstMapped: 0, bits: 12, data: Array.from({ length: 4096 }, (_, i) => 4095 - i) },
+    },
+  },
   { name: 'robust min–max (no window)', spec: { values: v12, bitsStored: 12 }, voi: 'histogram' },
-  { name: 'robust min–max, MONOCHROME1', spec: { values: v12, bitsStored: 12, photometric: 'MONOCHROME1' }, voi: 'histogram' },
+  {
+    name: 'robust min–max, MONOCHROME1',
+    spec: { values: v12, bitsStored: 12, photometric: 'MONOCHROME1' },
+    voi: 'histogram',
+  },
   {
     name: 'padding left out of the min–max',
     spec: { values: v12.map((v, i) => (i % SIZE < 5 ? 0 : v)), bitsStored: 12, padding: 0 },
@@ -88,14 +134,24 @@ const CASES: Case[] = [
   },
 ];
 
-describe.skipIf(!hasDcmtk)('preview against dcmtk, at the image\'s own size', () => {
+describe.skipIf(!hasDcmtk)("preview against dcmtk, at the image's own size", () => {
   it.each(CASES)('$name', async (c) => {
     const dir = join(root, c.name.replace(/[^a-z0-9]+/gi, '-'));
     const source = join(root, `${dir.split('/').at(-1)}-source.dcm`);
     await writeFile(source, await writeDicom({ width: SIZE, height: SIZE, ...c.spec }));
     const file = c.compress ? `${source}.compressed` : source;
     if (c.compress) execFileSync(c.compress[0], [...c.compress.slice(1), source, file], { stdio: 'pipe' });
-    const { code, stdout, stderr } = await runCliCaptured(['preview', file, '--size', String(SIZE), '--channels', '1', '--out', dir, '--json']);
+    const { code, stdout, stderr } = await runCliCaptured([
+      'preview',
+      file,
+      '--size',
+      String(SIZE),
+      '--channels',
+      '1',
+      '--out',
+      dir,
+      '--json',
+    ]);
     expect(code, stderr).toBe(0);
     const [record] = JSON.parse(stdout);
     const ours = PNG.sync.read(await readFile(record.output));
@@ -103,9 +159,16 @@ describe.skipIf(!hasDcmtk)('preview against dcmtk, at the image\'s own size', ()
     const oursGrey = Uint8Array.from({ length: SIZE * SIZE }, (_, i) => ours.data[4 * i]);
 
     let reference = c.viaUncompressed ? join(root, `${dir.split('/').at(-1)}-plain.dcm`) : file;
-    if (c.viaUncompressed) await writeFile(reference, await writeDicom({ width: SIZE, height: SIZE, ...c.spec, syntax: 'explicit-le' }));
-    const voi = c.voi === 'voi-lut' ? ['+Wl', '1'] : c.voi === 'histogram' ? ['+Wh', '1']
-      : c.voi === 'ours' ? ['+Ww', String(record.window.center), String(record.window.width)] : ['+Wi', '1'];
+    if (c.viaUncompressed)
+      await writeFile(reference, await writeDicom({ width: SIZE, height: SIZE, ...c.spec, syntax: 'explicit-le' }));
+    const voi =
+      c.voi === 'voi-lut'
+        ? ['+Wl', '1']
+        : c.voi === 'histogram'
+          ? ['+Wh', '1']
+          : c.voi === 'ours'
+            ? ['+Ww', String(record.window.center), String(record.window.width)]
+            : ['+Wi', '1'];
     const tool = record.transferSyntaxUid.startsWith('1.2.840.10008.1.2.4.8') ? 'dcml2pnm' : 'dcmj2pnm';
     const pgm = join(root, `${dir.split('/').at(-1)}.pgm`);
     execFileSync(tool, [...voi, ...(c.extra ?? []), reference, pgm], { stdio: 'pipe' });
@@ -113,7 +176,8 @@ describe.skipIf(!hasDcmtk)('preview against dcmtk, at the image\'s own size', ()
     expect(theirs.length).toBe(SIZE * SIZE);
 
     const mean = oursGrey.reduce((s, v, i) => s + Math.abs(v - theirs[i]), 0) / theirs.length;
-    console.info(`preview vs ${tool} ${voi.join(' ')}: ${c.name} (${record.transferSyntax}): mean |Δ| ${mean.toFixed(3)} grey levels`);
+    const against = `${tool} ${voi.join(' ')}`;
+    console.info(`preview vs ${against}: ${c.name} (${record.transferSyntax}): mean |Δ| ${mean.toFixed(3)}`);
     expect(mean).toBeLessThanOrEqual(1);
     // Not two blank images: the picture spans most of the grey range.
     expect(Math.max(...theirs) - Math.min(...theirs)).toBeGreaterThan(100);

@@ -16,7 +16,16 @@ export const PLANTED = {
   idPrefix: 'PLANTEDPID',
 } as const;
 
-const SYNTAXES: FixtureSyntax[] = ['explicit-le', 'jpeg-ls', 'rle', 'deflate', 'implicit-le', 'jpeg-baseline', 'htj2k', 'jpeg-2000'];
+const SYNTAXES: FixtureSyntax[] = [
+  'explicit-le',
+  'jpeg-ls',
+  'rle',
+  'deflate',
+  'implicit-le',
+  'jpeg-baseline',
+  'htj2k',
+  'jpeg-2000',
+];
 
 export interface DicomClassFolders {
   readonly dir: string;
@@ -29,7 +38,12 @@ export interface DicomClassFolders {
  * `patients` patients × `perPatient` images, patients alternating between NORMAL and PNEUMONIA (PNEUMONIA's images
  * brighter in the middle, so a model has something to learn), file names that say nothing of the patient.
  */
-export async function writeDicomClassFolders(dir: string, patients = 8, perPatient = 3, size = 32): Promise<DicomClassFolders> {
+export async function writeDicomClassFolders(
+  dir: string,
+  patients = 8,
+  perPatient = 3,
+  size = 32,
+): Promise<DicomClassFolders> {
   const patientOf = new Map<string, string>();
   let n = 0;
   for (let p = 0; p < patients; p++) {
@@ -41,13 +55,25 @@ export async function writeDicomClassFolders(dir: string, patients = 8, perPatie
       const eightBit = syntax === 'jpeg-baseline';
       const values = testPattern(size, size, 40 + p * 5, eightBit ? 220 : 3000 + (className === 'PNEUMONIA' ? 800 : 0));
       const bytes = await writeDicom({
-        width: size, height: size, values, syntax, bitsAllocated: eightBit ? 8 : 16, bitsStored: eightBit ? 8 : 12,
+        width: size,
+        height: size,
+        values,
+        syntax,
+        bitsAllocated: eightBit ? 8 : 16,
+        bitsStored: eightBit ? 8 : 12,
         photometric: n % 5 === 4 ? 'MONOCHROME1' : 'MONOCHROME2',
         ...(n % 3 === 0 ? { window: { center: 1500, width: 3000 } } : {}),
-        patient: { name: PLANTED.name, id, birthDate: PLANTED.birthDate, institution: PLANTED.institution, accession: PLANTED.accession },
+        patient: {
+          name: PLANTED.name,
+          id,
+          birthDate: PLANTED.birthDate,
+          institution: PLANTED.institution,
+          accession: PLANTED.accession,
+        },
       });
       // Three naming styles: `.dcm`, no extension, a UID with numeric "extension".
-      const name = n % 3 === 0 ? `img${n}.dcm` : n % 3 === 1 ? `IM${String(n).padStart(6, '0')}` : `2.25.${1000 + n}.${n}`;
+      const name =
+        n % 3 === 0 ? `img${n}.dcm` : n % 3 === 1 ? `IM${String(n).padStart(6, '0')}` : `2.25.${1000 + n}.${n}`;
       const path = `${className}/${name}`;
       await writeFile(join(dir, path), bytes);
       patientOf.set(path, id);
@@ -73,7 +99,14 @@ export async function writeRsnaShaped(dir: string, count = 12, size = 32): Promi
     const target = (i % 2) as 0 | 1;
     targets.set(patientId, target);
     const values = testPattern(size, size, 20, 200 + target * 40);
-    const bytes = await writeDicom({ width: size, height: size, values, bitsAllocated: 8, syntax: 'jpeg-baseline', patient: { id: patientId, name: PLANTED.name } });
+    const bytes = await writeDicom({
+      width: size,
+      height: size,
+      values,
+      bitsAllocated: 8,
+      syntax: 'jpeg-baseline',
+      patient: { id: patientId, name: PLANTED.name },
+    });
     await writeFile(join(dir, `${patientId}.dcm`), bytes);
     if (target === 1) rows.push(`${patientId},100,150,200,220,1`, `${patientId},500,160,180,240,1`);
     else rows.push(`${patientId},,,,,0`);

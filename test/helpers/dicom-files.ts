@@ -12,7 +12,16 @@ const require = createRequire(import.meta.url);
 const { DicomDict, DicomMetaDictionary } = dcmjs.data;
 
 /** The fixture syntaxes this file can write without dcmtk. */
-export type FixtureSyntax = 'explicit-le' | 'implicit-le' | 'explicit-be' | 'deflate' | 'rle' | 'jpeg-baseline' | 'jpeg-ls' | 'jpeg-2000' | 'htj2k';
+export type FixtureSyntax =
+  | 'explicit-le'
+  | 'implicit-le'
+  | 'explicit-be'
+  | 'deflate'
+  | 'rle'
+  | 'jpeg-baseline'
+  | 'jpeg-ls'
+  | 'jpeg-2000'
+  | 'htj2k';
 
 export const SYNTAX_UID: Record<FixtureSyntax, string> = {
   'explicit-le': '1.2.840.10008.1.2.1',
@@ -82,7 +91,9 @@ export async function writeDicom(spec: DicomSpec): Promise<Uint8Array> {
     for (let f = 0; f < frames * samples; f++) all.set(frameBytes, f * frameBytes.length);
     return all;
   };
-  const pixelData = native ? [buffer(allFrames())] : [buffer(await compress(syntax, words, spec.width, spec.height, bitsAllocated, bitsStored, spec.signed === true))];
+  const pixelData = native
+    ? [buffer(allFrames())]
+    : [buffer(await compress(syntax, words, spec.width, spec.height, bitsAllocated, bitsStored, spec.signed === true))];
 
   const dataset: Record<string, unknown> = {
     SOPClassUID: '1.2.840.10008.5.1.4.1.1.1.1',
@@ -119,7 +130,11 @@ export async function writeDicom(spec: DicomSpec): Promise<Uint8Array> {
   natural['7FE00010'] = { vr: native && bitsAllocated > 8 ? 'OW' : 'OB', Value: pixelData };
   if (spec.padding !== undefined) natural['00280120'] = { vr: spec.signed ? 'SS' : 'US', Value: [spec.padding] };
   if (spec.voiLut) natural['00283010'] = { vr: 'SQ', Value: [lutItem(spec.voiLut, false, syntax === 'explicit-be')] };
-  if (spec.modalityLut) natural['00283000'] = { vr: 'SQ', Value: [lutItem(spec.modalityLut, spec.signed === true, syntax === 'explicit-be')] };
+  if (spec.modalityLut)
+    natural['00283000'] = {
+      vr: 'SQ',
+      Value: [lutItem(spec.modalityLut, spec.signed === true, syntax === 'explicit-be')],
+    };
 
   const meta = DicomMetaDictionary.denaturalizeDataset({
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
@@ -140,7 +155,7 @@ function storedWords(spec: DicomSpec, bitsAllocated: number, bitsStored: number,
   const words = new Uint32Array(count);
   const mask = 2 ** bitsStored - 1;
   const shift = highBit + 1 - bitsStored;
-  const junkMask = (2 ** bitsAllocated - 1) - mask * 2 ** shift;
+  const junkMask = 2 ** bitsAllocated - 1 - mask * 2 ** shift;
   for (let i = 0; i < count; i++) {
     const v = Math.round(spec.values[i]);
     const bits = (v < 0 ? v + 2 ** bitsStored : v) & mask;
@@ -162,7 +177,11 @@ function buffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /** A LUT sequence item: LUT Descriptor (US, 3 values) and LUT Data (OW), written in the file's byte order. */
-function lutItem(lut: NonNullable<DicomSpec['voiLut']>, signedFirst: boolean, bigEndian: boolean): Record<string, unknown> {
+function lutItem(
+  lut: NonNullable<DicomSpec['voiLut']>,
+  signedFirst: boolean,
+  bigEndian: boolean,
+): Record<string, unknown> {
   const first = signedFirst && lut.firstMapped < 0 ? lut.firstMapped + 0x10000 : lut.firstMapped;
   const data = toBytes(Uint32Array.from(lut.data), 16, bigEndian);
   return {
@@ -226,12 +245,21 @@ async function compress(
   const encoder = new Encoder();
   try {
     const bits = syntax === 'jpeg-baseline' ? 8 : bitsStored;
-    const info = { width, height, bitsPerSample: bits, componentCount: 1, isSigned: signed, isUsingColorTransform: false };
+    const info = {
+      width,
+      height,
+      bitsPerSample: bits,
+      componentCount: 1,
+      isSigned: signed,
+      isUsingColorTransform: false,
+    };
     const target = encoder.getDecodedBuffer(info);
     if (bits <= 8) target.set(Uint8Array.from(words, (w) => w & 0xff));
     else {
       // The stored bits, sign-extended when signed: what a lossless codec of that depth round-trips.
-      const samples = signed ? Int16Array.from(words, (w) => (w & 2 ** (bitsStored - 1) ? w - 2 ** bitsStored : w)) : Uint16Array.from(words);
+      const samples = signed
+        ? Int16Array.from(words, (w) => (w & (2 ** (bitsStored - 1)) ? w - 2 ** bitsStored : w))
+        : Uint16Array.from(words);
       target.set(new Uint8Array(samples.buffer));
     }
     if (syntax === 'jpeg-baseline') {
@@ -270,7 +298,12 @@ function encodeRle(words: Uint32Array, bytesPerSample: number): Uint8Array {
         continue;
       }
       const start = i;
-      while (i < plane.length && i - start < 128 && !(i + 2 < plane.length && plane[i] === plane[i + 1] && plane[i] === plane[i + 2])) i++;
+      while (
+        i < plane.length &&
+        i - start < 128 &&
+        !(i + 2 < plane.length && plane[i] === plane[i + 1] && plane[i] === plane[i + 2])
+      )
+        i++;
       out.push(i - start - 1, ...plane.subarray(start, i));
     }
     if (out.length % 2) out.push(0x80); // segments are padded to an even length with a no-op

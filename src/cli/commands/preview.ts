@@ -15,7 +15,10 @@ import { optionsUsage } from './compare';
 
 const PREVIEW_OPTIONS: Record<string, OtherOption> = {
   out: { kind: 'value', help: 'DIR: the folder the PNGs are written to (made if missing)' },
-  json: { kind: 'switch', help: 'print per file its format, transfer syntax, photometric interpretation, bits and window' },
+  json: {
+    kind: 'switch',
+    help: 'print per file its format, transfer syntax, photometric interpretation, bits and window',
+  },
   help: { kind: 'switch', help: 'this text' },
 };
 
@@ -60,9 +63,11 @@ export async function previewCommand(argv: string[], io: CliIO): Promise<number>
     return 0;
   }
   const unused = (Object.keys(settings) as (keyof Experiment)[]).find((k) => !PREVIEW_SETTINGS.includes(k));
-  if (unused) throw new CliError(`preview takes --size and --channels only of the settings (see xray-lab preview --help)`);
+  if (unused)
+    throw new CliError(`preview takes --size and --channels only of the settings (see xray-lab preview --help)`);
   if (positionals.length === 0) throw new CliError('give at least one PATH: an image file or a folder of them');
-  if (typeof options.out !== 'string' || options.out === '') throw new CliError('--out DIR is needed: the folder the PNGs are written to');
+  if (typeof options.out !== 'string' || options.out === '')
+    throw new CliError('--out DIR is needed: the folder the PNGs are written to');
   const experiment = defaultExperiment({ ...CLI_DEFAULTS, ...settings });
   const problems = experimentProblems(experiment);
   if (problems.length > 0) throw new CliError(`--${problems[0].flag} ${problems[0].message}`);
@@ -126,7 +131,8 @@ function outputNames(files: readonly string[]): Map<string, string> {
   for (const file of files) {
     const name = `${basename(file).replace(/\.(dcm|dicom|jpe?g|png)$/i, '')}.png`;
     const other = taken.get(name);
-    if (other !== undefined && other !== file) throw new CliError(`${other} and ${file} would both be written as ${name}; preview them separately`);
+    if (other !== undefined && other !== file)
+      throw new CliError(`${other} and ${file} would both be written as ${name}; preview them separately`);
     taken.set(name, file);
     names.set(file, name);
   }
@@ -134,9 +140,19 @@ function outputNames(files: readonly string[]): Map<string, string> {
 }
 
 function pngOf(pixels: Uint8Array, size: number, channels: 1 | 3): Buffer {
-  const png = new PNG({ width: size, height: size, colorType: channels === 1 ? 0 : 2, inputColorType: channels === 1 ? 0 : 2, inputHasAlpha: false });
+  const png = new PNG({
+    width: size,
+    height: size,
+    colorType: channels === 1 ? 0 : 2,
+    inputColorType: channels === 1 ? 0 : 2,
+    inputHasAlpha: false,
+  });
   png.data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-  return PNG.sync.write(png, { colorType: channels === 1 ? 0 : 2, inputColorType: channels === 1 ? 0 : 2, inputHasAlpha: false });
+  return PNG.sync.write(png, {
+    colorType: channels === 1 ? 0 : 2,
+    inputColorType: channels === 1 ? 0 : 2,
+    inputHasAlpha: false,
+  });
 }
 
 function recordOf(file: string, output: string, decoded: DecodedFile, bits: number): PreviewRecord {
@@ -159,8 +175,19 @@ function recordOf(file: string, output: string, decoded: DecodedFile, bits: numb
 }
 
 function describe(r: PreviewRecord): string {
-  if (r.format !== 'dicom') return `${r.format.toUpperCase()} ${r.width}×${r.height}, ${r.channels} channel(s), ${r.bits}-bit`;
-  const w = r.window as { kind: string; center?: number; width?: number; fn?: string; source?: string; entries?: number };
-  const voi = w.kind === 'voi-lut' ? `VOI LUT (${w.entries} entries)` : `window ${w.center}/${w.width} ${w.fn}${w.source === 'min-max' ? ' (robust min–max)' : ''}`;
+  if (r.format !== 'dicom')
+    return `${r.format.toUpperCase()} ${r.width}×${r.height}, ${r.channels} channel(s), ${r.bits}-bit`;
+  const w = r.window as {
+    kind: string;
+    center?: number;
+    width?: number;
+    fn?: string;
+    source?: string;
+    entries?: number;
+  };
+  const voi =
+    w.kind === 'voi-lut'
+      ? `VOI LUT (${w.entries} entries)`
+      : `window ${w.center}/${w.width} ${w.fn}${w.source === 'min-max' ? ' (robust min–max)' : ''}`;
   return `DICOM ${r.width}×${r.height}, ${r.transferSyntax}, ${r.photometric}, ${r.bits} bits stored, ${voi}`;
 }

@@ -99,7 +99,13 @@ export async function decodeWithWasm(codec: WasmCodec, stream: Uint8Array): Prom
     const info = decoder.getFrameInfo();
     const bytes = decoder.getDecodedBuffer();
     const samples = info.bitsPerSample <= 8 ? bytes.slice() : sixteenBit(bytes, info.isSigned === true);
-    return { width: info.width, height: info.height, samples, components: info.componentCount, bits: info.bitsPerSample };
+    return {
+      width: info.width,
+      height: info.height,
+      samples,
+      components: info.componentCount,
+      bits: info.bitsPerSample,
+    };
   } finally {
     decoder.delete();
   }

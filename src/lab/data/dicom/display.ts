@@ -11,7 +11,13 @@ export const ROBUST_TAIL = 0.01;
 
 /** The VOI step the image went through, for `preview --json`. */
 export type VoiUsed =
-  | { readonly kind: 'window'; readonly source: 'header' | 'min-max'; readonly center: number; readonly width: number; readonly fn: VoiFunction }
+  | {
+      readonly kind: 'window';
+      readonly source: 'header' | 'min-max';
+      readonly center: number;
+      readonly width: number;
+      readonly fn: VoiFunction;
+    }
   | { readonly kind: 'voi-lut'; readonly entries: number; readonly bits: number };
 
 export interface DisplayImage {
@@ -100,9 +106,9 @@ export function robustWindow(values: Float64Array, padding: Uint8Array | null): 
   for (let i = 0; i < values.length; i++) if (!padding?.[i]) histogram[Math.round((values[i] - min) / step)]++;
   const tail = Math.floor(ROBUST_TAIL * count);
   let low = 0;
-  for (let seen = 0; low < bins - 1 && seen < tail; ) seen += histogram[low++];
+  for (let seen = 0; low < bins - 1 && seen < tail;) seen += histogram[low++];
   let high = bins;
-  for (let seen = 0; high > 0 && seen < tail; ) seen += histogram[--high];
+  for (let seen = 0; high > 0 && seen < tail;) seen += histogram[--high];
   high = Math.min(high, bins - 1);
   const lo = min + low * step;
   const hi = Math.max(lo, min + high * step);

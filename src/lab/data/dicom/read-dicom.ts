@@ -56,7 +56,13 @@ const PREAMBLE = 128;
 
 /** True when the bytes start with a Part 10 preamble: 128 bytes, then `DICM`. */
 export function isDicom(bytes: Uint8Array): boolean {
-  return bytes.length >= PREAMBLE + 4 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+  return (
+    bytes.length >= PREAMBLE + 4 &&
+    bytes[128] === 0x44 &&
+    bytes[129] === 0x49 &&
+    bytes[130] === 0x43 &&
+    bytes[131] === 0x4d
+  );
 }
 
 /** A fixed salt for patient keys: keys are compared, never reversed; the pipeline salts them again per dataset. */
@@ -78,11 +84,14 @@ export function parseDicom(bytes: Uint8Array, path: string): ParsedDicom {
   if (!uid) throw new DataError(path, 'corrupt DICOM (its file meta information names no transfer syntax)');
   const transferSyntax = transferSyntaxOf(uid);
   if (!transferSyntax) {
-    const known = [...new Set(TRANSFER_SYNTAXES.map((s) => s.name.replace(/ \(.*| Lossless.*| Near.*/g, '')))].join(', ');
+    const known = [...new Set(TRANSFER_SYNTAXES.map((s) => s.name.replace(/ \(.*| Lossless.*| Near.*/g, '')))].join(
+      ', ',
+    );
     throw new DataError(path, `DICOM transfer syntax ${uid} is not read (the lab reads ${known})`);
   }
   const pixelData = dataSet.elements.x7fe00010;
-  if (!pixelData) throw new DataError(path, 'DICOM without pixel data (not an image: a report, a DICOMDIR or a series index)');
+  if (!pixelData)
+    throw new DataError(path, 'DICOM without pixel data (not an image: a report, a DICOMDIR or a series index)');
 
   const samples = dataSet.uint16('x00280002') ?? 1;
   const photometric = (dataSet.string('x00280004') ?? '').trim().toUpperCase();
@@ -94,7 +103,11 @@ export function parseDicom(bytes: Uint8Array, path: string): ParsedDicom {
   if (frames > 1) throw new DataError(path, `multi-frame DICOM (${frames} frames): only single-frame images are read`);
   const intent = (dataSet.string('x00080068') ?? '').trim().toUpperCase();
   if (intent === 'FOR PROCESSING') {
-    throw new DataError(path, 'DICOM "FOR PROCESSING" image (raw detector data, not meant for display): only "FOR PRESENTATION" images are read');
+    throw new DataError(
+      path,
+      'DICOM "FOR PROCESSING" image (raw detector data, not meant for display): ' +
+        'only "FOR PRESENTATION" images are read',
+    );
   }
 
   const rows = dataSet.uint16('x00280010') ?? 0;
@@ -109,7 +122,10 @@ export function parseDicom(bytes: Uint8Array, path: string): ParsedDicom {
   const bitsStored = clampBits(dataSet.uint16('x00280101') ?? bitsAllocated, bitsAllocated);
   const highBit = Math.min(bitsAllocated - 1, Math.max(bitsStored - 1, dataSet.uint16('x00280102') ?? bitsStored - 1));
   if (transferSyntax.pixels === 'jpeg-extended' && bitsStored > 8) {
-    throw new DataError(path, `${transferSyntax.name} with ${bitsStored}-bit samples: the lab's JPEG decoder reads 8 bits only`);
+    throw new DataError(
+      path,
+      `${transferSyntax.name} with ${bitsStored}-bit samples: the lab's JPEG decoder reads 8 bits only`,
+    );
   }
   const signed = (dataSet.uint16('x00280103') ?? 0) === 1;
   checkPixelLength(path, transferSyntax, pixelData, rows * columns * (bitsAllocated / 8), dataSet.byteArray.length);
@@ -125,7 +141,10 @@ export function parseDicom(bytes: Uint8Array, path: string): ParsedDicom {
     photometric,
     padding: paddingOf(dataSet, signed),
     modalityLut: lutOf(dataSet, 'x00283000', signed),
-    rescale: { slope: finiteOr(dataSet.floatString('x00281053'), 1) || 1, intercept: finiteOr(dataSet.floatString('x00281052'), 0) },
+    rescale: {
+      slope: finiteOr(dataSet.floatString('x00281053'), 1) || 1,
+      intercept: finiteOr(dataSet.floatString('x00281052'), 0),
+    },
     voiLut: lutOf(dataSet, 'x00283010', false),
     window: windowOf(dataSet),
     patientKey: patientKeyOf(dataSet),
@@ -152,7 +171,8 @@ function cutShort(bytes: Uint8Array): string | null {
     const pixels = head.elements.x7fe00010;
     if (!pixels) return null;
     const held = Math.max(0, head.byteArray.length - pixels.dataOffset);
-    if (pixels.encapsulatedPixelData || pixels.length === 0xffffffff) return 'truncated DICOM (the file ends inside its compressed pixel data)';
+    if (pixels.encapsulatedPixelData || pixels.length === 0xffffffff)
+      return 'truncated DICOM (the file ends inside its compressed pixel data)';
     return `truncated DICOM (the file ends inside its pixel data: ${held} of ${pixels.length} bytes)`;
   } catch {
     return null;
@@ -161,22 +181,36 @@ function cutShort(bytes: Uint8Array): string | null {
 
 /** dicom-parser's reasons are prefixed with its function names; keep the readable part. */
 function parserProblem(err: unknown): string {
-  const raw = typeof err === 'string' ? err : err instanceof Error ? err.message : (err as { exception?: string })?.exception ?? String(err);
+  const raw =
+    typeof err === 'string'
+      ? err
+      : err instanceof Error
+        ? err.message
+        : ((err as { exception?: string })?.exception ?? String(err));
   const text = raw.replace(/^dicomParser\.[A-Za-z]+: ?/, '');
   if (/past end of buffer|buffer overread|beyond the end/i.test(text)) return 'the file ends inside its data';
   return text.split('\n')[0].slice(0, 200);
 }
 
 /** A native image whose pixel data is cut short is refused here, so a scan finds it without decoding. */
-function checkPixelLength(path: string, syntax: TransferSyntax, pixels: Element, needed: number, dataLength: number): void {
+function checkPixelLength(
+  path: string,
+  syntax: TransferSyntax,
+  pixels: Element,
+  needed: number,
+  dataLength: number,
+): void {
   if (pixels.encapsulatedPixelData) {
-    if (!pixels.fragments || pixels.fragments.length === 0) throw new DataError(path, 'corrupt or truncated DICOM (no compressed pixel data fragments)');
+    if (!pixels.fragments || pixels.fragments.length === 0)
+      throw new DataError(path, 'corrupt or truncated DICOM (no compressed pixel data fragments)');
     return;
   }
-  if (syntax.pixels !== 'native') throw new DataError(path, `corrupt DICOM (${syntax.name} but its pixel data is not encapsulated)`);
+  if (syntax.pixels !== 'native')
+    throw new DataError(path, `corrupt DICOM (${syntax.name} but its pixel data is not encapsulated)`);
   // A deflated file was inflated whole: the length is that of the inflated data set.
   const held = Math.max(0, Math.min(pixels.length, dataLength - pixels.dataOffset));
-  if (held < needed) throw new DataError(path, `truncated DICOM (pixel data holds ${held} of the ${needed} bytes its header declares)`);
+  if (held < needed)
+    throw new DataError(path, `truncated DICOM (pixel data holds ${held} of the ${needed} bytes its header declares)`);
 }
 
 function clampBits(bits: number, allocated: number): number {
@@ -213,7 +247,7 @@ function lutOf(ds: DataSet, sequence: string, signedFirst: boolean): LookupTable
   // LUT Data holds 16 bits an entry; a few writers pack 8-bit entries one a byte.
   const packed = lutData.length === entries && bits <= 8;
   for (let i = 0; i < entries; i++) {
-    data[i] = packed ? item.byteArray[lutData.dataOffset + i] : item.uint16('x00283006', i) ?? 0;
+    data[i] = packed ? item.byteArray[lutData.dataOffset + i] : (item.uint16('x00283006', i) ?? 0);
   }
   return { firstMapped: first, bits: bits >= 1 && bits <= 16 ? bits : 16, data };
 }

@@ -11,7 +11,8 @@ export function decodeRle(frame: Uint8Array, pixels: number, bytesPerSample: num
   if (frame.length < 64) throw new Error('RLE frame shorter than its 64-byte header');
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const segments = view.getUint32(0, true);
-  if (segments !== bytesPerSample) throw new Error(`RLE frame has ${segments} segments, expected ${bytesPerSample} (one a byte)`);
+  if (segments !== bytesPerSample)
+    throw new Error(`RLE frame has ${segments} segments, expected ${bytesPerSample} (one a byte)`);
   const words = new Uint32Array(pixels);
   for (let s = 0; s < segments; s++) {
     const start = view.getUint32(4 + 4 * s, true);

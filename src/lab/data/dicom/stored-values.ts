@@ -17,16 +17,32 @@ export async function readStoredValues(parsed: ParsedDicom): Promise<Float64Arra
   const encoding = header.transferSyntax.pixels;
   if (encoding === 'native') {
     const bytes = dataSet.byteArray as Uint8Array;
-    return toStored(nativeWords(bytes, pixelData.dataOffset, pixels, header.bitsAllocated, header.transferSyntax.bigEndian === true), header, false);
+    return toStored(
+      nativeWords(bytes, pixelData.dataOffset, pixels, header.bitsAllocated, header.transferSyntax.bigEndian === true),
+      header,
+      false,
+    );
   }
-  const frame = dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, pixelData, 0, pixelData.fragments!.length) as Uint8Array;
+  const frame = dicomParser.readEncapsulatedPixelDataFromFragments(
+    dataSet,
+    pixelData,
+    0,
+    pixelData.fragments!.length,
+  ) as Uint8Array;
   if (encoding === 'rle') return toStored(decodeRle(frame, pixels, header.bitsAllocated / 8), header, false);
   if (encoding === 'jpeg-lossless') {
     const samples = decodeJpegLossless(frame, header.bitsStored <= 8 ? 1 : 2);
     if (samples.length < pixels) throw new Error(`JPEG lossless frame holds ${samples.length} of ${pixels} samples`);
     return toStored(samples, header, true);
   }
-  const codec: WasmCodec = encoding === 'jpeg-ls' ? 'jpeg-ls' : encoding === 'jpeg-2000' ? 'jpeg-2000' : encoding === 'htj2k' ? 'htj2k' : 'jpeg-8bit';
+  const codec: WasmCodec =
+    encoding === 'jpeg-ls'
+      ? 'jpeg-ls'
+      : encoding === 'jpeg-2000'
+        ? 'jpeg-2000'
+        : encoding === 'htj2k'
+          ? 'htj2k'
+          : 'jpeg-8bit';
   const decoded = await decodeWithWasm(codec, frame);
   checkFrame(decoded, header.columns, header.rows);
   return toStored(decoded.samples, header, true);
@@ -40,7 +56,13 @@ function checkFrame(frame: CodecFrame, columns: number, rows: number): void {
 }
 
 /** Native pixel words of `bits` allocated bits, in the file's byte order. */
-function nativeWords(bytes: Uint8Array, offset: number, pixels: number, bits: number, bigEndian: boolean): ArrayLike<number> {
+function nativeWords(
+  bytes: Uint8Array,
+  offset: number,
+  pixels: number,
+  bits: number,
+  bigEndian: boolean,
+): ArrayLike<number> {
   if (bits === 8) return bytes.subarray(offset, offset + pixels);
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, pixels * (bits / 8));
   if (bits === 16) {
@@ -66,7 +88,7 @@ function toStored(words: ArrayLike<number>, header: ParsedDicom['header'], align
   const out = new Float64Array(pixels);
   for (let i = 0; i < pixels; i++) {
     // Arithmetic rather than bit operators: 32-bit words do not fit a signed 32-bit int.
-    let v = Math.floor(((words[i] < 0 ? words[i] + 0x100000000 : words[i]) / 2 ** shift)) % range;
+    let v = Math.floor((words[i] < 0 ? words[i] + 0x100000000 : words[i]) / 2 ** shift) % range;
     if (header.signed && v >= half) v -= range;
     out[i] = v;
   }

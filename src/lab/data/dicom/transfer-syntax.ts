@@ -5,14 +5,7 @@
 
 /** How the pixel data of a transfer syntax is stored. */
 export type PixelEncoding =
-  | 'native'
-  | 'rle'
-  | 'jpeg-baseline'
-  | 'jpeg-extended'
-  | 'jpeg-lossless'
-  | 'jpeg-ls'
-  | 'jpeg-2000'
-  | 'htj2k';
+  'native' | 'rle' | 'jpeg-baseline' | 'jpeg-extended' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg-2000' | 'htj2k';
 
 export interface TransferSyntax {
   readonly uid: string;
@@ -51,4 +44,3 @@ export const TRANSFER_SYNTAXES: readonly TransferSyntax[] = SYNTAXES;
 export function transferSyntaxOf(uid: string): TransferSyntax | null {
   return BY_UID.get(uid.replace(/[\0 ]+$/, '')) ?? null;
 }
-
