@@ -26,7 +26,8 @@ describe.skipIf(!CHROMIUM)('three class folders on the page', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-classes-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
+    const build = ['build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error'];
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', ...build]);
     site = await serveStatic(join(work, 'site'));
     folder = join(work, 'three');
     await writeDataset(folder, { perClass: 12, size: 20, seed: 6, classNames: ['NORMAL', 'BACTERIA', 'VIRUS'] });
@@ -55,13 +56,17 @@ describe.skipIf(!CHROMIUM)('three class folders on the page', () => {
     const columns = await matrix.$$eval('thead th[scope=col]', (ths) => ths.map((th) => th.textContent?.trim()));
     expect(columns.slice(1, 4)).toEqual(CLASSES);
     expect(columns.slice(4)).toEqual(['Sensitivity', 'Specificity', 'AUC']);
-    expect(await matrix.$$eval('tbody th[scope=row]', (ths) => ths.map((th) => th.textContent?.trim()))).toEqual(CLASSES);
-    expect(await matrix.$eval('caption', (c) => c.textContent)).toMatch(/rows are the true class, columns the predicted class/);
+    const rowHeaders = await matrix.$$eval('tbody th[scope=row]', (ths) => ths.map((th) => th.textContent?.trim()));
+    expect(rowHeaders).toEqual(CLASSES);
+    const caption = await matrix.$eval('caption', (c) => c.textContent);
+    expect(caption).toMatch(/rows are the true class, columns the predicted class/);
 
     const counts: number[][] = [];
     for (const t of CLASSES) {
       const row: number[] = [];
-      for (const p of CLASSES) row.push(Number(await page.getAttribute(`[data-testid=confusion-cell-light-k1-${t}-${p}]`, 'data-count')));
+      for (const p of CLASSES) {
+        row.push(Number(await page.getAttribute(`[data-testid=confusion-cell-light-k1-${t}-${p}]`, 'data-count')));
+      }
       counts.push(row);
     }
     const n = counts.flat().reduce((a, b) => a + b, 0);
@@ -76,7 +81,8 @@ describe.skipIf(!CHROMIUM)('three class folders on the page', () => {
     // No positive class was named: the table leaves sensitivity empty and the page says why.
     expect(await page.getAttribute(`${row} td[data-metric=sensitivity]`, 'data-missing')).toBe('');
     expect(await page.textContent('[data-testid=multi-class-note]')).toContain('With 3 classes');
-    const shownRecalls = await matrix.$$eval('td[data-class-metric=sensitivity]', (tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+    const shownRecalls = await matrix.$$eval('td[data-class-metric=sensitivity]',
+      (tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
     shownRecalls.forEach((r, i) => expect(r).toBeCloseTo(recalls[i], 9));
     await screenshot(page, 'three-classes-compare');
   }, 300_000);

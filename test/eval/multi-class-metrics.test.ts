@@ -54,7 +54,8 @@ describe('multiClassMetrics', () => {
 
   it('gives the one-vs-rest AUCs and their mean, ties counted as halves', () => {
     expect(oneVsRestAucs(SIX_PROBABILITIES, SIX_LABELS, 3)).toEqual([0.8125, 0.6875, 0.75]);
-    const m = multiClassMetrics([[1, 0, 1], [0, 1, 1], [0, 0, 2]], { probabilities: SIX_PROBABILITIES, labels: SIX_LABELS });
+    const scores = { probabilities: SIX_PROBABILITIES, labels: SIX_LABELS };
+    const m = multiClassMetrics([[1, 0, 1], [0, 1, 1], [0, 0, 2]], scores);
     expect(m.macroAuc).toBeCloseTo(0.75, 12);
     expect(m.perClass.map((c) => c.auc)).toEqual([0.8125, 0.6875, 0.75]);
     expect(m.accuracy).toBeCloseTo(4 / 6, 12);
@@ -110,8 +111,8 @@ describe('evaluatePredictions with more than two classes', () => {
     const labels = [0, 0, 1, 1, 1];
     const positive = [0.2, 0.6, 0.7, 0.4, 0.9];
     const probabilities = Float32Array.from(positive.flatMap((p) => [1 - p, p]));
-    const e = evaluatePredictions({ probabilities, labels, losses: labels.map(() => 0), classNames: ['NORMAL', 'PNEUMONIA'] },
-      { positiveClass: 1, bootstrap: { iterations: 100, seed: 3 } });
+    const scored = { probabilities, labels, losses: labels.map(() => 0), classNames: ['NORMAL', 'PNEUMONIA'] };
+    const e = evaluatePredictions(scored, { positiveClass: 1, bootstrap: { iterations: 100, seed: 3 } });
     expect(e.multiClass).toBeNull();
     expect(e.binary.accuracy).toBeCloseTo(3 / 5, 12);
     expect(e.ci).toEqual(bootstrapConfidence(labels, Float32Array.from(positive), { iterations: 100, seed: 3 }));
