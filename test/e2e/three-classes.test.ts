@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveStatic, type StaticSite } from '../helpers/static-server';
 import { writeDataset } from '../helpers/write-dataset';
-import { CHROMIUM, launchChromium, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
+import { ARTIFACTS, CHROMIUM, launchChromium, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
 
 const HASH = '#models=light-k1&size=16&channels=1&epochs=1&batch=8&seeds=1&bootstrap=20&backend=wasm';
 const CLASSES = ['BACTERIA', 'NORMAL', 'VIRUS']; // as the page sorts the folders
@@ -85,5 +85,6 @@ describe.skipIf(!CHROMIUM)('three class folders on the page', () => {
       (tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
     shownRecalls.forEach((r, i) => expect(r).toBeCloseTo(recalls[i], 9));
     await screenshot(page, 'three-classes-compare');
+    await matrix.screenshot({ path: join(ARTIFACTS, 'three-classes-matrix.png') });
   }, 300_000);
 });

@@ -36,7 +36,7 @@ export function ConfusionCells({ result, matrix, modelRuns, testImages, threshol
     }
   };
   return (
-    <div className="confusion-cells">
+    <div className={`confusion-cells${perClass ? ' is-multi-class' : ''}`}>
       <p className="confusion-hint" id={`confusion-hint-${result.modelId}`}>Click a count to see those test images.</p>
       <table aria-describedby={`confusion-hint-${result.modelId}`} data-testid={`confusion-matrix-${result.modelId}`} data-classes={names.length}>
         <caption className="visually-hidden">Confusion matrix of {result.record.label}: rows are the true class, columns the predicted class</caption>
