@@ -77,6 +77,8 @@ export function skipReason(path: string): string | null {
   if (name === 'Thumbs.db' || name === 'desktop.ini') return 'Windows folder settings';
   const ext = extensionOf(name);
   if (ARCHIVE_EXTENSIONS.includes(ext)) return ARCHIVE_REASON;
-  if (!IMAGE_EXTENSIONS.includes(ext) && !mayBeDicom(name)) return `not an image extension (${ext}); expected .jpg, .jpeg, .png or .dcm`;
+  if (!IMAGE_EXTENSIONS.includes(ext) && !mayBeDicom(name)) {
+    return `not an image extension (${ext}); expected .jpg, .jpeg, .png or .dcm`;
+  }
   return null;
 }

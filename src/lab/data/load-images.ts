@@ -81,7 +81,8 @@ export async function loadImages(source: DataSource, entries: readonly LayoutEnt
     if (!decoder) {
       try {
         const header = readImageHeader(bytes, entry.path);
-        info.set(slot, { width: header.width, height: header.height, format: header.format, key, patientKey: header.patientKey });
+        const { width, height, format: kind, patientKey } = header;
+        info.set(slot, { width, height, format: kind, key, patientKey });
       } catch (err) {
         failures.set(slot, reasonOf(err));
       }
@@ -90,7 +91,8 @@ export async function loadImages(source: DataSource, entries: readonly LayoutEnt
     }
     const done = (image: DecodedSquare): void => {
       store!.set(image.pixels, slot * per);
-      info.set(slot, { width: image.width, height: image.height, format: fileFormat ?? 'jpeg', key, patientKey: image.patientKey });
+      const { width, height, patientKey } = image;
+      info.set(slot, { width, height, format: fileFormat ?? 'jpeg', key, patientKey });
     };
     const task = decoder
       .decode(bytes, entry.path, format)

@@ -120,7 +120,10 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
     const key = loaded.info.get(slot)!.patientKey;
     if (key && !entries[slot].patient) fromDicom.set(entries[slot].path, saltPatientKey(key, identity.fingerprint));
   }
-  const withPatient = (e: LayoutEntry): LayoutEntry => (fromDicom.has(e.path) ? { ...e, patient: fromDicom.get(e.path)! } : e);
+  const withPatient = (e: LayoutEntry): LayoutEntry => {
+    const patient = fromDicom.get(e.path);
+    return patient ? { ...e, patient } : e;
+  };
   const kept = loaded.loaded.map((i) => withPatient(entries[i]));
   const items = kept.map((e) => ({ path: e.path, label: e.label, preset: e.split, patient: e.patient }));
   const plan: { assignment: SplitName[]; valOrigin: SplitOrigin; testOrigin: SplitOrigin } = options.allAs

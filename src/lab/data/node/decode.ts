@@ -42,7 +42,8 @@ export async function decodeFile(bytes: Uint8Array, path: string): Promise<Decod
   const { format } = readImageHeader(bytes, path);
   if (format !== 'dicom') return { image: decodeImage(bytes, path), format };
   const decoded = await decodeDicom(bytes, path);
-  return { image: decoded.raster, format, dicom: decoded.facts, ...(decoded.patientKey ? { patientKey: decoded.patientKey } : {}) };
+  const patient = decoded.patientKey ? { patientKey: decoded.patientKey } : {};
+  return { image: decoded.raster, format, dicom: decoded.facts, ...patient };
 }
 
 /**
