@@ -237,7 +237,7 @@ function EnsembleRow({ modelId, run, columns }: { modelId: string; run: TableRun
   const r = run.result.record;
   return (
     <tr className={`ensemble-row is-${r.status}`} data-testid={`result-row-${modelId}-ensemble`}
-      data-run-id={runKeyId(run.result)} data-status={r.status}>
+      data-ensemble-of={r.ensembleOf?.join(',')} data-status={r.status}>
       <th scope="row">
         <span className="model-name">{recordLabel(r)}</span>
         <span className="model-meta">
