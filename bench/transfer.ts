@@ -4,6 +4,7 @@
  * takes at most 1.1× one backbone pass.
  *
  *   npm run bench -- transfer [--size 299] [--images 64] [--epochs 20] [--backends wasm,cpu] [--networks inception-v3,mobilenet-v2]
+ *   npm run bench -- transfer --vs-torch [...]   the forward pass against PyTorch (bench/transfer-vs-torch/)
  *
  * Weights are seeded placeholders (speed does not depend on their values). cpu runs at most 8 images: its convolutions
  * are ~20× slower than wasm's. Figures go to stdout and bench/results/transfer.json.
@@ -33,6 +34,10 @@ interface Row {
 }
 
 export async function runTransferBench(argv: string[]): Promise<number> {
+  if (argv.includes('--vs-torch')) {
+    const { runTransferVsTorch } = await import('./transfer-vs-torch/index');
+    return runTransferVsTorch(argv.filter((a) => a !== '--vs-torch'));
+  }
   const { values } = parseArgs({
     args: argv, strict: true,
     options: { size: { type: 'string' }, images: { type: 'string' }, epochs: { type: 'string' }, backends: { type: 'string' }, networks: { type: 'string' } },
