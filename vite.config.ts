@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { precacheServiceWorker } from './src/offline/precache-plugin';
+import { SLOW_UNIT_FILES } from './test/slow-unit-files';
 
 /**
  * Cross-origin isolation (shared memory, so the wasm backend can run XNNPACK on every core). Static hosts that
@@ -22,11 +24,42 @@ export default defineConfig({
   // tfjs, its wasm backend and tfjs-vis (with vega) are large by nature; they load in the worker or lazily.
   build: { chunkSizeWarningLimit: 2500 },
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // tfjs keeps one global engine per process; separate files get separate workers, tests in a file run in order.
+    // tfjs keeps one global engine per process: every file gets its own process, tests in a file run in order.
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
+          // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine.
+          maxWorkers: Math.max(2, availableParallelism()),
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'quick',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', ...SLOW_UNIT_FILES],
+          maxWorkers: Math.max(2, availableParallelism()),
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // One build of the site for every file (build-site.ts provides its folder; lab-site.ts serves it).
+          globalSetup: ['test/e2e/build-site.ts'],
+          // One browser at a time: the freeze test measures the page's main thread, which a second browser would load.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

@@ -1,10 +1,9 @@
 /**
- * Test-time BatchNorm adaptation in the page (issue 12), in Debian's Chromium: `adapt-bn` in the URL hash ticks the
+ * Test-time BatchNorm adaptation in the page, in Debian's Chromium: `adapt-bn` in the URL hash ticks the
  * setting, a run keeps both metric sets, the comparison toggles between them (the slider still moving the unadapted
  * figures), every model gets a reliability diagram with the estimated prevalence, and the experiment card downloaded
  * records the setting and both sets. Skipped where no Chromium is installed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExperimentCard } from '../../src/lab/experiment/card';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { CHROMIUM, launchChromium, openLabPage, screenshot, waitForRunEnd } from './browser';
 
@@ -29,8 +28,7 @@ describe.skipIf(!CHROMIUM)('test-time BatchNorm adaptation in the page', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-adapt-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     const folder = join(work, 'phantom-png');
     await writeDataset(folder, { perClass: 40, size: 32, seed: 12, format: 'png' });
     browser = await launchChromium();

@@ -16,18 +16,12 @@ export function newLabContext(browser: Browser): Promise<BrowserContext> {
 }
 
 /**
- * A page that records every main-thread long task (Long Tasks API) in `window.__longTasks` as [start, duration]; in
- * a fresh context, or in `context` so that pages share storage (weights cached by one are there for the next).
+ * A page that records every main-thread long task (Long Tasks API) in `window.__longTasks` as [start, duration] and
+ * key presses' input delay (recordInput); in a fresh context, or in `context` so that pages share storage (weights
+ * cached by one are there for the next).
  */
 export async function openLabPage(browser: Browser, url: string, context?: BrowserContext): Promise<Page> {
   const page = await (context ?? (await newLabContext(browser))).newPage();
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[][] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push([e.startTime, e.duration]);
-    }).observe({ type: 'longtask', buffered: true });
-  });
   await recordInput(page);
   await page.goto(url);
   return page;

@@ -4,7 +4,6 @@
  * and shows the same table without training, and the CLI replays the card on the same folder. Skipped where no
  * Chromium is installed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -13,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExperimentCard, type ExperimentCard } from '../../src/lab/experiment/card';
 import { runCliCaptured } from '../helpers/run-cli';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { CHROMIUM, launchChromium, openLabPage, screenshot, waitForRunEnd } from './browser';
 
@@ -44,8 +43,7 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-exp-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     folder = join(work, 'phantom-png');
     await writeDataset(folder, { perClass: 24, size: 32, seed: 11, format: 'png' });
     browser = await launchChromium();

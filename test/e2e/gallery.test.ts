@@ -6,13 +6,12 @@
  * gallery is printed, not asserted). Screenshots go to test-artifacts/e2e/
  * (gallery-*.png) for a person to look at. Skipped where no Chromium is installed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, longestTaskSince, openLabPage, screenshot, waitForRunEnd } from './browser';
 
@@ -50,8 +49,7 @@ describe.skipIf(!CHROMIUM)('the error gallery and Grad-CAM in the page', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-gallery-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     folder = join(work, 'drop');
     await writeDataset(folder, { perClass: 3, size: SIZE, seed: 21, format: 'png' });
     browser = await launchChromium();

@@ -5,13 +5,12 @@
  * checkpoint on the next backend that is not a software GPU (wasm here), says so, and finishes every epoch.
  * Skipped where no Chromium is installed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { CHROMIUM, launchChromium, openLabPage, screenshot, waitForRunEnd } from './browser';
 import { WEBGPU_FLAGS } from './gpu-page';
@@ -31,8 +30,7 @@ describe.skipIf(!CHROMIUM).each(CASES)('the $backend GPU lost mid-training', ({ 
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), `xray-lab-e2e-gpuloss-${backend}-`));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     folder = join(work, 'phantom-png');
     await writeDataset(folder, { perClass, size: 32, seed: 7, format: 'png' });
     browser = await launchChromium([...flags]);

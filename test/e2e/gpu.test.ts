@@ -11,7 +11,7 @@ import { openGpuPage, type GpuPage } from './gpu-page';
 
 /**
  * Tolerances of a GPU training step against cpu (the measured figures are 10–100× smaller; see
- * docs/notes-for-readme/h15-backend.md): relative for the loss, logits and BatchNorm statistics; relative to each
+ * docs/backends.md): relative for the loss, logits and BatchNorm statistics; relative to each
  * variable's gradient scale (floored at 1e-3 of the model's largest) for gradients; absolute for weights after one
  * Adam step at learning rate 1e-3, where the gradient is not noise.
  */

@@ -1,11 +1,10 @@
 /**
- * Bad input on the built page, in Debian's Chromium (issue 14): an empty folder says so; a class folder without
+ * Bad input on the built page, in Debian's Chromium: an empty folder says so; a class folder without
  * images is refused in the CLI's words (through the file input when it holds junk, through the folder picker when it
  * is truly empty); an 8000×8000 image is skipped with the decode limit named; a label conflict and a useless split
  * are shown as the CLI's core computes them; an archive inside an archive is named. Each refusal keeps the dataset
  * loaded before. Skipped where no Chromium is installed.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +18,7 @@ import { checkSplits } from '../../src/lab/data/split-check';
 import { blankPng } from '../helpers/hostile-files';
 import { makeKaggleZip } from '../helpers/kaggle-zip';
 import { runCliCaptured } from '../helpers/run-cli';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { CHROMIUM, launchChromium, openLabPage, screenshot } from './browser';
 import { chooseZip, skippedFiles } from './ingest-fixtures';
@@ -39,8 +38,7 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-hostile-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', at('site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(at('site'));
+    site = await serveLabSite();
 
     mkdirSync(at('empty'));
     await writeDataset(at('junk-class'), { perClass: 3, size: 32, seed: 1 });

@@ -6,7 +6,6 @@
  * zip, a folder with junk, and a wrong layout that must leave dataset, models and results as they were. Skipped
  * where no Chromium is installed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +22,7 @@ import { useCpuBackend } from '../helpers/tf-cpu';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
 import { cell, chooseZip, kaggleCounts, skippedFiles, writeIngestFixtures, type IngestFixtures } from './ingest-fixtures';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { measureSmoothness, throttleCpu, type Smoothness } from '../helpers/page-smoothness';
 
 const SIZE = 64;
@@ -42,8 +41,7 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     folder = join(work, 'folder');
     await writeDataset(folder, { perClass: 8, size: SIZE, format: 'mixed' });
     fx = await writeIngestFixtures(work, SIZE);

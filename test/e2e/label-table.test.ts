@@ -1,17 +1,16 @@
 /**
  * A folder holding images and a label table (NIH ChestX-ray14-shaped: `Data_Entry_2017.csv`, `test_list.txt`), chosen
  * on the page in Debian's Chromium: the column-mapping form appears, maps the table, the dataset loads with the
- * table's classes, patients and official test list, and trains (issue 22, item 3). Skipped where no Chromium is
+ * table's classes, patients and official test list, and trains. Skipped where no Chromium is
  * installed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNih, type LabelDataset } from '../helpers/label-datasets';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { CHROMIUM, launchChromium, openLabPage, screenshot, waitForRunEnd } from './browser';
 
 const HASH = '#models=light-k1&size=16&channels=1&epochs=1&batch=8&seeds=1&bootstrap=0&backend=wasm';
@@ -25,8 +24,7 @@ describe.skipIf(!CHROMIUM)('a folder with a label table, through the column form
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-table-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     nih = await writeNih(work);
     browser = await launchChromium();
     page = await openLabPage(browser, site.url + HASH);

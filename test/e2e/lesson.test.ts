@@ -3,15 +3,11 @@
  * (hide=, lesson=, the share dialog), presentation mode, accessibility (axe-core) on four screens, tablet and phone
  * widths, and offline use after one visit.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium, newLabContext, openLabPage, screenshot, waitForRunEnd } from './browser';
 import { seriousViolations, tabTo } from './axe';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 
 /** A metric of the comparison table as the page computed it. */
 async function metric(page: Page, modelId: string, name: string): Promise<number> {
@@ -25,16 +21,13 @@ async function expectNoSeriousViolations(page: Page, screen: string): Promise<vo
 }
 
 describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
-  let work: string;
   let site: StaticSite;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-lesson-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     browser = await launchChromium();
     context = await newLabContext(browser);
   }, 300_000);
@@ -42,7 +35,6 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
   afterAll(async () => {
     await browser?.close();
     await site?.close().catch(() => undefined); // the offline test closed it already
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('a lesson link sets 3 epochs and leaves out the learning rate, batch size, backend and the Export step', async () => {

@@ -1,18 +1,17 @@
 /**
- * What a newcomer trips over (issue 30), in Debian's Chromium at 1280 px: the table gives each run's figures with
+ * What a newcomer trips over, in Debian's Chromium at 1280 px: the table gives each run's figures with
  * their 95% intervals and fits its card with every column on; a confusion-matrix count is a button that says what it
  * opens; the gallery says how coarse a heat map is; step 5 lists downloads before opening; Classify says what the
  * model trained on and that it is not for diagnosis; and a reload draws the very curves that were shown.
  * Skipped where no Chromium is installed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wilsonInterval } from '../../src/app/lib/intervals';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { CHROMIUM, launchChromium, screenshot, waitForRunEnd } from './browser';
 
@@ -47,8 +46,7 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-newcomer-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     page = await context.newPage();

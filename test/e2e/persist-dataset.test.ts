@@ -3,13 +3,12 @@
  * picking it again (summary shown, storage line counts it); a reload mid-training then resumes with no folder; a
  * budget below the dataset's size drops it and says that only the fingerprint is kept. Skipped without Chromium.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { CHROMIUM, launchChromium, newLabContext, screenshot, waitForRunEnd } from './browser';
 
@@ -24,8 +23,7 @@ describe.skipIf(!CHROMIUM)('the stored dataset', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-dataset-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     folder = join(work, 'phantom-png');
     await writeDataset(folder, { perClass: 60, size: 48, seed: 5, format: 'png' });
     browser = await launchChromium();

@@ -5,14 +5,13 @@
  * interrupted (wasm); a saved project opens in a fresh browser profile (one saved mid-run with its images resumes
  * there, after a reload too, to the same weights); "Clear stored data" empties the store. Skipped where no Chromium is installed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, newLabContext, screenshot, waitForRunEnd } from './browser';
 
@@ -46,8 +45,7 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-persist-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     folder = join(work, 'phantom-png');
     await writeDataset(folder, { perClass: 60, size: 48, seed: 5, format: 'png' });
     browser = await launchChromium();

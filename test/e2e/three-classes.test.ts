@@ -4,13 +4,12 @@
  * trace over n, balanced accuracy, and each class against the rest beside its row. Skipped where no Chromium is
  * installed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
 
@@ -26,9 +25,7 @@ describe.skipIf(!CHROMIUM)('three class folders on the page', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-classes-'));
-    const build = ['build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error'];
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', ...build]);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     folder = join(work, 'three');
     await writeDataset(folder, { perClass: 12, size: 20, seed: 6, classNames: ['NORMAL', 'BACTERIA', 'VIRUS'] });
     browser = await launchChromium();

@@ -1,32 +1,25 @@
 /**
- * Issue 14, item 10: a click on Train right after changing the backend, the size and the epochs once did nothing.
+ * A click on Train right after changing the backend, the size and the epochs once did nothing.
  * Two ways a click can be lost: the button moving under the pointer when a worker reply re-lays the page out, and
  * the worker initialising a backend for the run while the backend switch is still under way. The page keeps the
  * button in place and the worker queues the run behind the switch; this drives exactly that sequence three times.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium, openLabPage, waitForRunEnd } from './browser';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 
 const MODELS = ['cnn', 'light-k2'];
 const trainButtonTop = (page: Page) =>
   page.evaluate(() => document.querySelector('[data-testid=train-button]')!.getBoundingClientRect().top + window.scrollY);
 
 describe.skipIf(!CHROMIUM)('Train right after changing settings', () => {
-  let work: string;
   let site: StaticSite;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-'));
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
-    site = await serveStatic(join(work, 'site'));
+    site = await serveLabSite();
     browser = await launchChromium();
     page = await openLabPage(browser, `${site.url}#size=64&epochs=1&batch=16&models=${MODELS.join(',')}&backend=wasm&demoPerClass=10`);
     await page.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
@@ -37,7 +30,6 @@ describe.skipIf(!CHROMIUM)('Train right after changing settings', () => {
   afterAll(async () => {
     await browser?.close();
     await site?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   const rounds = [

@@ -5,7 +5,6 @@
  * features on a second run, augmentation, and the image limit. The weights are read in place from
  * ../shared/models/mobilenet-v2-0.35-imagenet (never copied); the tests that need them skip when it is absent.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, newLabContext, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
 import { cell } from './ingest-fixtures';
-import { serveStatic, type StaticSite } from '../helpers/static-server';
+import { serveLabSite, type StaticSite } from './lab-site';
 
 const WEIGHTS = resolve(process.cwd(), '..', 'shared', 'models', 'mobilenet-v2-0.35-imagenet');
 const HAS_WEIGHTS = existsSync(join(WEIGHTS, 'model.json')) && existsSync(join(WEIGHTS, 'weights.bin'));
@@ -39,11 +38,7 @@ describe.skipIf(!CHROMIUM)('transfer learning on the lab page in Chromium', () =
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-transfer-'));
-    const root = join(work, 'site');
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', root, '--emptyOutDir', '--logLevel', 'error']);
-    // Whatever a developer put in public/models stays out: "Load from this site" must meet a 404 here.
-    rmSync(join(root, 'models'), { recursive: true, force: true });
-    site = await serveStatic(root);
+    site = await serveLabSite();
     browser = await launchChromium();
     context = await newLabContext(browser);
     page = await openLabPage(browser, site.url + HASH, context);

@@ -21,19 +21,21 @@ export interface Smoothness {
   windowMs: number;
 }
 
-/** Installs the page-side recorders; call before the page's first script (it also records long tasks). */
+/**
+ * Installs the page-side recorders, before the page's first script: key presses' input delay in
+ * `window.__inputDelays` and main-thread long tasks in `window.__longTasks`, each as [start, duration].
+ */
 export async function recordInput(page: Page): Promise<void> {
   await page.addInitScript(() => {
-    const w = window as unknown as { __inputDelays: number[][]; __longTasks?: number[][] };
+    const w = window as unknown as { __inputDelays: number[][]; __longTasks: number[][] };
     w.__inputDelays = [];
+    w.__longTasks = [];
     // [when it was sent, delay until a handler ran]; capture phase on window, before anything the page does.
-    window.addEventListener('keydown', (e) => w.__inputDelays.push([e.timeStamp, performance.now() - e.timeStamp]), { capture: true });
-    if (!w.__longTasks) {
-      w.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) w.__longTasks!.push([entry.startTime, entry.duration]);
-      }).observe({ type: 'longtask', buffered: true });
-    }
+    window.addEventListener('keydown', (e) => w.__inputDelays.push([e.timeStamp, performance.now() - e.timeStamp]),
+      { capture: true });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__longTasks.push([entry.startTime, entry.duration]);
+    }).observe({ type: 'longtask', buffered: true });
   });
 }
 
