@@ -3,7 +3,8 @@
  * MobileNetV2 α 0.35 on a small generated dataset → export-pytorch with the same weights → the PyTorch model has the
  * card's parameter counts and predicts the saved lab model's logits within 1e-4 → `train.py --nproc 2` trains the
  * head only, as the card says (MobileNetV2 has no fine-tuning stage, so the card's --fine-tune changes nothing),
- * leaving every backbone weight and BatchNorm statistic as loaded. Weights other than the runs' are refused.
+ * leaving every backbone weight and BatchNorm statistic as loaded. Without --weights the backbone is read back from
+ * the saved model (the runs' weights id); weights other than the runs' are refused.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import type { ExperimentJson } from '../../src/lab/export/pytorch';
 import { buildMobileNetV2Backbone } from '../../src/lab/models/mobilenet-v2';
 import { modelFromFiles } from '../../src/lab/models/model-files';
 import { parseResultsJson } from '../../src/lab/report/render-json';
+import { forgetBackboneWeights } from '../../src/lab/transfer/transfer-context';
 import { MOBILENET_DIR } from '../helpers/export-models';
 import { kerasWeightsH5 } from '../helpers/keras-h5';
 import { pythonHas, runPython } from '../helpers/python';
@@ -114,6 +116,17 @@ describe.skipIf(!hasMobileNet)('xray-lab export-pytorch with mobilenet-v2', () =
     expect(compared).toBeGreaterThan(200); // every backbone weight and BatchNorm statistic was compared
     expect(moved).toEqual(['logits.bias', 'logits.weight']);
   }, 600_000);
+
+  it('reads the backbone from the saved model without --weights: the same project, byte for byte', async () => {
+    forgetBackboneWeights(); // what the export above loaded in this process is gone, as in a new one
+    const again = join(root, 'project-without-weights');
+    const { code, stderr } = await runCliCaptured(['export-pytorch', join(out, 'experiment.json'), '--out', again]);
+    expect(code, stderr).toBe(0);
+    const weights = ['mobilenet-v2-backbone', 'mobilenet-v2-seed3'].map((w) => `weights/${w}.safetensors`);
+    for (const file of ['experiment.json', ...weights]) {
+      expect(Buffer.compare(await readFile(join(again, file)), await readFile(join(project, file))), file).toBe(0);
+    }
+  });
 
   it('refuses backbone weights other than the runs\', with one line, exit 2, and writes no folder', async () => {
     const other = buildMobileNetV2Backbone({ size: 32, alpha: 0.35, seed: 5 });

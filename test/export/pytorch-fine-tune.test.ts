@@ -56,6 +56,7 @@ function nudge(layer: tf.layers.Layer, seed: number, scale = 1): void {
 
 describe.skipIf(!hasTorch || !hasInception)('a fine-tuned InceptionV3 in the PyTorch project', () => {
   let model: tf.LayersModel;
+  let spec: PytorchProjectSpec;
   let project = '';
   let experiment: ExperimentJson;
   let data = '';
@@ -76,7 +77,7 @@ describe.skipIf(!hasTorch || !hasInception)('a fine-tuned InceptionV3 in the PyT
     const splits: Record<string, Array<{ path: string; label: string }>> = { train: [], val: [], test: [] };
     for (const path of written.images) splits[path.split('/')[0]].push({ path, label: path.split('/')[1] });
 
-    const spec: PytorchProjectSpec = {
+    spec = {
       models: ['inception-v3'],
       hyperparameters: {
         size: SIZE, channels: 1, epochs: 1, fineTuneEpochs: 1, batchSize: 4, learningRate: 1e-3, seeds: [1],
@@ -115,6 +116,18 @@ describe.skipIf(!hasTorch || !hasInception)('a fine-tuned InceptionV3 in the PyT
       + `max |Δ logits| ${diff.toExponential(2)} (logits up to ${Math.max(...want.map(Math.abs)).toFixed(2)})`);
     expect(Math.max(...want.map(Math.abs))).toBeGreaterThan(0.5);
     expect(diff).toBeLessThan(1e-4);
+  });
+
+  it('cannot take the ImageNet weights from the fine-tuned model: it says so and asks for them', async () => {
+    const inception = inceptionBackbone()!;
+    const used = { 'inception-v3': { weightsId: inception.weightsId, pixelRange: '-1,1', origin: inception.origin } };
+    const before = tf.memory().numTensors;
+    const withoutWeights = { ...spec, backbones: undefined, usedBackbones: used };
+    await expect(writePytorchProject(withoutWeights)).rejects.toThrow(new RegExp(
+      'models\\[0\\]: inception-v3 cannot be exported without its backbone\'s ImageNet weights '
+      + '\\(the models its runs saved hold other ones: fine-tuned weights\\) — InceptionV3 needs ImageNet weights',
+    ));
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('trains the head, then the tuned layers with it, and leaves every other backbone weight as loaded', async () => {

@@ -15,7 +15,9 @@ import { scanSource } from '../../lab/data/scan';
 import { parseExperimentCard, type ExperimentCard } from '../../lab/experiment/card';
 import { writeFolderAtomically } from '../../lab/export/node/write-folder';
 import { pytorchSpecOfCard, trainedRunsOf, writePytorchProject } from '../../lab/export/pytorch';
-import { findModel } from '../../lab/registry';
+import { BackboneNotLoadedError, findModel } from '../../lab/registry';
+import { backboneSpec, type BackboneId } from '../../lab/transfer/backbones';
+import { loadedBackboneWeights } from '../../lab/transfer/transfer-context';
 import { CliError, type CliIO } from '../cli-error';
 import { readSavedModel } from '../explain-inputs';
 import { useQuietCpu } from '../quiet-backend';
@@ -32,7 +34,9 @@ export const EXPORT_PYTORCH_USAGE = `xray-lab export-pytorch EXPERIMENT.json --o
   it writes results/results.json in the project folder (never into DATA), which the page and xray-lab read.
     --data DIR       check that DIR holds the card's data (its fingerprint) and print the train.py command for it
     --untrained      leave the lab's trained weights out (the project trains from scratch)
-    --weights …      ImageNet weights of a transfer model's backbone (as for compare); transfer models need them`;
+    --weights …      ImageNet weights of a transfer model's backbone (as for compare); needed where the saved models
+                     do not hold them: with --untrained, and for a fine-tuned InceptionV3 (a frozen backbone is read
+                     back from the trained model and checked against the weights id its run recorded)`;
 
 export async function exportPytorchCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -51,7 +55,7 @@ export async function exportPytorchCommand(argv: string[], io: CliIO): Promise<n
   if (!values.out) throw new CliError('--out DIR is required: the folder the PyTorch project is written to');
   const cardPath = positionals[0];
   const card = await readCard(cardPath);
-  // train.py reads classes from folder names; a label table's classes would be misread (issue 22: not done yet).
+  // train.py reads classes from folder names; a label table's classes would be misread (not done yet).
   const table = card.data.identity.table;
   if (table) throw new CliError(`${cardPath}: its classes came from the label table ${table.file}; export-pytorch does not read label tables yet`);
   await checkOutEmpty(values.out);
@@ -59,8 +63,18 @@ export async function exportPytorchCommand(argv: string[], io: CliIO): Promise<n
 
   await useQuietCpu();
   const transferIds = card.settings.models.filter((id) => findModel(id).backbone !== null);
-  // A transfer model without --weights for its backbone is refused here, naming the model.
-  await loadCliWeights(assignWeights(transferIds, values.weights ?? []), preprocessingOption(values.preprocessing), log);
+  const weightValues = values.weights ?? [];
+  // Without --weights, a transfer model's backbone comes from its trained models (the core checks it is the runs'
+  // own); a model with neither is refused here, naming it, before anything is loaded.
+  const named = (id: string) => weightValues.some((v) => v.startsWith(`${id}=`));
+  const bare = weightValues.some((v) => !transferIds.some((id) => v.startsWith(`${id}=`)));
+  const trainedIds = new Set(values.untrained ? [] : trainedRunsOf(card).map((r) => r.modelId));
+  const withWeights = bare ? transferIds : transferIds.filter(named);
+  for (const id of transferIds) {
+    if (withWeights.includes(id) || trainedIds.has(id)) continue;
+    throw new BackboneNotLoadedError(id, backboneSpec(id as BackboneId).missingWeights);
+  }
+  await loadCliWeights(assignWeights(withWeights, weightValues), preprocessingOption(values.preprocessing), log);
 
   const trained: Array<{ modelId: string; seed: number; model: tf.LayersModel }> = [];
   try {
@@ -76,7 +90,9 @@ export async function exportPytorchCommand(argv: string[], io: CliIO): Promise<n
     }
     let files;
     try {
-      files = await writePytorchProject(pytorchSpecOfCard(card, trained));
+      // Weights given with --weights are the ones exported (and checked against the runs'), not a fallback.
+      const given = Object.fromEntries(withWeights.map((id) => [id, loadedBackboneWeights(id as BackboneId)!]));
+      files = await writePytorchProject({ ...pytorchSpecOfCard(card, trained), backbones: given });
     } catch (err) {
       if ((err as Error).name === 'PytorchExportError') throw new CliError(`${cardPath}: ${(err as Error).message}`);
       throw err;

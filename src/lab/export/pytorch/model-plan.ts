@@ -15,6 +15,7 @@ import { loadedBackboneWeights } from '../../transfer/transfer-context';
 import { PytorchExportError, type PytorchProjectSpec, type TrainedModel, type UsedBackbone } from './project-spec';
 import { encodeSafetensors, type NamedTensor } from './safetensors';
 import { readLayerArrays, torchStateOf, torchTensorsOf } from './torch-state';
+import { backboneOfTrained } from './backbone-of-trained';
 
 /** One model in experiment.json. */
 export interface ExperimentModelJson {
@@ -98,11 +99,7 @@ export async function planModel(spec: PytorchProjectSpec, index: number): Promis
   }
 
   if (!isBackboneId(id)) return fail(`models[${index}]: ${id} is a transfer model without a pretrained backbone`);
-  const backbone = spec.backbones?.[id] ?? loadedBackboneWeights(id);
-  if (!backbone) fail(`models[${index}]: ${id} cannot be exported without its backbone's ImageNet weights — ${backboneSpec(id).missingWeights}`);
-  const weights = backbone as BackboneWeights;
-  if (weights.backboneId !== id) fail(`backbones.${id}: these are ${weights.backboneId}'s weights`);
-  checkUsedBackbone(id, weights, spec.usedBackbones?.[id]);
+  const weights = await backboneWeightsFor(id, index, spec, trained);
   const bspec = backboneSpec(id);
   const head = { dropout: h.headDropout, lightRank: h.headLightRank };
   const headModel = buildTransferHead({ features: bspec.features(weights.variant), numClasses, dropout: head.dropout, lightRank: head.lightRank ?? undefined });
@@ -160,6 +157,36 @@ function fineTunePlanOf(
   } finally {
     tuning.release();
   }
+}
+
+/**
+ * The ImageNet weights of model `index`'s backbone: those the spec gives, else those loaded in this realm when they
+ * are the runs' own, else the runs' own read back from a model they saved (a frozen backbone is saved unchanged).
+ */
+async function backboneWeightsFor(
+  id: BackboneId, index: number, spec: PytorchProjectSpec, trained: readonly TrainedModel[],
+): Promise<BackboneWeights> {
+  const used = spec.usedBackbones?.[id];
+  const given = spec.backbones?.[id];
+  if (given) {
+    if (given.backboneId !== id) fail(`backbones.${id}: these are ${given.backboneId}'s weights`);
+    checkUsedBackbone(id, given, used);
+    return given;
+  }
+  const loaded = loadedBackboneWeights(id);
+  if (loaded && (!used || (loaded.weightsId === used.weightsId && loaded.preprocessing.range === used.pixelRange))) {
+    return loaded;
+  }
+  if (used) {
+    for (const t of trained) {
+      const own = await backboneOfTrained(id, t.model, used);
+      if (own) return own;
+    }
+  }
+  if (loaded) checkUsedBackbone(id, loaded, used); // says how they differ
+  const why = used && trained.length > 0 ? ' (the models its runs saved hold other ones: fine-tuned weights)' : '';
+  return fail(`models[${index}]: ${id} cannot be exported without its backbone's ImageNet weights${why} — `
+    + backboneSpec(id).missingWeights);
 }
 
 /** The loaded backbone weights must be those the experiment's runs used: the trained heads were fitted to them. */
