@@ -4,13 +4,11 @@
  * Every model rebuilt here is disposed before the files go back.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { kerasH5File } from '../lab/export/keras-h5/keras-h5-file';
 import { modelFromFiles } from '../lab/models/model-files';
-import { onnxModelFile } from '../lab/export/onnx/onnx-file';
 import { pytorchSpecOfCard, writePytorchProject } from '../lab/export/pytorch';
 import type { SavedModelMeta } from '../lab/models/saved-model-meta';
 import { exportMetadataOf } from '../lab/export/standard-exporter';
-import { stockModelFiles } from '../lab/export/stock/stock-files';
+import { standardFormatFiles } from '../lab/export/standard-formats';
 import type { ExperimentCard } from '../lab/experiment/card';
 import type { ExportedFiles, ModelFormat, TrainedModelFiles } from './protocol-export';
 
@@ -21,10 +19,8 @@ export async function exportModel(modelJson: string, weights: ArrayBuffer, forma
   const model = await modelFromFiles(modelJson, weights);
   try {
     const meta = exportMetadataOf(model.getUserDefinedMetadata() as unknown as SavedModelMeta);
-    if (format === 'h5') return { 'model.h5': await kerasH5File(model, meta) };
-    if (format === 'onnx') return { 'model.onnx': await onnxModelFile(model, meta) };
-    const files = await stockModelFiles(model, meta);
-    return { 'stock/model.json': bytes(files.modelJson), 'stock/weights.bin': files.weights };
+    const files = await standardFormatFiles(model, meta, [format]);
+    return Object.fromEntries(Object.entries(files).map(([path, contents]) => [path, bytes(contents)]));
   } finally {
     model.dispose();
   }

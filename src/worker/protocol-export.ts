@@ -4,6 +4,7 @@
  * project. Files travel as bytes by relative path, their buffers transferred.
  */
 import type { ExperimentCard } from '../lab/experiment/card';
+import type { StandardFormat } from '../lab/export/standard-formats';
 
 /** A trained model as the page keeps it (the lab's model.json and weights), for (modelId, seed). */
 export interface TrainedModelFiles {
@@ -14,7 +15,7 @@ export interface TrainedModelFiles {
 }
 
 /** The standard forms one trained model downloads in, beside the lab's own. */
-export type ModelFormat = 'stock' | 'h5' | 'onnx';
+export type ModelFormat = StandardFormat;
 
 /** Relative '/'-path → file bytes. */
 export type ExportedFiles = Record<string, Uint8Array>;

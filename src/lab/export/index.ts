@@ -1,5 +1,5 @@
 export * from './export-metadata';
-export * from './model-downloads';
+export * from './standard-formats';
 export * from './stock';
 export * from './keras-h5';
 // The PyTorch export (src/lab/export/pytorch) carries its Python sources as strings: import it where it is used.
