@@ -13,6 +13,7 @@ import type {
 } from '../../worker/protocol';
 import { applyBackboneEvent, backbonesReducer, INITIAL_BACKBONES, type BackboneAction, type BackbonesState } from './backbones-state';
 import { runsFromCard } from '../../lab/persist/runs-from-card';
+import { sameSetup } from '../../lab/persist/same-setup';
 import type { InterruptedRun, SavedProject } from '../../lab/persist/saved-project';
 
 /** One run's journey (a model with a seed) through the current or last experiment. */
@@ -133,12 +134,6 @@ function restoredRun(r: ModelResult): RunProgress {
 function updateRun(state: LabState, key: RunKey, change: (run: RunProgress) => RunProgress): LabState {
   const id = runKeyId(key);
   return { ...state, runs: { ...state.runs, [id]: change(state.runs[id] ?? emptyRun(key)) } };
-}
-
-/** Same settings apart from which models and seeds: results of both can share one table and one card. */
-function sameSetup(a: Experiment, b: Experiment): boolean {
-  const strip = (e: Experiment) => JSON.stringify({ ...e, models: [], seeds: [] });
-  return strip(a) === strip(b) && a.seeds[0] === b.seeds[0];
 }
 
 /**
