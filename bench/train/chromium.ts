@@ -24,7 +24,7 @@ const PAGE_DIR = join(here, 'page');
 const OUT_DIR = join(here, '..', '.build', 'train-page');
 
 async function buildPage(): Promise<void> {
-  // Not minified: tfjs's threaded wasm worker is built from factory.toString() (TFJS-NOTES), and stack traces help.
+  // Not minified: tfjs's threaded wasm worker is built from factory.toString(), which minification mangles, and stack traces help.
   await build({
     root: PAGE_DIR, configFile: false, base: './', logLevel: 'warn', worker: { format: 'es' },
     build: { outDir: OUT_DIR, emptyOutDir: true, minify: false, target: 'es2022', chunkSizeWarningLimit: 10_000 },

@@ -32,7 +32,7 @@ export interface TrainBenchOptions {
   wasmThreads: 'auto' | number;
   /** PyTorch's threads: 'all' = every logical core (default), or a number. */
   torchThreads: 'all' | number;
-  /** Extra Chromium flags (a real GPU may need some; see docs/notes-for-readme). */
+  /** Extra Chromium flags (a real GPU may need some; see docs/backends.md). */
   chromiumFlags: string[];
 }
 

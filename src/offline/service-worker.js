@@ -2,7 +2,8 @@
  * The lab's service worker, built into the site as sw.js (src/offline/precache-plugin.ts fills in the list below).
  * Two jobs:
  * 1. Offline after one visit: on install it caches the app shell — the page, its scripts, styles, workers and wasm
- *    binaries — in a cache named after the build, and deletes older builds' caches on activation. The page is asked
+ *    binaries — in a cache named after the build. On activation it keeps the previous build's cache one more round
+ *    (a tab still open on that build loads its lazy chunks from it) and deletes any older one. The page is asked
  *    from the network first (a new build is seen at once) and from the cache when there is no network; the build's
  *    other files from the cache first (their names carry content hashes; one too large to take at install is kept
  *    on first use); anything else (weights deployed next to the site, which the lab keeps in IndexedDB itself) from
@@ -27,9 +28,9 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
-    }
+    // caches.keys() lists caches in the order they were created: the last other build's is the previous build.
+    const older = (await caches.keys()).filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE);
+    for (const name of older.slice(0, -1)) await caches.delete(name);
     await self.clients.claim();
   })());
 });
@@ -71,9 +72,13 @@ async function networkFirst(request, event) {
   }
 }
 
-/** A file of the build: from the cache, else (evicted by the browser) from the network, and kept again. */
+/**
+ * A file of the build: from the cache; else a file of the previous build (a tab still open on it asks for its lazy
+ * chunks, which this build's server no longer has); else (evicted by the browser) from the network, and kept again.
+ */
 async function cacheFirst(request) {
-  const cached = await caches.match(request, { cacheName: CACHE, ignoreSearch: true });
+  const cached = await caches.match(request, { cacheName: CACHE, ignoreSearch: true })
+    ?? await caches.match(request, { ignoreSearch: true });
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) (await caches.open(CACHE)).put(request, response.clone());

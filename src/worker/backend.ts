@@ -96,10 +96,6 @@ function describe(selection: BackendSelection, preference: BackendPreference, me
   };
 }
 
-export function currentBackend(): BackendInfo | null {
-  return current;
-}
-
 /** Forgets the selection so the next `ensureBackend` initialises again (after the backend broke). */
 export function forgetBackend(): void {
   current = null;

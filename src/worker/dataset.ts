@@ -160,7 +160,7 @@ function recount(prev: DatasetSummary, arranged: ArrangedSets, plan: SplitPlan, 
 
 /** The phantom set, generated at `format` and split like any other data (it has no files to decode). */
 function demoDataset(source: Extract<DatasetSource, { kind: 'demo' }>, { format, split }: LoadOptions): LoadedDataset {
-  // Clear opacities: a first run with the page's defaults learns them (issue 23; measured by `npm run bench -- demo`).
+  // Clear opacities: a first run with the page's defaults learns them (measured by `npm run bench -- demo`).
   const set = generatePhantomImages({ perClass: source.perClass, size: format.size, channels: format.channels, seed: source.seed, opacities: 'clear' });
   const plan = assignSplits(set.files.map((path, i) => ({ path, label: set.labels[i] })), [], split);
   const arranged = arrangeBySplit(set, plan.assignment);

@@ -1,7 +1,7 @@
 /**
  * Where a Vite-built page or worker finds tfjs's wasm binaries: Vite turns these imports into URLs of emitted files,
  * so the wasm backend finds them from any sub-path. The threaded module factory goes as a plain file too: pthread
- * workers load it instead of the minified bundle's copy (which hangs them; TFJS-NOTES). Used by the lab's worker and
+ * workers load it instead of the minified bundle's copy (which hangs them: the factory's source text is mangled by minification). Used by the lab's worker and
  * by the bench and test pages, so all of them start wasm the same way.
  */
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';

@@ -1,6 +1,6 @@
 /**
  * The page's label-table pieces without a browser: when the column form is offered, the table preview it shows,
- * and the choice read back into the core's table spec (issue 22, item 3).
+ * and the choice read back into the core's table spec.
  */
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';

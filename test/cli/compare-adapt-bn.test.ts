@@ -1,5 +1,5 @@
 /**
- * `xray-lab compare --adapt-bn --json` (issue 12): every record keeps both metric sets — `test` (adapted) and
+ * `xray-lab compare --adapt-bn --json`: every record keeps both metric sets — `test` (adapted) and
  * `testBeforeAdaptation` — with `adaptation: "bn-test"`, and the files written say the same. A transfer model is
  * not adapted and says why.
  */

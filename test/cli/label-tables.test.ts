@@ -1,6 +1,6 @@
 /**
- * `scan`, `compare` and `run` on datasets shaped like RSNA, NIH ChestX-ray14, CheXpert, MIMIC-CXR-JPG and COVIDx
- * (issue 22, item 3): the right classes, patients and official splits, read through a label table.
+ * `scan`, `compare` and `run` on datasets shaped like RSNA, NIH ChestX-ray14, CheXpert, MIMIC-CXR-JPG and COVIDx:
+ * the right classes, patients and official splits, read through a label table.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 /**
  * --out is proved writable before anything is decoded, fails with one line naming it, never hangs, and leaves no
- * folder behind that the run did not finish writing (issue 14, items 3, 6 and 9's Ctrl-C).
+ * folder behind that the run did not finish writing (a full disk, a write error, Ctrl-C).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

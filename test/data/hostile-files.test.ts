@@ -1,6 +1,6 @@
 /**
  * Hostile image files and names, through the real folder source and pipeline: one decode-size limit for scan, the
- * Node decoders and (in e2e) the page (issue 14, item 8); a 65,535-pixel side; 255-byte and non-ASCII names; a
+ * Node decoders and (in e2e) the page; a 65,535-pixel side; 255-byte and non-ASCII names; a
  * newline in a name; files deleted, renamed, turned into a folder or a pipe between listing and reading.
  */
 import { execFileSync } from 'node:child_process';

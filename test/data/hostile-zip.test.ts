@@ -1,5 +1,5 @@
 /**
- * Archives that try to hurt: an archive inside the archive (issue 14, item 9: the message did not name it), and zip
+ * Archives that try to hurt: an archive inside the archive (a message once did not name it), and zip
  * bombs — an entry that declares gigabytes, and one that really inflates past the per-file limit. Each gets one line
  * naming the entry, and the rest of the archive loads.
  */

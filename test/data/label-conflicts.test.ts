@@ -1,6 +1,6 @@
 /**
  * The same image file in two classes is a label conflict, named as one and left out of every split by default
- * (issue 14, item 4: it used to be reported as "duplicates … each kept in one split" and trained under both labels).
+ * (it used to be reported as "duplicates … each kept in one split" and trained under both labels).
  */
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * Label tables (issue 22, item 3): the reader (CSV with quotes, TSV, whitespace, gzip, NIH's bracketed header names),
+ * Label tables: the reader (CSV with quotes, TSV, whitespace, gzip, NIH's bracketed header names),
  * the class mapping, the join of a cell to an image, and the layout built from them.
  */
 import { gzipSync } from 'fflate';

@@ -1,7 +1,7 @@
 /**
  * A folder of 50,000 tiny files: listed as a stream with progress (not one silent pass), every file read once, the
  * summary exact. Generated in a temporary folder and removed. Time and memory are printed, not asserted (the machine
- * is shared); see docs/notes-for-readme/h14-input.md for the figures measured.
+ * is shared).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

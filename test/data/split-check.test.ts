@@ -1,5 +1,5 @@
 /**
- * One check of whether validation and test can give meaningful metrics (issue 14, item 5: a test set of 1 NORMAL
+ * One check of whether validation and test can give meaningful metrics (a test set of 1 NORMAL
  * image was reported as "ok" with accuracy 0.000 and "—" for sensitivity and AUC; `--limit 10` left no validation set,
  * silently).
  */

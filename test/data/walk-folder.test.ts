@@ -1,7 +1,7 @@
 /**
  * The folder walk never reads a real path twice (issue 14, item 1): a link back up (`NORMAL/loop -> ..`) once turned
- * 16 files into 65,520 "images", every file under both labels. Links are followed wherever they lead (issue 22, item
- * 5); a loop is found by real path, reported once, and the walk ends.
+ * 16 files into 65,520 "images", every file under both labels. Links are followed wherever they lead; a loop is
+ * found by real path, reported once, and the walk ends.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * --adapt-bn in the run loop (issue 12): a run scores the model as trained and after test-time BatchNorm adaptation,
+ * --adapt-bn in the run loop: a run scores the model as trained and after test-time BatchNorm adaptation,
  * records both, leaves the saved model with its trained statistics, and leaks no tensor.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -93,7 +93,7 @@ describe('URL hash parameters', () => {
     expect([...read.rest]).toEqual([['demoPerClass', '30']]);
   });
 
-  it('carries test-time BatchNorm adaptation as adapt-bn, off unless asked (issue 12)', () => {
+  it('carries test-time BatchNorm adaptation as adapt-bn, off unless asked', () => {
     expect(defaultExperiment().adaptBn).toBe(false);
     const on = { ...defaultExperiment(), adaptBn: true };
     const params = experimentToParams(on, defaultExperiment());

@@ -1,5 +1,5 @@
 /**
- * Tiny datasets shaped like the field's label-table downloads (issue 22, item 3), generated in code: RSNA's
+ * Tiny datasets shaped like the field's label-table downloads, generated in code: RSNA's
  * `stage_2_train_labels.csv` (PNGs here, not DICOM), NIH ChestX-ray14's `Data_Entry_2017.csv` and `test_list.txt`,
  * CheXpert's `train.csv`, a MIMIC-CXR-JPG table pre-joined per image (`.csv.gz`), COVIDx's `train.txt`/`test.txt`.
  * Each comes with the flags that read it and what a correct reading finds. No real patient data: every id is made up.

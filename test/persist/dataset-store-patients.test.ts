@@ -1,6 +1,6 @@
 /**
  * A dataset labelled by a table keeps its patient keys (salted hashes) through the browser store, so a re-split after
- * a reload still keeps every patient on one side (issue 22, item 3).
+ * a reload still keeps every patient on one side.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -6,7 +6,7 @@ import { useCpuBackend } from '../helpers/tf-cpu';
 
 beforeAll(useCpuBackend);
 
-// STUDY.md's published totals at 299×299×3.
+// The study's published totals at 299×299×3.
 const STUDY_COUNTS: Record<string, [number, number]> = {
   cnn: [31_074, 30_738],
   'light-k1': [2_753, 2_417],

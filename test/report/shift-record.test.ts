@@ -21,7 +21,7 @@ function scored(count: number, prevalence: number, prior: number, seed: number):
 const adapted: BatchNormAdaptation = { status: 'adapted', reason: null, notes: [], layers: 9, images: 400, batches: 13 };
 const TRAINING = [0.26, 0.74];
 
-describe('the dataset-shift fields of a record (issue 12)', () => {
+describe('the dataset-shift fields of a record', () => {
   // Trained for 74 % positives, scored on 25 %: the posteriors over-call the positive class.
   const before = scored(400, 0.25, 0.74, 5);
   // "After" stands for a model whose posteriors fit the set: exact posteriors for the true 25 %.

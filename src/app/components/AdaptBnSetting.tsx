@@ -1,5 +1,5 @@
 /**
- * The setting for test-time BatchNorm adaptation (schema key `adaptBn`, flag `--adapt-bn`; issue 12), with the
+ * The setting for test-time BatchNorm adaptation (schema key `adaptBn`, flag `--adapt-bn`), with the
  * one-paragraph explanation a user needs to decide.
  */
 import type { Settings } from '../state/settings';

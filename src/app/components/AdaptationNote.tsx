@@ -1,5 +1,5 @@
 /**
- * Says what the comparison shows when the runs were adapted to the test images (issue 12): which figures the table
+ * Says what the comparison shows when the runs were adapted to the test images: which figures the table
  * holds, which runs were not adapted and why, and what adaptation assumes.
  */
 import type { ModelResult } from '../../worker/protocol';

@@ -18,7 +18,7 @@ interface Props {
 }
 
 export function DataSection({ state, actions, settings, onChange }: Props) {
-  // A folder holding a label table waits for the column form (issue 22) before it loads.
+  // A folder holding a label table waits for the column form before it loads.
   const [withTable, setWithTable] = useState<Extract<Picked, { kind: 'files' }> | null>(null);
   return (
     <Section step={1} id="data" title="Data"

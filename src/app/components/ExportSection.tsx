@@ -81,7 +81,7 @@ export function ExportSection(props: Props) {
       const files = saved ? { 'model.json': saved.modelJson, 'weights.bin': saved.weights.slice(), ...await standardFormatsOf(saved) } : null;
       runs.push({ key: r, record: r.record, files });
     }
-    saveBlob(await zipAll(new Map(), Object.fromEntries(resultsBundle(card, runs, props.skipped))), 'xray-lab-results.zip');
+    saveBlob(await zipAll(Object.fromEntries(resultsBundle(card, runs, props.skipped))), 'xray-lab-results.zip');
     props.onDownloaded(results.map(runKeyId));
   });
 

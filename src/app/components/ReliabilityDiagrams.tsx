@@ -1,5 +1,5 @@
 /**
- * A reliability diagram per model (issue 12): the test images binned by P(positive), each bin's share of truly
+ * A reliability diagram per model: the test images binned by P(positive), each bin's share of truly
  * positive images against the mean probability the model gave them. On the diagonal, a probability can be taken at
  * its word; below it the model over-calls the positive class. With the ECE and Brier score, and the share of the
  * positive class the model was trained for next to the share its posteriors imply for the test images.

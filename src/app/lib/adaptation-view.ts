@@ -1,5 +1,5 @@
 /**
- * The comparison "before test-time adaptation" (issue 12): each run as the model scored before its BatchNorm
+ * The comparison "before test-time adaptation": each run as the model scored before its BatchNorm
  * statistics were re-estimated on the test images. Runs trained here keep those probabilities, so the threshold
  * slider, ROC curves and confusion matrices follow as usual; a run opened from a file keeps only the recorded
  * figures, which are then shown at the recorded threshold.

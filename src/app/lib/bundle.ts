@@ -1,6 +1,7 @@
 /**
  * Zip archives for downloads (fflate): one model as model.json + weights.bin, or everything at once with the
- * experiment card, the reports and a model card per run. Stored without compression: float32 weights barely compress, and storing is fast.
+ * experiment card, the reports and a model card per run. Stored without compression: float32 weights barely
+ * compress, and storing is fast.
  */
 import { zip, strToU8, type Zippable } from 'fflate';
 import type { ModelFilesData } from '../../worker/protocol';
@@ -21,12 +22,9 @@ export function zipModel(files: ModelFilesData): Promise<Blob> {
   return zipAsync(modelEntries(files));
 }
 
-/** Every model's two files under its folder (`models/cnn/`), plus files by path (experiment.json, reports, cards, model.onnx). */
-export function zipAll(models: ReadonlyMap<string, ModelFilesData>, texts: Readonly<Record<string, string | Uint8Array>>): Promise<Blob> {
+/** Files by path (experiment.json, reports, model cards, every run's model in every format) in one zip. */
+export function zipAll(files: Readonly<Record<string, string | Uint8Array>>): Promise<Blob> {
   const tree: Zippable = {};
-  for (const [path, text] of Object.entries(texts)) tree[path] = typeof text === 'string' ? strToU8(text) : text;
-  for (const [folder, files] of models) {
-    for (const [name, bytes] of Object.entries(modelEntries(files))) tree[`${folder}/${name}`] = bytes;
-  }
+  for (const [path, content] of Object.entries(files)) tree[path] = typeof content === 'string' ? strToU8(content) : content;
   return zipAsync(tree);
 }

@@ -13,7 +13,3 @@ export function storeModelFiles(modelId: string, data: ModelFilesData): void {
 export function modelFiles(modelId: string): ModelFilesData | undefined {
   return files.get(modelId);
 }
-
-export function forgetModelFiles(modelId: string): void {
-  files.delete(modelId);
-}

@@ -52,7 +52,7 @@ export type Disease = 'none' | 'bacteria' | 'virus';
 /**
  * How plainly the opacities show. 'subtle' (the generator's default, unchanged since the first phantoms; the shift and
  * Grad-CAM tests are calibrated on it): at 128 px many patches, viral ones above all, are hard to see even by eye, as
- * the texture can scale a patch down to 0.3 of its envelope. 'clear' (the page's demo, issue 23): every patch visible
+ * the texture can scale a patch down to 0.3 of its envelope. 'clear' (the page's demo): every patch visible
  * above the pixel noise and the vessel markings at 128 px, while the added brightness stays small against the
  * exposure's, so a global brightness threshold still fails (test/data/phantom.test.ts).
  */

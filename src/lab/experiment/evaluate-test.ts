@@ -1,5 +1,5 @@
 /**
- * A run's test-set scoring with the dataset-shift figures of issue 12: the model as trained, and — when the
+ * A run's test-set scoring with the dataset-shift figures: the model as trained, and — when the
  * experiment asks for `adaptBn` — the same model after its BatchNorm statistics were re-estimated on the test
  * images (no labels used; the original statistics are put back). The record's `test` holds the adapted figures,
  * `testBeforeAdaptation` the unadapted ones; the prevalence estimate and calibration are recorded either way.

@@ -32,7 +32,7 @@ export interface RunConfig {
   headDropout: number;
   headLightRank: number | null;
   fineTuneEpochs: number;
-  /** Also score the test set after test-time BatchNorm adaptation (issue 12). */
+  /** Also score the test set after test-time BatchNorm adaptation. */
   adaptBn: boolean;
 }
 

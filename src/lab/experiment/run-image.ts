@@ -44,7 +44,7 @@ export async function runImageModel(
       range: entry.pixelRange,
       bootstrap: bootstrap && config.bootstrapIterations > 0 ? { iterations: config.bootstrapIterations, seed: config.seed } : undefined,
     });
-    // The test set, before and (with --adapt-bn) after test-time BatchNorm adaptation (issue 12).
+    // The test set, before and (with --adapt-bn) after test-time BatchNorm adaptation.
     const scored = await scoreImageTest(trained, data.test, data.train, config, entry.pixelRange);
     const evaluation = scored.evaluation;
     const validation = data.val && data.val.count > 0 ? await evaluate(data.val, false) : null;

@@ -14,7 +14,7 @@ export interface BuildOptions {
   seed?: number;
   /**
    * BatchNormalization momentum. Keras' 0.99 (default, the study) averages over ~100 steps and lags behind the
-   * weights in short runs; a lower value (e.g. 0.9) is one remedy STUDY.md describes.
+   * weights in short runs; a lower value (e.g. 0.9) is one remedy.
    */
   batchNormMomentum?: number;
 }

@@ -3,8 +3,6 @@ import { greyToRgb } from './inception-v3';
 
 /** Smallest input Keras accepts for MobileNetV2 without its top. */
 export const MOBILENET_MIN_SIZE = 32;
-/** Width multipliers Keras publishes ImageNet weights for. */
-export const MOBILENET_ALPHAS = [0.35, 0.5, 0.75, 1.0, 1.3, 1.4] as const;
 
 export interface MobileNetV2Options {
   /** Square input side, ≥ 32. Default 224 (the size the ImageNet weights were trained at). */

@@ -1,5 +1,5 @@
 /**
- * The dataset-shift part of the per-model summary over seeds (issue 12): the unadapted metrics next to the adapted
+ * The dataset-shift part of the per-model summary over seeds: the unadapted metrics next to the adapted
  * ones, calibration, and the estimated prevalence next to the trained-for one. Fields appear only when some run
  * recorded them, so summaries of runs without them keep their old shape.
  */

@@ -67,7 +67,7 @@ const DEFAULT_BATCH = 32;
 /**
  * Why transfer models are not adapted at test time. Their head learnt features made with the backbone's ImageNet
  * statistics; statistics re-estimated on X-rays change every one of those features. Measured by `npm run bench -- shift
- * --transfer` (docs/notes-for-readme/h12-shift.md).
+ * --transfer` (docs/dataset-shift.md).
  */
 export const TRANSFER_ADAPTATION_REASON = 'transfer models are not adapted: the head learnt features made with the backbone\'s '
   + 'ImageNet BatchNorm statistics, and re-estimating them on X-rays changes every feature it learnt (measured with MobileNetV2 '

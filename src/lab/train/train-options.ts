@@ -19,7 +19,7 @@ export interface TrainOptions {
   restoreBestWeights: boolean;
   /**
    * Re-estimate BatchNorm's moving statistics on this many training batches before each validation pass; 0 = off
-   * (the study). STUDY.md's remedy for validation curves that swing because the moving averages lag.
+   * (the study). A remedy for validation curves that swing because the moving averages lag.
    */
   batchNormRecalibrationBatches: number;
   /** Pixel scaling the model expects. Default [0, 1]. */

@@ -114,7 +114,7 @@ let shimmedFactory: string | null = null;
 /**
  * In a page or worker: makes every pthread worker load the threaded module factory from `factoryUrl` (the
  * unminified `tfjs-backend-wasm-threaded-simd.js`, bundled as an asset) instead of evaluating the factory's source
- * text, which a minified build mangles (the hang in TFJS-NOTES). Replaces the global `Worker` with a subclass that
+ * text, which a minified build mangles (the workers hang). Replaces the global `Worker` with a subclass that
  * rewrites that one message; idempotent.
  */
 export function installPageWorkerShim(factoryUrl: string): void {
