@@ -24,6 +24,10 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     describe: 'GPU programs dispatched per training step on webgl/webgpu (headless Chromium)',
     load: async () => (await import('./gpu-dispatches')).runDispatchBench,
   },
+  gpu: {
+    describe: 'cnn and light-k5 training on a hardware GPU (WebGPU, WebGL in Chromium; WebGPU in Node) next to PyTorch-CUDA; refuses software GPUs',
+    load: async () => (await import('./gpu/index')).runGpuBench,
+  },
   shift: {
     describe: 'accuracy under dataset shift, with and without test-time BatchNorm adaptation and prior correction',
     load: async () => (await import('./shift/index')).runShiftSuite,
@@ -41,7 +45,7 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     load: async () => (await import('./dataset-store')).runDatasetStoreBench,
   },
   transfer: {
-    describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass',
+    describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass (--vs-torch: against PyTorch)',
     load: async () => (await import('./transfer')).runTransferBench,
   },
   explain: {
