@@ -6,6 +6,7 @@
 import { defaultExperiment, findField, type Experiment } from '../../lab/experiment/schema';
 import { experimentFromParams, experimentToParams } from '../../lab/experiment/url-hash';
 import { experimentProblems } from '../../lab/experiment/validate';
+import { modelIdCheck } from '../../lab/registry/model-id';
 import type { ModelInfo } from '../../worker/protocol';
 
 export interface Settings extends Experiment {
@@ -33,8 +34,7 @@ export function consecutiveSeeds(first: number, count: number): number[] {
  * Model ids are checked against `models` when the list is known.
  */
 export function validateSettings(s: Settings, models?: readonly ModelInfo[]): Partial<Record<keyof Settings, string>> {
-  const known = models && models.length > 0 ? new Set(models.map((m) => m.id)) : null;
-  const checkModel = known ? (id: string) => (known.has(id) || /^light-k[1-9]\d*$/.test(id) ? null : `unknown model id "${id}"`) : undefined;
+  const checkModel = modelIdCheck((models ?? []).map((m) => m.id));
   const errors: Partial<Record<keyof Settings, string>> = {};
   for (const p of experimentProblems(experimentOf(s), { checkModel })) errors[p.key] ??= p.message;
   if (!(Number.isInteger(s.demoPerClass) && s.demoPerClass >= DEMO_PER_CLASS.min && s.demoPerClass <= DEMO_PER_CLASS.max)) {

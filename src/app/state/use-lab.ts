@@ -8,6 +8,7 @@ import { runKeyId } from '../../lab/experiment/run-control';
 import { isEnsemble } from '../../lab/report/ensemble-record';
 import { splitOf } from '../../lab/experiment/schema';
 import type { InterruptedRun } from '../../lab/persist/saved-project';
+import { modelIdCheck } from '../../lab/registry/model-id';
 import type { Experiment, LabResult, Picked, StorageUsage } from '../../worker/protocol';
 import type { PickedLabels } from '../../lab/data/table/picked-labels';
 import { getLabClient } from '../lab-client';
@@ -309,8 +310,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
         return;
       }
       try {
-        const known = new Set(current.current.models.map((m) => m.id));
-        const checkModel = (id: string) => (known.size === 0 || known.has(id) || /^light-k[1-9]\d*$/.test(id) ? null : `unknown model id "${id}"`);
+        const checkModel = modelIdCheck(current.current.models.map((m) => m.id));
         const card = parseExperimentOrResults(await file.text(), file.name, { checkModel });
         dispatch({ type: 'open-card', card, name: file.name });
       } catch (err) {

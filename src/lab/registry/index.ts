@@ -1,2 +1,3 @@
 export * from './groups';
 export * from './registry';
+export * from './model-id';

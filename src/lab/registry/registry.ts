@@ -17,6 +17,7 @@ import { buildTransferModel } from '../transfer/compose';
 import { KERAS_PREPROCESSING } from '../transfer/source-weights';
 import { loadedBackboneWeights } from '../transfer/transfer-context';
 import { MODEL_GROUPS, type ModelGroupId } from './groups';
+import { lightRankOf, unknownModelMessage } from './model-id';
 
 /**
  * How a model trains: `image` — the whole network on images (trainer.ts); `transfer` — a head on the frozen
@@ -61,7 +62,7 @@ function measureByBuilding(build: (options?: BuildOptions) => tf.LayersModel) {
 
 export class UnknownModelError extends Error {
   constructor(readonly modelId: string, known: readonly string[]) {
-    super(`unknown model id "${modelId}"; known ids: ${known.join(', ')} (light-kN works for any rank N ≥ 1)`);
+    super(unknownModelMessage(modelId, known));
     this.name = 'UnknownModelError';
   }
 }
@@ -156,7 +157,7 @@ export const MODEL_REGISTRY: readonly ModelEntry[] = [cnnEntry, ...[1, 2, 3, 4, 
 export function findModel(id: string): ModelEntry {
   const listed = MODEL_REGISTRY.find((entry) => entry.id === id);
   if (listed) return listed;
-  const light = /^light-k([1-9][0-9]*)$/.exec(id);
-  if (light) return lightEntry(Number(light[1]));
+  const rank = lightRankOf(id);
+  if (rank != null) return lightEntry(rank);
   throw new UnknownModelError(id, MODEL_REGISTRY.map((entry) => entry.id));
 }
