@@ -13,11 +13,12 @@ import { maxAbsDiff, useCpuBackend } from '../helpers/tf-cpu';
 beforeAll(useCpuBackend);
 
 const meta = {
-  modelId: 'light-k3', classNames: ['NORMAL', 'PNEUMONIA'], inputSize: 16, channels: 1 as const, pixelRange: '0,1' as const,
+  modelId: 'light-k3', classNames: ['NORMAL', 'PNEUMONIA'], inputSize: 16, channels: 1 as const,
+  pixelRange: '0,1' as const,
 };
 
 describe('standardFormatFiles', () => {
-  it('gives the stock TF.js export, the Keras .h5 and ONNX, the stock model saying it outputs probabilities', async () => {
+  it('gives stock TF.js, Keras .h5 and ONNX, the stock model saying it outputs probabilities', async () => {
     const model = findModel('light-k3').build({ size: 16, channels: 1, seed: 2 });
     perturbWeights(model, 4);
     const before = tf.memory().numTensors;
@@ -26,7 +27,8 @@ describe('standardFormatFiles', () => {
     expect(Object.keys(files)).toEqual(['stock/model.json', 'stock/weights.bin', 'model.h5', 'model.onnx']);
     expect(looksLikeHdf5(files['model.h5'] as Uint8Array)).toBe(true);
     const stockJson = files['stock/model.json'] as string;
-    expect(JSON.parse(stockJson).userDefinedMetadata).toMatchObject({ ...meta, format: 'stock', output: 'probabilities' });
+    expect(JSON.parse(stockJson).userDefinedMetadata)
+      .toMatchObject({ ...meta, format: 'stock', output: 'probabilities' });
 
     const stock = await modelFromFiles(stockJson, files['stock/weights.bin'] as Uint8Array);
     const x = tf.randomUniform([2, 16, 16, 1], 0, 1, 'float32', 5);
