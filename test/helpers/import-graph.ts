@@ -9,14 +9,18 @@ import ts from 'typescript';
 
 const SOURCE = /\.(ts|tsx|js|mjs)$/;
 
+/** Folders that hold build output or packages, not sources (bench/.build, dist, node_modules). */
+const NOT_SOURCES = /^(\..*|dist|node_modules)$/;
+
 /** Every source file under `dirs` (relative to `root`), as root-relative paths with `/`. */
 export function sourceFiles(root: string, dirs: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (SOURCE.test(name) && !name.endsWith('.d.ts')) out.push(relative(root, path).split('\\').join('/'));
+      if (statSync(path).isDirectory()) {
+        if (!NOT_SOURCES.test(name)) walk(path);
+      } else if (SOURCE.test(name) && !name.endsWith('.d.ts')) out.push(relative(root, path).split('\\').join('/'));
     }
   };
   for (const d of dirs) if (existsSync(join(root, d))) walk(join(root, d));
