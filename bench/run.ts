@@ -25,7 +25,8 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     load: async () => (await import('./gpu-dispatches')).runDispatchBench,
   },
   gpu: {
-    describe: 'cnn and light-k5 training on a hardware GPU (WebGPU, WebGL in Chromium; WebGPU in Node) next to PyTorch-CUDA; refuses software GPUs',
+    describe: 'cnn and light-k5 training on a hardware GPU (WebGPU, WebGL in Chromium; WebGPU in Node) '
+      + 'next to PyTorch-CUDA; refuses software GPUs',
     load: async () => (await import('./gpu/index')).runGpuBench,
   },
   shift: {
@@ -45,7 +46,8 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     load: async () => (await import('./dataset-store')).runDatasetStoreBench,
   },
   transfer: {
-    describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass (--vs-torch: against PyTorch)',
+    describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass '
+      + '(--vs-torch: the forward pass against PyTorch)',
     load: async () => (await import('./transfer')).runTransferBench,
   },
   explain: {

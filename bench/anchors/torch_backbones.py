@@ -21,7 +21,7 @@ SIZES = {'mobilenet-v2': 224, 'inception-v3': 299}
 
 
 def build(backbone_id):
-    """Image in, pooled features out, as the lab's backbones (MobileNetV2: 1280 features at α 0.35; InceptionV3: 2048)."""
+    """Image in, pooled features out, as the lab's backbones (MobileNetV2 α 0.35: 1280 features; InceptionV3: 2048)."""
     if backbone_id == 'mobilenet-v2':
         net = torchvision.models.mobilenet_v2(width_mult=0.35)
         return nn.Sequential(net.features, nn.AdaptiveAvgPool2d(1), nn.Flatten())

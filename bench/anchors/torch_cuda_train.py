@@ -45,7 +45,8 @@ def measure(model_id, args, device):
     epoch()
     train = spread([epoch() for _ in range(args.repeats)])
     return {
-        'model': model_id, 'size': args.size, 'batch': args.batch, 'cuda': True, 'device': torch.cuda.get_device_name(device),
+        'model': model_id, 'size': args.size, 'batch': args.batch, 'cuda': True,
+        'device': torch.cuda.get_device_name(device),
         'torch': torch.__version__, 'cudnnBenchmark': torch.backends.cudnn.benchmark, 'params': params,
         'trainImgPerSec': train['median'], 'train': train,
     }

@@ -26,8 +26,11 @@ async function buildPage(): Promise<void> {
   });
 }
 
-export async function runGpuInChromium(o: GpuBenchOptions, log: (line: string) => void): Promise<GpuEnvOutcome | string> {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM || 'chromium'} not found (Debian: apt-get install chromium; or CHROMIUM_PATH)`;
+export async function runGpuInChromium(o: GpuBenchOptions, log: (line: string) => void,
+): Promise<GpuEnvOutcome | string> {
+  if (!existsSync(CHROMIUM)) {
+    return `${CHROMIUM || 'chromium'} not found (Debian: apt-get install chromium; or CHROMIUM_PATH)`;
+  }
   const flags = chromiumGpuFlags(o);
   log(`chromium: ${CHROMIUM} ${flags.join(' ')}`);
   const browser = await launchChromium(flags);
@@ -35,9 +38,11 @@ export async function runGpuInChromium(o: GpuBenchOptions, log: (line: string) =
     const page = await browser.newPage();
     page.on('pageerror', (err) => log(`page error: ${err.message}`));
     // Served by Playwright itself: no build, no server, yet localhost counts as a secure context.
-    await page.route(PROBE_URL, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
+    await page.route(PROBE_URL,
+      (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
     await page.goto(PROBE_URL);
-    const adapters = (await page.evaluate(probeAdapters)).filter((r) => o.backends.includes(r.api)).map(classifyAdapter);
+    const reports = await page.evaluate(probeAdapters);
+    const adapters = reports.filter((r) => o.backends.includes(r.api)).map(classifyAdapter);
     for (const a of adapters) log(`chromium ${browser.version()}: ${describeClass(a)}`);
     const outcome: GpuEnvOutcome = { env: 'chromium', adapters, refusal: null, measurements: [], errors: [] };
     const backends = runnableBackends(o, adapters);

@@ -72,7 +72,8 @@ export async function runGpuBench(argv: string[], io: SuiteIO = STDIO): Promise<
   if (o.write) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, `gpu-${started.toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify({ suite: 'gpu', startedAt: started.toISOString(), argv, options: o, envs, torch, rows }, null, 2)}\n`);
+    const record = { suite: 'gpu', startedAt: started.toISOString(), argv, options: o, envs, torch, rows };
+    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
     io.log(`wrote ${file}`);
   }
   return rows.some((r) => r.imagesPerSec != null) ? 0 : 1;

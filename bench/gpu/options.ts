@@ -67,7 +67,9 @@ Refuses (exit 3) when no environment offers a hardware adapter (SwiftShader, llv
 
 function positiveInt(flag: string, raw: string | undefined): number {
   const n = Number(raw);
-  if (raw == null || !Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number ≥ 1 (got '${raw}')`);
+  if (raw == null || !Number.isInteger(n) || n < 1) {
+    throw new Error(`${flag} needs a whole number ≥ 1 (got '${raw}')`);
+  }
   return n;
 }
 

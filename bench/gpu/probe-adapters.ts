@@ -34,13 +34,16 @@ export async function probeAdapters(): Promise<AdapterReport[]> {
         gpu.requestAdapter({ powerPreference: 'high-performance' }),
         new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000)),
       ]);
-      if (adapter === 'timeout') reports.push({ api: 'webgpu', missing: 'requestAdapter() gave no answer within 10 s' });
-      else if (adapter == null) reports.push({ api: 'webgpu', missing: 'requestAdapter() gave null (no usable GPU, or blocklisted)' });
-      else {
+      if (adapter === 'timeout') {
+        reports.push({ api: 'webgpu', missing: 'requestAdapter() gave no answer within 10 s' });
+      } else if (adapter == null) {
+        reports.push({ api: 'webgpu', missing: 'requestAdapter() gave null (no usable GPU, or blocklisted)' });
+      } else {
         const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
         reports.push({
           api: 'webgpu', vendor: info.vendor ?? '', architecture: info.architecture ?? '', device: info.device ?? '',
-          description: info.description ?? '', isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false,
+          description: info.description ?? '',
+          isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false,
         });
       }
     } catch (err) {
@@ -52,10 +55,12 @@ export async function probeAdapters(): Promise<AdapterReport[]> {
   } else {
     const canvas = g.document.createElement('canvas');
     const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
-    if (gl == null) reports.push({ api: 'webgl', missing: 'the browser refused a WebGL context (disabled or blocklisted)' });
-    else {
+    if (gl == null) {
+      reports.push({ api: 'webgl', missing: 'the browser refused a WebGL context (disabled or blocklisted)' });
+    } else {
       const debug = gl.getExtension('WEBGL_debug_renderer_info');
-      reports.push({ api: 'webgl', renderer: String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) });
+      const renderer = gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+      reports.push({ api: 'webgl', renderer: String(renderer) });
       gl.getExtension('WEBGL_lose_context')?.loseContext();
     }
   }

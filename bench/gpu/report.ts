@@ -46,7 +46,8 @@ export function formatGpuTable(rows: readonly GpuBenchRow[]): string {
   ];
   for (const r of rows) {
     lines.push(`| ${r.model} | ${r.backend} | ${r.env} | ${r.adapter} | ${r.size} | ${r.batch} | `
-      + `${r.imagesPerSec == null ? `— (${r.error ?? 'not measured'})` : fixed(r.imagesPerSec)} | ${r.programsPerStep ?? '—'} | `
+      + `${r.imagesPerSec == null ? `— (${r.error ?? 'not measured'})` : fixed(r.imagesPerSec)} | `
+      + `${r.programsPerStep ?? '—'} | `
       + `${r.torchCudaImagesPerSec == null ? '—' : `${fixed(r.torchCudaImagesPerSec)} (${r.torchCudaDevice})`} |`);
   }
   return lines.join('\n');

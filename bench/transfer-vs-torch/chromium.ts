@@ -35,13 +35,16 @@ function weightsFolder(path: string): string | null {
   return existsSync(join(folder, 'model.json')) ? folder : null;
 }
 
-async function backboneInPage(page: Page, request: BackboneRequest, weightsUrl: string | null): Promise<BackboneMeasurement> {
-  const result = await page.evaluate(([r, url]) => window.xrayTransferBench.backbone(r, url), [request, weightsUrl] as const);
+async function backboneInPage(page: Page, request: BackboneRequest, weightsUrl: string | null,
+): Promise<BackboneMeasurement> {
+  const result = await page.evaluate(([r, url]) => window.xrayTransferBench.backbone(r, url),
+    [request, weightsUrl] as const);
   if ('error' in result) throw new Error(result.error);
   return result;
 }
 
-export async function runInChromium(o: TransferVsTorchOptions, log: (line: string) => void): Promise<EnvResult | string> {
+export async function runInChromium(o: TransferVsTorchOptions, log: (line: string) => void,
+): Promise<EnvResult | string> {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM || 'chromium'} not found (Debian: apt-get install chromium)`;
   log('chromium: bundling the transfer bench page with Vite');
   await buildPage();
@@ -59,7 +62,8 @@ export async function runInChromium(o: TransferVsTorchOptions, log: (line: strin
     log(`chromium ${browser.version()}: ${JSON.stringify(await page.evaluate(() => window.xrayTransferBench.info()))}`);
     for (const backbone of o.backbones) {
       log(`chromium wasm ${backbone}: ${o.batches} timed batch(es) of ${o.batch}`);
-      const weightsUrl = backbone === 'mobilenet-v2' && folder != null ? `${site.url}${WEIGHTS_PREFIX}model.json` : null;
+      const loaded = backbone === 'mobilenet-v2' && folder != null;
+      const weightsUrl = loaded ? `${site.url}${WEIGHTS_PREFIX}model.json` : null;
       try {
         result.backbones.push(await backboneInPage(page, backboneRequest(o, backbone), weightsUrl));
       } catch (err) {

@@ -32,8 +32,10 @@ function torchAtSameThreads(o: TransferVsTorchOptions, envs: readonly EnvResult[
   const results: TorchBackboneResult[] = [];
   const threadCounts = [...new Set(envs.flatMap((e) => e.backbones.map((m) => m.threads)))];
   for (const threads of threadCounts) {
-    const backbones = o.backbones.filter((b) => envs.some((e) => e.backbones.some((m) => m.backbone === b && m.threads === threads)));
-    const run = runTorchBackbones({ backbones, batch: o.batch, batches: o.batches, threads, channelsLast: o.torchChannelsLast }, log);
+    const backbones = o.backbones.filter((b) =>
+      envs.some((e) => e.backbones.some((m) => m.backbone === b && m.threads === threads)));
+    const request = { backbones, batch: o.batch, batches: o.batches, threads, channelsLast: o.torchChannelsLast };
+    const run = runTorchBackbones(request, log);
     if (typeof run === 'string') {
       notes.push(`PyTorch skipped: ${run}`);
       break;
@@ -66,7 +68,10 @@ export async function runTransferVsTorch(argv: string[], io: SuiteIO = STDIO): P
   }
   for (const e of envs) for (const f of e.failures) notes.push(`${e.env} ${f.backbone} not timed: ${f.error}`);
   for (const e of envs) {
-    for (const m of e.backbones) notes.push(`${e.env} ${m.backbone}: ${m.params.toLocaleString('en')} parameters, ${m.features} features, weights ${m.weights}`);
+    for (const m of e.backbones) {
+      notes.push(`${e.env} ${m.backbone}: ${m.params.toLocaleString('en')} parameters, ${m.features} features, `
+        + `weights ${m.weights}`);
+    }
   }
   const torch = o.vsTorch ? torchAtSameThreads(o, envs, notes, io.log) : [];
   for (const t of torch) {
@@ -78,13 +83,17 @@ export async function runTransferVsTorch(argv: string[], io: SuiteIO = STDIO): P
   notes.push(...estimates.map(describeEstimate));
   for (const note of notes) io.log(note);
   if (o.json) for (const row of rows) io.out(`${JSON.stringify(row)}\n`);
-  else io.out(`\n${formatTable(envs, torch)}\n\ngoal: ≥ ${GOAL_RATIO}× PyTorch\n${estimates.map((e) => `- ${describeEstimate(e)}\n`).join('')}`);
+  else {
+    const estimateLines = estimates.map((e) => `- ${describeEstimate(e)}\n`).join('');
+    io.out(`\n${formatTable(envs, torch)}\n\ngoal: ≥ ${GOAL_RATIO}× PyTorch\n${estimateLines}`);
+  }
   if (o.write) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, `transfer-vs-torch-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
-    writeFileSync(file, `${JSON.stringify({ suite: 'transfer --vs-torch', startedAt: started.toISOString(), argv, options: o,
-      machine, notes, rows, envs, torch, estimates }, null, 2)}\n`);
+    const record = { suite: 'transfer --vs-torch', startedAt: started.toISOString(), argv, options: o, machine, notes,
+      rows, envs, torch, estimates };
+    writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
     io.log(`wrote ${file}`);
   }
   return envs.some((e) => e.backbones.length > 0) ? 0 : 1;

@@ -40,10 +40,13 @@ export interface BackboneMeasurement {
 const RANDOM_VARIANT = { alpha: 0.35 };
 
 /** Times `batches` forward passes of the frozen backbone after one untimed pass (kernel set-up, heap growth). */
-export async function measureBackbone(request: BackboneRequest, weights: BackboneWeights | null): Promise<BackboneMeasurement> {
+export async function measureBackbone(request: BackboneRequest, weights: BackboneWeights | null,
+): Promise<BackboneMeasurement> {
   const { backbone: id, size, batch, batches } = request;
   const spec = backboneSpec(id);
-  const model = weights ? buildLoadedBackbone(weights, size, 3) : spec.build({ size, variant: RANDOM_VARIANT, seed: 1 });
+  const model = weights
+    ? buildLoadedBackbone(weights, size, 3)
+    : spec.build({ size, variant: RANDOM_VARIANT, seed: 1 });
   model.trainable = false;
   const input = tf.randomUniform([batch, size, size, 3], -1, 1, 'float32', 1);
   const once = async (): Promise<number> => {

@@ -21,12 +21,14 @@ export function weightsPathFromRoot(path: string): string {
 }
 
 /** The MobileNetV2 weights, or null (random weights) with the reason logged. */
-async function mobilenetWeights(o: TransferVsTorchOptions, log: (line: string) => void): Promise<BackboneWeights | null> {
+async function mobilenetWeights(o: TransferVsTorchOptions, log: (line: string) => void,
+): Promise<BackboneWeights | null> {
   const path = weightsPathFromRoot(o.mobilenetWeights);
   try {
     return await loadWeightsFromFiles('mobilenet-v2', await readWeightsPath(path));
   } catch (err) {
-    log(`node: MobileNetV2 weights not loaded from ${path} (${(err as Error).message}); timing α 0.35 with random weights`);
+    log(`node: MobileNetV2 weights not loaded from ${path} (${(err as Error).message}); `
+      + 'timing α 0.35 with random weights');
     return null;
   }
 }
@@ -43,7 +45,9 @@ export async function runInNode(o: TransferVsTorchOptions, log: (line: string) =
     log(`node wasm ${backbone}: ${o.batches} timed batch(es) of ${o.batch}`);
     try {
       const weights = backbone === 'mobilenet-v2' ? await mobilenetWeights(o, log) : null;
-      result.backbones.push(await measureBackbone(backboneRequest(o, backbone), weights));
+      const measured = await measureBackbone(backboneRequest(o, backbone), weights);
+      // The loader knows the file's name only; the path says which copy was read.
+      result.backbones.push(weights ? { ...measured, weights: weightsPathFromRoot(o.mobilenetWeights) } : measured);
     } catch (err) {
       result.failures.push({ backbone, error: (err as Error).message.split('\n')[0] });
     }

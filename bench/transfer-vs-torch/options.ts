@@ -65,14 +65,18 @@ export const USAGE = `usage: npm run bench -- transfer --vs-torch [options]
 
 function positiveInt(flag: string, raw: string | undefined): number {
   const n = Number(raw);
-  if (raw == null || !Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number ≥ 1 (got '${raw}')`);
+  if (raw == null || !Number.isInteger(n) || n < 1) {
+    throw new Error(`${flag} needs a whole number ≥ 1 (got '${raw}')`);
+  }
   return n;
 }
 
 function list<T extends string>(flag: string, raw: string | undefined, allowed: readonly T[]): T[] {
   if (raw == null || raw === '') throw new Error(`${flag} needs a comma-separated list of ${allowed.join(', ')}`);
   return raw.split(',').map((item) => {
-    if (!(allowed as readonly string[]).includes(item)) throw new Error(`${flag}: '${item}' is not one of ${allowed.join(', ')}`);
+    if (!(allowed as readonly string[]).includes(item)) {
+      throw new Error(`${flag}: '${item}' is not one of ${allowed.join(', ')}`);
+    }
     return item as T;
   });
 }

@@ -19,7 +19,8 @@ export interface TransferVsTorchRow {
 }
 
 /** PyTorch's result for `backbone` at `threads`, if it was run. */
-export function torchFor(torch: readonly TorchBackboneResult[], backbone: BackboneId, threads: number): TorchBackboneResult | null {
+export function torchFor(torch: readonly TorchBackboneResult[], backbone: BackboneId, threads: number,
+): TorchBackboneResult | null {
   return torch.find((t) => t.backbone === backbone && t.threads === threads) ?? null;
 }
 
@@ -45,9 +46,10 @@ export function formatTable(envs: readonly EnvResult[], torch: readonly TorchBac
       const t = torchFor(torch, m.backbone, m.threads);
       const ratio = t ? m.imagesPerSec / t.imagesPerSec : null;
       const range = (runs: number[]) => `${fixed(Math.min(...runs))}–${fixed(Math.max(...runs))}`;
-      lines.push(`| ${m.backbone} | ${m.size} | ${e.env} | ${m.threads} | ${fixed(m.imagesPerSec)} (${range(m.runs)}) | `
-        + `${t ? `${fixed(t.imagesPerSec)} (${range(t.runs)})` : '—'} | ${ratio == null ? '—' : `${ratio.toFixed(2)}×`} | `
-        + `${ratio == null ? '—' : ratio >= GOAL_RATIO ? 'yes' : 'no'} |`);
+      const theirs = t ? `${fixed(t.imagesPerSec)} (${range(t.runs)})` : '—';
+      const ours = `${fixed(m.imagesPerSec)} (${range(m.runs)})`;
+      const verdict = ratio == null ? '— | —' : `${ratio.toFixed(2)}× | ${ratio >= GOAL_RATIO ? 'yes' : 'no'}`;
+      lines.push(`| ${m.backbone} | ${m.size} | ${e.env} | ${m.threads} | ${ours} | ${theirs} | ${verdict} |`);
     }
   }
   return lines.join('\n');
@@ -65,7 +67,8 @@ export interface EndToEndEstimate {
   torchBackbonePassSec: number | null;
 }
 
-export function endToEndEstimates(envs: readonly EnvResult[], torch: readonly TorchBackboneResult[]): EndToEndEstimate[] {
+export function endToEndEstimates(envs: readonly EnvResult[], torch: readonly TorchBackboneResult[],
+): EndToEndEstimate[] {
   const out: EndToEndEstimate[] = [];
   for (const e of envs) {
     const inception = e.backbones.find((m) => m.backbone === 'inception-v3');
@@ -87,5 +90,7 @@ export function describeEstimate(e: EndToEndEstimate): string {
   return `InceptionV3 end to end on ${e.images.toLocaleString('en')} images in ${e.env} (an estimate from the measured `
     + `rates, not a run): one backbone pass ${minutes(e.backbonePassSec)} + ${e.headEpochs} head epochs on cached `
     + `features ${minutes(e.headSec)} = ${minutes(e.totalSec)}`
-    + (e.torchBackbonePassSec == null ? '' : `; PyTorch's backbone pass alone would take ${minutes(e.torchBackbonePassSec)}`);
+    + (e.torchBackbonePassSec == null
+      ? ''
+      : `; PyTorch's backbone pass alone would take ${minutes(e.torchBackbonePassSec)}`);
 }

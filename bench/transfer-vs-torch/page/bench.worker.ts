@@ -6,13 +6,16 @@ import { selectBackend } from '../../../src/lab/backend/select-backend';
 import type { BackboneWeights } from '../../../src/lab/transfer/backbone-weights';
 import { loadWeightsFromUrl } from '../../../src/lab/transfer/load-weights';
 import { WASM_ASSETS } from '../../../src/worker/wasm-assets';
-import { measureBackbone, measureHeadEpochs, type BackboneMeasurement, type BackboneRequest, type HeadRequest } from '../measure';
+import {
+  measureBackbone, measureHeadEpochs, type BackboneMeasurement, type BackboneRequest, type HeadRequest,
+} from '../measure';
 
 export type TransferBenchRequest =
   | { kind: 'backbone'; request: BackboneRequest; weightsUrl: string | null }
   | { kind: 'head'; request: HeadRequest };
 
-export type TransferBenchReply = { id: number } & ({ backbone: BackboneMeasurement } | { headMs: number } | { error: string });
+export type TransferBenchReply = { id: number }
+  & ({ backbone: BackboneMeasurement } | { headMs: number } | { error: string });
 
 let wasm: Promise<string | null> | null = null;
 

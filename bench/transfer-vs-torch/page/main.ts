@@ -42,6 +42,8 @@ window.xrayTransferBench = {
     const reply = await inWorker({ kind: 'head', request });
     return 'headMs' in reply ? reply.headMs : { error: 'error' in reply ? reply.error : 'no measurement' };
   },
-  info: () => ({ userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated }),
+  info: () => ({
+    userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated,
+  }),
 };
 document.title = 'ready';
