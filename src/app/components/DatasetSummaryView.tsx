@@ -38,7 +38,8 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
           {s.classNames.map((name, c) => (
             <figure key={name} className="thumb-row">
               <figcaption>{name}</figcaption>
-              <div className="thumb-strip">
+              {/* The stored pixels, as the network receives them (what `xray-lab preview` writes). */}
+              <div className="thumb-strip" data-testid="preview-strip" data-class={name}>
                 {dataset.thumbnails.filter((t) => t.label === c).map((t) => (
                   <RgbaImage key={t.file} rgba={t.rgba} side={t.side} title={t.file} />
                 ))}

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { previewTable, tableCandidates, type PickedLabels, type TablePreview } from '../../lab/data/table/picked-labels';
 import { parseClassMap } from '../../lab/data/table/mapping';
 import { detectLayout, SPLIT_NAMES } from '../../lab/data/layout';
+import { extensionOf, IMAGE_EXTENSIONS, mayBeDicom } from '../../lab/data/file-kinds';
 import type { Picked } from '../../worker/protocol';
 import '../label-form.css';
 
@@ -22,14 +23,19 @@ interface Props {
   onCancel: () => void;
 }
 
-const IMAGE_NAME = /\.(png|jpe?g)$/i;
+const IMAGE_NAME = /\.(png|jpe?g|dcm|dicom)$/i;
+
+/** A file the loaders may decode: an image extension, or a name a DICOM may have without one (RSNA's ids). */
+function mayBeImage(path: string): boolean {
+  return IMAGE_EXTENSIONS.includes(extensionOf(path)) || mayBeDicom(path);
+}
 
 /**
  * True when the form is offered: the picked files hold images and a .csv or .tsv (plain or .gz), or a .txt where the
  * images do not form class folders (COVIDx). A README.txt beside class folders loads them as before.
  */
 export function offersLabelForm(picked: Picked): picked is PickedFiles {
-  if (picked.kind !== 'files' || !picked.files.some((f) => IMAGE_NAME.test(f.path))) return false;
+  if (picked.kind !== 'files' || !picked.files.some((f) => mayBeImage(f.path))) return false;
   const tables = tableCandidates(picked.files);
   if (tables.length === 0) return false;
   if (tables.some((t) => /\.(csv|tsv)(\.gz)?$/i.test(t))) return true;

@@ -45,7 +45,9 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): ImageDe
       if (!job) return;
       pending.delete(reply.id);
       load[job.worker]--;
-      if (reply.ok) job.resolve({ pixels: reply.pixels, width: reply.width, height: reply.height });
+      // A DICOM's patient key (a salted hash of its Patient ID) travels back for patient-level splits.
+      const key = reply.ok && reply.patientKey ? { patientKey: reply.patientKey } : {};
+      if (reply.ok) job.resolve({ pixels: reply.pixels, width: reply.width, height: reply.height, ...key });
       else job.reject(new DataError(job.path, reply.problem));
     };
     // A worker that fails to load or crashes fails its files, and the pool refuses further work with the reason.
