@@ -3,6 +3,7 @@
  * happens in the lab worker; this component only wires settings and lab state to the five sections.
  */
 import { Fragment, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { takesInputSize } from '../lab/models/input-size';
 import { BackendIndicator } from './components/BackendIndicator';
 import { CompareSection } from './components/CompareSection';
 import { DataSection } from './components/DataSection';
@@ -26,7 +27,7 @@ import { ShareLessonButton } from './lesson/ShareLessonDialog';
 
 /** Why the selected models cannot take the chosen input size, or null. */
 function sizeProblemOf(state: LabState, settings: Settings, selected: string[]): string | null {
-  const refused = state.models.filter((m) => selected.includes(m.id) && settings.size < m.minSize);
+  const refused = state.models.filter((m) => selected.includes(m.id) && !takesInputSize(m, settings.size));
   if (refused.length === 0) return null;
   return refused.map((m) => `${m.label} needs at least ${m.minSize}×${m.minSize} px`).join('; ');
 }

@@ -22,6 +22,7 @@ import { renderSeedSummaryTable } from '../lab/report/seed-summary-table';
 import { comparisonsOverSeeds } from '../lab/report/comparisons';
 import { renderComparisonsText } from '../lab/report/render-comparisons';
 import { standardFormatsExporter } from '../lab/export/standard-exporter';
+import { takesInputSize } from '../lab/models/input-size';
 import { openFileFeatureCache } from '../lab/transfer/node/file-feature-cache';
 import { backendLine } from './backend-line';
 import { CliError, type CliIO } from './cli-error';
@@ -57,7 +58,7 @@ export function checkExperiment(experiment: Experiment): void {
   if (problems.length > 0) throw new CliError(`--${problems[0].flag} ${problems[0].message}`);
   for (const id of experiment.models) {
     const entry = findModel(id);
-    if (experiment.size < entry.minSize) {
+    if (!takesInputSize(entry, experiment.size)) {
       throw new CliError(`--size ${experiment.size} is too small for ${id}: it needs at least ${entry.minSize}×${entry.minSize}`);
     }
   }

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { ModelGroup, ModelInfo, ModelSizeInfo } from '../../worker/protocol';
 import { formatBytes, formatInteger } from '../../lab/report/format';
+import { takesInputSize } from '../../lab/models/input-size';
 
 interface Props {
   models: ModelInfo[];
@@ -31,7 +32,7 @@ export function ModelChecklist({ models, groups, sizes, selected, size, onToggle
             <ul>
               {entries.map((m) => {
                 const measured = pending(m) ? null : sizeOf(m.id);
-                const tooSmall = size < m.minSize;
+                const tooSmall = !takesInputSize(m, size);
                 return (
                   <li key={m.id} className={`model-option ${tooSmall ? 'is-refused' : ''}`}>
                     <label title={m.description}>

@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelEntry } from '../registry/registry';
-import { InputSizeError } from '../models/input-size';
+import { InputSizeError, takesInputSize } from '../models/input-size';
 import { measureModelSize, type ModelSize } from '../models/model-size';
 import { buildTransferHead } from '../models/transfer-head';
 import { makeResultRecord } from '../report/result-record';
@@ -33,7 +33,7 @@ export async function runTransferModel(
   try {
     if (!entry.backbone) throw new Error(`${entry.id} runs as a transfer model but names no pretrained backbone`);
     const spec = backboneSpec(entry.backbone);
-    if (config.size < spec.minSize) {
+    if (!takesInputSize(spec, config.size)) {
       throw new InputSizeError(entry.id, config.size, spec.minSize, `${spec.network}'s strided stem and reductions need it`);
     }
     const weights = options.weights === undefined ? loadedBackboneWeights(spec.id) : options.weights;

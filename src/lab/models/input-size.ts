@@ -11,6 +11,11 @@ export class InputSizeError extends Error {
   }
 }
 
+/** Whether a model whose smallest input side is `minSize` takes `size`×`size` images: the check before any run. */
+export function takesInputSize(model: { readonly minSize: number }, size: number): boolean {
+  return size >= model.minSize;
+}
+
 /** Smallest input side that survives `blocks` of [`shrinkPerBlock` lost by valid convolutions, then a 2×2 pool]. */
 export function smallestInputSize(blocks: number, shrinkPerBlock: number): number {
   let side = 1;

@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { PixelRange } from '../data/batches';
 import type { BuildOptions } from '../models/build-options';
 import { buildConv2DBaseline, CNN_MIN_SIZE } from '../models/conv2d-baseline';
-import { InputSizeError } from '../models/input-size';
+import { InputSizeError, takesInputSize } from '../models/input-size';
 import { buildLightLayersNet, LIGHT_MIN_SIZE } from '../models/lightlayers-net';
 import { measureModelSize, type ModelSize } from '../models/model-size';
 import { buildTransferHead } from '../models/transfer-head';
@@ -104,7 +104,7 @@ const cnnEntry: ModelEntry = {
  */
 function transferEntry(spec: BackboneSpec, label: string, description: string): ModelEntry {
   const checkSize = (size: number) => {
-    if (size < spec.minSize) {
+    if (!takesInputSize(spec, size)) {
       throw new InputSizeError(spec.id, size, spec.minSize, `${spec.network}'s strided stem and reductions need ${spec.minSize} pixels`);
     }
   };

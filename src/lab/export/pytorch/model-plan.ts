@@ -4,6 +4,7 @@
  * the lab's trained weights per seed.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { takesInputSize } from '../../models/input-size';
 import { measureModelSize } from '../../models/model-size';
 import { findModel } from '../../registry';
 import { buildTransferHead } from '../../models/transfer-head';
@@ -78,7 +79,10 @@ export async function planModel(spec: PytorchProjectSpec, index: number): Promis
   } catch (err) {
     return fail(`models[${index}]: ${(err as Error).message}`);
   }
-  if (h.size < entry.minSize) fail(`models[${index}]: ${id} needs an input of at least ${entry.minSize}×${entry.minSize} (hyperparameters.size is ${h.size})`);
+  if (!takesInputSize(entry, h.size)) {
+    const min = entry.minSize;
+    fail(`models[${index}]: ${id} needs an input of at least ${min}×${min} (hyperparameters.size is ${h.size})`);
+  }
   const files = new Map<string, Uint8Array>();
   const trained = (spec.trained ?? []).filter((t) => t.modelId === id);
 
