@@ -47,6 +47,7 @@ export async function runGpuInChromium(o: GpuBenchOptions, log: (line: string) =
     const outcome: GpuEnvOutcome = { env: 'chromium', adapters, refusal: null, measurements: [], errors: [] };
     const backends = runnableBackends(o, adapters);
     if (backends.length === 0) return { ...outcome, refusal: refusalMessage('Chromium', adapters) };
+    for (const a of adapters.filter((c) => !backends.includes(c.api))) log(`chromium: left out ${describeClass(a)}`);
     log('chromium: bundling the GPU bench page with Vite');
     await buildPage();
     const site = await serveStatic(OUT_DIR, '/');
