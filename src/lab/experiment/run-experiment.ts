@@ -11,7 +11,7 @@ import { savedModelMeta, type SavedModelMeta } from '../models/saved-model-meta'
 import { findModel } from '../registry/registry';
 import { positiveClassIndex } from '../data/summary';
 import { withPositiveNamed } from '../report/multi-class-record';
-import { makeResultRecord, type ResultRecord } from '../report/result-record';
+import type { ResultRecord } from '../report/result-record';
 import { summariseRecords, type ModelSummary } from '../report/summary';
 import type { TrainCallbacks } from '../train/train-callbacks';
 import type { BatchLog, EpochLog } from '../train/train-log';
@@ -19,10 +19,10 @@ import type { FeatureProgress } from '../transfer/split-features';
 import { plannedRuns, RunControl, type RunKey } from './run-control';
 
 export { plannedRuns };
-import { runConfig } from './run-config';
+import { runConfig, type RunConfig } from './run-config';
 import { runModel } from './run-model';
 import { seedEnsemble, type EnsembleMember } from './seed-ensemble';
-import type { ExperimentData, RunOptions, RunPhase } from './run-types';
+import { failedRun, recordBaseOf, type ExperimentData, type RunOptions, type RunPhase } from './run-types';
 import type { Experiment } from './schema';
 
 /** A trained model as files: the lab's own TF.js format, plus whatever else the caller's exporter adds. */
@@ -236,17 +236,13 @@ function knownPixelRange(modelId: string) {
 }
 
 /** The record of a run that RunControl.interrupt failed (its own promise may never settle). */
-function brokenRun(key: RunKey, config: ReturnType<typeof runConfig>, classNames: readonly string[], reason: string): FinishedRun {
+function brokenRun(key: RunKey, config: RunConfig, classNames: readonly string[], reason: string): FinishedRun {
   let label = key.modelId;
   try {
     label = findModel(key.modelId).label;
   } catch {
     // an unknown id keeps its id as label
   }
-  const record = makeResultRecord({
-    modelId: key.modelId, label, params: 0, trainableParams: 0, inputSize: config.size, channels: config.channels,
-    backend: tf.getBackend(), seed: key.seed, epochsRun: 0, epochsPlanned: config.epochs, status: 'failed', error: reason,
-    classNames, positiveClass: config.positiveClass,
-  });
+  const { record } = failedRun({ ...recordBaseOf(key.modelId, config, classNames), label }, reason);
   return { key, record, evaluation: null, files: null };
 }

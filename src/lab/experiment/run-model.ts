@@ -2,12 +2,13 @@
  * One registry model, one seed: build → train → evaluate → time, as one plain record. The registry entry says how
  * its model runs (`runner`); this file only looks the runner up, so nothing here knows a model's family.
  */
-import * as tf from '@tensorflow/tfjs';
 import { findModel, type ModelEntry, type ModelRunner } from '../registry/registry';
 import type { RunConfig } from './run-config';
 import { runImageModel } from './run-image';
 import { runTransferModel } from './run-transfer';
-import { failedRun, type ExperimentData, type ModelRun, type RecordBase, type RunCallbacks, type RunOptions } from './run-types';
+import {
+  failedRun, recordBaseOf, type ExperimentData, type ModelRun, type RecordBase, type RunCallbacks, type RunOptions,
+} from './run-types';
 
 export type { ExperimentData, ModelRun, RunCallbacks, RunOptions, RunPhase } from './run-types';
 
@@ -34,20 +35,7 @@ export async function runModel(
   signal?: AbortSignal,
   options: RunOptions = {},
 ): Promise<ModelRun> {
-  const base: RecordBase = {
-    modelId,
-    label: modelId,
-    params: 0,
-    trainableParams: 0,
-    inputSize: config.size,
-    channels: config.channels,
-    backend: tf.getBackend(),
-    seed: config.seed,
-    epochsRun: 0,
-    epochsPlanned: config.epochs,
-    classNames: data.train.classNames,
-    positiveClass: config.positiveClass,
-  };
+  const base = recordBaseOf(modelId, config, data.train.classNames);
   callbacks.onPhase?.('building');
   let entry: ModelEntry;
   try {

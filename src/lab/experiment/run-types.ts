@@ -1,5 +1,5 @@
 /** The types one model run is made of, shared by the runners (run-image, run-transfer), runModel and the loop. */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { ImageSet } from '../data/image-set';
 import type { EvaluationResult } from '../eval/evaluate';
 import { makeResultRecord, type ResultRecord, type TrainingSummary } from '../report/result-record';
@@ -7,6 +7,7 @@ import type { TrainCallbacks } from '../train/train-callbacks';
 import type { BackboneWeights } from '../transfer/backbone-weights';
 import type { FeatureCache } from '../transfer/feature-cache';
 import type { FeatureProgress } from '../transfer/split-features';
+import type { RunConfig } from './run-config';
 
 /** The three parts of a dataset a comparison needs. */
 export interface ExperimentData {
@@ -49,6 +50,15 @@ export interface ModelRun {
 export type RecordBase = Pick<TrainingSummary,
   'modelId' | 'label' | 'params' | 'trainableParams' | 'inputSize' | 'channels' | 'backend' | 'seed' | 'epochsRun'
   | 'epochsPlanned' | 'classNames' | 'positiveClass' | 'backbone'>;
+
+/** The record fields of model `modelId` under `config` before it is built: its id stands in for its label. */
+export function recordBaseOf(modelId: string, config: RunConfig, classNames: readonly string[]): RecordBase {
+  return {
+    modelId, label: modelId, params: 0, trainableParams: 0, inputSize: config.size, channels: config.channels,
+    backend: tf.getBackend(), seed: config.seed, epochsRun: 0, epochsPlanned: config.epochs, classNames,
+    positiveClass: config.positiveClass,
+  };
+}
 
 /** A run that failed, as a record: the reason, and the epochs it trained before failing (when it got that far). */
 export function failedRun(base: RecordBase, err: unknown, trained?: { epochsRun: number; history: TrainingSummary['history'] } | null): ModelRun {
