@@ -4,7 +4,8 @@
  * the column form maps the table, the worker's decoder pool decodes every syntax (the codecs' WebAssembly as Vite
  * emitted it), one epoch of light-k1 trains and shows its row. The files carry a planted patient name, birth date,
  * patient id, institution and accession number; none of them may appear in Download all, the saved project or any
- * store of the page's IndexedDB. Skipped where no Chromium is installed.
+ * store of the page's IndexedDB. Class folders of all eight fixture syntaxes load too, with patients counted by
+ * Patient ID. Skipped where no Chromium is installed.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLANTED } from '../helpers/dicom-dataset';
+import { PLANTED, writeDicomClassFolders } from '../helpers/dicom-dataset';
 import { testPattern, writeDicom, type FixtureSyntax } from '../helpers/dicom-files';
 import { CODEC_WASM_FILES } from '../../src/lab/data/dicom/codecs';
 import { decodeFile } from '../../src/lab/data/node/decode';
@@ -195,6 +196,18 @@ describe.skipIf(!CHROMIUM)('a folder of DICOMs with an RSNA-shaped table, in the
       expect(sw).toMatch(new RegExp(`"[^"]*${stem}-[\\w-]+\\.wasm"`));
     }
   });
+
+  it('loads class folders of every fixture syntax, counting patients by their Patient ID', async () => {
+    // 4 patients × 2 images cycle through the eight syntaxes the fixtures write (deflate, JPEG 2000, HTJ2K too).
+    const folders = await writeDicomClassFolders(join(work, 'dicom-classes'), 4, 2, SIZE);
+    const fresh = await openLabPage(browser, site.url + HASH);
+    await fresh.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
+    await fresh.setInputFiles('[data-testid=dataset-input]', folders.dir);
+    await fresh.waitForSelector('[data-testid=dataset-summary][data-count="8"]', { timeout: 120_000 });
+    const line = await fresh.textContent('[data-testid=dataset-summary] .summary-line');
+    expect(line).toContain(`${folders.patients} patients`);
+    await fresh.context().close();
+  }, 300_000);
 
   it('decodes every syntax through the column form, trains, and writes no planted header value', async () => {
     // The planted values are in the input (the test could fail), and only there.
