@@ -3,8 +3,8 @@
  * decoded again at another input size), every image in one uint8 store arranged train | val | test, the three
  * splits as views of it, and the core's summary. A new split (fractions, seed) only reorders the store in place.
  */
-import { arrangeBySplit, type ArrangedSets } from '../lab/data/arrange';
-import { assignSplits, type SplitPlan } from '../lab/data/assign-splits';
+import { arrangeBySplit } from '../lab/data/arrange';
+import { assignSplits } from '../lab/data/assign-splits';
 import { identifyGenerated, type DataIdentity } from '../lab/data/data-identity';
 import { ingestPicked } from '../lab/data/browser';
 import { DataError } from '../lab/data/errors';
@@ -12,7 +12,7 @@ import type { ImageSet } from '../lab/data/image-set';
 import type { SplitName } from '../lab/data/layout';
 import { storeBytes } from '../lab/data/memory';
 import { generatePhantomImages } from '../lab/data/phantom';
-import { positiveClassIndex, summarise, type DatasetSummary } from '../lab/data/summary';
+import { positiveClassIndex, summarise, summariseResplit, type DatasetSummary } from '../lab/data/summary';
 import { readPickedLabels, type PickedLabels } from '../lab/data/table/picked-labels';
 import type { DatasetInfo, ImageFormat, IngestProgress, LoadFormat, Picked, SplitSettings } from './protocol';
 import { emit } from './rpc';
@@ -91,7 +91,12 @@ export function resplit(ds: LoadedDataset, split: SplitSettings): LoadedDataset 
   // A table's val list or split column keeps its validation set, as at load.
   const plan = assignSplits(items, ds.duplicateGroups, ds.summary.table?.fixedVal ? { ...split, keepOfficialVal: true } : split);
   const arranged = arrangeBySplit(images, plan.assignment);
-  const summary = recount(ds.summary, arranged, plan, split, ds.patients);
+  const placed = arranged.all.files.map((path, i) => ({
+    path, label: arranged.all.labels[i], split: arranged.assignment[i], patient: ds.patients?.get(path),
+  }));
+  const summary = summariseResplit(ds.summary, placed, {
+    valOrigin: plan.valOrigin, testOrigin: plan.testOrigin, splitSettings: split,
+  });
   return { ...ds, images: arranged.all, sets: { train: arranged.train, val: arranged.val, test: arranged.test }, split, summary };
 }
 
@@ -128,34 +133,6 @@ export function progressToPage(): (progress: IngestProgress) => void {
 
 function sameSplit(a: SplitSettings, b: SplitSettings): boolean {
   return a.valFraction === b.valFraction && a.testFraction === b.testFraction && a.seed === b.seed && a.keepOfficialVal === b.keepOfficialVal;
-}
-
-/**
- * The summary for a new split. The core's summarise() needs each image's original size and format, which the
- * pipeline does not keep per image; both are split-independent, so they are carried over from the first summary.
- */
-function recount(prev: DatasetSummary, arranged: ArrangedSets, plan: SplitPlan, split: SplitSettings, patients?: ReadonlyMap<string, string>): DatasetSummary {
-  const { all, assignment } = arranged;
-  const fresh = summarise({
-    source: { name: prev.source, kind: prev.kind },
-    classNames: prev.classNames,
-    positiveClass: prev.positiveClass,
-    hasSplitFolders: prev.hasSplitFolders,
-    nestedCopy: prev.nestedCopy,
-    items: all.files.map((path, i) => ({ path, label: all.labels[i], split: assignment[i], patient: patients?.get(path), width: 1, height: 1, format: 'png' as const })),
-    skipped: prev.skipped,
-    duplicateGroups: prev.duplicates.list,
-    labelConflicts: prev.labelConflicts.list,
-    labelConflictsKept: prev.labelConflicts.kept,
-    valOrigin: plan.valOrigin,
-    testOrigin: plan.testOrigin,
-    splitSettings: split,
-    bytesRead: prev.bytesRead,
-    store: prev.store,
-    aborted: prev.aborted,
-    table: prev.table ?? undefined,
-  });
-  return { ...fresh, imageSize: prev.imageSize, formats: prev.formats };
 }
 
 /** The phantom set, generated at `format` and split like any other data (it has no files to decode). */

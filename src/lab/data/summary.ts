@@ -65,13 +65,17 @@ export interface DatasetSummary {
   readonly table?: TableReport | null;
 }
 
-/** One loaded image, as the summary needs it. */
-export interface SummaryItem {
+/** One image's place in the split: all that a new split of the same images changes in the summary. */
+export interface SplitItem {
   readonly path: string;
   readonly label: number;
   readonly split: SplitName;
   /** A label table's patient key; absent: read from the file name. */
   readonly patient?: string;
+}
+
+/** One loaded image, as the summary needs it. */
+export interface SummaryItem extends SplitItem {
   readonly width: number;
   readonly height: number;
   readonly format: ImageFormat;
@@ -100,16 +104,17 @@ export interface SummaryInput {
   readonly table?: TableReport;
 }
 
-/** Builds the DatasetSummary. */
-export function summarise(input: SummaryInput): DatasetSummary {
-  const { items, classNames } = input;
-  const perClassOf = (list: readonly SummaryItem[]): number[] => {
+/** The summary's counts that depend on which split each image is in. */
+type SplitPart = Pick<DatasetSummary, 'images' | 'perClass' | 'patients' | 'splits' | 'leaks'>;
+
+function splitPart(items: readonly SplitItem[], classNames: readonly string[], duplicateGroups: string[][]): SplitPart {
+  const perClassOf = (list: readonly SplitItem[]): number[] => {
     const counts = new Array<number>(classNames.length).fill(0);
     for (const item of list) counts[item.label]++;
     return counts;
   };
-  const patientOf = (i: SummaryItem): string => i.patient ?? patientId(i.path);
-  const patientsOf = (list: readonly SummaryItem[]): number => new Set(list.map(patientOf)).size;
+  const patientOf = (i: SplitItem): string => i.patient ?? patientId(i.path);
+  const patientsOf = (list: readonly SplitItem[]): number => new Set(list.map(patientOf)).size;
   const splits = {} as Record<SplitName, SplitCounts>;
   for (const name of SPLIT_NAMES) {
     const list = items.filter((i) => i.split === name);
@@ -122,7 +127,32 @@ export function summarise(input: SummaryInput): DatasetSummary {
     splitsOfPatient.set(id, (splitsOfPatient.get(id) ?? new Set()).add(item.split));
   }
   const splitOfPath = new Map(items.map((i) => [i.path, i.split]));
-  const straddling = input.duplicateGroups.filter((g) => new Set(g.map((p) => splitOfPath.get(p))).size > 1).length;
+  const straddling = duplicateGroups.filter((g) => new Set(g.map((p) => splitOfPath.get(p))).size > 1).length;
+  return {
+    images: items.length,
+    perClass: perClassOf(items),
+    patients: splitsOfPatient.size,
+    splits,
+    leaks: { patients: [...splitsOfPatient.values()].filter((s) => s.size > 1).length, duplicateGroups: straddling },
+  };
+}
+
+/**
+ * The summary of the same images split again: the split's counts and leaks recounted, everything else (sizes,
+ * formats, skipped files, duplicates) carried over, since a split does not change it.
+ */
+export function summariseResplit(
+  prev: DatasetSummary,
+  items: readonly SplitItem[],
+  split: Pick<DatasetSummary, 'valOrigin' | 'testOrigin' | 'splitSettings'>,
+): DatasetSummary {
+  return { ...prev, ...splitPart(items, prev.classNames, prev.duplicates.list), ...split };
+}
+
+/** Builds the DatasetSummary. */
+export function summarise(input: SummaryInput): DatasetSummary {
+  const { items, classNames } = input;
+  const { images, perClass, patients, splits, leaks } = splitPart(items, classNames, input.duplicateGroups);
 
   const formats: Partial<Record<ImageFormat, number>> = {};
   for (const item of items) formats[item.format] = (formats[item.format] ?? 0) + 1;
@@ -144,9 +174,9 @@ export function summarise(input: SummaryInput): DatasetSummary {
     kind: input.source.kind,
     classNames,
     positiveClass: input.positiveClass,
-    images: items.length,
-    perClass: perClassOf(items),
-    patients: splitsOfPatient.size,
+    images,
+    perClass,
+    patients,
     splits,
     valOrigin: input.valOrigin,
     testOrigin: input.testOrigin,
@@ -160,7 +190,7 @@ export function summarise(input: SummaryInput): DatasetSummary {
       list: input.duplicateGroups,
     },
     labelConflicts: { list: input.labelConflicts ?? [], kept: input.labelConflictsKept === true },
-    leaks: { patients: [...splitsOfPatient.values()].filter((s) => s.size > 1).length, duplicateGroups: straddling },
+    leaks,
     skipped: [...input.skipped].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     skippedByReason: groupSkipped(input.skipped),
     imageSize: sizes,
