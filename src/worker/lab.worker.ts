@@ -106,7 +106,7 @@ const handlers: Handlers = {
     loading?.abort();
     return null;
   },
-  describe: async (split) => {
+  splitDataset: async (split) => {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // A running queue trains on views of the store: reorder it only when idle.
     if (!queue.busy && !opening) {

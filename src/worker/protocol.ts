@@ -188,7 +188,11 @@ export interface LabApi extends TransferApi, ExportApi, ExplainApi {
   loadPicked: { args: LoadFormat & SplitSettings & { picked: Picked; labels?: PickedLabels | null }; result: DatasetInfo | null };
   /** Stops the dataset load in progress, if any. */
   cancelLoad: { args: null; result: null };
-  describe: { args: SplitSettings; result: DatasetInfo };
+  /**
+   * Deals the loaded dataset into this split (fractions, seed) and describes it; a split it already has is kept
+   * as is, and while a queue trains the store keeps its order.
+   */
+  splitDataset: { args: SplitSettings; result: DatasetInfo };
   measureModels: { args: ImageFormat; result: ModelSizeInfo[] };
   /** Runs an experiment (every model × seed) on the loaded dataset, decoded again at its size when needed. */
   train: { args: { experiment: Experiment; resume?: RunKey[] }; result: QueueOutcome };

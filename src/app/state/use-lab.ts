@@ -182,7 +182,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     if (!hasData || busy.current) return;
     const split = splitOf(settings);
     const timer = setTimeout(() => {
-      client.call('describe', split).then((d) => dispatch({ type: 'dataset', dataset: d }), () => undefined);
+      client.call('splitDataset', split).then((d) => dispatch({ type: 'dataset', dataset: d }), () => undefined);
     }, 250);
     return () => clearTimeout(timer);
   }, [client, hasData, settings.valFraction, settings.testFraction, settings.seeds[0], settings.keepOfficialVal]);
@@ -222,7 +222,7 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       const outcome = await client.call('train', { experiment, resume: only });
       if (outcome.status === 'backend-failed') dispatch({ type: 'error', message: outcome.message });
       else if (outcome.failed.length > 0) dispatch({ type: 'error', message: failureMessage(outcome.failed, total) });
-      const dataset = await client.call('describe', splitOf(latest.current));
+      const dataset = await client.call('splitDataset', splitOf(latest.current));
       dispatch({ type: 'dataset', dataset });
     } catch (err) {
       dispatch({ type: 'error', message: message(err) });
