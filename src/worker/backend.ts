@@ -11,6 +11,7 @@ import { describeAdapterInfo } from '../lab/backend/gpu-probe';
 import { deviceComputes, selectBackend, type BackendSelection, type SelectBackendOptions } from '../lab/backend/select-backend';
 import { within } from '../lab/backend/set-backend-within';
 import type { KernelChoice } from '../lab/backend/fast-training/kernel-choice';
+import { takesInputSize } from '../lab/models/input-size';
 import { findModel } from '../lab/registry';
 import { measureTrainingSpeed } from '../lab/train/training-speed';
 import { measurementCache } from './calibration-cache';
@@ -40,7 +41,7 @@ export function calibrationTargetFor(settings: { size: number; channels: 1 | 3; 
   for (const modelId of models) {
     try {
       const entry = findModel(modelId);
-      if (entry.runner === 'image' && entry.minSize <= settings.size) {
+      if (entry.runner === 'image' && takesInputSize(entry, settings.size)) {
         return { modelId, size: settings.size, channels: settings.channels, batchSize: settings.batchSize };
       }
     } catch {
