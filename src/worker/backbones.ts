@@ -115,7 +115,7 @@ async function load(backboneId: BackboneId, run: (options: LoadWeightsOptions) =
     if (fromCache) cachedIds.add(info.weightsId);
     return status(info);
   } catch (err) {
-    if (controller.signal.aborted) throw new Error(`${BACKBONES[backboneId].network}: download cancelled; the weights loaded before stay`);
+    if (controller.signal.aborted) throw new Error(`${BACKBONES[backboneId].network}: download cancelled; the weights loaded before stay`, { cause: err });
     throw err;
   } finally {
     downloads.delete(backboneId);

@@ -37,7 +37,7 @@ function describe(bytes: Uint8Array, ref: string): { info: LoadedModelInfo; inpu
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (err) {
-    throw new Error(`not an ONNX model: ${(err as Error).message}`);
+    throw new Error(`not an ONNX model: ${(err as Error).message}`, { cause: err });
   }
   const graph = model.graph;
   const input = graph?.input?.find((i) => !graph.initializer?.some((t) => t.name === i.name));

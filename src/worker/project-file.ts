@@ -53,7 +53,7 @@ export function readOpenedProject(bytes: Uint8Array, name: string): OpenedProjec
   try {
     dataset = project.dataset ? fromStored(project.dataset) : null;
   } catch (err) {
-    throw new Error(`${name}: the images in dataset/ cannot be used (${(err as Error).message})`);
+    throw new Error(`${name}: the images in dataset/ cannot be used (${(err as Error).message})`, { cause: err });
   }
   return { card: project.card, models: [...project.models], checkpoints: project.checkpoints, dataset };
 }

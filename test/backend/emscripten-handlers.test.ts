@@ -14,7 +14,7 @@ import { selectBackend } from '../../src/lab/backend/select-backend';
 
 const run = promisify(execFile);
 
-function handlers(): Function[][] {
+function handlers(): ((...args: never[]) => unknown)[][] {
   return [process.listeners('uncaughtException'), process.listeners('unhandledRejection')];
 }
 

@@ -97,7 +97,7 @@ describe('xray-lab export-pytorch', () => {
 
   const bad: Array<[string, (dirs: { card: string }) => string[], RegExp]> = [
     ['another dataset', ({ card }) => [card, '--data', join(root, 'other-data')], /--data .*other-data: its files differ from the data the card ran on/],
-    ['a card without its models', ({ card }) => [join(root, 'lonely', 'experiment.json')], /lonely\/models\/light-k2\/model.json: the trained light-k2 \(seed 7\) is not there/],
+    ['a card without its models', () => [join(root, 'lonely', 'experiment.json')], /lonely\/models\/light-k2\/model.json: the trained light-k2 \(seed 7\) is not there/],
     ['a transfer model without backbone weights', () => [join(root, 'transfer', 'experiment.json')], /mobilenet-v2: backbone not loaded — MobileNetV2 needs ImageNet weights.*--weights PATH/],
     ['a missing card', () => [join(root, 'nothing.json')], /nothing.json: cannot read \(ENOENT\)/],
   ];

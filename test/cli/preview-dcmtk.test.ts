@@ -158,7 +158,7 @@ describe.skipIf(!hasDcmtk)("preview against dcmtk, at the image's own size", () 
     expect([ours.width, ours.height]).toEqual([SIZE, SIZE]);
     const oursGrey = Uint8Array.from({ length: SIZE * SIZE }, (_, i) => ours.data[4 * i]);
 
-    let reference = c.viaUncompressed ? join(root, `${dir.split('/').at(-1)}-plain.dcm`) : file;
+    const reference = c.viaUncompressed ? join(root, `${dir.split('/').at(-1)}-plain.dcm`) : file;
     if (c.viaUncompressed)
       await writeFile(reference, await writeDicom({ width: SIZE, height: SIZE, ...c.spec, syntax: 'explicit-le' }));
     const voi =

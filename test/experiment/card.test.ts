@@ -54,6 +54,7 @@ describe('experiment card', () => {
     expect(parseExperimentCard(text)).toEqual(JSON.parse(text));
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the edits reach into any part of a card's JSON
   const refuse = (what: string, edit: (c: Record<string, any>) => unknown, message: RegExp) =>
     it(`refuses ${what}, naming the file and the field`, () => {
       const copy = JSON.parse(text);

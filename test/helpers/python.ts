@@ -26,6 +26,6 @@ export async function runPython(args: string[], options: { cwd?: string; timeout
     });
   } catch (err) {
     const e = err as Error & { stderr?: string; stdout?: string; code?: number };
-    throw new Error(`python3 ${args.join(' ')} failed (exit ${String(e.code)}):\n${e.stderr ?? ''}${e.stdout ?? ''}`);
+    throw new Error(`python3 ${args.join(' ')} failed (exit ${String(e.code)}):\n${e.stderr ?? ''}${e.stdout ?? ''}`, { cause: err });
   }
 }

@@ -25,6 +25,6 @@ export async function runR(script: string, timeoutMs = 120_000): Promise<string>
     return stdout;
   } catch (err) {
     const e = err as Error & { stderr?: string; code?: number };
-    throw new Error(`Rscript failed (exit ${String(e.code)}):\n${e.stderr ?? ''}`);
+    throw new Error(`Rscript failed (exit ${String(e.code)}):\n${e.stderr ?? ''}`, { cause: err });
   }
 }

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { generatePhantomImages } from '../../src/lab/data/phantom';
 import { evaluateSource } from '../../src/lab/eval/evaluate';
-import type { RunConfig } from '../../src/lab/experiment/run-config';
 import { testRunConfig } from '../helpers/run-config';
 import { runModel } from '../../src/lab/experiment/run-model';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { selectBackend, type BackendPreference } from '../../lab/backend/select-backend';
 import type { ImageSet } from '../../lab/data/image-set';

@@ -42,11 +42,11 @@ export async function modelToFiles(
 
 /** Rebuilds a model from the two files written by {@link modelToFiles} (or any single-shard TF.js layers export). */
 export async function modelFromFiles(modelJson: string, weights: Uint8Array | ArrayBuffer): Promise<tf.LayersModel> {
-  let parsed: { modelTopology?: unknown; weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>; userDefinedMetadata?: {} };
+  let parsed: { modelTopology?: unknown; weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>; userDefinedMetadata?: Record<string, unknown> };
   try {
     parsed = JSON.parse(modelJson);
   } catch (err) {
-    throw new Error(`model.json is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`model.json is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (!parsed.modelTopology || !Array.isArray(parsed.weightsManifest)) {
     throw new Error('model.json is not a TF.js layers model (no modelTopology or weightsManifest)');

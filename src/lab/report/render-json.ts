@@ -83,7 +83,7 @@ export function parseResultsJson(text: string): ResultsFile {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new Error(`results file is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`results file is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('results file must hold a JSON object');
   const file = data as Record<string, unknown>;

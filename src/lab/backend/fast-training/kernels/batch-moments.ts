@@ -8,7 +8,7 @@
  * only where a channel's mean² is at most 16× its variance, so within ~3e-7 of the two passes, not equal to them).
  */
 import { getKernel, util } from '@tensorflow/tfjs';
-import type { KernelBackend, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelFunc, NamedTensorInfoMap } from '@tensorflow/tfjs';
 import { CHANNEL_KERNEL_MIN_ELEMENTS, channelSums, combineParts, FOLD, reductionScratch } from './channel-reduce';
 import { requireInput } from './kernel-calls';
 import { recalledMoments } from './known-moments';

@@ -5,7 +5,7 @@
  * added in order, so the same numbers with any thread count). On cpu: a plain loop with float64 sums.
  */
 import { util } from '@tensorflow/tfjs';
-import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap } from '@tensorflow/tfjs';
 import { channelSums, combineParts, FOLD, reductionScratch } from './channel-reduce';
 import { requireInput } from './kernel-calls';
 import { fusedSimdFor } from '../simd/fused-simd';
