@@ -6,7 +6,7 @@
  * records would (adapted to the test images when it adapts), plus the seed ensemble. Prints a Markdown table of
  * accuracy and AUC (mean over seeds) and writes bench/results/recipe-<timestamp>.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,7 +36,8 @@ const USAGE = `usage: npm run bench -- recipe [options]
                      --ablation = robust, study and robust without each ingredient
   --limit N          seeded class-stratified subset (default 0 = all)
   --test-fraction X  held-out patients that are shifted (default 0.2)
-  --no-write         do not write bench/results/recipe-*.json`;
+  --no-write         do not write bench/results/recipe-*.json
+  --from a.json,b.json  print the table of earlier runs (their rows merged) instead of training`;
 
 interface Row {
   variant: string;
@@ -62,7 +63,7 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
       size: { type: 'string', default: '64' }, seeds: { type: 'string', default: '1,2,3' }, epochs: { type: 'string' },
       variants: { type: 'string', default: 'study,robust' }, ablation: { type: 'boolean', default: false },
       limit: { type: 'string', default: '0' }, 'test-fraction': { type: 'string', default: '0.2' },
-      'no-write': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false }, help: { type: 'boolean', default: false }, from: { type: 'string' },
     },
   });
   if (values.help) {
@@ -70,6 +71,14 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     return 0;
   }
   const log = (line: string) => process.stderr.write(`[bench recipe] ${line}\n`);
+  if (values.from) {
+    const saved = values.from.split(',').map((file) => JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] });
+    const rows = saved.flatMap((r) => r.rows);
+    const unique = (xs: string[]) => [...new Set(xs)];
+    process.stdout.write(`${formatRecipeTable(rows, unique(rows.map((r) => r.variant)), unique(rows.map((r) => r.model)),
+      unique(rows.map((r) => r.standIn)))}\n`);
+    return 0;
+  }
   const names = values.ablation ? ['study', 'robust', ...Object.keys(VARIANTS).filter((v) => v.startsWith('robust-no-'))]
     : values.variants!.split(',');
   for (const name of names) variantExperiment(name, {}); // refuses an unknown name before any training
@@ -166,25 +175,28 @@ function crossEntropies(probabilities: Float32Array, labels: Int32Array, classes
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** One line per variant × model: accuracy / AUC per stand-in, mean over seeds, and the ensemble's where scored. */
+/**
+ * One table per model: a line per stand-in, a column per variant (and its seed ensemble where scored), each cell
+ * accuracy / AUC as the mean over seeds.
+ */
 export function formatRecipeTable(rows: Row[], variants: string[], models: string[], standIns: string[]): string {
-  const head = `| variant | model | ${standIns.join(' | ')} |\n|---|---|${standIns.map(() => '---').join('|')}|`;
-  const lines: string[] = [];
-  for (const model of models) {
-    for (const variant of variants) {
-      for (const kind of ['seeds', 'ensemble'] as const) {
-        const cells = standIns.map((standIn) => {
-          const hits = rows.filter((r) => r.variant === variant && r.model === model && r.standIn === standIn
-            && (kind === 'ensemble' ? r.seed === 'ensemble' : r.seed !== 'ensemble'));
-          if (hits.length === 0) return null;
-          return `${mean(hits.map((r) => r.accuracy)).toFixed(3)} / ${mean(hits.map((r) => r.auc ?? NaN)).toFixed(3)}`;
-        });
-        if (cells.every((c) => c == null)) continue;
-        lines.push(`| ${variant}${kind === 'ensemble' ? ' (ensemble)' : ''} | ${model} | ${cells.map((c) => c ?? '–').join(' | ')} |`);
-      }
-    }
-  }
-  return `accuracy / AUC, mean over seeds\n\n${head}\n${lines.join('\n')}`;
+  const columns = variants.flatMap((variant) => (['seeds', 'ensemble'] as const)
+    .filter((kind) => rows.some((r) => r.variant === variant && (kind === 'ensemble') === (r.seed === 'ensemble')))
+    .map((kind) => ({ variant, kind, title: kind === 'ensemble' ? `${variant} (ensemble)` : variant })));
+  const tables = models.map((model) => {
+    const head = `| ${model}: stand-in | ${columns.map((c) => c.title).join(' | ')} |\n|---|${columns.map(() => '---').join('|')}|`;
+    const lines = standIns.map((standIn) => {
+      const cells = columns.map((c) => {
+        const hits = rows.filter((r) => r.variant === c.variant && r.model === model && r.standIn === standIn
+          && (c.kind === 'ensemble') === (r.seed === 'ensemble'));
+        if (hits.length === 0) return '–';
+        return `${mean(hits.map((r) => r.accuracy)).toFixed(3)} / ${mean(hits.map((r) => r.auc ?? NaN)).toFixed(3)}`;
+      });
+      return `| ${standIn} | ${cells.join(' | ')} |`;
+    });
+    return `${head}\n${lines.join('\n')}`;
+  });
+  return `accuracy / AUC, mean over seeds\n\n${tables.join('\n\n')}`;
 }
 
 export type { ImageSet };
