@@ -30,12 +30,13 @@ export default defineConfig({
     // tfjs keeps one global engine per process: every file gets its own process, tests in a file run in order.
     pool: 'forks',
     projects: [
+      // The unit files in two parts, so that each file belongs to one project: quick (npm run test:quick) and slow.
       {
         extends: true,
         test: {
-          name: 'unit',
+          name: 'quick',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', ...SLOW_UNIT_FILES],
           // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine.
           maxWorkers: Math.max(2, availableParallelism()),
         },
@@ -43,9 +44,8 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'quick',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', ...SLOW_UNIT_FILES],
+          name: 'slow',
+          include: [...SLOW_UNIT_FILES],
           maxWorkers: Math.max(2, availableParallelism()),
         },
       },

@@ -24,11 +24,25 @@ export interface ChromiumAutosaveRow {
   images: number;
 }
 
-export async function chromiumAutosave(o: { size: number; models: string[]; perClass: number; epochs: number }): Promise<ChromiumAutosaveRow[]> {
-  if (!CHROMIUM) throw new Error('no Chromium here: install Debian\'s chromium (apt-get install chromium) for --env chromium');
+export async function chromiumAutosave(o: {
+  size: number;
+  models: string[];
+  perClass: number;
+  epochs: number;
+}): Promise<ChromiumAutosaveRow[]> {
+  if (!CHROMIUM)
+    throw new Error("no Chromium here: install Debian's chromium (apt-get install chromium) for --env chromium");
   const work = mkdtempSync(join(tmpdir(), 'xray-lab-bench-autosave-'));
   const site = join(work, 'site');
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', site, '--emptyOutDir', '--logLevel', 'error']);
+  execFileSync(process.execPath, [
+    'node_modules/vite/bin/vite.js',
+    'build',
+    '--outDir',
+    site,
+    '--emptyOutDir',
+    '--logLevel',
+    'error',
+  ]);
   const server = await serveStatic(site);
   const browser = await launchChromium();
   try {
@@ -47,8 +61,14 @@ export async function chromiumAutosave(o: { size: number; models: string[]; perC
       const text = (await cost.textContent()) ?? '';
       const mb = /([\d.]+) MB\)/.exec(text);
       rows.push({
-        model, size: o.size, env: 'chromium', checkpointMs: Number(await cost.getAttribute('data-ms')), overheadSubset: Number(await cost.getAttribute('data-share')),
-        checkpointBytes: mb ? Math.round(Number(mb[1]) * 1e6) : 0, epochs: o.epochs, images: 2 * o.perClass,
+        model,
+        size: o.size,
+        env: 'chromium',
+        checkpointMs: Number(await cost.getAttribute('data-ms')),
+        overheadSubset: Number(await cost.getAttribute('data-share')),
+        checkpointBytes: mb ? Math.round(Number(mb[1]) * 1e6) : 0,
+        epochs: o.epochs,
+        images: 2 * o.perClass,
       });
     }
     return rows;

@@ -47,14 +47,20 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function runAutosaveBench(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv, strict: true,
+    args: argv,
+    strict: true,
     options: {
-      size: { type: 'string' }, models: { type: 'string' }, images: { type: 'string' }, epochs: { type: 'string' }, backend: { type: 'string' },
+      size: { type: 'string' },
+      models: { type: 'string' },
+      images: { type: 'string' },
+      epochs: { type: 'string' },
+      backend: { type: 'string' },
       env: { type: 'string' },
     },
   });
   const env = values.env ?? 'node';
-  if (!['node', 'chromium', 'both'].includes(env)) throw new Error(`--env must be node, chromium or both (got "${env}")`);
+  if (!['node', 'chromium', 'both'].includes(env))
+    throw new Error(`--env must be node, chromium or both (got "${env}")`);
   const size = Number(values.size ?? 128);
   const images = Number(values.images ?? 64);
   const epochs = Number(values.epochs ?? 3);
@@ -85,9 +91,21 @@ export async function runAutosaveBench(argv: string[]): Promise<number> {
         captureMs.push(performance.now() - lastEpochEnd);
         bytes = encoded.byteLength;
         const t = performance.now();
-        await store.putCheckpoint({
-          modelId, seed: 1, label: modelId, epoch: cp.epoch, epochs, fingerprint: 'bench', source: 'phantom', backend: cp.backend, bytes, savedAt: '',
-        }, encoded);
+        await store.putCheckpoint(
+          {
+            modelId,
+            seed: 1,
+            label: modelId,
+            epoch: cp.epoch,
+            epochs,
+            fingerprint: 'bench',
+            source: 'phantom',
+            backend: cp.backend,
+            bytes,
+            savedAt: '',
+          },
+          encoded,
+        );
         writeMs.push(performance.now() - t);
       },
     });
@@ -95,14 +113,24 @@ export async function runAutosaveBench(argv: string[]): Promise<number> {
     const checkpointMs = median(captureMs.slice(1));
     const fullEpochMs = (epochMs / set.count) * KERMANY_TRAIN;
     const row: Row = {
-      model: modelId, size, backend: backend.name, epochMs, fullEpochMs, checkpointMs, writeMs: median(writeMs.slice(1)), checkpointBytes: bytes,
-      overheadFull: checkpointMs / fullEpochMs, overheadSubset: checkpointMs / epochMs,
+      model: modelId,
+      size,
+      backend: backend.name,
+      epochMs,
+      fullEpochMs,
+      checkpointMs,
+      writeMs: median(writeMs.slice(1)),
+      checkpointBytes: bytes,
+      overheadFull: checkpointMs / fullEpochMs,
+      overheadSubset: checkpointMs / epochMs,
     };
     rows.push(row);
-    process.stdout.write(`${modelId} @${size}px ${backend.name}: epoch ${epochMs.toFixed(0)} ms on ${set.count} images `
-      + `(≈ ${(fullEpochMs / 1000).toFixed(1)} s on ${KERMANY_TRAIN}); checkpoint ${checkpointMs.toFixed(1)} ms in the epoch `
-      + `(${(row.overheadFull * 100).toFixed(3)}% of a full epoch, ${(row.overheadSubset * 100).toFixed(2)}% of this subset's), `
-      + `write ${row.writeMs.toFixed(1)} ms behind it, ${(bytes / 1e6).toFixed(2)} MB\n`);
+    process.stdout.write(
+      `${modelId} @${size}px ${backend.name}: epoch ${epochMs.toFixed(0)} ms on ${set.count} images ` +
+        `(≈ ${(fullEpochMs / 1000).toFixed(1)} s on ${KERMANY_TRAIN}); checkpoint ${checkpointMs.toFixed(1)} ms in the epoch ` +
+        `(${(row.overheadFull * 100).toFixed(3)}% of a full epoch, ${(row.overheadSubset * 100).toFixed(2)}% of this subset's), ` +
+        `write ${row.writeMs.toFixed(1)} ms behind it, ${(bytes / 1e6).toFixed(2)} MB\n`,
+    );
   }
   store.close();
   let chromium: ChromiumAutosaveRow[] = [];
@@ -111,17 +139,26 @@ export async function runAutosaveBench(argv: string[]): Promise<number> {
     const perClass = Math.max(4, Math.round(images / 2 / 0.7));
     chromium = await chromiumAutosave({ size, models, perClass, epochs: Math.max(epochs, 3) });
     for (const r of chromium) {
-      process.stdout.write(`${r.model} @${size}px chromium wasm (the page, ${r.images} demo images, ${r.epochs} epochs): checkpoint `
-        + `${r.checkpointMs.toFixed(1)} ms per epoch = ${(r.overheadSubset * 100).toFixed(2)}% of the median epoch (an upper bound for a `
-        + `full epoch), ${(r.checkpointBytes / 1e6).toFixed(2)} MB into Chromium's IndexedDB\n`);
+      process.stdout.write(
+        `${r.model} @${size}px chromium wasm (the page, ${r.images} demo images, ${r.epochs} epochs): checkpoint ` +
+          `${r.checkpointMs.toFixed(1)} ms per epoch = ${(r.overheadSubset * 100).toFixed(2)}% of the median epoch (an upper bound for a ` +
+          `full epoch), ${(r.checkpointBytes / 1e6).toFixed(2)} MB into Chromium's IndexedDB\n`,
+      );
     }
   }
   // The decoded store keeps uint8 pixels (ImageSet.pixels): n × size² × channels bytes.
-  const dataset = [64, 128, 299].flatMap((s) => ([1, 3] as const).map((channels) => ({ size: s, channels, bytes: KERMANY_IMAGES * s * s * channels })));
+  const dataset = [64, 128, 299].flatMap((s) =>
+    ([1, 3] as const).map((channels) => ({ size: s, channels, bytes: KERMANY_IMAGES * s * s * channels })),
+  );
   for (const d of dataset) {
-    process.stdout.write(`decoded ${KERMANY_IMAGES} images at ${d.size} px × ${d.channels} channel(s): ${(d.bytes / 1e6).toFixed(1)} MB (computed: uint8 pixels)\n`);
+    process.stdout.write(
+      `decoded ${KERMANY_IMAGES} images at ${d.size} px × ${d.channels} channel(s): ${(d.bytes / 1e6).toFixed(1)} MB (computed: uint8 pixels)\n`,
+    );
   }
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/autosave.json', `${JSON.stringify({ date: new Date().toISOString(), rows, chromium, dataset }, null, 2)}\n`);
+  await writeFile(
+    'bench/results/autosave.json',
+    `${JSON.stringify({ date: new Date().toISOString(), rows, chromium, dataset }, null, 2)}\n`,
+  );
   return 0;
 }

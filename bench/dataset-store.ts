@@ -21,7 +21,13 @@ import type { LoadedDataset } from '../src/worker/dataset';
 import { toStored } from '../src/worker/dataset-autosave';
 
 export async function runDatasetStoreBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string', default: '../shared/data/chest-xray-224/train' }, size: { type: 'string', default: '64' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string', default: '../shared/data/chest-xray-224/train' },
+      size: { type: 'string', default: '64' },
+    },
+  });
   const dir = values.data!;
   const size = Number(values.size);
   if (!existsSync(dir)) {
@@ -32,7 +38,11 @@ export async function runDatasetStoreBench(argv: string[]): Promise<number> {
   const decoder = createBestNodeDecoder(10_000);
   let result;
   try {
-    result = await ingest(nodeFolderSource(dir), { decoder, format: { size, channels: 1 }, split: { valFraction: 0.1, testFraction: 0.2, seed: 1, keepOfficialVal: false } });
+    result = await ingest(nodeFolderSource(dir), {
+      decoder,
+      format: { size, channels: 1 },
+      split: { valFraction: 0.1, testFraction: 0.2, seed: 1, keepOfficialVal: false },
+    });
   } finally {
     decoder.close();
   }
@@ -40,8 +50,14 @@ export async function runDatasetStoreBench(argv: string[]): Promise<number> {
   const { images, train, val, test } = result;
   if (!images || !train || !val || !test) throw new Error(`${dir}: nothing decoded`);
   const ds: LoadedDataset = {
-    source: { kind: 'stored', name: dir, limit: 0, size }, images, sets: { train, val, test }, split: result.summary.splitSettings,
-    presets: new Map(), duplicateGroups: result.duplicateGroups, summary: result.summary, identity: result.identity,
+    source: { kind: 'stored', name: dir, limit: 0, size },
+    images,
+    sets: { train, val, test },
+    split: result.summary.splitSettings,
+    presets: new Map(),
+    duplicateGroups: result.duplicateGroups,
+    summary: result.summary,
+    identity: result.identity,
   };
   const record = toStored(ds);
   const store = await DatasetStore.open();
@@ -54,15 +70,48 @@ export async function runDatasetStoreBench(argv: string[]): Promise<number> {
   store.close();
   const same = back != null && Buffer.from(back.pixels).equals(Buffer.from(images.pixels));
   const overhead = storedBytes(record.meta) - record.meta.pixelBytes;
-  const rows = [64, 128, 299].flatMap((s) => [1, 3].map((channels) => {
-    const pixels = images.count * s * s * channels;
-    return { size: s, channels, pixels, stored: pixels + overhead, fitsDefaultBudget: pixels + overhead <= DEFAULT_DATASET_BUDGET };
-  }));
-  console.log(`dataset-store: ${images.count} images from ${dir} decoded at ${size} px grey in ${(decodeMs / 1000).toFixed(1)} s`);
-  console.log(`  written through DatasetStore (fake-indexeddb): ${outcome.bytes} bytes (${megabytes(outcome.bytes)}), stored=${outcome.stored}, `
-    + `pixels ${record.meta.pixelBytes}, labels/names/summary ${overhead}; write ${writeMs.toFixed(0)} ms, read ${readMs.toFixed(0)} ms; read back byte-exact: ${same}`);
-  for (const r of rows) console.log(`  ${r.size} px ×${r.channels}: ${megabytes(r.stored)} (${r.fitsDefaultBudget ? 'fits' : 'over'} the 500 MB default budget)`);
+  const rows = [64, 128, 299].flatMap((s) =>
+    [1, 3].map((channels) => {
+      const pixels = images.count * s * s * channels;
+      return {
+        size: s,
+        channels,
+        pixels,
+        stored: pixels + overhead,
+        fitsDefaultBudget: pixels + overhead <= DEFAULT_DATASET_BUDGET,
+      };
+    }),
+  );
+  console.log(
+    `dataset-store: ${images.count} images from ${dir} decoded at ${size} px grey in ${(decodeMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `  written through DatasetStore (fake-indexeddb): ${outcome.bytes} bytes (${megabytes(outcome.bytes)}), stored=${outcome.stored}, ` +
+      `pixels ${record.meta.pixelBytes}, labels/names/summary ${overhead}; write ${writeMs.toFixed(0)} ms, read ${readMs.toFixed(0)} ms; read back byte-exact: ${same}`,
+  );
+  for (const r of rows)
+    console.log(
+      `  ${r.size} px ×${r.channels}: ${megabytes(r.stored)} (${r.fitsDefaultBudget ? 'fits' : 'over'} the 500 MB default budget)`,
+    );
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/dataset-store.json', JSON.stringify({ images: images.count, size, storedBytes: outcome.bytes, pixelBytes: record.meta.pixelBytes, overhead, writeMs, readMs, decodeMs, same, rows }, null, 2));
+  await writeFile(
+    'bench/results/dataset-store.json',
+    JSON.stringify(
+      {
+        images: images.count,
+        size,
+        storedBytes: outcome.bytes,
+        pixelBytes: record.meta.pixelBytes,
+        overhead,
+        writeMs,
+        readMs,
+        decodeMs,
+        same,
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
   return same ? 0 : 1;
 }

@@ -33,9 +33,17 @@ const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 export function demoData(settings: Settings): ExperimentData {
   const split = splitOf(settings);
   const set = generatePhantomImages({
-    perClass: settings.demoPerClass, size: settings.size, channels: settings.channels, seed: split.seed, opacities: 'clear',
+    perClass: settings.demoPerClass,
+    size: settings.size,
+    channels: settings.channels,
+    seed: split.seed,
+    opacities: 'clear',
   });
-  const plan = assignSplits(set.files.map((path, i) => ({ path, label: set.labels[i] })), [], split);
+  const plan = assignSplits(
+    set.files.map((path, i) => ({ path, label: set.labels[i] })),
+    [],
+    split,
+  );
   const { train, val, test } = arrangeBySplit(set, plan.assignment);
   return { train, val: val.count > 0 ? val : null, test };
 }
@@ -68,7 +76,13 @@ export async function runDemo(settings: Settings, given?: ExperimentData): Promi
   const outcome = await runExperiment({ ...experimentOf(settings), backend: 'wasm' }, data);
   const { user, system } = process.cpuUsage(cpu);
   const wallMs = performance.now() - started;
-  return { seed: settings.seeds[0], records: outcome.records, wallMs, cpuMs: (user + system) / 1000, testCount: data.test.count };
+  return {
+    seed: settings.seeds[0],
+    records: outcome.records,
+    wallMs,
+    cpuMs: (user + system) / 1000,
+    testCount: data.test.count,
+  };
 }
 
 const USAGE = `usage: npm run bench -- demo [--seeds 1,2,3] [--models cnn,light-k2] [--hash 'epochs=8&size=96'] [--no-write]
@@ -82,7 +96,12 @@ export async function runDemoBench(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { seeds: { type: 'string', default: '1,2,3' }, models: { type: 'string' }, hash: { type: 'string', default: '' }, 'no-write': { type: 'boolean', default: false } },
+      options: {
+        seeds: { type: 'string', default: '1,2,3' },
+        models: { type: 'string' },
+        hash: { type: 'string', default: '' },
+        'no-write': { type: 'boolean', default: false },
+      },
     }));
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
@@ -100,7 +119,9 @@ export async function runDemoBench(argv: string[]): Promise<number> {
     const run = await runDemo(settings);
     runs.push(run);
     const line = run.records.map((r) => `${r.modelId} acc ${f3(r.test?.accuracy)} AUC ${f3(r.test?.auc)}`).join(' | ');
-    process.stderr.write(`[bench demo] seed ${seed}: ${(run.wallMs / 1000).toFixed(1)} s (CPU ${(run.cpuMs / 1000).toFixed(1)} s), ${run.testCount} test images: ${line}\n`);
+    process.stderr.write(
+      `[bench demo] seed ${seed}: ${(run.wallMs / 1000).toFixed(1)} s (CPU ${(run.cpuMs / 1000).toFixed(1)} s), ${run.testCount} test images: ${line}\n`,
+    );
   }
   const settings = demoSettings(seeds[0], values.hash, models);
   const ids = settings.models;
@@ -112,16 +133,28 @@ export async function runDemoBench(argv: string[]): Promise<number> {
   });
   const head = `| model | ${seeds.map((s) => `seed ${s} acc / AUC`).join(' | ')} | mean acc | mean AUC |`;
   const sep = `|---|${seeds.map(() => '---|').join('')}---|---|`;
-  const body = rows.map((r) => `| ${r.id} | ${r.acc.map((a, i) => `${f3(a)} / ${f3(r.auc[i])}`).join(' | ')} | ${f3(r.meanAcc)} | ${f3(r.meanAuc)} |`);
+  const body = rows.map(
+    (r) =>
+      `| ${r.id} | ${r.acc.map((a, i) => `${f3(a)} / ${f3(r.auc[i])}`).join(' | ')} | ${f3(r.meanAcc)} | ${f3(r.meanAuc)} |`,
+  );
   const { seeds: _s, models: _m, ...rest } = experimentOf(settings);
-  process.stdout.write(`Demo: ${settings.demoPerClass} phantoms per class, size ${rest.size}, ${rest.epochs} epochs, batch ${rest.batchSize}, lr ${rest.learningRate}; `
-    + `test ${runs.map((r) => r.testCount).join('/')} images; per seed, wall ${runs.map((r) => (r.wallMs / 1000).toFixed(1)).join('/')} s, `
-    + `CPU ${runs.map((r) => (r.cpuMs / 1000).toFixed(1)).join('/')} s (wasm, Node ${process.version})\n`);
+  process.stdout.write(
+    `Demo: ${settings.demoPerClass} phantoms per class, size ${rest.size}, ${rest.epochs} epochs, batch ${rest.batchSize}, lr ${rest.learningRate}; ` +
+      `test ${runs.map((r) => r.testCount).join('/')} images; per seed, wall ${runs.map((r) => (r.wallMs / 1000).toFixed(1)).join('/')} s, ` +
+      `CPU ${runs.map((r) => (r.cpuMs / 1000).toFixed(1)).join('/')} s (wasm, Node ${process.version})\n`,
+  );
   process.stdout.write([head, sep, ...body].join('\n') + '\n');
   if (!values['no-write']) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, `demo-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ hash: values.hash, settings: { ...experimentOf(settings), demoPerClass: settings.demoPerClass }, rows, runs }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { hash: values.hash, settings: { ...experimentOf(settings), demoPerClass: settings.demoPerClass }, rows, runs },
+        null,
+        2,
+      ),
+    );
     process.stderr.write(`[bench demo] wrote ${file}\n`);
   }
   return 0;

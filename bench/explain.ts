@@ -55,17 +55,25 @@ const SHARED_MOBILENET = resolve(process.cwd(), '../shared/models/mobilenet-v2-0
 
 export async function runExplainBench(argv: string[]): Promise<number> {
   const { values } = parseArgs({
-    args: argv, strict: true,
+    args: argv,
+    strict: true,
     options: {
-      size: { type: 'string' }, images: { type: 'string' }, batch: { type: 'string' }, repeats: { type: 'string' },
-      models: { type: 'string' }, backend: { type: 'string' }, 'no-inception-299': { type: 'boolean', default: false },
+      size: { type: 'string' },
+      images: { type: 'string' },
+      batch: { type: 'string' },
+      repeats: { type: 'string' },
+      models: { type: 'string' },
+      backend: { type: 'string' },
+      'no-inception-299': { type: 'boolean', default: false },
     },
   });
   const size = Number(values.size ?? 128);
   const images = Number(values.images ?? 16);
   const batch = Number(values.batch ?? 8);
   const repeats = Number(values.repeats ?? 3);
-  const models = (values.models ?? 'cnn,light-k1,light-k2,light-k3,light-k4,light-k5,inception-v3,mobilenet-v2').split(',');
+  const models = (values.models ?? 'cnn,light-k1,light-k2,light-k3,light-k4,light-k5,inception-v3,mobilenet-v2').split(
+    ',',
+  );
   const backend = (values.backend ?? 'wasm') as BackendPreference;
   const selected = await selectBackend(backend);
   if (selected.name !== backend) {
@@ -79,10 +87,23 @@ export async function runExplainBench(argv: string[]): Promise<number> {
   for (const { id, size: side } of runs) {
     // InceptionV3 at 299 px keeps ~11 MB of activations per image: fewer, smaller batches.
     const big = side >= 256 && id === 'inception-v3';
-    rows.push(await measure(selected.name, id, side, big ? Math.min(images, 8) : images, big ? Math.min(batch, 4) : batch, repeats, weights));
+    rows.push(
+      await measure(
+        selected.name,
+        id,
+        side,
+        big ? Math.min(images, 8) : images,
+        big ? Math.min(batch, 4) : batch,
+        repeats,
+        weights,
+      ),
+    );
   }
   await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/explain.json', JSON.stringify({ date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, rows }, null, 2));
+  await writeFile(
+    'bench/results/explain.json',
+    JSON.stringify({ date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, rows }, null, 2),
+  );
   console.log('wrote bench/results/explain.json');
   return 0;
 }
@@ -92,27 +113,50 @@ async function transferWeights(): Promise<Partial<Record<BackboneId, { weights: 
   const found: Partial<Record<BackboneId, { weights: BackboneWeights; origin: string }>> = {};
   const nsfw = nsfwjsInception();
   if (nsfw) {
-    found['inception-v3'] = { weights: prepareBackboneWeights('inception-v3', readLayersModelWeights(nsfw.json, nsfw.shards, 'nsfwjs')), origin: 'nsfwjs ImageNet' };
+    found['inception-v3'] = {
+      weights: prepareBackboneWeights('inception-v3', readLayersModelWeights(nsfw.json, nsfw.shards, 'nsfwjs')),
+      origin: 'nsfwjs ImageNet',
+    };
   }
   if (existsSync(join(SHARED_MOBILENET, 'model.json'))) {
-    found['mobilenet-v2'] = { weights: await loadWeightsFromFiles('mobilenet-v2', await readWeightsPath(SHARED_MOBILENET)), origin: 'α 0.35 ImageNet (../shared)' };
+    found['mobilenet-v2'] = {
+      weights: await loadWeightsFromFiles('mobilenet-v2', await readWeightsPath(SHARED_MOBILENET)),
+      origin: 'α 0.35 ImageNet (../shared)',
+    };
   }
   return found;
 }
 
-function buildModel(id: string, size: number, weights: Awaited<ReturnType<typeof transferWeights>>): { model: tf.LayersModel; origin: string; range: '0,1' | '-1,1' } {
+function buildModel(
+  id: string,
+  size: number,
+  weights: Awaited<ReturnType<typeof transferWeights>>,
+): { model: tf.LayersModel; origin: string; range: '0,1' | '-1,1' } {
   const entry = findModel(id);
-  if (entry.runner === 'image') return { model: entry.build({ size, channels: 3, seed: 1 }), origin: 'seeded (untrained)', range: '0,1' };
+  if (entry.runner === 'image')
+    return { model: entry.build({ size, channels: 3, seed: 1 }), origin: 'seeded (untrained)', range: '0,1' };
   const spec = backboneSpec(id);
   const real = weights[id as BackboneId];
-  if (real) return { model: buildTransferModel(real.weights, { size, seed: 1 }), origin: real.origin, range: real.weights.preprocessing.range };
+  if (real)
+    return {
+      model: buildTransferModel(real.weights, { size, seed: 1 }),
+      origin: real.origin,
+      range: real.weights.preprocessing.range,
+    };
   const backbone = spec.build({ size, variant: spec.variants[0], seed: 1 });
   const head = buildTransferHead({ features: spec.features(spec.variants[0]), seed: 1 });
   return { model: composeTransferModel(backbone, head), origin: 'seeded placeholders', range: '-1,1' };
 }
 
-async function measure(backend: string, id: string, size: number, count: number, batch: number, repeats: number,
-  weights: Awaited<ReturnType<typeof transferWeights>>): Promise<Row> {
+async function measure(
+  backend: string,
+  id: string,
+  size: number,
+  count: number,
+  batch: number,
+  repeats: number,
+  weights: Awaited<ReturnType<typeof transferWeights>>,
+): Promise<Row> {
   const { model, origin, range } = buildModel(id, size, weights);
   const cam = createGradCam(model);
   const set = generatePhantomImages({ perClass: Math.ceil(count / 2), size, channels: 3, seed: 1 });
@@ -133,22 +177,36 @@ async function measure(backend: string, id: string, size: number, count: number,
   for (let r = 0; r < repeats; r++) {
     batched.push((await time(() => explainImages(cam, set, { range, indices, batchSize: batch }))) / count);
     single.push(await time(() => explainImages(cam, set, { range, indices: [r % count] })));
-    predicted.push((await time(async () => {
-      const y = model.predict(x) as tf.Tensor;
-      await y.data();
-      y.dispose();
-    })) / batch);
+    predicted.push(
+      (await time(async () => {
+        const y = model.predict(x) as tf.Tensor;
+        await y.data();
+        y.dispose();
+      })) / batch,
+    );
   }
   x.dispose();
   model.dispose();
   tf.disposeVariables();
   const row: Row = {
-    backend, model: id, size, weights: origin, layer: cam.target.layerName, map: `${cam.target.height}×${cam.target.width}`,
-    images: count, batch, msPerImage: median(batched), msSingle: median(single), predictMsPerImage: median(predicted), loadAverage: loadavg()[0],
+    backend,
+    model: id,
+    size,
+    weights: origin,
+    layer: cam.target.layerName,
+    map: `${cam.target.height}×${cam.target.width}`,
+    images: count,
+    batch,
+    msPerImage: median(batched),
+    msSingle: median(single),
+    predictMsPerImage: median(predicted),
+    loadAverage: loadavg()[0],
   };
-  console.log(`${backend} ${id.padEnd(13)} ${String(size).padStart(3)} px  Grad-CAM at ${row.layer} (${row.map}): `
-    + `${row.msPerImage.toFixed(1)} ms/image in batches of ${batch}, ${row.msSingle.toFixed(1)} ms for one image; `
-    + `predict ${row.predictMsPerImage.toFixed(1)} ms/image (${(row.msPerImage / row.predictMsPerImage).toFixed(1)}×) `
-    + `[${origin}; load ${row.loadAverage.toFixed(1)}]`);
+  console.log(
+    `${backend} ${id.padEnd(13)} ${String(size).padStart(3)} px  Grad-CAM at ${row.layer} (${row.map}): ` +
+      `${row.msPerImage.toFixed(1)} ms/image in batches of ${batch}, ${row.msSingle.toFixed(1)} ms for one image; ` +
+      `predict ${row.predictMsPerImage.toFixed(1)} ms/image (${(row.msPerImage / row.predictMsPerImage).toFixed(1)}×) ` +
+      `[${origin}; load ${row.loadAverage.toFixed(1)}]`,
+  );
   return row;
 }

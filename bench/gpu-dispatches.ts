@@ -38,17 +38,24 @@ export async function runDispatchBench(argv: string[]): Promise<number> {
     for (const backend of values.backend!.split(',') as Array<'webgl' | 'webgpu'>) {
       for (const model of values.models!.split(',')) {
         const started = Date.now();
-        const programs = await gp.page.evaluate(([b, m, s, n]) =>
-          window.xrayGpu.dispatches(b, { modelId: m, size: s, batch: n, channels: 3, seed: 1 }), [backend, model, size, batch] as const);
+        const programs = await gp.page.evaluate(
+          ([b, m, s, n]) => window.xrayGpu.dispatches(b, { modelId: m, size: s, batch: n, channels: 3, seed: 1 }),
+          [backend, model, size, batch] as const,
+        );
         rows.push({ model, backend, size, batch, programs });
-        process.stderr.write(`[gpu-dispatches] ${backend} ${model} ${size}px batch ${batch}: ${programs} programs per step (${Date.now() - started} ms)\n`);
+        process.stderr.write(
+          `[gpu-dispatches] ${backend} ${model} ${size}px batch ${batch}: ${programs} programs per step (${Date.now() - started} ms)\n`,
+        );
       }
     }
   } finally {
     await gp.close();
   }
-  process.stdout.write(`\n| model | backend | size | batch | GPU programs per training step |\n|---|---|---|---|---|\n`);
-  for (const r of rows) process.stdout.write(`| ${r.model} | ${r.backend} | ${r.size} | ${r.batch} | ${r.programs} |\n`);
+  process.stdout.write(
+    `\n| model | backend | size | batch | GPU programs per training step |\n|---|---|---|---|---|\n`,
+  );
+  for (const r of rows)
+    process.stdout.write(`| ${r.model} | ${r.backend} | ${r.size} | ${r.batch} | ${r.programs} |\n`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `gpu-dispatches-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ suite: 'gpu-dispatches', argv, rows }, null, 2)}\n`);

@@ -129,7 +129,13 @@ function runOtherKernels(backend: 'wasm' | 'cpu'): OtherRow[] {
       name: 'MaxPoolGrad',
       label: 'MaxPoolGrad 32×62×62×16, 2×2 s2',
       run: () =>
-        tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: 2, strides: 2, pad: 'valid' }) as tf.Tensor,
+        tf
+          .engine()
+          .runKernel(
+            'MaxPoolGrad',
+            { dy, input: x, output: y },
+            { filterSize: 2, strides: 2, pad: 'valid' },
+          ) as tf.Tensor,
     },
   ];
   const rows = kernels.map(({ name, label, run }) => {
@@ -178,7 +184,9 @@ async function main(): Promise<void> {
   console.log('\n| backend | kernel | stock | fast | speedup | fast vs stock (rel) |');
   console.log('|---|---|---:|---:|---:|---|');
   for (const r of others) {
-    console.log(`| ${r.backend} | ${r.label} | ${fmt(r.stock)} | ${fmt(r.fast)} | ${ratio(r.stock, r.fast)} | ${r.check} |`);
+    console.log(
+      `| ${r.backend} | ${r.label} | ${fmt(r.stock)} | ${fmt(r.fast)} | ${ratio(r.stock, r.fast)} | ${r.check} |`,
+    );
   }
 }
 

@@ -17,18 +17,27 @@ function option(argv: string[], name: string, fallback: string): string {
   return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
 }
 
-const row = (label: string, s: Smoothness) => `${label.padEnd(22)} ${s.inputDelayP50.toFixed(1).padStart(7)} ${s.inputDelayP95.toFixed(1).padStart(7)} `
-  + `${s.inputDelayMax.toFixed(1).padStart(7)} ${s.longestTask.toFixed(0).padStart(8)} ${String(s.longTasks).padStart(6)} ${(s.busyShare * 100).toFixed(1).padStart(6)}% ${String(s.probes).padStart(6)} ${(s.windowMs / 1000).toFixed(1).padStart(7)}`;
+const row = (label: string, s: Smoothness) =>
+  `${label.padEnd(22)} ${s.inputDelayP50.toFixed(1).padStart(7)} ${s.inputDelayP95.toFixed(1).padStart(7)} ` +
+  `${s.inputDelayMax.toFixed(1).padStart(7)} ${s.longestTask.toFixed(0).padStart(8)} ${String(s.longTasks).padStart(6)} ${(s.busyShare * 100).toFixed(1).padStart(6)}% ${String(s.probes).padStart(6)} ${(s.windowMs / 1000).toFixed(1).padStart(7)}`;
 
 export async function runPageSmoothnessBench(argv: string[]): Promise<number> {
   if (!CHROMIUM) {
-    process.stderr.write('page-smoothness needs Debian\'s chromium (apt-get install chromium)\n');
+    process.stderr.write("page-smoothness needs Debian's chromium (apt-get install chromium)\n");
     return 2;
   }
   const rates = option(argv, 'rates', '1,4').split(',').map(Number);
   const perClass = option(argv, 'per-class', '');
   const work = mkdtempSync(join(tmpdir(), 'xray-lab-bench-smooth-'));
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', join(work, 'site'), '--emptyOutDir', '--logLevel', 'error']);
+  execFileSync(process.execPath, [
+    'node_modules/vite/bin/vite.js',
+    'build',
+    '--outDir',
+    join(work, 'site'),
+    '--emptyOutDir',
+    '--logLevel',
+    'error',
+  ]);
   const server = await serveStatic(join(work, 'site'));
   const browser = await launchChromium();
   const results: { rate: number; idle: Smoothness; training: Smoothness; trainMs: number }[] = [];
@@ -56,9 +65,15 @@ export async function runPageSmoothnessBench(argv: string[]): Promise<number> {
     rmSync(work, { recursive: true, force: true });
   }
   const header = `${'window'.padEnd(22)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'longest'.padStart(8)} ${'>50ms'.padStart(6)} ${'busy'.padStart(7)} ${'probes'.padStart(6)} ${'window s'.padStart(7)}`;
-  const lines = [header, ...results.flatMap((r) => [row(`${r.rate}× CPU, idle`, r.idle), row(`${r.rate}× CPU, training`, r.training)])];
+  const lines = [
+    header,
+    ...results.flatMap((r) => [row(`${r.rate}× CPU, idle`, r.idle), row(`${r.rate}× CPU, training`, r.training)]),
+  ];
   if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(results)}\n`);
-  else process.stdout.write(`Input delay of synthetic key presses (every 250 ms) and main-thread long tasks, default demo:\n${lines.join('\n')}\n`);
+  else
+    process.stdout.write(
+      `Input delay of synthetic key presses (every 250 ms) and main-thread long tasks, default demo:\n${lines.join('\n')}\n`,
+    );
   mkdirSync('bench/results', { recursive: true });
   const file = join('bench/results', `page-smoothness-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify({ results }, null, 2)}\n`);

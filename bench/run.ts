@@ -25,8 +25,9 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     load: async () => (await import('./gpu-dispatches')).runDispatchBench,
   },
   gpu: {
-    describe: 'cnn and light-k5 training on a hardware GPU (WebGPU, WebGL in Chromium; WebGPU in Node) '
-      + 'next to PyTorch-CUDA; refuses software GPUs',
+    describe:
+      'cnn and light-k5 training on a hardware GPU (WebGPU, WebGL in Chromium; WebGPU in Node) ' +
+      'next to PyTorch-CUDA; refuses software GPUs',
     load: async () => (await import('./gpu/index')).runGpuBench,
   },
   shift: {
@@ -34,7 +35,8 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     load: async () => (await import('./shift/index')).runShiftSuite,
   },
   recipe: {
-    describe: 'the study and robust recipes (and the robust one without each ingredient) on stand-ins for another hospital',
+    describe:
+      'the study and robust recipes (and the robust one without each ingredient) on stand-ins for another hospital',
     load: async () => (await import('./recipe/index')).runRecipeSuite,
   },
   autosave: {
@@ -42,12 +44,14 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     load: async () => (await import('./autosave')).runAutosaveBench,
   },
   'dataset-store': {
-    describe: 'the decoded dataset kept in the browser: Kermany train at 64 px written through the store, sizes at 64/128/299 px',
+    describe:
+      'the decoded dataset kept in the browser: Kermany train at 64 px written through the store, sizes at 64/128/299 px',
     load: async () => (await import('./dataset-store')).runDatasetStoreBench,
   },
   transfer: {
-    describe: 'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass '
-      + '(--vs-torch: the forward pass against PyTorch)',
+    describe:
+      'backbone images/s per backend; 20 head epochs on cached features vs one backbone pass ' +
+      '(--vs-torch: the forward pass against PyTorch)',
     load: async () => (await import('./transfer')).runTransferBench,
   },
   explain: {
@@ -55,11 +59,13 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
     load: async () => (await import('./explain')).runExplainBench,
   },
   'page-smoothness': {
-    describe: "the page's main thread while the default demo trains: input delay of synthetic key presses and long tasks, CPU at 1x and throttled 4x (Chromium)",
+    describe:
+      "the page's main thread while the default demo trains: input delay of synthetic key presses and long tasks, CPU at 1x and throttled 4x (Chromium)",
     load: async () => (await import('./page-smoothness')).runPageSmoothnessBench,
   },
   demo: {
-    describe: "the page's demo with its defaults (phantoms, cnn + light-k2) on wasm: test accuracy and AUC per seed and mean",
+    describe:
+      "the page's demo with its defaults (phantoms, cnn + light-k2) on wasm: test accuracy and AUC per seed and mean",
     load: async () => (await import('./demo')).runDemoBench,
   },
 };
@@ -68,7 +74,9 @@ export async function runBench(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const suite = name ? SUITES[name] : undefined;
   if (!suite) {
-    const list = Object.entries(SUITES).map(([n, s]) => `  ${n.padEnd(10)} ${s.describe}`).join('\n');
+    const list = Object.entries(SUITES)
+      .map(([n, s]) => `  ${n.padEnd(10)} ${s.describe}`)
+      .join('\n');
     process.stderr.write(`usage: npm run bench -- <suite> [options]\nsuites:\n${list}\n`);
     return name ? 2 : 0;
   }

@@ -9,7 +9,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setDirectConv } from '../src/lab/backend/fast-training/kernels/conv-direct';
-import { DEFAULT_FAST_KERNELS, registerFastKernels, unregisterFastKernels, type FastKernelName } from '../src/lab/backend';
+import {
+  DEFAULT_FAST_KERNELS,
+  registerFastKernels,
+  unregisterFastKernels,
+  type FastKernelName,
+} from '../src/lab/backend';
 import { selectBackend } from '../src/lab/backend/select-backend';
 import { findModel } from '../src/lab/registry';
 import { FusedAdam } from '../src/lab/train/fused-adam';
@@ -37,9 +42,15 @@ await selectBackend('wasm');
 const model = findModel(modelId).build({ size, channels: 3, seed: 1 });
 const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);
 const xs = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1);
-const ys = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32');
+const ys = tf.tensor1d(
+  Array.from({ length: batch }, (_, i) => i % 2),
+  'int32',
+);
 const step = () => {
-  const loss = optimizer.minimize(() => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys), true);
+  const loss = optimizer.minimize(
+    () => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys),
+    true,
+  );
   loss?.dataSync();
   loss?.dispose();
 };
@@ -59,7 +70,8 @@ for (let r = -1; r < rounds; r++) {
     step();
     const ms = performance.now() - t0;
     const used = process.cpuUsage(c0);
-    if (r >= 0) { // round -1 warms both variants up
+    if (r >= 0) {
+      // round -1 warms both variants up
       wall[v].push(ms);
       cpu[v].push((used.user + used.system) / 1000);
     }

@@ -40,13 +40,22 @@ function makeStep(): { run: () => void; dispose: () => void } {
   if (modelId == null) {
     const model = buildSmallCnn(size, 16, 7, convs);
     const { xs, ys } = makeBlobData(batch, size);
-    return { run: () => trainStep(model, optimizer, xs, ys), dispose: () => (tf.dispose([xs, ys]), model.dispose(), optimizer.dispose()) };
+    return {
+      run: () => trainStep(model, optimizer, xs, ys),
+      dispose: () => (tf.dispose([xs, ys]), model.dispose(), optimizer.dispose()),
+    };
   }
   const model = findModel(modelId).build({ size, channels: 3, seed: 1 });
   const xs = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1);
-  const ys = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 2), 'int32');
+  const ys = tf.tensor1d(
+    Array.from({ length: batch }, (_, i) => i % 2),
+    'int32',
+  );
   const run = () => {
-    const loss = optimizer.minimize(() => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys), true);
+    const loss = optimizer.minimize(
+      () => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys),
+      true,
+    );
     loss?.dataSync();
     loss?.dispose();
   };
@@ -82,7 +91,10 @@ async function main(): Promise<void> {
   unregisterFastKernels('wasm');
   // Our own fused kernels (BatchNormalization's gradient sums, ReLU's gradient) are not tfjs kernels wasm could lack.
   const OWN_KERNELS: string[] = [BATCH_NORM_GRAD_SUMS, RELU_GRAD, ADAM_STEP];
-  const missing = missingKernels(wasm.trace.kernels.map((k) => k.name), 'wasm').filter((n) => !OWN_KERNELS.includes(n));
+  const missing = missingKernels(
+    wasm.trace.kernels.map((k) => k.name),
+    'wasm',
+  ).filter((n) => !OWN_KERNELS.includes(n));
   registerFastKernels('wasm');
   let cpu: { trace: KernelTrace; stepMs: number } | null = null;
   if (withCpu) {
@@ -91,11 +103,16 @@ async function main(): Promise<void> {
   }
   const cpuMs = new Map(cpu?.trace.kernels.map((k) => [k.name, k.ms]) ?? []);
 
-  const net = modelId ? `model ${modelId}, ${size}×${size}×3` : `${size}×${size}×1, ${convs} conv layer(s) of 16 filters`;
+  const net = modelId
+    ? `model ${modelId}, ${size}×${size}×3`
+    : `${size}×${size}×1, ${convs} conv layer(s) of 16 filters`;
   console.log(`\nOne training step (best of 5), batch ${batch}, ${net}.`);
   console.log(`wasm step ${convOnly.stepMs.toFixed(1)} ms with only the conv gradients replaced;`);
   console.log(`wasm step ${wasm.stepMs.toFixed(1)} ms (fast kernels: ${fastKernelsActive('wasm').join(', ')});`);
-  if (cpu) console.log(`cpu step ${cpu.stepMs.toFixed(1)} ms (fast kernels: ${fastKernelsActive('cpu').join(', ') || 'none'}).`);
+  if (cpu)
+    console.log(
+      `cpu step ${cpu.stepMs.toFixed(1)} ms (fast kernels: ${fastKernelsActive('cpu').join(', ') || 'none'}).`,
+    );
   console.log(`Missing on stock wasm: ${missing.join(', ') || 'none'}\n`);
   console.log('| kernel | calls | wasm ms | share of wasm step | cpu ms |');
   console.log('|---|---:|---:|---:|---:|');

@@ -39,8 +39,15 @@ export async function runTransferBench(argv: string[]): Promise<number> {
     return runTransferVsTorch(argv.filter((a) => a !== '--vs-torch'));
   }
   const { values } = parseArgs({
-    args: argv, strict: true,
-    options: { size: { type: 'string' }, images: { type: 'string' }, epochs: { type: 'string' }, backends: { type: 'string' }, networks: { type: 'string' } },
+    args: argv,
+    strict: true,
+    options: {
+      size: { type: 'string' },
+      images: { type: 'string' },
+      epochs: { type: 'string' },
+      backends: { type: 'string' },
+      networks: { type: 'string' },
+    },
   });
   const size = Number(values.size ?? 299);
   const images = Number(values.images ?? 64);
@@ -50,12 +57,16 @@ export async function runTransferBench(argv: string[]): Promise<number> {
   const rows: Row[] = [];
   for (const backend of backends) {
     // cpu without its "install tfjs-node" banner (we run without native addons on purpose).
-    const selected = backend === 'cpu' ? await useQuietCpu().then(() => ({ name: 'cpu' })) : await selectBackend(backend).catch(() => null);
+    const selected =
+      backend === 'cpu'
+        ? await useQuietCpu().then(() => ({ name: 'cpu' }))
+        : await selectBackend(backend).catch(() => null);
     if (!selected || selected.name !== backend) {
       console.log(`${backend}: not available here, skipped`);
       continue;
     }
-    for (const network of networks) rows.push(await measure(backend, network, size, backend === 'cpu' ? Math.min(8, images) : images, epochs));
+    for (const network of networks)
+      rows.push(await measure(backend, network, size, backend === 'cpu' ? Math.min(8, images) : images, epochs));
   }
   await mkdir('bench/results', { recursive: true });
   await writeFile('bench/results/transfer.json', JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
@@ -63,7 +74,13 @@ export async function runTransferBench(argv: string[]): Promise<number> {
   return rows.every((r) => r.ratio <= 1.1) ? 0 : 1;
 }
 
-async function measure(backend: string, network: BackboneId, size: number, count: number, epochs: number): Promise<Row> {
+async function measure(
+  backend: string,
+  network: BackboneId,
+  size: number,
+  count: number,
+  epochs: number,
+): Promise<Row> {
   const spec = backboneSpec(network);
   const backbone = spec.build({ size, variant: spec.variants[0], seed: 1 });
   backbone.trainable = false;
@@ -81,12 +98,21 @@ async function measure(backend: string, network: BackboneId, size: number, count
   const headTrainMs = performance.now() - t0;
   head.dispose();
   const row: Row = {
-    backend, network, size, images: count, backboneImagesPerSec: count / (backbonePassMs / 1000), backbonePassMs,
-    headEpochs: epochs, headTrainMs, ratio: (backbonePassMs + headTrainMs) / backbonePassMs,
+    backend,
+    network,
+    size,
+    images: count,
+    backboneImagesPerSec: count / (backbonePassMs / 1000),
+    backbonePassMs,
+    headEpochs: epochs,
+    headTrainMs,
+    ratio: (backbonePassMs + headTrainMs) / backbonePassMs,
   };
-  console.log(`${backend.padEnd(5)} ${network.padEnd(13)} ${size}px ×${count}: backbone ${row.backboneImagesPerSec.toFixed(1)} img/s `
-    + `(${(backbonePassMs / 1000).toFixed(1)} s); ${epochs} head epochs ${(headTrainMs / 1000).toFixed(2)} s; `
-    + `whole training = ${row.ratio.toFixed(3)}× one pass ${row.ratio <= 1.1 ? '(goal ≤ 1.1 met)' : '(goal ≤ 1.1 missed)'}`);
+  console.log(
+    `${backend.padEnd(5)} ${network.padEnd(13)} ${size}px ×${count}: backbone ${row.backboneImagesPerSec.toFixed(1)} img/s ` +
+      `(${(backbonePassMs / 1000).toFixed(1)} s); ${epochs} head epochs ${(headTrainMs / 1000).toFixed(2)} s; ` +
+      `whole training = ${row.ratio.toFixed(3)}× one pass ${row.ratio <= 1.1 ? '(goal ≤ 1.1 met)' : '(goal ≤ 1.1 missed)'}`,
+  );
   tf.disposeVariables();
   return row;
 }

@@ -29,8 +29,9 @@ export type AdapterClass =
 /** The adapter as one line: "nvidia ampere NVIDIA GeForce RTX 3080", or WebGL's renderer string. */
 export function describeAdapter(report: AdapterReport): string {
   if (report.api === 'webgl') return report.renderer ?? '';
-  const parts = [report.vendor, report.architecture, report.device, report.description]
-    .filter((p) => p != null && p !== '');
+  const parts = [report.vendor, report.architecture, report.device, report.description].filter(
+    (p) => p != null && p !== '',
+  );
   return parts.join(' ');
 }
 
@@ -64,8 +65,10 @@ export function describeClass(c: AdapterClass): string {
 /** The refusal printed when `where` offered no hardware adapter; it names every adapter found and why none counts. */
 export function refusalMessage(where: string, classes: readonly AdapterClass[]): string {
   const why = classes.some((c) => c.kind === 'software')
-    ? ' A software adapter emulates the GPU on the CPU, so its images/s would measure the CPU under a GPU\'s name.'
+    ? " A software adapter emulates the GPU on the CPU, so its images/s would measure the CPU under a GPU's name."
     : '';
-  return `refused: no hardware GPU adapter in ${where} — ${classes.map(describeClass).join('; ')}.${why} Run `
-    + '`npm run bench -- gpu` on a machine with a GPU and its driver (docs/backends.md, "The GPU bench").';
+  return (
+    `refused: no hardware GPU adapter in ${where} — ${classes.map(describeClass).join('; ')}.${why} Run ` +
+    '`npm run bench -- gpu` on a machine with a GPU and its driver (docs/backends.md, "The GPU bench").'
+  );
 }

@@ -21,12 +21,17 @@ const PROBE_URL = 'http://localhost/xray-lab-gpu-probe';
 
 async function buildPage(): Promise<void> {
   await build({
-    root: PAGE_DIR, configFile: false, base: './', logLevel: 'warn',
+    root: PAGE_DIR,
+    configFile: false,
+    base: './',
+    logLevel: 'warn',
     build: { outDir: OUT_DIR, emptyOutDir: true, minify: false, target: 'es2022', chunkSizeWarningLimit: 10_000 },
   });
 }
 
-export async function runGpuInChromium(o: GpuBenchOptions, log: (line: string) => void,
+export async function runGpuInChromium(
+  o: GpuBenchOptions,
+  log: (line: string) => void,
 ): Promise<GpuEnvOutcome | string> {
   if (!existsSync(CHROMIUM)) {
     return `${CHROMIUM || 'chromium'} not found (Debian: apt-get install chromium; or CHROMIUM_PATH)`;
@@ -38,8 +43,9 @@ export async function runGpuInChromium(o: GpuBenchOptions, log: (line: string) =
     const page = await browser.newPage();
     page.on('pageerror', (err) => log(`page error: ${err.message}`));
     // Served by Playwright itself: no build, no server, yet localhost counts as a secure context.
-    await page.route(PROBE_URL,
-      (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
+    await page.route(PROBE_URL, (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }),
+    );
     await page.goto(PROBE_URL);
     const reports = await page.evaluate(probeAdapters);
     const adapters = reports.filter((r) => o.backends.includes(r.api)).map(classifyAdapter);

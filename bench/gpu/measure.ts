@@ -39,7 +39,11 @@ export async function measureOnGpu(request: GpuMeasureRequest): Promise<GpuMeasu
     programsError = firstLine(err);
   }
   return {
-    request, imagesPerSec: trained.train?.median ?? null, runs: trained.train?.runs ?? [],
-    trainError: trained.trainError, programsPerStep, programsError,
+    request,
+    imagesPerSec: trained.train?.median ?? null,
+    runs: trained.train?.runs ?? [],
+    trainError: trained.trainError,
+    programsPerStep,
+    programsError,
   };
 }

@@ -28,9 +28,16 @@ export async function runGpuInNode(o: GpuBenchOptions, log: (line: string) => vo
   for (const model of o.models) {
     log(`node webgpu ${model}: ${o.size} px, batch ${o.batch}`);
     try {
-      outcome.measurements.push(await measureOnGpu({
-        backend: 'webgpu', model, size: o.size, batch: o.batch, steps: o.steps, repeats: o.repeats,
-      }));
+      outcome.measurements.push(
+        await measureOnGpu({
+          backend: 'webgpu',
+          model,
+          size: o.size,
+          batch: o.batch,
+          steps: o.steps,
+          repeats: o.repeats,
+        }),
+      );
     } catch (err) {
       outcome.errors.push(`node webgpu ${model}: ${(err as Error).message.split('\n')[0]}`);
     }

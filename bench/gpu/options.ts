@@ -89,20 +89,47 @@ export function parseGpuArgs(argv: readonly string[]): GpuBenchOptions {
     const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
-      case '--models': o.models = list(flag, value(), null); break;
-      case '--size': o.size = positiveInt(flag, value()); break;
-      case '--batch': o.batch = positiveInt(flag, value()); break;
-      case '--backend': o.backends = list(flag, value(), ['webgpu', 'webgl'] as const); break;
-      case '--env': o.envs = list(flag, value(), ['chromium', 'node'] as const); break;
-      case '--steps': o.steps = positiveInt(flag, value()); break;
-      case '--repeats': o.repeats = positiveInt(flag, value()); break;
-      case '--chromium-flags': o.chromiumFlags = (value() ?? '').split(/\s+/).filter(Boolean); break;
-      case '--no-vulkan': o.vulkan = false; break;
-      case '--no-torch': o.torch = false; break;
-      case '--allow-software': o.allowSoftware = true; break;
-      case '--json': o.json = true; break;
-      case '--no-write': o.write = false; break;
-      default: throw new Error(`unknown option '${argv[i]}' (see --help)`);
+      case '--models':
+        o.models = list(flag, value(), null);
+        break;
+      case '--size':
+        o.size = positiveInt(flag, value());
+        break;
+      case '--batch':
+        o.batch = positiveInt(flag, value());
+        break;
+      case '--backend':
+        o.backends = list(flag, value(), ['webgpu', 'webgl'] as const);
+        break;
+      case '--env':
+        o.envs = list(flag, value(), ['chromium', 'node'] as const);
+        break;
+      case '--steps':
+        o.steps = positiveInt(flag, value());
+        break;
+      case '--repeats':
+        o.repeats = positiveInt(flag, value());
+        break;
+      case '--chromium-flags':
+        o.chromiumFlags = (value() ?? '').split(/\s+/).filter(Boolean);
+        break;
+      case '--no-vulkan':
+        o.vulkan = false;
+        break;
+      case '--no-torch':
+        o.torch = false;
+        break;
+      case '--allow-software':
+        o.allowSoftware = true;
+        break;
+      case '--json':
+        o.json = true;
+        break;
+      case '--no-write':
+        o.write = false;
+        break;
+      default:
+        throw new Error(`unknown option '${argv[i]}' (see --help)`);
     }
   }
   return o;

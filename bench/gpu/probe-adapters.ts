@@ -41,7 +41,10 @@ export async function probeAdapters(): Promise<AdapterReport[]> {
       } else {
         const info = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
         reports.push({
-          api: 'webgpu', vendor: info.vendor ?? '', architecture: info.architecture ?? '', device: info.device ?? '',
+          api: 'webgpu',
+          vendor: info.vendor ?? '',
+          architecture: info.architecture ?? '',
+          device: info.device ?? '',
           description: info.description ?? '',
           isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false,
         });

@@ -26,15 +26,24 @@ function adapterOf(adapters: readonly AdapterClass[], api: string): string {
 }
 
 export function makeGpuRows(envs: readonly GpuEnvOutcome[], torch: readonly TorchCudaResult[]): GpuBenchRow[] {
-  return envs.flatMap((e) => e.measurements.map((m) => {
-    const t = torch.find((r) => r.model === m.request.model) ?? null;
-    return {
-      model: m.request.model, backend: m.request.backend, env: e.env, adapter: adapterOf(e.adapters, m.request.backend),
-      size: m.request.size, batch: m.request.batch, imagesPerSec: m.imagesPerSec, programsPerStep: m.programsPerStep,
-      torchCudaImagesPerSec: t?.trainImgPerSec ?? null, torchCudaDevice: t?.device ?? null,
-      error: m.trainError ?? m.programsError,
-    };
-  }));
+  return envs.flatMap((e) =>
+    e.measurements.map((m) => {
+      const t = torch.find((r) => r.model === m.request.model) ?? null;
+      return {
+        model: m.request.model,
+        backend: m.request.backend,
+        env: e.env,
+        adapter: adapterOf(e.adapters, m.request.backend),
+        size: m.request.size,
+        batch: m.request.batch,
+        imagesPerSec: m.imagesPerSec,
+        programsPerStep: m.programsPerStep,
+        torchCudaImagesPerSec: t?.trainImgPerSec ?? null,
+        torchCudaDevice: t?.device ?? null,
+        error: m.trainError ?? m.programsError,
+      };
+    }),
+  );
 }
 
 const fixed = (v: number | null): string => (v == null ? '—' : v.toFixed(1));
@@ -45,10 +54,12 @@ export function formatGpuTable(rows: readonly GpuBenchRow[]): string {
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.model} | ${r.backend} | ${r.env} | ${r.adapter} | ${r.size} | ${r.batch} | `
-      + `${r.imagesPerSec == null ? `— (${r.error ?? 'not measured'})` : fixed(r.imagesPerSec)} | `
-      + `${r.programsPerStep ?? '—'} | `
-      + `${r.torchCudaImagesPerSec == null ? '—' : `${fixed(r.torchCudaImagesPerSec)} (${r.torchCudaDevice})`} |`);
+    lines.push(
+      `| ${r.model} | ${r.backend} | ${r.env} | ${r.adapter} | ${r.size} | ${r.batch} | ` +
+        `${r.imagesPerSec == null ? `— (${r.error ?? 'not measured'})` : fixed(r.imagesPerSec)} | ` +
+        `${r.programsPerStep ?? '—'} | ` +
+        `${r.torchCudaImagesPerSec == null ? '—' : `${fixed(r.torchCudaImagesPerSec)} (${r.torchCudaDevice})`} |`,
+    );
   }
   return lines.join('\n');
 }

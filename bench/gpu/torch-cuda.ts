@@ -23,14 +23,28 @@ export function runTorchCuda(o: GpuBenchOptions, log: (line: string) => void): T
   const found = findTorchPython();
   if (found == null) return 'PyTorch not found (tried $TORCH_PYTHON, python3, /usr/bin/python3)';
   log(`pytorch ${found.version}: CUDA ${o.models.join(',')}`);
-  const args = [SCRIPT, '--models', o.models.join(','), '--size', String(o.size), '--batch', String(o.batch),
-    '--steps', String(o.steps), '--repeats', String(o.repeats)];
+  const args = [
+    SCRIPT,
+    '--models',
+    o.models.join(','),
+    '--size',
+    String(o.size),
+    '--batch',
+    String(o.batch),
+    '--steps',
+    String(o.steps),
+    '--repeats',
+    String(o.repeats),
+  ];
   const run = spawnSync(found.python, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) {
     return `torch_cuda_train.py failed (exit ${run.status}): ${run.stderr.trim().split('\n').pop()}`;
   }
   type NoCuda = { cuda: false; reason: string };
-  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as TorchCudaResult | NoCuda);
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as TorchCudaResult | NoCuda);
   const off = lines.find((l): l is NoCuda => 'cuda' in l && l.cuda === false);
   return off != null ? off.reason : (lines as TorchCudaResult[]);
 }

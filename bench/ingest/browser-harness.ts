@@ -49,7 +49,12 @@ export async function openIngestPage(builtDir?: string): Promise<IngestPage> {
     return {
       page,
       setInput: (input, paths) => page.setInputFiles(`#${input}`, paths),
-      run: (options) => page.evaluate((o) => (window as unknown as { ingestLab: { run(o: PageRunOptions): Promise<PageRunResult> } }).ingestLab.run(o), options),
+      run: (options) =>
+        page.evaluate(
+          (o) =>
+            (window as unknown as { ingestLab: { run(o: PageRunOptions): Promise<PageRunResult> } }).ingestLab.run(o),
+          options,
+        ),
       close: async () => {
         await open.close();
         await site.close();

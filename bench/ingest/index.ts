@@ -28,19 +28,30 @@ interface Figure {
   readonly imagesPerSec: number;
 }
 
-const figure = (env: Figure['env'], what: Figure['what'], decoder: string, threads: number, images: number, ms: number): Figure =>
-  ({ env, what, decoder, threads, images, seconds: ms / 1000, imagesPerSec: (images / ms) * 1000 });
+const figure = (
+  env: Figure['env'],
+  what: Figure['what'],
+  decoder: string,
+  threads: number,
+  images: number,
+  ms: number,
+): Figure => ({ env, what, decoder, threads, images, seconds: ms / 1000, imagesPerSec: (images / ms) * 1000 });
 
 function print(f: Figure): void {
-  process.stdout.write(`${f.env.padEnd(9)} ${f.what.padEnd(14)} ${String(f.threads).padStart(2)} thr  ${f.images} images in ${f.seconds.toFixed(2).padStart(6)} s  = ${f.imagesPerSec.toFixed(0).padStart(5)} img/s   ${f.decoder}\n`);
+  process.stdout.write(
+    `${f.env.padEnd(9)} ${f.what.padEnd(14)} ${String(f.threads).padStart(2)} thr  ${f.images} images in ${f.seconds.toFixed(2).padStart(6)} s  = ${f.imagesPerSec.toFixed(0).padStart(5)} img/s   ${f.decoder}\n`,
+  );
 }
 
 export async function runIngestSuite(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      data: { type: 'string' }, size: { type: 'string' }, channels: { type: 'string' },
-      workers: { type: 'string' }, 'no-browser': { type: 'boolean', default: false },
+      data: { type: 'string' },
+      size: { type: 'string' },
+      channels: { type: 'string' },
+      workers: { type: 'string' },
+      'no-browser': { type: 'boolean', default: false },
     },
   });
   const data = resolve(values.data ?? '../shared/data/chest-xray-224/train');
@@ -49,7 +60,9 @@ export async function runIngestSuite(argv: string[]): Promise<number> {
     return 2;
   }
   const format = { size: Number(values.size ?? 299), channels: (values.channels === '3' ? 3 : 1) as 1 | 3 };
-  process.stdout.write(`ingest bench: ${data} → ${format.size}×${format.size}×${format.channels} uint8; ${cpus().length} CPU cores\n`);
+  process.stdout.write(
+    `ingest bench: ${data} → ${format.size}×${format.size}×${format.channels} uint8; ${cpus().length} CPU cores\n`,
+  );
   const figures: Figure[] = [];
 
   // Node: the pipeline with the pure-JS decoders, in a pool of worker threads and on the main thread.
@@ -59,35 +72,55 @@ export async function runIngestSuite(argv: string[]): Promise<number> {
     const started = performance.now();
     const result = await ingest(nodeFolderSource(data), { decoder, format });
     const threads = decoder.concurrency === 1 ? 1 : decoder.concurrency / 2;
-    nodePair.push(figure('node', 'pipeline', decoder.name, threads, result.summary.images, performance.now() - started));
+    nodePair.push(
+      figure('node', 'pipeline', decoder.name, threads, result.summary.images, performance.now() - started),
+    );
     decoder.close();
     print(nodePair.at(-1)!);
   }
   figures.push(...nodePair);
   ratios['node pipeline'] = nodePair[0].imagesPerSec / nodePair[1].imagesPerSec;
-  process.stdout.write(`node      pipeline: pool of ${nodePair[0].threads} threads vs main thread = ${ratios['node pipeline'].toFixed(2)}×\n`);
+  process.stdout.write(
+    `node      pipeline: pool of ${nodePair[0].threads} threads vs main thread = ${ratios['node pipeline'].toFixed(2)}×\n`,
+  );
 
   if (!values['no-browser'] && CHROMIUM) {
     const lab = await openIngestPage();
     try {
       await lab.setInput('folder', data);
-      const workers = Number(values.workers ?? 0) || (await lab.page.evaluate(() => navigator.hardwareConcurrency)) || 2;
+      const workers =
+        Number(values.workers ?? 0) || (await lab.page.evaluate(() => navigator.hardwareConcurrency)) || 2;
       for (const what of ['decode+resize', 'pipeline'] as const) {
         const pair: Figure[] = [];
         for (const w of [workers, 0]) {
-          const run = what === 'pipeline'
-            ? await lab.run({ input: 'folder', workers: w, ...format }).then((r) => ({ ms: r.ms, images: r.summary.images, decoder: r.decoder }))
-            : await lab.page.evaluate((o) => (window as unknown as { ingestLab: { decodeOnly(o: unknown): Promise<{ ms: number; images: number; decoder: string }> } }).ingestLab.decodeOnly(o), { workers: w, ...format });
+          const run =
+            what === 'pipeline'
+              ? await lab
+                  .run({ input: 'folder', workers: w, ...format })
+                  .then((r) => ({ ms: r.ms, images: r.summary.images, decoder: r.decoder }))
+              : await lab.page.evaluate(
+                  (o) =>
+                    (
+                      window as unknown as {
+                        ingestLab: { decodeOnly(o: unknown): Promise<{ ms: number; images: number; decoder: string }> };
+                      }
+                    ).ingestLab.decodeOnly(o),
+                  { workers: w, ...format },
+                );
           const f = figure('chromium', what, run.decoder, Math.max(1, w), run.images, run.ms);
           pair.push(f);
           figures.push(f);
           print(f);
         }
         ratios[`chromium ${what}`] = pair[0].imagesPerSec / pair[1].imagesPerSec;
-        process.stdout.write(`chromium  ${what}: pool of ${workers} vs single thread = ${ratios[`chromium ${what}`].toFixed(2)}×\n`);
+        process.stdout.write(
+          `chromium  ${what}: pool of ${workers} vs single thread = ${ratios[`chromium ${what}`].toFixed(2)}×\n`,
+        );
       }
       const pipeline = figures.find((f) => f.env === 'chromium' && f.what === 'pipeline')!;
-      process.stdout.write(`goal: ${pipeline.images} images in < 20 s in Chromium → ${pipeline.seconds.toFixed(1)} s (${pipeline.seconds < 20 ? 'met' : 'NOT met'})\n`);
+      process.stdout.write(
+        `goal: ${pipeline.images} images in < 20 s in Chromium → ${pipeline.seconds.toFixed(1)} s (${pipeline.seconds < 20 ? 'met' : 'NOT met'})\n`,
+      );
     } finally {
       await lab.close();
     }
@@ -95,7 +128,11 @@ export async function runIngestSuite(argv: string[]): Promise<number> {
 
   await mkdir(resolve('bench/results'), { recursive: true });
   const file = join(resolve('bench/results'), `ingest-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, JSON.stringify({ data, format, cores: cpus().length, figures, ratios, date: new Date().toISOString() }, null, 2) + '\n');
+  await writeFile(
+    file,
+    JSON.stringify({ data, format, cores: cpus().length, figures, ratios, date: new Date().toISOString() }, null, 2) +
+      '\n',
+  );
   process.stdout.write(`wrote ${file}\n`);
   return 0;
 }

@@ -52,18 +52,28 @@ interface Row {
 }
 
 const figures = (r: EvaluationResult) => ({
-  accuracy: r.binary.accuracy ?? NaN, auc: r.auc, sensitivity: r.binary.sensitivity ?? NaN, specificity: r.binary.specificity ?? NaN,
+  accuracy: r.binary.accuracy ?? NaN,
+  auc: r.auc,
+  sensitivity: r.binary.sensitivity ?? NaN,
+  specificity: r.binary.specificity ?? NaN,
 });
 
 export async function runRecipeSuite(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      data: { type: 'string', default: DEFAULT_DATA }, models: { type: 'string', default: 'light-k4,cnn' },
-      size: { type: 'string', default: '64' }, seeds: { type: 'string', default: '1,2,3' }, epochs: { type: 'string' },
-      variants: { type: 'string', default: 'study,robust' }, ablation: { type: 'boolean', default: false },
-      limit: { type: 'string', default: '0' }, 'test-fraction': { type: 'string', default: '0.2' },
-      'no-write': { type: 'boolean', default: false }, help: { type: 'boolean', default: false }, from: { type: 'string' },
+      data: { type: 'string', default: DEFAULT_DATA },
+      models: { type: 'string', default: 'light-k4,cnn' },
+      size: { type: 'string', default: '64' },
+      seeds: { type: 'string', default: '1,2,3' },
+      epochs: { type: 'string' },
+      variants: { type: 'string', default: 'study,robust' },
+      ablation: { type: 'boolean', default: false },
+      limit: { type: 'string', default: '0' },
+      'test-fraction': { type: 'string', default: '0.2' },
+      'no-write': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+      from: { type: 'string' },
     },
   });
   if (values.help) {
@@ -75,89 +85,169 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     const saved = values.from.split(',').map((file) => JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] });
     const rows = saved.flatMap((r) => r.rows);
     const unique = (xs: string[]) => [...new Set(xs)];
-    process.stdout.write(`${formatRecipeTable(rows, unique(rows.map((r) => r.variant)), unique(rows.map((r) => r.model)),
-      unique(rows.map((r) => r.standIn)))}\n`);
+    process.stdout.write(
+      `${formatRecipeTable(
+        rows,
+        unique(rows.map((r) => r.variant)),
+        unique(rows.map((r) => r.model)),
+        unique(rows.map((r) => r.standIn)),
+      )}\n`,
+    );
     return 0;
   }
-  const names = values.ablation ? ['study', 'robust', ...Object.keys(VARIANTS).filter((v) => v.startsWith('robust-no-'))]
+  const names = values.ablation
+    ? ['study', 'robust', ...Object.keys(VARIANTS).filter((v) => v.startsWith('robust-no-'))]
     : values.variants!.split(',');
   for (const name of names) variantExperiment(name, {}); // refuses an unknown name before any training
   const size = Number(values.size);
   const seeds = values.seeds!.split(',').map(Number);
   const models = values.models!.split(',');
-  const base: Partial<Experiment> = { ...CLI_DEFAULTS, models, size, seeds, ...(values.epochs ? { epochs: Number(values.epochs) } : {}) };
+  const base: Partial<Experiment> = {
+    ...CLI_DEFAULTS,
+    models,
+    size,
+    seeds,
+    ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+  };
   const probe = defaultExperiment(base);
 
   await selectBackend('wasm');
   const started = performance.now();
   const data = await prepareData({
-    data: values.data!, size, channels: probe.channels, seed: seeds[0], valFraction: probe.valFraction,
-    testFraction: Number(values['test-fraction']), limit: Number(values.limit), keepVal: false, positiveClass: null, log,
+    data: values.data!,
+    size,
+    channels: probe.channels,
+    seed: seeds[0],
+    valFraction: probe.valFraction,
+    testFraction: Number(values['test-fraction']),
+    limit: Number(values.limit),
+    keepVal: false,
+    positiveClass: null,
+    log,
   });
   if (!data.val) throw new Error(`${values.data}: no validation images`);
-  log(`train ${data.train.count}, val ${data.val.count}, test ${data.test.count} images at ${size} px; ${tf.getBackend()}`);
+  log(
+    `train ${data.train.count}, val ${data.val.count}, test ${data.test.count} images at ${size} px; ${tf.getBackend()}`,
+  );
   const standIns = STAND_INS.map((s) => ({ name: s.name, set: s.build(data.test, data.positiveClass) }));
 
   const rows: Row[] = [];
-  const runs: { variant: string; model: string; seed: number; epochsRun: number; bestEpoch: number | null; trainMs: number }[] = [];
+  const runs: {
+    variant: string;
+    model: string;
+    seed: number;
+    epochsRun: number;
+    bestEpoch: number | null;
+    trainMs: number;
+  }[] = [];
   for (const variant of names) {
     const experiment = variantExperiment(variant, base);
     for (const modelId of models) {
       const entry = findModel(modelId)!;
       // Per stand-in: the seeds' probability tables, averaged into the ensemble's.
-      const perStandIn = new Map<string, { probabilities: Float32Array[]; labels: Int32Array; classNames: readonly string[] }>();
+      const perStandIn = new Map<
+        string,
+        { probabilities: Float32Array[]; labels: Int32Array; classNames: readonly string[] }
+      >();
       for (const seed of seeds) {
         const config = runConfig(experiment, seed, data.positiveClass);
         const before = tf.memory().numTensors;
         const model = entry.build({
-          size, channels: experiment.channels, numClasses: data.classNames.length, seed, batchNormMomentum: config.batchNormMomentum,
+          size,
+          channels: experiment.channels,
+          numClasses: data.classNames.length,
+          seed,
+          batchNormMomentum: config.batchNormMomentum,
         });
         const t0 = performance.now();
         const summary = await trainModel(model, data.train, data.val, imageTrainOptions(config, entry.pixelRange));
         const trainMs = performance.now() - t0;
-        runs.push({ variant, model: modelId, seed, epochsRun: summary.epochsRun, bestEpoch: summary.bestEpoch, trainMs });
-        const priors = effectiveTrainingPriors(countPerClass(data.train),
-          Array.from(resolveClassWeights(data.train, config.classWeights) ?? []));
+        runs.push({
+          variant,
+          model: modelId,
+          seed,
+          epochsRun: summary.epochsRun,
+          bestEpoch: summary.bestEpoch,
+          trainMs,
+        });
+        const priors = effectiveTrainingPriors(
+          countPerClass(data.train),
+          Array.from(resolveClassWeights(data.train, config.classWeights) ?? []),
+        );
         const parts: string[] = [];
         for (const standIn of standIns) {
           const scored = await evaluateUnderShift(model, standIn.set, {
-            positiveClass: data.positiveClass, batchSize: config.batchSize, range: entry.pixelRange, trainingPriors: priors,
-            adaptBn: config.adaptBn, adaptation: { seed },
+            positiveClass: data.positiveClass,
+            batchSize: config.batchSize,
+            range: entry.pixelRange,
+            trainingPriors: priors,
+            adaptBn: config.adaptBn,
+            adaptation: { seed },
           });
           const result = config.adaptBn ? scored.after : scored.before;
           rows.push({ variant, model: modelId, seed, standIn: standIn.name, ...figures(result) });
-          const slot = perStandIn.get(standIn.name) ?? { probabilities: [], labels: Int32Array.from(standIn.set.labels), classNames: standIn.set.classNames };
+          const slot = perStandIn.get(standIn.name) ?? {
+            probabilities: [],
+            labels: Int32Array.from(standIn.set.labels),
+            classNames: standIn.set.classNames,
+          };
           slot.probabilities.push(result.probabilities);
           perStandIn.set(standIn.name, slot);
           parts.push(`${standIn.name} ${result.binary.accuracy?.toFixed(3)}/${result.auc?.toFixed(3)}`);
         }
         model.dispose();
         const leaked = tf.memory().numTensors - before;
-        log(`${variant} ${modelId} seed ${seed}: ${summary.epochsRun} epochs in ${(trainMs / 1000).toFixed(0)} s (best ${summary.bestEpoch})`
-          + `${leaked !== 0 ? `, ${leaked} tensors leaked` : ''}; acc/AUC ${parts.join(', ')}`);
+        log(
+          `${variant} ${modelId} seed ${seed}: ${summary.epochsRun} epochs in ${(trainMs / 1000).toFixed(0)} s (best ${summary.bestEpoch})` +
+            `${leaked !== 0 ? `, ${leaked} tensors leaked` : ''}; acc/AUC ${parts.join(', ')}`,
+        );
       }
       if (experiment.ensemble && seeds.length > 1) {
         for (const [standIn, slot] of perStandIn) {
           const mean = averageTables(slot.probabilities);
-          const result = evaluatePredictions({
-            probabilities: mean, labels: slot.labels, classNames: slot.classNames,
-            losses: crossEntropies(mean, slot.labels, slot.classNames.length),
-          }, { positiveClass: data.positiveClass });
+          const result = evaluatePredictions(
+            {
+              probabilities: mean,
+              labels: slot.labels,
+              classNames: slot.classNames,
+              losses: crossEntropies(mean, slot.labels, slot.classNames.length),
+            },
+            { positiveClass: data.positiveClass },
+          );
           rows.push({ variant, model: modelId, seed: 'ensemble', standIn, ...figures(result) });
         }
       }
     }
   }
   const minutes = (performance.now() - started) / 60000;
-  process.stdout.write(`${formatRecipeTable(rows, names, models, standIns.map((s) => s.name))}\n`);
+  process.stdout.write(
+    `${formatRecipeTable(
+      rows,
+      names,
+      models,
+      standIns.map((s) => s.name),
+    )}\n`,
+  );
   log(`done in ${minutes.toFixed(1)} min`);
   if (!values['no-write']) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, `recipe-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({
-      date: new Date().toISOString(), options: values, minutes, counts: { train: data.train.count, val: data.val.count, test: data.test.count },
-      variants: Object.fromEntries(names.map((n) => [n, variantExperiment(n, base)])), runs, rows,
-    }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          options: values,
+          minutes,
+          counts: { train: data.train.count, val: data.val.count, test: data.test.count },
+          variants: Object.fromEntries(names.map((n) => [n, variantExperiment(n, base)])),
+          runs,
+          rows,
+        },
+        null,
+        2,
+      ),
+    );
     log(`wrote ${file}`);
   }
   return 0;
@@ -180,15 +270,22 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
  * accuracy / AUC as the mean over seeds.
  */
 export function formatRecipeTable(rows: Row[], variants: string[], models: string[], standIns: string[]): string {
-  const columns = variants.flatMap((variant) => (['seeds', 'ensemble'] as const)
-    .filter((kind) => rows.some((r) => r.variant === variant && (kind === 'ensemble') === (r.seed === 'ensemble')))
-    .map((kind) => ({ variant, kind, title: kind === 'ensemble' ? `${variant} (ensemble)` : variant })));
+  const columns = variants.flatMap((variant) =>
+    (['seeds', 'ensemble'] as const)
+      .filter((kind) => rows.some((r) => r.variant === variant && (kind === 'ensemble') === (r.seed === 'ensemble')))
+      .map((kind) => ({ variant, kind, title: kind === 'ensemble' ? `${variant} (ensemble)` : variant })),
+  );
   const tables = models.map((model) => {
     const head = `| ${model}: stand-in | ${columns.map((c) => c.title).join(' | ')} |\n|---|${columns.map(() => '---').join('|')}|`;
     const lines = standIns.map((standIn) => {
       const cells = columns.map((c) => {
-        const hits = rows.filter((r) => r.variant === c.variant && r.model === model && r.standIn === standIn
-          && (c.kind === 'ensemble') === (r.seed === 'ensemble'));
+        const hits = rows.filter(
+          (r) =>
+            r.variant === c.variant &&
+            r.model === model &&
+            r.standIn === standIn &&
+            (c.kind === 'ensemble') === (r.seed === 'ensemble'),
+        );
         if (hits.length === 0) return '–';
         return `${mean(hits.map((r) => r.accuracy)).toFixed(3)} / ${mean(hits.map((r) => r.auc ?? NaN)).toFixed(3)}`;
       });

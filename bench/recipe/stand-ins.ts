@@ -13,7 +13,10 @@ export interface StandIn {
   build(test: ImageSet, positiveClass: number): ImageSet;
 }
 
-const shifted = (name: string, shift: ImageShift | ImageShift[]): StandIn => ({ name, build: (test) => shiftImageSet(test, shift) });
+const shifted = (name: string, shift: ImageShift | ImageShift[]): StandIn => ({
+  name,
+  build: (test) => shiftImageSet(test, shift),
+});
 const mix = (prevalence: number): StandIn => ({
   name: `PNEUMONIA ${prevalence}`,
   build: (test, positiveClass) => resampleToPrevalence(test, { positiveClass, prevalence, seed: 1 }),
@@ -32,7 +35,10 @@ export const STAND_INS: readonly StandIn[] = [
   mix(SHIFTED_PREVALENCE),
   {
     name: `gamma 1.5 + PNEUMONIA ${KERMANY_TEST_PREVALENCE}`,
-    build: (test, positiveClass) => shiftImageSet(resampleToPrevalence(test, { positiveClass, prevalence: KERMANY_TEST_PREVALENCE, seed: 1 }),
-      { kind: 'gamma', gamma: 1.5 }),
+    build: (test, positiveClass) =>
+      shiftImageSet(resampleToPrevalence(test, { positiveClass, prevalence: KERMANY_TEST_PREVALENCE, seed: 1 }), {
+        kind: 'gamma',
+        gamma: 1.5,
+      }),
   },
 ];

@@ -2,7 +2,12 @@
  * The experiments the recipe bench compares: the two recipes, the robust recipe without each of its ingredients
  * (what each is worth), and the study's protocol with one ingredient added.
  */
-import { defaultExperiment, RECIPE_SETTINGS, type Experiment, type ExperimentKey } from '../../src/lab/experiment/schema';
+import {
+  defaultExperiment,
+  RECIPE_SETTINGS,
+  type Experiment,
+  type ExperimentKey,
+} from '../../src/lab/experiment/schema';
 
 /** Each ingredient of the robust recipe, as the settings that turn it off again (the study's values). */
 const INGREDIENTS: Record<string, Partial<Experiment>> = {
@@ -18,11 +23,15 @@ const INGREDIENTS: Record<string, Partial<Experiment>> = {
 export const VARIANTS: Record<string, Partial<Experiment>> = {
   study: { recipe: 'study' },
   robust: { recipe: 'robust' },
-  ...Object.fromEntries(Object.entries(INGREDIENTS).map(([name, off]) => [`robust-no-${name}`, { recipe: 'robust', ...off }])),
-  ...Object.fromEntries(Object.entries(INGREDIENTS).map(([name, off]) => {
-    const on = Object.fromEntries(Object.keys(off).map((k) => [k, RECIPE_SETTINGS.robust[k as ExperimentKey]]));
-    return [`study+${name}`, { recipe: 'study', ...on }];
-  })),
+  ...Object.fromEntries(
+    Object.entries(INGREDIENTS).map(([name, off]) => [`robust-no-${name}`, { recipe: 'robust', ...off }]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(INGREDIENTS).map(([name, off]) => {
+      const on = Object.fromEntries(Object.keys(off).map((k) => [k, RECIPE_SETTINGS.robust[k as ExperimentKey]]));
+      return [`study+${name}`, { recipe: 'study', ...on }];
+    }),
+  ),
 };
 
 /** The experiment of variant `name` over `base` (models, size, seeds, epochs). */

@@ -12,7 +12,11 @@ export interface ShiftCase {
   build(test: ImageSet, positiveClass: number): ImageSet;
 }
 
-const image = (name: string, shift: ImageShift): ShiftCase => ({ name, kind: 'image', build: (test) => shiftImageSet(test, shift) });
+const image = (name: string, shift: ImageShift): ShiftCase => ({
+  name,
+  kind: 'image',
+  build: (test) => shiftImageSet(test, shift),
+});
 
 /** NORMAL-heavy mix: a quarter PNEUMONIA where training had about three quarters. */
 export const SHIFTED_PREVALENCE = 0.25;
@@ -28,10 +32,15 @@ export const SHIFT_CASES: readonly ShiftCase[] = [
   image('contrast 0.7', { kind: 'contrast', factor: 0.7 }),
   image('brightness +0.1', { kind: 'brightness', offset: 0.1 }),
   image('blur σ1', { kind: 'blur', sigma: 1 }),
-  { name: `prior ${KERMANY_TEST_PREVALENCE}`, kind: 'prior', build: (test, positiveClass) => resample(test, positiveClass, KERMANY_TEST_PREVALENCE) },
+  {
+    name: `prior ${KERMANY_TEST_PREVALENCE}`,
+    kind: 'prior',
+    build: (test, positiveClass) => resample(test, positiveClass, KERMANY_TEST_PREVALENCE),
+  },
   { name: `prior ${SHIFTED_PREVALENCE}`, kind: 'prior', build: (test, positiveClass) => resample(test, positiveClass) },
   {
-    name: `gamma 1.5 + prior ${SHIFTED_PREVALENCE}`, kind: 'image+prior',
+    name: `gamma 1.5 + prior ${SHIFTED_PREVALENCE}`,
+    kind: 'image+prior',
     build: (test, positiveClass) => shiftImageSet(resample(test, positiveClass), { kind: 'gamma', gamma: 1.5 }),
   },
 ];

@@ -33,19 +33,32 @@ export async function runShiftSuite(argv: string[], io: SuiteIO = STDIO): Promis
     return 2;
   }
   if (o.data !== 'phantom' && !existsSync(o.data)) {
-    io.log(`no data at ${o.data}: pass --data DIR (a folder of NORMAL/ and PNEUMONIA/), or --data phantom for generated X-rays`);
+    io.log(
+      `no data at ${o.data}: pass --data DIR (a folder of NORMAL/ and PNEUMONIA/), or --data phantom for generated X-rays`,
+    );
     return 2;
   }
   const started = performance.now();
   const data = await loadData(o, io.log);
   const counts = (s: ImageSet) => countPerClass(s).join('/');
-  io.log(`data: ${data.source}; train ${data.train.count} (${counts(data.train)}), val ${data.val.count}, held out ${data.test.count} (${counts(data.test)}), patient-level`);
+  io.log(
+    `data: ${data.source}; train ${data.train.count} (${counts(data.train)}), val ${data.val.count}, held out ${data.test.count} (${counts(data.test)}), patient-level`,
+  );
   const backend = await selectBackend('wasm');
-  io.log(`backend: ${backend.name}${backend.fastKernels.length ? ` (fast kernels: ${backend.fastKernels.join(', ')})` : ''}`);
+  io.log(
+    `backend: ${backend.name}${backend.fastKernels.length ? ` (fast kernels: ${backend.fastKernels.join(', ')})` : ''}`,
+  );
   const trainingPriors = effectiveTrainingPriors(countPerClass(data.train));
 
   const rows: ShiftRow[] = [];
-  const training: Array<{ model: string; seed: number; trainMs: number; bestEpoch: number | null; temperature: number; tensorsLeaked: number }> = [];
+  const training: Array<{
+    model: string;
+    seed: number;
+    trainMs: number;
+    bestEpoch: number | null;
+    temperature: number;
+    tensorsLeaked: number;
+  }> = [];
   for (const modelId of o.models) {
     const entry = findModel(modelId);
     for (const seed of o.seeds) {
@@ -53,25 +66,60 @@ export async function runShiftSuite(argv: string[], io: SuiteIO = STDIO): Promis
       const model = entry.build({ size: o.size, channels: o.channels, numClasses: data.train.classNames.length, seed });
       const t0 = performance.now();
       const summary = await trainModel(model, data.train, data.val, {
-        epochs: o.epochs, batchSize: o.batch, learningRate: o.learningRate, seed, batchNormRecalibrationBatches: 20, pixelRange: entry.pixelRange,
+        epochs: o.epochs,
+        batchSize: o.batch,
+        learningRate: o.learningRate,
+        seed,
+        batchNormRecalibrationBatches: 20,
+        pixelRange: entry.pixelRange,
       });
       const trainMs = performance.now() - t0;
       const fit = await fitTemperatureOnSet(model, data.val, { range: entry.pixelRange, batchSize: o.batch });
-      io.log(`${modelId} seed ${seed}: trained ${summary.epochsRun} epochs in ${(trainMs / 1000).toFixed(0)} s (best ${summary.bestEpoch}), T = ${fit.temperature.toFixed(2)}`);
+      io.log(
+        `${modelId} seed ${seed}: trained ${summary.epochsRun} epochs in ${(trainMs / 1000).toFixed(0)} s (best ${summary.bestEpoch}), T = ${fit.temperature.toFixed(2)}`,
+      );
       for (const shiftCase of SHIFT_CASES) {
-        const row = await measureShift({
-          model, modelId, seed, test: data.test, positiveClass: data.positiveClass, trainingPriors, temperature: fit.temperature,
-          range: entry.pixelRange, batchSize: o.batch,
-        }, shiftCase);
+        const row = await measureShift(
+          {
+            model,
+            modelId,
+            seed,
+            test: data.test,
+            positiveClass: data.positiveClass,
+            trainingPriors,
+            temperature: fit.temperature,
+            range: entry.pixelRange,
+            batchSize: o.batch,
+          },
+          shiftCase,
+        );
         rows.push(row);
         if (o.json) io.out(`${JSON.stringify(row)}\n`);
-        io.log(`  ${shiftCase.name}: acc ${row.before.accuracy?.toFixed(3)} → BN ${row.bn.accuracy?.toFixed(3)}, prior ${row.prior.accuracy?.toFixed(3)}, both ${row.both.accuracy?.toFixed(3)}`);
+        io.log(
+          `  ${shiftCase.name}: acc ${row.before.accuracy?.toFixed(3)} → BN ${row.bn.accuracy?.toFixed(3)}, prior ${row.prior.accuracy?.toFixed(3)}, both ${row.both.accuracy?.toFixed(3)}`,
+        );
       }
       model.dispose();
-      training.push({ model: modelId, seed, trainMs, bestEpoch: summary.bestEpoch, temperature: fit.temperature, tensorsLeaked: tf.memory().numTensors - tensorsAtStart });
+      training.push({
+        model: modelId,
+        seed,
+        trainMs,
+        bestEpoch: summary.bestEpoch,
+        temperature: fit.temperature,
+        tensorsLeaked: tf.memory().numTensors - tensorsAtStart,
+      });
     }
   }
-  if (o.transfer) rows.push(...await measureTransferShift(o, data, trainingPriors, io, (row) => o.json && io.out(`${JSON.stringify(row)}\n`)));
+  if (o.transfer)
+    rows.push(
+      ...(await measureTransferShift(
+        o,
+        data,
+        trainingPriors,
+        io,
+        (row) => o.json && io.out(`${JSON.stringify(row)}\n`),
+      )),
+    );
 
   const minutes = (performance.now() - started) / 60000;
   if (!o.json) io.out(`${formatShiftTable(rows)}\n`);
@@ -79,7 +127,14 @@ export async function runShiftSuite(argv: string[], io: SuiteIO = STDIO): Promis
   if (o.write) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, `shift-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), options: o, minutes, source: data.source, training, rows }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { date: new Date().toISOString(), options: o, minutes, source: data.source, training, rows },
+        null,
+        2,
+      ),
+    );
     io.log(`wrote ${file}`);
   }
   return 0;

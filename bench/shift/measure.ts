@@ -40,7 +40,10 @@ export interface ShiftRow {
 }
 
 const arm = (r: EvaluationResult): ArmFigures => ({
-  accuracy: r.binary.accuracy, sensitivity: r.binary.sensitivity, specificity: r.binary.specificity, auc: r.auc,
+  accuracy: r.binary.accuracy,
+  sensitivity: r.binary.sensitivity,
+  specificity: r.binary.specificity,
+  auc: r.auc,
 });
 
 export interface MeasureContext {
@@ -58,21 +61,41 @@ export interface MeasureContext {
 export async function measureShift(c: MeasureContext, shiftCase: ShiftCase): Promise<ShiftRow> {
   const started = performance.now();
   const set = shiftCase.build(c.test, c.positiveClass);
-  const base = { positiveClass: c.positiveClass, batchSize: c.batchSize, range: c.range, trainingPriors: c.trainingPriors };
+  const base = {
+    positiveClass: c.positiveClass,
+    batchSize: c.batchSize,
+    range: c.range,
+    trainingPriors: c.trainingPriors,
+  };
   const calibrated = await evaluateUnderShift(c.model, set, { ...base, temperature: c.temperature });
   const bn = await evaluateUnderShift(c.model, set, { ...base, adaptBn: true });
   const prior = await evaluateUnderShift(c.model, set, { ...base, temperature: c.temperature, priorCorrection: true });
-  const both = await evaluateUnderShift(c.model, set, { ...base, temperature: c.temperature, priorCorrection: true, adaptBn: true });
+  const both = await evaluateUnderShift(c.model, set, {
+    ...base,
+    temperature: c.temperature,
+    priorCorrection: true,
+    adaptBn: true,
+  });
   return {
-    model: c.modelId, seed: c.seed, shift: shiftCase.name, kind: shiftCase.kind, count: set.count,
+    model: c.modelId,
+    seed: c.seed,
+    shift: shiftCase.name,
+    kind: shiftCase.kind,
+    count: set.count,
     prevalence: countPerClass(set)[c.positiveClass] / set.count,
-    trainingPrevalence: c.trainingPriors[c.positiveClass], temperature: c.temperature,
-    before: { ...arm(calibrated.before), ece: calibrated.calibration.before.ece, brier: calibrated.calibration.before.brier },
+    trainingPrevalence: c.trainingPriors[c.positiveClass],
+    temperature: c.temperature,
+    before: {
+      ...arm(calibrated.before),
+      ece: calibrated.calibration.before.ece,
+      brier: calibrated.calibration.before.brier,
+    },
     calibrated: { ece: calibrated.calibration.after.ece, brier: calibrated.calibration.after.brier },
     bn: arm(bn.after),
     prior: { ...arm(prior.after), estimatedPrevalence: prior.prior!.estimatedPrevalence },
     both: { ...arm(both.after), estimatedPrevalence: both.prior!.estimatedPrevalence },
-    adaptation: bn.adaptation!.status === 'adapted' ? `${bn.adaptation!.layers} layers` : `skipped: ${bn.adaptation!.reason}`,
+    adaptation:
+      bn.adaptation!.status === 'adapted' ? `${bn.adaptation!.layers} layers` : `skipped: ${bn.adaptation!.reason}`,
     ms: performance.now() - started,
   };
 }

@@ -65,26 +65,47 @@ function number(flag: string, raw: string | undefined, check: (n: number) => boo
   if (raw == null || raw === '' || !check(n)) throw new Error(`${flag} needs ${what} (got ${raw})`);
   return n;
 }
-const whole = (flag: string, raw: string | undefined) => number(flag, raw, (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
-const share = (flag: string, raw: string | undefined) => number(flag, raw, (n) => n > 0 && n < 1, 'a number between 0 and 1');
+const whole = (flag: string, raw: string | undefined) =>
+  number(flag, raw, (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
+const share = (flag: string, raw: string | undefined) =>
+  number(flag, raw, (n) => n > 0 && n < 1, 'a number between 0 and 1');
 
 /** Parses the suite's arguments (everything after `shift`). */
 export function parseShiftArgs(argv: string[]): ShiftBenchOptions {
   const { values } = parseArgs({
-    args: argv, strict: true, allowPositionals: false,
+    args: argv,
+    strict: true,
+    allowPositionals: false,
     options: {
-      data: { type: 'string' }, models: { type: 'string' }, size: { type: 'string' }, channels: { type: 'string' },
-      epochs: { type: 'string' }, seeds: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
-      limit: { type: 'string' }, 'val-fraction': { type: 'string' }, 'test-fraction': { type: 'string' },
-      transfer: { type: 'boolean' }, 'transfer-path': { type: 'string' },
-      json: { type: 'boolean' }, 'no-write': { type: 'boolean' },
+      data: { type: 'string' },
+      models: { type: 'string' },
+      size: { type: 'string' },
+      channels: { type: 'string' },
+      epochs: { type: 'string' },
+      seeds: { type: 'string' },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      limit: { type: 'string' },
+      'val-fraction': { type: 'string' },
+      'test-fraction': { type: 'string' },
+      transfer: { type: 'boolean' },
+      'transfer-path': { type: 'string' },
+      json: { type: 'boolean' },
+      'no-write': { type: 'boolean' },
     },
   });
   const o: ShiftBenchOptions = { ...DEFAULT_SHIFT_OPTIONS };
   if (values.data != null) o.data = values.data;
   if (values.models != null) {
-    o.models = values.models === 'none' ? [] : values.models.split(',').map((s) => s.trim()).filter(Boolean);
-    if (values.models !== 'none' && o.models.length === 0) throw new Error('--models needs a comma-separated list (or none, with --transfer)');
+    o.models =
+      values.models === 'none'
+        ? []
+        : values.models
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+    if (values.models !== 'none' && o.models.length === 0)
+      throw new Error('--models needs a comma-separated list (or none, with --transfer)');
   }
   if (values.size != null) o.size = whole('--size', values.size);
   if (values.channels != null) {
@@ -93,7 +114,8 @@ export function parseShiftArgs(argv: string[]): ShiftBenchOptions {
     o.channels = c;
   }
   if (values.epochs != null) o.epochs = whole('--epochs', values.epochs);
-  if (values.seeds != null) o.seeds = values.seeds.split(',').map((s) => number('--seeds', s.trim(), Number.isInteger, 'integers'));
+  if (values.seeds != null)
+    o.seeds = values.seeds.split(',').map((s) => number('--seeds', s.trim(), Number.isInteger, 'integers'));
   if (values.batch != null) o.batch = whole('--batch', values.batch);
   if (values.lr != null) o.learningRate = number('--lr', values.lr, (n) => n > 0, 'a positive number');
   if (values.limit != null) o.limit = whole('--limit', values.limit);

@@ -4,7 +4,11 @@
  */
 import type { ArmFigures, ShiftRow } from './measure';
 
-interface Stat { mean: number; sd: number; n: number }
+interface Stat {
+  mean: number;
+  sd: number;
+  n: number;
+}
 
 function stat(values: Array<number | null>): Stat | null {
   const v = values.filter((x): x is number => x != null && Number.isFinite(x));
@@ -14,7 +18,8 @@ function stat(values: Array<number | null>): Stat | null {
   return { mean, sd, n: v.length };
 }
 
-const fmt = (s: Stat | null, digits = 3): string => (s == null ? '—' : s.n > 1 ? `${s.mean.toFixed(digits)}±${s.sd.toFixed(digits)}` : s.mean.toFixed(digits));
+const fmt = (s: Stat | null, digits = 3): string =>
+  s == null ? '—' : s.n > 1 ? `${s.mean.toFixed(digits)}±${s.sd.toFixed(digits)}` : s.mean.toFixed(digits);
 const pick = (rows: ShiftRow[], f: (r: ShiftRow) => number | null) => stat(rows.map(f));
 const arrow = (rows: ShiftRow[], a: (r: ShiftRow) => number | null, b: (r: ShiftRow) => number | null, digits = 2) =>
   `${fmt(pick(rows, a), digits)} → ${fmt(pick(rows, b), digits)}`;
@@ -31,25 +36,70 @@ export function groupRows(rows: readonly ShiftRow[]): ShiftRow[][] {
 
 /** Mean over seeds of one arm's accuracy minus the unadapted accuracy, for summaries. */
 export function meanGain(rows: readonly ShiftRow[], armOf: (r: ShiftRow) => ArmFigures): number | null {
-  const gains = rows.map((r) => (armOf(r).accuracy != null && r.before.accuracy != null ? armOf(r).accuracy! - r.before.accuracy! : null));
+  const gains = rows.map((r) =>
+    armOf(r).accuracy != null && r.before.accuracy != null ? armOf(r).accuracy! - r.before.accuracy! : null,
+  );
   return stat(gains)?.mean ?? null;
 }
 
 export function formatShiftTable(rows: readonly ShiftRow[]): string {
-  const header = ['model', 'shift', 'n', 'prevalence', 'acc', '+BN', '+prior', '+BN+prior', 'spec (→BN)', 'sens (→BN)',
-    'AUC (→BN)', 'est. prevalence (T / BN+T)', 'ECE (→T)'];
+  const header = [
+    'model',
+    'shift',
+    'n',
+    'prevalence',
+    'acc',
+    '+BN',
+    '+prior',
+    '+BN+prior',
+    'spec (→BN)',
+    'sens (→BN)',
+    'AUC (→BN)',
+    'est. prevalence (T / BN+T)',
+    'ECE (→T)',
+  ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const g of groupRows(rows)) {
     const r0 = g[0];
-    lines.push(`| ${[
-      r0.model, r0.shift, String(r0.count), r0.prevalence.toFixed(2),
-      fmt(pick(g, (r) => r.before.accuracy)), fmt(pick(g, (r) => r.bn.accuracy)), fmt(pick(g, (r) => r.prior.accuracy)),
-      fmt(pick(g, (r) => r.both.accuracy)),
-      arrow(g, (r) => r.before.specificity, (r) => r.bn.specificity), arrow(g, (r) => r.before.sensitivity, (r) => r.bn.sensitivity),
-      arrow(g, (r) => r.before.auc, (r) => r.bn.auc),
-      `${fmt(pick(g, (r) => r.prior.estimatedPrevalence), 2)} / ${fmt(pick(g, (r) => r.both.estimatedPrevalence), 2)}`,
-      arrow(g, (r) => r.before.ece, (r) => r.calibrated.ece),
-    ].join(' | ')} |`);
+    lines.push(
+      `| ${[
+        r0.model,
+        r0.shift,
+        String(r0.count),
+        r0.prevalence.toFixed(2),
+        fmt(pick(g, (r) => r.before.accuracy)),
+        fmt(pick(g, (r) => r.bn.accuracy)),
+        fmt(pick(g, (r) => r.prior.accuracy)),
+        fmt(pick(g, (r) => r.both.accuracy)),
+        arrow(
+          g,
+          (r) => r.before.specificity,
+          (r) => r.bn.specificity,
+        ),
+        arrow(
+          g,
+          (r) => r.before.sensitivity,
+          (r) => r.bn.sensitivity,
+        ),
+        arrow(
+          g,
+          (r) => r.before.auc,
+          (r) => r.bn.auc,
+        ),
+        `${fmt(
+          pick(g, (r) => r.prior.estimatedPrevalence),
+          2,
+        )} / ${fmt(
+          pick(g, (r) => r.both.estimatedPrevalence),
+          2,
+        )}`,
+        arrow(
+          g,
+          (r) => r.before.ece,
+          (r) => r.calibrated.ece,
+        ),
+      ].join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -17,15 +17,27 @@ export async function loadData(o: ShiftBenchOptions, log: (line: string) => void
   if (o.data === 'phantom') {
     // Generated X-rays: other seeds for each part, so no patient is on two sides.
     const per = (share: number) => Math.max(4, Math.round((o.limit * share) / 2));
-    const make = (share: number, seed: number) => generatePhantomImages({ perClass: per(share), size: o.size, channels: o.channels, seed });
+    const make = (share: number, seed: number) =>
+      generatePhantomImages({ perClass: per(share), size: o.size, channels: o.channels, seed });
     return {
-      train: make(1 - o.valFraction - o.testFraction, 101), val: make(o.valFraction, 150), test: make(o.testFraction, 200),
-      positiveClass: 1, source: 'phantom X-rays',
+      train: make(1 - o.valFraction - o.testFraction, 101),
+      val: make(o.valFraction, 150),
+      test: make(o.testFraction, 200),
+      positiveClass: 1,
+      source: 'phantom X-rays',
     };
   }
   const data = await prepareData({
-    data: o.data, size: o.size, channels: o.channels, seed: 1, valFraction: o.valFraction, testFraction: o.testFraction,
-    limit: o.limit, keepVal: false, positiveClass: null, log,
+    data: o.data,
+    size: o.size,
+    channels: o.channels,
+    seed: 1,
+    valFraction: o.valFraction,
+    testFraction: o.testFraction,
+    limit: o.limit,
+    keepVal: false,
+    positiveClass: null,
+    log,
   });
   if (!data.val) throw new Error(`${o.data}: no validation images (raise --limit or --val-fraction)`);
   return { train: data.train, val: data.val, test: data.test, positiveClass: data.positiveClass, source: o.data };

@@ -49,22 +49,40 @@ export async function measureTransferShift(
     const train = await extractFeatures(extractor, data.train, { range, batchSize: 32 });
     const val = await extractFeatures(extractor, data.val, { range, batchSize: 32 });
     extractor.dispose();
-    io.log(`${name}: backbone features of train + val in ${((performance.now() - t0) / 1000).toFixed(0)} s (${o.size} px)`);
+    io.log(
+      `${name}: backbone features of train + val in ${((performance.now() - t0) / 1000).toFixed(0)} s (${o.size} px)`,
+    );
     for (const seed of o.seeds) {
-      const head = buildTransferHead({ features: backboneSpec('mobilenet-v2').features(weights.variant), numClasses: train.classNames.length, seed });
+      const head = buildTransferHead({
+        features: backboneSpec('mobilenet-v2').features(weights.variant),
+        numClasses: train.classNames.length,
+        seed,
+      });
       await trainOnFeatures(head, train, val, { epochs: 20, batchSize: o.batch, learningRate: o.learningRate, seed });
       const model = composeTransferModel(await backbone(), head);
       try {
         const fit = await fitTemperatureOnSet(model, data.val, { range, batchSize: o.batch });
         io.log(`${name} seed ${seed}: head trained, T = ${fit.temperature.toFixed(2)}`);
         for (const shiftCase of SHIFT_CASES) {
-          const row = await measureShift({
-            model, modelId: name, seed, test: data.test, positiveClass: data.positiveClass, trainingPriors, temperature: fit.temperature,
-            range, batchSize: o.batch,
-          }, shiftCase);
+          const row = await measureShift(
+            {
+              model,
+              modelId: name,
+              seed,
+              test: data.test,
+              positiveClass: data.positiveClass,
+              trainingPriors,
+              temperature: fit.temperature,
+              range,
+              batchSize: o.batch,
+            },
+            shiftCase,
+          );
           rows.push(row);
           onRow(row);
-          io.log(`  ${shiftCase.name}: acc ${row.before.accuracy?.toFixed(3)} → BN ${row.bn.accuracy?.toFixed(3)}, prior ${row.prior.accuracy?.toFixed(3)}, both ${row.both.accuracy?.toFixed(3)}`);
+          io.log(
+            `  ${shiftCase.name}: acc ${row.before.accuracy?.toFixed(3)} → BN ${row.bn.accuracy?.toFixed(3)}, prior ${row.prior.accuracy?.toFixed(3)}, both ${row.both.accuracy?.toFixed(3)}`,
+          );
         }
       } finally {
         model.dispose();

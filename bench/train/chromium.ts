@@ -26,7 +26,11 @@ const OUT_DIR = join(here, '..', '.build', 'train-page');
 async function buildPage(): Promise<void> {
   // Not minified: tfjs's threaded wasm worker is built from factory.toString(), which minification mangles, and stack traces help.
   await build({
-    root: PAGE_DIR, configFile: false, base: './', logLevel: 'warn', worker: { format: 'es' },
+    root: PAGE_DIR,
+    configFile: false,
+    base: './',
+    logLevel: 'warn',
+    worker: { format: 'es' },
     build: { outDir: OUT_DIR, emptyOutDir: true, minify: false, target: 'es2022', chunkSizeWarningLimit: 10_000 },
   });
 }
@@ -64,14 +68,29 @@ export function rendererPeakRssMB(): number | null {
  * The request for one backend and model: as asked, except on a software GPU (SwiftShader here), which takes
  * minutes per step at real sizes: there the smallest input each model accepts (≥ 16), 4 images, 2 steps, 1 repeat.
  */
-function requestFor(o: TrainBenchOptions, backend: BenchBackend, model: string, software: string | null): { request: MeasureRequest; note?: string } {
+function requestFor(
+  o: TrainBenchOptions,
+  backend: BenchBackend,
+  model: string,
+  software: string | null,
+): { request: MeasureRequest; note?: string } {
   const request: MeasureRequest = {
-    model, size: o.size, batch: o.batch, channels: o.channels, steps: o.steps, repeats: o.repeats, backend, kernels: 'ours',
+    model,
+    size: o.size,
+    batch: o.batch,
+    channels: o.channels,
+    steps: o.steps,
+    repeats: o.repeats,
+    backend,
+    kernels: 'ours',
     wasmThreads: o.wasmThreads,
   };
   if ((backend !== 'webgl' && backend !== 'webgpu') || software == null) return { request };
   const tiny = softwareGpuRequest(request, findModel(model).minSize);
-  return { request: tiny, note: `${backend} runs on ${software} (software): tiny size ${tiny.size}, batch ${tiny.batch}` };
+  return {
+    request: tiny,
+    note: `${backend} runs on ${software} (software): tiny size ${tiny.size}, batch ${tiny.batch}`,
+  };
 }
 
 /** Chromium flags for the GPU backends: WebGPU is behind a flag on Linux; a blocklisted GPU is used anyway. */

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { findModel } from '../../src/lab/registry';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { measureTraining, type MeasureRequest } from './measure';
-import { parseTrainArgs, softwareGpuRequest, stockSkipReason, USAGE, type BenchBackend, type TrainBenchOptions } from './options';
+import {
+  parseTrainArgs,
+  softwareGpuRequest,
+  stockSkipReason,
+  USAGE,
+  type BenchBackend,
+  type TrainBenchOptions,
+} from './options';
 import { chromiumVsNode, formatTable, makeRow, poolRounds, torchRows, type BenchRow } from './report';
 import { findTorchPython, poolTorch, runTorch, torchParamCounts, type TorchResult } from './torch';
 
@@ -36,14 +43,18 @@ export function nodePeakRssMB(): number {
  * Starts `backend` in Node: wasm (XNNPACK threads as asked) and cpu directly, webgpu through the optional `webgpu`
  * package (Dawn); webgl does not exist in Node. Null when it started, else why not.
  */
-async function startInNode(backend: BenchBackend, o: TrainBenchOptions): Promise<{ error: string | null; software: string | null }> {
+async function startInNode(
+  backend: BenchBackend,
+  o: TrainBenchOptions,
+): Promise<{ error: string | null; software: string | null }> {
   if (backend === 'webgl') return { error: 'WebGL exists only in a browser (--env chromium)', software: null };
   if (backend === 'webgpu') {
     const { installNodeWebGpu, NODE_WEBGPU_HINT } = await import('../../src/lab/backend/node/webgpu-node');
     const missing = await installNodeWebGpu();
     if (missing != null) return { error: missing, software: null };
     const selected = await selectBackend('webgpu');
-    if (selected.name !== 'webgpu') return { error: `${selected.fallbacks[0]?.reason}; ${NODE_WEBGPU_HINT}`, software: null };
+    if (selected.name !== 'webgpu')
+      return { error: `${selected.fallbacks[0]?.reason}; ${NODE_WEBGPU_HINT}`, software: null };
     return { error: null, software: selected.gpu?.software ?? null };
   }
   const selected = await selectBackend(backend, { wasmThreads: o.wasmThreads });
@@ -62,7 +73,13 @@ async function runInNode(o: TrainBenchOptions, log: (line: string) => void): Pro
     }
     for (const model of o.models) {
       let base: MeasureRequest = {
-        model, size: o.size, batch: o.batch, channels: o.channels, steps: o.steps, repeats: o.repeats, backend,
+        model,
+        size: o.size,
+        batch: o.batch,
+        channels: o.channels,
+        steps: o.steps,
+        repeats: o.repeats,
+        backend,
         kernels: 'ours',
       };
       let note: string | undefined;
@@ -115,7 +132,8 @@ export async function runTrainSuite(argv: string[], io: SuiteIO = STDIO): Promis
   const notes: string[] = [];
   // A model that cannot take this input size (cnn needs 50×50) is left out with a note rather than failing the run.
   const tooSmall = o.models.filter((id) => findModel(id).minSize > o.size);
-  for (const id of tooSmall) notes.push(`${id} skipped: needs an input of at least ${findModel(id).minSize}×${findModel(id).minSize}`);
+  for (const id of tooSmall)
+    notes.push(`${id} skipped: needs an input of at least ${findModel(id).minSize}×${findModel(id).minSize}`);
   o = { ...o, models: o.models.filter((id) => !tooSmall.includes(id)) };
   const measured: BenchRow[] = [];
   const torch: TorchResult[] = [];
@@ -147,7 +165,10 @@ export async function runTrainSuite(argv: string[], io: SuiteIO = STDIO): Promis
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, `train-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
-    writeFileSync(file, `${JSON.stringify({ suite: 'train', startedAt: started.toISOString(), argv, options: o, machine, notes, rows }, null, 2)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ suite: 'train', startedAt: started.toISOString(), argv, options: o, machine, notes, rows }, null, 2)}\n`,
+    );
     log(`wrote ${file}`);
   }
   return 0;

@@ -67,7 +67,10 @@ export function benchImages(count: number, size: number, channels: 1 | 3): Image
   let set = datasets.get(key);
   if (set == null) {
     const all = generatePhantomImages({ perClass: Math.ceil(count / 2), size, channels, seed: 1 });
-    set = selectImages(all, Int32Array.from({ length: count }, (_, i) => i));
+    set = selectImages(
+      all,
+      Int32Array.from({ length: count }, (_, i) => i),
+    );
     datasets.set(key, set);
   }
   return set;
@@ -108,14 +111,24 @@ export async function measureTraining(request: MeasureRequest): Promise<Measurem
     else if (request.skipTrain == null) {
       const perEpoch: number[] = [];
       try {
-        await trainModel(model, set, null, {
-          epochs: repeats + 1, batchSize: batch, seed: 1, restoreBestWeights: false, pixelRange: entry.pixelRange,
-        }, {
-          onEpochEnd: (log) => {
-            perEpoch.push(log.imagesPerSec);
-            result.numTensors.afterEpoch.push(tf.memory().numTensors);
+        await trainModel(
+          model,
+          set,
+          null,
+          {
+            epochs: repeats + 1,
+            batchSize: batch,
+            seed: 1,
+            restoreBestWeights: false,
+            pixelRange: entry.pixelRange,
           },
-        });
+          {
+            onEpochEnd: (log) => {
+              perEpoch.push(log.imagesPerSec);
+              result.numTensors.afterEpoch.push(tf.memory().numTensors);
+            },
+          },
+        );
         // The first epoch warms up (kernel compilation, heap growth) and is not counted.
         result.train = spread(perEpoch.slice(1));
       } catch (err) {
@@ -141,7 +154,11 @@ async function probeTraining(id: string, channels: 1 | 3): Promise<string | null
   const size = Math.max(entry.minSize, 8);
   const model = entry.build({ size, channels, seed: 1 });
   try {
-    await trainModel(model, benchImages(1, size, channels), null, { epochs: 1, batchSize: 1, restoreBestWeights: false });
+    await trainModel(model, benchImages(1, size, channels), null, {
+      epochs: 1,
+      batchSize: 1,
+      restoreBestWeights: false,
+    });
     return null;
   } catch (err) {
     return `${message(err)} (found by a one-image step at ${size}×${size})`;
@@ -151,9 +168,18 @@ async function probeTraining(id: string, channels: 1 | 3): Promise<string | null
 }
 
 /** Images per second of `predict` on one batch: one warm-up call, then `repeats` timed calls. */
-async function timeInference(model: tf.LayersModel, set: ImageSet, batch: number, repeats: number,
-  pixelRange: '0,1' | '-1,1'): Promise<Spread> {
-  const data = makeBatch(set, Int32Array.from({ length: batch }, (_, i) => i), pixelRange);
+async function timeInference(
+  model: tf.LayersModel,
+  set: ImageSet,
+  batch: number,
+  repeats: number,
+  pixelRange: '0,1' | '-1,1',
+): Promise<Spread> {
+  const data = makeBatch(
+    set,
+    Int32Array.from({ length: batch }, (_, i) => i),
+    pixelRange,
+  );
   try {
     const once = async (): Promise<number> => {
       const started = performance.now();

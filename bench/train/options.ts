@@ -93,10 +93,14 @@ function positiveInt(flag: string, raw: string | undefined): number {
 }
 
 function list<T extends string>(flag: string, raw: string | undefined, allowed?: readonly T[]): T[] {
-  const items = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new Error(`${flag} needs a comma-separated list`);
   for (const item of items) {
-    if (allowed && !allowed.includes(item as T)) throw new Error(`${flag}: '${item}' is not one of ${allowed.join(', ')}`);
+    if (allowed && !allowed.includes(item as T))
+      throw new Error(`${flag}: '${item}' is not one of ${allowed.join(', ')}`);
   }
   return items as T[];
 }
@@ -106,34 +110,61 @@ export function parseTrainArgs(argv: readonly string[]): TrainBenchOptions {
   const o: TrainBenchOptions = { ...DEFAULT_OPTIONS };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
-    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    const [name, inline] = flag.includes('=')
+      ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)]
+      : [flag, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     switch (name) {
-      case '--models': o.models = list('--models', value()); break;
-      case '--size': o.size = positiveInt('--size', value()); break;
-      case '--batch': o.batch = positiveInt('--batch', value()); break;
+      case '--models':
+        o.models = list('--models', value());
+        break;
+      case '--size':
+        o.size = positiveInt('--size', value());
+        break;
+      case '--batch':
+        o.batch = positiveInt('--batch', value());
+        break;
       case '--channels': {
         const c = positiveInt('--channels', value());
         if (c !== 1 && c !== 3) throw new Error('--channels must be 1 or 3');
         o.channels = c;
         break;
       }
-      case '--backend': case '--backends':
-        o.backends = list('--backend', value(), ['wasm', 'cpu', 'webgl', 'webgpu'] as const); break;
+      case '--backend':
+      case '--backends':
+        o.backends = list('--backend', value(), ['wasm', 'cpu', 'webgl', 'webgpu'] as const);
+        break;
       case '--env': {
         const env = value();
-        if (env !== 'node' && env !== 'chromium' && env !== 'both') throw new Error('--env must be node, chromium or both');
+        if (env !== 'node' && env !== 'chromium' && env !== 'both')
+          throw new Error('--env must be node, chromium or both');
         o.envs = env === 'both' ? ['node', 'chromium'] : [env];
         break;
       }
-      case '--steps': o.steps = positiveInt('--steps', value()); break;
-      case '--repeats': o.repeats = positiveInt('--repeats', value()); break;
-      case '--rounds': o.rounds = positiveInt('--rounds', value()); break;
-      case '--no-stock': o.stock = false; break;
-      case '--stock-cpu': o.stockCpu = true; break;
-      case '--vs-torch': o.vsTorch = true; break;
-      case '--json': o.json = true; break;
-      case '--no-write': o.write = false; break;
+      case '--steps':
+        o.steps = positiveInt('--steps', value());
+        break;
+      case '--repeats':
+        o.repeats = positiveInt('--repeats', value());
+        break;
+      case '--rounds':
+        o.rounds = positiveInt('--rounds', value());
+        break;
+      case '--no-stock':
+        o.stock = false;
+        break;
+      case '--stock-cpu':
+        o.stockCpu = true;
+        break;
+      case '--vs-torch':
+        o.vsTorch = true;
+        break;
+      case '--json':
+        o.json = true;
+        break;
+      case '--no-write':
+        o.write = false;
+        break;
       case '--wasm-threads': {
         const v = value();
         o.wasmThreads = v === 'auto' ? 'auto' : positiveInt('--wasm-threads', v);
@@ -144,8 +175,11 @@ export function parseTrainArgs(argv: readonly string[]): TrainBenchOptions {
         o.torchThreads = v === 'all' ? 'all' : positiveInt('--torch-threads', v);
         break;
       }
-      case '--chromium-flags': o.chromiumFlags = (value() ?? '').split(/\s+/).filter(Boolean); break;
-      default: throw new Error(`unknown option '${flag}'\n${USAGE}`);
+      case '--chromium-flags':
+        o.chromiumFlags = (value() ?? '').split(/\s+/).filter(Boolean);
+        break;
+      default:
+        throw new Error(`unknown option '${flag}'\n${USAGE}`);
     }
   }
   return o;
@@ -153,7 +187,9 @@ export function parseTrainArgs(argv: readonly string[]): TrainBenchOptions {
 
 /** A tiny run for a software GPU (SwiftShader and the like), which takes minutes per step at the real size. */
 export function softwareGpuRequest<T extends { size: number; batch: number; steps: number; repeats: number }>(
-  request: T, minSize: number): T {
+  request: T,
+  minSize: number,
+): T {
   const size = Math.max(16, minSize);
   return { ...request, size, batch: Math.min(request.batch, 4), steps: Math.min(request.steps, 2), repeats: 1 };
 }

@@ -42,7 +42,10 @@ export interface BenchRow extends Figures {
    * ours / PyTorch per PyTorch layout ('pytorch' = default NCHW, 'pytorch-channels-last'): medians, and best runs
    * (max/max), the steadier figure on a shared machine where interference only ever slows a run down.
    */
-  vsTorch: Record<string, { train: number | null; infer: number | null; trainBest: number | null; inferBest: number | null }>;
+  vsTorch: Record<
+    string,
+    { train: number | null; infer: number | null; trainBest: number | null; inferBest: number | null }
+  >;
   note?: string;
 }
 
@@ -60,18 +63,35 @@ export function figures(m: Measurement | null): Figures | null {
 
 const ratio = (a: number | null, b: number | null | undefined): number | null => (a != null && b ? a / b : null);
 
-export function makeRow(ours: Measurement, stock: Measurement | null, env: BenchEnv, peakRssMB: number | null,
-  note?: string): BenchRow {
+export function makeRow(
+  ours: Measurement,
+  stock: Measurement | null,
+  env: BenchEnv,
+  peakRssMB: number | null,
+  note?: string,
+): BenchRow {
   const r = ours.request;
   const own = figures(ours)!;
   const stockFigures = figures(stock);
   const n = ours.numTensors;
-  const flat = n.afterEpoch.length > 0 ? n.afterEpoch.every((v) => v === n.afterEpoch[0]) && n.after === n.before : null;
+  const flat =
+    n.afterEpoch.length > 0 ? n.afterEpoch.every((v) => v === n.afterEpoch[0]) && n.after === n.before : null;
   return {
-    model: r.model, size: r.size, batch: r.batch, channels: r.channels, backend: r.backend, env, params: ours.params,
-    steps: r.steps, repeats: r.repeats, fastKernels: ours.fastKernels, threads: ours.threads,
+    model: r.model,
+    size: r.size,
+    batch: r.batch,
+    channels: r.channels,
+    backend: r.backend,
+    env,
+    params: ours.params,
+    steps: r.steps,
+    repeats: r.repeats,
+    fastKernels: ours.fastKernels,
+    threads: ours.threads,
     ...own,
-    peakRssMB, numTensors: n, tensorsFlat: flat,
+    peakRssMB,
+    numTensors: n,
+    tensorsFlat: flat,
     stock: stockFigures,
     trainVsStock: ratio(own.trainImgPerSec, stockFigures?.trainImgPerSec),
     inferVsStock: ratio(own.inferImgPerSec, stockFigures?.inferImgPerSec),
@@ -93,12 +113,31 @@ export function torchRows(rows: BenchRow[], torch: TorchResult[]): BenchRow[] {
     }
   }
   return torch.map((t) => ({
-    model: t.model, size: t.size, batch: t.batch, channels: rows[0]?.channels ?? 3, backend: t.backend, env: t.env,
-    params: t.params, steps: 0, repeats: t.train.runs.length, fastKernels: [], threads: t.threads,
-    trainImgPerSec: t.trainImgPerSec, train: t.train, trainError: null,
-    inferImgPerSec: t.inferImgPerSec, infer: t.infer, inferError: null,
-    peakRssMB: t.peakRssMB, numTensors: null, tensorsFlat: null, stock: null, trainVsStock: null, inferVsStock: null,
-    vsTorch: {}, note: `torch ${t.torch}, ${t.threads} thread(s)`,
+    model: t.model,
+    size: t.size,
+    batch: t.batch,
+    channels: rows[0]?.channels ?? 3,
+    backend: t.backend,
+    env: t.env,
+    params: t.params,
+    steps: 0,
+    repeats: t.train.runs.length,
+    fastKernels: [],
+    threads: t.threads,
+    trainImgPerSec: t.trainImgPerSec,
+    train: t.train,
+    trainError: null,
+    inferImgPerSec: t.inferImgPerSec,
+    infer: t.infer,
+    inferError: null,
+    peakRssMB: t.peakRssMB,
+    numTensors: null,
+    tensorsFlat: null,
+    stock: null,
+    trainVsStock: null,
+    inferVsStock: null,
+    vsTorch: {},
+    note: `torch ${t.torch}, ${t.threads} thread(s)`,
   }));
 }
 
@@ -111,8 +150,15 @@ function pool(a: Spread | null, b: Spread | null): Spread | null {
 function poolFigures<T extends Figures>(a: T, b: Figures): T {
   const train = pool(a.train, b.train);
   const infer = pool(a.infer, b.infer);
-  return { ...a, train, infer, trainImgPerSec: train?.median ?? null, inferImgPerSec: infer?.median ?? null,
-    trainError: a.trainError ?? b.trainError, inferError: a.inferError ?? b.inferError };
+  return {
+    ...a,
+    train,
+    infer,
+    trainImgPerSec: train?.median ?? null,
+    inferImgPerSec: infer?.median ?? null,
+    trainError: a.trainError ?? b.trainError,
+    inferError: a.inferError ?? b.inferError,
+  };
 }
 
 /** Merges the rows of several rounds that measured the same model/size/batch/backend/env into one row each. */
@@ -126,7 +172,7 @@ export function poolRounds(rows: BenchRow[]): BenchRow[] {
       continue;
     }
     const merged = poolFigures(seen, row);
-    merged.stock = seen.stock && row.stock ? poolFigures(seen.stock, row.stock) : seen.stock ?? row.stock;
+    merged.stock = seen.stock && row.stock ? poolFigures(seen.stock, row.stock) : (seen.stock ?? row.stock);
     merged.peakRssMB = Math.max(seen.peakRssMB ?? 0, row.peakRssMB ?? 0) || null;
     merged.tensorsFlat = seen.tensorsFlat === null ? row.tensorsFlat : seen.tensorsFlat && row.tensorsFlat !== false;
     merged.trainVsStock = ratio(merged.trainImgPerSec, merged.stock?.trainImgPerSec);
@@ -142,20 +188,51 @@ const range = (s: Spread | null): string => (s == null ? '—' : `${num(s.min)}/
 
 /** The printed table: img/s as min/median/max over the repeats. */
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['model', 'size', 'batch', 'backend', 'env', 'train img/s min/med/max', 'stock train', 'ours/stock',
-    'infer img/s min/med/max', 'stock infer', 'ours/stock', 'train ours/PyTorch NCHW, NHWC: median (best)',
-    'peak RSS MB', 'numTensors'];
+  const head = [
+    'model',
+    'size',
+    'batch',
+    'backend',
+    'env',
+    'train img/s min/med/max',
+    'stock train',
+    'ours/stock',
+    'infer img/s min/med/max',
+    'stock infer',
+    'ours/stock',
+    'train ours/PyTorch NCHW, NHWC: median (best)',
+    'peak RSS MB',
+    'numTensors',
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     const stockTrain = r.stock == null ? '—' : r.stock.trainImgPerSec != null ? range(r.stock.train) : 'cannot train';
     const vs = (env: string) => `${x(r.vsTorch[env]?.train)} (${x(r.vsTorch[env]?.trainBest)})`;
     const torch = Object.keys(r.vsTorch).length === 0 ? '—' : `${vs('pytorch')}, ${vs('pytorch-channels-last')}`;
-    const tensors = r.numTensors == null ? '—'
-      : `${r.numTensors.before}→[${r.numTensors.afterEpoch.join(',')}]→${r.numTensors.after}${r.tensorsFlat ? ' flat' : ''}`;
+    const tensors =
+      r.numTensors == null
+        ? '—'
+        : `${r.numTensors.before}→[${r.numTensors.afterEpoch.join(',')}]→${r.numTensors.after}${r.tensorsFlat ? ' flat' : ''}`;
     const train = r.trainImgPerSec == null ? `error` : range(r.train);
     const backend = r.threads != null && r.threads > 1 ? `${r.backend}×${r.threads}` : r.backend;
-    lines.push(`| ${[r.model, r.size, r.batch, backend, r.env, train, stockTrain, x(r.trainVsStock), range(r.infer),
-      r.stock ? range(r.stock.infer) : '—', x(r.inferVsStock), torch, num(r.peakRssMB, 0), tensors].join(' | ')} |`);
+    lines.push(
+      `| ${[
+        r.model,
+        r.size,
+        r.batch,
+        backend,
+        r.env,
+        train,
+        stockTrain,
+        x(r.trainVsStock),
+        range(r.infer),
+        r.stock ? range(r.stock.infer) : '—',
+        x(r.inferVsStock),
+        torch,
+        num(r.peakRssMB, 0),
+        tensors,
+      ].join(' | ')} |`,
+    );
   }
   const notes = rows.flatMap((r) => [
     ...(r.trainError ? [`${r.model} ${r.backend}/${r.env}: ${r.trainError}`] : []),
@@ -169,10 +246,17 @@ export function formatTable(rows: BenchRow[]): string {
 export function chromiumVsNode(rows: readonly BenchRow[]): string[] {
   const notes: string[] = [];
   for (const page of rows.filter((r) => r.env === 'chromium')) {
-    const node = rows.find((r) => r.env === 'node' && r.model === page.model && r.backend === page.backend
-      && r.size === page.size && r.batch === page.batch);
+    const node = rows.find(
+      (r) =>
+        r.env === 'node' &&
+        r.model === page.model &&
+        r.backend === page.backend &&
+        r.size === page.size &&
+        r.batch === page.batch,
+    );
     const ratio = node?.trainImgPerSec && page.trainImgPerSec ? page.trainImgPerSec / node.trainImgPerSec : null;
-    if (ratio != null) notes.push(`${page.model} ${page.backend}: Chromium/Node ${ratio.toFixed(2)}× (training img/s, medians)`);
+    if (ratio != null)
+      notes.push(`${page.model} ${page.backend}: Chromium/Node ${ratio.toFixed(2)}× (training img/s, medians)`);
   }
   return notes;
 }

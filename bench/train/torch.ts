@@ -54,10 +54,16 @@ function writeImages(o: TrainBenchOptions): string {
 
 /** Parameter counts of the PyTorch networks, for checking them against the tfjs models. */
 export function torchParamCounts(python: string, models: string[], channels: number): Map<string, number> {
-  const run = spawnSync(python, [SCRIPT, '--params-only', '--models', models.join(','), '--channels', String(channels)],
-    { encoding: 'utf8' });
+  const run = spawnSync(
+    python,
+    [SCRIPT, '--params-only', '--models', models.join(','), '--channels', String(channels)],
+    { encoding: 'utf8' },
+  );
   if (run.status !== 0) throw new Error(`torch_train.py --params-only failed: ${run.stderr}`);
-  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { model: string; params: number });
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { model: string; params: number });
   return new Map(lines.map((l) => [l.model, l.params]));
 }
 
@@ -71,9 +77,27 @@ export function runTorch(o: TrainBenchOptions, log: (line: string) => void): Tor
   const results: TorchResult[] = [];
   for (const layout of [[], ['--channels-last']]) {
     const threads = o.torchThreads === 'all' ? availableParallelism() : o.torchThreads;
-    const args = [SCRIPT, '--models', o.models.join(','), '--size', String(o.size), '--batch', String(o.batch),
-      '--channels', String(o.channels), '--repeats', String(o.repeats), '--data', prefix, '--threads', String(threads), ...layout];
-    log(`pytorch ${found.version}: ${layout.length ? 'channels-last' : 'NCHW'} ${o.models.join(',')}, ${threads} thread(s)`);
+    const args = [
+      SCRIPT,
+      '--models',
+      o.models.join(','),
+      '--size',
+      String(o.size),
+      '--batch',
+      String(o.batch),
+      '--channels',
+      String(o.channels),
+      '--repeats',
+      String(o.repeats),
+      '--data',
+      prefix,
+      '--threads',
+      String(threads),
+      ...layout,
+    ];
+    log(
+      `pytorch ${found.version}: ${layout.length ? 'channels-last' : 'NCHW'} ${o.models.join(',')}, ${threads} thread(s)`,
+    );
     const run = spawnSync(found.python, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (run.status !== 0) return `torch_train.py failed (exit ${run.status}): ${run.stderr.trim().split('\n').pop()}`;
     for (const line of run.stdout.trim().split('\n')) results.push(JSON.parse(line) as TorchResult);
@@ -93,8 +117,14 @@ export function poolTorch(results: TorchResult[]): TorchResult[] {
     }
     const train = spread([...seen.train.runs, ...r.train.runs]);
     const infer = spread([...seen.infer.runs, ...r.infer.runs]);
-    byKey.set(key, { ...seen, train, infer, trainImgPerSec: train.median, inferImgPerSec: infer.median,
-      peakRssMB: Math.max(seen.peakRssMB, r.peakRssMB) });
+    byKey.set(key, {
+      ...seen,
+      train,
+      infer,
+      trainImgPerSec: train.median,
+      inferImgPerSec: infer.median,
+      peakRssMB: Math.max(seen.peakRssMB, r.peakRssMB),
+    });
   }
   return [...byKey.values()];
 }

@@ -23,7 +23,11 @@ const WEIGHTS_PREFIX = 'weights/mobilenet-v2/';
 async function buildPage(): Promise<void> {
   // Not minified: tfjs's threaded wasm worker is built from its factory's source text, which minification mangles.
   await build({
-    root: PAGE_DIR, configFile: false, base: './', logLevel: 'warn', worker: { format: 'es' },
+    root: PAGE_DIR,
+    configFile: false,
+    base: './',
+    logLevel: 'warn',
+    worker: { format: 'es' },
     build: { outDir: OUT_DIR, emptyOutDir: true, minify: false, target: 'es2022', chunkSizeWarningLimit: 10_000 },
   });
 }
@@ -35,15 +39,22 @@ function weightsFolder(path: string): string | null {
   return existsSync(join(folder, 'model.json')) ? folder : null;
 }
 
-async function backboneInPage(page: Page, request: BackboneRequest, weightsUrl: string | null,
+async function backboneInPage(
+  page: Page,
+  request: BackboneRequest,
+  weightsUrl: string | null,
 ): Promise<BackboneMeasurement> {
-  const result = await page.evaluate(([r, url]) => window.xrayTransferBench.backbone(r, url),
-    [request, weightsUrl] as const);
+  const result = await page.evaluate(([r, url]) => window.xrayTransferBench.backbone(r, url), [
+    request,
+    weightsUrl,
+  ] as const);
   if ('error' in result) throw new Error(result.error);
   return result;
 }
 
-export async function runInChromium(o: TransferVsTorchOptions, log: (line: string) => void,
+export async function runInChromium(
+  o: TransferVsTorchOptions,
+  log: (line: string) => void,
 ): Promise<EnvResult | string> {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM || 'chromium'} not found (Debian: apt-get install chromium)`;
   log('chromium: bundling the transfer bench page with Vite');

@@ -27,13 +27,18 @@ const STDIO: SuiteIO = {
 };
 
 /** PyTorch once per thread count the environments ran at (Node and the page may differ). */
-function torchAtSameThreads(o: TransferVsTorchOptions, envs: readonly EnvResult[], notes: string[],
-  log: (line: string) => void): TorchBackboneResult[] {
+function torchAtSameThreads(
+  o: TransferVsTorchOptions,
+  envs: readonly EnvResult[],
+  notes: string[],
+  log: (line: string) => void,
+): TorchBackboneResult[] {
   const results: TorchBackboneResult[] = [];
   const threadCounts = [...new Set(envs.flatMap((e) => e.backbones.map((m) => m.threads)))];
   for (const threads of threadCounts) {
     const backbones = o.backbones.filter((b) =>
-      envs.some((e) => e.backbones.some((m) => m.backbone === b && m.threads === threads)));
+      envs.some((e) => e.backbones.some((m) => m.backbone === b && m.threads === threads)),
+    );
     const request = { backbones, batch: o.batch, batches: o.batches, threads, channelsLast: o.torchChannelsLast };
     const run = runTorchBackbones(request, log);
     if (typeof run === 'string') {
@@ -69,14 +74,18 @@ export async function runTransferVsTorch(argv: string[], io: SuiteIO = STDIO): P
   for (const e of envs) for (const f of e.failures) notes.push(`${e.env} ${f.backbone} not timed: ${f.error}`);
   for (const e of envs) {
     for (const m of e.backbones) {
-      notes.push(`${e.env} ${m.backbone}: ${m.params.toLocaleString('en')} parameters, ${m.features} features, `
-        + `weights ${m.weights}`);
+      notes.push(
+        `${e.env} ${m.backbone}: ${m.params.toLocaleString('en')} parameters, ${m.features} features, ` +
+          `weights ${m.weights}`,
+      );
     }
   }
   const torch = o.vsTorch ? torchAtSameThreads(o, envs, notes, io.log) : [];
   for (const t of torch) {
-    notes.push(`PyTorch ${t.torch} / torchvision ${t.torchvision} ${t.backbone} (${t.layout}, ${t.threads} thread(s)): `
-      + `${t.params.toLocaleString('en')} parameters, ${t.features} features`);
+    notes.push(
+      `PyTorch ${t.torch} / torchvision ${t.torchvision} ${t.backbone} (${t.layout}, ${t.threads} thread(s)): ` +
+        `${t.params.toLocaleString('en')} parameters, ${t.features} features`,
+    );
   }
   const rows = makeRows(envs, torch);
   const estimates = endToEndEstimates(envs, torch);
@@ -91,8 +100,18 @@ export async function runTransferVsTorch(argv: string[], io: SuiteIO = STDIO): P
     mkdirSync(RESULTS_DIR, { recursive: true });
     const file = join(RESULTS_DIR, `transfer-vs-torch-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version };
-    const record = { suite: 'transfer --vs-torch', startedAt: started.toISOString(), argv, options: o, machine, notes,
-      rows, envs, torch, estimates };
+    const record = {
+      suite: 'transfer --vs-torch',
+      startedAt: started.toISOString(),
+      argv,
+      options: o,
+      machine,
+      notes,
+      rows,
+      envs,
+      torch,
+      estimates,
+    };
     writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
     io.log(`wrote ${file}`);
   }

@@ -40,7 +40,9 @@ export interface BackboneMeasurement {
 const RANDOM_VARIANT = { alpha: 0.35 };
 
 /** Times `batches` forward passes of the frozen backbone after one untimed pass (kernel set-up, heap growth). */
-export async function measureBackbone(request: BackboneRequest, weights: BackboneWeights | null,
+export async function measureBackbone(
+  request: BackboneRequest,
+  weights: BackboneWeights | null,
 ): Promise<BackboneMeasurement> {
   const { backbone: id, size, batch, batches } = request;
   const spec = backboneSpec(id);
@@ -61,9 +63,16 @@ export async function measureBackbone(request: BackboneRequest, weights: Backbon
     const runs: number[] = [];
     for (let b = 0; b < batches; b++) runs.push(await once());
     return {
-      backbone: id, size, batch, backend: tf.getBackend(), threads: tf.getBackend() === 'wasm' ? wasmThreadsInUse() : 1,
-      weights: weights ? weights.origin : 'random (seeded)', params: model.countParams(),
-      features: model.outputs[0].shape[1] as number, imagesPerSec: median(runs), runs,
+      backbone: id,
+      size,
+      batch,
+      backend: tf.getBackend(),
+      threads: tf.getBackend() === 'wasm' ? wasmThreadsInUse() : 1,
+      weights: weights ? weights.origin : 'random (seeded)',
+      params: model.countParams(),
+      features: model.outputs[0].shape[1] as number,
+      imagesPerSec: median(runs),
+      runs,
     };
   } finally {
     input.dispose();

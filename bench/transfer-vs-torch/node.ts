@@ -21,14 +21,18 @@ export function weightsPathFromRoot(path: string): string {
 }
 
 /** The MobileNetV2 weights, or null (random weights) with the reason logged. */
-async function mobilenetWeights(o: TransferVsTorchOptions, log: (line: string) => void,
+async function mobilenetWeights(
+  o: TransferVsTorchOptions,
+  log: (line: string) => void,
 ): Promise<BackboneWeights | null> {
   const path = weightsPathFromRoot(o.mobilenetWeights);
   try {
     return await loadWeightsFromFiles('mobilenet-v2', await readWeightsPath(path));
   } catch (err) {
-    log(`node: MobileNetV2 weights not loaded from ${path} (${(err as Error).message}); `
-      + 'timing α 0.35 with random weights');
+    log(
+      `node: MobileNetV2 weights not loaded from ${path} (${(err as Error).message}); ` +
+        'timing α 0.35 with random weights',
+    );
     return null;
   }
 }

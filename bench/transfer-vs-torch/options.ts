@@ -88,29 +88,50 @@ export function parseTransferVsTorchArgs(argv: readonly string[]): TransferVsTor
     const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
-      case '--backbones': o.backbones = list(flag, value(), ['mobilenet-v2', 'inception-v3'] as const); break;
+      case '--backbones':
+        o.backbones = list(flag, value(), ['mobilenet-v2', 'inception-v3'] as const);
+        break;
       case '--env': {
         const env = value();
         if (env === 'both') o.envs = ['node', 'chromium'];
         else o.envs = list(flag, env, ['node', 'chromium'] as const);
         break;
       }
-      case '--batch': o.batch = positiveInt(flag, value()); break;
-      case '--batches': o.batches = positiveInt(flag, value()); break;
-      case '--images': o.images = positiveInt(flag, value()); break;
-      case '--head-epochs': o.headEpochs = positiveInt(flag, value()); break;
-      case '--head-batch': o.headBatch = positiveInt(flag, value()); break;
+      case '--batch':
+        o.batch = positiveInt(flag, value());
+        break;
+      case '--batches':
+        o.batches = positiveInt(flag, value());
+        break;
+      case '--images':
+        o.images = positiveInt(flag, value());
+        break;
+      case '--head-epochs':
+        o.headEpochs = positiveInt(flag, value());
+        break;
+      case '--head-batch':
+        o.headBatch = positiveInt(flag, value());
+        break;
       case '--mobilenet-weights': {
         const path = value();
         if (path == null || path === '') throw new Error(`${flag} needs a path`);
         o.mobilenetWeights = path;
         break;
       }
-      case '--torch-channels-last': o.torchChannelsLast = true; break;
-      case '--no-torch': o.vsTorch = false; break;
-      case '--json': o.json = true; break;
-      case '--no-write': o.write = false; break;
-      default: throw new Error(`unknown option '${argv[i]}' (see --help)`);
+      case '--torch-channels-last':
+        o.torchChannelsLast = true;
+        break;
+      case '--no-torch':
+        o.vsTorch = false;
+        break;
+      case '--json':
+        o.json = true;
+        break;
+      case '--no-write':
+        o.write = false;
+        break;
+      default:
+        throw new Error(`unknown option '${argv[i]}' (see --help)`);
     }
   }
   return o;

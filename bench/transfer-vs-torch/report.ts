@@ -19,19 +19,27 @@ export interface TransferVsTorchRow {
 }
 
 /** PyTorch's result for `backbone` at `threads`, if it was run. */
-export function torchFor(torch: readonly TorchBackboneResult[], backbone: BackboneId, threads: number,
+export function torchFor(
+  torch: readonly TorchBackboneResult[],
+  backbone: BackboneId,
+  threads: number,
 ): TorchBackboneResult | null {
   return torch.find((t) => t.backbone === backbone && t.threads === threads) ?? null;
 }
 
 export function makeRows(envs: readonly EnvResult[], torch: readonly TorchBackboneResult[]): TransferVsTorchRow[] {
-  return envs.flatMap((e) => e.backbones.map((m) => {
-    const theirs = torchFor(torch, m.backbone, m.threads);
-    return {
-      backbone: m.backbone, env: e.env, imagesPerSec: m.imagesPerSec,
-      torchImagesPerSec: theirs?.imagesPerSec ?? null, ratio: theirs ? m.imagesPerSec / theirs.imagesPerSec : null,
-    };
-  }));
+  return envs.flatMap((e) =>
+    e.backbones.map((m) => {
+      const theirs = torchFor(torch, m.backbone, m.threads);
+      return {
+        backbone: m.backbone,
+        env: e.env,
+        imagesPerSec: m.imagesPerSec,
+        torchImagesPerSec: theirs?.imagesPerSec ?? null,
+        ratio: theirs ? m.imagesPerSec / theirs.imagesPerSec : null,
+      };
+    }),
+  );
 }
 
 const fixed = (v: number | null, digits = 1): string => (v == null ? '—' : v.toFixed(digits));
@@ -67,7 +75,9 @@ export interface EndToEndEstimate {
   torchBackbonePassSec: number | null;
 }
 
-export function endToEndEstimates(envs: readonly EnvResult[], torch: readonly TorchBackboneResult[],
+export function endToEndEstimates(
+  envs: readonly EnvResult[],
+  torch: readonly TorchBackboneResult[],
 ): EndToEndEstimate[] {
   const out: EndToEndEstimate[] = [];
   for (const e of envs) {
@@ -77,8 +87,13 @@ export function endToEndEstimates(envs: readonly EnvResult[], torch: readonly To
     const backbonePassSec = images / inception.imagesPerSec;
     const t = torchFor(torch, 'inception-v3', inception.threads);
     out.push({
-      env: e.env, images, backbonePassSec, headEpochs: epochs, headSec: e.head.ms / 1000,
-      totalSec: backbonePassSec + e.head.ms / 1000, torchBackbonePassSec: t ? images / t.imagesPerSec : null,
+      env: e.env,
+      images,
+      backbonePassSec,
+      headEpochs: epochs,
+      headSec: e.head.ms / 1000,
+      totalSec: backbonePassSec + e.head.ms / 1000,
+      torchBackbonePassSec: t ? images / t.imagesPerSec : null,
     });
   }
   return out;
@@ -87,10 +102,12 @@ export function endToEndEstimates(envs: readonly EnvResult[], torch: readonly To
 const minutes = (sec: number): string => (sec >= 90 ? `${(sec / 60).toFixed(1)} min` : `${sec.toFixed(1)} s`);
 
 export function describeEstimate(e: EndToEndEstimate): string {
-  return `InceptionV3 end to end on ${e.images.toLocaleString('en')} images in ${e.env} (an estimate from the measured `
-    + `rates, not a run): one backbone pass ${minutes(e.backbonePassSec)} + ${e.headEpochs} head epochs on cached `
-    + `features ${minutes(e.headSec)} = ${minutes(e.totalSec)}`
-    + (e.torchBackbonePassSec == null
+  return (
+    `InceptionV3 end to end on ${e.images.toLocaleString('en')} images in ${e.env} (an estimate from the measured ` +
+    `rates, not a run): one backbone pass ${minutes(e.backbonePassSec)} + ${e.headEpochs} head epochs on cached ` +
+    `features ${minutes(e.headSec)} = ${minutes(e.totalSec)}` +
+    (e.torchBackbonePassSec == null
       ? ''
-      : `; PyTorch's backbone pass alone would take ${minutes(e.torchBackbonePassSec)}`);
+      : `; PyTorch's backbone pass alone would take ${minutes(e.torchBackbonePassSec)}`)
+  );
 }

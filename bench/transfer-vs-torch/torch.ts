@@ -37,14 +37,28 @@ export interface TorchRequest {
 export function runTorchBackbones(request: TorchRequest, log: (line: string) => void): TorchBackboneResult[] | string {
   const found = findTorchPython();
   if (found == null) {
-    return 'PyTorch not found (tried $TORCH_PYTHON, python3, /usr/bin/python3); '
-      + 'on Debian: apt-get install python3-torchvision';
+    return (
+      'PyTorch not found (tried $TORCH_PYTHON, python3, /usr/bin/python3); ' +
+      'on Debian: apt-get install python3-torchvision'
+    );
   }
-  const args = [SCRIPT, '--backbones', request.backbones.join(','), '--batch', String(request.batch),
-    '--batches', String(request.batches), '--threads', String(request.threads),
-    ...(request.channelsLast ? ['--channels-last'] : [])];
+  const args = [
+    SCRIPT,
+    '--backbones',
+    request.backbones.join(','),
+    '--batch',
+    String(request.batch),
+    '--batches',
+    String(request.batches),
+    '--threads',
+    String(request.threads),
+    ...(request.channelsLast ? ['--channels-last'] : []),
+  ];
   log(`pytorch ${found.version}: ${request.backbones.join(',')}, ${request.threads} thread(s)`);
   const run = spawnSync(found.python, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (run.status !== 0) return `torch_backbones.py failed (exit ${run.status}): ${run.stderr.trim().split('\n').pop()}`;
-  return run.stdout.trim().split('\n').map((line) => JSON.parse(line) as TorchBackboneResult);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as TorchBackboneResult);
 }

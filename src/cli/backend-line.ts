@@ -5,7 +5,8 @@
 import type { BackendSelection } from '../lab/backend/select-backend';
 
 export function backendLine(
-  selection: Pick<BackendSelection, 'name' | 'fastKernels' | 'kernels'>, verbose: boolean,
+  selection: Pick<BackendSelection, 'name' | 'fastKernels' | 'kernels'>,
+  verbose: boolean,
 ): string {
   const kernels = selection.fastKernels;
   if (selection.kernels === 'stock') {

@@ -25,7 +25,11 @@ const ALIASES: Record<string, string> = { seed: 'seeds' };
  * Parses `argv`: `--flag value`, `--flag=value`, bare switches. A setting's value is checked at once (the message
  * names the flag and its bound); an unknown flag, a missing value or a repeated setting is refused.
  */
-export function parseCommandLine(argv: readonly string[], others: Record<string, OtherOption>, command: string): ParsedCommandLine {
+export function parseCommandLine(
+  argv: readonly string[],
+  others: Record<string, OtherOption>,
+  command: string,
+): ParsedCommandLine {
   const settings: Record<string, unknown> = {};
   const options: Record<string, string | boolean | string[] | undefined> = {};
   const positionals: string[] = [];
@@ -81,7 +85,13 @@ class ArgReader {
   }
 }
 
-function readSetting(field: FieldSpec, typed: string, inline: string | undefined, args: ArgReader, value: () => string): unknown {
+function readSetting(
+  field: FieldSpec,
+  typed: string,
+  inline: string | undefined,
+  args: ArgReader,
+  value: () => string,
+): unknown {
   let text: string;
   if (field.kind === 'bool') {
     if (inline === undefined) return true;
@@ -112,12 +122,19 @@ export function settingsUsage(defaults: Experiment): string {
 
 function valueName(f: FieldSpec): string {
   switch (f.kind) {
-    case 'int': return 'N';
-    case 'number': return 'X';
-    case 'choice': return f.options.join('|');
-    case 'ints': return 'N,N,…';
-    case 'models': return 'ID,ID,…';
-    case 'class': return 'CLASS';
-    default: return '';
+    case 'int':
+      return 'N';
+    case 'number':
+      return 'X';
+    case 'choice':
+      return f.options.join('|');
+    case 'ints':
+      return 'N,N,…';
+    case 'models':
+      return 'ID,ID,…';
+    case 'class':
+      return 'CLASS';
+    default:
+      return '';
   }
 }

@@ -55,10 +55,14 @@ export async function readSavedModel(path: string): Promise<SavedModel> {
     // A run with several seeds keeps one model per seed: say which folders to pick from.
     const seeds = info.isDirectory() ? await seedFolders(path) : [];
     if (seeds.length > 0) {
-      throw new CliError(`--model ${path}: the run had ${seeds.length} seeds, so each has its own model: `
-        + `give one of ${seeds.map((s) => join(path, s)).join(', ')}`);
+      throw new CliError(
+        `--model ${path}: the run had ${seeds.length} seeds, so each has its own model: ` +
+          `give one of ${seeds.map((s) => join(path, s)).join(', ')}`,
+      );
     }
-    throw new CliError(`--model ${path}: no model.json there (compare --out writes models/<id>/model.json + weights.bin)`);
+    throw new CliError(
+      `--model ${path}: no model.json there (compare --out writes models/<id>/model.json + weights.bin)`,
+    );
   });
   let manifest: { weightsManifest?: Array<{ paths?: string[] }> };
   try {
@@ -67,7 +71,8 @@ export async function readSavedModel(path: string): Promise<SavedModel> {
     throw new CliError(`--model ${jsonPath}: not valid JSON (${(err as Error).message})`);
   }
   const shards = manifest.weightsManifest?.flatMap((group) => group.paths ?? []) ?? [];
-  if (shards.length !== 1) throw new CliError(`--model ${jsonPath}: expected one weights file in its manifest, found ${shards.length}`);
+  if (shards.length !== 1)
+    throw new CliError(`--model ${jsonPath}: expected one weights file in its manifest, found ${shards.length}`);
   const weightsPath = join(dirname(jsonPath), shards[0]);
   const weights = await readFile(weightsPath).catch(() => {
     throw new CliError(`--model ${path}: its weights file ${weightsPath} is missing`);
@@ -82,12 +87,14 @@ export async function readSavedModel(path: string): Promise<SavedModel> {
   const shape = model.inputs[0].shape;
   const outputs = model.outputs[0].shape[1] ?? 2;
   const imageModel = shape.length === 4;
-  const channels = imageModel ? shape[3] : meta.channels ?? 3;
-  if (channels !== 1 && channels !== 3) throw new CliError(`--model ${jsonPath}: takes ${channels}-channel images; the lab's are grey (1) or RGB (3)`);
+  const channels = imageModel ? shape[3] : (meta.channels ?? 3);
+  if (channels !== 1 && channels !== 3)
+    throw new CliError(`--model ${jsonPath}: takes ${channels}-channel images; the lab's are grey (1) or RGB (3)`);
   return {
     model,
     modelId: meta.modelId ?? null,
-    classNames: meta.classNames?.length === outputs ? meta.classNames : Array.from({ length: outputs }, (_, i) => `class ${i}`),
+    classNames:
+      meta.classNames?.length === outputs ? meta.classNames : Array.from({ length: outputs }, (_, i) => `class ${i}`),
     pixelRange: meta.pixelRange ?? '0,1',
     size: (imageModel ? shape[1] : meta.inputSize) ?? null,
     channels,
@@ -116,7 +123,12 @@ export async function listImages(path: string): Promise<{ root: string; files: s
  * names a class (`label` -1 otherwise).
  */
 export async function readImages(
-  root: string, files: string[], size: number, channels: 1 | 3, classNames: readonly string[], skip: (file: string, why: string) => void,
+  root: string,
+  files: string[],
+  size: number,
+  channels: 1 | 3,
+  classNames: readonly string[],
+  skip: (file: string, why: string) => void,
 ): Promise<ImageSet> {
   const per = size * size * channels;
   const pixels = new Uint8Array(files.length * per);
@@ -135,7 +147,13 @@ export async function readImages(
     }
   }
   return {
-    size, channels, classNames, pixels: pixels.subarray(0, kept.length * per), labels: Int32Array.from(labels), files: kept, count: kept.length,
+    size,
+    channels,
+    classNames,
+    pixels: pixels.subarray(0, kept.length * per),
+    labels: Int32Array.from(labels),
+    files: kept,
+    count: kept.length,
   };
 }
 
@@ -157,7 +175,8 @@ export async function readMasks(dir: string, files: readonly string[], size: num
         break;
       }
     }
-    if (!found) throw new CliError(`--mask ${dir}: no mask for ${file} (looked for ${[...new Set(candidates)].join(' and ')})`);
+    if (!found)
+      throw new CliError(`--mask ${dir}: no mask for ${file} (looked for ${[...new Set(candidates)].join(' and ')})`);
     try {
       const grey = toSquare(decodeImage(new Uint8Array(found.bytes), found.path), size, 1);
       masks.push(grey.map((v) => (v >= 128 ? 1 : 0)));

@@ -13,11 +13,23 @@ import { CliError } from './cli-error';
 import type { OtherOption } from './experiment-flags';
 
 export const LABEL_OPTIONS: Record<string, OtherOption> = {
-  labels: { kind: 'values', help: 'FILE: a label table (CSV, TSV or whitespace-separated, with or without a header, plain or .gz) giving each image its class; give it again to add a table' },
-  'image-column': { kind: 'value', help: 'NAME|N: the table column naming the image (a relative path, a file name, or one without its extension)' },
+  labels: {
+    kind: 'values',
+    help: 'FILE: a label table (CSV, TSV or whitespace-separated, with or without a header, plain or .gz) giving each image its class; give it again to add a table',
+  },
+  'image-column': {
+    kind: 'value',
+    help: 'NAME|N: the table column naming the image (a relative path, a file name, or one without its extension)',
+  },
   'label-column': { kind: 'value', help: 'NAME|N: the table column holding the label (values split on |)' },
-  'patient-column': { kind: 'value', help: 'NAME|N: the table column holding the patient id (default: read from file names)' },
-  classes: { kind: 'value', help: '"VALUE=CLASS,…": label values to classes; other values are ignored (default: each value its own class)' },
+  'patient-column': {
+    kind: 'value',
+    help: 'NAME|N: the table column holding the patient id (default: read from file names)',
+  },
+  classes: {
+    kind: 'value',
+    help: '"VALUE=CLASS,…": label values to classes; other values are ignored (default: each value its own class)',
+  },
   'test-list': { kind: 'value', help: 'FILE: images (one a line) forming the test set' },
   'val-list': { kind: 'value', help: 'FILE: images (one a line) forming the validation set' },
   'split-column': { kind: 'value', help: 'NAME|N: the table column saying train, val (validate) or test' },
@@ -32,8 +44,10 @@ export interface LabelRequest {
 }
 
 type Options = Record<string, string | boolean | string[] | undefined>;
-const text = (options: Options, name: string): string | undefined => (typeof options[name] === 'string' ? (options[name] as string) : undefined);
-const files = (options: Options): string[] | undefined => (Array.isArray(options.labels) && options.labels.length > 0 ? options.labels : undefined);
+const text = (options: Options, name: string): string | undefined =>
+  typeof options[name] === 'string' ? (options[name] as string) : undefined;
+const files = (options: Options): string[] | undefined =>
+  Array.isArray(options.labels) && options.labels.length > 0 ? options.labels : undefined;
 const MAPPING_FLAGS = ['image-column', 'label-column', 'patient-column', 'classes', 'split-column'] as const;
 
 /** The label request of a command line, or null without --labels. Refuses a mapping flag without --labels. */
@@ -46,8 +60,10 @@ export function labelRequestOf(options: Options): LabelRequest | null {
   }
   const imageColumn = text(options, 'image-column');
   const labelColumn = text(options, 'label-column');
-  if (imageColumn === undefined) throw new CliError('--labels needs --image-column NAME|N: the column naming each image');
-  if (labelColumn === undefined) throw new CliError('--labels needs --label-column NAME|N: the column holding each label');
+  if (imageColumn === undefined)
+    throw new CliError('--labels needs --image-column NAME|N: the column naming each image');
+  if (labelColumn === undefined)
+    throw new CliError('--labels needs --label-column NAME|N: the column holding each label');
   const classesText = text(options, 'classes');
   let classes: TableMapping['classes'] = null;
   try {
@@ -59,7 +75,13 @@ export function labelRequestOf(options: Options): LabelRequest | null {
     labels,
     testList: text(options, 'test-list'),
     valList: text(options, 'val-list'),
-    mapping: { imageColumn, labelColumn, patientColumn: text(options, 'patient-column') ?? null, splitColumn: text(options, 'split-column') ?? null, classes },
+    mapping: {
+      imageColumn,
+      labelColumn,
+      patientColumn: text(options, 'patient-column') ?? null,
+      splitColumn: text(options, 'split-column') ?? null,
+      classes,
+    },
   };
 }
 
@@ -75,23 +97,43 @@ export function replayLabelRequest(options: Options, recorded: TableIdentity | u
     return null;
   }
   const labels = files(options);
-  if (labels === undefined) throw new CliError(`the card's classes came from the label table ${recorded.file}: give it with --labels FILE`);
-  for (const [flag, list] of [['test-list', recorded.testList], ['val-list', recorded.valList]] as const) {
-    if (list && options[flag] === undefined) throw new CliError(`the card's split came from ${list.file}: give it with --${flag} FILE`);
+  if (labels === undefined)
+    throw new CliError(`the card's classes came from the label table ${recorded.file}: give it with --labels FILE`);
+  for (const [flag, list] of [
+    ['test-list', recorded.testList],
+    ['val-list', recorded.valList],
+  ] as const) {
+    if (list && options[flag] === undefined)
+      throw new CliError(`the card's split came from ${list.file}: give it with --${flag} FILE`);
   }
-  return { labels, testList: text(options, 'test-list'), valList: text(options, 'val-list'), mapping: recorded.mapping };
+  return {
+    labels,
+    testList: text(options, 'test-list'),
+    valList: text(options, 'val-list'),
+    mapping: recorded.mapping,
+  };
 }
 
 /** Reads the table and the lists. Throws a DataError naming the file that is missing or unreadable. */
 export async function readLabelSpec(request: LabelRequest): Promise<LabelTableSpec> {
   const bytes = async (path: string, flag: string): Promise<Uint8Array> =>
-    readFile(path).then((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength), (err: NodeJS.ErrnoException) => {
-      throw new DataError(path, `${flag}: ${err.code === 'ENOENT' ? 'file does not exist' : err.code === 'EISDIR' ? 'is a folder, not a table' : `cannot read (${err.code ?? err.message})`}`);
-    });
+    readFile(path).then(
+      (b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
+      (err: NodeJS.ErrnoException) => {
+        throw new DataError(
+          path,
+          `${flag}: ${err.code === 'ENOENT' ? 'file does not exist' : err.code === 'EISDIR' ? 'is a folder, not a table' : `cannot read (${err.code ?? err.message})`}`,
+        );
+      },
+    );
   const tables = [];
   for (const path of request.labels) tables.push(parseTable(await bytes(path, '--labels'), basename(path)));
   const table = mergeTables(tables);
-  const testList = request.testList ? parseSplitList(await bytes(request.testList, '--test-list'), basename(request.testList)) : null;
-  const valList = request.valList ? parseSplitList(await bytes(request.valList, '--val-list'), basename(request.valList)) : null;
+  const testList = request.testList
+    ? parseSplitList(await bytes(request.testList, '--test-list'), basename(request.testList))
+    : null;
+  const valList = request.valList
+    ? parseSplitList(await bytes(request.valList, '--val-list'), basename(request.valList))
+    : null;
   return { table, mapping: request.mapping, testList, valList };
 }

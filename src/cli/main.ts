@@ -41,7 +41,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   try {
-    return await (await load())(rest, io);
+    return await (
+      await load()
+    )(rest, io);
   } catch (err) {
     io.stderr(`xray-lab ${name}: ${describeError(err)}\n`);
     return err instanceof CliError || isUserError(err) ? 2 : 1;
@@ -51,10 +53,21 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 /** Errors caused by the input (bad option, bad data) rather than by a bug. */
 function isUserError(err: unknown): boolean {
   const e = err as { code?: string; name?: string };
-  return e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
-    || e?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
-    || ['DataError', 'InputSizeError', 'UnknownModelError', 'RangeError', 'BackboneNotLoadedError', 'WeightsFormatError',
-      'WeightsMismatchError', 'WeightsDownloadError'].includes(e?.name ?? '');
+  return (
+    e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+    e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+    e?.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ||
+    [
+      'DataError',
+      'InputSizeError',
+      'UnknownModelError',
+      'RangeError',
+      'BackboneNotLoadedError',
+      'WeightsFormatError',
+      'WeightsMismatchError',
+      'WeightsDownloadError',
+    ].includes(e?.name ?? '')
+  );
 }
 
 function describeError(err: unknown): string {

@@ -61,7 +61,12 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   const { layout } = data;
   if (testScan) checkSameClasses(o.test!, testScan.layout.classNames, layout.classNames);
   if (!layout.entries.some((e) => e.split !== 'test')) {
-    throw new DataError(o.data, layout.table ? 'no training images (the official split puts every image in test)' : 'no training images (train/ is empty)');
+    throw new DataError(
+      o.data,
+      layout.table
+        ? 'no training images (the official split puts every image in test)'
+        : 'no training images (train/ is empty)',
+    );
   }
   if (o.positiveClass != null && positiveClassIndex(layout.classNames, o.positiveClass) < 0) {
     throw new CliError(`--positive ${o.positiveClass}: no such class (classes: ${layout.classNames.join(', ')})`);
@@ -69,20 +74,40 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   const identity = identifyLayout(layout, data.sizes);
   const testIdentity = testScan ? identifyLayout(testScan.layout, testScan.sizes) : null;
   o.checkIdentity?.(identity, testIdentity);
-  if (o.limit != null) o.log(`--limit ${o.limit}: using a seeded, class-stratified subset of at most ${o.limit} images`);
+  if (o.limit != null)
+    o.log(`--limit ${o.limit}: using a seeded, class-stratified subset of at most ${o.limit} images`);
 
-  const decoder = createBestNodeDecoder(Math.min(o.limit ?? Infinity, layout.entries.length) + (testScan?.layout.entries.length ?? 0));
+  const decoder = createBestNodeDecoder(
+    Math.min(o.limit ?? Infinity, layout.entries.length) + (testScan?.layout.entries.length ?? 0),
+  );
   const format = { size: o.size, channels: o.channels };
-  const split = { valFraction: o.valFraction, testFraction: testScan ? 0 : o.testFraction, seed: o.seed, keepOfficialVal: o.keepVal };
+  const split = {
+    valFraction: o.valFraction,
+    testFraction: testScan ? 0 : o.testFraction,
+    seed: o.seed,
+    keepOfficialVal: o.keepVal,
+  };
   let loaded, testLoaded;
   try {
     loaded = await ingest(data, {
-      decoder, format, split, limit: o.limit, onProgress: progressLog(o.log, o.data), positiveClass: o.positiveClass ?? undefined,
+      decoder,
+      format,
+      split,
+      limit: o.limit,
+      onProgress: progressLog(o.log, o.data),
+      positiveClass: o.positiveClass ?? undefined,
       // With --test, the data's own test/ folder is not used, so it is not decoded either.
       onlySplits: testScan ? ['train', 'val'] : undefined,
     });
     testLoaded = testScan
-      ? await ingest(testScan, { decoder, format, allAs: 'test', onlySplits: ['test'], classNames: layout.classNames, onProgress: progressLog(o.log, 'test images') })
+      ? await ingest(testScan, {
+          decoder,
+          format,
+          allAs: 'test',
+          onlySplits: ['test'],
+          classNames: layout.classNames,
+          onProgress: progressLog(o.log, 'test images'),
+        })
       : null;
   } finally {
     decoder.close();
@@ -93,7 +118,10 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   const test = testLoaded ? testLoaded.test! : loaded.test!;
   const testSource = testScan
     ? `--test ${o.test}`
-    : loaded.summary.testOrigin === 'folder' ? (layout.table ? officialTest(layout.table) : 'the test/ folder of --data')
+    : loaded.summary.testOrigin === 'folder'
+      ? layout.table
+        ? officialTest(layout.table)
+        : 'the test/ folder of --data'
       : `a patient-level ${Math.round(o.testFraction * 100)}% of --data`;
   checkUsable(o.data, train, 'training');
   if (test.count === 0) throw new DataError(o.test ?? o.data, 'no test images (use --test DIR or a larger --limit)');
@@ -101,13 +129,34 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   const duplicateGroups = [...loaded.duplicateGroups, ...(testLoaded?.duplicateGroups ?? [])];
 
   const describe = (name: string, s: ImageSet | null) =>
-    s ? `${name} ${s.count} (${countPerClass(s).map((n, c) => `${layout.classNames[c]} ${n}`).join(', ')})` : `${name} none`;
-  o.log(`classes: ${layout.classNames.join(', ')}; ${describe('train', train)}; ${describe('val', val)}; ${describe('test', test)} from ${testSource}`);
-  if (loaded.summary.duplicates.groups > 0) o.log(`duplicates: ${loaded.summary.duplicates.groups} groups of byte-identical files, each kept in one split`);
+    s
+      ? `${name} ${s.count} (${countPerClass(s)
+          .map((n, c) => `${layout.classNames[c]} ${n}`)
+          .join(', ')})`
+      : `${name} none`;
+  o.log(
+    `classes: ${layout.classNames.join(', ')}; ${describe('train', train)}; ${describe('val', val)}; ${describe('test', test)} from ${testSource}`,
+  );
+  if (loaded.summary.duplicates.groups > 0)
+    o.log(`duplicates: ${loaded.summary.duplicates.groups} groups of byte-identical files, each kept in one split`);
   if (layout.table) for (const line of formatTableReport(layout.table)) o.log(line.trim());
-  if (skipped.length > 0) o.log(`skipped ${skipped.length} file(s): ${skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`).join('; ')}${skipped.length > 5 ? '; …' : ''}`);
+  if (skipped.length > 0)
+    o.log(
+      `skipped ${skipped.length} file(s): ${skipped
+        .slice(0, 5)
+        .map((s) => `${s.path} (${s.reason})`)
+        .join('; ')}${skipped.length > 5 ? '; …' : ''}`,
+    );
   return {
-    train, val, test, classNames: layout.classNames, skipped, duplicateGroups, testSource, identity, testIdentity,
+    train,
+    val,
+    test,
+    classNames: layout.classNames,
+    skipped,
+    duplicateGroups,
+    testSource,
+    identity,
+    testIdentity,
     positiveClass: loaded.summary.positiveClass,
   };
 }
@@ -115,14 +164,17 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
 /** Where a table's test images came from, in words. */
 function officialTest(table: TableReport): string {
   const list = table.identity.testList;
-  return list ? `the official test list ${list.file}` : `the test rows of ${table.identity.file} (--split-column ${table.identity.mapping.splitColumn})`;
+  return list
+    ? `the official test list ${list.file}`
+    : `the test rows of ${table.identity.file} (--split-column ${table.identity.mapping.splitColumn})`;
 }
 
 /** Decoding progress every 200 images and at the end. */
 function progressLog(log: (line: string) => void, what: string): (p: IngestProgress) => void {
   return (p) => {
     const done = p.decoded + p.skipped;
-    if (p.phase === 'loading' && done > 0 && (done === p.total || done % 200 === 0)) log(`decoding ${what}: ${done}/${p.total}`);
+    if (p.phase === 'loading' && done > 0 && (done === p.total || done % 200 === 0))
+      log(`decoding ${what}: ${done}/${p.total}`);
   };
 }
 

@@ -59,7 +59,9 @@ export function checkExperiment(experiment: Experiment): void {
   for (const id of experiment.models) {
     const entry = findModel(id);
     if (!takesInputSize(entry, experiment.size)) {
-      throw new CliError(`--size ${experiment.size} is too small for ${id}: it needs at least ${entry.minSize}×${entry.minSize}`);
+      throw new CliError(
+        `--size ${experiment.size} is too small for ${id}: it needs at least ${entry.minSize}×${entry.minSize}`,
+      );
     }
   }
 }
@@ -92,20 +94,38 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
 
   const labels = request.labels ? await readLabelSpec(request.labels) : undefined;
   const data = await prepareData({
-    data: request.data, test: request.test, labels, size: experiment.size, channels: experiment.channels, seed: experiment.seeds[0],
-    valFraction: experiment.valFraction, testFraction: experiment.testFraction, limit: experiment.limit > 0 ? experiment.limit : undefined,
-    keepVal: experiment.keepOfficialVal, positiveClass: experiment.positiveClass, log,
-    checkIdentity: request.replay ? (identity, test) => checkSameData(request.replay!, request, identity, test, log) : undefined,
+    data: request.data,
+    test: request.test,
+    labels,
+    size: experiment.size,
+    channels: experiment.channels,
+    seed: experiment.seeds[0],
+    valFraction: experiment.valFraction,
+    testFraction: experiment.testFraction,
+    limit: experiment.limit > 0 ? experiment.limit : undefined,
+    keepVal: experiment.keepOfficialVal,
+    positiveClass: experiment.positiveClass,
+    log,
+    checkIdentity: request.replay
+      ? (identity, test) => checkSameData(request.replay!, request, identity, test, log)
+      : undefined,
   });
   // One check of the splits' usefulness for the CLI and the page: a warning each, or (--strict) an error.
-  const splitProblems = requireUsefulSplits(request.data, splitCheckInputOf(data.classNames, data.positiveClass, data), { strict: request.strict });
+  const splitProblems = requireUsefulSplits(
+    request.data,
+    splitCheckInputOf(data.classNames, data.positiveClass, data),
+    { strict: request.strict },
+  );
   for (const p of splitProblems) log(`WARNING: ${p.message}`);
   const manifest = splitManifest(data, data.identity.root);
   if (request.replay && manifest.hash !== request.replay.card.data.split.hash) {
-    log(`warning: the split differs from the card's (manifest ${manifest.hash}, card ${request.replay.card.data.split.hash}); metrics will not match it exactly`);
+    log(
+      `warning: the split differs from the card's (manifest ${manifest.hash}, card ${request.replay.card.data.split.hash}); metrics will not match it exactly`,
+    );
   }
   const selection = await selectBackend(experiment.backend, {
-    kernels: experiment.kernels, warn: (line) => log(`WARNING: ${line}`),
+    kernels: experiment.kernels,
+    warn: (line) => log(`WARNING: ${line}`),
   });
   log(backendLine(selection, request.verbose === true));
 
@@ -113,31 +133,45 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
   const finished: FinishedRun[] = [];
   let started = 0;
   let runStart = 0;
-  const name = (key: { modelId: string; seed: number }) => (isEnsemble(key) ? `${key.modelId} ensemble of its seeds`
-    : experiment.seeds.length > 1 ? `${key.modelId} seed ${key.seed}` : key.modelId);
+  const name = (key: { modelId: string; seed: number }) =>
+    isEnsemble(key)
+      ? `${key.modelId} ensemble of its seeds`
+      : experiment.seeds.length > 1
+        ? `${key.modelId} seed ${key.seed}`
+        : key.modelId;
   const logged = new Map<string, number>();
-  const outcome = await runExperiment(experiment, data, {
-    onRunStart: (key) => {
-      runStart = Date.now();
-      log(`[${++started}/${total}] ${name(key)}`);
+  const outcome = await runExperiment(
+    experiment,
+    data,
+    {
+      onRunStart: (key) => {
+        runStart = Date.now();
+        log(`[${++started}/${total}] ${name(key)}`);
+      },
+      onPhase: (key, phase) => log(`${name(key)}: ${phase}`),
+      onFeatureProgress: (key, p) => {
+        if (p.cached) return log(`${name(key)}: ${p.split} features from the cache (${p.total} images)`);
+        // About every tenth of a split, and its end.
+        if (p.done === p.total || p.done - (logged.get(p.split) ?? 0) >= p.total / 10) {
+          logged.set(p.split, p.done);
+          log(`${name(key)}: backbone pass over ${p.split}: ${p.done}/${p.total}`);
+        }
+      },
+      onEpochEnd: (key, e) =>
+        log(
+          `${name(key)}: epoch ${e.epoch}/${experiment.epochs}  loss ${e.loss.toFixed(4)}  acc ${e.accuracy.toFixed(3)}` +
+            (e.valLoss == null ? '' : `  val_loss ${e.valLoss.toFixed(4)}  val_acc ${e.valAccuracy!.toFixed(3)}`) +
+            `  ${e.imagesPerSec.toFixed(1)} img/s`,
+        ),
+      onRunEnd: (run) => {
+        finished.push(run);
+        log(
+          `${name(run.key)}: ${run.record.status}${run.record.error ? ` — ${run.record.error}` : ''} in ${((Date.now() - runStart) / 1000).toFixed(1)} s`,
+        );
+      },
     },
-    onPhase: (key, phase) => log(`${name(key)}: ${phase}`),
-    onFeatureProgress: (key, p) => {
-      if (p.cached) return log(`${name(key)}: ${p.split} features from the cache (${p.total} images)`);
-      // About every tenth of a split, and its end.
-      if (p.done === p.total || p.done - (logged.get(p.split) ?? 0) >= p.total / 10) {
-        logged.set(p.split, p.done);
-        log(`${name(key)}: backbone pass over ${p.split}: ${p.done}/${p.total}`);
-      }
-    },
-    onEpochEnd: (key, e) => log(`${name(key)}: epoch ${e.epoch}/${experiment.epochs}  loss ${e.loss.toFixed(4)}  acc ${e.accuracy.toFixed(3)}`
-      + (e.valLoss == null ? '' : `  val_loss ${e.valLoss.toFixed(4)}  val_acc ${e.valAccuracy!.toFixed(3)}`)
-      + `  ${e.imagesPerSec.toFixed(1)} img/s`),
-    onRunEnd: (run) => {
-      finished.push(run);
-      log(`${name(run.key)}: ${run.record.status}${run.record.error ? ` — ${run.record.error}` : ''} in ${((Date.now() - runStart) / 1000).toFixed(1)} s`);
-    },
-  }, { runOptions: { featureCache }, exporter: standardFormatsExporter() });
+    { runOptions: { featureCache }, exporter: standardFormatsExporter() },
+  );
 
   const cardData: CardData = {
     source: request.data,
@@ -153,18 +187,27 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
     data: cardData,
     environment: describeEnvironment(selection.name, '', selection.kernels),
     results: outcome.records,
-    testImages: { files: data.test.files.slice(0, data.test.count), labels: data.test.labels.subarray(0, data.test.count) },
-    predictions: finished.filter((f) => f.evaluation).map((f) => ({ modelId: f.key.modelId, seed: f.key.seed, probabilities: f.evaluation!.probabilities })),
+    testImages: {
+      files: data.test.files.slice(0, data.test.count),
+      labels: data.test.labels.subarray(0, data.test.count),
+    },
+    predictions: finished
+      .filter((f) => f.evaluation)
+      .map((f) => ({ modelId: f.key.modelId, seed: f.key.seed, probabilities: f.evaluation!.probabilities })),
   });
   await writeOutputs(request.out, outputFiles(card, finished, data.skipped));
   const { records, summary } = outcome;
   const { comparisons } = card;
-  io.stdout(request.json
-    ? `${JSON.stringify({ settings: experiment, results: records, summary, comparisons, comparisonsOverSeeds: comparisonsOverSeeds(comparisons) }, null, 2)}\n`
-    : renderComparisonTable(records) + '\n');
+  io.stdout(
+    request.json
+      ? `${JSON.stringify({ settings: experiment, results: records, summary, comparisons, comparisonsOverSeeds: comparisonsOverSeeds(comparisons) }, null, 2)}\n`
+      : renderComparisonTable(records) + '\n',
+  );
   if (!request.json) io.stdout(renderSeedSummaryTable(records)); // with several seeds: mean ± sd, degenerate seeds named
   if (!request.json) io.stdout(renderComparisonsText(comparisons));
-  log(`wrote ${request.out}/experiment.json, results.json, report.md and ${finished.filter((f) => f.files).length} model(s)`);
+  log(
+    `wrote ${request.out}/experiment.json, results.json, report.md and ${finished.filter((f) => f.files).length} model(s)`,
+  );
   tf.disposeVariables();
   return records.every((r) => r.status === 'ok') ? 0 : 1;
 }
@@ -177,7 +220,10 @@ function expectedOutputBytes(experiment: Experiment): number {
   let bytes = 1 << 20;
   for (const id of experiment.models) {
     try {
-      bytes += 3 * experiment.seeds.length * findModel(id).measure({ size: experiment.size, channels: experiment.channels }).bytes;
+      bytes +=
+        3 *
+        experiment.seeds.length *
+        findModel(id).measure({ size: experiment.size, channels: experiment.channels }).bytes;
     } catch {
       // An unloaded backbone: its run reports it.
     }
@@ -187,25 +233,43 @@ function expectedOutputBytes(experiment: Experiment): number {
 
 /** A replay refuses other data (exit 2, one line) unless --allow-other-data. */
 function checkSameData(
-  replay: NonNullable<ComparisonRequest['replay']>, request: ComparisonRequest, identity: DataIdentity, test: DataIdentity | null,
+  replay: NonNullable<ComparisonRequest['replay']>,
+  request: ComparisonRequest,
+  identity: DataIdentity,
+  test: DataIdentity | null,
   log: (line: string) => void,
 ): void {
   const { card, allowOtherData } = replay;
   const differ = (what: string, path: string, found: DataIdentity, expected: DataIdentity) => {
-    const message = `${path}: its files differ from the ${what} the card ran on (fingerprint ${found.fingerprint}, ${found.files} images; `
-      + `the card's ${expected.fingerprint}, ${expected.files} images)`;
+    const message =
+      `${path}: its files differ from the ${what} the card ran on (fingerprint ${found.fingerprint}, ${found.files} images; ` +
+      `the card's ${expected.fingerprint}, ${expected.files} images)`;
     if (!allowOtherData) throw new CliError(`${message}; pass --allow-other-data to run on it anyway`);
     log(`warning: ${message}; running anyway (--allow-other-data)`);
   };
-  if (identity.fingerprint !== card.data.identity.fingerprint) differ('data', request.data, identity, card.data.identity);
-  if (card.data.test && !request.test) throw new CliError(`the card's test images came from ${card.data.test.source}: give them with --test DIR`);
-  if (card.data.test && test && test.fingerprint !== card.data.test.identity.fingerprint) differ('test data', request.test!, test, card.data.test.identity);
+  if (identity.fingerprint !== card.data.identity.fingerprint)
+    differ('data', request.data, identity, card.data.identity);
+  if (card.data.test && !request.test)
+    throw new CliError(`the card's test images came from ${card.data.test.source}: give them with --test DIR`);
+  if (card.data.test && test && test.fingerprint !== card.data.test.identity.fingerprint)
+    differ('test data', request.test!, test, card.data.test.identity);
 }
 
 /** Everything --out receives: the results bundle the page's Download all writes too (experiment/results-bundle.ts). */
-function outputFiles(card: ExperimentCard, finished: readonly FinishedRun[], skipped: readonly SkippedFile[]): OutputFiles {
-  return resultsBundle(card, finished.map((run) => ({
-    key: run.key, record: run.record,
-    files: run.files ? { 'model.json': run.files.modelJson, 'weights.bin': run.files.weights, ...run.files.extra } : null,
-  })), skipped);
+function outputFiles(
+  card: ExperimentCard,
+  finished: readonly FinishedRun[],
+  skipped: readonly SkippedFile[],
+): OutputFiles {
+  return resultsBundle(
+    card,
+    finished.map((run) => ({
+      key: run.key,
+      record: run.record,
+      files: run.files
+        ? { 'model.json': run.files.modelJson, 'weights.bin': run.files.weights, ...run.files.extra }
+        : null,
+    })),
+    skipped,
+  );
 }

@@ -25,8 +25,13 @@ export function assignWeights(transferIds: string[], values: string[]): Map<Back
     } else if (transferIds.length === 1) {
       assigned.set(transferIds[0] as BackboneId, value);
     } else {
-      throw new CliError(`--weights ${value}: ${transferIds.length === 0 ? 'no transfer model (inception-v3, mobilenet-v2) is among --models'
-        : `several transfer models are listed; write --weights ID=PATH (ids: ${transferIds.join(', ')})`}`);
+      throw new CliError(
+        `--weights ${value}: ${
+          transferIds.length === 0
+            ? 'no transfer model (inception-v3, mobilenet-v2) is among --models'
+            : `several transfer models are listed; write --weights ID=PATH (ids: ${transferIds.join(', ')})`
+        }`,
+      );
     }
   }
   for (const id of transferIds) {
@@ -44,14 +49,20 @@ export function preprocessingOption(raw: string | undefined): Preprocessing | un
 }
 
 /** Reads, checks and provides each backbone's weights; a wrong file throws naming its first unfit layer. */
-export async function loadCliWeights(assigned: Map<BackboneId, string>, preprocessing: Preprocessing | undefined, log: (line: string) => void): Promise<void> {
+export async function loadCliWeights(
+  assigned: Map<BackboneId, string>,
+  preprocessing: Preprocessing | undefined,
+  log: (line: string) => void,
+): Promise<void> {
   for (const [id, path] of assigned) {
     const started = Date.now();
     const weights = await loadWeightsFromFiles(id, await readWeightsPath(path), { preprocessing });
     provideBackboneWeights(weights);
     const info = describeBackboneWeights(weights);
-    log(`${id}: weights from ${path}: ${info.network}${info.variant ? ` ${info.variant}` : ''}, ${info.params.toLocaleString('en')} parameters `
-      + `matched by ${info.matchedBy}, pixels in [${info.pixelRange.replace(',', ', ')}] (${info.convention}), id ${info.weightsId} `
-      + `in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `${id}: weights from ${path}: ${info.network}${info.variant ? ` ${info.variant}` : ''}, ${info.params.toLocaleString('en')} parameters ` +
+        `matched by ${info.matchedBy}, pixels in [${info.pixelRange.replace(',', ', ')}] (${info.convention}), id ${info.weightsId} ` +
+        `in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
 }

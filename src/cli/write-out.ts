@@ -2,7 +2,14 @@ import { rmSync } from 'node:fs';
 import { rename, rm, statfs, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatBytes } from '../lab/data/memory';
-import { errnoOf, explainErrno, FolderError, makeFolders, removeEmptyFolders, withTimeLimit } from '../lab/util/node/folders';
+import {
+  errnoOf,
+  explainErrno,
+  FolderError,
+  makeFolders,
+  removeEmptyFolders,
+  withTimeLimit,
+} from '../lab/util/node/folders';
 import { CliError } from './cli-error';
 
 /** Files to place in --out: relative path → contents. */
@@ -62,7 +69,9 @@ export async function checkOutDir(out: string, options: CheckOutOptions = {}): P
       });
       const free = fs.bavail * fs.bsize;
       if (free < options.expectedBytes) {
-        throw new CliError(`--out ${out}: only ${formatBytes(free)} free on its disk; the results need about ${formatBytes(options.expectedBytes)}`);
+        throw new CliError(
+          `--out ${out}: only ${formatBytes(free)} free on its disk; the results need about ${formatBytes(options.expectedBytes)}`,
+        );
       }
     }
   } finally {
@@ -108,11 +117,16 @@ export async function writeOutputs(out: string, files: OutputFiles): Promise<voi
   } catch (err) {
     if (err instanceof CliError) throw err;
     if (err instanceof FolderError && err.code === 'TIMEOUT') throw outError(out, err);
-    const left = moving && created.length === 0 ? '; the files before it were already moved into place' : '; no result file was written';
+    const left =
+      moving && created.length === 0
+        ? '; the files before it were already moved into place'
+        : '; no result file was written';
     throw new CliError(`--out ${out}: cannot write ${current} (${explainErrno(errnoOf(err))})${left}`);
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
-    if (!done) for (const folder of [...created].reverse()) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    if (!done)
+      for (const folder of [...created].reverse())
+        await rm(folder, { recursive: true, force: true }).catch(() => undefined);
   }
 }

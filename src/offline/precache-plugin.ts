@@ -48,7 +48,10 @@ export function precacheServiceWorker(publicDir = 'public'): Plugin {
         hash.update(name).update(readFileSync(join(publicDir, name)));
       }
       // The page itself is asked for as the folder ('./'), as a visitor opens it.
-      const precache = { version: hash.digest('hex').slice(0, 16), files: ['./', ...files.filter((f) => f !== 'index.html')] };
+      const precache = {
+        version: hash.digest('hex').slice(0, 16),
+        files: ['./', ...files.filter((f) => f !== 'index.html')],
+      };
       const source = readFileSync(TEMPLATE, 'utf8').replace('self.__XRAY_LAB_PRECACHE__', JSON.stringify(precache));
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });
     },

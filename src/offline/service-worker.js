@@ -18,21 +18,27 @@ const SHELL = new Set(PRECACHE.files.map((file) => new URL(file, self.registrati
 const ASSETS = new URL('assets/', self.registration.scope).href;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
-    // `cache: 'reload'` skips the HTTP cache, so a build never precaches an older build's file of the same name.
-    await cache.addAll(PRECACHE.files.map((file) => new Request(new URL(file, self.registration.scope), { cache: 'reload' })));
-    await self.skipWaiting();
-  })());
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      // `cache: 'reload'` skips the HTTP cache, so a build never precaches an older build's file of the same name.
+      await cache.addAll(
+        PRECACHE.files.map((file) => new Request(new URL(file, self.registration.scope), { cache: 'reload' })),
+      );
+      await self.skipWaiting();
+    })(),
+  );
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    // caches.keys() lists caches in the order they were created: the last other build's is the previous build.
-    const older = (await caches.keys()).filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE);
-    for (const name of older.slice(0, -1)) await caches.delete(name);
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      // caches.keys() lists caches in the order they were created: the last other build's is the previous build.
+      const older = (await caches.keys()).filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE);
+      for (const name of older.slice(0, -1)) await caches.delete(name);
+      await self.clients.claim();
+    })(),
+  );
 });
 
 self.addEventListener('fetch', (event) => {
@@ -77,8 +83,9 @@ async function networkFirst(request, event) {
  * chunks, which this build's server no longer has); else (evicted by the browser) from the network, and kept again.
  */
 async function cacheFirst(request) {
-  const cached = await caches.match(request, { cacheName: CACHE, ignoreSearch: true })
-    ?? await caches.match(request, { ignoreSearch: true });
+  const cached =
+    (await caches.match(request, { cacheName: CACHE, ignoreSearch: true })) ??
+    (await caches.match(request, { ignoreSearch: true }));
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok) (await caches.open(CACHE)).put(request, response.clone());

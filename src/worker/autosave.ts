@@ -11,7 +11,13 @@ import type { Experiment } from '../lab/experiment/schema';
 import { encodeCheckpoint } from '../lab/persist/checkpoint-codec';
 import { ProjectStore, StorageError } from '../lab/persist/project-store';
 import { sameSetup, unionExperiment } from '../lab/persist/same-setup';
-import { savedRunId, type InterruptedRun, type SavedContext, type SavedProject, type SavedRun } from '../lab/persist/saved-project';
+import {
+  savedRunId,
+  type InterruptedRun,
+  type SavedContext,
+  type SavedProject,
+  type SavedRun,
+} from '../lab/persist/saved-project';
 import { findModel } from '../lab/registry';
 import type { TrainCheckpoint } from '../lab/train/checkpoint';
 
@@ -59,11 +65,14 @@ export class Autosave {
     this.reported.clear();
     return this.enqueue(async (store) => {
       const saved = await store.getContext();
-      const keep = saved != null && sameSetup(saved.experiment, experiment) && saved.data?.identity.fingerprint === fingerprint;
+      const keep =
+        saved != null && sameSetup(saved.experiment, experiment) && saved.data?.identity.fingerprint === fingerprint;
       if (!keep) await store.clearRuns();
       await store.putContext({
         experiment: keep ? unionExperiment(saved!.experiment, experiment) : experiment,
-        data: keep ? saved!.data : null, testImages: keep ? saved!.testImages : null, environment: keep ? saved!.environment : null,
+        data: keep ? saved!.data : null,
+        testImages: keep ? saved!.testImages : null,
+        environment: keep ? saved!.environment : null,
         savedAt: new Date().toISOString(),
       });
     });
@@ -80,10 +89,15 @@ export class Autosave {
   runFinished(run: FinishedRun, classNames: readonly string[]): Promise<void> {
     const e = run.evaluation;
     const saved: SavedRun = {
-      modelId: run.key.modelId, seed: run.key.seed, record: run.record, classNames: [...classNames],
+      modelId: run.key.modelId,
+      seed: run.key.seed,
+      record: run.record,
+      classNames: [...classNames],
       positiveClass: e?.positiveClass ?? classNames.findIndex((c) => c === run.record.positiveClass),
       // Copies: the originals are transferred to the page and detached.
-      probabilities: e ? e.probabilities.slice() : new Float32Array(0), labels: e ? e.labels.slice() : new Int32Array(0), roc: e?.roc ?? [],
+      probabilities: e ? e.probabilities.slice() : new Float32Array(0),
+      labels: e ? e.labels.slice() : new Int32Array(0),
+      roc: e?.roc ?? [],
       files: run.files ? { modelJson: run.files.modelJson, weights: run.files.weights.slice() } : null,
     };
     this.waiting.delete(savedRunId(run.key));
@@ -104,8 +118,16 @@ export class Autosave {
     const id = savedRunId(key);
     const bytes = encodeCheckpoint(cp);
     const info: InterruptedRun = {
-      modelId: key.modelId, seed: key.seed, label: labelOf(key.modelId), epoch: cp.epoch, epochs: cp.epochsPlanned,
-      fingerprint: data.fingerprint, source: data.source, backend: cp.backend, bytes: bytes.byteLength, savedAt: new Date().toISOString(),
+      modelId: key.modelId,
+      seed: key.seed,
+      label: labelOf(key.modelId),
+      epoch: cp.epoch,
+      epochs: cp.epochsPlanned,
+      fingerprint: data.fingerprint,
+      source: data.source,
+      backend: cp.backend,
+      bytes: bytes.byteLength,
+      savedAt: new Date().toISOString(),
     };
     const first = !this.waiting.has(id);
     this.waiting.set(id, async () => {
@@ -148,7 +170,11 @@ export class Autosave {
    * An opened project file becomes the saved project, so a reload shows it (and can resume its interrupted runs).
    * Throws the StorageError when it cannot be stored: the page still shows the project and says so.
    */
-  async replaceWith(context: SavedContext, runs: readonly SavedRun[], checkpoints: readonly { info: InterruptedRun; bytes: Uint8Array }[]): Promise<void> {
+  async replaceWith(
+    context: SavedContext,
+    runs: readonly SavedRun[],
+    checkpoints: readonly { info: InterruptedRun; bytes: Uint8Array }[],
+  ): Promise<void> {
     this.waiting.clear();
     // In the write queue like every other write (a Discard queued meanwhile comes after it), but its error is the caller's.
     let failure: unknown = null;

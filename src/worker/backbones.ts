@@ -7,7 +7,13 @@
 import type { BackboneWeightsInfo } from '../lab/transfer/backbone-weights';
 import type { FeatureCache } from '../lab/transfer/feature-cache';
 import { BACKBONES, type BackboneId } from '../lab/transfer/backbones';
-import { clearTransferCaches, loadedBackbones, restoreCachedBackbones, useBackboneFromFiles, useBackboneFromUrl } from '../lab/transfer/backbone-service';
+import {
+  clearTransferCaches,
+  loadedBackbones,
+  restoreCachedBackbones,
+  useBackboneFromFiles,
+  useBackboneFromUrl,
+} from '../lab/transfer/backbone-service';
 import { FINE_TUNE_CUTS } from '../lab/transfer/fine-tune';
 import { hasIndexedDb, IdbFeatureCache, IdbWeightsCache } from '../lab/transfer/idb-stores';
 import type { LoadWeightsOptions } from '../lab/transfer/load-weights';
@@ -43,7 +49,8 @@ class LenientWeightsCache implements WeightsCache {
 class LenientFeatureCache implements FeatureCache {
   constructor(private readonly inner: FeatureCache) {}
   get: FeatureCache['get'] = (key) => this.inner.get(key).catch(() => null);
-  put: FeatureCache['put'] = (key, set) => this.inner.put(key, set).catch((err: Error) => console.warn(`feature cache: ${err.message}`));
+  put: FeatureCache['put'] = (key, set) =>
+    this.inner.put(key, set).catch((err: Error) => console.warn(`feature cache: ${err.message}`));
   keys: FeatureCache['keys'] = () => this.inner.keys();
   clear: FeatureCache['clear'] = () => this.inner.clear();
 }
@@ -66,7 +73,11 @@ const restoring: Promise<string | null> = (async () => {
 
 function specs(): BackboneSpecInfo[] {
   return Object.values(BACKBONES).map((b) => ({
-    id: b.id, network: b.network, defaultUrl: b.defaultUrl, nativeSize: b.nativeSize, missingWeights: b.missingWeights,
+    id: b.id,
+    network: b.network,
+    defaultUrl: b.defaultUrl,
+    nativeSize: b.nativeSize,
+    missingWeights: b.missingWeights,
     fineTunable: b.id in FINE_TUNE_CUTS,
   }));
 }
@@ -97,8 +108,12 @@ export function backbonesRestored(): Promise<unknown> {
 }
 
 /** Runs one load with progress events; the page hears the new state whether it worked or not. */
-async function load(backboneId: BackboneId, run: (options: LoadWeightsOptions) => Promise<BackboneWeightsInfo>): Promise<BackboneStatus> {
-  if (downloads.has(backboneId)) throw new Error(`${BACKBONES[backboneId].network} weights are already loading: wait for them or cancel`);
+async function load(
+  backboneId: BackboneId,
+  run: (options: LoadWeightsOptions) => Promise<BackboneWeightsInfo>,
+): Promise<BackboneStatus> {
+  if (downloads.has(backboneId))
+    throw new Error(`${BACKBONES[backboneId].network} weights are already loading: wait for them or cancel`);
   const controller = new AbortController();
   downloads.set(backboneId, controller);
   let fromCache = false;
@@ -115,7 +130,10 @@ async function load(backboneId: BackboneId, run: (options: LoadWeightsOptions) =
     if (fromCache) cachedIds.add(info.weightsId);
     return status(info);
   } catch (err) {
-    if (controller.signal.aborted) throw new Error(`${BACKBONES[backboneId].network}: download cancelled; the weights loaded before stay`, { cause: err });
+    if (controller.signal.aborted)
+      throw new Error(`${BACKBONES[backboneId].network}: download cancelled; the weights loaded before stay`, {
+        cause: err,
+      });
     throw err;
   } finally {
     downloads.delete(backboneId);

@@ -8,7 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import { selectFastestBackend } from '../lab/backend/auto-backend';
 import type { CalibrationTarget } from '../lab/backend/calibrate';
 import { describeAdapterInfo } from '../lab/backend/gpu-probe';
-import { deviceComputes, selectBackend, type BackendSelection, type SelectBackendOptions } from '../lab/backend/select-backend';
+import {
+  deviceComputes,
+  selectBackend,
+  type BackendSelection,
+  type SelectBackendOptions,
+} from '../lab/backend/select-backend';
 import { within } from '../lab/backend/set-backend-within';
 import type { KernelChoice } from '../lab/backend/fast-training/kernel-choice';
 import { takesInputSize } from '../lab/models/input-size';
@@ -37,7 +42,10 @@ const cache = measurementCache();
  * models train a head on cached features, so their speed is not the backend's question); null when there is none.
  * The queue passes it to `ensureBackend` when a run starts.
  */
-export function calibrationTargetFor(settings: { size: number; channels: 1 | 3; batchSize: number }, models: readonly string[]): CalibrationTarget | null {
+export function calibrationTargetFor(
+  settings: { size: number; channels: 1 | 3; batchSize: number },
+  models: readonly string[],
+): CalibrationTarget | null {
   for (const modelId of models) {
     try {
       const entry = findModel(modelId);
@@ -57,21 +65,30 @@ export function calibrationTargetFor(settings: { size: number; channels: 1 | 3; 
  * static choice. Work is skipped when nothing changed. Throws only when no backend works at all.
  */
 export async function ensureBackend(
-  preference: BackendPreference, target: CalibrationTarget | null = null, kernels?: KernelChoice,
+  preference: BackendPreference,
+  target: CalibrationTarget | null = null,
+  kernels?: KernelChoice,
 ): Promise<BackendInfo> {
   const targetKey = target == null ? null : JSON.stringify(target);
   // Without a choice (a backend switch, a fallback), the kernels stay what the last run asked for.
   const wanted = kernels ?? current?.kernels ?? 'lab';
-  const unchanged = current != null && current.preference === preference && tf.getBackend() === current.name
-    && current.kernels === wanted;
+  const unchanged =
+    current != null &&
+    current.preference === preference &&
+    tf.getBackend() === current.name &&
+    current.kernels === wanted;
   // A run without a target keeps what an earlier measurement chose.
   if (unchanged && (preference !== 'auto' || targetKey == null || targetKey === currentTarget)) return current!;
   if (preference === 'auto') {
     const auto = await selectFastestBackend({
       select: (p) => selectBackend(p, { ...OPTIONS, kernels: wanted }),
       target,
-      measure: (t, limits) => measureTrainingSpeed(
-        () => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }), t, limits),
+      measure: (t, limits) =>
+        measureTrainingSpeed(
+          () => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }),
+          t,
+          limits,
+        ),
       cache,
     });
     current = describe(auto.selection, preference, auto.measured);
@@ -83,7 +100,11 @@ export async function ensureBackend(
   return current;
 }
 
-function describe(selection: BackendSelection, preference: BackendPreference, measured: BackendInfo['measured'] | null): BackendInfo {
+function describe(
+  selection: BackendSelection,
+  preference: BackendPreference,
+  measured: BackendInfo['measured'] | null,
+): BackendInfo {
   return {
     name: selection.name,
     preference,
@@ -120,6 +141,9 @@ function describeSelection(s: BackendSelection): string {
 
 /** True when the active backend still computes (it may have lost its GPU context or run out of memory). */
 export function backendAlive(timeoutMs = 10_000): Promise<boolean> {
-  const check = deviceComputes().then((problem) => problem == null, () => false);
+  const check = deviceComputes().then(
+    (problem) => problem == null,
+    () => false,
+  );
   return within(check, timeoutMs, false);
 }

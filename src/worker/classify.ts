@@ -38,7 +38,8 @@ export async function loadModel(ref: string, modelJson: string, weights: ArrayBu
   }
   const meta = (model.getUserDefinedMetadata() ?? {}) as SavedMetadata;
   const outputs = (model.outputs[0].shape[1] ?? 2) as number;
-  const classNames = meta.classNames?.length === outputs ? meta.classNames : Array.from({ length: outputs }, (_, i) => `class ${i}`);
+  const classNames =
+    meta.classNames?.length === outputs ? meta.classNames : Array.from({ length: outputs }, (_, i) => `class ${i}`);
   const info: LoadedModelInfo = { ref, size, channels, classNames, pixelRange: meta.pixelRange ?? '0,1' };
   loaded.set(ref, { model, info });
   return info;
@@ -47,7 +48,8 @@ export async function loadModel(ref: string, modelJson: string, weights: ArrayBu
 /** The model loaded as `ref`, for the worker's other calls on it (Grad-CAM). */
 export function loadedModel(ref: string): LoadedModel {
   const entry = loaded.get(ref);
-  if (!entry && onnxModel(ref)) throw new Error('Grad-CAM needs the TF.js files of a model; an ONNX model gives scores only');
+  if (!entry && onnxModel(ref))
+    throw new Error('Grad-CAM needs the TF.js files of a model; an ONNX model gives scores only');
   if (!entry) throw new Error(`no model loaded as "${ref}": load model files first`);
   return entry;
 }
@@ -67,15 +69,29 @@ export async function classify(ref: string, images: readonly PickedFile[]): Prom
       const bytes = new Uint8Array(await image.file.arrayBuffer());
       const square = (await decodeInBrowser(bytes, image.path, { size, channels })).pixels;
       pixels.set(square, ok.length * per);
-      results.push({ file: image.path, probabilities: [], predicted: -1, thumbnail: thumbnailOf(square, size, channels, -1, image.path), error: null });
+      results.push({
+        file: image.path,
+        probabilities: [],
+        predicted: -1,
+        thumbnail: thumbnailOf(square, size, channels, -1, image.path),
+        error: null,
+      });
       ok.push(results.length - 1);
     } catch (err) {
-      results.push({ file: image.path, probabilities: [], predicted: -1, thumbnail: null, error: isDataError(err) ? err.problem : (err as Error).message });
+      results.push({
+        file: image.path,
+        probabilities: [],
+        predicted: -1,
+        thumbnail: null,
+        error: isDataError(err) ? err.problem : (err as Error).message,
+      });
     }
   }
   if (ok.length === 0) return results;
   const set: ImageSet = {
-    size, channels, classNames,
+    size,
+    channels,
+    classNames,
     pixels: pixels.subarray(0, ok.length * per),
     labels: new Int32Array(ok.length),
     files: ok.map((i) => results[i].file),

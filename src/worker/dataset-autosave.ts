@@ -37,7 +37,8 @@ export class DatasetAutosave {
       try {
         await work(await this.open());
       } catch (err) {
-        this.note = err instanceof StorageError ? err.message : `The dataset could not be stored: ${(err as Error).message}`;
+        this.note =
+          err instanceof StorageError ? err.message : `The dataset could not be stored: ${(err as Error).message}`;
         this.report(this.note);
       }
     });
@@ -54,16 +55,19 @@ export class DatasetAutosave {
     this.storedLast = false;
     if (this.pending) return this.chain;
     this.pending = true;
-    return this.enqueue(async (store) => {
-      const free = await freeQuota();
-      const current = this.last!;
-      const outcome = await store.save(toStored(current), this.budget, free);
-      if (current === this.last) {
-        this.storedLast = outcome.stored;
-        this.lastBytes = outcome.bytes;
-      }
-      this.note = outcome.stored ? null : outcome.reason;
-    }, () => (this.pending = false));
+    return this.enqueue(
+      async (store) => {
+        const free = await freeQuota();
+        const current = this.last!;
+        const outcome = await store.save(toStored(current), this.budget, free);
+        if (current === this.last) {
+          this.storedLast = outcome.stored;
+          this.lastBytes = outcome.bytes;
+        }
+        this.note = outcome.stored ? null : outcome.reason;
+      },
+      () => (this.pending = false),
+    );
   }
 
   /**
@@ -135,15 +139,34 @@ async function freeQuota(): Promise<number | null> {
 export function toStored(ds: LoadedDataset): StoredDataset {
   const { images, sets } = ds;
   const assignment = [
-    ...Array<'train'>(sets.train.count).fill('train'), ...Array<'val'>(sets.val.count).fill('val'), ...Array<'test'>(sets.test.count).fill('test'),
+    ...Array<'train'>(sets.train.count).fill('train'),
+    ...Array<'val'>(sets.val.count).fill('val'),
+    ...Array<'test'>(sets.test.count).fill('test'),
   ];
-  const origin = ds.source.kind === 'demo' ? { kind: 'demo' as const, perClass: ds.source.perClass, seed: ds.source.seed } : { kind: 'picked' as const, limit: ds.source.limit };
+  const origin =
+    ds.source.kind === 'demo'
+      ? { kind: 'demo' as const, perClass: ds.source.perClass, seed: ds.source.seed }
+      : { kind: 'picked' as const, limit: ds.source.limit };
   return {
     meta: {
-      version: 1, origin, size: images.size, channels: images.channels, count: images.count, classNames: [...images.classNames],
-      files: [...images.files], labels: images.labels.slice(), assignment, split: { ...ds.split }, presets: [...ds.presets.entries()],
+      version: 1,
+      origin,
+      size: images.size,
+      channels: images.channels,
+      count: images.count,
+      classNames: [...images.classNames],
+      files: [...images.files],
+      labels: images.labels.slice(),
+      assignment,
+      split: { ...ds.split },
+      presets: [...ds.presets.entries()],
       ...(ds.patients && ds.patients.size > 0 ? { patients: [...ds.patients.entries()] } : {}),
-      duplicateGroups: ds.duplicateGroups, summary: ds.summary, identity: ds.identity, pixelBytes: images.pixels.byteLength, chunks: 0, savedAt: '',
+      duplicateGroups: ds.duplicateGroups,
+      summary: ds.summary,
+      identity: ds.identity,
+      pixelBytes: images.pixels.byteLength,
+      chunks: 0,
+      savedAt: '',
     },
     pixels: images.pixels,
   };
@@ -151,13 +174,29 @@ export function toStored(ds: LoadedDataset): StoredDataset {
 
 /** A record back as the worker's dataset: the store is already arranged train | val | test, so this only makes views. */
 export function fromStored({ meta, pixels }: StoredDataset): LoadedDataset {
-  const set = { size: meta.size, channels: meta.channels, classNames: meta.classNames, pixels, labels: meta.labels, files: meta.files, count: meta.count };
+  const set = {
+    size: meta.size,
+    channels: meta.channels,
+    classNames: meta.classNames,
+    pixels,
+    labels: meta.labels,
+    files: meta.files,
+    count: meta.count,
+  };
   const arranged = arrangeBySplit(set, meta.assignment);
-  const source = meta.origin.kind === 'demo'
-    ? meta.origin
-    : { kind: 'stored' as const, name: meta.summary.source, limit: meta.origin.limit, size: meta.size };
+  const source =
+    meta.origin.kind === 'demo'
+      ? meta.origin
+      : { kind: 'stored' as const, name: meta.summary.source, limit: meta.origin.limit, size: meta.size };
   return {
-    source, images: arranged.all, sets: { train: arranged.train, val: arranged.val, test: arranged.test }, split: meta.split,
-    presets: new Map(meta.presets), patients: new Map(meta.patients ?? []), duplicateGroups: meta.duplicateGroups, summary: meta.summary, identity: meta.identity,
+    source,
+    images: arranged.all,
+    sets: { train: arranged.train, val: arranged.val, test: arranged.test },
+    split: meta.split,
+    presets: new Map(meta.presets),
+    patients: new Map(meta.patients ?? []),
+    duplicateGroups: meta.duplicateGroups,
+    summary: meta.summary,
+    identity: meta.identity,
   };
 }

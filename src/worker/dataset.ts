@@ -19,7 +19,8 @@ import { emit } from './rpc';
 import { thumbnails } from './thumbnails';
 
 /** Where a dataset came from; a picked one with its image limit (0 = all), so decoding again keeps the same subset. */
-export type DatasetSource = { kind: 'demo'; perClass: number; seed: number }
+export type DatasetSource =
+  | { kind: 'demo'; perClass: number; seed: number }
   /** Picked files; with `labels`, classes come from a label table among them (the page's column form). */
   | { kind: 'picked'; picked: Picked; limit: number; labels?: PickedLabels | null }
   /** A picked dataset restored from browser storage (see dataset-autosave.ts): its files are not at hand to decode again. */
@@ -55,14 +56,21 @@ export interface LoadOptions {
 export async function loadDataset(source: DatasetSource, options: LoadOptions): Promise<LoadedDataset | null> {
   if (source.kind === 'demo') return demoDataset(source, options);
   if (source.kind === 'stored') {
-    throw new DataError(source.name, `was restored from browser storage at ${source.size} px with its image limit; load the folder or zip again to decode it at another size, channel count or limit`);
+    throw new DataError(
+      source.name,
+      `was restored from browser storage at ${source.size} px with its image limit; load the folder or zip again to decode it at another size, channel count or limit`,
+    );
   }
   const { format, split, signal, onProgress } = options;
   let result;
   try {
     const limit = source.limit > 0 ? source.limit : undefined;
-    if (source.labels && source.picked.kind !== 'files') throw new DataError(source.picked.name, 'a label table is read from a dropped folder, not from inside a zip');
-    const labels = source.labels && source.picked.kind === 'files' ? await readPickedLabels(source.picked.files, source.labels) : undefined;
+    if (source.labels && source.picked.kind !== 'files')
+      throw new DataError(source.picked.name, 'a label table is read from a dropped folder, not from inside a zip');
+    const labels =
+      source.labels && source.picked.kind === 'files'
+        ? await readPickedLabels(source.picked.files, source.labels)
+        : undefined;
     result = await ingestPicked(source.picked, { format, split, signal, onProgress, limit, labels });
   } catch (err) {
     if (signal?.aborted) return null; // cancelled while listing: the scan throws the signal's reason
@@ -74,7 +82,17 @@ export async function loadDataset(source: DatasetSource, options: LoadOptions): 
   if (summary.images === 0) throw noImages(summary);
   const presets = new Map(result.layout.entries.flatMap((e) => (e.split ? [[e.path, e.split] as const] : [])));
   const patients = new Map(result.layout.entries.flatMap((e) => (e.patient ? [[e.path, e.patient] as const] : [])));
-  return { source, images, sets: { train, val, test }, split, presets, patients, duplicateGroups: result.duplicateGroups, summary, identity: result.identity };
+  return {
+    source,
+    images,
+    sets: { train, val, test },
+    split,
+    presets,
+    patients,
+    duplicateGroups: result.duplicateGroups,
+    summary,
+    identity: result.identity,
+  };
 }
 
 /** Every image failed: say so with the reasons, rather than load an empty dataset. */
@@ -87,24 +105,48 @@ function noImages(summary: DatasetSummary): DataError {
 export function resplit(ds: LoadedDataset, split: SplitSettings): LoadedDataset {
   if (sameSplit(ds.split, split)) return ds;
   const { images } = ds;
-  const items = images.files.map((path, i) => ({ path, label: images.labels[i], preset: ds.presets.get(path), patient: ds.patients?.get(path) }));
+  const items = images.files.map((path, i) => ({
+    path,
+    label: images.labels[i],
+    preset: ds.presets.get(path),
+    patient: ds.patients?.get(path),
+  }));
   // A table's val list or split column keeps its validation set, as at load.
-  const plan = assignSplits(items, ds.duplicateGroups, ds.summary.table?.fixedVal ? { ...split, keepOfficialVal: true } : split);
+  const plan = assignSplits(
+    items,
+    ds.duplicateGroups,
+    ds.summary.table?.fixedVal ? { ...split, keepOfficialVal: true } : split,
+  );
   const arranged = arrangeBySplit(images, plan.assignment);
   const placed = arranged.all.files.map((path, i) => ({
-    path, label: arranged.all.labels[i], split: arranged.assignment[i], patient: ds.patients?.get(path),
+    path,
+    label: arranged.all.labels[i],
+    split: arranged.assignment[i],
+    patient: ds.patients?.get(path),
   }));
   const summary = summariseResplit(ds.summary, placed, {
-    valOrigin: plan.valOrigin, testOrigin: plan.testOrigin, splitSettings: split,
+    valOrigin: plan.valOrigin,
+    testOrigin: plan.testOrigin,
+    splitSettings: split,
   });
-  return { ...ds, images: arranged.all, sets: { train: arranged.train, val: arranged.val, test: arranged.test }, split, summary };
+  return {
+    ...ds,
+    images: arranged.all,
+    sets: { train: arranged.train, val: arranged.val, test: arranged.test },
+    split,
+    summary,
+  };
 }
 
 /**
  * The dataset at another size, channel count or image limit (decoded again from its files), or `ds` when it
  * already fits. The demo set has no limit: its images-per-class count plays that part.
  */
-export async function atFormat(ds: LoadedDataset, format: LoadFormat, options: Omit<LoadOptions, 'format' | 'split'>): Promise<LoadedDataset | null> {
+export async function atFormat(
+  ds: LoadedDataset,
+  format: LoadFormat,
+  options: Omit<LoadOptions, 'format' | 'split'>,
+): Promise<LoadedDataset | null> {
   const store = ds.summary.store;
   const source = ds.source.kind === 'picked' ? { ...ds.source, limit: format.limit } : ds.source;
   const sameLimit = ds.source.kind === 'demo' || ds.source.limit === format.limit;
@@ -115,7 +157,13 @@ export async function atFormat(ds: LoadedDataset, format: LoadFormat, options: O
 /** What the page shows: the summary and a few thumbnails per class. */
 export function describe(ds: LoadedDataset): DatasetInfo {
   const limit = ds.source.kind === 'demo' ? 0 : ds.source.limit;
-  return { summary: ds.summary, demo: ds.source.kind === 'demo', limit, identity: ds.identity, thumbnails: thumbnails(ds.images) };
+  return {
+    summary: ds.summary,
+    demo: ds.source.kind === 'demo',
+    limit,
+    identity: ds.identity,
+    thumbnails: thumbnails(ds.images),
+  };
 }
 
 /** Progress sent to the page at most every 100 ms (the pipeline reports every file), but every phase change at once. */
@@ -132,14 +180,29 @@ export function progressToPage(): (progress: IngestProgress) => void {
 }
 
 function sameSplit(a: SplitSettings, b: SplitSettings): boolean {
-  return a.valFraction === b.valFraction && a.testFraction === b.testFraction && a.seed === b.seed && a.keepOfficialVal === b.keepOfficialVal;
+  return (
+    a.valFraction === b.valFraction &&
+    a.testFraction === b.testFraction &&
+    a.seed === b.seed &&
+    a.keepOfficialVal === b.keepOfficialVal
+  );
 }
 
 /** The phantom set, generated at `format` and split like any other data (it has no files to decode). */
 function demoDataset(source: Extract<DatasetSource, { kind: 'demo' }>, { format, split }: LoadOptions): LoadedDataset {
   // Clear opacities: a first run with the page's defaults learns them (measured by `npm run bench -- demo`).
-  const set = generatePhantomImages({ perClass: source.perClass, size: format.size, channels: format.channels, seed: source.seed, opacities: 'clear' });
-  const plan = assignSplits(set.files.map((path, i) => ({ path, label: set.labels[i] })), [], split);
+  const set = generatePhantomImages({
+    perClass: source.perClass,
+    size: format.size,
+    channels: format.channels,
+    seed: source.seed,
+    opacities: 'clear',
+  });
+  const plan = assignSplits(
+    set.files.map((path, i) => ({ path, label: set.labels[i] })),
+    [],
+    split,
+  );
   const arranged = arrangeBySplit(set, plan.assignment);
   const { all, assignment } = arranged;
   const summary = summarise({
@@ -148,7 +211,14 @@ function demoDataset(source: Extract<DatasetSource, { kind: 'demo' }>, { format,
     positiveClass: positiveClassIndex(set.classNames),
     hasSplitFolders: false,
     nestedCopy: '',
-    items: all.files.map((path, i) => ({ path, label: all.labels[i], split: assignment[i], width: set.size, height: set.size, format: 'png' as const })),
+    items: all.files.map((path, i) => ({
+      path,
+      label: all.labels[i],
+      split: assignment[i],
+      width: set.size,
+      height: set.size,
+      format: 'png' as const,
+    })),
     skipped: [],
     duplicateGroups: [],
     valOrigin: plan.valOrigin,
@@ -159,5 +229,14 @@ function demoDataset(source: Extract<DatasetSource, { kind: 'demo' }>, { format,
     aborted: false,
   });
   const sets = { train: arranged.train, val: arranged.val, test: arranged.test };
-  return { source, images: all, sets, split, presets: new Map(), duplicateGroups: [], summary, identity: identifyGenerated(set) };
+  return {
+    source,
+    images: all,
+    sets,
+    split,
+    presets: new Map(),
+    duplicateGroups: [],
+    summary,
+    identity: identifyGenerated(set),
+  };
 }

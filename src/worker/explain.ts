@@ -50,7 +50,15 @@ export function cancelExplain(): void {
 }
 
 function toExplained(e: ImageExplanation, index: number, label: number): ExplainedImage {
-  return { index, file: e.file, label, probabilities: Array.from(e.probabilities), predicted: e.predicted, maps: e.maps, error: null };
+  return {
+    index,
+    file: e.file,
+    label,
+    probabilities: Array.from(e.probabilities),
+    predicted: e.predicted,
+    maps: e.maps,
+    error: null,
+  };
 }
 
 /**
@@ -59,12 +67,20 @@ function toExplained(e: ImageExplanation, index: number, label: number): Explain
  *   model Grad-CAM cannot explain
  */
 export async function explainSetImages(
-  ref: string, set: ImageSet, indices: readonly number[], classes: ExplainClassArg = 'predicted', hooks: ExplainHooks = {},
+  ref: string,
+  set: ImageSet,
+  indices: readonly number[],
+  classes: ExplainClassArg = 'predicted',
+  hooks: ExplainHooks = {},
 ): Promise<ExplainedImage[]> {
   const entry = loadedModel(ref);
   return run(async (signal) => {
     const explained = await explainImages(gradCamOf(entry), set, {
-      range: entry.info.pixelRange, classes, indices, signal, onProgress: hooks.onProgress,
+      range: entry.info.pixelRange,
+      classes,
+      indices,
+      signal,
+      onProgress: hooks.onProgress,
     });
     return explained.map((e) => toExplained(e, e.index, e.label));
   });
@@ -77,7 +93,12 @@ export async function explainSetImages(
  * @throws ExplainInputError when the set's images differ in size or channels from the model's input
  */
 export async function explainNamedImages(
-  ref: string, set: ImageSet, files: readonly string[], labels: readonly number[], classes: ExplainClassArg = 'predicted', hooks: ExplainHooks = {},
+  ref: string,
+  set: ImageSet,
+  files: readonly string[],
+  labels: readonly number[],
+  classes: ExplainClassArg = 'predicted',
+  hooks: ExplainHooks = {},
 ): Promise<ExplainedImage[]> {
   const entry = loadedModel(ref);
   if (files.length !== labels.length) throw new RangeError(`${files.length} files but ${labels.length} labels`);
@@ -86,14 +107,20 @@ export async function explainNamedImages(
   const indices = files.map((file, k) => {
     const at = where.get(file);
     if (at === undefined || set.labels[at] !== labels[k]) {
-      throw new Error(`${file}: ${at === undefined ? 'not in the loaded dataset' : `is ${set.classNames[set.labels[at]]} in the loaded dataset, not ${set.classNames[labels[k]] ?? labels[k]}`}`
-        + ' — load the dataset these results were trained on to explain them');
+      throw new Error(
+        `${file}: ${at === undefined ? 'not in the loaded dataset' : `is ${set.classNames[set.labels[at]]} in the loaded dataset, not ${set.classNames[labels[k]] ?? labels[k]}`}` +
+          ' — load the dataset these results were trained on to explain them',
+      );
     }
     return at;
   });
   return run(async (signal) => {
     const explained = await explainImages(gradCamOf(entry), set, {
-      range: entry.info.pixelRange, classes, indices, signal, onProgress: hooks.onProgress,
+      range: entry.info.pixelRange,
+      classes,
+      indices,
+      signal,
+      onProgress: hooks.onProgress,
     });
     return explained.map((e, k) => ({ ...toExplained(e, k, e.label), image: rgbImage(set, e.index) }));
   });
@@ -115,7 +142,10 @@ function rgbImage(set: ImageSet, i: number): { size: number; rgb: Uint8Array } {
  * @param classes 'true' is not available here: dropped images have no known class
  */
 export async function explainFiles(
-  ref: string, images: readonly PickedFile[], classes: Exclude<ExplainClassArg, 'true'> = 'predicted', hooks: ExplainHooks = {},
+  ref: string,
+  images: readonly PickedFile[],
+  classes: Exclude<ExplainClassArg, 'true'> = 'predicted',
+  hooks: ExplainHooks = {},
   decode: (bytes: Uint8Array, path: string, format: StoreFormat) => Promise<DecodedSquare> = decodeInBrowser,
 ): Promise<ExplainedImage[]> {
   const entry = loadedModel(ref);
@@ -124,7 +154,13 @@ export async function explainFiles(
   const pixels = new Uint8Array(images.length * per);
   const decoded: number[] = [];
   const results: ExplainedImage[] = images.map((image, index) => ({
-    index, file: image.path, label: -1, probabilities: [], predicted: -1, maps: [], error: null,
+    index,
+    file: image.path,
+    label: -1,
+    probabilities: [],
+    predicted: -1,
+    maps: [],
+    error: null,
   }));
   for (const [index, image] of images.entries()) {
     try {
@@ -137,12 +173,24 @@ export async function explainFiles(
   }
   if (decoded.length === 0) return results;
   const set: ImageSet = {
-    size, channels, classNames, pixels: pixels.subarray(0, decoded.length * per), labels: new Int32Array(decoded.length),
-    files: decoded.map((i) => images[i].path), count: decoded.length,
+    size,
+    channels,
+    classNames,
+    pixels: pixels.subarray(0, decoded.length * per),
+    labels: new Int32Array(decoded.length),
+    files: decoded.map((i) => images[i].path),
+    count: decoded.length,
   };
   return run(async (signal) => {
-    const explained = await explainImages(gradCamOf(entry), set, { range: entry.info.pixelRange, classes, signal, onProgress: hooks.onProgress });
-    explained.forEach((e) => (results[decoded[e.index]] = { ...toExplained(e, decoded[e.index], -1), image: rgbImage(set, e.index) }));
+    const explained = await explainImages(gradCamOf(entry), set, {
+      range: entry.info.pixelRange,
+      classes,
+      signal,
+      onProgress: hooks.onProgress,
+    });
+    explained.forEach(
+      (e) => (results[decoded[e.index]] = { ...toExplained(e, decoded[e.index], -1), image: rgbImage(set, e.index) }),
+    );
     return results;
   });
 }

@@ -12,10 +12,15 @@ import { standardFormatFiles } from '../lab/export/standard-formats';
 import type { ExperimentCard } from '../lab/experiment/card';
 import type { ExportedFiles, ModelFormat, TrainedModelFiles } from './protocol-export';
 
-const bytes = (contents: string | Uint8Array): Uint8Array => (typeof contents === 'string' ? new TextEncoder().encode(contents) : contents);
+const bytes = (contents: string | Uint8Array): Uint8Array =>
+  typeof contents === 'string' ? new TextEncoder().encode(contents) : contents;
 
 /** The model's stock TF.js files, Keras .h5 or model.onnx, from its lab files (whose metadata says classes, size, range). */
-export async function exportModel(modelJson: string, weights: ArrayBuffer, format: ModelFormat): Promise<ExportedFiles> {
+export async function exportModel(
+  modelJson: string,
+  weights: ArrayBuffer,
+  format: ModelFormat,
+): Promise<ExportedFiles> {
   const model = await modelFromFiles(modelJson, weights);
   try {
     const meta = exportMetadataOf(model.getUserDefinedMetadata() as unknown as SavedModelMeta);
@@ -27,10 +32,14 @@ export async function exportModel(modelJson: string, weights: ArrayBuffer, forma
 }
 
 /** Every file of the experiment's PyTorch project, with the trained models' weights. */
-export async function exportPytorch(card: ExperimentCard, trained: readonly TrainedModelFiles[]): Promise<ExportedFiles> {
+export async function exportPytorch(
+  card: ExperimentCard,
+  trained: readonly TrainedModelFiles[],
+): Promise<ExportedFiles> {
   const models: Array<{ modelId: string; seed: number; model: tf.LayersModel }> = [];
   try {
-    for (const t of trained) models.push({ modelId: t.modelId, seed: t.seed, model: await modelFromFiles(t.modelJson, t.weights) });
+    for (const t of trained)
+      models.push({ modelId: t.modelId, seed: t.seed, model: await modelFromFiles(t.modelJson, t.weights) });
     const files = await writePytorchProject(pytorchSpecOfCard(card, models));
     return Object.fromEntries([...files].map(([path, contents]) => [path, bytes(contents)]));
   } finally {

@@ -30,7 +30,9 @@ export function loseGpu(): boolean {
  */
 export function forgetGpuInstance(name: string): void {
   if (tf.getBackend() === name) return;
-  const engine = tf.engine() as unknown as { registry: Record<string, { binaryCache?: Record<string, unknown> } | undefined> };
+  const engine = tf.engine() as unknown as {
+    registry: Record<string, { binaryCache?: Record<string, unknown> } | undefined>;
+  };
   // tfjs-webgl keeps compiled programs in a cache shared by every instance (module-level, per WebGL version): a new
   // context would be handed the dead one's programs. Emptied in place (the object is shared), as dispose() does.
   const cache = engine.registry[name]?.binaryCache;
@@ -51,15 +53,25 @@ export function watchGpuLoss(onLost: (reason: string) => void): () => void {
       onLost(reason);
     }
   };
-  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext }; device?: { lost?: Promise<{ message?: string }> } };
-  const canvas = tf.getBackend() === 'webgl' ? (backend.gpgpu?.gl?.canvas as (EventTarget & { addEventListener?: unknown }) | undefined) : undefined;
+  const backend = tf.backend() as unknown as {
+    gpgpu?: { gl?: WebGLRenderingContext };
+    device?: { lost?: Promise<{ message?: string }> };
+  };
+  const canvas =
+    tf.getBackend() === 'webgl'
+      ? (backend.gpgpu?.gl?.canvas as (EventTarget & { addEventListener?: unknown }) | undefined)
+      : undefined;
   const onContextLost = () => fire('the WebGL context was lost');
-  if (canvas && typeof canvas.addEventListener === 'function') canvas.addEventListener('webglcontextlost', onContextLost);
+  if (canvas && typeof canvas.addEventListener === 'function')
+    canvas.addEventListener('webglcontextlost', onContextLost);
   if (tf.getBackend() === 'webgpu') {
-    void backend.device?.lost?.then((info) => fire(`the WebGPU device was lost${info?.message ? ` (${info.message})` : ''}`));
+    void backend.device?.lost?.then((info) =>
+      fire(`the WebGPU device was lost${info?.message ? ` (${info.message})` : ''}`),
+    );
   }
   return () => {
     active = false;
-    if (canvas && typeof canvas.addEventListener === 'function') canvas.removeEventListener('webglcontextlost', onContextLost);
+    if (canvas && typeof canvas.addEventListener === 'function')
+      canvas.removeEventListener('webglcontextlost', onContextLost);
   };
 }

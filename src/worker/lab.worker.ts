@@ -4,11 +4,25 @@
  */
 import '../lab/models'; // registers LightConv2D / LightDense before any model is built or loaded
 import { ensureBackend } from './backend';
-import { backbonesInfo, backbonesRestored, cancelBackboneLoad, clearCaches, loadBackboneFiles, loadBackboneUrl } from './backbones';
+import {
+  backbonesInfo,
+  backbonesRestored,
+  cancelBackboneLoad,
+  clearCaches,
+  loadBackboneFiles,
+  loadBackboneUrl,
+} from './backbones';
 import { classify, loadModel } from './classify';
 import { loadOnnxModel } from './onnx-classify';
 import { buffersOf, exportModel, exportPytorch } from './export-formats';
-import { cancelExplain, explainFiles, explainNamedImages, explainSetImages, explainTransferables, type ExplainHooks } from './explain';
+import {
+  cancelExplain,
+  explainFiles,
+  explainNamedImages,
+  explainSetImages,
+  explainTransferables,
+  type ExplainHooks,
+} from './explain';
 import { describe, loadDataset, progressToPage, resplit, type DatasetSource, type LoadedDataset } from './dataset';
 import { listModels, measureModels } from './measure';
 import { MODEL_GROUPS } from '../lab/registry/groups';
@@ -79,13 +93,21 @@ async function load(source: DatasetSource, args: ImageFormat & SplitSettings) {
 /** The dataset as the page shows it, thumbnails transferred. */
 function info(ds: LoadedDataset) {
   const shown = describe(ds);
-  return withTransfer(shown, shown.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer));
+  return withTransfer(
+    shown,
+    shown.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer),
+  );
 }
 
 const handlers: Handlers = {
   init: async ({ backend }) => {
     try {
-      return { backend: await ensureBackend(backend), backendError: null, models: listModels(), groups: [...MODEL_GROUPS] };
+      return {
+        backend: await ensureBackend(backend),
+        backendError: null,
+        models: listModels(),
+        groups: [...MODEL_GROUPS],
+      };
     } catch (err) {
       return { backend: null, backendError: (err as Error).message, models: listModels(), groups: [...MODEL_GROUPS] };
     }
@@ -101,7 +123,8 @@ const handlers: Handlers = {
     if (!shown) throw new Error('the demo dataset was not generated');
     return shown;
   },
-  loadPicked: async ({ picked, labels, ...args }) => load({ kind: 'picked', picked, limit: args.limit, labels: labels ?? null }, args),
+  loadPicked: async ({ picked, labels, ...args }) =>
+    load({ kind: 'picked', picked, limit: args.limit, labels: labels ?? null }, args),
   cancelLoad: async () => {
     loading?.abort();
     return null;
@@ -122,14 +145,26 @@ const handlers: Handlers = {
     if (!dataset) throw new Error('no dataset loaded yet: drop a folder or zip, or use the demo dataset');
     // The run would keep (and hand back) the old dataset over the one being loaded.
     if (loading) throw new Error('a dataset is still loading: wait for it or cancel it, then train');
-    return queue.run(experiment, dataset, (ds) => void datasetAutosave.save((dataset = ds)), Promise.all([backbonesRestored(), backendSwitch]), resume);
+    return queue.run(
+      experiment,
+      dataset,
+      (ds) => void datasetAutosave.save((dataset = ds)),
+      Promise.all([backbonesRestored(), backendSwitch]),
+      resume,
+    );
   },
   restoreSaved: async () => {
     const saved = await autosave.load();
     if (!saved) return null;
     // Copies for the page; the store keeps its own.
-    return withTransfer(saved, saved.runs.flatMap((r) => [r.probabilities.buffer as ArrayBuffer, r.labels.buffer as ArrayBuffer,
-      ...(r.files ? [r.files.weights.buffer as ArrayBuffer] : [])]));
+    return withTransfer(
+      saved,
+      saved.runs.flatMap((r) => [
+        r.probabilities.buffer as ArrayBuffer,
+        r.labels.buffer as ArrayBuffer,
+        ...(r.files ? [r.files.weights.buffer as ArrayBuffer] : []),
+      ]),
+    );
   },
   discardCheckpoint: async (key) => {
     await autosave.discard(key);
@@ -166,12 +201,19 @@ const handlers: Handlers = {
         void datasetAutosave.save(dataset);
       }
       const result = {
-        card: opened.card, models: opened.models, interrupted: storageProblem ? [] : opened.checkpoints.map((c) => c.info), dataset: shown, storageProblem,
+        card: opened.card,
+        models: opened.models,
+        interrupted: storageProblem ? [] : opened.checkpoints.map((c) => c.info),
+        dataset: shown,
+        storageProblem,
       };
       // A Set: two entries of one zip may share a buffer, and a buffer listed twice cannot be transferred.
-      return withTransfer(result, [...new Set([
-        ...opened.models.map(([, f]) => f.weights.buffer as ArrayBuffer), ...(shown ? shown.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer) : []),
-      ])]);
+      return withTransfer(result, [
+        ...new Set([
+          ...opened.models.map(([, f]) => f.weights.buffer as ArrayBuffer),
+          ...(shown ? shown.thumbnails.map((t) => t.rgba.buffer as ArrayBuffer) : []),
+        ]),
+      ]);
     } finally {
       opening = false;
     }
@@ -191,7 +233,10 @@ const handlers: Handlers = {
   loadOnnxModel: async ({ ref, bytes }) => loadOnnxModel(ref, bytes),
   classify: async ({ ref, images }) => {
     const results = await classify(ref, images);
-    return withTransfer(results, results.flatMap((r) => (r.thumbnail ? [r.thumbnail.rgba.buffer as ArrayBuffer] : [])));
+    return withTransfer(
+      results,
+      results.flatMap((r) => (r.thumbnail ? [r.thumbnail.rgba.buffer as ArrayBuffer] : [])),
+    );
   },
   exportModel: async ({ modelJson, weights, format }) => {
     const files = await exportModel(modelJson, weights, format);
@@ -212,7 +257,8 @@ const handlers: Handlers = {
     return withTransfer(explained, explainTransferables(explained));
   },
   explainFiles: async ({ ref, images, classes }) => {
-    if (classes === 'true') throw new Error('dropped images have no known class: explain their predicted class or a named one');
+    if (classes === 'true')
+      throw new Error('dropped images have no known class: explain their predicted class or a named one');
     const explained = await explainFiles(ref, images, classes, explainProgress(ref));
     return withTransfer(explained, explainTransferables(explained));
   },

@@ -8,7 +8,15 @@ import type { ImageFormat, ModelInfo, ModelSizeInfo } from './protocol';
 const cache = new Map<string, ModelSizeInfo[]>();
 
 export function listModels(): ModelInfo[] {
-  return MODEL_REGISTRY.map(({ id, group, backbone, rank, label, description, minSize }) => ({ id, group, backbone, rank, label, description, minSize }));
+  return MODEL_REGISTRY.map(({ id, group, backbone, rank, label, description, minSize }) => ({
+    id,
+    group,
+    backbone,
+    rank,
+    label,
+    description,
+    minSize,
+  }));
 }
 
 /** Transfer models' counts follow the loaded weights (MobileNetV2's alpha): measured again after a load or clear. */

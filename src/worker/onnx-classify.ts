@@ -46,10 +46,14 @@ function describe(bytes: Uint8Array, ref: string): { info: LoadedModelInfo; inpu
   const dims = (input.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue != null ? Number(d.dimValue) : null));
   const [, h, w, c] = dims;
   if (dims.length !== 4 || h == null || h !== w || (c !== 1 && c !== 3)) {
-    throw new Error(`the ONNX model takes input [${dims.map((d) => d ?? '?').join(', ')}]; the lab needs [N, size, size, 1 or 3] (NHWC)`);
+    throw new Error(
+      `the ONNX model takes input [${dims.map((d) => d ?? '?').join(', ')}]; the lab needs [N, size, size, 1 or 3] (NHWC)`,
+    );
   }
   const props = new Map((model.metadataProps ?? []).map((p): [string, string] => [p.key ?? '', p.value ?? '']));
-  const outDims = (output.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue != null ? Number(d.dimValue) : null));
+  const outDims = (output.type?.tensorType?.shape?.dim ?? []).map((d) =>
+    d.dimValue != null ? Number(d.dimValue) : null,
+  );
   const classes = outDims[1] ?? 2;
   let classNames: string[] = [];
   try {
@@ -57,7 +61,8 @@ function describe(bytes: Uint8Array, ref: string): { info: LoadedModelInfo; inpu
   } catch {
     classNames = [];
   }
-  if (!Array.isArray(classNames) || classNames.length !== classes) classNames = Array.from({ length: classes }, (_, i) => `class ${i}`);
+  if (!Array.isArray(classNames) || classNames.length !== classes)
+    classNames = Array.from({ length: classes }, (_, i) => `class ${i}`);
   const pixelRange: PixelRange = props.get('pixelRange') === '-1,1' ? '-1,1' : '0,1';
   return { info: { ref, size: h, channels: c, classNames, pixelRange }, input: input.name, output: output.name };
 }
@@ -90,7 +95,9 @@ export async function predictOnnx(model: OnnxModel, pixels: Uint8Array, count: n
   const out = result[model.output];
   try {
     if (out.dims.length !== 2 || out.dims[0] !== count || out.dims[1] !== classNames.length) {
-      throw new Error(`the ONNX model gave [${out.dims.join(', ')}], not [${count}, ${classNames.length}] class scores`);
+      throw new Error(
+        `the ONNX model gave [${out.dims.join(', ')}], not [${count}, ${classNames.length}] class scores`,
+      );
     }
     return Float32Array.from(out.data as Float32Array);
   } finally {

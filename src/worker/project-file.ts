@@ -18,21 +18,31 @@ import type { LoadedDataset } from './dataset';
  * after the checkpoints are: a re-split meanwhile reorders the pixels, and labels and pixels must come from one state.
  */
 export async function saveProjectZip(
-  card: ExperimentCard, models: readonly [string, SavedModelFiles][], withImages: boolean, current: () => LoadedDataset | null, autosave: Autosave,
+  card: ExperimentCard,
+  models: readonly [string, SavedModelFiles][],
+  withImages: boolean,
+  current: () => LoadedDataset | null,
+  autosave: Autosave,
 ): Promise<Uint8Array> {
   const fingerprint = card.data.identity.fingerprint;
-  const checkpoints = (await autosave.checkpointEntries().catch(() => [])).filter((c) => c.info.fingerprint === fingerprint);
+  const checkpoints = (await autosave.checkpointEntries().catch(() => [])).filter(
+    (c) => c.info.fingerprint === fingerprint,
+  );
   const dataset = withImages ? current() : null;
   if (withImages) {
     if (dataset?.identity.fingerprint !== fingerprint) {
-      throw new Error(dataset
-        ? `the loaded images (${dataset.summary.source}) are not the data these results came from (${card.data.source}): load that data, or save without the images`
-        : `no images are loaded: load the data these results came from (${card.data.source}), or save without the images`);
+      throw new Error(
+        dataset
+          ? `the loaded images (${dataset.summary.source}) are not the data these results came from (${card.data.source}): load that data, or save without the images`
+          : `no images are loaded: load the data these results came from (${card.data.source}), or save without the images`,
+      );
     }
     const { size, channels } = dataset.images;
     if (size !== card.settings.size || channels !== card.settings.channels) {
-      throw new Error(`the loaded images are ${size}×${size}×${channels}, the experiment trained at ${card.settings.size}×${card.settings.size}×${card.settings.channels}: `
-        + 'load the data at that size, or save without the images');
+      throw new Error(
+        `the loaded images are ${size}×${size}×${channels}, the experiment trained at ${card.settings.size}×${card.settings.size}×${card.settings.channels}: ` +
+          'load the data at that size, or save without the images',
+      );
     }
   }
   return writeProjectZip({ card, models: new Map(models), checkpoints, dataset: dataset ? toStored(dataset) : null });
@@ -68,8 +78,15 @@ export async function keepOpenedProject(opened: OpenedProject, autosave: Autosav
   const runs: SavedRun[] = runsFromCard(card).map((r) => ({ ...r, files: files.get(savedRunId(r)) ?? null }));
   try {
     await autosave.replaceWith(
-      { experiment: card.settings, data: card.data, testImages: card.testImages, environment: card.environment, savedAt: new Date().toISOString() },
-      runs, opened.checkpoints,
+      {
+        experiment: card.settings,
+        data: card.data,
+        testImages: card.testImages,
+        environment: card.environment,
+        savedAt: new Date().toISOString(),
+      },
+      runs,
+      opened.checkpoints,
     );
     return null;
   } catch (err) {

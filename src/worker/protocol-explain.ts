@@ -47,13 +47,19 @@ export interface ExplainApi {
    * Images of one split of the loaded dataset (a gallery page: pass the page's indices). Refused when the dataset's
    * image size or channels differ from the model's input.
    */
-  explainSplit: { args: { ref: string; split: SplitName; indices: number[]; classes?: ExplainClassArg }; result: ExplainedImage[] };
+  explainSplit: {
+    args: { ref: string; split: SplitName; indices: number[]; classes?: ExplainClassArg };
+    result: ExplainedImage[];
+  };
   /**
    * A finished run's test images, named by file (the run's `testImages`, with their labels), found in the loaded
    * dataset: the error gallery. Named rather than indexed, so a re-split cannot swap them; refused with a clear
    * message when the loaded dataset no longer holds them (another dataset was loaded) or holds them at another size.
    */
-  explainTestImages: { args: { ref: string; files: string[]; labels: number[]; classes?: ExplainClassArg }; result: ExplainedImage[] };
+  explainTestImages: {
+    args: { ref: string; files: string[]; labels: number[]; classes?: ExplainClassArg };
+    result: ExplainedImage[];
+  };
   /** Dropped images, decoded at the model's input size as `classify` decodes them. */
   explainFiles: { args: { ref: string; images: PickedFile[]; classes?: ExplainClassArg }; result: ExplainedImage[] };
   /** Stops the explanation in progress (it rejects with "Grad-CAM cancelled"); nothing else changes. */

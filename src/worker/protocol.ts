@@ -70,7 +70,18 @@ export interface ModelSizeInfo {
 }
 
 /** How the loaded images are split into train / validation / test: the core's SplitSettings, as the page sets them. */
-export type { CardData, DataIdentity, DatasetSummary, Environment, Experiment, IngestProgress, ModelGroup, Picked, PickedFile, SplitSettings };
+export type {
+  CardData,
+  DataIdentity,
+  DatasetSummary,
+  Environment,
+  Experiment,
+  IngestProgress,
+  ModelGroup,
+  Picked,
+  PickedFile,
+  SplitSettings,
+};
 export type * from './protocol-transfer';
 export type * from './protocol-explain';
 
@@ -126,7 +137,8 @@ export interface ModelFilesData {
   weights: Uint8Array;
 }
 
-export type ModelPhase = 'queued' | 'preparing' | 'training' | 'evaluating' | 'done' | 'failed' | 'cancelled' | 'skipped';
+export type ModelPhase =
+  'queued' | 'preparing' | 'training' | 'evaluating' | 'done' | 'failed' | 'cancelled' | 'skipped';
 
 /** The core's batch log of one run, with the epochs planned and the time left. */
 export interface TrainProgress extends BatchLog {
@@ -178,14 +190,20 @@ export interface QueueOutcome {
 /** Every method the worker offers: its argument and its result (the transfer-learning ones in protocol-transfer.ts). */
 export interface LabApi extends TransferApi, ExportApi, ExplainApi {
   /** Lists the models and starts a backend; `backendError` says why none started (the list still comes back). */
-  init: { args: { backend: BackendPreference }; result: { backend: BackendInfo | null; backendError: string | null; models: ModelInfo[]; groups: ModelGroup[] } };
+  init: {
+    args: { backend: BackendPreference };
+    result: { backend: BackendInfo | null; backendError: string | null; models: ModelInfo[]; groups: ModelGroup[] };
+  };
   setBackend: { args: { backend: BackendPreference }; result: BackendInfo };
   loadDemo: { args: ImageFormat & SplitSettings & { perClass: number }; result: DatasetInfo };
   /**
    * Loads what the user picked or dropped through the core pipeline. A bad layout or a set too large for memory
    * rejects before any decoding and leaves the loaded dataset as it was; null when cancelled (the old one stays).
    */
-  loadPicked: { args: LoadFormat & SplitSettings & { picked: Picked; labels?: PickedLabels | null }; result: DatasetInfo | null };
+  loadPicked: {
+    args: LoadFormat & SplitSettings & { picked: Picked; labels?: PickedLabels | null };
+    result: DatasetInfo | null;
+  };
   /** Stops the dataset load in progress, if any. */
   cancelLoad: { args: null; result: null };
   /**
@@ -211,7 +229,10 @@ export interface LabApi extends TransferApi, ExportApi, ExplainApi {
    * "Save project": the zip of `card`, the page's model files, the stored checkpoints of runs on the same data and,
    * with `withImages`, the loaded dataset (which must be the card's data).
    */
-  saveProject: { args: { card: ExperimentCard; models: [string, SavedModelFiles][]; withImages: boolean }; result: Uint8Array };
+  saveProject: {
+    args: { card: ExperimentCard; models: [string, SavedModelFiles][]; withImages: boolean };
+    result: Uint8Array;
+  };
   /**
    * "Open project": reads a project zip whole (a bad one rejects naming the part, and nothing changes), keeps it as
    * the saved project, and makes its images (if saved with them) the loaded dataset.
@@ -249,8 +270,7 @@ export interface ErrorInfo {
 }
 
 export type ReplyMessage =
-  | { kind: 'reply'; id: number; ok: true; value: unknown }
-  | { kind: 'reply'; id: number; ok: false; error: ErrorInfo };
+  { kind: 'reply'; id: number; ok: true; value: unknown } | { kind: 'reply'; id: number; ok: false; error: ErrorInfo };
 
 export type LabEvent =
   /** Listing or decoding a dataset (also when a run decodes it again at its own input size). */
@@ -280,12 +300,29 @@ export type LabEvent =
   /** Autosave could not write (storage full or refused): training goes on, the page says so. */
   | { type: 'storage-problem'; message: string }
   /** A run continues from its checkpoint (a resume, or after its backend failed): what happened and where. */
-  | { type: 'resumed'; modelId: string; seed: number; epoch: number; backend: string; kind: 'resume' | 'fallback'; message: string }
+  | {
+      type: 'resumed';
+      modelId: string;
+      seed: number;
+      epoch: number;
+      backend: string;
+      kind: 'resume' | 'fallback';
+      message: string;
+    }
   /**
    * Autosave's cost for one epoch's checkpoint: `ms` held up training (reading the weights and optimizer state,
    * encoding), next to the epoch's own wall time `epochMs`; `writeMs` is the IndexedDB write behind the next epoch (null until it is done).
    */
-  | { type: 'autosave-cost'; modelId: string; seed: number; epoch: number; ms: number; epochMs: number; bytes: number; writeMs: number | null };
+  | {
+      type: 'autosave-cost';
+      modelId: string;
+      seed: number;
+      epoch: number;
+      ms: number;
+      epochMs: number;
+      bytes: number;
+      writeMs: number | null;
+    };
 
 export type EventMessage = { kind: 'event'; event: LabEvent };
 export type WorkerMessage = ReplyMessage | EventMessage;

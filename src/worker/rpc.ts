@@ -2,13 +2,25 @@
  * The worker side of the protocol: dispatches calls to typed handlers, replies once per call, and pushes events.
  * A handler may wrap its result in `withTransfer` so large buffers move instead of being copied.
  */
-import type { CallMessage, ErrorInfo, LabApi, LabArgs, LabEvent, LabMethod, LabResult, WorkerMessage } from './protocol';
+import type {
+  CallMessage,
+  ErrorInfo,
+  LabApi,
+  LabArgs,
+  LabEvent,
+  LabMethod,
+  LabResult,
+  WorkerMessage,
+} from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 /** A result plus the buffers to transfer with it. */
 class Transferring<T> {
-  constructor(readonly value: T, readonly transfer: Transferable[]) {}
+  constructor(
+    readonly value: T,
+    readonly transfer: Transferable[],
+  ) {}
 }
 
 export function withTransfer<T>(value: T, transfer: Transferable[]): T {

@@ -12,7 +12,12 @@ export async function storageUsage(autosave: Autosave, data: DatasetAutosave): P
     storage?.persisted ? storage.persisted().catch(() => null) : null,
   ]);
   return {
-    projectBytes, usage: estimate?.usage ?? null, quota: estimate?.quota ?? null, persisted,
-    datasetBytes, datasetBudget: data.budget, datasetNote: data.note,
+    projectBytes,
+    usage: estimate?.usage ?? null,
+    quota: estimate?.quota ?? null,
+    persisted,
+    datasetBytes,
+    datasetBudget: data.budget,
+    datasetNote: data.note,
   };
 }

@@ -27,7 +27,12 @@ const isGpu = (name: string) => name === 'webgl' || name === 'webgpu';
 /** Live progress is posted at most this often; more would only cost the page time. */
 const PROGRESS_INTERVAL_MS = 150;
 
-const PHASES: Record<RunPhase, ModelPhase> = { building: 'preparing', training: 'training', evaluating: 'evaluating', timing: 'evaluating' };
+const PHASES: Record<RunPhase, ModelPhase> = {
+  building: 'preparing',
+  training: 'training',
+  evaluating: 'evaluating',
+  timing: 'evaluating',
+};
 
 export class TrainQueue {
   private running = false;
@@ -63,7 +68,10 @@ export class TrainQueue {
    * settle first (cached backbone weights being restored).
    */
   async run(
-    experiment: Experiment, dataset: LoadedDataset, keep: (ds: LoadedDataset) => void, ready?: Promise<unknown>,
+    experiment: Experiment,
+    dataset: LoadedDataset,
+    keep: (ds: LoadedDataset) => void,
+    ready?: Promise<unknown>,
     resume?: readonly RunKey[],
   ): Promise<QueueOutcome> {
     if (this.running) throw new Error('a training run is already in progress');
@@ -76,14 +84,19 @@ export class TrainQueue {
       const runs = resume ?? plannedRuns(experiment);
       for (const key of runs) emit({ type: 'model-phase', ...key, phase: 'queued', message: null });
       // 'auto' times the backends on the run's first image model at this size (cached per device).
-      let backend = await ensureBackend(experiment.backend, calibrationTargetFor(experiment, experiment.models), experiment.kernels);
+      let backend = await ensureBackend(
+        experiment.backend,
+        calibrationTargetFor(experiment, experiment.models),
+        experiment.kernels,
+      );
       emit({ type: 'backend', backend });
       this.decoding = new AbortController();
       const format = { size: experiment.size, channels: experiment.channels, limit: experiment.limit };
       const decoded = await atFormat(dataset, format, { signal: this.decoding.signal, onProgress: progressToPage() });
       this.decoding = null;
       if (!decoded || control.cancelledAll) {
-        for (const key of runs) emit({ type: 'model-phase', ...key, phase: 'skipped', message: 'cancelled while decoding the images' });
+        for (const key of runs)
+          emit({ type: 'model-phase', ...key, phase: 'skipped', message: 'cancelled while decoding the images' });
         return { status: 'cancelled', message: null, failed: [] };
       }
       const ds = resplit(decoded, splitOf(experiment));
@@ -96,7 +109,11 @@ export class TrainQueue {
       const latest = new Map<string, TrainCheckpoint>();
       /** What the page is told when a run starts again: a resume, or a backend that failed. */
       const notes = new Map<string, { kind: 'resume' | 'fallback'; message: string }>();
-      for (const [id, cp] of resumes) notes.set(id, { kind: 'resume', message: `continues from its checkpoint after epoch ${cp.epoch} of ${cp.epochsPlanned}` });
+      for (const [id, cp] of resumes)
+        notes.set(id, {
+          kind: 'resume',
+          message: `continues from its checkpoint after epoch ${cp.epoch} of ${cp.epochsPlanned}`,
+        });
       void this.autosave?.startExperiment(experiment, ds.identity.fingerprint);
       const runData = emitRunData(ds, backend);
       void this.autosave?.runData(runData.data, runData.testImages, runData.environment);
@@ -113,60 +130,77 @@ export class TrainQueue {
           // A lost GPU may never fail a read, only leave it waiting: its loss event fails the run instead.
           unwatch();
           unwatch = watchGpuLoss((reason) => void control.interrupt(reason));
-          const outcome = await runExperiment(experiment, { train, val: val.count > 0 ? val : null, test }, {
-            ...progressHooks(experiment, curveStarts),
-            checkpoints: (key) => {
-              const from = resumes.get(runKeyId(key)) ?? null;
-              const note = notes.get(runKeyId(key));
-              notes.delete(runKeyId(key));
-              if (note) emit({ type: 'resumed', ...key, epoch: from?.epoch ?? 0, backend: backend.name, ...note });
-              // Each epoch's checkpoint figures, for the page: the hold-up is reported right after the checkpoint is
-              // taken (onCheckpointCost follows onCheckpoint of the same epoch), the write's duration once it is stored.
-              let taken: { epoch: number; figures: { ms: number; epochMs: number; bytes: number } } | null = null;
-              return {
-                resumeFrom: from,
-                onCheckpoint: (cp) => {
-                  latest.set(runKeyId(key), cp);
-                  const own = { ms: 0, epochMs: cp.history[cp.history.length - 1]?.ms ?? 0, bytes: 0 };
-                  taken = { epoch: cp.epoch, figures: own };
-                  own.bytes = this.autosave?.checkpoint(key, dataRef, cp, (writeMs) => {
-                    emit({ type: 'autosave-cost', ...key, epoch: cp.epoch, ...own, writeMs });
-                  }) ?? 0;
-                },
-                onCheckpointCost: (epoch, ms) => {
-                  if (taken?.epoch !== epoch) return;
-                  const own = taken.figures;
-                  own.ms = ms;
-                  emit({ type: 'autosave-cost', ...key, epoch, ...own, writeMs: null });
-                },
-              };
+          const outcome = await runExperiment(
+            experiment,
+            { train, val: val.count > 0 ? val : null, test },
+            {
+              ...progressHooks(experiment, curveStarts),
+              checkpoints: (key) => {
+                const from = resumes.get(runKeyId(key)) ?? null;
+                const note = notes.get(runKeyId(key));
+                notes.delete(runKeyId(key));
+                if (note) emit({ type: 'resumed', ...key, epoch: from?.epoch ?? 0, backend: backend.name, ...note });
+                // Each epoch's checkpoint figures, for the page: the hold-up is reported right after the checkpoint is
+                // taken (onCheckpointCost follows onCheckpoint of the same epoch), the write's duration once it is stored.
+                let taken: { epoch: number; figures: { ms: number; epochMs: number; bytes: number } } | null = null;
+                return {
+                  resumeFrom: from,
+                  onCheckpoint: (cp) => {
+                    latest.set(runKeyId(key), cp);
+                    const own = { ms: 0, epochMs: cp.history[cp.history.length - 1]?.ms ?? 0, bytes: 0 };
+                    taken = { epoch: cp.epoch, figures: own };
+                    own.bytes =
+                      this.autosave?.checkpoint(key, dataRef, cp, (writeMs) => {
+                        emit({ type: 'autosave-cost', ...key, epoch: cp.epoch, ...own, writeMs });
+                      }) ?? 0;
+                  },
+                  onCheckpointCost: (epoch, ms) => {
+                    if (taken?.epoch !== epoch) return;
+                    const own = taken.figures;
+                    own.ms = ms;
+                    emit({ type: 'autosave-cost', ...key, epoch, ...own, writeMs: null });
+                  },
+                };
+              },
+              onRunEnd: (finished) => {
+                const run = withCurveStart(finished, curveStarts.get(runKeyId(finished.key)));
+                void this.autosave?.runFinished(run, train.classNames);
+                postResult(run, train);
+                const { record } = run;
+                if (record.status === 'failed')
+                  failed.push({ ...run.key, label: record.label, error: record.error ?? 'unknown error' });
+              },
+              shouldStop: async (run, interrupted) => {
+                // A NaN loss on a GPU is the GPU's fault as often as the model's: it too moves the run to the next backend.
+                const gpuNaN = isGpu(backend.name) && /the loss became/.test(run.record.error ?? '');
+                if (!gpuNaN && !interrupted && (await backendAlive(5_000))) return null;
+                forgetBackend();
+                broken = { key: run.key, error: run.record.error ?? 'unknown error' };
+                return (
+                  `The ${backend.name} backend stopped working while training ${run.key.modelId} (${run.record.error}). ` +
+                  'The runs finished before it keep their results and downloads. Choose another backend in Settings ' +
+                  '(wasm is the most robust) and train the remaining models again.'
+                );
+              },
             },
-            onRunEnd: (finished) => {
-              const run = withCurveStart(finished, curveStarts.get(runKeyId(finished.key)));
-              void this.autosave?.runFinished(run, train.classNames);
-              postResult(run, train);
-              const { record } = run;
-              if (record.status === 'failed') failed.push({ ...run.key, label: record.label, error: record.error ?? 'unknown error' });
-            },
-            shouldStop: async (run, interrupted) => {
-              // A NaN loss on a GPU is the GPU's fault as often as the model's: it too moves the run to the next backend.
-              const gpuNaN = isGpu(backend.name) && /the loss became/.test(run.record.error ?? '');
-              if (!gpuNaN && !interrupted && (await backendAlive(5_000))) return null;
-              forgetBackend();
-              broken = { key: run.key, error: run.record.error ?? 'unknown error' };
-              return `The ${backend.name} backend stopped working while training ${run.key.modelId} (${run.record.error}). `
-                + 'The runs finished before it keep their results and downloads. Choose another backend in Settings '
-                + '(wasm is the most robust) and train the remaining models again.';
-            },
-          }, { control, only });
-          if (outcome.status !== 'stopped' || broken == null) return { status: outcome.status === 'stopped' ? 'backend-failed' : outcome.status, message: outcome.message, failed };
+            { control, only },
+          );
+          if (outcome.status !== 'stopped' || broken == null)
+            return {
+              status: outcome.status === 'stopped' ? 'backend-failed' : outcome.status,
+              message: outcome.message,
+              failed,
+            };
           // The backend broke: continue the broken run (from its last checkpoint) and the rest on the next backend.
           const { key, error } = broken as { key: RunKey; error: string };
           const next = await this.nextBackend(backend.name);
-          if (next == null || control.cancelledAll) return { status: 'backend-failed', message: outcome.message, failed };
+          if (next == null || control.cancelledAll)
+            return { status: 'backend-failed', message: outcome.message, failed };
           if (isGpu(backend.name)) forgetGpuInstance(backend.name);
           const from = latest.get(runKeyId(key)) ?? null;
-          const where = from ? `from its checkpoint after epoch ${from.epoch} of ${from.epochsPlanned}` : 'from the start (it had no checkpoint yet)';
+          const where = from
+            ? `from its checkpoint after epoch ${from.epoch} of ${from.epochsPlanned}`
+            : 'from the start (it had no checkpoint yet)';
           const message = `The ${backend.name} backend failed while training ${key.modelId} (${error}); it continues ${where} on ${next.name}.`;
           backend = next;
           emit({ type: 'backend', backend });
@@ -213,8 +247,10 @@ export class TrainQueue {
       const saved = await this.autosave.checkpointOf(key);
       if (!saved) throw new Error(`no saved checkpoint for ${runKeyId(key)}: train it again`);
       if (saved.info.fingerprint !== ds.identity.fingerprint) {
-        throw new Error(`${saved.info.label} trained on other data (${saved.info.source}, fingerprint ${saved.info.fingerprint}); the loaded data `
-          + `is ${ds.summary.source} (fingerprint ${ds.identity.fingerprint}). Load the same folder or zip to resume it.`);
+        throw new Error(
+          `${saved.info.label} trained on other data (${saved.info.source}, fingerprint ${saved.info.fingerprint}); the loaded data ` +
+            `is ${ds.summary.source} (fingerprint ${ds.identity.fingerprint}). Load the same folder or zip to resume it.`,
+        );
       }
       found.set(runKeyId(key), saved.checkpoint);
     }
@@ -226,9 +262,10 @@ export class TrainQueue {
 function emitRunData(ds: LoadedDataset, backend: BackendInfo): Extract<LabEvent, { type: 'run-data' }> {
   const { train, val, test } = ds.sets;
   const summary = ds.summary;
-  const testSet = summary.testOrigin === 'folder'
-    ? `the data's own test/ folder (${test.count} images)`
-    : `a patient-level ${Math.round(ds.split.testFraction * 100)}% of the data held out (${test.count} images)`;
+  const testSet =
+    summary.testOrigin === 'folder'
+      ? `the data's own test/ folder (${test.count} images)`
+      : `a patient-level ${Math.round(ds.split.testFraction * 100)}% of the data held out (${test.count} images)`;
   const event: Extract<LabEvent, { type: 'run-data' }> = {
     type: 'run-data',
     data: {
@@ -251,25 +288,42 @@ function emitRunData(ds: LoadedDataset, backend: BackendInfo): Extract<LabEvent,
 function postResult(run: FinishedRun, train: ImageSet): void {
   const e = run.evaluation;
   const result: ModelResult = {
-    modelId: run.key.modelId, seed: run.key.seed, record: run.record, classNames: [...train.classNames],
+    modelId: run.key.modelId,
+    seed: run.key.seed,
+    record: run.record,
+    classNames: [...train.classNames],
     positiveClass: e?.positiveClass ?? train.classNames.findIndex((c) => c === run.record.positiveClass),
-    probabilities: e?.probabilities ?? new Float32Array(0), labels: e?.labels ?? new Int32Array(0), roc: e?.roc ?? [],
+    probabilities: e?.probabilities ?? new Float32Array(0),
+    labels: e?.labels ?? new Int32Array(0),
+    roc: e?.roc ?? [],
     // Copied, not transferred: a run that was not adapted shares one buffer with `probabilities`.
-    ...(run.evaluationBeforeAdaptation ? { probabilitiesBeforeAdaptation: run.evaluationBeforeAdaptation.probabilities.slice() } : {}),
+    ...(run.evaluationBeforeAdaptation
+      ? { probabilitiesBeforeAdaptation: run.evaluationBeforeAdaptation.probabilities.slice() }
+      : {}),
   };
   const files = run.files ? { modelJson: run.files.modelJson, weights: run.files.weights } : null;
   const transfer: Transferable[] = [result.probabilities.buffer as ArrayBuffer, result.labels.buffer as ArrayBuffer];
   if (files) transfer.push(files.weights.buffer as ArrayBuffer);
   emit({ type: 'model-result', result, files }, transfer);
   const status = run.record.status;
-  emit({ type: 'model-phase', ...run.key, phase: status === 'ok' ? 'done' : status, message: run.record.error ?? null });
+  emit({
+    type: 'model-phase',
+    ...run.key,
+    phase: status === 'ok' ? 'done' : status,
+    message: run.record.error ?? null,
+  });
 }
 
 /** Phases, the starting validation loss, throttled batch progress with an ETA, epoch logs; yields so Cancel can arrive. */
 /** The run with the start of its curves in its record (the saved and posted copies both get it). */
 function withCurveStart(run: FinishedRun, start: Partial<CurveStartRecord> | undefined): FinishedRun {
   if (!start) return run;
-  const curveStart: CurveStartRecord = { loss: start.loss ?? null, accuracy: start.accuracy ?? null, valLoss: start.valLoss ?? null, valAccuracy: start.valAccuracy ?? null };
+  const curveStart: CurveStartRecord = {
+    loss: start.loss ?? null,
+    accuracy: start.accuracy ?? null,
+    valLoss: start.valLoss ?? null,
+    valAccuracy: start.valAccuracy ?? null,
+  };
   return { ...run, record: { ...run.record, curveStart } };
 }
 
@@ -292,20 +346,28 @@ function progressHooks(experiment: Experiment, curveStarts: Map<string, Partial<
     onBatchEnd: async (key: RunKey, log: BatchLog) => {
       const now = performance.now();
       // The page starts the training curve at the first batch it is told of: this one (always posted, below).
-      if (log.epoch === 1 && log.batch === 0) curveStarts.set(runKeyId(key), { ...curveStarts.get(runKeyId(key)), loss: log.loss, accuracy: log.accuracy });
+      if (log.epoch === 1 && log.batch === 0)
+        curveStarts.set(runKeyId(key), { ...curveStarts.get(runKeyId(key)), loss: log.loss, accuracy: log.accuracy });
       const lastOfEpoch = log.batch === log.batchesPerEpoch - 1;
       if (now - lastPost >= PROGRESS_INTERVAL_MS || lastOfEpoch || (log.epoch === 1 && log.batch === 0)) {
         lastPost = now;
         const done = (log.epoch - 1) * log.batchesPerEpoch + log.batch + 1;
         const total = epochs * log.batchesPerEpoch;
-        emit({ type: 'train-progress', progress: { ...key, epochs, ...log, etaMs: ((now - started) / done) * (total - done) } });
+        emit({
+          type: 'train-progress',
+          progress: { ...key, epochs, ...log, etaMs: ((now - started) / done) * (total - done) },
+        });
       }
       await yieldToEvents();
     },
     onEpochEnd: (key, log) => emit({ type: 'epoch-end', ...key, log }),
     onFeatureProgress: async (key, progress) => {
       const now = performance.now();
-      if (now - lastFeaturePost >= PROGRESS_INTERVAL_MS || progress.done === progress.total || progress.split !== lastSplit) {
+      if (
+        now - lastFeaturePost >= PROGRESS_INTERVAL_MS ||
+        progress.done === progress.total ||
+        progress.split !== lastSplit
+      ) {
         lastFeaturePost = now;
         lastSplit = progress.split;
         emit({ type: 'feature-progress', ...key, progress });

@@ -12,13 +12,29 @@ const labels = Int32Array.of(0, 0, 0, 1, 1, 1);
 // As trained: every NORMAL image called PNEUMONIA at 0.5. Adapted: all right.
 const beforeP = Float32Array.of(0.3, 0.7, 0.4, 0.6, 0.45, 0.55, 0.1, 0.9, 0.2, 0.8, 0.3, 0.7);
 const afterP = Float32Array.of(0.8, 0.2, 0.7, 0.3, 0.6, 0.4, 0.1, 0.9, 0.2, 0.8, 0.3, 0.7);
-const evaluation = (p: Float32Array) => evaluatePredictions({ probabilities: p, losses: new Float64Array(6), labels, classNames: CLASSES }, { positiveClass: 1 });
+const evaluation = (p: Float32Array) =>
+  evaluatePredictions(
+    { probabilities: p, losses: new Float64Array(6), labels, classNames: CLASSES },
+    { positiveClass: 1 },
+  );
 const before = evaluation(beforeP);
 const after = evaluation(afterP);
 const adaptation = { status: 'adapted' as const, reason: null, notes: [], layers: 3, images: 6, batches: 1 };
-const record = makeResultRecord(summary({ modelId: 'light-k2' }), after, null, shiftRecordFields({ before, after, adaptation, trainingPriors: [0.5, 0.5] }));
+const record = makeResultRecord(
+  summary({ modelId: 'light-k2' }),
+  after,
+  null,
+  shiftRecordFields({ before, after, adaptation, trainingPriors: [0.5, 0.5] }),
+);
 const trainedHere: ModelResult = {
-  modelId: 'light-k2', seed: 1, record, probabilities: afterP, labels, classNames: CLASSES, positiveClass: 1, roc: after.roc,
+  modelId: 'light-k2',
+  seed: 1,
+  record,
+  probabilities: afterP,
+  labels,
+  classNames: CLASSES,
+  positiveClass: 1,
+  roc: after.roc,
   probabilitiesBeforeAdaptation: beforeP,
 };
 
@@ -46,7 +62,11 @@ describe('the comparison before test-time adaptation (page)', () => {
   });
 
   it('leaves runs without a second metric set as they are', () => {
-    const plain = { ...trainedHere, record: makeResultRecord(summary({}), after), probabilitiesBeforeAdaptation: undefined };
+    const plain = {
+      ...trainedHere,
+      record: makeResultRecord(summary({}), after),
+      probabilitiesBeforeAdaptation: undefined,
+    };
     expect(hasUnadaptedFigures([plain])).toBe(false);
     expect(unadaptedView(plain)).toBe(plain);
     expect(viewMetrics({ ...plain, labels: new Int32Array(0) }, 0.5)).toBeNull();

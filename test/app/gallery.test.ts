@@ -12,9 +12,24 @@ import { evaluationFrom, summary } from '../report/fixtures';
 /** A run over `p` = P(PNEUMONIA) per test image, with true classes `labels`. */
 function run(modelId: string, seed: number, p: number[], labels: number[]): ModelResult {
   return {
-    modelId, seed, record: makeResultRecord(summary({ modelId, seed }), evaluationFrom([[1, 0], [0, 1]], 1, 0.1)),
-    classNames: ['NORMAL', 'PNEUMONIA'], positiveClass: 1, roc: [],
-    probabilities: Float32Array.from(p.flatMap((x) => [1 - x, x])), labels: Int32Array.from(labels),
+    modelId,
+    seed,
+    record: makeResultRecord(
+      summary({ modelId, seed }),
+      evaluationFrom(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        1,
+        0.1,
+      ),
+    ),
+    classNames: ['NORMAL', 'PNEUMONIA'],
+    positiveClass: 1,
+    roc: [],
+    probabilities: Float32Array.from(p.flatMap((x) => [1 - x, x])),
+    labels: Int32Array.from(labels),
   };
 }
 
@@ -41,7 +56,7 @@ describe('error gallery selection', () => {
     }
   });
 
-  it('sorts a cell by the model\'s confidence in the class it called, most confident first', () => {
+  it("sorts a cell by the model's confidence in the class it called, most confident first", () => {
     const normalsCalledPneumonia = cellImages(cnn, files, { trueClass: 0, predicted: 1 }, 0.5);
     expect(normalsCalledPneumonia.map((i) => i.index)).toEqual([2, 3, 1]);
     expect(normalsCalledPneumonia.map((i) => i.score)).toEqual([0.9, 0.7, 0.55].map((x) => Math.fround(x)));
@@ -59,7 +74,7 @@ describe('error gallery selection', () => {
     expect(galleryPage([], 0)).toMatchObject({ items: [], pages: 1, page: 0 });
   });
 
-  it('names test images by the run\'s list, or by position when the page has none', () => {
+  it("names test images by the run's list, or by position when the page has none", () => {
     expect(testFileNames(cnn, { files })).toBe(files);
     expect(testFileNames(cnn, null)[7]).toBe('test image 8');
   });
@@ -67,14 +82,23 @@ describe('error gallery selection', () => {
 
 describe('per-image predictions CSV of a model', () => {
   it('writes one row per image and seed, decided at the threshold shown', () => {
-    const seed2 = run('cnn', 2, p.map((x) => 1 - x), labels);
+    const seed2 = run(
+      'cnn',
+      2,
+      p.map((x) => 1 - x),
+      labels,
+    );
     const csv = modelPredictionsCsv([cnn, seed2], { files }, 0.5).trim().split('\n');
     expect(csv[0]).toBe('file,true_class,score_NORMAL,score_PNEUMONIA,predicted_class,model,seed');
     expect(csv).toHaveLength(1 + 16);
     expect(csv[3]).toBe('NORMAL/img-2.png,NORMAL,0.100000,0.900000,PNEUMONIA,cnn,1');
     expect(csv[11]).toBe('NORMAL/img-2.png,NORMAL,0.900000,0.100000,NORMAL,cnn,2');
     // At 0.96 nothing is called PNEUMONIA.
-    expect(modelPredictionsCsv([cnn], { files }, 0.96).split('\n').filter((l) => l.includes(',PNEUMONIA,cnn'))).toEqual([]);
+    expect(
+      modelPredictionsCsv([cnn], { files }, 0.96)
+        .split('\n')
+        .filter((l) => l.includes(',PNEUMONIA,cnn')),
+    ).toEqual([]);
     expect(() => modelPredictionsCsv([run('cnn', 3, [], [])], { files }, 0.5)).toThrow(/no test predictions/);
   });
 });

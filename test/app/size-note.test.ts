@@ -7,9 +7,12 @@ const dataset = (demo: boolean, store: { size: number; channels: 1 | 3 } | null)
 
 describe('redecodeNote', () => {
   it('warns that another size decodes every image again', () => {
-    expect(redecodeNote(dataset(false, { size: 128, channels: 3 }), 64, 3))
-      .toBe('The loaded images are decoded at 128 px: at 64 px, Train first decodes all 5,216 again (about as long as loading took).');
-    expect(redecodeNote(dataset(false, { size: 128, channels: 3 }), 128, 1)).toContain('decoded at 128 px RGB: at 128 px grey');
+    expect(redecodeNote(dataset(false, { size: 128, channels: 3 }), 64, 3)).toBe(
+      'The loaded images are decoded at 128 px: at 64 px, Train first decodes all 5,216 again (about as long as loading took).',
+    );
+    expect(redecodeNote(dataset(false, { size: 128, channels: 3 }), 128, 1)).toContain(
+      'decoded at 128 px RGB: at 128 px grey',
+    );
   });
 
   it('says nothing at the loaded size, for the drawn demo set, or before any data', () => {

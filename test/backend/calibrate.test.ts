@@ -8,7 +8,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { selectFastestBackend, type MeasurementCache } from '../../src/lab/backend/auto-backend';
 import {
-  calibrateBackends, fastestBackend, type BackendMeasurement, type CalibrationTarget,
+  calibrateBackends,
+  fastestBackend,
+  type BackendMeasurement,
+  type CalibrationTarget,
 } from '../../src/lab/backend/calibrate';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { findModel } from '../../src/lab/registry';
@@ -30,7 +33,11 @@ describe('calibration', () => {
 
   it('measures every candidate and picks the fastest', async () => {
     const measured = await calibrateBackends({
-      candidates: ['wasm', 'cpu'], target: TINY, measure, select: (n) => selectBackend(n), budgetMs: 100,
+      candidates: ['wasm', 'cpu'],
+      target: TINY,
+      measure,
+      select: (n) => selectBackend(n),
+      budgetMs: 100,
     });
     expect(measured.map((m) => m.name)).toEqual(['wasm', 'cpu']);
     for (const m of measured) {
@@ -44,23 +51,37 @@ describe('calibration', () => {
   it('leaves out a backend whose calibration throws or overruns, with the reason', async () => {
     const tooSmall: CalibrationTarget = { modelId: 'cnn', size: 16, channels: 1, batchSize: 2 };
     const [threw] = await calibrateBackends({
-      candidates: ['wasm'], target: tooSmall, measure, select: (n) => selectBackend(n),
+      candidates: ['wasm'],
+      target: tooSmall,
+      measure,
+      select: (n) => selectBackend(n),
     });
     expect(threw.imagesPerSec).toBeNull();
     expect(threw.note).toMatch(/^calibration threw: .*cnn needs an input of at least 50/);
     // cpu trains cnn at 64 px far slower than 30 ms a step.
     const big: CalibrationTarget = { modelId: 'cnn', size: 64, channels: 1, batchSize: 4 };
     const [slow] = await calibrateBackends({
-      candidates: ['cpu'], target: big, measure, select: (n) => selectBackend(n), timeoutMs: 30,
+      candidates: ['cpu'],
+      target: big,
+      measure,
+      select: (n) => selectBackend(n),
+      timeoutMs: 30,
     });
-    expect(slow).toEqual({ name: 'cpu', imagesPerSec: null, note: 'no figure within 30 ms (start-up and a few training steps)' });
+    expect(slow).toEqual({
+      name: 'cpu',
+      imagesPerSec: null,
+      note: 'no figure within 30 ms (start-up and a few training steps)',
+    });
     expect(fastestBackend([threw, slow])).toBeNull();
   });
 
   it('auto without a GPU is the static choice (wasm), measured or not, and the cache is never asked', async () => {
     const asked: string[] = [];
     const cache: MeasurementCache = {
-      get: async (key) => { asked.push(key); return null; },
+      get: async (key) => {
+        asked.push(key);
+        return null;
+      },
       put: async () => undefined,
     };
     const options = { select: (p: Parameters<typeof selectBackend>[0]) => selectBackend(p), measure, cache };
@@ -78,6 +99,12 @@ describe('calibration', () => {
   it('picks nothing from figures that are all missing', () => {
     const none: BackendMeasurement[] = [{ name: 'webgl', imagesPerSec: null, note: 'lost' }];
     expect(fastestBackend(none)).toBeNull();
-    expect(fastestBackend([...none, { name: 'wasm', imagesPerSec: 3, note: null }, { name: 'webgpu', imagesPerSec: 3, note: null }])).toBe('wasm');
+    expect(
+      fastestBackend([
+        ...none,
+        { name: 'wasm', imagesPerSec: 3, note: null },
+        { name: 'webgpu', imagesPerSec: 3, note: null },
+      ]),
+    ).toBe('wasm');
   });
 });

@@ -58,7 +58,10 @@ describe('wasm per-channel kernels match the cpu stock kernels', () => {
         const small = randomValues(rng, smallShape);
         // Keep divisors away from zero so the relative check measures the kernel, not cancellation.
         if (kernel === 'RealDiv') for (const t of [full, small]) t.values = t.values.map((v) => 1 + 0.5 * v);
-        for (const [a, b] of [[full, small], [small, full]]) {
+        for (const [a, b] of [
+          [full, small],
+          [small, full],
+        ]) {
           const label = `${kernel} ${a.shape} ∘ ${b.shape}`;
           const ours = await runRegistered('wasm', kernel, { a, b }, {});
           expectClose(ours, await runCpuStock(kernel, { a, b }, {}), label);
@@ -71,10 +74,18 @@ describe('wasm per-channel kernels match the cpu stock kernels', () => {
     for (const kernel of ['Sum', 'Mean'] as const) {
       for (const channels of CHANNELS) {
         const x = randomValues(rng, randomShape(channels));
-        for (const [axis, keepDims] of [[[0, 1, 2], false], [[-4, -3, -2], true], [[1, 2], false]] as const) {
+        for (const [axis, keepDims] of [
+          [[0, 1, 2], false],
+          [[-4, -3, -2], true],
+          [[1, 2], false],
+        ] as const) {
           const attrs = { axis: [...axis], keepDims };
           const label = `${kernel} ${x.shape} axis ${axis} keepDims ${keepDims}`;
-          expectClose(await runRegistered('wasm', kernel, { x }, attrs), await runCpuStock(kernel, { x }, attrs), label);
+          expectClose(
+            await runRegistered('wasm', kernel, { x }, attrs),
+            await runCpuStock(kernel, { x }, attrs),
+            label,
+          );
         }
       }
     }
@@ -126,12 +137,16 @@ function batchNormGrads(x: HostTensor, gamma: HostTensor, beta: HostTensor, weig
 }
 
 describe('fused BatchNormalization gradient', () => {
-  it('matches tfjs\'s own gradient (cpu, stock kernels) for x, scale and offset', async () => {
+  it("matches tfjs's own gradient (cpu, stock kernels) for x, scale and offset", async () => {
     await selectBackend('wasm');
     for (const channels of [1, 3, 8, 16, 33]) {
       const shape = randomShape(channels);
-      const inputs = [randomValues(rng, shape), randomValues(rng, [channels]), randomValues(rng, [channels]),
-        randomValues(rng, shape)] as const;
+      const inputs = [
+        randomValues(rng, shape),
+        randomValues(rng, [channels]),
+        randomValues(rng, [channels]),
+        randomValues(rng, shape),
+      ] as const;
       registerFastKernels('wasm');
       await tf.setBackend('wasm');
       const ours = batchNormGrads(...inputs);
@@ -156,7 +171,9 @@ describe('SIMD MaxPoolGrad (2×2, stride 2, channels divisible by 4)', () => {
       const shape = [1 + rng.int(4), 2 + rng.int(12), 2 + rng.int(12), channels] as [number, number, number, number];
       const size = shape.reduce((a, b) => a * b, 1);
       // Rectified values in {0, 0.5, 1}: many tied and all-zero windows; a few −∞ (no maximum at all).
-      const x = Float32Array.from({ length: size }, () => (rng.int(40) === 0 ? -Infinity : Math.max(0, rng.int(5) - 2) / 2));
+      const x = Float32Array.from({ length: size }, () =>
+        rng.int(40) === 0 ? -Infinity : Math.max(0, rng.int(5) - 2) / 2,
+      );
       const out = tf.tidy(() => tf.maxPool(tf.tensor4d(x, shape), 2, 2, pad));
       const inputs: Record<string, HostTensor> = {
         dy: randomValues(rng, out.shape),
@@ -174,16 +191,17 @@ describe('SIMD MaxPoolGrad (2×2, stride 2, channels divisible by 4)', () => {
 });
 
 describe('Mean gradient', () => {
-  it('matches tfjs\'s own (dy·ones/n) on wasm and cpu, for leading and other axes', async () => {
+  it("matches tfjs's own (dy·ones/n) on wasm and cpu, for leading and other axes", async () => {
     for (const axis of [[0, 1, 2], [1, 2], [3], [0, 1, 2, 3]]) {
       const x = randomValues(rng, randomShape(1 + rng.int(20)));
       const w = randomValues(rng, x.shape);
-      const grad = () => tf.tidy(() => {
-        const weights = tf.tensor(w.values, w.shape);
-        const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(tf.mul(t, weights), axis, true), 3)));
-        const out = g(tf.tensor(x.values, x.shape));
-        return { values: out.dataSync() as Float32Array, shape: out.shape };
-      });
+      const grad = () =>
+        tf.tidy(() => {
+          const weights = tf.tensor(w.values, w.shape);
+          const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(tf.mul(t, weights), axis, true), 3)));
+          const out = g(tf.tensor(x.values, x.shape));
+          return { values: out.dataSync() as Float32Array, shape: out.shape };
+        });
       await selectBackend('wasm');
       const ours = grad();
       registerFastKernels('cpu');
@@ -198,16 +216,17 @@ describe('Mean gradient', () => {
 });
 
 describe('ReLU gradient', () => {
-  it('matches tfjs\'s own (dy·step(x)) on wasm and cpu, zeros and odd lengths included', async () => {
+  it("matches tfjs's own (dy·step(x)) on wasm and cpu, zeros and odd lengths included", async () => {
     for (const shape of [[3, 7, 5, 3], [2, 33, 17, 8], [1001]]) {
       const x = randomValues(rng, shape);
       x.values = x.values.map((v, i) => (i % 7 === 0 ? 0 : v));
       const w = randomValues(rng, shape);
-      const grad = () => tf.tidy(() => {
-        const weights = tf.tensor(w.values, w.shape);
-        const out = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), weights)))(tf.tensor(x.values, x.shape));
-        return { values: out.dataSync() as Float32Array, shape: out.shape };
-      });
+      const grad = () =>
+        tf.tidy(() => {
+          const weights = tf.tensor(w.values, w.shape);
+          const out = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), weights)))(tf.tensor(x.values, x.shape));
+          return { values: out.dataSync() as Float32Array, shape: out.shape };
+        });
       await selectBackend('wasm');
       const ours = grad();
       registerFastKernels('cpu');

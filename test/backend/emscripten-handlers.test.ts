@@ -40,14 +40,17 @@ describe('process handlers around the wasm start', () => {
     expect(handlers()).toEqual(before);
   });
 
-  it('lets a stray rejection after the start reach the host\'s handler instead of ending the process', async () => {
+  it("lets a stray rejection after the start reach the host's handler instead of ending the process", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'xray-handlers-'));
     const file = join(dir, 'stray-rejection.mts'); // .mts: an ES module, as the CLI runs
-    await writeFile(file, [
-      `import { selectBackend } from ${JSON.stringify(resolve('src/lab/backend/select-backend'))};`,
-      "process.on('unhandledRejection', (r) => console.log('handled: ' + (r as Error).message));",
-      "selectBackend('wasm').then(() => { Promise.reject(new Error('stray')); setTimeout(() => console.log('alive'), 100); });",
-    ].join('\n'));
+    await writeFile(
+      file,
+      [
+        `import { selectBackend } from ${JSON.stringify(resolve('src/lab/backend/select-backend'))};`,
+        "process.on('unhandledRejection', (r) => console.log('handled: ' + (r as Error).message));",
+        "selectBackend('wasm').then(() => { Promise.reject(new Error('stray')); setTimeout(() => console.log('alive'), 100); });",
+      ].join('\n'),
+    );
     try {
       const { stdout } = await run('npx', ['tsx', file], { timeout: 60_000 });
       expect(stdout).toContain('handled: stray');

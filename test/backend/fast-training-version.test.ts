@@ -7,7 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_FAST_KERNELS, fastKernelsActive } from '../../src/lab/backend';
 import {
-  fastTrainingActive, installedTfjsVersions, installFastTraining, PINNED_TFJS_VERSION,
+  fastTrainingActive,
+  installedTfjsVersions,
+  installFastTraining,
+  PINNED_TFJS_VERSION,
 } from '../../src/lab/backend/fast-training';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 
@@ -38,8 +41,9 @@ describe('the fast path on another tfjs version', () => {
     const dw = filterGrad();
     await selectBackend('cpu', { tfjsVersions: FAKED, warn });
     const reference = filterGrad();
-    const [gap, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(dw, reference))), tf.max(tf.abs(reference))]
-      .map((t) => t.dataSync()[0]));
+    const [gap, scale] = tf.tidy(() =>
+      [tf.max(tf.abs(tf.sub(dw, reference))), tf.max(tf.abs(reference))].map((t) => t.dataSync()[0]),
+    );
     expect(gap / scale).toBeLessThan(1e-5);
     tf.dispose([x, w, dw, reference]);
     expect(warn).toHaveBeenCalledTimes(1);

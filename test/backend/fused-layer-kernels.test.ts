@@ -55,14 +55,16 @@ describe('CONV_BIAS_RELU', () => {
       const run = () => {
         const fused = convBiasReluActive();
         const out = tf.tidy(() => {
-        const f = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) => (fused
-          ? convBiasRelu(xs as tf.Tensor4D, ws as tf.Tensor4D, bs as tf.Tensor1D, [c.strides, c.strides], c.pad)
-          : tf.relu(tf.add(tf.conv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, c.strides, c.pad), bs)));
-        const y = f(tensor(x), tensor(w), tensor(b));
-        // A weighted sum, so every output position sends a different gradient back.
-        const weights = tf.tensor(randomValues(createRng(5), y.shape).values, y.shape);
-        const grads = tf.grads((xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) => tf.sum(tf.mul(f(xs, ws, bs), weights)))(
-          [tensor(x), tensor(w), tensor(b)]);
+          const f = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+            fused
+              ? convBiasRelu(xs as tf.Tensor4D, ws as tf.Tensor4D, bs as tf.Tensor1D, [c.strides, c.strides], c.pad)
+              : tf.relu(tf.add(tf.conv2d(xs as tf.Tensor4D, ws as tf.Tensor4D, c.strides, c.pad), bs));
+          const y = f(tensor(x), tensor(w), tensor(b));
+          // A weighted sum, so every output position sends a different gradient back.
+          const weights = tf.tensor(randomValues(createRng(5), y.shape).values, y.shape);
+          const grads = tf.grads((xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+            tf.sum(tf.mul(f(xs, ws, bs), weights)),
+          )([tensor(x), tensor(w), tensor(b)]);
           return [y, ...grads];
         });
         const result = { fused, y: host(out[0]), grads: out.slice(1).map(host) };
@@ -71,9 +73,14 @@ describe('CONV_BIAS_RELU', () => {
       };
       const { wasm, cpu, ref } = await onEveryBackend(run);
       expect([wasm.fused, cpu.fused, ref.fused]).toEqual([true, true, false]);
-      for (const [label, ours] of [['wasm', wasm], ['cpu', cpu]] as const) {
+      for (const [label, ours] of [
+        ['wasm', wasm],
+        ['cpu', cpu],
+      ] as const) {
         expect(relativeError(ours.y, ref.y), `${label} y`).toBeLessThan(1e-5);
-        ours.grads.forEach((g, i) => expect(relativeError(g, ref.grads[i]), `${label} grad ${['x', 'w', 'b'][i]}`).toBeLessThan(1e-4));
+        ours.grads.forEach((g, i) =>
+          expect(relativeError(g, ref.grads[i]), `${label} grad ${['x', 'w', 'b'][i]}`).toBeLessThan(1e-4),
+        );
       }
       expect(tf.memory().numTensors).toBe(start);
     });
@@ -87,7 +94,12 @@ describe('CONV_BIAS_RELU', () => {
     const b = tf.variable(tf.zeros([16]));
     const seen: string[] = [];
     const info = await tf.profile(() => {
-      const { grads } = tf.variableGrads(() => tf.sum(convBiasRelu(x, w as unknown as tf.Tensor4D, b as unknown as tf.Tensor1D, [1, 1], 'same')) as tf.Scalar);
+      const { grads } = tf.variableGrads(
+        () =>
+          tf.sum(
+            convBiasRelu(x, w as unknown as tf.Tensor4D, b as unknown as tf.Tensor1D, [1, 1], 'same'),
+          ) as tf.Scalar,
+      );
       tf.dispose(grads);
     });
     for (const k of info.kernels) seen.push(k.name);
@@ -100,19 +112,30 @@ describe('CONV_BIAS_RELU', () => {
 
 describe('RELU_GRAD_BIAS_SUM', () => {
   it('masks dy by x > 0 exactly and sums it per channel', async () => {
-    for (const shape of [[3, 7, 5, 3], [2, 33, 17, 8], [4, 31, 29, 16], [1, 3, 1, 1]]) {
+    for (const shape of [
+      [3, 7, 5, 3],
+      [2, 33, 17, 8],
+      [4, 31, 29, 16],
+      [1, 3, 1, 1],
+    ]) {
       const x = randomValues(rng, shape);
       x.values = x.values.map((v, i) => (i % 7 === 0 ? 0 : v));
       const dy = randomValues(rng, shape);
-      const run = () => readTidy(() => {
-        if (tf.getKernel(RELU_GRAD_BIAS_SUM, tf.getBackend()) == null) {
-          const dz = tf.mul(tensor(dy), tf.step(tensor(x)));
-          return [dz, tf.sum(dz, [0, 1, 2])];
-        }
-        return tf.engine().runKernel(RELU_GRAD_BIAS_SUM, { dy: tensor(dy), x: tensor(x) }, {}) as unknown as tf.Tensor[];
-      });
+      const run = () =>
+        readTidy(() => {
+          if (tf.getKernel(RELU_GRAD_BIAS_SUM, tf.getBackend()) == null) {
+            const dz = tf.mul(tensor(dy), tf.step(tensor(x)));
+            return [dz, tf.sum(dz, [0, 1, 2])];
+          }
+          return tf
+            .engine()
+            .runKernel(RELU_GRAD_BIAS_SUM, { dy: tensor(dy), x: tensor(x) }, {}) as unknown as tf.Tensor[];
+        });
       const { wasm, cpu, ref } = await onEveryBackend(run);
-      for (const [label, ours] of [['wasm', wasm], ['cpu', cpu]] as const) {
+      for (const [label, ours] of [
+        ['wasm', wasm],
+        ['cpu', cpu],
+      ] as const) {
         expect(relativeError(ours[0], ref[0]), `${label} dz ${shape}`).toBe(0);
         expect(relativeError(ours[1], ref[1]), `${label} db ${shape}`).toBeLessThan(1e-5);
       }
@@ -121,16 +144,24 @@ describe('RELU_GRAD_BIAS_SUM', () => {
 });
 
 describe('BATCH_MOMENTS', () => {
-  it('gives exactly the moments tfjs\'s kernels give on wasm, and the cpu reference\'s within rounding', async () => {
-    for (const shape of [[2, 90, 97, 3], [4, 33, 31, 8], [3, 20, 21, 16], [2, 31, 13, 32], [20000, 1], [2, 9, 7, 3]]) {
+  it("gives exactly the moments tfjs's kernels give on wasm, and the cpu reference's within rounding", async () => {
+    for (const shape of [
+      [2, 90, 97, 3],
+      [4, 33, 31, 8],
+      [3, 20, 21, 16],
+      [2, 31, 13, 32],
+      [20000, 1],
+      [2, 9, 7, 3],
+    ]) {
       const x = randomValues(rng, shape);
       // An offset, so the variance is not the mean square.
       x.values = x.values.map((v) => 2 + v);
       const axes = shape.slice(0, -1).map((_, i) => i);
-      const theirs = () => readTidy(() => {
-        const m = tf.mean(tensor(x), axes);
-        return [m, tf.mean(tf.square(tf.sub(tensor(x), m)), axes)];
-      });
+      const theirs = () =>
+        readTidy(() => {
+          const m = tf.mean(tensor(x), axes);
+          return [m, tf.mean(tf.square(tf.sub(tensor(x), m)), axes)];
+        });
       await selectBackend('wasm');
       const applies = batchMomentsApplies({ shape, dtype: 'float32' }, 'wasm');
       expect(applies, `${shape}`).toBe(shape.reduce((a, b) => a * b, 1) >= 1 << 14);
@@ -157,8 +188,10 @@ describe('Relu on wasm', () => {
       unregisterFastKernels('cpu');
       await tf.setBackend('cpu');
       const [ref] = run();
-      expect(Array.from(ours.values).map((v) => (Number.isNaN(v) ? 'NaN' : v + 0)), `${shape}`)
-        .toEqual(Array.from(ref.values).map((v) => (Number.isNaN(v) ? 'NaN' : v + 0)));
+      expect(
+        Array.from(ours.values).map((v) => (Number.isNaN(v) ? 'NaN' : v + 0)),
+        `${shape}`,
+      ).toEqual(Array.from(ref.values).map((v) => (Number.isNaN(v) ? 'NaN' : v + 0)));
     }
   });
 });

@@ -11,7 +11,10 @@ describe('softwareRendererIn', () => {
     ['google swiftshader', 'SwiftShader'],
     ['llvmpipe (LLVM 15.0.6, 256 bits)', 'llvmpipe'],
     ['ANGLE (Mesa, llvmpipe (LLVM 12.0.0, 256 bits), OpenGL 4.5)', 'llvmpipe'],
-    ['ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11 vs_5_0 ps_5_0, D3D11)', 'Microsoft Basic Render Driver'],
+    [
+      'ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11 vs_5_0 ps_5_0, D3D11)',
+      'Microsoft Basic Render Driver',
+    ],
     ['Mesa lavapipe', 'lavapipe'],
   ])('%s is software (%s)', (renderer, name) => {
     expect(softwareRendererIn(renderer)).toBe(name);
@@ -31,7 +34,8 @@ describe('softwareRendererIn', () => {
 describe('probeWebGpu', () => {
   const g = globalThis as unknown as { navigator?: unknown };
   const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
-  const withGpu = (gpu: unknown) => Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  const withGpu = (gpu: unknown) =>
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   afterEach(() => {
     if (saved) Object.defineProperty(globalThis, 'navigator', saved);
     else delete g.navigator;
@@ -42,7 +46,11 @@ describe('probeWebGpu', () => {
   });
 
   it('flags a fallback adapter and a SwiftShader one as software', async () => {
-    withGpu({ requestAdapter: async () => ({ info: { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true } }) });
+    withGpu({
+      requestAdapter: async () => ({
+        info: { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true },
+      }),
+    });
     const probe = await probeWebGpu();
     expect(probe.unavailable).toBeNull();
     expect(probe.software).toBe('SwiftShader');
@@ -52,8 +60,15 @@ describe('probeWebGpu', () => {
   });
 
   it('passes a real adapter', async () => {
-    withGpu({ requestAdapter: async () => ({ info: { vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false } }) });
-    expect(await probeWebGpu()).toEqual({ api: 'webgpu', unavailable: null, description: 'nvidia ampere', software: null });
+    withGpu({
+      requestAdapter: async () => ({ info: { vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false } }),
+    });
+    expect(await probeWebGpu()).toEqual({
+      api: 'webgpu',
+      unavailable: null,
+      description: 'nvidia ampere',
+      software: null,
+    });
   });
 
   it('reports a missing adapter, a request that never answers, and one that throws', async () => {
@@ -61,7 +76,11 @@ describe('probeWebGpu', () => {
     expect((await probeWebGpu()).unavailable).toMatch(/no WebGPU adapter .*blocklisted, missing or lost/);
     withGpu({ requestAdapter: () => new Promise(() => undefined) });
     expect((await probeWebGpu(50)).unavailable).toBe('no WebGPU adapter within 50 ms');
-    withGpu({ requestAdapter: async () => { throw new Error('device lost'); } });
+    withGpu({
+      requestAdapter: async () => {
+        throw new Error('device lost');
+      },
+    });
     expect((await probeWebGpu()).unavailable).toBe('requesting a WebGPU adapter threw: device lost');
   });
 });

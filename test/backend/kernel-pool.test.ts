@@ -62,13 +62,15 @@ describe('the kernel pool on threaded wasm', () => {
       const seen = new Int32Array(heap.memory.buffer, slots, chunks);
       expect(new Set(seen)).toEqual(new Set([(20 * 21) / 2]));
       // The claim word has room for 1,022 chunks (the rest of it tells jobs apart); kernels use 8 at most.
-      expect(() => pool!.run({ module, base: [slots, 0, 1], stride: [0, 0, 0], chunks: CLOSED })).toThrow('too many chunks');
+      expect(() => pool!.run({ module, base: [slots, 0, 1], stride: [0, 0, 0], chunks: CLOSED })).toThrow(
+        'too many chunks',
+      );
     } finally {
       heap.release();
     }
   });
 
-  it('keeps tiny jobs of different modules apart: no worker runs a chunk with the next job\'s module or arguments', async () => {
+  it("keeps tiny jobs of different modules apart: no worker runs a chunk with the next job's module or arguments", async () => {
     // Jobs of two chunks end before a worker has woken for them, so a late worker meets the next job's parameters
     // half written: each chunk must run with its own job's module, export and arguments, or not at all. A and B put
     // 'run' at different export indexes, so a module from one job with the export index of the other cannot run.
@@ -103,8 +105,18 @@ describe('the kernel pool on threaded wasm', () => {
     const pool = kernelPoolFor(heap.memory)!;
     // run(slots, chunk, _): traps on odd chunks, else adds 1 to its slot (i32 division by zero traps).
     const f = new FuncBuilder('run', [I32, I32, I32]);
-    f.get(0).get(0).i32Load(0).i32(1).i32(1).get(1).i32(1).op(Op.i32And).op(Op.i32Sub).op(0x6d)
-      .op(Op.i32Add).op(0x36, 2, 0);
+    f.get(0)
+      .get(0)
+      .i32Load(0)
+      .i32(1)
+      .i32(1)
+      .get(1)
+      .i32(1)
+      .op(Op.i32And)
+      .op(Op.i32Sub)
+      .op(0x6d)
+      .op(Op.i32Add)
+      .op(0x36, 2, 0);
     const traps = new WebAssembly.Module(assembleModule([f], true));
     const chunks = 64;
     try {
@@ -148,19 +160,28 @@ describe('the kernel pool on threaded wasm', () => {
   it('gives the filter gradient of a batch of 32 in 8 chunks, as the cpu reference does', async () => {
     const x = randomValues(rng, [32, 30, 30, 8]);
     const dy = randomValues(rng, [32, 28, 28, 16]);
-    const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 8, 16] };
+    const attrs = {
+      strides: [1, 1],
+      pad: 'valid',
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+      filterShape: [3, 3, 8, 16],
+    };
     const ours = await runRegistered('wasm', 'Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap);
     const ref = await runCpuStock('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap);
     expect(relativeError(ours, ref)).toBeLessThan(1e-4);
   });
 
-  it('gives ReLU\'s gradient of a large tensor exactly', async () => {
+  it("gives ReLU's gradient of a large tensor exactly", async () => {
     const shape = [8, 64, 64, 16];
     const [x, w] = [randomValues(rng, shape), randomValues(rng, shape)];
-    const grad = () => tf.tidy(() => {
-      const out = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor(w.values, shape))))(tf.tensor(x.values, shape));
-      return { values: out.dataSync() as Float32Array, shape: out.shape };
-    });
+    const grad = () =>
+      tf.tidy(() => {
+        const out = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor(w.values, shape))))(
+          tf.tensor(x.values, shape),
+        );
+        return { values: out.dataSync() as Float32Array, shape: out.shape };
+      });
     await selectBackend('wasm');
     const ours = grad();
     await tf.setBackend('cpu');

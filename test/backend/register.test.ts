@@ -31,7 +31,12 @@ describe('fast kernel registration', () => {
   it('registers idempotently and without tfjs "already registered" warnings', () => {
     const warn = vi.spyOn(console, 'warn');
     expect(registerFastKernels('wasm')).toEqual(DEFAULT_FAST_KERNELS.wasm);
-    expect(DEFAULT_FAST_KERNELS.wasm.slice(0, 4)).toEqual(['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile']);
+    expect(DEFAULT_FAST_KERNELS.wasm.slice(0, 4)).toEqual([
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'MaxPoolGrad',
+      'Tile',
+    ]);
     const first = tf.getKernel('Conv2DBackpropInput', 'wasm');
     registerFastKernels('wasm');
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(first);

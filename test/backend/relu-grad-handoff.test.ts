@@ -34,7 +34,11 @@ function gradients(secondUse: boolean, reference = false, reshaped = false): Gra
     };
     const r = tf.randomUniform([4, 32, 31, 8], -1, 1, 'float32', 6);
     const n = reshaped ? 248 : 8;
-    if (reshaped) [vars.gamma, vars.beta] = [tf.randomUniform([n], 0.5, 1.5, 'float32', 4), tf.randomUniform([n], -0.5, 0.5, 'float32', 5)];
+    if (reshaped)
+      [vars.gamma, vars.beta] = [
+        tf.randomUniform([n], 0.5, 1.5, 'float32', 4),
+        tf.randomUniform([n], -0.5, 0.5, 'float32', 5),
+      ];
     const loss = (xs: tf.Tensor, w: tf.Tensor, b: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => {
       const y = reference
         ? tf.relu(tf.add(tf.conv2d(xs as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid'), b))
@@ -45,7 +49,10 @@ function gradients(secondUse: boolean, reference = false, reshaped = false): Gra
       return secondUse ? tf.add(main, tf.sum(tf.mul(y, tf.reverse(r, 0)))) : main;
     };
     const grads = tf.grads(loss)([x, vars.w, vars.b, vars.gamma, vars.beta]);
-    return Object.fromEntries(['x', 'w', 'b', 'gamma', 'beta'].map((k, i) => [k, grads[i]])) as unknown as Record<string, tf.Tensor>;
+    return Object.fromEntries(['x', 'w', 'b', 'gamma', 'beta'].map((k, i) => [k, grads[i]])) as unknown as Record<
+      string,
+      tf.Tensor
+    >;
   }) as unknown as Grads;
 }
 
@@ -77,7 +84,10 @@ describe('ReLU-gradient hand-off', () => {
       // The conv's gradient finds dy masked only when it is BatchNormalization's own dx, in the conv's own shape.
       expect(handOffCount() - before).toBe(secondUse || reshaped ? 0 : 1);
       unregisterFastKernels('wasm');
-      registerFastKernels('wasm', DEFAULT_FAST_KERNELS.wasm.filter((k) => k !== BATCH_NORM_DX_RELU));
+      registerFastKernels(
+        'wasm',
+        DEFAULT_FAST_KERNELS.wasm.filter((k) => k !== BATCH_NORM_DX_RELU),
+      );
       const plain = read(() => gradients(secondUse, false, reshaped));
       registerFastKernels('wasm');
       expect(tf.memory().numTensors).toBe(start);

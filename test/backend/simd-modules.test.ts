@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { channelSimdBytes } from '../../src/lab/backend/fast-training/simd/channel-simd';
 import { convBytes } from '../../src/lab/backend/fast-training/simd/conv-simd';
 import { fusedSimdBytes } from '../../src/lab/backend/fast-training/simd/fused-simd';
-import { columnRanges, filterGradBytes, filterGradLayout, type FilterGradShape } from '../../src/lab/backend/fast-training/simd/filter-grad-simd';
+import {
+  columnRanges,
+  filterGradBytes,
+  filterGradLayout,
+  type FilterGradShape,
+} from '../../src/lab/backend/fast-training/simd/filter-grad-simd';
 import { maxPoolBytes } from '../../src/lab/backend/fast-training/simd/max-pool-simd';
 import { poolGradBytes } from '../../src/lab/backend/fast-training/simd/pool-grad-simd';
 import { sleb, uleb } from '../../src/lab/backend/fast-training/simd/wasm-asm';
@@ -15,15 +20,46 @@ const MAIN_THREAD_LIMIT = 4096;
 
 /** (inC, outC, kernel) of every convolution in cnn and light-k5 (3-channel input). */
 const STUDY_CONVS: Array<[number, number, number]> = [
-  [3, 8, 3], [8, 8, 3], [8, 16, 3], [16, 16, 3], [16, 32, 3], [32, 32, 3],
-  [3, 5, 3], [5, 8, 3], [8, 5, 3], [3, 5, 1], [5, 8, 1], [8, 5, 1], [5, 16, 3], [16, 5, 3], [5, 16, 1], [16, 5, 1],
-  [5, 32, 3], [32, 5, 3], [5, 32, 1], [32, 5, 1],
+  [3, 8, 3],
+  [8, 8, 3],
+  [8, 16, 3],
+  [16, 16, 3],
+  [16, 32, 3],
+  [32, 32, 3],
+  [3, 5, 3],
+  [5, 8, 3],
+  [8, 5, 3],
+  [3, 5, 1],
+  [5, 8, 1],
+  [8, 5, 1],
+  [5, 16, 3],
+  [16, 5, 3],
+  [5, 16, 1],
+  [16, 5, 1],
+  [5, 32, 3],
+  [32, 5, 3],
+  [5, 32, 1],
+  [32, 5, 1],
 ];
 
 function shape(inC: number, outC: number, k: number, stride = 1): FilterGradShape {
   const pad = (k - 1) >> 1;
   const out = Math.ceil(32 / stride);
-  return { batch: 4, inH: 32, inW: 32, inC, outH: out, outW: out, outC, fh: k, fw: k, sh: stride, sw: stride, padTop: pad, padLeft: pad };
+  return {
+    batch: 4,
+    inH: 32,
+    inW: 32,
+    inC,
+    outH: out,
+    outW: out,
+    outC,
+    fh: k,
+    fw: k,
+    sh: stride,
+    sw: stride,
+    padTop: pad,
+    padLeft: pad,
+  };
 }
 
 describe('wasm assembler and modules', () => {
@@ -54,8 +90,34 @@ describe('wasm assembler and modules', () => {
   it('assembles the direct convolution of every study layer (forward and input gradient) under the same bound', () => {
     for (const [inC, outC, k] of STUDY_CONVS) {
       // Forward (valid, with bias and ReLU) where the outputs come in fours; input gradient (full) where the inputs do.
-      const forward = { batch: 4, inH: 32, inW: 32, inC, outH: 33 - k, outW: 33 - k, outC, fh: k, fw: k, padTop: 0, padLeft: 0, bias: true, relu: true, stats: true };
-      const inputGrad = { ...forward, inC: outC, outC: inC, outH: 31 + k, outW: 31 + k, padTop: k - 1, padLeft: k - 1, bias: false, relu: false, stats: false };
+      const forward = {
+        batch: 4,
+        inH: 32,
+        inW: 32,
+        inC,
+        outH: 33 - k,
+        outW: 33 - k,
+        outC,
+        fh: k,
+        fw: k,
+        padTop: 0,
+        padLeft: 0,
+        bias: true,
+        relu: true,
+        stats: true,
+      };
+      const inputGrad = {
+        ...forward,
+        inC: outC,
+        outC: inC,
+        outH: 31 + k,
+        outW: 31 + k,
+        padTop: k - 1,
+        padLeft: k - 1,
+        bias: false,
+        relu: false,
+        stats: false,
+      };
       for (const s of [forward, inputGrad].filter((g) => g.outC % 4 === 0)) {
         const bytes = convBytes(s);
         expect(WebAssembly.validate(bytes), `${s.inC}→${s.outC} k${k}`).toBe(true);

@@ -79,7 +79,10 @@ describe('fast Tile, MaxPool and MaxPoolGrad match the cpu stock kernels', () =>
     for (const [i, { shape, reps }] of cases.entries()) {
       const size = shape.reduce((a, b) => a * b, 1);
       const dtype = i % 2 === 0 ? 'float32' : 'int32';
-      const values = dtype === 'float32' ? Float32Array.from({ length: size }, () => rng.next()) : Int32Array.from({ length: size }, () => rng.int(1000));
+      const values =
+        dtype === 'float32'
+          ? Float32Array.from({ length: size }, () => rng.next())
+          : Int32Array.from({ length: size }, () => rng.int(1000));
       const inputs: Record<string, HostTensor> = { x: { values, shape, dtype } };
       const ref = await runCpuStock('Tile', inputs, { reps });
       for (const backend of ['wasm', 'cpu'] as const) {
@@ -96,11 +99,17 @@ describe('fast Tile, MaxPool and MaxPoolGrad match the cpu stock kernels', () =>
     for (let i = 0; i < 30; i++) {
       // Mostly the SIMD case (channels in fours, 2×2, stride 2, valid); every fifth case one the stock kernel takes.
       const simdCase = i % 5 !== 4;
-      const xShape = [1 + rng.int(8), 2 + rng.int(9), 2 + rng.int(9), simdCase ? 4 * (1 + rng.int(4)) : 3] as [number, number, number, number];
+      const xShape = [1 + rng.int(8), 2 + rng.int(9), 2 + rng.int(9), simdCase ? 4 * (1 + rng.int(4)) : 3] as [
+        number,
+        number,
+        number,
+        number,
+      ];
       const special = [Number.NEGATIVE_INFINITY, Number.NaN, Number.POSITIVE_INFINITY];
       const x = Float32Array.from({ length: xShape.reduce((a, b) => a * b, 1) }, () =>
         // (NaN only where ours runs: XNNPACK's stock pooling lets NaN win, the cpu kernel does not.)
-        simdCase && rng.next() < 0.05 ? special[rng.int(3)] : Math.round(rng.next() * 8) / 4 - 1);
+        simdCase && rng.next() < 0.05 ? special[rng.int(3)] : Math.round(rng.next() * 8) / 4 - 1,
+      );
       const inputs: Record<string, HostTensor> = { x: { values: x, shape: xShape } };
       const attrs = { filterSize: 2, strides: 2, pad: 'valid' };
       const ref = await runCpuStock('MaxPool', inputs, attrs);
@@ -117,7 +126,12 @@ describe('fast Tile, MaxPool and MaxPoolGrad match the cpu stock kernels', () =>
       const filter = 1 + rng.int(3);
       const stride = 1 + (i % 2);
       const pad = Math.floor(i / 2) % 2 === 0 ? 'same' : 'valid';
-      const xShape = [1 + rng.int(4), filter + rng.int(9), filter + rng.int(9), 1 + rng.int(8)] as [number, number, number, number];
+      const xShape = [1 + rng.int(4), filter + rng.int(9), filter + rng.int(9), 1 + rng.int(8)] as [
+        number,
+        number,
+        number,
+        number,
+      ];
       // Values in {0, 0.5, 1} after rectification: many windows tie, several are all zero.
       const x = Float32Array.from({ length: xShape.reduce((a, b) => a * b, 1) }, () => Math.max(0, rng.int(5) - 2) / 2);
       const info = backend_util.computePool2DInfo(xShape, filter, stride, 1, pad);

@@ -5,7 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FAST_KERNELS, fastKernelsActive, registerFastKernels, unregisterFastKernels } from '../../src/lab/backend';
+import {
+  DEFAULT_FAST_KERNELS,
+  fastKernelsActive,
+  registerFastKernels,
+  unregisterFastKernels,
+} from '../../src/lab/backend';
 import { BATCH_NORM_GRAD_SUMS } from '../../src/lab/backend/fast-training/kernels/channel-reduce';
 import { traceKernels } from '../../src/lab/backend/kernel-trace';
 import { selectBackend } from '../../src/lab/backend/select-backend';
@@ -48,7 +53,13 @@ describe('training a small conv net on wasm', () => {
     const names = trace.kernels.map((k) => k.name);
     expect(trace.backend).toBe('wasm');
     // BatchNormalization's gradient now runs as two per-channel sums (no Tile of the scale any more).
-    for (const kernel of ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', BATCH_NORM_GRAD_SUMS]) {
+    for (const kernel of [
+      'Conv2D',
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'MaxPoolGrad',
+      BATCH_NORM_GRAD_SUMS,
+    ]) {
       expect(names).toContain(kernel);
     }
     expect(fastKernelsActive('wasm')).toEqual(DEFAULT_FAST_KERNELS.wasm);

@@ -13,46 +13,71 @@ const NVIDIA_VULKAN_WEBGL = 'ANGLE (NVIDIA, Vulkan 1.3.242 (NVIDIA H100 80GB HBM
 
 describe('classifyAdapter', () => {
   it('takes real GPUs as hardware: NVIDIA over Vulkan, AMD, Intel, Apple', () => {
-    expect(kind({
-      api: 'webgpu', vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3080',
-      isFallbackAdapter: false,
-    })).toBe('hardware');
-    expect(classifyAdapter({ api: 'webgl', renderer: NVIDIA_VULKAN_WEBGL }))
-      .toEqual({ kind: 'hardware', api: 'webgl', adapter: NVIDIA_VULKAN_WEBGL });
+    expect(
+      kind({
+        api: 'webgpu',
+        vendor: 'nvidia',
+        architecture: 'ampere',
+        description: 'NVIDIA GeForce RTX 3080',
+        isFallbackAdapter: false,
+      }),
+    ).toBe('hardware');
+    expect(classifyAdapter({ api: 'webgl', renderer: NVIDIA_VULKAN_WEBGL })).toEqual({
+      kind: 'hardware',
+      api: 'webgl',
+      adapter: NVIDIA_VULKAN_WEBGL,
+    });
     expect(kind({ api: 'webgpu', vendor: 'amd', architecture: 'rdna-2' })).toBe('hardware');
-    expect(kind({ api: 'webgl', renderer: 'ANGLE (Intel, Mesa Intel(R) UHD Graphics 620 (KBL GT2), OpenGL 4.6)' }))
-      .toBe('hardware');
-    expect(kind({ api: 'webgl', renderer: 'ANGLE (Apple, ANGLE Metal Renderer: Apple M1, Unspecified Version)' }))
-      .toBe('hardware');
+    expect(
+      kind({ api: 'webgl', renderer: 'ANGLE (Intel, Mesa Intel(R) UHD Graphics 620 (KBL GT2), OpenGL 4.6)' }),
+    ).toBe('hardware');
+    expect(kind({ api: 'webgl', renderer: 'ANGLE (Apple, ANGLE Metal Renderer: Apple M1, Unspecified Version)' })).toBe(
+      'hardware',
+    );
   });
 
   it('names SwiftShader, as Chromium reports it for WebGPU and WebGL', () => {
     const webgpu = classifyAdapter({
-      api: 'webgpu', vendor: 'google', architecture: 'swiftshader', device: '', description: '',
+      api: 'webgpu',
+      vendor: 'google',
+      architecture: 'swiftshader',
+      device: '',
+      description: '',
       isFallbackAdapter: true,
     });
     expect(webgpu).toMatchObject({ kind: 'software', software: 'SwiftShader', adapter: 'google swiftshader' });
-    expect(classifyAdapter({ api: 'webgl', renderer: SWIFTSHADER_WEBGL }))
-      .toMatchObject({ kind: 'software', software: 'SwiftShader' });
+    expect(classifyAdapter({ api: 'webgl', renderer: SWIFTSHADER_WEBGL })).toMatchObject({
+      kind: 'software',
+      software: 'SwiftShader',
+    });
   });
 
   it('takes llvmpipe, lavapipe, WARP, a fallback adapter and a Google adapter as software', () => {
-    expect(classifyAdapter({ api: 'webgl', renderer: 'llvmpipe (LLVM 15.0.6, 256 bits)' }))
-      .toMatchObject({ software: 'llvmpipe' });
+    expect(classifyAdapter({ api: 'webgl', renderer: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toMatchObject({
+      software: 'llvmpipe',
+    });
     expect(kind({ api: 'webgpu', vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toBe('software');
-    expect(classifyAdapter({ api: 'webgpu', vendor: 'mesa', description: 'lavapipe' }))
-      .toMatchObject({ software: 'lavapipe' });
-    expect(kind({ api: 'webgl', renderer: 'ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11)' }))
-      .toBe('software');
-    expect(classifyAdapter({ api: 'webgpu', vendor: 'acme', architecture: 'x', isFallbackAdapter: true }))
-      .toMatchObject({ kind: 'software', software: 'a WebGPU fallback adapter' });
-    expect(classifyAdapter({ api: 'webgpu', vendor: 'Google', architecture: '' }))
-      .toMatchObject({ kind: 'software', software: "Google's software adapter" });
+    expect(classifyAdapter({ api: 'webgpu', vendor: 'mesa', description: 'lavapipe' })).toMatchObject({
+      software: 'lavapipe',
+    });
+    expect(kind({ api: 'webgl', renderer: 'ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11)' })).toBe(
+      'software',
+    );
+    expect(
+      classifyAdapter({ api: 'webgpu', vendor: 'acme', architecture: 'x', isFallbackAdapter: true }),
+    ).toMatchObject({ kind: 'software', software: 'a WebGPU fallback adapter' });
+    expect(classifyAdapter({ api: 'webgpu', vendor: 'Google', architecture: '' })).toMatchObject({
+      kind: 'software',
+      software: "Google's software adapter",
+    });
   });
 
   it('says when there is no adapter at all', () => {
-    expect(classifyAdapter({ api: 'webgpu', missing: 'requestAdapter() gave null' }))
-      .toEqual({ kind: 'none', api: 'webgpu', reason: 'requestAdapter() gave null' });
+    expect(classifyAdapter({ api: 'webgpu', missing: 'requestAdapter() gave null' })).toEqual({
+      kind: 'none',
+      api: 'webgpu',
+      reason: 'requestAdapter() gave null',
+    });
   });
 });
 

@@ -12,11 +12,59 @@ import { formatShiftTable } from '../../bench/shift/report';
 describe('bench shift arguments', () => {
   it('has the documented defaults and parses every flag', () => {
     expect(parseShiftArgs([])).toEqual(DEFAULT_SHIFT_OPTIONS);
-    expect(DEFAULT_SHIFT_OPTIONS).toMatchObject({ models: ['light-k4', 'cnn'], size: 64, channels: 1, epochs: 5, seeds: [1, 2, 3], transfer: null });
-    expect(parseShiftArgs(['--data', 'phantom', '--models', 'cnn', '--size', '56', '--channels', '3', '--epochs', '2', '--seeds', '4,5',
-      '--batch', '8', '--lr', '0.01', '--limit', '100', '--val-fraction', '0.2', '--test-fraction', '0.3', '--transfer-path', 'x', '--json', '--no-write']))
-      .toMatchObject({ data: 'phantom', models: ['cnn'], size: 56, channels: 3, epochs: 2, seeds: [4, 5], batch: 8, learningRate: 0.01,
-        limit: 100, valFraction: 0.2, testFraction: 0.3, transfer: 'x', json: true, write: false });
+    expect(DEFAULT_SHIFT_OPTIONS).toMatchObject({
+      models: ['light-k4', 'cnn'],
+      size: 64,
+      channels: 1,
+      epochs: 5,
+      seeds: [1, 2, 3],
+      transfer: null,
+    });
+    expect(
+      parseShiftArgs([
+        '--data',
+        'phantom',
+        '--models',
+        'cnn',
+        '--size',
+        '56',
+        '--channels',
+        '3',
+        '--epochs',
+        '2',
+        '--seeds',
+        '4,5',
+        '--batch',
+        '8',
+        '--lr',
+        '0.01',
+        '--limit',
+        '100',
+        '--val-fraction',
+        '0.2',
+        '--test-fraction',
+        '0.3',
+        '--transfer-path',
+        'x',
+        '--json',
+        '--no-write',
+      ]),
+    ).toMatchObject({
+      data: 'phantom',
+      models: ['cnn'],
+      size: 56,
+      channels: 3,
+      epochs: 2,
+      seeds: [4, 5],
+      batch: 8,
+      learningRate: 0.01,
+      limit: 100,
+      valFraction: 0.2,
+      testFraction: 0.3,
+      transfer: 'x',
+      json: true,
+      write: false,
+    });
     expect(parseShiftArgs(['--transfer']).transfer).toMatch(/mobilenet-v2-0.35-imagenet$/);
   });
 
@@ -33,11 +81,34 @@ describe('bench shift on phantom X-rays', () => {
     let out = '';
     const logs: string[] = [];
     const code = await runShiftSuite(
-      ['--data', 'phantom', '--models', 'light-k1', '--size', '16', '--epochs', '1', '--seeds', '1', '--limit', '120', '--json', '--no-write'],
-      { out: (t) => { out += t; }, log: (l) => logs.push(l) },
+      [
+        '--data',
+        'phantom',
+        '--models',
+        'light-k1',
+        '--size',
+        '16',
+        '--epochs',
+        '1',
+        '--seeds',
+        '1',
+        '--limit',
+        '120',
+        '--json',
+        '--no-write',
+      ],
+      {
+        out: (t) => {
+          out += t;
+        },
+        log: (l) => logs.push(l),
+      },
     );
     expect(code).toBe(0);
-    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as ShiftRow);
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ShiftRow);
     expect(rows.map((r) => r.shift)).toEqual(SHIFT_CASES.map((c) => c.name));
     for (const r of rows) {
       expect(r).toMatchObject({ model: 'light-k1', seed: 1 });

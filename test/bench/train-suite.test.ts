@@ -7,22 +7,67 @@ import { runTrainSuite } from '../../bench/train/index';
 import { DEFAULT_OPTIONS, parseTrainArgs } from '../../bench/train/options';
 
 describe('bench train arguments', () => {
-  it('has the issue\'s defaults and parses every flag', () => {
+  it("has the issue's defaults and parses every flag", () => {
     expect(parseTrainArgs([])).toEqual(DEFAULT_OPTIONS);
-    expect(DEFAULT_OPTIONS).toMatchObject({ models: ['light-k5', 'cnn'], size: 128, batch: 32, backends: ['wasm'], envs: ['node'] });
-    const o = parseTrainArgs(['--models', 'cnn', '--size=64', '--batch', '8', '--backend', 'wasm,cpu', '--env', 'both',
-      '--steps', '2', '--repeats', '5', '--rounds', '3', '--json', '--vs-torch', '--no-stock', '--no-write', '--channels', '1']);
+    expect(DEFAULT_OPTIONS).toMatchObject({
+      models: ['light-k5', 'cnn'],
+      size: 128,
+      batch: 32,
+      backends: ['wasm'],
+      envs: ['node'],
+    });
+    const o = parseTrainArgs([
+      '--models',
+      'cnn',
+      '--size=64',
+      '--batch',
+      '8',
+      '--backend',
+      'wasm,cpu',
+      '--env',
+      'both',
+      '--steps',
+      '2',
+      '--repeats',
+      '5',
+      '--rounds',
+      '3',
+      '--json',
+      '--vs-torch',
+      '--no-stock',
+      '--no-write',
+      '--channels',
+      '1',
+    ]);
     expect(o).toMatchObject({
-      models: ['cnn'], size: 64, batch: 8, backends: ['wasm', 'cpu'], envs: ['node', 'chromium'], steps: 2, repeats: 5, rounds: 3,
-      json: true, vsTorch: true, stock: false, write: false, channels: 1,
+      models: ['cnn'],
+      size: 64,
+      batch: 8,
+      backends: ['wasm', 'cpu'],
+      envs: ['node', 'chromium'],
+      steps: 2,
+      repeats: 5,
+      rounds: 3,
+      json: true,
+      vsTorch: true,
+      stock: false,
+      write: false,
+      channels: 1,
     });
   });
 
   it('takes thread counts and Chromium flags', () => {
-    expect(parseTrainArgs(['--wasm-threads', '1', '--torch-threads', '2', '--chromium-flags', '--use-angle=vulkan  --foo'])).toMatchObject({
-      wasmThreads: 1, torchThreads: 2, chromiumFlags: ['--use-angle=vulkan', '--foo'],
+    expect(
+      parseTrainArgs(['--wasm-threads', '1', '--torch-threads', '2', '--chromium-flags', '--use-angle=vulkan  --foo']),
+    ).toMatchObject({
+      wasmThreads: 1,
+      torchThreads: 2,
+      chromiumFlags: ['--use-angle=vulkan', '--foo'],
     });
-    expect(parseTrainArgs(['--wasm-threads', 'auto', '--torch-threads', 'all'])).toMatchObject({ wasmThreads: 'auto', torchThreads: 'all' });
+    expect(parseTrainArgs(['--wasm-threads', 'auto', '--torch-threads', 'all'])).toMatchObject({
+      wasmThreads: 'auto',
+      torchThreads: 'all',
+    });
     expect(() => parseTrainArgs(['--wasm-threads', '0'])).toThrow(/--wasm-threads/);
   });
 
@@ -38,12 +83,29 @@ describe('bench train --json in Node', () => {
   it('prints one JSON object per model with the documented fields and flat tensor counts, rounds pooled', async () => {
     let out = '';
     const code = await runTrainSuite(
-      ['--models', 'light-k5', '--size', '16', '--batch', '2', '--steps', '1', '--repeats', '1', '--rounds', '2', '--json',
-        '--no-write'],
+      [
+        '--models',
+        'light-k5',
+        '--size',
+        '16',
+        '--batch',
+        '2',
+        '--steps',
+        '1',
+        '--repeats',
+        '1',
+        '--rounds',
+        '2',
+        '--json',
+        '--no-write',
+      ],
       { out: (text) => (out += text), log: () => undefined },
     );
     expect(code).toBe(0);
-    const rows = out.trim().split('\n').map((line) => JSON.parse(line));
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(rows).toHaveLength(1);
     const row = rows[0];
     expect(row).toMatchObject({ model: 'light-k5', size: 16, batch: 2, backend: 'wasm', env: 'node', repeats: 1 });

@@ -10,14 +10,34 @@ import { endToEndEstimates, makeRows } from '../../bench/transfer-vs-torch/repor
 import type { TorchBackboneResult } from '../../bench/transfer-vs-torch/torch';
 
 describe('transfer --vs-torch arguments', () => {
-  it('has the issue\'s defaults and takes the small-run options', () => {
+  it("has the issue's defaults and takes the small-run options", () => {
     expect(parseTransferVsTorchArgs([])).toEqual(DEFAULT_OPTIONS);
     expect(DEFAULT_OPTIONS).toMatchObject({
-      backbones: ['mobilenet-v2', 'inception-v3'], envs: ['node', 'chromium'], batch: 32, images: 5216, headEpochs: 20,
+      backbones: ['mobilenet-v2', 'inception-v3'],
+      envs: ['node', 'chromium'],
+      batch: 32,
+      images: 5216,
+      headEpochs: 20,
     });
-    expect(parseTransferVsTorchArgs(['--batches', '1', '--backbones', 'mobilenet-v2', '--env', 'node', '--json',
-      '--batch=4', '--no-torch'])).toMatchObject({
-      batches: 1, backbones: ['mobilenet-v2'], envs: ['node'], json: true, batch: 4, vsTorch: false,
+    expect(
+      parseTransferVsTorchArgs([
+        '--batches',
+        '1',
+        '--backbones',
+        'mobilenet-v2',
+        '--env',
+        'node',
+        '--json',
+        '--batch=4',
+        '--no-torch',
+      ]),
+    ).toMatchObject({
+      batches: 1,
+      backbones: ['mobilenet-v2'],
+      envs: ['node'],
+      json: true,
+      batch: 4,
+      vsTorch: false,
     });
   });
 
@@ -31,19 +51,38 @@ describe('transfer --vs-torch arguments', () => {
 type Id = BackboneMeasurement['backbone'];
 
 const measured = (backbone: Id, imagesPerSec: number, threads: number): BackboneMeasurement => ({
-  backbone, size: backbone === 'inception-v3' ? 299 : 224, batch: 32, backend: 'wasm', threads, weights: 'random',
-  params: 1, features: backbone === 'inception-v3' ? 2048 : 1280, imagesPerSec, runs: [imagesPerSec],
+  backbone,
+  size: backbone === 'inception-v3' ? 299 : 224,
+  batch: 32,
+  backend: 'wasm',
+  threads,
+  weights: 'random',
+  params: 1,
+  features: backbone === 'inception-v3' ? 2048 : 1280,
+  imagesPerSec,
+  runs: [imagesPerSec],
 });
 
 const torch = (backbone: Id, imagesPerSec: number, threads: number): TorchBackboneResult => ({
-  backbone, size: 0, batch: 32, features: 0, layout: 'nchw', torch: '1', torchvision: '1', threads, params: 1,
-  imagesPerSec, runs: [imagesPerSec],
+  backbone,
+  size: 0,
+  batch: 32,
+  features: 0,
+  layout: 'nchw',
+  torch: '1',
+  torchvision: '1',
+  threads,
+  params: 1,
+  imagesPerSec,
+  runs: [imagesPerSec],
 });
 
 describe('transfer --vs-torch report', () => {
   const envs: EnvResult[] = [
     {
-      env: 'node', backbones: [measured('mobilenet-v2', 60, 2), measured('inception-v3', 8, 2)], failures: [],
+      env: 'node',
+      backbones: [measured('mobilenet-v2', 60, 2), measured('inception-v3', 8, 2)],
+      failures: [],
       head: { request: { images: 5216, features: 2048, epochs: 20, batch: 64 }, ms: 4000 },
     },
     { env: 'chromium', backbones: [measured('inception-v3', 5, 4)], failures: [], head: null },

@@ -29,8 +29,27 @@ describe('xray-lab compare --adapt-bn', () => {
   it('prints and writes both metric sets for every run, and records the setting', async () => {
     const out = join(root, 'out');
     const { code, stdout, stderr } = await runCliCaptured([
-      'compare', '--data', data, '--models', 'light-k2', '--size', '16', '--channels', '1', '--epochs', '2', '--batch', '8',
-      '--seeds', '1,2', '--bootstrap', '0', '--adapt-bn', '--out', out, '--json',
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'light-k2',
+      '--size',
+      '16',
+      '--channels',
+      '1',
+      '--epochs',
+      '2',
+      '--batch',
+      '8',
+      '--seeds',
+      '1,2',
+      '--bootstrap',
+      '0',
+      '--adapt-bn',
+      '--out',
+      out,
+      '--json',
     ]);
     expect(code, stderr).toBe(0);
     const { settings, results, summary } = JSON.parse(stdout);
@@ -62,8 +81,24 @@ describe('xray-lab compare --adapt-bn', () => {
 
   it('leaves adaptation off by default: no second metric set', async () => {
     const { code, stdout, stderr } = await runCliCaptured([
-      'compare', '--data', data, '--models', 'light-k1', '--size', '16', '--channels', '1', '--epochs', '1', '--batch', '8',
-      '--bootstrap', '0', '--out', join(root, 'off'), '--json',
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'light-k1',
+      '--size',
+      '16',
+      '--channels',
+      '1',
+      '--epochs',
+      '1',
+      '--batch',
+      '8',
+      '--bootstrap',
+      '0',
+      '--out',
+      join(root, 'off'),
+      '--json',
     ]);
     expect(code, stderr).toBe(0);
     const { settings, results } = JSON.parse(stdout);
@@ -79,8 +114,27 @@ describe('xray-lab compare --adapt-bn', () => {
     await writeFile(weights, await kerasWeightsH5(mobilenet));
     mobilenet.dispose();
     const { code, stdout, stderr } = await runCliCaptured([
-      'compare', '--data', data, '--models', 'mobilenet-v2', '--weights', weights, '--size', '32', '--epochs', '2', '--batch', '8',
-      '--bootstrap', '0', '--adapt-bn', '--feature-cache', join(root, 'features'), '--out', join(root, 'transfer'), '--json',
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'mobilenet-v2',
+      '--weights',
+      weights,
+      '--size',
+      '32',
+      '--epochs',
+      '2',
+      '--batch',
+      '8',
+      '--bootstrap',
+      '0',
+      '--adapt-bn',
+      '--feature-cache',
+      join(root, 'features'),
+      '--out',
+      join(root, 'transfer'),
+      '--json',
     ]);
     expect(code, stderr).toBe(0);
     const [r] = JSON.parse(stdout).results;

@@ -28,8 +28,25 @@ describe('xray-lab compare with three classes', () => {
   it('reports the k-class accuracy (trace over n) in the table, results.json and report.md', async () => {
     const out = join(root, 'out');
     const { code, stdout, stderr } = await runCliCaptured([
-      'compare', '--data', data, '--models', 'light-k1', '--size', '16', '--channels', '1', '--epochs', '1',
-      '--batch', '8', '--seed', '2', '--bootstrap', '30', '--out', out,
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'light-k1',
+      '--size',
+      '16',
+      '--channels',
+      '1',
+      '--epochs',
+      '1',
+      '--batch',
+      '8',
+      '--seed',
+      '2',
+      '--bootstrap',
+      '30',
+      '--out',
+      out,
     ]);
     expect(code, stderr).toBe(0);
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
@@ -63,8 +80,28 @@ describe('xray-lab compare with three classes', () => {
   it('shows the named positive class against the rest beside the k-class accuracy', async () => {
     const out = join(root, 'out-named');
     const { code, stdout, stderr } = await runCliCaptured([
-      'compare', '--data', data, '--models', 'light-k1', '--size', '16', '--channels', '1', '--epochs', '1',
-      '--batch', '8', '--seed', '2', '--bootstrap', '0', '--positive', 'VIRUS', '--out', out, '--json',
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'light-k1',
+      '--size',
+      '16',
+      '--channels',
+      '1',
+      '--epochs',
+      '1',
+      '--batch',
+      '8',
+      '--seed',
+      '2',
+      '--bootstrap',
+      '0',
+      '--positive',
+      'VIRUS',
+      '--out',
+      out,
+      '--json',
     ]);
     expect(code, stderr).toBe(0);
     const { results } = JSON.parse(stdout);

@@ -23,13 +23,38 @@ describe('compare --models light-k2,light-k4,cnn --seeds 1,2', () => {
   it('prints and writes a paired comparison for each of the 6 (seed, pair) entries', async () => {
     const out = join(root, 'out');
     const { code, stdout, stderr } = await runCliCaptured([
-      'compare', '--data', join(root, 'data'), '--models', 'light-k2,light-k4,cnn', '--seeds', '1,2', '--size', '50', '--channels', '1',
-      '--epochs', '1', '--batch', '16', '--bootstrap', '0', '--out', out, '--json',
+      'compare',
+      '--data',
+      join(root, 'data'),
+      '--models',
+      'light-k2,light-k4,cnn',
+      '--seeds',
+      '1,2',
+      '--size',
+      '50',
+      '--channels',
+      '1',
+      '--epochs',
+      '1',
+      '--batch',
+      '16',
+      '--bootstrap',
+      '0',
+      '--out',
+      out,
+      '--json',
     ]);
     expect(code, stderr).toBe(0);
     const printed = JSON.parse(stdout);
     const pairs = printed.comparisons.map((c: { seed: number; a: string; b: string }) => `${c.seed}:${c.a}-${c.b}`);
-    expect(pairs).toEqual(['1:light-k2-light-k4', '1:light-k2-cnn', '1:light-k4-cnn', '2:light-k2-light-k4', '2:light-k2-cnn', '2:light-k4-cnn']);
+    expect(pairs).toEqual([
+      '1:light-k2-light-k4',
+      '1:light-k2-cnn',
+      '1:light-k4-cnn',
+      '2:light-k2-light-k4',
+      '2:light-k2-cnn',
+      '2:light-k4-cnn',
+    ]);
     const testCount = printed.results[0].test.count;
     for (const c of printed.comparisons) {
       // The shape the issue fixes, numbers checked against the records they compare.
@@ -44,8 +69,11 @@ describe('compare --models light-k2,light-k4,cnn --seeds 1,2', () => {
       expect(c.accuracy.onlyA + c.accuracy.onlyB).toBeLessThanOrEqual(testCount);
       expect(c.pHolm).toBeGreaterThanOrEqual(c.auc.p);
     }
-    expect(printed.comparisonsOverSeeds.map((p: { a: string; b: string; seeds: number[] }) => `${p.a}-${p.b}:${p.seeds.join('')}`))
-      .toEqual(['light-k2-light-k4:12', 'light-k2-cnn:12', 'light-k4-cnn:12']);
+    expect(
+      printed.comparisonsOverSeeds.map(
+        (p: { a: string; b: string; seeds: number[] }) => `${p.a}-${p.b}:${p.seeds.join('')}`,
+      ),
+    ).toEqual(['light-k2-light-k4:12', 'light-k2-cnn:12', 'light-k4-cnn:12']);
 
     const results = parseResultsJson(await readFile(join(out, 'results.json'), 'utf8'));
     expect(results.comparisons).toEqual(printed.comparisons);
@@ -65,8 +93,23 @@ describe('compare --models light-k2,light-k4,cnn --seeds 1,2', () => {
 
   it('prints the verdicts in words after the table', async () => {
     const { code, stdout } = await runCliCaptured([
-      'compare', '--data', join(root, 'data'), '--models', 'light-k1,cnn', '--size', '50', '--channels', '1',
-      '--epochs', '1', '--batch', '16', '--bootstrap', '0', '--out', join(root, 'out-text'),
+      'compare',
+      '--data',
+      join(root, 'data'),
+      '--models',
+      'light-k1,cnn',
+      '--size',
+      '50',
+      '--channels',
+      '1',
+      '--epochs',
+      '1',
+      '--batch',
+      '16',
+      '--bootstrap',
+      '0',
+      '--out',
+      join(root, 'out-text'),
     ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Differences \(paired tests on the same \d+ test images/);

@@ -21,8 +21,29 @@ beforeAll(async () => {
   out = join(root, 'out');
   await writeDataset(data, { perClass: 16, size: 16, seed: 5, format: 'png' });
   run = await runCliCaptured([
-    'compare', '--data', data, '--models', 'light-k1', '--size', '16', '--channels', '1', '--epochs', '1',
-    '--batch', '8', '--seeds', '1,2', '--bootstrap', '20', '--backend', 'wasm', '--ensemble', '--json', '--out', out,
+    'compare',
+    '--data',
+    data,
+    '--models',
+    'light-k1',
+    '--size',
+    '16',
+    '--channels',
+    '1',
+    '--epochs',
+    '1',
+    '--batch',
+    '8',
+    '--seeds',
+    '1,2',
+    '--bootstrap',
+    '20',
+    '--backend',
+    'wasm',
+    '--ensemble',
+    '--json',
+    '--out',
+    out,
   ]);
 }, 300_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -32,7 +53,9 @@ describe('compare --ensemble --seeds 1,2 --json', () => {
     expect(run.code).toBe(0);
     const printed = JSON.parse(run.stdout) as { results: ResultRecord[]; summary: ModelSummary[] };
     expect(printed.results.map((r) => [r.modelId, r.ensembleOf ?? r.seed])).toEqual([
-      ['light-k1', 1], ['light-k1', 2], ['light-k1', [1, 2]],
+      ['light-k1', 1],
+      ['light-k1', 2],
+      ['light-k1', [1, 2]],
     ]);
     const ensemble = printed.results[2];
     expect(ensemble.status).toBe('ok');

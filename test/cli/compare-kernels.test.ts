@@ -47,13 +47,38 @@ async function compare(backend: 'cpu' | 'wasm', kernels: string[]): Promise<Outc
   const out = join(root, `${backend}-${kernels.join('') || 'default'}`);
   const tensorsBefore = tf.memory().numTensors;
   const { code, stdout, stderr } = await runCliCaptured([
-    'compare', '--data', data, '--models', 'light-k1', '--size', '16', '--channels', '1', '--epochs', '2',
-    '--batch', '8', '--seed', '7', '--bootstrap', '0', '--backend', backend, '--out', out, '--json', ...kernels,
+    'compare',
+    '--data',
+    data,
+    '--models',
+    'light-k1',
+    '--size',
+    '16',
+    '--channels',
+    '1',
+    '--epochs',
+    '2',
+    '--batch',
+    '8',
+    '--seed',
+    '7',
+    '--bootstrap',
+    '0',
+    '--backend',
+    backend,
+    '--out',
+    out,
+    '--json',
+    ...kernels,
   ]);
   expect(code, stderr).toBe(0);
   expect(tf.memory().numTensors).toBe(tensorsBefore);
   const csv = await readFile(join(out, 'predictions.csv'), 'utf8');
-  const rows = csv.trim().split('\n').slice(1).map((r) => r.split(','));
+  const rows = csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((r) => r.split(','));
   return {
     test: JSON.parse(stdout).results[0].test,
     scores: rows.map((r) => Number(r[3])),

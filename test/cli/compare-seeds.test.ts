@@ -20,8 +20,27 @@ beforeAll(async () => {
   out = join(root, 'out');
   await writeDataset(data, { perClass: 16, size: 16, seed: 5, format: 'png' });
   run = await runCliCaptured([
-    'compare', '--data', data, '--models', 'light-k1', '--size', '16', '--channels', '1', '--epochs', '1',
-    '--batch', '8', '--seeds', '1,2', '--bootstrap', '20', '--backend', 'wasm', '--out', out,
+    'compare',
+    '--data',
+    data,
+    '--models',
+    'light-k1',
+    '--size',
+    '16',
+    '--channels',
+    '1',
+    '--epochs',
+    '1',
+    '--batch',
+    '8',
+    '--seeds',
+    '1,2',
+    '--bootstrap',
+    '20',
+    '--backend',
+    'wasm',
+    '--out',
+    out,
   ]);
 }, 300_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -37,26 +56,51 @@ describe('compare --seeds 1,2', () => {
     const summary = lines.slice(title).find((l) => l.startsWith('LightLayers k=1'))!;
     expect(summary).toMatch(/^LightLayers k=1\s+1,2\s+2\/2\s+\d\.\d{3} ± \d\.\d{3}/);
     // The summary's degenerate column agrees with the warnings printed for degenerate seeds.
-    const warned = lines.filter((l) => l.startsWith('WARNING: LightLayers k=1 seed ')).map((l) => Number(/seed (\d+)/.exec(l)![1]));
+    const warned = lines
+      .filter((l) => l.startsWith('WARNING: LightLayers k=1 seed '))
+      .map((l) => Number(/seed (\d+)/.exec(l)![1]));
     expect(summary.endsWith(warned.length === 0 ? 'none' : warned.map((s) => `seed ${s}`).join(', '))).toBe(true);
   });
 
   it('names the backend in one short line, without the kernel list', () => {
     const backend = run.stderr.split('\n').filter((l) => l.startsWith('backend: '));
-    expect(backend).toEqual([expect.stringMatching(/^backend: wasm \(with the lab's \d+ fast training kernels; --verbose lists them\)$/)]);
+    expect(backend).toEqual([
+      expect.stringMatching(/^backend: wasm \(with the lab's \d+ fast training kernels; --verbose lists them\)$/),
+    ]);
     expect(backend[0].length).toBeLessThan(100);
   });
 
   it('explain on the model folder names its seed folders', async () => {
     const model = join(out, 'models', 'light-k1');
-    const { code, stderr } = await runCliCaptured(['explain', '--model', model, '--images', join(data, 'NORMAL'), '--out', join(root, 'heat'), '--backend', 'wasm']);
+    const { code, stderr } = await runCliCaptured([
+      'explain',
+      '--model',
+      model,
+      '--images',
+      join(data, 'NORMAL'),
+      '--out',
+      join(root, 'heat'),
+      '--backend',
+      'wasm',
+    ]);
     expect(code).toBe(2);
-    expect(stderr).toContain(`--model ${model}: the run had 2 seeds, so each has its own model: give one of ${join(model, 'seed-1')}, ${join(model, 'seed-2')}`);
+    expect(stderr).toContain(
+      `--model ${model}: the run had 2 seeds, so each has its own model: give one of ${join(model, 'seed-1')}, ${join(model, 'seed-2')}`,
+    );
   });
 
   it('explain --verbose lists the kernels, and a seed folder works', async () => {
     const { code, stderr } = await runCliCaptured([
-      'explain', '--model', join(out, 'models', 'light-k1', 'seed-2'), '--images', join(data, 'NORMAL'), '--out', join(root, 'heat'), '--backend', 'wasm', '--verbose',
+      'explain',
+      '--model',
+      join(out, 'models', 'light-k1', 'seed-2'),
+      '--images',
+      join(data, 'NORMAL'),
+      '--out',
+      join(root, 'heat'),
+      '--backend',
+      'wasm',
+      '--verbose',
     ]);
     expect(code).toBe(0);
     expect(stderr).toMatch(/^backend: wasm \(fast kernels: \w+(, \w+)+\)$/m);

@@ -36,10 +36,30 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-const compare = (out: string, size: number, ...extra: string[]) => runCliCaptured([
-  'compare', '--data', data, '--models', 'inception-v3', '--weights', inceptionH5, '--size', String(size), '--epochs', '3',
-  '--batch', '8', '--bootstrap', '0', '--feature-cache', join(root, 'features'), '--out', join(root, out), '--json', ...extra,
-]);
+const compare = (out: string, size: number, ...extra: string[]) =>
+  runCliCaptured([
+    'compare',
+    '--data',
+    data,
+    '--models',
+    'inception-v3',
+    '--weights',
+    inceptionH5,
+    '--size',
+    String(size),
+    '--epochs',
+    '3',
+    '--batch',
+    '8',
+    '--bootstrap',
+    '0',
+    '--feature-cache',
+    join(root, 'features'),
+    '--out',
+    join(root, out),
+    '--json',
+    ...extra,
+  ]);
 
 describe('xray-lab compare with a transfer model', () => {
   /** The first run's test metrics, made with features the backbone computed (the cache was empty). */
@@ -48,10 +68,19 @@ describe('xray-lab compare with a transfer model', () => {
   it('trains the InceptionV3 head from an .h5 on disk: 21,806,882 parameters, 4,098 trainable', async () => {
     const { code, stdout, stderr } = await compare('out1', 75);
     expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/inception-v3: weights from .*notop\.h5: InceptionV3, 21,802,784 parameters matched by name, pixels in \[-1, 1\] \(keras\)/);
+    expect(stderr).toMatch(
+      /inception-v3: weights from .*notop\.h5: InceptionV3, 21,802,784 parameters matched by name, pixels in \[-1, 1\] \(keras\)/,
+    );
     expect(stderr).toMatch(/backbone pass over train: \d+\/\d+/);
     const [record] = JSON.parse(stdout).results;
-    expect(record).toMatchObject({ modelId: 'inception-v3', status: 'ok', params: 21_806_882, trainableParams: 4_098, epochsRun: 3, inputSize: 75 });
+    expect(record).toMatchObject({
+      modelId: 'inception-v3',
+      status: 'ok',
+      params: 21_806_882,
+      trainableParams: 4_098,
+      epochsRun: 3,
+      inputSize: 75,
+    });
     expect(record.test.count).toBeGreaterThan(0);
     expect(existsSync(join(root, 'out1/models/inception-v3/weights.bin'))).toBe(true);
     computedTest = record.test;
@@ -70,19 +99,45 @@ describe('xray-lab compare with a transfer model', () => {
     expect(resized.stderr).not.toMatch(/from the cache/);
   });
 
-  it('refuses another network\'s weights with one line naming the first layer, exit 2, writing nothing', async () => {
+  it("refuses another network's weights with one line naming the first layer, exit 2, writing nothing", async () => {
     const out = join(root, 'bad');
-    const { code, stderr } = await runCliCaptured(['compare', '--data', data, '--models', 'inception-v3', '--weights', mobilenetH5, '--size', '75', '--out', out]);
+    const { code, stderr } = await runCliCaptured([
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'inception-v3',
+      '--weights',
+      mobilenetH5,
+      '--size',
+      '75',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(2);
-    expect(stderr.trim().split('\n')[0]).toMatch(/mobilenet\.h5 does not fit InceptionV3: layer conv2d_1: .*\[3, 3, 3, 32\] in the network but \[3, 3, 3, 16\] in the file/);
+    expect(stderr.trim().split('\n')[0]).toMatch(
+      /mobilenet\.h5 does not fit InceptionV3: layer conv2d_1: .*\[3, 3, 3, 32\] in the network but \[3, 3, 3, 16\] in the file/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
   it('says what InceptionV3 needs when --weights is missing, and asks for ID=PATH with two transfer models', async () => {
     let result = await runCliCaptured(['compare', '--data', data, '--models', 'cnn,inception-v3', '--size', '75']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/inception-v3: backbone not loaded — InceptionV3 needs ImageNet weights: .*--weights PATH/);
-    result = await runCliCaptured(['compare', '--data', data, '--models', 'inception-v3,mobilenet-v2', '--weights', inceptionH5, '--size', '75']);
+    expect(result.stderr).toMatch(
+      /inception-v3: backbone not loaded — InceptionV3 needs ImageNet weights: .*--weights PATH/,
+    );
+    result = await runCliCaptured([
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'inception-v3,mobilenet-v2',
+      '--weights',
+      inceptionH5,
+      '--size',
+      '75',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/write --weights ID=PATH/);
   });

@@ -21,8 +21,26 @@ describe('xray-lab compare', () => {
   it('trains, evaluates, prints JSON records and writes results.json, report.md and the models', async () => {
     const out = join(root, 'out');
     const { code, stdout, stderr } = await runCliCaptured([
-      'compare', '--data', data, '--models', 'light-k1', '--size', '16', '--channels', '1', '--epochs', '2',
-      '--batch', '8', '--seed', '4', '--bootstrap', '50', '--out', out, '--json',
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'light-k1',
+      '--size',
+      '16',
+      '--channels',
+      '1',
+      '--epochs',
+      '2',
+      '--batch',
+      '8',
+      '--seed',
+      '4',
+      '--bootstrap',
+      '50',
+      '--out',
+      out,
+      '--json',
     ]);
     expect(stderr).toMatch(/epoch 2\/2/);
     expect(stderr).toMatch(/skipped \d+ file/);
@@ -32,11 +50,25 @@ describe('xray-lab compare', () => {
     expect(settings).toMatchObject({ models: ['light-k1'], size: 16, seeds: [4], epochs: 2 });
     expect(summary).toHaveLength(1);
     expect(summary[0]).toMatchObject({ modelId: 'light-k1', seeds: [4], okRuns: 1 });
-    expect(records[0]).toMatchObject({ modelId: 'light-k1', status: 'ok', params: 2733, inputSize: 16, epochsRun: 2, seed: 4 });
+    expect(records[0]).toMatchObject({
+      modelId: 'light-k1',
+      status: 'ok',
+      params: 2733,
+      inputSize: 16,
+      epochsRun: 2,
+      seed: 4,
+    });
     expect(records[0].test.count).toBeGreaterThan(0);
     expect(records[0].test.auc).toBeGreaterThanOrEqual(0);
     const files = await readdir(out);
-    expect(files.sort()).toEqual(['experiment.json', 'models', 'predictions.csv', 'report.md', 'results.json', 'skipped.csv']);
+    expect(files.sort()).toEqual([
+      'experiment.json',
+      'models',
+      'predictions.csv',
+      'report.md',
+      'results.json',
+      'skipped.csv',
+    ]);
     // The junk the folder holds, each file with the reason it was left out, as stderr summarised it.
     const skipped = (await readFile(join(out, 'skipped.csv'), 'utf8')).trim().split('\n');
     expect(skipped[0]).toBe('path,reason');
@@ -45,7 +77,14 @@ describe('xray-lab compare', () => {
     const rows = (await readFile(join(out, 'predictions.csv'), 'utf8')).trim().split('\n');
     expect(rows[0]).toBe('file,true_class,score_NORMAL,score_PNEUMONIA,predicted_class,model,seed');
     expect(rows).toHaveLength(1 + records[0].test.count);
-    expect((await readdir(join(out, 'models/light-k1'))).sort()).toEqual(['model-card.md', 'model.h5', 'model.json', 'model.onnx', 'stock', 'weights.bin']);
+    expect((await readdir(join(out, 'models/light-k1'))).sort()).toEqual([
+      'model-card.md',
+      'model.h5',
+      'model.json',
+      'model.onnx',
+      'stock',
+      'weights.bin',
+    ]);
     expect(JSON.parse(await readFile(join(out, 'results.json'), 'utf8')).results[0].modelId).toBe('light-k1');
     expect(await readFile(join(out, 'report.md'), 'utf8')).toMatch(/LightLayers k=1/);
     const model = await modelFromFiles(
@@ -58,8 +97,21 @@ describe('xray-lab compare', () => {
 
   it('prints the comparison table by default', async () => {
     const { code, stdout } = await runCliCaptured([
-      'compare', '--data', data, '--models', 'light-k1,light-k2', '--size', '12', '--epochs', '1', '--batch', '16',
-      '--bootstrap', '0', '--out', join(root, 'out-table'),
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'light-k1,light-k2',
+      '--size',
+      '12',
+      '--epochs',
+      '1',
+      '--batch',
+      '16',
+      '--bootstrap',
+      '0',
+      '--out',
+      join(root, 'out-table'),
     ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/LightLayers k=1/);
@@ -70,12 +122,32 @@ describe('xray-lab compare', () => {
   const bad: Array<[string, string[], RegExp]> = [
     ['a missing data folder', ['--data', '/nonexistent/xray'], /\/nonexistent\/xray: folder does not exist/],
     ['an unknown model', ['--data', '%DATA%', '--models', 'resnet'], /unknown model id "resnet"/],
-    ['--epochs 0', ['--data', '%DATA%', '--epochs', '0'], /^xray-lab compare: --epochs must be a whole number from 1 to 10000 \(got 0\)$/],
-    ['--epochs -1', ['--data', '%DATA%', '--epochs', '-1'], /^xray-lab compare: --epochs must be a whole number from 1 to 10000 \(got -1\)$/],
-    ['--size 7', ['--data', '%DATA%', '--size', '7', '--models', 'light-k1'], /--size must be a whole number from 8 to 1024 \(got 7\)/],
-    ['--seeds with a repeat', ['--data', '%DATA%', '--seeds', '1,1'], /--seeds must be a list of 1 to 100 different whole numbers/],
+    [
+      '--epochs 0',
+      ['--data', '%DATA%', '--epochs', '0'],
+      /^xray-lab compare: --epochs must be a whole number from 1 to 10000 \(got 0\)$/,
+    ],
+    [
+      '--epochs -1',
+      ['--data', '%DATA%', '--epochs', '-1'],
+      /^xray-lab compare: --epochs must be a whole number from 1 to 10000 \(got -1\)$/,
+    ],
+    [
+      '--size 7',
+      ['--data', '%DATA%', '--size', '7', '--models', 'light-k1'],
+      /--size must be a whole number from 8 to 1024 \(got 7\)/,
+    ],
+    [
+      '--seeds with a repeat',
+      ['--data', '%DATA%', '--seeds', '1,1'],
+      /--seeds must be a list of 1 to 100 different whole numbers/,
+    ],
     ['an unknown option', ['--data', '%DATA%', '--epoch', '3'], /unknown option --epoch/],
-    ['--positive naming no class', ['--data', '%DATA%', '--positive', 'COVID', '--models', 'light-k1', '--size', '12'], /--positive COVID: no such class \(classes: NORMAL, PNEUMONIA\)/],
+    [
+      '--positive naming no class',
+      ['--data', '%DATA%', '--positive', 'COVID', '--models', 'light-k1', '--size', '12'],
+      /--positive COVID: no such class \(classes: NORMAL, PNEUMONIA\)/,
+    ],
     ['--size 32 with cnn', ['--data', '%DATA%', '--size', '32', '--models', 'cnn'], /cnn: it needs at least 50×50/],
     ['no --data', ['--models', 'cnn'], /--data DIR is required/],
   ];
@@ -93,14 +165,38 @@ describe('xray-lab compare', () => {
   it('refuses an --out that is a file before decoding any image, and leaves the file alone', async () => {
     const file = join(root, 'out-is-a-file');
     await writeFile(file, 'keep me');
-    const { code, stderr } = await runCliCaptured(['compare', '--data', data, '--models', 'light-k1', '--size', '12', '--out', file]);
+    const { code, stderr } = await runCliCaptured([
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'light-k1',
+      '--size',
+      '12',
+      '--out',
+      file,
+    ]);
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(`xray-lab compare: --out ${file}: ${file} exists and is not a folder`);
     expect(await readFile(file, 'utf8')).toBe('keep me');
   });
 
   it('warns about a test split too small to measure, and --strict refuses it before training', async () => {
-    const args = ['compare', '--data', data, '--models', 'light-k1', '--size', '12', '--epochs', '1', '--bootstrap', '0', '--limit', '12'];
+    const args = [
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'light-k1',
+      '--size',
+      '12',
+      '--epochs',
+      '1',
+      '--bootstrap',
+      '0',
+      '--limit',
+      '12',
+    ];
     const warned = await runCliCaptured([...args, '--out', join(root, 'out-small')]);
     expect(warned.code).toBe(0);
     expect(warned.stderr).toMatch(/^WARNING: test: only \d images? \(NORMAL \d, PNEUMONIA \d\), fewer than 10/m);
@@ -133,8 +229,26 @@ describe.skipIf(!existsSync(shared))('on the real Kermany images (../shared)', (
   it('light-k2 at 32×32 for 2 epochs beats the majority-class rate on a held-out part', async () => {
     const out = join(root, 'kermany');
     const { code, stdout, stderr } = await runCliCaptured([
-      'compare', '--data', shared, '--models', 'light-k2', '--size', '32', '--epochs', '2', '--limit', '400',
-      '--batch', '32', '--seed', '1', '--bootstrap', '0', '--out', out, '--json',
+      'compare',
+      '--data',
+      shared,
+      '--models',
+      'light-k2',
+      '--size',
+      '32',
+      '--epochs',
+      '2',
+      '--limit',
+      '400',
+      '--batch',
+      '32',
+      '--seed',
+      '1',
+      '--bootstrap',
+      '0',
+      '--out',
+      out,
+      '--json',
     ]);
     expect(code, stderr).toBe(0);
     const [record] = JSON.parse(stdout).results;

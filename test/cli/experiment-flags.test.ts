@@ -3,13 +3,30 @@ import { parseCommandLine, settingsUsage, type OtherOption } from '../../src/cli
 import { CLI_DEFAULTS, defaultExperiment, EXPERIMENT_FIELDS } from '../../src/lab/experiment/schema';
 
 const others: Record<string, OtherOption> = {
-  data: { kind: 'value', help: '' }, json: { kind: 'switch', help: '' }, weights: { kind: 'values', help: '' },
+  data: { kind: 'value', help: '' },
+  json: { kind: 'switch', help: '' },
+  weights: { kind: 'values', help: '' },
 };
 const parse = (...argv: string[]) => parseCommandLine(argv, others, 'compare');
 
 describe('the command line, read from the experiment schema', () => {
-  it('reads settings by their flags, checked against their bounds, and the command\'s own options', () => {
-    const p = parse('--data', 'x', '--epochs', '3', '--lr=0.01', '--seeds', '1,2', '--augment', '--json', '--weights', 'a', '--weights', 'b', 'pos');
+  it("reads settings by their flags, checked against their bounds, and the command's own options", () => {
+    const p = parse(
+      '--data',
+      'x',
+      '--epochs',
+      '3',
+      '--lr=0.01',
+      '--seeds',
+      '1,2',
+      '--augment',
+      '--json',
+      '--weights',
+      'a',
+      '--weights',
+      'b',
+      'pos',
+    );
     expect(p.settings).toEqual({ epochs: 3, learningRate: 0.01, seeds: [1, 2], augment: true });
     expect(p.options).toEqual({ data: 'x', json: true, weights: ['a', 'b'] });
     expect(p.positionals).toEqual(['pos']);
@@ -19,7 +36,9 @@ describe('the command line, read from the experiment schema', () => {
     expect(parse('--adapt-bn').settings).toEqual({ adaptBn: true });
     expect(parse('--epochs', '2').settings.adaptBn).toBeUndefined();
     expect(() => parse('--adapt-bn=yes')).toThrow(/adapt-bn/);
-    expect(settingsUsage(defaultExperiment(CLI_DEFAULTS))).toMatch(/--adapt-bn +.*BatchNorm statistics re-estimated on its images/);
+    expect(settingsUsage(defaultExperiment(CLI_DEFAULTS))).toMatch(
+      /--adapt-bn +.*BatchNorm statistics re-estimated on its images/,
+    );
   });
 
   it('takes a negative number as the value it is, to refuse it with its bound', () => {

@@ -45,16 +45,43 @@ describe.skipIf(!hasMobileNet)('xray-lab export-pytorch with mobilenet-v2', () =
     await writeDataset(data, { perClass: 6, size: 40, splits: { val: 0.25, test: 0.25 }, seed: 5 });
     out = join(root, 'out');
     const compared = await runCliCaptured([
-      'compare', '--data', data, '--models', 'mobilenet-v2', '--weights', MOBILENET_DIR, '--size', String(SIZE),
-      '--epochs', '2', '--fine-tune', '2', '--batch', '4', '--lr', '0.01', '--bootstrap', '0', '--seeds', '3',
-      '--out', out,
+      'compare',
+      '--data',
+      data,
+      '--models',
+      'mobilenet-v2',
+      '--weights',
+      MOBILENET_DIR,
+      '--size',
+      String(SIZE),
+      '--epochs',
+      '2',
+      '--fine-tune',
+      '2',
+      '--batch',
+      '4',
+      '--lr',
+      '0.01',
+      '--bootstrap',
+      '0',
+      '--seeds',
+      '3',
+      '--out',
+      out,
     ]);
     expect(compared.code, compared.stderr).toBe(0);
     card = parseExperimentCard(await readFile(join(out, 'experiment.json'), 'utf8'));
     project = join(root, 'project');
     const before = tf.memory().numTensors;
     const exported = await runCliCaptured([
-      'export-pytorch', join(out, 'experiment.json'), '--data', data, '--out', project, '--weights', MOBILENET_DIR,
+      'export-pytorch',
+      join(out, 'experiment.json'),
+      '--data',
+      data,
+      '--out',
+      project,
+      '--weights',
+      MOBILENET_DIR,
     ]);
     expect(exported.code, exported.stderr).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
@@ -63,16 +90,21 @@ describe.skipIf(!hasMobileNet)('xray-lab export-pytorch with mobilenet-v2', () =
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
-  it('carries the runs\' backbone and trained head with the card\'s counts, and no fine-tuning stage', () => {
+  it("carries the runs' backbone and trained head with the card's counts, and no fine-tuning stage", () => {
     const [entry] = experiment.models;
     const [record] = card.results;
     // The lab has no fine-tuning stage for MobileNetV2: --fine-tune left its run at the head's epochs.
     expect(record).toMatchObject({ modelId: 'mobilenet-v2', status: 'ok', epochsPlanned: 2 });
     expect(entry).toMatchObject({
-      id: 'mobilenet-v2', family: 'transfer', pixelRange: '-1,1',
-      labParams: record.params, labTrainableParams: record.trainableParams,
+      id: 'mobilenet-v2',
+      family: 'transfer',
+      pixelRange: '-1,1',
+      labParams: record.params,
+      labTrainableParams: record.trainableParams,
       backbone: {
-        network: 'mobilenet-v2', alpha: 0.35, record: record.backbone,
+        network: 'mobilenet-v2',
+        alpha: 0.35,
+        record: record.backbone,
         weights: 'weights/mobilenet-v2-backbone.safetensors',
       },
       trained: { 3: 'weights/mobilenet-v2-seed3.safetensors' },
@@ -81,14 +113,15 @@ describe.skipIf(!hasMobileNet)('xray-lab export-pytorch with mobilenet-v2', () =
     expect(experiment.hyperparameters.fineTuneEpochs).toBe(2);
   });
 
-  it.skipIf(!hasTorch)('gives a PyTorch model that predicts the saved lab model\'s logits within 1e-4', async () => {
+  it.skipIf(!hasTorch)("gives a PyTorch model that predicts the saved lab model's logits within 1e-4", async () => {
     const saved = join(out, 'models/mobilenet-v2');
     const lab = await modelFromFiles(
-      await readFile(join(saved, 'model.json'), 'utf8'), await readFile(join(saved, 'weights.bin')),
+      await readFile(join(saved, 'model.json'), 'utf8'),
+      await readFile(join(saved, 'weights.bin')),
     );
     const x = tf.randomUniform([4, SIZE, SIZE, 3], -1, 1, 'float32', 9) as tf.Tensor4D; // the backbone's pixel range
     const logits = lab.predict(x) as tf.Tensor;
-    const want = await logits.data() as Float32Array;
+    const want = (await logits.data()) as Float32Array;
     const got = await probeLogits(project, 'mobilenet-v2', 3, x, root);
     tf.dispose([x, logits]);
     lab.dispose();
@@ -96,26 +129,38 @@ describe.skipIf(!hasMobileNet)('xray-lab export-pytorch with mobilenet-v2', () =
     expect([got.params, got.trainable]).toEqual([card.results[0].params, card.results[0].trainableParams]);
     const diff = maxAbsDifference(got.logits, want);
     const scale = Math.max(...want.map(Math.abs));
-    console.info(`export-pytorch mobilenet-v2: max |Δ logits| ${diff.toExponential(2)} `
-      + `(logits up to ${scale.toFixed(2)})`);
+    console.info(
+      `export-pytorch mobilenet-v2: max |Δ logits| ${diff.toExponential(2)} ` + `(logits up to ${scale.toFixed(2)})`,
+    );
     expect(scale).toBeGreaterThan(0.1); // a trained head's logits, not zeros
     expect(diff).toBeLessThan(1e-4);
   });
 
-  it.skipIf(!hasTorch)('trains only the head with train.py --nproc 2, the backbone frozen as loaded', async () => {
-    const args = ['train.py', '--nproc', '2', '--data', data, '--epochs', '1', '--workers', '0'];
-    const { stderr } = await runPython(args, { cwd: project, timeoutMs: 600_000 });
-    expect(stderr).not.toMatch(/fine-tuning/);
-    const file = parseResultsJson(await readFile(join(project, 'results/results.json'), 'utf8'));
-    const [lab] = card.results;
-    expect(file.results[0]).toMatchObject({
-      modelId: 'mobilenet-v2', seed: 3, status: 'ok', runtime: 'pytorch', epochsRun: 1, epochsPlanned: 1,
-      params: lab.params, trainableParams: lab.trainableParams, backbone: lab.backbone,
-    });
-    const { moved, compared } = await movedByTraining(project, 'mobilenet-v2', 3);
-    expect(compared).toBeGreaterThan(200); // every backbone weight and BatchNorm statistic was compared
-    expect(moved).toEqual(['logits.bias', 'logits.weight']);
-  }, 600_000);
+  it.skipIf(!hasTorch)(
+    'trains only the head with train.py --nproc 2, the backbone frozen as loaded',
+    async () => {
+      const args = ['train.py', '--nproc', '2', '--data', data, '--epochs', '1', '--workers', '0'];
+      const { stderr } = await runPython(args, { cwd: project, timeoutMs: 600_000 });
+      expect(stderr).not.toMatch(/fine-tuning/);
+      const file = parseResultsJson(await readFile(join(project, 'results/results.json'), 'utf8'));
+      const [lab] = card.results;
+      expect(file.results[0]).toMatchObject({
+        modelId: 'mobilenet-v2',
+        seed: 3,
+        status: 'ok',
+        runtime: 'pytorch',
+        epochsRun: 1,
+        epochsPlanned: 1,
+        params: lab.params,
+        trainableParams: lab.trainableParams,
+        backbone: lab.backbone,
+      });
+      const { moved, compared } = await movedByTraining(project, 'mobilenet-v2', 3);
+      expect(compared).toBeGreaterThan(200); // every backbone weight and BatchNorm statistic was compared
+      expect(moved).toEqual(['logits.bias', 'logits.weight']);
+    },
+    600_000,
+  );
 
   it('reads the backbone from the saved model without --weights: the same project, byte for byte', async () => {
     forgetBackboneWeights(); // what the export above loaded in this process is gone, as in a new one
@@ -128,23 +173,33 @@ describe.skipIf(!hasMobileNet)('xray-lab export-pytorch with mobilenet-v2', () =
     }
   });
 
-  it('refuses backbone weights other than the runs\', with one line, exit 2, and writes no folder', async () => {
+  it("refuses backbone weights other than the runs', with one line, exit 2, and writes no folder", async () => {
     const other = buildMobileNetV2Backbone({ size: 32, alpha: 0.35, seed: 5 });
     const otherH5 = join(root, 'other-mobilenet.h5');
     await writeFile(otherH5, await kerasWeightsH5(other));
     other.dispose();
     const cases: Array<[string[], RegExp]> = [
-      [['--weights', otherH5], new RegExp('mobilenet-v2: the loaded backbone weights \\(id \\w+, from '
-        + '.*other-mobilenet\\.h5\\) are not the ones its runs used \\(id \\w+, from model\\.json\\); load those')],
-      [['--weights', MOBILENET_DIR, '--preprocessing', 'tf-hub'],
-        /mobilenet-v2: the loaded backbone weights take pixels in \[0, 1\], its runs fed them \[-1, 1\]/],
+      [
+        ['--weights', otherH5],
+        new RegExp(
+          'mobilenet-v2: the loaded backbone weights \\(id \\w+, from ' +
+            '.*other-mobilenet\\.h5\\) are not the ones its runs used \\(id \\w+, from model\\.json\\); load those',
+        ),
+      ],
+      [
+        ['--weights', MOBILENET_DIR, '--preprocessing', 'tf-hub'],
+        /mobilenet-v2: the loaded backbone weights take pixels in \[0, 1\], its runs fed them \[-1, 1\]/,
+      ],
     ];
     for (const [i, [options, message]] of cases.entries()) {
       const target = join(root, `refused-${i}`);
       const args = ['export-pytorch', join(out, 'experiment.json'), '--out', target, ...options];
       const { code, stderr } = await runCliCaptured(args);
       expect(code, stderr).toBe(2);
-      const errors = stderr.trim().split('\n').filter((l) => !l.includes(': weights from ')); // the loading's log line
+      const errors = stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.includes(': weights from ')); // the loading's log line
       expect(errors).toEqual([expect.stringMatching(message)]);
       expect(existsSync(target)).toBe(false);
     }

@@ -19,10 +19,7 @@ const hasDcmtk = (() => {
   try {
     execFileSync(
       'sh',
-      [
-        '-c',
-        'for tool in dcmj2pnm dcml2pnm dcmcjpeg dcmcjpls dcmcrle; do command -v $tool || exit 1; done',
-      ],
+      ['-c', 'for tool in dcmj2pnm dcml2pnm dcmcjpeg dcmcjpls dcmcrle; do command -v $tool || exit 1; done'],
       { stdio: 'pipe' },
     );
     return true;

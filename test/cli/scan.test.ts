@@ -58,32 +58,37 @@ describe('xray-lab scan on generated data', () => {
 
 const TRAIN = resolve(process.cwd(), '../shared/data/chest-xray-224/train');
 if (!existsSync(TRAIN)) console.warn(`skipping the real-data scan test: ${TRAIN} is absent`);
-describe.skipIf(!existsSync(TRAIN))(`xray-lab scan on the real Kermany training folder (skipped when ${TRAIN} is absent)`, () => {
-  it('finds 1,341 NORMAL and 3,875 PNEUMONIA, skips .DS_Store, and 24 duplicate groups (50 files, 26 redundant)', async () => {
-    const { code, stdout, stderr } = await runCliCaptured(['scan', TRAIN, '--json']);
-    expect(code, stderr).toBe(0);
-    const s = JSON.parse(stdout) as DatasetSummary;
-    expect(s.classNames).toEqual(['NORMAL', 'PNEUMONIA']);
-    expect(s.perClass).toEqual([1341, 3875]);
-    expect(s.classNames[s.positiveClass]).toBe('PNEUMONIA');
-    expect(s.skipped).toEqual([{ path: '.DS_Store', reason: 'macOS folder settings (.DS_Store)' }]);
-    expect(s.duplicates).toMatchObject({ groups: 24, files: 50, redundant: 26 });
-    expect(s.imageSize).toEqual({ minWidth: 224, maxWidth: 224, minHeight: 224, maxHeight: 224 });
-    // After splitting: no patient and no duplicate in two splits, class shares kept.
-    expect(s.leaks).toEqual({ patients: 0, duplicateGroups: 0 });
-    expect(s.splits.train.patients + s.splits.val.patients + s.splits.test.patients).toBe(s.patients);
-    expect(s.splits.val.count / s.images).toBeCloseTo(0.1, 1);
-    expect(s.splits.test.perClass[0] / s.splits.test.count).toBeCloseTo(1341 / 5216, 1);
-  });
-});
+describe.skipIf(!existsSync(TRAIN))(
+  `xray-lab scan on the real Kermany training folder (skipped when ${TRAIN} is absent)`,
+  () => {
+    it('finds 1,341 NORMAL and 3,875 PNEUMONIA, skips .DS_Store, and 24 duplicate groups (50 files, 26 redundant)', async () => {
+      const { code, stdout, stderr } = await runCliCaptured(['scan', TRAIN, '--json']);
+      expect(code, stderr).toBe(0);
+      const s = JSON.parse(stdout) as DatasetSummary;
+      expect(s.classNames).toEqual(['NORMAL', 'PNEUMONIA']);
+      expect(s.perClass).toEqual([1341, 3875]);
+      expect(s.classNames[s.positiveClass]).toBe('PNEUMONIA');
+      expect(s.skipped).toEqual([{ path: '.DS_Store', reason: 'macOS folder settings (.DS_Store)' }]);
+      expect(s.duplicates).toMatchObject({ groups: 24, files: 50, redundant: 26 });
+      expect(s.imageSize).toEqual({ minWidth: 224, maxWidth: 224, minHeight: 224, maxHeight: 224 });
+      // After splitting: no patient and no duplicate in two splits, class shares kept.
+      expect(s.leaks).toEqual({ patients: 0, duplicateGroups: 0 });
+      expect(s.splits.train.patients + s.splits.val.patients + s.splits.test.patients).toBe(s.patients);
+      expect(s.splits.val.count / s.images).toBeCloseTo(0.1, 1);
+      expect(s.splits.test.perClass[0] / s.splits.test.count).toBeCloseTo(1341 / 5216, 1);
+    });
+  },
+);
 
 describe('xray-lab scan reads the experiment flags', () => {
-  it('takes compare\'s bounds and refuses a training-only setting, naming it', async () => {
+  it("takes compare's bounds and refuses a training-only setting, naming it", async () => {
     const bounds = await runCliCaptured(['scan', '.', '--val-fraction', '0.95']);
     expect(bounds.code).toBe(2);
     expect(bounds.stderr.trim()).toBe('xray-lab scan: --val-fraction must be a number from 0 to 0.9 (got 0.95)');
     const training = await runCliCaptured(['scan', '.', '--epochs', '3']);
     expect(training.code).toBe(2);
-    expect(training.stderr.trim()).toBe('xray-lab scan: --epochs is a training setting; scan does not use it (see xray-lab scan --help)');
+    expect(training.stderr.trim()).toBe(
+      'xray-lab scan: --epochs is a training setting; scan does not use it (see xray-lab scan --help)',
+    );
   });
 });

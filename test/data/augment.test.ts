@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applyAugmentation, augmentImage, augmentSeed, NO_AUGMENTATION, STANDARD_AUGMENTATION, type AugmentParams,
+  applyAugmentation,
+  augmentImage,
+  augmentSeed,
+  NO_AUGMENTATION,
+  STANDARD_AUGMENTATION,
+  type AugmentParams,
 } from '../../src/lab/data/augment';
 
 const SIZE = 12;
@@ -33,7 +38,8 @@ describe('augmentImage', () => {
 
   it('flips left-right exactly, and shifts by whole pixels exactly', () => {
     const flipped = applyAugmentation(image, SIZE, 1, { ...identity, flip: true });
-    for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) expect(at(flipped, x, y)).toBe(at(image, SIZE - 1 - x, y));
+    for (let y = 0; y < SIZE; y++)
+      for (let x = 0; x < SIZE; x++) expect(at(flipped, x, y)).toBe(at(image, SIZE - 1 - x, y));
     const shifted = applyAugmentation(image, SIZE, 1, { ...identity, dx: 2, dy: 1 });
     expect(at(shifted, 5, 4)).toBe(at(image, 3, 3));
     expect(at(shifted, 0, 0)).toBe(at(image, 0, 0)); // edges extended (fill 'nearest')

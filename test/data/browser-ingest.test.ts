@@ -30,9 +30,15 @@ describe.skipIf(!CHROMIUM)('browser ingestion in Chromium', () => {
     folder = join(work, 'xrays');
     await writeDataset(folder, { perClass: 6, size: 32, format: 'mixed', junk: true, seed: 3 });
     const grey16 = Array.from({ length: 40 * 30 }, (_, i) => (i * 997) % 65536);
-    await writeFile(join(folder, 'NORMAL', 'deep-16bit.png'), encodePng({ width: 40, height: 30, colorType: 0, bitDepth: 16, samples: grey16 }));
+    await writeFile(
+      join(folder, 'NORMAL', 'deep-16bit.png'),
+      encodePng({ width: 40, height: 30, colorType: 0, bitDepth: 16, samples: grey16 }),
+    );
     const rgba = Array.from({ length: 20 * 20 * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 13) % 256));
-    await writeFile(join(folder, 'PNEUMONIA', 'colour-rgba.png'), encodePng({ width: 20, height: 20, colorType: 6, bitDepth: 8, samples: rgba }));
+    await writeFile(
+      join(folder, 'PNEUMONIA', 'colour-rgba.png'),
+      encodePng({ width: 20, height: 20, colorType: 6, bitDepth: 8, samples: rgba }),
+    );
     const reference = await ingest(nodeFolderSource(folder), { decoder: createNodeDecoder(), format: FORMAT });
     const set = reference.images!;
     nodePixels = new Map(set.files.map((f, i) => [f, set.pixels.slice(i * SIZE * SIZE, (i + 1) * SIZE * SIZE)]));

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { pickFromDirectoryHandle, pickFromEntries, type DirectoryHandleLike, type EntryLike } from '../../src/lab/data/browser/drop';
+import {
+  pickFromDirectoryHandle,
+  pickFromEntries,
+  type DirectoryHandleLike,
+  type EntryLike,
+} from '../../src/lab/data/browser/drop';
 import { pickFromFileList, sourceOfPicked, type Picked } from '../../src/lab/data/browser/picked';
 import { createNodeDecoder } from '../../src/lab/data/node/decode';
 import { ingest } from '../../src/lab/data/pipeline';
@@ -7,7 +12,8 @@ import { makeKaggleZip } from '../helpers/kaggle-zip';
 import { encodePng } from '../helpers/png-encode';
 
 /** Browser-side sources, run in Node: File and Blob are the same web classes here; entries and handles are mocks. */
-const png = (v: number) => encodePng({ width: 4, height: 4, colorType: 0, bitDepth: 8, samples: new Array(16).fill(v) });
+const png = (v: number) =>
+  encodePng({ width: 4, height: 4, colorType: 0, bitDepth: 8, samples: new Array(16).fill(v) });
 const TREE: Record<string, Uint8Array> = {
   'xrays/NORMAL/IM-0001-0001.png': png(10),
   'xrays/NORMAL/IM-0002-0001.png': png(20),
@@ -25,29 +31,56 @@ function fileWithPath(path: string, bytes: Uint8Array): File {
 /** A FileSystemEntry tree over TREE, whose readers hand out at most 2 children per call (browsers: ~100). */
 function entryTree(): EntryLike {
   const dir = (fullPath: string): EntryLike => ({
-    name: fullPath.split('/').pop()!, fullPath, isFile: false, isDirectory: true,
+    name: fullPath.split('/').pop()!,
+    fullPath,
+    isFile: false,
+    isDirectory: true,
     createReader() {
       const prefix = `${fullPath.slice(1)}/`;
-      const names = [...new Set(Object.keys(TREE).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split('/')[0]))];
-      const children = names.map((n) => (Object.keys(TREE).includes(prefix + n) ? file(`/${prefix}${n}`) : dir(`/${prefix}${n}`)));
+      const names = [
+        ...new Set(
+          Object.keys(TREE)
+            .filter((p) => p.startsWith(prefix))
+            .map((p) => p.slice(prefix.length).split('/')[0]),
+        ),
+      ];
+      const children = names.map((n) =>
+        Object.keys(TREE).includes(prefix + n) ? file(`/${prefix}${n}`) : dir(`/${prefix}${n}`),
+      );
       return { readEntries: (ok: (e: EntryLike[]) => void) => ok(children.splice(0, 2)) };
     },
   });
   const file = (fullPath: string): EntryLike => ({
-    name: fullPath.split('/').pop()!, fullPath, isFile: true, isDirectory: false,
-    file: (ok: (f: File) => void) => ok(new File([TREE[fullPath.slice(1)] as Uint8Array<ArrayBuffer>], fullPath.split('/').pop()!)),
+    name: fullPath.split('/').pop()!,
+    fullPath,
+    isFile: true,
+    isDirectory: false,
+    file: (ok: (f: File) => void) =>
+      ok(new File([TREE[fullPath.slice(1)] as Uint8Array<ArrayBuffer>], fullPath.split('/').pop()!)),
   });
   return dir('/xrays');
 }
 
 function handleTree(prefix = 'xrays'): DirectoryHandleLike {
-  const names = [...new Set(Object.keys(TREE).filter((p) => p.startsWith(`${prefix}/`)).map((p) => p.slice(prefix.length + 1).split('/')[0]))];
+  const names = [
+    ...new Set(
+      Object.keys(TREE)
+        .filter((p) => p.startsWith(`${prefix}/`))
+        .map((p) => p.slice(prefix.length + 1).split('/')[0]),
+    ),
+  ];
   return {
-    kind: 'directory', name: prefix.split('/').pop()!,
+    kind: 'directory',
+    name: prefix.split('/').pop()!,
     async *values() {
       for (const n of names) {
         const path = `${prefix}/${n}`;
-        if (TREE[path]) yield { kind: 'file' as const, name: n, getFile: async () => new File([TREE[path] as Uint8Array<ArrayBuffer>], n) };
+        if (TREE[path])
+          yield {
+            kind: 'file' as const,
+            name: n,
+            getFile: async () => new File([TREE[path] as Uint8Array<ArrayBuffer>], n),
+          };
         else yield handleTree(path);
       }
     },
@@ -55,7 +88,11 @@ function handleTree(prefix = 'xrays'): DirectoryHandleLike {
 }
 
 async function loadPicked(picked: Picked) {
-  return ingest(sourceOfPicked(picked), { decoder: createNodeDecoder(), format: { size: 4, channels: 1 }, split: { valFraction: 0, testFraction: 0.5 } });
+  return ingest(sourceOfPicked(picked), {
+    decoder: createNodeDecoder(),
+    format: { size: 4, channels: 1 },
+    split: { valFraction: 0, testFraction: 0.5 },
+  });
 }
 
 describe('browser sources', () => {
@@ -65,7 +102,9 @@ describe('browser sources', () => {
     const { summary, images } = await loadPicked(picked);
     expect(summary.perClass).toEqual([2, 2]);
     expect(summary.skipped).toEqual([{ path: '.DS_Store', reason: 'macOS folder settings (.DS_Store)' }]);
-    const expected = Object.keys(TREE).filter((p) => p.endsWith('.png')).map((p) => p.slice('xrays/'.length));
+    const expected = Object.keys(TREE)
+      .filter((p) => p.endsWith('.png'))
+      .map((p) => p.slice('xrays/'.length));
     expect([...images!.files].sort()).toEqual(expected.sort());
   });
 
@@ -80,7 +119,9 @@ describe('browser sources', () => {
     expect(picked.kind).toBe('files');
     if (picked.kind !== 'files') return;
     expect(picked.name).toBe('xrays');
-    expect(picked.files.map((f) => f.path).sort()).toEqual([...Object.keys(TREE), 'xrays/', 'xrays/NORMAL/', 'xrays/PNEUMONIA/'].sort());
+    expect(picked.files.map((f) => f.path).sort()).toEqual(
+      [...Object.keys(TREE), 'xrays/', 'xrays/NORMAL/', 'xrays/PNEUMONIA/'].sort(),
+    );
     expect((await loadPicked(picked)).summary.images).toBe(4);
   });
 
@@ -94,7 +135,13 @@ describe('browser sources', () => {
     const file = new File([zip.bytes as Uint8Array<ArrayBuffer>], 'archive.zip', { type: 'application/zip' });
     const fromList = pickFromFileList([file])!;
     expect(fromList).toMatchObject({ kind: 'zip', name: 'archive.zip' });
-    const entry: EntryLike = { name: 'archive.zip', fullPath: '/archive.zip', isFile: true, isDirectory: false, file: (ok) => ok(file) };
+    const entry: EntryLike = {
+      name: 'archive.zip',
+      fullPath: '/archive.zip',
+      isFile: true,
+      isDirectory: false,
+      file: (ok) => ok(file),
+    };
     expect(await pickFromEntries([entry])).toMatchObject({ kind: 'zip', name: 'archive.zip' });
     const { summary } = await loadPicked(fromList);
     expect(summary).toMatchObject({ kind: 'zip', images: zip.images.length, nestedCopy: 'chest_xray/chest_xray/' });

@@ -20,7 +20,9 @@ describe('data identity', () => {
     resized.set('NORMAL/a.png', 999);
     expect(identifyLayout(detectLayout(files), resized).fingerprint).not.toBe(base);
     const renamed = ['NORMAL/a2.png', 'NORMAL/b.png', 'PNEUMONIA/c.png'];
-    expect(identifyLayout(detectLayout(renamed), new Map(renamed.map((f, i) => [f, 100 + i]))).fingerprint).not.toBe(base);
+    expect(identifyLayout(detectLayout(renamed), new Map(renamed.map((f, i) => [f, 100 + i]))).fingerprint).not.toBe(
+      base,
+    );
     expect(identifyLayout(detectLayout(files.slice(1)), sizes()).fingerprint).not.toBe(base);
   });
 
@@ -32,14 +34,30 @@ describe('data identity', () => {
   });
 
   it('identifies a generated set by its names and image bytes', () => {
-    const set = (size: number): ImageSet => ({ size, channels: 1, classNames: ['A', 'B'], pixels: new Uint8Array(2 * size * size), labels: Int32Array.of(0, 1), files: ['A/0', 'B/1'], count: 2 });
+    const set = (size: number): ImageSet => ({
+      size,
+      channels: 1,
+      classNames: ['A', 'B'],
+      pixels: new Uint8Array(2 * size * size),
+      labels: Int32Array.of(0, 1),
+      files: ['A/0', 'B/1'],
+      count: 2,
+    });
     expect(identifyGenerated(set(8))).toMatchObject({ files: 2, filesPerClass: { A: 1, B: 1 } });
     expect(identifyGenerated(set(8)).fingerprint).not.toBe(identifyGenerated(set(16)).fingerprint);
   });
 });
 
 describe('split manifest', () => {
-  const set = (names: string[]): ImageSet => ({ size: 1, channels: 1, classNames: ['A', 'B'], pixels: new Uint8Array(names.length), labels: new Int32Array(names.length), files: names, count: names.length });
+  const set = (names: string[]): ImageSet => ({
+    size: 1,
+    channels: 1,
+    classNames: ['A', 'B'],
+    pixels: new Uint8Array(names.length),
+    labels: new Int32Array(names.length),
+    files: names,
+    count: names.length,
+  });
 
   it('lists each split sorted, relative to the root, with a hash that ignores order but not membership', () => {
     const m = splitManifest({ train: set(['r/b', 'r/a']), val: null, test: set(['r/c']) }, 'r/');

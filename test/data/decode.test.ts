@@ -51,9 +51,16 @@ describe('decodeImage: PNG', () => {
   });
 
   it('expands a palette to RGB', () => {
-    const palette = [[0, 0, 0], [255, 128, 0], [10, 20, 30]] as const;
+    const palette = [
+      [0, 0, 0],
+      [255, 128, 0],
+      [10, 20, 30],
+    ] as const;
     const indices = Array.from({ length: W * H }, (_, i) => i % 3);
-    const img = decodeImage(encodePng({ width: W, height: H, colorType: 3, bitDepth: 8, samples: indices, palette }), 'p.png');
+    const img = decodeImage(
+      encodePng({ width: W, height: H, colorType: 3, bitDepth: 8, samples: indices, palette }),
+      'p.png',
+    );
     expect(img.channels).toBe(3);
     expect([...img.data]).toEqual(indices.flatMap((i) => [...palette[i]]));
   });
@@ -61,13 +68,23 @@ describe('decodeImage: PNG', () => {
 
 describe('decodeImage: JPEG', () => {
   it('returns one channel for a grey picture saved as RGB, close to the original values', () => {
-    const img = decodeImage(jpegOf((x) => [x * 16, x * 16, x * 16]), 'g.jpeg');
-    expect({ width: img.width, height: img.height, channels: img.channels }).toEqual({ width: 16, height: 8, channels: 1 });
+    const img = decodeImage(
+      jpegOf((x) => [x * 16, x * 16, x * 16]),
+      'g.jpeg',
+    );
+    expect({ width: img.width, height: img.height, channels: img.channels }).toEqual({
+      width: 16,
+      height: 8,
+      channels: 1,
+    });
     for (let x = 0; x < 16; x++) expect(Math.abs(img.data[3 * 16 + x] - x * 16)).toBeLessThanOrEqual(6);
   });
 
   it('returns three channels for a colour picture', () => {
-    const img = decodeImage(jpegOf(() => [200, 40, 40]), 'c.jpg');
+    const img = decodeImage(
+      jpegOf(() => [200, 40, 40]),
+      'c.jpg',
+    );
     expect(img.channels).toBe(3);
     expect(Math.abs(img.data[0] - 200)).toBeLessThanOrEqual(6);
     expect(Math.abs(img.data[1] - 40)).toBeLessThanOrEqual(6);
@@ -77,7 +94,12 @@ describe('decodeImage: JPEG', () => {
     const png = encodePng({ width: 2, height: 1, colorType: 0, bitDepth: 8, samples: [3, 4] });
     expect(sniffFormat(png)).toBe('png');
     expect([...decodeImage(png, 'really-a-png.jpeg').data]).toEqual([3, 4]);
-    expect(decodeImage(jpegOf(() => [9, 9, 9]), 'really-a-jpeg.png').width).toBe(16);
+    expect(
+      decodeImage(
+        jpegOf(() => [9, 9, 9]),
+        'really-a-jpeg.png',
+      ).width,
+    ).toBe(16);
   });
 });
 
@@ -88,14 +110,22 @@ describe('decodeImage: bad files are rejected by name', () => {
 
   it('a text file named .jpeg', () => {
     const bytes = new TextEncoder().encode('hello, not an image\n');
-    expect(rejection(bytes, 'x/notes.jpeg')).toBe('x/notes.jpeg: not a JPEG or PNG image (starts with text "hello, not a")');
-    expect(rejection(new Uint8Array([0, 1, 2, 250]), 'bin.png')).toBe('bin.png: not a JPEG or PNG image (starts with bytes 00 01 02 fa)');
+    expect(rejection(bytes, 'x/notes.jpeg')).toBe(
+      'x/notes.jpeg: not a JPEG or PNG image (starts with text "hello, not a")',
+    );
+    expect(rejection(new Uint8Array([0, 1, 2, 250]), 'bin.png')).toBe(
+      'bin.png: not a JPEG or PNG image (starts with bytes 00 01 02 fa)',
+    );
   });
 
   it('a truncated JPEG and a truncated PNG', () => {
     const good = jpegOf((x, y) => [x * 10, y * 20, 50], 32, 32);
-    expect(rejection(good.subarray(0, good.length >> 1), 'cut.jpeg')).toMatch(/^cut\.jpeg: corrupt or truncated JPEG \(.+\)$/);
+    expect(rejection(good.subarray(0, good.length >> 1), 'cut.jpeg')).toMatch(
+      /^cut\.jpeg: corrupt or truncated JPEG \(.+\)$/,
+    );
     const png = encodePng({ width: 32, height: 32, colorType: 0, bitDepth: 8, samples: new Array(1024).fill(7) });
-    expect(rejection(png.subarray(0, png.length - 20), 'cut.png')).toMatch(/^cut\.png: corrupt or truncated PNG \(.+\)$/);
+    expect(rejection(png.subarray(0, png.length - 20), 'cut.png')).toMatch(
+      /^cut\.png: corrupt or truncated PNG \(.+\)$/,
+    );
   });
 });

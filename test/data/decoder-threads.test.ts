@@ -12,7 +12,10 @@ function files(): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   for (let i = 0; i < set.count; i++) {
     const format = i % 3 === 0 ? 'png' : 'jpeg';
-    out.set(`${set.classNames[set.labels[i]]}/${set.files[i].split('/').pop()!.replace(/png$/, format)}`, encodeImage(set, i, format));
+    out.set(
+      `${set.classNames[set.labels[i]]}/${set.files[i].split('/').pop()!.replace(/png$/, format)}`,
+      encodeImage(set, i, format),
+    );
   }
   out.set('NORMAL/broken.jpeg', new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]));
   return out;

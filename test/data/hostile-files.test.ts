@@ -115,13 +115,25 @@ describe('names', () => {
     expect(fromFolder.summary.classNames).toEqual(['NORMAL', 'PNEUMONÍA']);
     expect(fromFolder.images!.files).toContain(`NORMAL/${long}`);
     expect(fromFolder.images!.files).toContain(`PNEUMONÍA/${accented}`);
-    expect(fromFolder.summary.skipped).toEqual([{ path: `PNEUMONÍA/${unicode}`, reason: 'not a JPEG or PNG image (starts with text "not an image")' }]);
+    expect(fromFolder.summary.skipped).toEqual([
+      { path: `PNEUMONÍA/${unicode}`, reason: 'not a JPEG or PNG image (starts with text "not an image")' },
+    ]);
 
-    const zip = zipSync({ [`NORMAL/${long}`]: smallJpeg(16, 90), [`PNEUMONÍA/${accented}`]: good, 'NORMAL/a.png': blankPng(8, 8, 3), [`PNEUMONÍA/${unicode}`]: new TextEncoder().encode('not an image') });
-    const fromZip = await ingest(zipSource('names.zip', async function* () {
-      yield zip;
-    }), { decoder: createNodeDecoder(), format: FORMAT });
-    expect([...fromZip.images!.files].sort()).toEqual(['NORMAL/a.png', `NORMAL/${long}`, `PNEUMONÍA/${accented}`].sort());
+    const zip = zipSync({
+      [`NORMAL/${long}`]: smallJpeg(16, 90),
+      [`PNEUMONÍA/${accented}`]: good,
+      'NORMAL/a.png': blankPng(8, 8, 3),
+      [`PNEUMONÍA/${unicode}`]: new TextEncoder().encode('not an image'),
+    });
+    const fromZip = await ingest(
+      zipSource('names.zip', async function* () {
+        yield zip;
+      }),
+      { decoder: createNodeDecoder(), format: FORMAT },
+    );
+    expect([...fromZip.images!.files].sort()).toEqual(
+      ['NORMAL/a.png', `NORMAL/${long}`, `PNEUMONÍA/${accented}`].sort(),
+    );
     expect(fromZip.summary.skipped.map((s) => s.path)).toEqual([`PNEUMONÍA/${unicode}`]);
   });
 
@@ -133,7 +145,9 @@ describe('names', () => {
     const text = formatSummary(summary);
     expect(text).toContain('NORMAL/two\\nlines.png');
     expect(text.split('\n').some((l) => l.startsWith('lines.png'))).toBe(false);
-    expect(problemOf(() => readImageHeader(new TextEncoder().encode('garbage'), 'NORMAL/two\nlines.png'))).toMatch(/^not a JPEG or PNG/);
+    expect(problemOf(() => readImageHeader(new TextEncoder().encode('garbage'), 'NORMAL/two\nlines.png'))).toMatch(
+      /^not a JPEG or PNG/,
+    );
     expect(new DataError('NORMAL/two\nlines.png', 'x').message).toBe('NORMAL/two\\nlines.png: x');
   });
 });
@@ -147,7 +161,9 @@ describe('a file over the per-file size limit', () => {
     for (const decoder of [null, createNodeDecoder()]) {
       const { summary } = await ingest(nodeFolderSource(dir), { decoder, format: FORMAT });
       expect(summary.images).toBe(6);
-      expect(summary.skipped).toEqual([{ path: 'NORMAL/huge.png', reason: 'is 300 MB, over the 250 MB limit for one image file' }]);
+      expect(summary.skipped).toEqual([
+        { path: 'NORMAL/huge.png', reason: 'is 300 MB, over the 250 MB limit for one image file' },
+      ]);
     }
   });
 });

@@ -28,12 +28,19 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** A small valid dataset as zip entries: `NORMAL/…png`, `PNEUMONIA/…png`. */
 function datasetEntries(perClass = 3): Record<string, Uint8Array> {
   const set = generatePhantomImages({ perClass, size: 16, channels: 1, seed: 9 });
-  return Object.fromEntries(set.files.map((f, i) => [`${set.classNames[set.labels[i]]}/${f.split('/').pop()}`, encodeImage(set, i, 'png')]));
+  return Object.fromEntries(
+    set.files.map((f, i) => [`${set.classNames[set.labels[i]]}/${f.split('/').pop()}`, encodeImage(set, i, 'png')]),
+  );
 }
 
-const fromBytes = (name: string, bytes: Uint8Array) => zipSource(name, async function* () {
-  yield bytes;
-}, bytes.length);
+const fromBytes = (name: string, bytes: Uint8Array) =>
+  zipSource(
+    name,
+    async function* () {
+      yield bytes;
+    },
+    bytes.length,
+  );
 
 describe('an archive inside the archive', () => {
   it('names the inner archive when it is all there is (scan, and the CLI in one line)', async () => {
@@ -45,7 +52,9 @@ describe('an archive inside the archive', () => {
     );
     const { code, stderr } = await runCliCaptured(['scan', outerPath]);
     expect(code).toBe(2);
-    expect(stderr).toBe(`xray-lab scan: ${outerPath}: no images (.jpg, .jpeg, .png, .dcm) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result\n`);
+    expect(stderr).toBe(
+      `xray-lab scan: ${outerPath}: no images (.jpg, .jpeg, .png, .dcm) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result\n`,
+    );
   });
 
   it('lists it as skipped, with the reason, when images load beside it', async () => {
@@ -72,10 +81,13 @@ describe('zip bombs', () => {
     view.setUint32(at + 22, 0xffffff00, true);
     const { summary } = await ingest(fromBytes('declared.zip', bytes), { decoder: null });
     expect(summary.images).toBe(6);
-    expect(summary.skipped).toEqual([{
-      path: 'NORMAL/huge.png',
-      reason: 'declares an unpacked size of 4.29 GB, over the 250 MB limit for one image file (a zip bomb?); not unpacked',
-    }]);
+    expect(summary.skipped).toEqual([
+      {
+        path: 'NORMAL/huge.png',
+        reason:
+          'declares an unpacked size of 4.29 GB, over the 250 MB limit for one image file (a zip bomb?); not unpacked',
+      },
+    ]);
   });
 
   it('an entry that really inflates past the limit is cut off there, streaming, and the rest loads', async () => {
@@ -100,10 +112,12 @@ describe('zip bombs', () => {
     await writeFile(path, Buffer.concat(parts));
     const { summary } = await ingest(nodeZipSource(path), { decoder: null });
     expect(summary.images).toBe(6);
-    expect(summary.skipped).toEqual([{
-      path: 'PNEUMONIA/bomb.png',
-      reason: 'unpacks to more than 250 MB, the limit for one image file (a zip bomb?); unpacking stopped',
-    }]);
+    expect(summary.skipped).toEqual([
+      {
+        path: 'PNEUMONIA/bomb.png',
+        reason: 'unpacks to more than 250 MB, the limit for one image file (a zip bomb?); unpacking stopped',
+      },
+    ]);
   }, 120_000);
 });
 

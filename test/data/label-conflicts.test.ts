@@ -19,7 +19,8 @@ let base: string;
 let dir: string;
 let written: WrittenDataset;
 const FORMAT = { size: 16, channels: 1 as const };
-const LINE = 'label conflict: NORMAL/conflict.png (NORMAL) and PNEUMONIA/conflict-copy.png (PNEUMONIA) are the same file';
+const LINE =
+  'label conflict: NORMAL/conflict.png (NORMAL) and PNEUMONIA/conflict-copy.png (PNEUMONIA) are the same file';
 
 beforeAll(async () => {
   base = await mkdtemp(join(tmpdir(), 'xray-lab-conflict-'));
@@ -43,11 +44,20 @@ describe('a file in NORMAL and in PNEUMONIA', () => {
     expect(images!.files).not.toContain('PNEUMONIA/conflict-copy.png');
     expect(summary.labelConflicts).toEqual({
       kept: false,
-      list: [[{ path: 'NORMAL/conflict.png', className: 'NORMAL' }, { path: 'PNEUMONIA/conflict-copy.png', className: 'PNEUMONIA' }]],
+      list: [
+        [
+          { path: 'NORMAL/conflict.png', className: 'NORMAL' },
+          { path: 'PNEUMONIA/conflict-copy.png', className: 'PNEUMONIA' },
+        ],
+      ],
     });
     expect(summary.duplicates.list).toEqual([[written.images[1], 'NORMAL/plain-copy.png']]);
-    expect(summary.skipped.filter((s) => s.reason === LABEL_CONFLICT_REASON).map((s) => s.path).sort())
-      .toEqual(['NORMAL/conflict.png', 'PNEUMONIA/conflict-copy.png']);
+    expect(
+      summary.skipped
+        .filter((s) => s.reason === LABEL_CONFLICT_REASON)
+        .map((s) => s.path)
+        .sort(),
+    ).toEqual(['NORMAL/conflict.png', 'PNEUMONIA/conflict-copy.png']);
     const text = formatSummary(summary);
     expect(text).toContain(`  ${LINE}\n`);
     expect(text).toContain('the 2 files with a label conflict are left out of training, validation and test');
@@ -58,14 +68,22 @@ describe('a file in NORMAL and in PNEUMONIA', () => {
     const { images } = await ingest(nodeFolderSource(dir), { decoder: createNodeDecoder(), format: FORMAT });
     const per = FORMAT.size * FORMAT.size;
     for (let i = 0; i < images!.count; i++) {
-      const expected = toSquare(decodeImage(await readFile(join(dir, images!.files[i])), images!.files[i]), FORMAT.size, 1);
+      const expected = toSquare(
+        decodeImage(await readFile(join(dir, images!.files[i])), images!.files[i]),
+        FORMAT.size,
+        1,
+      );
       expect(images!.pixels.subarray(i * per, (i + 1) * per)).toEqual(expected);
       expect(images!.classNames[images!.labels[i]]).toBe(images!.files[i].split('/')[0]);
     }
   });
 
   it('keeps them under both labels when asked, still naming the conflict', async () => {
-    const { summary } = await ingest(nodeFolderSource(dir), { decoder: createNodeDecoder(), format: FORMAT, keepLabelConflicts: true });
+    const { summary } = await ingest(nodeFolderSource(dir), {
+      decoder: createNodeDecoder(),
+      format: FORMAT,
+      keepLabelConflicts: true,
+    });
     expect(summary.images).toBe(22);
     expect(summary.labelConflicts.kept).toBe(true);
     expect(formatSummary(summary)).toContain('WARNING: 2 files with a label conflict are kept under both labels');
@@ -79,8 +97,24 @@ describe('a file in NORMAL and in PNEUMONIA', () => {
   });
 
   it('`compare` names the left-out files (it loads through the same pipeline, so it trains without them)', async () => {
-    const { code, stderr } = await runCliCaptured(['compare', '--data', dir, '--models', 'light-k1', '--size', '16',
-      '--channels', '1', '--epochs', '1', '--bootstrap', '0', '--out', join(base, 'out'), '--json']);
+    const { code, stderr } = await runCliCaptured([
+      'compare',
+      '--data',
+      dir,
+      '--models',
+      'light-k1',
+      '--size',
+      '16',
+      '--channels',
+      '1',
+      '--epochs',
+      '1',
+      '--bootstrap',
+      '0',
+      '--out',
+      join(base, 'out'),
+      '--json',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toContain(`NORMAL/conflict.png (${LABEL_CONFLICT_REASON})`);
     expect(stderr).toContain(`PNEUMONIA/conflict-copy.png (${LABEL_CONFLICT_REASON})`);

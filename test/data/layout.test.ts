@@ -15,7 +15,11 @@ function dataError(fn: () => unknown): DataError {
 
 describe('detectLayout: class folders', () => {
   it('labels classes alphabetically and lists entries sorted by path', () => {
-    const layout = detectLayout(['PNEUMONIA/person1_bacteria_1.jpeg', 'NORMAL/IM-0001-0001.jpeg', 'NORMAL/IM-0002-0001.JPG']);
+    const layout = detectLayout([
+      'PNEUMONIA/person1_bacteria_1.jpeg',
+      'NORMAL/IM-0001-0001.jpeg',
+      'NORMAL/IM-0002-0001.JPG',
+    ]);
     expect(layout.classNames).toEqual(['NORMAL', 'PNEUMONIA']);
     expect(layout.hasSplits).toBe(false);
     expect(layout.entries).toEqual([
@@ -42,32 +46,48 @@ describe('detectLayout: class folders', () => {
 describe('detectLayout: split folders', () => {
   it('reads train/val/test in any letter case, each with class folders', () => {
     const layout = detectLayout([
-      'Train/NORMAL/a.jpeg', 'Train/PNEUMONIA/b.jpeg', 'VAL/NORMAL/c.jpeg', 'VAL/PNEUMONIA/d.jpeg',
-      'test/NORMAL/e.jpeg', 'test/PNEUMONIA/f.jpeg',
+      'Train/NORMAL/a.jpeg',
+      'Train/PNEUMONIA/b.jpeg',
+      'VAL/NORMAL/c.jpeg',
+      'VAL/PNEUMONIA/d.jpeg',
+      'test/NORMAL/e.jpeg',
+      'test/PNEUMONIA/f.jpeg',
     ]);
     expect(layout.hasSplits).toBe(true);
     expect(layout.classNames).toEqual(['NORMAL', 'PNEUMONIA']);
     const byPath = Object.fromEntries(layout.entries.map((e) => [e.path, `${e.split}:${e.label}`]));
     expect(byPath).toEqual({
-      'Train/NORMAL/a.jpeg': 'train:0', 'Train/PNEUMONIA/b.jpeg': 'train:1', 'VAL/NORMAL/c.jpeg': 'val:0',
-      'VAL/PNEUMONIA/d.jpeg': 'val:1', 'test/NORMAL/e.jpeg': 'test:0', 'test/PNEUMONIA/f.jpeg': 'test:1',
+      'Train/NORMAL/a.jpeg': 'train:0',
+      'Train/PNEUMONIA/b.jpeg': 'train:1',
+      'VAL/NORMAL/c.jpeg': 'val:0',
+      'VAL/PNEUMONIA/d.jpeg': 'val:1',
+      'test/NORMAL/e.jpeg': 'test:0',
+      'test/PNEUMONIA/f.jpeg': 'test:1',
     });
   });
 
   it('handles the Kaggle archive: wrapper folder, nested copy and __MACOSX', () => {
     const layout = detectLayout([
-      'chest_xray/train/NORMAL/IM-0001-0001.jpeg', 'chest_xray/train/PNEUMONIA/person1_virus_1.jpeg',
-      'chest_xray/test/NORMAL/IM-0009-0001.jpeg', 'chest_xray/chest_xray/train/NORMAL/IM-0001-0001.jpeg',
-      'chest_xray/__MACOSX/train/NORMAL/._IM-0001-0001.jpeg', '__MACOSX/', 'chest_xray/train/.DS_Store',
+      'chest_xray/train/NORMAL/IM-0001-0001.jpeg',
+      'chest_xray/train/PNEUMONIA/person1_virus_1.jpeg',
+      'chest_xray/test/NORMAL/IM-0009-0001.jpeg',
+      'chest_xray/chest_xray/train/NORMAL/IM-0001-0001.jpeg',
+      'chest_xray/__MACOSX/train/NORMAL/._IM-0001-0001.jpeg',
+      '__MACOSX/',
+      'chest_xray/train/.DS_Store',
     ]);
     expect(layout.prefix).toBe('chest_xray/');
     expect(layout.entries.map((e) => e.path)).toEqual([
-      'chest_xray/test/NORMAL/IM-0009-0001.jpeg', 'chest_xray/train/NORMAL/IM-0001-0001.jpeg',
+      'chest_xray/test/NORMAL/IM-0009-0001.jpeg',
+      'chest_xray/train/NORMAL/IM-0001-0001.jpeg',
       'chest_xray/train/PNEUMONIA/person1_virus_1.jpeg',
     ]);
     expect(layout.skipped).toEqual([
       { path: '__MACOSX/', reason: 'macOS archive metadata (__MACOSX folder)' },
-      { path: 'chest_xray/__MACOSX/train/NORMAL/._IM-0001-0001.jpeg', reason: 'macOS archive metadata (__MACOSX folder)' },
+      {
+        path: 'chest_xray/__MACOSX/train/NORMAL/._IM-0001-0001.jpeg',
+        reason: 'macOS archive metadata (__MACOSX folder)',
+      },
       { path: 'chest_xray/chest_xray/train/NORMAL/IM-0001-0001.jpeg', reason: NESTED_COPY_REASON },
       { path: 'chest_xray/train/.DS_Store', reason: 'macOS folder settings (.DS_Store)' },
     ]);
@@ -75,9 +95,13 @@ describe('detectLayout: split folders', () => {
 
   it('counts a nested copy once: repeated paths skipped, files only the copy holds loaded', () => {
     const layout = detectLayout([
-      'chest_xray/train/NORMAL/a.jpeg', 'chest_xray/train/PNEUMONIA/b.jpeg', 'chest_xray/chest_xray/train/NORMAL/a.jpeg',
-      'chest_xray/chest_xray/train/PNEUMONIA/b.jpeg', 'chest_xray/chest_xray/test/NORMAL/only-here.jpeg',
-      'chest_xray/chest_xray/test/PNEUMONIA/c.jpeg', 'chest_xray/notes/x.png',
+      'chest_xray/train/NORMAL/a.jpeg',
+      'chest_xray/train/PNEUMONIA/b.jpeg',
+      'chest_xray/chest_xray/train/NORMAL/a.jpeg',
+      'chest_xray/chest_xray/train/PNEUMONIA/b.jpeg',
+      'chest_xray/chest_xray/test/NORMAL/only-here.jpeg',
+      'chest_xray/chest_xray/test/PNEUMONIA/c.jpeg',
+      'chest_xray/notes/x.png',
     ]);
     expect(layout.nestedCopy).toBe('chest_xray/chest_xray/');
     expect(layout.entries.map((e) => `${e.split}:${e.className}:${e.path}`)).toEqual([
@@ -86,11 +110,21 @@ describe('detectLayout: split folders', () => {
       'train:NORMAL:chest_xray/train/NORMAL/a.jpeg',
       'train:PNEUMONIA:chest_xray/train/PNEUMONIA/b.jpeg',
     ]);
-    expect(layout.skipped.map((s) => s.reason)).toEqual([NESTED_COPY_REASON, NESTED_COPY_REASON, 'outside the train/, val/ and test/ folders']);
+    expect(layout.skipped.map((s) => s.reason)).toEqual([
+      NESTED_COPY_REASON,
+      NESTED_COPY_REASON,
+      'outside the train/, val/ and test/ folders',
+    ]);
   });
 
   it('recognises a nested copy without split folders when it repeats the wrapper name', () => {
-    const layout = detectLayout(['data/NORMAL/a.png', 'data/PNEUMONIA/b.png', 'data/data/NORMAL/a.png', 'data/data/', 'data/data/NORMAL/']);
+    const layout = detectLayout([
+      'data/NORMAL/a.png',
+      'data/PNEUMONIA/b.png',
+      'data/data/NORMAL/a.png',
+      'data/data/',
+      'data/data/NORMAL/',
+    ]);
     expect(layout.classNames).toEqual(['NORMAL', 'PNEUMONIA']);
     expect(layout.nestedCopy).toBe('data/data/');
     expect(layout.skipped).toEqual([{ path: 'data/data/NORMAL/a.png', reason: NESTED_COPY_REASON }]);
@@ -98,15 +132,24 @@ describe('detectLayout: split folders', () => {
 
   it('skips images lying directly in a split folder', () => {
     const layout = detectLayout(['train/NORMAL/a.png', 'train/PNEUMONIA/b.png', 'train/loose.png']);
-    expect(layout.skipped).toEqual([{ path: 'train/loose.png', reason: 'directly in train/, not inside a class folder' }]);
+    expect(layout.skipped).toEqual([
+      { path: 'train/loose.png', reason: 'directly in train/, not inside a class folder' },
+    ]);
   });
 });
 
 describe('detectLayout: junk', () => {
   it('skips clutter and non-images, each with its reason', () => {
     const layout = detectLayout([
-      'NORMAL/a.jpeg', 'PNEUMONIA/b.jpeg', '.DS_Store', 'NORMAL/._a.jpeg', 'NORMAL/notes.txt', 'PNEUMONIA/LICENSE',
-      'PNEUMONIA/Thumbs.db', '.ipynb_checkpoints/NORMAL/c.jpeg', 'loose.png',
+      'NORMAL/a.jpeg',
+      'PNEUMONIA/b.jpeg',
+      '.DS_Store',
+      'NORMAL/._a.jpeg',
+      'NORMAL/notes.txt',
+      'PNEUMONIA/LICENSE',
+      'PNEUMONIA/Thumbs.db',
+      '.ipynb_checkpoints/NORMAL/c.jpeg',
+      'loose.png',
     ]);
     // A name without an extension may be a DICOM file: it is loaded, and kept only if its bytes say DICOM.
     expect(layout.entries.map((e) => e.path)).toEqual(['NORMAL/a.jpeg', 'PNEUMONIA/LICENSE', 'PNEUMONIA/b.jpeg']);
@@ -124,7 +167,9 @@ describe('detectLayout: junk', () => {
 describe('detectLayout: errors', () => {
   it('no class folders: names the root and shows the expected tree', () => {
     const err = dataError(() => detectLayout(['a.jpeg', 'b.png'], { root: '/data/xrays' }));
-    expect(err.message.split('\n')[0]).toBe('/data/xrays: no class folders found (the images are not inside class folders)');
+    expect(err.message.split('\n')[0]).toBe(
+      '/data/xrays: no class folders found (the images are not inside class folders)',
+    );
     expect(err.message).toContain('├── NORMAL/');
     expect(err.message).toContain('train/{NORMAL,PNEUMONIA}/');
   });
@@ -149,7 +194,9 @@ describe('detectLayout: errors', () => {
     const viaFile = dataError(() => detectLayout(['NORMAL/a.jpeg', 'PNEUMONIA/notes.txt']));
     expect(viaFile.message).toBe('PNEUMONIA: class folder holds no images (.jpg, .jpeg, .png, .dcm)');
     const inSplit = dataError(() =>
-      detectLayout(['d/train/NORMAL/a.jpeg', 'd/train/PNEUMONIA/b.jpeg', 'd/val/NORMAL/', 'd/val/PNEUMONIA/c.jpeg'], { root: 'zip' }),
+      detectLayout(['d/train/NORMAL/a.jpeg', 'd/train/PNEUMONIA/b.jpeg', 'd/val/NORMAL/', 'd/val/PNEUMONIA/c.jpeg'], {
+        root: 'zip',
+      }),
     );
     expect(inSplit.message).toBe('zip/d/val/NORMAL: class folder holds no images (.jpg, .jpeg, .png, .dcm)');
   });

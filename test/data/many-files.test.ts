@@ -19,11 +19,22 @@ beforeAll(async () => {
     await mkdir(join(dir, cls));
     // 4×4 grey PNGs whose pixels spell the file's number and class: no two files alike.
     for (let start = 0; start < PER_CLASS; start += 500) {
-      await Promise.all(Array.from({ length: Math.min(500, PER_CLASS - start) }, (_, k) => {
-        const i = start + k;
-        const samples = [i & 255, (i >> 8) & 255, (i >> 16) & 255, cls === 'NORMAL' ? 0 : 1, ...new Array(12).fill(7)];
-        return writeFile(join(dir, cls, `IM-${String(i).padStart(5, '0')}-0001.png`), encodePng({ width: 4, height: 4, colorType: 0, bitDepth: 8, samples }));
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(500, PER_CLASS - start) }, (_, k) => {
+          const i = start + k;
+          const samples = [
+            i & 255,
+            (i >> 8) & 255,
+            (i >> 16) & 255,
+            cls === 'NORMAL' ? 0 : 1,
+            ...new Array(12).fill(7),
+          ];
+          return writeFile(
+            join(dir, cls, `IM-${String(i).padStart(5, '0')}-0001.png`),
+            encodePng({ width: 4, height: 4, colorType: 0, bitDepth: 8, samples }),
+          );
+        }),
+      );
     }
   }
 }, 600_000);
@@ -36,7 +47,9 @@ describe('50,000 tiny files', () => {
     const { code, stdout, stderr } = await runCliCaptured(['scan', dir]);
     const seconds = (performance.now() - started) / 1000;
     const heapAfter = process.memoryUsage().heapUsed;
-    console.log(`scan of 50,000 files: ${seconds.toFixed(1)} s; heap ${(heapBefore / 2 ** 20).toFixed(0)} → ${(heapAfter / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `scan of 50,000 files: ${seconds.toFixed(1)} s; heap ${(heapBefore / 2 ** 20).toFixed(0)} → ${(heapAfter / 2 ** 20).toFixed(0)} MiB`,
+    );
     expect(code).toBe(0);
     expect(stdout).toMatch(/: 50000 images, 2 classes/);
     expect(stdout).toContain('nothing skipped');

@@ -46,7 +46,11 @@ describe('phantom opacity masks', () => {
 
   it('mark where the renderer adds the opacities: the same chest drawn without them differs inside the mask', () => {
     const size = 96;
-    for (const [seed, disease] of [[1, 'bacteria'], [2, 'virus'], [3, 'bacteria']] as const) {
+    for (const [seed, disease] of [
+      [1, 'bacteria'],
+      [2, 'virus'],
+      [3, 'bacteria'],
+    ] as const) {
       const anatomy = sampleAnatomy(createRng(seed), disease);
       const exposure = sampleExposure(createRng(seed + 100), anatomy);
       // Same noise stream for both, so the difference is the opacities alone.

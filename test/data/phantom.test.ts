@@ -29,18 +29,28 @@ describe('generatePhantomImages', () => {
     const rgb = generatePhantomImages({ perClass: 2, size: 16, channels: 3, seed: 11 });
     const grey = generatePhantomImages({ perClass: 2, size: 16, channels: 1, seed: 11 });
     for (let i = 0; i < grey.pixels.length; i++) {
-      expect([rgb.pixels[3 * i], rgb.pixels[3 * i + 1], rgb.pixels[3 * i + 2]]).toEqual([grey.pixels[i], grey.pixels[i], grey.pixels[i]]);
+      expect([rgb.pixels[3 * i], rgb.pixels[3 * i + 1], rgb.pixels[3 * i + 2]]).toEqual([
+        grey.pixels[i],
+        grey.pixels[i],
+        grey.pixels[i],
+      ]);
     }
   });
 
   it('names files in Kermany style with several images per patient, so patient splits work', () => {
     expect(set.files[0]).toBe('phantom/NORMAL/IM-0001-0001.png');
-    expect(set.files.filter((f) => f.includes('/PNEUMONIA/')).every((f) => /\/person\d+_(bacteria|virus)_\d+\.png$/.test(f))).toBe(true);
+    expect(
+      set.files.filter((f) => f.includes('/PNEUMONIA/')).every((f) => /\/person\d+_(bacteria|virus)_\d+\.png$/.test(f)),
+    ).toBe(true);
     const patients = set.files.map(patientId);
     const distinct = new Set(patients).size;
     expect(distinct).toBeLessThan(60);
     expect(distinct).toBeGreaterThan(25);
-    const split = patientSplit(set.files.map((f, i) => ({ label: set.labels[i], patient: patientId(f) })), { val: 0.2, test: 0 }, 1);
+    const split = patientSplit(
+      set.files.map((f, i) => ({ label: set.labels[i], patient: patientId(f) })),
+      { val: 0.2, test: 0 },
+      1,
+    );
     const trainPatients = new Set(split.train.map((i) => patients[i]));
     expect(split.val.some((i) => trainPatients.has(patients[i]))).toBe(false);
   });
@@ -80,11 +90,15 @@ describe('generatePhantomImages', () => {
     // Yet the brightest patch inside the lungs is, on average, brighter with pneumonia.
     const lungPeak = (n: number): number => {
       let peak = 0;
-      for (const x0 of [8, 12, 28, 32]) for (const y0 of [14, 18, 22, 26]) peak = Math.max(peak, mean(n, x0, x0 + 6, y0, y0 + 6));
+      for (const x0 of [8, 12, 28, 32])
+        for (const y0 of [14, 18, 22, 26]) peak = Math.max(peak, mean(n, x0, x0 + 6, y0, y0 + 6));
       return peak;
     };
     const avg = (label: number) => {
-      const values = whole.map((_, n) => n).filter((n) => set.labels[n] === label).map(lungPeak);
+      const values = whole
+        .map((_, n) => n)
+        .filter((n) => set.labels[n] === label)
+        .map(lungPeak);
       return values.reduce((a, b) => a + b, 0) / values.length;
     };
     expect(avg(1)).toBeGreaterThan(avg(0) + 3);
@@ -105,8 +119,10 @@ describe('generatePhantomImages', () => {
     for (let n = 0; n < set.count; n++) {
       if (set.labels[n] === 0) expect(mean(clear, n)).toBe(mean(set, n));
     }
-    const added = (s: typeof set) => Array.from({ length: s.count }, (_, n) => n).filter((n) => s.labels[n] === 1)
-      .reduce((a, n) => a + mean(s, n), 0);
+    const added = (s: typeof set) =>
+      Array.from({ length: s.count }, (_, n) => n)
+        .filter((n) => s.labels[n] === 1)
+        .reduce((a, n) => a + mean(s, n), 0);
     expect(added(clear)).toBeGreaterThan(added(set));
     const whole = Array.from({ length: clear.count }, (_, n) => mean(clear, n));
     let best = 0;
@@ -120,6 +136,8 @@ describe('generatePhantomImages', () => {
   it('rejects bad options', () => {
     expect(() => generatePhantomImages({ perClass: -1, size: 32, channels: 1, seed: 1 })).toThrow(RangeError);
     expect(() => generatePhantomImages({ perClass: 1, size: 4, channels: 1, seed: 1 })).toThrow(RangeError);
-    expect(() => generatePhantomImages({ perClass: 1, size: 32, channels: 1, seed: 1, classNames: ['A'] })).toThrow(RangeError);
+    expect(() => generatePhantomImages({ perClass: 1, size: 32, channels: 1, seed: 1, classNames: ['A'] })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -12,12 +12,27 @@ import { memorySource, shuffledDecoder } from '../helpers/memory-source';
 import { encodeImage } from '../helpers/write-dataset';
 
 /** A phantom dataset as image files in memory: `<prefix><CLASS>/<name>`. */
-function phantomFiles(perClass: number, options: { classNames?: string[]; seed?: number; split?: (i: number, name: string) => string } = {}): Map<string, Uint8Array> {
-  const set = generatePhantomImages({ perClass, size: 16, channels: 1, seed: options.seed ?? 3, classNames: options.classNames });
+function phantomFiles(
+  perClass: number,
+  options: { classNames?: string[]; seed?: number; split?: (i: number, name: string) => string } = {},
+): Map<string, Uint8Array> {
+  const set = generatePhantomImages({
+    perClass,
+    size: 16,
+    channels: 1,
+    seed: options.seed ?? 3,
+    classNames: options.classNames,
+  });
   const files = new Map<string, Uint8Array>();
   for (let i = 0; i < set.count; i++) {
-    const name = set.files[i].split('/').pop()!.replace(/\.png$/, i % 2 ? '.jpeg' : '.png');
-    files.set(`${options.split?.(i, name) ?? ''}${set.classNames[set.labels[i]]}/${name}`, encodeImage(set, i, i % 2 ? 'jpeg' : 'png'));
+    const name = set.files[i]
+      .split('/')
+      .pop()!
+      .replace(/\.png$/, i % 2 ? '.jpeg' : '.png');
+    files.set(
+      `${options.split?.(i, name) ?? ''}${set.classNames[set.labels[i]]}/${name}`,
+      encodeImage(set, i, i % 2 ? 'jpeg' : 'png'),
+    );
   }
   return files;
 }
@@ -49,7 +64,9 @@ describe('ingest: odd files', () => {
     const { images, summary } = await run(withBadFiles());
     expect(images!.count).toBe(12 + 2);
     expect([...pixelsOf(images!, 'NORMAL/deep-16bit.png')]).toEqual(grey16.map((v) => Math.round((v * 255) / 65535)));
-    const luma = Array.from({ length: 64 }, (_, p) => Math.round(0.299 * rgba[p * 4] + 0.587 * rgba[p * 4 + 1] + 0.114 * rgba[p * 4 + 2]));
+    const luma = Array.from({ length: 64 }, (_, p) =>
+      Math.round(0.299 * rgba[p * 4] + 0.587 * rgba[p * 4 + 1] + 0.114 * rgba[p * 4 + 2]),
+    );
     expect([...pixelsOf(images!, 'PNEUMONIA/rgba.png')]).toEqual(luma);
     expect(Object.fromEntries(summary.skipped.map((s) => [s.path, s.reason.replace(/ \(.*$/, '')]))).toEqual({
       'NORMAL/empty.jpeg': 'empty file',
@@ -65,7 +82,11 @@ describe('ingest: odd files', () => {
     expect(images).toBeNull();
     expect(summary.images).toBe(14);
     expect(summary.store).toBeNull();
-    expect(summary.skipped.map((s) => s.path)).toEqual(['NORMAL/empty.jpeg', 'NORMAL/notes.jpeg', 'PNEUMONIA/truncated.jpeg']);
+    expect(summary.skipped.map((s) => s.path)).toEqual([
+      'NORMAL/empty.jpeg',
+      'NORMAL/notes.jpeg',
+      'PNEUMONIA/truncated.jpeg',
+    ]);
   });
 });
 
@@ -89,7 +110,8 @@ describe('ingest: progress, cancellation, memory', () => {
     const controller = new AbortController();
     const decoder = shuffledDecoder(4);
     const result = await run(files, {
-      decoder, signal: controller.signal,
+      decoder,
+      signal: controller.signal,
       onProgress: (p) => p.decoded >= 5 && controller.abort(),
     });
     const set = result.images!;
@@ -108,13 +130,19 @@ describe('ingest: progress, cancellation, memory', () => {
 
   it('refuses a store too large for memory before decoding, with the estimate and a smaller size', async () => {
     const decoder = shuffledDecoder(1);
-    const err = await run(phantomFiles(6), { decoder, format: { size: 512, channels: 3 }, memoryLimitBytes: 1_000_000 }).catch((e: unknown) => e);
+    const err = await run(phantomFiles(6), {
+      decoder,
+      format: { size: 512, channels: 3 },
+      memoryLimitBytes: 1_000_000,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
     expect((err as DataError).message).toBe(
       'data: too large for memory: 12 images at 512×512×3 need ≈ 9.44 MB (limit ≈ 1.00 MB); size 160 would need ≈ 922 kB',
     );
     expect(decoder.calls).toBe(0);
-    await expect(run(phantomFiles(6), { format: { size: 160, channels: 3 }, memoryLimitBytes: 1_000_000 })).resolves.toBeTruthy();
+    await expect(
+      run(phantomFiles(6), { format: { size: 160, channels: 3 }, memoryLimitBytes: 1_000_000 }),
+    ).resolves.toBeTruthy();
   });
 });
 
@@ -126,7 +154,10 @@ describe('ingest: splits', () => {
     // (label conflicts, left out by default): kept here, since the split must hold them together either way.
     files.set('PNEUMONIA/person999_virus_1.jpeg', files.get(paths[0])!);
     files.set('NORMAL/IM-9999-0001.png', files.get(paths.at(-1)!)!);
-    const result = await run(files, { split: { valFraction: 0.2, testFraction: 0.3, seed: 5 }, keepLabelConflicts: true });
+    const result = await run(files, {
+      split: { valFraction: 0.2, testFraction: 0.3, seed: 5 },
+      keepLabelConflicts: true,
+    });
     expect(result.summary.labelConflicts.list).toHaveLength(2);
     expect(result.summary.duplicates).toMatchObject({ groups: 2, files: 4, redundant: 2 });
     expect(result.summary.leaks).toEqual({ patients: 0, duplicateGroups: 0 });
@@ -143,7 +174,8 @@ describe('ingest: splits', () => {
 
   it('keeps a test/ folder, re-splits train+val by default, keeps val/ on request', async () => {
     // Split folders by patient, as Kermany's are.
-    const byPatient = (_: number, name: string) => ['train/', 'train/', 'val/', 'test/'][Number(/\d+/.exec(patientId(name))![0]) % 4];
+    const byPatient = (_: number, name: string) =>
+      ['train/', 'train/', 'val/', 'test/'][Number(/\d+/.exec(patientId(name))![0]) % 4];
     const files = phantomFiles(16, { split: byPatient });
     const folder = (s: string) => [...files.keys()].filter((p) => p.startsWith(s)).sort();
     const pooled = await run(files);
@@ -171,8 +203,12 @@ describe('ingest: splits', () => {
     const animals = phantomFiles(3, { classNames: ['cat', 'dog', 'fox'] });
     expect((await run(animals, { decoder: null })).summary.positiveClass).toBe(1);
     expect((await run(animals, { decoder: null, positiveClass: 'FOX' })).summary.positiveClass).toBe(2);
-    await expect(run(animals, { decoder: null, positiveClass: 'owl' })).rejects.toThrow('data: no class named "owl" to score as positive (classes: cat, dog, fox)');
-    await expect(run(animals, { decoder: null, classNames: ['cat', 'dog'] })).rejects.toThrow(/its classes \(cat, dog, fox\) differ/);
+    await expect(run(animals, { decoder: null, positiveClass: 'owl' })).rejects.toThrow(
+      'data: no class named "owl" to score as positive (classes: cat, dog, fox)',
+    );
+    await expect(run(animals, { decoder: null, classNames: ['cat', 'dog'] })).rejects.toThrow(
+      /its classes \(cat, dog, fox\) differ/,
+    );
   });
 
   it('applies a class-stratified limit before decoding', async () => {
@@ -188,10 +224,17 @@ describe('arrangeBySplit', () => {
   it('reorders in place into blocks equal to selectImages copies', () => {
     const set = generatePhantomImages({ perClass: 7, size: 8, channels: 3, seed: 2 });
     const copy = { ...set, pixels: set.pixels.slice() };
-    const assignment = Array.from({ length: set.count }, (_, i) => (['test', 'train', 'val', 'train'] as const)[(i * 5) % 4]);
+    const assignment = Array.from(
+      { length: set.count },
+      (_, i) => (['test', 'train', 'val', 'train'] as const)[(i * 5) % 4],
+    );
     const { train, val, test, all } = arrangeBySplit(set, assignment);
     const pick = (name: string) => assignment.flatMap((s, i) => (s === name ? [i] : []));
-    for (const [view, name] of [[train, 'train'], [val, 'val'], [test, 'test']] as const) {
+    for (const [view, name] of [
+      [train, 'train'],
+      [val, 'val'],
+      [test, 'test'],
+    ] as const) {
       const expected = selectImages(copy, pick(name));
       expect(view.files).toEqual(expected.files);
       expect(view.labels).toEqual(expected.labels);

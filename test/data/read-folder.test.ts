@@ -16,7 +16,10 @@ afterAll(async () => {
 });
 
 async function rejection(promise: Promise<unknown>): Promise<DataError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DataError);
   return err as DataError;
 }
@@ -34,7 +37,9 @@ describe('scanFolder + loadImageSet on a generated folder with junk', () => {
     const junk = written.junk!;
     expect(layout.classNames).toEqual(['NORMAL', 'PNEUMONIA']);
     expect(layout.hasSplits).toBe(false);
-    expect(layout.entries.map((e) => e.path).sort()).toEqual([...written.images, junk.empty, junk.text, junk.truncated].sort());
+    expect(layout.entries.map((e) => e.path).sort()).toEqual(
+      [...written.images, junk.empty, junk.text, junk.truncated].sort(),
+    );
     expect(Object.fromEntries(layout.skipped.map((s) => [s.path, s.reason]))).toEqual({
       '.DS_Store': 'macOS folder settings (.DS_Store)',
       '__MACOSX/': 'macOS archive metadata (__MACOSX folder)',
@@ -46,7 +51,9 @@ describe('scanFolder + loadImageSet on a generated folder with junk', () => {
     const layout = await scanFolder(dir);
     const progress: LoadProgress[] = [];
     const { set, skipped, aborted } = await loadImageSet(dir, layout.entries, {
-      size: 32, channels: 1, onProgress: (p) => progress.push(p),
+      size: 32,
+      channels: 1,
+      onProgress: (p) => progress.push(p),
     });
     const junk = written.junk!;
     expect(aborted).toBe(false);
@@ -84,7 +91,9 @@ describe('scanFolder + loadImageSet on a generated folder with junk', () => {
     const layout = await scanFolder(dir);
     const controller = new AbortController();
     const partial = await loadImageSet(dir, layout.entries, {
-      size: 16, channels: 1, signal: controller.signal,
+      size: 16,
+      channels: 1,
+      signal: controller.signal,
       onProgress: ({ done }) => done === 5 && controller.abort(),
     });
     const full = await loadImageSet(dir, layout.entries.slice(0, 5), { size: 16, channels: 1 });
@@ -135,6 +144,8 @@ describe('scanFolder: errors name the path', () => {
     const dir = join(base, 'one-empty');
     await writeDataset(dir, { perClass: 2 });
     await mkdir(join(dir, 'COVID'));
-    expect((await rejection(scanFolder(dir))).message).toBe(`${dir}/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)`);
+    expect((await rejection(scanFolder(dir))).message).toBe(
+      `${dir}/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)`,
+    );
   });
 });

@@ -4,7 +4,12 @@ import { toSquare, type Raster } from '../../src/lab/data/resize';
 import { createRng } from '../../src/lab/util/rng';
 import { useCpuBackend } from '../helpers/tf-cpu';
 
-const raster = (width: number, height: number, channels: number, values: number[] | ((i: number) => number)): Raster => {
+const raster = (
+  width: number,
+  height: number,
+  channels: number,
+  values: number[] | ((i: number) => number),
+): Raster => {
   const n = width * height * channels;
   const data = Uint8Array.from({ length: n }, (_, i) => (typeof values === 'function' ? values(i) : values[i]));
   return { width, height, channels, data };
@@ -18,12 +23,30 @@ describe('toSquare: exact cases', () => {
   });
 
   it('keeps a constant image constant at any scale and mode', () => {
-    for (const [w, h, size] of [[300, 200, 64], [7, 5, 32], [2000, 1500, 50], [64, 64, 64]]) {
+    for (const [w, h, size] of [
+      [300, 200, 64],
+      [7, 5, 32],
+      [2000, 1500, 50],
+      [64, 64, 64],
+    ]) {
       for (const mode of ['stretch', 'center-crop'] as const) {
-        expect(new Set(toSquare(raster(w, h, 1, () => 137), size, 1, mode))).toEqual(new Set([137]));
+        expect(
+          new Set(
+            toSquare(
+              raster(w, h, 1, () => 137),
+              size,
+              1,
+              mode,
+            ),
+          ),
+        ).toEqual(new Set([137]));
       }
     }
-    const rgb = toSquare(raster(100, 80, 3, (i) => [10, 20, 30][i % 3]), 16, 3);
+    const rgb = toSquare(
+      raster(100, 80, 3, (i) => [10, 20, 30][i % 3]),
+      16,
+      3,
+    );
     expect(new Set(rgb.filter((_, i) => i % 3 === 2))).toEqual(new Set([30]));
   });
 
@@ -49,18 +72,37 @@ describe('toSquare: exact cases', () => {
     const quadrants = raster(4, 4, 1, (i) => (i % 4 < 2 ? 0 : 100) + (i < 8 ? 0 : 40));
     expect([...toSquare(quadrants, 2, 1)]).toEqual([0, 100, 40, 140]);
     // A 1-px checkerboard shrunk 16×: bilinear alone would return 0s and 255s; the average is mid-grey.
-    const board = toSquare(raster(256, 256, 1, (i) => ((i % 256) + Math.floor(i / 256)) % 2 ? 255 : 0), 16, 1);
+    const board = toSquare(
+      raster(256, 256, 1, (i) => (((i % 256) + Math.floor(i / 256)) % 2 ? 255 : 0)),
+      16,
+      1,
+    );
     for (const v of board) expect(Math.abs(v - 127.5)).toBeLessThanOrEqual(1);
   });
 });
 
 describe('toSquare: modes', () => {
   it('letterbox keeps the aspect ratio and pads with black', () => {
-    const wide = toSquare(raster(4, 2, 1, () => 200), 4, 1, 'letterbox');
+    const wide = toSquare(
+      raster(4, 2, 1, () => 200),
+      4,
+      1,
+      'letterbox',
+    );
     expect([...wide]).toEqual([0, 0, 0, 0, 200, 200, 200, 200, 200, 200, 200, 200, 0, 0, 0, 0]);
-    const tall = toSquare(raster(2, 4, 1, () => 200), 4, 1, 'letterbox');
+    const tall = toSquare(
+      raster(2, 4, 1, () => 200),
+      4,
+      1,
+      'letterbox',
+    );
     expect([...tall]).toEqual([0, 200, 200, 0, 0, 200, 200, 0, 0, 200, 200, 0, 0, 200, 200, 0]);
-    const rgb = toSquare(raster(4, 2, 3, () => 9), 4, 3, 'letterbox');
+    const rgb = toSquare(
+      raster(4, 2, 3, () => 9),
+      4,
+      3,
+      'letterbox',
+    );
     expect(rgb.length).toBe(48);
     expect([...rgb.subarray(0, 12)]).toEqual(new Array(12).fill(0));
   });
@@ -88,7 +130,11 @@ describe('toSquare: modes', () => {
 describe('toSquare agrees with tf.image.resizeBilinear(halfPixelCenters) below a 2× shrink', () => {
   beforeAll(useCpuBackend);
 
-  it.each([[37, 23, 50], [37, 23, 30], [10, 10, 19]])('%i×%i → %i', (w, h, size) => {
+  it.each([
+    [37, 23, 50],
+    [37, 23, 30],
+    [10, 10, 19],
+  ])('%i×%i → %i', (w, h, size) => {
     const rng = createRng(w * 100 + size);
     const img = raster(w, h, 1, () => rng.int(256));
     const ours = toSquare(img, size, 1);

@@ -27,7 +27,11 @@ describe.skipIf(!present)(`real data in ${TRAIN} (skipped when that folder is ab
     const layout = await scanFolder(TRAIN);
     const patients = layout.entries.map((e) => patientId(e.path));
     expect(patients.filter((p, i) => p === layout.entries[i].path)).toEqual([]);
-    const split = patientSplit(layout.entries.map((e, i) => ({ label: e.label, patient: patients[i] })), { val: 0.1, test: 0 }, 1);
+    const split = patientSplit(
+      layout.entries.map((e, i) => ({ label: e.label, patient: patients[i] })),
+      { val: 0.1, test: 0 },
+      1,
+    );
     const train = new Set(split.train.map((i) => patients[i]));
     expect(split.val.filter((i) => train.has(patients[i]))).toEqual([]);
     expect(split.val.length / layout.entries.length).toBeCloseTo(0.1, 2);
@@ -35,7 +39,11 @@ describe.skipIf(!present)(`real data in ${TRAIN} (skipped when that folder is ab
 
   it('decodes and resizes 100 files (stratified) to 64×64 grey', async () => {
     const layout = await scanFolder(TRAIN);
-    const pick = stratifiedSubset(layout.entries.map((e) => e.label), 100, 1).map((i) => layout.entries[i]);
+    const pick = stratifiedSubset(
+      layout.entries.map((e) => e.label),
+      100,
+      1,
+    ).map((i) => layout.entries[i]);
     const { set, skipped } = await loadImageSet(TRAIN, pick, { size: 64, channels: 1 });
     expect(skipped).toEqual([]);
     expect(set.count).toBe(100);

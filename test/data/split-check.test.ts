@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '../../src/lab/data/errors';
 import { nodeFolderSource } from '../../src/lab/data/node/sources';
 import { ingest } from '../../src/lab/data/pipeline';
-import { checkSplits, requireUsefulSplits, splitCheckInputOf, type SplitCheckInput } from '../../src/lab/data/split-check';
+import {
+  checkSplits,
+  requireUsefulSplits,
+  splitCheckInputOf,
+  type SplitCheckInput,
+} from '../../src/lab/data/split-check';
 import { runCliCaptured } from '../helpers/run-cli';
 import { makeToyImageSet } from '../helpers/toy-images';
 import { writeDataset } from '../helpers/write-dataset';
@@ -26,7 +31,7 @@ describe('checkSplits', () => {
     expect(checkSplits(input([5, 5], [20, 30]))).toEqual([]);
   });
 
-  it('the issue\'s test set of 1 NORMAL image: too small, and no positive case', () => {
+  it("the issue's test set of 1 NORMAL image: too small, and no positive case", () => {
     expect(checkSplits(input([5, 5], [1, 0])).map((p) => p.message)).toEqual([
       'test: only 1 image (NORMAL 1, PNEUMONIA 0), fewer than 10: one image moves accuracy by 100 %, so its metrics mean little',
       'test: 0 PNEUMONIA images (the positive class), so sensitivity and AUC are undefined: there is no positive case to find',
@@ -35,17 +40,31 @@ describe('checkSplits', () => {
 
   it('no validation set, and a test set without negatives', () => {
     const problems = checkSplits(input([0, 0], [0, 12]));
-    expect(problems.map((p) => [p.split, p.severity])).toEqual([['val', 'warning'], ['test', 'warning']]);
-    expect(problems[0].message).toBe('validation: no images, so validation loss and accuracy are undefined: early stopping and the best-epoch restore have nothing to go by (raise the validation fraction or load more images)');
-    expect(problems[1].message).toBe('test: only PNEUMONIA images, so specificity and AUC are undefined: there is no negative case to clear');
+    expect(problems.map((p) => [p.split, p.severity])).toEqual([
+      ['val', 'warning'],
+      ['test', 'warning'],
+    ]);
+    expect(problems[0].message).toBe(
+      'validation: no images, so validation loss and accuracy are undefined: early stopping and the best-epoch restore have nothing to go by (raise the validation fraction or load more images)',
+    );
+    expect(problems[1].message).toBe(
+      'test: only PNEUMONIA images, so specificity and AUC are undefined: there is no negative case to clear',
+    );
   });
 
   it('names a missing class beyond the two the binary metrics use', () => {
     const three: SplitCheckInput = {
-      classNames: ['COVID', 'NORMAL', 'PNEUMONIA'], positiveClass: 2,
-      splits: { train: { count: 90, perClass: [30, 30, 30] }, val: { count: 20, perClass: [5, 5, 10] }, test: { count: 20, perClass: [0, 10, 10] } },
+      classNames: ['COVID', 'NORMAL', 'PNEUMONIA'],
+      positiveClass: 2,
+      splits: {
+        train: { count: 90, perClass: [30, 30, 30] },
+        val: { count: 20, perClass: [5, 5, 10] },
+        test: { count: 20, perClass: [0, 10, 10] },
+      },
     };
-    expect(checkSplits(three).map((p) => p.message)).toEqual(['test: 0 COVID images: that class is not measured at all']);
+    expect(checkSplits(three).map((p) => p.message)).toEqual([
+      'test: 0 COVID images: that class is not measured at all',
+    ]);
   });
 
   it('strict: the same problems as errors, and requireUsefulSplits throws one line naming the data', () => {
@@ -58,7 +77,9 @@ describe('checkSplits', () => {
       thrown = err;
     }
     expect(thrown).toBeInstanceOf(DataError);
-    expect((thrown as Error).message).toBe('data: split not useful: validation: no images, so validation loss and accuracy are undefined: early stopping and the best-epoch restore have nothing to go by (raise the validation fraction or load more images) (and 2 more problems)');
+    expect((thrown as Error).message).toBe(
+      'data: split not useful: validation: no images, so validation loss and accuracy are undefined: early stopping and the best-epoch restore have nothing to go by (raise the validation fraction or load more images) (and 2 more problems)',
+    );
   });
 
   it('reads loaded image sets (what compare holds), a missing split as empty', () => {

@@ -41,8 +41,12 @@ describe('patientSplit', () => {
     const n = items.length;
     expect(split.val.length / n).toBeCloseTo(0.1, 2);
     expect(split.test.length / n).toBeCloseTo(0.2, 2);
-    const overall = share(items, items.map((_, i) => i));
-    for (const part of [split.train, split.val, split.test]) expect(Math.abs(share(items, part) - overall)).toBeLessThan(0.01);
+    const overall = share(
+      items,
+      items.map((_, i) => i),
+    );
+    for (const part of [split.train, split.val, split.test])
+      expect(Math.abs(share(items, part) - overall)).toBeLessThan(0.01);
   });
 
   it('is deterministic by seed and independent of the input order', () => {

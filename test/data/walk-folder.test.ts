@@ -1,5 +1,5 @@
 /**
- * The folder walk never reads a real path twice (issue 14, item 1): a link back up (`NORMAL/loop -> ..`) once turned
+ * The folder walk never reads a real path twice: a link back up (`NORMAL/loop -> ..`) once turned
  * 16 files into 65,520 "images", every file under both labels. Links are followed wherever they lead; a loop is
  * found by real path, reported once, and the walk ends.
  */
@@ -23,7 +23,7 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-describe('a folder with links back up in both class folders (the issue\'s case)', () => {
+describe("a folder with links back up in both class folders (the issue's case)", () => {
   let dir: string;
   let written: WrittenDataset;
   beforeAll(async () => {
@@ -38,8 +38,14 @@ describe('a folder with links back up in both class folders (the issue\'s case)'
     expect(layout.entries.map((e) => e.path).sort()).toEqual([...written.images].sort());
     for (const e of layout.entries) expect(e.path.startsWith(`${e.className}/`)).toBe(true);
     expect(layout.skipped).toEqual([
-      { path: 'NORMAL/loop', reason: 'link loop (it leads back to the chosen folder itself, a folder that holds it); not followed' },
-      { path: 'PNEUMONIA/loop', reason: 'link loop (it leads back to the chosen folder itself, a folder that holds it); not followed' },
+      {
+        path: 'NORMAL/loop',
+        reason: 'link loop (it leads back to the chosen folder itself, a folder that holds it); not followed',
+      },
+      {
+        path: 'PNEUMONIA/loop',
+        reason: 'link loop (it leads back to the chosen folder itself, a folder that holds it); not followed',
+      },
     ]);
   });
 
@@ -48,7 +54,9 @@ describe('a folder with links back up in both class folders (the issue\'s case)'
     expect(code).toBe(0);
     expect(stdout).toMatch(/: 16 images, 2 classes/);
     expect(stdout).not.toContain('nothing skipped');
-    expect(stdout).toContain('2 × link loop (it leads back to the chosen folder itself, a folder that holds it); not followed: NORMAL/loop, PNEUMONIA/loop');
+    expect(stdout).toContain(
+      '2 × link loop (it leads back to the chosen folder itself, a folder that holds it); not followed: NORMAL/loop, PNEUMONIA/loop',
+    );
   });
 });
 
@@ -83,7 +91,9 @@ describe('every other kind of link, and a named pipe', () => {
     const reasons = Object.fromEntries(layout.skipped.map((s) => [s.path, s.reason]));
     expect(reasons['NORMAL/borrowed']).toBeUndefined();
     // The same outside file again, through a second link: read once, under the first path found.
-    expect(reasons['NORMAL/borrowed.png']).toBe(`link to a file already read (${join(outside, written.images[0])}); not loaded twice`);
+    expect(reasons['NORMAL/borrowed.png']).toBe(
+      `link to a file already read (${join(outside, written.images[0])}); not loaded twice`,
+    );
     expect(reasons['NORMAL/again.png']).toBe(`link to a file already read (${written.images[5]}); not loaded twice`);
     expect(reasons['NORMAL/dangling.png']).toBe('broken link (its target does not exist); not followed');
     expect(reasons['NORMAL/self.png']).toBe('link loop (it leads back to itself); not followed');
@@ -110,7 +120,7 @@ describe('every other kind of link, and a named pipe', () => {
   });
 });
 
-describe('class folders built from links into one image store (issue 22, item 5)', () => {
+describe('class folders built from links into one image store', () => {
   let store: string;
   let dir: string;
   let stored: WrittenDataset;
@@ -120,7 +130,8 @@ describe('class folders built from links into one image store (issue 22, item 5)
     stored = await writeDataset(store, { perClass: 6, size: 16, seed: 8 });
     // NORMAL: a real folder of file links; PNEUMONIA: one link to the store's folder.
     await mkdir(join(dir, 'NORMAL'), { recursive: true });
-    for (const image of stored.images.filter((p) => p.startsWith('NORMAL/'))) await symlink(join(store, image), join(dir, image));
+    for (const image of stored.images.filter((p) => p.startsWith('NORMAL/')))
+      await symlink(join(store, image), join(dir, image));
     await symlink(join(store, 'PNEUMONIA'), join(dir, 'PNEUMONIA'));
   });
 
@@ -170,8 +181,24 @@ describe('class folders built from links into one image store (issue 22, item 5)
     expect(summary.perClass).toEqual([6, 6]);
     const out = join(base, 'linked-out');
     const compared = await runCliCaptured([
-      'compare', '--data', dir, '--models', 'light-k1', '--size', '12', '--channels', '1', '--epochs', '1', '--batch', '8',
-      '--bootstrap', '0', '--out', out, '--json',
+      'compare',
+      '--data',
+      dir,
+      '--models',
+      'light-k1',
+      '--size',
+      '12',
+      '--channels',
+      '1',
+      '--epochs',
+      '1',
+      '--batch',
+      '8',
+      '--bootstrap',
+      '0',
+      '--out',
+      out,
+      '--json',
     ]);
     expect(compared.stderr).toMatch(/classes: NORMAL, PNEUMONIA; train \d+ \(NORMAL \d+, PNEUMONIA \d+\)/);
     expect(compared.code).toBe(0);

@@ -27,16 +27,21 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 /** The archive served in chunks of `size` bytes, counting how many were pulled. */
 function chunked(bytes: Uint8Array, size: number): { source: DataSource; pulled: () => number } {
   let pulled = 0;
-  const source = zipSource('archive.zip', async function* () {
-    for (let at = 0; at < bytes.length; at += size) {
-      pulled++;
-      yield bytes.slice(at, at + size);
-    }
-  }, bytes.length);
+  const source = zipSource(
+    'archive.zip',
+    async function* () {
+      for (let at = 0; at < bytes.length; at += size) {
+        pulled++;
+        yield bytes.slice(at, at + size);
+      }
+    },
+    bytes.length,
+  );
   return { source, pulled: () => pulled };
 }
 
-const load = (source: DataSource) => ingest(source, { decoder: createNodeDecoder(), format: { size: 12, channels: 1 } });
+const load = (source: DataSource) =>
+  ingest(source, { decoder: createNodeDecoder(), format: { size: 12, channels: 1 } });
 
 describe('a zip laid out like the Kaggle archive', () => {
   it('yields every image exactly once, and lists the nested copy, __MACOSX and .DS_Store with reasons', async () => {
@@ -56,7 +61,8 @@ describe('a zip laid out like the Kaggle archive', () => {
 
   it('reads the same from a Blob (the browser path), from tiny chunks, and from a streamed zip with data descriptors', async () => {
     const reference = (await load(nodeZipSource(zipPath))).images!;
-    const fromBlob = (await load(blobZipSource(new Blob([kaggle.bytes as Uint8Array<ArrayBuffer>]), 'archive.zip'))).images!;
+    const fromBlob = (await load(blobZipSource(new Blob([kaggle.bytes as Uint8Array<ArrayBuffer>]), 'archive.zip')))
+      .images!;
     expect(fromBlob.files).toEqual(reference.files);
     expect(fromBlob.pixels).toEqual(reference.pixels);
     const tiny = (await load(chunked(kaggle.bytes, 333).source)).images!;
@@ -70,7 +76,9 @@ describe('a zip laid out like the Kaggle archive', () => {
   it('loads a file that only the nested copy holds, once', async () => {
     const zip = makeKaggleZip({ perClass: 6, seed: 2, nestedOnly: ['train/NORMAL/IM-9999-0001.jpeg'] });
     const { images } = await load(chunked(zip.bytes, 1 << 16).source);
-    expect(images!.files.filter((f) => f.endsWith('IM-9999-0001.jpeg'))).toEqual(['chest_xray/chest_xray/train/NORMAL/IM-9999-0001.jpeg']);
+    expect(images!.files.filter((f) => f.endsWith('IM-9999-0001.jpeg'))).toEqual([
+      'chest_xray/chest_xray/train/NORMAL/IM-9999-0001.jpeg',
+    ]);
     expect(images!.count).toBe(zip.images.length + 1);
   });
 
@@ -100,7 +108,9 @@ describe('broken archives', () => {
     await writeFile(cut, kaggle.bytes.subarray(0, Math.floor(kaggle.bytes.length * 0.6)));
     const err = await load(nodeZipSource(cut)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataError);
-    expect((err as DataError).message).toMatch(/^cut\.zip: the archive ends early after \d+ bytes \(an incomplete download\?\)/);
+    expect((err as DataError).message).toMatch(
+      /^cut\.zip: the archive ends early after \d+ bytes \(an incomplete download\?\)/,
+    );
 
     const text = join(dir, 'notes.zip');
     await writeFile(text, 'PK\u0003\u0004 but really just text');

@@ -18,7 +18,10 @@ import { CHROMIUM, launchChromium, openLabPage, screenshot, waitForRunEnd } from
 const HASH = '#models=light-k2&size=32&epochs=2&batch=8&bootstrap=0&backend=wasm&adapt-bn=true';
 
 const cell = (page: Page, metric: string) =>
-  page.getAttribute(`[data-testid=comparison-table] tr[data-model-id="light-k2"] td[data-metric=${metric}]`, 'data-value');
+  page.getAttribute(
+    `[data-testid=comparison-table] tr[data-model-id="light-k2"] td[data-metric=${metric}]`,
+    'data-value',
+  );
 
 describe.skipIf(!CHROMIUM)('test-time BatchNorm adaptation in the page', () => {
   let work: string;
@@ -72,7 +75,9 @@ describe.skipIf(!CHROMIUM)('test-time BatchNorm adaptation in the page', () => {
     expect(Number(await diagram.getAttribute('data-ece'))).toBeGreaterThanOrEqual(0);
     expect(Number(await diagram.getAttribute('data-bins'))).toBeGreaterThan(0);
     expect(await diagram.locator('circle').count()).toBe(Number(await diagram.getAttribute('data-bins')));
-    expect(await page.textContent('[data-testid=prior-light-k2]')).toMatch(/PNEUMONIA share: trained for 0\.\d{3}, estimated on the test images [01]\.\d{3}/);
+    expect(await page.textContent('[data-testid=prior-light-k2]')).toMatch(
+      /PNEUMONIA share: trained for 0\.\d{3}, estimated on the test images [01]\.\d{3}/,
+    );
     await screenshot(page, 'adapt-bn-compare');
   });
 

@@ -24,8 +24,11 @@ export default function buildSite(project: TestProject): () => void {
   const work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-site-'));
   const site = join(work, 'site');
   // A child process, as `npm run build` runs it, so the build sees no test runner's module graph.
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', site, '--emptyOutDir',
-    '--logLevel', 'error'], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--outDir', site, '--emptyOutDir', '--logLevel', 'error'],
+    { stdio: 'inherit' },
+  );
   // Whatever a developer put in public/models stays out: "Load from this site" must meet a 404 in the tests.
   rmSync(join(site, 'models'), { recursive: true, force: true });
   project.provide('labSiteDir', site);

@@ -188,7 +188,7 @@ describe.skipIf(!CHROMIUM)('a folder of DICOMs with an RSNA-shaped table, in the
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('precaches the codecs\' WebAssembly for offline use', async () => {
+  it("precaches the codecs' WebAssembly for offline use", async () => {
     const sw = await (await fetch(new URL('sw.js', site.url))).text();
     for (const file of Object.values(CODEC_WASM_FILES)) {
       // Vite names an emitted file `<name>-<hash>.wasm`.
@@ -235,12 +235,14 @@ describe.skipIf(!CHROMIUM)('a folder of DICOMs with an RSNA-shaped table, in the
 
     // A strip per class of the pixels the network receives: each thumbnail is the file as the CLI's preview (the
     // Node decoder and the pipeline's resize) makes it, within a grey level on average.
-    const thumbs = await page.$$eval('[data-testid=preview-strip] canvas', (canvases) => canvases.map((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const rgba = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      const strip = canvas.closest('[data-testid=preview-strip]') as HTMLElement;
-      return { file: canvas.title, className: strip.dataset.class, side: canvas.width, rgba: Array.from(rgba) };
-    }));
+    const thumbs = await page.$$eval('[data-testid=preview-strip] canvas', (canvases) =>
+      canvases.map((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const rgba = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const strip = canvas.closest('[data-testid=preview-strip]') as HTMLElement;
+        return { file: canvas.title, className: strip.dataset.class, side: canvas.width, rgba: Array.from(rgba) };
+      }),
+    );
     expect(new Set(thumbs.map((t) => t.className))).toEqual(new Set(['NORMAL', 'PNEUMONIA']));
     for (const thumb of thumbs) {
       expect(thumb.side).toBe(INPUT_SIZE);

@@ -22,10 +22,17 @@ const METRICS = ['accuracy', 'sensitivity', 'specificity', 'auc', 'f1', 'params'
 
 /** Every model row's metric cells as [model, metric, value, sd]. */
 async function tableValues(page: Page): Promise<string[][]> {
-  return page.$$eval('[data-testid=comparison-table] tr[data-model-id]', (rows, metrics) => rows.flatMap((row) => metrics.map((m) => {
-    const cell = row.querySelector(`td[data-metric="${m}"]`) as HTMLElement;
-    return [(row as HTMLElement).dataset.modelId!, m, cell.dataset.value ?? '', cell.dataset.sd ?? ''];
-  })), METRICS);
+  return page.$$eval(
+    '[data-testid=comparison-table] tr[data-model-id]',
+    (rows, metrics) =>
+      rows.flatMap((row) =>
+        metrics.map((m) => {
+          const cell = row.querySelector(`td[data-metric="${m}"]`) as HTMLElement;
+          return [(row as HTMLElement).dataset.modelId!, m, cell.dataset.value ?? '', cell.dataset.sd ?? ''];
+        }),
+      ),
+    METRICS,
+  );
 }
 
 describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again', () => {
@@ -75,7 +82,9 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
     }
     await page.click(`[data-testid=expand-${MODELS[0]}]`);
     expect(await page.locator(`[data-testid=comparison-table] tr[data-run-id^="${MODELS[0]}@"]`).count()).toBe(2);
-    expect(await page.textContent('[data-testid=test-set-origin]')).toMatch(/Scored on a patient-level 20% of the data held out \(\d+ images\)/);
+    expect(await page.textContent('[data-testid=test-set-origin]')).toMatch(
+      /Scored on a patient-level 20% of the data held out \(\d+ images\)/,
+    );
     await page.check('[data-testid=show-references]');
     expect(await page.locator('[data-testid=comparison-table] tr[data-reference-id]').count()).toBeGreaterThan(10);
     expect(await page.textContent('[data-testid=references-note]')).toContain('not runs of this lab');
@@ -91,22 +100,44 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
     card = parseExperimentCard(text);
     cardPath = join(work, 'experiment.json');
     writeFileSync(cardPath, text);
-    expect(card.settings).toMatchObject({ models: MODELS, seeds: [1, 2], size: 32, epochs: 2, batchSize: 16, backend: 'wasm' });
-    expect(card.results.map((r) => [r.modelId, r.seed])).toEqual([['light-k1', 1], ['light-k2', 1], ['light-k1', 2], ['light-k2', 2]]);
-    expect(card.data).toMatchObject({ kind: 'folder', identity: { files: 48, filesPerClass: { NORMAL: 24, PNEUMONIA: 24 } } });
+    expect(card.settings).toMatchObject({
+      models: MODELS,
+      seeds: [1, 2],
+      size: 32,
+      epochs: 2,
+      batchSize: 16,
+      backend: 'wasm',
+    });
+    expect(card.results.map((r) => [r.modelId, r.seed])).toEqual([
+      ['light-k1', 1],
+      ['light-k2', 1],
+      ['light-k1', 2],
+      ['light-k2', 2],
+    ]);
+    expect(card.data).toMatchObject({
+      kind: 'folder',
+      identity: { files: 48, filesPerClass: { NORMAL: 24, PNEUMONIA: 24 } },
+    });
     expect(card.environment.runtime).toBe('browser');
     expect(card.predictions).toHaveLength(4);
     for (const id of MODELS) {
       for (const seed of [1, 2]) {
         expect(files[`models/${id}/seed-${seed}/model.json`]).toBeDefined();
-        expect(new TextDecoder().decode(files[`models/${id}/seed-${seed}/model-card.md`])).toContain('**Not for diagnosis.**');
+        expect(new TextDecoder().decode(files[`models/${id}/seed-${seed}/model-card.md`])).toContain(
+          '**Not for diagnosis.**',
+        );
       }
     }
     const results = JSON.parse(new TextDecoder().decode(files['results.json']));
     expect(results.settings).toEqual(card.settings);
     expect(results.summary.map((m: { modelId: string }) => m.modelId)).toEqual(MODELS);
-    expect(results.comparisons.map((c: { seed: number; a: string; b: string }) => `${c.seed}:${c.a}-${c.b}`)).toEqual([`1:${MODELS[0]}-${MODELS[1]}`, `2:${MODELS[0]}-${MODELS[1]}`]);
-    expect(results.comparisons).toEqual(card.comparisons.map((c) => expect.objectContaining({ seed: c.seed, accuracy: c.accuracy })));
+    expect(results.comparisons.map((c: { seed: number; a: string; b: string }) => `${c.seed}:${c.a}-${c.b}`)).toEqual([
+      `1:${MODELS[0]}-${MODELS[1]}`,
+      `2:${MODELS[0]}-${MODELS[1]}`,
+    ]);
+    expect(results.comparisons).toEqual(
+      card.comparisons.map((c) => expect.objectContaining({ seed: c.seed, accuracy: c.accuracy })),
+    );
     pageBundle = Object.keys(files).sort();
     resultsPath = join(work, 'results.json');
     writeFileSync(resultsPath, new TextDecoder().decode(files['results.json']));
@@ -125,7 +156,9 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
     const broken = join(work, 'broken.json');
     writeFileSync(broken, readFileSync(cardPath, 'utf8').slice(0, 500));
     await fresh.setInputFiles('[data-testid=open-experiment-input]', broken);
-    expect(await (await fresh.waitForSelector('[data-testid=error]', { timeout: 30_000 })).textContent()).toMatch(/broken\.json: not valid JSON/);
+    expect(await (await fresh.waitForSelector('[data-testid=error]', { timeout: 30_000 })).textContent()).toMatch(
+      /broken\.json: not valid JSON/,
+    );
     expect(await tableValues(fresh)).toEqual(shown);
     await fresh.close();
   }, 120_000);
@@ -137,13 +170,17 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
       const perSeed: string[] = [];
       for (const seed of ['1', '2']) {
         await p.selectOption('[data-testid=differences-seed]', seed);
-        perSeed.push(`${await p.getAttribute(`[data-testid=${cellId}]`, 'data-p')} ${await p.textContent('[data-testid=differences-verdicts]')}`);
+        perSeed.push(
+          `${await p.getAttribute(`[data-testid=${cellId}]`, 'data-p')} ${await p.textContent('[data-testid=differences-verdicts]')}`,
+        );
       }
       return { perSeed, overSeeds: await p.textContent('[data-testid=differences-over-seeds]') };
     };
     const trained = await panelOf(page);
     expect(trained.perSeed[0]).not.toEqual(trained.perSeed[1]);
-    expect(trained.overSeeds).toMatch(/LightLayers k=1 vs LightLayers k=2 over seeds 1, 2: ΔAUC [+−]?\d\.\d{3} ± \d\.\d{3}/);
+    expect(trained.overSeeds).toMatch(
+      /LightLayers k=1 vs LightLayers k=2 over seeds 1, 2: ΔAUC [+−]?\d\.\d{3} ± \d\.\d{3}/,
+    );
     // A results file has no probabilities: the page shows the comparisons it was written with.
     const fresh = await openLabPage(browser, site.url);
     await fresh.waitForSelector('[data-testid=backend-indicator]', { timeout: 60_000 });
@@ -154,21 +191,44 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
   }, 120_000);
 
   it('is replayed by the CLI on the same PNG folder', async () => {
-    const { code, stdout, stderr } = await runCliCaptured(['run', cardPath, '--data', folder, '--out', join(work, 'replay'), '--json']);
+    const { code, stdout, stderr } = await runCliCaptured([
+      'run',
+      cardPath,
+      '--data',
+      folder,
+      '--out',
+      join(work, 'replay'),
+      '--json',
+    ]);
     expect(code, stderr).toBe(0);
     const replay = JSON.parse(stdout) as { results: ExperimentCard['results'] };
-    expect(replay.results.map((r) => [r.modelId, r.seed, r.test!.count])).toEqual(card.results.map((r) => [r.modelId, r.seed, r.test!.count]));
+    expect(replay.results.map((r) => [r.modelId, r.seed, r.test!.count])).toEqual(
+      card.results.map((r) => [r.modelId, r.seed, r.test!.count]),
+    );
     // How close Chromium's wasm and Node's wasm come on lossless data (README, "Replaying an experiment").
     const diffs = replay.results.map((r, i) => Math.abs(r.test!.loss! - card.results[i].test!.loss!));
-    const same = replay.results.filter((r, i) => JSON.stringify(r.test) === JSON.stringify(card.results[i].test)).length;
-    console.info(`page vs CLI replay: max |Δ test loss| ${Math.max(...diffs).toExponential(2)}, identical test records ${same}/${replay.results.length}`);
+    const same = replay.results.filter(
+      (r, i) => JSON.stringify(r.test) === JSON.stringify(card.results[i].test),
+    ).length;
+    console.info(
+      `page vs CLI replay: max |Δ test loss| ${Math.max(...diffs).toExponential(2)}, identical test records ${same}/${replay.results.length}`,
+    );
     // Same decoded pixels (lossless PNG), the same split and seeds, and the same wasm kernels: the same numbers.
     expect(replay.results.map((r) => r.test)).toEqual(card.results.map((r) => r.test));
     // One results bundle (experiment/results-bundle.ts): the page's Download all and the CLI's --out hold the same files.
     const cliBundle = (readdirSync(join(work, 'replay'), { recursive: true, withFileTypes: true }) as Dirent[])
-      .filter((e) => e.isFile()).map((e) => relative(join(work, 'replay'), join(e.parentPath, e.name)).split(sep).join('/')).sort();
+      .filter((e) => e.isFile())
+      .map((e) => relative(join(work, 'replay'), join(e.parentPath, e.name)).split(sep).join('/'))
+      .sort();
     expect(cliBundle).toEqual(pageBundle);
-    expect(pageBundle).toEqual(expect.arrayContaining(['predictions.csv', `models/${MODELS[0]}/seed-1/model.onnx`, `models/${MODELS[0]}/seed-1/model.h5`,
-      `models/${MODELS[0]}/seed-2/stock/model.json`, `models/${MODELS[1]}/seed-2/model-card.md`]));
+    expect(pageBundle).toEqual(
+      expect.arrayContaining([
+        'predictions.csv',
+        `models/${MODELS[0]}/seed-1/model.onnx`,
+        `models/${MODELS[0]}/seed-1/model.h5`,
+        `models/${MODELS[0]}/seed-2/stock/model.json`,
+        `models/${MODELS[1]}/seed-2/model-card.md`,
+      ]),
+    );
   }, 300_000);
 });

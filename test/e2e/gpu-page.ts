@@ -21,7 +21,10 @@ export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
 export async function openGpuPage(extraFlags: readonly string[] = []): Promise<GpuPage> {
   const out = mkdtempSync(join(tmpdir(), 'xray-lab-gpu-page-'));
   await build({
-    root: join(import.meta.dirname, 'gpu-page'), configFile: false, base: './', logLevel: 'warn',
+    root: join(import.meta.dirname, 'gpu-page'),
+    configFile: false,
+    base: './',
+    logLevel: 'warn',
     build: { outDir: out, emptyOutDir: true, minify: false, target: 'es2022', chunkSizeWarningLimit: 10_000 },
   });
   const site: StaticSite = await serveStatic(out, '/', ISOLATION_HEADERS);

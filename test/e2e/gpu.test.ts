@@ -67,23 +67,38 @@ describe.skipIf(!CHROMIUM)('the GPU path in Chromium', () => {
   }, 180_000);
 
   describe.each(['webgl', 'webgpu'] as const)('one training step on %s equals cpu', (backend) => {
-    it.each([['cnn', 50], ['light-k2', 16]] as const)('%s at %i px', async (modelId, size) => {
-      const parity = await gp.page.evaluate(([b, m, s]) =>
-        window.xrayGpu.parity(b, { modelId: m, size: s, batch: 4, channels: 3, seed: 5 }), [backend, modelId, size] as const);
-      for (const [key, limit] of Object.entries(PARITY_TOLERANCE)) {
-        expect(parity[key as keyof typeof PARITY_TOLERANCE], `${key} (${JSON.stringify(parity)})`).toBeLessThanOrEqual(limit);
-      }
-      // The weights left out of the comparison are a minority (biases before BatchNorm, dead units).
-      expect(parity.weightsSkipped).toBeLessThan(0.25 * parity.weightsTotal);
-    }, 120_000);
+    it.each([
+      ['cnn', 50],
+      ['light-k2', 16],
+    ] as const)(
+      '%s at %i px',
+      async (modelId, size) => {
+        const parity = await gp.page.evaluate(
+          ([b, m, s]) => window.xrayGpu.parity(b, { modelId: m, size: s, batch: 4, channels: 3, seed: 5 }),
+          [backend, modelId, size] as const,
+        );
+        for (const [key, limit] of Object.entries(PARITY_TOLERANCE)) {
+          expect(
+            parity[key as keyof typeof PARITY_TOLERANCE],
+            `${key} (${JSON.stringify(parity)})`,
+          ).toBeLessThanOrEqual(limit);
+        }
+        // The weights left out of the comparison are a minority (biases before BatchNorm, dead units).
+        expect(parity.weightsSkipped).toBeLessThan(0.25 * parity.weightsTotal);
+      },
+      120_000,
+    );
   });
 
-  it.each(['webgl', 'webgpu'] as const)('updates a whole model with Adam in a fraction of the programs on %s', async (backend) => {
-    const r = await gp.page.evaluate((b) => window.xrayGpu.adamDispatches(b, 'light-k5'), backend);
-    // tfjs: about fourteen programs per variable; FusedAdam: two concatenations, the update, one slice per variable.
-    expect(r.stock).toBeGreaterThanOrEqual(10 * r.variables);
-    expect(r.fused).toBeLessThan(r.stock / 4);
-  });
+  it.each(['webgl', 'webgpu'] as const)(
+    'updates a whole model with Adam in a fraction of the programs on %s',
+    async (backend) => {
+      const r = await gp.page.evaluate((b) => window.xrayGpu.adamDispatches(b, 'light-k5'), backend);
+      // tfjs: about fourteen programs per variable; FusedAdam: two concatenations, the update, one slice per variable.
+      expect(r.stock).toBeGreaterThanOrEqual(10 * r.variables);
+      expect(r.fused).toBeLessThan(r.stock / 4);
+    },
+  );
 
   it('refuses WebGL that renders only float16 and falls back, saying why', async () => {
     const r = await gp.page.evaluate(() => window.xrayGpu.float16Guard());
@@ -93,13 +108,17 @@ describe.skipIf(!CHROMIUM)('the GPU path in Chromium', () => {
   });
 
   // (On wasm and cpu tfjs's own asynchronous read goes through readSync, and a CPU has no pipeline to stall.)
-  it.each(['webgl', 'webgpu'] as const)('trains an epoch on %s without one synchronous read', async (backend) => {
-    const r = await gp.page.evaluate((b) => window.xrayGpu.syncReads(b, 'light-k1', 16), backend);
-    expect(Number.isFinite(r.loss)).toBe(true);
-    expect(r.reads).toBe(0);
-  }, 120_000);
+  it.each(['webgl', 'webgpu'] as const)(
+    'trains an epoch on %s without one synchronous read',
+    async (backend) => {
+      const r = await gp.page.evaluate((b) => window.xrayGpu.syncReads(b, 'light-k1', 16), backend);
+      expect(Number.isFinite(r.loss)).toBe(true);
+      expect(r.reads).toBe(0);
+    },
+    120_000,
+  );
 
-  it('refuses a batch over WebGPU\'s buffer limit before the first step', async () => {
+  it("refuses a batch over WebGPU's buffer limit before the first step", async () => {
     const r = await gp.page.evaluate(() => window.xrayGpu.bufferLimit('cnn', 128));
     expect(r.limit).toBeGreaterThan(0);
     expect(r.fits).toBeNull();

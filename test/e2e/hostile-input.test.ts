@@ -76,11 +76,13 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
 
   it('an empty folder through the file input says so, and keeps the dataset', async () => {
     const before = await source();
-    expect(await errorAfter(() => page.setInputFiles('[data-testid=dataset-input]', at('empty')))).toContain(EMPTY_FOLDER);
+    expect(await errorAfter(() => page.setInputFiles('[data-testid=dataset-input]', at('empty')))).toContain(
+      EMPTY_FOLDER,
+    );
     expect(await source()).toBe(before);
   });
 
-  it('a class folder holding only .DS_Store is refused in the CLI\'s words', async () => {
+  it("a class folder holding only .DS_Store is refused in the CLI's words", async () => {
     const cli = await runCliCaptured(['scan', at('junk-class')]);
     expect(cli.code).toBe(2);
     const problem = '/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)';
@@ -92,17 +94,31 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
 
   it('a truly empty class folder, chosen with the folder picker, is refused the same way', async () => {
     // Chromium's showDirectoryPicker, answered with the folder the CLI refused (COVID/ without any file).
-    const files = Object.fromEntries(['NORMAL', 'PNEUMONIA'].map((cls) => [cls, Object.fromEntries(
-      ['a.png', 'b.png'].map((n, i) => [n, Buffer.from(blankPng(8, 8, 40 + i * 100 + (cls === 'NORMAL' ? 0 : 7))).toString('base64')]),
-    )]));
+    const files = Object.fromEntries(
+      ['NORMAL', 'PNEUMONIA'].map((cls) => [
+        cls,
+        Object.fromEntries(
+          ['a.png', 'b.png'].map((n, i) => [
+            n,
+            Buffer.from(blankPng(8, 8, 40 + i * 100 + (cls === 'NORMAL' ? 0 : 7))).toString('base64'),
+          ]),
+        ),
+      ]),
+    );
     await page.evaluate((spec) => {
-      type Node = { kind: 'directory'; name: string; values(): AsyncGenerator<Node | { kind: 'file'; name: string; getFile(): Promise<File> }> };
+      type Node = {
+        kind: 'directory';
+        name: string;
+        values(): AsyncGenerator<Node | { kind: 'file'; name: string; getFile(): Promise<File> }>;
+      };
       const dir = (name: string, children: Record<string, Record<string, string>>): Node => ({
-        kind: 'directory', name,
+        kind: 'directory',
+        name,
         async *values() {
           for (const [sub, content] of Object.entries(children)) {
             yield {
-              kind: 'directory', name: sub,
+              kind: 'directory',
+              name: sub,
               async *values() {
                 for (const [file, b64] of Object.entries(content)) {
                   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -113,17 +129,21 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
           }
         },
       });
-      (window as unknown as { showDirectoryPicker: () => Promise<Node> }).showDirectoryPicker = async () => dir('three', { ...spec, COVID: {} });
+      (window as unknown as { showDirectoryPicker: () => Promise<Node> }).showDirectoryPicker = async () =>
+        dir('three', { ...spec, COVID: {} });
     }, files);
     const text = await errorAfter(() => page.getByRole('button', { name: 'Choose folder…' }).click());
     expect(text).toContain('three/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)');
     const cliFolder = at('three');
     for (const [cls, content] of Object.entries(files)) {
       mkdirSync(join(cliFolder, cls), { recursive: true });
-      for (const [name, b64] of Object.entries(content)) writeFileSync(join(cliFolder, cls, name), Buffer.from(b64, 'base64'));
+      for (const [name, b64] of Object.entries(content))
+        writeFileSync(join(cliFolder, cls, name), Buffer.from(b64, 'base64'));
     }
     mkdirSync(join(cliFolder, 'COVID'));
-    expect((await runCliCaptured(['scan', cliFolder])).stderr.trim()).toBe(`xray-lab scan: ${cliFolder}/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)`);
+    expect((await runCliCaptured(['scan', cliFolder])).stderr.trim()).toBe(
+      `xray-lab scan: ${cliFolder}/COVID: class folder holds no images (.jpg, .jpeg, .png, .dcm)`,
+    );
   });
 
   it('an 8000×8000 image is skipped with the decode limit named, as by scan and compare', async () => {
@@ -131,7 +151,9 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
     await page.waitForSelector('[data-testid=dataset-summary][data-source="big-image"]', { timeout: 60_000 });
     expect(await page.getAttribute('[data-testid=dataset-summary]', 'data-count')).toBe('6');
     expect(await skippedFiles(page)).toEqual({ 'PNEUMONIA/huge.png': LIMIT_8000 });
-    expect((await runCliCaptured(['scan', at('big-image'), '--decode'])).stdout).toContain(`1 × ${LIMIT_8000}: PNEUMONIA/huge.png`);
+    expect((await runCliCaptured(['scan', at('big-image'), '--decode'])).stdout).toContain(
+      `1 × ${LIMIT_8000}: PNEUMONIA/huge.png`,
+    );
     await screenshot(page, 'hostile-2-decode-limit');
   });
 
@@ -140,8 +162,12 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
     await page.waitForSelector('[data-testid=dataset-summary][data-source="conflict"]', { timeout: 60_000 });
     expect(await page.getAttribute('[data-testid=dataset-summary]', 'data-count')).toBe('11');
     const lines = await page.$$eval('[data-testid=label-conflict]', (els) => els.map((e) => e.textContent));
-    expect(lines).toEqual([`label conflict: ${original} (NORMAL) and PNEUMONIA/copy.png (PNEUMONIA) are the same file`]);
-    expect(await page.textContent('[data-testid=dataset-label-conflicts]')).toContain('Left out of training, validation and test');
+    expect(lines).toEqual([
+      `label conflict: ${original} (NORMAL) and PNEUMONIA/copy.png (PNEUMONIA) are the same file`,
+    ]);
+    expect(await page.textContent('[data-testid=dataset-label-conflicts]')).toContain(
+      'Left out of training, validation and test',
+    );
     await screenshot(page, 'hostile-3-label-conflict');
   });
 
@@ -158,7 +184,9 @@ describe.skipIf(!CHROMIUM)('bad input on the lab page', () => {
 
   it('names the archive inside an archive, and keeps the dataset', async () => {
     const text = await errorAfter(() => chooseZip(page, at('outer.zip')));
-    expect(text).toContain('outer.zip: no images (.jpg, .jpeg, .png, .dcm) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result');
+    expect(text).toContain(
+      'outer.zip: no images (.jpg, .jpeg, .png, .dcm) found (1 other files skipped); it holds another archive, download/archive.zip, which is not opened: unpack it and choose the result',
+    );
     expect(await source()).toBe('tiny');
   });
 });

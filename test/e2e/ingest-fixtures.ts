@@ -41,7 +41,10 @@ export async function writeIngestFixtures(work: string, size: number): Promise<I
 
 /** Loads an archive the way a user does: "Choose .zip…" switches dataset-input to zip mode and opens it. */
 export async function chooseZip(page: Page, path: string): Promise<void> {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Choose .zip…' }).click()]);
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Choose .zip…' }).click(),
+  ]);
   expect(await chooser.element().getAttribute('data-testid')).toBe('dataset-input');
   await chooser.setFiles(path);
 }
@@ -49,11 +52,16 @@ export async function chooseZip(page: Page, path: string): Promise<void> {
 /** Skipped files as the summary lists them: path → reason. */
 export function skippedFiles(page: Page): Promise<Record<string, string>> {
   return page.$$eval('[data-testid=dataset-summary] [data-testid=skipped-file]', (els) =>
-    Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.path!, (e as HTMLElement).dataset.reason!])));
+    Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.path!, (e as HTMLElement).dataset.reason!])),
+  );
 }
 
 /** The summary's cell for a class (or the All / Patients row) and split. */
-export async function cell(page: Page, row: { cls: string } | { row: 'all' | 'patients' }, split: 'train' | 'val' | 'test' | 'all'): Promise<number> {
+export async function cell(
+  page: Page,
+  row: { cls: string } | { row: 'all' | 'patients' },
+  split: 'train' | 'val' | 'test' | 'all',
+): Promise<number> {
   const tr = 'cls' in row ? `tr[data-class="${row.cls}"]` : `tr[data-row="${row.row}"]`;
   return shownNumber(await page.textContent(`[data-testid=dataset-summary] ${tr} td[data-split="${split}"]`));
 }
@@ -67,4 +75,3 @@ export function kaggleCounts(kaggle: KaggleZip): Record<string, number> {
   }
   return counts;
 }
-

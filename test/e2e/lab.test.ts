@@ -21,7 +21,14 @@ import { modelFromFiles } from '../../src/lab/models/model-files';
 import { useCpuBackend } from '../helpers/tf-cpu';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
-import { cell, chooseZip, kaggleCounts, skippedFiles, writeIngestFixtures, type IngestFixtures } from './ingest-fixtures';
+import {
+  cell,
+  chooseZip,
+  kaggleCounts,
+  skippedFiles,
+  writeIngestFixtures,
+  type IngestFixtures,
+} from './ingest-fixtures';
 import { serveLabSite, type StaticSite } from './lab-site';
 import { measureSmoothness, throttleCpu, type Smoothness } from '../helpers/page-smoothness';
 
@@ -80,8 +87,9 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     await screenshot(page, '3-training');
     const training = await measureSmoothness(page, cdp, { until: waitForRunEnd(page) });
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    const figures = (s: Smoothness) => `input delay p50 ${s.inputDelayP50.toFixed(0)} / p95 ${s.inputDelayP95.toFixed(0)} / max ${s.inputDelayMax.toFixed(0)} ms, `
-      + `longest task ${s.longestTask.toFixed(0)} ms, ${s.probes} key presses`;
+    const figures = (s: Smoothness) =>
+      `input delay p50 ${s.inputDelayP50.toFixed(0)} / p95 ${s.inputDelayP95.toFixed(0)} / max ${s.inputDelayMax.toFixed(0)} ms, ` +
+      `longest task ${s.longestTask.toFixed(0)} ms, ${s.probes} key presses`;
     console.info(`idle: ${figures(idle)}\ntraining: ${figures(training)}`);
     // Training belongs in the worker. On the page's thread every key press would wait for a training step (seconds
     // at 4×); here the typical press is answered about as fast as on the idle page, and the slow ones (a chart
@@ -98,7 +106,8 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     const listed = listModels(SIZE, 3);
     for (const id of MODELS) {
       const row = page.locator(`[data-testid=comparison-table] tr[data-model-id="${id}"]`);
-      const cell = async (metric: string) => shownNumber(await row.locator(`td[data-metric="${metric}"]`).textContent());
+      const cell = async (metric: string) =>
+        shownNumber(await row.locator(`td[data-metric="${metric}"]`).textContent());
       const expected = listed.find((l) => l.id === id)!;
       expect(await cell('params')).toBe(expected.params);
       expect(await cell('trainable')).toBe(expected.trainableParams);
@@ -129,8 +138,12 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     const p = Number(await page.getAttribute(`[data-testid=${cellId}]`, 'data-p'));
     expect(p).toBeGreaterThan(0);
     expect(p).toBeLessThanOrEqual(1);
-    expect(await page.textContent(`[data-testid=${cellId}]`)).toMatch(/ΔAUC .*p [=<] .*(cannot be told apart|higher).*McNemar p/);
-    expect(await page.textContent('[data-testid=differences-verdicts]')).toMatch(/^Conv2D CNN vs LightLayers k=2: (cannot be told apart|.* ranks these) .*McNemar p/);
+    expect(await page.textContent(`[data-testid=${cellId}]`)).toMatch(
+      /ΔAUC .*p [=<] .*(cannot be told apart|higher).*McNemar p/,
+    );
+    expect(await page.textContent('[data-testid=differences-verdicts]')).toMatch(
+      /^Conv2D CNN vs LightLayers k=2: (cannot be told apart|.* ranks these) .*McNemar p/,
+    );
   });
 
   it('downloads a model that reloads in Node and predicts what the page predicts', async () => {
@@ -139,17 +152,31 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     const model = await modelFromFiles(new TextDecoder().decode(files['model.json']), files['weights.bin']);
 
     const dir = join(folder, 'PNEUMONIA');
-    const names = readdirSync(dir).filter((n) => n.endsWith('.png')).slice(0, 3);
+    const names = readdirSync(dir)
+      .filter((n) => n.endsWith('.png'))
+      .slice(0, 3);
     await page.selectOption('[data-testid=classify-model]', { label: 'Conv2D CNN (trained here)' });
-    await page.setInputFiles('[data-testid=classify-input]', names.map((n) => join(dir, n)));
+    await page.setInputFiles(
+      '[data-testid=classify-input]',
+      names.map((n) => join(dir, n)),
+    );
     await page.waitForSelector('[data-testid=classify-result]', { timeout: 30_000 });
     const fromPage = await page.$$eval('[data-testid=classify-result]', (els) =>
-      Object.fromEntries(els.map((e) => [e.dataset.file!, JSON.parse(e.dataset.probabilities!) as number[]])));
+      Object.fromEntries(els.map((e) => [e.dataset.file!, JSON.parse(e.dataset.probabilities!) as number[]])),
+    );
 
     const per = SIZE * SIZE * 3;
     const pixels = new Uint8Array(names.length * per);
     names.forEach((n, i) => pixels.set(toSquare(decodeImage(readFileSync(join(dir, n)), n), SIZE, 3), i * per));
-    const set: ImageSet = { size: SIZE, channels: 3, classNames: ['NORMAL', 'PNEUMONIA'], pixels, labels: new Int32Array(names.length), files: names, count: names.length };
+    const set: ImageSet = {
+      size: SIZE,
+      channels: 3,
+      classNames: ['NORMAL', 'PNEUMONIA'],
+      pixels,
+      labels: new Int32Array(names.length),
+      files: names,
+      count: names.length,
+    };
     const { probabilities } = await predictSet(model, set);
     names.forEach((n, i) => {
       expect(fromPage[n][0]).toBeCloseTo(probabilities[i * 2], 4);
@@ -166,13 +193,20 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
       expect(files[`models/${id}/model.json`]).toBeDefined();
       expect(files[`models/${id}/weights.bin`]?.length).toBeGreaterThan(0);
     }
-    const results = JSON.parse(new TextDecoder().decode(files['results.json'])) as { results: { modelId: string; status: string }[] };
+    const results = JSON.parse(new TextDecoder().decode(files['results.json'])) as {
+      results: { modelId: string; status: string }[];
+    };
     expect(results.results.map((r) => r.modelId).sort()).toEqual([...MODELS].sort());
     expect(new TextDecoder().decode(files['report.md'])).toContain('## Comparison');
     // The paired test the Differences panel shows travels in results.json and report.md.
-    const { comparisons } = JSON.parse(new TextDecoder().decode(files['results.json'])) as { comparisons: { a: string; b: string; auc: { p: number } }[] };
+    const { comparisons } = JSON.parse(new TextDecoder().decode(files['results.json'])) as {
+      comparisons: { a: string; b: string; auc: { p: number } }[];
+    };
     expect(comparisons.map((c) => `${c.a}-${c.b}`)).toEqual([`${MODELS[0]}-${MODELS[1]}`]);
-    expect(comparisons[0].auc.p).toBeCloseTo(Number(await page.getAttribute(`[data-testid=difference-${MODELS[0]}-${MODELS[1]}]`, 'data-p')), 9);
+    expect(comparisons[0].auc.p).toBeCloseTo(
+      Number(await page.getAttribute(`[data-testid=difference-${MODELS[0]}-${MODELS[1]}]`, 'data-p')),
+      9,
+    );
     expect(new TextDecoder().decode(files['report.md'])).toContain('## Differences between models');
   });
 
@@ -252,17 +286,22 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
   });
 
   it('asks before leaving a page with results that were not downloaded', async () => {
-    const fresh = await openLabPage(browser, site.url + '#size=32&epochs=1&models=light-k1&backend=wasm&demoPerClass=12');
+    const fresh = await openLabPage(
+      browser,
+      site.url + '#size=32&epochs=1&models=light-k1&backend=wasm&demoPerClass=12',
+    );
     await fresh.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
     await fresh.click('[data-testid=demo-dataset]');
     await fresh.waitForSelector('[data-testid=dataset-summary]');
     await fresh.click('[data-testid=train-button]');
     await waitForRunEnd(fresh);
     await fresh.waitForSelector('[data-testid=comparison-table] tr[data-model-id="light-k1"]');
-    const dialog = new Promise<string>((resolve) => fresh.once('dialog', (d) => {
-      resolve(d.type());
-      void d.accept();
-    }));
+    const dialog = new Promise<string>((resolve) =>
+      fresh.once('dialog', (d) => {
+        resolve(d.type());
+        void d.accept();
+      }),
+    );
     // Navigating away runs beforeunload (headless Chromium shows no dialog for page.close).
     await fresh.goto('about:blank');
     expect(await dialog).toBe('beforeunload');
@@ -272,7 +311,9 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
   it('with default settings and no GPU, trains the demo on WebAssembly: software GPUs passed over, threads on', async () => {
     // No backend in the link: 'auto'. The built site sends no COOP/COEP: the service-worker shim isolates it.
     const fresh = await openLabPage(browser, site.url + `#size=${SIZE}&epochs=1&models=${MODELS.join(',')}`);
-    const indicator = await fresh.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
+    const indicator = await fresh.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', {
+      timeout: 60_000,
+    });
     expect(await fresh.evaluate(() => crossOriginIsolated)).toBe(true);
     const text = (await indicator.textContent()) ?? '';
     expect(text).toMatch(/passed over: .*webgl \(software renderer \(SwiftShader\)\)/);
@@ -282,9 +323,12 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     const started = Date.now();
     await fresh.click('[data-testid=train-button]');
     await waitForRunEnd(fresh);
-    for (const id of MODELS) expect(await fresh.getAttribute(`[data-testid=progress-${id}]`, 'data-phase')).toBe('done');
+    for (const id of MODELS)
+      expect(await fresh.getAttribute(`[data-testid=progress-${id}]`, 'data-phase')).toBe('done');
     const count = await fresh.getAttribute('[data-testid=dataset-summary]', 'data-count');
-    console.info(`demo run (${count} images, ${MODELS.join(' + ')}, ${SIZE} px, 1 epoch, auto → wasm): ${Date.now() - started} ms`);
+    console.info(
+      `demo run (${count} images, ${MODELS.join(' + ')}, ${SIZE} px, 1 epoch, auto → wasm): ${Date.now() - started} ms`,
+    );
     await screenshot(fresh, '10-auto-wasm');
     await fresh.close();
   }, 300_000);

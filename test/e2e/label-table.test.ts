@@ -36,7 +36,7 @@ describe.skipIf(!CHROMIUM)('a folder with a label table, through the column form
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('asks for the columns, loads the table\'s classes and official test list, and trains', async () => {
+  it("asks for the columns, loads the table's classes and official test list, and trains", async () => {
     await page.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
     await page.setInputFiles('[data-testid=dataset-input]', nih.data);
     await page.waitForSelector('[data-testid=label-form]', { timeout: 30_000 });
@@ -60,7 +60,9 @@ describe.skipIf(!CHROMIUM)('a folder with a label table, through the column form
     expect(report).toContain('1 map to two classes');
     const summaryLine = await page.textContent('[data-testid=dataset-summary] .summary-line');
     expect(summaryLine).toContain(`${new Set(nih.patientOf.values()).size} patients`);
-    const testCells = await page.$$eval('[data-testid=dataset-summary] table.counts td[data-split=test]', (cells) => cells.map((c) => c.textContent));
+    const testCells = await page.$$eval('[data-testid=dataset-summary] table.counts td[data-split=test]', (cells) =>
+      cells.map((c) => c.textContent),
+    );
     expect(testCells).toContain(String(nih.test.length));
     await screenshot(page, 'label-table-2-loaded');
 

@@ -11,7 +11,10 @@ import { serveLabSite, type StaticSite } from './lab-site';
 
 /** A metric of the comparison table as the page computed it. */
 async function metric(page: Page, modelId: string, name: string): Promise<number> {
-  const value = await page.getAttribute(`[data-testid=comparison-table] tr[data-model-id="${modelId}"] td[data-metric="${name}"]`, 'data-value');
+  const value = await page.getAttribute(
+    `[data-testid=comparison-table] tr[data-model-id="${modelId}"] td[data-metric="${name}"]`,
+    'data-value',
+  );
   return value == null || value === '' ? Number.NaN : Number(value);
 }
 
@@ -40,13 +43,18 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
   it('a lesson link sets 3 epochs and leaves out the learning rate, batch size, backend and the Export step', async () => {
     // A context of its own: opening "More settings" here is remembered, and the start page below is a first visit.
     const own = await newLabContext(browser);
-    const lesson = await openLabPage(browser, `${site.url}#epochs=3&hide=lr,batch,backend,export&lesson=Watch%20the%20validation%20loss`, own);
+    const lesson = await openLabPage(
+      browser,
+      `${site.url}#epochs=3&hide=lr,batch,backend,export&lesson=Watch%20the%20validation%20loss`,
+      own,
+    );
     await lesson.waitForSelector('[data-testid=backend-indicator]', { timeout: 60_000 });
     expect(await lesson.inputValue('[data-testid=setting-epochs]')).toBe('3');
     expect(await lesson.textContent('[data-testid=lesson-text]')).toBe('Watch the validation loss');
     await lesson.click('[data-testid=more-settings]');
     await lesson.waitForSelector('[data-testid=setting-seed]');
-    for (const hidden of ['setting-lr', 'setting-batch', 'setting-backend']) expect(await lesson.locator(`[data-testid=${hidden}]`).count(), hidden).toBe(0);
+    for (const hidden of ['setting-lr', 'setting-batch', 'setting-backend'])
+      expect(await lesson.locator(`[data-testid=${hidden}]`).count(), hidden).toBe(0);
     expect(await lesson.locator('#export').count()).toBe(0);
     expect(await lesson.locator('[data-testid=setting-bootstrap]').count()).toBe(1);
     // Changing a setting keeps the lesson in the address.
@@ -60,7 +68,9 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
   it('the start page has no serious accessibility violation and shows only what a first run needs', async () => {
     page = await openLabPage(browser, site.url, context);
     await page.waitForSelector('[data-testid=backend-indicator][data-backend]', { timeout: 60_000 });
-    await page.waitForSelector('[data-testid=model-cnn], [data-testid=models] input, #models input', { timeout: 60_000 }).catch(() => undefined);
+    await page
+      .waitForSelector('[data-testid=model-cnn], [data-testid=models] input, #models input', { timeout: 60_000 })
+      .catch(() => undefined);
     expect(await page.locator('[data-testid=setting-lr]').count()).toBe(0);
     expect(await page.getAttribute('[data-testid=more-settings]', 'aria-expanded')).toBe('false');
     await expectNoSeriousViolations(page, 'start page');
@@ -77,10 +87,14 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
     await waitForRunEnd(page, 600_000);
     // The outcome is announced (a live region), and every chart carries its numbers as text.
     expect(await page.textContent('[data-testid=train-announcer]')).toMatch(/^Training finished: 2 of 2 runs done\./);
-    expect(await page.textContent('[data-testid=chart-roc-text]')).toMatch(/^true-positive rate by false-positive rate.* Conv2D CNN: \d+ points/);
+    expect(await page.textContent('[data-testid=chart-roc-text]')).toMatch(
+      /^true-positive rate by false-positive rate.* Conv2D CNN: \d+ points/,
+    );
     const auc = await metric(page, 'cnn', 'auc');
     const accuracy = await metric(page, 'cnn', 'accuracy');
-    console.info(`default demo: cnn AUC ${auc}, accuracy ${accuracy}; light-k2 AUC ${await metric(page, 'light-k2', 'auc')}`);
+    console.info(
+      `default demo: cnn AUC ${auc}, accuracy ${accuracy}; light-k2 AUC ${await metric(page, 'light-k2', 'auc')}`,
+    );
     expect(auc).toBeGreaterThanOrEqual(0.9);
     expect(accuracy).toBeGreaterThanOrEqual(0.8);
     await screenshot(page, 'lesson-3-trained');
@@ -110,10 +124,16 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
   }, 120_000);
 
   it('fits a tablet and a phone: no page-wide sideways scroll', async () => {
-    for (const [width, height] of [[768, 1024], [390, 844]]) {
+    for (const [width, height] of [
+      [768, 1024],
+      [390, 844],
+    ]) {
       await page.setViewportSize({ width, height });
       await page.waitForTimeout(300); // one layout after the resize
-      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+      }));
       await screenshot(page, `lesson-6-${width}x${height}`);
       expect(scrollWidth, `${width}×${height}`).toBeLessThanOrEqual(innerWidth);
     }
@@ -142,11 +162,20 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
     await visit.waitForSelector('[data-testid=backend-indicator][data-backend]', { timeout: 60_000 });
     // The page came through the service worker (this server sends no isolation headers: only the worker adds them,
     // after the page's one reload) and the worker has cached the whole site.
-    await visit.waitForFunction(async () => {
-      const names = await caches.keys();
-      const shell = names.find((n) => n.startsWith('xray-lab-shell-'));
-      return window.crossOriginIsolated && navigator.serviceWorker.controller != null && shell != null && (await (await caches.open(shell)).keys()).length > 5;
-    }, null, { timeout: 60_000, polling: 500 });
+    await visit.waitForFunction(
+      async () => {
+        const names = await caches.keys();
+        const shell = names.find((n) => n.startsWith('xray-lab-shell-'));
+        return (
+          window.crossOriginIsolated &&
+          navigator.serviceWorker.controller != null &&
+          shell != null &&
+          (await (await caches.open(shell)).keys()).length > 5
+        );
+      },
+      null,
+      { timeout: 60_000, polling: 500 },
+    );
     await visit.waitForSelector('[data-testid=backend-indicator][data-backend]', { timeout: 60_000 });
     await site.close(); // no server: a page that needed the network could not load
     await context.setOffline(true);

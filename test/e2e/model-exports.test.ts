@@ -45,7 +45,8 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model in every format, an
   /** Clicks a download button and returns the downloaded file's bytes. */
   const download = async (testId: string): Promise<Uint8Array> => {
     const [file] = await Promise.all([
-      page.waitForEvent('download', { timeout: 120_000 }), page.click(`[data-testid=${testId}]`),
+      page.waitForEvent('download', { timeout: 120_000 }),
+      page.click(`[data-testid=${testId}]`),
     ]);
     return new Uint8Array(readFileSync((await file.path())!));
   };
@@ -62,10 +63,10 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model in every format, an
       return tf.tile(tf.div(grey, 255), [1, 1, 1, 3]);
     });
     const probs = tf.tidy(() => tf.softmax(lab.predict(x) as tf.Tensor2D));
-    const want = await probs.data() as Float32Array;
+    const want = (await probs.data()) as Float32Array;
     expect(Math.min(...want), 'the lab model is not saturated on these images').toBeGreaterThan(1e-4);
     const session = await ort.InferenceSession.create(onnx);
-    const image = new ort.Tensor('float32', await x.data() as Float32Array, [3, SIZE, SIZE, 3]);
+    const image = new ort.Tensor('float32', (await x.data()) as Float32Array, [3, SIZE, SIZE, 3]);
     const { probabilities } = await session.run({ image });
     await session.release();
     tf.dispose([x, probs]);
@@ -109,63 +110,92 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model in every format, an
   it('puts models/<id>/model.onnx in "Download all", beside the lab files and the other formats', async () => {
     const files = unzipSync(await download('download-all'));
     // The results bundle (experiment/results-bundle.ts): every format compare --out writes.
-    expect(Object.keys(files).filter((p) => p.startsWith(`models/${MODEL}/`)).sort())
-      .toEqual(['model-card.md', 'model.h5', 'model.json', 'model.onnx', 'stock/model.json', 'stock/weights.bin',
-        'weights.bin'].map((f) => `models/${MODEL}/${f}`).sort());
+    expect(
+      Object.keys(files)
+        .filter((p) => p.startsWith(`models/${MODEL}/`))
+        .sort(),
+    ).toEqual(
+      ['model-card.md', 'model.h5', 'model.json', 'model.onnx', 'stock/model.json', 'stock/weights.bin', 'weights.bin']
+        .map((f) => `models/${MODEL}/${f}`)
+        .sort(),
+    );
     expect(await onnxVsLab(files[`models/${MODEL}/model.onnx`], 14)).toBeLessThanOrEqual(1e-4);
   }, 180_000);
 
-  it('downloads stock TF.js that plain @tensorflow/tfjs loads in another process and that predicts the lab model\'s '
-    + 'softmax', async () => {
-    const files = unzipSync(await download(`download-stock-${MODEL}`));
-    expect(Object.keys(files).sort()).toEqual(['model.json', 'weights.bin']);
-    const dir = join(work, 'stock');
-    mkdirSync(join(dir, MODEL), { recursive: true });
-    writeFileSync(join(dir, MODEL, 'model.json'), files['model.json']);
-    writeFileSync(join(dir, MODEL, 'weights.bin'), files['weights.bin']);
-    const x = tf.randomUniform([4, SIZE, SIZE, 3], 0, 1, 'float32', 8);
-    const probs = tf.tidy(() => tf.softmax(lab.predict(x) as tf.Tensor2D));
-    const want = await probs.data() as Float32Array;
-    writeFileSync(join(dir, MODEL, 'input.bin'), new Uint8Array((await x.data() as Float32Array).buffer));
-    tf.dispose([x, probs]);
-    writeFileSync(join(dir, 'cases.json'), JSON.stringify([{ name: MODEL, count: 4 }]));
-    await run(process.execPath, [resolve('test/export/load-stock-child.mjs'), dir], { maxBuffer: 1 << 24 });
-    type Report = { outputShape: number[]; classes: string[]; metadata: Record<string, unknown> };
-    const [report] = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report[];
-    expect(report.outputShape).toEqual([4, 2]);
-    expect(report.classes).not.toContain('LightConv2D');
-    expect(report.metadata).toMatchObject({
-      modelId: MODEL, classNames: ['NORMAL', 'PNEUMONIA'], inputSize: SIZE, channels: 3, format: 'stock',
-      output: 'probabilities',
-    });
-    const raw = readFileSync(join(dir, MODEL, 'output.bin'));
-    const got = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-    expect(Math.max(...got.map((v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-5);
-  }, 180_000);
+  it(
+    "downloads stock TF.js that plain @tensorflow/tfjs loads in another process and that predicts the lab model's " +
+      'softmax',
+    async () => {
+      const files = unzipSync(await download(`download-stock-${MODEL}`));
+      expect(Object.keys(files).sort()).toEqual(['model.json', 'weights.bin']);
+      const dir = join(work, 'stock');
+      mkdirSync(join(dir, MODEL), { recursive: true });
+      writeFileSync(join(dir, MODEL, 'model.json'), files['model.json']);
+      writeFileSync(join(dir, MODEL, 'weights.bin'), files['weights.bin']);
+      const x = tf.randomUniform([4, SIZE, SIZE, 3], 0, 1, 'float32', 8);
+      const probs = tf.tidy(() => tf.softmax(lab.predict(x) as tf.Tensor2D));
+      const want = (await probs.data()) as Float32Array;
+      writeFileSync(join(dir, MODEL, 'input.bin'), new Uint8Array(((await x.data()) as Float32Array).buffer));
+      tf.dispose([x, probs]);
+      writeFileSync(join(dir, 'cases.json'), JSON.stringify([{ name: MODEL, count: 4 }]));
+      await run(process.execPath, [resolve('test/export/load-stock-child.mjs'), dir], { maxBuffer: 1 << 24 });
+      type Report = { outputShape: number[]; classes: string[]; metadata: Record<string, unknown> };
+      const [report] = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report[];
+      expect(report.outputShape).toEqual([4, 2]);
+      expect(report.classes).not.toContain('LightConv2D');
+      expect(report.metadata).toMatchObject({
+        modelId: MODEL,
+        classNames: ['NORMAL', 'PNEUMONIA'],
+        inputSize: SIZE,
+        channels: 3,
+        format: 'stock',
+        output: 'probabilities',
+      });
+      const raw = readFileSync(join(dir, MODEL, 'output.bin'));
+      const got = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      expect(Math.max(...got.map((v, i) => Math.abs(v - want[i])))).toBeLessThan(1e-5);
+    },
+    180_000,
+  );
 
   it('downloads a Keras .h5 that h5py reads in the layout Keras loads', async () => {
     const h5 = await download(`download-h5-${MODEL}`);
     expect([...h5.subarray(0, 8)]).toEqual([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]); // the HDF5 signature
-    if (!hasH5py) return console.warn('skipping the h5py check of the page\'s .h5: /usr/bin/python3 lacks h5py');
+    if (!hasH5py) return console.warn("skipping the h5py check of the page's .h5: /usr/bin/python3 lacks h5py");
     const base = join(work, 'stock', MODEL);
     writeFileSync(join(base, 'model.h5'), h5);
-    const { stdout } = await runPython([resolve('test/export/check_keras_h5.py'), join(base, 'model.h5'),
-      join(base, 'model.json'), join(base, 'weights.bin')]);
-    expect(JSON.parse(stdout))
-      .toMatchObject({ params: lab.countParams(), metadata: { modelId: MODEL, output: 'probabilities' } });
+    const { stdout } = await runPython([
+      resolve('test/export/check_keras_h5.py'),
+      join(base, 'model.h5'),
+      join(base, 'model.json'),
+      join(base, 'weights.bin'),
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({
+      params: lab.countParams(),
+      metadata: { modelId: MODEL, output: 'probabilities' },
+    });
   }, 180_000);
 
   it('downloads the experiment as a PyTorch project with its split manifest and the trained weights', async () => {
     const files = unzipSync(await download('download-pytorch'));
     await screenshot(page, 'export-formats');
-    for (const name of ['train.py', 'trainer.py', 'models.py', 'data.py', 'README.md', 'requirements.txt',
-      'experiment.json', `weights/${MODEL}-seed1.safetensors`]) {
+    for (const name of [
+      'train.py',
+      'trainer.py',
+      'models.py',
+      'data.py',
+      'README.md',
+      'requirements.txt',
+      'experiment.json',
+      `weights/${MODEL}-seed1.safetensors`,
+    ]) {
       expect(files[name], name).toBeDefined();
     }
     const experiment = JSON.parse(new TextDecoder().decode(files['experiment.json'])) as ExperimentJson;
     expect(experiment.hyperparameters).toMatchObject({ size: SIZE, channels: 3, epochs: 1, batchSize: 16, seeds: [1] });
-    expect(experiment.models.map((m) => [m.id, m.trained]))
-      .toEqual([[MODEL, { 1: `weights/${MODEL}-seed1.safetensors` }]]);
+    expect(experiment.models.map((m) => [m.id, m.trained])).toEqual([
+      [MODEL, { 1: `weights/${MODEL}-seed1.safetensors` }],
+    ]);
     const all = [...experiment.splits.train, ...experiment.splits.val, ...experiment.splits.test];
     expect(all).toHaveLength(32);
     expect(experiment.splits.test.length).toBeGreaterThan(0);
@@ -173,7 +203,7 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model in every format, an
     for (const e of all) expect(readFileSync(join(folder, e.path)).byteLength, e.path).toBeGreaterThan(0);
     for (const e of all) expect(e.path.split('/')[0]).toBe(e.label);
     if (!hasTorch) {
-      return console.warn('skipping the PyTorch parity check of the page\'s project: /usr/bin/python3 lacks torch');
+      return console.warn("skipping the PyTorch parity check of the page's project: /usr/bin/python3 lacks torch");
     }
     const project = join(work, 'pytorch');
     for (const [name, bytes] of Object.entries(files)) {
@@ -182,11 +212,16 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model in every format, an
     }
     const x = tf.randomUniform([3, SIZE, SIZE, 3], 0, 1, 'float32', 9);
     const logits = lab.predict(x) as tf.Tensor;
-    const want = await logits.data() as Float32Array;
-    writeFileSync(join(work, 'inputs.bin'), new Uint8Array((await x.data() as Float32Array).buffer));
+    const want = (await logits.data()) as Float32Array;
+    writeFileSync(join(work, 'inputs.bin'), new Uint8Array(((await x.data()) as Float32Array).buffer));
     tf.dispose([x, logits]);
     const job = {
-      project, modelId: MODEL, seed: 1, inputs: join(work, 'inputs.bin'), count: 3, outputs: join(work, 'logits.bin'),
+      project,
+      modelId: MODEL,
+      seed: 1,
+      inputs: join(work, 'inputs.bin'),
+      count: 3,
+      outputs: join(work, 'logits.bin'),
     };
     writeFileSync(join(work, 'jobs.json'), JSON.stringify({ predict: [job] }));
     await runPython([resolve('test/export/pytorch_probe.py'), join(work, 'jobs.json')]);
@@ -199,11 +234,20 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model in every format, an
     writeFileSync(onnxPath, await download(`download-onnx-${MODEL}`));
     const images = [0, 5, 20].map((i) => join(folder, written.images[i]));
     const scores = async (count: number) => {
-      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=classify-result][data-probabilities]')
-        .length === n && [...document.querySelectorAll('[data-testid=classify-result]')]
-        .every((e) => e.getAttribute('data-probabilities') !== '[]'), count, { timeout: 120_000 });
-      return page.$$eval('[data-testid=classify-result]', (items) => items.map((e) =>
-        [e.getAttribute('data-file'), JSON.parse(e.getAttribute('data-probabilities')!)] as [string, number[]]));
+      await page.waitForFunction(
+        (n) =>
+          document.querySelectorAll('[data-testid=classify-result][data-probabilities]').length === n &&
+          [...document.querySelectorAll('[data-testid=classify-result]')].every(
+            (e) => e.getAttribute('data-probabilities') !== '[]',
+          ),
+        count,
+        { timeout: 120_000 },
+      );
+      return page.$$eval('[data-testid=classify-result]', (items) =>
+        items.map(
+          (e) => [e.getAttribute('data-file'), JSON.parse(e.getAttribute('data-probabilities')!)] as [string, number[]],
+        ),
+      );
     };
     const requests: string[] = [];
     page.context().on('request', (request) => requests.push(request.url()));
@@ -215,10 +259,14 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model in every format, an
     await scores(1);
 
     await page.setInputFiles('[data-testid=classify-model-input]', onnxPath);
-    await page.waitForFunction(() => {
-      const select = document.querySelector<HTMLSelectElement>('[data-testid=classify-model]');
-      return select?.selectedOptions[0]?.textContent?.includes('model.onnx (loaded from files)') ?? false;
-    }, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const select = document.querySelector<HTMLSelectElement>('[data-testid=classify-model]');
+        return select?.selectedOptions[0]?.textContent?.includes('model.onnx (loaded from files)') ?? false;
+      },
+      null,
+      { timeout: 60_000 },
+    );
     await page.setInputFiles('[data-testid=classify-input]', images);
     const fromOnnx = await scores(3);
 
@@ -228,15 +276,18 @@ describe.skipIf(!CHROMIUM)('the page exports a trained model in every format, an
       expect(probs).toHaveLength(2);
       for (const [c, p] of probs.entries()) worst = Math.max(worst, Math.abs(p - trained[i][1][c]));
     }
-    console.info('Classify panel, model.onnx in onnxruntime-web vs the trained TF.js model: '
-      + `max |Δ| ${worst.toExponential(2)}`);
+    console.info(
+      'Classify panel, model.onnx in onnxruntime-web vs the trained TF.js model: ' +
+        `max |Δ| ${worst.toExponential(2)}`,
+    );
     expect(worst).toBeLessThanOrEqual(1e-4);
     // Not saturated: the comparison means something.
     expect(Math.min(...trained.flatMap(([, p]) => p))).toBeGreaterThan(1e-4);
     // onnxruntime-web's WebAssembly came from the site itself, and nothing else was asked of any other host.
     expect(requests.some((url) => url.startsWith(site.url) && /ort-wasm[^/]*\.wasm$/.test(url))).toBe(true);
-    const elsewhere = requests.filter((url) => !url.startsWith(site.url) && !url.startsWith('blob:')
-      && !url.startsWith('data:'));
+    const elsewhere = requests.filter(
+      (url) => !url.startsWith(site.url) && !url.startsWith('blob:') && !url.startsWith('data:'),
+    );
     expect(elsewhere).toEqual([]);
   }, 240_000);
 });

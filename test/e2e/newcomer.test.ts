@@ -75,7 +75,9 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
     expect(adapter).toMatch(/^Backend: WebAssembly/);
     // The plain line gives the threads whenever the details know them.
     const threads = /(\d+ threads?)/.exec(adapter)?.[1];
-    expect(await page.textContent('[data-testid=backend-plain]')).toBe(`Training on this computer's processor (WebAssembly${threads ? `, ${threads}` : ''})`);
+    expect(await page.textContent('[data-testid=backend-plain]')).toBe(
+      `Training on this computer's processor (WebAssembly${threads ? `, ${threads}` : ''})`,
+    );
   });
 
   it('trains cnn and light-k1 on the demo set', async () => {
@@ -91,11 +93,15 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
     for (const id of MODELS) {
       for (const metric of ['accuracy', 'sensitivity', 'specificity', 'auc']) {
         const cell = page.locator(cellOf(id, metric));
-        const [value, low, high] = await Promise.all(['data-value', 'data-ci-low', 'data-ci-high'].map(async (a) => Number(await cell.getAttribute(a))));
+        const [value, low, high] = await Promise.all(
+          ['data-value', 'data-ci-low', 'data-ci-high'].map(async (a) => Number(await cell.getAttribute(a))),
+        );
         expect(low).toBeLessThanOrEqual(value);
         expect(high).toBeGreaterThanOrEqual(value);
         expect(high).toBeGreaterThan(low);
-        expect(await cell.textContent()).toBe(`${value.toFixed(3)} 95% interval (${low.toFixed(3)}–${high.toFixed(3)})`);
+        expect(await cell.textContent()).toBe(
+          `${value.toFixed(3)} 95% interval (${low.toFixed(3)}–${high.toFixed(3)})`,
+        );
       }
       const params = Number(await page.getAttribute(cellOf(id, 'params'), 'data-value'));
       expect(params).toBeGreaterThan(1000);
@@ -108,8 +114,14 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
       const tp = await count(page, 'cnn', 'PNEUMONIA', 'PNEUMONIA');
       const fn = await count(page, 'cnn', 'PNEUMONIA', 'NORMAL');
       const expected = wilsonInterval(tp, tp + fn)!;
-      expect(Number(await page.getAttribute(cellOf('cnn', 'sensitivity'), 'data-ci-low'))).toBeCloseTo(expected.low, 12);
-      expect(Number(await page.getAttribute(cellOf('cnn', 'sensitivity'), 'data-ci-high'))).toBeCloseTo(expected.high, 12);
+      expect(Number(await page.getAttribute(cellOf('cnn', 'sensitivity'), 'data-ci-low'))).toBeCloseTo(
+        expected.low,
+        12,
+      );
+      expect(Number(await page.getAttribute(cellOf('cnn', 'sensitivity'), 'data-ci-high'))).toBeCloseTo(
+        expected.high,
+        12,
+      );
     }
     await page.locator('[data-testid=threshold-slider]').fill('0.5');
     expect(await page.textContent('[data-testid=interval-note]')).toContain('95% interval');
@@ -120,13 +132,18 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
     await page.check('[data-testid=show-references]');
     await page.waitForSelector(`${TABLE} tr[data-reference-id]`);
     await screenshot(page, 'newcomer-table-1280');
-    const { scroll, client } = await page.$eval('.table-wrap', (el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    const { scroll, client } = await page.$eval('.table-wrap', (el) => ({
+      scroll: el.scrollWidth,
+      client: el.clientWidth,
+    }));
     expect(scroll).toBeLessThanOrEqual(client);
     await page.uncheck('[data-testid=show-references]');
   });
 
   it('makes a confusion-matrix count a button that says what it opens, and has no second matrix', async () => {
-    const button = page.getByRole('button', { name: /^(\d+) \(\d+%\): NORMAL called PNEUMONIA, \1 test images?\. Show them$/ });
+    const button = page.getByRole('button', {
+      name: /^(\d+) \(\d+%\): NORMAL called PNEUMONIA, \1 test images?\. Show them$/,
+    });
     expect(await button.count()).toBe(MODELS.length);
     const cnnCell = page.locator('[data-testid=confusion-cell-cnn-NORMAL-NORMAL]');
     expect(await cnnCell.evaluate((el) => el.tagName)).toBe('BUTTON');
@@ -171,7 +188,11 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
   });
 
   it('draws the ROC on rates, with no chart drawn before its data', async () => {
-    const roc = JSON.parse((await page.getAttribute('[data-testid=chart-roc]', 'data-spec'))!) as { xLabel: string; xStep: number; fixedColors: Record<string, string> };
+    const roc = JSON.parse((await page.getAttribute('[data-testid=chart-roc]', 'data-spec'))!) as {
+      xLabel: string;
+      xStep: number;
+      fixedColors: Record<string, string>;
+    };
     expect(roc).toMatchObject({ xLabel: 'false-positive rate', xStep: 0.01, fixedColors: { chance: '#6b7280' } });
     for (const id of ['chart-roc', ...CURVES]) {
       // Charts draw only on screen (or near it): look at each, as a user scrolling down would.
@@ -199,7 +220,9 @@ describe.skipIf(!CHROMIUM)('what a newcomer trips over', () => {
     const field = page.locator('label:has([data-testid=setting-size])');
     expect(await field.textContent()).not.toContain('decodes');
     await page.fill('[data-testid=setting-size]', '96');
-    await expect.poll(() => field.textContent()).toContain('The loaded images are decoded at 64 px: at 96 px, Train first decodes all 20 again');
+    await expect
+      .poll(() => field.textContent())
+      .toContain('The loaded images are decoded at 64 px: at 96 px, Train first decodes all 20 again');
     await page.fill('[data-testid=setting-size]', '64');
     await expect.poll(() => field.textContent()).not.toContain('decodes');
   }, 120_000);

@@ -43,17 +43,32 @@ describe.skipIf(!CHROMIUM)('the stored dataset', () => {
     await page.setInputFiles('[data-testid=dataset-input]', folder);
     await page.waitForSelector(SUMMARY, { timeout: 60_000 });
     // 120 images × 48² grey = 276,480 bytes of pixels, plus names and summary.
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=storage-usage]')?.getAttribute('data-dataset-bytes')) > 276_480, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid=storage-usage]')?.getAttribute('data-dataset-bytes')) > 276_480,
+      null,
+      { timeout: 30_000 },
+    );
     expect(await page.inputValue('[data-testid=storage-budget]')).toBe('500');
 
     await page.reload();
     await page.waitForSelector(SUMMARY, { timeout: 60_000 });
     // No folder was picked after the reload: the summary is the stored dataset's.
-    await page.waitForFunction(() => /dataset 0\.\d MB of a 500\.0 MB budget/.test(document.querySelector('[data-testid=storage-usage]')?.textContent ?? ''), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        /dataset 0\.\d MB of a 500\.0 MB budget/.test(
+          document.querySelector('[data-testid=storage-usage]')?.textContent ?? '',
+        ),
+      null,
+      { timeout: 30_000 },
+    );
     await screenshot(page, 'persist-dataset-1-restored');
 
     await page.click('[data-testid=train-button]');
-    await page.waitForFunction(() => /Epoch ([4-9]|10)\/10/.test(document.querySelector('[data-testid=progress-light-k2]')?.textContent ?? ''), null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => /Epoch ([4-9]|10)\/10/.test(document.querySelector('[data-testid=progress-light-k2]')?.textContent ?? ''),
+      null,
+      { timeout: 120_000 },
+    );
     await page.reload();
     await page.waitForSelector('[data-testid=resume-offer]', { timeout: 60_000 });
     await page.waitForSelector(SUMMARY, { timeout: 60_000 });
@@ -67,11 +82,17 @@ describe.skipIf(!CHROMIUM)('the stored dataset', () => {
     await page.fill('[data-testid=storage-budget]', '0');
     await page.press('[data-testid=storage-budget]', 'Enter');
     const note = await page.waitForSelector('[data-testid=storage-dataset-note]', { timeout: 30_000 });
-    expect(await note.textContent()).toMatch(/The dataset \(0\.\d MB\) is larger than the storage budget of 0\.0 MB: only its fingerprint is kept/);
+    expect(await note.textContent()).toMatch(
+      /The dataset \(0\.\d MB\) is larger than the storage budget of 0\.0 MB: only its fingerprint is kept/,
+    );
     expect(await page.getAttribute('[data-testid=storage-usage]', 'data-dataset-bytes')).toBe('0');
     await page.reload();
     await page.waitForSelector('[data-testid=storage-usage]', { timeout: 60_000 });
-    await page.waitForFunction(() => (document.querySelector('[data-testid=storage-budget]') as HTMLInputElement | null)?.value === '0', null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=storage-budget]') as HTMLInputElement | null)?.value === '0',
+      null,
+      { timeout: 30_000 },
+    );
     await page.waitForTimeout(2_000); // time for a restore that must not happen
     expect(await page.isVisible(SUMMARY)).toBe(false);
     await page.context().close();

@@ -28,7 +28,11 @@ async function loadFolder(page: Page, folder: string): Promise<void> {
   await page.waitForSelector('[data-testid=dataset-summary][data-count="120"]', { timeout: 60_000 });
 }
 
-async function openPage(browser: Browser, url: string, context?: Awaited<ReturnType<typeof newLabContext>>): Promise<Page> {
+async function openPage(
+  browser: Browser,
+  url: string,
+  context?: Awaited<ReturnType<typeof newLabContext>>,
+): Promise<Page> {
   const page = await (context ?? (await newLabContext(browser))).newPage();
   // The unsaved-downloads warning would hold up a reload; autosave is what this test is about.
   page.on('dialog', (d) => void d.accept());
@@ -69,7 +73,9 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     expect(Number(await cost.getAttribute('data-ms'))).toBeGreaterThan(0);
     expect(Number(await cost.getAttribute('data-share'))).toBeGreaterThan(0);
     expect(await cost.textContent()).toMatch(/autosave [\d.]+ ms per epoch \([\d.]+ %, [\d.]+ MB\)/);
-    await (await page.$('[data-testid=progress-light-k1]'))!.screenshot({ path: join(ARTIFACTS, 'persist-0-autosave-cost.png') });
+    await (await page.$('[data-testid=progress-light-k1]'))!.screenshot({
+      path: join(ARTIFACTS, 'persist-0-autosave-cost.png'),
+    });
     const before = await downloadAll(page);
 
     await page.reload();
@@ -81,7 +87,9 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     // The trained model downloads as it was (from the store, not retrained).
     const after = await downloadAll(page);
     expect(after['models/light-k1/weights.bin']).toEqual(before['models/light-k1/weights.bin']);
-    expect(Number(await page.getAttribute('[data-testid=storage-usage]', 'data-bytes'))).toBeGreaterThan(after['models/light-k1/weights.bin'].length);
+    expect(Number(await page.getAttribute('[data-testid=storage-usage]', 'data-bytes'))).toBeGreaterThan(
+      after['models/light-k1/weights.bin'].length,
+    );
     await screenshot(page, 'persist-1-restored');
 
     // Save project, then open it in a fresh browser profile: the same table and the same model, without training.
@@ -98,12 +106,14 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     const broken = join(work, 'broken.zip');
     writeFileSync(broken, readFileSync(projectPath).subarray(0, 2000));
     await fresh.setInputFiles('[data-testid=open-project-input]', broken);
-    expect(await (await fresh.waitForSelector('[data-testid=error]', { timeout: 30_000 })).textContent()).toMatch(/broken\.zip: not a readable zip archive/);
+    expect(await (await fresh.waitForSelector('[data-testid=error]', { timeout: 30_000 })).textContent()).toMatch(
+      /broken\.zip: not a readable zip archive/,
+    );
     expect(await fresh.getAttribute(`${row} td[data-metric=accuracy]`, 'data-value')).toBe(accuracy);
     await fresh.context().close();
   }, 300_000);
 
-  it('a reload mid-training offers resume; the resumed run ends with the uninterrupted run\'s weights', async () => {
+  it("a reload mid-training offers resume; the resumed run ends with the uninterrupted run's weights", async () => {
     const url = `${site.url}#models=light-k2&${SETTINGS}`;
     // The reference: the same run, never interrupted, in its own browser profile.
     const reference = await openPage(browser, url);
@@ -116,16 +126,26 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     const page = await openPage(browser, url);
     // A dataset budget of 0 keeps only the fingerprint, so the reload asks for the folder (persist-dataset.test.ts
     // covers the stored dataset).
-    await page.waitForFunction(() => (document.querySelector('[data-testid=storage-budget]') as HTMLInputElement | null)?.value === '500', null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=storage-budget]') as HTMLInputElement | null)?.value === '500',
+      null,
+      { timeout: 30_000 },
+    );
     await page.fill('[data-testid=storage-budget]', '0');
     await page.press('[data-testid=storage-budget]', 'Enter');
     await loadFolder(page, folder);
     await page.click('[data-testid=train-button]');
-    await page.waitForFunction(() => /Epoch ([4-9]|10)\/10/.test(document.querySelector('[data-testid=progress-light-k2]')?.textContent ?? ''), null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => /Epoch ([4-9]|10)\/10/.test(document.querySelector('[data-testid=progress-light-k2]')?.textContent ?? ''),
+      null,
+      { timeout: 120_000 },
+    );
     await page.reload();
 
     const offer = await page.waitForSelector('[data-testid=resume-offer]', { timeout: 60_000 });
-    expect(await offer.textContent()).toMatch(/LightLayers.*\(seed 1\) stopped at epoch [3-9] of 10 — to resume, load the data it trained on \(phantom-png\)/);
+    expect(await offer.textContent()).toMatch(
+      /LightLayers.*\(seed 1\) stopped at epoch [3-9] of 10 — to resume, load the data it trained on \(phantom-png\)/,
+    );
     expect(await page.isDisabled('[data-testid=resume-button]')).toBe(true);
     await screenshot(page, 'persist-2-resume-offer');
     await loadFolder(page, folder);
@@ -136,7 +156,9 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     const projectPath = join(work, 'interrupted-project.zip');
     await saved.saveAs(projectPath);
     const entries = unzipSync(readFileSync(projectPath));
-    expect(Object.keys(entries)).toEqual(expect.arrayContaining(['checkpoints/light-k2@1.bin', 'dataset/meta.json', 'dataset/pixels.bin']));
+    expect(Object.keys(entries)).toEqual(
+      expect.arrayContaining(['checkpoints/light-k2@1.bin', 'dataset/meta.json', 'dataset/pixels.bin']),
+    );
     expect(entries['dataset/pixels.bin'].length).toBe(120 * 48 * 48 * 3);
     await page.click('[data-testid=resume-button]');
     await waitForRunEnd(page);
@@ -156,7 +178,11 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     await fresh.reload();
     await fresh.waitForSelector('[data-testid=resume-offer]', { timeout: 60_000 });
     await fresh.waitForSelector('[data-testid=dataset-summary][data-count="120"]', { timeout: 60_000 });
-    await fresh.waitForFunction(() => !(document.querySelector('[data-testid=resume-button]') as HTMLButtonElement | null)?.disabled, null, { timeout: 30_000 });
+    await fresh.waitForFunction(
+      () => !(document.querySelector('[data-testid=resume-button]') as HTMLButtonElement | null)?.disabled,
+      null,
+      { timeout: 30_000 },
+    );
     await screenshot(fresh, 'persist-3-opened-project-resume');
     await fresh.click('[data-testid=resume-button]');
     await waitForRunEnd(fresh);
@@ -167,7 +193,11 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
 
     // Clear stored data: the store is empty, the page keeps what it shows, and a reload restores nothing.
     await page.click('[data-testid=clear-storage]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=storage-usage]')?.getAttribute('data-bytes') === '0', null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=storage-usage]')?.getAttribute('data-bytes') === '0',
+      null,
+      { timeout: 30_000 },
+    );
     expect(await page.isVisible('[data-testid=comparison-table] tr[data-model-id="light-k2"]')).toBe(true);
     await page.reload();
     await page.waitForSelector('[data-testid=storage-usage][data-bytes="0"]', { timeout: 60_000 });
@@ -179,7 +209,11 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     const page = await openPage(browser, `${site.url}#models=light-k1&${SETTINGS}`);
     await loadFolder(page, folder);
     await page.click('[data-testid=train-button]');
-    await page.waitForFunction(() => /Epoch ([3-9]|10)\/10/.test(document.querySelector('[data-testid=progress-light-k1]')?.textContent ?? ''), null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => /Epoch ([3-9]|10)\/10/.test(document.querySelector('[data-testid=progress-light-k1]')?.textContent ?? ''),
+      null,
+      { timeout: 120_000 },
+    );
     await page.reload();
     await page.waitForSelector('[data-testid=resume-offer]', { timeout: 60_000 });
     await page.click('[data-testid=discard-button]');

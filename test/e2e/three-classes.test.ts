@@ -73,13 +73,16 @@ describe.skipIf(!CHROMIUM)('three class folders on the page', () => {
     expect(Number(await page.getAttribute(`${row} td[data-metric=accuracy]`, 'data-value'))).toBeCloseTo(trace / n, 9);
     expect(shownNumber(await page.textContent(`${row} td[data-metric=accuracy]`))).toBeCloseTo(trace / n, 3);
     const recalls = counts.map((r, i) => r[i] / r.reduce((a, b) => a + b, 0));
-    expect(Number(await page.getAttribute(`${row} td[data-metric=balanced-accuracy]`, 'data-value')))
-      .toBeCloseTo(recalls.reduce((a, b) => a + b, 0) / 3, 9);
+    expect(Number(await page.getAttribute(`${row} td[data-metric=balanced-accuracy]`, 'data-value'))).toBeCloseTo(
+      recalls.reduce((a, b) => a + b, 0) / 3,
+      9,
+    );
     // No positive class was named: the table leaves sensitivity empty and the page says why.
     expect(await page.getAttribute(`${row} td[data-metric=sensitivity]`, 'data-missing')).toBe('');
     expect(await page.textContent('[data-testid=multi-class-note]')).toContain('With 3 classes');
-    const shownRecalls = await matrix.$$eval('td[data-class-metric=sensitivity]',
-      (tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+    const shownRecalls = await matrix.$$eval('td[data-class-metric=sensitivity]', (tds) =>
+      tds.map((td) => Number(td.getAttribute('data-value'))),
+    );
     shownRecalls.forEach((r, i) => expect(r).toBeCloseTo(recalls[i], 9));
     await screenshot(page, 'three-classes-compare');
     await matrix.screenshot({ path: join(ARTIFACTS, 'three-classes-matrix.png') });

@@ -11,7 +11,9 @@ import { serveLabSite, type StaticSite } from './lab-site';
 
 const MODELS = ['cnn', 'light-k2'];
 const trainButtonTop = (page: Page) =>
-  page.evaluate(() => document.querySelector('[data-testid=train-button]')!.getBoundingClientRect().top + window.scrollY);
+  page.evaluate(
+    () => document.querySelector('[data-testid=train-button]')!.getBoundingClientRect().top + window.scrollY,
+  );
 
 describe.skipIf(!CHROMIUM)('Train right after changing settings', () => {
   let site: StaticSite;
@@ -21,7 +23,10 @@ describe.skipIf(!CHROMIUM)('Train right after changing settings', () => {
   beforeAll(async () => {
     site = await serveLabSite();
     browser = await launchChromium();
-    page = await openLabPage(browser, `${site.url}#size=64&epochs=1&batch=16&models=${MODELS.join(',')}&backend=wasm&demoPerClass=10`);
+    page = await openLabPage(
+      browser,
+      `${site.url}#size=64&epochs=1&batch=16&models=${MODELS.join(',')}&backend=wasm&demoPerClass=10`,
+    );
     await page.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', { timeout: 60_000 });
     await page.click('[data-testid=demo-dataset]');
     await page.waitForSelector('[data-testid=train-button]:not([disabled])', { timeout: 60_000 });
@@ -48,7 +53,8 @@ describe.skipIf(!CHROMIUM)('Train right after changing settings', () => {
       for (const id of MODELS) await page.waitForSelector(`[data-testid=progress-${id}]`, { timeout: 5_000 });
       await waitForRunEnd(page, 120_000);
       await page.waitForSelector(`[data-testid=backend-indicator][data-backend=${round.backend}]`, { timeout: 30_000 });
-      for (const id of MODELS) expect(await page.getAttribute(`[data-testid=progress-${id}]`, 'data-phase')).toBe('done');
+      for (const id of MODELS)
+        expect(await page.getAttribute(`[data-testid=progress-${id}]`, 'data-phase')).toBe('done');
       // Every reply has arrived (backend, sizes, results): the button never moved under the pointer.
       expect(await trainButtonTop(page)).toBe(before);
     }, 180_000);

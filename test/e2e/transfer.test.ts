@@ -11,13 +11,23 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDataset } from '../helpers/write-dataset';
-import { ARTIFACTS, CHROMIUM, launchChromium, newLabContext, openLabPage, screenshot, shownNumber, waitForRunEnd } from './browser';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  launchChromium,
+  newLabContext,
+  openLabPage,
+  screenshot,
+  shownNumber,
+  waitForRunEnd,
+} from './browser';
 import { cell } from './ingest-fixtures';
 import { serveLabSite, type StaticSite } from './lab-site';
 
 const WEIGHTS = resolve(process.cwd(), '..', 'shared', 'models', 'mobilenet-v2-0.35-imagenet');
 const HAS_WEIGHTS = existsSync(join(WEIGHTS, 'model.json')) && existsSync(join(WEIGHTS, 'weights.bin'));
-if (!HAS_WEIGHTS) console.warn(`transfer e2e: ${WEIGHTS} (model.json + weights.bin) is absent; the MobileNetV2 tests are skipped`);
+if (!HAS_WEIGHTS)
+  console.warn(`transfer e2e: ${WEIGHTS} (model.json + weights.bin) is absent; the MobileNetV2 tests are skipped`);
 
 const SIZE = 96;
 const HASH = `#size=${SIZE}&epochs=2&batchSize=16&models=mobilenet-v2&backend=wasm&demoPerClass=30`;
@@ -34,7 +44,8 @@ describe.skipIf(!CHROMIUM)('transfer learning on the lab page in Chromium', () =
 
   const card = (id: string) => `[data-testid=backbone-${id}]`;
   const row = (id: string) => page.locator(`[data-testid=comparison-table] tr[data-model-id="${id}"]`);
-  const metric = async (id: string, name: string) => shownNumber(await row(id).locator(`td[data-metric="${name}"]`).textContent());
+  const metric = async (id: string, name: string) =>
+    shownNumber(await row(id).locator(`td[data-metric="${name}"]`).textContent());
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-transfer-'));
@@ -54,7 +65,9 @@ describe.skipIf(!CHROMIUM)('transfer learning on the lab page in Chromium', () =
   it('lists InceptionV3 at 21,806,882 parameters and refuses to train a backbone without weights', async () => {
     await page.waitForSelector(`${card('mobilenet-v2')}[data-status=not-loaded]`, { timeout: 60_000 });
     const inception = page.locator('li:has([data-testid=model-option-inception-v3]) [data-model-params]');
-    await expect.poll(() => inception.getAttribute('data-model-params'), { timeout: 60_000 }).toBe(String(INCEPTION_PARAMS));
+    await expect
+      .poll(() => inception.getAttribute('data-model-params'), { timeout: 60_000 })
+      .toBe(String(INCEPTION_PARAMS));
     await page.click('[data-testid=demo-dataset]');
     await page.waitForSelector('[data-testid=dataset-summary][data-count="60"]', { timeout: 60_000 });
     expect(await page.isDisabled('[data-testid=train-button]')).toBe(true);
@@ -71,91 +84,142 @@ describe.skipIf(!CHROMIUM)('transfer learning on the lab page in Chromium', () =
     await screenshot(page, 't1-weights-404');
   });
 
-  it.skipIf(!HAS_WEIGHTS)('loads real MobileNetV2 weights from dropped files; a failed load keeps them', async () => {
-    // model.json without its shard: refused with the reason, nothing loaded.
-    await page.setInputFiles('[data-testid=weights-input-mobilenet-v2]', [join(WEIGHTS, 'model.json')]);
-    await expect.poll(() => page.textContent('[data-testid=error]').catch(() => ''), { timeout: 30_000 }).toContain('not among the files given');
-    expect(await page.getAttribute(card('mobilenet-v2'), 'data-status')).toBe('not-loaded');
-    await page.setInputFiles('[data-testid=weights-input-mobilenet-v2]', [join(WEIGHTS, 'model.json'), join(WEIGHTS, 'weights.bin')]);
-    await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded] code[title="model.json"]`, { timeout: 60_000 });
-    expect(await page.getAttribute(card('mobilenet-v2'), 'data-range')).toBe('-1,1');
-    expect(await page.getAttribute(card('mobilenet-v2'), 'data-cached')).toBe('true');
-    expect(await page.textContent(card('mobilenet-v2'))).toContain('α 0.35');
-    const params = await page.getAttribute(card('mobilenet-v2'), 'data-params');
-    await page.click('[data-testid=weights-load-mobilenet-v2]');
-    await expect.poll(() => page.textContent('[data-testid=error]').catch(() => ''), { timeout: 30_000 }).toContain('stay in use');
-    await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded]`);
-    expect(await page.getAttribute(card('mobilenet-v2'), 'data-params')).toBe(params);
-    expect(await page.isEnabled('[data-testid=train-button]')).toBe(true);
-    await page.locator('#models').screenshot({ path: join(ARTIFACTS, 't2-weights-loaded.png') });
-  }, 120_000);
+  it.skipIf(!HAS_WEIGHTS)(
+    'loads real MobileNetV2 weights from dropped files; a failed load keeps them',
+    async () => {
+      // model.json without its shard: refused with the reason, nothing loaded.
+      await page.setInputFiles('[data-testid=weights-input-mobilenet-v2]', [join(WEIGHTS, 'model.json')]);
+      await expect
+        .poll(() => page.textContent('[data-testid=error]').catch(() => ''), { timeout: 30_000 })
+        .toContain('not among the files given');
+      expect(await page.getAttribute(card('mobilenet-v2'), 'data-status')).toBe('not-loaded');
+      await page.setInputFiles('[data-testid=weights-input-mobilenet-v2]', [
+        join(WEIGHTS, 'model.json'),
+        join(WEIGHTS, 'weights.bin'),
+      ]);
+      await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded] code[title="model.json"]`, {
+        timeout: 60_000,
+      });
+      expect(await page.getAttribute(card('mobilenet-v2'), 'data-range')).toBe('-1,1');
+      expect(await page.getAttribute(card('mobilenet-v2'), 'data-cached')).toBe('true');
+      expect(await page.textContent(card('mobilenet-v2'))).toContain('α 0.35');
+      const params = await page.getAttribute(card('mobilenet-v2'), 'data-params');
+      await page.click('[data-testid=weights-load-mobilenet-v2]');
+      await expect
+        .poll(() => page.textContent('[data-testid=error]').catch(() => ''), { timeout: 30_000 })
+        .toContain('stay in use');
+      await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded]`);
+      expect(await page.getAttribute(card('mobilenet-v2'), 'data-params')).toBe(params);
+      expect(await page.isEnabled('[data-testid=train-button]')).toBe(true);
+      await page.locator('#models').screenshot({ path: join(ARTIFACTS, 't2-weights-loaded.png') });
+    },
+    120_000,
+  );
 
-  it.skipIf(!HAS_WEIGHTS)('shows a download\'s progress and cancels it: the loaded weights stay, no error', async () => {
-    site.setOverlay({ prefix: 'models/mobilenet_v2/', dir: WEIGHTS, chunkDelayMs: 100 });
-    await page.click('[data-testid=weights-load-mobilenet-v2]');
-    await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loading] progress[value]`, { timeout: 30_000 });
-    expect(await page.textContent(card('mobilenet-v2'))).toMatch(/Downloading: .* of /);
-    await page.locator(card('mobilenet-v2')).screenshot({ path: join(ARTIFACTS, 't2-weights-downloading.png') });
-    await page.click('[data-testid=weights-cancel-mobilenet-v2]');
-    await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded] code[title="model.json"]`, { timeout: 30_000 });
-    expect(await page.isVisible('[data-testid=error]')).toBe(false);
-  }, 60_000);
+  it.skipIf(!HAS_WEIGHTS)(
+    "shows a download's progress and cancels it: the loaded weights stay, no error",
+    async () => {
+      site.setOverlay({ prefix: 'models/mobilenet_v2/', dir: WEIGHTS, chunkDelayMs: 100 });
+      await page.click('[data-testid=weights-load-mobilenet-v2]');
+      await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loading] progress[value]`, { timeout: 30_000 });
+      expect(await page.textContent(card('mobilenet-v2'))).toMatch(/Downloading: .* of /);
+      await page.locator(card('mobilenet-v2')).screenshot({ path: join(ARTIFACTS, 't2-weights-downloading.png') });
+      await page.click('[data-testid=weights-cancel-mobilenet-v2]');
+      await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded] code[title="model.json"]`, {
+        timeout: 30_000,
+      });
+      expect(await page.isVisible('[data-testid=error]')).toBe(false);
+    },
+    60_000,
+  );
 
-  it.skipIf(!HAS_WEIGHTS)('loads weights deployed next to the page with "Load from this site"', async () => {
-    site.setOverlay({ prefix: 'models/mobilenet_v2/', dir: WEIGHTS });
-    await page.click('[data-testid=weights-load-mobilenet-v2]');
-    await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded]`, { timeout: 60_000 });
-    site.setOverlay(null);
-    expect(await page.textContent(card('mobilenet-v2'))).toContain('models/mobilenet_v2/model.json');
-    expect(await page.getAttribute(card('mobilenet-v2'), 'data-cached')).toBe('true');
-    expect(await page.getAttribute(card('mobilenet-v2'), 'data-range')).toBe('-1,1');
-  }, 60_000);
+  it.skipIf(!HAS_WEIGHTS)(
+    'loads weights deployed next to the page with "Load from this site"',
+    async () => {
+      site.setOverlay({ prefix: 'models/mobilenet_v2/', dir: WEIGHTS });
+      await page.click('[data-testid=weights-load-mobilenet-v2]');
+      await page.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded]`, { timeout: 60_000 });
+      site.setOverlay(null);
+      expect(await page.textContent(card('mobilenet-v2'))).toContain('models/mobilenet_v2/model.json');
+      expect(await page.getAttribute(card('mobilenet-v2'), 'data-cached')).toBe('true');
+      expect(await page.getAttribute(card('mobilenet-v2'), 'data-range')).toBe('-1,1');
+    },
+    60_000,
+  );
 
-  it.skipIf(!HAS_WEIGHTS)('restores the cached weights in a new tab (IndexedDB in the worker)', async () => {
-    const other = await openLabPage(browser, site.url + HASH, context);
-    await other.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded][data-cached=true]`, { timeout: 60_000 });
-    expect(await other.getAttribute(card('mobilenet-v2'), 'data-params')).toBe(await page.getAttribute(card('mobilenet-v2'), 'data-params'));
-    await other.close();
-  }, 120_000);
+  it.skipIf(!HAS_WEIGHTS)(
+    'restores the cached weights in a new tab (IndexedDB in the worker)',
+    async () => {
+      const other = await openLabPage(browser, site.url + HASH, context);
+      await other.waitForSelector(`${card('mobilenet-v2')}[data-status=loaded][data-cached=true]`, { timeout: 60_000 });
+      expect(await other.getAttribute(card('mobilenet-v2'), 'data-params')).toBe(
+        await page.getAttribute(card('mobilenet-v2'), 'data-params'),
+      );
+      await other.close();
+    },
+    120_000,
+  );
 
-  it.skipIf(!HAS_WEIGHTS)('trains mobilenet-v2 on the demo set and shows its row with the whole network\'s counts', async () => {
-    await page.click('[data-testid=train-button]');
-    await page.waitForSelector('[data-testid=progress-mobilenet-v2]');
-    await screenshot(page, 't3-transfer-training');
-    await waitForRunEnd(page);
-    expect(await page.getAttribute('[data-testid=progress-mobilenet-v2]', 'data-phase')).toBe('done');
-    expect(await row('mobilenet-v2').getAttribute('data-status')).toBe('ok');
-    const backbone = Number(await page.getAttribute(card('mobilenet-v2'), 'data-params'));
-    expect(await metric('mobilenet-v2', 'params')).toBe(backbone + HEAD_PARAMS);
-    expect(await metric('mobilenet-v2', 'trainable')).toBe(HEAD_PARAMS);
-    const listed = await page.getAttribute('li:has([data-testid=model-option-mobilenet-v2]) [data-model-params]', 'data-model-params');
-    expect(Number(listed)).toBe(backbone + HEAD_PARAMS);
-    for (const name of ['accuracy', 'auc']) {
-      const v = await metric('mobilenet-v2', name);
-      expect(v).toBeGreaterThanOrEqual(0);
-      expect(v).toBeLessThanOrEqual(1);
-    }
-    await screenshot(page, 't4-transfer-result');
-  }, 300_000);
+  it.skipIf(!HAS_WEIGHTS)(
+    "trains mobilenet-v2 on the demo set and shows its row with the whole network's counts",
+    async () => {
+      await page.click('[data-testid=train-button]');
+      await page.waitForSelector('[data-testid=progress-mobilenet-v2]');
+      await screenshot(page, 't3-transfer-training');
+      await waitForRunEnd(page);
+      expect(await page.getAttribute('[data-testid=progress-mobilenet-v2]', 'data-phase')).toBe('done');
+      expect(await row('mobilenet-v2').getAttribute('data-status')).toBe('ok');
+      const backbone = Number(await page.getAttribute(card('mobilenet-v2'), 'data-params'));
+      expect(await metric('mobilenet-v2', 'params')).toBe(backbone + HEAD_PARAMS);
+      expect(await metric('mobilenet-v2', 'trainable')).toBe(HEAD_PARAMS);
+      const listed = await page.getAttribute(
+        'li:has([data-testid=model-option-mobilenet-v2]) [data-model-params]',
+        'data-model-params',
+      );
+      expect(Number(listed)).toBe(backbone + HEAD_PARAMS);
+      for (const name of ['accuracy', 'auc']) {
+        const v = await metric('mobilenet-v2', name);
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+      await screenshot(page, 't4-transfer-result');
+    },
+    300_000,
+  );
 
-  it.skipIf(!HAS_WEIGHTS)('classifies X-rays with the trained transfer model (its saved files reload in the page)', async () => {
-    const folder = join(work, 'to-classify');
-    const written = await writeDataset(folder, { perClass: 1, size: 48, format: 'png', seed: 9 });
-    await page.selectOption('[data-testid=classify-model]', { label: 'MobileNetV2 transfer (trained here)' });
-    await page.setInputFiles('[data-testid=classify-input]', written.images.map((p) => join(folder, p)));
-    await expect.poll(() => page.locator('[data-testid=classify-result]').count(), { timeout: 60_000 }).toBe(2);
-    for (const probs of await page.$$eval('[data-testid=classify-result]', (els) => els.map((e) => JSON.parse(e.dataset.probabilities!) as number[]))) {
-      expect(probs).toHaveLength(2);
-      expect(probs[0] + probs[1]).toBeCloseTo(1, 4);
-    }
-  }, 120_000);
+  it.skipIf(!HAS_WEIGHTS)(
+    'classifies X-rays with the trained transfer model (its saved files reload in the page)',
+    async () => {
+      const folder = join(work, 'to-classify');
+      const written = await writeDataset(folder, { perClass: 1, size: 48, format: 'png', seed: 9 });
+      await page.selectOption('[data-testid=classify-model]', { label: 'MobileNetV2 transfer (trained here)' });
+      await page.setInputFiles(
+        '[data-testid=classify-input]',
+        written.images.map((p) => join(folder, p)),
+      );
+      await expect.poll(() => page.locator('[data-testid=classify-result]').count(), { timeout: 60_000 }).toBe(2);
+      for (const probs of await page.$$eval('[data-testid=classify-result]', (els) =>
+        els.map((e) => JSON.parse(e.dataset.probabilities!) as number[]),
+      )) {
+        expect(probs).toHaveLength(2);
+        expect(probs[0] + probs[1]).toBeCloseTo(1, 4);
+      }
+    },
+    120_000,
+  );
 
-  it.skipIf(!HAS_WEIGHTS)('reuses the cached backbone features on a second run', async () => {
-    await page.click('[data-testid=train-button]');
-    await waitForRunEnd(page);
-    expect(await page.getAttribute('[data-testid=progress-mobilenet-v2]', 'data-feature-cache')).toBe('train,val,test');
-    expect(await row('mobilenet-v2').getAttribute('data-status')).toBe('ok');
-  }, 300_000);
+  it.skipIf(!HAS_WEIGHTS)(
+    'reuses the cached backbone features on a second run',
+    async () => {
+      await page.click('[data-testid=train-button]');
+      await waitForRunEnd(page);
+      expect(await page.getAttribute('[data-testid=progress-mobilenet-v2]', 'data-feature-cache')).toBe(
+        'train,val,test',
+      );
+      expect(await row('mobilenet-v2').getAttribute('data-status')).toBe('ok');
+    },
+    300_000,
+  );
 
   it('trains with augmentation on and shows the row', async () => {
     await page.uncheck('[data-testid=model-option-mobilenet-v2]');
@@ -181,7 +245,9 @@ describe.skipIf(!CHROMIUM)('transfer learning on the lab page in Chromium', () =
     await writeDataset(folder, { perClass: 8, size: 32, format: 'png', seed: 7 });
     await page.fill('[data-testid=setting-limit]', '6');
     await page.setInputFiles('[data-testid=dataset-input]', folder);
-    await page.waitForSelector('[data-testid=dataset-summary][data-source="limited-xrays"][data-limit="6"]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=dataset-summary][data-source="limited-xrays"][data-limit="6"]', {
+      timeout: 60_000,
+    });
     expect(await page.getAttribute('[data-testid=dataset-summary]', 'data-count')).toBe('6');
     expect(await cell(page, { cls: 'NORMAL' }, 'all')).toBe(3);
     expect(await cell(page, { cls: 'PNEUMONIA' }, 'all')).toBe(3);

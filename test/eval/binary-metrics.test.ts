@@ -31,7 +31,10 @@ describe('binaryMetrics', () => {
   });
 
   it('defaults the threshold to 0.5 and accepts booleans', () => {
-    const m = binaryMetrics(truth.map((t) => t === 1), scores);
+    const m = binaryMetrics(
+      truth.map((t) => t === 1),
+      scores,
+    );
     expect(m.threshold).toBe(0.5);
     expect([m.tp, m.fp, m.tn, m.fn]).toEqual([3, 2, 2, 1]);
   });
@@ -70,7 +73,12 @@ describe('binaryMetrics', () => {
 
     const empty = binaryMetrics([], []);
     expect([empty.accuracy, empty.sensitivity, empty.specificity, empty.precision, empty.f1, empty.npv]).toEqual([
-      null, null, null, null, null, null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
     ]);
   });
 

@@ -105,7 +105,10 @@ describe('evaluateModel', () => {
 
   it('feeds pixels in the requested range', async () => {
     // In [−1, 1], x = 2v/255 − 1 and logit 1 = 2v − 383 < 0 for every v here: all predicted NORMAL.
-    const result = await evaluateModel(model, pixelSet(values, labels, classNames), { positiveClass: 1, range: '-1,1' });
+    const result = await evaluateModel(model, pixelSet(values, labels, classNames), {
+      positiveClass: 1,
+      range: '-1,1',
+    });
     expect(result.confusion).toEqual([
       [3, 0],
       [3, 0],
@@ -146,7 +149,9 @@ describe('evaluateModel', () => {
     const threeClassSet = pixelSet([1, 2], [0, 2], ['a', 'b', 'c']);
     await expect(evaluateModel(model, threeClassSet, { positiveClass: 1 })).rejects.toThrow(/\[n, 3\]/);
     expect(tf.memory().numTensors).toBe(before);
-    await expect(evaluateModel(model, pixelSet(values, labels, classNames), { positiveClass: 2 })).rejects.toThrow(/positiveClass/);
+    await expect(evaluateModel(model, pixelSet(values, labels, classNames), { positiveClass: 2 })).rejects.toThrow(
+      /positiveClass/,
+    );
     await expect(evaluateModel(model, pixelSet([1], [5], classNames), { positiveClass: 1 })).rejects.toThrow(/label 5/);
     await expect(evaluateModel(model, pixelSet([], [], classNames), { positiveClass: 1 })).rejects.toThrow(/empty/);
   });

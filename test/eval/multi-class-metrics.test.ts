@@ -18,7 +18,11 @@ import { bootstrapMultiClass, multiClassMetrics, oneVsRestAucs } from '../../src
  * specificity       = (others − others called this) / others, others = 47 − row:
  *                     NORMAL (32 − 7)/32 = 25/32, BACTERIA (31 − 4)/31 = 27/31, VIRUS (31 − 5)/31 = 26/31
  */
-const KERMANY_THREE = [[12, 0, 3], [2, 12, 2], [5, 4, 7]];
+const KERMANY_THREE = [
+  [12, 0, 3],
+  [2, 12, 2],
+  [5, 4, 7],
+];
 
 /*
  * Six images, three classes, with ties (labels 0 0 1 1 2 2). One-vs-rest AUC counts, for each (image of the class,
@@ -30,14 +34,7 @@ const KERMANY_THREE = [[12, 0, 3], [2, 12, 2], [5, 4, 7]];
  * argmax: 0, 2, 1, 2, 2, 2 → confusion [[1,0,1],[0,1,1],[0,0,2]], accuracy 4/6.
  */
 const SIX_LABELS = [0, 0, 1, 1, 2, 2];
-const SIX_PROBABILITIES = [
-  0.6, 0.3, 0.1,
-  0.3, 0.3, 0.4,
-  0.3, 0.5, 0.2,
-  0.1, 0.2, 0.7,
-  0.2, 0.2, 0.6,
-  0.4, 0.1, 0.5,
-];
+const SIX_PROBABILITIES = [0.6, 0.3, 0.1, 0.3, 0.3, 0.4, 0.3, 0.5, 0.2, 0.1, 0.2, 0.7, 0.2, 0.2, 0.6, 0.4, 0.1, 0.5];
 
 describe('multiClassMetrics', () => {
   it('gives the k-class accuracy, balanced accuracy and per-class figures of a hand-counted 3×3 matrix', () => {
@@ -55,21 +52,37 @@ describe('multiClassMetrics', () => {
   it('gives the one-vs-rest AUCs and their mean, ties counted as halves', () => {
     expect(oneVsRestAucs(SIX_PROBABILITIES, SIX_LABELS, 3)).toEqual([0.8125, 0.6875, 0.75]);
     const scores = { probabilities: SIX_PROBABILITIES, labels: SIX_LABELS };
-    const m = multiClassMetrics([[1, 0, 1], [0, 1, 1], [0, 0, 2]], scores);
+    const m = multiClassMetrics(
+      [
+        [1, 0, 1],
+        [0, 1, 1],
+        [0, 0, 2],
+      ],
+      scores,
+    );
     expect(m.macroAuc).toBeCloseTo(0.75, 12);
     expect(m.perClass.map((c) => c.auc)).toEqual([0.8125, 0.6875, 0.75]);
     expect(m.accuracy).toBeCloseTo(4 / 6, 12);
   });
 
   it('leaves a class without test images out of the means instead of counting it as 0', () => {
-    const m = multiClassMetrics([[3, 1, 0], [0, 0, 0], [1, 0, 5]]);
+    const m = multiClassMetrics([
+      [3, 1, 0],
+      [0, 0, 0],
+      [1, 0, 5],
+    ]);
     expect(m.perClass[1].sensitivity).toBeNull();
     expect(m.balancedAccuracy).toBeCloseTo((3 / 4 + 5 / 6) / 2, 12);
     expect(m.perClass[1].specificity).toBeCloseTo(9 / 10, 12); // one of the 10 others was called class 1
   });
 
   it('refuses a matrix that is not square and probabilities that do not fit', () => {
-    expect(() => multiClassMetrics([[1, 2], [3, 4, 5]])).toThrow(/square/);
+    expect(() =>
+      multiClassMetrics([
+        [1, 2],
+        [3, 4, 5],
+      ]),
+    ).toThrow(/square/);
     expect(() => oneVsRestAucs([0.5, 0.5], [0], 3)).toThrow(/1 × 3 probabilities, got 2/);
     expect(() => oneVsRestAucs([0.2, 0.3, 0.5], [3], 3)).toThrow(/label 3 of image 0/);
   });
@@ -85,7 +98,11 @@ describe('evaluatePredictions with more than two classes', () => {
 
   it('reports the argmax accuracy and macro AUC beside the positive class against the rest', () => {
     const e = evaluatePredictions(scored, { positiveClass: 1, positiveNamed: false });
-    expect(e.confusion).toEqual([[1, 0, 1], [0, 1, 1], [0, 0, 2]]);
+    expect(e.confusion).toEqual([
+      [1, 0, 1],
+      [0, 1, 1],
+      [0, 0, 2],
+    ]);
     expect(e.multiClass!.accuracy).toBeCloseTo(4 / 6, 6);
     expect(e.multiClass!.macroAuc).toBeCloseTo(0.75, 6);
     expect(e.multiClass!.positiveNamed).toBe(false);

@@ -40,7 +40,12 @@ describe('rocCurve', () => {
 
   it('does not depend on input order', () => {
     const perm = [5, 2, 0, 4, 1, 3];
-    expect(rocCurve(perm.map((i) => truth[i]), perm.map((i) => scores[i]))).toEqual(rocCurve(truth, scores));
+    expect(
+      rocCurve(
+        perm.map((i) => truth[i]),
+        perm.map((i) => scores[i]),
+      ),
+    ).toEqual(rocCurve(truth, scores));
   });
 
   it('is empty when a class is missing', () => {

@@ -21,7 +21,13 @@ const train = makeToyImageSet(32, 12, 1, 1);
 const test = shiftImageSet(makeToyImageSet(24, 12, 1, 3), { kind: 'gamma', gamma: 1.6 });
 const data = { train, val: makeToyImageSet(8, 12, 1, 2), test };
 const settings: RunConfig = testRunConfig({
-  size: 12, channels: 1, epochs: 2, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 20, batchNormRecalibrationBatches: 2,
+  size: 12,
+  channels: 1,
+  epochs: 2,
+  batchSize: 8,
+  learningRate: 1e-2,
+  bootstrapIterations: 20,
+  batchNormRecalibrationBatches: 2,
 });
 
 describe('a run with --adapt-bn', () => {
@@ -45,7 +51,8 @@ describe('a run with --adapt-bn', () => {
     const after = run.evaluation!;
     expect(Array.from(after.probabilities)).not.toEqual(Array.from(before.probabilities));
     const again = await predictSet(run.model!, test, { range: '0,1' });
-    for (let i = 0; i < again.probabilities.length; i++) expect(again.probabilities[i]).toBeCloseTo(before.probabilities[i], 5);
+    for (let i = 0; i < again.probabilities.length; i++)
+      expect(again.probabilities[i]).toBeCloseTo(before.probabilities[i], 5);
     run.model!.dispose();
     expect(tf.memory().numTensors).toBe(start);
   });
@@ -71,10 +78,24 @@ describe('a run with --adapt-bn', () => {
     run.model!.dispose();
   });
 
-  it('hands both evaluations to the loop\'s hooks and both metric sets to the summary', async () => {
-    const experiment = { ...defaultExperiment(), models: ['light-k1'], size: 12, channels: 1 as const, epochs: 1, batchSize: 8, seeds: [1, 2], bootstrap: 0, adaptBn: true };
+  it("hands both evaluations to the loop's hooks and both metric sets to the summary", async () => {
+    const experiment = {
+      ...defaultExperiment(),
+      models: ['light-k1'],
+      size: 12,
+      channels: 1 as const,
+      epochs: 1,
+      batchSize: 8,
+      seeds: [1, 2],
+      bootstrap: 0,
+      adaptBn: true,
+    };
     const seen: boolean[] = [];
-    const outcome = await runExperiment(experiment, data, { onRunEnd: (run) => { seen.push(run.evaluationBeforeAdaptation != null); } });
+    const outcome = await runExperiment(experiment, data, {
+      onRunEnd: (run) => {
+        seen.push(run.evaluationBeforeAdaptation != null);
+      },
+    });
     expect(seen).toEqual([true, true]);
     expect(outcome.records.map((r) => r.adaptation)).toEqual(['bn-test', 'bn-test']);
     expect(outcome.summary[0].adaptedRuns).toBe(2);

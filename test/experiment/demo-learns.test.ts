@@ -37,8 +37,10 @@ describe('the default demo', () => {
     const [cnn] = run.records;
     expect(cnn.status).toBe('ok');
     expect(cnn.epochsRun).toBe(DEFAULT_SETTINGS.epochs);
-    console.log(`default demo, cnn seed 1: test accuracy ${cnn.test!.accuracy!.toFixed(3)}, AUC ${cnn.test!.auc!.toFixed(3)} `
-      + `on ${cnn.test!.count} images; trained and scored in ${(run.wallMs / 1000).toFixed(1)} s (CPU ${(run.cpuMs / 1000).toFixed(1)} s)`);
+    console.log(
+      `default demo, cnn seed 1: test accuracy ${cnn.test!.accuracy!.toFixed(3)}, AUC ${cnn.test!.auc!.toFixed(3)} ` +
+        `on ${cnn.test!.count} images; trained and scored in ${(run.wallMs / 1000).toFixed(1)} s (CPU ${(run.cpuMs / 1000).toFixed(1)} s)`,
+    );
     expect(cnn.test!.auc!).toBeGreaterThanOrEqual(0.9);
     expect(cnn.test!.accuracy!).toBeGreaterThanOrEqual(0.8);
     // Learnt, not guessed: it gets images of both classes right, and its training loss fell.

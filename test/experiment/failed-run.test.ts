@@ -13,8 +13,18 @@ describe('a failed run', () => {
 
   it('starts from what is known before the model is built', () => {
     expect(recordBaseOf('light-k2', config, ['A', 'B'])).toEqual({
-      modelId: 'light-k2', label: 'light-k2', params: 0, trainableParams: 0, inputSize: 32, channels: config.channels,
-      backend: tf.getBackend(), seed: 7, epochsRun: 0, epochsPlanned: 4, classNames: ['A', 'B'], positiveClass: 1,
+      modelId: 'light-k2',
+      label: 'light-k2',
+      params: 0,
+      trainableParams: 0,
+      inputSize: 32,
+      channels: config.channels,
+      backend: tf.getBackend(),
+      seed: 7,
+      epochsRun: 0,
+      epochsPlanned: 4,
+      classNames: ['A', 'B'],
+      positiveClass: 1,
     });
   });
 

@@ -16,7 +16,11 @@ describe('the kernels setting', () => {
   it('is a choice of lab or stock, lab by default, under the flag kernels', () => {
     const field = findField('kernels');
     expect(field).toMatchObject({
-      key: 'kernels', flag: 'kernels', kind: 'choice', options: ['lab', 'stock'], default: 'lab',
+      key: 'kernels',
+      flag: 'kernels',
+      kind: 'choice',
+      options: ['lab', 'stock'],
+      default: 'lab',
     });
     expect(defaultExperiment().kernels).toBe('lab');
   });
@@ -45,24 +49,50 @@ describe('the kernels setting', () => {
 
   it('is recorded in the card with the kernels that trained, and named in the model card', () => {
     const settings = { ...defaultExperiment(), kernels: 'stock' as const };
-    const record = makeResultRecord(summary({ modelId: 'cnn', label: 'cnn', seed: 1 }),
-      evaluationFrom([[1, 1], [0, 2]], 0.9, 0.3), evaluationFrom([[2, 0], [0, 2]], 0.95, 0.2));
+    const record = makeResultRecord(
+      summary({ modelId: 'cnn', label: 'cnn', seed: 1 }),
+      evaluationFrom(
+        [
+          [1, 1],
+          [0, 2],
+        ],
+        0.9,
+        0.3,
+      ),
+      evaluationFrom(
+        [
+          [2, 0],
+          [0, 2],
+        ],
+        0.95,
+        0.2,
+      ),
+    );
     const environment = {
-      labVersion: '1', tfjsVersion: '4.22.0', backend: 'cpu', adapter: '', runtime: 'node' as const, agent: 'Node.js',
+      labVersion: '1',
+      tfjsVersion: '4.22.0',
+      backend: 'cpu',
+      adapter: '',
+      runtime: 'node' as const,
+      agent: 'Node.js',
     };
-    const cardWith = (kernels?: 'lab' | 'stock') => makeExperimentCard({
-      settings,
-      data: {
-        source: 'xrays', kind: 'folder', classNames: ['NORMAL', 'PNEUMONIA'],
-        identity: { files: 4, filesPerClass: { NORMAL: 2, PNEUMONIA: 2 }, fingerprint: '0123456789abcdef', root: '' },
-        test: null, testSet: 'held out',
-        split: { train: ['a'], val: ['b'], test: ['c', 'd'], hash: 'fedcba9876543210' },
-      },
-      environment: { ...environment, ...(kernels ? { kernels } : {}) },
-      results: [record],
-      testImages: { files: ['c', 'd', 'e', 'f'], labels: Int32Array.of(0, 0, 1, 1) },
-      predictions: [],
-    });
+    const cardWith = (kernels?: 'lab' | 'stock') =>
+      makeExperimentCard({
+        settings,
+        data: {
+          source: 'xrays',
+          kind: 'folder',
+          classNames: ['NORMAL', 'PNEUMONIA'],
+          identity: { files: 4, filesPerClass: { NORMAL: 2, PNEUMONIA: 2 }, fingerprint: '0123456789abcdef', root: '' },
+          test: null,
+          testSet: 'held out',
+          split: { train: ['a'], val: ['b'], test: ['c', 'd'], hash: 'fedcba9876543210' },
+        },
+        environment: { ...environment, ...(kernels ? { kernels } : {}) },
+        results: [record],
+        testImages: { files: ['c', 'd', 'e', 'f'], labels: Int32Array.of(0, 0, 1, 1) },
+        predictions: [],
+      });
     const stock = cardWith('stock');
     expect(stock.settings.kernels).toBe('stock');
     expect(stock.environment.kernels).toBe('stock');

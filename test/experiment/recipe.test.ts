@@ -13,12 +13,20 @@ const robust = defaultExperiment({ recipe: 'robust' });
 describe('recipes: one schema field that decides the defaults of the ingredients', () => {
   it('gives the study its faithful protocol and the robust recipe every ingredient', () => {
     expect(study).toMatchObject({
-      recipe: 'study', augment: false, siteAugment: false, classWeights: 'none', labelSmoothing: 0, lrSchedule: 'constant',
-      valLoss: 'plain', adaptBn: false, ensemble: false,
+      recipe: 'study',
+      augment: false,
+      siteAugment: false,
+      classWeights: 'none',
+      labelSmoothing: 0,
+      lrSchedule: 'constant',
+      valLoss: 'plain',
+      adaptBn: false,
+      ensemble: false,
     });
     expect(robust).toMatchObject({ recipe: 'robust', ...RECIPE_SETTINGS.robust });
     // Settings outside the recipes do not move.
-    for (const key of ['size', 'epochs', 'learningRate', 'batchSize', 'seeds', 'bnMomentum'] as const) expect(robust[key]).toEqual(study[key]);
+    for (const key of ['size', 'epochs', 'learningRate', 'batchSize', 'seeds', 'bnMomentum'] as const)
+      expect(robust[key]).toEqual(study[key]);
     expect(RECIPE_KEYS).toContain('labelSmoothing');
     expect(RECIPE_KEYS).not.toContain('epochs');
   });
@@ -44,7 +52,11 @@ describe('recipes: one schema field that decides the defaults of the ingredients
     expect(experimentToParams(study, robust)).toEqual([['recipe', 'study']]);
     const tweaked = { ...robust, labelSmoothing: 0.2, epochs: 3 };
     const params = experimentToParams(tweaked, study);
-    expect(params).toEqual([['recipe', 'robust'], ['epochs', '3'], ['label-smoothing', '0.2']]);
+    expect(params).toEqual([
+      ['recipe', 'robust'],
+      ['epochs', '3'],
+      ['label-smoothing', '0.2'],
+    ]);
     expect(experimentFromParams(new URLSearchParams(params), study).experiment).toEqual(tweaked);
     expect(experimentFromParams(new URLSearchParams('recipe=study'), robust).experiment).toEqual(study);
   });
@@ -58,27 +70,51 @@ describe('recipes: one schema field that decides the defaults of the ingredients
     expect(experimentFromJson({ recipe: 'robust', epochs: 4 }, study).experiment).toEqual({ ...robust, epochs: 4 });
   });
 
-  it('turns the ingredients into the trainer\'s options', () => {
+  it("turns the ingredients into the trainer's options", () => {
     const c = runConfig(robust, 3, 1);
-    expect(c).toMatchObject({ seed: 3, classWeights: 'balanced', labelSmoothing: 0.1, lrSchedule: 'cosine', balancedValidation: true, adaptBn: true });
+    expect(c).toMatchObject({
+      seed: 3,
+      classWeights: 'balanced',
+      labelSmoothing: 0.1,
+      lrSchedule: 'cosine',
+      balancedValidation: true,
+      adaptBn: true,
+    });
     expect(c.augmentation).toEqual(XRAY_AUGMENTATION);
     expect(runConfig({ ...study, augment: true }, 1, 1).augmentation).toEqual(STANDARD_AUGMENTATION);
     const sitesOnly = runConfig({ ...study, siteAugment: true }, 1, 1).augmentation!;
-    expect(sitesOnly).toMatchObject({ flip: false, rotationDeg: 0, zoom: 0, gamma: XRAY_AUGMENTATION.gamma, noise: XRAY_AUGMENTATION.noise });
-    expect(runConfig(study, 1, 1)).toMatchObject({ augmentation: null, labelSmoothing: 0, lrSchedule: 'constant', balancedValidation: false });
+    expect(sitesOnly).toMatchObject({
+      flip: false,
+      rotationDeg: 0,
+      zoom: 0,
+      gamma: XRAY_AUGMENTATION.gamma,
+      noise: XRAY_AUGMENTATION.noise,
+    });
+    expect(runConfig(study, 1, 1)).toMatchObject({
+      augmentation: null,
+      labelSmoothing: 0,
+      lrSchedule: 'constant',
+      balancedValidation: false,
+    });
   });
 
   it('names the ingredients in words, and where the settings leave their recipe', () => {
     expect(recipeIngredients(study)).toEqual([]);
     expect(describeRecipe(study)).toBe("Recipe: study (the study's protocol).");
     expect(recipeIngredients(robust)).toEqual([
-      'augmentation: flips, ±10° turns, shift and zoom, brightness, contrast, gamma, blur and noise', 'balanced class weights',
-      'label smoothing 0.1', 'learning rate warmed up over one epoch, then cosine decay', 'best epoch by the class-balanced validation loss',
-      'test-time BatchNorm adaptation', "the seeds' average scored as its own row",
+      'augmentation: flips, ±10° turns, shift and zoom, brightness, contrast, gamma, blur and noise',
+      'balanced class weights',
+      'label smoothing 0.1',
+      'learning rate warmed up over one epoch, then cosine decay',
+      'best epoch by the class-balanced validation loss',
+      'test-time BatchNorm adaptation',
+      "the seeds' average scored as its own row",
     ]);
     expect(recipeOverrides(robust)).toEqual([]);
     const tweaked = { ...robust, adaptBn: false, labelSmoothing: 0 };
     expect(recipeOverrides(tweaked)).toEqual(['labelSmoothing', 'adaptBn']);
-    expect(describeRecipe(tweaked)).toMatch(/^Recipe: robust: augmentation: .* \(changed from the recipe: labelSmoothing, adaptBn\)\.$/);
+    expect(describeRecipe(tweaked)).toMatch(
+      /^Recipe: robust: augmentation: .* \(changed from the recipe: labelSmoothing, adaptBn\)\.$/,
+    );
   });
 });

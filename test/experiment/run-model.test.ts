@@ -8,9 +8,18 @@ import { useCpuBackend } from '../helpers/tf-cpu';
 
 beforeAll(useCpuBackend);
 
-const data = { train: makeToyImageSet(32, 12, 1, 1), val: makeToyImageSet(8, 12, 1, 2), test: makeToyImageSet(16, 12, 1, 3) };
+const data = {
+  train: makeToyImageSet(32, 12, 1, 1),
+  val: makeToyImageSet(8, 12, 1, 2),
+  test: makeToyImageSet(16, 12, 1, 3),
+};
 const settings: RunConfig = testRunConfig({
-  size: 12, channels: 1, epochs: 3, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 50,
+  size: 12,
+  channels: 1,
+  epochs: 3,
+  batchSize: 8,
+  learningRate: 1e-2,
+  bootstrapIterations: 50,
   batchNormRecalibrationBatches: 2,
 });
 
@@ -20,7 +29,14 @@ describe('runModel', () => {
     const phases: string[] = [];
     const run = await runModel('light-k2', data, settings, { onPhase: (p) => phases.push(p) });
     expect(phases).toEqual(['building', 'training', 'evaluating', 'timing']);
-    expect(run.record).toMatchObject({ modelId: 'light-k2', status: 'ok', epochsRun: 3, inputSize: 12, channels: 1, backend: 'cpu' });
+    expect(run.record).toMatchObject({
+      modelId: 'light-k2',
+      status: 'ok',
+      epochsRun: 3,
+      inputSize: 12,
+      channels: 1,
+      backend: 'cpu',
+    });
     expect(run.record.params).toBe(run.model!.countParams());
     expect(run.record.test!.count).toBe(16);
     expect(run.record.test!.ci).not.toBeNull();
@@ -41,9 +57,17 @@ describe('runModel', () => {
 
   it('evaluates a cancelled run with the weights it kept', async () => {
     const controller = new AbortController();
-    const run = await runModel('light-k1', data, { ...settings, epochs: 5 }, {
-      onEpochEnd: (log) => { if (log.epoch === 2) controller.abort(); },
-    }, controller.signal);
+    const run = await runModel(
+      'light-k1',
+      data,
+      { ...settings, epochs: 5 },
+      {
+        onEpochEnd: (log) => {
+          if (log.epoch === 2) controller.abort();
+        },
+      },
+      controller.signal,
+    );
     expect(run.record.status).toBe('cancelled');
     expect(run.record.epochsRun).toBe(2);
     expect(run.record.test!.count).toBe(16);

@@ -9,7 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 import { rocAuc } from '../../src/lab/eval/roc';
 import {
-  makeExperimentCard, parseExperimentCard, parseExperimentOrResults, renderExperimentCard,
+  makeExperimentCard,
+  parseExperimentCard,
+  parseExperimentOrResults,
+  renderExperimentCard,
 } from '../../src/lab/experiment/card';
 import { resultsBundle } from '../../src/lab/experiment/results-bundle';
 import { runExperiment, type FinishedRun } from '../../src/lab/experiment/run-experiment';
@@ -23,11 +26,23 @@ beforeAll(async () => {
 });
 
 const data = {
-  train: makeToyImageSet(32, 12, 1, 1), val: makeToyImageSet(8, 12, 1, 2), test: makeToyImageSet(16, 12, 1, 3),
+  train: makeToyImageSet(32, 12, 1, 1),
+  val: makeToyImageSet(8, 12, 1, 2),
+  test: makeToyImageSet(16, 12, 1, 3),
 };
 const experiment: Experiment = {
-  ...defaultExperiment(), models: ['light-k1', 'light-k2'], seeds: [1, 2], size: 12, channels: 1, epochs: 1,
-  batchSize: 8, learningRate: 0.01, bootstrap: 20, bnRecalibration: 2, backend: 'wasm', ensemble: true,
+  ...defaultExperiment(),
+  models: ['light-k1', 'light-k2'],
+  seeds: [1, 2],
+  size: 12,
+  channels: 1,
+  epochs: 1,
+  batchSize: 8,
+  learningRate: 0.01,
+  bootstrap: 20,
+  bnRecalibration: 2,
+  backend: 'wasm',
+  ensemble: true,
 };
 
 /** Accuracy at `threshold` and AUC of P(positive = class 1) from two-class probabilities, computed here. */
@@ -51,14 +66,19 @@ describe('runExperiment with ensemble', () => {
     tensorsAfter = tf.memory().numTensors;
   }, 300_000);
 
-  it('adds one ensemble record after each model\'s last seed, without files and leaking no tensor', () => {
+  it("adds one ensemble record after each model's last seed, without files and leaking no tensor", () => {
     expect(outcome.records.map((r) => [r.modelId, r.seed, r.ensembleOf ?? null])).toEqual([
-      ['light-k1', 1, null], ['light-k2', 1, null], ['light-k1', 2, null], ['light-k1', ENSEMBLE_SEED, [1, 2]],
-      ['light-k2', 2, null], ['light-k2', ENSEMBLE_SEED, [1, 2]],
+      ['light-k1', 1, null],
+      ['light-k2', 1, null],
+      ['light-k1', 2, null],
+      ['light-k1', ENSEMBLE_SEED, [1, 2]],
+      ['light-k2', 2, null],
+      ['light-k2', ENSEMBLE_SEED, [1, 2]],
     ]);
     const ensembles = finished.filter((f) => f.record.ensembleOf);
     expect(ensembles.map((f) => f.key)).toEqual([
-      { modelId: 'light-k1', seed: ENSEMBLE_SEED }, { modelId: 'light-k2', seed: ENSEMBLE_SEED },
+      { modelId: 'light-k1', seed: ENSEMBLE_SEED },
+      { modelId: 'light-k2', seed: ENSEMBLE_SEED },
     ]);
     for (const f of ensembles) {
       expect(f.files).toBeNull();
@@ -68,7 +88,7 @@ describe('runExperiment with ensemble', () => {
     expect(tensorsAfter).toBe(tensorsBefore);
   });
 
-  it('scores the mean of its seeds\' stored probabilities: accuracy, AUC and params as computed by hand', () => {
+  it("scores the mean of its seeds' stored probabilities: accuracy, AUC and params as computed by hand", () => {
     for (const modelId of experiment.models) {
       const seeds = finished.filter((f) => f.key.modelId === modelId && !f.record.ensembleOf);
       const ensemble = finished.find((f) => f.key.modelId === modelId && f.record.ensembleOf)!;
@@ -89,7 +109,8 @@ describe('runExperiment with ensemble', () => {
 
   it('keeps the ensemble out of the mean ± sd over seeds, and gives it a row of its own', () => {
     expect(outcome.summary.map((m) => [m.modelId, m.seeds, m.okRuns])).toEqual([
-      ['light-k1', [1, 2], 2], ['light-k2', [1, 2], 2],
+      ['light-k1', [1, 2], 2],
+      ['light-k2', [1, 2], 2],
     ]);
     const k1 = outcome.records.filter((r) => r.modelId === 'light-k1' && !r.ensembleOf).map((r) => r.test!.accuracy!);
     expect(outcome.summary[0].accuracy!.mean).toBeCloseTo((k1[0] + k1[1]) / 2, 12);
@@ -102,16 +123,22 @@ describe('runExperiment with ensemble', () => {
     const card = makeExperimentCard({
       settings: experiment,
       data: {
-        source: 'toy', kind: 'demo', classNames: ['A', 'B'],
+        source: 'toy',
+        kind: 'demo',
+        classNames: ['A', 'B'],
         identity: { filesPerClass: {}, files: 0, fingerprint: '0123456789abcdef', root: '' },
-        test: null, testSet: 'toy test', split: { train: [], val: [], test: [], hash: '' },
+        test: null,
+        testSet: 'toy test',
+        split: { train: [], val: [], test: [], hash: '' },
       },
       environment: { labVersion: 'x', tfjsVersion: 'x', backend: 'wasm', adapter: '', runtime: 'node', agent: 'test' },
       results: outcome.records,
       testImages: {
-        files: Array.from({ length: 16 }, (_, i) => `img-${i}.png`), labels: data.test.labels.subarray(0, 16),
+        files: Array.from({ length: 16 }, (_, i) => `img-${i}.png`),
+        labels: data.test.labels.subarray(0, 16),
       },
-      predictions: finished.filter((f) => f.evaluation)
+      predictions: finished
+        .filter((f) => f.evaluation)
         .map((f) => ({ modelId: f.key.modelId, seed: f.key.seed, probabilities: f.evaluation!.probabilities })),
     });
     // The ensembles are compared with each other, and not counted as one more seed in the spread over seeds.
@@ -121,22 +148,30 @@ describe('runExperiment with ensemble', () => {
     ]);
     expect(ensemblePairs[0].auc!.a).toBeCloseTo(outcome.records[3].test!.auc!, 5);
     const reread = parseExperimentCard(renderExperimentCard(card));
-    expect(reread.results.filter((r) => r.ensembleOf).map((r) => r.ensembleOf)).toEqual([[1, 2], [1, 2]]);
+    expect(reread.results.filter((r) => r.ensembleOf).map((r) => r.ensembleOf)).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
     expect(reread.comparisons).toEqual(card.comparisons);
     expect(reread.summary).toEqual(card.summary);
 
     const runs = finished.map((f) => ({
-      key: f.key, record: f.record, files: f.files ? { 'model.json': f.files.modelJson } : null,
+      key: f.key,
+      record: f.record,
+      files: f.files ? { 'model.json': f.files.modelJson } : null,
     }));
     const bundle = resultsBundle(card, runs, []);
     expect([...bundle.keys()].filter((p) => p.startsWith('models/')).sort()).toEqual([
-      ...['light-k1', 'light-k2'].flatMap((id) => [1, 2].flatMap((seed) => [
-        `models/${id}/seed-${seed}/model-card.md`, `models/${id}/seed-${seed}/model.json`,
-      ])),
+      ...['light-k1', 'light-k2'].flatMap((id) =>
+        [1, 2].flatMap((seed) => [`models/${id}/seed-${seed}/model-card.md`, `models/${id}/seed-${seed}/model.json`]),
+      ),
     ]);
     const results = parseExperimentOrResults(bundle.get('results.json') as string, 'results.json');
     expect(results.results.filter((r) => r.ensembleOf)).toHaveLength(2);
-    expect(results.summary.map((m) => m.seeds)).toEqual([[1, 2], [1, 2]]);
+    expect(results.summary.map((m) => m.seeds)).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
     expect(bundle.get('report.md')).toContain('| LightLayers k=1 — ensemble of seeds 1, 2 | 1, 2 | ensemble |');
 
     const csv = (bundle.get('predictions.csv') as string).trim().split('\n');

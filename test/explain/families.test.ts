@@ -15,7 +15,11 @@ import { explainableModel } from '../../src/lab/explain/explainable-model';
 import { modelFromFiles, modelToFiles } from '../../src/lab/models/model-files';
 import { findModel, MODEL_REGISTRY } from '../../src/lab/registry';
 import { buildTransferHead } from '../../src/lab/models/transfer-head';
-import { buildLoadedBackbone, prepareBackboneWeights, type BackboneWeights } from '../../src/lab/transfer/backbone-weights';
+import {
+  buildLoadedBackbone,
+  prepareBackboneWeights,
+  type BackboneWeights,
+} from '../../src/lab/transfer/backbone-weights';
 import { composeTransferModel } from '../../src/lab/transfer/compose';
 import { loadWeightsFromFiles } from '../../src/lab/transfer/load-weights';
 import { readWeightsPath } from '../../src/lab/transfer/node/read-weights-path';
@@ -29,7 +33,12 @@ beforeAll(async () => {
 afterAll(() => forgetBackboneWeights());
 
 /** Explains two phantoms of each class with `model` and checks shape, layer and memory. */
-async function explainAndCheck(model: tf.LayersModel, size: number, channels: 1 | 3, range: '0,1' | '-1,1' = '0,1'): Promise<ImageExplanation[]> {
+async function explainAndCheck(
+  model: tf.LayersModel,
+  size: number,
+  channels: 1 | 3,
+  range: '0,1' | '-1,1' = '0,1',
+): Promise<ImageExplanation[]> {
   const set = generatePhantomImages({ perClass: 2, size, channels, seed: 9 });
   const start = tf.memory().numTensors;
   const explained = await explainImages(model, set, { range, classes: 'all', batchSize: 3 });
@@ -52,7 +61,7 @@ const ownFamilies: Array<[string, number, string, number]> = [
   ...[1, 2, 3, 4, 5].map((k): [string, number, string, number] => [`light-k${k}`, 32, 'block3_relu2', 8]),
 ];
 
-describe('Grad-CAM for the lab\'s own networks', () => {
+describe("Grad-CAM for the lab's own networks", () => {
   it('covers every registry model that needs no pretrained weights', () => {
     expect(MODEL_REGISTRY.filter((e) => e.backbone === null).map((e) => e.id)).toEqual(ownFamilies.map(([id]) => id));
   });
@@ -73,20 +82,25 @@ describe('Grad-CAM for the lab\'s own networks', () => {
     const set = generatePhantomImages({ perClass: 2, size: 32, channels: 1, seed: 3 });
     const [a, b] = [await explainImages(model, set), await explainImages(loaded, set)];
     expect(b.map((e) => e.maps[0].classIndex)).toEqual(a.map((e) => e.maps[0].classIndex));
-    a.forEach((e, i) => e.maps[0].values.forEach((v, p) => expect(Math.abs(v - b[i].maps[0].values[p])).toBeLessThan(1e-5)));
+    a.forEach((e, i) =>
+      e.maps[0].values.forEach((v, p) => expect(Math.abs(v - b[i].maps[0].values[p])).toBeLessThan(1e-5)),
+    );
     model.dispose();
     loaded.dispose();
   });
 });
 
 const nsfw = nsfwjsInception();
-describe.skipIf(!nsfw)('Grad-CAM for InceptionV3 transfer (nsfwjs\'s ImageNet-trained weights)', () => {
+describe.skipIf(!nsfw)("Grad-CAM for InceptionV3 transfer (nsfwjs's ImageNet-trained weights)", () => {
   let weights: BackboneWeights;
   beforeAll(() => {
-    weights = prepareBackboneWeights('inception-v3', readLayersModelWeights(nsfw!.json, nsfw!.shards, 'nsfwjs/inception_v3'));
+    weights = prepareBackboneWeights(
+      'inception-v3',
+      readLayersModelWeights(nsfw!.json, nsfw!.shards, 'nsfwjs/inception_v3'),
+    );
   });
 
-  it('the registry\'s model (backbone run per image) explains mixed10: 3×3 at 139 px, maps of 139×139', async () => {
+  it("the registry's model (backbone run per image) explains mixed10: 3×3 at 139 px, maps of 139×139", async () => {
     provideBackboneWeights(weights);
     const model = findModel('inception-v3').build({ size: 139, seed: 1 });
     const explained = await explainAndCheck(model, 139, 3, weights.preprocessing.range);
@@ -105,7 +119,10 @@ describe.skipIf(!mobilenetPresent)('Grad-CAM for MobileNetV2 transfer (α 0.35 I
   });
 
   it('a composed model explains out_relu: 3×3 at 96 px, maps of 96×96', async () => {
-    const model = composeTransferModel(buildLoadedBackbone(weights, 96, 1), buildTransferHead({ features: 1280, seed: 2 }));
+    const model = composeTransferModel(
+      buildLoadedBackbone(weights, 96, 1),
+      buildTransferHead({ features: 1280, seed: 2 }),
+    );
     const explained = await explainAndCheck(model, 96, 1, weights.preprocessing.range);
     expect(explained[0].maps[0].coarse).toMatchObject({ height: 3, width: 3 });
     model.dispose();
@@ -121,9 +138,14 @@ describe.skipIf(!mobilenetPresent)('Grad-CAM for MobileNetV2 transfer (α 0.35 I
     const viaHead = await explainImages(explainable.model, set, { range: explainable.range! });
     explainable.dispose();
     expect(tf.memory().numTensors).toBe(start);
-    const twin = composeTransferModel(buildLoadedBackbone(weights, 96, 1), buildTransferHead({ features: 1280, seed: 5 }));
+    const twin = composeTransferModel(
+      buildLoadedBackbone(weights, 96, 1),
+      buildTransferHead({ features: 1280, seed: 5 }),
+    );
     const viaComposed = await explainImages(twin, set, { range: explainable.range! });
-    viaHead.forEach((e, i) => e.maps[0].values.forEach((v, p) => expect(Math.abs(v - viaComposed[i].maps[0].values[p])).toBeLessThan(1e-5)));
+    viaHead.forEach((e, i) =>
+      e.maps[0].values.forEach((v, p) => expect(Math.abs(v - viaComposed[i].maps[0].values[p])).toBeLessThan(1e-5)),
+    );
     twin.dispose();
     const features = tf.ones([1, 1280]);
     const logits = head.predict(features) as tf.Tensor;

@@ -37,20 +37,28 @@ function set(halves: [number, number][]): ImageSet {
     }
   });
   return {
-    size: SIZE, channels: 1, classNames: ['BACTERIA', 'NORMAL', 'VIRUS'], pixels,
+    size: SIZE,
+    channels: 1,
+    classNames: ['BACTERIA', 'NORMAL', 'VIRUS'],
+    pixels,
     labels: Int32Array.from(halves, () => 0),
-    files: halves.map((_, i) => `img${i}.png`), count: halves.length,
+    files: halves.map((_, i) => `img${i}.png`),
+    count: halves.length,
   };
 }
 
 beforeAll(useCpuBackend);
 
 describe('Grad-CAM with three classes', () => {
-  it('explains each image\'s most probable class, and frees every tensor', async () => {
+  it("explains each image's most probable class, and frees every tensor", async () => {
     const model = brightnessNet();
     // m = (255 + 200) / 510 ≈ 0.89 → z = (1.07, 0, −2.07): class 0;
     // m = 128/255 ≈ 0.502 → (−0.49, 0, −0.51): class 1; m = 20/255 ≈ 0.08 → (−2.19, 0, 1.19): class 2.
-    const images = set([[255, 200], [128, 128], [20, 20]]);
+    const images = set([
+      [255, 200],
+      [128, 128],
+      [20, 20],
+    ]);
     const start = tf.memory().numTensors;
     const explained = await explainImages(model, images, {});
     const all = await explainImages(model, images, { classes: 'all' });

@@ -43,7 +43,11 @@ async function trainAndPoint(labels: Int32Array): Promise<Pointing> {
   const model = buildConv2DBaseline({ size: SIZE, channels: 1, seed: 3, batchNormMomentum: 0.9 });
   try {
     await trainModel(model, { ...train, labels }, null, {
-      epochs: 8, batchSize: 16, learningRate: 3e-3, seed: 3, batchNormRecalibrationBatches: 8,
+      epochs: 8,
+      batchSize: 16,
+      learningRate: 3e-3,
+      seed: 3,
+      batchNormRecalibrationBatches: 8,
     });
     const auc = (await evaluateModel(model, test, { positiveClass: 1 })).auc!;
     const pneumonia = Array.from({ length: test.count }, (_, i) => i).filter((i) => test.labels[i] === 1);

@@ -20,7 +20,10 @@ let work = '';
 
 beforeAll(async () => {
   await useCpuBackend();
-  cases = [...scratchCases().filter((c) => ['cnn', 'light-k2', 'light-k7'].includes(c.name)), ...await transferCases()];
+  cases = [
+    ...scratchCases().filter((c) => ['cnn', 'light-k2', 'light-k7'].includes(c.name)),
+    ...(await transferCases()),
+  ];
   work = await mkdtemp(join(tmpdir(), 'xray-h5-'));
 });
 afterAll(async () => {
@@ -29,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('Keras .h5 export', () => {
-  it('reads back with the lab\'s own .h5 reader: every layer with weights, values unchanged', async () => {
+  it("reads back with the lab's own .h5 reader: every layer with weights, values unchanged", async () => {
     const c = cases.find((x) => x.name === 'light-k2')!;
     const stock = await toStockModel(c.model);
     const source = await readH5Weights(await stockModelToKerasH5(stock, c.meta), 'light-k2.h5');
@@ -47,7 +50,7 @@ describe('Keras .h5 export', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it.skipIf(!hasH5py)('opens with h5py in the layout Keras reads, with the TF.js export\'s weights', async () => {
+  it.skipIf(!hasH5py)("opens with h5py in the layout Keras reads, with the TF.js export's weights", async () => {
     for (const c of cases) {
       const stock = await toStockModel(c.model);
       const files = stockModelToFiles(stock, c.meta);
@@ -56,9 +59,16 @@ describe('Keras .h5 export', () => {
       await writeFile(`${base}.h5`, h5);
       await writeFile(`${base}.json`, files.modelJson);
       await writeFile(`${base}.bin`, files.weights);
-      const { stdout } = await runPython([resolve('test/export/check_keras_h5.py'), `${base}.h5`, `${base}.json`, `${base}.bin`]);
+      const { stdout } = await runPython([
+        resolve('test/export/check_keras_h5.py'),
+        `${base}.h5`,
+        `${base}.json`,
+        `${base}.bin`,
+      ]);
       const summary = JSON.parse(stdout) as { params: number; layers: number; metadata: Record<string, unknown> };
-      console.info(`keras .h5 ${c.name}: ${summary.layers} layers, ${summary.params} weights, ${(h5.byteLength / 2 ** 20).toFixed(2)} MiB`);
+      console.info(
+        `keras .h5 ${c.name}: ${summary.layers} layers, ${summary.params} weights, ${(h5.byteLength / 2 ** 20).toFixed(2)} MiB`,
+      );
       expect(summary.params, c.name).toBe(c.model.countParams());
       expect(summary.metadata, c.name).toMatchObject({ ...c.meta, output: 'probabilities' });
     }
@@ -72,13 +82,26 @@ describe('Keras .h5 export', () => {
     const layers = [...stock.layers];
     const a = layers.findIndex((l) => l.name === 'block1_conv1_bn');
     const b = layers.findIndex((l) => l.name === 'block1_conv2_bn');
-    const rename = (from: typeof layers[number], to: string) => ({ ...from, name: to, weights: from.weights.map((w) => ({ ...w, name: `${to}/${w.name.split('/')[1]}` })) });
+    const rename = (from: (typeof layers)[number], to: string) => ({
+      ...from,
+      name: to,
+      weights: from.weights.map((w) => ({ ...w, name: `${to}/${w.name.split('/')[1]}` })),
+    });
     [layers[a], layers[b]] = [rename(layers[b], layers[a].name), rename(layers[a], layers[b].name)];
     await writeFile(join(work, 'moved.h5'), await stockModelToKerasH5({ ...stock, layers }, c.meta));
     await writeFile(join(work, 'moved.json'), files.modelJson);
     await writeFile(join(work, 'moved.bin'), files.weights);
-    await expect(runPython([resolve('test/export/check_keras_h5.py'), join(work, 'moved.h5'), join(work, 'moved.json'), join(work, 'moved.bin')]))
-      .rejects.toThrow(/block1_conv1_bn\/gamma:0 differs from the TF.js export/);
+    await expect(
+      runPython([
+        resolve('test/export/check_keras_h5.py'),
+        join(work, 'moved.h5'),
+        join(work, 'moved.json'),
+        join(work, 'moved.bin'),
+      ]),
+    ).rejects.toThrow(/block1_conv1_bn\/gamma:0 differs from the TF.js export/);
   });
 });
-if (!hasH5py) console.warn('skipping the h5py checks of the Keras .h5 export: /usr/bin/python3 has no h5py (apt-get install python3-h5py)');
+if (!hasH5py)
+  console.warn(
+    'skipping the h5py checks of the Keras .h5 export: /usr/bin/python3 has no h5py (apt-get install python3-h5py)',
+  );

@@ -12,19 +12,28 @@ const report = [];
 for (const { name, count } of cases) {
   const json = JSON.parse(await readFile(join(dir, name, 'model.json'), 'utf8'));
   const bin = await readFile(join(dir, name, json.weightsManifest[0].paths[0]));
-  const model = await tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-    weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-  }));
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+    }),
+  );
   const meta = json.userDefinedMetadata;
   const raw = await readFile(join(dir, name, 'input.bin'));
-  const input = tf.tensor4d(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)),
-    [count, meta.inputSize, meta.inputSize, meta.channels]);
+  const input = tf.tensor4d(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)), [
+    count,
+    meta.inputSize,
+    meta.inputSize,
+    meta.channels,
+  ]);
   const output = model.predict(input);
   await writeFile(join(dir, name, 'output.bin'), Buffer.from((await output.data()).buffer));
   report.push({
-    name, outputShape: output.shape, params: model.countParams(), metadata: meta,
+    name,
+    outputShape: output.shape,
+    params: model.countParams(),
+    metadata: meta,
     classes: [...new Set(model.layers.map((layer) => layer.getClassName()))],
   });
   tf.dispose([input, output]);

@@ -13,7 +13,10 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFolderAtomically } from '../../src/lab/export/node/write-folder';
 import {
-  writePytorchProject, type ExperimentJson, type PytorchProjectSpec, type SplitManifest,
+  writePytorchProject,
+  type ExperimentJson,
+  type PytorchProjectSpec,
+  type SplitManifest,
 } from '../../src/lab/export/pytorch';
 import { measureModelSize } from '../../src/lab/models/model-size';
 import { parseResultsJson } from '../../src/lab/report/render-json';
@@ -46,10 +49,12 @@ function convolutionsAboveMixed8(model: tf.LayersModel): tf.layers.Layer[] {
 
 /** Adds seeded noise to a layer's weights (scaled by `scale`), as training would have moved them. */
 function nudge(layer: tf.layers.Layer, seed: number, scale = 1): void {
-  const moved = layer.getWeights().map((w, i) => tf.tidy(() => {
-    const noise = tf.randomUniform(w.shape, -0.02, 0.02, 'float32', seed + i);
-    return tf.mul(tf.add(w, noise), scale);
-  }));
+  const moved = layer.getWeights().map((w, i) =>
+    tf.tidy(() => {
+      const noise = tf.randomUniform(w.shape, -0.02, 0.02, 'float32', seed + i);
+      return tf.mul(tf.add(w, noise), scale);
+    }),
+  );
   layer.setWeights(moved);
   tf.dispose(moved);
 }
@@ -80,11 +85,25 @@ describe.skipIf(!hasTorch || !hasInception)('a fine-tuned InceptionV3 in the PyT
     spec = {
       models: ['inception-v3'],
       hyperparameters: {
-        size: SIZE, channels: 1, epochs: 1, fineTuneEpochs: 1, batchSize: 4, learningRate: 1e-3, seeds: [1],
-        classWeights: null, patience: null, batchNormMomentum: 0.99, batchNormRecalibrationBatches: 2, threshold: 0.5,
-        bootstrapIterations: 0, headDropout: 0, headLightRank: null,
+        size: SIZE,
+        channels: 1,
+        epochs: 1,
+        fineTuneEpochs: 1,
+        batchSize: 4,
+        learningRate: 1e-3,
+        seeds: [1],
+        classWeights: null,
+        patience: null,
+        batchNormMomentum: 0.99,
+        batchNormRecalibrationBatches: 2,
+        threshold: 0.5,
+        bootstrapIterations: 0,
+        headDropout: 0,
+        headLightRank: null,
       },
-      classNames: CLASS_NAMES, positiveClass: 1, splits: splits as unknown as SplitManifest,
+      classNames: CLASS_NAMES,
+      positiveClass: 1,
+      splits: splits as unknown as SplitManifest,
       trained: [{ modelId: 'inception-v3', seed: 1, model }],
       backbones: { 'inception-v3': inception },
     };
@@ -97,23 +116,29 @@ describe.skipIf(!hasTorch || !hasInception)('a fine-tuned InceptionV3 in the PyT
   });
   afterAll(() => model?.dispose());
 
-  it('names the lab\'s tuned layers and carries their kernels, the lab\'s counts and logits (1e-4)', async () => {
+  it("names the lab's tuned layers and carries their kernels, the lab's counts and logits (1e-4)", async () => {
     const [entry] = experiment.models;
     const plan = entry.backbone!.fineTune!;
     expect(plan).toMatchObject({ cut: 'mixed8', blocks: 'mixed9 and mixed10', learningRateFactor: 0.1 });
-    expect([...plan.layers].sort()).toEqual(convolutionsAboveMixed8(model).map((l) => l.name).sort());
+    expect([...plan.layers].sort()).toEqual(
+      convolutionsAboveMixed8(model)
+        .map((l) => l.name)
+        .sort(),
+    );
     const lab = measureModelSize(model); // trainable: the head and the tuned kernels, as a fine-tuned run records
     expect([entry.labParams, entry.labTrainableParams]).toEqual([lab.params, lab.trainableParams]);
 
     const x = tf.randomUniform([3, SIZE, SIZE, 1], -1, 1, 'float32', 21) as tf.Tensor4D; // the backbone's range
     const logits = model.predict(x) as tf.Tensor;
-    const want = await logits.data() as Float32Array;
+    const want = (await logits.data()) as Float32Array;
     const got = await probeLogits(project, 'inception-v3', 1, x, work);
     tf.dispose([x, logits]);
     expect([got.params, got.trainable]).toEqual([lab.params, lab.trainableParams]);
     const diff = maxAbsDifference(got.logits, want);
-    console.info(`pytorch inception-v3 fine-tuned: ${got.trainable.toLocaleString('en-US')} trainable = lab; `
-      + `max |Δ logits| ${diff.toExponential(2)} (logits up to ${Math.max(...want.map(Math.abs)).toFixed(2)})`);
+    console.info(
+      `pytorch inception-v3 fine-tuned: ${got.trainable.toLocaleString('en-US')} trainable = lab; ` +
+        `max |Δ logits| ${diff.toExponential(2)} (logits up to ${Math.max(...want.map(Math.abs)).toFixed(2)})`,
+    );
     expect(Math.max(...want.map(Math.abs))).toBeGreaterThan(0.5);
     expect(diff).toBeLessThan(1e-4);
   });
@@ -123,25 +148,36 @@ describe.skipIf(!hasTorch || !hasInception)('a fine-tuned InceptionV3 in the PyT
     const used = { 'inception-v3': { weightsId: inception.weightsId, pixelRange: '-1,1', origin: inception.origin } };
     const before = tf.memory().numTensors;
     const withoutWeights = { ...spec, backbones: undefined, usedBackbones: used };
-    await expect(writePytorchProject(withoutWeights)).rejects.toThrow(new RegExp(
-      'models\\[0\\]: inception-v3 cannot be exported without its backbone\'s ImageNet weights '
-      + '\\(the models its runs saved hold other ones: fine-tuned weights\\) — InceptionV3 needs ImageNet weights',
-    ));
+    await expect(writePytorchProject(withoutWeights)).rejects.toThrow(
+      new RegExp(
+        "models\\[0\\]: inception-v3 cannot be exported without its backbone's ImageNet weights " +
+          '\\(the models its runs saved hold other ones: fine-tuned weights\\) — InceptionV3 needs ImageNet weights',
+      ),
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('trains the head, then the tuned layers with it, and leaves every other backbone weight as loaded', async () => {
     const { stderr } = await runPython(['train.py', '--nproc', '2', '--data', data, '--workers', '0'], {
-      cwd: project, timeoutMs: 600_000,
+      cwd: project,
+      timeoutMs: 600_000,
     });
-    expect(stderr).toMatch(new RegExp('fine-tuning mixed9 and mixed10 with the head \\([\\d,]+ more trainable '
-      + 'parameters, BatchNorm frozen\\) for 1 epoch\\(s\\) at lr 0\\.0001'));
+    expect(stderr).toMatch(
+      new RegExp(
+        'fine-tuning mixed9 and mixed10 with the head \\([\\d,]+ more trainable ' +
+          'parameters, BatchNorm frozen\\) for 1 epoch\\(s\\) at lr 0\\.0001',
+      ),
+    );
     expect(stderr).toMatch(/epoch 1\/2 [^]*fine-tuning[^]*epoch 2\/2 /);
     const file = parseResultsJson(await readFile(join(project, 'results/results.json'), 'utf8'));
     const [entry] = experiment.models;
     expect(file.results[0]).toMatchObject({
-      modelId: 'inception-v3', status: 'ok', epochsRun: 2, epochsPlanned: 2,
-      params: entry.labParams, trainableParams: entry.labTrainableParams,
+      modelId: 'inception-v3',
+      status: 'ok',
+      epochsRun: 2,
+      epochsPlanned: 2,
+      params: entry.labParams,
+      trainableParams: entry.labTrainableParams,
     });
     const { moved, compared } = await movedByTraining(project, 'inception-v3', 1);
     expect(compared).toBeGreaterThan(300); // every backbone weight and BatchNorm statistic was compared

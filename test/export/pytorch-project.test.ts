@@ -10,7 +10,12 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFolderAtomically } from '../../src/lab/export/node/write-folder';
 import {
-  decodeSafetensors, encodeSafetensors, splitManifestOf, writePytorchProject, type ExperimentJson, type PytorchProjectSpec,
+  decodeSafetensors,
+  encodeSafetensors,
+  splitManifestOf,
+  writePytorchProject,
+  type ExperimentJson,
+  type PytorchProjectSpec,
 } from '../../src/lab/export/pytorch';
 import { defaultExperiment } from '../../src/lab/experiment/schema';
 import { hyperparametersOf } from '../../src/lab/export/pytorch/project-spec';
@@ -19,7 +24,10 @@ import { perturbWeights } from '../helpers/export-models';
 import { useCpuBackend } from '../helpers/tf-cpu';
 
 const SPLITS = {
-  train: [{ path: 'train/NORMAL/a.png', label: 'NORMAL' }, { path: 'train/PNEUMONIA/b.png', label: 'PNEUMONIA' }],
+  train: [
+    { path: 'train/NORMAL/a.png', label: 'NORMAL' },
+    { path: 'train/PNEUMONIA/b.png', label: 'PNEUMONIA' },
+  ],
   val: [{ path: 'val/NORMAL/c.png', label: 'NORMAL' }],
   test: [{ path: 'test/PNEUMONIA/d.png', label: 'PNEUMONIA' }],
 };
@@ -48,13 +56,33 @@ afterAll(async () => {
 describe('PyTorch export: input checks name the field', () => {
   const cases: Array<[string, Partial<PytorchProjectSpec>, RegExp]> = [
     ['an unknown model', { models: ['resnet'] }, /models\[0\]: unknown model id "resnet"/],
-    ['a size below the model\'s minimum', { models: ['cnn'] }, /models\[0\]: cnn needs an input of at least 50×50 \(hyperparameters.size is 16\)/],
-    ['a label that is no class', { splits: { ...SPLITS, test: [{ path: 't/x.png', label: 'COVID' }] } }, /splits.test\[0\].label "COVID" is not one of classNames/],
-    ['a path leaving the dataset folder', { splits: { ...SPLITS, val: [{ path: '../x.png', label: 'NORMAL' }] } }, /splits.val\[0\].path "..\/x.png" must be relative/],
-    ['an image in two splits', { splits: { ...SPLITS, test: [SPLITS.train[0]] } }, /splits.test\[0\]: train\/NORMAL\/a.png is also in splits.train/],
+    [
+      "a size below the model's minimum",
+      { models: ['cnn'] },
+      /models\[0\]: cnn needs an input of at least 50×50 \(hyperparameters.size is 16\)/,
+    ],
+    [
+      'a label that is no class',
+      { splits: { ...SPLITS, test: [{ path: 't/x.png', label: 'COVID' }] } },
+      /splits.test\[0\].label "COVID" is not one of classNames/,
+    ],
+    [
+      'a path leaving the dataset folder',
+      { splits: { ...SPLITS, val: [{ path: '../x.png', label: 'NORMAL' }] } },
+      /splits.val\[0\].path "..\/x.png" must be relative/,
+    ],
+    [
+      'an image in two splits',
+      { splits: { ...SPLITS, test: [SPLITS.train[0]] } },
+      /splits.test\[0\]: train\/NORMAL\/a.png is also in splits.train/,
+    ],
     ['no test images', { splits: { ...SPLITS, test: [] } }, /splits.test lists no image/],
     ['a positive class out of range', { positiveClass: 2 }, /positiveClass 2 is not an index into classNames/],
-    ['a bad learning rate', { hyperparameters: { ...spec().hyperparameters, learningRate: 0 } }, /hyperparameters.learningRate must be positive/],
+    [
+      'a bad learning rate',
+      { hyperparameters: { ...spec().hyperparameters, learningRate: 0 } },
+      /hyperparameters.learningRate must be positive/,
+    ],
   ];
   for (const [what, overrides, message] of cases) {
     it(`rejects ${what}`, async () => {
@@ -62,37 +90,68 @@ describe('PyTorch export: input checks name the field', () => {
     });
   }
 
-  it('rejects a transfer model without its backbone\'s ImageNet weights', async () => {
-    await expect(writePytorchProject(spec({ models: ['inception-v3'], hyperparameters: { ...spec().hyperparameters, size: 75 } })))
-      .rejects.toThrow(/models\[0\]: inception-v3 cannot be exported without its backbone's ImageNet weights — InceptionV3 needs ImageNet weights/);
+  it("rejects a transfer model without its backbone's ImageNet weights", async () => {
+    await expect(
+      writePytorchProject(spec({ models: ['inception-v3'], hyperparameters: { ...spec().hyperparameters, size: 75 } })),
+    ).rejects.toThrow(
+      /models\[0\]: inception-v3 cannot be exported without its backbone's ImageNet weights — InceptionV3 needs ImageNet weights/,
+    );
   });
 
   it('rejects trained weights that do not fit the experiment', async () => {
     const wrongSize = findModel('light-k2').build({ size: 24, channels: 1 });
-    await expect(writePytorchProject(spec({ trained: [{ modelId: 'light-k2', seed: 1, model: wrongSize }] })))
-      .rejects.toThrow(/trained \(light-k2, seed 1\): the model takes \[24, 24, 1\] images, the experiment \[16, 16, 1\]/);
+    await expect(
+      writePytorchProject(spec({ trained: [{ modelId: 'light-k2', seed: 1, model: wrongSize }] })),
+    ).rejects.toThrow(
+      /trained \(light-k2, seed 1\): the model takes \[24, 24, 1\] images, the experiment \[16, 16, 1\]/,
+    );
     const right = findModel('light-k2').build({ size: 16, channels: 1 });
-    await expect(writePytorchProject(spec({ trained: [{ modelId: 'light-k2', seed: 7, model: right }] })))
-      .rejects.toThrow(/seed 7 is not one of hyperparameters.seeds \(1, 2\)/);
-    await expect(writePytorchProject(spec({ trained: [{ modelId: 'cnn', seed: 1, model: right }] })))
-      .rejects.toThrow(/trained weights of cnn, which is not one of models/);
+    await expect(
+      writePytorchProject(spec({ trained: [{ modelId: 'light-k2', seed: 7, model: right }] })),
+    ).rejects.toThrow(/seed 7 is not one of hyperparameters.seeds \(1, 2\)/);
+    await expect(writePytorchProject(spec({ trained: [{ modelId: 'cnn', seed: 1, model: right }] }))).rejects.toThrow(
+      /trained weights of cnn, which is not one of models/,
+    );
     wrongSize.dispose();
     right.dispose();
   });
 });
 
 describe('PyTorch export: the project', () => {
-  it('writes the Python files, README, requirements and an experiment.json with the lab\'s counts', async () => {
+  it("writes the Python files, README, requirements and an experiment.json with the lab's counts", async () => {
     const files = await writePytorchProject(spec({ models: ['light-k2', 'light-k7'] }));
-    for (const name of ['train.py', 'trainer.py', 'models.py', 'backbones.py', 'data.py', 'metrics.py', 'results.py', 'weights.py', 'README.md', 'requirements.txt']) {
+    for (const name of [
+      'train.py',
+      'trainer.py',
+      'models.py',
+      'backbones.py',
+      'data.py',
+      'metrics.py',
+      'results.py',
+      'weights.py',
+      'README.md',
+      'requirements.txt',
+    ]) {
       expect(files.has(name), name).toBe(true);
     }
     const experiment = JSON.parse(files.get('experiment.json') as string) as ExperimentJson;
     expect(experiment.format).toBe('xray-lab-pytorch-experiment');
     expect(experiment.splits).toEqual(SPLITS);
     expect(experiment.models.map((m) => [m.id, m.family, m.rank, m.labParams, m.labTrainableParams])).toEqual([
-      ['light-k2', 'lightlayers', 2, findModel('light-k2').measure({ size: 16, channels: 1 }).params, findModel('light-k2').measure({ size: 16, channels: 1 }).trainableParams],
-      ['light-k7', 'lightlayers', 7, findModel('light-k7').measure({ size: 16, channels: 1 }).params, findModel('light-k7').measure({ size: 16, channels: 1 }).trainableParams],
+      [
+        'light-k2',
+        'lightlayers',
+        2,
+        findModel('light-k2').measure({ size: 16, channels: 1 }).params,
+        findModel('light-k2').measure({ size: 16, channels: 1 }).trainableParams,
+      ],
+      [
+        'light-k7',
+        'lightlayers',
+        7,
+        findModel('light-k7').measure({ size: 16, channels: 1 }).params,
+        findModel('light-k7').measure({ size: 16, channels: 1 }).trainableParams,
+      ],
     ]);
     expect(files.get('README.md')).toContain('torchrun --standalone --nproc_per_node=4 train.py --data DIR');
   });
@@ -127,34 +186,59 @@ describe('PyTorch export: the project', () => {
     model.dispose();
   });
 
-  it('makes the split manifest from the run\'s image sets', () => {
+  it("makes the split manifest from the run's image sets", () => {
     const set = (files: string[], labels: number[]) => ({
-      size: 2, channels: 1 as const, classNames: ['NORMAL', 'PNEUMONIA'], pixels: new Uint8Array(files.length * 4),
-      labels: Int32Array.from(labels), files, count: files.length,
+      size: 2,
+      channels: 1 as const,
+      classNames: ['NORMAL', 'PNEUMONIA'],
+      pixels: new Uint8Array(files.length * 4),
+      labels: Int32Array.from(labels),
+      files,
+      count: files.length,
     });
-    const manifest = splitManifestOf({ train: set(['NORMAL/a.png', 'PNEUMONIA/b.png'], [0, 1]), val: null, test: set(['PNEUMONIA/c.png'], [1]) }, { test: 'held-out/' });
+    const manifest = splitManifestOf(
+      { train: set(['NORMAL/a.png', 'PNEUMONIA/b.png'], [0, 1]), val: null, test: set(['PNEUMONIA/c.png'], [1]) },
+      { test: 'held-out/' },
+    );
     expect(manifest).toEqual({
-      train: [{ path: 'NORMAL/a.png', label: 'NORMAL' }, { path: 'PNEUMONIA/b.png', label: 'PNEUMONIA' }],
+      train: [
+        { path: 'NORMAL/a.png', label: 'NORMAL' },
+        { path: 'PNEUMONIA/b.png', label: 'PNEUMONIA' },
+      ],
       val: [],
       test: [{ path: 'held-out/PNEUMONIA/c.png', label: 'PNEUMONIA' }],
     });
   });
 
   it('round-trips safetensors and pads the header to 8 bytes', () => {
-    const bytes = encodeSafetensors([{ name: 'a.b', shape: [2, 3], values: Float32Array.from([1, 2, 3, 4, 5, 6]) }, { name: 'c', shape: [], values: Float32Array.from([7]) }], { k: 'v' });
+    const bytes = encodeSafetensors(
+      [
+        { name: 'a.b', shape: [2, 3], values: Float32Array.from([1, 2, 3, 4, 5, 6]) },
+        { name: 'c', shape: [], values: Float32Array.from([7]) },
+      ],
+      { k: 'v' },
+    );
     const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect(headerLength % 8).toBe(0);
     expect(bytes.byteLength).toBe(8 + headerLength + 7 * 4);
     const { tensors, metadata } = decodeSafetensors(bytes);
-    expect(tensors.map((t) => [t.name, t.shape, [...t.values]])).toEqual([['a.b', [2, 3], [1, 2, 3, 4, 5, 6]], ['c', [], [7]]]);
+    expect(tensors.map((t) => [t.name, t.shape, [...t.values]])).toEqual([
+      ['a.b', [2, 3], [1, 2, 3, 4, 5, 6]],
+      ['c', [], [7]],
+    ]);
     expect(metadata).toEqual({ k: 'v' });
-    expect(() => encodeSafetensors([{ name: 'x', shape: [3], values: new Float32Array(2) }])).toThrow(/x has 2 values for shape \[3\]/);
+    expect(() => encodeSafetensors([{ name: 'x', shape: [3], values: new Float32Array(2) }])).toThrow(
+      /x has 2 values for shape \[3\]/,
+    );
   });
 });
 
 describe('writeFolderAtomically', () => {
   it('writes every file, into a new or an empty folder', async () => {
-    const files = new Map<string, string | Uint8Array>([['a.txt', 'A'], ['deep/b.bin', new Uint8Array([1, 2])]]);
+    const files = new Map<string, string | Uint8Array>([
+      ['a.txt', 'A'],
+      ['deep/b.bin', new Uint8Array([1, 2])],
+    ]);
     await writeFolderAtomically(join(work, 'new'), files);
     expect(await readFile(join(work, 'new/deep/b.bin'))).toEqual(Buffer.from([1, 2]));
     await mkdir(join(work, 'empty'));
@@ -165,20 +249,28 @@ describe('writeFolderAtomically', () => {
   it('leaves a non-empty folder untouched', async () => {
     await mkdir(join(work, 'full'));
     await writeFile(join(work, 'full/keep.txt'), 'mine');
-    await expect(writeFolderAtomically(join(work, 'full'), new Map([['a.txt', 'A']]))).rejects.toThrow(/exists and is not empty/);
+    await expect(writeFolderAtomically(join(work, 'full'), new Map([['a.txt', 'A']]))).rejects.toThrow(
+      /exists and is not empty/,
+    );
     expect(await readdir(join(work, 'full'))).toEqual(['keep.txt']);
   });
 
   it('leaves no half-written folder when a file fails midway', async () => {
     // 'x' is written as a file, then 'x/y' needs it to be a folder: the third write fails after two succeeded.
-    const files = new Map<string, string>([['one.txt', '1'], ['x', 'file'], ['x/y', 'clash']]);
+    const files = new Map<string, string>([
+      ['one.txt', '1'],
+      ['x', 'file'],
+      ['x/y', 'clash'],
+    ]);
     await expect(writeFolderAtomically(join(work, 'broken'), files)).rejects.toThrow();
     expect(existsSync(join(work, 'broken'))).toBe(false);
     expect((await readdir(work)).filter((n) => n.includes('broken'))).toEqual([]);
   });
 
   it('refuses paths that would leave the folder', async () => {
-    await expect(writeFolderAtomically(join(work, 'escape'), new Map([['../evil.txt', 'x']]))).rejects.toThrow(/refusing to write "..\/evil.txt"/);
+    await expect(writeFolderAtomically(join(work, 'escape'), new Map([['../evil.txt', 'x']]))).rejects.toThrow(
+      /refusing to write "..\/evil.txt"/,
+    );
     expect(existsSync(join(work, 'escape'))).toBe(false);
   });
 });

@@ -13,7 +13,10 @@ import { maxAbsDiff, useCpuBackend } from '../helpers/tf-cpu';
 beforeAll(useCpuBackend);
 
 const meta = {
-  modelId: 'light-k3', classNames: ['NORMAL', 'PNEUMONIA'], inputSize: 16, channels: 1 as const,
+  modelId: 'light-k3',
+  classNames: ['NORMAL', 'PNEUMONIA'],
+  inputSize: 16,
+  channels: 1 as const,
   pixelRange: '0,1' as const,
 };
 
@@ -27,8 +30,11 @@ describe('standardFormatFiles', () => {
     expect(Object.keys(files)).toEqual(['stock/model.json', 'stock/weights.bin', 'model.h5', 'model.onnx']);
     expect(looksLikeHdf5(files['model.h5'] as Uint8Array)).toBe(true);
     const stockJson = files['stock/model.json'] as string;
-    expect(JSON.parse(stockJson).userDefinedMetadata)
-      .toMatchObject({ ...meta, format: 'stock', output: 'probabilities' });
+    expect(JSON.parse(stockJson).userDefinedMetadata).toMatchObject({
+      ...meta,
+      format: 'stock',
+      output: 'probabilities',
+    });
 
     const stock = await modelFromFiles(stockJson, files['stock/weights.bin'] as Uint8Array);
     const x = tf.randomUniform([2, 16, 16, 1], 0, 1, 'float32', 5);
@@ -42,8 +48,11 @@ describe('standardFormatFiles', () => {
     const rgb = findModel('light-k1').build({ size: 16 });
     const rgbMeta = { ...meta, modelId: 'light-k1', channels: 3 as const };
     expect(Object.keys(await standardFormatFiles(rgb, rgbMeta, ['onnx']))).toEqual(['model.onnx']);
-    expect(Object.keys(await standardFormatFiles(rgb, rgbMeta, ['h5', 'stock'])))
-      .toEqual(['stock/model.json', 'stock/weights.bin', 'model.h5']);
+    expect(Object.keys(await standardFormatFiles(rgb, rgbMeta, ['h5', 'stock']))).toEqual([
+      'stock/model.json',
+      'stock/weights.bin',
+      'model.h5',
+    ]);
     await expect(standardFormatFiles(rgb, { ...rgbMeta, classNames: ['A'] }, ['onnx'])).rejects.toThrow(/at least two/);
     rgb.dispose();
   });
@@ -51,10 +60,19 @@ describe('standardFormatFiles', () => {
   it("is the run loop's exporter, which can leave out the Keras .h5", async () => {
     const rgb = findModel('light-k1').build({ size: 16 });
     const saved: SavedModelMeta = {
-      ...meta, modelId: 'light-k1', channels: 3, label: 'light-k1', seed: 1, positiveClass: 1, outputs: 'logits',
+      ...meta,
+      modelId: 'light-k1',
+      channels: 3,
+      label: 'light-k1',
+      seed: 1,
+      positiveClass: 1,
+      outputs: 'logits',
     };
-    expect(Object.keys(await standardFormatsExporter({ h5: false })(rgb, saved)))
-      .toEqual(['stock/model.json', 'stock/weights.bin', 'model.onnx']);
+    expect(Object.keys(await standardFormatsExporter({ h5: false })(rgb, saved))).toEqual([
+      'stock/model.json',
+      'stock/weights.bin',
+      'model.onnx',
+    ]);
     rgb.dispose();
   });
 });

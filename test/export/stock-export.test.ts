@@ -25,7 +25,7 @@ let work = '';
 
 beforeAll(async () => {
   await useCpuBackend();
-  cases = [...scratchCases(), ...await transferCases()];
+  cases = [...scratchCases(), ...(await transferCases())];
   work = await mkdtemp(join(tmpdir(), 'xray-stock-'));
 });
 afterAll(async () => {
@@ -40,8 +40,14 @@ describe('stock export: structure', () => {
     const layers = stock.topology.config.layers;
     const first = layers.find((l) => l.name === 'block2_light1_rank')!;
     const second = layers.find((l) => l.name === 'block2_light1')!;
-    expect(first).toMatchObject({ class_name: 'Conv2D', config: { filters: 3, kernel_size: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' } });
-    expect(second).toMatchObject({ class_name: 'Conv2D', config: { filters: 16, kernel_size: [3, 3], activation: 'linear' } });
+    expect(first).toMatchObject({
+      class_name: 'Conv2D',
+      config: { filters: 3, kernel_size: [3, 3], strides: [1, 1], padding: 'same', activation: 'relu' },
+    });
+    expect(second).toMatchObject({
+      class_name: 'Conv2D',
+      config: { filters: 16, kernel_size: [3, 3], activation: 'linear' },
+    });
     expect(second.inbound_nodes).toEqual([[['block2_light1_rank', 0, 0, {}]]]);
     // The LightConv2D's inputs now feed its first half; whatever consumed it still consumes the second.
     expect(first.inbound_nodes).toEqual([[['block1_pool', 0, 0, {}]]]);
@@ -54,7 +60,10 @@ describe('stock export: structure', () => {
     for (const c of cases) {
       const stock = await toStockModel(c.model);
       const classes = new Set(stock.topology.config.layers.map((l) => l.class_name));
-      expect([...classes].filter((k) => !STOCK_LAYER_CLASSES.has(k)), c.name).toEqual([]);
+      expect(
+        [...classes].filter((k) => !STOCK_LAYER_CLASSES.has(k)),
+        c.name,
+      ).toEqual([]);
       expect(stock.params, c.name).toBe(c.model.countParams());
       const last = stock.topology.config.layers.at(-1)!;
       expect(last).toMatchObject({ class_name: 'Activation', config: { activation: 'softmax' } });
@@ -62,19 +71,32 @@ describe('stock export: structure', () => {
     }
   });
 
-  it('folds LightDense\'s sqrt(2/units) scale into two Dense kernels (3 classes: scale ≠ 1)', async () => {
+  it("folds LightDense's sqrt(2/units) scale into two Dense kernels (3 classes: scale ≠ 1)", async () => {
     const head = buildTransferHead({ features: 16, numClasses: 3, lightRank: 3, seed: 5 });
     perturbWeights(head, 9);
     const stock = await toStockModel(head);
     expect(stock.topology.config.layers.map((l) => [l.name, l.class_name])).toEqual([
-      ['features', 'InputLayer'], ['logits_rank', 'Dense'], ['logits', 'Dense'], ['probabilities', 'Activation'],
+      ['features', 'InputLayer'],
+      ['logits_rank', 'Dense'],
+      ['logits', 'Dense'],
+      ['probabilities', 'Activation'],
     ]);
     expect(stock.topology.config.layers[1].config).toMatchObject({ units: 3, use_bias: false });
-    const files = await stockModelFiles(head, { modelId: 'head', classNames: ['a', 'b', 'c'], inputSize: 1, channels: 1, pixelRange: '0,1' });
+    const files = await stockModelFiles(head, {
+      modelId: 'head',
+      classNames: ['a', 'b', 'c'],
+      inputSize: 1,
+      channels: 1,
+      pixelRange: '0,1',
+    });
     const json = JSON.parse(files.modelJson);
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: files.weights.slice().buffer,
-    }));
+    const loaded = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: files.weights.slice().buffer,
+      }),
+    );
     const x = tf.randomNormal([5, 16], 0, 1, 'float32', 3);
     const want = tf.tidy(() => tf.softmax(head.predict(x) as tf.Tensor2D));
     expect(maxAbsDiff(loaded.predict(x) as tf.Tensor, want)).toBeLessThan(1e-6);
@@ -91,15 +113,28 @@ describe('stock export: structure', () => {
       }
     }
     const input = tf.input({ shape: [4] });
-    const model = tf.model({ inputs: input, outputs: new Mystery({ name: 'odd_one' }).apply(input) as tf.SymbolicTensor });
+    const model = tf.model({
+      inputs: input,
+      outputs: new Mystery({ name: 'odd_one' }).apply(input) as tf.SymbolicTensor,
+    });
     await expect(toStockModel(model)).rejects.toThrow(NotStockError);
-    await expect(toStockModel(model)).rejects.toThrow(/layer "odd_one" is a Mystery, which has no stock Keras equivalent/);
+    await expect(toStockModel(model)).rejects.toThrow(
+      /layer "odd_one" is a Mystery, which has no stock Keras equivalent/,
+    );
   });
 
   it('checks the metadata it is given', async () => {
     const model = findModel('light-k1').build({ size: 16 });
-    const meta = { modelId: 'light-k1', classNames: ['A', 'B'], inputSize: 16, channels: 3 as const, pixelRange: '0,1' as const };
-    await expect(stockModelFiles(model, { ...meta, classNames: ['A'] })).rejects.toThrow(/classNames must list at least two classes/);
+    const meta = {
+      modelId: 'light-k1',
+      classNames: ['A', 'B'],
+      inputSize: 16,
+      channels: 3 as const,
+      pixelRange: '0,1' as const,
+    };
+    await expect(stockModelFiles(model, { ...meta, classNames: ['A'] })).rejects.toThrow(
+      /classNames must list at least two classes/,
+    );
     await expect(stockModelFiles(model, { ...meta, channels: 2 as never })).rejects.toThrow(/channels must be 1 or 3/);
     model.dispose();
   });
@@ -107,12 +142,18 @@ describe('stock export: structure', () => {
   it('creates no tensors', async () => {
     const model = findModel('light-k2').build({ size: 16 });
     const before = tf.memory().numTensors;
-    await stockModelFiles(model, { modelId: 'light-k2', classNames: ['A', 'B'], inputSize: 16, channels: 3, pixelRange: '0,1' });
+    await stockModelFiles(model, {
+      modelId: 'light-k2',
+      classNames: ['A', 'B'],
+      inputSize: 16,
+      channels: 3,
+      pixelRange: '0,1',
+    });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 
-  it('is as large as the lab\'s own export (same weights, regrouped)', async () => {
+  it("is as large as the lab's own export (same weights, regrouped)", async () => {
     const c = cases.find((x) => x.name === 'light-k2')!;
     const stock = await stockModelFiles(c.model, c.meta);
     const lab = await modelToFiles(c.model);
@@ -121,37 +162,46 @@ describe('stock export: structure', () => {
 });
 
 describe('stock export: loaded by plain @tensorflow/tfjs in another process', () => {
-  it('predicts the lab model\'s softmax(logits) within 1e-5 for every registry model', async () => {
+  it("predicts the lab model's softmax(logits) within 1e-5 for every registry model", async () => {
     const expected = new Map<string, Float32Array>();
     for (const [i, c] of cases.entries()) {
       const files = await stockModelFiles(c.model, c.meta);
       const x = sampleInputs(c.meta, INPUTS, 40 + i);
       const probs = tf.tidy(() => tf.softmax(c.model.predict(x) as tf.Tensor2D));
-      expected.set(c.name, await probs.data() as Float32Array);
+      expected.set(c.name, (await probs.data()) as Float32Array);
       await mkdir(join(work, c.name));
       await writeFile(join(work, c.name, 'model.json'), files.modelJson);
       await writeFile(join(work, c.name, files.weightsFileName), files.weights);
-      await writeFile(join(work, c.name, 'input.bin'), new Uint8Array((await x.data() as Float32Array).buffer));
+      await writeFile(join(work, c.name, 'input.bin'), new Uint8Array(((await x.data()) as Float32Array).buffer));
       tf.dispose([x, probs]);
     }
     await writeFile(join(work, 'cases.json'), JSON.stringify(cases.map((c) => ({ name: c.name, count: INPUTS }))));
     await run(process.execPath, [resolve('test/export/load-stock-child.mjs'), work], { maxBuffer: 1 << 24 });
 
     const report = JSON.parse(await readFile(join(work, 'report.json'), 'utf8')) as Array<{
-      name: string; outputShape: number[]; params: number; classes: string[]; metadata: Record<string, unknown>;
+      name: string;
+      outputShape: number[];
+      params: number;
+      classes: string[];
+      metadata: Record<string, unknown>;
     }>;
     expect(report.map((r) => r.name)).toEqual(cases.map((c) => c.name));
     for (const r of report) {
       const c = cases.find((x) => x.name === r.name)!;
       expect(r.outputShape, r.name).toEqual([INPUTS, 2]);
       expect(r.params, r.name).toBe(c.model.countParams());
-      expect(r.classes.filter((k) => !STOCK_LAYER_CLASSES.has(k)), r.name).toEqual([]);
+      expect(
+        r.classes.filter((k) => !STOCK_LAYER_CLASSES.has(k)),
+        r.name,
+      ).toEqual([]);
       expect(r.metadata, r.name).toMatchObject({ ...c.meta, format: 'stock', output: 'probabilities' });
       const raw = await readFile(join(work, r.name, 'output.bin'));
       const got = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
       const want = expected.get(r.name)!;
       const diff = Math.max(...got.map((v, i) => Math.abs(v - want[i])));
-      console.info(`stock ${r.name}: max |Δ| ${diff.toExponential(2)} vs the lab model's softmax (${r.classes.length} layer classes)`);
+      console.info(
+        `stock ${r.name}: max |Δ| ${diff.toExponential(2)} vs the lab model's softmax (${r.classes.length} layer classes)`,
+      );
       expect(diff, r.name).toBeLessThan(1e-5);
       for (let row = 0; row < INPUTS; row++) expect(got[2 * row] + got[2 * row + 1]).toBeCloseTo(1, 5);
     }

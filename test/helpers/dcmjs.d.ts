@@ -2,7 +2,10 @@
 declare module 'dcmjs' {
   const dcmjs: {
     data: {
-      DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, { vr: string; Value: unknown[] }>; write(): ArrayBuffer };
+      DicomDict: new (meta: Record<string, unknown>) => {
+        dict: Record<string, { vr: string; Value: unknown[] }>;
+        write(): ArrayBuffer;
+      };
       DicomMetaDictionary: {
         denaturalizeDataset(dataset: Record<string, unknown>): Record<string, { vr: string; Value: unknown[] }>;
       };

@@ -34,12 +34,14 @@ export const MOBILENET_DIR = resolve(process.cwd(), '../shared/models/mobilenet-
  * misplaced weight changes the outputs, while activations keep a trained network's scale (no exploding logits).
  */
 export function perturbWeights(model: tf.LayersModel, seed: number): void {
-  const noisy = model.weights.map((w, i) => tf.tidy(() => {
-    const value = w.read();
-    return w.originalName.endsWith('moving_variance')
-      ? tf.mul(value, tf.randomUniform(value.shape, 0.5, 2, 'float32', seed + i))
-      : tf.add(value, tf.randomUniform(value.shape, -0.05, 0.05, 'float32', seed + i));
-  }));
+  const noisy = model.weights.map((w, i) =>
+    tf.tidy(() => {
+      const value = w.read();
+      return w.originalName.endsWith('moving_variance')
+        ? tf.mul(value, tf.randomUniform(value.shape, 0.5, 2, 'float32', seed + i))
+        : tf.add(value, tf.randomUniform(value.shape, -0.05, 0.05, 'float32', seed + i));
+    }),
+  );
   model.setWeights(noisy);
   tf.dispose(noisy);
 }
@@ -47,14 +49,24 @@ export function perturbWeights(model: tf.LayersModel, seed: number): void {
 /** cnn, light-k1..k5 and light-k7 (any rank works), at small sizes, grey and RGB. */
 export function scratchCases(): ExportCase[] {
   const specs: Array<[string, number, 1 | 3]> = [
-    ['cnn', 50, 3], ['light-k1', 16, 1], ['light-k2', 16, 3], ['light-k3', 16, 1], ['light-k4', 16, 1], ['light-k5', 24, 3], ['light-k7', 16, 1],
+    ['cnn', 50, 3],
+    ['light-k1', 16, 1],
+    ['light-k2', 16, 3],
+    ['light-k3', 16, 1],
+    ['light-k4', 16, 1],
+    ['light-k5', 24, 3],
+    ['light-k7', 16, 1],
   ];
   return specs.map(([id, size, channels], i) => {
     const entry = findModel(id);
     const model = entry.build({ size, channels, seed: 11 + i });
     perturbWeights(model, 100 * (i + 1));
     scaleLogits(model, 20);
-    return { name: id, model, meta: { modelId: id, classNames: CLASS_NAMES, inputSize: size, channels, pixelRange: entry.pixelRange } };
+    return {
+      name: id,
+      model,
+      meta: { modelId: id, classNames: CLASS_NAMES, inputSize: size, channels, pixelRange: entry.pixelRange },
+    };
   });
 }
 
@@ -74,7 +86,9 @@ let mobileNetWeights: BackboneWeights | null | undefined;
 export function inceptionBackbone(): BackboneWeights | null {
   if (inceptionWeights === undefined) {
     const nsfw = nsfwjsInception();
-    inceptionWeights = nsfw ? prepareBackboneWeights('inception-v3', readLayersModelWeights(nsfw.json, nsfw.shards, 'nsfwjs/inception_v3')) : null;
+    inceptionWeights = nsfw
+      ? prepareBackboneWeights('inception-v3', readLayersModelWeights(nsfw.json, nsfw.shards, 'nsfwjs/inception_v3'))
+      : null;
   }
   return inceptionWeights;
 }
@@ -102,8 +116,17 @@ export async function transferCases(log: (line: string) => void = console.warn):
     const model = buildTransferModel(inception, { size: 75, channels: 1, numClasses: 2, seed: 3 });
     perturbHead(model, 7);
     cases.push({
-      name: 'inception-v3', model, head, backbone: inception,
-      meta: { modelId: 'inception-v3', classNames: CLASS_NAMES, inputSize: 75, channels: 1, pixelRange: inception.preprocessing.range },
+      name: 'inception-v3',
+      model,
+      head,
+      backbone: inception,
+      meta: {
+        modelId: 'inception-v3',
+        classNames: CLASS_NAMES,
+        inputSize: 75,
+        channels: 1,
+        pixelRange: inception.preprocessing.range,
+      },
     });
   } else {
     log('inception-v3 left out: node_modules/nsfwjs (its InceptionV3 weights) is not installed');
@@ -111,11 +134,27 @@ export async function transferCases(log: (line: string) => void = console.warn):
   const mobile = await mobileNetBackbone();
   if (mobile) {
     const head = { dropout: 0.25, lightRank: 4 };
-    const model = buildTransferModel(mobile, { size: 48, channels: 3, numClasses: 2, seed: 4, dropout: head.dropout, lightRank: head.lightRank });
+    const model = buildTransferModel(mobile, {
+      size: 48,
+      channels: 3,
+      numClasses: 2,
+      seed: 4,
+      dropout: head.dropout,
+      lightRank: head.lightRank,
+    });
     perturbHead(model, 8);
     cases.push({
-      name: 'mobilenet-v2', model, head, backbone: mobile,
-      meta: { modelId: 'mobilenet-v2', classNames: CLASS_NAMES, inputSize: 48, channels: 3, pixelRange: mobile.preprocessing.range },
+      name: 'mobilenet-v2',
+      model,
+      head,
+      backbone: mobile,
+      meta: {
+        modelId: 'mobilenet-v2',
+        classNames: CLASS_NAMES,
+        inputSize: 48,
+        channels: 3,
+        pixelRange: mobile.preprocessing.range,
+      },
     });
   } else {
     log(`mobilenet-v2 left out: ${MOBILENET_DIR} is absent`);
@@ -126,7 +165,9 @@ export async function transferCases(log: (line: string) => void = console.warn):
 /** Gives the head's zero biases a value, so a lost bias shows. */
 function perturbHead(model: tf.LayersModel, seed: number): void {
   const head = model.getLayer('logits');
-  const noisy = head.getWeights().map((w, i) => tf.tidy(() => tf.add(w, tf.randomUniform(w.shape, -0.05, 0.05, 'float32', seed + i))));
+  const noisy = head
+    .getWeights()
+    .map((w, i) => tf.tidy(() => tf.add(w, tf.randomUniform(w.shape, -0.05, 0.05, 'float32', seed + i))));
   head.setWeights(noisy);
   tf.dispose(noisy);
   // A Dense head on fresh Glorot weights gives logits ≈0.1; LightDense's scaled factors already give several units.
@@ -136,5 +177,11 @@ function perturbHead(model: tf.LayersModel, seed: number): void {
 /** Seeded inputs in the model's pixel range. */
 export function sampleInputs(meta: ExportMetadata, count: number, seed: number): tf.Tensor4D {
   const [low, high] = meta.pixelRange === '0,1' ? [0, 1] : [-1, 1];
-  return tf.randomUniform([count, meta.inputSize, meta.inputSize, meta.channels], low, high, 'float32', seed) as tf.Tensor4D;
+  return tf.randomUniform(
+    [count, meta.inputSize, meta.inputSize, meta.channels],
+    low,
+    high,
+    'float32',
+    seed,
+  ) as tf.Tensor4D;
 }

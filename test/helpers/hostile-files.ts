@@ -40,7 +40,12 @@ export function blankPng(width: number, height: number, value = 0): Uint8Array {
   ihdr.set([8, 0, 0, 0, 0], 8);
   const raw = new Uint8Array((width + 1) * height);
   if (value !== 0) for (let y = 0; y < height; y++) raw.fill(value, y * (width + 1) + 1, (y + 1) * (width + 1));
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   return new Uint8Array(Buffer.concat(parts)); // its own buffer: callers patch it through a DataView
 }
 

@@ -31,8 +31,16 @@ export function sourceFiles(root: string, dirs: readonly string[]): string[] {
 function resolveSpecifier(root: string, from: string, specifier: string): string | null {
   if (!specifier.startsWith('.')) return null;
   const bare = resolve(root, dirname(from), specifier.replace(/\?.*$/, ''));
-  const candidates = [bare, bare.replace(/\.js$/, '.ts'), bare.replace(/\.js$/, '.tsx'), `${bare}.ts`, `${bare}.tsx`,
-    `${bare}.js`, join(bare, 'index.ts'), join(bare, 'index.tsx')];
+  const candidates = [
+    bare,
+    bare.replace(/\.js$/, '.ts'),
+    bare.replace(/\.js$/, '.tsx'),
+    `${bare}.ts`,
+    `${bare}.tsx`,
+    `${bare}.js`,
+    join(bare, 'index.ts'),
+    join(bare, 'index.tsx'),
+  ];
   const hit = candidates.find((c) => existsSync(c) && statSync(c).isFile());
   return hit ? relative(root, hit).split('\\').join('/') : null;
 }
@@ -136,8 +144,12 @@ export function folderGraph(graph: ReadonlyMap<string, ReadonlySet<string>>, bas
 }
 
 /** The imports from folder `from` into folder `to` of `base`, as `file → file` lines (to say where a cycle runs). */
-export function importsBetween(graph: ReadonlyMap<string, ReadonlySet<string>>, base: string, from: string,
-  to: string): string[] {
+export function importsBetween(
+  graph: ReadonlyMap<string, ReadonlySet<string>>,
+  base: string,
+  from: string,
+  to: string,
+): string[] {
   const out: string[] = [];
   for (const [file, targets] of graph) {
     if (!file.startsWith(`${base}/${from}/`)) continue;

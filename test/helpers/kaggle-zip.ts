@@ -33,7 +33,11 @@ export interface KaggleZip {
 export function makeKaggleZip(options: KaggleZipOptions): KaggleZip {
   const { perClass, size = 20, seed = 1 } = options;
   const set = generatePhantomImages({ perClass, size, channels: 1, seed });
-  const parts = patientSplit(set.files.map((f, i) => ({ label: set.labels[i], patient: patientId(f) })), { val: 0.15, test: 0.25 }, seed);
+  const parts = patientSplit(
+    set.files.map((f, i) => ({ label: set.labels[i], patient: patientId(f) })),
+    { val: 0.15, test: 0.25 },
+    seed,
+  );
   const files = new Map<string, Uint8Array>();
   const images: string[] = [];
   for (const split of ['train', 'val', 'test'] as const) {
@@ -55,7 +59,9 @@ export function makeKaggleZip(options: KaggleZipOptions): KaggleZip {
   const appleDouble = new Uint8Array([0, 5, 22, 7, 0, 2, 0, 0, 77, 97, 99, 32]);
   const dsStore = new Uint8Array([0, 0, 0, 1, 66, 117, 100, 49]);
   const junk = [
-    'chest_xray/.DS_Store', 'chest_xray/train/.DS_Store', 'chest_xray/chest_xray/.DS_Store',
+    'chest_xray/.DS_Store',
+    'chest_xray/train/.DS_Store',
+    'chest_xray/chest_xray/.DS_Store',
     ...images.slice(0, 3).map((p) => `__MACOSX/${p.replace(/[^/]+$/, (n) => `._${n}`)}`),
     `chest_xray/__MACOSX/train/NORMAL/._${baseName(images[0])}`,
   ];

@@ -12,7 +12,12 @@ export interface KerasH5Options {
   skip?: (name: string) => boolean;
   wholeModel?: boolean;
   /** Changes a weight's values and shape before writing (to fake a file of the wrong shapes). */
-  mutate?: (layer: string, weight: string, values: Float32Array, shape: number[]) => { values: Float32Array; shape: number[] };
+  mutate?: (
+    layer: string,
+    weight: string,
+    values: Float32Array,
+    shape: number[],
+  ) => { values: Float32Array; shape: number[] };
 }
 
 let counter = 0;

@@ -53,12 +53,16 @@ async function put(path: string, contents: string | Uint8Array): Promise<void> {
   await writeFile(path, contents);
 }
 
-const hex = (i: number, width: number): string => (i * 2654435761 >>> 0).toString(16).padStart(8, '0').slice(0, width);
+const hex = (i: number, width: number): string =>
+  ((i * 2654435761) >>> 0).toString(16).padStart(8, '0').slice(0, width);
 
 /** RSNA: one row per box (a positive image repeats), Target 0/1; the patient id is the image's name. */
 export async function writeRsna(root: string): Promise<LabelDataset> {
   const data = join(root, 'rsna');
-  const ids = Array.from({ length: 14 }, (_, i) => `${hex(i + 1, 8)}-${hex(i + 7, 4)}-4e49-80ba-${hex(i + 3, 8)}${hex(i + 5, 4)}`);
+  const ids = Array.from(
+    { length: 14 },
+    (_, i) => `${hex(i + 1, 8)}-${hex(i + 7, 4)}-4e49-80ba-${hex(i + 3, 8)}${hex(i + 5, 4)}`,
+  );
   const rows = ['patientId,x,y,width,height,Target'];
   const classOf = new Map<string, string>();
   const patientOf = new Map<string, string>();
@@ -82,25 +86,48 @@ export async function writeRsna(root: string): Promise<LabelDataset> {
   await put(join(data, 'stage_2_train_labels.csv'), `${rows.join('\n')}\n`);
   return {
     data,
-    flags: ['--labels', join(data, 'stage_2_train_labels.csv'), '--image-column', 'patientId', '--label-column', 'Target',
-      '--patient-column', 'patientId', '--classes', '0=NORMAL,1=PNEUMONIA'],
+    flags: [
+      '--labels',
+      join(data, 'stage_2_train_labels.csv'),
+      '--image-column',
+      'patientId',
+      '--label-column',
+      'Target',
+      '--patient-column',
+      'patientId',
+      '--classes',
+      '0=NORMAL,1=PNEUMONIA',
+    ],
     classNames: ['NORMAL', 'PNEUMONIA'],
-    classOf, patientOf, test: [], val: [],
+    classOf,
+    patientOf,
+    test: [],
+    val: [],
     dropped: { noImage: 1, ambiguousImage: 0, noClass: 0, twoClasses: 0 },
-    skipped: { [`stage_2_train_images/${ids[12]}.png`]: 'label conflict', [`stage_2_train_images/${ids[13]}.png`]: 'not in the label table' },
+    skipped: {
+      [`stage_2_train_images/${ids[12]}.png`]: 'label conflict',
+      [`stage_2_train_images/${ids[13]}.png`]: 'not in the label table',
+    },
   };
 }
 
 /** NIH ChestX-ray14: `Image Index`, pipe-separated `Finding Labels`, `Patient ID`, a bracketed header; test_list.txt. */
 export async function writeNih(root: string): Promise<LabelDataset> {
   const data = join(root, 'nih');
-  const header = 'Image Index,Finding Labels,Follow-up #,Patient ID,Patient Age,Patient Gender,View Position,OriginalImage[Width,Height],OriginalImagePixelSpacing[x,y],';
+  const header =
+    'Image Index,Finding Labels,Follow-up #,Patient ID,Patient Age,Patient Gender,View Position,OriginalImage[Width,Height],OriginalImagePixelSpacing[x,y],';
   // [patient, findings of each follow-up]; patients 4 and 8 form the official test list.
   const patients: [number, string[]][] = [
-    [1, ['No Finding', 'Effusion|Pneumonia']], [2, ['No Finding', 'No Finding']], [3, ['Pneumonia', 'Effusion']],
-    [4, ['No Finding', 'Pneumonia']], [5, ['Infiltration|Pneumonia']], [6, ['No Finding', 'Atelectasis|No Finding']],
-    [7, ['Pneumonia', 'Pneumonia', 'No Finding']], [8, ['Pneumonia|No Finding', 'No Finding', 'Pneumonia']],
-    [9, ['No Finding']], [10, ['Pneumonia']],
+    [1, ['No Finding', 'Effusion|Pneumonia']],
+    [2, ['No Finding', 'No Finding']],
+    [3, ['Pneumonia', 'Effusion']],
+    [4, ['No Finding', 'Pneumonia']],
+    [5, ['Infiltration|Pneumonia']],
+    [6, ['No Finding', 'Atelectasis|No Finding']],
+    [7, ['Pneumonia', 'Pneumonia', 'No Finding']],
+    [8, ['Pneumonia|No Finding', 'No Finding', 'Pneumonia']],
+    [9, ['No Finding']],
+    [10, ['Pneumonia']],
   ];
   const rows = [header];
   const classOf = new Map<string, string>();
@@ -119,7 +146,9 @@ export async function writeNih(root: string): Promise<LabelDataset> {
       const pneumonia = values.includes('Pneumonia');
       const normal = values.includes('No Finding');
       planned.push({ path, pneumonia, format: 'png' });
-      rows.push(`${name},${finding},${followUp},${patient},${40 + patient},${patient % 2 ? 'M' : 'F'},PA,2682,2749,0.143,0.143,`);
+      rows.push(
+        `${name},${finding},${followUp},${patient},${40 + patient},${patient % 2 ? 'M' : 'F'},PA,2682,2749,0.143,0.143,`,
+      );
       (patient === 4 || patient === 8 ? testList : trainVal).push(name);
       if (pneumonia && normal) return void twoClasses++;
       if (!pneumonia && !normal) return void noClass++;
@@ -134,10 +163,25 @@ export async function writeNih(root: string): Promise<LabelDataset> {
   await put(join(data, 'train_val_list.txt'), `${trainVal.join('\n')}\n`);
   return {
     data,
-    flags: ['--labels', join(data, 'Data_Entry_2017.csv'), '--image-column', 'Image Index', '--label-column', 'Finding Labels',
-      '--patient-column', 'Patient ID', '--classes', 'No Finding=NORMAL,Pneumonia=PNEUMONIA', '--test-list', join(data, 'test_list.txt')],
+    flags: [
+      '--labels',
+      join(data, 'Data_Entry_2017.csv'),
+      '--image-column',
+      'Image Index',
+      '--label-column',
+      'Finding Labels',
+      '--patient-column',
+      'Patient ID',
+      '--classes',
+      'No Finding=NORMAL,Pneumonia=PNEUMONIA',
+      '--test-list',
+      join(data, 'test_list.txt'),
+    ],
     classNames: ['NORMAL', 'PNEUMONIA'],
-    classOf, patientOf, test, val: [],
+    classOf,
+    patientOf,
+    test,
+    val: [],
     dropped: { noImage: 0, ambiguousImage: 0, noClass, twoClasses },
     skipped: {},
   };
@@ -147,9 +191,27 @@ export async function writeNih(root: string): Promise<LabelDataset> {
 export async function writeChexpert(root: string): Promise<LabelDataset> {
   const top = join(root, 'chexpert');
   const data = join(top, 'CheXpert-v1.0-small');
-  const columns = 'Path,Sex,Age,Frontal/Lateral,AP/PA,No Finding,Enlarged Cardiomediastinum,Cardiomegaly,Lung Opacity,Lung Lesion,Edema,Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,Fracture,Support Devices';
+  const columns =
+    'Path,Sex,Age,Frontal/Lateral,AP/PA,No Finding,Enlarged Cardiomediastinum,Cardiomegaly,Lung Opacity,Lung Lesion,Edema,Consolidation,Pneumonia,Atelectasis,Pneumothorax,Pleural Effusion,Pleural Other,Fracture,Support Devices';
   const pneumoniaAt = columns.split(',').indexOf('Pneumonia');
-  const values = ['1.0', '0.0', '0.0', '1.0', '-1.0', '', '1.0', '0.0', '0.0', '1.0', '1.0', '0.0', '', '0.0', '1.0', '0.0'];
+  const values = [
+    '1.0',
+    '0.0',
+    '0.0',
+    '1.0',
+    '-1.0',
+    '',
+    '1.0',
+    '0.0',
+    '0.0',
+    '1.0',
+    '1.0',
+    '0.0',
+    '',
+    '0.0',
+    '1.0',
+    '0.0',
+  ];
   const rows = [columns];
   const classOf = new Map<string, string>();
   const patientOf = new Map<string, string>();
@@ -172,9 +234,21 @@ export async function writeChexpert(root: string): Promise<LabelDataset> {
   await put(join(data, 'train.csv'), `${rows.join('\n')}\n`);
   return {
     data,
-    flags: ['--labels', join(data, 'train.csv'), '--image-column', 'Path', '--label-column', 'Pneumonia', '--classes', '1.0=PNEUMONIA,0.0=NORMAL'],
+    flags: [
+      '--labels',
+      join(data, 'train.csv'),
+      '--image-column',
+      'Path',
+      '--label-column',
+      'Pneumonia',
+      '--classes',
+      '1.0=PNEUMONIA,0.0=NORMAL',
+    ],
     classNames: ['NORMAL', 'PNEUMONIA'],
-    classOf, patientOf, test: [], val: [],
+    classOf,
+    patientOf,
+    test: [],
+    val: [],
     dropped: { noImage: 0, ambiguousImage: 0, noClass, twoClasses: 0 },
     skipped: {},
   };
@@ -213,10 +287,25 @@ export async function writeMimic(root: string): Promise<LabelDataset> {
   await put(table, gzipSync(`${rows.join('\n')}\n`));
   return {
     data,
-    flags: ['--labels', table, '--image-column', 'dicom_id', '--label-column', 'Pneumonia', '--patient-column', 'subject_id',
-      '--split-column', 'split', '--classes', '1.0=PNEUMONIA,=NORMAL'],
+    flags: [
+      '--labels',
+      table,
+      '--image-column',
+      'dicom_id',
+      '--label-column',
+      'Pneumonia',
+      '--patient-column',
+      'subject_id',
+      '--split-column',
+      'split',
+      '--classes',
+      '1.0=PNEUMONIA,=NORMAL',
+    ],
     classNames: ['NORMAL', 'PNEUMONIA'],
-    classOf, patientOf, test, val,
+    classOf,
+    patientOf,
+    test,
+    val,
     dropped: { noImage: 0, ambiguousImage: 0, noClass: 0, twoClasses: 0 },
     skipped: {},
   };
@@ -247,10 +336,25 @@ export async function writeCovidx(root: string): Promise<LabelDataset> {
   await put(join(root, 'covidx-test.txt'), `${lines.test.join('\n')}\n`);
   return {
     data,
-    flags: ['--labels', join(root, 'covidx-train.txt'), '--labels', join(root, 'covidx-test.txt'), '--test-list', join(root, 'covidx-test.txt'),
-      '--image-column', '2', '--label-column', '3', '--patient-column', '1'],
+    flags: [
+      '--labels',
+      join(root, 'covidx-train.txt'),
+      '--labels',
+      join(root, 'covidx-test.txt'),
+      '--test-list',
+      join(root, 'covidx-test.txt'),
+      '--image-column',
+      '2',
+      '--label-column',
+      '3',
+      '--patient-column',
+      '1',
+    ],
     classNames: ['negative', 'positive'],
-    classOf, patientOf, test, val: [],
+    classOf,
+    patientOf,
+    test,
+    val: [],
     dropped: { noImage: 0, ambiguousImage: 0, noClass: 0, twoClasses: 0 },
     skipped: {},
   };

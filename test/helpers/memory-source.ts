@@ -3,7 +3,10 @@ import type { DecodedSquare, ImageDecoder, StoreFormat } from '../../src/lab/dat
 import { createNodeDecoder } from '../../src/lab/data/node/decode';
 
 /** A DataSource over files held in memory (path → bytes; a path ending in '/' is a folder), in the given order. */
-export function memorySource(name: string, files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>): DataSource {
+export function memorySource(
+  name: string,
+  files: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>,
+): DataSource {
   const entries = files instanceof Map ? [...files] : Object.entries(files);
   return fileListSource(name, 'folder', async () =>
     entries.map(([path, bytes]) => ({ path, size: bytes.length, read: async () => bytes })),

@@ -16,10 +16,12 @@ export function nsfwjsInception(): { json: LayersModelJson; shards: ArrayBuffer[
   // The folder holds its own package.json with "type": "commonjs", so plain require() loads the UMD files.
   const require = createRequire(`${NSFWJS_INCEPTION_DIR}/`);
   const json = require('./model.min.js') as LayersModelJson;
-  const shards = (json.weightsManifest ?? []).flatMap((g) => g.paths).map((path) => {
-    const bytes = Buffer.from(require(`./${path}.min.js`) as string, 'base64');
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  });
+  const shards = (json.weightsManifest ?? [])
+    .flatMap((g) => g.paths)
+    .map((path) => {
+      const bytes = Buffer.from(require(`./${path}.min.js`) as string, 'base64');
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    });
   return { json, shards };
 }
 
@@ -28,7 +30,11 @@ export function nsfwjsInception(): { json: LayersModelJson; shards: ArrayBuffer[
  * convolutional up to its pooling, so nsfwjs's own graph can run at a small input for a quick comparison.
  */
 export function truncatedTopology(json: LayersModelJson, lastLayer: string, size: number): unknown {
-  const topology = structuredClone(json.modelTopology) as { model_config: { config: { layers: Array<{ name: string; config: Record<string, unknown> }>; output_layers: unknown } } };
+  const topology = structuredClone(json.modelTopology) as {
+    model_config: {
+      config: { layers: Array<{ name: string; config: Record<string, unknown> }>; output_layers: unknown };
+    };
+  };
   const config = topology.model_config.config;
   const cut = config.layers.findIndex((l) => l.name === lastLayer);
   config.layers = config.layers.slice(0, cut + 1);

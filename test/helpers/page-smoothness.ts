@@ -31,8 +31,9 @@ export async function recordInput(page: Page): Promise<void> {
     w.__inputDelays = [];
     w.__longTasks = [];
     // [when it was sent, delay until a handler ran]; capture phase on window, before anything the page does.
-    window.addEventListener('keydown', (e) => w.__inputDelays.push([e.timeStamp, performance.now() - e.timeStamp]),
-      { capture: true });
+    window.addEventListener('keydown', (e) => w.__inputDelays.push([e.timeStamp, performance.now() - e.timeStamp]), {
+      capture: true,
+    });
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) w.__longTasks.push([entry.startTime, entry.duration]);
     }).observe({ type: 'longtask', buffered: true });
@@ -54,15 +55,31 @@ export function quantile(sorted: number[], q: number): number {
  * Probes the page until `until` settles (or for `durationMs` when no promise is given) and returns what it measured
  * in that window.
  */
-export async function measureSmoothness(page: Page, cdp: CDPSession, o: { until?: Promise<unknown>; durationMs?: number; intervalMs?: number }): Promise<Smoothness> {
+export async function measureSmoothness(
+  page: Page,
+  cdp: CDPSession,
+  o: { until?: Promise<unknown>; durationMs?: number; intervalMs?: number },
+): Promise<Smoothness> {
   const since = await page.evaluate(() => performance.now());
   let done = false;
-  const finished = (o.until ?? new Promise((r) => setTimeout(r, o.durationMs ?? 5000))).finally(() => { done = true; });
+  const finished = (o.until ?? new Promise((r) => setTimeout(r, o.durationMs ?? 5000))).finally(() => {
+    done = true;
+  });
   const interval = o.intervalMs ?? 250;
   while (!done) {
     // Shift: a key with no effect on the page. The protocol call returns once the renderer took the event.
-    await cdp.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', key: 'Shift', code: 'ShiftLeft', windowsVirtualKeyCode: 16 });
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Shift', code: 'ShiftLeft', windowsVirtualKeyCode: 16 });
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'rawKeyDown',
+      key: 'Shift',
+      code: 'ShiftLeft',
+      windowsVirtualKeyCode: 16,
+    });
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'keyUp',
+      key: 'Shift',
+      code: 'ShiftLeft',
+      windowsVirtualKeyCode: 16,
+    });
     await Promise.race([finished, new Promise((r) => setTimeout(r, interval))]);
   }
   await finished;
@@ -77,8 +94,13 @@ export async function measureSmoothness(page: Page, cdp: CDPSession, o: { until?
   }, since);
   const sorted = [...delays].sort((a, b) => a - b);
   return {
-    probes: sorted.length, inputDelayP50: quantile(sorted, 0.5), inputDelayP95: quantile(sorted, 0.95), inputDelayMax: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
-    longestTask: Math.max(0, ...tasks), longTasks: tasks.length, busyShare: tasks.reduce((a, b) => a + b, 0) / Math.max(1, windowMs), windowMs,
+    probes: sorted.length,
+    inputDelayP50: quantile(sorted, 0.5),
+    inputDelayP95: quantile(sorted, 0.95),
+    inputDelayMax: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
+    longestTask: Math.max(0, ...tasks),
+    longTasks: tasks.length,
+    busyShare: tasks.reduce((a, b) => a + b, 0) / Math.max(1, windowMs),
+    windowMs,
   };
 }
-

@@ -19,13 +19,21 @@ export function pythonHas(...modules: string[]): boolean {
 const execFileAsync = promisify(execFile);
 
 /** Runs /usr/bin/python3 with `args`; resolves with its output, rejects with its stderr in the message. */
-export async function runPython(args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<{ stdout: string; stderr: string }> {
+export async function runPython(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ stdout: string; stderr: string }> {
   try {
     return await execFileAsync(SYSTEM_PYTHON, args, {
-      cwd: options.cwd, timeout: options.timeoutMs ?? 300_000, maxBuffer: 1 << 26, env: options.env ?? process.env,
+      cwd: options.cwd,
+      timeout: options.timeoutMs ?? 300_000,
+      maxBuffer: 1 << 26,
+      env: options.env ?? process.env,
     });
   } catch (err) {
     const e = err as Error & { stderr?: string; stdout?: string; code?: number };
-    throw new Error(`python3 ${args.join(' ')} failed (exit ${String(e.code)}):\n${e.stderr ?? ''}${e.stdout ?? ''}`, { cause: err });
+    throw new Error(`python3 ${args.join(' ')} failed (exit ${String(e.code)}):\n${e.stderr ?? ''}${e.stdout ?? ''}`, {
+      cause: err,
+    });
   }
 }

@@ -9,7 +9,9 @@ export const RSCRIPT = '/usr/bin/Rscript';
 export function rHas(...packages: string[]): boolean {
   if (!existsSync(RSCRIPT)) return false;
   try {
-    execFileSync(RSCRIPT, ['-e', packages.map((p) => `suppressMessages(library(${p}))`).join(';')], { stdio: 'ignore' });
+    execFileSync(RSCRIPT, ['-e', packages.map((p) => `suppressMessages(library(${p}))`).join(';')], {
+      stdio: 'ignore',
+    });
     return true;
   } catch {
     return false;
@@ -21,7 +23,10 @@ const execFileAsync = promisify(execFile);
 /** Runs an R script given as text; resolves with its stdout, rejects with its stderr in the message. */
 export async function runR(script: string, timeoutMs = 120_000): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(RSCRIPT, ['--vanilla', '-e', script], { timeout: timeoutMs, maxBuffer: 1 << 24 });
+    const { stdout } = await execFileAsync(RSCRIPT, ['--vanilla', '-e', script], {
+      timeout: timeoutMs,
+      maxBuffer: 1 << 24,
+    });
     return stdout;
   } catch (err) {
     const e = err as Error & { stderr?: string; code?: number };

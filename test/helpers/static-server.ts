@@ -57,7 +57,11 @@ export const ISOLATION_HEADERS: Record<string, string> = {
 };
 
 /** Serves `root` under `mount`; `headers` go on every file (e.g. ISOLATION_HEADERS). */
-export async function serveStatic(root: string, mount = '/lab/sub/path/', headers: Record<string, string> = {}): Promise<StaticSite> {
+export async function serveStatic(
+  root: string,
+  mount = '/lab/sub/path/',
+  headers: Record<string, string> = {},
+): Promise<StaticSite> {
   let overlay: Overlay | null = null;
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -73,7 +77,9 @@ export async function serveStatic(root: string, mount = '/lab/sub/path/', header
       return;
     }
     res.writeHead(200, {
-      ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size,
+      ...headers,
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': statSync(file).size,
     });
     if (over?.chunkDelayMs) sendSlowly(res, file, over.chunkDelayMs);
     else createReadStream(file).pipe(res);
@@ -83,9 +89,10 @@ export async function serveStatic(root: string, mount = '/lab/sub/path/', header
   return {
     url: `http://127.0.0.1:${port}${mount}`,
     setOverlay: (o) => (overlay = o),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -38,7 +38,9 @@ export function expectGradientsMatchFiniteDifferences(
     const numeric = (at(eps) - at(-eps)) / (2 * eps);
     variable.assign(tf.tensor(base, variable.shape));
     const analytic = grads[variable.name].dataSync()[flat];
-    expect(Math.abs(analytic - numeric), `${variable.name}[${flat}]`).toBeLessThan(1e-2 * Math.max(1, Math.abs(numeric)));
+    expect(Math.abs(analytic - numeric), `${variable.name}[${flat}]`).toBeLessThan(
+      1e-2 * Math.max(1, Math.abs(numeric)),
+    );
   }
   tf.dispose(Object.values(grads));
 }

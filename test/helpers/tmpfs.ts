@@ -18,7 +18,9 @@ export interface Mounted {
 export function mountTmpfs(size: string, readOnly = false): Mounted | null {
   const dir = mkdtempSync(join(tmpdir(), 'xray-lab-tmpfs-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${readOnly ? ',ro' : ''}`, 'tmpfs', dir], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${readOnly ? ',ro' : ''}`, 'tmpfs', dir], {
+      stdio: 'pipe',
+    });
   } catch {
     rmSync(dir, { recursive: true, force: true });
     return null;

@@ -21,11 +21,15 @@ export interface ProbedModel {
 
 /** The project's model of (modelId, seed), built as train.py builds it, on `x` (NHWC, as the lab takes it). */
 export async function probeLogits(
-  project: string, modelId: string, seed: number, x: tf.Tensor4D, work: string,
+  project: string,
+  modelId: string,
+  seed: number,
+  x: tf.Tensor4D,
+  work: string,
 ): Promise<ProbedModel> {
   const inputs = join(work, `${modelId}-inputs.bin`);
   const outputs = join(work, `${modelId}-logits.bin`);
-  await writeFile(inputs, new Uint8Array((await x.data() as Float32Array).buffer));
+  await writeFile(inputs, new Uint8Array(((await x.data()) as Float32Array).buffer));
   const jobs = join(work, `${modelId}-jobs.json`);
   await writeFile(jobs, JSON.stringify({ predict: [{ project, modelId, seed, inputs, count: x.shape[0], outputs }] }));
   const { stdout } = await runPython([PROBE, jobs]);
@@ -39,7 +43,9 @@ export async function probeLogits(
  * lab-trained file over it) and results/models/<id>-seed<seed>.pt, and how many keys were compared.
  */
 export async function movedByTraining(
-  project: string, modelId: string, seed: number,
+  project: string,
+  modelId: string,
+  seed: number,
 ): Promise<{ moved: string[]; compared: number }> {
   const script = [
     'import json, sys, torch',

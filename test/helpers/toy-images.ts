@@ -17,7 +17,7 @@ export function makeToyImageSet(count: number, size: number, channels: 1 | 3 = 1
     files.push(`toy/${label}/${i}.png`);
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
-        const bright = (x < size / 2) === (label === 1);
+        const bright = x < size / 2 === (label === 1);
         const value = (bright ? 170 : 70) + rng.int(60) - 30;
         for (let c = 0; c < channels; c++) pixels[i * per + (y * size + x) * channels + c] = value;
       }

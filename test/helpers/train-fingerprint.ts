@@ -26,13 +26,19 @@ const entry = findModel(values.model!);
 const model = entry.build({ size, channels: 3, seed: 3 });
 const images = generatePhantomImages({ perClass: 24, size, channels: 3, seed: 5 });
 const summary = await trainModel(model, images, null, {
-  epochs: Number(values.epochs), batchSize: 16, seed: 9, restoreBestWeights: false, pixelRange: entry.pixelRange,
+  epochs: Number(values.epochs),
+  batchSize: 16,
+  seed: 9,
+  restoreBestWeights: false,
+  pixelRange: entry.pixelRange,
 });
 const hash = createHash('sha256');
 for (const w of model.getWeights()) hash.update(new Uint8Array((await w.data()).slice().buffer));
-process.stdout.write(`${JSON.stringify({
-  backend: tf.getBackend(),
-  threads: selected.wasmThreads?.threads ?? 1,
-  losses: summary.history.map((h) => h.loss),
-  weights: hash.digest('hex'),
-})}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    backend: tf.getBackend(),
+    threads: selected.wasmThreads?.threads ?? 1,
+    losses: summary.history.map((h) => h.loss),
+    weights: hash.digest('hex'),
+  })}\n`,
+);

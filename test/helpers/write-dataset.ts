@@ -42,7 +42,8 @@ export function encodeImage(set: ImageSet, index: number, format: 'png' | 'jpeg'
   const pixels = set.pixels.subarray(index * per, (index + 1) * per);
   const grey = new Uint8Array(set.size * set.size);
   for (let i = 0; i < grey.length; i++) grey[i] = pixels[i * set.channels];
-  if (format === 'png') return encodePng({ width: set.size, height: set.size, colorType: 0, bitDepth: 8, samples: grey });
+  if (format === 'png')
+    return encodePng({ width: set.size, height: set.size, colorType: 0, bitDepth: 8, samples: grey });
   const rgba = new Uint8Array(grey.length * 4);
   for (let i = 0; i < grey.length; i++) {
     rgba.fill(grey[i], i * 4, i * 4 + 3);
@@ -66,7 +67,8 @@ export async function writeDataset(dir: string, options: WriteDatasetOptions): P
     const items = set.files.map((f, i) => ({ label: set.labels[i], patient: patientId(f) }));
     const parts = patientSplit(items, fractions, seed);
     const spell = options.splitName ?? ((s: string) => s);
-    for (const split of ['train', 'val', 'test'] as const) for (const i of parts[split]) splitOf[i] = `${spell(split)}/`;
+    for (const split of ['train', 'val', 'test'] as const)
+      for (const i of parts[split]) splitOf[i] = `${spell(split)}/`;
   }
 
   const images: string[] = [];

@@ -13,7 +13,8 @@ describe('takesInputSize', () => {
   it('agrees with the side the layers leave at least one pixel of', () => {
     const minSize = smallestInputSize(3, 6);
     expect(minSize).toBe(50);
-    expect(new InputSizeError('cnn', 32, minSize, 'why').message)
-      .toBe('cnn needs an input of at least 50×50 (got 32×32): why');
+    expect(new InputSizeError('cnn', 32, minSize, 'why').message).toBe(
+      'cnn needs an input of at least 50×50 (got 32×32): why',
+    );
   });
 });

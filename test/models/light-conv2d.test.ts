@@ -6,7 +6,13 @@ import { expectGradientsMatchFiniteDifferences, maxAbsDiff, useCpuBackend } from
 beforeAll(useCpuBackend);
 
 describe('LightConv2D', () => {
-  for (const [strides, padding, kernel] of [[1, 'same', 3], [2, 'same', 3], [1, 'valid', 3], [2, 'valid', 1], [1, 'same', 5]] as const) {
+  for (const [strides, padding, kernel] of [
+    [1, 'same', 3],
+    [2, 'same', 3],
+    [1, 'valid', 3],
+    [2, 'valid', 1],
+    [1, 'same', 5],
+  ] as const) {
     it(`equals conv → +b1 → relu → conv → +b2 (strides ${strides}, ${padding}, ${kernel}×${kernel})`, () => {
       const layer = new LightConv2D({ filters: 4, kernelSize: kernel, rank: 2, strides, padding, seed: 3 });
       const x = tf.randomNormal([2, 11, 11, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
@@ -18,7 +24,12 @@ describe('LightConv2D', () => {
       layer.setWeights([w1, nb1, w2, nb2]);
       const y2 = layer.apply(x) as tf.Tensor4D;
       const expected = tf.add(
-        tf.conv2d(tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, strides, padding), nb1)) as tf.Tensor4D, w2 as tf.Tensor4D, strides, padding),
+        tf.conv2d(
+          tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, strides, padding), nb1)) as tf.Tensor4D,
+          w2 as tf.Tensor4D,
+          strides,
+          padding,
+        ),
         nb2,
       );
       expect(y2.shape).toEqual(expected.shape);
@@ -60,11 +71,25 @@ describe('LightConv2D', () => {
     layer.setWeights([w1, tf.fill([2], 0.3), w2, tf.fill([2], -0.2)]);
     const objective = () => tf.tidy(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar);
     const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    expectGradientsMatchFiniteDifferences(objective, variables, [[0, 0], [0, 7], [1, 1], [2, 5], [3, 1]]);
+    expectGradientsMatchFiniteDifferences(objective, variables, [
+      [0, 0],
+      [0, 7],
+      [1, 1],
+      [2, 5],
+      [3, 1],
+    ]);
   });
 
   it('round-trips through its config', () => {
-    const layer = new LightConv2D({ filters: 5, kernelSize: [3, 1], rank: 3, strides: 2, padding: 'valid', l2: 0.01, seed: 9 });
+    const layer = new LightConv2D({
+      filters: 5,
+      kernelSize: [3, 1],
+      rank: 3,
+      strides: 2,
+      padding: 'valid',
+      l2: 0.01,
+      seed: 9,
+    });
     const config = layer.getConfig();
     const [registered] = tf.serialization.SerializationMap.getMap().classNameMap['LightConv2D'];
     expect(registered).toBe(LightConv2D);

@@ -15,7 +15,10 @@ describe('LightDense', () => {
       const bias = tf.tensor1d([0.5, -1, 2]);
       layer.setWeights([w1, w2, bias]);
       const c = scaleFactors ? Math.sqrt(2 / 3) : 1;
-      const expected = tf.add(tf.matMul(tf.matMul(x, tf.mul(w1, c) as tf.Tensor2D), tf.mul(w2, c) as tf.Tensor2D), bias);
+      const expected = tf.add(
+        tf.matMul(tf.matMul(x, tf.mul(w1, c) as tf.Tensor2D), tf.mul(w2, c) as tf.Tensor2D),
+        bias,
+      );
       expect(maxAbsDiff(layer.apply(x) as tf.Tensor, expected)).toBeLessThan(1e-5);
     });
   }
@@ -39,7 +42,12 @@ describe('LightDense', () => {
     layer.apply(x);
     const objective = () => tf.tidy(() => tf.sum(tf.square(layer.apply(x) as tf.Tensor)) as tf.Scalar);
     const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    expectGradientsMatchFiniteDifferences(objective, variables, [[0, 0], [0, 5], [1, 2], [2, 1]]);
+    expectGradientsMatchFiniteDifferences(objective, variables, [
+      [0, 0],
+      [0, 5],
+      [1, 2],
+      [2, 1],
+    ]);
   });
 
   it('penalises both factors with L2', () => {

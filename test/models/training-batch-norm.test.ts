@@ -40,7 +40,10 @@ function run(ours: boolean) {
     dgamma: Array.from(grads[gamma.name].dataSync()),
     dbeta: Array.from(grads[beta.name].dataSync()),
     // Two training passes so far (variableGrads, then grad): the moving averages moved twice.
-    stats: layer.getWeights().slice(2).map((t) => Array.from(t.dataSync())),
+    stats: layer
+      .getWeights()
+      .slice(2)
+      .map((t) => Array.from(t.dataSync())),
   };
   tf.dispose([x, w, dx, y!, ...Object.values(grads)]);
   for (const v of layer.weights) v.dispose();
@@ -59,20 +62,23 @@ describe('TrainingBatchNormalization', () => {
     expect(layer.getConfig()).toEqual(tf.layers.batchNormalization({ momentum: 0.99, name: layer.name }).getConfig());
   });
 
-  it.each(['cpu', 'wasm'] as const)('on %s: tfjs\'s outputs and moving averages, its gradients within rounding', async (backend) => {
-    await selectBackend('cpu');
-    unregisterFastKernels('cpu');
-    const ref = run(false);
-    registerFastKernels('cpu');
-    await selectBackend(backend);
-    const ours = run(true);
-    const plain = run(false);
-    expect(ours.y).toEqual(plain.y);
-    expect(ours.stats).toEqual(plain.stats);
-    expect(relErr(ours.dx, ref.dx)).toBeLessThan(1e-4);
-    expect(relErr(ours.dgamma, ref.dgamma)).toBeLessThan(1e-4);
-    expect(relErr(ours.dbeta, ref.dbeta)).toBeLessThan(1e-5);
-  });
+  it.each(['cpu', 'wasm'] as const)(
+    "on %s: tfjs's outputs and moving averages, its gradients within rounding",
+    async (backend) => {
+      await selectBackend('cpu');
+      unregisterFastKernels('cpu');
+      const ref = run(false);
+      registerFastKernels('cpu');
+      await selectBackend(backend);
+      const ours = run(true);
+      const plain = run(false);
+      expect(ours.y).toEqual(plain.y);
+      expect(ours.stats).toEqual(plain.stats);
+      expect(relErr(ours.dx, ref.dx)).toBeLessThan(1e-4);
+      expect(relErr(ours.dgamma, ref.dgamma)).toBeLessThan(1e-4);
+      expect(relErr(ours.dbeta, ref.dbeta)).toBeLessThan(1e-5);
+    },
+  );
 
   it('takes far fewer kernel calls for its gradient, the input gradient in one', async () => {
     await selectBackend('wasm');
@@ -81,7 +87,9 @@ describe('TrainingBatchNormalization', () => {
       const layer = ours ? new TrainingBatchNormalization(args) : tf.layers.batchNormalization(args);
       layer.build(SHAPE);
       const x = tf.tensor4d(X, SHAPE as [number, number, number, number]);
-      const trace = await traceKernels(() => tf.grad((xi: tf.Tensor) => tf.sum(layer.apply(xi, { training: true }) as tf.Tensor))(x));
+      const trace = await traceKernels(() =>
+        tf.grad((xi: tf.Tensor) => tf.sum(layer.apply(xi, { training: true }) as tf.Tensor))(x),
+      );
       tf.dispose(x);
       for (const v of layer.weights) v.dispose();
       return trace;

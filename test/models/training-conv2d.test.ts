@@ -20,10 +20,16 @@ const BATCH = 3;
 function lossAndGrads(): { loss: number; grads: Float32Array[] } {
   const model = buildConv2DBaseline({ size: SIZE, channels: 3, seed: 4 });
   const rng = createRng(2);
-  const xs = tf.tensor4d(Float32Array.from({ length: BATCH * SIZE * SIZE * 3 }, () => rng.next()), [BATCH, SIZE, SIZE, 3]);
+  const xs = tf.tensor4d(
+    Float32Array.from({ length: BATCH * SIZE * SIZE * 3 }, () => rng.next()),
+    [BATCH, SIZE, SIZE, 3],
+  );
   const ys = tf.tensor1d([0, 1, 1], 'int32');
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const { value, grads } = tf.variableGrads(() => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys), vars);
+  const { value, grads } = tf.variableGrads(
+    () => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys),
+    vars,
+  );
   const out = { loss: value.dataSync()[0], grads: vars.map((v) => grads[v.name].dataSync() as Float32Array) };
   tf.dispose([xs, ys, value, ...Object.values(grads)]);
   model.dispose();
@@ -43,7 +49,7 @@ describe('TrainingConv2D', () => {
     expect(layer.getConfig()).toEqual(tf.layers.conv2d({ ...args, name: layer.name }).getConfig());
   });
 
-  it('trains cnn through CONV_BIAS_RELU on wasm: no Relu kernel, tfjs\'s loss and gradients within rounding', async () => {
+  it("trains cnn through CONV_BIAS_RELU on wasm: no Relu kernel, tfjs's loss and gradients within rounding", async () => {
     await selectBackend('wasm');
     const start = tf.memory().numTensors;
     const trace = await traceKernels(() => {
@@ -55,7 +61,10 @@ describe('TrainingConv2D', () => {
     expect(calls('Relu')).toBe(0);
     const fused = lossAndGrads();
     unregisterFastKernels('wasm');
-    registerFastKernels('wasm', DEFAULT_FAST_KERNELS.wasm.filter((k) => k !== CONV_BIAS_RELU));
+    registerFastKernels(
+      'wasm',
+      DEFAULT_FAST_KERNELS.wasm.filter((k) => k !== CONV_BIAS_RELU),
+    );
     const plain = lossAndGrads();
     expect(Math.abs(fused.loss - plain.loss)).toBeLessThan(1e-5 * Math.abs(plain.loss));
     const scale = Math.max(...plain.grads.map((g) => Math.max(...g.map(Math.abs))));

@@ -53,12 +53,17 @@ class MemoryCacheStorage {
 /** The files the server has now: only the deployed build's. */
 let deployed: Record<string, string> = {};
 async function serverFetch(request: Request | string): Promise<Response> {
-  const path = new URL(typeof request === 'string' ? request : request.url).pathname.slice(new URL(SCOPE).pathname.length);
+  const path = new URL(typeof request === 'string' ? request : request.url).pathname.slice(
+    new URL(SCOPE).pathname.length,
+  );
   return path in deployed ? new Response(deployed[path]) : new Response('not found', { status: 404 });
 }
 
-type Listener = (event: { waitUntil(p: Promise<unknown>): void; respondWith(p: Promise<Response>): void;
-  request?: Request }) => void;
+type Listener = (event: {
+  waitUntil(p: Promise<unknown>): void;
+  respondWith(p: Promise<Response>): void;
+  request?: Request;
+}) => void;
 
 /** One deployment: its files on the server and its sw.js installed and activated against the shared caches. */
 async function deploy(storage: MemoryCacheStorage, version: string, files: Record<string, string>) {
@@ -73,7 +78,13 @@ async function deploy(storage: MemoryCacheStorage, version: string, files: Recor
   };
   const precache = JSON.stringify({ version, files: Object.keys(files) });
   runInNewContext(TEMPLATE.replace('self.__XRAY_LAB_PRECACHE__', precache), {
-    self, caches: storage, fetch: serverFetch, Request, Response, Headers, URL,
+    self,
+    caches: storage,
+    fetch: serverFetch,
+    Request,
+    Response,
+    Headers,
+    URL,
   });
   const dispatch = async (type: string, request?: Request): Promise<Response | undefined> => {
     const waits: Promise<unknown>[] = [];

@@ -21,7 +21,10 @@ afterEach(async () => {
 
 describe('a stored dataset with table patients', () => {
   it('comes back with its patient keys, and a re-split keeps each patient on one side', async () => {
-    const demo = (await loadDataset({ kind: 'demo', perClass: 30, seed: 5 }, { format: { size: 16, channels: 1 }, split: SPLIT }))!;
+    const demo = (await loadDataset(
+      { kind: 'demo', perClass: 30, seed: 5 },
+      { format: { size: 16, channels: 1 }, split: SPLIT },
+    ))!;
     // Ten patients across both classes, keyed as a table would key them.
     const patients = new Map(demo.images.files.map((f, i) => [f, `patient:${String(i % 10).padStart(16, '0')}`]));
     const ds: LoadedDataset = { ...demo, patients };
@@ -35,7 +38,8 @@ describe('a stored dataset with table patients', () => {
       expect(again.summary.patients).toBe(10);
       const sides = new Map<string, Set<string>>();
       for (const side of ['train', 'val', 'test'] as const) {
-        for (const f of again.sets[side].files) sides.set(patients.get(f)!, (sides.get(patients.get(f)!) ?? new Set()).add(side));
+        for (const f of again.sets[side].files)
+          sides.set(patients.get(f)!, (sides.get(patients.get(f)!) ?? new Set()).add(side));
       }
       expect([...sides.values()].every((s) => s.size === 1)).toBe(true);
     }

@@ -57,7 +57,9 @@ describe('stored dataset', () => {
     const big = toStored(await demo(100));
     const over = await store.save(big, 100_000, null);
     expect(over).toMatchObject({ stored: false });
-    expect(over.stored ? '' : over.reason).toMatch(/^The dataset \(0\.2 MB\) is larger than the storage budget of 0\.1 MB: only its fingerprint is kept/);
+    expect(over.stored ? '' : over.reason).toMatch(
+      /^The dataset \(0\.2 MB\) is larger than the storage budget of 0\.1 MB: only its fingerprint is kept/,
+    );
     expect(await store.load()).toBeNull();
     expect(await store.bytes()).toBe(0);
     const noRoom = await store.save(big, 500e6, 50_000);
@@ -71,7 +73,11 @@ describe('stored dataset', () => {
     await store.save(toStored(first), 500e6, null);
     const next = toStored(await demo(1100, 64, 9));
     // The meta record and the first chunk go in; the second chunk finds the disk full.
-    await withDiskFullAtPut(3, () => expect(store!.save(next, 500e6, null)).rejects.toThrow(/Browser storage is full: the dataset \(9\.\d MB\) was not saved \(what was saved before is kept\)/));
+    await withDiskFullAtPut(3, () =>
+      expect(store!.save(next, 500e6, null)).rejects.toThrow(
+        /Browser storage is full: the dataset \(9\.\d MB\) was not saved \(what was saved before is kept\)/,
+      ),
+    );
     const back = fromStored((await store.load())!);
     expect(back.identity.fingerprint).toBe(first.identity.fingerprint);
     expect(Buffer.from(back.images.pixels).equals(Buffer.from(first.images.pixels))).toBe(true);
@@ -88,7 +94,9 @@ describe('stored dataset', () => {
     const reported: string[] = [];
     const autosave = new DatasetAutosave((m) => reported.push(m));
     expect(await autosave.restore()).toBeNull();
-    expect(autosave.note).toMatch(/the stored dataset could not be read \(chunk 0 is missing or cut short\): load the folder or zip again/);
+    expect(autosave.note).toMatch(
+      /the stored dataset could not be read \(chunk 0 is missing or cut short\): load the folder or zip again/,
+    );
     await autosave.close();
   });
 

@@ -16,32 +16,82 @@ import type { TrainCheckpoint } from '../../src/lab/train/checkpoint';
 import { withDiskFullAtPut } from '../helpers/disk-full';
 
 const context: SavedContext = {
-  experiment: { ...defaultExperiment(), models: ['light-k1'], seeds: [1] }, data: null, testImages: { files: ['a.png', 'b.png'], labels: [0, 1] },
-  environment: null, savedAt: '2026-12-02T00:00:00Z',
+  experiment: { ...defaultExperiment(), models: ['light-k1'], seeds: [1] },
+  data: null,
+  testImages: { files: ['a.png', 'b.png'], labels: [0, 1] },
+  environment: null,
+  savedAt: '2026-12-02T00:00:00Z',
 };
 
 function run(modelId: string, seed = 1): SavedRun {
   return {
-    modelId, seed, record: { modelId, seed, label: modelId, status: 'ok' } as unknown as ResultRecord,
-    probabilities: new Float32Array([0.9, 0.1, 0.2, 0.8]), labels: new Int32Array([0, 1]), classNames: ['NORMAL', 'PNEUMONIA'],
-    positiveClass: 1, roc: [{ threshold: Infinity, fpr: 0, tpr: 0 }, { threshold: 0.5, fpr: 0, tpr: 1 }],
+    modelId,
+    seed,
+    record: { modelId, seed, label: modelId, status: 'ok' } as unknown as ResultRecord,
+    probabilities: new Float32Array([0.9, 0.1, 0.2, 0.8]),
+    labels: new Int32Array([0, 1]),
+    classNames: ['NORMAL', 'PNEUMONIA'],
+    positiveClass: 1,
+    roc: [
+      { threshold: Infinity, fpr: 0, tpr: 0 },
+      { threshold: 0.5, fpr: 0, tpr: 1 },
+    ],
     files: { modelJson: '{"format":"layers-model"}', weights: new Uint8Array([1, 2, 3, 4]) },
   };
 }
 
 function checkpoint(epoch: number): TrainCheckpoint {
-  const weights = [{ shape: [2, 2], values: new Float32Array([1, 2, 3, epoch]) }, { shape: [2], values: new Float32Array([5, 6]) }];
+  const weights = [
+    { shape: [2, 2], values: new Float32Array([1, 2, 3, epoch]) },
+    { shape: [2], values: new Float32Array([5, 6]) },
+  ];
   return {
-    version: 1, epoch, epochsPlanned: 5, seed: 1, batchSize: 8, learningRate: 0.001, trainCount: 3, backend: 'wasm', weights,
-    optimizer: { iterations: epoch * 2, m: [new Float32Array(4), new Float32Array(2)], v: [new Float32Array(4), new Float32Array([7, 8])] },
-    rngState: 12345, order: new Int32Array([2, 0, 1]), sourcePosition: 6,
-    history: Array.from({ length: epoch }, (_, i) => ({ epoch: i + 1, loss: 0.5, accuracy: 0.5, valLoss: 0.6, valAccuracy: 0.5, imagesPerSec: 10, ms: 100 })),
-    best: { score: 0.6, epoch, weights }, epochsWithoutImprovement: 0, stoppedEarly: false, elapsedMs: 200, trainMs: 150, imagesTrained: 6,
+    version: 1,
+    epoch,
+    epochsPlanned: 5,
+    seed: 1,
+    batchSize: 8,
+    learningRate: 0.001,
+    trainCount: 3,
+    backend: 'wasm',
+    weights,
+    optimizer: {
+      iterations: epoch * 2,
+      m: [new Float32Array(4), new Float32Array(2)],
+      v: [new Float32Array(4), new Float32Array([7, 8])],
+    },
+    rngState: 12345,
+    order: new Int32Array([2, 0, 1]),
+    sourcePosition: 6,
+    history: Array.from({ length: epoch }, (_, i) => ({
+      epoch: i + 1,
+      loss: 0.5,
+      accuracy: 0.5,
+      valLoss: 0.6,
+      valAccuracy: 0.5,
+      imagesPerSec: 10,
+      ms: 100,
+    })),
+    best: { score: 0.6, epoch, weights },
+    epochsWithoutImprovement: 0,
+    stoppedEarly: false,
+    elapsedMs: 200,
+    trainMs: 150,
+    imagesTrained: 6,
   };
 }
 
 const info = (epoch: number, modelId = 'light-k4'): InterruptedRun => ({
-  modelId, seed: 1, label: 'LightLayers k=4', epoch, epochs: 5, fingerprint: 'abc', source: 'chest_xray', backend: 'wasm', bytes: 0, savedAt: '',
+  modelId,
+  seed: 1,
+  label: 'LightLayers k=4',
+  epoch,
+  epochs: 5,
+  fingerprint: 'abc',
+  source: 'chest_xray',
+  backend: 'wasm',
+  bytes: 0,
+  savedAt: '',
 });
 
 let store: ProjectStore | null = null;
@@ -55,7 +105,7 @@ afterEach(async () => {
 });
 
 describe('ProjectStore', () => {
-  it('gives back the experiment, finished runs and the interrupted run\'s checkpoint', async () => {
+  it("gives back the experiment, finished runs and the interrupted run's checkpoint", async () => {
     store = await ProjectStore.open();
     expect(await store.load()).toBeNull();
     await store.putContext(context);
@@ -93,7 +143,11 @@ describe('ProjectStore', () => {
     await store.putRun(run('light-k1'));
     const raw = await openDB(STORE_DB, STORE_VERSION);
     await raw.put('runs', { ...run('light-k2'), probabilities: 'garbage' }, 'light-k2@1');
-    await raw.put('runs', { ...run('light-k3'), files: { modelJson: '{broken', weights: new Uint8Array(2) } }, 'light-k3@1');
+    await raw.put(
+      'runs',
+      { ...run('light-k3'), files: { modelJson: '{broken', weights: new Uint8Array(2) } },
+      'light-k3@1',
+    );
     const bytes = encodeCheckpoint(checkpoint(2));
     await raw.put('checkpoints', { info: info(2), bytes: bytes.slice(0, bytes.length - 9) }, 'light-k4@1');
     await raw.put('checkpoints', { nonsense: true }, 'light-k5@1');
@@ -119,7 +173,9 @@ describe('ProjectStore', () => {
 
     store = await ProjectStore.open(STORE_VERSION + 1);
     const saved = (await store.load())!;
-    expect(saved.problems).toEqual([`Saved work from an older version of X-Ray Lab (store version ${STORE_VERSION}) could not be read and was cleared.`]);
+    expect(saved.problems).toEqual([
+      `Saved work from an older version of X-Ray Lab (store version ${STORE_VERSION}) could not be read and was cleared.`,
+    ]);
     expect(saved.runs).toEqual([]);
     expect(saved.context).toBeNull();
     await store.putContext(context);
@@ -139,7 +195,9 @@ describe('ProjectStore', () => {
     await store.putCheckpoint(info(1), encodeCheckpoint(checkpoint(1)));
     await withDiskFullAtPut(1, async () => {
       const failed = store!.putCheckpoint(info(2), encodeCheckpoint(checkpoint(2)));
-      await expect(failed).rejects.toThrow(/Browser storage is full: the checkpoint of light-k4@1 after epoch 2 was not saved \(what was saved before is kept\)/);
+      await expect(failed).rejects.toThrow(
+        /Browser storage is full: the checkpoint of light-k4@1 after epoch 2 was not saved \(what was saved before is kept\)/,
+      );
       await expect(failed).rejects.toMatchObject({ reason: 'quota' });
     });
     expect((await store.getCheckpoint({ modelId: 'light-k4', seed: 1 }))!.checkpoint.epoch).toBe(1);
@@ -154,7 +212,11 @@ describe('ProjectStore', () => {
     const entry = { info: info(2, 'light-k3'), bytes: encodeCheckpoint(checkpoint(2)) };
 
     // The context and the first run go in; the second run finds the disk full.
-    await withDiskFullAtPut(3, () => expect(store!.replaceProject(opened, [run('cnn'), run('light-k2')], [entry])).rejects.toMatchObject({ reason: 'quota' }));
+    await withDiskFullAtPut(3, () =>
+      expect(store!.replaceProject(opened, [run('cnn'), run('light-k2')], [entry])).rejects.toMatchObject({
+        reason: 'quota',
+      }),
+    );
     const before = (await store.load())!;
     expect(before.context!.experiment.models).toEqual(['light-k1']);
     expect(before.runs.map((r) => r.modelId)).toEqual(['light-k1']);
@@ -176,11 +238,15 @@ describe('checkpoint bytes', () => {
     expect(() => decodeCheckpoint(bytes.slice(0, 6))).toThrow(/damaged \(too short\)/);
     expect(() => decodeCheckpoint(bytes.slice(0, 40))).toThrow(/header cut short/);
     expect(() => decodeCheckpoint(bytes.slice(0, bytes.length - 4))).toThrow(/lies outside the data/);
-    expect(() => decodeCheckpoint(new TextEncoder().encode('PK\u0003\u0004 not a checkpoint'))).toThrow(/not a checkpoint/);
+    expect(() => decodeCheckpoint(new TextEncoder().encode('PK\u0003\u0004 not a checkpoint'))).toThrow(
+      /not a checkpoint/,
+    );
     const altered = bytes.slice();
     const text = new TextDecoder().decode(altered);
     const at = text.indexOf('"version":1');
     altered[at + 10] = '7'.charCodeAt(0);
-    expect(() => decodeCheckpoint(altered, 'light-k4@1')).toThrow(/light-k4@1: the saved checkpoint is damaged \(version 7, this lab reads 1\)/);
+    expect(() => decodeCheckpoint(altered, 'light-k4@1')).toThrow(
+      /light-k4@1: the saved checkpoint is damaged \(version 7, this lab reads 1\)/,
+    );
   });
 });

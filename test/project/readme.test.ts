@@ -16,7 +16,11 @@ function codeLines(text: string): { line: string; before: string }[] {
   const out: { line: string; before: string }[] = [];
   const blocks = text.split(/^```.*$/m);
   for (let i = 1; i < blocks.length; i += 2) {
-    const before = blocks[i - 1].trim().split(/\n\s*\n/).at(-1) ?? '';
+    const before =
+      blocks[i - 1]
+        .trim()
+        .split(/\n\s*\n/)
+        .at(-1) ?? '';
     for (const line of blocks[i].split('\n')) if (line.trim()) out.push({ line, before });
   }
   return out;

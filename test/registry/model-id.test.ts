@@ -24,12 +24,20 @@ describe('model ids', () => {
   it('is the rule the registry resolves by, whose error lists the known ids', () => {
     const ids = MODEL_REGISTRY.map((e) => e.id);
     for (const id of ['cnn', 'light-k7', 'resnet']) {
-      const resolves = (() => { try { findModel(id); return true; } catch { return false; } })();
+      const resolves = (() => {
+        try {
+          findModel(id);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
       expect(resolves).toBe(modelIdProblem(id, ids) == null);
     }
     expect(() => findModel('resnet')).toThrow(new UnknownModelError('resnet', ids));
     expect(new UnknownModelError('resnet', ids).message).toBe(unknownModelMessage('resnet', ids));
-    expect(unknownModelMessage('resnet', ['cnn']))
-      .toBe('unknown model id "resnet"; known ids: cnn (light-kN works for any rank N ≥ 1)');
+    expect(unknownModelMessage('resnet', ['cnn'])).toBe(
+      'unknown model id "resnet"; known ids: cnn (light-kN works for any rank N ≥ 1)',
+    );
   });
 });

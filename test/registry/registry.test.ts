@@ -18,7 +18,16 @@ const STUDY_COUNTS: Record<string, [number, number]> = {
 
 describe('model registry', () => {
   it('lists cnn, light-k1..k5, inception-v3 and mobilenet-v2, each with a description', () => {
-    expect(MODEL_REGISTRY.map((e) => e.id)).toEqual(['cnn', 'light-k1', 'light-k2', 'light-k3', 'light-k4', 'light-k5', 'inception-v3', 'mobilenet-v2']);
+    expect(MODEL_REGISTRY.map((e) => e.id)).toEqual([
+      'cnn',
+      'light-k1',
+      'light-k2',
+      'light-k3',
+      'light-k4',
+      'light-k5',
+      'inception-v3',
+      'mobilenet-v2',
+    ]);
     for (const entry of MODEL_REGISTRY) expect(entry.description.length).toBeGreaterThan(20);
   });
 
@@ -32,13 +41,14 @@ describe('model registry', () => {
   }
 
   it('counts depend on channels but not on the input size (global pooling)', () => {
-    const at = (size: number, channels: 1 | 3) => measureModelSize(findModel('light-k2').build({ size, channels })).params;
+    const at = (size: number, channels: 1 | 3) =>
+      measureModelSize(findModel('light-k2').build({ size, channels })).params;
     expect(at(64, 3)).toBe(4_600);
     // One input channel fewer removes 2 (first LightConv2D) + 2 (shortcut) weights per rank-2 factor column: 9·2·2 + 1·2·2.
     expect(at(64, 3) - at(64, 1)).toBe(9 * 2 * 2 + 2 * 2);
   });
 
-  it('refuses inputs below each model\'s minimum with the reason', () => {
+  it("refuses inputs below each model's minimum with the reason", () => {
     expect(findModel('cnn').minSize).toBe(50);
     expect(findModel('light-k3').minSize).toBe(8);
     expect(() => findModel('cnn').build({ size: 49 })).toThrow(InputSizeError);
@@ -55,18 +65,30 @@ describe('model registry', () => {
   });
 
   it('measures inception-v3 as the study: 21,806,882 parameters, 4,098 trainable (frozen backbone)', () => {
-    expect(findModel('inception-v3').measure({ size: 299 })).toEqual({ params: 21_806_882, trainableParams: 4_098, bytes: 21_806_882 * 4 });
+    expect(findModel('inception-v3').measure({ size: 299 })).toEqual({
+      params: 21_806_882,
+      trainableParams: 4_098,
+      bytes: 21_806_882 * 4,
+    });
     expect(() => findModel('inception-v3').measure({ size: 74 })).toThrow(/at least 75×75/);
   });
 
   it('reports that inception-v3 and mobilenet-v2 have no backbone loaded, saying what they need', () => {
     expect(() => findModel('inception-v3').build()).toThrow(BackboneNotLoadedError);
-    expect(() => findModel('inception-v3').build()).toThrow(/InceptionV3 needs ImageNet weights: .*inception_v3_weights_tf_dim_ordering_tf_kernels_notop\.h5/);
-    expect(() => findModel('mobilenet-v2').build({ size: 224 })).toThrow(/mobilenet-v2: backbone not loaded — MobileNetV2 needs ImageNet weights/);
+    expect(() => findModel('inception-v3').build()).toThrow(
+      /InceptionV3 needs ImageNet weights: .*inception_v3_weights_tf_dim_ordering_tf_kernels_notop\.h5/,
+    );
+    expect(() => findModel('mobilenet-v2').build({ size: 224 })).toThrow(
+      /mobilenet-v2: backbone not loaded — MobileNetV2 needs ImageNet weights/,
+    );
   });
 
   it('measures mobilenet-v2 (α 1.0 until weights say otherwise): 2,257,984 + a 2,562-parameter head', () => {
-    expect(findModel('mobilenet-v2').measure({ size: 224 })).toEqual({ params: 2_260_546, trainableParams: 2_562, bytes: 2_260_546 * 4 });
+    expect(findModel('mobilenet-v2').measure({ size: 224 })).toEqual({
+      params: 2_260_546,
+      trainableParams: 2_562,
+      bytes: 2_260_546 * 4,
+    });
     expect(findModel('mobilenet-v2').minSize).toBe(32);
     expect(findModel('mobilenet-v2').pixelRange).toBe('-1,1');
   });
@@ -77,7 +99,11 @@ describe('model registry', () => {
   });
 
   it('builds identical weights for the same seed and different ones for another', () => {
-    const weights = (seed: number) => findModel('light-k2').build({ size: 16, seed }).getWeights().map((w) => Array.from(w.dataSync()));
+    const weights = (seed: number) =>
+      findModel('light-k2')
+        .build({ size: 16, seed })
+        .getWeights()
+        .map((w) => Array.from(w.dataSync()));
     expect(weights(3)).toEqual(weights(3));
     expect(weights(3)).not.toEqual(weights(4));
   });

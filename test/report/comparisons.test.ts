@@ -3,7 +3,14 @@ import { delongPairedTest } from '../../src/lab/eval/delong';
 import { evaluatePredictions } from '../../src/lab/eval/evaluate';
 import { mcnemarExactP } from '../../src/lab/eval/mcnemar';
 import {
-  accuracyVerdict, aucVerdict, comparisonsOverSeeds, detectableDifference, formatP, formatSigned, overSeedsSentence, pairedComparisons,
+  accuracyVerdict,
+  aucVerdict,
+  comparisonsOverSeeds,
+  detectableDifference,
+  formatP,
+  formatSigned,
+  overSeedsSentence,
+  pairedComparisons,
   type ScoredRun,
 } from '../../src/lab/report/comparisons';
 import { makeResultRecord, type ResultRecord } from '../../src/lab/report/result-record';
@@ -12,7 +19,13 @@ import { createRng } from '../../src/lab/util/rng';
 const classNames = ['NORMAL', 'PNEUMONIA'];
 
 /** A run of `modelId` whose P(PNEUMONIA) separates the classes by `strength`, with its record as the lab makes it. */
-function run(modelId: string, seed: number, labels: number[], strength: number, threshold = 0.5): { record: ResultRecord; scored: ScoredRun } {
+function run(
+  modelId: string,
+  seed: number,
+  labels: number[],
+  strength: number,
+  threshold = 0.5,
+): { record: ResultRecord; scored: ScoredRun } {
   const rng = createRng(seed * 1000 + modelId.length * 17 + Math.round(strength * 10));
   const probabilities = new Float32Array(labels.length * 2);
   labels.forEach((y, i) => {
@@ -20,28 +33,57 @@ function run(modelId: string, seed: number, labels: number[], strength: number, 
     probabilities[2 * i] = 1 - p;
     probabilities[2 * i + 1] = p;
   });
-  const evaluation = evaluatePredictions({ probabilities, labels, classNames, losses: new Float32Array(labels.length) }, { positiveClass: 1, threshold });
-  const record = makeResultRecord({
-    modelId, label: modelId.toUpperCase(), params: 1, trainableParams: 1, inputSize: 64, channels: 1, backend: 'cpu', seed, epochsRun: 1, epochsPlanned: 1, status: 'ok',
-  }, evaluation);
+  const evaluation = evaluatePredictions(
+    { probabilities, labels, classNames, losses: new Float32Array(labels.length) },
+    { positiveClass: 1, threshold },
+  );
+  const record = makeResultRecord(
+    {
+      modelId,
+      label: modelId.toUpperCase(),
+      params: 1,
+      trainableParams: 1,
+      inputSize: 64,
+      channels: 1,
+      backend: 'cpu',
+      seed,
+      epochsRun: 1,
+      epochsPlanned: 1,
+      status: 'ok',
+    },
+    evaluation,
+  );
   return { record, scored: { modelId, seed, probabilities } };
 }
 
 const labels = Array.from({ length: 160 }, (_, i) => (i % 5 < 2 ? 0 : 1));
 
 describe('pairedComparisons', () => {
-  const runs = [1, 2].flatMap((seed) => [run('light-k2', seed, labels, 0.4), run('light-k4', seed, labels, 1.2, 0.4), run('cnn', seed, labels, 2.5)]);
+  const runs = [1, 2].flatMap((seed) => [
+    run('light-k2', seed, labels, 0.4),
+    run('light-k4', seed, labels, 1.2, 0.4),
+    run('cnn', seed, labels, 2.5),
+  ]);
   const records = runs.map((r) => r.record);
-  const comparisons = pairedComparisons(records, labels, runs.map((r) => r.scored));
+  const comparisons = pairedComparisons(
+    records,
+    labels,
+    runs.map((r) => r.scored),
+  );
 
-  it('gives every pair of models of each seed, a before b in the records\' order', () => {
+  it("gives every pair of models of each seed, a before b in the records' order", () => {
     expect(comparisons.map((c) => `${c.seed}:${c.a}-${c.b}`)).toEqual([
-      '1:light-k2-light-k4', '1:light-k2-cnn', '1:light-k4-cnn', '2:light-k2-light-k4', '2:light-k2-cnn', '2:light-k4-cnn',
+      '1:light-k2-light-k4',
+      '1:light-k2-cnn',
+      '1:light-k4-cnn',
+      '2:light-k2-light-k4',
+      '2:light-k2-cnn',
+      '2:light-k4-cnn',
     ]);
     for (const c of comparisons) expect(c).toMatchObject({ images: labels.length, positiveClass: 'PNEUMONIA' });
   });
 
-  it('AUCs and accuracies are the records\' own (each at its recorded threshold), and the tests are DeLong\'s and McNemar\'s', () => {
+  it("AUCs and accuracies are the records' own (each at its recorded threshold), and the tests are DeLong's and McNemar's", () => {
     for (const c of comparisons) {
       const ra = records.find((r) => r.modelId === c.a && r.seed === c.seed)!;
       const rb = records.find((r) => r.modelId === c.b && r.seed === c.seed)!;
@@ -73,21 +115,34 @@ describe('pairedComparisons', () => {
     // A weak and a strong model differ; the verdict names the better one.
     const weakStrong = comparisons.find((c) => c.seed === 1 && c.a === 'light-k2' && c.b === 'cnn')!;
     expect(weakStrong.pHolm!).toBeLessThan(0.05);
-    expect(aucVerdict(weakStrong)).toMatch(/^LIGHT-K2 vs CNN: CNN ranks these 160 images better \(ΔAUC −0\.\d{3} \[−0\.\d{3}, −0\.\d{3}\], p/);
+    expect(aucVerdict(weakStrong)).toMatch(
+      /^LIGHT-K2 vs CNN: CNN ranks these 160 images better \(ΔAUC −0\.\d{3} \[−0\.\d{3}, −0\.\d{3}\], p/,
+    );
   });
 
   it('swapping the models flips every sign and keeps every p', () => {
-    const flipped = pairedComparisons([records[2], records[0]], labels, runs.map((r) => r.scored))[0];
+    const flipped = pairedComparisons(
+      [records[2], records[0]],
+      labels,
+      runs.map((r) => r.scored),
+    )[0];
     const original = comparisons.find((c) => c.seed === 1 && c.a === 'light-k2' && c.b === 'cnn')!;
     expect(flipped.auc!.difference).toBeCloseTo(-original.auc!.difference, 12);
     expect(flipped.auc!.z!).toBeCloseTo(-original.auc!.z!, 12);
     expect(flipped.auc!.p!).toBeCloseTo(original.auc!.p!, 12);
-    expect([flipped.accuracy.onlyA, flipped.accuracy.onlyB]).toEqual([original.accuracy.onlyB, original.accuracy.onlyA]);
+    expect([flipped.accuracy.onlyA, flipped.accuracy.onlyB]).toEqual([
+      original.accuracy.onlyB,
+      original.accuracy.onlyA,
+    ]);
   });
 
   it('leaves out failed runs and runs without probabilities', () => {
     const failed = { ...records[0], status: 'failed' as const, test: null };
-    const some = pairedComparisons([failed, records[1], records[2]], labels, runs.map((r) => r.scored));
+    const some = pairedComparisons(
+      [failed, records[1], records[2]],
+      labels,
+      runs.map((r) => r.scored),
+    );
     expect(some.map((c) => `${c.a}-${c.b}`)).toEqual(['light-k4-cnn']);
     expect(pairedComparisons(records.slice(0, 3), labels, [runs[0].scored, runs[1].scored])).toHaveLength(1);
   });
@@ -109,11 +164,17 @@ describe('pairedComparisons', () => {
 describe('the verdicts in words', () => {
   it('says two models whose scores only tie apart cannot be told apart', () => {
     const a = run('cnn', 3, labels, 1);
-    const b = { ...a, record: { ...a.record, modelId: 'copy', label: 'Copy' }, scored: { ...a.scored, modelId: 'copy' } };
+    const b = {
+      ...a,
+      record: { ...a.record, modelId: 'copy', label: 'Copy' },
+      scored: { ...a.scored, modelId: 'copy' },
+    };
     const [c] = pairedComparisons([a.record, b.record], labels, [a.scored, b.scored]);
     expect(c.auc).toMatchObject({ difference: 0, z: 0, p: 1 });
     expect(c.accuracy).toMatchObject({ onlyA: 0, onlyB: 0, p: 1 });
-    expect(aucVerdict(c)).toBe('CNN vs Copy: cannot be told apart on these 160 images (ΔAUC 0.000 [0.000, 0.000], p = 1.00)');
+    expect(aucVerdict(c)).toBe(
+      'CNN vs Copy: cannot be told apart on these 160 images (ΔAUC 0.000 [0.000, 0.000], p = 1.00)',
+    );
     expect(accuracyVerdict(c)).toMatch(/^accuracies cannot be told apart/);
   });
 
@@ -129,6 +190,10 @@ describe('the verdicts in words', () => {
 describe('delongPairedTest', () => {
   it('returns null when a class is missing, and 0/1 for identical scores', () => {
     expect(delongPairedTest([1, 1, 1], [0.2, 0.4, 0.6], [0.1, 0.2, 0.3])).toBeNull();
-    expect(delongPairedTest([0, 1, 0, 1], [0.1, 0.9, 0.4, 0.4], [0.1, 0.9, 0.4, 0.4])).toMatchObject({ difference: 0, z: 0, p: 1 });
+    expect(delongPairedTest([0, 1, 0, 1], [0.1, 0.9, 0.4, 0.4], [0.1, 0.9, 0.4, 0.4])).toMatchObject({
+      difference: 0,
+      z: 0,
+      p: 1,
+    });
   });
 });

@@ -16,18 +16,24 @@ const CLASSES = ['NORMAL', 'BACTERIA', 'VIRUS'];
 function scoredFrom(confusion: number[][]) {
   const labels: number[] = [];
   const probabilities: number[] = [];
-  confusion.forEach((row, t) => row.forEach((count, p) => {
-    for (let i = 0; i < count; i++) {
-      labels.push(t);
-      probabilities.push(...CLASSES.map((_, c) => (c === p ? 0.6 : 0.2)));
-    }
-  }));
+  confusion.forEach((row, t) =>
+    row.forEach((count, p) => {
+      for (let i = 0; i < count; i++) {
+        labels.push(t);
+        probabilities.push(...CLASSES.map((_, c) => (c === p ? 0.6 : 0.2)));
+      }
+    }),
+  );
   const losses = labels.map(() => 0.5);
   return { labels, probabilities: Float32Array.from(probabilities), losses, classNames: CLASSES };
 }
 
 // The matrix of the three-folder Kermany run: accuracy 31/47 ≈ 0.660, balanced accuracy (12/15 + 12/16 + 7/16) / 3.
-const KERMANY_THREE = [[12, 0, 3], [2, 12, 2], [5, 4, 7]];
+const KERMANY_THREE = [
+  [12, 0, 3],
+  [2, 12, 2],
+  [5, 4, 7],
+];
 
 describe('records with more than two classes', () => {
   // positiveClass 0 is what "the second class when there is no PNEUMONIA" gives for BACTERIA/NORMAL/VIRUS; here
@@ -64,7 +70,9 @@ describe('records with more than two classes', () => {
 
     const named = withPositiveNamed(record, true);
     expect(positiveApplies(named.test)).toBe(true);
-    const namedRow = renderComparisonTable([named]).split('\n')[2].split(/\s{2,}/);
+    const namedRow = renderComparisonTable([named])
+      .split('\n')[2]
+      .split(/\s{2,}/);
     expect(namedRow[header.indexOf('Sensitivity')]).toBe((12 / 15).toFixed(3)); // NORMAL vs rest at 0.5
     expect(namedRow[header.indexOf('Accuracy')]).toBe('0.660');
   });
@@ -86,7 +94,14 @@ describe('records with more than two classes', () => {
     expect(s.balancedAccuracy!.mean).toBeCloseTo(0.6625, 6);
     expect(s.sensitivity).toBeNull();
     expect(isDegenerate(record.test!)).toBe(false);
-    const collapsed = evaluatePredictions(scoredFrom([[0, 5, 0], [0, 4, 0], [0, 3, 0]]), { positiveClass: 0 });
+    const collapsed = evaluatePredictions(
+      scoredFrom([
+        [0, 5, 0],
+        [0, 4, 0],
+        [0, 3, 0],
+      ]),
+      { positiveClass: 0 },
+    );
     expect(isDegenerate(makeResultRecord(summary({}), collapsed).test!)).toBe(true);
   });
 });

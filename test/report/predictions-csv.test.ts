@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, predictedClassAt, renderPredictionsCsv, type RunPredictions } from '../../src/lab/report/predictions-csv';
+import {
+  csvField,
+  predictedClassAt,
+  renderPredictionsCsv,
+  type RunPredictions,
+} from '../../src/lab/report/predictions-csv';
 
 const CLASSES = ['NORMAL', 'PNEUMONIA'];
 
@@ -26,10 +31,25 @@ describe('renderPredictionsCsv', () => {
   });
 
   it('puts several runs (models × seeds) in one file and moves the decision with the threshold', () => {
-    const csv = renderPredictionsCsv([run(), run({ modelId: 'light-k2', seed: 7 })], { classNames: CLASSES, positiveClass: 1, digits: 2 });
-    const rows = csv.trim().split('\n').slice(1).map((line) => line.split(','));
+    const csv = renderPredictionsCsv([run(), run({ modelId: 'light-k2', seed: 7 })], {
+      classNames: CLASSES,
+      positiveClass: 1,
+      digits: 2,
+    });
+    const rows = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','));
     expect(rows).toHaveLength(6);
-    expect(rows.map((r) => `${r[5]}:${r[6]}`)).toEqual(['cnn:1', 'cnn:1', 'cnn:1', 'light-k2:7', 'light-k2:7', 'light-k2:7']);
+    expect(rows.map((r) => `${r[5]}:${r[6]}`)).toEqual([
+      'cnn:1',
+      'cnn:1',
+      'cnn:1',
+      'light-k2:7',
+      'light-k2:7',
+      'light-k2:7',
+    ]);
     expect(rows[2]).toEqual(['test/NORMAL/IM-0002-0001.jpeg', 'NORMAL', '0.45', '0.55', 'PNEUMONIA', 'cnn', '1']);
   });
 
@@ -38,7 +58,10 @@ describe('renderPredictionsCsv', () => {
     expect(csvField('a,b.png')).toBe('"a,b.png"');
     expect(csvField('say "hi".png')).toBe('"say ""hi"".png"');
     expect(csvField('two\nlines.png')).toBe('"two\nlines.png"');
-    const csv = renderPredictionsCsv([run({ files: ['x,1.png', 'y.png', 'z.png'] })], { classNames: CLASSES, positiveClass: 1 });
+    const csv = renderPredictionsCsv([run({ files: ['x,1.png', 'y.png', 'z.png'] })], {
+      classNames: CLASSES,
+      positiveClass: 1,
+    });
     expect(csv.split('\n')[1].startsWith('"x,1.png",NORMAL,')).toBe(true);
   });
 
@@ -46,21 +69,36 @@ describe('renderPredictionsCsv', () => {
     expect(predictedClassAt([0.2, 0.5, 0.3], 2, 0.25)).toBe(2);
     expect(predictedClassAt([0.2, 0.5, 0.3], 2, 0.4)).toBe(1);
     expect(predictedClassAt([0.6, 0.4], 0, 0.7)).toBe(1);
-    const three = renderPredictionsCsv([run({ files: ['a.png'], labels: [2], probabilities: [0.2, 0.5, 0.3] })],
-      { classNames: ['NORMAL', 'BACTERIA', 'VIRUS'], positiveClass: 2, threshold: 0.4, digits: 1 });
-    expect(three.trim().split('\n')).toEqual(['file,true_class,score_NORMAL,score_BACTERIA,score_VIRUS,predicted_class,model,seed', 'a.png,VIRUS,0.2,0.5,0.3,BACTERIA,cnn,1']);
+    const three = renderPredictionsCsv([run({ files: ['a.png'], labels: [2], probabilities: [0.2, 0.5, 0.3] })], {
+      classNames: ['NORMAL', 'BACTERIA', 'VIRUS'],
+      positiveClass: 2,
+      threshold: 0.4,
+      digits: 1,
+    });
+    expect(three.trim().split('\n')).toEqual([
+      'file,true_class,score_NORMAL,score_BACTERIA,score_VIRUS,predicted_class,model,seed',
+      'a.png,VIRUS,0.2,0.5,0.3,BACTERIA,cnn,1',
+    ]);
   });
 
   it('refuses arrays that do not fit together, naming the run, and a bad class or threshold', () => {
-    expect(() => renderPredictionsCsv([run({ labels: [0, 1] })], { classNames: CLASSES, positiveClass: 1 }))
-      .toThrow(/cnn \(seed 1\): 3 files, 2 labels and 6 probabilities do not fit 2 classes/);
-    expect(() => renderPredictionsCsv([run({ labels: [0, 1, 5] })], { classNames: CLASSES, positiveClass: 1 }))
-      .toThrow(/IM-0002-0001\.jpeg has class 5, outside 0\.\.1/);
-    expect(() => renderPredictionsCsv([run()], { classNames: CLASSES, positiveClass: 2 })).toThrow(/positive class 2 is outside 0\.\.1/);
-    expect(() => renderPredictionsCsv([run()], { classNames: CLASSES, positiveClass: 1, threshold: 1.5 })).toThrow(/threshold must be between 0 and 1/);
+    expect(() => renderPredictionsCsv([run({ labels: [0, 1] })], { classNames: CLASSES, positiveClass: 1 })).toThrow(
+      /cnn \(seed 1\): 3 files, 2 labels and 6 probabilities do not fit 2 classes/,
+    );
+    expect(() => renderPredictionsCsv([run({ labels: [0, 1, 5] })], { classNames: CLASSES, positiveClass: 1 })).toThrow(
+      /IM-0002-0001\.jpeg has class 5, outside 0\.\.1/,
+    );
+    expect(() => renderPredictionsCsv([run()], { classNames: CLASSES, positiveClass: 2 })).toThrow(
+      /positive class 2 is outside 0\.\.1/,
+    );
+    expect(() => renderPredictionsCsv([run()], { classNames: CLASSES, positiveClass: 1, threshold: 1.5 })).toThrow(
+      /threshold must be between 0 and 1/,
+    );
   });
 
   it('writes the header alone for no runs', () => {
-    expect(renderPredictionsCsv([], { classNames: CLASSES, positiveClass: 1 })).toBe('file,true_class,score_NORMAL,score_PNEUMONIA,predicted_class,model,seed\n');
+    expect(renderPredictionsCsv([], { classNames: CLASSES, positiveClass: 1 })).toBe(
+      'file,true_class,score_NORMAL,score_PNEUMONIA,predicted_class,model,seed\n',
+    );
   });
 });

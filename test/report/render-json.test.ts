@@ -30,12 +30,18 @@ describe('renderResultsJson', () => {
   it('summarises each model over its runs', () => {
     const data = JSON.parse(text);
     expect(data.summary.map((m: { modelId: string }) => m.modelId)).toEqual(['light-k4', 'conv2d', 'inception']);
-    expect(data.summary[0]).toMatchObject({ seeds: [lightK4.seed], okRuns: 1, accuracy: { n: 1, mean: lightK4.test!.accuracy, sd: null } });
+    expect(data.summary[0]).toMatchObject({
+      seeds: [lightK4.seed],
+      okRuns: 1,
+      accuracy: { n: 1, mean: lightK4.test!.accuracy, sd: null },
+    });
     expect(data.summary[2]).toMatchObject({ okRuns: 0, accuracy: null, degenerateRuns: [] });
   });
 
   it('writes non-finite numbers as null', () => {
-    const data = JSON.parse(renderResultsJson([], { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: 1.5 }, null, generatedAt));
+    const data = JSON.parse(
+      renderResultsJson([], { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: 1.5 }, null, generatedAt),
+    );
     expect(data.meta).toEqual({ a: null, b: null, c: 1.5 });
     expect(data.results).toEqual([]);
   });
@@ -55,7 +61,9 @@ describe('parseResultsJson', () => {
     expect(() => parseResultsJson('[1]')).toThrow(/JSON object/);
     expect(() => parseResultsJson('{"results": []}')).toThrow(/generatedAt/);
     expect(() => parseResultsJson('{"generatedAt": "x"}')).toThrow(/results list/);
-    expect(() => parseResultsJson('{"generatedAt": "x", "results": [{"label": "a", "status": "ok"}]}')).toThrow(/result 0/);
+    expect(() => parseResultsJson('{"generatedAt": "x", "results": [{"label": "a", "status": "ok"}]}')).toThrow(
+      /result 0/,
+    );
     expect(() =>
       parseResultsJson('{"generatedAt": "x", "results": [{"modelId": "m", "label": "a", "status": "done"}]}'),
     ).toThrow(/unknown status done/);
@@ -63,19 +71,45 @@ describe('parseResultsJson', () => {
 
   it('defaults a missing meta to null', () => {
     expect(parseResultsJson('{"generatedAt": "x", "results": []}')).toEqual({
-      generatedAt: 'x', meta: null, settings: null, results: [], summary: [], comparisons: [], comparisonsOverSeeds: [],
+      generatedAt: 'x',
+      meta: null,
+      settings: null,
+      results: [],
+      summary: [],
+      comparisons: [],
+      comparisonsOverSeeds: [],
     });
   });
 
   it('keeps the comparisons as written (the file has no probabilities to test again) and refuses malformed ones', () => {
     const comparison = {
-      seed: 1, a: 'light-k4', b: 'conv2d', labelA: 'LightLayers k=4', labelB: 'Conv2D', images: 624, positiveClass: 'PNEUMONIA',
-      auc: { a: 0.931, b: 0.95, difference: -0.019, ci95: [-0.035, -0.003] as [number, number], z: -2.31, p: 0.021, se: 0.008, detectable: 0.023 },
-      accuracy: { a: 0.755, b: 0.76, onlyA: 31, onlyB: 34, p: 0.8, pHolm: 0.8 }, pHolm: 0.042,
+      seed: 1,
+      a: 'light-k4',
+      b: 'conv2d',
+      labelA: 'LightLayers k=4',
+      labelB: 'Conv2D',
+      images: 624,
+      positiveClass: 'PNEUMONIA',
+      auc: {
+        a: 0.931,
+        b: 0.95,
+        difference: -0.019,
+        ci95: [-0.035, -0.003] as [number, number],
+        z: -2.31,
+        p: 0.021,
+        se: 0.008,
+        detectable: 0.023,
+      },
+      accuracy: { a: 0.755, b: 0.76, onlyA: 31, onlyB: 34, p: 0.8, pHolm: 0.8 },
+      pHolm: 0.042,
     };
     const file = parseResultsJson(renderResultsJson([lightK4, conv2d], {}, null, generatedAt, [comparison]));
     expect(file.comparisons).toEqual([comparison]);
-    expect(file.comparisonsOverSeeds).toMatchObject([{ a: 'light-k4', b: 'conv2d', seeds: [1], auc: { n: 1, winsB: 1 }, seedsSignificant: { a: [], b: [1] } }]);
-    expect(() => parseResultsJson('{"generatedAt": "x", "results": [], "comparisons": [{"a": "x"}]}')).toThrow(/comparisons entry/);
+    expect(file.comparisonsOverSeeds).toMatchObject([
+      { a: 'light-k4', b: 'conv2d', seeds: [1], auc: { n: 1, winsB: 1 }, seedsSignificant: { a: [], b: [1] } },
+    ]);
+    expect(() => parseResultsJson('{"generatedAt": "x", "results": [], "comparisons": [{"a": "x"}]}')).toThrow(
+      /comparisons entry/,
+    );
   });
 });

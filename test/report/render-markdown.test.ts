@@ -29,9 +29,15 @@ describe('renderMarkdownReport', () => {
       '| LightLayers k=4 | 8,294 | 7,958 | 757.8 KiB | 0.870 | 0.931 | 0.769 | 0.941 (0.921–0.960) | 0.900 | 22 min 24 s | 67.2 | 3.46 |',
     );
     // 504/624 = 0.8077, 384/390 = 0.9846, 120/234 = 0.5128, F1 768/888 = 0.8649; 1,363,149 B = 1.30 MiB.
-    expect(lines).toContain('| Conv2D | 31,074 | 30,738 | 1.30 MiB | 0.808 | 0.985 | 0.513 | 0.930 | 0.865 | 18 min 28 s | 55.4 | 2.10 |');
-    expect(lines).toContain('| InceptionV3 transfer (failed) | 21,806,882 | 4,098 | — | — | — | — | — | — | 1 min 00 s | — | — |');
-    expect(report).toContain('| Model | Params | Trainable | Size | Accuracy | Sensitivity | Specificity | AUC (95% CI) | F1 |');
+    expect(lines).toContain(
+      '| Conv2D | 31,074 | 30,738 | 1.30 MiB | 0.808 | 0.985 | 0.513 | 0.930 | 0.865 | 18 min 28 s | 55.4 | 2.10 |',
+    );
+    expect(lines).toContain(
+      '| InceptionV3 transfer (failed) | 21,806,882 | 4,098 | — | — | — | — | — | — | 1 min 00 s | — | — |',
+    );
+    expect(report).toContain(
+      '| Model | Params | Trainable | Size | Accuracy | Sensitivity | Specificity | AUC (95% CI) | F1 |',
+    );
   });
 
   it('says which class is positive and why a run is missing', () => {
@@ -51,10 +57,21 @@ describe('renderMarkdownReport', () => {
     expect(report).not.toContain('### InceptionV3');
   });
 
-  it('names a transfer model\'s backbone weights and where they came from', () => {
-    const transfer = { ...conv2d, label: 'MobileNetV2 transfer', backbone: { network: 'MobileNetV2 α 0.35', weightsId: '0123abcd0123abcd', origin: 'mobilenet/model.json', pixelRange: '-1,1' } };
+  it("names a transfer model's backbone weights and where they came from", () => {
+    const transfer = {
+      ...conv2d,
+      label: 'MobileNetV2 transfer',
+      backbone: {
+        network: 'MobileNetV2 α 0.35',
+        weightsId: '0123abcd0123abcd',
+        origin: 'mobilenet/model.json',
+        pixelRange: '-1,1',
+      },
+    };
     const text = renderMarkdownReport([transfer], {}, { generatedAt });
-    expect(text).toContain('Frozen backbone: MobileNetV2 α 0.35, weights 0123abcd0123abcd from mobilenet/model.json, pixels in [-1,1].');
+    expect(text).toContain(
+      'Frozen backbone: MobileNetV2 α 0.35, weights 0123abcd0123abcd from mobilenet/model.json, pixels in [-1,1].',
+    );
     expect(renderMarkdownReport([conv2d], {}, { generatedAt })).not.toContain('Frozen backbone');
   });
 

@@ -6,16 +6,31 @@ import { CLASS_NAMES, evaluationFrom, summary } from './fixtures';
 
 /** A finished run of `modelId` with `seed` scoring the confusion [[tn, fp], [fn, tp]] (PNEUMONIA positive). */
 function run(modelId: string, label: string, seed: number, confusion: number[][]) {
-  return makeResultRecord(summary({ modelId, label, seed, classNames: CLASS_NAMES, positiveClass: 1 }), evaluationFrom(confusion, 0.9, 0.3));
+  return makeResultRecord(
+    summary({ modelId, label, seed, classNames: CLASS_NAMES, positiveClass: 1 }),
+    evaluationFrom(confusion, 0.9, 0.3),
+  );
 }
 
 describe('renderSeedSummaryTable', () => {
   it('prints mean ± sd per model and names the degenerate seed', () => {
     const records = [
-      run('cnn', 'Conv2D CNN', 1, [[40, 10], [5, 45]]), // accuracy 0.85
-      run('light-k2', 'LightLayers k=2', 1, [[45, 5], [10, 40]]), // accuracy 0.85
-      run('cnn', 'Conv2D CNN', 2, [[45, 5], [0, 50]]), // accuracy 0.95
-      run('light-k2', 'LightLayers k=2', 2, [[50, 0], [50, 0]]), // every image NORMAL: accuracy 0.5, sensitivity 0
+      run('cnn', 'Conv2D CNN', 1, [
+        [40, 10],
+        [5, 45],
+      ]), // accuracy 0.85
+      run('light-k2', 'LightLayers k=2', 1, [
+        [45, 5],
+        [10, 40],
+      ]), // accuracy 0.85
+      run('cnn', 'Conv2D CNN', 2, [
+        [45, 5],
+        [0, 50],
+      ]), // accuracy 0.95
+      run('light-k2', 'LightLayers k=2', 2, [
+        [50, 0],
+        [50, 0],
+      ]), // every image NORMAL: accuracy 0.5, sensitivity 0
     ];
     const lines = renderSeedSummaryTable(records).trimEnd().split('\n');
     const cnn = lines.find((l) => l.startsWith('Conv2D CNN'))!;
@@ -38,21 +53,47 @@ describe('renderSeedSummaryTable', () => {
   });
 
   it('says nothing when every model ran with one seed', () => {
-    expect(renderSeedSummaryTable([run('cnn', 'CNN', 1, [[40, 10], [5, 45]]), run('light-k1', 'k1', 1, [[50, 0], [50, 0]])])).toBe('');
+    expect(
+      renderSeedSummaryTable([
+        run('cnn', 'CNN', 1, [
+          [40, 10],
+          [5, 45],
+        ]),
+        run('light-k1', 'k1', 1, [
+          [50, 0],
+          [50, 0],
+        ]),
+      ]),
+    ).toBe('');
   });
 
   it('names the positive class when a run called everything positive', () => {
-    expect(degenerateWarnings([run('cnn', 'CNN', 3, [[0, 50], [0, 50]])])[0]).toContain('CNN seed 3 is degenerate: it called every test image PNEUMONIA');
+    expect(
+      degenerateWarnings([
+        run('cnn', 'CNN', 3, [
+          [0, 50],
+          [0, 50],
+        ]),
+      ])[0],
+    ).toContain('CNN seed 3 is degenerate: it called every test image PNEUMONIA');
   });
 });
 
 describe("report.md's summary over seeds", () => {
   it('names degenerate runs by seed, not as a bare number that reads as a count', () => {
     const records = [
-      run('light-k2', 'LightLayers k=2', 1, [[45, 5], [10, 40]]),
-      run('light-k2', 'LightLayers k=2', 2, [[50, 0], [50, 0]]),
+      run('light-k2', 'LightLayers k=2', 1, [
+        [45, 5],
+        [10, 40],
+      ]),
+      run('light-k2', 'LightLayers k=2', 2, [
+        [50, 0],
+        [50, 0],
+      ]),
     ];
-    const row = renderMarkdownReport(records, {}, { references: false }).split('\n').find((l) => l.startsWith('| LightLayers k=2 | 1, 2 |'))!;
+    const row = renderMarkdownReport(records, {}, { references: false })
+      .split('\n')
+      .find((l) => l.startsWith('| LightLayers k=2 | 1, 2 |'))!;
     expect(row.endsWith('| seed 2 |')).toBe(true);
   });
 });

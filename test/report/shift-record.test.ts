@@ -6,7 +6,11 @@ import { renderMarkdownReport } from '../../src/lab/report/render-markdown';
 import { makeResultRecord } from '../../src/lab/report/result-record';
 import { shiftRecordFields } from '../../src/lab/report/shift-record';
 import { summariseRecords } from '../../src/lab/report/summary';
-import { skippedAdaptation, TRANSFER_ADAPTATION_REASON, type BatchNormAdaptation } from '../../src/lab/shift/adapt-batchnorm';
+import {
+  skippedAdaptation,
+  TRANSFER_ADAPTATION_REASON,
+  type BatchNormAdaptation,
+} from '../../src/lab/shift/adapt-batchnorm';
 import { CLASS_NAMES, lightK4, summary } from './fixtures';
 import { gaussianScores, posteriors } from '../shift/synthetic-scores';
 
@@ -18,7 +22,14 @@ function scored(count: number, prevalence: number, prior: number, seed: number):
   return evaluatePredictions({ probabilities, losses, labels, classNames: CLASS_NAMES }, { positiveClass: 1 });
 }
 
-const adapted: BatchNormAdaptation = { status: 'adapted', reason: null, notes: [], layers: 9, images: 400, batches: 13 };
+const adapted: BatchNormAdaptation = {
+  status: 'adapted',
+  reason: null,
+  notes: [],
+  layers: 9,
+  images: 400,
+  batches: 13,
+};
 const TRAINING = [0.26, 0.74];
 
 describe('the dataset-shift fields of a record', () => {
@@ -60,7 +71,12 @@ describe('the dataset-shift fields of a record', () => {
   });
 
   it('records a skipped adaptation with its reason, and the unadapted figures in both places', () => {
-    const fields = shiftRecordFields({ before, after: before, adaptation: skippedAdaptation(TRANSFER_ADAPTATION_REASON), trainingPriors: null });
+    const fields = shiftRecordFields({
+      before,
+      after: before,
+      adaptation: skippedAdaptation(TRANSFER_ADAPTATION_REASON),
+      trainingPriors: null,
+    });
     expect(fields.adaptation).toBe('none');
     expect(fields.adaptationReport!.reason).toBe(TRANSFER_ADAPTATION_REASON);
     expect(fields.testBeforeAdaptation!.accuracy).toBe(before.binary.accuracy);
@@ -79,8 +95,12 @@ describe('reports with adaptation', () => {
   const runs = [1, 2].map((seed) => {
     const before = scored(300, 0.25, 0.74, seed);
     const after = scored(300, 0.25, 0.25, seed);
-    return makeResultRecord(summary({ modelId: 'light-k4', label: 'LightLayers k=4', seed }), after, null,
-      shiftRecordFields({ before, after, adaptation: adapted, trainingPriors: TRAINING }));
+    return makeResultRecord(
+      summary({ modelId: 'light-k4', label: 'LightLayers k=4', seed }),
+      after,
+      null,
+      shiftRecordFields({ before, after, adaptation: adapted, trainingPriors: TRAINING }),
+    );
   });
   const plain = makeResultRecord(summary({ modelId: 'cnn', label: 'CNN', seed: 1 }), scored(300, 0.25, 0.74, 9));
 
@@ -88,7 +108,10 @@ describe('reports with adaptation', () => {
     const [k4, cnn] = summariseRecords([...runs, plain]);
     expect(k4.adaptedRuns).toBe(2);
     expect(k4.beforeAdaptation!.accuracy!.n).toBe(2);
-    expect(k4.beforeAdaptation!.accuracy!.mean).toBeCloseTo((runs[0].testBeforeAdaptation!.accuracy! + runs[1].testBeforeAdaptation!.accuracy!) / 2, 12);
+    expect(k4.beforeAdaptation!.accuracy!.mean).toBeCloseTo(
+      (runs[0].testBeforeAdaptation!.accuracy! + runs[1].testBeforeAdaptation!.accuracy!) / 2,
+      12,
+    );
     expect(k4.accuracy!.mean).toBeGreaterThan(k4.beforeAdaptation!.accuracy!.mean);
     expect(k4.ece!.n).toBe(2);
     expect(k4.estimatedPrevalence!.mean).toBeLessThan(0.4);
@@ -105,18 +128,27 @@ describe('reports with adaptation', () => {
   });
 
   it('show the unadapted figures next to the adapted ones in the table and the Markdown report', () => {
-    expect(comparisonColumns(runs).map((c) => c.header)).toEqual(expect.arrayContaining(['Acc. unadapted', 'Spec. unadapted']));
+    expect(comparisonColumns(runs).map((c) => c.header)).toEqual(
+      expect.arrayContaining(['Acc. unadapted', 'Spec. unadapted']),
+    );
     expect(comparisonColumns([plain]).map((c) => c.header)).not.toContain('Acc. unadapted');
     const table = renderComparisonTable(runs);
     expect(table).toContain(runs[0].testBeforeAdaptation!.accuracy!.toFixed(3));
     const md = renderMarkdownReport([...runs, plain], {}, { generatedAt: new Date(0) });
-    const section = md.slice(md.indexOf('## Test-time BatchNorm adaptation'), md.indexOf('## Calibration and class prior'));
-    expect(section).toContain(`| LightLayers k=4 | 1 | bn-test | ${runs[0].testBeforeAdaptation!.accuracy!.toFixed(3)} → ${runs[0].test!.accuracy!.toFixed(3)} |`);
+    const section = md.slice(
+      md.indexOf('## Test-time BatchNorm adaptation'),
+      md.indexOf('## Calibration and class prior'),
+    );
+    expect(section).toContain(
+      `| LightLayers k=4 | 1 | bn-test | ${runs[0].testBeforeAdaptation!.accuracy!.toFixed(3)} → ${runs[0].test!.accuracy!.toFixed(3)} |`,
+    );
     expect(section).not.toContain('| CNN |');
     expect(section).toMatch(/\| LightLayers k=4 \| 2 \| 2 \| \d\.\d{3} ± \d\.\d{3} → \d\.\d{3} ± \d\.\d{3} \|/);
     const calibration = md.slice(md.indexOf('## Calibration and class prior'));
     expect(calibration).toContain(`| CNN | 1 | ${plain.test!.calibration!.ece!.toFixed(3)} |`);
     expect(calibration).toContain('| PNEUMONIA share trained for |');
-    expect(renderMarkdownReport([lightK4], {}, { generatedAt: new Date(0) })).not.toContain('## Test-time BatchNorm adaptation');
+    expect(renderMarkdownReport([lightK4], {}, { generatedAt: new Date(0) })).not.toContain(
+      '## Test-time BatchNorm adaptation',
+    );
   });
 });

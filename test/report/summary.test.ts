@@ -5,7 +5,13 @@ import { isDegenerate, summariseRecords, valTestGap } from '../../src/lab/report
 import { evaluationFrom, summary } from './fixtures';
 
 /** A run of `modelId` with `seed` scoring the confusion [[tn, fp], [fn, tp]]; validation optional. */
-function run(modelId: string, seed: number, confusion: number[][], validation?: number[][], status: 'ok' | 'failed' = 'ok') {
+function run(
+  modelId: string,
+  seed: number,
+  confusion: number[][],
+  validation?: number[][],
+  status: 'ok' | 'failed' = 'ok',
+) {
   return makeResultRecord(
     summary({ modelId, label: modelId.toUpperCase(), seed, status, trainTimeMs: 1000 * seed }),
     status === 'ok' ? evaluationFrom(confusion, 0.9, 0.3) : null,
@@ -28,10 +34,28 @@ describe('stat', () => {
 describe('summariseRecords', () => {
   it('groups runs per model in first-seen order, over the runs that finished', () => {
     const records = [
-      run('cnn', 1, [[40, 10], [5, 45]]), // acc 0.85
-      run('light', 1, [[0, 50], [0, 50]]), // every image called positive: degenerate
-      run('cnn', 2, [[45, 5], [5, 45]]), // acc 0.90
-      run('light', 2, [[30, 20], [10, 40]], undefined, 'failed'),
+      run('cnn', 1, [
+        [40, 10],
+        [5, 45],
+      ]), // acc 0.85
+      run('light', 1, [
+        [0, 50],
+        [0, 50],
+      ]), // every image called positive: degenerate
+      run('cnn', 2, [
+        [45, 5],
+        [5, 45],
+      ]), // acc 0.90
+      run(
+        'light',
+        2,
+        [
+          [30, 20],
+          [10, 40],
+        ],
+        undefined,
+        'failed',
+      ),
     ];
     const [cnn, light] = summariseRecords(records);
     expect(cnn).toMatchObject({ modelId: 'cnn', label: 'CNN', seeds: [1, 2], okRuns: 2, degenerateRuns: [] });
@@ -43,14 +67,46 @@ describe('summariseRecords', () => {
   });
 
   it('flags a run as degenerate only when every prediction falls in one class', () => {
-    expect(isDegenerate(run('a', 1, [[50, 0], [50, 0]]).test!)).toBe(true);
-    expect(isDegenerate(run('a', 1, [[49, 1], [50, 0]]).test!)).toBe(false);
+    expect(
+      isDegenerate(
+        run('a', 1, [
+          [50, 0],
+          [50, 0],
+        ]).test!,
+      ),
+    ).toBe(true);
+    expect(
+      isDegenerate(
+        run('a', 1, [
+          [49, 1],
+          [50, 0],
+        ]).test!,
+      ),
+    ).toBe(false);
   });
 
   it('measures the validation → test gap', () => {
     // validation 95/100, test 70/100
-    const shifted = run('cnn', 1, [[30, 20], [10, 40]], [[48, 2], [3, 47]]);
+    const shifted = run(
+      'cnn',
+      1,
+      [
+        [30, 20],
+        [10, 40],
+      ],
+      [
+        [48, 2],
+        [3, 47],
+      ],
+    );
     expect(valTestGap(shifted)).toBeCloseTo(0.25, 12);
-    expect(valTestGap(run('cnn', 1, [[30, 20], [10, 40]]))).toBeNull();
+    expect(
+      valTestGap(
+        run('cnn', 1, [
+          [30, 20],
+          [10, 40],
+        ]),
+      ),
+    ).toBeNull();
   });
 });

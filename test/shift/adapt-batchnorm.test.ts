@@ -11,9 +11,19 @@ beforeAll(useCpuBackend);
 /** count grey images of side 4 whose pixels are drawn around `level` (0..255), labels alternating unless `label` is given. */
 function noiseSet(count: number, level: number, seed: number, label?: number): ImageSet {
   const rng = createRng(seed);
-  const pixels = Uint8Array.from({ length: count * 16 }, () => Math.max(0, Math.min(255, Math.round(level + 60 * (rng.next() - 0.5)))));
+  const pixels = Uint8Array.from({ length: count * 16 }, () =>
+    Math.max(0, Math.min(255, Math.round(level + 60 * (rng.next() - 0.5)))),
+  );
   const labels = Int32Array.from({ length: count }, (_, i) => label ?? i % 2);
-  return { size: 4, channels: 1, classNames: ['A', 'B'], pixels, labels, files: Array.from(labels, (_, i) => `n${i}`), count };
+  return {
+    size: 4,
+    channels: 1,
+    classNames: ['A', 'B'],
+    pixels,
+    labels,
+    files: Array.from(labels, (_, i) => `n${i}`),
+    count,
+  };
 }
 
 /** image → [optional Dropout] → BatchNorm → flatten → Dense(2). */
@@ -23,7 +33,10 @@ function bnModel(options: { dropout?: number; scale?: boolean } = {}): tf.Layers
   if (options.dropout) x = tf.layers.dropout({ rate: options.dropout }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.batchNormalization({ name: 'bn', scale: options.scale ?? true }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, kernelInitializer: 'ones' }).apply(x) as tf.SymbolicTensor });
+  return tf.model({
+    inputs: input,
+    outputs: tf.layers.dense({ units: 2, kernelInitializer: 'ones' }).apply(x) as tf.SymbolicTensor,
+  });
 }
 
 function moments(set: ImageSet): { mean: number; variance: number } {
@@ -34,7 +47,9 @@ function moments(set: ImageSet): { mean: number; variance: number } {
 
 /** Every weight of the model, by name. */
 async function stats(model: tf.LayersModel): Promise<Record<string, number[]>> {
-  const entries = await Promise.all(model.weights.map(async (w) => [w.originalName, Array.from(await w.read().data())] as const));
+  const entries = await Promise.all(
+    model.weights.map(async (w) => [w.originalName, Array.from(await w.read().data())] as const),
+  );
   return Object.fromEntries(entries);
 }
 const MEAN = 'bn/moving_mean';
@@ -47,14 +62,22 @@ describe('adaptBatchNorm', () => {
     const original = await stats(model);
     const set = noiseSet(40, 180, 1);
     const adapted = await adaptBatchNorm(model, set, { batchSize: 40 });
-    expect(adapted.adaptation).toMatchObject({ status: 'adapted', reason: null, layers: 1, images: 40, batches: 1, notes: [] });
+    expect(adapted.adaptation).toMatchObject({
+      status: 'adapted',
+      reason: null,
+      layers: 1,
+      images: 40,
+      batches: 1,
+      notes: [],
+    });
     const during = await stats(model);
     const truth = moments(set);
     // One batch holding every image: exactly the set's mean and (population) variance.
     expect(during[MEAN][0]).toBeCloseTo(truth.mean, 5);
     expect(during[VARIANCE][0]).toBeCloseTo(truth.variance, 5);
     expect(Object.keys(original)).toHaveLength(6); // gamma, beta, moving mean and variance, kernel, bias
-    for (const name of Object.keys(original)) if (name !== MEAN && name !== VARIANCE) expect(during[name]).toEqual(original[name]);
+    for (const name of Object.keys(original))
+      if (name !== MEAN && name !== VARIANCE) expect(during[name]).toEqual(original[name]);
     adapted.restore();
     adapted.restore(); // twice is harmless
     expect(await stats(model)).toEqual(original);
@@ -65,7 +88,12 @@ describe('adaptBatchNorm', () => {
   it('averages over near-equal batches weighted by images: the mean is the set mean', async () => {
     const model = bnModel();
     const set = noiseSet(70, 90, 2);
-    const { value, adaptation } = await withAdaptedBatchNorm(model, set, { batchSize: 32 }, async () => (await stats(model))[MEAN][0]);
+    const { value, adaptation } = await withAdaptedBatchNorm(
+      model,
+      set,
+      { batchSize: 32 },
+      async () => (await stats(model))[MEAN][0],
+    );
     expect(adaptation.batches).toBe(3); // 70 images in batches of 24, 23, 23
     expect(value).toBeCloseTo(moments(set).mean, 5);
     model.dispose();
@@ -74,7 +102,12 @@ describe('adaptBatchNorm', () => {
   it('switches Dropout off while gathering statistics', async () => {
     const model = bnModel({ dropout: 0.5 });
     const set = noiseSet(32, 128, 3);
-    const { value } = await withAdaptedBatchNorm(model, set, { batchSize: 32 }, async () => (await stats(model))[VARIANCE]);
+    const { value } = await withAdaptedBatchNorm(
+      model,
+      set,
+      { batchSize: 32 },
+      async () => (await stats(model))[VARIANCE],
+    );
     expect(value[0]).toBeCloseTo(moments(set).variance, 5); // with dropout on, the zeros would inflate it
     model.dispose();
   });
@@ -82,13 +115,18 @@ describe('adaptBatchNorm', () => {
   it('finds BatchNorm layers inside nested models', () => {
     const inner = tf.sequential({ layers: [tf.layers.batchNormalization({ inputShape: [4, 4, 1] })] });
     const input = tf.input({ shape: [4, 4, 1] });
-    const outer = tf.model({ inputs: input, outputs: tf.layers.flatten().apply(inner.apply(input)) as tf.SymbolicTensor });
+    const outer = tf.model({
+      inputs: input,
+      outputs: tf.layers.flatten().apply(inner.apply(input)) as tf.SymbolicTensor,
+    });
     expect(batchNormLayers(outer)).toHaveLength(1);
     outer.dispose();
   });
 
   it('says why when it cannot adapt, and leaves the model as it was', async () => {
-    const plain = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 1] }), tf.layers.dense({ units: 2 })] });
+    const plain = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [4, 4, 1] }), tf.layers.dense({ units: 2 })],
+    });
     const noBn = await adaptBatchNorm(plain, noiseSet(40, 100, 4));
     expect(noBn.adaptation.status).toBe('skipped');
     expect(noBn.adaptation.reason).toMatch(/no BatchNorm layers/);
@@ -120,13 +158,23 @@ describe('adaptBatchNorm', () => {
     const model = bnModel();
     const original = await stats(model);
     const controller = new AbortController();
-    await expect(adaptBatchNorm(model, noiseSet(96, 200, 8), {
-      batchSize: 32, signal: controller.signal, onProgress: () => controller.abort(),
-    })).rejects.toBeInstanceOf(AdaptationCancelledError);
+    await expect(
+      adaptBatchNorm(model, noiseSet(96, 200, 8), {
+        batchSize: 32,
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      }),
+    ).rejects.toBeInstanceOf(AdaptationCancelledError);
     expect(await stats(model)).toEqual(original);
-    await expect(withAdaptedBatchNorm(model, noiseSet(40, 200, 9), {}, () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withAdaptedBatchNorm(model, noiseSet(40, 200, 9), {}, () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await stats(model)).toEqual(original);
-    await expect(adaptBatchNorm(model, noiseSet(40, 200, 9), { batchSize: 1 })).rejects.toThrow(/batchSize must be a whole number ≥ 2/);
+    await expect(adaptBatchNorm(model, noiseSet(40, 200, 9), { batchSize: 1 })).rejects.toThrow(
+      /batchSize must be a whole number ≥ 2/,
+    );
     model.dispose();
   });
 });

@@ -16,9 +16,18 @@ function brightnessSet(count: number, seed: number, offset = 0, positives = coun
   const pixels = new Uint8Array(count * 4);
   labels.forEach((y, i) => {
     const level = (y === 1 ? 140 : 100) + 50 * (rng.next() - 0.5) + offset;
-    for (let p = 0; p < 4; p++) pixels[i * 4 + p] = Math.max(0, Math.min(255, Math.round(level + 10 * (rng.next() - 0.5))));
+    for (let p = 0; p < 4; p++)
+      pixels[i * 4 + p] = Math.max(0, Math.min(255, Math.round(level + 10 * (rng.next() - 0.5))));
   });
-  return { size: 2, channels: 1, classNames: ['NORMAL', 'PNEUMONIA'], pixels, labels, files: Array.from(labels, (_, i) => `b${i}`), count };
+  return {
+    size: 2,
+    channels: 1,
+    classNames: ['NORMAL', 'PNEUMONIA'],
+    pixels,
+    labels,
+    files: Array.from(labels, (_, i) => `b${i}`),
+    count,
+  };
 }
 
 /** image → BatchNorm (statistics of the unshifted images) → mean → logits [0, 8·x̂]: "brighter = positive". */
@@ -78,7 +87,9 @@ describe('evaluateUnderShift', () => {
     expect(r.applied).toEqual([]);
     expect(r.after).toEqual(r.before);
     const transfer = await evaluateUnderShift(model, brightnessSet(64, 3, 60), {
-      positiveClass: 1, adaptBn: true, skipAdaptation: TRANSFER_ADAPTATION_REASON,
+      positiveClass: 1,
+      adaptBn: true,
+      skipAdaptation: TRANSFER_ADAPTATION_REASON,
     });
     expect(transfer.adaptation).toMatchObject({ status: 'skipped', reason: TRANSFER_ADAPTATION_REASON, layers: 0 });
     expect(transfer.after).toEqual(transfer.before);
@@ -88,7 +99,11 @@ describe('evaluateUnderShift', () => {
   it('estimates the prevalence, corrects to it, and reports the equivalent threshold', async () => {
     const model = brightnessModel();
     const set = brightnessSet(200, 4, 0, 20); // 10% positives; the model assumes 50%
-    const r = await evaluateUnderShift(model, set, { positiveClass: 1, priorCorrection: true, trainingPriors: [0.5, 0.5] });
+    const r = await evaluateUnderShift(model, set, {
+      positiveClass: 1,
+      priorCorrection: true,
+      trainingPriors: [0.5, 0.5],
+    });
     expect(r.applied).toEqual(['prior']);
     expect(r.prior!.trainingPrevalence).toBe(0.5);
     expect(r.prior!.estimatedPrevalence).toBeLessThan(0.3);
@@ -98,9 +113,12 @@ describe('evaluateUnderShift', () => {
     // The reported threshold applied to the raw posteriors makes the same calls as 0.5 on the corrected ones.
     const raw = r.before.probabilities;
     let agree = 0;
-    for (let i = 0; i < set.count; i++) if ((raw[2 * i + 1] >= r.prior!.threshold!) === (r.after.probabilities[2 * i + 1] >= 0.5)) agree++;
+    for (let i = 0; i < set.count; i++)
+      if (raw[2 * i + 1] >= r.prior!.threshold! === r.after.probabilities[2 * i + 1] >= 0.5) agree++;
     expect(agree).toBe(set.count);
-    await expect(evaluateUnderShift(model, set, { positiveClass: 1, priorCorrection: true })).rejects.toThrow(/priorCorrection needs trainingPriors/);
+    await expect(evaluateUnderShift(model, set, { positiveClass: 1, priorCorrection: true })).rejects.toThrow(
+      /priorCorrection needs trainingPriors/,
+    );
     model.dispose();
   });
 
@@ -114,7 +132,9 @@ describe('evaluateUnderShift', () => {
     expect(Math.abs(r.after.probabilities[1] - 0.5)).toBeLessThan(Math.abs(r.before.probabilities[1] - 0.5));
     expect(r.calibration.after.ece).not.toBe(r.calibration.before.ece);
     expect(r.prior!.threshold).toBeNull(); // reported only with priorCorrection
-    await expect(evaluateUnderShift(model, set, { positiveClass: 1, temperature: 0 })).rejects.toThrow(/temperature must be/);
+    await expect(evaluateUnderShift(model, set, { positiveClass: 1, temperature: 0 })).rejects.toThrow(
+      /temperature must be/,
+    );
     model.dispose();
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { adjustPosteriors, effectiveTrainingPriors, estimatePriors, priorShiftThreshold } from '../../src/lab/shift/prior-shift';
+import {
+  adjustPosteriors,
+  effectiveTrainingPriors,
+  estimatePriors,
+  priorShiftThreshold,
+} from '../../src/lab/shift/prior-shift';
 import { accuracyAt, gaussianScores, posteriors } from './synthetic-scores';
 
 describe('estimatePriors (EM of Saerens et al. 2002)', () => {
@@ -81,7 +86,7 @@ describe('priorShiftThreshold', () => {
       const t = priorShiftThreshold(tau, 0.74, 0.2);
       const corrected = adjustPosteriors(p, 2, [0.26, 0.74], [0.8, 0.2]);
       let disagreements = 0;
-      for (let i = 0; i < x.length; i++) if ((p[2 * i + 1] >= t) !== (corrected[2 * i + 1] >= tau)) disagreements++;
+      for (let i = 0; i < x.length; i++) if (p[2 * i + 1] >= t !== corrected[2 * i + 1] >= tau) disagreements++;
       expect(disagreements).toBe(0);
     }
     expect(priorShiftThreshold(0.5, 0.3, 0.3)).toBeCloseTo(0.5, 12);

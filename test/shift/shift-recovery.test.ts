@@ -29,7 +29,11 @@ beforeAll(async () => {
   expect((await selectBackend('wasm')).name).toBe('wasm');
   model = findModel('light-k4').build({ size: SIZE, channels: 1, seed: 1 });
   await trainModel(model, phantom(101, 192), null, {
-    epochs: 8, batchSize: 16, learningRate: 3e-3, seed: 1, batchNormRecalibrationBatches: 20,
+    epochs: 8,
+    batchSize: 16,
+    learningRate: 3e-3,
+    seed: 1,
+    batchNormRecalibrationBatches: 20,
   });
   unshifted = await evaluate(test);
   // A model worth testing: well above chance on unshifted held-out patients.
@@ -47,9 +51,14 @@ describe('test-time BatchNorm adaptation on a trained LightLayers network', () =
   });
 
   const shifts: Array<[string, () => ImageSet]> = [
-    ...([
-      { kind: 'gamma', gamma: 2 }, { kind: 'gamma', gamma: 0.5 }, { kind: 'brightness', offset: 0.15 }, { kind: 'blur', sigma: 1 },
-    ] as ImageShift[]).map((s): [string, () => ImageSet] => [describeShift(s), () => shiftImageSet(test, s)]),
+    ...(
+      [
+        { kind: 'gamma', gamma: 2 },
+        { kind: 'gamma', gamma: 0.5 },
+        { kind: 'brightness', offset: 0.15 },
+        { kind: 'blur', sigma: 1 },
+      ] as ImageShift[]
+    ).map((s): [string, () => ImageSet] => [describeShift(s), () => shiftImageSet(test, s)]),
     ['phantom exposure gamma ×1.8', () => phantom(200, 64, { gamma: 1.8 })],
   ];
   for (const [name, make] of shifts) {

@@ -19,7 +19,11 @@ const SIZE = 16;
 const train = makeToyImageSet(40, SIZE, 1, 3);
 const val = makeToyImageSet(12, SIZE, 1, 4);
 const OPTIONS: Partial<TrainOptions> = {
-  epochs: 4, batchSize: 8, seed: 11, learningRate: 0.01, batchNormRecalibrationBatches: 2,
+  epochs: 4,
+  batchSize: 8,
+  seed: 11,
+  learningRate: 0.01,
+  batchNormRecalibrationBatches: 2,
   augmentation: STANDARD_AUGMENTATION,
 };
 
@@ -70,7 +74,7 @@ describe.each(['wasm', 'cpu'] as const)('checkpoint and resume on %s', (backend)
     expect(tf.memory().numTensors).toBe(start);
   });
 
-  it('the checkpoint holds the epoch logs, Adam\'s step count and the best epoch', async () => {
+  it("the checkpoint holds the epoch logs, Adam's step count and the best epoch", async () => {
     await selectBackend(backend);
     let last: TrainCheckpoint | null = null;
     const model = build();
@@ -91,12 +95,16 @@ describe.each(['wasm', 'cpu'] as const)('checkpoint and resume on %s', (backend)
     const model = build();
     await trainModel(model, train, val, { ...OPTIONS, epochs: 1 }, { onCheckpoint: (cp) => void (first = cp) });
     const start = tf.memory().numTensors;
-    await expect(trainModel(model, train, val, { ...OPTIONS, epochs: 1, seed: 12 }, { resumeFrom: first }))
-      .rejects.toThrow(/seed 11, this run has 12/);
-    await expect(trainModel(model, makeToyImageSet(30, SIZE, 1, 3), val, { ...OPTIONS, epochs: 1 }, { resumeFrom: first }))
-      .rejects.toThrow(CheckpointMismatchError);
+    await expect(
+      trainModel(model, train, val, { ...OPTIONS, epochs: 1, seed: 12 }, { resumeFrom: first }),
+    ).rejects.toThrow(/seed 11, this run has 12/);
+    await expect(
+      trainModel(model, makeToyImageSet(30, SIZE, 1, 3), val, { ...OPTIONS, epochs: 1 }, { resumeFrom: first }),
+    ).rejects.toThrow(CheckpointMismatchError);
     const other = findModel('light-k2').build({ size: SIZE, channels: 1, seed: 5 });
-    await expect(trainModel(other, train, val, { ...OPTIONS, epochs: 1 }, { resumeFrom: first })).rejects.toThrow(CheckpointMismatchError);
+    await expect(trainModel(other, train, val, { ...OPTIONS, epochs: 1 }, { resumeFrom: first })).rejects.toThrow(
+      CheckpointMismatchError,
+    );
     expect(tf.memory().numTensors).toBe(start + other.getWeights().length);
     model.dispose();
     other.dispose();

@@ -26,7 +26,13 @@ function setup(seed = 4) {
 type Setup = ReturnType<typeof setup>;
 
 function step(s: Setup, optimizer: tf.Optimizer): void {
-  tf.dispose(optimizer.minimize(() => logitsLoss(s.model, s.model.apply(s.xs, { training: true }) as tf.Tensor2D, s.ys), true, s.variables) ?? []);
+  tf.dispose(
+    optimizer.minimize(
+      () => logitsLoss(s.model, s.model.apply(s.xs, { training: true }) as tf.Tensor2D, s.ys),
+      true,
+      s.variables,
+    ) ?? [],
+  );
 }
 
 function release(...setups: Setup[]): void {
@@ -55,7 +61,7 @@ async function momentNames(s: Setup, optimizer: tf.Optimizer, owned: boolean): P
 }
 
 describe.each(['wasm', 'cpu'] as const)('FusedAdam on %s', (backend) => {
-  it('matches tf.train.adam bit for bit over several steps, with tfjs\'s checkpoint names', async () => {
+  it("matches tf.train.adam bit for bit over several steps, with tfjs's checkpoint names", async () => {
     await selectBackend(backend);
     const [a, b] = [setup(), setup()];
     const stock = tf.train.adam(0.01, 0.9, 0.999, 1e-7);
@@ -114,7 +120,7 @@ describe.each(['wasm', 'cpu'] as const)('FusedAdam on %s', (backend) => {
     fused.dispose();
   });
 
-  it('resumes from a checkpoint of its own or of tfjs\'s Adam exactly where it left off', async () => {
+  it("resumes from a checkpoint of its own or of tfjs's Adam exactly where it left off", async () => {
     await selectBackend(backend);
     const adam = () => new FusedAdam(0.01, 0.9, 0.999, 1e-7);
     // Four uninterrupted steps.

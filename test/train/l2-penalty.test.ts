@@ -10,7 +10,7 @@ import { findModel } from '../../src/lab/registry';
 import { regularizationLosses } from '../../src/lab/train/l2-penalty';
 
 describe.each(['wasm', 'cpu'] as const)('the fused L2 penalty on %s', (backend) => {
-  it('equals the sum of tfjs\'s regularizer losses, and its gradients are the same to the bit', async () => {
+  it("equals the sum of tfjs's regularizer losses, and its gradients are the same to the bit", async () => {
     await selectBackend(backend);
     const model = findModel('light-k3').build({ size: 16, channels: 3, seed: 2 });
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyAugmentation, augmentImage, sampleAugmentation, STANDARD_AUGMENTATION, XRAY_AUGMENTATION } from '../../src/lab/data/augment';
+import {
+  applyAugmentation,
+  augmentImage,
+  sampleAugmentation,
+  STANDARD_AUGMENTATION,
+  XRAY_AUGMENTATION,
+} from '../../src/lab/data/augment';
 import { shiftImageSet } from '../../src/lab/shift/image-shifts';
 import { featureSource } from '../../src/lab/train/batch-source';
 import { logitsLoss } from '../../src/lab/train/loss';
@@ -35,7 +41,11 @@ describe('the cosine learning-rate schedule', () => {
 describe('label smoothing', () => {
   it('is the cross-entropy against (1 − ε)·one-hot + ε / classes', () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [1] })] });
-    const logits = tf.tensor2d([[2, -1], [0.5, 0.25], [-3, 1]]);
+    const logits = tf.tensor2d([
+      [2, -1],
+      [0.5, 0.25],
+      [-3, 1],
+    ]);
     const labels = tf.tensor1d([0, 1, 1], 'int32');
     const eps = 0.2;
     const got = logitsLoss(model, logits, labels, undefined, eps).dataSync()[0];
@@ -56,9 +66,17 @@ describe('label smoothing', () => {
 });
 
 describe('the class-balanced validation loss', () => {
-  it('averages the classes\' mean cross-entropies, whatever the class mix', async () => {
+  it("averages the classes' mean cross-entropies, whatever the class mix", async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });
-    tf.tidy(() => model.setWeights([tf.tensor2d([[1, -1], [0.5, 2]]), tf.tensor1d([0.1, -0.2])]));
+    tf.tidy(() =>
+      model.setWeights([
+        tf.tensor2d([
+          [1, -1],
+          [0.5, 2],
+        ]),
+        tf.tensor1d([0.1, -0.2]),
+      ]),
+    );
     // Seven images of class 0, one of class 1.
     const features = new Float32Array([1, 0, 0.5, 0, 0.2, 0.1, 1, 1, 0, 1, 0.3, 0.3, 0.9, 0.1, 0, 0.4]);
     const labels = new Int32Array([0, 0, 0, 0, 0, 0, 0, 1]);
@@ -83,15 +101,21 @@ describe('site augmentation', () => {
   it('keeps the standard draws and adds gamma, blur and noise after them', () => {
     const a = sampleAugmentation(STANDARD_AUGMENTATION, 32, createRng(9));
     const b = sampleAugmentation(XRAY_AUGMENTATION, 32, createRng(9));
-    expect({ ...b, contrast: a.contrast, gamma: undefined, blurSigma: undefined, noiseSigma: undefined, noiseSeed: undefined })
-      .toEqual({ ...a, gamma: undefined, blurSigma: undefined, noiseSigma: undefined, noiseSeed: undefined });
+    expect({
+      ...b,
+      contrast: a.contrast,
+      gamma: undefined,
+      blurSigma: undefined,
+      noiseSigma: undefined,
+      noiseSeed: undefined,
+    }).toEqual({ ...a, gamma: undefined, blurSigma: undefined, noiseSigma: undefined, noiseSeed: undefined });
     expect(b.gamma).toBeGreaterThanOrEqual(Math.exp(-0.4));
     expect(b.gamma).toBeLessThanOrEqual(Math.exp(0.4));
   });
 
   it('applies gamma, blur and noise as drawn, reproducibly', () => {
     const size = 16;
-    const image = Uint8Array.from({ length: size * size }, (_, i) => ((i % size) > 7 ? 200 : 40));
+    const image = Uint8Array.from({ length: size * size }, (_, i) => (i % size > 7 ? 200 : 40));
     const still = { flip: false, angle: 0, dx: 0, dy: 0, scale: 1, brightness: 0, contrast: 1 };
     const darker = applyAugmentation(image, size, 1, { ...still, gamma: 2 });
     expect(darker[0]).toBe(Math.round(255 * (40 / 255) ** 2));
@@ -106,7 +130,9 @@ describe('site augmentation', () => {
     const sd = Math.sqrt(diffs.reduce((s, d) => s + d * d, 0) / diffs.length);
     expect(sd).toBeGreaterThan(6);
     expect(sd).toBeLessThan(14);
-    expect(augmentImage(image, size, 1, XRAY_AUGMENTATION, 3)).toEqual(augmentImage(image, size, 1, XRAY_AUGMENTATION, 3));
+    expect(augmentImage(image, size, 1, XRAY_AUGMENTATION, 3)).toEqual(
+      augmentImage(image, size, 1, XRAY_AUGMENTATION, 3),
+    );
   });
 });
 
@@ -117,7 +143,9 @@ describe('stand-in shifts', () => {
     const per = 16 * 16;
     // The centre pixel stays where it is; a corner now shows what sat a quarter of the way in.
     const at = (pixels: Uint8Array, y: number, x: number) => pixels[y * 16 + x];
-    expect(Math.abs(at(zoomed.pixels, 0, 0) - Math.round((at(set.pixels, 3, 3) + at(set.pixels, 4, 4)) / 2))).toBeLessThanOrEqual(40);
+    expect(
+      Math.abs(at(zoomed.pixels, 0, 0) - Math.round((at(set.pixels, 3, 3) + at(set.pixels, 4, 4)) / 2)),
+    ).toBeLessThanOrEqual(40);
     expect(zoomed.pixels.length).toBe(set.pixels.length);
     expect(zoomed.pixels.subarray(0, per)).not.toEqual(set.pixels.subarray(0, per));
     const noisy = shiftImageSet(set, { kind: 'noise', sigma: 0.05 });
@@ -135,8 +163,15 @@ describe('training with the robust ingredients', () => {
     const run = async () => {
       const model = findModel('light-k2').build({ size: 8, channels: 1, seed: 3 });
       const summary = await trainModel(model, train, val, {
-        epochs: 4, batchSize: 8, learningRate: 1e-2, seed: 3, labelSmoothing: 0.1, lrSchedule: 'cosine',
-        balancedValidation: true, classWeights: 'balanced', augmentation: XRAY_AUGMENTATION,
+        epochs: 4,
+        batchSize: 8,
+        learningRate: 1e-2,
+        seed: 3,
+        labelSmoothing: 0.1,
+        lrSchedule: 'cosine',
+        balancedValidation: true,
+        classWeights: 'balanced',
+        augmentation: XRAY_AUGMENTATION,
       });
       const weights = await Promise.all(model.getWeights().map((w) => w.data()));
       model.dispose();

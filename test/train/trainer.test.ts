@@ -23,10 +23,21 @@ describe('trainModel', () => {
     const model = findModel('light-k2').build({ size: 12, channels: 1, seed: 3 });
     const batches: number[] = [];
     const epochs: number[] = [];
-    const summary = await trainModel(model, train, val, { epochs: 6, batchSize: 8, learningRate: 1e-2, seed: 3 }, {
-      onBatchEnd: (log) => { batches.push(log.batch); expect(log.imagesPerSec).toBeGreaterThan(0); },
-      onEpochEnd: (log) => { epochs.push(log.epoch); },
-    });
+    const summary = await trainModel(
+      model,
+      train,
+      val,
+      { epochs: 6, batchSize: 8, learningRate: 1e-2, seed: 3 },
+      {
+        onBatchEnd: (log) => {
+          batches.push(log.batch);
+          expect(log.imagesPerSec).toBeGreaterThan(0);
+        },
+        onEpochEnd: (log) => {
+          epochs.push(log.epoch);
+        },
+      },
+    );
     expect(batches.length).toBe(6 * 6);
     expect(epochs).toEqual([1, 2, 3, 4, 5, 6]);
     expect(summary.epochsRun).toBe(6);
@@ -74,7 +85,13 @@ describe('trainModel', () => {
 
   it('stops early after `patience` epochs without improvement', async () => {
     const model = findModel('light-k1').build({ size: 12, channels: 1, seed: 6 });
-    const summary = await trainModel(model, train, val, { epochs: 30, batchSize: 16, learningRate: 0.5, seed: 6, earlyStoppingPatience: 2 });
+    const summary = await trainModel(model, train, val, {
+      epochs: 30,
+      batchSize: 16,
+      learningRate: 0.5,
+      seed: 6,
+      earlyStoppingPatience: 2,
+    });
     expect(summary.stoppedEarly).toBe(true);
     expect(summary.epochsRun).toBeLessThan(30);
     expect(summary.epochsRun - summary.bestEpoch!).toBe(2);
@@ -84,9 +101,18 @@ describe('trainModel', () => {
   it('cancels between batches and leaves a usable model', async () => {
     const model = findModel('light-k1').build({ size: 12, channels: 1, seed: 7 });
     const controller = new AbortController();
-    const summary = await trainModel(model, train, val, { epochs: 5, batchSize: 8, seed: 7 }, {
-      onBatchEnd: (log) => { if (log.epoch === 2 && log.batch === 2) controller.abort(); },
-    }, controller.signal);
+    const summary = await trainModel(
+      model,
+      train,
+      val,
+      { epochs: 5, batchSize: 8, seed: 7 },
+      {
+        onBatchEnd: (log) => {
+          if (log.epoch === 2 && log.batch === 2) controller.abort();
+        },
+      },
+      controller.signal,
+    );
     expect(summary.cancelled).toBe(true);
     expect(summary.epochsRun).toBe(1);
     expect(summary.bestEpoch).toBe(1);
@@ -99,7 +125,12 @@ describe('trainModel', () => {
   it('returns tf.memory().numTensors to its start', async () => {
     const model = findModel('light-k2').build({ size: 12, channels: 1, seed: 8 });
     const before = tf.memory().numTensors;
-    await trainModel(model, train, val, { epochs: 2, batchSize: 8, classWeights: 'balanced', batchNormRecalibrationBatches: 2 });
+    await trainModel(model, train, val, {
+      epochs: 2,
+      batchSize: 8,
+      classWeights: 'balanced',
+      batchNormRecalibrationBatches: 2,
+    });
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
@@ -107,7 +138,12 @@ describe('trainModel', () => {
   it('re-estimates BatchNorm statistics when asked, changing validation loss', async () => {
     const run = async (batches: number) => {
       const model = findModel('light-k2').build({ size: 12, channels: 1, seed: 2 });
-      const s = await trainModel(model, train, val, { epochs: 1, batchSize: 8, seed: 2, batchNormRecalibrationBatches: batches });
+      const s = await trainModel(model, train, val, {
+        epochs: 1,
+        batchSize: 8,
+        seed: 2,
+        batchNormRecalibrationBatches: batches,
+      });
       model.dispose();
       return s.history[0];
     };

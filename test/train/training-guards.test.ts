@@ -15,13 +15,22 @@ beforeAll(useCpuBackend);
 
 function head(): tf.LayersModel {
   const input = tf.input({ shape: [4] });
-  return tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, kernelInitializer: 'ones' }).apply(input) as tf.SymbolicTensor });
+  return tf.model({
+    inputs: input,
+    outputs: tf.layers.dense({ units: 2, kernelInitializer: 'ones' }).apply(input) as tf.SymbolicTensor,
+  });
 }
 
 describe('a non-finite loss', () => {
   it('stops training with a message naming epoch, batch and backend, and frees every tensor', async () => {
     const features = Float32Array.from({ length: 8 * 4 }, (_, i) => (i === 21 ? Number.NaN : i / 32));
-    const source = featureSource({ features, dim: 4, count: 8, labels: Int32Array.from([0, 1, 0, 1, 0, 1, 0, 1]), classNames: ['a', 'b'] });
+    const source = featureSource({
+      features,
+      dim: 4,
+      count: 8,
+      labels: Int32Array.from([0, 1, 0, 1, 0, 1, 0, 1]),
+      classNames: ['a', 'b'],
+    });
     const model = head();
     const before = tf.memory().numTensors;
     const run = trainOnBatches(model, source, null, { epochs: 2, batchSize: 4, seed: 1 });
@@ -43,7 +52,9 @@ describe('buffer limits', () => {
     const perImage = 126 * 126 * 8 * 4;
     expect(batchOverLimitReason(perImage, 32, 128 * 2 ** 20)).toBeNull();
     const reason = batchOverLimitReason(perImage, 300, 128 * 2 ** 20)!;
-    expect(reason).toMatch(/a batch of 300 needs a 145 MiB buffer .* 128 MiB limit per buffer \(WebGPU\): use a batch of at most 264/);
+    expect(reason).toMatch(
+      /a batch of 300 needs a 145 MiB buffer .* 128 MiB limit per buffer \(WebGPU\): use a batch of at most 264/,
+    );
     expect(batchOverLimitReason(perImage, 1, 1000)).toMatch(/use a smaller image size/);
   });
 });

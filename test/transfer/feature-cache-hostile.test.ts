@@ -12,7 +12,11 @@ import { runModel } from '../../src/lab/experiment/run-model';
 import { buildMobileNetV2Backbone } from '../../src/lab/models/mobilenet-v2';
 import type { FeatureSet } from '../../src/lab/train/feature-set';
 import { loadWeightsFromFiles } from '../../src/lab/transfer/load-weights';
-import { checkFeatureCacheDir, FileFeatureCache, openFileFeatureCache } from '../../src/lab/transfer/node/file-feature-cache';
+import {
+  checkFeatureCacheDir,
+  FileFeatureCache,
+  openFileFeatureCache,
+} from '../../src/lab/transfer/node/file-feature-cache';
 import { forgetBackboneWeights, provideBackboneWeights } from '../../src/lab/transfer/transfer-context';
 import { kerasWeightsH5 } from '../helpers/keras-h5';
 import { useCpuBackend } from '../helpers/tf-cpu';
@@ -21,7 +25,10 @@ import { makeToyImageSet } from '../helpers/toy-images';
 
 const features = (count: number, dim: number): FeatureSet => ({
   features: Float32Array.from({ length: count * dim }, (_, i) => Math.cos(i)),
-  dim, labels: Int32Array.from({ length: count }, (_, i) => i % 2), classNames: ['NORMAL', 'PNEUMONIA'], count,
+  dim,
+  labels: Int32Array.from({ length: count }, (_, i) => i % 2),
+  classNames: ['NORMAL', 'PNEUMONIA'],
+  count,
 });
 
 let root: string;
@@ -34,7 +41,9 @@ describe('checkFeatureCacheDir / openFileFeatureCache', () => {
   it('refuses a file and a folder that cannot be created, in one line naming the option', async () => {
     const file = join(root, 'a-file');
     await writeFile(file, 'x');
-    await expect(checkFeatureCacheDir(file)).rejects.toThrow(`--feature-cache ${file}: ${file} exists and is not a folder`);
+    await expect(checkFeatureCacheDir(file)).rejects.toThrow(
+      `--feature-cache ${file}: ${file} exists and is not a folder`,
+    );
     if (existsSync('/proc/self')) {
       await expect(checkFeatureCacheDir('/proc/xray-cache')).rejects.toThrow(
         '--feature-cache /proc/xray-cache: cannot create the folder /proc/xray-cache (ENOENT: /proc does not take new folders)',
@@ -54,7 +63,11 @@ describe('checkFeatureCacheDir / openFileFeatureCache', () => {
       const lines: string[] = [];
       const cache = await openFileFeatureCache(ro.dir, (l) => lines.push(l));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^--feature-cache ${ro.dir}: not writable \\((EROFS: read-only file system|EACCES: permission denied)\\); cached features are read from it, new ones are not saved$`));
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^--feature-cache ${ro.dir}: not writable \\((EROFS: read-only file system|EACCES: permission denied)\\); cached features are read from it, new ones are not saved$`,
+        ),
+      );
       await cache.put('k', features(4, 3));
       expect(await cache.get('k')).toBeNull();
       expect(lines).toHaveLength(1);
@@ -72,7 +85,9 @@ describe.skipIf(TMPFS_SKIP !== '')('a full disk', () => {
       const cache = new FileFeatureCache(disk.dir, { onWarning: (l) => lines.push(l) });
       await cache.put('big', features(1000, 500)); // 2 MB
       await cache.put('big2', features(1000, 500));
-      expect(lines).toEqual([`--feature-cache ${disk.dir}: cannot save features (ENOSPC: no space left on the disk); the run goes on without caching them`]);
+      expect(lines).toEqual([
+        `--feature-cache ${disk.dir}: cannot save features (ENOSPC: no space left on the disk); the run goes on without caching them`,
+      ]);
       expect(await readdir(disk.dir)).toEqual([]);
       await cache.put('small', features(10, 4));
       expect((await cache.get('small'))?.count).toBe(10);
@@ -82,7 +97,14 @@ describe.skipIf(TMPFS_SKIP !== '')('a full disk', () => {
   });
 
   describe('a transfer model whose cache folder is full', () => {
-    const settings = testRunConfig({ size: 32, channels: 1, epochs: 2, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 0 });
+    const settings = testRunConfig({
+      size: 32,
+      channels: 1,
+      epochs: 2,
+      batchSize: 8,
+      learningRate: 1e-2,
+      bootstrapIterations: 0,
+    });
     beforeAll(async () => {
       await useCpuBackend();
       const model = buildMobileNetV2Backbone({ size: 32, alpha: 0.35, seed: 3 });
@@ -97,11 +119,17 @@ describe.skipIf(TMPFS_SKIP !== '')('a full disk', () => {
       try {
         const lines: string[] = [];
         const featureCache = new FileFeatureCache(disk.dir, { onWarning: (l) => lines.push(l) });
-        const data = { train: makeToyImageSet(24, 32, 1, 1), val: makeToyImageSet(8, 32, 1, 2), test: makeToyImageSet(16, 32, 1, 3) };
+        const data = {
+          train: makeToyImageSet(24, 32, 1, 1),
+          val: makeToyImageSet(8, 32, 1, 2),
+          test: makeToyImageSet(16, 32, 1, 3),
+        };
         const run = await runModel('mobilenet-v2', data, settings, {}, undefined, { featureCache });
         expect(run.record.status, run.record.error).toBe('ok');
         expect(run.record.test?.count).toBe(16);
-        expect(lines[0]).toBe(`--feature-cache ${disk.dir}: cannot save features (ENOSPC: no space left on the disk); the run goes on without caching them`);
+        expect(lines[0]).toBe(
+          `--feature-cache ${disk.dir}: cannot save features (ENOSPC: no space left on the disk); the run goes on without caching them`,
+        );
         run.model?.dispose();
       } finally {
         disk.release();

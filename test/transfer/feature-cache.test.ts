@@ -12,13 +12,19 @@ import { makeToyImageSet } from '../helpers/toy-images';
 
 const features = (count: number, dim: number, seed = 1): FeatureSet => ({
   features: Float32Array.from({ length: count * dim }, (_, i) => Math.sin(i * seed)),
-  dim, labels: Int32Array.from({ length: count }, (_, i) => i % 2), classNames: ['NORMAL', 'PNEUMONIA'], count,
+  dim,
+  labels: Int32Array.from({ length: count }, (_, i) => i % 2),
+  classNames: ['NORMAL', 'PNEUMONIA'],
+  count,
 });
 
 describe('dataset fingerprints', () => {
   it('depend on the content, not on the object, and change with one pixel or one label', () => {
     const set = makeToyImageSet(10, 16, 1, 3);
-    const copy = selectImages(set, Array.from({ length: 10 }, (_, i) => i));
+    const copy = selectImages(
+      set,
+      Array.from({ length: 10 }, (_, i) => i),
+    );
     expect(fingerprintImageSet(copy)).toBe(fingerprintImageSet(set));
     const pixel = { ...copy, pixels: copy.pixels.slice() };
     pixel.pixels[77] ^= 1;
@@ -41,8 +47,15 @@ describe('feature cache keys', () => {
   it('name backbone, weights, size, pixel range and dataset', () => {
     const parts = { backboneId: 'inception-v3', weightsId: 'abc', size: 299, range: '-1,1' as const, dataset: 'd1' };
     const key = featureCacheKey(parts);
-    expect(new Set([key, featureCacheKey({ ...parts, size: 224 }), featureCacheKey({ ...parts, weightsId: 'abd' }),
-      featureCacheKey({ ...parts, range: '0,1' }), featureCacheKey({ ...parts, dataset: 'd2' })]).size).toBe(5);
+    expect(
+      new Set([
+        key,
+        featureCacheKey({ ...parts, size: 224 }),
+        featureCacheKey({ ...parts, weightsId: 'abd' }),
+        featureCacheKey({ ...parts, range: '0,1' }),
+        featureCacheKey({ ...parts, dataset: 'd2' }),
+      ]).size,
+    ).toBe(5);
   });
 });
 

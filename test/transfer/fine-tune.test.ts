@@ -17,10 +17,19 @@ import { sourceFromModel } from '../helpers/source-from-model';
 import { selectBackend } from '../../src/lab/backend/select-backend';
 
 const settings: RunConfig = testRunConfig({
-  size: 75, channels: 3, epochs: 2, batchSize: 8, learningRate: 1e-2, bootstrapIterations: 0,
+  size: 75,
+  channels: 3,
+  epochs: 2,
+  batchSize: 8,
+  learningRate: 1e-2,
+  bootstrapIterations: 0,
   fineTuneEpochs: 2,
 });
-const data = { train: makeToyImageSet(16, 75, 3, 1), val: makeToyImageSet(8, 75, 3, 2), test: makeToyImageSet(8, 75, 3, 3) };
+const data = {
+  train: makeToyImageSet(16, 75, 3, 1),
+  val: makeToyImageSet(8, 75, 3, 2),
+  test: makeToyImageSet(8, 75, 3, 3),
+};
 
 let weights: BackboneWeights;
 let topKernelParams = 0;
@@ -34,18 +43,36 @@ beforeAll(async () => {
   seeded.dispose();
 });
 
-const valuesOf = (model: tf.LayersModel, layer: string, weight = 0) => model.getLayer(layer).getWeights()[weight].dataSync().slice();
+const valuesOf = (model: tf.LayersModel, layer: string, weight = 0) =>
+  model.getLayer(layer).getWeights()[weight].dataSync().slice();
 
 describe('fine-tuning mixed9 and mixed10', () => {
   it('trains the top kernels and the head, keeping BatchNorm statistics and the lower blocks as loaded', async () => {
     const before = tf.memory().numTensors;
     const epochs: number[] = [];
-    const run = await runModel('inception-v3', data, settings, { onEpochEnd: (log) => { epochs.push(log.epoch); } }, undefined, {
-      weights, featureCache: new MemoryFeatureCache(),
-    });
+    const run = await runModel(
+      'inception-v3',
+      data,
+      settings,
+      {
+        onEpochEnd: (log) => {
+          epochs.push(log.epoch);
+        },
+      },
+      undefined,
+      {
+        weights,
+        featureCache: new MemoryFeatureCache(),
+      },
+    );
     expect(run.record.status, run.record.error).toBe('ok');
     expect(epochs).toEqual([1, 2, 3, 4]);
-    expect(run.record).toMatchObject({ epochsRun: 4, epochsPlanned: 4, params: 21_806_882, trainableParams: 4_098 + topKernelParams });
+    expect(run.record).toMatchObject({
+      epochsRun: 4,
+      epochsPlanned: 4,
+      params: 21_806_882,
+      trainableParams: 4_098 + topKernelParams,
+    });
     for (const h of run.record.history!) expect(Number.isFinite(h.loss)).toBe(true);
 
     const model = run.model!;
@@ -54,7 +81,8 @@ describe('fine-tuning mixed9 and mixed10', () => {
     expect(valuesOf(model, 'conv2d_1')).toEqual(loaded('conv2d_1'));
     expect(valuesOf(model, 'conv2d_76')).toEqual(loaded('conv2d_76'));
     // beta, moving mean and moving variance of a top BatchNorm are untouched (inference mode, frozen).
-    for (const w of [0, 1, 2]) expect(valuesOf(model, 'batch_normalization_94', w)).toEqual(loaded('batch_normalization_94', w));
+    for (const w of [0, 1, 2])
+      expect(valuesOf(model, 'batch_normalization_94', w)).toEqual(loaded('batch_normalization_94', w));
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -37,27 +37,37 @@ describe.skipIf(!present)('MobileNetV2 α 0.35 ImageNet weights from ../shared',
   });
   afterAll(() => backbone?.dispose());
 
-  it('loads by name as α 0.35 (410,208 parameters), leaving Teachable Machine\'s head unused', async () => {
-    expect(weights).toMatchObject({ backboneId: 'mobilenet-v2', variant: { alpha: 0.35 }, matchedBy: 'name', params: 410_208 });
+  it("loads by name as α 0.35 (410,208 parameters), leaving Teachable Machine's head unused", async () => {
+    expect(weights).toMatchObject({
+      backboneId: 'mobilenet-v2',
+      variant: { alpha: 0.35 },
+      matchedBy: 'name',
+      params: 410_208,
+    });
     const source = await readWeightsFiles(await readWeightsPath(SHARED));
     const ours = new Set(weights.layers.map((l) => l.name));
     expect(source.layers.filter((l) => !ours.has(l.name)).map((l) => l.name)).toEqual(['dense_Dense3', 'dense_Dense4']);
   });
 
-  it('gives the pooled features of tfjs\'s own load of the export (within 1e-4)', async () => {
+  it("gives the pooled features of tfjs's own load of the export (within 1e-4)", async () => {
     const json = JSON.parse(await readFile(join(SHARED, 'model.json'), 'utf8'));
     const bin = await readFile(join(SHARED, 'weights.bin'));
-    const exported = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights,
-      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
-    }));
+    const exported = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+      }),
+    );
     // layers[0] is Teachable Machine's feature extractor: MobileNetV2 to out_relu, then global average pooling.
     const extractor = exported.layers[0] as tf.LayersModel;
     const set = generatePhantomImages({ perClass: 2, size: 224, channels: 3, seed: 8 });
     const x = tf.tidy(() => tf.sub(tf.mul(tf.tensor4d(set.pixels, [4, 224, 224, 3], 'float32'), 2 / 255), 1));
     const diff = tf.tidy(() => maxAbsDiff(backbone.predict(x) as tf.Tensor, extractor.predict(x) as tf.Tensor));
     const scale = tf.tidy(() => tf.max(backbone.predict(x) as tf.Tensor).dataSync()[0]);
-    console.info(`MobileNetV2 α 0.35 (../shared) vs tfjs's load of the export: max |Δ| ${diff} (features up to ${scale})`);
+    console.info(
+      `MobileNetV2 α 0.35 (../shared) vs tfjs's load of the export: max |Δ| ${diff} (features up to ${scale})`,
+    );
     expect(scale).toBeGreaterThan(0.5);
     expect(diff).toBeLessThan(1e-4);
     x.dispose();
@@ -66,8 +76,17 @@ describe.skipIf(!present)('MobileNetV2 α 0.35 ImageNet weights from ../shared',
 
   it('trains its head when the queue asks for fine-tuning (offered for inception-v3 only)', async () => {
     const images = generatePhantomImages({ perClass: 8, size: 64, channels: 1, seed: 5 });
-    const settings = testRunConfig({ size: 64, channels: 1 as const, epochs: 1, batchSize: 8, fineTuneEpochs: 2, bootstrapIterations: 0 });
-    const run = await runModel('mobilenet-v2', { train: images, val: null, test: images }, settings, {}, undefined, { weights });
+    const settings = testRunConfig({
+      size: 64,
+      channels: 1 as const,
+      epochs: 1,
+      batchSize: 8,
+      fineTuneEpochs: 2,
+      bootstrapIterations: 0,
+    });
+    const run = await runModel('mobilenet-v2', { train: images, val: null, test: images }, settings, {}, undefined, {
+      weights,
+    });
     expect(run.record.error).toBeUndefined();
     expect(run.record.status).toBe('ok');
     expect(run.record.trainableParams).toBe(1280 * 2 + 2);
@@ -91,7 +110,9 @@ describe.skipIf(!present)('MobileNetV2 α 0.35 ImageNet weights from ../shared',
     const summary = await trainOnFeatures(head, a, null, { epochs: 30, batchSize: 16, learningRate: 1e-2, seed: 3 });
     expect(summary.history[29].loss).toBeLessThan(summary.history[0].loss * 0.7);
     const result = await evaluateSource(head, featureSource(test), { positiveClass: 1 });
-    console.info(`head on ImageNet MobileNetV2 features, phantom X-rays: train loss ${summary.history[0].loss.toFixed(3)} → ${summary.history[29].loss.toFixed(3)}, held-out AUC ${result.auc?.toFixed(3)}`);
+    console.info(
+      `head on ImageNet MobileNetV2 features, phantom X-rays: train loss ${summary.history[0].loss.toFixed(3)} → ${summary.history[29].loss.toFixed(3)}, held-out AUC ${result.auc?.toFixed(3)}`,
+    );
     expect(result.auc!).toBeGreaterThan(0.75);
     head.dispose();
   });

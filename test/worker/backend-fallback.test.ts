@@ -59,13 +59,29 @@ afterAll(() => {
 });
 
 const experiment: Experiment = {
-  ...defaultExperiment(), models: ['light-k1'], seeds: [1], size: 16, channels: 1, epochs: 4, batchSize: 8, bootstrap: 0, backend: 'wasm',
+  ...defaultExperiment(),
+  models: ['light-k1'],
+  seeds: [1],
+  size: 16,
+  channels: 1,
+  epochs: 4,
+  batchSize: 8,
+  bootstrap: 0,
+  backend: 'wasm',
 };
 
 describe('backend failure mid-training', () => {
   it('continues from the last checkpoint on the next backend and finishes every epoch', async () => {
     expect((await call('init', { backend: 'wasm' })).backend?.name).toBe('wasm');
-    await call('loadDemo', { size: 16, channels: 1, valFraction: 0.1, testFraction: 0.2, seed: 1, keepOfficialVal: false, perClass: 16 });
+    await call('loadDemo', {
+      size: 16,
+      channels: 1,
+      valFraction: 0.1,
+      testFraction: 0.2,
+      seed: 1,
+      keepOfficialVal: false,
+      perClass: 16,
+    });
     posted.length = 0;
     let broke = false;
     onEvent = (e) => {
@@ -80,10 +96,17 @@ describe('backend failure mid-training', () => {
     expect(broke).toBe(true);
     expect(outcome).toEqual({ status: 'done', message: null, failed: [] });
     const seen = events();
-    expect(seen.filter((e) => e.type === 'backend').map((e) => (e as { backend: { name: string } }).backend.name)).toEqual(['wasm', 'cpu']);
+    expect(
+      seen.filter((e) => e.type === 'backend').map((e) => (e as { backend: { name: string } }).backend.name),
+    ).toEqual(['wasm', 'cpu']);
     expect(seen.find((e) => e.type === 'resumed')).toMatchObject({
-      kind: 'fallback', modelId: 'light-k1', epoch: 2, backend: 'cpu',
-      message: expect.stringMatching(/^The wasm backend failed while training light-k1 \(WebGL context lost \(simulated\)\); it continues from its checkpoint after epoch 2 of 4 on cpu\.$/),
+      kind: 'fallback',
+      modelId: 'light-k1',
+      epoch: 2,
+      backend: 'cpu',
+      message: expect.stringMatching(
+        /^The wasm backend failed while training light-k1 \(WebGL context lost \(simulated\)\); it continues from its checkpoint after epoch 2 of 4 on cpu\.$/,
+      ),
     });
     const results = seen.flatMap((e) => (e.type === 'model-result' ? [e.result.record] : []));
     expect(results.map((r) => r.status)).toEqual(['failed', 'ok']);
@@ -92,7 +115,9 @@ describe('backend failure mid-training', () => {
 
     // Saved: the finished run (its checkpoint replaced), as a reload's restore shows it.
     const restored = await call('restoreSaved', null);
-    expect(restored!.runs.map((r) => [r.modelId, r.record.status, r.record.history!.length])).toEqual([['light-k1', 'ok', 4]]);
+    expect(restored!.runs.map((r) => [r.modelId, r.record.status, r.record.history!.length])).toEqual([
+      ['light-k1', 'ok', 4],
+    ]);
     expect(restored!.runs[0].files!.weights.byteLength).toBeGreaterThan(0);
     expect(restored!.interrupted).toEqual([]);
     expect(restored!.context!.experiment.models).toEqual(['light-k1']);

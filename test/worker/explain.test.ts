@@ -29,7 +29,10 @@ describe('worker Grad-CAM', () => {
     const start = tf.memory().numTensors;
     const explained = await explainSetImages('light', set, [7, 0], 'all');
     expect(tf.memory().numTensors).toBe(start);
-    expect(explained.map((e) => [e.index, e.file, e.label, e.error])).toEqual([[7, set.files[7], 1, null], [0, set.files[0], 0, null]]);
+    expect(explained.map((e) => [e.index, e.file, e.label, e.error])).toEqual([
+      [7, set.files[7], 1, null],
+      [0, set.files[0], 0, null],
+    ]);
     for (const e of explained) {
       expect(e.maps.map((m) => m.classIndex)).toEqual([0, 1]);
       expect(e.probabilities[0] + e.probabilities[1]).toBeCloseTo(1, 5);
@@ -47,8 +50,15 @@ describe('worker Grad-CAM', () => {
       { path: 'drop/a.png', file: new Blob([encodeImage(set, 8, 'png').slice().buffer as ArrayBuffer]) },
       { path: 'drop/notes.png', file: new Blob(['not an image']) },
     ];
-    const [a, broken] = await explainFiles('light', images, 1, {}, (bytes, path, format) => node.decode(bytes, path, format));
-    expect(broken).toMatchObject({ index: 1, file: 'drop/notes.png', maps: [], error: expect.stringMatching(/not a JPEG or PNG image/) });
+    const [a, broken] = await explainFiles('light', images, 1, {}, (bytes, path, format) =>
+      node.decode(bytes, path, format),
+    );
+    expect(broken).toMatchObject({
+      index: 1,
+      file: 'drop/notes.png',
+      maps: [],
+      error: expect.stringMatching(/not a JPEG or PNG image/),
+    });
     const [stored] = await explainSetImages('light', set, [8], 1);
     expect(a).toMatchObject({ index: 0, file: 'drop/a.png', label: -1, error: null, predicted: stored.predicted });
     a.maps[0].values.forEach((v, i) => expect(v).toBeCloseTo(stored.maps[0].values[i], 5));
@@ -56,9 +66,13 @@ describe('worker Grad-CAM', () => {
 
   it('stops when cancelled, and refuses images of another size or an unknown model', async () => {
     const many = Array.from({ length: set.count }, (_, i) => i);
-    await expect(explainSetImages('light', set, many, 'predicted', { onProgress: () => cancelExplain() })).rejects.toThrow(/Grad-CAM cancelled/);
+    await expect(
+      explainSetImages('light', set, many, 'predicted', { onProgress: () => cancelExplain() }),
+    ).rejects.toThrow(/Grad-CAM cancelled/);
     const larger = generatePhantomImages({ perClass: 1, size: 20, channels: 1, seed: 4 });
-    await expect(explainSetImages('light', larger, [0])).rejects.toThrow(/the images are 20×20×1, the model takes 16×16×1/);
+    await expect(explainSetImages('light', larger, [0])).rejects.toThrow(
+      /the images are 20×20×1, the model takes 16×16×1/,
+    );
     await expect(explainSetImages('none', set, [0])).rejects.toThrow(/no model loaded as "none"/);
   });
 });

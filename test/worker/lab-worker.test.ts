@@ -37,8 +37,16 @@ afterAll(() => {
 });
 
 const experiment: Experiment = {
-  ...defaultExperiment(), models: ['light-k1'], seeds: [1, 2], size: 16, channels: 1, epochs: 1, batchSize: 16, bootstrap: 0,
-  bnRecalibration: 1, backend: 'cpu',
+  ...defaultExperiment(),
+  models: ['light-k1'],
+  seeds: [1, 2],
+  size: 16,
+  channels: 1,
+  epochs: 1,
+  batchSize: 16,
+  bootstrap: 0,
+  bnRecalibration: 1,
+  backend: 'cpu',
 };
 
 describe('the lab worker', () => {
@@ -46,8 +54,16 @@ describe('the lab worker', () => {
     const init = await call('init', { backend: 'cpu' });
     expect(init.backend?.name).toBe('cpu');
     expect(init.models.map((m) => m.id)).toContain('light-k1');
-    expect(init.models.find((m) => m.id === 'light-k3')).toMatchObject({ group: 'lightlayers', rank: 3, backbone: null });
-    expect(init.models.find((m) => m.id === 'mobilenet-v2')).toMatchObject({ group: 'transfer', backbone: 'mobilenet-v2', rank: null });
+    expect(init.models.find((m) => m.id === 'light-k3')).toMatchObject({
+      group: 'lightlayers',
+      rank: 3,
+      backbone: null,
+    });
+    expect(init.models.find((m) => m.id === 'mobilenet-v2')).toMatchObject({
+      group: 'transfer',
+      backbone: 'mobilenet-v2',
+      rank: null,
+    });
     expect(init.groups.map((g) => g.id)).toEqual(['cnn', 'lightlayers', 'transfer']);
   });
 
@@ -56,12 +72,20 @@ describe('the lab worker', () => {
   });
 
   it('loads the demo set and describes it with its identity', async () => {
-    const info = await call('loadDemo', { size: 16, channels: 1, valFraction: 0.1, testFraction: 0.2, seed: 1, keepOfficialVal: false, perClass: 12 });
+    const info = await call('loadDemo', {
+      size: 16,
+      channels: 1,
+      valFraction: 0.1,
+      testFraction: 0.2,
+      seed: 1,
+      keepOfficialVal: false,
+      perClass: 12,
+    });
     expect(info.summary.images).toBe(24);
     expect(info.identity).toMatchObject({ files: 24, filesPerClass: { NORMAL: 12, PNEUMONIA: 12 } });
   });
 
-  it('runs an experiment: every seed of every model, with the run\'s data first and a result per run', async () => {
+  it("runs an experiment: every seed of every model, with the run's data first and a result per run", async () => {
     posted.length = 0;
     const outcome = await call('train', { experiment });
     expect(outcome).toEqual({ status: 'done', message: null, failed: [] });
@@ -69,19 +93,25 @@ describe('the lab worker', () => {
     const runData = seen.find((e) => e.type === 'run-data');
     expect(runData).toMatchObject({ data: { kind: 'demo', identity: { files: 24 } }, environment: { backend: 'cpu' } });
     const results = seen.flatMap((e) => (e.type === 'model-result' ? [e.result] : []));
-    expect(results.map((r) => [r.modelId, r.seed, r.record.status])).toEqual([['light-k1', 1, 'ok'], ['light-k1', 2, 'ok']]);
+    expect(results.map((r) => [r.modelId, r.seed, r.record.status])).toEqual([
+      ['light-k1', 1, 'ok'],
+      ['light-k1', 2, 'ok'],
+    ]);
     expect(results[0].probabilities.length).toBe(results[0].record.test!.count * 2);
     expect(seen.findIndex((e) => e.type === 'run-data')).toBeLessThan(seen.findIndex((e) => e.type === 'model-result'));
-    const done = seen.filter((e) => e.type === 'model-phase' && e.phase === 'done').map((e) => (e as { seed: number }).seed);
+    const done = seen
+      .filter((e) => e.type === 'model-phase' && e.phase === 'done')
+      .map((e) => (e as { seed: number }).seed);
     expect(done).toEqual([1, 2]);
     expect(seen.filter((e) => e.type === 'baseline')).toHaveLength(2);
   }, 120_000);
 
-  it('explains a finished run\'s test images by name, with their pixels and progress, and frees every tensor', async () => {
+  it("explains a finished run's test images by name, with their pixels and progress, and frees every tensor", async () => {
     const seen = events();
     const runData = seen.find((e) => e.type === 'run-data');
     const finished = seen.find((e) => e.type === 'model-result' && e.result.seed === 1);
-    if (runData?.type !== 'run-data' || finished?.type !== 'model-result' || !finished.files) throw new Error('the run sent no data or model files');
+    if (runData?.type !== 'run-data' || finished?.type !== 'model-result' || !finished.files)
+      throw new Error('the run sent no data or model files');
     const { modelJson, weights } = finished.files;
     await call('loadModel', { ref: 'run-1', modelJson, weights: weights.slice().buffer as ArrayBuffer });
     const files = runData.testImages.files.slice(0, 3).reverse();
@@ -102,9 +132,14 @@ describe('the lab worker', () => {
     });
     const progress = events().filter((e) => e.type === 'explain-progress');
     expect(progress.at(-1)).toEqual({ type: 'explain-progress', ref: 'run-1', done: 3, total: 3 });
-    await expect(call('explainTestImages', { ref: 'run-1', files: ['NORMAL/elsewhere.png'], labels: [0] }))
-      .rejects.toThrow(/NORMAL\/elsewhere.png: not in the loaded dataset — load the dataset these results were trained on/);
-    await expect(call('explainTestImages', { ref: 'run-1', files: [files[0]], labels: [1 - labels[0]] })).rejects.toThrow(/is \w+ in the loaded dataset, not \w+/);
+    await expect(
+      call('explainTestImages', { ref: 'run-1', files: ['NORMAL/elsewhere.png'], labels: [0] }),
+    ).rejects.toThrow(
+      /NORMAL\/elsewhere.png: not in the loaded dataset — load the dataset these results were trained on/,
+    );
+    await expect(
+      call('explainTestImages', { ref: 'run-1', files: [files[0]], labels: [1 - labels[0]] }),
+    ).rejects.toThrow(/is \w+ in the loaded dataset, not \w+/);
     expect(tf.memory().numTensors).toBe(start);
   }, 60_000);
 
@@ -112,7 +147,9 @@ describe('the lab worker', () => {
     posted.length = 0;
     const outcome = await call('train', { experiment: { ...experiment, models: ['resnet', 'light-k1'], seeds: [1] } });
     expect(outcome.status).toBe('done');
-    expect(outcome.failed).toEqual([{ modelId: 'resnet', seed: 1, label: 'resnet', error: expect.stringMatching(/unknown model id "resnet"/) }]);
+    expect(outcome.failed).toEqual([
+      { modelId: 'resnet', seed: 1, label: 'resnet', error: expect.stringMatching(/unknown model id "resnet"/) },
+    ]);
     const results = events().flatMap((e) => (e.type === 'model-result' ? [e.result.record.status] : []));
     expect(results).toEqual(['failed', 'ok']);
   }, 120_000);

@@ -3,7 +3,12 @@
  * one of its file inputs, with the worker pool or the single-threaded decoder, and returns timings, the summary and,
  * on request, the stored pixels of every image. Driven from Node through `window.ingestLab.run`.
  */
-import { createInlineDecoder, createWorkerDecoder, ingestPicked, pickFromFileList } from '../../../src/lab/data/browser';
+import {
+  createInlineDecoder,
+  createWorkerDecoder,
+  ingestPicked,
+  pickFromFileList,
+} from '../../../src/lab/data/browser';
 import type { DatasetSummary } from '../../../src/lab/data/summary';
 import type { ResizeMode } from '../../../src/lab/data/resize';
 
@@ -53,9 +58,18 @@ async function run(options: PageRunOptions): Promise<PageRunResult> {
     if (options.returnPixels && result.images) {
       const set = result.images;
       const per = set.size * set.size * set.channels;
-      pixels = Object.fromEntries(set.files.map((f, i) => [f, Array.from(set.pixels.subarray(i * per, (i + 1) * per))]));
+      pixels = Object.fromEntries(
+        set.files.map((f, i) => [f, Array.from(set.pixels.subarray(i * per, (i + 1) * per))]),
+      );
     }
-    return { ms, decoder: decoder.name, hardwareConcurrency: navigator.hardwareConcurrency, summary: result.summary, pixels, progressEvents };
+    return {
+      ms,
+      decoder: decoder.name,
+      hardwareConcurrency: navigator.hardwareConcurrency,
+      summary: result.summary,
+      pixels,
+      progressEvents,
+    };
   } finally {
     decoder.close();
   }
@@ -65,7 +79,11 @@ async function run(options: PageRunOptions): Promise<PageRunResult> {
  * Decode + resize alone: every image file of the folder input read into memory first (not timed), then decoded by
  * the pool or on this thread, keeping the decoder's concurrency in flight.
  */
-async function decodeOnly(options: { workers: number; size: number; channels: 1 | 3 }): Promise<{ ms: number; images: number; failed: number; decoder: string }> {
+async function decodeOnly(options: {
+  workers: number;
+  size: number;
+  channels: 1 | 3;
+}): Promise<{ ms: number; images: number; failed: number; decoder: string }> {
   const input = document.getElementById('folder') as HTMLInputElement;
   const files = Array.from(input.files ?? []).filter((f) => /\.(jpe?g|png)$/i.test(f.name));
   const buffers = await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer())));
@@ -75,10 +93,13 @@ async function decodeOnly(options: { workers: number; size: number; channels: 1 
   const started = performance.now();
   const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < buffers.length; i++) {
-    const task: Promise<void> = decoder.decode(buffers[i], files[i].name, format).then(
-      () => undefined,
-      () => void failed++,
-    ).finally(() => inFlight.delete(task));
+    const task: Promise<void> = decoder
+      .decode(buffers[i], files[i].name, format)
+      .then(
+        () => undefined,
+        () => void failed++,
+      )
+      .finally(() => inFlight.delete(task));
     inFlight.add(task);
     if (inFlight.size >= decoder.concurrency) await Promise.race(inFlight);
   }
@@ -88,4 +109,7 @@ async function decodeOnly(options: { workers: number; size: number; channels: 1 
   return { ms, images: buffers.length, failed, decoder: decoder.name };
 }
 
-(window as unknown as { ingestLab: { run: typeof run; decodeOnly: typeof decodeOnly } }).ingestLab = { run, decodeOnly };
+(window as unknown as { ingestLab: { run: typeof run; decodeOnly: typeof decodeOnly } }).ingestLab = {
+  run,
+  decodeOnly,
+};

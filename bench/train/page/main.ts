@@ -11,7 +11,12 @@ import type { BenchReply } from './bench.worker';
 export interface PageBench {
   /** Selects the request's backend (with our kernels) and measures; an error string when the backend is missing. */
   run(request: MeasureRequest): Promise<Measurement | { error: string }>;
-  info(): Promise<{ userAgent: string; hardwareConcurrency: number; crossOriginIsolated: boolean; gpus: { webgpu: GpuProbe; webgl: GpuProbe } }>;
+  info(): Promise<{
+    userAgent: string;
+    hardwareConcurrency: number;
+    crossOriginIsolated: boolean;
+    gpus: { webgpu: GpuProbe; webgl: GpuProbe };
+  }>;
 }
 
 declare global {
@@ -22,7 +27,9 @@ declare global {
 
 /** Appends a line to the page's log, so a screenshot or a headed run shows what was measured. */
 function show(line: string): void {
-  const log = document.getElementById('log') ?? document.body.appendChild(Object.assign(document.createElement('pre'), { id: 'log' }));
+  const log =
+    document.getElementById('log') ??
+    document.body.appendChild(Object.assign(document.createElement('pre'), { id: 'log' }));
   log.textContent += `${line}\n`;
 }
 
@@ -58,7 +65,9 @@ window.xrayBench = {
     return result;
   },
   info: async () => ({
-    userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated,
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    crossOriginIsolated,
     gpus: { webgpu: await probeWebGpu(), webgl: probeWebGl() },
   }),
 };

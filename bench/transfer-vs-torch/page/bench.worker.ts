@@ -7,22 +7,27 @@ import type { BackboneWeights } from '../../../src/lab/transfer/backbone-weights
 import { loadWeightsFromUrl } from '../../../src/lab/transfer/load-weights';
 import { WASM_ASSETS } from '../../../src/worker/wasm-assets';
 import {
-  measureBackbone, measureHeadEpochs, type BackboneMeasurement, type BackboneRequest, type HeadRequest,
+  measureBackbone,
+  measureHeadEpochs,
+  type BackboneMeasurement,
+  type BackboneRequest,
+  type HeadRequest,
 } from '../measure';
 
 export type TransferBenchRequest =
-  | { kind: 'backbone'; request: BackboneRequest; weightsUrl: string | null }
-  | { kind: 'head'; request: HeadRequest };
+  { kind: 'backbone'; request: BackboneRequest; weightsUrl: string | null } | { kind: 'head'; request: HeadRequest };
 
-export type TransferBenchReply = { id: number }
-  & ({ backbone: BackboneMeasurement } | { headMs: number } | { error: string });
+export type TransferBenchReply = { id: number } & (
+  { backbone: BackboneMeasurement } | { headMs: number } | { error: string }
+);
 
 let wasm: Promise<string | null> | null = null;
 
 /** Starts wasm once (threads on every core, as the lab's worker); null when it started, else why not. */
 function startWasm(): Promise<string | null> {
   wasm ??= selectBackend('wasm', WASM_ASSETS).then((s) =>
-    (s.name === 'wasm' ? null : `wasm unavailable: ${s.fallbacks.map((f) => f.reason).join('; ')}`));
+    s.name === 'wasm' ? null : `wasm unavailable: ${s.fallbacks.map((f) => f.reason).join('; ')}`,
+  );
   return wasm;
 }
 

@@ -43,7 +43,9 @@ window.xrayTransferBench = {
     return 'headMs' in reply ? reply.headMs : { error: 'error' in reply ? reply.error : 'no measurement' };
   },
   info: () => ({
-    userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated,
+    userAgent: navigator.userAgent,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    crossOriginIsolated,
   }),
 };
 document.title = 'ready';

@@ -50,53 +50,89 @@ export function BackboneCard({ spec, status, loading, disabled, onLoadFromSite, 
     if (!busy && files.length > 0) onFiles(files);
   };
   return (
-    <div className={`backbone is-${state} ${over ? 'is-over' : ''}`} data-testid={`backbone-${spec.id}`} data-status={state}
-      data-params={status?.params ?? ''} data-range={status?.pixelRange ?? ''} data-cached={status ? String(status.cached) : ''}
+    <div
+      className={`backbone is-${state} ${over ? 'is-over' : ''}`}
+      data-testid={`backbone-${spec.id}`}
+      data-status={state}
+      data-params={status?.params ?? ''}
+      data-range={status?.pixelRange ?? ''}
+      data-cached={status ? String(status.cached) : ''}
       onDragOver={(e) => {
         e.preventDefault();
         setOver(true);
       }}
-      onDragLeave={() => setOver(false)} onDrop={onDrop}>
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
       {loading && (
         <div className="backbone-loading">
           <span>{phaseText(p, spec.network)}</span>
           {/* Only a download knows its size; the other phases are short and indeterminate. */}
-          <progress max={p?.phase === 'downloading' && p.total ? p.total : 1} value={p?.phase === 'downloading' && p.total ? p.loaded : undefined} />
+          <progress
+            max={p?.phase === 'downloading' && p.total ? p.total : 1}
+            value={p?.phase === 'downloading' && p.total ? p.loaded : undefined}
+          />
           {loading.source === 'site' && (
-            <button type="button" className="link-button" data-testid={`weights-cancel-${spec.id}`} onClick={onCancel}>Cancel</button>
+            <button type="button" className="link-button" data-testid={`weights-cancel-${spec.id}`} onClick={onCancel}>
+              Cancel
+            </button>
           )}
         </div>
       )}
       {status ? (
         <p className="backbone-status">
-          <span className="tag is-ok">loaded</span> {spec.network}{status.variant && ` ${status.variant}`} ·{' '}
-          {formatInteger(status.params)} parameters ({formatBytes(status.bytes)}) · pixels scaled to{' '}
-          <strong>{RANGE_TEXT[status.pixelRange]}</strong> ({CONVENTION[status.convention]}) · from{' '}
-          <code className="backbone-origin" title={status.origin}>{status.origin}</code> ({FORMAT[status.format]}, matched by{' '}
-          {status.matchedBy}) · {status.cached ? 'cached in this browser' : 'not cached: gone after a reload'}
+          <span className="tag is-ok">loaded</span> {spec.network}
+          {status.variant && ` ${status.variant}`} · {formatInteger(status.params)} parameters (
+          {formatBytes(status.bytes)}) · pixels scaled to <strong>{RANGE_TEXT[status.pixelRange]}</strong> (
+          {CONVENTION[status.convention]}) · from{' '}
+          <code className="backbone-origin" title={status.origin}>
+            {status.origin}
+          </code>{' '}
+          ({FORMAT[status.format]}, matched by {status.matchedBy}) ·{' '}
+          {status.cached ? 'cached in this browser' : 'not cached: gone after a reload'}
         </p>
-      ) : !loading && (
-        <p className="backbone-status is-missing">
-          <span className="tag is-warn">not loaded</span> No ImageNet weights yet, so it cannot train. The lab never
-          trains a randomly initialised backbone.
-        </p>
+      ) : (
+        !loading && (
+          <p className="backbone-status is-missing">
+            <span className="tag is-warn">not loaded</span> No ImageNet weights yet, so it cannot train. The lab never
+            trains a randomly initialised backbone.
+          </p>
+        )
       )}
       <div className="button-row">
-        <button type="button" data-testid={`weights-load-${spec.id}`} disabled={busy} onClick={onLoadFromSite}
-          title={`Downloads ${spec.defaultUrl} next to this page (whoever deploys the lab puts it in public/)`}>
+        <button
+          type="button"
+          data-testid={`weights-load-${spec.id}`}
+          disabled={busy}
+          onClick={onLoadFromSite}
+          title={`Downloads ${spec.defaultUrl} next to this page (whoever deploys the lab puts it in public/)`}
+        >
           Load from this site
         </button>
-        <button type="button" disabled={busy} onClick={() => input.current?.click()} title="Choose the files, or drag them onto this card">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => input.current?.click()}
+          title="Choose the files, or drag them onto this card"
+        >
           Drop weights (.h5 or model.json + .bin)
         </button>
-        <input ref={input} type="file" multiple className="visually-hidden" accept=".h5,.hdf5,.keras,.json,.bin" tabIndex={-1}
+        <input
+          ref={input}
+          type="file"
+          multiple
+          className="visually-hidden"
+          accept=".h5,.hdf5,.keras,.json,.bin"
+          tabIndex={-1}
           aria-label={`Weight files for ${spec.id}`}
-          data-testid={`weights-input-${spec.id}`} disabled={busy}
+          data-testid={`weights-input-${spec.id}`}
+          disabled={busy}
           onChange={(e) => {
             const files = [...(e.currentTarget.files ?? [])];
             e.currentTarget.value = '';
             if (files.length > 0) onFiles(files);
-          }} />
+          }}
+        />
       </div>
     </div>
   );

@@ -1,11 +1,18 @@
 import type { BackendInfo } from '../../worker/protocol';
 
-const NAMES: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (JavaScript)' };
+const NAMES: Record<string, string> = {
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WebAssembly',
+  cpu: 'CPU (JavaScript)',
+};
 
 /** "webgpu 410 img/s · wasm 36 img/s → webgpu": what auto timed for the run's model and size. */
 export function measuredLine(backend: BackendInfo): string | null {
   if (backend.measured == null || backend.measured.length === 0) return null;
-  const parts = backend.measured.map((m) => (m.imagesPerSec == null ? `${m.name} —` : `${m.name} ${Math.round(m.imagesPerSec)} img/s`));
+  const parts = backend.measured.map((m) =>
+    m.imagesPerSec == null ? `${m.name} —` : `${m.name} ${Math.round(m.imagesPerSec)} img/s`,
+  );
   return `${parts.join(' · ')} → ${backend.name}`;
 }
 
@@ -21,7 +28,10 @@ export function plainBackendLine(backend: BackendInfo | null, busy: boolean): st
     return `Training on the graphics card (${NAMES[backend.name]}${backend.adapter ? `: ${backend.adapter}` : ''})`;
   }
   const threads = /(\d+) threads?/.exec(backend.adapter)?.[1];
-  const how = backend.name === 'wasm' ? `WebAssembly${threads ? `, ${threads} thread${threads === '1' ? '' : 's'}` : ''}` : 'plain JavaScript, slow';
+  const how =
+    backend.name === 'wasm'
+      ? `WebAssembly${threads ? `, ${threads} thread${threads === '1' ? '' : 's'}` : ''}`
+      : 'plain JavaScript, slow';
   const noGpu = backend.fallbacks.some((f) => GPU_BACKENDS.includes(f.name)) ? '; no usable graphics card found' : '';
   return `Training on this computer's processor (${how})${noGpu}`;
 }
@@ -36,14 +46,22 @@ export function BackendIndicator({ backend, busy }: { backend: BackendInfo | nul
   const measured = backend ? measuredLine(backend) : null;
   const notes = (backend?.measured ?? []).filter((m) => m.note != null).map((m) => `${m.name}: ${m.note}`);
   return (
-    <div className="backend" data-testid="backend-indicator" data-backend={backend?.name ?? ''} data-measured={measured ?? ''}>
+    <div
+      className="backend"
+      data-testid="backend-indicator"
+      data-backend={backend?.name ?? ''}
+      data-measured={measured ?? ''}
+    >
       <span className={`backend-dot ${backend ? `is-${backend.name}` : ''} ${busy ? 'is-busy' : ''}`} aria-hidden />
-      <span className="backend-name" data-testid="backend-plain">{plainBackendLine(backend, busy)}</span>
+      <span className="backend-name" data-testid="backend-plain">
+        {plainBackendLine(backend, busy)}
+      </span>
       {backend && (
         <details className="backend-details">
           <summary>Details</summary>
           <span className="backend-adapter">
-            Backend: {name}{backend.adapter ? ` · ${backend.adapter}` : ''}
+            Backend: {name}
+            {backend.adapter ? ` · ${backend.adapter}` : ''}
             {backend.kernels === 'stock' ? ' · stock tfjs kernels' : ''}
           </span>
           {backend.kernelsNote && <span className="backend-reason">{backend.kernelsNote}</span>}
@@ -53,8 +71,16 @@ export function BackendIndicator({ backend, busy }: { backend: BackendInfo | nul
               passed over: {skipped.map((f) => `${f.name} (${shortReason(f.reason)})`).join(', ')}
             </span>
           )}
-          {skipped.map((f) => <span key={f.name} className="backend-reason">{f.name}: {f.reason}</span>)}
-          {notes.map((n) => <span key={n} className="backend-reason">{n}</span>)}
+          {skipped.map((f) => (
+            <span key={f.name} className="backend-reason">
+              {f.name}: {f.reason}
+            </span>
+          ))}
+          {notes.map((n) => (
+            <span key={n} className="backend-reason">
+              {n}
+            </span>
+          ))}
         </details>
       )}
     </div>

@@ -37,24 +37,45 @@ function ModelFacts({ trained, context }: { trained: ModelResult | null; context
     <div className="classify-facts" data-testid="classify-facts">
       {r && data ? (
         <p data-testid="classify-training-data">
-          <strong>{r.label}</strong> trained on {data.kind === 'demo' ? <strong>generated phantom images, not real X-rays</strong> : <strong>{data.source}</strong>}
-          {' '}({formatInteger(data.split.train.length)} training images, {data.classNames.join(' / ')}, {r.inputSize}×{r.inputSize} px, {r.epochsRun} epochs).
+          <strong>{r.label}</strong> trained on{' '}
+          {data.kind === 'demo' ? (
+            <strong>generated phantom images, not real X-rays</strong>
+          ) : (
+            <strong>{data.source}</strong>
+          )}{' '}
+          ({formatInteger(data.split.train.length)} training images, {data.classNames.join(' / ')}, {r.inputSize}×
+          {r.inputSize} px, {r.epochsRun} epochs).
           {test && (
-            <> On its {formatInteger(test.count)} test images: accuracy {formatWithInterval(test.accuracy, test.ci?.accuracy)},
-              {positiveApplies(test)
-                ? <> sensitivity {formatRatio(test.sensitivity)}, specificity {formatRatio(test.specificity)},</>
-                : <> balanced accuracy {formatRatio(test.multiClass?.balancedAccuracy)},</>}
-              {' '}{test.multiClass ? 'macro AUC' : 'AUC'} {formatWithInterval(test.auc, test.ci?.auc)}{test.ci ? ` (${Math.round(test.ci.level * 100)}% intervals)` : ''}.</>
+            <>
+              {' '}
+              On its {formatInteger(test.count)} test images: accuracy{' '}
+              {formatWithInterval(test.accuracy, test.ci?.accuracy)},
+              {positiveApplies(test) ? (
+                <>
+                  {' '}
+                  sensitivity {formatRatio(test.sensitivity)}, specificity {formatRatio(test.specificity)},
+                </>
+              ) : (
+                <> balanced accuracy {formatRatio(test.multiClass?.balancedAccuracy)},</>
+              )}{' '}
+              {test.multiClass ? 'macro AUC' : 'AUC'} {formatWithInterval(test.auc, test.ci?.auc)}
+              {test.ci ? ` (${Math.round(test.ci.level * 100)}% intervals)` : ''}.
+            </>
           )}
         </p>
       ) : r ? (
-        <p data-testid="classify-training-data"><strong>{r.label}</strong>: what it trained on is not known here.</p>
+        <p data-testid="classify-training-data">
+          <strong>{r.label}</strong>: what it trained on is not known here.
+        </p>
       ) : (
-        <p data-testid="classify-training-data">A model loaded from files: what it trained on is not known here; see its model card.</p>
+        <p data-testid="classify-training-data">
+          A model loaded from files: what it trained on is not known here; see its model card.
+        </p>
       )}
       <p className="note is-warning" data-testid="classify-caveat">
-        <strong>For teaching and research, not for diagnosis.</strong> A model knows only images like those it trained on: on X-rays
-        from another hospital, scanner or population its scores can be confidently wrong, and a probability of 0.999 is not a medical finding.
+        <strong>For teaching and research, not for diagnosis.</strong> A model knows only images like those it trained
+        on: on X-rays from another hospital, scanner or population its scores can be confidently wrong, and a
+        probability of 0.999 is not a medical finding.
         {data?.kind === 'demo' && ' This one learnt from drawn phantoms, so its answers on real X-rays mean nothing.'}
       </p>
     </div>
@@ -71,11 +92,16 @@ async function readModelFiles(files: File[]): Promise<{ name: string; modelJson:
     const bin = Object.keys(entries).find((n) => n.endsWith('.bin'));
     if (!json || !bin) throw new Error(`${files[0].name}: the zip holds no model.json and .bin weights file`);
     const w = entries[bin];
-    return { name: files[0].name, modelJson: new TextDecoder().decode(entries[json]), weights: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer };
+    return {
+      name: files[0].name,
+      modelJson: new TextDecoder().decode(entries[json]),
+      weights: w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength) as ArrayBuffer,
+    };
   }
   const json = files.find((f) => f.name.endsWith('.json'));
   const bin = files.find((f) => f.name.endsWith('.bin'));
-  if (!json || !bin) throw new Error('choose both model.json and its weights .bin file (or the zip the lab downloaded)');
+  if (!json || !bin)
+    throw new Error('choose both model.json and its weights .bin file (or the zip the lab downloaded)');
   return { name: json.name, modelJson: await json.text(), weights: await bin.arrayBuffer() };
 }
 
@@ -86,16 +112,26 @@ export function ClassifyPanel({ results, context, onError }: Props) {
   const [fromFiles, setFromFiles] = useState<{ ref: string; name: string }[]>([]);
   const [choice, setChoice] = useState('');
   const [busy, setBusy] = useState(false);
-  const [predictions, setPredictions] = useState<{ classNames: string[]; items: Classification[] }>({ classNames: [], items: [] });
+  const [predictions, setPredictions] = useState<{ classNames: string[]; items: Classification[] }>({
+    classNames: [],
+    items: [],
+  });
   // Grad-CAM of the classified images (by position), computed in the worker after the scores are shown.
-  const [heat, setHeat] = useState<{ items: ExplainedImage[]; busy: boolean; note: string | null }>({ items: [], busy: false, note: null });
+  const [heat, setHeat] = useState<{ items: ExplainedImage[]; busy: boolean; note: string | null }>({
+    items: [],
+    busy: false,
+    note: null,
+  });
   const [view, setView] = useState(DEFAULT_GRADCAM_VIEW);
   const job = useRef(0);
 
   const trainedRef = (r: ModelResult) => `trained:${runKeyId(r)}`;
   const several = new Set(results.map((r) => r.seed)).size > 1;
   const options = [
-    ...results.map((r) => ({ ref: trainedRef(r), name: `${r.record.label}${several ? ` · seed ${r.seed}` : ''} (trained here)` })),
+    ...results.map((r) => ({
+      ref: trainedRef(r),
+      name: `${r.record.label}${several ? ` · seed ${r.seed}` : ''} (trained here)`,
+    })),
     ...fromFiles.map((l) => ({ ref: l.ref, name: `${l.name} (loaded from files)` })),
   ];
   const selected = options.some((o) => o.ref === choice) ? choice : (options[0]?.ref ?? '');
@@ -111,35 +147,37 @@ export function ClassifyPanel({ results, context, onError }: Props) {
     }
   };
 
-  const loadFiles = (files: File[]) => guard(async () => {
-    if (files.length === 1 && files[0].name.toLowerCase().endsWith('.onnx')) {
-      const bytes = await files[0].arrayBuffer();
-      const info = await client.call('loadOnnxModel', { ref: `onnx:${files[0].name}:${Date.now()}`, bytes }, [bytes]);
+  const loadFiles = (files: File[]) =>
+    guard(async () => {
+      if (files.length === 1 && files[0].name.toLowerCase().endsWith('.onnx')) {
+        const bytes = await files[0].arrayBuffer();
+        const info = await client.call('loadOnnxModel', { ref: `onnx:${files[0].name}:${Date.now()}`, bytes }, [bytes]);
+        setInWorker((m) => ({ ...m, [info.ref]: info }));
+        setFromFiles((l) => [...l, { ref: info.ref, name: files[0].name }]);
+        setChoice(info.ref);
+        return;
+      }
+      const { name, modelJson, weights } = await readModelFiles(files);
+      const info = await client.call('loadModel', { ref: `file:${name}:${Date.now()}`, modelJson, weights }, [weights]);
       setInWorker((m) => ({ ...m, [info.ref]: info }));
-      setFromFiles((l) => [...l, { ref: info.ref, name: files[0].name }]);
+      setFromFiles((l) => [...l, { ref: info.ref, name }]);
       setChoice(info.ref);
-      return;
-    }
-    const { name, modelJson, weights } = await readModelFiles(files);
-    const info = await client.call('loadModel', { ref: `file:${name}:${Date.now()}`, modelJson, weights }, [weights]);
-    setInWorker((m) => ({ ...m, [info.ref]: info }));
-    setFromFiles((l) => [...l, { ref: info.ref, name }]);
-    setChoice(info.ref);
-  });
+    });
 
-  const classify = (images: PickedFile[]) => guard(async () => {
-    if (!selected) throw new Error('train a model or load model files first');
-    const trained = results.find((r) => trainedRef(r) === selected);
-    let info = inWorker[selected];
-    if (trained) {
-      // Loaded once per trained run (shared with the error gallery); a retrained model replaces its predecessor.
-      info = await ensureTrainedModel(client, runKeyId(trained));
-      setInWorker((m) => ({ ...m, [info.ref]: info }));
-    }
-    const items = await client.call('classify', { ref: selected, images });
-    setPredictions({ classNames: info?.classNames ?? [], items });
-    void explain(selected, images);
-  });
+  const classify = (images: PickedFile[]) =>
+    guard(async () => {
+      if (!selected) throw new Error('train a model or load model files first');
+      const trained = results.find((r) => trainedRef(r) === selected);
+      let info = inWorker[selected];
+      if (trained) {
+        // Loaded once per trained run (shared with the error gallery); a retrained model replaces its predecessor.
+        info = await ensureTrainedModel(client, runKeyId(trained));
+        setInWorker((m) => ({ ...m, [info.ref]: info }));
+      }
+      const items = await client.call('classify', { ref: selected, images });
+      setPredictions({ classNames: info?.classNames ?? [], items });
+      void explain(selected, images);
+    });
 
   /** Heat maps of the predicted class for the images just classified; a newer classification supersedes them. */
   const explain = async (ref: string, images: PickedFile[]) => {
@@ -150,7 +188,12 @@ export function ClassifyPanel({ results, context, onError }: Props) {
       if (mine === job.current) setHeat({ items, busy: false, note: null });
     } catch (err) {
       const message = (err as Error).message;
-      if (mine === job.current) setHeat({ items: [], busy: false, note: /Grad-CAM cancelled/.test(message) ? 'Heat maps cancelled.' : `No heat maps: ${message}` });
+      if (mine === job.current)
+        setHeat({
+          items: [],
+          busy: false,
+          note: /Grad-CAM cancelled/.test(message) ? 'Heat maps cancelled.' : `No heat maps: ${message}`,
+        });
     }
   };
 
@@ -160,23 +203,41 @@ export function ClassifyPanel({ results, context, onError }: Props) {
       <div className="classify-controls">
         <label className="field">
           <span className="field-label">Model</span>
-          <select value={selected} data-testid="classify-model" onChange={(e) => setChoice(e.currentTarget.value)} disabled={options.length === 0}>
+          <select
+            value={selected}
+            data-testid="classify-model"
+            onChange={(e) => setChoice(e.currentTarget.value)}
+            disabled={options.length === 0}
+          >
             {options.length === 0 && <option value="">no model yet</option>}
-            {options.map((o) => <option key={o.ref} value={o.ref}>{o.name}</option>)}
+            {options.map((o) => (
+              <option key={o.ref} value={o.ref}>
+                {o.name}
+              </option>
+            ))}
           </select>
         </label>
         <label className="file-button">
           Load model files…
-          <input type="file" multiple accept=".json,.bin,.zip,.onnx" className="visually-hidden" data-testid="classify-model-input"
+          <input
+            type="file"
+            multiple
+            accept=".json,.bin,.zip,.onnx"
+            className="visually-hidden"
+            data-testid="classify-model-input"
             onChange={(e) => {
               const files = [...(e.currentTarget.files ?? [])];
               e.currentTarget.value = '';
               if (files.length > 0) void loadFiles(files);
-            }} />
+            }}
+          />
         </label>
       </div>
-      {options.length > 0 && <ModelFacts trained={results.find((r) => trainedRef(r) === selected) ?? null} context={context} />}
-      <div className="dropzone is-small"
+      {options.length > 0 && (
+        <ModelFacts trained={results.find((r) => trainedRef(r) === selected) ?? null} context={context} />
+      )}
+      <div
+        className="dropzone is-small"
         onDragOver={(e) => e.preventDefault()}
         onDrop={async (e) => {
           // Before any await: the browser empties the DataTransfer once the handler returns.
@@ -184,16 +245,24 @@ export function ClassifyPanel({ results, context, onError }: Props) {
           e.preventDefault();
           const dropped = await picking.catch((err: Error) => onError(err.message));
           if (dropped && dropped.kind === 'files') void classify(dropped.files.filter((f) => !f.path.endsWith('/')));
-        }}>
+        }}
+      >
         <p className="dropzone-title">Drop X-ray images here</p>
         <label className="file-button">
           or choose images…
-          <input type="file" multiple accept="image/png,image/jpeg" className="visually-hidden" data-testid="classify-input" disabled={busy || !selected}
+          <input
+            type="file"
+            multiple
+            accept="image/png,image/jpeg"
+            className="visually-hidden"
+            data-testid="classify-input"
+            disabled={busy || !selected}
             onChange={(e) => {
               const files = [...(e.currentTarget.files ?? [])];
               e.currentTarget.value = '';
               if (files.length > 0) void classify(files.map((f) => ({ path: f.name, file: f })));
-            }} />
+            }}
+          />
         </label>
       </div>
       {busy && <p className="note">Working…</p>}
@@ -203,10 +272,20 @@ export function ClassifyPanel({ results, context, onError }: Props) {
           {heat.busy && (
             <p className="note" data-testid="classify-gradcam-busy">
               Computing heat maps…{' '}
-              <button type="button" data-testid="classify-gradcam-cancel" onClick={() => void client.call('cancelExplain', null)}>Cancel</button>
+              <button
+                type="button"
+                data-testid="classify-gradcam-cancel"
+                onClick={() => void client.call('cancelExplain', null)}
+              >
+                Cancel
+              </button>
             </p>
           )}
-          {heat.note && <p className="note is-warning" data-testid="classify-gradcam-note">{heat.note}</p>}
+          {heat.note && (
+            <p className="note is-warning" data-testid="classify-gradcam-note">
+              {heat.note}
+            </p>
+          )}
         </div>
       )}
       {predictions.items.length > 0 && (
@@ -214,25 +293,54 @@ export function ClassifyPanel({ results, context, onError }: Props) {
           {predictions.items.map((p, i) => {
             const names = predictions.classNames;
             const explained = heat.items[i]?.file === p.file ? heat.items[i] : null;
-            const best = p.predicted >= 0 ? names[p.predicted] ?? `class ${p.predicted}` : '';
+            const best = p.predicted >= 0 ? (names[p.predicted] ?? `class ${p.predicted}`) : '';
             return (
-              <li key={p.file} data-testid="classify-result" data-file={p.file} data-predicted={best} data-probabilities={JSON.stringify(p.probabilities)}>
-                {explained?.image
-                  ? <span className="classify-heat"><HeatOverlay testId="classify-heat" image={explained.image} heat={explained.maps[0] ?? null} view={view} title={`${p.file}: Grad-CAM of ${best}`} /></span>
-                  : p.thumbnail && <RgbaImage rgba={p.thumbnail.rgba} side={p.thumbnail.side} title={p.file} className="thumb is-small" />}
+              <li
+                key={p.file}
+                data-testid="classify-result"
+                data-file={p.file}
+                data-predicted={best}
+                data-probabilities={JSON.stringify(p.probabilities)}
+              >
+                {explained?.image ? (
+                  <span className="classify-heat">
+                    <HeatOverlay
+                      testId="classify-heat"
+                      image={explained.image}
+                      heat={explained.maps[0] ?? null}
+                      view={view}
+                      title={`${p.file}: Grad-CAM of ${best}`}
+                    />
+                  </span>
+                ) : (
+                  p.thumbnail && (
+                    <RgbaImage
+                      rgba={p.thumbnail.rgba}
+                      side={p.thumbnail.side}
+                      title={p.file}
+                      className="thumb is-small"
+                    />
+                  )
+                )}
                 <div className="prediction-text">
                   <code>{p.file}</code>
                   {explained?.maps[0] && (
                     <span className="muted" data-testid="classify-map-resolution">
-                      {' '}heat map of {explained.maps[0].coarse.width}×{explained.maps[0].coarse.height} cells: a region, not a detail
+                      {' '}
+                      heat map of {explained.maps[0].coarse.width}×{explained.maps[0].coarse.height} cells: a region,
+                      not a detail
                     </span>
                   )}
-                  {p.error ? <span className="is-error">{p.error}</span> : (
+                  {p.error ? (
+                    <span className="is-error">{p.error}</span>
+                  ) : (
                     <span className="prob-bars">
                       {p.probabilities.map((prob, c) => (
                         <span key={c} className={`prob ${c === p.predicted ? 'is-best' : ''}`}>
                           <span className="prob-name">{names[c]}</span>
-                          <span className="prob-bar"><span style={{ width: `${(prob * 100).toFixed(1)}%` }} /></span>
+                          <span className="prob-bar">
+                            <span style={{ width: `${(prob * 100).toFixed(1)}%` }} />
+                          </span>
                           <span className="prob-value">{prob.toFixed(3)}</span>
                         </span>
                       ))}

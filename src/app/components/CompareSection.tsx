@@ -38,9 +38,14 @@ interface Props {
 
 /** Results grouped per model, in the experiment's model order; a model's seed ensemble beside its runs. */
 function byModel(
-  results: ModelResult[], ensembles: ModelResult[], order: readonly string[], threshold: number,
+  results: ModelResult[],
+  ensembles: ModelResult[],
+  order: readonly string[],
+  threshold: number,
 ): TableModel[] {
-  const ids = [...new Set([...order.filter((id) => results.some((r) => r.modelId === id)), ...results.map((r) => r.modelId)])];
+  const ids = [
+    ...new Set([...order.filter((id) => results.some((r) => r.modelId === id)), ...results.map((r) => r.modelId)]),
+  ];
   return ids.map((modelId) => {
     const runs = results.filter((r) => r.modelId === modelId).sort((a, b) => a.seed - b.seed);
     const ensemble = ensembles.find((r) => r.modelId === modelId);
@@ -68,8 +73,15 @@ export function CompareSection({ results: recorded, models, context, onError = (
   const ensembles = viewed.filter((r) => isEnsemble(r.record));
   if (results.length === 0) {
     return (
-      <Section step={4} id="compare" title="Compare" intro="Trained models appear here side by side, scored on the test split they never saw.">
-        <p className="placeholder">No trained models yet. Train some, or open an experiment.json saved earlier (step 5).</p>
+      <Section
+        step={4}
+        id="compare"
+        title="Compare"
+        intro="Trained models appear here side by side, scored on the test split they never saw."
+      >
+        <p className="placeholder">
+          No trained models yet. Train some, or open an experiment.json saved earlier (step 5).
+        </p>
       </Section>
     );
   }
@@ -87,66 +99,140 @@ export function CompareSection({ results: recorded, models, context, onError = (
 
   const roc: ChartSpec = {
     // Both axes as rates (0–1); the chance line is grey in every view, whichever runs are drawn.
-    kind: 'line', xLabel: 'false-positive rate', xStep: 1 / ROC_GRID_STEPS, yLabel: 'true-positive rate', yDomain: [0, 1],
+    kind: 'line',
+    xLabel: 'false-positive rate',
+    xStep: 1 / ROC_GRID_STEPS,
+    yLabel: 'true-positive rate',
+    yDomain: [0, 1],
     fixedColors: { chance: '#6b7280' },
     series: [...evaluated.map(runLabel), 'chance'],
-    values: [...evaluated.map((r) => rocOnGrid(r.roc)), Array.from({ length: ROC_GRID_STEPS + 1 }, (_, i) => i / ROC_GRID_STEPS)],
+    values: [
+      ...evaluated.map((r) => rocOnGrid(r.roc)),
+      Array.from({ length: ROC_GRID_STEPS + 1 }, (_, i) => i / ROC_GRID_STEPS),
+    ],
   };
   const rankOf = (id: string) => models.find((m) => m.id === id)?.rank ?? null;
   const scatter: ParamsAucPoint[] = table.flatMap((m) => {
     const auc = stat(m.runs.map((r) => r.result.record.test?.auc))?.mean;
     const params = m.runs[0].result.record.params;
-    return auc != null && Number.isFinite(params) && params > 0 ? [{ id: m.modelId, label: m.label, rank: rankOf(m.modelId), params, auc }] : [];
+    return auc != null && Number.isFinite(params) && params > 0
+      ? [{ id: m.modelId, label: m.label, rank: rankOf(m.modelId), params, auc }]
+      : [];
   });
   const origin = context?.origin;
 
   return (
-    <Section step={4} id="compare" title="Compare" intro="Every model scored on the same held-out test images. Sort by any column.">
+    <Section
+      step={4}
+      id="compare"
+      title="Compare"
+      intro="Every model scored on the same held-out test images. Sort by any column."
+    >
       <p className="note" data-testid="test-set-origin">
         {context?.data ? <>Scored on {context.data.testSet}.</> : <>Scored on the held-out test split.</>}
-        {origin?.kind === 'file' && <> Results opened from <strong>{origin.name}</strong> (run {origin.createdAt.slice(0, 10)}, on {context?.data?.source}): nothing was trained for them here.</>}
-        {several && <> Each model ran with {seeds.length} seeds ({seeds.join(', ')}); rows show the mean ± standard deviation.</>}
+        {origin?.kind === 'file' && (
+          <>
+            {' '}
+            Results opened from <strong>{origin.name}</strong> (run {origin.createdAt.slice(0, 10)}, on{' '}
+            {context?.data?.source}): nothing was trained for them here.
+          </>
+        )}
+        {several && (
+          <>
+            {' '}
+            Each model ran with {seeds.length} seeds ({seeds.join(', ')}); rows show the mean ± standard deviation.
+          </>
+        )}
       </p>
       {shifted.length > 0 && (
         <p className="note is-warning" data-testid="shift-warning">
-          <strong>Dataset shift:</strong> for {[...new Set(shifted.map((r) => r.record.label))].join(', ')}, test accuracy is more than {SHIFT_WARNING_GAP} below
-          validation accuracy. The test images differ from the images the models trained on, so do not read the validation figures as a forecast: trust the test
-          figures. (Tick &ldquo;validation metrics&rdquo; to see both.)
+          <strong>Dataset shift:</strong> for {[...new Set(shifted.map((r) => r.record.label))].join(', ')}, test
+          accuracy is more than {SHIFT_WARNING_GAP} below validation accuracy. The test images differ from the images
+          the models trained on, so do not read the validation figures as a forecast: trust the test figures. (Tick
+          &ldquo;validation metrics&rdquo; to see both.)
         </p>
       )}
       <div className="threshold">
         <label htmlFor="threshold">
           Decision threshold <output data-testid="threshold-value">{threshold.toFixed(2)}</output>
         </label>
-        <input id="threshold" type="range" min={0.01} max={0.99} step={0.01} value={threshold} data-testid="threshold-slider"
-          onChange={(e) => setThreshold(Number(e.currentTarget.value))} />
+        <input
+          id="threshold"
+          type="range"
+          min={0.01}
+          max={0.99}
+          step={0.01}
+          value={threshold}
+          data-testid="threshold-slider"
+          onChange={(e) => setThreshold(Number(e.currentTarget.value))}
+        />
         {multiClass && (
           <p className="note" data-testid="multi-class-note">
-            With {results[0].classNames.length} classes, each X-ray counts as its most probable class: accuracy, balanced accuracy, AUC (the mean of each class
-            against the rest) and the confusion matrices do not depend on the threshold.
-            {positiveNamed ? <> The threshold moves only the sensitivity, specificity and F1 of <strong>{positive}</strong> against the rest.</>
-              : <> Name a positive class in Settings to see one class&rsquo;s sensitivity and specificity in the table.</>}
+            With {results[0].classNames.length} classes, each X-ray counts as its most probable class: accuracy,
+            balanced accuracy, AUC (the mean of each class against the rest) and the confusion matrices do not depend on
+            the threshold.
+            {positiveNamed ? (
+              <>
+                {' '}
+                The threshold moves only the sensitivity, specificity and F1 of <strong>{positive}</strong> against the
+                rest.
+              </>
+            ) : (
+              <> Name a positive class in Settings to see one class&rsquo;s sensitivity and specificity in the table.</>
+            )}
           </p>
         )}
-        {!(multiClass && !positiveNamed) && <p className="note">
-          An X-ray counts as <strong>{positive}</strong> when the model gives it a probability of at least the threshold.
-          Lower it to miss fewer {positive.toLowerCase()} cases (sensitivity rises) at the price of more false alarms
-          (specificity falls). AUC does not depend on it.
-        </p>}
+        {!(multiClass && !positiveNamed) && (
+          <p className="note">
+            An X-ray counts as <strong>{positive}</strong> when the model gives it a probability of at least the
+            threshold. Lower it to miss fewer {positive.toLowerCase()} cases (sensitivity rises) at the price of more
+            false alarms (specificity falls). AUC does not depend on it.
+          </p>
+        )}
       </div>
       <div className="table-options">
-        <label><input type="checkbox" data-testid="show-validation" checked={showValidation} onChange={(e) => setShowValidation(e.currentTarget.checked)} /> validation metrics and the val → test gap</label>
-        <label><input type="checkbox" data-testid="show-references" checked={showReferences} onChange={(e) => setShowReferences(e.currentTarget.checked)} /> published results for reference</label>
-        {adaptedRuns && <label><input type="checkbox" data-testid="show-unadapted" checked={showUnadapted} onChange={(e) => setShowUnadapted(e.currentTarget.checked)} /> before test-time BatchNorm adaptation</label>}
+        <label>
+          <input
+            type="checkbox"
+            data-testid="show-validation"
+            checked={showValidation}
+            onChange={(e) => setShowValidation(e.currentTarget.checked)}
+          />{' '}
+          validation metrics and the val → test gap
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            data-testid="show-references"
+            checked={showReferences}
+            onChange={(e) => setShowReferences(e.currentTarget.checked)}
+          />{' '}
+          published results for reference
+        </label>
+        {adaptedRuns && (
+          <label>
+            <input
+              type="checkbox"
+              data-testid="show-unadapted"
+              checked={showUnadapted}
+              onChange={(e) => setShowUnadapted(e.currentTarget.checked)}
+            />{' '}
+            before test-time BatchNorm adaptation
+          </label>
+        )}
       </div>
       {adaptedRuns && <AdaptationNote results={recorded} unadapted={showUnadapted} />}
-      {context && <p className="note" data-testid="results-recipe">{describeRecipe(context.experiment)}</p>}
+      {context && (
+        <p className="note" data-testid="results-recipe">
+          {describeRecipe(context.experiment)}
+        </p>
+      )}
       <ComparisonTable models={table} showValidation={showValidation} showReferences={showReferences} />
       <DifferencesPanel results={recorded} written={context?.comparisons} />
       {showReferences && (
         <p className="note" data-testid="references-note">
-          Rows marked <span className="tag">published</span> are figures from papers, not runs of this lab, all on {REFERENCE_TEST_SET}: compare them only with runs
-          scored on that same split.
+          Rows marked <span className="tag">published</span> are figures from papers, not runs of this lab, all on{' '}
+          {REFERENCE_TEST_SET}: compare them only with runs scored on that same split.
         </p>
       )}
       {evaluated.length > 0 && (
@@ -164,11 +250,23 @@ export function CompareSection({ results: recorded, models, context, onError = (
       {evaluated.length > 0 && (
         <>
           <h3>
-            {multiClass ? 'Confusion matrices (each image as its most probable class)' : `Confusion matrices at threshold ${threshold.toFixed(2)}`}
+            {multiClass
+              ? 'Confusion matrices (each image as its most probable class)'
+              : `Confusion matrices at threshold ${threshold.toFixed(2)}`}
             {several && (
-              <> for seed{' '}
-                <select data-testid="confusion-seed" value={shownSeed} onChange={(e) => setConfusionSeed(Number(e.currentTarget.value))}>
-                  {seeds.map((s) => <option key={s} value={s}>{s}</option>)}
+              <>
+                {' '}
+                for seed{' '}
+                <select
+                  data-testid="confusion-seed"
+                  value={shownSeed}
+                  onChange={(e) => setConfusionSeed(Number(e.currentTarget.value))}
+                >
+                  {seeds.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
                 </select>
               </>
             )}
@@ -181,18 +279,42 @@ export function CompareSection({ results: recorded, models, context, onError = (
               // One matrix per model: the clickable table, shaded as a heat map (a second, unclickable chart confused people).
               return (
                 <figure key={m.modelId} className="chart-card">
-                  <figcaption>{m.label} <span className="muted">rows: true class · columns: predicted</span></figcaption>
-                  <ConfusionCells result={run.result} matrix={matrix} modelRuns={m.runs.map((r) => r.result)} testImages={context?.testImages ?? null}
-                    threshold={threshold} open={galleryCell} onOpen={setGalleryCell} onError={onError} />
+                  <figcaption>
+                    {m.label} <span className="muted">rows: true class · columns: predicted</span>
+                  </figcaption>
+                  <ConfusionCells
+                    result={run.result}
+                    matrix={matrix}
+                    modelRuns={m.runs.map((r) => r.result)}
+                    testImages={context?.testImages ?? null}
+                    threshold={threshold}
+                    open={galleryCell}
+                    onOpen={setGalleryCell}
+                    onError={onError}
+                  />
                 </figure>
               );
             })}
           </div>
           {galleryCell && galleryCell.seed === shownSeed && (
-            <ErrorGallery cell={galleryCell} results={results} testImages={context?.testImages ?? null} threshold={threshold} onClose={() => setGalleryCell(null)} />
+            <ErrorGallery
+              cell={galleryCell}
+              results={results}
+              testImages={context?.testImages ?? null}
+              threshold={threshold}
+              onClose={() => setGalleryCell(null)}
+            />
           )}
-          <ReliabilityDiagrams positive={positive} unadapted={adaptedRuns && showUnadapted}
-            runs={table.flatMap((m) => m.runs.filter((r) => r.result.seed === shownSeed).slice(0, 1).map((r) => ({ modelId: m.modelId, label: m.label, result: r.result })))} />
+          <ReliabilityDiagrams
+            positive={positive}
+            unadapted={adaptedRuns && showUnadapted}
+            runs={table.flatMap((m) =>
+              m.runs
+                .filter((r) => r.result.seed === shownSeed)
+                .slice(0, 1)
+                .map((r) => ({ modelId: m.modelId, label: m.label, result: r.result })),
+            )}
+          />
         </>
       )}
     </Section>

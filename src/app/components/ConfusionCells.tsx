@@ -37,53 +37,100 @@ export function ConfusionCells({ result, matrix, modelRuns, testImages, threshol
   };
   return (
     <div className={`confusion-cells${perClass ? ' is-multi-class' : ''}`}>
-      <p className="confusion-hint" id={`confusion-hint-${result.modelId}`}>Click a count to see those test images.</p>
-      <table aria-describedby={`confusion-hint-${result.modelId}`} data-testid={`confusion-matrix-${result.modelId}`} data-classes={names.length}>
-        <caption className="visually-hidden">Confusion matrix of {result.record.label}: rows are the true class, columns the predicted class</caption>
+      <p className="confusion-hint" id={`confusion-hint-${result.modelId}`}>
+        Click a count to see those test images.
+      </p>
+      <table
+        aria-describedby={`confusion-hint-${result.modelId}`}
+        data-testid={`confusion-matrix-${result.modelId}`}
+        data-classes={names.length}
+      >
+        <caption className="visually-hidden">
+          Confusion matrix of {result.record.label}: rows are the true class, columns the predicted class
+        </caption>
         <thead>
           <tr>
-            <th scope="col" className="muted">true ↓ · predicted →</th>{names.map((n) => <th key={n} scope="col">{n}</th>)}
-            {perClass && <><th scope="col" title="Share of this class's images found">Sensitivity</th>
-              <th scope="col" title="Share of the other classes' images not called this class">Specificity</th>
-              <th scope="col" title="ROC AUC of this class against the rest">AUC</th></>}
+            <th scope="col" className="muted">
+              true ↓ · predicted →
+            </th>
+            {names.map((n) => (
+              <th key={n} scope="col">
+                {n}
+              </th>
+            ))}
+            {perClass && (
+              <>
+                <th scope="col" title="Share of this class's images found">
+                  Sensitivity
+                </th>
+                <th scope="col" title="Share of the other classes' images not called this class">
+                  Specificity
+                </th>
+                <th scope="col" title="ROC AUC of this class against the rest">
+                  AUC
+                </th>
+              </>
+            )}
           </tr>
         </thead>
         <tbody>
           {matrix.map((row, t) => {
             const total = row.reduce((a, b) => a + b, 0);
             return (
-            <tr key={names[t] ?? t}>
-              <th scope="row">{names[t]}</th>
-              {row.map((count, p) => {
-                const isOpen = open?.runId === runId && open.trueClass === t && open.predicted === p;
-                const share = total > 0 ? count / total : 0;
-                return (
-                  <td key={p}>
-                    <button type="button" className={`cell-button ${t === p ? 'is-right' : 'is-wrong'} ${isOpen ? 'is-open' : ''}`} aria-pressed={isOpen}
-                      data-testid={`confusion-cell-${result.modelId}-${names[t]}-${names[p]}`} data-count={count}
-                      // At most 45% accent under dark text: contrast stays above 4.5:1.
-                      style={{ background: `color-mix(in srgb, var(--accent) ${Math.round(share * 45)}%, white)` }}
-                      // Starts with what the button shows (count, share), so speech input can name it (WCAG 2.5.3).
-                      aria-label={`${count} (${Math.round(share * 100)}%): ${names[t]} called ${names[p]}, ${count} test image${count === 1 ? '' : 's'}. Show them`}
-                      title={`Show the ${count} test image(s) of class ${names[t]} that ${result.record.label} called ${names[p]}`}
-                      onClick={() => onOpen({ runId, modelId: result.modelId, seed: result.seed, trueClass: t, predicted: p })}>
-                      {count}
-                      {/* The visible text is the start of the accessible name, as speech input needs (WCAG 2.5.3). */}
-                      <span className="cell-share"> ({Math.round(share * 100)}%)</span>
-                    </button>
-                  </td>
-                );
-              })}
-              {perClass && (['sensitivity', 'specificity', 'auc'] as const).map((metric) => {
-                const v = perClass[t]?.[metric] ?? null;
-                return <td key={metric} className="num class-metric" data-class-metric={metric} data-value={v ?? undefined}>{v == null ? '—' : v.toFixed(3)}</td>;
-              })}
-            </tr>
+              <tr key={names[t] ?? t}>
+                <th scope="row">{names[t]}</th>
+                {row.map((count, p) => {
+                  const isOpen = open?.runId === runId && open.trueClass === t && open.predicted === p;
+                  const share = total > 0 ? count / total : 0;
+                  return (
+                    <td key={p}>
+                      <button
+                        type="button"
+                        className={`cell-button ${t === p ? 'is-right' : 'is-wrong'} ${isOpen ? 'is-open' : ''}`}
+                        aria-pressed={isOpen}
+                        data-testid={`confusion-cell-${result.modelId}-${names[t]}-${names[p]}`}
+                        data-count={count}
+                        // At most 45% accent under dark text: contrast stays above 4.5:1.
+                        style={{ background: `color-mix(in srgb, var(--accent) ${Math.round(share * 45)}%, white)` }}
+                        // Starts with what the button shows (count, share), so speech input can name it (WCAG 2.5.3).
+                        aria-label={`${count} (${Math.round(share * 100)}%): ${names[t]} called ${names[p]}, ${count} test image${count === 1 ? '' : 's'}. Show them`}
+                        title={`Show the ${count} test image(s) of class ${names[t]} that ${result.record.label} called ${names[p]}`}
+                        onClick={() =>
+                          onOpen({ runId, modelId: result.modelId, seed: result.seed, trueClass: t, predicted: p })
+                        }
+                      >
+                        {count}
+                        {/* The visible text is the start of the accessible name, as speech input needs (WCAG 2.5.3). */}
+                        <span className="cell-share"> ({Math.round(share * 100)}%)</span>
+                      </button>
+                    </td>
+                  );
+                })}
+                {perClass &&
+                  (['sensitivity', 'specificity', 'auc'] as const).map((metric) => {
+                    const v = perClass[t]?.[metric] ?? null;
+                    return (
+                      <td
+                        key={metric}
+                        className="num class-metric"
+                        data-class-metric={metric}
+                        data-value={v ?? undefined}
+                      >
+                        {v == null ? '—' : v.toFixed(3)}
+                      </td>
+                    );
+                  })}
+              </tr>
             );
           })}
         </tbody>
       </table>
-      <button type="button" className="link-button" data-testid={`predictions-csv-${result.modelId}`} onClick={download}>
+      <button
+        type="button"
+        className="link-button"
+        data-testid={`predictions-csv-${result.modelId}`}
+        onClick={download}
+      >
         Per-image predictions (CSV{modelRuns.length > 1 ? `, ${modelRuns.length} seeds` : ''})
       </button>
     </div>

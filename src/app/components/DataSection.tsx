@@ -21,8 +21,12 @@ export function DataSection({ state, actions, settings, onChange }: Props) {
   // A folder holding a label table waits for the column form before it loads.
   const [withTable, setWithTable] = useState<Extract<Picked, { kind: 'files' }> | null>(null);
   return (
-    <Section step={1} id="data" title="Data"
-      intro="Chest X-rays sorted into one folder per class. Images are decoded and shrunk in your browser; nothing is uploaded.">
+    <Section
+      step={1}
+      id="data"
+      title="Data"
+      intro="Chest X-rays sorted into one folder per class. Images are decoded and shrunk in your browser; nothing is uploaded."
+    >
       <DatasetPicker
         disabled={state.running || state.loadingData}
         demoPerClass={settings.demoPerClass}
@@ -34,7 +38,9 @@ export function DataSection({ state, actions, settings, onChange }: Props) {
         onError={(m) => actions.showError(m)}
       />
       {withTable && (
-        <LabelTableForm picked={withTable} disabled={state.running || state.loadingData}
+        <LabelTableForm
+          picked={withTable}
+          disabled={state.running || state.loadingData}
           onLoad={(labels) => {
             setWithTable(null);
             void actions.loadPicked(withTable, labels);
@@ -43,13 +49,14 @@ export function DataSection({ state, actions, settings, onChange }: Props) {
             setWithTable(null);
             void actions.loadPicked(withTable);
           }}
-          onCancel={() => setWithTable(null)} />
+          onCancel={() => setWithTable(null)}
+        />
       )}
       {state.loadingData && <LoadingRow progress={state.ingest} onCancel={actions.cancelLoad} />}
       {state.dataset && !state.dataset.demo && state.dataset.limit !== settings.limit && (
         <p className="note" data-testid="limit-pending">
-          Loaded with {state.dataset.limit > 0 ? `a limit of ${state.dataset.limit}` : 'no limit'}; the new limit applies when you
-          train (the files are read again) or load the data again.
+          Loaded with {state.dataset.limit > 0 ? `a limit of ${state.dataset.limit}` : 'no limit'}; the new limit
+          applies when you train (the files are read again) or load the data again.
         </p>
       )}
       {state.dataset && <DatasetSummaryView dataset={state.dataset} />}
@@ -62,7 +69,9 @@ function LoadingRow({ progress: p, onCancel }: { progress: IngestProgress | null
   const listing = !p || p.phase === 'listing';
   // While listing, a zip's bytes give the bar; a folder's file count has no known end, so the bar is indeterminate.
   const [value, max] = listing
-    ? p?.totalBytes ? [p.bytes, p.totalBytes] : [undefined, 1]
+    ? p?.totalBytes
+      ? [p.bytes, p.totalBytes]
+      : [undefined, 1]
     : [p.decoded + p.skipped, p.total || 1];
   const bytes = p ? `${formatBytes(p.bytes)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)}` : ''} read` : '';
   return (

@@ -15,7 +15,11 @@ const LISTED = 300;
 export function DatasetFacts({ summary: s, demo }: { summary: DatasetSummary; demo: boolean }) {
   const pct = (f: number) => `${Math.round(f * 100)} %`;
   const origin = (o: DatasetSummary['valOrigin'], fraction: number, folder: string) =>
-    o === 'folder' ? `the data's own ${folder} folder` : o === 'carved' ? `${pct(fraction)} of the pool, by patient` : 'none';
+    o === 'folder'
+      ? `the data's own ${folder} folder`
+      : o === 'carved'
+        ? `${pct(fraction)} of the pool, by patient`
+        : 'none';
   const { valFraction, testFraction, seed } = s.splitSettings;
   const leaks = s.leaks.patients + s.leaks.duplicateGroups;
   const d = s.duplicates;
@@ -23,10 +27,15 @@ export function DatasetFacts({ summary: s, demo }: { summary: DatasetSummary; de
     <dl className="facts" data-testid="dataset-facts">
       <dt>Split</dt>
       <dd>
-        validation = {origin(s.valOrigin, valFraction, 'val/')}; test = {origin(s.testOrigin, testFraction, 'test/')}; seed {seed}.{' '}
-        {leaks === 0
-          ? 'No patient and no byte-identical copy is in two splits.'
-          : <span className="is-error">{s.leaks.patients} patient(s) and {s.leaks.duplicateGroups} duplicate group(s) span two splits.</span>}
+        validation = {origin(s.valOrigin, valFraction, 'val/')}; test = {origin(s.testOrigin, testFraction, 'test/')};
+        seed {seed}.{' '}
+        {leaks === 0 ? (
+          'No patient and no byte-identical copy is in two splits.'
+        ) : (
+          <span className="is-error">
+            {s.leaks.patients} patient(s) and {s.leaks.duplicateGroups} duplicate group(s) span two splits.
+          </span>
+        )}
       </dd>
       <dt>Original size</dt>
       <dd data-testid="dataset-sizes">{sizeText(s, demo)}</dd>
@@ -35,15 +44,25 @@ export function DatasetFacts({ summary: s, demo }: { summary: DatasetSummary; de
         <>
           <dt>Duplicates</dt>
           <dd data-testid="dataset-duplicates" data-groups={d.groups}>
-            {d.groups === 0 ? 'none: no two files have the same bytes' : (
+            {d.groups === 0 ? (
+              'none: no two files have the same bytes'
+            ) : (
               <details>
                 <summary>
-                  {d.groups} group{d.groups === 1 ? '' : 's'} of byte-identical files ({d.files} files, {d.redundant} redundant
+                  {d.groups} group{d.groups === 1 ? '' : 's'} of byte-identical files ({d.files} files, {d.redundant}{' '}
+                  redundant
                   {d.redundant === 1 ? ' copy' : ' copies'}), each group kept in one split
                 </summary>
                 <ul className="dup-groups">
                   {d.list.slice(0, LISTED).map((g) => (
-                    <li key={g[0]}>{g.map((p, i) => <span key={p}>{i > 0 && ' = '}<code>{p}</code></span>)}</li>
+                    <li key={g[0]}>
+                      {g.map((p, i) => (
+                        <span key={p}>
+                          {i > 0 && ' = '}
+                          <code>{p}</code>
+                        </span>
+                      ))}
+                    </li>
                   ))}
                   {d.list.length > LISTED && <li className="muted">… {d.list.length - LISTED} more groups</li>}
                 </ul>
@@ -55,12 +74,20 @@ export function DatasetFacts({ summary: s, demo }: { summary: DatasetSummary; de
       {s.labelConflicts.list.length > 0 && (
         <>
           <dt>Label conflicts</dt>
-          <dd data-testid="dataset-label-conflicts" data-count={s.labelConflicts.list.length} data-kept={s.labelConflicts.kept}>
+          <dd
+            data-testid="dataset-label-conflicts"
+            data-count={s.labelConflicts.list.length}
+            data-kept={s.labelConflicts.kept}
+          >
             <ul className="dup-groups">
               {s.labelConflicts.list.slice(0, LISTED).map((c) => (
-                <li key={c[0].path} className="is-error" data-testid="label-conflict">{describeLabelConflict(c)}</li>
+                <li key={c[0].path} className="is-error" data-testid="label-conflict">
+                  {describeLabelConflict(c)}
+                </li>
               ))}
-              {s.labelConflicts.list.length > LISTED && <li className="muted">… {s.labelConflicts.list.length - LISTED} more</li>}
+              {s.labelConflicts.list.length > LISTED && (
+                <li className="muted">… {s.labelConflicts.list.length - LISTED} more</li>
+              )}
             </ul>
             {s.labelConflicts.kept
               ? 'Kept under both labels, as asked.'
@@ -71,7 +98,9 @@ export function DatasetFacts({ summary: s, demo }: { summary: DatasetSummary; de
       {s.nestedCopy && (
         <>
           <dt>Nested copy</dt>
-          <dd data-testid="dataset-nested"><code>{s.nestedCopy}</code> repeats the main folders (as in the Kaggle archive): its files are counted once.</dd>
+          <dd data-testid="dataset-nested">
+            <code>{s.nestedCopy}</code> repeats the main folders (as in the Kaggle archive): its files are counted once.
+          </dd>
         </>
       )}
       {!demo && (
@@ -92,7 +121,9 @@ function sizeText(s: DatasetSummary, demo: boolean): string {
   const range = (a: number, b: number) => (a === b ? `${a}` : `${a}–${b}`);
   const dims = `width ${range(minWidth, maxWidth)} px, height ${range(minHeight, maxHeight)} px`;
   if (demo) return `${dims} (generated at the input size)`;
-  const formats = Object.entries(s.formats).map(([f, n]) => `${n} ${f.toUpperCase()}`).join(', ');
+  const formats = Object.entries(s.formats)
+    .map(([f, n]) => `${n} ${f.toUpperCase()}`)
+    .join(', ');
   return `${dims} · ${formats} · ${formatBytes(s.bytesRead)} read`;
 }
 
@@ -108,13 +139,16 @@ function SkippedList({ summary: s }: { summary: DatasetSummary }) {
         const same = files.every((f) => f.reason === group.example.reason);
         const item = (f: (typeof files)[number]) => (
           <li key={f.path} data-testid="skipped-file" data-path={f.path} data-reason={f.reason}>
-            <code>{f.path}</code>{!same && <span className="muted"> {f.reason.slice(group.reason.length).trim()}</span>}
+            <code>{f.path}</code>
+            {!same && <span className="muted"> {f.reason.slice(group.reason.length).trim()}</span>}
           </li>
         );
         const rest = files.slice(INLINE);
         return (
           <li key={group.reason} className="skip-group">
-            <span className="skip-reason">{group.count} × {same ? group.example.reason : group.reason}</span>
+            <span className="skip-reason">
+              {group.count} × {same ? group.example.reason : group.reason}
+            </span>
             <ul className="path-list">{files.slice(0, INLINE).map(item)}</ul>
             {rest.length > 0 && (
               <details>

@@ -41,7 +41,8 @@ export function DatasetPicker(props: Props) {
       const picked = await picking;
       if (picked) props.onPick(picked);
     } catch (err) {
-      if ((err as Error).name !== 'AbortError') props.onError(`Could not read what was chosen: ${(err as Error).message}`);
+      if ((err as Error).name !== 'AbortError')
+        props.onError(`Could not read what was chosen: ${(err as Error).message}`);
     } finally {
       setWalking(false);
     }
@@ -79,14 +80,36 @@ export function DatasetPicker(props: Props) {
         onDrop={onDrop}
       >
         <p className="dropzone-title">Drop a dataset folder or a .zip here</p>
-        <p className="dropzone-hint">One sub-folder per class (NORMAL/, PNEUMONIA/ …), optionally inside train/, val/, test/.</p>
+        <p className="dropzone-hint">
+          One sub-folder per class (NORMAL/, PNEUMONIA/ …), optionally inside train/, val/, test/.
+        </p>
         <div className="button-row">
-          <button type="button" disabled={disabled} onClick={() => open('folder')}>Choose folder…</button>
-          <button type="button" disabled={disabled} onClick={() => open('zip')}>Choose .zip…</button>
+          <button type="button" disabled={disabled} onClick={() => open('folder')}>
+            Choose folder…
+          </button>
+          <button type="button" disabled={disabled} onClick={() => open('zip')}>
+            Choose .zip…
+          </button>
         </div>
-        {shown('limit') && <NumberField label="Load at most" testId="setting-limit" value={props.limit} min={0} max={1_000_000} step={100} integer compact
-          onChange={props.onLimit} disabled={props.disabled}
-          hint={props.limit > 0 ? 'images: a seeded subset, same share of each class (a test/ folder stays whole)' : 'images (0 = all); a seeded subset keeps large sets in memory'} />}
+        {shown('limit') && (
+          <NumberField
+            label="Load at most"
+            testId="setting-limit"
+            value={props.limit}
+            min={0}
+            max={1_000_000}
+            step={100}
+            integer
+            compact
+            onChange={props.onLimit}
+            disabled={props.disabled}
+            hint={
+              props.limit > 0
+                ? 'images: a seeded subset, same share of each class (a test/ folder stays whole)'
+                : 'images (0 = all); a seeded subset keeps large sets in memory'
+            }
+          />
+        )}
         {walking && <p className="dropzone-hint">Listing the chosen files…</p>}
         <input
           ref={(el) => {
@@ -115,7 +138,13 @@ export function DatasetPicker(props: Props) {
           heart; the pneumonia class adds patchy opacities. Same seed, same images.
         </p>
         <div className="button-row">
-          <button type="button" className="primary" data-testid="demo-dataset" disabled={disabled} onClick={props.onDemo}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="demo-dataset"
+            disabled={disabled}
+            onClick={props.onDemo}
+          >
             Use demo dataset
           </button>
           <NumberField
@@ -137,8 +166,9 @@ export function DatasetPicker(props: Props) {
 }
 
 /** What an empty choice in folder mode means, said instead of nothing. */
-export const EMPTY_FOLDER = 'The chosen folder holds no files (a browser lists files only, so empty folders inside it are not seen either). '
-  + 'Choose a folder with one sub-folder of images per class.';
+export const EMPTY_FOLDER =
+  'The chosen folder holds no files (a browser lists files only, so empty folders inside it are not seen either). ' +
+  'Choose a folder with one sub-folder of images per class.';
 
 /** Folder mode picks a directory (webkitdirectory, not in React's typings); zip mode picks one archive. */
 function setMode(el: HTMLInputElement, mode: 'folder' | 'zip'): void {

@@ -18,18 +18,36 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
   const s = dataset.summary;
   const kind = dataset.demo ? 'generated' : KIND_LABEL[s.kind];
   return (
-    <div className="summary" data-testid="dataset-summary" data-count={s.images} data-skipped={s.skipped.length} data-limit={dataset.limit}
-      data-source={s.source} data-nested-copy={s.nestedCopy}>
+    <div
+      className="summary"
+      data-testid="dataset-summary"
+      data-count={s.images}
+      data-skipped={s.skipped.length}
+      data-limit={dataset.limit}
+      data-source={s.source}
+      data-nested-copy={s.nestedCopy}
+    >
       <p className="summary-line">
         <strong>{s.source}</strong> <span className="muted">({kind})</span> · {s.images} images · {s.patients} patients
-        {dataset.limit > 0 && <span className="tag" title="Seeded, class-stratified subset of the pool; a test/ folder stays whole">limit {dataset.limit}</span>}
-        {s.store && <> · stored at {s.store.size}×{s.store.size}×{s.store.channels} ({formatBytes(s.store.bytes)})</>}
+        {dataset.limit > 0 && (
+          <span className="tag" title="Seeded, class-stratified subset of the pool; a test/ folder stays whole">
+            limit {dataset.limit}
+          </span>
+        )}
+        {s.store && (
+          <>
+            {' '}
+            · stored at {s.store.size}×{s.store.size}×{s.store.channels} ({formatBytes(s.store.bytes)})
+          </>
+        )}
         {s.aborted && <span className="tag is-warn">cancelled: partial</span>}
       </p>
       <SplitWarnings summary={s} />
       {s.table && (
         <ul className="table-report" data-testid="table-report">
-          {formatTableReport(s.table).map((line) => <li key={line}>{line.trim()}</li>)}
+          {formatTableReport(s.table).map((line) => (
+            <li key={line}>{line.trim()}</li>
+          ))}
         </ul>
       )}
       <div className="summary-grid">
@@ -40,9 +58,11 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
               <figcaption>{name}</figcaption>
               {/* The stored pixels, as the network receives them (what `xray-lab preview` writes). */}
               <div className="thumb-strip" data-testid="preview-strip" data-class={name}>
-                {dataset.thumbnails.filter((t) => t.label === c).map((t) => (
-                  <RgbaImage key={t.file} rgba={t.rgba} side={t.side} title={t.file} />
-                ))}
+                {dataset.thumbnails
+                  .filter((t) => t.label === c)
+                  .map((t) => (
+                    <RgbaImage key={t.file} rgba={t.rgba} side={t.side} title={t.file} />
+                  ))}
               </div>
             </figure>
           ))}
@@ -57,9 +77,17 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
 function CountsTable({ summary: s }: { summary: DatasetSummary }) {
   const row = (label: ReactNode, values: number[], total: number, attrs: Record<string, string> = {}) => (
     <>
-      <th scope="row" {...attrs}>{label}</th>
-      {values.map((v, i) => <td key={SPLIT_NAMES[i]} className="num" data-split={SPLIT_NAMES[i]}>{v}</td>)}
-      <td className="num" data-split="all">{total}</td>
+      <th scope="row" {...attrs}>
+        {label}
+      </th>
+      {values.map((v, i) => (
+        <td key={SPLIT_NAMES[i]} className="num" data-split={SPLIT_NAMES[i]}>
+          {v}
+        </td>
+      ))}
+      <td className="num" data-split="all">
+        {total}
+      </td>
     </>
   );
   return (
@@ -68,8 +96,14 @@ function CountsTable({ summary: s }: { summary: DatasetSummary }) {
       <thead>
         <tr>
           <th scope="col">Class</th>
-          {SPLIT_NAMES.map((n) => <th scope="col" key={n} className="num">{SPLIT_LABEL[n]}</th>)}
-          <th scope="col" className="num">All</th>
+          {SPLIT_NAMES.map((n) => (
+            <th scope="col" key={n} className="num">
+              {SPLIT_LABEL[n]}
+            </th>
+          ))}
+          <th scope="col" className="num">
+            All
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -78,7 +112,11 @@ function CountsTable({ summary: s }: { summary: DatasetSummary }) {
             {row(
               <>
                 {name}
-                {c === s.positiveClass && <span className="tag" title="Scored as positive: sensitivity, ROC">positive</span>}
+                {c === s.positiveClass && (
+                  <span className="tag" title="Scored as positive: sensitivity, ROC">
+                    positive
+                  </span>
+                )}
               </>,
               SPLIT_NAMES.map((n) => s.splits[n].perClass[c]),
               s.perClass[c],
@@ -87,9 +125,19 @@ function CountsTable({ summary: s }: { summary: DatasetSummary }) {
         ))}
       </tbody>
       <tfoot>
-        <tr data-row="all">{row('All', SPLIT_NAMES.map((n) => s.splits[n].count), s.images)}</tr>
+        <tr data-row="all">
+          {row(
+            'All',
+            SPLIT_NAMES.map((n) => s.splits[n].count),
+            s.images,
+          )}
+        </tr>
         <tr data-row="patients" className="is-patients">
-          {row('Patients', SPLIT_NAMES.map((n) => s.splits[n].patients), s.patients)}
+          {row(
+            'Patients',
+            SPLIT_NAMES.map((n) => s.splits[n].patients),
+            s.patients,
+          )}
         </tr>
       </tfoot>
     </table>
@@ -103,7 +151,9 @@ function SplitWarnings({ summary }: { summary: DatasetSummary }) {
   return (
     <ul className="split-warnings" data-testid="split-warnings" data-count={problems.length}>
       {problems.map((p) => (
-        <li key={p.message} className="is-warn" data-testid="split-warning" data-split={p.split}>{p.message}</li>
+        <li key={p.message} className="is-warn" data-testid="split-warning" data-split={p.split}>
+          {p.message}
+        </li>
       ))}
     </ul>
   );

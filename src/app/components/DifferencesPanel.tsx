@@ -7,8 +7,16 @@
  */
 import { useMemo, useState } from 'react';
 import {
-  accuracyVerdict, aucDifferenceFound, aucVerdict, comparisonsOverSeeds, COMPARISONS_EXPLAINED, formatP, formatSigned, overSeedsSentence,
-  pairedComparisons, type PairComparison,
+  accuracyVerdict,
+  aucDifferenceFound,
+  aucVerdict,
+  comparisonsOverSeeds,
+  COMPARISONS_EXPLAINED,
+  formatP,
+  formatSigned,
+  overSeedsSentence,
+  pairedComparisons,
+  type PairComparison,
 } from '../../lab/report/comparisons';
 import { ENSEMBLE_SEED } from '../../lab/report/ensemble-record';
 import type { ModelResult } from '../../worker/protocol';
@@ -21,10 +29,17 @@ interface Props {
 }
 
 /** The paired tests of the runs on the page, or those written in the opened file. */
-export function comparisonsOf(results: readonly ModelResult[], written: readonly PairComparison[] = []): PairComparison[] {
+export function comparisonsOf(
+  results: readonly ModelResult[],
+  written: readonly PairComparison[] = [],
+): PairComparison[] {
   const scored = results.filter((r) => r.probabilities.length > 0);
   if (scored.length === 0) return [...written];
-  return pairedComparisons(results.map((r) => r.record), scored[0].labels, scored);
+  return pairedComparisons(
+    results.map((r) => r.record),
+    scored[0].labels,
+    scored,
+  );
 }
 
 export function DifferencesPanel({ results, written }: Props) {
@@ -37,7 +52,8 @@ export function DifferencesPanel({ results, written }: Props) {
   const seed = chosenSeed != null && seeds.includes(chosenSeed) ? chosenSeed : seeds[0];
   const ofSeed = comparisons.filter((c) => c.seed === seed);
   const models = [...new Set(ofSeed.flatMap((c) => [c.a, c.b]))];
-  const labelOf = (id: string) => ofSeed.find((c) => c.a === id)?.labelA ?? ofSeed.find((c) => c.b === id)?.labelB ?? id;
+  const labelOf = (id: string) =>
+    ofSeed.find((c) => c.a === id)?.labelA ?? ofSeed.find((c) => c.b === id)?.labelB ?? id;
   const images = ofSeed[0].images;
   const smallest = Math.min(...ofSeed.flatMap((c) => (c.auc ? [c.auc.detectable] : [])));
 
@@ -46,18 +62,32 @@ export function DifferencesPanel({ results, written }: Props) {
       <h3 id="differences-heading">
         Differences: can these {images.toLocaleString('en-US')} test images tell the models apart?
         {seeds.length > 1 && (
-          <> Seed{' '}
-            <select data-testid="differences-seed" aria-label="Seed of the paired tests" value={seed} onChange={(e) => setChosenSeed(Number(e.currentTarget.value))}>
-              {seeds.map((s) => <option key={s} value={s}>{s === ENSEMBLE_SEED ? 'ensembles' : s}</option>)}
+          <>
+            {' '}
+            Seed{' '}
+            <select
+              data-testid="differences-seed"
+              aria-label="Seed of the paired tests"
+              value={seed}
+              onChange={(e) => setChosenSeed(Number(e.currentTarget.value))}
+            >
+              {seeds.map((s) => (
+                <option key={s} value={s}>
+                  {s === ENSEMBLE_SEED ? 'ensembles' : s}
+                </option>
+              ))}
             </select>
           </>
         )}
       </h3>
       <p className="note">
-        Each cell tests the row&rsquo;s model against the column&rsquo;s on the same images: ΔAUC = row − column with its 95% interval and DeLong&rsquo;s p
-        (Holm-corrected over this seed&rsquo;s {ofSeed.length} pair{ofSeed.length === 1 ? '' : 's'}), and McNemar&rsquo;s exact test of the accuracies at each
-        model&rsquo;s recorded threshold (not the slider&rsquo;s).
-        {Number.isFinite(smallest) && <> On these images, an AUC difference smaller than about {smallest.toFixed(3)} could not be detected.</>}
+        Each cell tests the row&rsquo;s model against the column&rsquo;s on the same images: ΔAUC = row − column with
+        its 95% interval and DeLong&rsquo;s p (Holm-corrected over this seed&rsquo;s {ofSeed.length} pair
+        {ofSeed.length === 1 ? '' : 's'}), and McNemar&rsquo;s exact test of the accuracies at each model&rsquo;s
+        recorded threshold (not the slider&rsquo;s).
+        {Number.isFinite(smallest) && (
+          <> On these images, an AUC difference smaller than about {smallest.toFixed(3)} could not be detected.</>
+        )}
       </p>
       <div className="table-wrap">
         <table className="differences-matrix" data-testid="differences-matrix">
@@ -65,7 +95,11 @@ export function DifferencesPanel({ results, written }: Props) {
           <thead>
             <tr>
               <th scope="col">A \ B</th>
-              {models.slice(1).map((id) => <th key={id} scope="col">{labelOf(id)}</th>)}
+              {models.slice(1).map((id) => (
+                <th key={id} scope="col">
+                  {labelOf(id)}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -82,19 +116,27 @@ export function DifferencesPanel({ results, written }: Props) {
         </table>
       </div>
       <ul className="differences-verdicts" data-testid="differences-verdicts">
-        {ofSeed.map((c) => <li key={`${c.a}-${c.b}`}>{aucVerdict(c)}; {accuracyVerdict(c)}.</li>)}
+        {ofSeed.map((c) => (
+          <li key={`${c.a}-${c.b}`}>
+            {aucVerdict(c)}; {accuracyVerdict(c)}.
+          </li>
+        ))}
       </ul>
       {trainedSeeds.length > 1 && (
         <>
           <h4>Over seeds {trainedSeeds.join(', ')}</h4>
           <ul data-testid="differences-over-seeds">
-            {comparisonsOverSeeds(comparisons).map((p) => <li key={`${p.a}-${p.b}`}>{overSeedsSentence(p)}.</li>)}
+            {comparisonsOverSeeds(comparisons).map((p) => (
+              <li key={`${p.a}-${p.b}`}>{overSeedsSentence(p)}.</li>
+            ))}
           </ul>
         </>
       )}
       <details className="differences-explained">
         <summary>What these tests answer, and what they do not</summary>
-        {COMPARISONS_EXPLAINED.map((text) => <p key={text.slice(0, 24)}>{text}</p>)}
+        {COMPARISONS_EXPLAINED.map((text) => (
+          <p key={text.slice(0, 24)}>{text}</p>
+        ))}
       </details>
     </section>
   );
@@ -102,18 +144,36 @@ export function DifferencesPanel({ results, written }: Props) {
 
 function DifferenceCell({ comparison: c }: { comparison: PairComparison }) {
   const found = aucDifferenceFound(c);
-  const verdict = !c.auc ? 'no AUC' : found ? `${c.auc.difference > 0 ? c.labelA : c.labelB} higher` : 'cannot be told apart';
+  const verdict = !c.auc
+    ? 'no AUC'
+    : found
+      ? `${c.auc.difference > 0 ? c.labelA : c.labelB} higher`
+      : 'cannot be told apart';
   return (
-    <td data-testid={`difference-${c.a}-${c.b}`} data-p={c.auc?.p ?? ''} data-p-holm={c.pHolm ?? ''} data-difference={c.auc?.difference ?? ''}
-      className={found ? 'difference-found' : undefined}>
+    <td
+      data-testid={`difference-${c.a}-${c.b}`}
+      data-p={c.auc?.p ?? ''}
+      data-p-holm={c.pHolm ?? ''}
+      data-difference={c.auc?.difference ?? ''}
+      className={found ? 'difference-found' : undefined}
+    >
       {c.auc && (
         <span className="difference-auc">
-          ΔAUC {formatSigned(c.auc.difference)} <span className="muted">[{formatSigned(c.auc.ci95[0])}, {formatSigned(c.auc.ci95[1])}]</span>
+          ΔAUC {formatSigned(c.auc.difference)}{' '}
+          <span className="muted">
+            [{formatSigned(c.auc.ci95[0])}, {formatSigned(c.auc.ci95[1])}]
+          </span>
         </span>
       )}
-      <span className="difference-p">{c.auc ? formatP(c.auc.p) : ''}{c.pHolm !== null && c.auc && c.pHolm !== c.auc.p ? ` · Holm ${formatP(c.pHolm).slice(2)}` : ''}</span>
+      <span className="difference-p">
+        {c.auc ? formatP(c.auc.p) : ''}
+        {c.pHolm !== null && c.auc && c.pHolm !== c.auc.p ? ` · Holm ${formatP(c.pHolm).slice(2)}` : ''}
+      </span>
       <strong className="difference-verdict">{verdict}</strong>
-      <span className="difference-accuracy muted">accuracy {formatSigned(c.accuracy.a - c.accuracy.b)}, McNemar {formatP(c.accuracy.p)}{c.accuracy.pHolm !== c.accuracy.p ? ` · Holm ${formatP(c.accuracy.pHolm).slice(2)}` : ''}</span>
+      <span className="difference-accuracy muted">
+        accuracy {formatSigned(c.accuracy.a - c.accuracy.b)}, McNemar {formatP(c.accuracy.p)}
+        {c.accuracy.pHolm !== c.accuracy.p ? ` · Holm ${formatP(c.accuracy.pHolm).slice(2)}` : ''}
+      </span>
     </td>
   );
 }

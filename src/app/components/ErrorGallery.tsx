@@ -50,7 +50,9 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
   const files = useMemo(() => (main ? testFileNames(main, testImages) : []), [main, testImages]);
   const images = useMemo(() => (main ? cellImages(main, files, cell, threshold) : []), [main, files, cell, threshold]);
   const shown = galleryPage(images, page);
-  const others = results.filter((r) => main && r.seed === cell.seed && r.modelId !== cell.modelId && r.labels.length === main.labels.length);
+  const others = results.filter(
+    (r) => main && r.seed === cell.seed && r.modelId !== cell.modelId && r.labels.length === main.labels.length,
+  );
   const runs = main ? [main, ...others.filter((o) => compareWith.includes(o.modelId))] : [];
   const job = JSON.stringify([runs.map(runTag), shown.items.map((i) => i.index), cell.predicted]);
 
@@ -58,7 +60,8 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
 
   useEffect(() => {
     const off = client.on((event) => {
-      if (event.type === 'explain-progress' && event.ref === explaining.current) setProgress({ done: event.done, total: event.total });
+      if (event.type === 'explain-progress' && event.ref === explaining.current)
+        setProgress({ done: event.done, total: event.total });
     });
     return () => void off();
   }, [client]);
@@ -82,7 +85,10 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
           setProgress({ done: 0, total: missing.length });
           inFlight = true;
           const out = await client.call('explainTestImages', {
-            ref: info.ref, files: missing.map((i) => files[i.index]), labels: missing.map((i) => i.label), classes: cell.predicted,
+            ref: info.ref,
+            files: missing.map((i) => files[i.index]),
+            labels: missing.map((i) => i.label),
+            classes: cell.predicted,
           });
           inFlight = false;
           if (stale) return;
@@ -115,27 +121,43 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
   const cellName = `${names[cell.trueClass]} called ${names[cell.predicted]}`;
   // How coarse the maps are (5×5 cells for the CNN at 64 px): a student should not read a cell as anatomy.
   const grids = runs.flatMap((run) => {
-    const map = shown.items.map((i) => cache.current.get(keyOf(run, i.index, cell.predicted))?.maps[0]).find((m) => m != null);
+    const map = shown.items
+      .map((i) => cache.current.get(keyOf(run, i.index, cell.predicted))?.maps[0])
+      .find((m) => m != null);
     return map ? [{ label: run.record.label, ...map.coarse, size: map.size }] : [];
   });
   return (
-    <div className="error-gallery" data-testid="error-gallery" data-model={cell.modelId} data-seed={cell.seed} data-count={images.length}
-      data-true={names[cell.trueClass]} data-predicted={names[cell.predicted]}>
+    <div
+      className="error-gallery"
+      data-testid="error-gallery"
+      data-model={cell.modelId}
+      data-seed={cell.seed}
+      data-count={images.length}
+      data-true={names[cell.trueClass]}
+      data-predicted={names[cell.predicted]}
+    >
       <div className="gallery-head">
         <h3>
           {cellName} by {main.record.label}
           {new Set(results.map((r) => r.seed)).size > 1 ? ` · seed ${cell.seed}` : ''}
-          <span className="muted"> — {images.length} test image{images.length === 1 ? '' : 's'}, most confident first</span>
+          <span className="muted">
+            {' '}
+            — {images.length} test image{images.length === 1 ? '' : 's'}, most confident first
+          </span>
         </h3>
-        <button type="button" data-testid="gallery-close" onClick={onClose}>Close</button>
+        <button type="button" data-testid="gallery-close" onClick={onClose}>
+          Close
+        </button>
       </div>
       <GradCamControls view={view} onChange={setView} />
       <p className="note">
-        The overlay shows where each network finds its evidence for <strong>{names[cell.predicted]}</strong> (Grad-CAM at its last convolutional
-        features, scaled to each map&rsquo;s maximum).
+        The overlay shows where each network finds its evidence for <strong>{names[cell.predicted]}</strong> (Grad-CAM
+        at its last convolutional features, scaled to each map&rsquo;s maximum).
         {grids.length > 0 && (
           <span data-testid="gallery-map-resolution">
-            {' '}Each map has only {grids.map((g) => `${g.width}×${g.height} cells${runs.length > 1 ? ` (${g.label})` : ''}`).join(', ')} over
+            {' '}
+            Each map has only{' '}
+            {grids.map((g) => `${g.width}×${g.height} cells${runs.length > 1 ? ` (${g.label})` : ''}`).join(', ')} over
             the {grids[0].size}×{grids[0].size} px image, smoothed: it points at a region, not at an anatomical detail.
           </span>
         )}
@@ -145,11 +167,15 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
           <span>Compare side by side with:</span>
           {others.map((o) => (
             <label key={o.modelId}>
-              <input type="checkbox" data-testid={`gallery-compare-${o.modelId}`} checked={compareWith.includes(o.modelId)}
+              <input
+                type="checkbox"
+                data-testid={`gallery-compare-${o.modelId}`}
+                checked={compareWith.includes(o.modelId)}
                 onChange={(e) => {
                   const on = e.currentTarget.checked;
                   setCompareWith((list) => (on ? [...list, o.modelId] : list.filter((id) => id !== o.modelId)));
-                }} />{' '}
+                }}
+              />{' '}
               {o.record.label}
             </label>
           ))}
@@ -158,11 +184,21 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
       {progress && (
         <p className="note" data-testid="gallery-progress">
           Computing heat maps: <progress max={progress.total} value={progress.done} /> {progress.done}/{progress.total}{' '}
-          <button type="button" data-testid="gallery-cancel" onClick={() => void client.call('cancelExplain', null)}>Cancel</button>
+          <button type="button" data-testid="gallery-cancel" onClick={() => void client.call('cancelExplain', null)}>
+            Cancel
+          </button>
         </p>
       )}
-      {cancelled && <p className="note" data-testid="gallery-cancelled">Heat maps cancelled: change the page to compute them again.</p>}
-      {problem && <p className="note is-warning" data-testid="gallery-problem">{problem}</p>}
+      {cancelled && (
+        <p className="note" data-testid="gallery-cancelled">
+          Heat maps cancelled: change the page to compute them again.
+        </p>
+      )}
+      {problem && (
+        <p className="note is-warning" data-testid="gallery-problem">
+          {problem}
+        </p>
+      )}
       {images.length === 0 ? (
         <p className="placeholder">No test image falls in this cell at threshold {threshold.toFixed(2)}.</p>
       ) : (
@@ -170,8 +206,14 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
           {shown.items.map((item) => {
             const first = cache.current.get(keyOf(main, item.index, cell.predicted));
             return (
-              <li key={item.index} data-testid="gallery-item" data-file={item.file} data-index={item.index} data-score={item.score.toFixed(4)}
-                data-heat={first?.maps.length ? 'true' : 'false'}>
+              <li
+                key={item.index}
+                data-testid="gallery-item"
+                data-file={item.file}
+                data-index={item.index}
+                data-score={item.score.toFixed(4)}
+                data-heat={first?.maps.length ? 'true' : 'false'}
+              >
                 <div className="gallery-views">
                   {runs.map((run) => {
                     const runId = runKeyId(run);
@@ -180,18 +222,35 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
                     const p = run.probabilities[item.index * k + cell.predicted];
                     return (
                       <figure key={runId} className="gallery-view">
-                        {e?.image
-                          ? <HeatOverlay testId="gallery-heat" model={run.modelId} image={e.image} heat={e.maps[0] ?? null} view={view} title={`${item.file} — ${run.record.label}`} />
-                          : <span className="heat-placeholder">{progress ? 'explaining…' : '—'}</span>}
+                        {e?.image ? (
+                          <HeatOverlay
+                            testId="gallery-heat"
+                            model={run.modelId}
+                            image={e.image}
+                            heat={e.maps[0] ?? null}
+                            view={view}
+                            title={`${item.file} — ${run.record.label}`}
+                          />
+                        ) : (
+                          <span className="heat-placeholder">{progress ? 'explaining…' : '—'}</span>
+                        )}
                         <figcaption>
-                          {runs.length > 1 && <>{run.record.label}<br /></>}
-                          P({names[cell.predicted]}) {p.toFixed(3)} · calls it <strong className={decided === item.label ? 'is-ok' : 'is-bad'}>{names[decided]}</strong>
+                          {runs.length > 1 && (
+                            <>
+                              {run.record.label}
+                              <br />
+                            </>
+                          )}
+                          P({names[cell.predicted]}) {p.toFixed(3)} · calls it{' '}
+                          <strong className={decided === item.label ? 'is-ok' : 'is-bad'}>{names[decided]}</strong>
                         </figcaption>
                       </figure>
                     );
                   })}
                 </div>
-                <code className="gallery-file" title={item.file}>{item.file}</code>
+                <code className="gallery-file" title={item.file}>
+                  {item.file}
+                </code>
               </li>
             );
           })}
@@ -199,9 +258,25 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
       )}
       {shown.pages > 1 && (
         <div className="button-row gallery-pages">
-          <button type="button" data-testid="gallery-prev" disabled={shown.page === 0} onClick={() => setPage(shown.page - 1)}>← Previous</button>
-          <span data-testid="gallery-page">page {shown.page + 1} of {shown.pages}</span>
-          <button type="button" data-testid="gallery-next" disabled={shown.page >= shown.pages - 1} onClick={() => setPage(shown.page + 1)}>Next →</button>
+          <button
+            type="button"
+            data-testid="gallery-prev"
+            disabled={shown.page === 0}
+            onClick={() => setPage(shown.page - 1)}
+          >
+            ← Previous
+          </button>
+          <span data-testid="gallery-page">
+            page {shown.page + 1} of {shown.pages}
+          </span>
+          <button
+            type="button"
+            data-testid="gallery-next"
+            disabled={shown.page >= shown.pages - 1}
+            onClick={() => setPage(shown.page + 1)}
+          >
+            Next →
+          </button>
         </div>
       )}
     </div>

@@ -65,32 +65,52 @@ export function ExportSection(props: Props) {
     }
   };
 
-  const downloadOne = (r: ModelResult) => run(async () => {
-    saveBlob(await zipModel(modelFiles(runKeyId(r))!), `xray-lab-${r.modelId}${several ? `-seed-${r.seed}` : ''}.zip`);
-    props.onDownloaded([runKeyId(r)]);
-  });
+  const downloadOne = (r: ModelResult) =>
+    run(async () => {
+      saveBlob(
+        await zipModel(modelFiles(runKeyId(r))!),
+        `xray-lab-${r.modelId}${several ? `-seed-${r.seed}` : ''}.zip`,
+      );
+      props.onDownloaded([runKeyId(r)]);
+    });
 
   // The bundle `compare --out` writes, laid out by the same core function (experiment/results-bundle.ts).
-  const downloadAll = () => run(async () => {
-    if (!context) throw new Error('no results to save');
-    const card = cardOf(context, results);
-    const runs: BundleRun[] = [];
-    for (const r of results) {
-      const saved = modelFiles(runKeyId(r));
-      // Copies: the zip may hand its buffers to a worker, and the page keeps these for later downloads.
-      const files = saved ? { 'model.json': saved.modelJson, 'weights.bin': saved.weights.slice(), ...await standardFormatsOf(saved) } : null;
-      runs.push({ key: r, record: r.record, files });
-    }
-    saveBlob(await zipAll(Object.fromEntries(resultsBundle(card, runs, props.skipped))), 'xray-lab-results.zip');
-    props.onDownloaded(results.map(runKeyId));
-  });
+  const downloadAll = () =>
+    run(async () => {
+      if (!context) throw new Error('no results to save');
+      const card = cardOf(context, results);
+      const runs: BundleRun[] = [];
+      for (const r of results) {
+        const saved = modelFiles(runKeyId(r));
+        // Copies: the zip may hand its buffers to a worker, and the page keeps these for later downloads.
+        const files = saved
+          ? { 'model.json': saved.modelJson, 'weights.bin': saved.weights.slice(), ...(await standardFormatsOf(saved)) }
+          : null;
+        runs.push({ key: r, record: r.record, files });
+      }
+      saveBlob(await zipAll(Object.fromEntries(resultsBundle(card, runs, props.skipped))), 'xray-lab-results.zip');
+      props.onDownloaded(results.map(runKeyId));
+    });
 
-  const classify = shown('classify') ? <ClassifyPanel results={withFiles} context={context} onError={props.onError} /> : null;
+  const classify = shown('classify') ? (
+    <ClassifyPanel results={withFiles} context={context} onError={props.onError} />
+  ) : null;
   // A lesson that hides the downloads may still let the class try a model on X-rays.
-  if (!shown('export')) return classify && <Section step={5} id="classify" title="Classify">{classify}</Section>;
+  if (!shown('export'))
+    return (
+      classify && (
+        <Section step={5} id="classify" title="Classify">
+          {classify}
+        </Section>
+      )
+    );
   return (
-    <Section step={5} id="export" title="Export"
-      intro="Download the trained models as TF.js files with the experiment card, open a saved experiment, and try a model on X-rays. Nothing leaves your machine.">
+    <Section
+      step={5}
+      id="export"
+      title="Export"
+      intro="Download the trained models as TF.js files with the experiment card, open a saved experiment, and try a model on X-rays. Nothing leaves your machine."
+    >
       {results.length === 0 ? (
         <p className="placeholder">Train a model first.</p>
       ) : (
@@ -101,19 +121,41 @@ export function ExportSection(props: Props) {
               const saved = modelFiles(id);
               return (
                 <li key={id}>
-                  <span className="download-label">{r.record.label}{several ? ` · seed ${r.seed}` : ''}</span>
+                  <span className="download-label">
+                    {r.record.label}
+                    {several ? ` · seed ${r.seed}` : ''}
+                  </span>
                   {props.downloaded[id] && <span className="tag is-ok">saved</span>}
-                  <button type="button" data-testid={downloadTestId(r, trained)} disabled={!saved || busy}
-                    onClick={() => downloadOne(r)}>
-                    {saved ? `lab TF.js (compact; needs X-Ray Lab) · ${formatBytes(saved.weights.byteLength)}`
-                      : context?.origin.kind === 'file' ? 'not in the opened file' : 'nothing to download (failed)'}
+                  <button
+                    type="button"
+                    data-testid={downloadTestId(r, trained)}
+                    disabled={!saved || busy}
+                    onClick={() => downloadOne(r)}
+                  >
+                    {saved
+                      ? `lab TF.js (compact; needs X-Ray Lab) · ${formatBytes(saved.weights.byteLength)}`
+                      : context?.origin.kind === 'file'
+                        ? 'not in the opened file'
+                        : 'nothing to download (failed)'}
                   </button>
-                  <ModelFormats result={r} testId={downloadTestId(r, trained)} stem={`xray-lab-${r.modelId}${several ? `-seed-${r.seed}` : ''}`} disabled={busy} onError={props.onError} />
+                  <ModelFormats
+                    result={r}
+                    testId={downloadTestId(r, trained)}
+                    stem={`xray-lab-${r.modelId}${several ? `-seed-${r.seed}` : ''}`}
+                    disabled={busy}
+                    onError={props.onError}
+                  />
                 </li>
               );
             })}
           </ul>
-          <button type="button" className="primary" data-testid="download-all" disabled={busy || !context?.data} onClick={downloadAll}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="download-all"
+            disabled={busy || !context?.data}
+            onClick={downloadAll}
+          >
             Download all — experiment.json, models, results.json, report.md, model cards
           </button>
           <PytorchExport results={trained} context={context} disabled={busy} onError={props.onError} />
@@ -122,26 +164,44 @@ export function ExportSection(props: Props) {
       <div className="open-experiment">
         <label className="field">
           <span className="field-label">Open a saved experiment</span>
-          <input type="file" accept=".json,application/json" data-testid="open-experiment-input" disabled={props.busy}
+          <input
+            type="file"
+            accept=".json,application/json"
+            data-testid="open-experiment-input"
+            disabled={props.busy}
             onChange={(e) => {
               const file = e.currentTarget.files?.[0];
               e.currentTarget.value = '';
               if (file) props.onOpen(file);
-            }} />
-          <span className="field-hint">experiment.json or results.json from "Download all" or <code>xray-lab compare --out</code>: its table, curves and cards, without training</span>
+            }}
+          />
+          <span className="field-hint">
+            experiment.json or results.json from "Download all" or <code>xray-lab compare --out</code>: its table,
+            curves and cards, without training
+          </span>
         </label>
         {context?.origin.kind === 'file' && (
           <p className="note" data-testid="opened-experiment">
-            Showing <strong>{context.origin.name}</strong>: {context.experiment.models.join(', ')} × seeds {context.experiment.seeds.join(', ')} on {context.data?.source}.{' '}
-            <button type="button" data-testid="use-experiment-settings" disabled={props.busy} onClick={() => props.onUseSettings(context.experiment)}>
+            Showing <strong>{context.origin.name}</strong>: {context.experiment.models.join(', ')} × seeds{' '}
+            {context.experiment.seeds.join(', ')} on {context.data?.source}.{' '}
+            <button
+              type="button"
+              data-testid="use-experiment-settings"
+              disabled={props.busy}
+              onClick={() => props.onUseSettings(context.experiment)}
+            >
               Use its settings
             </button>{' '}
             then press Train to run it again on the loaded data.
-            {props.datasetFingerprint != null && context.data?.identity.fingerprint && props.datasetFingerprint !== context.data.identity.fingerprint && (
-              <span className="is-warning" data-testid="card-data-mismatch">
-                {' '}The loaded dataset is not the one it ran on (fingerprint {props.datasetFingerprint}, the card&rsquo;s {context.data.identity.fingerprint}): metrics will differ.
-              </span>
-            )}
+            {props.datasetFingerprint != null &&
+              context.data?.identity.fingerprint &&
+              props.datasetFingerprint !== context.data.identity.fingerprint && (
+                <span className="is-warning" data-testid="card-data-mismatch">
+                  {' '}
+                  The loaded dataset is not the one it ran on (fingerprint {props.datasetFingerprint}, the card&rsquo;s{' '}
+                  {context.data.identity.fingerprint}): metrics will differ.
+                </span>
+              )}
           </p>
         )}
       </div>

@@ -13,13 +13,26 @@ export function GradCamControls({ view, onChange }: { view: GradCamView; onChang
   return (
     <div className="gradcam-controls">
       <label>
-        <input type="checkbox" data-testid="gradcam-toggle" checked={view.show} onChange={(e) => onChange({ ...view, show: e.currentTarget.checked })} />{' '}
+        <input
+          type="checkbox"
+          data-testid="gradcam-toggle"
+          checked={view.show}
+          onChange={(e) => onChange({ ...view, show: e.currentTarget.checked })}
+        />{' '}
         Grad-CAM overlay
       </label>
       <label>
         opacity{' '}
-        <input type="range" min={0} max={1} step={0.05} value={view.opacity} data-testid="gradcam-opacity" disabled={!view.show}
-          onChange={(e) => onChange({ ...view, opacity: Number(e.currentTarget.value) })} />{' '}
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={view.opacity}
+          data-testid="gradcam-opacity"
+          disabled={!view.show}
+          onChange={(e) => onChange({ ...view, opacity: Number(e.currentTarget.value) })}
+        />{' '}
         <output>{view.opacity.toFixed(2)}</output>
       </label>
       <span className="muted">red: where the evidence for the class comes from</span>

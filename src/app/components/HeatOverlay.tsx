@@ -21,10 +21,19 @@ export function HeatOverlay({ image, heat, view, title, testId, model }: Props) 
   const { size, rgb } = image;
   const usable = heat != null && heat.size === size;
   const opacity = view.show && usable ? view.opacity : 0;
-  const rgba = useMemo(() => overlayRgba(rgb, 3, usable ? heat.values : new Float32Array(size * size), size, opacity), [rgb, heat, usable, size, opacity]);
+  const rgba = useMemo(
+    () => overlayRgba(rgb, 3, usable ? heat.values : new Float32Array(size * size), size, opacity),
+    [rgb, heat, usable, size, opacity],
+  );
   return (
-    <span className="heat-overlay" data-testid={testId} data-model={model} data-heat={usable ? 'true' : 'false'} data-overlay={opacity > 0 ? 'on' : 'off'}
-      data-peak={usable && heat.peak ? `${heat.peak.x},${heat.peak.y}` : ''}>
+    <span
+      className="heat-overlay"
+      data-testid={testId}
+      data-model={model}
+      data-heat={usable ? 'true' : 'false'}
+      data-overlay={opacity > 0 ? 'on' : 'off'}
+      data-peak={usable && heat.peak ? `${heat.peak.x},${heat.peak.y}` : ''}
+    >
       <RgbaImage rgba={rgba} side={size} title={title} className="heat-canvas" />
     </span>
   );

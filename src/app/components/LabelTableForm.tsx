@@ -5,7 +5,12 @@
  * --labels flags (README, "Label tables"); the choice goes to the worker, which joins the table in the core.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { previewTable, tableCandidates, type PickedLabels, type TablePreview } from '../../lab/data/table/picked-labels';
+import {
+  previewTable,
+  tableCandidates,
+  type PickedLabels,
+  type TablePreview,
+} from '../../lab/data/table/picked-labels';
 import { parseClassMap } from '../../lab/data/table/mapping';
 import { detectLayout, SPLIT_NAMES } from '../../lab/data/layout';
 import { extensionOf, IMAGE_EXTENSIONS, mayBeDicom } from '../../lab/data/file-kinds';
@@ -73,7 +78,13 @@ export function LabelTableForm({ picked, disabled, onLoad, onFolders, onCancel }
         const p = previewTable(new Uint8Array(buffer), table.split('/').pop() ?? table, header);
         setPreview(p);
         setProblem(null);
-        setImageColumn(guess(p, (c, i) => p.sample.some((row) => IMAGE_NAME.test(row[i] ?? '')) || /image|path|file|dicom/i.test(c), 0));
+        setImageColumn(
+          guess(
+            p,
+            (c, i) => p.sample.some((row) => IMAGE_NAME.test(row[i] ?? '')) || /image|path|file|dicom/i.test(c),
+            0,
+          ),
+        );
         setLabelColumn(guess(p, (c) => /label|finding|target|class|pneumonia/i.test(c), 1));
         setPatientColumn(guess(p, (c) => /patient|subject/i.test(c), -1));
         setSplitColumn(guess(p, (c) => /^split$/i.test(c), -1));
@@ -101,56 +112,122 @@ export function LabelTableForm({ picked, disabled, onLoad, onFolders, onCancel }
   const columnSelect = (id: string, value: string, set: (v: string) => void, optional: boolean) => (
     <select data-testid={id} value={value} disabled={disabled} onChange={(e) => set(e.currentTarget.value)}>
       {optional && <option value="">none</option>}
-      {preview?.columns.map((c) => <option key={c.value} value={c.value}>{c.label}</option>)}
+      {preview?.columns.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
     </select>
   );
   const listSelect = (id: string, value: string, set: (v: string) => void) => (
     <select data-testid={id} value={value} disabled={disabled} onChange={(e) => set(e.currentTarget.value)}>
       <option value="">none</option>
-      {candidates.filter((c) => c !== table).map((c) => <option key={c} value={c}>{c}</option>)}
+      {candidates
+        .filter((c) => c !== table)
+        .map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
     </select>
   );
 
   return (
-    <form className="label-form" data-testid="label-form" onSubmit={(e) => {
-      e.preventDefault();
-      if (!ready) return;
-      onLoad({
-        tables: [table], testList: testList || null, valList: valList || null,
-        mapping: { imageColumn, labelColumn, patientColumn: patientColumn || null, splitColumn: splitColumn || null, classes: classMap },
-      });
-    }}>
-      <p className="note">This folder holds a label table. Say how its rows name the images and their classes, or load the folder as class folders.</p>
-      <label>Label table{' '}
-        <select data-testid="label-table" value={table} disabled={disabled} onChange={(e) => setTable(e.currentTarget.value)}>
-          {candidates.map((c) => <option key={c} value={c}>{c}</option>)}
+    <form
+      className="label-form"
+      data-testid="label-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!ready) return;
+        onLoad({
+          tables: [table],
+          testList: testList || null,
+          valList: valList || null,
+          mapping: {
+            imageColumn,
+            labelColumn,
+            patientColumn: patientColumn || null,
+            splitColumn: splitColumn || null,
+            classes: classMap,
+          },
+        });
+      }}
+    >
+      <p className="note">
+        This folder holds a label table. Say how its rows name the images and their classes, or load the folder as class
+        folders.
+      </p>
+      <label>
+        Label table{' '}
+        <select
+          data-testid="label-table"
+          value={table}
+          disabled={disabled}
+          onChange={(e) => setTable(e.currentTarget.value)}
+        >
+          {candidates.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
         </select>
       </label>
       <label className="label-check">
-        <input type="checkbox" data-testid="label-header" checked={preview?.hasHeader ?? true} disabled={disabled}
-          onChange={(e) => setHeader(e.currentTarget.checked)} /> first row names the columns
+        <input
+          type="checkbox"
+          data-testid="label-header"
+          checked={preview?.hasHeader ?? true}
+          disabled={disabled}
+          onChange={(e) => setHeader(e.currentTarget.checked)}
+        />{' '}
+        first row names the columns
       </label>
-      {problem && <p className="error" data-testid="label-problem">{problem}</p>}
+      {problem && (
+        <p className="error" data-testid="label-problem">
+          {problem}
+        </p>
+      )}
       {preview && (
         <>
           <label>Image column {columnSelect('label-image-column', imageColumn, setImageColumn, false)}</label>
           <label>Label column {columnSelect('label-label-column', labelColumn, setLabelColumn, false)}</label>
           <label>Patient column {columnSelect('label-patient-column', patientColumn, setPatientColumn, true)}</label>
           <label>Split column {columnSelect('label-split-column', splitColumn, setSplitColumn, true)}</label>
-          <label>Classes{' '}
-            <input type="text" data-testid="label-classes" value={classes} disabled={disabled} placeholder="VALUE=CLASS,… (empty: each value its own class)"
-              onChange={(e) => setClasses(e.currentTarget.value)} />
+          <label>
+            Classes{' '}
+            <input
+              type="text"
+              data-testid="label-classes"
+              value={classes}
+              disabled={disabled}
+              placeholder="VALUE=CLASS,… (empty: each value its own class)"
+              onChange={(e) => setClasses(e.currentTarget.value)}
+            />
           </label>
-          {labelValues.length > 0 && <p className="muted" data-testid="label-values">Values in that column: {labelValues.map((v) => v || '(blank)').join(', ')}</p>}
-          {classesProblem && <p className="error" data-testid="label-classes-problem">{classesProblem}</p>}
+          {labelValues.length > 0 && (
+            <p className="muted" data-testid="label-values">
+              Values in that column: {labelValues.map((v) => v || '(blank)').join(', ')}
+            </p>
+          )}
+          {classesProblem && (
+            <p className="error" data-testid="label-classes-problem">
+              {classesProblem}
+            </p>
+          )}
           <label>Test list {listSelect('label-test-list', testList, setTestList)}</label>
           <label>Validation list {listSelect('label-val-list', valList, setValList)}</label>
         </>
       )}
       <div className="button-row">
-        <button type="submit" className="primary" data-testid="label-load" disabled={disabled || !ready}>Load with this table</button>
-        <button type="button" data-testid="label-as-folders" disabled={disabled} onClick={onFolders}>Load as class folders</button>
-        <button type="button" className="link-button" disabled={disabled} onClick={onCancel}>Cancel</button>
+        <button type="submit" className="primary" data-testid="label-load" disabled={disabled || !ready}>
+          Load with this table
+        </button>
+        <button type="button" data-testid="label-as-folders" disabled={disabled} onClick={onFolders}>
+          Load as class folders
+        </button>
+        <button type="button" className="link-button" disabled={disabled} onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );

@@ -46,17 +46,22 @@ export function ModelChecklist({ models, groups, sizes, selected, size, onToggle
                       <span className="model-size" data-model-params={measured?.params ?? ''}>
                         {measured?.params != null
                           ? `${formatInteger(measured.params)} params · ${formatBytes(measured.bytes)}`
-                          : measured ? '—' : '…'}
+                          : measured
+                            ? '—'
+                            : '…'}
                       </span>
                     </label>
                     {!sweep && <p className="model-description">{m.description}</p>}
                     {tooSmall ? (
-                      <p className="model-problem">Needs an input of at least {m.minSize}×{m.minSize} px.</p>
+                      <p className="model-problem">
+                        Needs an input of at least {m.minSize}×{m.minSize} px.
+                      </p>
                     ) : measured?.error ? (
                       <p className="model-problem">{measured.error}</p>
                     ) : m.backbone !== null && measured?.trainableParams != null ? (
                       <p className="model-description">
-                        Counts include the frozen backbone; only the head&rsquo;s {formatInteger(measured.trainableParams)} weights train.
+                        Counts include the frozen backbone; only the head&rsquo;s{' '}
+                        {formatInteger(measured.trainableParams)} weights train.
                       </p>
                     ) : null}
                     {m.backbone !== null && transfer?.card(m.id)}

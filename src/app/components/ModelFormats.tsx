@@ -45,9 +45,15 @@ export function ModelFormats({ result, testId, stem, disabled, onError }: Props)
     setMaking(format);
     try {
       const files = await exportFormat(saved, format);
-      if (format === 'onnx') saveBlob(new Blob([files['model.onnx'] as BlobPart], { type: 'application/octet-stream' }), `${stem}.onnx`);
-      else if (format === 'h5') saveBlob(new Blob([files['model.h5'] as BlobPart], { type: 'application/x-hdf5' }), `${stem}.h5`);
-      else saveBlob(await zipFiles({ 'model.json': files['stock/model.json'], 'weights.bin': files['stock/weights.bin'] }), `${stem}-stock.zip`);
+      if (format === 'onnx')
+        saveBlob(new Blob([files['model.onnx'] as BlobPart], { type: 'application/octet-stream' }), `${stem}.onnx`);
+      else if (format === 'h5')
+        saveBlob(new Blob([files['model.h5'] as BlobPart], { type: 'application/x-hdf5' }), `${stem}.h5`);
+      else
+        saveBlob(
+          await zipFiles({ 'model.json': files['stock/model.json'], 'weights.bin': files['stock/weights.bin'] }),
+          `${stem}-stock.zip`,
+        );
     } catch (err) {
       onError(`Could not export ${result.record.label}: ${(err as Error).message}`);
     } finally {
@@ -57,19 +63,31 @@ export function ModelFormats({ result, testId, stem, disabled, onError }: Props)
 
   return (
     <>
-      <button type="button" data-testid={testId.replace(/^download-/, 'download-stock-')} disabled={disabled || making !== null}
+      <button
+        type="button"
+        data-testid={testId.replace(/^download-/, 'download-stock-')}
+        disabled={disabled || making !== null}
         title="Only stock Keras layers: plain @tensorflow/tfjs and tensorflowjs_converter load it; outputs class probabilities"
-        onClick={() => download('stock')}>
+        onClick={() => download('stock')}
+      >
         {making === 'stock' ? 'preparing…' : 'stock TF.js (loads anywhere)'}
       </button>
-      <button type="button" data-testid={testId.replace(/^download-/, 'download-h5-')} disabled={disabled || making !== null}
+      <button
+        type="button"
+        data-testid={testId.replace(/^download-/, 'download-h5-')}
+        disabled={disabled || making !== null}
         title="The stock model as a Keras HDF5 file: keras.models.load_model('model.h5')"
-        onClick={() => download('h5')}>
+        onClick={() => download('h5')}
+      >
         {making === 'h5' ? 'preparing…' : 'Keras .h5'}
       </button>
-      <button type="button" data-testid={testId.replace(/^download-/, 'download-onnx-')} disabled={disabled || making !== null}
+      <button
+        type="button"
+        data-testid={testId.replace(/^download-/, 'download-onnx-')}
+        disabled={disabled || making !== null}
         title="The stock model as ONNX (opset 13) for ONNX Runtime and its converters: NHWC pixels in, class probabilities out"
-        onClick={() => download('onnx')}>
+        onClick={() => download('onnx')}
+      >
         {making === 'onnx' ? 'preparing…' : 'ONNX'}
       </button>
     </>

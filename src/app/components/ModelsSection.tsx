@@ -38,16 +38,26 @@ export function ModelsSection({ state, actions, settings, errors, sizeProblem, o
     if (!spec) return <p className="model-description">Checking for weights cached on an earlier visit…</p>;
     const bid = id as BackboneId;
     return (
-      <BackboneCard spec={spec} status={bb.loaded[bid] ?? null} loading={bb.loading[bid] ?? null} disabled={state.running}
-        onLoadFromSite={() => void actions.loadBackboneFromSite(bid)} onFiles={(files) => void actions.loadBackboneFiles(bid, files)}
-        onCancel={() => actions.cancelBackboneLoad(bid)} />
+      <BackboneCard
+        spec={spec}
+        status={bb.loaded[bid] ?? null}
+        loading={bb.loading[bid] ?? null}
+        disabled={state.running}
+        onLoadFromSite={() => void actions.loadBackboneFromSite(bid)}
+        onFiles={(files) => void actions.loadBackboneFiles(bid, files)}
+        onCancel={() => actions.cancelBackboneLoad(bid)}
+      />
     );
   };
   const anyLoading = Object.keys(bb.loading).length > 0;
   const footer = (
     <div className="transfer-footer">
-      <button type="button" data-testid="weights-clear" disabled={state.running || anyLoading || !bb.specs}
-        onClick={() => void actions.clearTransferCaches()}>
+      <button
+        type="button"
+        data-testid="weights-clear"
+        disabled={state.running || anyLoading || !bb.specs}
+        onClick={() => void actions.clearTransferCaches()}
+      >
         Clear cached weights &amp; features
       </button>
       <span className="field-hint">
@@ -58,17 +68,36 @@ export function ModelsSection({ state, actions, settings, errors, sizeProblem, o
     </div>
   );
   return (
-    <Section step={2} id="models" title="Models"
-      intro={`Three families, one question: how much network does a chest X-ray need? Parameters below are for ${settings.size}×${settings.size}×${settings.channels} inputs.`}>
+    <Section
+      step={2}
+      id="models"
+      title="Models"
+      intro={`Three families, one question: how much network does a chest X-ray need? Parameters below are for ${settings.size}×${settings.size}×${settings.channels} inputs.`}
+    >
       <div className="models-layout">
-        {!shown('models') ? null : state.models.length === 0
-          ? <p className="placeholder">Starting the lab worker…</p>
-          : <ModelChecklist models={state.models} groups={state.groups} sizes={sizes} selected={settings.models} size={settings.size} onToggle={toggle}
-              transfer={{ card, footer, stale: staleTransfer }} />}
-        <SettingsForm settings={settings} errors={errors} sizeProblem={sizeProblem} running={state.running} backend={state.backend?.name ?? null}
+        {!shown('models') ? null : state.models.length === 0 ? (
+          <p className="placeholder">Starting the lab worker…</p>
+        ) : (
+          <ModelChecklist
+            models={state.models}
+            groups={state.groups}
+            sizes={sizes}
+            selected={settings.models}
+            size={settings.size}
+            onToggle={toggle}
+            transfer={{ card, footer, stale: staleTransfer }}
+          />
+        )}
+        <SettingsForm
+          settings={settings}
+          errors={errors}
+          sizeProblem={sizeProblem}
+          running={state.running}
+          backend={state.backend?.name ?? null}
           sizeNote={redecodeNote(state.dataset, settings.size, settings.channels)}
           classNames={state.dataset?.summary.classNames ?? []}
-          onChange={onChange} />
+          onChange={onChange}
+        />
       </div>
     </Section>
   );

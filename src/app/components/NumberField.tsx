@@ -26,11 +26,13 @@ export function NumberField(props: Props) {
   useEffect(() => setDraft((d) => (Number(d) === props.value ? d : String(props.value))), [props.value]);
 
   const parsed = draft.trim() === '' ? NaN : Number(draft);
-  const ownError =
-    !Number.isFinite(parsed) ? 'enter a number'
-      : props.integer && !Number.isInteger(parsed) ? 'a whole number'
-        : parsed < props.min || parsed > props.max ? `from ${props.min} to ${props.max}`
-          : null;
+  const ownError = !Number.isFinite(parsed)
+    ? 'enter a number'
+    : props.integer && !Number.isInteger(parsed)
+      ? 'a whole number'
+      : parsed < props.min || parsed > props.max
+        ? `from ${props.min} to ${props.max}`
+        : null;
   const error = ownError ?? props.error ?? null;
 
   return (
@@ -54,7 +56,11 @@ export function NumberField(props: Props) {
           if (text.trim() !== '' && Number.isFinite(n) && (!props.integer || Number.isInteger(n))) props.onChange(n);
         }}
       />
-      {error ? <span className="field-error">{error}</span> : props.hint ? <span className="field-hint">{props.hint}</span> : null}
+      {error ? (
+        <span className="field-error">{error}</span>
+      ) : props.hint ? (
+        <span className="field-hint">{props.hint}</span>
+      ) : null}
     </label>
   );
 }

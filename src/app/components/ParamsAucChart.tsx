@@ -30,7 +30,8 @@ export function ParamsAucChart({ points }: { points: ParamsAucPoint[] }) {
   const x0 = Math.floor(Math.min(...logs));
   const x1 = Math.max(x0 + 1, Math.ceil(Math.max(...logs)));
   const y0 = Math.min(0.5, Math.floor(Math.min(...points.map((p) => p.auc)) * 10) / 10);
-  const x = (params: number) => PAD.left + ((Math.log10(Math.max(1, params)) - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
+  const x = (params: number) =>
+    PAD.left + ((Math.log10(Math.max(1, params)) - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
   const y = (auc: number) => PAD.top + ((1 - auc) / (1 - y0)) * (H - PAD.top - PAD.bottom);
   const sweep = points.filter((p) => p.rank !== null).sort((a, b) => a.rank! - b.rank!);
   const others = [...new Set(points.filter((p) => p.rank === null).map((p) => p.id))];
@@ -39,29 +40,56 @@ export function ParamsAucChart({ points }: { points: ParamsAucPoint[] }) {
   const yTicks = Array.from({ length: Math.round((1 - y0) / 0.1) + 1 }, (_, i) => Math.round((y0 + i * 0.1) * 10) / 10);
 
   return (
-    <svg className="params-auc" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Test AUC against number of parameters" data-testid="chart-params-auc">
+    <svg
+      className="params-auc"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label="Test AUC against number of parameters"
+      data-testid="chart-params-auc"
+    >
       {yTicks.map((t) => (
         <g key={`y${t}`}>
           <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="grid" />
-          <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end" className="tick">{t.toFixed(1)}</text>
+          <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end" className="tick">
+            {t.toFixed(1)}
+          </text>
         </g>
       ))}
       {xTicks.map((t) => (
         <g key={`x${t}`}>
           <line x1={x(t)} x2={x(t)} y1={PAD.top} y2={H - PAD.bottom} className="grid" />
-          <text x={x(t)} y={H - PAD.bottom + 16} textAnchor="middle" className="tick">{short(t)}</text>
+          <text x={x(t)} y={H - PAD.bottom + 16} textAnchor="middle" className="tick">
+            {short(t)}
+          </text>
         </g>
       ))}
-      <text x={(PAD.left + W - PAD.right) / 2} y={H - 4} textAnchor="middle" className="axis-title">parameters (log scale)</text>
-      <text x={14} y={(PAD.top + H - PAD.bottom) / 2} textAnchor="middle" className="axis-title" transform={`rotate(-90 14 ${(PAD.top + H - PAD.bottom) / 2})`}>test AUC</text>
+      <text x={(PAD.left + W - PAD.right) / 2} y={H - 4} textAnchor="middle" className="axis-title">
+        parameters (log scale)
+      </text>
+      <text
+        x={14}
+        y={(PAD.top + H - PAD.bottom) / 2}
+        textAnchor="middle"
+        className="axis-title"
+        transform={`rotate(-90 14 ${(PAD.top + H - PAD.bottom) / 2})`}
+      >
+        test AUC
+      </text>
       {sweep.length > 1 && (
-        <polyline points={sweep.map((p) => `${x(p.params)},${y(p.auc)}`).join(' ')} fill="none" stroke={SWEEP_COLOUR} strokeWidth={2} />
+        <polyline
+          points={sweep.map((p) => `${x(p.params)},${y(p.auc)}`).join(' ')}
+          fill="none"
+          stroke={SWEEP_COLOUR}
+          strokeWidth={2}
+        />
       )}
       {points.map((p) => (
         <g key={p.id} data-model-id={p.id}>
-          {p.rank !== null
-            ? <circle cx={x(p.params)} cy={y(p.auc)} r={5} fill={SWEEP_COLOUR} />
-            : <rect x={x(p.params) - 5} y={y(p.auc) - 5} width={10} height={10} fill={colour(p)} />}
+          {p.rank !== null ? (
+            <circle cx={x(p.params)} cy={y(p.auc)} r={5} fill={SWEEP_COLOUR} />
+          ) : (
+            <rect x={x(p.params) - 5} y={y(p.auc) - 5} width={10} height={10} fill={colour(p)} />
+          )}
           <text x={x(p.params) + 8} y={y(p.auc) - 7} className="point-label">
             {p.rank !== null ? `k=${p.rank}` : p.label}
           </text>

@@ -8,8 +8,14 @@ import { currentRun, modelPhase } from '../lib/model-progress';
 import type { RunProgress } from '../state/lab-state';
 
 const PHASE_TEXT: Record<RunProgress['phase'], string> = {
-  queued: 'Queued', preparing: 'Building', training: 'Training', evaluating: 'Testing',
-  done: 'Done', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped',
+  queued: 'Queued',
+  preparing: 'Building',
+  training: 'Training',
+  evaluating: 'Testing',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  skipped: 'Skipped',
 };
 
 const SPLIT_TEXT = { train: 'training', val: 'validation', test: 'test' } as const;
@@ -39,7 +45,17 @@ function meanSpeed(run: RunProgress): number {
   return run.history.reduce((sum, h) => sum + (h.imagesPerSec ?? 0), 0) / run.history.length;
 }
 
-export function ProgressRow({ id, label, runs, onCancel }: { id: string; label: string; runs: RunProgress[]; onCancel: () => void }) {
+export function ProgressRow({
+  id,
+  label,
+  runs,
+  onCancel,
+}: {
+  id: string;
+  label: string;
+  runs: RunProgress[];
+  onCancel: () => void;
+}) {
   const run = currentRun(runs);
   const phase = modelPhase(runs);
   const p = run.progress;
@@ -48,12 +64,19 @@ export function ProgressRow({ id, label, runs, onCancel }: { id: string; label: 
   const finished = runs.filter((r) => r.phase === 'done').length;
   const autosave = autosaveShare(run);
   return (
-    <li className={`progress-row is-${phase}`} data-testid={`progress-${id}`} data-phase={phase} data-seed={run.seed}
-      data-feature-cache={run.features ? run.cachedSplits.join(',') : undefined}>
+    <li
+      className={`progress-row is-${phase}`}
+      data-testid={`progress-${id}`}
+      data-phase={phase}
+      data-seed={run.seed}
+      data-feature-cache={run.features ? run.cachedSplits.join(',') : undefined}
+    >
       <div className="progress-head">
         <span className="progress-label">{label}</span>
         {runs.length > 1 && (
-          <span className="muted" data-testid={`progress-seeds-${id}`}>seed {run.seed} · {finished} of {runs.length} seeds done</span>
+          <span className="muted" data-testid={`progress-seeds-${id}`}>
+            seed {run.seed} · {finished} of {runs.length} seeds done
+          </span>
         )}
         <span className={`badge is-${phase}`}>{PHASE_TEXT[phase]}</span>
         {active && (
@@ -75,26 +98,37 @@ export function ProgressRow({ id, label, runs, onCancel }: { id: string; label: 
       {p && run.phase === 'training' && (
         <p className="progress-stats">
           Epoch {p.epoch}/{p.epochs} · batch {p.batch + 1}/{p.batchesPerEpoch} · loss {p.loss.toFixed(3)} · accuracy{' '}
-          {p.accuracy.toFixed(3)} · <span data-testid={`images-per-sec-${id}`}>{p.imagesPerSec.toFixed(1)}</span> images/s ·
-          about {formatDuration(p.etaMs)} left
+          {p.accuracy.toFixed(3)} · <span data-testid={`images-per-sec-${id}`}>{p.imagesPerSec.toFixed(1)}</span>{' '}
+          images/s · about {formatDuration(p.etaMs)} left
         </p>
       )}
       {run.phase === 'evaluating' && <p className="progress-stats">Scoring the test split and timing inference…</p>}
       {run.history.length > 0 && run.phase !== 'training' && run.phase !== 'evaluating' && (
         <p className="progress-stats">
           {/* A transfer head trains on feature vectors, not images: say so, or its speed reads as the network's. */}
-          {run.features ? 'Head trained' : 'Trained'} {run.history.length} {run.history.length === 1 ? 'epoch' : 'epochs'} at{' '}
-          <span data-testid={`images-per-sec-${id}`}>{meanSpeed(run).toFixed(1)}</span> {run.features ? 'feature vectors' : 'images'}/s
+          {run.features ? 'Head trained' : 'Trained'} {run.history.length}{' '}
+          {run.history.length === 1 ? 'epoch' : 'epochs'} at{' '}
+          <span data-testid={`images-per-sec-${id}`}>{meanSpeed(run).toFixed(1)}</span>{' '}
+          {run.features ? 'feature vectors' : 'images'}/s
           {autosave && (
-            <span className="muted" data-testid={`autosave-cost-${id}`} data-ms={autosave.ms.toFixed(2)} data-share={autosave.share.toFixed(5)}
-              title="Saving the checkpoint after each epoch (weights, Adam state, best weights) held training up this long; the write to browser storage happens behind the next epoch.">
-              {' '}· autosave {autosave.ms < 10 ? autosave.ms.toFixed(1) : Math.round(autosave.ms)} ms per epoch ({(autosave.share * 100).toFixed(autosave.share < 0.01 ? 2 : 1)} %, {(autosave.bytes / 1e6).toFixed(2)} MB)
+            <span
+              className="muted"
+              data-testid={`autosave-cost-${id}`}
+              data-ms={autosave.ms.toFixed(2)}
+              data-share={autosave.share.toFixed(5)}
+              title="Saving the checkpoint after each epoch (weights, Adam state, best weights) held training up this long; the write to browser storage happens behind the next epoch."
+            >
+              {' '}
+              · autosave {autosave.ms < 10 ? autosave.ms.toFixed(1) : Math.round(autosave.ms)} ms per epoch (
+              {(autosave.share * 100).toFixed(autosave.share < 0.01 ? 2 : 1)} %, {(autosave.bytes / 1e6).toFixed(2)} MB)
             </span>
           )}
         </p>
       )}
       {run.cachedSplits.length > 0 && run.phase !== 'preparing' && (
-        <p className="progress-stats">Backbone features reused from the cache ({run.cachedSplits.join(', ')}): no backbone pass needed.</p>
+        <p className="progress-stats">
+          Backbone features reused from the cache ({run.cachedSplits.join(', ')}): no backbone pass needed.
+        </p>
       )}
       {run.message && <p className={`progress-message ${run.phase === 'failed' ? 'is-error' : ''}`}>{run.message}</p>}
     </li>

@@ -27,19 +27,35 @@ export function ProjectFileControls({ canSave, images, busy, onSave, onOpen }: P
       <button type="button" data-testid="save-project" disabled={!canSave || busy || saving} onClick={save}>
         {saving ? 'Saving project…' : 'Save project'}
       </button>{' '}
-      <label className="field-inline" title="The file can then resume and retrain in a browser that never saw the folder; it grows by the decoded pixels.">
-        <input type="checkbox" data-testid="save-project-images" checked={withImages && images != null} disabled={images == null}
-          onChange={(e) => setWithImages(e.currentTarget.checked)} />
-        <span> with the decoded images{images != null ? ` (${images})` : ' (load the data of these results first)'}</span>
+      <label
+        className="field-inline"
+        title="The file can then resume and retrain in a browser that never saw the folder; it grows by the decoded pixels."
+      >
+        <input
+          type="checkbox"
+          data-testid="save-project-images"
+          checked={withImages && images != null}
+          disabled={images == null}
+          onChange={(e) => setWithImages(e.currentTarget.checked)}
+        />
+        <span>
+          {' '}
+          with the decoded images{images != null ? ` (${images})` : ' (load the data of these results first)'}
+        </span>
       </label>{' '}
       <label className="field-inline">
         <span>Open project </span>
-        <input type="file" accept=".zip,application/zip" data-testid="open-project-input" disabled={busy}
+        <input
+          type="file"
+          accept=".zip,application/zip"
+          data-testid="open-project-input"
+          disabled={busy}
           onChange={(e) => {
             const file = e.currentTarget.files?.[0];
             e.currentTarget.value = '';
             if (file) onOpen(file);
-          }} />
+          }}
+        />
       </label>
     </div>
   );

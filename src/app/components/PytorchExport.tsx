@@ -33,9 +33,19 @@ export function PytorchExport({ results, context, disabled, onError }: Props) {
       const trained: TrainedModelFiles[] = [];
       for (const r of results) {
         const saved = r.record.status === 'ok' ? modelFiles(runKeyId(r)) : undefined;
-        if (saved) trained.push({ modelId: r.modelId, seed: r.seed, modelJson: saved.modelJson, weights: saved.weights.slice().buffer as ArrayBuffer });
+        if (saved)
+          trained.push({
+            modelId: r.modelId,
+            seed: r.seed,
+            modelJson: saved.modelJson,
+            weights: saved.weights.slice().buffer as ArrayBuffer,
+          });
       }
-      const files = await getLabClient().call('exportPytorch', { card, trained }, trained.map((t) => t.weights));
+      const files = await getLabClient().call(
+        'exportPytorch',
+        { card, trained },
+        trained.map((t) => t.weights),
+      );
       saveBlob(await zipFiles(files), 'xray-lab-pytorch.zip');
     } catch (err) {
       onError(`Could not export the PyTorch project: ${(err as Error).message}`);
@@ -46,10 +56,23 @@ export function PytorchExport({ results, context, disabled, onError }: Props) {
 
   return (
     <p className="pytorch-export">
-      <button type="button" data-testid="download-pytorch" disabled={disabled || making || !context?.data} onClick={download}>
-        {making ? 'preparing the PyTorch project…' : 'PyTorch project — the experiment for torchrun / a GPU cluster (.zip)'}
+      <button
+        type="button"
+        data-testid="download-pytorch"
+        disabled={disabled || making || !context?.data}
+        onClick={download}
+      >
+        {making
+          ? 'preparing the PyTorch project…'
+          : 'PyTorch project — the experiment for torchrun / a GPU cluster (.zip)'}
       </button>
-      <span className="field-hint"> models.py, train.py (DistributedDataParallel), the split manifest and the trained weights; unzip, then <code>python3 train.py --nproc N --data DIR</code> or <code>torchrun --nproc_per_node=N train.py --data DIR</code>. It writes <code>DIR/results/results.json</code>: open it here with &ldquo;Open a saved experiment&rdquo;.</span>
+      <span className="field-hint">
+        {' '}
+        models.py, train.py (DistributedDataParallel), the split manifest and the trained weights; unzip, then{' '}
+        <code>python3 train.py --nproc N --data DIR</code> or{' '}
+        <code>torchrun --nproc_per_node=N train.py --data DIR</code>. It writes <code>DIR/results/results.json</code>:
+        open it here with &ldquo;Open a saved experiment&rdquo;.
+      </span>
     </p>
   );
 }

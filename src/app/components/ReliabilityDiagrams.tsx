@@ -28,9 +28,10 @@ export function ReliabilityDiagrams({ runs, positive, unadapted }: Props) {
     <>
       <h3>Calibration{unadapted ? ' (before test-time adaptation)' : ''}</h3>
       <p className="note">
-        Each dot is a group of test images with similar P({positive}): how many of them truly are {positive} (up) against the probability the model
-        gave them (across). On the diagonal the probabilities can be taken at their word; below it the model calls {positive} too readily.
-        ECE is the mean distance from the diagonal, weighted by images.
+        Each dot is a group of test images with similar P({positive}): how many of them truly are {positive} (up)
+        against the probability the model gave them (across). On the diagonal the probabilities can be taken at their
+        word; below it the model calls {positive} too readily. ECE is the mean distance from the diagonal, weighted by
+        images.
       </p>
       <div className="confusion-grid" data-testid="reliability-diagrams">
         {drawn.map(({ modelId, label, result }) => {
@@ -39,38 +40,111 @@ export function ReliabilityDiagrams({ runs, positive, unadapted }: Props) {
           const estimated = unadapted ? prior?.estimatedPrevalenceBeforeAdaptation : prior?.estimatedPrevalence;
           const filled = c.bins.filter((b) => b.count > 0 && b.meanPredicted != null && b.observedRate != null);
           return (
-            <figure key={modelId} className="chart-card" data-testid={`reliability-${modelId}`} data-ece={c.ece ?? undefined} data-bins={filled.length}>
+            <figure
+              key={modelId}
+              className="chart-card"
+              data-testid={`reliability-${modelId}`}
+              data-ece={c.ece ?? undefined}
+              data-bins={filled.length}
+            >
               <figcaption>
-                {label} <span className="muted">ECE {fmt(c.ece)} · Brier {fmt(c.brier)}</span>
+                {label}{' '}
+                <span className="muted">
+                  ECE {fmt(c.ece)} · Brier {fmt(c.brier)}
+                </span>
               </figcaption>
-              <svg viewBox={`0 0 ${SIDE + 2 * PAD} ${SIDE + 2 * PAD}`} width={SIDE + 2 * PAD} height={SIDE + 2 * PAD} role="img"
-                aria-label={`Reliability diagram of ${label}: ECE ${fmt(c.ece)}`}>
-                <rect x={at(0)} y={up(1)} width={SIDE} height={SIDE} fill="none" stroke="currentColor" strokeOpacity={0.3} />
-                <line x1={at(0)} y1={up(0)} x2={at(1)} y2={up(1)} stroke="currentColor" strokeOpacity={0.4} strokeDasharray="4 3" />
+              <svg
+                viewBox={`0 0 ${SIDE + 2 * PAD} ${SIDE + 2 * PAD}`}
+                width={SIDE + 2 * PAD}
+                height={SIDE + 2 * PAD}
+                role="img"
+                aria-label={`Reliability diagram of ${label}: ECE ${fmt(c.ece)}`}
+              >
+                <rect
+                  x={at(0)}
+                  y={up(1)}
+                  width={SIDE}
+                  height={SIDE}
+                  fill="none"
+                  stroke="currentColor"
+                  strokeOpacity={0.3}
+                />
+                <line
+                  x1={at(0)}
+                  y1={up(0)}
+                  x2={at(1)}
+                  y2={up(1)}
+                  stroke="currentColor"
+                  strokeOpacity={0.4}
+                  strokeDasharray="4 3"
+                />
                 {filled.map((b) => (
-                  <rect key={`bar-${b.lower}`} x={at(b.lower) + 1} width={SIDE * (b.upper - b.lower) - 2} y={up(b.observedRate!)} height={SIDE * b.observedRate!}
-                    fill="currentColor" fillOpacity={0.12} />
+                  <rect
+                    key={`bar-${b.lower}`}
+                    x={at(b.lower) + 1}
+                    width={SIDE * (b.upper - b.lower) - 2}
+                    y={up(b.observedRate!)}
+                    height={SIDE * b.observedRate!}
+                    fill="currentColor"
+                    fillOpacity={0.12}
+                  />
                 ))}
-                <polyline fill="none" stroke="currentColor" strokeWidth={1.5} points={filled.map((b) => `${at(b.meanPredicted!)},${up(b.observedRate!)}`).join(' ')} />
+                <polyline
+                  fill="none"
+                  stroke="currentColor"
+                  strokeWidth={1.5}
+                  points={filled.map((b) => `${at(b.meanPredicted!)},${up(b.observedRate!)}`).join(' ')}
+                />
                 {filled.map((b) => (
-                  <circle key={`dot-${b.lower}`} cx={at(b.meanPredicted!)} cy={up(b.observedRate!)} r={2 + Math.min(4, Math.sqrt(b.count) / 3)} fill="currentColor">
+                  <circle
+                    key={`dot-${b.lower}`}
+                    cx={at(b.meanPredicted!)}
+                    cy={up(b.observedRate!)}
+                    r={2 + Math.min(4, Math.sqrt(b.count) / 3)}
+                    fill="currentColor"
+                  >
                     <title>{`${b.count} images with P in [${b.lower.toFixed(1)}, ${b.upper.toFixed(1)}): mean P ${fmt(b.meanPredicted)}, truly ${positive} ${fmt(b.observedRate)}`}</title>
                   </circle>
                 ))}
-                <text x={at(0.5)} y={up(0) + 20} textAnchor="middle" fontSize={10} fill="currentColor">mean P({positive})</text>
-                <text x={8} y={up(0.5)} textAnchor="middle" fontSize={10} fill="currentColor" transform={`rotate(-90 8 ${up(0.5)})`}>share truly {positive}</text>
+                <text x={at(0.5)} y={up(0) + 20} textAnchor="middle" fontSize={10} fill="currentColor">
+                  mean P({positive})
+                </text>
+                <text
+                  x={8}
+                  y={up(0.5)}
+                  textAnchor="middle"
+                  fontSize={10}
+                  fill="currentColor"
+                  transform={`rotate(-90 8 ${up(0.5)})`}
+                >
+                  share truly {positive}
+                </text>
                 {TICKS.map((t) => (
                   <g key={`tick-${t}`} className="tick" data-tick={t}>
-                    {t > 0 && t < 1 && <line x1={at(t)} y1={up(0)} x2={at(t)} y2={up(1)} stroke="currentColor" strokeOpacity={0.1} />}
-                    {t > 0 && t < 1 && <line x1={at(0)} y1={up(t)} x2={at(1)} y2={up(t)} stroke="currentColor" strokeOpacity={0.1} />}
-                    <text x={at(t)} y={up(0) + 10} fontSize={9} textAnchor="middle" fill="currentColor">{t}</text>
-                    <text x={at(0) - 3} y={up(t) + 3} fontSize={9} textAnchor="end" fill="currentColor">{t}</text>
+                    {t > 0 && t < 1 && (
+                      <line x1={at(t)} y1={up(0)} x2={at(t)} y2={up(1)} stroke="currentColor" strokeOpacity={0.1} />
+                    )}
+                    {t > 0 && t < 1 && (
+                      <line x1={at(0)} y1={up(t)} x2={at(1)} y2={up(t)} stroke="currentColor" strokeOpacity={0.1} />
+                    )}
+                    <text x={at(t)} y={up(0) + 10} fontSize={9} textAnchor="middle" fill="currentColor">
+                      {t}
+                    </text>
+                    <text x={at(0) - 3} y={up(t) + 3} fontSize={9} textAnchor="end" fill="currentColor">
+                      {t}
+                    </text>
                   </g>
                 ))}
               </svg>
               {prior && (
-                <p className="muted" data-testid={`prior-${modelId}`} data-estimated={estimated ?? undefined} data-trained={prior.trainingPrevalence}>
-                  {positive} share: trained for {fmt(prior.trainingPrevalence)}, estimated on the test images {fmt(estimated)}
+                <p
+                  className="muted"
+                  data-testid={`prior-${modelId}`}
+                  data-estimated={estimated ?? undefined}
+                  data-trained={prior.trainingPrevalence}
+                >
+                  {positive} share: trained for {fmt(prior.trainingPrevalence)}, estimated on the test images{' '}
+                  {fmt(estimated)}
                 </p>
               )}
             </figure>

@@ -19,8 +19,20 @@ interface Props {
 export function ResumeBanner({ interrupted, recovery, fingerprint, busy, onResume, onDiscard }: Props) {
   return (
     <>
-      {recovery && <div className="notice" role="status" data-testid="recovery-notice">{recovery}</div>}
-      {interrupted.length > 0 && <Offers interrupted={interrupted} fingerprint={fingerprint} busy={busy} onResume={onResume} onDiscard={onDiscard} />}
+      {recovery && (
+        <div className="notice" role="status" data-testid="recovery-notice">
+          {recovery}
+        </div>
+      )}
+      {interrupted.length > 0 && (
+        <Offers
+          interrupted={interrupted}
+          fingerprint={fingerprint}
+          busy={busy}
+          onResume={onResume}
+          onDiscard={onDiscard}
+        />
+      )}
     </>
   );
 }
@@ -31,16 +43,32 @@ function Offers({ interrupted, fingerprint, busy, onResume, onDiscard }: Omit<Pr
       {interrupted.map((run) => {
         const sameData = fingerprint === run.fingerprint;
         return (
-          <div key={`${run.modelId}@${run.seed}`} className="notice-row" data-run-id={`${run.modelId}@${run.seed}`} data-epoch={run.epoch}>
+          <div
+            key={`${run.modelId}@${run.seed}`}
+            className="notice-row"
+            data-run-id={`${run.modelId}@${run.seed}`}
+            data-epoch={run.epoch}
+          >
             <span>
               <strong>{run.label}</strong> (seed {run.seed}) stopped at epoch {run.epoch} of {run.epochs}
               {sameData ? '' : ` — to resume, load the data it trained on (${run.source})`}
             </span>
             {' — '}
-            <button type="button" data-testid="resume-button" disabled={!sameData || busy} onClick={() => onResume(run)}>
+            <button
+              type="button"
+              data-testid="resume-button"
+              disabled={!sameData || busy}
+              onClick={() => onResume(run)}
+            >
               Resume
             </button>{' '}
-            <button type="button" className="link-button" data-testid="discard-button" disabled={busy} onClick={() => onDiscard(run)}>
+            <button
+              type="button"
+              className="link-button"
+              data-testid="discard-button"
+              disabled={busy}
+              onClick={() => onDiscard(run)}
+            >
               Discard
             </button>
           </div>

@@ -39,163 +39,383 @@ const BACKENDS: { value: BackendPreference; label: string }[] = [
 /** Most seeds a page run repeats over (each is a full training run). */
 const MAX_REPEATS = 20;
 
-type NumberKey = 'size' | 'epochs' | 'batchSize' | 'learningRate' | 'valFraction' | 'testFraction' | 'patience' | 'bnRecalibration'
-  | 'bnMomentum' | 'threshold' | 'bootstrap' | 'labelSmoothing';
+type NumberKey =
+  | 'size'
+  | 'epochs'
+  | 'batchSize'
+  | 'learningRate'
+  | 'valFraction'
+  | 'testFraction'
+  | 'patience'
+  | 'bnRecalibration'
+  | 'bnMomentum'
+  | 'threshold'
+  | 'bootstrap'
+  | 'labelSmoothing';
 
 /** The settings behind "More settings" (everything but input size and epochs). */
-const MORE_KEYS: readonly (keyof Settings)[] = ['channels', 'batchSize', 'learningRate', 'valFraction', 'testFraction', 'keepOfficialVal', 'classWeights',
-  'patience', 'bnRecalibration', 'bnMomentum', 'seeds', 'backend', 'augment', 'siteAugment', 'labelSmoothing', 'lrSchedule', 'valLoss',
-  'ensemble', 'positiveClass', 'threshold', 'bootstrap', 'adaptBn', 'headDropout', 'headRank', 'fineTune'];
+const MORE_KEYS: readonly (keyof Settings)[] = [
+  'channels',
+  'batchSize',
+  'learningRate',
+  'valFraction',
+  'testFraction',
+  'keepOfficialVal',
+  'classWeights',
+  'patience',
+  'bnRecalibration',
+  'bnMomentum',
+  'seeds',
+  'backend',
+  'augment',
+  'siteAugment',
+  'labelSmoothing',
+  'lrSchedule',
+  'valLoss',
+  'ensemble',
+  'positiveClass',
+  'threshold',
+  'bootstrap',
+  'adaptBn',
+  'headDropout',
+  'headRank',
+  'fineTune',
+];
 
-export function SettingsForm({ settings: s, errors, sizeProblem, sizeNote, running, backend, classNames, onChange }: Props) {
+export function SettingsForm({
+  settings: s,
+  errors,
+  sizeProblem,
+  sizeNote,
+  running,
+  backend,
+  classNames,
+  onChange,
+}: Props) {
   const shown = useShown();
   // A link that changed a setting behind "More settings" opens it, so what the link set can be seen.
-  const [changedAtFirst] = useState(() => MORE_KEYS.some((key) => JSON.stringify(s[key]) !== JSON.stringify(DEFAULT_SETTINGS[key])));
+  const [changedAtFirst] = useState(() =>
+    MORE_KEYS.some((key) => JSON.stringify(s[key]) !== JSON.stringify(DEFAULT_SETTINGS[key])),
+  );
   const [more, setMore] = useRememberedFlag('xray-lab-more-settings', false, changedAtFirst);
   if (!shown('settings')) return null;
   /** A control, unless the lesson hides its flag. */
   const only = (flag: string, control: ReactNode) => (shown(flag) ? control : null);
   /** A number input bounded by the schema. */
-  const field = (key: NumberKey, flag: string, label: string, testId: string, extra: { hint?: string; step?: number | 'any'; error?: string | null } = {}) => {
+  const field = (
+    key: NumberKey,
+    flag: string,
+    label: string,
+    testId: string,
+    extra: { hint?: string; step?: number | 'any'; error?: string | null } = {},
+  ) => {
     const b = boundsOf(key);
-    return only(flag,
-      <NumberField key={key} label={label} testId={testId} value={s[key]} min={b.min} max={b.max} step={extra.step ?? (b.integer ? 1 : 'any')}
-        integer={b.integer} hint={extra.hint} error={extra.error ?? errors[key]} onChange={(v) => onChange({ [key]: v })} />);
+    return only(
+      flag,
+      <NumberField
+        key={key}
+        label={label}
+        testId={testId}
+        value={s[key]}
+        min={b.min}
+        max={b.max}
+        step={extra.step ?? (b.integer ? 1 : 'any')}
+        integer={b.integer}
+        hint={extra.hint}
+        error={extra.error ?? errors[key]}
+        onChange={(v) => onChange({ [key]: v })}
+      />,
+    );
   };
   const seedBounds = boundsOf('seeds');
   const advanced = [
-    only('channels',
+    only(
+      'channels',
       <label className="field" key="channels">
         <span className="field-label">Channels</span>
-        <select value={s.channels} data-testid="setting-channels" onChange={(e) => onChange({ channels: Number(e.currentTarget.value) as 1 | 3 })}>
+        <select
+          value={s.channels}
+          data-testid="setting-channels"
+          onChange={(e) => onChange({ channels: Number(e.currentTarget.value) as 1 | 3 })}
+        >
           <option value={3}>3 — grey repeated as RGB (the study)</option>
           <option value={1}>1 — grey</option>
         </select>
         <span className="field-hint">grey is a third of the memory; RGB is what ImageNet backbones expect</span>
-      </label>),
-    field('batchSize', 'batch', 'Batch size', 'setting-batch', { hint: 'images per step: larger is smoother and needs more memory' }),
-    field('learningRate', 'lr', 'Learning rate (Adam)', 'setting-lr', { hint: 'step size of each update: too high diverges, too low crawls' }),
-    field('valFraction', 'val-fraction', 'Validation fraction', 'setting-val', { hint: 'picks the best epoch', step: 0.05 }),
-    field('testFraction', 'test-fraction', 'Test fraction', 'setting-test', { hint: 'scored once, at the end', step: 0.05 }),
-    only('keep-val',
+      </label>,
+    ),
+    field('batchSize', 'batch', 'Batch size', 'setting-batch', {
+      hint: 'images per step: larger is smoother and needs more memory',
+    }),
+    field('learningRate', 'lr', 'Learning rate (Adam)', 'setting-lr', {
+      hint: 'step size of each update: too high diverges, too low crawls',
+    }),
+    field('valFraction', 'val-fraction', 'Validation fraction', 'setting-val', {
+      hint: 'picks the best epoch',
+      step: 0.05,
+    }),
+    field('testFraction', 'test-fraction', 'Test fraction', 'setting-test', {
+      hint: 'scored once, at the end',
+      step: 0.05,
+    }),
+    only(
+      'keep-val',
       <label className="field" key="keep-val">
         <span className="field-label">Official val/ folder</span>
         <span className="checkbox-line">
-          <input type="checkbox" data-testid="setting-keep-val" checked={s.keepOfficialVal}
-            onChange={(e) => onChange({ keepOfficialVal: e.currentTarget.checked })} /> keep it as the validation set
+          <input
+            type="checkbox"
+            data-testid="setting-keep-val"
+            checked={s.keepOfficialVal}
+            onChange={(e) => onChange({ keepOfficialVal: e.currentTarget.checked })}
+          />{' '}
+          keep it as the validation set
         </span>
-        <span className="field-hint">off: pooled with train/ and split by patient (Kermany&rsquo;s holds only 16 images)</span>
-      </label>),
-    only('class-weights',
+        <span className="field-hint">
+          off: pooled with train/ and split by patient (Kermany&rsquo;s holds only 16 images)
+        </span>
+      </label>,
+    ),
+    only(
+      'class-weights',
       <label className="field" key="class-weights">
         <span className="field-label">Class weights</span>
-        <select value={s.classWeights} data-testid="setting-class-weights" onChange={(e) => onChange({ classWeights: e.currentTarget.value as Settings['classWeights'] })}>
+        <select
+          value={s.classWeights}
+          data-testid="setting-class-weights"
+          onChange={(e) => onChange({ classWeights: e.currentTarget.value as Settings['classWeights'] })}
+        >
           <option value="none">None (the study)</option>
           <option value="balanced">Balanced — rare class counts more</option>
         </select>
-        <span className="field-hint">for unequal classes, so the network cannot win by always saying the common one</span>
-      </label>),
-    field('patience', 'patience', 'Early stopping patience', 'setting-early-stopping', { hint: 'epochs without a better validation loss; 0 = off' }),
-    field('bnRecalibration', 'bn-recalibrate', 'BatchNorm recalibration', 'setting-bn-recalibration', { hint: 'batches to refresh BatchNorm statistics before each validation; 0 = the study' }),
-    field('bnMomentum', 'bn-momentum', 'BatchNorm momentum', 'setting-bn-momentum', { hint: "moving-average momentum; Keras' 0.99 = the study", step: 0.01 }),
-    only('seeds',
-      <NumberField key="seed" label="Seed" testId="setting-seed" value={s.seeds[0]} min={seedBounds.min} max={seedBounds.max} step={1} integer
-        hint="same seed, same split and weights" error={errors.seeds}
-        onChange={(first) => onChange({ seeds: consecutiveSeeds(first, s.seeds.length) })} />),
-    only('seeds',
-      <NumberField key="repeats" label="Repeat with N seeds" testId="setting-repeats" value={s.seeds.length} min={1} max={MAX_REPEATS} step={1} integer
-        hint={s.seeds.length > 1 ? `seeds ${s.seeds.join(', ')}: mean ± sd per model; the split stays seed ${s.seeds[0]}'s` : 'one run per model; more seeds show how stable a result is'}
-        onChange={(n) => onChange({ seeds: consecutiveSeeds(s.seeds[0], n) })} />),
-    only('backend',
+        <span className="field-hint">
+          for unequal classes, so the network cannot win by always saying the common one
+        </span>
+      </label>,
+    ),
+    field('patience', 'patience', 'Early stopping patience', 'setting-early-stopping', {
+      hint: 'epochs without a better validation loss; 0 = off',
+    }),
+    field('bnRecalibration', 'bn-recalibrate', 'BatchNorm recalibration', 'setting-bn-recalibration', {
+      hint: 'batches to refresh BatchNorm statistics before each validation; 0 = the study',
+    }),
+    field('bnMomentum', 'bn-momentum', 'BatchNorm momentum', 'setting-bn-momentum', {
+      hint: "moving-average momentum; Keras' 0.99 = the study",
+      step: 0.01,
+    }),
+    only(
+      'seeds',
+      <NumberField
+        key="seed"
+        label="Seed"
+        testId="setting-seed"
+        value={s.seeds[0]}
+        min={seedBounds.min}
+        max={seedBounds.max}
+        step={1}
+        integer
+        hint="same seed, same split and weights"
+        error={errors.seeds}
+        onChange={(first) => onChange({ seeds: consecutiveSeeds(first, s.seeds.length) })}
+      />,
+    ),
+    only(
+      'seeds',
+      <NumberField
+        key="repeats"
+        label="Repeat with N seeds"
+        testId="setting-repeats"
+        value={s.seeds.length}
+        min={1}
+        max={MAX_REPEATS}
+        step={1}
+        integer
+        hint={
+          s.seeds.length > 1
+            ? `seeds ${s.seeds.join(', ')}: mean ± sd per model; the split stays seed ${s.seeds[0]}'s`
+            : 'one run per model; more seeds show how stable a result is'
+        }
+        onChange={(n) => onChange({ seeds: consecutiveSeeds(s.seeds[0], n) })}
+      />,
+    ),
+    only(
+      'backend',
       <label className="field" key="backend">
         <span className="field-label">Backend</span>
-        <select value={s.backend} data-testid="setting-backend" onChange={(e) => onChange({ backend: e.currentTarget.value as BackendPreference })}>
-          {BACKENDS.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
+        <select
+          value={s.backend}
+          data-testid="setting-backend"
+          onChange={(e) => onChange({ backend: e.currentTarget.value as BackendPreference })}
+        >
+          {BACKENDS.map((b) => (
+            <option key={b.value} value={b.value}>
+              {b.label}
+            </option>
+          ))}
         </select>
         <span className="field-hint">where the arithmetic runs; automatic measures and picks the fastest</span>
-      </label>),
-    only('augment',
+      </label>,
+    ),
+    only(
+      'augment',
       <label className="field" data-testid="setting-augmentation" key="augment">
         <span className="field-label">Augmentation</span>
         <span className="checkbox-line">
-          <input type="checkbox" data-testid="setting-augment" checked={s.augment}
-            onChange={(e) => onChange({ augment: e.currentTarget.checked })} /> random flips, ±10° turns, shifts, zoom, brightness
+          <input
+            type="checkbox"
+            data-testid="setting-augment"
+            checked={s.augment}
+            onChange={(e) => onChange({ augment: e.currentTarget.checked })}
+          />{' '}
+          random flips, ±10° turns, shifts, zoom, brightness
         </span>
-        <span className="field-hint">seeded, training images only; off = the study. Transfer heads train on fixed features and skip it</span>
-      </label>),
-    only('augment-sites',
+        <span className="field-hint">
+          seeded, training images only; off = the study. Transfer heads train on fixed features and skip it
+        </span>
+      </label>,
+    ),
+    only(
+      'augment-sites',
       <label className="field" key="augment-sites">
         <span className="field-label">Site differences</span>
         <span className="checkbox-line">
-          <input type="checkbox" data-testid="setting-augment-sites" checked={s.siteAugment}
-            onChange={(e) => onChange({ siteAugment: e.currentTarget.checked })} /> vary gamma, blur, noise and contrast
+          <input
+            type="checkbox"
+            data-testid="setting-augment-sites"
+            checked={s.siteAugment}
+            onChange={(e) => onChange({ siteAugment: e.currentTarget.checked })}
+          />{' '}
+          vary gamma, blur, noise and contrast
         </span>
         <span className="field-hint">how X-rays from another hospital differ; training images only</span>
-      </label>),
-    field('labelSmoothing', 'label-smoothing', 'Label smoothing', 'setting-label-smoothing', { hint: 'aim for 1 − ε instead of certainty: less overconfident; 0 = the study', step: 0.05 }),
-    only('lr-schedule',
+      </label>,
+    ),
+    field('labelSmoothing', 'label-smoothing', 'Label smoothing', 'setting-label-smoothing', {
+      hint: 'aim for 1 − ε instead of certainty: less overconfident; 0 = the study',
+      step: 0.05,
+    }),
+    only(
+      'lr-schedule',
       <label className="field" key="lr-schedule">
         <span className="field-label">Learning-rate schedule</span>
-        <select value={s.lrSchedule} data-testid="setting-lr-schedule" onChange={(e) => onChange({ lrSchedule: e.currentTarget.value as Settings['lrSchedule'] })}>
+        <select
+          value={s.lrSchedule}
+          data-testid="setting-lr-schedule"
+          onChange={(e) => onChange({ lrSchedule: e.currentTarget.value as Settings['lrSchedule'] })}
+        >
           <option value="constant">Constant (the study)</option>
           <option value="cosine">Warm-up, then cosine decay</option>
         </select>
         <span className="field-hint">smaller steps at the end settle the weights</span>
-      </label>),
-    only('val-loss',
+      </label>,
+    ),
+    only(
+      'val-loss',
       <label className="field" key="val-loss">
         <span className="field-label">Best epoch by</span>
-        <select value={s.valLoss} data-testid="setting-val-loss" onChange={(e) => onChange({ valLoss: e.currentTarget.value as Settings['valLoss'] })}>
+        <select
+          value={s.valLoss}
+          data-testid="setting-val-loss"
+          onChange={(e) => onChange({ valLoss: e.currentTarget.value as Settings['valLoss'] })}
+        >
           <option value="plain">Validation loss (the study)</option>
           <option value="balanced">Class-balanced validation loss</option>
         </select>
         <span className="field-hint">balanced: the rare class counts as much as the common one</span>
-      </label>),
-    only('ensemble',
+      </label>,
+    ),
+    only(
+      'ensemble',
       <label className="field" key="ensemble">
         <span className="field-label">Seed ensemble</span>
         <span className="checkbox-line">
-          <input type="checkbox" data-testid="setting-ensemble" checked={s.ensemble}
-            onChange={(e) => onChange({ ensemble: e.currentTarget.checked })} /> also score the seeds&rsquo; average
+          <input
+            type="checkbox"
+            data-testid="setting-ensemble"
+            checked={s.ensemble}
+            onChange={(e) => onChange({ ensemble: e.currentTarget.checked })}
+          />{' '}
+          also score the seeds&rsquo; average
         </span>
         <span className="field-hint">a row of its own when a model runs with two seeds or more</span>
-      </label>),
-    only('positive',
+      </label>,
+    ),
+    only(
+      'positive',
       <label className="field" key="positive">
         <span className="field-label">Positive class</span>
-        <select value={s.positiveClass ?? ''} data-testid="setting-positive"
-          onChange={(e) => onChange({ positiveClass: e.currentTarget.value === '' ? null : e.currentTarget.value })}>
-          <option value="">{classNames.length > 2 ? 'None: every class against the rest' : 'Automatic (PNEUMONIA, else the second class)'}</option>
-          {[...new Set([...classNames, ...(s.positiveClass ? [s.positiveClass] : [])])].map((c) => <option key={c} value={c}>{c}</option>)}
+        <select
+          value={s.positiveClass ?? ''}
+          data-testid="setting-positive"
+          onChange={(e) => onChange({ positiveClass: e.currentTarget.value === '' ? null : e.currentTarget.value })}
+        >
+          <option value="">
+            {classNames.length > 2
+              ? 'None: every class against the rest'
+              : 'Automatic (PNEUMONIA, else the second class)'}
+          </option>
+          {[...new Set([...classNames, ...(s.positiveClass ? [s.positiveClass] : [])])].map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
         </select>
-        <span className="field-hint">{classNames.length > 2 ? 'name one to get its sensitivity and specificity in the table' : 'the class sensitivity is measured on'}</span>
+        <span className="field-hint">
+          {classNames.length > 2
+            ? 'name one to get its sensitivity and specificity in the table'
+            : 'the class sensitivity is measured on'}
+        </span>
         {errors.positiveClass && <span className="field-error">{errors.positiveClass}</span>}
-      </label>),
-    field('threshold', 'threshold', 'Recorded threshold', 'setting-threshold', { hint: 'P(positive) threshold of the saved metrics; the slider in step 4 explores others', step: 0.05 }),
-    field('bootstrap', 'bootstrap', 'Bootstrap resamples', 'setting-bootstrap', { hint: 'for the 95% intervals; 0 = none' }),
+      </label>,
+    ),
+    field('threshold', 'threshold', 'Recorded threshold', 'setting-threshold', {
+      hint: 'P(positive) threshold of the saved metrics; the slider in step 4 explores others',
+      step: 0.05,
+    }),
+    field('bootstrap', 'bootstrap', 'Bootstrap resamples', 'setting-bootstrap', {
+      hint: 'for the 95% intervals; 0 = none',
+    }),
     only('adapt-bn', <AdaptBnSetting key="adapt-bn" settings={s} onChange={onChange} />),
   ].filter((c) => c !== null);
   return (
     <div className="settings">
       <h3>Settings</h3>
-      {running && <p className="note">The running queue keeps the settings it started with; changes apply to the next run.</p>}
+      {running && (
+        <p className="note">The running queue keeps the settings it started with; changes apply to the next run.</p>
+      )}
       <div className="settings-grid">
-        {field('size', 'size', 'Input size (px)', 'setting-size', { hint: sizeNote ?? '128 is quick; the study used 299', error: sizeProblem ?? errors.size })}
+        {field('size', 'size', 'Input size (px)', 'setting-size', {
+          hint: sizeNote ?? '128 is quick; the study used 299',
+          error: sizeProblem ?? errors.size,
+        })}
         {field('epochs', 'epochs', 'Epochs', 'setting-epochs', { hint: 'passes over the training images' })}
-        {only('recipe',
+        {only(
+          'recipe',
           <label className="field" key="recipe">
             <span className="field-label">Recipe</span>
-            <select value={s.recipe} data-testid="setting-recipe"
-              onChange={(e) => onChange(withRecipe(experimentOf(s), e.currentTarget.value as Recipe))}>
+            <select
+              value={s.recipe}
+              data-testid="setting-recipe"
+              onChange={(e) => onChange(withRecipe(experimentOf(s), e.currentTarget.value as Recipe))}
+            >
               <option value="robust">Robust — holds up on other hospitals&rsquo; images</option>
               <option value="study">Study — the paper&rsquo;s protocol, exactly</option>
             </select>
-            <span className="field-hint">sets augmentation, class weights, schedule and more (More settings shows them)</span>
-          </label>)}
+            <span className="field-hint">
+              sets augmentation, class weights, schedule and more (More settings shows them)
+            </span>
+          </label>,
+        )}
       </div>
       {advanced.length > 0 && (
-        <button type="button" className="more-settings" aria-expanded={more} aria-controls="more-settings" data-testid="more-settings"
-          onClick={() => setMore(!more)}>
+        <button
+          type="button"
+          className="more-settings"
+          aria-expanded={more}
+          aria-controls="more-settings"
+          data-testid="more-settings"
+          onClick={() => setMore(!more)}
+        >
           {more ? 'Fewer settings' : `More settings (${advanced.length})`}
         </button>
       )}

@@ -19,7 +19,6 @@ interface Props {
   onError: (message: string) => void;
 }
 
-
 export function StorageSection({ version, problem, busy, load, clear, setBudget, onError }: Props) {
   const [usage, setUsage] = useState<StorageUsage | null>(null);
   const refresh = useCallback(() => {
@@ -28,7 +27,12 @@ export function StorageSection({ version, problem, busy, load, clear, setBudget,
   useEffect(refresh, [version, busy]);
 
   const onClear = async () => {
-    if (!window.confirm('Delete the dataset, results, trained models and checkpoints saved in this browser? What the page shows now stays until you reload.')) return;
+    if (
+      !window.confirm(
+        'Delete the dataset, results, trained models and checkpoints saved in this browser? What the page shows now stays until you reload.',
+      )
+    )
+      return;
     try {
       setUsage(await clear());
     } catch (err) {
@@ -38,26 +42,49 @@ export function StorageSection({ version, problem, busy, load, clear, setBudget,
 
   return (
     <div className="storage" data-testid="storage">
-      <span data-testid="storage-usage" data-bytes={usage ? usage.projectBytes + usage.datasetBytes : ''} data-dataset-bytes={usage?.datasetBytes ?? ''}>
+      <span
+        data-testid="storage-usage"
+        data-bytes={usage ? usage.projectBytes + usage.datasetBytes : ''}
+        data-dataset-bytes={usage?.datasetBytes ?? ''}
+      >
         {usage == null
           ? 'Saved in this browser: unknown'
-          : `Saved in this browser: ${formatBytes(usage.projectBytes)} (results, models, checkpoints)`
-            + ` · dataset ${megabytes(usage.datasetBytes)} of a ${megabytes(usage.datasetBudget)} budget`
-            + (usage.quota != null ? ` · site total ${formatBytes(usage.usage ?? 0)} of ${formatBytes(usage.quota)} allowed` : '')
-            + (usage.persisted === false ? ' · may be evicted when the disk is full' : '')}
+          : `Saved in this browser: ${formatBytes(usage.projectBytes)} (results, models, checkpoints)` +
+            ` · dataset ${megabytes(usage.datasetBytes)} of a ${megabytes(usage.datasetBudget)} budget` +
+            (usage.quota != null
+              ? ` · site total ${formatBytes(usage.usage ?? 0)} of ${formatBytes(usage.quota)} allowed`
+              : '') +
+            (usage.persisted === false ? ' · may be evicted when the disk is full' : '')}
       </span>{' '}
-      <button type="button" className="link-button" data-testid="clear-storage" disabled={busy} onClick={() => void onClear()}>
+      <button
+        type="button"
+        className="link-button"
+        data-testid="clear-storage"
+        disabled={busy}
+        onClick={() => void onClear()}
+      >
         Clear stored data
       </button>
-      <DatasetBudget budget={usage?.datasetBudget ?? null} onChange={async (bytes) => {
-        try {
-          setUsage(await setBudget(bytes));
-        } catch (err) {
-          onError(`The dataset budget could not be set: ${(err as Error).message}`);
-        }
-      }} />
-      {usage?.datasetNote && <p className="hint" data-testid="storage-dataset-note">{usage.datasetNote}</p>}
-      {problem && <p className="hint" data-testid="storage-problem">{problem}</p>}
+      <DatasetBudget
+        budget={usage?.datasetBudget ?? null}
+        onChange={async (bytes) => {
+          try {
+            setUsage(await setBudget(bytes));
+          } catch (err) {
+            onError(`The dataset budget could not be set: ${(err as Error).message}`);
+          }
+        }}
+      />
+      {usage?.datasetNote && (
+        <p className="hint" data-testid="storage-dataset-note">
+          {usage.datasetNote}
+        </p>
+      )}
+      {problem && (
+        <p className="hint" data-testid="storage-problem">
+          {problem}
+        </p>
+      )}
     </div>
   );
 }
@@ -70,14 +97,25 @@ function DatasetBudget({ budget, onChange }: { budget: number | null; onChange: 
   }, [budget]);
   const apply = () => {
     const mb = Number(text);
-    if (text.trim() !== '' && Number.isFinite(mb) && mb >= 0 && budget != null && mb * 1e6 !== budget) onChange(mb * 1e6);
+    if (text.trim() !== '' && Number.isFinite(mb) && mb >= 0 && budget != null && mb * 1e6 !== budget)
+      onChange(mb * 1e6);
   };
   return (
     <label className="hint">
-      {' '}Keep the decoded dataset up to{' '}
-      <input type="number" min={0} step={50} style={{ width: '6em' }} data-testid="storage-budget" value={text}
-        onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => e.key === 'Enter' && apply()} />
-      {' '}MB (within the browser's free quota; over it, only the data's fingerprint is kept)
+      {' '}
+      Keep the decoded dataset up to{' '}
+      <input
+        type="number"
+        min={0}
+        step={50}
+        style={{ width: '6em' }}
+        data-testid="storage-budget"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => e.key === 'Enter' && apply()}
+      />{' '}
+      MB (within the browser's free quota; over it, only the data's fingerprint is kept)
     </label>
   );
 }

@@ -40,25 +40,47 @@ export function TrainSection({ state, selected, seeds, blocker, onTrain, onCance
   const label = (id: string) => state.models.find((m: ModelInfo) => m.id === id)?.label ?? id;
   const s = state.context?.origin.kind === 'trained' ? state.context.experiment : null;
   const models = [...new Set(state.queue.map((k) => k.modelId))];
-  const runsOf = (id: string) => state.queue.filter((k) => k.modelId === id).map((k) => state.runs[runKeyId(k)]).filter(Boolean);
+  const runsOf = (id: string) =>
+    state.queue
+      .filter((k) => k.modelId === id)
+      .map((k) => state.runs[runKeyId(k)])
+      .filter(Boolean);
   const count = selected.length * seeds;
   return (
-    <Section step={3} id="train" title="Train"
-      intro="Models train one after another in a background worker, so the page stays responsive. Each keeps the weights of its best validation epoch.">
+    <Section
+      step={3}
+      id="train"
+      title="Train"
+      intro="Models train one after another in a background worker, so the page stays responsive. Each keeps the weights of its best validation epoch."
+    >
       <div className="train-controls">
-        <button type="button" className="primary big" data-testid="train-button" disabled={blocker != null || state.running} onClick={onTrain}>
-          {state.running ? 'Training…' : `Train ${selected.length === 1 ? '1 model' : `${selected.length} models`}${seeds > 1 ? ` × ${seeds} seeds (${count} runs)` : ''}`}
+        <button
+          type="button"
+          className="primary big"
+          data-testid="train-button"
+          disabled={blocker != null || state.running}
+          onClick={onTrain}
+        >
+          {state.running
+            ? 'Training…'
+            : `Train ${selected.length === 1 ? '1 model' : `${selected.length} models`}${seeds > 1 ? ` × ${seeds} seeds (${count} runs)` : ''}`}
         </button>
         {state.running && (
           <button type="button" data-testid="cancel-button" onClick={() => onCancel(null)}>
             Cancel all
           </button>
         )}
-        {blocker && !state.running && <p className="train-blocker" data-testid="train-blocker">{blocker}</p>}
+        {blocker && !state.running && (
+          <p className="train-blocker" data-testid="train-blocker">
+            {blocker}
+          </p>
+        )}
         {s && (
           <p className="run-settings">
-            {state.running ? 'Running with' : 'Last run'}: {s.size}×{s.size}×{s.channels}, {s.epochs} {s.epochs === 1 ? 'epoch' : 'epochs'}, batch {s.batchSize},
-            learning rate {s.learningRate}, {s.seeds.length === 1 ? `seed ${s.seeds[0]}` : `seeds ${s.seeds.join(', ')}`}, backend {s.backend}{extrasOf(s)}.
+            {state.running ? 'Running with' : 'Last run'}: {s.size}×{s.size}×{s.channels}, {s.epochs}{' '}
+            {s.epochs === 1 ? 'epoch' : 'epochs'}, batch {s.batchSize}, learning rate {s.learningRate},{' '}
+            {s.seeds.length === 1 ? `seed ${s.seeds[0]}` : `seeds ${s.seeds.join(', ')}`}, backend {s.backend}
+            {extrasOf(s)}.
           </p>
         )}
       </div>
@@ -68,15 +90,21 @@ export function TrainSection({ state, selected, seeds, blocker, onTrain, onCance
       {state.ingest && state.running && (
         <p className="note" data-testid="run-decoding">
           Decoding the images again at the run's input size:{' '}
-          {state.ingest.phase === 'listing' ? `${state.ingest.found} files listed` : `${state.ingest.decoded + state.ingest.skipped}/${state.ingest.total}`}
-          {' '}(Cancel all stops it)
+          {state.ingest.phase === 'listing'
+            ? `${state.ingest.found} files listed`
+            : `${state.ingest.decoded + state.ingest.skipped}/${state.ingest.total}`}{' '}
+          (Cancel all stops it)
         </p>
       )}
       {models.length > 0 && (
         <ol className="progress-list">
           {models.map((id) => {
             const runs = runsOf(id);
-            return runs.length > 0 && <ProgressRow key={id} id={id} label={label(id)} runs={runs} onCancel={() => onCancel(id)} />;
+            return (
+              runs.length > 0 && (
+                <ProgressRow key={id} id={id} label={label(id)} runs={runs} onCancel={() => onCancel(id)} />
+              )
+            );
           })}
         </ol>
       )}

@@ -14,7 +14,10 @@ type Metric = 'loss' | 'accuracy';
 /** Train and validation values by epoch, with the running value of the epoch in progress at the end. */
 function curve(run: RunProgress, metric: Metric): { train: (number | null)[]; val: (number | null)[] } {
   const train: (number | null)[] = [run.start ? run.start[metric] : null, ...run.history.map((h) => h[metric])];
-  const val: (number | null)[] = [run.startVal ? run.startVal[metric] : null, ...run.history.map((h) => (metric === 'loss' ? h.valLoss : h.valAccuracy))];
+  const val: (number | null)[] = [
+    run.startVal ? run.startVal[metric] : null,
+    ...run.history.map((h) => (metric === 'loss' ? h.valLoss : h.valAccuracy)),
+  ];
   const p = run.progress;
   if (run.phase === 'training' && p && p.epoch > run.history.length) {
     train.push(p[metric]);
@@ -33,7 +36,12 @@ function lineSpec(runs: RunProgress[], metric: Metric): ChartSpec {
     values.push(train, val);
   }
   return {
-    kind: 'line', series, values, xLabel: 'epoch', xType: 'ordinal', yLabel: metric,
+    kind: 'line',
+    series,
+    values,
+    xLabel: 'epoch',
+    xType: 'ordinal',
+    yLabel: metric,
     ...(metric === 'accuracy' ? { yDomain: [0, 1] as [number, number] } : {}),
   };
 }
@@ -44,7 +52,8 @@ interface Props {
   models: ModelInfo[];
 }
 
-const hasCurve = (run: RunProgress | undefined): run is RunProgress => run != null && (run.start != null || run.startVal != null || run.history.length > 0);
+const hasCurve = (run: RunProgress | undefined): run is RunProgress =>
+  run != null && (run.start != null || run.startVal != null || run.history.length > 0);
 
 export function TrainingCharts({ queue, runs, models }: Props) {
   const label = (id: string) => models.find((m) => m.id === id)?.label ?? id;
@@ -53,7 +62,10 @@ export function TrainingCharts({ queue, runs, models }: Props) {
   const several = new Set(shown.map((r) => r.seed)).size > 1;
   const modelIds = [...new Set(shown.map((r) => r.modelId))];
   const overlay: ChartSpec = {
-    kind: 'line', xLabel: 'epoch', xType: 'ordinal', yLabel: 'validation loss',
+    kind: 'line',
+    xLabel: 'epoch',
+    xType: 'ordinal',
+    yLabel: 'validation loss',
     series: shown.map((r) => (several ? `${label(r.modelId)} · seed ${r.seed}` : label(r.modelId))),
     values: shown.map((r) => [r.startVal?.loss ?? null, ...r.history.map((h) => h.valLoss)]),
   };
@@ -61,17 +73,37 @@ export function TrainingCharts({ queue, runs, models }: Props) {
     <div className="charts">
       <figure className="chart-card is-wide">
         <figcaption>Validation loss of every {several ? 'run' : 'model'}</figcaption>
-        <VisChart spec={overlay} height={220} label="Validation loss of every run by epoch" testId="chart-val-loss-overlay" />
+        <VisChart
+          spec={overlay}
+          height={220}
+          label="Validation loss of every run by epoch"
+          testId="chart-val-loss-overlay"
+        />
       </figure>
       <div className="chart-grid">
         {modelIds.map((id) => {
           const mine = shown.filter((r) => r.modelId === id);
           return (
             <figure key={id} className="chart-card" data-testid={`charts-${id}`} data-seeds={mine.length}>
-              <figcaption>{label(id)}{mine.length > 1 ? ` (${mine.length} seeds)` : ''}</figcaption>
+              <figcaption>
+                {label(id)}
+                {mine.length > 1 ? ` (${mine.length} seeds)` : ''}
+              </figcaption>
               <div className="chart-pair">
-                <VisChart spec={lineSpec(mine, 'loss')} height={170} label={`${label(id)} loss by epoch`} testId={`chart-loss-${id}`} minIntervalMs={1500} />
-                <VisChart spec={lineSpec(mine, 'accuracy')} height={170} label={`${label(id)} accuracy by epoch`} testId={`chart-accuracy-${id}`} minIntervalMs={1500} />
+                <VisChart
+                  spec={lineSpec(mine, 'loss')}
+                  height={170}
+                  label={`${label(id)} loss by epoch`}
+                  testId={`chart-loss-${id}`}
+                  minIntervalMs={1500}
+                />
+                <VisChart
+                  spec={lineSpec(mine, 'accuracy')}
+                  height={170}
+                  label={`${label(id)} accuracy by epoch`}
+                  testId={`chart-accuracy-${id}`}
+                  minIntervalMs={1500}
+                />
               </div>
             </figure>
           );

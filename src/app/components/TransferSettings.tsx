@@ -28,22 +28,54 @@ export function TransferSettings({ settings: s, errors, backend, onChange }: Pro
     <details className="advanced" open={openAtFirst || undefined} data-testid="transfer-settings">
       <summary>Advanced: transfer-learning head{changed && <span className="tag">changed</span>}</summary>
       <div className="settings-grid">
-        {shown('head-dropout') && <NumberField label="Head dropout" testId="setting-head-dropout" value={s.headDropout} min={boundsOf('headDropout').min} max={boundsOf('headDropout').max} step={0.05}
-          hint="before the head; 0 = the study (its extra runs used 0.25)" error={errors.headDropout}
-          onChange={(headDropout) => onChange({ headDropout })} />}
-        {shown('head-rank') && <NumberField label="LightDense head rank" testId="setting-head-rank" value={s.headRank} min={boundsOf('headRank').min} max={boundsOf('headRank').max} step={1} integer
-          hint="0 = a plain Dense head (the study); k = a rank-k LightDense" error={errors.headRank}
-          onChange={(headRank) => onChange({ headRank })} />}
-        {shown('fine-tune') && <NumberField label="Fine-tune epochs (InceptionV3)" testId="setting-fine-tune" value={s.fineTune} min={boundsOf('fineTune').min} max={boundsOf('fineTune').max} step={1} integer
-          hint="after the head's epochs, also train mixed9 and mixed10 (BatchNorm frozen, learning rate ×0.1); 0 = frozen, the study"
-          error={errors.fineTune} onChange={(fineTune) => onChange({ fineTune })} />}
+        {shown('head-dropout') && (
+          <NumberField
+            label="Head dropout"
+            testId="setting-head-dropout"
+            value={s.headDropout}
+            min={boundsOf('headDropout').min}
+            max={boundsOf('headDropout').max}
+            step={0.05}
+            hint="before the head; 0 = the study (its extra runs used 0.25)"
+            error={errors.headDropout}
+            onChange={(headDropout) => onChange({ headDropout })}
+          />
+        )}
+        {shown('head-rank') && (
+          <NumberField
+            label="LightDense head rank"
+            testId="setting-head-rank"
+            value={s.headRank}
+            min={boundsOf('headRank').min}
+            max={boundsOf('headRank').max}
+            step={1}
+            integer
+            hint="0 = a plain Dense head (the study); k = a rank-k LightDense"
+            error={errors.headRank}
+            onChange={(headRank) => onChange({ headRank })}
+          />
+        )}
+        {shown('fine-tune') && (
+          <NumberField
+            label="Fine-tune epochs (InceptionV3)"
+            testId="setting-fine-tune"
+            value={s.fineTune}
+            min={boundsOf('fineTune').min}
+            max={boundsOf('fineTune').max}
+            step={1}
+            integer
+            hint="after the head's epochs, also train mixed9 and mixed10 (BatchNorm frozen, learning rate ×0.1); 0 = frozen, the study"
+            error={errors.fineTune}
+            onChange={(fineTune) => onChange({ fineTune })}
+          />
+        )}
       </div>
       {s.fineTune > 0 && (
         <p className={`note ${slow ? 'is-warning' : ''}`} data-testid="fine-tune-warning">
           {slow
             ? `Slow on ${backend ?? 'a CPU backend'}: every fine-tuning epoch runs InceptionV3's two top blocks forward and backward over each training image (minutes per epoch at 299 px). Use a WebGPU or WebGL backend, or keep it at 0.`
-            : 'Each fine-tuning epoch runs InceptionV3\u2019s two top blocks forward and backward over every training image: far slower than the head alone.'}
-          {' '}MobileNetV2 ignores this setting.
+            : 'Each fine-tuning epoch runs InceptionV3\u2019s two top blocks forward and backward over every training image: far slower than the head alone.'}{' '}
+          MobileNetV2 ignores this setting.
         </p>
       )}
     </details>

@@ -24,7 +24,14 @@ const loadVis = (): Promise<VisModule> => (vis ??= import('@tensorflow/tfjs-vis'
  * vega's first-draw set-up lands in the middle of a training run as a long task.
  */
 export function preloadCharts(): void {
-  const warmUp: ChartSpec = { kind: 'line', series: ['a'], values: [[0, 1]], xLabel: 'x', yLabel: 'y', xType: 'ordinal' };
+  const warmUp: ChartSpec = {
+    kind: 'line',
+    series: ['a'],
+    values: [[0, 1]],
+    xLabel: 'x',
+    yLabel: 'y',
+    xType: 'ordinal',
+  };
   const start = () => {
     const scratch = document.createElement('div');
     enqueue(() => draw(scratch, warmUp, 50, 100));
@@ -44,18 +51,39 @@ let queue: Promise<void> = Promise.resolve();
 let nextDrawAt = 0;
 /** Runs drawing jobs one at a time, each starting in a fresh task, within CHART_SHARE of the main thread. */
 function enqueue(job: () => Promise<void>): void {
-  queue = queue.then(() => new Promise<void>((resolve) => setTimeout(() => {
-    const start = performance.now();
-    void job().catch(() => undefined).finally(() => {
-      const end = performance.now();
-      nextDrawAt = end + (end - start) * (1 / CHART_SHARE - 1);
-      resolve();
-    });
-  }, Math.max(0, nextDrawAt - performance.now()))));
+  queue = queue.then(
+    () =>
+      new Promise<void>((resolve) =>
+        setTimeout(
+          () => {
+            const start = performance.now();
+            void job()
+              .catch(() => undefined)
+              .finally(() => {
+                const end = performance.now();
+                nextDrawAt = end + (end - start) * (1 / CHART_SHARE - 1);
+                resolve();
+              });
+          },
+          Math.max(0, nextDrawAt - performance.now()),
+        ),
+      ),
+  );
 }
 
 /** Tableau 10, the palette vega draws with by default. */
-const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+const PALETTE = [
+  '#4c78a8',
+  '#f58518',
+  '#e45756',
+  '#72b7b2',
+  '#54a24b',
+  '#eeca3b',
+  '#b279a2',
+  '#ff9da6',
+  '#9d755d',
+  '#bab0ac',
+];
 
 /**
  * What tfjs-vis's linechart is given for a line spec. Series without one finite value are left out: vega warns
@@ -67,11 +95,15 @@ export function linePlot(spec: Extract<ChartSpec, { kind: 'line' }>): {
   series: string[];
   seriesColors: string[];
 } {
-  const kept = spec.series.map((name, i) => ({ name, ys: spec.values[i] ?? [] })).filter((s) => s.ys.some((y) => y != null && Number.isFinite(y)));
+  const kept = spec.series
+    .map((name, i) => ({ name, ys: spec.values[i] ?? [] }))
+    .filter((s) => s.ys.some((y) => y != null && Number.isFinite(y)));
   const longest = Math.max(0, ...kept.map((s) => s.ys.length));
   const step = spec.xStep ?? 1;
   // tfjs-vis indexes every series by the first one's length: pad, and let vega skip the nulls.
-  const values = kept.map((s) => Array.from({ length: longest }, (_, i) => ({ x: i * step, y: (s.ys[i] ?? null) as number })));
+  const values = kept.map((s) =>
+    Array.from({ length: longest }, (_, i) => ({ x: i * step, y: (s.ys[i] ?? null) as number })),
+  );
   let next = 0;
   const seriesColors = kept.map((s) => spec.fixedColors?.[s.name] ?? PALETTE[next++ % PALETTE.length]);
   return { values, series: kept.map((s) => s.name), seriesColors };
@@ -83,14 +115,32 @@ async function draw(el: HTMLElement, spec: ChartSpec, height: number, fixedWidth
   if (spec.kind === 'line') {
     const { values, series, seriesColors } = linePlot(spec);
     if (values.length === 0) return;
-    await v.render.linechart(el, { values, series }, {
-      width, height, xLabel: spec.xLabel, yLabel: spec.yLabel, fontSize: 11, xType: spec.xType ?? 'quantitative', seriesColors,
-      ...(spec.yDomain ? { yAxisDomain: spec.yDomain } : { zoomToFit: true }),
-    });
+    await v.render.linechart(
+      el,
+      { values, series },
+      {
+        width,
+        height,
+        xLabel: spec.xLabel,
+        yLabel: spec.yLabel,
+        fontSize: 11,
+        xType: spec.xType ?? 'quantitative',
+        seriesColors,
+        ...(spec.yDomain ? { yAxisDomain: spec.yDomain } : { zoomToFit: true }),
+      },
+    );
   } else {
-    await v.render.confusionMatrix(el, { values: spec.matrix, tickLabels: spec.labels }, {
-      width, height, shadeDiagonal: true, showTextOverlay: true, fontSize: 11,
-    });
+    await v.render.confusionMatrix(
+      el,
+      { values: spec.matrix, tickLabels: spec.labels },
+      {
+        width,
+        height,
+        shadeDiagonal: true,
+        showTextOverlay: true,
+        fontSize: 11,
+      },
+    );
   }
 }
 
@@ -119,7 +169,9 @@ function useNearViewport(ref: RefObject<HTMLElement | null>): boolean {
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof IntersectionObserver === 'undefined') return undefined;
-    const observer = new IntersectionObserver((entries) => setNear(entries.some((e) => e.isIntersecting)), { rootMargin: '300px 0px' });
+    const observer = new IntersectionObserver((entries) => setNear(entries.some((e) => e.isIntersecting)), {
+      rootMargin: '300px 0px',
+    });
     observer.observe(el);
     return () => observer.disconnect();
   }, [ref]);
@@ -158,12 +210,24 @@ export function VisChart({ spec, height: baseHeight, label, testId, minIntervalM
   return (
     // data-spec: the data drawn, for tests that compare a chart before and after a reload.
     <>
-      <div ref={outer} className="vis-chart" role="img" aria-label={label} aria-describedby={describedBy} data-testid={testId} data-points={points} data-spec={key} style={{ minHeight: height }}>
+      <div
+        ref={outer}
+        className="vis-chart"
+        role="img"
+        aria-label={label}
+        aria-describedby={describedBy}
+        data-testid={testId}
+        data-points={points}
+        data-spec={key}
+        style={{ minHeight: height }}
+      >
         {points === 0 && <p className="vis-empty">No data yet</p>}
         <div ref={ref} className="vis-draw" />
       </div>
       {/* The numbers behind the picture, for screen readers (the chart's text alternative). */}
-      <p id={describedBy} className="visually-hidden" data-testid={testId ? `${testId}-text` : undefined}>{chartDescription(spec)}</p>
+      <p id={describedBy} className="visually-hidden" data-testid={testId ? `${testId}-text` : undefined}>
+        {chartDescription(spec)}
+      </p>
     </>
   );
 }

@@ -6,7 +6,16 @@
 import { EXPERIMENT_FIELDS, findField } from '../../lab/experiment/schema';
 
 /** The page's sections a lesson can hide, in page order. */
-export const SECTION_NAMES = ['data', 'models', 'settings', 'train', 'compare', 'export', 'classify', 'storage'] as const;
+export const SECTION_NAMES = [
+  'data',
+  'models',
+  'settings',
+  'train',
+  'compare',
+  'export',
+  'classify',
+  'storage',
+] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** The hash parameters that are lesson options, not settings. */

@@ -18,7 +18,11 @@ export function usePresentationMode(initial: boolean): [boolean, (on: boolean) =
     if (on) params.set('present', '1');
     else params.delete('present');
     const query = params.toString();
-    window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}${query === '' ? '' : `#${query}`}`);
+    window.history.replaceState(
+      null,
+      '',
+      `${window.location.pathname}${window.location.search}${query === '' ? '' : `#${query}`}`,
+    );
   }, []);
   return [present, set];
 }

@@ -2,7 +2,11 @@
 import { useState } from 'react';
 
 /** `startTrue` starts it true whatever was remembered (a shared link that changed what it shows). */
-export function useRememberedFlag(key: string, initial = false, startTrue = false): [boolean, (value: boolean) => void] {
+export function useRememberedFlag(
+  key: string,
+  initial = false,
+  startTrue = false,
+): [boolean, (value: boolean) => void] {
   const [value, setValue] = useState<boolean>(() => {
     if (startTrue) return true;
     try {

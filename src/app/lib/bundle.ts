@@ -8,7 +8,9 @@ import type { ModelFilesData } from '../../worker/protocol';
 
 function zipAsync(files: Zippable): Promise<Blob> {
   return new Promise((resolve, reject) => {
-    zip(files, { level: 0 }, (err, data) => (err ? reject(err) : resolve(new Blob([data as BlobPart], { type: 'application/zip' }))));
+    zip(files, { level: 0 }, (err, data) =>
+      err ? reject(err) : resolve(new Blob([data as BlobPart], { type: 'application/zip' })),
+    );
   });
 }
 
@@ -25,6 +27,7 @@ export function zipModel(files: ModelFilesData): Promise<Blob> {
 /** Files by path (experiment.json, reports, model cards, every run's model in every format) in one zip. */
 export function zipAll(files: Readonly<Record<string, string | Uint8Array>>): Promise<Blob> {
   const tree: Zippable = {};
-  for (const [path, content] of Object.entries(files)) tree[path] = typeof content === 'string' ? strToU8(content) : content;
+  for (const [path, content] of Object.entries(files))
+    tree[path] = typeof content === 'string' ? strToU8(content) : content;
   return zipAsync(tree);
 }

@@ -11,7 +11,8 @@ const RELOADED = 'xray-lab-coi-reload';
 /** Registers the worker and reloads when that is what isolation takes; resolves true when a reload is under way. */
 export async function ensureCrossOriginIsolation(): Promise<boolean> {
   // MODE, not DEV: a build run with NODE_ENV=test (as under vitest) is still a built site with its sw.js.
-  if (import.meta.env.MODE === 'development' || !window.isSecureContext || !('serviceWorker' in navigator)) return false;
+  if (import.meta.env.MODE === 'development' || !window.isSecureContext || !('serviceWorker' in navigator))
+    return false;
   // `?isolate=0`: no worker, so no isolation headers either (single-threaded wasm, as documented).
   if (new URLSearchParams(window.location.search).get('isolate') === '0') return false;
   const registering = navigator.serviceWorker.register(new URL('sw.js', document.baseURI));

@@ -45,11 +45,18 @@ export function decisionOf(result: ModelResult, i: number, threshold: number): n
 /** Test image names of a run: the run's own list when the page has it, else positional names. */
 export function testFileNames(result: ModelResult, testImages: { files: string[] } | null): string[] {
   const n = result.labels.length;
-  return testImages && testImages.files.length === n ? testImages.files : Array.from({ length: n }, (_, i) => `test image ${i + 1}`);
+  return testImages && testImages.files.length === n
+    ? testImages.files
+    : Array.from({ length: n }, (_, i) => `test image ${i + 1}`);
 }
 
 /** The images of `cell`, most confident first (ties in test order). */
-export function cellImages(result: ModelResult, files: readonly string[], cell: Pick<GalleryCell, 'trueClass' | 'predicted'>, threshold: number): GalleryImage[] {
+export function cellImages(
+  result: ModelResult,
+  files: readonly string[],
+  cell: Pick<GalleryCell, 'trueClass' | 'predicted'>,
+  threshold: number,
+): GalleryImage[] {
   const k = result.classNames.length;
   const out: GalleryImage[] = [];
   for (let i = 0; i < result.labels.length; i++) {
@@ -62,19 +69,33 @@ export function cellImages(result: ModelResult, files: readonly string[], cell: 
 }
 
 /** Page `page` (from 0) of `images`, and how many pages there are (at least 1). */
-export function galleryPage<T>(images: readonly T[], page: number, size = GALLERY_PAGE_SIZE): { items: T[]; pages: number; page: number } {
+export function galleryPage<T>(
+  images: readonly T[],
+  page: number,
+  size = GALLERY_PAGE_SIZE,
+): { items: T[]; pages: number; page: number } {
   const pages = Math.max(1, Math.ceil(images.length / size));
   const at = Math.min(Math.max(0, page), pages - 1);
   return { items: images.slice(at * size, (at + 1) * size), pages, page: at };
 }
 
 /** The per-image predictions CSV of every run of one model (all its seeds), decided at `threshold`. */
-export function modelPredictionsCsv(runs: readonly ModelResult[], testImages: { files: string[] } | null, threshold: number): string {
+export function modelPredictionsCsv(
+  runs: readonly ModelResult[],
+  testImages: { files: string[] } | null,
+  threshold: number,
+): string {
   const scored = runs.filter((r) => r.labels.length > 0);
   if (scored.length === 0) throw new Error('this model has no test predictions to download');
   const first = scored[0];
   return renderPredictionsCsv(
-    scored.map((r) => ({ modelId: r.modelId, seed: r.seed, files: testFileNames(r, testImages), labels: r.labels, probabilities: r.probabilities })),
+    scored.map((r) => ({
+      modelId: r.modelId,
+      seed: r.seed,
+      files: testFileNames(r, testImages),
+      labels: r.labels,
+      probabilities: r.probabilities,
+    })),
     { classNames: first.classNames, positiveClass: first.positiveClass, threshold },
   );
 }

@@ -22,11 +22,18 @@ export function wilsonInterval(successes: number, n: number, z = Z95): Interval 
   const centre = (p + z2 / (2 * n)) / denominator;
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
   // At 0/n and n/n the bound is exactly 0 or 1; rounding would leave it a hair inside the estimate.
-  return { low: successes === 0 ? 0 : Math.max(0, centre - half), high: successes === n ? 1 : Math.min(1, centre + half) };
+  return {
+    low: successes === 0 ? 0 : Math.max(0, centre - half),
+    high: successes === n ? 1 : Math.min(1, centre + half),
+  };
 }
 
 /** The intervals of the threshold metrics at the counts of `m`. */
-export function thresholdIntervals(m: BinaryMetrics): { accuracy: Interval | null; sensitivity: Interval | null; specificity: Interval | null } {
+export function thresholdIntervals(m: BinaryMetrics): {
+  accuracy: Interval | null;
+  sensitivity: Interval | null;
+  specificity: Interval | null;
+} {
   return {
     accuracy: wilsonInterval(m.tp + m.tn, m.tp + m.tn + m.fp + m.fn),
     sensitivity: wilsonInterval(m.tp, m.tp + m.fn),

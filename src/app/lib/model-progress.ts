@@ -21,6 +21,7 @@ export function modelPhase(runs: readonly RunProgress[]): ModelPhase {
   const active = runs.find((r) => ACTIVE.includes(r.phase));
   if (active) return active.phase;
   if (runs.some((r) => !ENDED.includes(r.phase))) return 'queued';
-  for (const phase of ['failed', 'cancelled', 'skipped'] as const) if (runs.some((r) => r.phase === phase)) return phase;
+  for (const phase of ['failed', 'cancelled', 'skipped'] as const)
+    if (runs.some((r) => r.phase === phase)) return phase;
   return 'done';
 }

@@ -10,7 +10,10 @@ import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
 import { cardOf } from '../state/results-card';
 
-export function projectPartsOf(context: ResultsContext, results: readonly ModelResult[]): { card: ExperimentCard; models: [string, SavedModelFiles][] } {
+export function projectPartsOf(
+  context: ResultsContext,
+  results: readonly ModelResult[],
+): { card: ExperimentCard; models: [string, SavedModelFiles][] } {
   const card = cardOf(context, results);
   const models = results.flatMap((r) => {
     const files = modelFiles(runKeyId(r));

@@ -19,5 +19,13 @@ export function confusionAt(result: ModelResult, metrics: BinaryMetrics | null):
   const confusion = result.record.test?.confusion ?? null;
   if (result.classNames.length !== 2 || !metrics) return confusion;
   const { tp, fp, tn, fn } = metrics;
-  return result.positiveClass === 1 ? [[tn, fp], [fn, tp]] : [[tp, fn], [fp, tn]];
+  return result.positiveClass === 1
+    ? [
+        [tn, fp],
+        [fn, tp],
+      ]
+    : [
+        [tp, fn],
+        [fp, tn],
+      ];
 }

@@ -8,12 +8,17 @@ import type { RunProgress } from '../state/lab-state';
 const ACTIVE = new Set(['preparing', 'training', 'evaluating']);
 
 export function trainAnnouncement(
-  queue: readonly RunKey[], runs: Readonly<Record<string, RunProgress>>, running: boolean, label: (id: string) => string, trainedHere = true,
+  queue: readonly RunKey[],
+  runs: Readonly<Record<string, RunProgress>>,
+  running: boolean,
+  label: (id: string) => string,
+  trainedHere = true,
 ): string {
   const all = queue.map((k) => runs[runKeyId(k)]).filter((r): r is RunProgress => r != null);
   if (all.length === 0) return '';
   const done = all.filter((r) => r.phase === 'done').length;
-  const name = (r: RunProgress) => `${label(r.modelId)}${new Set(queue.map((k) => k.seed)).size > 1 ? ` (seed ${r.seed})` : ''}`;
+  const name = (r: RunProgress) =>
+    `${label(r.modelId)}${new Set(queue.map((k) => k.seed)).size > 1 ? ` (seed ${r.seed})` : ''}`;
   if (running) {
     const current = all.find((r) => ACTIVE.has(r.phase));
     if (!current) return `Training: ${done} of ${all.length} runs done.`;

@@ -20,12 +20,21 @@ const sent = new Map<string, { files: object; info: Promise<LoadedModelInfo> }>(
  */
 export function ensureTrainedModel(client: LabClient, runId: string): Promise<LoadedModelInfo> {
   const files = modelFiles(runId);
-  if (!files) return Promise.reject(new Error(`${runId}: no model files in this page (results opened from a file, or a run that failed): train it here to explain it`));
+  if (!files)
+    return Promise.reject(
+      new Error(
+        `${runId}: no model files in this page (results opened from a file, or a run that failed): train it here to explain it`,
+      ),
+    );
   const ref = trainedRef(runId);
   const known = sent.get(ref);
   if (known && known.files === files) return known.info;
   // A copy of the weights goes over: the page keeps its own for downloads.
-  const info = client.call('loadModel', { ref, modelJson: files.modelJson, weights: files.weights.slice().buffer as ArrayBuffer });
+  const info = client.call('loadModel', {
+    ref,
+    modelJson: files.modelJson,
+    weights: files.weights.slice().buffer as ArrayBuffer,
+  });
   sent.set(ref, { files, info });
   info.catch(() => {
     if (sent.get(ref)?.info === info) sent.delete(ref);

@@ -19,7 +19,11 @@ export interface BackboneActions {
 
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-export function backboneActions(client: LabClient, dispatch: Dispatch<LabAction>, latest: () => LabState): BackboneActions {
+export function backboneActions(
+  client: LabClient,
+  dispatch: Dispatch<LabAction>,
+  latest: () => LabState,
+): BackboneActions {
   const specOf = (id: BackboneId): BackboneSpecInfo | undefined => latest().backbones.specs?.find((s) => s.id === id);
   /** Downloads the user cancelled: their rejection is no error to show. */
   const cancelled = new Set<BackboneId>();
@@ -37,25 +41,33 @@ export function backboneActions(client: LabClient, dispatch: Dispatch<LabAction>
       const kept = before
         ? ` The ${network} weights loaded before (${before.origin}) stay in use.`
         : ` Nothing was loaded, so ${network} cannot train yet.`;
-      dispatch({ type: 'error', message: `Could not load ${network} weights: ${messageOf(err).replace(/\.$/, '')}.${kept}` });
+      dispatch({
+        type: 'error',
+        message: `Could not load ${network} weights: ${messageOf(err).replace(/\.$/, '')}.${kept}`,
+      });
     } finally {
       dispatch({ type: 'backbone-ended', id });
     }
   };
 
   return {
-    loadBackboneFromSite: (id) => run(id, 'site', () => {
-      const spec = specOf(id);
-      if (!spec) throw new Error('the lab worker has not listed its backbones yet');
-      // Absolute: inside the worker a relative URL would resolve against the worker script, not the page.
-      const url = new URL(spec.defaultUrl, document.baseURI).href;
-      return client.call('loadBackboneUrl', { backboneId: id, url });
-    }),
-    loadBackboneFiles: (id, files) => run(id, 'files', () =>
-      client.call('loadBackboneFiles', { backboneId: id, files: files.map((f) => ({ name: f.name, blob: f })) })),
+    loadBackboneFromSite: (id) =>
+      run(id, 'site', () => {
+        const spec = specOf(id);
+        if (!spec) throw new Error('the lab worker has not listed its backbones yet');
+        // Absolute: inside the worker a relative URL would resolve against the worker script, not the page.
+        const url = new URL(spec.defaultUrl, document.baseURI).href;
+        return client.call('loadBackboneUrl', { backboneId: id, url });
+      }),
+    loadBackboneFiles: (id, files) =>
+      run(id, 'files', () =>
+        client.call('loadBackboneFiles', { backboneId: id, files: files.map((f) => ({ name: f.name, blob: f })) }),
+      ),
     cancelBackboneLoad: (id) => {
       cancelled.add(id);
-      client.call('cancelBackboneLoad', { backboneId: id }).catch((err) => dispatch({ type: 'error', message: messageOf(err) }));
+      client
+        .call('cancelBackboneLoad', { backboneId: id })
+        .catch((err) => dispatch({ type: 'error', message: messageOf(err) }));
     },
     clearTransferCaches: async () => {
       try {

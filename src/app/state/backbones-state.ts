@@ -3,7 +3,15 @@
  * and the loads under way with their progress. Loaded weights change only when the worker says so, so a failed
  * load can never make the page forget what is still loaded.
  */
-import type { BackboneId, BackbonesInfo, BackboneSpecInfo, BackboneStatus, LabEvent, ModelInfo, WeightsProgress } from '../../worker/protocol';
+import type {
+  BackboneId,
+  BackbonesInfo,
+  BackboneSpecInfo,
+  BackboneStatus,
+  LabEvent,
+  ModelInfo,
+  WeightsProgress,
+} from '../../worker/protocol';
 
 export interface BackboneLoading {
   source: 'site' | 'files';
@@ -22,7 +30,13 @@ export interface BackbonesState {
   version: number;
 }
 
-export const INITIAL_BACKBONES: BackbonesState = { specs: null, loaded: {}, loading: {}, persistent: false, version: 0 };
+export const INITIAL_BACKBONES: BackbonesState = {
+  specs: null,
+  loaded: {},
+  loading: {},
+  persistent: false,
+  version: 0,
+};
 
 export type BackboneAction =
   | { type: 'backbones-info'; info: BackbonesInfo }
@@ -31,7 +45,11 @@ export type BackboneAction =
 
 type BackboneEvent = Extract<LabEvent, { type: 'backbones' | 'backbone-progress' }>;
 
-const weightsKey = (list: readonly (BackboneStatus | undefined)[]) => list.map((b) => b && `${b.backboneId}:${b.weightsId}`).sort().join(',');
+const weightsKey = (list: readonly (BackboneStatus | undefined)[]) =>
+  list
+    .map((b) => b && `${b.backboneId}:${b.weightsId}`)
+    .sort()
+    .join(',');
 
 function withLoaded(state: BackbonesState, list: BackboneStatus[]): BackbonesState {
   const loaded: BackbonesState['loaded'] = {};

@@ -8,10 +8,28 @@ import { isEnsemble } from '../../lab/report/ensemble-record';
 import type { EpochRecord } from '../../lab/report/result-record';
 import type { PairComparison } from '../../lab/report/comparisons';
 import type {
-  BackendInfo, CardData, DatasetInfo, Environment, Experiment, FeatureProgress, IngestProgress, LabEvent, ModelGroup, ModelInfo,
-  ModelPhase, ModelResult, ModelSizeInfo, TrainProgress,
+  BackendInfo,
+  CardData,
+  DatasetInfo,
+  Environment,
+  Experiment,
+  FeatureProgress,
+  IngestProgress,
+  LabEvent,
+  ModelGroup,
+  ModelInfo,
+  ModelPhase,
+  ModelResult,
+  ModelSizeInfo,
+  TrainProgress,
 } from '../../worker/protocol';
-import { applyBackboneEvent, backbonesReducer, INITIAL_BACKBONES, type BackboneAction, type BackbonesState } from './backbones-state';
+import {
+  applyBackboneEvent,
+  backbonesReducer,
+  INITIAL_BACKBONES,
+  type BackboneAction,
+  type BackbonesState,
+} from './backbones-state';
 import { runsFromCard } from '../../lab/persist/runs-from-card';
 import { sameSetup } from '../../lab/persist/same-setup';
 import type { InterruptedRun, SavedProject } from '../../lab/persist/saved-project';
@@ -95,9 +113,25 @@ export interface LabState {
 }
 
 export const INITIAL_STATE: LabState = {
-  backend: null, backendBusy: true, models: [], groups: [], sizes: null, dataset: null, ingest: null, loadingData: false,
-  running: false, queue: [], runs: {}, results: [], context: null, downloaded: {}, error: null, backbones: INITIAL_BACKBONES,
-  interrupted: [], storageProblem: null, recovery: null,
+  backend: null,
+  backendBusy: true,
+  models: [],
+  groups: [],
+  sizes: null,
+  dataset: null,
+  ingest: null,
+  loadingData: false,
+  running: false,
+  queue: [],
+  runs: {},
+  results: [],
+  context: null,
+  downloaded: {},
+  error: null,
+  backbones: INITIAL_BACKBONES,
+  interrupted: [],
+  storageProblem: null,
+  recovery: null,
 };
 
 export type LabAction =
@@ -118,14 +152,26 @@ export type LabAction =
   | BackboneAction;
 
 const emptyRun = (key: RunKey): RunProgress => ({
-  ...key, phase: 'queued', message: null, progress: null, history: [], start: null, startVal: null, features: null, cachedSplits: [], autosave: [],
+  ...key,
+  phase: 'queued',
+  message: null,
+  progress: null,
+  history: [],
+  start: null,
+  startVal: null,
+  features: null,
+  cachedSplits: [],
+  autosave: [],
 });
 
 /** A finished run as the page showed it: its curves from epoch 0 (kept in the record) through its last epoch. */
 function restoredRun(r: ModelResult): RunProgress {
   const c = r.record.curveStart;
   return {
-    ...emptyRun(r), phase: r.record.status === 'ok' ? 'done' : r.record.status, message: r.record.error ?? null, history: r.record.history ?? [],
+    ...emptyRun(r),
+    phase: r.record.status === 'ok' ? 'done' : r.record.status,
+    message: r.record.error ?? null,
+    history: r.record.history ?? [],
     start: c?.loss != null && c.accuracy != null ? { loss: c.loss, accuracy: c.accuracy } : null,
     startVal: c?.valLoss != null && c.valAccuracy != null ? { loss: c.valLoss, accuracy: c.valAccuracy } : null,
   };
@@ -145,8 +191,12 @@ function startRun(state: LabState, experiment: Experiment, only?: RunKey[]): Lab
   const previous = state.context;
   const fingerprint = state.dataset?.identity.fingerprint;
   const addsTo = previous != null && (previous.origin.kind === 'trained' || previous.origin.stored === true);
-  const keep = previous != null && addsTo && sameSetup(previous.experiment, experiment)
-    && previous.data != null && previous.data.identity.fingerprint === fingerprint;
+  const keep =
+    previous != null &&
+    addsTo &&
+    sameSetup(previous.experiment, experiment) &&
+    previous.data != null &&
+    previous.data.identity.fingerprint === fingerprint;
   const queue = only ?? plannedRuns(experiment);
   const restarted = new Set(queue.map(runKeyId));
   // A model trained again makes its old seed ensemble stale: the loop scores a new one from the runs it makes.
@@ -158,12 +208,28 @@ function startRun(state: LabState, experiment: Experiment, only?: RunKey[]): Lab
   for (const key of queue) runs[runKeyId(key)] = emptyRun(key);
   const union = (a: readonly (string | number)[], b: readonly (string | number)[]) => [...new Set([...a, ...b])];
   const merged: Experiment = keep
-    ? { ...experiment, models: union(previous!.experiment.models, experiment.models) as string[], seeds: union(previous!.experiment.seeds, experiment.seeds) as number[] }
+    ? {
+        ...experiment,
+        models: union(previous!.experiment.models, experiment.models) as string[],
+        seeds: union(previous!.experiment.seeds, experiment.seeds) as number[],
+      }
     : experiment;
   return {
-    ...state, running: true, error: null, recovery: null, queue: [...(keep ? state.queue.filter((k) => !restarted.has(runKeyId(k))) : []), ...queue],
-    runs, results, downloaded: keep ? state.downloaded : {},
-    context: { experiment: merged, data: keep ? previous!.data : null, testImages: keep ? previous!.testImages : null, environment: keep ? previous!.environment : null, origin: { kind: 'trained' } },
+    ...state,
+    running: true,
+    error: null,
+    recovery: null,
+    queue: [...(keep ? state.queue.filter((k) => !restarted.has(runKeyId(k))) : []), ...queue],
+    runs,
+    results,
+    downloaded: keep ? state.downloaded : {},
+    context: {
+      experiment: merged,
+      data: keep ? previous!.data : null,
+      testImages: keep ? previous!.testImages : null,
+      environment: keep ? previous!.environment : null,
+      origin: { kind: 'trained' },
+    },
   };
 }
 
@@ -188,10 +254,17 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       return updateRun(state, event, (run) => ({ ...run, phase: event.phase, message: event.message }));
     case 'train-progress': {
       const p = event.progress;
-      return updateRun(state, p, (run) => ({ ...run, progress: p, start: run.start ?? { loss: p.loss, accuracy: p.accuracy } }));
+      return updateRun(state, p, (run) => ({
+        ...run,
+        progress: p,
+        start: run.start ?? { loss: p.loss, accuracy: p.accuracy },
+      }));
     }
     case 'baseline':
-      return updateRun(state, event, (run) => ({ ...run, startVal: { loss: event.valLoss, accuracy: event.valAccuracy } }));
+      return updateRun(state, event, (run) => ({
+        ...run,
+        startVal: { loss: event.valLoss, accuracy: event.valAccuracy },
+      }));
     case 'epoch-end':
       return updateRun(state, event, (run) => ({ ...run, history: [...run.history, event.log] }));
     case 'autosave-cost': {
@@ -202,10 +275,16 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       return updateRun(state, event, (run) => {
         const before = run.autosave.find((a) => a.epoch === event.epoch);
         const cost: AutosaveCost = {
-          epoch: event.epoch, ms: event.ms || before?.ms || 0, epochMs: event.epochMs || before?.epochMs || 0, bytes: event.bytes || before?.bytes || 0,
+          epoch: event.epoch,
+          ms: event.ms || before?.ms || 0,
+          epochMs: event.epochMs || before?.epochMs || 0,
+          bytes: event.bytes || before?.bytes || 0,
           writeMs: event.writeMs ?? before?.writeMs ?? null,
         };
-        return { ...run, autosave: [...run.autosave.filter((a) => a.epoch !== event.epoch), cost].sort((a, b) => a.epoch - b.epoch) };
+        return {
+          ...run,
+          autosave: [...run.autosave.filter((a) => a.epoch !== event.epoch), cost].sort((a, b) => a.epoch - b.epoch),
+        };
       });
     }
     case 'feature-progress': {
@@ -213,11 +292,22 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       return updateRun(state, event, (run) => ({
         ...run,
         features: p,
-        cachedSplits: p.cached && !run.cachedSplits.includes(p.split) ? [...run.cachedSplits, p.split] : run.cachedSplits,
+        cachedSplits:
+          p.cached && !run.cachedSplits.includes(p.split) ? [...run.cachedSplits, p.split] : run.cachedSplits,
       }));
     }
     case 'run-data':
-      return state.context ? { ...state, context: { ...state.context, data: event.data, testImages: event.testImages, environment: event.environment } } : state;
+      return state.context
+        ? {
+            ...state,
+            context: {
+              ...state.context,
+              data: event.data,
+              testImages: event.testImages,
+              environment: event.environment,
+            },
+          }
+        : state;
     case 'backbones':
     case 'backbone-progress':
       return { ...state, backbones: applyBackboneEvent(state.backbones, event) };
@@ -228,8 +318,10 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       const results = [...state.results.filter((r) => runKeyId(r) !== id), event.result];
       // A resumed run's record holds every epoch, those before the interruption too.
       const resumed = event.result.record.history;
-      const withHistory = resumed && resumed.length > (state.runs[id]?.history.length ?? 0)
-        ? updateRun(state, event.result, (run) => ({ ...run, history: resumed })) : state;
+      const withHistory =
+        resumed && resumed.length > (state.runs[id]?.history.length ?? 0)
+          ? updateRun(state, event.result, (run) => ({ ...run, history: resumed }))
+          : state;
       return { ...withHistory, results, downloaded: { ...state.downloaded, [id]: false }, ingest: null };
     }
   }
@@ -248,10 +340,19 @@ function openCard(state: LabState, card: ExperimentCard, name: string, stored: b
     runs[runKeyId(r)] = restoredRun(r);
   }
   return {
-    ...state, results, runs, queue: trainedKeys(results), downloaded: {}, error: null,
+    ...state,
+    results,
+    runs,
+    queue: trainedKeys(results),
+    downloaded: {},
+    error: null,
     context: {
-      experiment: card.settings, data: card.data, testImages: card.testImages, environment: card.environment,
-      origin: { kind: 'file', name, createdAt: card.createdAt, stored }, comparisons: card.comparisons,
+      experiment: card.settings,
+      data: card.data,
+      testImages: card.testImages,
+      environment: card.environment,
+      origin: { kind: 'file', name, createdAt: card.createdAt, stored },
+      comparisons: card.comparisons,
     },
   };
 }
@@ -272,8 +373,13 @@ function restoreSaved(state: LabState, saved: SavedProject): LabState {
   }
   const { experiment, data, testImages, environment } = saved.context;
   return {
-    ...state, results, runs, queue: trainedKeys(results),
-    downloaded: Object.fromEntries(results.map((r) => [runKeyId(r), false])), interrupted: saved.interrupted, error: notes ?? state.error,
+    ...state,
+    results,
+    runs,
+    queue: trainedKeys(results),
+    downloaded: Object.fromEntries(results.map((r) => [runKeyId(r), false])),
+    interrupted: saved.interrupted,
+    error: notes ?? state.error,
     context: { experiment, data, testImages, environment, origin: { kind: 'trained' } },
   };
 }
@@ -293,7 +399,14 @@ export function labReducer(state: LabState, action: LabAction): LabState {
     case 'dataset':
       return { ...state, dataset: action.dataset, loadingData: false, ingest: null };
     case 'run-start':
-      return startRun({ ...state, interrupted: state.interrupted.filter((i) => !action.only?.some((k) => runKeyId(k) === runKeyId(i))) }, action.experiment, action.only);
+      return startRun(
+        {
+          ...state,
+          interrupted: state.interrupted.filter((i) => !action.only?.some((k) => runKeyId(k) === runKeyId(i))),
+        },
+        action.experiment,
+        action.only,
+      );
     case 'restore':
       return restoreSaved(state, action.saved);
     case 'interrupted':

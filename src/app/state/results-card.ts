@@ -12,7 +12,8 @@ export function cardOf(context: ResultsContext, results: readonly ModelResult[])
     environment,
     results: results.map((r) => r.record),
     testImages,
-    predictions: results.filter((r) => r.probabilities.length > 0)
+    predictions: results
+      .filter((r) => r.probabilities.length > 0)
       .map((r) => ({ modelId: r.modelId, seed: r.seed, probabilities: r.probabilities })),
     // An opened results.json has no probabilities: its paired tests travel on as written.
     comparisons: context.comparisons,

@@ -37,7 +37,11 @@ export function validateSettings(s: Settings, models?: readonly ModelInfo[]): Pa
   const checkModel = modelIdCheck((models ?? []).map((m) => m.id));
   const errors: Partial<Record<keyof Settings, string>> = {};
   for (const p of experimentProblems(experimentOf(s), { checkModel })) errors[p.key] ??= p.message;
-  if (!(Number.isInteger(s.demoPerClass) && s.demoPerClass >= DEMO_PER_CLASS.min && s.demoPerClass <= DEMO_PER_CLASS.max)) {
+  if (!(
+    Number.isInteger(s.demoPerClass) &&
+    s.demoPerClass >= DEMO_PER_CLASS.min &&
+    s.demoPerClass <= DEMO_PER_CLASS.max
+  )) {
     errors.demoPerClass = `must be a whole number from ${DEMO_PER_CLASS.min} to ${DEMO_PER_CLASS.max} (got ${s.demoPerClass})`;
   }
   return errors;
@@ -56,7 +60,8 @@ export function settingsFromHash(hash: string): Settings {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const { experiment, rest } = experimentFromParams(params, experimentOf(DEFAULT_SETTINGS));
   const demo = Number(rest.get(DEMO_PER_CLASS.flag) ?? rest.get(DEMO_PER_CLASS.key));
-  const demoPerClass = Number.isInteger(demo) && demo >= DEMO_PER_CLASS.min && demo <= DEMO_PER_CLASS.max ? demo : DEMO_PER_CLASS.default;
+  const demoPerClass =
+    Number.isInteger(demo) && demo >= DEMO_PER_CLASS.min && demo <= DEMO_PER_CLASS.max ? demo : DEMO_PER_CLASS.default;
   return { ...experiment, demoPerClass };
 }
 

@@ -31,11 +31,15 @@ let restoreOnce: Promise<void> | null = null;
  * Asks the browser to keep the lab's storage (not evicted under pressure), then shows the project saved in this
  * browser: results, curves, model files and interrupted runs. A store that cannot be read says why; nothing changes.
  */
-async function restoreSaved(client: ReturnType<typeof getLabClient>, dispatch: (a: Parameters<typeof labReducer>[1]) => void): Promise<void> {
+async function restoreSaved(
+  client: ReturnType<typeof getLabClient>,
+  dispatch: (a: Parameters<typeof labReducer>[1]) => void,
+): Promise<void> {
   try {
     await navigator.storage?.persist?.().catch(() => false);
     // The dataset kept in this browser comes back first, so an interrupted run can resume without the folder.
-    const dataset = await client.call('setDatasetBudget', { bytes: readDatasetBudget() })
+    const dataset = await client
+      .call('setDatasetBudget', { bytes: readDatasetBudget() })
       .then(() => client.call('restoreDataset', null))
       .catch(() => null);
     if (dataset) dispatch({ type: 'dataset', dataset });
@@ -128,7 +132,8 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     initOnce
       .then((r) => {
         dispatch({ type: 'ready', backend: r.backend, models: r.models, groups: r.groups });
-        if (r.backendError) dispatch({ type: 'error', message: `${r.backendError}. Choose another backend in Settings.` });
+        if (r.backendError)
+          dispatch({ type: 'error', message: `${r.backendError}. Choose another backend in Settings.` });
         restoreOnce ??= restoreSaved(client, dispatch);
         // After init: restoring cached weights (up to 87 MB from IndexedDB) must not hold up the page.
         return client.call('backbones', null).then((info) => {
@@ -153,7 +158,10 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     const key = `${size}x${channels}`;
     const timer = setTimeout(() => {
       if (!(Number.isInteger(size) && size >= 1 && size <= 1024)) return;
-      client.call('measureModels', { size, channels }).then((list) => dispatch({ type: 'sizes', key, list, weightsVersion }), () => undefined);
+      client.call('measureModels', { size, channels }).then(
+        (list) => dispatch({ type: 'sizes', key, list, weightsVersion }),
+        () => undefined,
+      );
     }, 250);
     return () => clearTimeout(timer);
   }, [client, ready, settings.size, settings.channels, weightsVersion]);
@@ -182,15 +190,18 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     if (!hasData || busy.current) return;
     const split = splitOf(settings);
     const timer = setTimeout(() => {
-      client.call('splitDataset', split).then((d) => dispatch({ type: 'dataset', dataset: d }), () => undefined);
+      client.call('splitDataset', split).then(
+        (d) => dispatch({ type: 'dataset', dataset: d }),
+        () => undefined,
+      );
     }, 250);
     return () => clearTimeout(timer);
   }, [client, hasData, settings.valFraction, settings.testFraction, settings.seeds[0], settings.keepOfficialVal]);
 
   // Leaving with trained models that were never downloaded asks first.
-  const unsaved = state.context?.origin.kind === 'trained'
-    && state.results.some((r) => r.record.status !== 'failed' && !isEnsemble(r.record)
-      && !state.downloaded[runKeyId(r)]);
+  const unsaved =
+    state.context?.origin.kind === 'trained' &&
+    state.results.some((r) => r.record.status !== 'failed' && !isEnsemble(r.record) && !state.downloaded[runKeyId(r)]);
   useEffect(() => {
     if (!unsaved) return;
     const warn = (e: BeforeUnloadEvent) => {
@@ -238,7 +249,10 @@ export function useLab(settings: Settings): [LabState, LabActions] {
 
   const actions: LabActions = {
     loadDemo: () => load(() => client.call('loadDemo', { ...format(), perClass: latest.current.demoPerClass })),
-    loadPicked: (picked, labels) => load(() => client.call('loadPicked', { ...format(), limit: latest.current.limit, picked, labels: labels ?? null })),
+    loadPicked: (picked, labels) =>
+      load(() =>
+        client.call('loadPicked', { ...format(), limit: latest.current.limit, picked, labels: labels ?? null }),
+      ),
     cancelLoad: () => {
       client.call('cancelLoad', null).catch((err) => dispatch({ type: 'error', message: message(err) }));
     },
@@ -248,10 +262,18 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     },
     resume: async (run) => {
       const context = current.current.context;
-      if (busy.current) return dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before resuming.' });
-      if (!context) return dispatch({ type: 'error', message: 'The experiment of this run was not saved: it cannot be resumed. Discard it and train again.' });
+      if (busy.current)
+        return dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before resuming.' });
+      if (!context)
+        return dispatch({
+          type: 'error',
+          message: 'The experiment of this run was not saved: it cannot be resumed. Discard it and train again.',
+        });
       if (current.current.dataset?.identity.fingerprint !== run.fingerprint) {
-        return dispatch({ type: 'error', message: `To resume ${run.label}, load the data it trained on first (${run.source}).` });
+        return dispatch({
+          type: 'error',
+          message: `To resume ${run.label}, load the data it trained on first (${run.source}).`,
+        });
       }
       const key = { modelId: run.modelId, seed: run.seed };
       await runQueue(context.experiment, 1, [key]);
@@ -259,7 +281,10 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     discard: async (run) => {
       try {
         await client.call('discardCheckpoint', { modelId: run.modelId, seed: run.seed });
-        dispatch({ type: 'interrupted', list: current.current.interrupted.filter((i) => runKeyId(i) !== runKeyId(run)) });
+        dispatch({
+          type: 'interrupted',
+          list: current.current.interrupted.filter((i) => runKeyId(i) !== runKeyId(run)),
+        });
       } catch (err) {
         dispatch({ type: 'error', message: message(err) });
       }
@@ -276,7 +301,11 @@ export function useLab(settings: Settings): [LabState, LabActions] {
       }
     },
     openProject: async (file) => {
-      if (busy.current) return dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before opening a project.' });
+      if (busy.current)
+        return dispatch({
+          type: 'error',
+          message: 'Wait for the training run to end (or cancel it) before opening a project.',
+        });
       try {
         // The saved project restored at start-up must not land on top of the opened one.
         await restoreOnce;
@@ -306,7 +335,10 @@ export function useLab(settings: Settings): [LabState, LabActions] {
     },
     openExperiment: async (file) => {
       if (busy.current) {
-        dispatch({ type: 'error', message: 'Wait for the training run to end (or cancel it) before opening an experiment.' });
+        dispatch({
+          type: 'error',
+          message: 'Wait for the training run to end (or cancel it) before opening an experiment.',
+        });
         return;
       }
       try {
@@ -325,8 +357,16 @@ export function useLab(settings: Settings): [LabState, LabActions] {
   // re-rendering on every progress message (every action reads the latest state through refs anyway).
   const latestActions = useRef(actions);
   latestActions.current = actions;
-  const stable = useMemo(() => Object.fromEntries(Object.keys(actions).map((name) => [
-    name, (...args: unknown[]) => (latestActions.current[name as keyof LabActions] as (...a: unknown[]) => unknown)(...args),
-  ])) as unknown as LabActions, []); // the keys never change
+  const stable = useMemo(
+    () =>
+      Object.fromEntries(
+        Object.keys(actions).map((name) => [
+          name,
+          (...args: unknown[]) =>
+            (latestActions.current[name as keyof LabActions] as (...a: unknown[]) => unknown)(...args),
+        ]),
+      ) as unknown as LabActions,
+    [],
+  ); // the keys never change
   return [state, stable];
 }

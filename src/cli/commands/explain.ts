@@ -51,9 +51,17 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     args: argv,
     strict: true,
     options: {
-      model: { type: 'string' }, images: { type: 'string' }, class: { type: 'string' }, mask: { type: 'string' },
-      out: { type: 'string' }, opacity: { type: 'string' }, weights: { type: 'string' }, backend: { type: 'string' },
-      json: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      model: { type: 'string' },
+      images: { type: 'string' },
+      class: { type: 'string' },
+      mask: { type: 'string' },
+      out: { type: 'string' },
+      opacity: { type: 'string' },
+      weights: { type: 'string' },
+      backend: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -61,11 +69,13 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     return 0;
   }
   const log = (line: string) => io.stderr(`${line}\n`);
-  if (!values.model) throw new CliError('--model DIR is required (a saved model folder, e.g. xray-lab-results/models/cnn)');
+  if (!values.model)
+    throw new CliError('--model DIR is required (a saved model folder, e.g. xray-lab-results/models/cnn)');
   if (!values.images) throw new CliError('--images PATH is required (an image, or a folder of images)');
   const opacity = floatOption('opacity', values.opacity, 0.6, 0, 1);
   const backend = values.backend ?? 'auto';
-  if (!BACKENDS.includes(backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}")`);
+  if (!BACKENDS.includes(backend))
+    throw new CliError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}")`);
   const out = values.out ?? 'xray-lab-explain';
   const listed = await listImages(values.images);
 
@@ -77,7 +87,9 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   try {
     if (values.weights) {
       if (!saved.modelId || !isBackboneId(saved.modelId)) {
-        throw new CliError(`--weights ${values.weights}: ${values.model} is not a transfer model (its metadata names no backbone)`);
+        throw new CliError(
+          `--weights ${values.weights}: ${values.model} is not a transfer model (its metadata names no backbone)`,
+        );
       }
       await loadCliWeights(new Map([[saved.modelId, values.weights]]), undefined, log);
     }
@@ -85,24 +97,33 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     const size = explainable.model.inputs[0].shape[1] ?? saved.size;
     if (size == null) throw new CliError(`--model ${values.model}: its input size is unknown`);
     const range = explainable.range ?? saved.pixelRange;
-    const classIndex = values.class == null ? null : classNames.findIndex((c) => c.toLowerCase() === values.class!.toLowerCase());
-    if (classIndex === -1) throw new CliError(`--class ${values.class}: no such class (classes: ${classNames.join(', ')})`);
+    const classIndex =
+      values.class == null ? null : classNames.findIndex((c) => c.toLowerCase() === values.class!.toLowerCase());
+    if (classIndex === -1)
+      throw new CliError(`--class ${values.class}: no such class (classes: ${classNames.join(', ')})`);
     const cam = asModelError(values.model, () => createGradCam(explainable!.model));
-    log(`explaining ${cam.target.layerName} (${cam.target.height}×${cam.target.width}×${cam.target.channels}) of ${values.model}`);
+    log(
+      `explaining ${cam.target.layerName} (${cam.target.height}×${cam.target.width}×${cam.target.channels}) of ${values.model}`,
+    );
 
     const masks = values.mask ? await readMasks(values.mask, listed.files, size) : null;
-    const set = await readImages(listed.root, listed.files, size, saved.channels, classNames, (file, why) => log(`skipped ${file}: ${why}`));
+    const set = await readImages(listed.root, listed.files, size, saved.channels, classNames, (file, why) =>
+      log(`skipped ${file}: ${why}`),
+    );
     if (set.count === 0) throw new CliError(`--images ${values.images}: none of its images could be read`);
     await checkOutDir(out);
 
     const explained = await explainImages(cam, set, {
-      range, classes: classIndex ?? 'predicted', batchSize: 8,
+      range,
+      classes: classIndex ?? 'predicted',
+      batchSize: 8,
       onProgress: (done, total) => log(`explained ${done}/${total}`),
     });
     const files: OutputFiles = new Map();
     const records = explained.map((e) => {
       const record = recordOf(e, set, classNames, masks?.[listed.files.indexOf(e.file)] ?? null);
-      if (files.has(record.overlay)) throw new CliError(`--images ${values.images}: two images would both write ${record.overlay}`);
+      if (files.has(record.overlay))
+        throw new CliError(`--images ${values.images}: two images would both write ${record.overlay}`);
       files.set(record.overlay, overlayPng(set, e, opacity));
       return record;
     });
@@ -122,12 +143,18 @@ function asModelError<T>(path: string, make: () => T): T {
     return make();
   } catch (err) {
     const e = err as Error;
-    if (['NoConvolutionError', 'ExplainInputError', 'BackboneNotLoadedError'].includes(e.name)) throw new CliError(`--model ${path}: ${e.message}`);
+    if (['NoConvolutionError', 'ExplainInputError', 'BackboneNotLoadedError'].includes(e.name))
+      throw new CliError(`--model ${path}: ${e.message}`);
     throw err;
   }
 }
 
-function recordOf(e: ImageExplanation, set: ImageSet, classNames: readonly string[], mask: Uint8Array | null): ExplainRecord {
+function recordOf(
+  e: ImageExplanation,
+  set: ImageSet,
+  classNames: readonly string[],
+  mask: Uint8Array | null,
+): ExplainRecord {
   const map = e.maps[0];
   return {
     file: e.file,
@@ -156,10 +183,20 @@ const nullableRound = (x: number | null) => (x == null ? null : round(x));
 
 function table(records: ExplainRecord[]): string {
   const rows = records.map((r) => [
-    r.file, `${r.predicted} ${r.scores[r.predicted].toFixed(3)}`, r.explained, r.peak ? `(${r.peak.x}, ${r.peak.y})` : '—',
+    r.file,
+    `${r.predicted} ${r.scores[r.predicted].toFixed(3)}`,
+    r.explained,
+    r.peak ? `(${r.peak.x}, ${r.peak.y})` : '—',
     r.heatInMask == null ? '—' : `${(r.heatInMask * 100).toFixed(1)}% (mask ${(r.maskShare! * 100).toFixed(1)}%)`,
   ]);
   const header = ['file', 'predicted', 'explained', 'peak (x, y)', 'heat in mask'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

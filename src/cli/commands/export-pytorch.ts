@@ -40,10 +40,17 @@ export const EXPORT_PYTORCH_USAGE = `xray-lab export-pytorch EXPERIMENT.json --o
 
 export async function exportPytorchCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, strict: true, allowPositionals: true,
+    args: argv,
+    strict: true,
+    allowPositionals: true,
     options: {
-      out: { type: 'string' }, data: { type: 'string' }, trained: { type: 'string' }, untrained: { type: 'boolean', default: false },
-      weights: { type: 'string', multiple: true }, preprocessing: { type: 'string' }, help: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      data: { type: 'string' },
+      trained: { type: 'string' },
+      untrained: { type: 'boolean', default: false },
+      weights: { type: 'string', multiple: true },
+      preprocessing: { type: 'string' },
+      help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -57,7 +64,10 @@ export async function exportPytorchCommand(argv: string[], io: CliIO): Promise<n
   const card = await readCard(cardPath);
   // train.py reads classes from folder names; a label table's classes would be misread (not done yet).
   const table = card.data.identity.table;
-  if (table) throw new CliError(`${cardPath}: its classes came from the label table ${table.file}; export-pytorch does not read label tables yet`);
+  if (table)
+    throw new CliError(
+      `${cardPath}: its classes came from the label table ${table.file}; export-pytorch does not read label tables yet`,
+    );
   await checkOutEmpty(values.out);
   const dataDir = values.data ? await checkData(values.data, card) : null;
 
@@ -83,7 +93,9 @@ export async function exportPytorchCommand(argv: string[], io: CliIO): Promise<n
       for (const run of trainedRunsOf(card)) {
         const folder = join(base, run.folder);
         if (!(await stat(join(folder, 'model.json')).catch(() => null))) {
-          throw new CliError(`${folder}/model.json: the trained ${run.modelId} (seed ${run.seed}) is not there; give the folder holding models/ with --trained DIR, or --untrained`);
+          throw new CliError(
+            `${folder}/model.json: the trained ${run.modelId} (seed ${run.seed}) is not there; give the folder holding models/ with --trained DIR, or --untrained`,
+          );
         }
         trained.push({ modelId: run.modelId, seed: run.seed, model: (await readSavedModel(folder)).model });
       }
@@ -105,11 +117,16 @@ export async function exportPytorchCommand(argv: string[], io: CliIO): Promise<n
   } finally {
     for (const t of trained) t.model.dispose();
   }
-  const weights = trained.length === 0 ? 'no trained weights (it trains from scratch)' : `the trained weights of ${trained.length} run(s)`;
+  const weights =
+    trained.length === 0
+      ? 'no trained weights (it trains from scratch)'
+      : `the trained weights of ${trained.length} run(s)`;
   log(`wrote ${values.out}: ${card.settings.models.join(', ')} × seeds ${card.settings.seeds.join(', ')}, ${weights}`);
   const data = dataDir ?? 'DATA';
-  io.stdout(`cd ${values.out}\npython3 train.py --nproc 2 --data ${data}                        # or:\n`
-    + `torchrun --standalone --nproc_per_node=N train.py --data ${data}\n`);
+  io.stdout(
+    `cd ${values.out}\npython3 train.py --nproc 2 --data ${data}                        # or:\n` +
+      `torchrun --standalone --nproc_per_node=N train.py --data ${data}\n`,
+  );
   return 0;
 }
 
@@ -135,13 +152,18 @@ async function checkOutEmpty(out: string): Promise<void> {
 /** The folder train.py's --data must name: DIR (or the folder in it the lab's layout started at), if it is the card's data. */
 async function checkData(dir: string, card: ExperimentCard): Promise<string> {
   const info = await stat(dir).catch(() => null);
-  if (!info?.isDirectory()) throw new CliError(`--data ${dir}: no such folder (the PyTorch project reads images from a folder: unpack a .zip first)`);
+  if (!info?.isDirectory())
+    throw new CliError(
+      `--data ${dir}: no such folder (the PyTorch project reads images from a folder: unpack a .zip first)`,
+    );
   const scan = await scanSource(await openNodeSource(dir));
   const identity = identifyLayout(scan.layout, scan.sizes);
   const expected = card.data.identity;
   if (identity.fingerprint !== expected.fingerprint) {
-    throw new CliError(`--data ${dir}: its files differ from the data the card ran on (fingerprint ${identity.fingerprint}, ${identity.files} images; `
-      + `the card's ${expected.fingerprint}, ${expected.files} images)`);
+    throw new CliError(
+      `--data ${dir}: its files differ from the data the card ran on (fingerprint ${identity.fingerprint}, ${identity.files} images; ` +
+        `the card's ${expected.fingerprint}, ${expected.files} images)`,
+    );
   }
   return resolve(dir, identity.root);
 }

@@ -39,8 +39,12 @@ export async function modelsCommand(argv: string[], io: CliIO): Promise<number> 
     return 0;
   }
   const other = Object.keys(settings).find((k) => k !== 'size' && k !== 'channels');
-  if (other) throw new CliError(`--${findField(other)!.flag} does not change a model's size; models takes --size and --channels`);
-  if (positionals.length > 0) throw new CliError(`unexpected argument "${positionals[0]}" (see xray-lab models --help)`);
+  if (other)
+    throw new CliError(
+      `--${findField(other)!.flag} does not change a model's size; models takes --size and --channels`,
+    );
+  if (positionals.length > 0)
+    throw new CliError(`unexpected argument "${positionals[0]}" (see xray-lab models --help)`);
   // The study's input unless asked otherwise: the listing is for comparing with its published counts.
   const size = settings.size ?? 299;
   const channels = settings.channels ?? 3;
@@ -56,13 +60,21 @@ export async function modelsCommand(argv: string[], io: CliIO): Promise<number> 
 
 export function listModels(size: number, channels: 1 | 3): ModelListing[] {
   return MODEL_REGISTRY.map((entry) => {
-    const base = { id: entry.id, label: entry.label, group: entry.group, minSize: entry.minSize, description: entry.description };
+    const base = {
+      id: entry.id,
+      label: entry.label,
+      group: entry.group,
+      minSize: entry.minSize,
+      description: entry.description,
+    };
     try {
       const measured = entry.measure({ size, channels });
       const listing: ModelListing = { ...base, ...measured };
       if (entry.backbone) {
-        listing.note = channels === 3 ? 'ImageNet backbone (frozen) + trained head; weights must be loaded to train'
-          : 'ImageNet backbones take 3 channels: grey images are repeated into RGB';
+        listing.note =
+          channels === 3
+            ? 'ImageNet backbone (frozen) + trained head; weights must be loaded to train'
+            : 'ImageNet backbones take 3 channels: grey images are repeated into RGB';
       }
       return listing;
     } catch (err) {
@@ -83,6 +95,10 @@ function renderListings(listings: ModelListing[], size: number, channels: number
   ]);
   const header = ['model', 'params', 'trainable', 'weights', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [`Models at ${size}×${size}×${channels}`, line(header), ...rows.map(line)].join('\n') + '\n';
 }

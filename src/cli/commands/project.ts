@@ -16,8 +16,14 @@ const fixed = (v: number | null | undefined) => (v == null ? '—' : v.toFixed(3
 /** \`xray-lab project\`: the models and results of a project zip, without a browser. */
 export async function projectCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, strict: true, allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', default: false } },
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     io.stdout(PROJECT_USAGE + '\n');
@@ -45,17 +51,35 @@ export async function projectCommand(argv: string[], io: CliIO): Promise<number>
     }
   }
   if (values.json) {
-    const images = dataset ? { images: dataset.meta.count, size: dataset.meta.size, channels: dataset.meta.channels, bytes: dataset.pixels.byteLength } : null;
-    io.stdout(`${JSON.stringify({ card, models: [...models.keys()], interrupted: checkpoints.map((c) => c.info), dataset: images }, null, 2)}\n`);
+    const images = dataset
+      ? {
+          images: dataset.meta.count,
+          size: dataset.meta.size,
+          channels: dataset.meta.channels,
+          bytes: dataset.pixels.byteLength,
+        }
+      : null;
+    io.stdout(
+      `${JSON.stringify({ card, models: [...models.keys()], interrupted: checkpoints.map((c) => c.info), dataset: images }, null, 2)}\n`,
+    );
     return 0;
   }
   const lines = [
     `${file}: ${card.settings.models.length} model(s) × seeds ${card.settings.seeds.join(', ')} on ${card.data.source} (${card.data.identity.files} images, fingerprint ${card.data.identity.fingerprint})`,
     'run\tstatus\tepochs\taccuracy\tAUC\tmodel',
-    ...card.results.map((r) => [
-      savedRunId(r), r.status, `${r.epochsRun}/${r.epochsPlanned}`, fixed(r.test?.accuracy), fixed(r.test?.auc), models.has(savedRunId(r)) ? 'yes' : 'no',
-    ].join('\t')),
-    ...checkpoints.map((c) => `${savedRunId(c.info)}\tinterrupted at epoch ${c.info.epoch} of ${c.info.epochs} (checkpoint in the file)`),
+    ...card.results.map((r) =>
+      [
+        savedRunId(r),
+        r.status,
+        `${r.epochsRun}/${r.epochsPlanned}`,
+        fixed(r.test?.accuracy),
+        fixed(r.test?.auc),
+        models.has(savedRunId(r)) ? 'yes' : 'no',
+      ].join('\t'),
+    ),
+    ...checkpoints.map(
+      (c) => `${savedRunId(c.info)}\tinterrupted at epoch ${c.info.epoch} of ${c.info.epochs} (checkpoint in the file)`,
+    ),
     dataset
       ? `images: ${dataset.meta.count} decoded at ${dataset.meta.size}×${dataset.meta.size}×${dataset.meta.channels} (${(dataset.pixels.byteLength / 1e6).toFixed(1)} MB) in the file`
       : 'images: not in the file (saved without them)',

@@ -8,7 +8,7 @@ import { replayLabelRequest } from '../label-table-options';
 
 const RUN_OPTIONS = {
   ...DATA_OPTIONS,
-  'allow-other-data': { kind: 'switch' as const, help: 'run even when DIR\'s files differ from those the card ran on' },
+  'allow-other-data': { kind: 'switch' as const, help: "run even when DIR's files differ from those the card ran on" },
 };
 
 export const RUN_USAGE = `xray-lab run EXPERIMENT.json --data DIR [options]
@@ -25,7 +25,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const given = Object.keys(settings);
-  if (given.length > 0) throw new CliError(`run replays the card's settings: --${given[0]} cannot change them (edit the card, or use compare)`);
+  if (given.length > 0)
+    throw new CliError(
+      `run replays the card's settings: --${given[0]} cannot change them (edit the card, or use compare)`,
+    );
   if (positionals.length !== 1) throw new CliError('give one EXPERIMENT.json (see xray-lab run --help)');
   if (typeof options.data !== 'string') throw new CliError('--data DIR is required: the data the card ran on');
   const path = positionals[0];
@@ -38,18 +41,21 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     throw new CliError((err as Error).message);
   }
-  return runComparison({
-    experiment: card.settings,
-    data: options.data,
-    test: options.test as string | undefined,
-    out: (options.out as string | undefined) ?? 'xray-lab-results',
-    json: options.json === true,
-    weights: (options.weights as string[] | undefined) ?? [],
-    preprocessing: options.preprocessing as string | undefined,
-    featureCache: options['feature-cache'] as string | undefined,
-    strict: options.strict === true,
-    verbose: options.verbose === true,
-    labels: replayLabelRequest(options, card.data.identity.table),
-    replay: { card, allowOtherData: options['allow-other-data'] === true },
-  }, io);
+  return runComparison(
+    {
+      experiment: card.settings,
+      data: options.data,
+      test: options.test as string | undefined,
+      out: (options.out as string | undefined) ?? 'xray-lab-results',
+      json: options.json === true,
+      weights: (options.weights as string[] | undefined) ?? [],
+      preprocessing: options.preprocessing as string | undefined,
+      featureCache: options['feature-cache'] as string | undefined,
+      strict: options.strict === true,
+      verbose: options.verbose === true,
+      labels: replayLabelRequest(options, card.data.identity.table),
+      replay: { card, allowOtherData: options['allow-other-data'] === true },
+    },
+    io,
+  );
 }

@@ -12,12 +12,24 @@ import { optionsUsage } from './compare';
 import { LABEL_OPTIONS, labelRequestOf, readLabelSpec } from '../label-table-options';
 
 /** The settings scan reads (the same flags, bounds and defaults as compare and the page); others are refused. */
-const SCAN_SETTINGS: readonly (keyof Experiment)[] = ['size', 'channels', 'seeds', 'valFraction', 'testFraction', 'keepOfficialVal', 'positiveClass', 'limit'];
+const SCAN_SETTINGS: readonly (keyof Experiment)[] = [
+  'size',
+  'channels',
+  'seeds',
+  'valFraction',
+  'testFraction',
+  'keepOfficialVal',
+  'positiveClass',
+  'limit',
+];
 
 const SCAN_OPTIONS: Record<string, OtherOption> = {
   json: { kind: 'switch', help: 'print the summary as JSON' },
   decode: { kind: 'switch', help: 'also decode every image (at --size) to find damaged files a header check cannot' },
-  strict: { kind: 'switch', help: 'a validation or test split too small to measure is an error (exit 2), not a warning' },
+  strict: {
+    kind: 'switch',
+    help: 'a validation or test split too small to measure is an error (exit 2), not a warning',
+  },
   ...LABEL_OPTIONS,
   help: { kind: 'switch', help: 'this text' },
 };
@@ -30,7 +42,14 @@ export const SCAN_USAGE = `xray-lab scan PATH [options] [settings]
   Options:
 ${optionsUsage(SCAN_OPTIONS)}
   Settings (compare's names, bounds and defaults; the first of --seeds deals the split):
-${settingsUsage(defaultExperiment(CLI_DEFAULTS)).split('\n').filter((line) => SCAN_SETTINGS.some((k) => line.startsWith(`    --${findField(k)!.flag} `) || line === `    --${findField(k)!.flag}`)).join('\n')}`;
+${settingsUsage(defaultExperiment(CLI_DEFAULTS))
+  .split('\n')
+  .filter((line) =>
+    SCAN_SETTINGS.some(
+      (k) => line.startsWith(`    --${findField(k)!.flag} `) || line === `    --${findField(k)!.flag}`,
+    ),
+  )
+  .join('\n')}`;
 
 /** `xray-lab scan`: the dataset summary of a folder or a zip, without training anything. */
 export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
@@ -40,7 +59,10 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const unused = (Object.keys(settings) as (keyof Experiment)[]).find((k) => !SCAN_SETTINGS.includes(k));
-  if (unused) throw new CliError(`--${findField(unused)!.flag} is a training setting; scan does not use it (see xray-lab scan --help)`);
+  if (unused)
+    throw new CliError(
+      `--${findField(unused)!.flag} is a training setting; scan does not use it (see xray-lab scan --help)`,
+    );
   if (positionals.length !== 1) throw new CliError('give one PATH: a dataset folder or a .zip archive');
   const experiment = defaultExperiment({ ...CLI_DEFAULTS, ...settings });
   const problems = experimentProblems(experiment);
@@ -56,7 +78,14 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const decoder = options.decode ? createBestNodeDecoder(limit ?? scanned.layout.entries.length) : null;
   let result;
   try {
-    result = await ingest(scanned, { decoder, format, split, limit, positiveClass: experiment.positiveClass ?? undefined, onProgress });
+    result = await ingest(scanned, {
+      decoder,
+      format,
+      split,
+      limit,
+      positiveClass: experiment.positiveClass ?? undefined,
+      onProgress,
+    });
   } finally {
     decoder?.close();
   }
@@ -69,7 +98,8 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
 function progressLog(io: CliIO): (p: IngestProgress) => void {
   let listed = false;
   return (p) => {
-    if (p.phase === 'listing' && p.found > 0 && p.found % 10_000 === 0) io.stderr(`listing: ${p.found} files and folders so far\n`);
+    if (p.phase === 'listing' && p.found > 0 && p.found % 10_000 === 0)
+      io.stderr(`listing: ${p.found} files and folders so far\n`);
     else if (p.phase === 'loading' && !listed) {
       listed = true;
       io.stderr(`found ${p.total} images\n`);

@@ -7,7 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  calibrateBackends, fastestBackend, type BackendMeasurement, type CalibrationTarget, type TrainingSpeedProbe,
+  calibrateBackends,
+  fastestBackend,
+  type BackendMeasurement,
+  type CalibrationTarget,
+  type TrainingSpeedProbe,
 } from './calibrate';
 import { probeGpu, type BackendName, type BackendPreference, type BackendSelection } from './select-backend';
 
@@ -47,12 +51,17 @@ const CPU_CANDIDATE: BackendName = 'wasm';
 const GPU_CANDIDATES: readonly BackendName[] = ['webgpu', 'webgl'];
 
 /** Real GPUs the static choice did not rule out (probed again: the static choice stops at the first that works). */
-async function gpuCandidates(staticChoice: BackendSelection, allowSoftware: boolean): Promise<{ name: BackendName; description: string }[]> {
-  const ruledOut = new Set(staticChoice.fallbacks.filter((f) => !(allowSoftware && f.software != null)).map((f) => f.name));
+async function gpuCandidates(
+  staticChoice: BackendSelection,
+  allowSoftware: boolean,
+): Promise<{ name: BackendName; description: string }[]> {
+  const ruledOut = new Set(
+    staticChoice.fallbacks.filter((f) => !(allowSoftware && f.software != null)).map((f) => f.name),
+  );
   const found: { name: BackendName; description: string }[] = [];
   for (const name of GPU_CANDIDATES) {
     if (ruledOut.has(name)) continue;
-    const probe = name === staticChoice.name ? staticChoice.gpu ?? null : await probeGpu(name);
+    const probe = name === staticChoice.name ? (staticChoice.gpu ?? null) : await probeGpu(name);
     if (probe != null && probe.unavailable == null && (probe.software == null || allowSoftware)) {
       found.push({ name, description: probe.description });
     }
@@ -62,11 +71,21 @@ async function gpuCandidates(staticChoice: BackendSelection, allowSoftware: bool
 
 /** The cache key: what was measured and on what (GPU descriptions, cores, isolation, browser, tfjs version). */
 export function measurementKey(target: CalibrationTarget, devices: readonly string[]): string {
-  const g = globalThis as unknown as { navigator?: { hardwareConcurrency?: number; userAgent?: string }; crossOriginIsolated?: boolean };
+  const g = globalThis as unknown as {
+    navigator?: { hardwareConcurrency?: number; userAgent?: string };
+    crossOriginIsolated?: boolean;
+  };
   return JSON.stringify({
-    v: 1, tfjs: tf.version_core, model: target.modelId, size: target.size, channels: target.channels,
-    batch: target.batchSize, devices, cores: g.navigator?.hardwareConcurrency ?? null,
-    isolated: g.crossOriginIsolated ?? null, agent: g.navigator?.userAgent ?? null,
+    v: 1,
+    tfjs: tf.version_core,
+    model: target.modelId,
+    size: target.size,
+    channels: target.channels,
+    batch: target.batchSize,
+    devices,
+    cores: g.navigator?.hardwareConcurrency ?? null,
+    isolated: g.crossOriginIsolated ?? null,
+    agent: g.navigator?.userAgent ?? null,
   });
 }
 
@@ -87,13 +106,23 @@ export async function selectFastestBackend(o: AutoBackendOptions, useCache = tru
   const gpus = await gpuCandidates(staticChoice, o.allowSoftwareGpu === true);
   if (gpus.length === 0) return keep('no hardware GPU to compare with wasm');
   const candidates = [...gpus.map((g) => g.name), CPU_CANDIDATE];
-  const key = measurementKey(o.target, gpus.map((g) => `${g.name}: ${g.description}`));
+  const key = measurementKey(
+    o.target,
+    gpus.map((g) => `${g.name}: ${g.description}`),
+  );
 
   const cached = useCache ? await cacheGet(o.cache, key) : null;
   const target = o.target;
-  const measured = cached ?? await calibrateBackends({
-    candidates, target, measure: o.measure, select: o.select, timeoutMs: o.timeoutMs, budgetMs: o.budgetMs,
-  });
+  const measured =
+    cached ??
+    (await calibrateBackends({
+      candidates,
+      target,
+      measure: o.measure,
+      select: o.select,
+      timeoutMs: o.timeoutMs,
+      budgetMs: o.budgetMs,
+    }));
   const best = fastestBackend(measured);
   if (best == null) {
     await o.select(staticChoice.name);

@@ -26,10 +26,16 @@ export function largestActivationBytesPerImage(model: tf.LayersModel): number {
 /** The binding limits of the current WebGPU device, or null on other backends. */
 export function webgpuBufferLimit(): number | null {
   if (tf.getBackend() !== 'webgpu') return null;
-  const device = (tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number; maxBufferSize?: number } } }).device;
+  const device = (
+    tf.backend() as unknown as {
+      device?: { limits?: { maxStorageBufferBindingSize?: number; maxBufferSize?: number } };
+    }
+  ).device;
   const limits = device?.limits;
   if (limits == null) return null;
-  const values = [limits.maxStorageBufferBindingSize, limits.maxBufferSize].filter((v): v is number => typeof v === 'number' && v > 0);
+  const values = [limits.maxStorageBufferBindingSize, limits.maxBufferSize].filter(
+    (v): v is number => typeof v === 'number' && v > 0,
+  );
   return values.length > 0 ? Math.min(...values) : null;
 }
 
@@ -41,8 +47,10 @@ export function batchOverLimitReason(bytesPerImage: number, batchSize: number, l
   if (bytes <= limitBytes) return null;
   const fits = Math.floor(limitBytes / bytesPerImage);
   const advice = fits >= 1 ? `use a batch of at most ${fits}, or a smaller image size` : 'use a smaller image size';
-  return `a batch of ${batchSize} needs a ${mib(bytes)} buffer for its largest activation, over this GPU's ` +
-    `${mib(limitBytes)} limit per buffer (WebGPU): ${advice}, or another backend`;
+  return (
+    `a batch of ${batchSize} needs a ${mib(bytes)} buffer for its largest activation, over this GPU's ` +
+    `${mib(limitBytes)} limit per buffer (WebGPU): ${advice}, or another backend`
+  );
 }
 
 /** Why training `model` with `batchSize` cannot run on the current backend's buffers, or null. */

@@ -79,7 +79,9 @@ async function measureOne(name: BackendName, o: CalibrateOptions): Promise<Backe
     const imagesPerSec = await o.measure(o.target, { budgetMs: o.budgetMs, deadline, signal: abandon.signal });
     return { name, imagesPerSec, note: null };
   })().catch((err: unknown) => ({
-    name, imagesPerSec: null, note: err instanceof OverTimeError ? overTime : `calibration threw: ${(err as Error).message}`,
+    name,
+    imagesPerSec: null,
+    note: err instanceof OverTimeError ? overTime : `calibration threw: ${(err as Error).message}`,
   }));
   // The timer catches a GPU step that never comes back; the deadline, CPU steps (which block timers while they run).
   return within(attempt, timeoutMs, () => {

@@ -33,7 +33,9 @@ export interface KernelDispatches {
  * Runs `work` and attributes every GPU program to the outermost kernel that ran it (a kernel such as Conv2D may
  * run a pack, a matrix product and an unpack): where a step's programs come from.
  */
-export async function gpuDispatchesByKernel(work: () => Promise<void>): Promise<{ total: number; kernels: Record<string, KernelDispatches> }> {
+export async function gpuDispatchesByKernel(
+  work: () => Promise<void>,
+): Promise<{ total: number; kernels: Record<string, KernelDispatches> }> {
   const d = dispatcher();
   const kernels: Record<string, KernelDispatches> = {};
   if (d == null || typeof d.owner[d.method] !== 'function') {

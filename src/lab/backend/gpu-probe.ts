@@ -63,7 +63,9 @@ export async function within<T>(promise: Promise<T>, ms: number, onTimeout: () =
 
 /** Describes a WebGPU adapter as the indicator shows it. */
 export function describeAdapterInfo(info: GpuAdapterInfoLike | undefined, fallback: boolean): string {
-  const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter((p) => p != null && p !== '');
+  const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter(
+    (p) => p != null && p !== '',
+  );
   return `${parts.join(' ') || 'WebGPU adapter'}${fallback ? ' (fallback adapter)' : ''}`;
 }
 
@@ -73,7 +75,11 @@ export async function probeWebGpu(timeoutMs = 5_000): Promise<GpuProbe> {
   const none = (unavailable: string): GpuProbe => ({ api: 'webgpu', unavailable, description: '', software: null });
   if (gpu == null) return none('navigator.gpu is not available');
   try {
-    const adapter = await within(gpu.requestAdapter({ powerPreference: 'high-performance' }), timeoutMs, () => undefined);
+    const adapter = await within(
+      gpu.requestAdapter({ powerPreference: 'high-performance' }),
+      timeoutMs,
+      () => undefined,
+    );
     if (adapter === undefined) return none(`no WebGPU adapter within ${timeoutMs} ms`);
     if (adapter == null) return none('no WebGPU adapter (the GPU is blocklisted, missing or lost)');
     const info = adapter.info ?? (await adapter.requestAdapterInfo?.().catch(() => undefined));

@@ -77,12 +77,19 @@ export async function probeGpu(name: BackendName): Promise<GpuProbe | null> {
 }
 
 /** Why `name` cannot be tried here (or must not be, by auto), or null; loads the webgpu backend on demand. */
-async function unavailableReason(name: BackendName, runtime: Runtime, probe: GpuProbe | null, byName: boolean,
-  allowSoftware: boolean): Promise<string | null> {
+async function unavailableReason(
+  name: BackendName,
+  runtime: Runtime,
+  probe: GpuProbe | null,
+  byName: boolean,
+  allowSoftware: boolean,
+): Promise<string | null> {
   if (probe?.unavailable) return probe.unavailable;
   if (probe?.software && !byName && !allowSoftware) {
-    return `software renderer (${probe.software}), slower than wasm: auto leaves it out (choose it by name to use it ` +
-      `anyway); ${probe.description}`;
+    return (
+      `software renderer (${probe.software}), slower than wasm: auto leaves it out (choose it by name to use it ` +
+      `anyway); ${probe.description}`
+    );
   }
   // Loaded lazily: it is large, and only registers itself where WebGPU exists.
   if (name === 'webgpu' && tf.findBackendFactory('webgpu') == null) {
@@ -103,8 +110,10 @@ async function unavailableReason(name: BackendName, runtime: Runtime, probe: Gpu
 export function float16OnlyReason(name: BackendName): string | null {
   if (name !== 'webgl' || tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')) return null;
   const capable = tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE');
-  return `this WebGL renders to float16 textures only (WEBGL_RENDER_FLOAT32_${capable ? 'ENABLED' : 'CAPABLE'} is false): ` +
-    'training in half precision is refused';
+  return (
+    `this WebGL renders to float16 textures only (WEBGL_RENDER_FLOAT32_${capable ? 'ENABLED' : 'CAPABLE'} is false): ` +
+    'training in half precision is refused'
+  );
 }
 
 /**
@@ -117,7 +126,9 @@ export async function deviceComputes(): Promise<string | null> {
   const t = tf.tidy(() => tf.add(tf.fill([n], 1), tf.range(0, n)));
   try {
     const values = await t.data();
-    return values[0] === 1 && values[n - 1] === n ? null : `computed [${values[0]}, …, ${values[n - 1]}] for [1, …, ${n}]`;
+    return values[0] === 1 && values[n - 1] === n
+      ? null
+      : `computed [${values[0]}, …, ${values[n - 1]}] for [1, …, ${n}]`;
   } finally {
     t.dispose();
   }
@@ -162,10 +173,20 @@ export async function selectBackend(
       fallbacks.push({ name, reason, ...(leftOutAsSoftware ? { software: probe.software! } : {}) });
       continue;
     }
-    const fast = installFastTraining(name, { kernels: options.kernels, versions: options.tfjsVersions, warn: options.warn });
+    const fast = installFastTraining(name, {
+      kernels: options.kernels,
+      versions: options.tfjsVersions,
+      warn: options.warn,
+    });
     return {
-      name, fallbacks, fastKernels: fast.registered, kernels: fast.kernels, kernelsNote: fast.note, runtime,
-      ...(wasm ? { wasmThreads: wasm.threads } : {}), ...(probe ? { gpu: probe } : {}),
+      name,
+      fallbacks,
+      fastKernels: fast.registered,
+      kernels: fast.kernels,
+      kernelsNote: fast.note,
+      runtime,
+      ...(wasm ? { wasmThreads: wasm.threads } : {}),
+      ...(probe ? { gpu: probe } : {}),
     };
   }
   const detail = fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ');

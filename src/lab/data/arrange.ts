@@ -21,10 +21,13 @@ const ORDER: Record<SplitName, number> = { train: 0, val: 1, test: 2 };
  * again on `all` with a new assignment re-splits without a copy (earlier views then show the new order).
  */
 export function arrangeBySplit(set: ImageSet, assignment: readonly SplitName[]): ArrangedSets {
-  if (assignment.length !== set.count) throw new RangeError(`assignment has ${assignment.length} entries for ${set.count} images`);
+  if (assignment.length !== set.count)
+    throw new RangeError(`assignment has ${assignment.length} entries for ${set.count} images`);
   const per = imageBytes(set.size, set.channels);
   // order[k] = old position of the image that ends up at position k (stable within each split).
-  const order = Array.from({ length: set.count }, (_, i) => i).sort((a, b) => ORDER[assignment[a]] - ORDER[assignment[b]] || a - b);
+  const order = Array.from({ length: set.count }, (_, i) => i).sort(
+    (a, b) => ORDER[assignment[a]] - ORDER[assignment[b]] || a - b,
+  );
   permuteInPlace(set.pixels, order, per);
 
   const labels = Int32Array.from(order, (i) => set.labels[i]);

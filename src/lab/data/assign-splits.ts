@@ -14,7 +14,12 @@ export interface SplitSettings {
 }
 
 /** The CLI's and the page's defaults: 10 % validation, 20 % test when the data brings no test folder. */
-export const DEFAULT_SPLIT_SETTINGS: SplitSettings = { valFraction: 0.1, testFraction: 0.2, seed: 1, keepOfficialVal: false };
+export const DEFAULT_SPLIT_SETTINGS: SplitSettings = {
+  valFraction: 0.1,
+  testFraction: 0.2,
+  seed: 1,
+  keepOfficialVal: false,
+};
 
 /** Where a split's images came from: the data's own folder, carved from the pool by patient, or nowhere. */
 export type SplitOrigin = 'folder' | 'carved' | 'none';
@@ -52,7 +57,11 @@ export function assignSplits(
   duplicateGroups: readonly (readonly string[])[],
   settings: SplitSettings,
 ): SplitPlan {
-  const keys = splitGroupKeys(items.map((i) => i.path), duplicateGroups, items.map((i) => i.patient));
+  const keys = splitGroupKeys(
+    items.map((i) => i.path),
+    duplicateGroups,
+    items.map((i) => i.patient),
+  );
   const fixedOf = (item: AssignItem): SplitName | null =>
     item.preset === 'test' ? 'test' : item.preset === 'val' && settings.keepOfficialVal ? 'val' : null;
   const hasTest = items.some((i) => i.preset === 'test');
@@ -77,10 +86,15 @@ export function assignSplits(
   });
 
   const fractions = { val: hasVal ? 0 : settings.valFraction, test: hasTest ? 0 : settings.testFraction };
-  const split = patientSplit(pool.map((i) => ({ label: items[i].label, patient: keys[i] })), fractions, settings.seed);
+  const split = patientSplit(
+    pool.map((i) => ({ label: items[i].label, patient: keys[i] })),
+    fractions,
+    settings.seed,
+  );
   for (const name of ['train', 'val', 'test'] as const) for (const k of split[name]) assignment[pool[k]] = name;
 
-  const origin = (folder: boolean, fraction: number): SplitOrigin => (folder ? 'folder' : fraction > 0 ? 'carved' : 'none');
+  const origin = (folder: boolean, fraction: number): SplitOrigin =>
+    folder ? 'folder' : fraction > 0 ? 'carved' : 'none';
   return {
     assignment,
     valOrigin: origin(hasVal, settings.valFraction),

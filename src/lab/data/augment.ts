@@ -30,16 +30,36 @@ export interface AugmentOptions {
 }
 
 /** Augmentation off (the study's setting). */
-export const NO_AUGMENTATION: AugmentOptions = { flip: false, rotationDeg: 0, shift: 0, zoom: 0, brightness: 0, contrast: 0 };
+export const NO_AUGMENTATION: AugmentOptions = {
+  flip: false,
+  rotationDeg: 0,
+  shift: 0,
+  zoom: 0,
+  brightness: 0,
+  contrast: 0,
+};
 
 /** Mild settings that keep an X-ray plausible: ±10°, ±10 % shift and zoom, ±10 % brightness and contrast, flips. */
-export const STANDARD_AUGMENTATION: AugmentOptions = { flip: true, rotationDeg: 10, shift: 0.1, zoom: 0.1, brightness: 0.1, contrast: 0.1 };
+export const STANDARD_AUGMENTATION: AugmentOptions = {
+  flip: true,
+  rotationDeg: 10,
+  shift: 0.1,
+  zoom: 0.1,
+  brightness: 0.1,
+  contrast: 0.1,
+};
 
 /**
  * The standard set plus the differences between sites: gamma 0.67–1.49, blur up to σ 1 px on half the images, noise
  * up to 2 % of full scale, and contrast ±20 % (X-ray exposure and processing vary more than photographs' colour).
  */
-export const XRAY_AUGMENTATION: AugmentOptions = { ...STANDARD_AUGMENTATION, contrast: 0.2, gamma: 0.4, blur: 1, noise: 0.02 };
+export const XRAY_AUGMENTATION: AugmentOptions = {
+  ...STANDARD_AUGMENTATION,
+  contrast: 0.2,
+  gamma: 0.4,
+  blur: 1,
+  noise: 0.02,
+};
 
 /** One draw of the random transform. */
 export interface AugmentParams {
@@ -64,8 +84,17 @@ export interface AugmentParams {
 
 /** True when the options change nothing. */
 export function isNoAugmentation(o: AugmentOptions): boolean {
-  return !o.flip && o.rotationDeg === 0 && o.shift === 0 && o.zoom === 0 && o.brightness === 0 && o.contrast === 0
-    && !o.gamma && !o.blur && !o.noise;
+  return (
+    !o.flip &&
+    o.rotationDeg === 0 &&
+    o.shift === 0 &&
+    o.zoom === 0 &&
+    o.brightness === 0 &&
+    o.contrast === 0 &&
+    !o.gamma &&
+    !o.blur &&
+    !o.noise
+  );
 }
 
 /** Draws the transform's parameters from `rng` (always the same number of draws, so streams stay aligned). */
@@ -98,8 +127,15 @@ export function augmentSeed(batchSeed: number, index: number): number {
 }
 
 /** A new augmented copy of `image` (size × size × channels uint8), drawn with `seed`. The input is not changed. */
-export function augmentImage(image: Uint8Array, size: number, channels: number, options: AugmentOptions, seed: number): Uint8Array {
-  if (image.length !== size * size * channels) throw new RangeError(`image has ${image.length} bytes, expected ${size * size * channels}`);
+export function augmentImage(
+  image: Uint8Array,
+  size: number,
+  channels: number,
+  options: AugmentOptions,
+  seed: number,
+): Uint8Array {
+  if (image.length !== size * size * channels)
+    throw new RangeError(`image has ${image.length} bytes, expected ${size * size * channels}`);
   if (isNoAugmentation(options)) return image.slice();
   return applyAugmentation(image, size, channels, sampleAugmentation(options, size, createRng(seed)));
 }

@@ -24,7 +24,12 @@ export interface BatchAugmentation {
  * Builds one float32 batch from the uint8 store, optionally augmenting each image (the store is never changed).
  * The caller owns the returned tensors and must dispose both (`disposeBatch`); nothing else is left behind.
  */
-export function makeBatch(set: ImageSet, indices: ArrayLike<number>, range: PixelRange = '0,1', augment?: BatchAugmentation): Batch {
+export function makeBatch(
+  set: ImageSet,
+  indices: ArrayLike<number>,
+  range: PixelRange = '0,1',
+  augment?: BatchAugmentation,
+): Batch {
   const per = imageBytes(set.size, set.channels);
   const n = indices.length;
   const floats = new Float32Array(n * per);
@@ -40,7 +45,9 @@ export function makeBatch(set: ImageSet, indices: ArrayLike<number>, range: Pixe
     const from = src * per;
     const to = i * per;
     const stored = set.pixels.subarray(from, from + per);
-    const pixels = augment ? augmentImage(stored, set.size, set.channels, augment.options, augmentSeed(augment.seed, src)) : stored;
+    const pixels = augment
+      ? augmentImage(stored, set.size, set.channels, augment.options, augmentSeed(augment.seed, src))
+      : stored;
     for (let p = 0; p < per; p++) floats[to + p] = pixels[p] * scale + offset;
   }
   return {

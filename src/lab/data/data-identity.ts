@@ -39,8 +39,16 @@ export function identifyLayout(layout: Layout, sizes: ReadonlyMap<string, number
   for (const e of layout.entries) filesPerClass[e.className]++;
   const table = layout.table?.identity;
   // A table decides the classes, so its bytes and mapping are part of what the data is (a tab cannot start a path).
-  if (table) lines.push(`\ttable\t${JSON.stringify({ ...table, file: undefined, testList: table.testList?.fingerprint, valList: table.valList?.fingerprint })}`);
-  const identity = { filesPerClass, files: layout.entries.length, fingerprint: fingerprintLines(lines), root: layout.prefix };
+  if (table)
+    lines.push(
+      `\ttable\t${JSON.stringify({ ...table, file: undefined, testList: table.testList?.fingerprint, valList: table.valList?.fingerprint })}`,
+    );
+  const identity = {
+    filesPerClass,
+    files: layout.entries.length,
+    fingerprint: fingerprintLines(lines),
+    root: layout.prefix,
+  };
   return table ? { ...identity, table } : identity;
 }
 
@@ -52,12 +60,26 @@ export function identifyGenerated(set: ImageSet): DataIdentity {
   const per = set.size * set.size * set.channels;
   const filesPerClass: Record<string, number> = Object.fromEntries(set.classNames.map((c) => [c, 0]));
   for (let i = 0; i < set.count; i++) filesPerClass[set.classNames[set.labels[i]]]++;
-  return { filesPerClass, files: set.count, fingerprint: fingerprintLines(set.files.map((f) => `${f}\t${per}`)), root: '' };
+  return {
+    filesPerClass,
+    files: set.count,
+    fingerprint: fingerprintLines(set.files.map((f) => `${f}\t${per}`)),
+    root: '',
+  };
 }
 
 /** The manifest of three split sets, paths relative to `root` and sorted (set order is not part of the split). */
-export function splitManifest(sets: { train: ImageSet; val: ImageSet | null; test: ImageSet }, root = ''): SplitManifest {
-  const list = (set: ImageSet | null) => (set ? set.files.slice(0, set.count).map((f) => relative(f, root)).sort() : []);
+export function splitManifest(
+  sets: { train: ImageSet; val: ImageSet | null; test: ImageSet },
+  root = '',
+): SplitManifest {
+  const list = (set: ImageSet | null) =>
+    set
+      ? set.files
+          .slice(0, set.count)
+          .map((f) => relative(f, root))
+          .sort()
+      : [];
   const train = list(sets.train);
   const val = list(sets.val);
   const test = list(sets.test);

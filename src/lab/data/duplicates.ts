@@ -36,7 +36,9 @@ export class DuplicateFinder {
 
   /** Groups of two or more paths with identical bytes, each in the order added; groups ordered by first path. */
   groups(): string[][] {
-    return [...this.byKey.values()].filter((g) => g.length > 1).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return [...this.byKey.values()]
+      .filter((g) => g.length > 1)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
   /** How many files are redundant copies (group size − 1, summed). */

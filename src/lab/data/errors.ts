@@ -33,5 +33,13 @@ export function isDataError(err: unknown): err is DataError {
  */
 export function showPath(path: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this shows escaped
-  return path.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return path.replace(/[\x00-\x1f\x7f]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }

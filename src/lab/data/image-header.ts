@@ -51,7 +51,8 @@ export function readImageHeader(bytes: Uint8Array, path: string): ImageHeader {
   const header = format === 'jpeg' ? jpegHeader(bytes) : pngHeader(bytes);
   const kind = format === 'jpeg' ? 'JPEG' : 'PNG';
   if (typeof header === 'string') throw new DataError(path, `corrupt or truncated ${kind} (${header})`);
-  if (header.width < 1 || header.height < 1) throw new DataError(path, `corrupt ${kind} (size ${header.width}×${header.height})`);
+  if (header.width < 1 || header.height < 1)
+    throw new DataError(path, `corrupt ${kind} (size ${header.width}×${header.height})`);
   const tooLarge = decodeSizeProblem(header.width, header.height);
   if (tooLarge) throw new DataError(path, tooLarge);
   return header;
@@ -98,7 +99,13 @@ function jpegHeader(b: Uint8Array): ImageHeader | string {
     if (isFrame) {
       if (at + 10 > b.length) break;
       if (!hasEnd(b, [0xff, 0xd9])) return 'no end-of-image marker';
-      return { format: 'jpeg', bitDepth: b[at + 4], height: (b[at + 5] << 8) | b[at + 6], width: (b[at + 7] << 8) | b[at + 8], channels: b[at + 9] };
+      return {
+        format: 'jpeg',
+        bitDepth: b[at + 4],
+        height: (b[at + 5] << 8) | b[at + 6],
+        width: (b[at + 7] << 8) | b[at + 8],
+        channels: b[at + 9],
+      };
     }
     if (marker === 0xda || marker === 0xd9) return 'no frame header before the image data';
     at += 2 + length;
@@ -133,6 +140,9 @@ function hasEnd(b: Uint8Array, marker: readonly number[]): boolean {
 export function describeStart(bytes: Uint8Array): string {
   const head = bytes.subarray(0, 12);
   const printable = Array.from(head).every((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d);
-  if (printable) return `starts with text "${String.fromCharCode(...head).replace(/\s+/g, ' ').trim()}"`;
+  if (printable)
+    return `starts with text "${String.fromCharCode(...head)
+      .replace(/\s+/g, ' ')
+      .trim()}"`;
   return `starts with bytes ${Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')}`;
 }

@@ -35,7 +35,15 @@ export function selectImages(set: ImageSet, indices: ArrayLike<number>): ImageSe
     labels[i] = set.labels[src];
     files.push(set.files[src]);
   }
-  return { size: set.size, channels: set.channels, classNames: set.classNames, pixels, labels, files, count: indices.length };
+  return {
+    size: set.size,
+    channels: set.channels,
+    classNames: set.classNames,
+    pixels,
+    labels,
+    files,
+    count: indices.length,
+  };
 }
 
 /** Number of images per class, in label order. */

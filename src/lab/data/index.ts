@@ -5,7 +5,15 @@
  * index never loads TensorFlow.
  */
 export { DataError, isDataError } from './errors';
-export { IMAGE_EXTENSIONS, baseName, dirName, extensionOf, folderSkipReason, normalisePath, skipReason } from './file-kinds';
+export {
+  IMAGE_EXTENSIONS,
+  baseName,
+  dirName,
+  extensionOf,
+  folderSkipReason,
+  normalisePath,
+  skipReason,
+} from './file-kinds';
 export { detectLayout, NESTED_COPY_REASON, SPLIT_NAMES } from './layout';
 export type { DetectLayoutOptions, Layout, LayoutEntry, SkippedFile, SplitName } from './layout';
 export { countPatients, patientId } from './patient-id';

@@ -18,10 +18,14 @@ export interface ConflictFile {
 export type LabelConflict = readonly ConflictFile[];
 
 /** Reason listed for each left-out file; constant so that the summary groups them in one line. */
-export const LABEL_CONFLICT_REASON = 'label conflict: the same file is filed under two classes; left out of training, validation and test';
+export const LABEL_CONFLICT_REASON =
+  'label conflict: the same file is filed under two classes; left out of training, validation and test';
 
 /** The groups of `duplicateGroups` whose files are in more than one class, `classOf` naming each file's class. */
-export function findLabelConflicts(duplicateGroups: readonly (readonly string[])[], classOf: (path: string) => string): LabelConflict[] {
+export function findLabelConflicts(
+  duplicateGroups: readonly (readonly string[])[],
+  classOf: (path: string) => string,
+): LabelConflict[] {
   const conflicts: LabelConflict[] = [];
   for (const group of duplicateGroups) {
     const files = group.map((path) => ({ path, className: classOf(path) }));
@@ -33,6 +37,7 @@ export function findLabelConflicts(duplicateGroups: readonly (readonly string[])
 /** `label conflict: a.png (NORMAL) and b.png (PNEUMONIA) are the same file`. */
 export function describeLabelConflict(conflict: LabelConflict): string {
   const named = conflict.map((f) => `${showPath(f.path)} (${f.className})`);
-  const list = named.length === 2 ? named.join(' and ') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+  const list =
+    named.length === 2 ? named.join(' and ') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
   return `label conflict: ${list} are the same file`;
 }

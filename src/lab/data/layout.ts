@@ -160,21 +160,29 @@ export function detectLayout(paths: readonly string[], options: DetectLayoutOpti
   if (found.length === 0) {
     // An archive inside the archive (or folder) is the likely reason there is nothing else: name it.
     const archives = skipped.filter((s) => s.reason === ARCHIVE_REASON).map((s) => s.path);
-    const inner = archives.length === 0 ? ''
-      : `; it holds ${archives.length === 1 ? 'another archive' : `${archives.length} other archives`}, ${archives.slice(0, 3).join(', ')}${archives.length > 3 ? ', …' : ''}, which ${archives.length === 1 ? 'is' : 'are'} not opened: unpack ${archives.length === 1 ? 'it' : 'them'} and choose the result`;
+    const inner =
+      archives.length === 0
+        ? ''
+        : `; it holds ${archives.length === 1 ? 'another archive' : `${archives.length} other archives`}, ${archives.slice(0, 3).join(', ')}${archives.length > 3 ? ', …' : ''}, which ${archives.length === 1 ? 'is' : 'are'} not opened: unpack ${archives.length === 1 ? 'it' : 'them'} and choose the result`;
     const problem =
       images.length === 0
         ? `no images (.jpg, .jpeg, .png, .dcm) found${skipped.length > 0 ? ` (${skipped.length} other files skipped)` : ''}${inner}`
         : 'no class folders found (the images are not inside class folders)';
     throw new DataError(root, problem, EXPECTED_TREE);
   }
-  const emptyFolders = [...classFolders].filter(([, n]) => n === 0).map(([k]) => k).sort();
+  const emptyFolders = [...classFolders]
+    .filter(([, n]) => n === 0)
+    .map(([k]) => k)
+    .sort();
   if (emptyFolders.length > 0) {
     const others = emptyFolders.length > 1 ? ` (also empty: ${emptyFolders.slice(1).join(', ')})` : '';
     const folder = prefixPath + emptyFolders[0];
     const archive = skipped.find((s) => s.reason === ARCHIVE_REASON && s.path.startsWith(`${folder}/`));
     const inner = archive ? `; it holds an archive, ${archive.path}, which is not opened: unpack it there` : '';
-    throw new DataError(joinPath(root, folder), `class folder holds no images (.jpg, .jpeg, .png, .dcm)${others}${inner}`);
+    throw new DataError(
+      joinPath(root, folder),
+      `class folder holds no images (.jpg, .jpeg, .png, .dcm)${others}${inner}`,
+    );
   }
   const classNames = [...new Set(found.map((f) => f.className))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (classNames.length < 2) {
@@ -199,7 +207,12 @@ export function detectLayout(paths: readonly string[], options: DetectLayoutOpti
  * that itself holds split folders (`chest_xray/chest_xray/train/…`); without, a folder named like the wrapper that
  * holds the class folders again (`data/data/NORMAL/…`).
  */
-function nestedCopyName(images: readonly string[][], depth: number, hasSplits: boolean, wrapper?: string): string | null {
+function nestedCopyName(
+  images: readonly string[][],
+  depth: number,
+  hasSplits: boolean,
+  wrapper?: string,
+): string | null {
   for (const s of images) {
     const rel = s.slice(depth);
     if (hasSplits && rel.length >= 4 && !isSplit(rel[0]) && isSplit(rel[1])) return rel[0];

@@ -48,7 +48,11 @@ const reasonOf = (err: unknown): string =>
  * is started, the decodes in flight finish, and the result covers exactly the images completed: pixels, positions
  * and info agree. Unreadable files are listed, never fatal.
  */
-export async function loadImages(source: DataSource, entries: readonly LayoutEntry[], options: LoadImagesOptions): Promise<LoadedImages> {
+export async function loadImages(
+  source: DataSource,
+  entries: readonly LayoutEntry[],
+  options: LoadImagesOptions,
+): Promise<LoadedImages> {
   const { decoder, format, signal, onFile } = options;
   const per = imageBytes(format.size, format.channels);
   const store = decoder ? new Uint8Array(entries.length * per) : null;
@@ -123,7 +127,11 @@ export async function loadImages(source: DataSource, entries: readonly LayoutEnt
  * The same result without the images whose entry position `drop` selects (files left out after loading, such as
  * label conflicts): their pixel blocks are closed up in place and their info removed; bytes read stay counted.
  */
-export function withoutImages(result: LoadedImages, drop: (slot: number) => boolean, bytesPerImage: number): LoadedImages {
+export function withoutImages(
+  result: LoadedImages,
+  drop: (slot: number) => boolean,
+  bytesPerImage: number,
+): LoadedImages {
   const loaded = result.loaded.filter((slot) => !drop(slot));
   if (loaded.length === result.loaded.length) return result;
   const info = new Map([...result.info].filter(([slot]) => !drop(slot)));

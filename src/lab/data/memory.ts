@@ -46,8 +46,10 @@ export function checkMemory(where: string, count: number, size: number, channels
   if (need <= limit) return;
   const advice: string[] = [];
   const smaller = suggestSize(count, size, channels, limit);
-  if (smaller !== null) advice.push(`size ${smaller} would need ≈ ${formatBytes(storeBytes(count, smaller, channels))}`);
-  if (channels === 3 && storeBytes(count, size, 1) <= limit) advice.push(`1 channel (grey) at size ${size} would need ≈ ${formatBytes(storeBytes(count, size, 1))}`);
+  if (smaller !== null)
+    advice.push(`size ${smaller} would need ≈ ${formatBytes(storeBytes(count, smaller, channels))}`);
+  if (channels === 3 && storeBytes(count, size, 1) <= limit)
+    advice.push(`1 channel (grey) at size ${size} would need ≈ ${formatBytes(storeBytes(count, size, 1))}`);
   if (advice.length === 0) advice.push('use a limit on the number of images');
   throw new DataError(
     where,

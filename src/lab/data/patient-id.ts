@@ -8,11 +8,7 @@ import { baseName } from './file-kinds';
  * - `IM-0115-0001.jpeg`, `IM-0429-0001-0002.jpeg` → `IM-0115`
  * - `NORMAL2-IM-1234-0001.jpeg` → `NORMAL2-IM-1234`
  */
-const PATTERNS: readonly RegExp[] = [
-  /^(person\d+)_(?:bacteria|virus)_/i,
-  /^(NORMAL\d*-IM-\d+)-\d+/i,
-  /^(IM-\d+)-\d+/i,
-];
+const PATTERNS: readonly RegExp[] = [/^(person\d+)_(?:bacteria|virus)_/i, /^(NORMAL\d*-IM-\d+)-\d+/i, /^(IM-\d+)-\d+/i];
 
 /**
  * Patient folders of datasets that file each patient's studies in a folder: CheXpert's `patient00001/study1/…`,

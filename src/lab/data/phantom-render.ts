@@ -4,8 +4,17 @@
  */
 import type { Rng } from '../util/rng';
 import {
-  blobSum, ellipseMask, gaussian, makeValueNoise, pointInEllipse, sampleNoise, smoothstep, uniform,
-  type Blob, type Ellipse, type ValueNoise,
+  blobSum,
+  ellipseMask,
+  gaussian,
+  makeValueNoise,
+  pointInEllipse,
+  sampleNoise,
+  smoothstep,
+  uniform,
+  type Blob,
+  type Ellipse,
+  type ValueNoise,
 } from './phantom-shapes';
 
 /** What stays the same across one patient's images. */
@@ -59,13 +68,24 @@ export type Disease = 'none' | 'bacteria' | 'virus';
 export type OpacityLevel = 'subtle' | 'clear';
 
 /** Per level: amplitude and σ ranges of bacterial and viral blobs, and the texture's floor and span. */
-const OPACITY_LEVELS: Record<OpacityLevel, {
-  readonly bacteria: { readonly sigma: readonly [number, number]; readonly amp: readonly [number, number] };
-  readonly virus: { readonly sigma: readonly [number, number]; readonly amp: readonly [number, number] };
-  readonly texture: { readonly floor: number; readonly span: number };
-}> = {
-  subtle: { bacteria: { sigma: [0.03, 0.06], amp: [0.12, 0.24] }, virus: { sigma: [0.025, 0.045], amp: [0.08, 0.15] }, texture: { floor: 0.3, span: 1.2 } },
-  clear: { bacteria: { sigma: [0.04, 0.065], amp: [0.24, 0.36] }, virus: { sigma: [0.035, 0.055], amp: [0.16, 0.24] }, texture: { floor: 0.55, span: 0.9 } },
+const OPACITY_LEVELS: Record<
+  OpacityLevel,
+  {
+    readonly bacteria: { readonly sigma: readonly [number, number]; readonly amp: readonly [number, number] };
+    readonly virus: { readonly sigma: readonly [number, number]; readonly amp: readonly [number, number] };
+    readonly texture: { readonly floor: number; readonly span: number };
+  }
+> = {
+  subtle: {
+    bacteria: { sigma: [0.03, 0.06], amp: [0.12, 0.24] },
+    virus: { sigma: [0.025, 0.045], amp: [0.08, 0.15] },
+    texture: { floor: 0.3, span: 1.2 },
+  },
+  clear: {
+    bacteria: { sigma: [0.04, 0.065], amp: [0.24, 0.36] },
+    virus: { sigma: [0.035, 0.055], amp: [0.16, 0.24] },
+    texture: { floor: 0.55, span: 0.9 },
+  },
 };
 
 /** Draws one patient's anatomy (and disease, if any, its opacities at `level`). */
@@ -84,7 +104,13 @@ export function sampleAnatomy(rng: Rng, disease: Disease, level: OpacityLevel = 
   const anatomy = {
     body: { cx, cy: 0.56, rx: uniform(rng, 0.37, 0.43), ry: uniform(rng, 0.5, 0.58), angle: 0 },
     lungs,
-    heart: { cx: cx + uniform(rng, 0.04, 0.07), cy: lungCy + uniform(rng, 0.1, 0.14), rx: uniform(rng, 0.12, 0.15), ry: uniform(rng, 0.09, 0.11), angle: -0.35 },
+    heart: {
+      cx: cx + uniform(rng, 0.04, 0.07),
+      cy: lungCy + uniform(rng, 0.1, 0.14),
+      rx: uniform(rng, 0.12, 0.15),
+      ry: uniform(rng, 0.09, 0.11),
+      angle: -0.35,
+    },
     spineHalfWidth: uniform(rng, 0.028, 0.038),
     ribTop: lungCy - uniform(rng, 0.25, 0.28),
     ribSpacing: uniform(rng, 0.05, 0.06),
@@ -93,7 +119,11 @@ export function sampleAnatomy(rng: Rng, disease: Disease, level: OpacityLevel = 
     softTissue: uniform(rng, 0, 0.12),
     lungDarkness: uniform(rng, 0.22, 0.36),
   };
-  return { ...anatomy, opacities: sampleOpacities(rng, disease, lungs, level), opacityTexture: OPACITY_LEVELS[level].texture };
+  return {
+    ...anatomy,
+    opacities: sampleOpacities(rng, disease, lungs, level),
+    opacityTexture: OPACITY_LEVELS[level].texture,
+  };
 }
 
 function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, Ellipse], level: OpacityLevel): Blob[] {
@@ -106,7 +136,12 @@ function sampleOpacities(rng: Rng, disease: Disease, lungs: readonly [Ellipse, E
     const [u0, v0] = pointInEllipse(lung, rng, lung.cy - lung.ry * 0.3, lung.cy + lung.ry * 0.7);
     const n = 3 + rng.int(4);
     for (let i = 0; i < n; i++) {
-      blobs.push({ cx: u0 + 0.035 * gaussian(rng), cy: v0 + 0.045 * gaussian(rng), sigma: uniform(rng, ...bacteria.sigma), amp: uniform(rng, ...bacteria.amp) });
+      blobs.push({
+        cx: u0 + 0.035 * gaussian(rng),
+        cy: v0 + 0.045 * gaussian(rng),
+        sigma: uniform(rng, ...bacteria.sigma),
+        amp: uniform(rng, ...bacteria.amp),
+      });
     }
   } else {
     // Interstitial, patchy, both lungs, fainter.
@@ -160,7 +195,9 @@ function anatomyV(e: Exposure, size: number, y: number): number {
 
 /** Lung fields (soft-edged, clipped to the body) at anatomical point (u, v). */
 function lungMask(a: ChestAnatomy, u: number, v: number): number {
-  return Math.max(ellipseMask(a.lungs[0], u, v, 0.12), ellipseMask(a.lungs[1], u, v, 0.12)) * ellipseMask(a.body, u, v, 0.05);
+  return (
+    Math.max(ellipseMask(a.lungs[0], u, v, 0.12), ellipseMask(a.lungs[1], u, v, 0.12)) * ellipseMask(a.body, u, v, 0.05)
+  );
 }
 
 /**
@@ -206,14 +243,18 @@ export function renderChest(a: ChestAnatomy, e: Exposure, size: number, rng: Rng
       // Nearest rib arc: arcs v = ribTop + k·spacing + curve·(d − 0.08)², k = 0..9, on both sides of the spine.
       const r = (v - a.ribTop - a.ribCurve * (d - 0.08) * (d - 0.08)) / a.ribSpacing;
       const k = Math.round(r);
-      const onRib = k >= 0 && k <= 9 && d < ribReach ? smoothstep(a.ribHalfWidth, a.ribHalfWidth * 0.3, Math.abs(r - k) * a.ribSpacing) : 0;
+      const onRib =
+        k >= 0 && k <= 9 && d < ribReach
+          ? smoothstep(a.ribHalfWidth, a.ribHalfWidth * 0.3, Math.abs(r - k) * a.ribSpacing)
+          : 0;
       const soft = a.softTissue * smoothstep(0.45, 0.7, v) * smoothstep(0.1, 0.22, d) * lung;
       // The heart lies in front of the lung: it hides most of the lung's darkness where they overlap.
       const heart = ellipseMask(a.heart, u, v, 0.25) * body;
       let value = 0.05 + 0.42 * body - a.lungDarkness * lung * (1 - 0.6 * heart) + 0.08 * heart;
       value += 0.09 * onRib * body + 0.18 * spine + soft + blobSum(e.vessels, u, v) * lung;
       const { floor, span } = a.opacityTexture;
-      if (e.opacities.length > 0) value += blobSum(e.opacities, u, v) * lung * (floor + span * sampleNoise(e.texture, u, v));
+      if (e.opacities.length > 0)
+        value += blobSum(e.opacities, u, v) * lung * (floor + span * sampleNoise(e.texture, u, v));
       value = 0.4 + e.brightness + e.contrast * (value - 0.4);
       value = Math.pow(Math.min(1, Math.max(0, value)), e.gamma) + e.noise * gaussian(rng);
       out[y * size + x] = Math.min(1, Math.max(0, value));

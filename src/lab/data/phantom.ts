@@ -12,7 +12,14 @@
 import { createRng } from '../util/rng';
 import type { ImageSet } from './image-set';
 import {
-  changeExposure, renderChest, renderOpacityMask, sampleAnatomy, sampleExposure, type Disease, type ExposureChange, type OpacityLevel,
+  changeExposure,
+  renderChest,
+  renderOpacityMask,
+  sampleAnatomy,
+  sampleExposure,
+  type Disease,
+  type ExposureChange,
+  type OpacityLevel,
 } from './phantom-render';
 
 /** Options of generatePhantomImages. */
@@ -72,7 +79,8 @@ export function generatePhantomImages(options: PhantomOptions): ImageSet | Phant
   const { perClass, size, channels, seed } = options;
   const classNames = [...(options.classNames ?? ['NORMAL', 'PNEUMONIA'])];
   const maxPer = options.maxImagesPerPatient ?? 3;
-  if (!Number.isInteger(perClass) || perClass < 0) throw new RangeError(`perClass must be a whole number ≥ 0 (got ${perClass})`);
+  if (!Number.isInteger(perClass) || perClass < 0)
+    throw new RangeError(`perClass must be a whole number ≥ 0 (got ${perClass})`);
   if (!Number.isInteger(size) || size < 8) throw new RangeError(`size must be a whole number ≥ 8 (got ${size})`);
   if (classNames.length < 2) throw new RangeError('a phantom set needs at least 2 classes');
   if (!Number.isInteger(maxPer) || maxPer < 1) throw new RangeError(`maxImagesPerPatient must be ≥ 1 (got ${maxPer})`);

@@ -83,16 +83,34 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
   checkClasses(source.name, layout.classNames, options.classNames);
   const positiveClass = positiveClassIndex(layout.classNames, options.positiveClass);
   if (positiveClass < 0) {
-    throw new DataError(source.name, `no class named "${options.positiveClass}" to score as positive (classes: ${layout.classNames.join(', ')})`);
+    throw new DataError(
+      source.name,
+      `no class named "${options.positiveClass}" to score as positive (classes: ${layout.classNames.join(', ')})`,
+    );
   }
 
   const wanted = options.onlySplits;
   const usable = wanted ? layout.entries.filter((e) => !e.split || wanted.includes(e.split)) : layout.entries;
-  const entries = selectEntries(usable, options.limit, options.allAs ? false : settings.keepOfficialVal, settings.seed, options.allAs);
-  if (options.decoder) checkMemory(source.name, entries.length, format.size, format.channels, options.memoryLimitBytes ?? MAX_STORE_BYTES);
+  const entries = selectEntries(
+    usable,
+    options.limit,
+    options.allAs ? false : settings.keepOfficialVal,
+    settings.seed,
+    options.allAs,
+  );
+  if (options.decoder)
+    checkMemory(source.name, entries.length, format.size, format.channels, options.memoryLimitBytes ?? MAX_STORE_BYTES);
   const totalBytes = entries.reduce((n, e) => n + (scanned.sizes.get(e.path) ?? 0), 0) || undefined;
   const progress = (phase: IngestProgress['phase'], done: number, failed: number, bytes: number): void =>
-    onProgress?.({ phase, found: entries.length, decoded: done - failed, skipped: failed, total: entries.length, bytes, totalBytes });
+    onProgress?.({
+      phase,
+      found: entries.length,
+      decoded: done - failed,
+      skipped: failed,
+      total: entries.length,
+      bytes,
+      totalBytes,
+    });
   progress('loading', 0, 0, 0);
   let loaded = await loadImages(source, entries, {
     decoder: options.decoder,
@@ -133,7 +151,15 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
 
   const summaryItems = kept.map((e, k) => {
     const info = loaded.info.get(loaded.loaded[k])!;
-    return { path: e.path, label: e.label, split: assignment[k], patient: e.patient, width: info.width, height: info.height, format: info.format };
+    return {
+      path: e.path,
+      label: e.label,
+      split: assignment[k],
+      patient: e.patient,
+      width: info.width,
+      height: info.height,
+      format: info.format,
+    };
   });
   const summary = summarise({
     source,
@@ -150,7 +176,9 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
     testOrigin: plan.testOrigin,
     splitSettings: settings,
     bytesRead: loaded.bytesRead,
-    store: loaded.pixels ? { size: format.size, channels: format.channels, bytes: storeBytes(kept.length, format.size, format.channels) } : null,
+    store: loaded.pixels
+      ? { size: format.size, channels: format.channels, bytes: storeBytes(kept.length, format.size, format.channels) }
+      : null,
     aborted: loaded.aborted,
     table: layout.table,
   });
@@ -175,19 +203,41 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
     count: kept.length,
   };
   const arranged = arrangeBySplit(set, assignment);
-  return { ...base, images: arranged.all, train: arranged.train, val: arranged.val, test: arranged.test, assignment: arranged.assignment };
+  return {
+    ...base,
+    images: arranged.all,
+    train: arranged.train,
+    val: arranged.val,
+    test: arranged.test,
+    assignment: arranged.assignment,
+  };
 }
 
 /** The entries to load: the pool (train, plus val unless kept) limited to `limit`, plus kept val and test folders. */
-function selectEntries(all: readonly LayoutEntry[], limit: number | undefined, keepVal: boolean, seed: number, allAs?: SplitName): LayoutEntry[] {
+function selectEntries(
+  all: readonly LayoutEntry[],
+  limit: number | undefined,
+  keepVal: boolean,
+  seed: number,
+  allAs?: SplitName,
+): LayoutEntry[] {
   const fixed = (e: LayoutEntry): boolean => !allAs && (e.split === 'test' || (keepVal && e.split === 'val'));
   const pool = all.filter((e) => !fixed(e));
   if (limit == null || limit >= pool.length) return [...all];
-  const keep = new Set(stratifiedSubset(pool.map((e) => e.label), limit, seed).map((i) => pool[i]));
+  const keep = new Set(
+    stratifiedSubset(
+      pool.map((e) => e.label),
+      limit,
+      seed,
+    ).map((i) => pool[i]),
+  );
   return all.filter((e) => fixed(e) || keep.has(e));
 }
 
 function checkClasses(where: string, found: readonly string[], expected?: readonly string[]): void {
   if (!expected || expected.join('\n') === found.join('\n')) return;
-  throw new DataError(where, `its classes (${found.join(', ')}) differ from the training data's (${expected.join(', ')})`);
+  throw new DataError(
+    where,
+    `its classes (${found.join(', ')}) differ from the training data's (${expected.join(', ')})`,
+  );
 }

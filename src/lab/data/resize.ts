@@ -44,9 +44,12 @@ export function toSquare(src: Raster, size: number, outChannels: 1 | 3, mode: Re
     throw new RangeError(`image size must be whole pixels ≥ 1 (got ${width}×${height})`);
   }
   if (!(channels >= 1 && channels <= 4) || data.length < width * height * channels) {
-    throw new RangeError(`raster of ${width}×${height}×${channels} needs ${width * height * channels} bytes, has ${data.length}`);
+    throw new RangeError(
+      `raster of ${width}×${height}×${channels} needs ${width * height * channels} bytes, has ${data.length}`,
+    );
   }
-  if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`output size must be a whole number ≥ 1 (got ${size})`);
+  if (!(Number.isInteger(size) && size >= 1))
+    throw new RangeError(`output size must be a whole number ≥ 1 (got ${size})`);
 
   const [crop, dest] = geometry(width, height, size, mode);
   // Work in one channel whenever the colour is not needed: a third of the arithmetic for grey X-rays.

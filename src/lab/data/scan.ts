@@ -49,7 +49,8 @@ export async function scanSource(source: DataSource, options: ScanOptions = {}):
   const sizes = new Map<string, number>();
   let bytes = 0;
   let totalBytes = source.totalBytes;
-  const report = (): void => onProgress?.({ phase: 'listing', found: paths.length, decoded: 0, skipped: 0, total: 0, bytes, totalBytes });
+  const report = (): void =>
+    onProgress?.({ phase: 'listing', found: paths.length, decoded: 0, skipped: 0, total: 0, bytes, totalBytes });
   for await (const entry of source.list((read, total) => {
     bytes = read;
     totalBytes = total;
@@ -60,8 +61,11 @@ export async function scanSource(source: DataSource, options: ScanOptions = {}):
     if (entry.size != null && !entry.path.endsWith('/')) sizes.set(entry.path, entry.size);
     report();
   }
-  if (paths.length === 0 && refused.length === 0) throw new DataError(source.name, source.kind === 'zip' ? 'the archive holds no files' : 'no files found');
-  const layout = options.labels ? tableLayout(paths, refused, options.labels, source.name) : layoutWithRefused(paths, refused, source.name);
+  if (paths.length === 0 && refused.length === 0)
+    throw new DataError(source.name, source.kind === 'zip' ? 'the archive holds no files' : 'no files found');
+  const layout = options.labels
+    ? tableLayout(paths, refused, options.labels, source.name)
+    : layoutWithRefused(paths, refused, source.name);
   return { source, layout, sizes };
 }
 
@@ -75,7 +79,10 @@ export function layoutWithRefused(paths: readonly string[], refused: readonly Sk
     layout = detectLayout(paths, { root });
   } catch (err) {
     if (!(err instanceof DataError) || refused.length === 0) throw err;
-    const shown = refused.slice(0, 3).map((r) => `${r.path} (${r.reason})`).join('; ');
+    const shown = refused
+      .slice(0, 3)
+      .map((r) => `${r.path} (${r.reason})`)
+      .join('; ');
     const more = refused.length > 3 ? `; … ${refused.length - 3} more` : '';
     throw new DataError(err.path, `${err.problem}; also not read: ${shown}${more}`, err.hint);
   }

@@ -72,7 +72,9 @@ export function fileListSource(
   // Walk once: a folder walk or a dropped-directory walk is not free, and both passes need it. Paths are normalised
   // here so `open()` finds them as detectLayout spells them.
   const all = (): Promise<readonly ReadableFile[]> =>
-    (cached ??= entries().then((list) => list.map((e) => ({ path: normalisePath(e.path), size: e.size, read: e.read }))));
+    (cached ??= entries().then((list) =>
+      list.map((e) => ({ path: normalisePath(e.path), size: e.size, read: e.read })),
+    ));
   return {
     name,
     kind,
@@ -82,7 +84,9 @@ export function fileListSource(
     },
     async *open(paths) {
       const byPath = new Map((await all()).map((e) => [e.path, e]));
-      const files = paths.map((p) => byPath.get(p)).filter((e): e is ReadableFile => e !== undefined && !e.path.endsWith('/'));
+      const files = paths
+        .map((p) => byPath.get(p))
+        .filter((e): e is ReadableFile => e !== undefined && !e.path.endsWith('/'));
       // Keep READ_AHEAD reads in flight: each read has latency (a disk, a browser File's IPC) that would otherwise
       // stall the decoders one file at a time.
       const reads: (Promise<Uint8Array> | null)[] = [];

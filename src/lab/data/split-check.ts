@@ -48,7 +48,8 @@ export function checkSplits(input: SplitCheckInput, options: SplitCheckOptions =
   const severity = options.strict ? 'error' : 'warning';
   const min = options.minImages ?? MIN_SPLIT_IMAGES;
   const problems: SplitProblem[] = [];
-  const add = (split: 'val' | 'test', message: string): void => void problems.push({ split, severity, message: `${SPLIT_WORD[split]}: ${message}` });
+  const add = (split: 'val' | 'test', message: string): void =>
+    void problems.push({ split, severity, message: `${SPLIT_WORD[split]}: ${message}` });
   const { classNames, positiveClass } = input;
   const positive = classNames[positiveClass];
 
@@ -56,28 +57,41 @@ export function checkSplits(input: SplitCheckInput, options: SplitCheckOptions =
     const { count, perClass } = input.splits[split];
     const per = classNames.map((name, c) => `${name} ${perClass[c] ?? 0}`).join(', ');
     if (count === 0) {
-      add(split, split === 'val'
-        ? 'no images, so validation loss and accuracy are undefined: early stopping and the best-epoch restore have nothing to go by (raise the validation fraction or load more images)'
-        : 'no images, so every test metric is undefined (give a test folder, raise the test fraction, or load more images)');
+      add(
+        split,
+        split === 'val'
+          ? 'no images, so validation loss and accuracy are undefined: early stopping and the best-epoch restore have nothing to go by (raise the validation fraction or load more images)'
+          : 'no images, so every test metric is undefined (give a test folder, raise the test fraction, or load more images)',
+      );
       continue;
     }
     if (count < min) {
-      add(split, `only ${count} image${count === 1 ? '' : 's'} (${per}), fewer than ${min}: one image moves accuracy by ${pct(1 / count)}, so its metrics mean little`);
+      add(
+        split,
+        `only ${count} image${count === 1 ? '' : 's'} (${per}), fewer than ${min}: one image moves accuracy by ${pct(1 / count)}, so its metrics mean little`,
+      );
     }
     const negatives = count - (perClass[positiveClass] ?? 0);
     if ((perClass[positiveClass] ?? 0) === 0) {
-      add(split, split === 'test'
-        ? `0 ${positive} images (the positive class), so sensitivity and AUC are undefined: there is no positive case to find`
-        : `0 ${positive} images (the positive class), so validation AUC is undefined and early stopping judges on one class only`);
+      add(
+        split,
+        split === 'test'
+          ? `0 ${positive} images (the positive class), so sensitivity and AUC are undefined: there is no positive case to find`
+          : `0 ${positive} images (the positive class), so validation AUC is undefined and early stopping judges on one class only`,
+      );
     }
     if (negatives === 0) {
-      add(split, split === 'test'
-        ? `only ${positive} images, so specificity and AUC are undefined: there is no negative case to clear`
-        : `only ${positive} images, so validation AUC is undefined and early stopping judges on one class only`);
+      add(
+        split,
+        split === 'test'
+          ? `only ${positive} images, so specificity and AUC are undefined: there is no negative case to clear`
+          : `only ${positive} images, so validation AUC is undefined and early stopping judges on one class only`,
+      );
     }
     // With more than two classes, a missing non-positive class is not caught by the two lines above.
     for (let c = 0; c < classNames.length; c++) {
-      if (c !== positiveClass && negatives > 0 && (perClass[c] ?? 0) === 0) add(split, `0 ${classNames[c]} images: that class is not measured at all`);
+      if (c !== positiveClass && negatives > 0 && (perClass[c] ?? 0) === 0)
+        add(split, `0 ${classNames[c]} images: that class is not measured at all`);
     }
   }
   return problems;
@@ -87,7 +101,11 @@ export function checkSplits(input: SplitCheckInput, options: SplitCheckOptions =
  * checkSplits, throwing in strict mode: a DataError naming `where` with the first problem (and how many more), so a
  * CLI prints one line and exits 2. Returns the warnings otherwise.
  */
-export function requireUsefulSplits(where: string, input: SplitCheckInput, options: SplitCheckOptions = {}): SplitProblem[] {
+export function requireUsefulSplits(
+  where: string,
+  input: SplitCheckInput,
+  options: SplitCheckOptions = {},
+): SplitProblem[] {
   const problems = checkSplits(input, options);
   if (!options.strict || problems.length === 0) return problems;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
@@ -102,5 +120,9 @@ export function splitCheckInputOf(
 ): SplitCheckInput {
   const counts = (set: ImageSet | null): SplitCountsLike =>
     set ? { count: set.count, perClass: countPerClass(set) } : { count: 0, perClass: classNames.map(() => 0) };
-  return { classNames, positiveClass, splits: { train: counts(sets.train), val: counts(sets.val), test: counts(sets.test) } };
+  return {
+    classNames,
+    positiveClass,
+    splits: { train: counts(sets.train), val: counts(sets.val), test: counts(sets.test) },
+  };
 }

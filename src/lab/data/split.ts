@@ -99,7 +99,10 @@ export function stratifiedSubset(labels: ArrayLike<number>, n: number, seed: num
     else byClass.set(labels[i], [i]);
   }
   const classes = [...byClass.keys()].sort((a, b) => a - b);
-  const quotas = allocate(classes.map((c) => (byClass.get(c) as number[]).length), n);
+  const quotas = allocate(
+    classes.map((c) => (byClass.get(c) as number[]).length),
+    n,
+  );
   const rng: Rng = createRng(seed);
   const picked: number[] = [];
   classes.forEach((c, k) => {

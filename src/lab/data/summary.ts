@@ -42,7 +42,12 @@ export interface DatasetSummary {
   /** Nested copy of the tree that was counted once (`chest_xray/chest_xray/`), '' when none. */
   readonly nestedCopy: string;
   /** Byte-identical files among those loaded: groups, files in them, and copies beyond the first of each. */
-  readonly duplicates: { readonly groups: number; readonly files: number; readonly redundant: number; readonly list: string[][] };
+  readonly duplicates: {
+    readonly groups: number;
+    readonly files: number;
+    readonly redundant: number;
+    readonly list: string[][];
+  };
   /**
    * Byte-identical files filed under different classes. Left out of every split (and listed as skipped) unless
    * `kept`, in which case they are loaded under each of their labels.
@@ -53,7 +58,12 @@ export interface DatasetSummary {
   readonly skipped: SkippedFile[];
   readonly skippedByReason: SkipGroup[];
   /** Original image sizes in pixels, null when no image was loaded. */
-  readonly imageSize: { readonly minWidth: number; readonly maxWidth: number; readonly minHeight: number; readonly maxHeight: number } | null;
+  readonly imageSize: {
+    readonly minWidth: number;
+    readonly maxWidth: number;
+    readonly minHeight: number;
+    readonly maxHeight: number;
+  } | null;
   readonly formats: Partial<Record<ImageFormat, number>>;
   /** Bytes of image files read. */
   readonly bytesRead: number;
@@ -159,14 +169,15 @@ export function summarise(input: SummaryInput): DatasetSummary {
   let sizes: DatasetSummary['imageSize'] = null;
   for (const { width, height } of items) {
     // A loop, not Math.min(...spread): a spread of a large dataset overflows the call stack.
-    sizes = sizes === null
-      ? { minWidth: width, maxWidth: width, minHeight: height, maxHeight: height }
-      : {
-          minWidth: Math.min(sizes.minWidth, width),
-          maxWidth: Math.max(sizes.maxWidth, width),
-          minHeight: Math.min(sizes.minHeight, height),
-          maxHeight: Math.max(sizes.maxHeight, height),
-        };
+    sizes =
+      sizes === null
+        ? { minWidth: width, maxWidth: width, minHeight: height, maxHeight: height }
+        : {
+            minWidth: Math.min(sizes.minWidth, width),
+            maxWidth: Math.max(sizes.maxWidth, width),
+            minHeight: Math.min(sizes.minHeight, height),
+            maxHeight: Math.max(sizes.maxHeight, height),
+          };
   }
 
   return {
@@ -211,7 +222,9 @@ function groupSkipped(skipped: readonly SkippedFile[]): SkipGroup[] {
     if (group) group.count++;
     else groups.set(head, { count: 1, example: s });
   }
-  return [...groups].map(([reason, g]) => ({ reason, ...g })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+  return [...groups]
+    .map(([reason, g]) => ({ reason, ...g }))
+    .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
 }
 
 /** The positive class: `requested` by name (any letter case), else PNEUMONIA when present, else the second class. */

@@ -1,4 +1,11 @@
-import { Unzip, UnzipInflate, UnzipPassThrough, type UnzipDecoder, type UnzipDecoderConstructor, type UnzipFile } from 'fflate';
+import {
+  Unzip,
+  UnzipInflate,
+  UnzipPassThrough,
+  type UnzipDecoder,
+  type UnzipDecoderConstructor,
+  type UnzipFile,
+} from 'fflate';
 import { DataError } from './errors';
 import { normalisePath } from './file-kinds';
 import { fileSizeProblem, MAX_IMAGE_FILE_BYTES } from './limits';
@@ -47,9 +54,11 @@ async function* streamEntries(
     const path = normalisePath(file.name);
     const wanted = select !== null && select.has(path) && !path.endsWith('/');
     if (select === null) ready.push({ path, size: file.originalSize, read: notReadable });
-    const refuse = (problem: string): void => void ready.push({ path, size: file.originalSize, read: () => Promise.reject(new DataError(path, problem)) });
+    const refuse = (problem: string): void =>
+      void ready.push({ path, size: file.originalSize, read: () => Promise.reject(new DataError(path, problem)) });
     // A declared size over the limit is refused without inflating a byte.
-    const declared = wanted && file.originalSize != null ? fileSizeProblem(file.originalSize, 'declares an unpacked size of') : null;
+    const declared =
+      wanted && file.originalSize != null ? fileSizeProblem(file.originalSize, 'declares an unpacked size of') : null;
     if (wanted && !declared) inflate.add(file.name);
     const parts: Uint8Array[] = [];
     let inflated = 0;
@@ -69,7 +78,9 @@ async function* streamEntries(
         failed = true;
         parts.length = 0;
         stopped.add(file.name);
-        refuse(`unpacks to more than ${formatBytes(MAX_IMAGE_FILE_BYTES)}, the limit for one image file (a zip bomb?); unpacking stopped`);
+        refuse(
+          `unpacks to more than ${formatBytes(MAX_IMAGE_FILE_BYTES)}, the limit for one image file (a zip bomb?); unpacking stopped`,
+        );
         return;
       }
       if (data.length > 0) parts.push(data);
@@ -139,7 +150,11 @@ function hasEndRecord(tail: Uint8Array): boolean {
  * A decoder class for `Base`'s compression method that inflates only the entries named in `inflate`, and stops
  * inflating an entry once it is named in `stopped` (cut off at the size limit).
  */
-function selective(Base: UnzipDecoderConstructor, inflate: ReadonlySet<string>, stopped: ReadonlySet<string>): UnzipDecoderConstructor {
+function selective(
+  Base: UnzipDecoderConstructor,
+  inflate: ReadonlySet<string>,
+  stopped: ReadonlySet<string>,
+): UnzipDecoderConstructor {
   return class Selective implements UnzipDecoder {
     static readonly compression = Base.compression;
     ondata: UnzipDecoder['ondata'] = () => undefined;

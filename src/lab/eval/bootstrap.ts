@@ -51,7 +51,8 @@ export function bootstrapConfidence(
   options: BootstrapOptions,
 ): BootstrapResult {
   const { iterations = 1000, seed, threshold = 0.5, level = 0.95 } = options;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`iterations must be a positive integer, got ${iterations}`);
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new Error(`iterations must be a positive integer, got ${iterations}`);
   if (!(level > 0 && level < 1)) throw new Error(`level must be in (0, 1), got ${level}`);
   const flags = toPositiveFlags(isPositive);
   checkScores(flags, scores);

@@ -79,7 +79,8 @@ export function calibrationOfProbabilities(
   bins = DEFAULT_CALIBRATION_BINS,
 ): CalibrationSummary {
   const n = labels.length;
-  if (probabilities.length !== n * numClasses) throw new Error(`expected ${n} × ${numClasses} probabilities, got ${probabilities.length}`);
+  if (probabilities.length !== n * numClasses)
+    throw new Error(`expected ${n} × ${numClasses} probabilities, got ${probabilities.length}`);
   const scores = new Float64Array(n);
   const flags = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

@@ -18,13 +18,15 @@ export function confusionMatrix(
   if (trueLabels.length !== predictedLabels.length) {
     throw new Error(`trueLabels has ${trueLabels.length} entries but predictedLabels has ${predictedLabels.length}`);
   }
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
   const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < trueLabels.length; i++) {
     const t = trueLabels[i];
     const p = predictedLabels[i];
     if (!isClass(t, numClasses)) throw new Error(`trueLabels[${i}] = ${t} is not a class index below ${numClasses}`);
-    if (!isClass(p, numClasses)) throw new Error(`predictedLabels[${i}] = ${p} is not a class index below ${numClasses}`);
+    if (!isClass(p, numClasses))
+      throw new Error(`predictedLabels[${i}] = ${p} is not a class index below ${numClasses}`);
     matrix[t][p]++;
   }
   return matrix;

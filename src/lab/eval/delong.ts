@@ -62,8 +62,14 @@ export function delongPairedTest(
   if (se > 0) z = difference / se;
   else z = difference === 0 ? 0 : null;
   return {
-    aucA: a.auc, aucB: b.auc, difference, se, level, ci: [difference - half, difference + half],
-    z, p: z === null ? null : twoSidedNormalP(z),
+    aucA: a.auc,
+    aucB: b.auc,
+    difference,
+    se,
+    level,
+    ci: [difference - half, difference + half],
+    z,
+    p: z === null ? null : twoSidedNormalP(z),
   };
 }
 

@@ -79,7 +79,11 @@ export interface EvaluationResult {
  * the first class in `confusion` (argmax keeps the first of a tie).
  * @throws on an empty set, a positive class out of range, or a model whose output does not match the classes
  */
-export async function evaluateModel(model: tf.LayersModel, set: ImageSet, options: EvaluateOptions): Promise<EvaluationResult> {
+export async function evaluateModel(
+  model: tf.LayersModel,
+  set: ImageSet,
+  options: EvaluateOptions,
+): Promise<EvaluationResult> {
   return evaluateSource(model, imageSource(set, options.range ?? '0,1'), options);
 }
 
@@ -87,10 +91,20 @@ export async function evaluateModel(model: tf.LayersModel, set: ImageSet, option
  * {@link evaluateModel} over any batch source: a transfer head is evaluated on the test set's cached features.
  * `options.range` is the source's business and ignored here.
  */
-export async function evaluateSource(model: tf.LayersModel, set: BatchSource, options: EvaluateOptions): Promise<EvaluationResult> {
+export async function evaluateSource(
+  model: tf.LayersModel,
+  set: BatchSource,
+  options: EvaluateOptions,
+): Promise<EvaluationResult> {
   checkEvaluable(set, options.positiveClass);
-  const { probabilities, losses } = await predictSource(model, set, { batchSize: options.batchSize ?? 64, onProgress: options.onProgress });
-  return evaluatePredictions({ probabilities, losses, labels: set.labels.subarray(0, set.count), classNames: set.classNames }, options);
+  const { probabilities, losses } = await predictSource(model, set, {
+    batchSize: options.batchSize ?? 64,
+    onProgress: options.onProgress,
+  });
+  return evaluatePredictions(
+    { probabilities, losses, labels: set.labels.subarray(0, set.count), classNames: set.classNames },
+    options,
+  );
 }
 
 /** Per-image model outputs with their truth: what {@link evaluatePredictions} scores. */
@@ -115,7 +129,9 @@ export function evaluatePredictions(scored: ScoredSet, options: EvaluateOptions)
   const count = scored.labels.length;
   checkEvaluable({ count, labels: scored.labels, classNames: scored.classNames }, positiveClass);
   if (scored.probabilities.length !== count * numClasses || scored.losses.length !== count) {
-    throw new Error(`expected ${count} × ${numClasses} probabilities and ${count} losses, got ${scored.probabilities.length} and ${scored.losses.length}`);
+    throw new Error(
+      `expected ${count} × ${numClasses} probabilities and ${count} losses, got ${scored.probabilities.length} and ${scored.losses.length}`,
+    );
   }
   const labels = Int32Array.from(scored.labels);
   const probabilities = scored.probabilities;
@@ -124,12 +140,15 @@ export function evaluatePredictions(scored: ScoredSet, options: EvaluateOptions)
   let lossSum = 0;
   for (let i = 0; i < count; i++) lossSum += scored.losses[i];
   const confusion = confusionMatrix(labels, argmaxRows(probabilities, numClasses), numClasses);
-  const multiClass = numClasses > 2
-    ? { ...multiClassMetrics(confusion, { probabilities, labels }), positiveNamed: options.positiveNamed ?? false }
-    : null;
-  const ci = !options.bootstrap ? null
-    : multiClass ? bootstrapMultiClass(probabilities, labels, numClasses, options.bootstrap)
-    : bootstrapConfidence(isPositive, scores, { ...options.bootstrap, threshold });
+  const multiClass =
+    numClasses > 2
+      ? { ...multiClassMetrics(confusion, { probabilities, labels }), positiveNamed: options.positiveNamed ?? false }
+      : null;
+  const ci = !options.bootstrap
+    ? null
+    : multiClass
+      ? bootstrapMultiClass(probabilities, labels, numClasses, options.bootstrap)
+      : bootstrapConfidence(isPositive, scores, { ...options.bootstrap, threshold });
 
   return {
     count,
@@ -148,7 +167,10 @@ export function evaluatePredictions(scored: ScoredSet, options: EvaluateOptions)
 }
 
 /** The checks every evaluation makes before predicting: an out-of-range label would silently get a zero loss from oneHot. */
-function checkEvaluable(set: { count: number; labels: ArrayLike<number>; classNames: readonly string[] }, positiveClass: number): void {
+function checkEvaluable(
+  set: { count: number; labels: ArrayLike<number>; classNames: readonly string[] },
+  positiveClass: number,
+): void {
   const numClasses = set.classNames.length;
   if (set.count === 0) throw new Error('cannot evaluate an empty set');
   if (!Number.isInteger(positiveClass) || positiveClass < 0 || positiveClass >= numClasses) {
@@ -156,7 +178,8 @@ function checkEvaluable(set: { count: number; labels: ArrayLike<number>; classNa
   }
   for (let i = 0; i < set.count; i++) {
     const label = set.labels[i];
-    if (!(label >= 0 && label < numClasses)) throw new Error(`label ${label} of image ${i} is not a class index below ${numClasses}`);
+    if (!(label >= 0 && label < numClasses))
+      throw new Error(`label ${label} of image ${i} is not a class index below ${numClasses}`);
   }
 }
 

@@ -41,7 +41,8 @@ export async function measureInference(
 ): Promise<InferenceTiming> {
   const { batchSize = 32, repeats = 5, warmup = 1, seed = 1 } = options;
   const now = options.now ?? (() => performance.now());
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`repeats must be a positive integer, got ${repeats}`);
   if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`warmup must be a non-negative integer, got ${warmup}`);
 
@@ -89,4 +90,3 @@ async function predictOnce(model: tf.LayersModel, input: tf.Tensor): Promise<voi
     tf.dispose(outputs);
   }
 }
-

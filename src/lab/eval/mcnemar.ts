@@ -22,8 +22,12 @@ export function mcnemarExactP(onlyA: number, onlyB: number): number {
 }
 
 /** Correctness per image of two classifiers, counted into McNemar's discordant cells. */
-export function discordantCounts(correctA: ArrayLike<boolean>, correctB: ArrayLike<boolean>): { onlyA: number; onlyB: number } {
-  if (correctA.length !== correctB.length) throw new Error(`A has ${correctA.length} images but B has ${correctB.length}`);
+export function discordantCounts(
+  correctA: ArrayLike<boolean>,
+  correctB: ArrayLike<boolean>,
+): { onlyA: number; onlyB: number } {
+  if (correctA.length !== correctB.length)
+    throw new Error(`A has ${correctA.length} images but B has ${correctB.length}`);
   let onlyA = 0;
   let onlyB = 0;
   for (let i = 0; i < correctA.length; i++) {

@@ -33,7 +33,11 @@ export interface SetPredictions {
  * Predicts every image of `set`, in order.
  * @throws when the model's output is not [n, classNames.length] logits
  */
-export async function predictSet(model: tf.LayersModel, set: ImageSet, options: PredictOptions = {}): Promise<SetPredictions> {
+export async function predictSet(
+  model: tf.LayersModel,
+  set: ImageSet,
+  options: PredictOptions = {},
+): Promise<SetPredictions> {
   return predictSource(model, imageSource(set, options.range ?? '0,1'), options);
 }
 
@@ -41,9 +45,14 @@ export async function predictSet(model: tf.LayersModel, set: ImageSet, options: 
  * {@link predictSet} over any batch source (images, or cached features for a transfer head); `options.range` is the
  * source's business and ignored here.
  */
-export async function predictSource(model: tf.LayersModel, set: BatchSource, options: PredictOptions = {}): Promise<SetPredictions> {
+export async function predictSource(
+  model: tf.LayersModel,
+  set: BatchSource,
+  options: PredictOptions = {},
+): Promise<SetPredictions> {
   const { batchSize = 64, onProgress } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
   const numClasses = set.classNames.length;
   const probabilities = new Float32Array(set.count * numClasses);
   const losses = new Float32Array(set.count);

@@ -44,14 +44,21 @@ export function meanNll(logits: ArrayLike<number>, labels: ArrayLike<number>, nu
  * Fits T on row-major `logits` (count × numClasses) with their true `labels`.
  * @throws on an empty set, a size mismatch, a label out of range or a non-finite logit
  */
-export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number, tolerance = 1e-6): TemperatureFit {
+export function fitTemperature(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  numClasses: number,
+  tolerance = 1e-6,
+): TemperatureFit {
   const n = labels.length;
   if (n === 0) throw new Error('temperature scaling needs at least one validation image');
   if (logits.length !== n * numClasses) throw new Error(`expected ${n} × ${numClasses} logits, got ${logits.length}`);
   for (let i = 0; i < n; i++) {
-    if (!(Number.isInteger(labels[i]) && labels[i] >= 0 && labels[i] < numClasses)) throw new Error(`label ${labels[i]} of image ${i} is not a class index below ${numClasses}`);
+    if (!(Number.isInteger(labels[i]) && labels[i] >= 0 && labels[i] < numClasses))
+      throw new Error(`label ${labels[i]} of image ${i} is not a class index below ${numClasses}`);
   }
-  for (let i = 0; i < logits.length; i++) if (!Number.isFinite(logits[i])) throw new Error(`logit ${i} is ${logits[i]}`);
+  for (let i = 0; i < logits.length; i++)
+    if (!Number.isFinite(logits[i])) throw new Error(`logit ${i} is ${logits[i]}`);
 
   const f = (beta: number) => meanNll(logits, labels, numClasses, beta);
   const invPhi = (Math.sqrt(5) - 1) / 2;
@@ -64,11 +71,15 @@ export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<numb
   while (hi - lo > tolerance * Math.max(1, a)) {
     // On a tie keep the larger β: a separable set's NLL flattens towards 0 as T → 0, and that is where it points.
     if (fa < fb) {
-      hi = b; b = a; fb = fa;
+      hi = b;
+      b = a;
+      fb = fa;
       a = hi - invPhi * (hi - lo);
       fa = f(a);
     } else {
-      lo = a; a = b; fa = fb;
+      lo = a;
+      a = b;
+      fa = fb;
       b = lo + invPhi * (hi - lo);
       fb = f(b);
     }
@@ -77,17 +88,24 @@ export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<numb
   const nllBefore = f(1);
   let nllAfter = f(beta);
   // Convexity makes the search exact; this only guards against a flat NLL where T = 1 is as good.
-  if (nllBefore <= nllAfter) { beta = 1; nllAfter = nllBefore; }
+  if (nllBefore <= nllAfter) {
+    beta = 1;
+    nllAfter = nllBefore;
+  }
   const near = (x: number, y: number) => Math.abs(x - y) <= 1e-3 * y;
   return {
-    temperature: 1 / beta, nllBefore, nllAfter, count: n,
+    temperature: 1 / beta,
+    nllBefore,
+    nllAfter,
+    count: n,
     atBound: near(beta, 1 / TEMPERATURE_RANGE.max) || near(beta, 1 / TEMPERATURE_RANGE.min),
   };
 }
 
 /** softmax(logits / temperature), row-major, in float32 like the lab's other probabilities. */
 export function applyTemperature(logits: ArrayLike<number>, numClasses: number, temperature: number): Float32Array {
-  if (!(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`temperature must be a positive number (got ${temperature})`);
+  if (!(temperature > 0 && Number.isFinite(temperature)))
+    throw new RangeError(`temperature must be a positive number (got ${temperature})`);
   const out = new Float32Array(logits.length);
   for (let row = 0; row < logits.length; row += numClasses) {
     let max = -Infinity;

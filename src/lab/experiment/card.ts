@@ -94,7 +94,9 @@ export function makeExperimentCard(parts: {
   createdAt?: Date;
 }): ExperimentCard {
   const predictions = parts.predictions.map((p) => ({
-    modelId: p.modelId, seed: p.seed, probabilities: Array.from(p.probabilities, (x) => Math.round(x * 1e6) / 1e6),
+    modelId: p.modelId,
+    seed: p.seed,
+    probabilities: Array.from(p.probabilities, (x) => Math.round(x * 1e6) / 1e6),
   }));
   return {
     format: EXPERIMENT_FORMAT,
@@ -107,7 +109,10 @@ export function makeExperimentCard(parts: {
     summary: summariseRecords(parts.results),
     testImages: { files: [...parts.testImages.files], labels: Array.from(parts.testImages.labels) },
     predictions,
-    comparisons: predictions.length > 0 ? pairedComparisons(parts.results, parts.testImages.labels, predictions) : [...(parts.comparisons ?? [])],
+    comparisons:
+      predictions.length > 0
+        ? pairedComparisons(parts.results, parts.testImages.labels, predictions)
+        : [...(parts.comparisons ?? [])],
   };
 }
 
@@ -120,7 +125,11 @@ export function renderExperimentCard(card: ExperimentCard): string {
  * setting against the schema (unknown model ids through `options.checkModel`), the data identity, the records and
  * the predictions' lengths. Throws ExperimentFileError naming `file` and the first problem.
  */
-export function parseExperimentCard(text: string, file = 'experiment.json', options: ValidateOptions = {}): ExperimentCard {
+export function parseExperimentCard(
+  text: string,
+  file = 'experiment.json',
+  options: ValidateOptions = {},
+): ExperimentCard {
   const fail = (detail: string): never => {
     throw new ExperimentFileError(file, detail);
   };
@@ -132,12 +141,18 @@ export function parseExperimentCard(text: string, file = 'experiment.json', opti
   }
   if (!isObject(data)) return fail('must hold a JSON object');
   if (data.format !== EXPERIMENT_FORMAT) {
-    if (Array.isArray(data.results) && 'generatedAt' in data) return fail('is a results file, not an experiment card (open it as results.json)');
-    return fail(`is not an X-Ray Lab experiment card (format is ${JSON.stringify(data.format ?? null)}, expected "${EXPERIMENT_FORMAT}")`);
+    if (Array.isArray(data.results) && 'generatedAt' in data)
+      return fail('is a results file, not an experiment card (open it as results.json)');
+    return fail(
+      `is not an X-Ray Lab experiment card (format is ${JSON.stringify(data.format ?? null)}, expected "${EXPERIMENT_FORMAT}")`,
+    );
   }
-  if (!Number.isInteger(data.version) || (data.version as number) < 1) return fail(`has no valid format version (got ${JSON.stringify(data.version ?? null)})`);
+  if (!Number.isInteger(data.version) || (data.version as number) < 1)
+    return fail(`has no valid format version (got ${JSON.stringify(data.version ?? null)})`);
   if ((data.version as number) > EXPERIMENT_FORMAT_VERSION) {
-    return fail(`was written by a newer X-Ray Lab (format version ${data.version}; this one reads up to ${EXPERIMENT_FORMAT_VERSION}): update the lab`);
+    return fail(
+      `was written by a newer X-Ray Lab (format version ${data.version}; this one reads up to ${EXPERIMENT_FORMAT_VERSION}): update the lab`,
+    );
   }
   if (typeof data.createdAt !== 'string') return fail('has no createdAt time stamp');
 
@@ -153,7 +168,12 @@ export function parseExperimentCard(text: string, file = 'experiment.json', opti
   if (problem) return fail(problem);
   const results = data.results as ResultRecord[];
   const images = data.testImages;
-  if (!isObject(images) || !Array.isArray(images.files) || !Array.isArray(images.labels) || images.files.length !== images.labels.length) {
+  if (
+    !isObject(images) ||
+    !Array.isArray(images.files) ||
+    !Array.isArray(images.labels) ||
+    images.files.length !== images.labels.length
+  ) {
     return fail('testImages must hold files and labels of equal length');
   }
   if (!Array.isArray(data.predictions)) return fail('has no predictions list');
@@ -164,8 +184,10 @@ export function parseExperimentCard(text: string, file = 'experiment.json', opti
       return;
     }
     if ((p.probabilities as unknown[]).length !== (images.files as unknown[]).length * width) {
-      fail(`predictions[${i}] (${p.modelId}, seed ${p.seed}) holds ${(p.probabilities as unknown[]).length} probabilities; `
-        + `${(images.files as unknown[]).length} test images × ${width} classes expected`);
+      fail(
+        `predictions[${i}] (${p.modelId}, seed ${p.seed}) holds ${(p.probabilities as unknown[]).length} probabilities; ` +
+          `${(images.files as unknown[]).length} test images × ${width} classes expected`,
+      );
     }
   });
   return {
@@ -181,14 +203,18 @@ export function parseExperimentCard(text: string, file = 'experiment.json', opti
     testImages: images as unknown as ExperimentCard['testImages'],
     predictions: data.predictions as RunPredictions[],
     // Derived from the stored probabilities, as the summary is from the records.
-    comparisons: pairedComparisons(results, (images.labels as number[]), data.predictions as RunPredictions[]),
+    comparisons: pairedComparisons(results, images.labels as number[], data.predictions as RunPredictions[]),
   };
 }
 
 function checkCardData(value: unknown, fail: (detail: string) => never): CardData {
   if (!isObject(value)) return fail('has no data object');
   if (typeof value.source !== 'string') return fail('data.source must be a string');
-  if (!Array.isArray(value.classNames) || value.classNames.length < 2 || !value.classNames.every((c) => typeof c === 'string')) {
+  if (
+    !Array.isArray(value.classNames) ||
+    value.classNames.length < 2 ||
+    !value.classNames.every((c) => typeof c === 'string')
+  ) {
     return fail('data.classNames must list at least 2 class names');
   }
   const identity = value.identity;
@@ -196,7 +222,11 @@ function checkCardData(value: unknown, fail: (detail: string) => never): CardDat
     return fail('data.identity.fingerprint must be 16 hex digits');
   }
   const split = value.split;
-  if (!isObject(split) || !['train', 'val', 'test'].every((k) => Array.isArray(split[k])) || typeof split.hash !== 'string') {
+  if (
+    !isObject(split) ||
+    !['train', 'val', 'test'].every((k) => Array.isArray(split[k])) ||
+    typeof split.hash !== 'string'
+  ) {
     return fail('data.split must hold train, val and test file lists and a hash');
   }
   return value as unknown as CardData;
@@ -217,7 +247,8 @@ export function parseExperimentOrResults(text: string, file: string, options: Va
   } catch {
     // parseExperimentCard names the JSON error
   }
-  if (!isObject(peek) || peek.format === EXPERIMENT_FORMAT || !Array.isArray(peek.results)) return parseExperimentCard(text, file, options);
+  if (!isObject(peek) || peek.format === EXPERIMENT_FORMAT || !Array.isArray(peek.results))
+    return parseExperimentCard(text, file, options);
   let results;
   try {
     results = parseResultsJson(text);
@@ -225,7 +256,8 @@ export function parseExperimentOrResults(text: string, file: string, options: Va
     throw new ExperimentFileError(file, (err as Error).message);
   }
   const read = experimentFromJson(results.settings ?? {}, defaultExperiment(), options);
-  if (isObject(results.settings) && read.problems.length > 0) throw new ExperimentFileError(file, `settings.${read.problems[0].key} ${read.problems[0].message}`);
+  if (isObject(results.settings) && read.problems.length > 0)
+    throw new ExperimentFileError(file, `settings.${read.problems[0].key} ${read.problems[0].message}`);
   const first = results.results[0];
   const classNames = first?.classNames?.length ? [...first.classNames] : ['class 0', 'class 1'];
   const meta = isObject(results.meta) ? results.meta : {};
@@ -237,10 +269,21 @@ export function parseExperimentOrResults(text: string, file: string, options: Va
     settings: read.experiment,
     data: {
       source: typeof meta.data === 'string' ? meta.data : 'not recorded in this results file',
-      kind: 'files', classNames, identity: none, test: null,
-      testSet: typeof meta.test === 'string' ? meta.test : 'not recorded', split: { train: [], val: [], test: [], hash: '' },
+      kind: 'files',
+      classNames,
+      identity: none,
+      test: null,
+      testSet: typeof meta.test === 'string' ? meta.test : 'not recorded',
+      split: { train: [], val: [], test: [], hash: '' },
     },
-    environment: { labVersion: '?', tfjsVersion: '?', backend: first?.backend ?? '?', adapter: '', runtime: 'browser', agent: 'not recorded' },
+    environment: {
+      labVersion: '?',
+      tfjsVersion: '?',
+      backend: first?.backend ?? '?',
+      adapter: '',
+      runtime: 'browser',
+      agent: 'not recorded',
+    },
     results: [...results.results],
     summary: summariseRecords(results.results),
     testImages: { files: [], labels: [] },

@@ -8,6 +8,15 @@ import type { Environment } from './card';
 export function describeEnvironment(backend: string, adapter = '', kernels?: KernelChoice): Environment {
   const runtime = detectRuntime() === 'node' ? 'node' : 'browser';
   const g = globalThis as unknown as { navigator?: { userAgent?: string }; process?: { version?: string } };
-  const agent = runtime === 'node' ? `Node.js ${g.process?.version ?? '?'}` : (g.navigator?.userAgent ?? 'unknown browser');
-  return { labVersion: LAB_VERSION, tfjsVersion: tf.version.tfjs, backend, adapter, runtime, agent, ...(kernels ? { kernels } : {}) };
+  const agent =
+    runtime === 'node' ? `Node.js ${g.process?.version ?? '?'}` : (g.navigator?.userAgent ?? 'unknown browser');
+  return {
+    labVersion: LAB_VERSION,
+    tfjsVersion: tf.version.tfjs,
+    backend,
+    adapter,
+    runtime,
+    agent,
+    ...(kernels ? { kernels } : {}),
+  };
 }

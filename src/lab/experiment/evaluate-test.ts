@@ -52,7 +52,8 @@ export async function scoreImageTest(
     threshold: config.threshold,
     batchSize: config.batchSize,
     range,
-    bootstrap: config.bootstrapIterations > 0 ? { iterations: config.bootstrapIterations, seed: config.seed } : undefined,
+    bootstrap:
+      config.bootstrapIterations > 0 ? { iterations: config.bootstrapIterations, seed: config.seed } : undefined,
     adaptBn: config.adaptBn,
     adaptation: { seed: config.seed },
   });
@@ -60,7 +61,12 @@ export async function scoreImageTest(
   return {
     evaluation: shifted.after,
     beforeAdaptation: config.adaptBn ? shifted.before : null,
-    shift: shiftRecordFields({ before: shifted.before, after: shifted.after, adaptation: shifted.adaptation, trainingPriors }),
+    shift: shiftRecordFields({
+      before: shifted.before,
+      after: shifted.after,
+      adaptation: shifted.adaptation,
+      trainingPriors,
+    }),
   };
 }
 

@@ -7,7 +7,8 @@ import { RECIPE_KEYS, withRecipe, type Experiment } from './schema';
 /** Each ingredient that is on, in words (the study's protocol has none). */
 export function recipeIngredients(s: Experiment): string[] {
   const out: string[] = [];
-  if (s.augment && s.siteAugment) out.push('augmentation: flips, ±10° turns, shift and zoom, brightness, contrast, gamma, blur and noise');
+  if (s.augment && s.siteAugment)
+    out.push('augmentation: flips, ±10° turns, shift and zoom, brightness, contrast, gamma, blur and noise');
   else if (s.augment) out.push('augmentation: flips, ±10° turns, shift and zoom, brightness and contrast');
   else if (s.siteAugment) out.push('augmentation: brightness, contrast, gamma, blur and noise');
   if (s.classWeights === 'balanced') out.push('balanced class weights');
@@ -31,6 +32,8 @@ export function describeRecipe(s: Experiment): string {
   const ingredients = recipeIngredients(s);
   const changed = recipeOverrides(s);
   const name = s.recipe === 'study' ? "study (the study's protocol)" : s.recipe;
-  return `Recipe: ${name}${ingredients.length > 0 ? `: ${ingredients.join('; ')}` : ''}`
-    + `${changed.length > 0 ? ` (changed from the recipe: ${changed.join(', ')})` : ''}.`;
+  return (
+    `Recipe: ${name}${ingredients.length > 0 ? `: ${ingredients.join('; ')}` : ''}` +
+    `${changed.length > 0 ? ` (changed from the recipe: ${changed.join(', ')})` : ''}.`
+  );
 }

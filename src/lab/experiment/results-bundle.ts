@@ -35,7 +35,11 @@ export function runFolder(key: RunKey, seeds: readonly number[]): string {
 }
 
 /** Path → contents of the whole bundle. */
-export function resultsBundle(card: ExperimentCard, runs: readonly BundleRun[], skipped: readonly SkippedFile[]): Map<string, BundleFile> {
+export function resultsBundle(
+  card: ExperimentCard,
+  runs: readonly BundleRun[],
+  skipped: readonly SkippedFile[],
+): Map<string, BundleFile> {
   const files = new Map<string, BundleFile>();
   for (const run of runs.filter((r) => !isEnsemble(r.record))) {
     const dir = runFolder(run.key, card.settings.seeds);
@@ -44,32 +48,52 @@ export function resultsBundle(card: ExperimentCard, runs: readonly BundleRun[], 
   }
   const meta = {
     title: 'X-Ray Lab comparison',
-    data: card.data.source, test: card.data.testSet, fingerprint: card.data.identity.fingerprint,
+    data: card.data.source,
+    test: card.data.testSet,
+    fingerprint: card.data.identity.fingerprint,
     counts: { train: card.data.split.train.length, val: card.data.split.val.length, test: card.data.split.test.length },
-    classes: card.data.classNames, skippedFiles: skipped.length, backend: card.environment.backend, environment: card.environment,
+    classes: card.data.classNames,
+    skippedFiles: skipped.length,
+    backend: card.environment.backend,
+    environment: card.environment,
   };
   files.set('experiment.json', renderExperimentCard(card));
   files.set('results.json', renderResultsJson(card.results, meta, card.settings, undefined, card.comparisons));
-  files.set('report.md', renderMarkdownReport(card.results, { ...meta, settings: card.settings }, { comparisons: card.comparisons }));
+  files.set(
+    'report.md',
+    renderMarkdownReport(card.results, { ...meta, settings: card.settings }, { comparisons: card.comparisons }),
+  );
   const predictions = predictionsCsv(card);
   if (predictions) files.set('predictions.csv', predictions);
-  if (skipped.length > 0) files.set('skipped.csv', `path,reason\n${skipped.map((s) => `${csvField(s.path)},${csvField(s.reason)}`).join('\n')}\n`);
+  if (skipped.length > 0)
+    files.set(
+      'skipped.csv',
+      `path,reason\n${skipped.map((s) => `${csvField(s.path)},${csvField(s.reason)}`).join('\n')}\n`,
+    );
   return files;
 }
 
 /** One row per test image and run, from the card's test probabilities; null when no run was scored. */
 function predictionsCsv(card: ExperimentCard): string | null {
   const { files, labels } = card.testImages;
-  const runs = card.predictions.filter((p) => files.length > 0 && p.probabilities.length === files.length * card.data.classNames.length);
+  const runs = card.predictions.filter(
+    (p) => files.length > 0 && p.probabilities.length === files.length * card.data.classNames.length,
+  );
   if (runs.length === 0) return null;
   const classNames = card.data.classNames;
   const named = card.results.find((r) => r.positiveClass != null)?.positiveClass;
-  const positiveClass = named != null && classNames.includes(named) ? classNames.indexOf(named) : Math.min(1, classNames.length - 1);
-  const ensembleOf = (p: { modelId: string; seed: number }) => card.results
-    .find((r) => r.modelId === p.modelId && r.seed === p.seed && r.ensembleOf)?.ensembleOf;
+  const positiveClass =
+    named != null && classNames.includes(named) ? classNames.indexOf(named) : Math.min(1, classNames.length - 1);
+  const ensembleOf = (p: { modelId: string; seed: number }) =>
+    card.results.find((r) => r.modelId === p.modelId && r.seed === p.seed && r.ensembleOf)?.ensembleOf;
   return renderPredictionsCsv(
     runs.map((p) => ({
-      modelId: p.modelId, seed: p.seed, ensembleOf: ensembleOf(p), files, labels, probabilities: p.probabilities,
+      modelId: p.modelId,
+      seed: p.seed,
+      ensembleOf: ensembleOf(p),
+      files,
+      labels,
+      probabilities: p.probabilities,
     })),
     { classNames, positiveClass, threshold: card.settings.threshold },
   );

@@ -63,14 +63,22 @@ export function runConfig(experiment: Experiment, seed: number, positiveClass: n
   };
 }
 
-
 /** The augmentation the two switches ask for: the site differences come with the standard geometry or alone. */
 function augmentationOf(experiment: Pick<Experiment, 'augment' | 'siteAugment'>): AugmentOptions | null {
   if (experiment.augment && experiment.siteAugment) return XRAY_AUGMENTATION;
   if (experiment.augment) return STANDARD_AUGMENTATION;
   if (experiment.siteAugment) {
-    return { flip: false, rotationDeg: 0, shift: 0, zoom: 0, brightness: XRAY_AUGMENTATION.brightness,
-      contrast: XRAY_AUGMENTATION.contrast, gamma: XRAY_AUGMENTATION.gamma, blur: XRAY_AUGMENTATION.blur, noise: XRAY_AUGMENTATION.noise };
+    return {
+      flip: false,
+      rotationDeg: 0,
+      shift: 0,
+      zoom: 0,
+      brightness: XRAY_AUGMENTATION.brightness,
+      contrast: XRAY_AUGMENTATION.contrast,
+      gamma: XRAY_AUGMENTATION.gamma,
+      blur: XRAY_AUGMENTATION.blur,
+      noise: XRAY_AUGMENTATION.noise,
+    };
   }
   return null;
 }

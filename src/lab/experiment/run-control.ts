@@ -11,7 +11,10 @@ export interface RunKey {
 }
 
 /** The runs of an experiment, in the order the loop takes them: seed by seed, models in the experiment's order. */
-export function plannedRuns(experiment: { readonly models: readonly string[]; readonly seeds: readonly number[] }): RunKey[] {
+export function plannedRuns(experiment: {
+  readonly models: readonly string[];
+  readonly seeds: readonly number[];
+}): RunKey[] {
   return experiment.seeds.flatMap((seed) => experiment.models.map((modelId) => ({ modelId, seed })));
 }
 

@@ -34,7 +34,10 @@ export interface SavedModelFiles {
 }
 
 /** Makes extra files from a trained model before it is disposed (the model stays the loop's). */
-export type ModelExporter = (model: tf.LayersModel, meta: SavedModelMeta) => Promise<Record<string, string | Uint8Array>>;
+export type ModelExporter = (
+  model: tf.LayersModel,
+  meta: SavedModelMeta,
+) => Promise<Record<string, string | Uint8Array>>;
 
 /** One finished run, as the loop hands it over. */
 export interface FinishedRun {
@@ -110,11 +113,14 @@ export async function runExperiment(
   const classNames = data.train.classNames;
   const positiveClass = positiveClassIndex(classNames, experiment.positiveClass ?? undefined);
   if (positiveClass < 0) {
-    throw new RangeError(`positive class "${experiment.positiveClass}" is not a class of the data (classes: ${classNames.join(', ')})`);
+    throw new RangeError(
+      `positive class "${experiment.positiveClass}" is not a class of the data (classes: ${classNames.join(', ')})`,
+    );
   }
   const records: ResultRecord[] = [];
-  const planned = plannedRuns(experiment)
-    .filter((key) => !options.only || options.only.some((k) => k.modelId === key.modelId && k.seed === key.seed));
+  const planned = plannedRuns(experiment).filter(
+    (key) => !options.only || options.only.some((k) => k.modelId === key.modelId && k.seed === key.seed),
+  );
   // With `ensemble`: each model's finished runs so far (their test probabilities), until its last seed.
   const members = new Map<string, EnsembleMember[]>();
   // After a model's last planned run (finished or skipped): its seed ensemble, when asked and it has one.
@@ -127,8 +133,12 @@ export async function runExperiment(
     records.push(ensemble.record);
     await hooks.onRunEnd?.(ensemble);
   };
-  const finish = (status: ExperimentOutcome['status'], message: string | null): ExperimentOutcome =>
-    ({ status, message, records, summary: summariseRecords(records) });
+  const finish = (status: ExperimentOutcome['status'], message: string | null): ExperimentOutcome => ({
+    status,
+    message,
+    records,
+    summary: summariseRecords(records),
+  });
 
   for (let i = 0; i < planned.length; i++) {
     const key = planned[i];
@@ -184,21 +194,34 @@ async function trainOne(
 ): Promise<FinishedRun> {
   // A transfer model's pixel range is its loaded weights': read now, as the model is built with them.
   const pixelRange = knownPixelRange(key.modelId);
-  const run = await runModel(key.modelId, data, config, {
-    onPhase: (phase) => hooks.onPhase?.(key, phase),
-    onBaseline: hooks.onBaseline && ((b) => hooks.onBaseline!(key, b)),
-    onBatchEnd: hooks.onBatchEnd && ((log) => hooks.onBatchEnd!(key, log)),
-    onEpochEnd: hooks.onEpochEnd && ((log) => hooks.onEpochEnd!(key, log)),
-    onFeatureProgress: hooks.onFeatureProgress && ((p) => hooks.onFeatureProgress!(key, p)),
-    ...hooks.checkpoints?.(key),
-  }, signal, options.runOptions);
+  const run = await runModel(
+    key.modelId,
+    data,
+    config,
+    {
+      onPhase: (phase) => hooks.onPhase?.(key, phase),
+      onBaseline: hooks.onBaseline && ((b) => hooks.onBaseline!(key, b)),
+      onBatchEnd: hooks.onBatchEnd && ((log) => hooks.onBatchEnd!(key, log)),
+      onEpochEnd: hooks.onEpochEnd && ((log) => hooks.onEpochEnd!(key, log)),
+      onFeatureProgress: hooks.onFeatureProgress && ((p) => hooks.onFeatureProgress!(key, p)),
+      ...hooks.checkpoints?.(key),
+    },
+    signal,
+    options.runOptions,
+  );
   let record = run.record;
   let files: SavedModelFiles | null = null;
   if (run.model) {
     try {
       const meta = savedModelMeta({
-        modelId: key.modelId, label: record.label, seed: key.seed, inputSize: config.size, channels: config.channels,
-        pixelRange: pixelRange ?? '0,1', classNames: [...data.train.classNames], positiveClass: config.positiveClass,
+        modelId: key.modelId,
+        label: record.label,
+        seed: key.seed,
+        inputSize: config.size,
+        channels: config.channels,
+        pixelRange: pixelRange ?? '0,1',
+        classNames: [...data.train.classNames],
+        positiveClass: config.positiveClass,
       });
       const saved = await modelToFiles(run.model, 'weights.bin', meta as unknown as Record<string, unknown>);
       const extra = options.exporter ? await options.exporter(run.model, meta) : {};
@@ -215,7 +238,9 @@ async function trainOne(
 /** A model's seed ensemble as a finished run (no files), or null with fewer than two finished seeds. */
 function ensembleRun(modelId: string, runs: readonly EnsembleMember[], experiment: Experiment): FinishedRun | null {
   const ensemble = seedEnsemble(runs, {
-    threshold: experiment.threshold, bootstrap: experiment.bootstrap, positiveNamed: experiment.positiveClass != null,
+    threshold: experiment.threshold,
+    bootstrap: experiment.bootstrap,
+    positiveNamed: experiment.positiveClass != null,
   });
   if (!ensemble) return null;
   return {

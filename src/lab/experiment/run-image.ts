@@ -28,22 +28,36 @@ export async function runImageModel(
   let summary: TrainSummary | null = null;
   try {
     model = entry.build({
-      size: config.size, channels: config.channels, numClasses: data.train.classNames.length, seed: config.seed,
+      size: config.size,
+      channels: config.channels,
+      numClasses: data.train.classNames.length,
+      seed: config.seed,
       batchNormMomentum: config.batchNormMomentum,
     });
     const trained = model;
     const size = measureModelSize(model);
     callbacks.onPhase?.('training');
-    summary = await trainModel(trained, data.train, data.val, imageTrainOptions(config, entry.pixelRange), callbacks, signal);
+    summary = await trainModel(
+      trained,
+      data.train,
+      data.val,
+      imageTrainOptions(config, entry.pixelRange),
+      callbacks,
+      signal,
+    );
 
     callbacks.onPhase?.('evaluating');
-    const evaluate = (set: ImageSet, bootstrap: boolean): Promise<EvaluationResult> => evaluateModel(trained, set, {
-      positiveClass: config.positiveClass,
-      threshold: config.threshold,
-      batchSize: config.batchSize,
-      range: entry.pixelRange,
-      bootstrap: bootstrap && config.bootstrapIterations > 0 ? { iterations: config.bootstrapIterations, seed: config.seed } : undefined,
-    });
+    const evaluate = (set: ImageSet, bootstrap: boolean): Promise<EvaluationResult> =>
+      evaluateModel(trained, set, {
+        positiveClass: config.positiveClass,
+        threshold: config.threshold,
+        batchSize: config.batchSize,
+        range: entry.pixelRange,
+        bootstrap:
+          bootstrap && config.bootstrapIterations > 0
+            ? { iterations: config.bootstrapIterations, seed: config.seed }
+            : undefined,
+      });
     // The test set, before and (with --adapt-bn) after test-time BatchNorm adaptation.
     const scored = await scoreImageTest(trained, data.test, data.train, config, entry.pixelRange);
     const evaluation = scored.evaluation;
@@ -53,20 +67,25 @@ export async function runImageModel(
       batchSize: Math.min(32, config.batchSize),
       repeats: 5,
     });
-    const record = makeResultRecord({
-      ...base,
-      params: size.params,
-      trainableParams: size.trainableParams,
-      bytes: size.bytes,
-      epochsRun: summary.epochsRun,
-      bestEpoch: summary.bestEpoch,
-      trainTimeMs: summary.trainTimeMs,
-      msPerEpoch: summary.msPerEpoch,
-      trainImagesPerSec: summary.imagesPerSec,
-      inference: { msPerImage: inference.msPerImage, imagesPerSecond: inference.imagesPerSecond },
-      status: summary.cancelled ? 'cancelled' : 'ok',
-      history: summary.history,
-    }, evaluation, validation, scored.shift);
+    const record = makeResultRecord(
+      {
+        ...base,
+        params: size.params,
+        trainableParams: size.trainableParams,
+        bytes: size.bytes,
+        epochsRun: summary.epochsRun,
+        bestEpoch: summary.bestEpoch,
+        trainTimeMs: summary.trainTimeMs,
+        msPerEpoch: summary.msPerEpoch,
+        trainImagesPerSec: summary.imagesPerSec,
+        inference: { msPerImage: inference.msPerImage, imagesPerSecond: inference.imagesPerSecond },
+        status: summary.cancelled ? 'cancelled' : 'ok',
+        history: summary.history,
+      },
+      evaluation,
+      validation,
+      scored.shift,
+    );
     return { record, model: trained, evaluation, evaluationBeforeAdaptation: scored.beforeAdaptation };
   } catch (err) {
     model?.dispose();

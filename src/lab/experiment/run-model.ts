@@ -7,14 +7,25 @@ import type { RunConfig } from './run-config';
 import { runImageModel } from './run-image';
 import { runTransferModel } from './run-transfer';
 import {
-  failedRun, recordBaseOf, type ExperimentData, type ModelRun, type RecordBase, type RunCallbacks, type RunOptions,
+  failedRun,
+  recordBaseOf,
+  type ExperimentData,
+  type ModelRun,
+  type RecordBase,
+  type RunCallbacks,
+  type RunOptions,
 } from './run-types';
 
 export type { ExperimentData, ModelRun, RunCallbacks, RunOptions, RunPhase } from './run-types';
 
 type Runner = (
-  entry: ModelEntry, base: RecordBase, data: ExperimentData, config: RunConfig, callbacks: RunCallbacks,
-  signal: AbortSignal | undefined, options: RunOptions,
+  entry: ModelEntry,
+  base: RecordBase,
+  data: ExperimentData,
+  config: RunConfig,
+  callbacks: RunCallbacks,
+  signal: AbortSignal | undefined,
+  options: RunOptions,
 ) => Promise<ModelRun>;
 
 const RUNNERS: Record<ModelRunner, Runner> = {

@@ -47,21 +47,47 @@ export interface ModelRun {
 }
 
 /** The fields of a record known before training. */
-export type RecordBase = Pick<TrainingSummary,
-  'modelId' | 'label' | 'params' | 'trainableParams' | 'inputSize' | 'channels' | 'backend' | 'seed' | 'epochsRun'
-  | 'epochsPlanned' | 'classNames' | 'positiveClass' | 'backbone'>;
+export type RecordBase = Pick<
+  TrainingSummary,
+  | 'modelId'
+  | 'label'
+  | 'params'
+  | 'trainableParams'
+  | 'inputSize'
+  | 'channels'
+  | 'backend'
+  | 'seed'
+  | 'epochsRun'
+  | 'epochsPlanned'
+  | 'classNames'
+  | 'positiveClass'
+  | 'backbone'
+>;
 
 /** The record fields of model `modelId` under `config` before it is built: its id stands in for its label. */
 export function recordBaseOf(modelId: string, config: RunConfig, classNames: readonly string[]): RecordBase {
   return {
-    modelId, label: modelId, params: 0, trainableParams: 0, inputSize: config.size, channels: config.channels,
-    backend: tf.getBackend(), seed: config.seed, epochsRun: 0, epochsPlanned: config.epochs, classNames,
+    modelId,
+    label: modelId,
+    params: 0,
+    trainableParams: 0,
+    inputSize: config.size,
+    channels: config.channels,
+    backend: tf.getBackend(),
+    seed: config.seed,
+    epochsRun: 0,
+    epochsPlanned: config.epochs,
+    classNames,
     positiveClass: config.positiveClass,
   };
 }
 
 /** A run that failed, as a record: the reason, and the epochs it trained before failing (when it got that far). */
-export function failedRun(base: RecordBase, err: unknown, trained?: { epochsRun: number; history: TrainingSummary['history'] } | null): ModelRun {
+export function failedRun(
+  base: RecordBase,
+  err: unknown,
+  trained?: { epochsRun: number; history: TrainingSummary['history'] } | null,
+): ModelRun {
   const record = makeResultRecord({
     ...base,
     epochsRun: trained?.epochsRun ?? 0,

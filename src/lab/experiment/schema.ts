@@ -83,10 +83,25 @@ interface FieldBase<K extends ExperimentKey> {
 /** The kinds of value a setting can hold, with their bounds. */
 export type FieldSpec =
   | (FieldBase<NumberKey> & { readonly kind: 'int'; readonly min: number; readonly max: number })
-  | (FieldBase<NumberKey> & { readonly kind: 'number'; readonly min: number; readonly max: number; readonly exclusiveMin?: boolean; readonly exclusiveMax?: boolean })
+  | (FieldBase<NumberKey> & {
+      readonly kind: 'number';
+      readonly min: number;
+      readonly max: number;
+      readonly exclusiveMin?: boolean;
+      readonly exclusiveMax?: boolean;
+    })
   | (FieldBase<BoolKey> & { readonly kind: 'bool' })
-  | (FieldBase<ChoiceKey> & { readonly kind: 'choice'; readonly options: readonly (string | number)[]; readonly bare?: string })
-  | (FieldBase<'seeds'> & { readonly kind: 'ints'; readonly min: number; readonly max: number; readonly maxItems: number })
+  | (FieldBase<ChoiceKey> & {
+      readonly kind: 'choice';
+      readonly options: readonly (string | number)[];
+      readonly bare?: string;
+    })
+  | (FieldBase<'seeds'> & {
+      readonly kind: 'ints';
+      readonly min: number;
+      readonly max: number;
+      readonly maxItems: number;
+    })
   | (FieldBase<'models'> & { readonly kind: 'models' })
   | (FieldBase<'positiveClass'> & { readonly kind: 'class' });
 
@@ -103,37 +118,268 @@ const MAX_SEED = 2 ** 31 - 1;
 
 /** The table. Order = the order of --help, the form and the recorded settings. */
 export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
-  { key: 'recipe', flag: 'recipe', kind: 'choice', options: RECIPES, default: 'study', help: "study: the study's protocol; robust: augmentation, balanced loss, schedule, smoothing, adaptation, ensemble (defaults of the other settings)" },
-  { key: 'models', flag: 'models', kind: 'models', default: ['cnn', 'light-k2'], help: 'registry ids, comma-separated (light-kN for any rank N)' },
-  { key: 'size', flag: 'size', kind: 'int', min: 8, max: 1024, default: 128, help: 'square input side in pixels (the study: 299)' },
-  { key: 'channels', flag: 'channels', kind: 'choice', options: [1, 3], default: 3, help: '1 = grey, 3 = grey repeated as RGB (the study)' },
-  { key: 'epochs', flag: 'epochs', kind: 'int', min: 1, max: 10_000, default: 5, help: 'training epochs (the study: 20)' },
-  { key: 'batchSize', flag: 'batch', kind: 'int', min: 1, max: 4096, default: 32, help: 'images per training step (the study: 64)' },
-  { key: 'learningRate', flag: 'lr', kind: 'number', min: 0, max: 1, exclusiveMin: true, default: 0.001, help: 'Adam learning rate' },
-  { key: 'seeds', flag: 'seeds', kind: 'ints', min: 0, max: MAX_SEED, maxItems: 100, default: [1], help: 'one run per seed; the first also deals the split' },
-  { key: 'valFraction', flag: 'val-fraction', kind: 'number', min: 0, max: 0.9, default: 0.1, help: 'share of the pool held out (by patient) to pick the best epoch' },
-  { key: 'testFraction', flag: 'test-fraction', kind: 'number', min: 0, max: 0.9, default: 0.2, help: 'share of the pool held out (by patient) for testing, when the data has no test/ folder' },
-  { key: 'keepOfficialVal', flag: 'keep-val', kind: 'bool', default: false, help: "keep the data's own val/ folder as the validation set" },
-  { key: 'limit', flag: 'limit', kind: 'int', min: 0, max: 10_000_000, default: 0, help: 'use at most this many images (seeded, class-stratified); 0 = all' },
-  { key: 'classWeights', flag: 'class-weights', kind: 'choice', options: ['none', 'balanced'], bare: 'balanced', default: 'none', help: 'balanced: the rare class counts more in the loss' },
-  { key: 'patience', flag: 'patience', kind: 'int', min: 0, max: 10_000, default: 0, help: 'stop after this many epochs without a lower validation loss; 0 = never' },
-  { key: 'bnRecalibration', flag: 'bn-recalibrate', kind: 'int', min: 0, max: 10_000, default: 20, help: 'training batches that re-estimate BatchNorm statistics before each validation; 0 = the study' },
-  { key: 'bnMomentum', flag: 'bn-momentum', kind: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.99, help: "BatchNorm moving-average momentum (Keras' 0.99 = the study)" },
-  { key: 'augment', flag: 'augment', kind: 'bool', default: false, help: 'seeded flips, ±10° rotation, ±10% shift/zoom/brightness/contrast of training images' },
-  { key: 'siteAugment', flag: 'augment-sites', kind: 'bool', default: false, help: 'also vary gamma, blur, noise and contrast of training images, as X-rays differ between hospitals' },
-  { key: 'labelSmoothing', flag: 'label-smoothing', kind: 'number', min: 0, max: 0.5, default: 0, help: 'label smoothing of the training loss; 0 = none (the study)' },
-  { key: 'lrSchedule', flag: 'lr-schedule', kind: 'choice', options: ['constant', 'cosine'], default: 'constant', help: "cosine: one epoch's warm-up, then cosine decay; constant = the study" },
-  { key: 'valLoss', flag: 'val-loss', kind: 'choice', options: ['plain', 'balanced'], default: 'plain', help: 'validation loss that picks the best epoch: balanced counts each class alike' },
-  { key: 'ensemble', flag: 'ensemble', kind: 'bool', default: false, help: "also score each model's seeds averaged, as a row of its own" },
-  { key: 'threshold', flag: 'threshold', kind: 'number', min: 0, max: 1, default: 0.5, help: 'decision threshold on P(positive)' },
-  { key: 'positiveClass', flag: 'positive', kind: 'class', default: null, help: 'class scored as positive (default PNEUMONIA when present, else the second class)' },
-  { key: 'bootstrap', flag: 'bootstrap', kind: 'int', min: 0, max: 100_000, default: 1000, help: 'bootstrap resamples for 95% intervals; 0 = none' },
-  { key: 'adaptBn', flag: 'adapt-bn', kind: 'bool', default: false, help: 'also score the test set with BatchNorm statistics re-estimated on its images (no labels; AdaBN); records both metric sets' },
-  { key: 'headDropout', flag: 'head-dropout', kind: 'number', min: 0, max: 0.9, default: 0, help: 'transfer models: dropout before the head' },
-  { key: 'headRank', flag: 'head-rank', kind: 'int', min: 0, max: 1024, default: 0, help: 'transfer models: rank of a LightDense head; 0 = Dense (the study)' },
-  { key: 'fineTune', flag: 'fine-tune', kind: 'int', min: 0, max: 1000, default: 0, help: 'inception-v3: epochs that also train mixed9 and mixed10 after the head' },
-  { key: 'backend', flag: 'backend', kind: 'choice', options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'], default: 'auto', help: 'where to train (auto: the fastest that works)' },
-  { key: 'kernels', flag: 'kernels', kind: 'choice', options: KERNEL_CHOICES, default: 'lab', help: "lab: the lab's fast training kernels; stock: tfjs's own (wasm keeps a filter gradient of the lab's)" },
+  {
+    key: 'recipe',
+    flag: 'recipe',
+    kind: 'choice',
+    options: RECIPES,
+    default: 'study',
+    help: "study: the study's protocol; robust: augmentation, balanced loss, schedule, smoothing, adaptation, ensemble (defaults of the other settings)",
+  },
+  {
+    key: 'models',
+    flag: 'models',
+    kind: 'models',
+    default: ['cnn', 'light-k2'],
+    help: 'registry ids, comma-separated (light-kN for any rank N)',
+  },
+  {
+    key: 'size',
+    flag: 'size',
+    kind: 'int',
+    min: 8,
+    max: 1024,
+    default: 128,
+    help: 'square input side in pixels (the study: 299)',
+  },
+  {
+    key: 'channels',
+    flag: 'channels',
+    kind: 'choice',
+    options: [1, 3],
+    default: 3,
+    help: '1 = grey, 3 = grey repeated as RGB (the study)',
+  },
+  {
+    key: 'epochs',
+    flag: 'epochs',
+    kind: 'int',
+    min: 1,
+    max: 10_000,
+    default: 5,
+    help: 'training epochs (the study: 20)',
+  },
+  {
+    key: 'batchSize',
+    flag: 'batch',
+    kind: 'int',
+    min: 1,
+    max: 4096,
+    default: 32,
+    help: 'images per training step (the study: 64)',
+  },
+  {
+    key: 'learningRate',
+    flag: 'lr',
+    kind: 'number',
+    min: 0,
+    max: 1,
+    exclusiveMin: true,
+    default: 0.001,
+    help: 'Adam learning rate',
+  },
+  {
+    key: 'seeds',
+    flag: 'seeds',
+    kind: 'ints',
+    min: 0,
+    max: MAX_SEED,
+    maxItems: 100,
+    default: [1],
+    help: 'one run per seed; the first also deals the split',
+  },
+  {
+    key: 'valFraction',
+    flag: 'val-fraction',
+    kind: 'number',
+    min: 0,
+    max: 0.9,
+    default: 0.1,
+    help: 'share of the pool held out (by patient) to pick the best epoch',
+  },
+  {
+    key: 'testFraction',
+    flag: 'test-fraction',
+    kind: 'number',
+    min: 0,
+    max: 0.9,
+    default: 0.2,
+    help: 'share of the pool held out (by patient) for testing, when the data has no test/ folder',
+  },
+  {
+    key: 'keepOfficialVal',
+    flag: 'keep-val',
+    kind: 'bool',
+    default: false,
+    help: "keep the data's own val/ folder as the validation set",
+  },
+  {
+    key: 'limit',
+    flag: 'limit',
+    kind: 'int',
+    min: 0,
+    max: 10_000_000,
+    default: 0,
+    help: 'use at most this many images (seeded, class-stratified); 0 = all',
+  },
+  {
+    key: 'classWeights',
+    flag: 'class-weights',
+    kind: 'choice',
+    options: ['none', 'balanced'],
+    bare: 'balanced',
+    default: 'none',
+    help: 'balanced: the rare class counts more in the loss',
+  },
+  {
+    key: 'patience',
+    flag: 'patience',
+    kind: 'int',
+    min: 0,
+    max: 10_000,
+    default: 0,
+    help: 'stop after this many epochs without a lower validation loss; 0 = never',
+  },
+  {
+    key: 'bnRecalibration',
+    flag: 'bn-recalibrate',
+    kind: 'int',
+    min: 0,
+    max: 10_000,
+    default: 20,
+    help: 'training batches that re-estimate BatchNorm statistics before each validation; 0 = the study',
+  },
+  {
+    key: 'bnMomentum',
+    flag: 'bn-momentum',
+    kind: 'number',
+    min: 0,
+    max: 1,
+    exclusiveMax: true,
+    default: 0.99,
+    help: "BatchNorm moving-average momentum (Keras' 0.99 = the study)",
+  },
+  {
+    key: 'augment',
+    flag: 'augment',
+    kind: 'bool',
+    default: false,
+    help: 'seeded flips, ±10° rotation, ±10% shift/zoom/brightness/contrast of training images',
+  },
+  {
+    key: 'siteAugment',
+    flag: 'augment-sites',
+    kind: 'bool',
+    default: false,
+    help: 'also vary gamma, blur, noise and contrast of training images, as X-rays differ between hospitals',
+  },
+  {
+    key: 'labelSmoothing',
+    flag: 'label-smoothing',
+    kind: 'number',
+    min: 0,
+    max: 0.5,
+    default: 0,
+    help: 'label smoothing of the training loss; 0 = none (the study)',
+  },
+  {
+    key: 'lrSchedule',
+    flag: 'lr-schedule',
+    kind: 'choice',
+    options: ['constant', 'cosine'],
+    default: 'constant',
+    help: "cosine: one epoch's warm-up, then cosine decay; constant = the study",
+  },
+  {
+    key: 'valLoss',
+    flag: 'val-loss',
+    kind: 'choice',
+    options: ['plain', 'balanced'],
+    default: 'plain',
+    help: 'validation loss that picks the best epoch: balanced counts each class alike',
+  },
+  {
+    key: 'ensemble',
+    flag: 'ensemble',
+    kind: 'bool',
+    default: false,
+    help: "also score each model's seeds averaged, as a row of its own",
+  },
+  {
+    key: 'threshold',
+    flag: 'threshold',
+    kind: 'number',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    help: 'decision threshold on P(positive)',
+  },
+  {
+    key: 'positiveClass',
+    flag: 'positive',
+    kind: 'class',
+    default: null,
+    help: 'class scored as positive (default PNEUMONIA when present, else the second class)',
+  },
+  {
+    key: 'bootstrap',
+    flag: 'bootstrap',
+    kind: 'int',
+    min: 0,
+    max: 100_000,
+    default: 1000,
+    help: 'bootstrap resamples for 95% intervals; 0 = none',
+  },
+  {
+    key: 'adaptBn',
+    flag: 'adapt-bn',
+    kind: 'bool',
+    default: false,
+    help: 'also score the test set with BatchNorm statistics re-estimated on its images (no labels; AdaBN); records both metric sets',
+  },
+  {
+    key: 'headDropout',
+    flag: 'head-dropout',
+    kind: 'number',
+    min: 0,
+    max: 0.9,
+    default: 0,
+    help: 'transfer models: dropout before the head',
+  },
+  {
+    key: 'headRank',
+    flag: 'head-rank',
+    kind: 'int',
+    min: 0,
+    max: 1024,
+    default: 0,
+    help: 'transfer models: rank of a LightDense head; 0 = Dense (the study)',
+  },
+  {
+    key: 'fineTune',
+    flag: 'fine-tune',
+    kind: 'int',
+    min: 0,
+    max: 1000,
+    default: 0,
+    help: 'inception-v3: epochs that also train mixed9 and mixed10 after the head',
+  },
+  {
+    key: 'backend',
+    flag: 'backend',
+    kind: 'choice',
+    options: ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'],
+    default: 'auto',
+    help: 'where to train (auto: the fastest that works)',
+  },
+  {
+    key: 'kernels',
+    flag: 'kernels',
+    kind: 'choice',
+    options: KERNEL_CHOICES,
+    default: 'lab',
+    help: "lab: the lab's fast training kernels; stock: tfjs's own (wasm keeps a filter gradient of the lab's)",
+  },
 ];
 
 /**
@@ -165,13 +411,15 @@ export const RECIPE_SETTINGS: Readonly<Record<Recipe, Partial<Experiment>>> = {
 };
 
 /** The settings a recipe decides (the union over recipes), in table order. */
-export const RECIPE_KEYS: readonly ExperimentKey[] = EXPERIMENT_FIELDS.map((f) => f.key)
-  .filter((key) => RECIPES.some((r) => key in RECIPE_SETTINGS[r]));
+export const RECIPE_KEYS: readonly ExperimentKey[] = EXPERIMENT_FIELDS.map((f) => f.key).filter((key) =>
+  RECIPES.some((r) => key in RECIPE_SETTINGS[r]),
+);
 
 /** `experiment` with its recipe-decided settings reset to `recipe`'s values (and its recipe set to it). */
 export function withRecipe(experiment: Experiment, recipe: Recipe): Experiment {
   const out = { ...experiment, recipe } as Record<ExperimentKey, unknown>;
-  for (const key of RECIPE_KEYS) out[key] = key in RECIPE_SETTINGS[recipe] ? RECIPE_SETTINGS[recipe][key] : findField(key)!.default;
+  for (const key of RECIPE_KEYS)
+    out[key] = key in RECIPE_SETTINGS[recipe] ? RECIPE_SETTINGS[recipe][key] : findField(key)!.default;
   return out as unknown as Experiment;
 }
 
@@ -184,7 +432,8 @@ export function defaultExperiment(overrides: Partial<Experiment> = {}): Experime
   const out = {} as Record<ExperimentKey, unknown>;
   for (const field of EXPERIMENT_FIELDS) {
     const fromRecipe = RECIPE_SETTINGS[recipe] ?? {};
-    const value = field.key in overrides ? overrides[field.key] : field.key in fromRecipe ? fromRecipe[field.key] : field.default;
+    const value =
+      field.key in overrides ? overrides[field.key] : field.key in fromRecipe ? fromRecipe[field.key] : field.default;
     out[field.key] = Array.isArray(value) ? [...value] : value;
   }
   if (!('recipe' in overrides)) out.recipe = recipe;
@@ -197,6 +446,13 @@ export function findField(name: string): FieldSpec | undefined {
 }
 
 /** The split an experiment deals (its first seed deals it; every run shares it), for the data pipeline. */
-export function splitOf(experiment: Pick<Experiment, 'valFraction' | 'testFraction' | 'seeds' | 'keepOfficialVal'>): SplitSettings {
-  return { valFraction: experiment.valFraction, testFraction: experiment.testFraction, seed: experiment.seeds[0], keepOfficialVal: experiment.keepOfficialVal };
+export function splitOf(
+  experiment: Pick<Experiment, 'valFraction' | 'testFraction' | 'seeds' | 'keepOfficialVal'>,
+): SplitSettings {
+  return {
+    valFraction: experiment.valFraction,
+    testFraction: experiment.testFraction,
+    seed: experiment.seeds[0],
+    keepOfficialVal: experiment.keepOfficialVal,
+  };
 }

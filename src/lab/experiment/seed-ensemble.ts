@@ -50,27 +50,32 @@ export function seedEnsemble(runs: readonly EnsembleMember[], settings: Ensemble
   };
   const evaluation = evaluatePredictions(averaged(evaluations), options);
   const before = members.every((m) => m.evaluationBeforeAdaptation)
-    ? members.map((m) => m.evaluationBeforeAdaptation!) : null;
-  const evaluationBeforeAdaptation = before && sameImages([...before, evaluations[0]])
-    ? evaluatePredictions(averaged(before), options) : null;
+    ? members.map((m) => m.evaluationBeforeAdaptation!)
+    : null;
+  const evaluationBeforeAdaptation =
+    before && sameImages([...before, evaluations[0]]) ? evaluatePredictions(averaged(before), options) : null;
   const sum = (pick: (r: ResultRecord) => number) => members.reduce((total, m) => total + pick(m.record), 0);
   const adaptations = new Set(members.map((m) => m.record.adaptation));
-  const record = makeResultRecord({
-    modelId: first.modelId,
-    label: first.label,
-    // What scoring one image with the ensemble takes: every member's weights.
-    params: sum((r) => r.params),
-    trainableParams: sum((r) => r.trainableParams),
-    bytes: null,
-    inputSize: first.inputSize,
-    channels: first.channels,
-    backend: first.backend,
-    seed: ENSEMBLE_SEED,
-    epochsRun: 0,
-    epochsPlanned: first.epochsPlanned,
-    status: 'ok',
-    backbone: first.backbone,
-  }, evaluation, null);
+  const record = makeResultRecord(
+    {
+      modelId: first.modelId,
+      label: first.label,
+      // What scoring one image with the ensemble takes: every member's weights.
+      params: sum((r) => r.params),
+      trainableParams: sum((r) => r.trainableParams),
+      bytes: null,
+      inputSize: first.inputSize,
+      channels: first.channels,
+      backend: first.backend,
+      seed: ENSEMBLE_SEED,
+      epochsRun: 0,
+      epochsPlanned: first.epochsPlanned,
+      status: 'ok',
+      backbone: first.backbone,
+    },
+    evaluation,
+    null,
+  );
   return {
     record: {
       ...record,
@@ -87,9 +92,14 @@ export function seedEnsemble(runs: readonly EnsembleMember[], settings: Ensemble
 function sameImages(evaluations: readonly EvaluationResult[]): boolean {
   const [first, ...rest] = evaluations;
   const k = first.classNames.length;
-  return rest.every((e) => e.count === first.count && e.positiveClass === first.positiveClass
-    && e.classNames.join('\n') === first.classNames.join('\n') && e.probabilities.length === first.count * k
-    && e.labels.every((label, i) => label === first.labels[i]));
+  return rest.every(
+    (e) =>
+      e.count === first.count &&
+      e.positiveClass === first.positiveClass &&
+      e.classNames.join('\n') === first.classNames.join('\n') &&
+      e.probabilities.length === first.count * k &&
+      e.labels.every((label, i) => label === first.labels[i]),
+  );
 }
 
 /** The members' mean probabilities, with each image's cross-entropy against its label. */

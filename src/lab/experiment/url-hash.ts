@@ -3,7 +3,15 @@
  * a shared link reproduces the setup and reads like the command line. Only values that differ from the defaults are
  * written. Reading also accepts the JSON keys (`batchSize=16`), as older links used them.
  */
-import { EXPERIMENT_FIELDS, findField, RECIPES, withRecipe, type Experiment, type FieldSpec, type Recipe } from './schema';
+import {
+  EXPERIMENT_FIELDS,
+  findField,
+  RECIPES,
+  withRecipe,
+  type Experiment,
+  type FieldSpec,
+  type Recipe,
+} from './schema';
 import { parseFieldText, type SettingProblem } from './validate';
 
 /** A value as text: lists comma-joined, null as empty. */
@@ -39,7 +47,10 @@ export function experimentFromParams(
 ): { experiment: Experiment; problems: SettingProblem[]; rest: Map<string, string> } {
   // A recipe in the hash decides the defaults of the other settings it names.
   const recipeText = params.get('recipe');
-  const recipe = recipeText != null && (RECIPES as readonly string[]).includes(recipeText) ? (recipeText as Recipe) : defaults.recipe;
+  const recipe =
+    recipeText != null && (RECIPES as readonly string[]).includes(recipeText)
+      ? (recipeText as Recipe)
+      : defaults.recipe;
   const base = recipe === defaults.recipe ? defaults : withRecipe(defaults, recipe);
   const experiment = { ...base, models: [...base.models], seeds: [...base.seeds] };
   const problems: SettingProblem[] = [];

@@ -3,7 +3,15 @@
  * model ids exist is asked of the caller, who knows the registry. Every problem names its field and the bound it
  * broke, so the page, the CLI and a loaded experiment.json say the same thing.
  */
-import { EXPERIMENT_FIELDS, RECIPES, withRecipe, type Experiment, type ExperimentKey, type FieldSpec, type Recipe } from './schema';
+import {
+  EXPERIMENT_FIELDS,
+  RECIPES,
+  withRecipe,
+  type Experiment,
+  type ExperimentKey,
+  type FieldSpec,
+  type Recipe,
+} from './schema';
 
 /** One refused value: which setting, and why (`must be a whole number from 1 to 10000 (got -1)`). */
 export interface SettingProblem {
@@ -49,7 +57,9 @@ export function fieldProblem(field: FieldSpec, value: unknown, options: Validate
   const refuse = () => `must be ${describeBound(field)} (got ${shown(value)})`;
   switch (field.kind) {
     case 'int':
-      return Number.isInteger(value) && (value as number) >= field.min && (value as number) <= field.max ? null : refuse();
+      return Number.isInteger(value) && (value as number) >= field.min && (value as number) <= field.max
+        ? null
+        : refuse();
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return refuse();
       const lowOk = field.exclusiveMin ? value > field.min : value >= field.min;
@@ -61,12 +71,21 @@ export function fieldProblem(field: FieldSpec, value: unknown, options: Validate
     case 'choice':
       return field.options.includes(value as string | number) ? null : refuse();
     case 'ints': {
-      const ok = Array.isArray(value) && value.length >= 1 && value.length <= field.maxItems
-        && value.every((v) => Number.isInteger(v) && v >= field.min && v <= field.max) && new Set(value).size === value.length;
+      const ok =
+        Array.isArray(value) &&
+        value.length >= 1 &&
+        value.length <= field.maxItems &&
+        value.every((v) => Number.isInteger(v) && v >= field.min && v <= field.max) &&
+        new Set(value).size === value.length;
       return ok ? null : refuse();
     }
     case 'models': {
-      if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v !== '') || new Set(value).size !== value.length) {
+      if (
+        !Array.isArray(value) ||
+        value.length === 0 ||
+        !value.every((v) => typeof v === 'string' && v !== '') ||
+        new Set(value).size !== value.length
+      ) {
         return refuse();
       }
       for (const id of value as string[]) {
@@ -88,9 +107,14 @@ export function experimentProblems(experiment: Experiment, options: ValidateOpti
     if (message) problems.push({ key: field.key, flag: field.flag, message });
   }
   const bad = new Set(problems.map((p) => p.key));
-  if (!bad.has('valFraction') && !bad.has('testFraction') && experiment.valFraction + experiment.testFraction > 1 - MIN_TRAIN_SHARE + 1e-9) {
+  if (
+    !bad.has('valFraction') &&
+    !bad.has('testFraction') &&
+    experiment.valFraction + experiment.testFraction > 1 - MIN_TRAIN_SHARE + 1e-9
+  ) {
     problems.push({
-      key: 'testFraction', flag: 'test-fraction',
+      key: 'testFraction',
+      flag: 'test-fraction',
       message: `must leave at least ${MIN_TRAIN_SHARE * 100}% for training together with val-fraction (got ${experiment.valFraction} + ${experiment.testFraction})`,
     });
   }
@@ -107,11 +131,15 @@ export function experimentFromJson(
   options: ValidateOptions = {},
 ): { experiment: Experiment; problems: SettingProblem[]; unknownKeys: string[] } {
   const problems: SettingProblem[] = [];
-  const source = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const source =
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   // A record written before recipes existed followed the study; one that names a recipe starts from that recipe.
   const named = (RECIPES as readonly unknown[]).includes(source.recipe) ? (source.recipe as Recipe) : null;
   const base = named ?? ('recipe' in source ? defaults.recipe : 'study');
-  const experiment = { ...(base === defaults.recipe ? defaults : withRecipe(defaults, base)) } as Record<ExperimentKey, unknown>;
+  const experiment = { ...(base === defaults.recipe ? defaults : withRecipe(defaults, base)) } as Record<
+    ExperimentKey,
+    unknown
+  >;
   const known = new Set<string>(EXPERIMENT_FIELDS.map((f) => f.key));
   const unknownKeys = Object.keys(source).filter((k) => !known.has(k));
   for (const field of EXPERIMENT_FIELDS) {
@@ -144,10 +172,16 @@ export function parseFieldText(field: FieldSpec, text: string): { value: unknown
       value = typeof field.options[0] === 'number' && raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
       break;
     case 'ints':
-      value = raw.split(',').map((s) => s.trim()).map((s) => (/^[+-]?\d+$/.test(s) ? Number(s) : s));
+      value = raw
+        .split(',')
+        .map((s) => s.trim())
+        .map((s) => (/^[+-]?\d+$/.test(s) ? Number(s) : s));
       break;
     case 'models':
-      value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      value = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       break;
     case 'class':
       value = raw === '' || raw === 'null' ? null : raw;

@@ -54,21 +54,30 @@ export class ExplainCancelledError extends Error {
  * @throws ExplainInputError when the set's image size or channels differ from the model's input
  * @throws NoConvolutionError for a model without a convolutional feature map
  */
-export async function explainImages(model: tf.LayersModel | GradCam, set: ImageSet, options: ExplainOptions = {}): Promise<ImageExplanation[]> {
+export async function explainImages(
+  model: tf.LayersModel | GradCam,
+  set: ImageSet,
+  options: ExplainOptions = {},
+): Promise<ImageExplanation[]> {
   const cam = 'run' in model ? model : createGradCam(model);
   if (set.size !== cam.size || set.channels !== cam.channels) {
     const first = set.files[options.indices?.[0] ?? 0] ?? 'the images';
-    throw new ExplainInputError(`${first}: the images are ${set.size}×${set.size}×${set.channels}, the model takes ${cam.size}×${cam.size}×${cam.channels}`);
+    throw new ExplainInputError(
+      `${first}: the images are ${set.size}×${set.size}×${set.channels}, the model takes ${cam.size}×${cam.size}×${cam.channels}`,
+    );
   }
   if (set.classNames.length !== cam.numClasses && options.classes === 'true') {
-    throw new ExplainInputError(`the set has ${set.classNames.length} classes, the model ${cam.numClasses}: its true classes cannot be explained`);
+    throw new ExplainInputError(
+      `the set has ${set.classNames.length} classes, the model ${cam.numClasses}: its true classes cannot be explained`,
+    );
   }
   const classes = options.classes ?? 'predicted';
   if (typeof classes === 'number' && !(Number.isInteger(classes) && classes >= 0 && classes < cam.numClasses)) {
     throw new RangeError(`class index ${classes} is outside 0..${cam.numClasses - 1}`);
   }
   const batchSize = options.batchSize ?? 8;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number ≥ 1 (got ${batchSize})`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a whole number ≥ 1 (got ${batchSize})`);
   const order = Int32Array.from(options.indices ?? Array.from({ length: set.count }, (_, i) => i));
   const outside = order.find((i) => !(i >= 0 && i < set.count));
   if (outside !== undefined) throw new RangeError(`image index ${outside} is outside 0..${set.count - 1}`);
@@ -79,8 +88,10 @@ export async function explainImages(model: tf.LayersModel | GradCam, set: ImageS
     const batch = makeBatch(set, chunk, options.range ?? '0,1');
     let result;
     try {
-      const choice = classes === 'predicted' || classes === 'all' ? classes
-        : Int32Array.from(chunk, (i) => (classes === 'true' ? set.labels[i] : classes));
+      const choice =
+        classes === 'predicted' || classes === 'all'
+          ? classes
+          : Int32Array.from(chunk, (i) => (classes === 'true' ? set.labels[i] : classes));
       result = await cam.run(batch.images, choice);
     } finally {
       disposeBatch(batch);
@@ -91,9 +102,23 @@ export async function explainImages(model: tf.LayersModel | GradCam, set: ImageS
       const probabilities = result.probabilities.slice(row * k, (row + 1) * k);
       const maps = Array.from({ length: result.mapsPerImage }, (_, m) => {
         const at = row * result.mapsPerImage + m;
-        return toHeatMap(result.maps.subarray(at * cells, (at + 1) * cells), result.height, result.width, set.size, result.classes[at], result.geometry);
+        return toHeatMap(
+          result.maps.subarray(at * cells, (at + 1) * cells),
+          result.height,
+          result.width,
+          set.size,
+          result.classes[at],
+          result.geometry,
+        );
       });
-      out.push({ index, file: set.files[index], label: set.labels[index], probabilities, predicted: argmax(probabilities), maps });
+      out.push({
+        index,
+        file: set.files[index],
+        label: set.labels[index],
+        probabilities,
+        predicted: argmax(probabilities),
+        maps,
+      });
     });
     if (options.onProgress) await options.onProgress(out.length, order.length);
   }

@@ -40,7 +40,11 @@ interface SavedMetadata {
  * @throws BackboneNotLoadedError for a transfer head whose backbone has no weights loaded
  */
 export function explainableModel(model: tf.LayersModel, options: ExplainableModelOptions = {}): ExplainableModel {
-  const as = (m: tf.LayersModel, range: PixelRange | null, dispose: () => void): ExplainableModel => ({ model: m, range, dispose });
+  const as = (m: tf.LayersModel, range: PixelRange | null, dispose: () => void): ExplainableModel => ({
+    model: m,
+    range,
+    dispose,
+  });
   const inputShape = model.inputs[0]?.shape ?? [];
   const meta = (model.getUserDefinedMetadata() ?? {}) as SavedMetadata;
   const backboneId = options.backboneId ?? meta.modelId;
@@ -48,16 +52,33 @@ export function explainableModel(model: tf.LayersModel, options: ExplainableMode
 
   const spec = backboneSpec(backboneId);
   const weights = loadedBackboneWeights(backboneId);
-  if (!weights) throw new BackboneNotLoadedError(backboneId, `its head takes ${spec.network} features, so the backbone must run for the image explained. ${spec.missingWeights}`);
+  if (!weights)
+    throw new BackboneNotLoadedError(
+      backboneId,
+      `its head takes ${spec.network} features, so the backbone must run for the image explained. ${spec.missingWeights}`,
+    );
   const features = spec.features(weights.variant);
   if (inputShape[1] !== features) {
-    throw new Error(`${model.name} takes ${inputShape[1]} features; the loaded ${spec.network} ${spec.describeVariant(weights.variant)} gives ${features}`.replace('  ', ' '));
+    throw new Error(
+      `${model.name} takes ${inputShape[1]} features; the loaded ${spec.network} ${spec.describeVariant(weights.variant)} gives ${features}`.replace(
+        '  ',
+        ' ',
+      ),
+    );
   }
-  const backbone = buildLoadedBackbone(weights, options.size ?? meta.inputSize ?? spec.nativeSize, options.channels ?? meta.channels ?? 3);
+  const backbone = buildLoadedBackbone(
+    weights,
+    options.size ?? meta.inputSize ?? spec.nativeSize,
+    options.channels ?? meta.channels ?? 3,
+  );
   let x = backbone.outputs[0];
   // layers[0] is the head's InputLayer; the rest is a straight chain (transfer-head.ts), applied on the features.
   for (const layer of model.layers.slice(1)) x = layer.apply(x) as tf.SymbolicTensor;
-  const composed = tf.model({ name: `${model.name}_on_${backboneId.replace(/-/g, '_')}`, inputs: backbone.inputs, outputs: x });
+  const composed = tf.model({
+    name: `${model.name}_on_${backboneId.replace(/-/g, '_')}`,
+    inputs: backbone.inputs,
+    outputs: x,
+  });
   // Disposing the composition frees the backbone built here; the head's layers keep the use the head gave them.
   return as(composed, weights.preprocessing.range, () => composed.dispose());
 }

@@ -66,7 +66,9 @@ export function createGradCam(model: tf.LayersModel, options: { layerName?: stri
   const [, size, width, channels] = model.inputs[0].shape;
   const outputShape = model.outputs[0].shape;
   if (size == null || size !== width || channels == null) {
-    throw new ExplainInputError(`${model.name}: Grad-CAM needs a square input of fixed size (the model takes [${model.inputs[0].shape.join(', ')}])`);
+    throw new ExplainInputError(
+      `${model.name}: Grad-CAM needs a square input of fixed size (the model takes [${model.inputs[0].shape.join(', ')}])`,
+    );
   }
   if (outputShape.length !== 2 || outputShape[1] == null) {
     throw new Error(`${model.name}: expected [n, classes] logits, the output is [${outputShape.join(', ')}]`);
@@ -91,9 +93,10 @@ export function createGradCam(model: tf.LayersModel, options: { layerName?: stri
     const [probabilities, chosen, maps] = tf.tidy(() => {
       const activations = below.predict(images) as tf.Tensor4D;
       const logits = above(activations);
-      const targets: tf.Tensor1D[] = classes === 'all'
-        ? Array.from({ length: numClasses }, (_, k) => tf.fill([n], k, 'int32') as tf.Tensor1D)
-        : [classes === 'predicted' ? tf.argMax(logits, 1) as tf.Tensor1D : tf.tensor1d(classes, 'int32')];
+      const targets: tf.Tensor1D[] =
+        classes === 'all'
+          ? Array.from({ length: numClasses }, (_, k) => tf.fill([n], k, 'int32') as tf.Tensor1D)
+          : [classes === 'predicted' ? (tf.argMax(logits, 1) as tf.Tensor1D) : tf.tensor1d(classes, 'int32')];
       const cams = targets.map((classIndex) => {
         const pick = tf.oneHot(classIndex, numClasses);
         const grads = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(above(a), pick)))(activations);
@@ -106,8 +109,15 @@ export function createGradCam(model: tf.LayersModel, options: { layerName?: stri
     try {
       const [p, k, m] = await Promise.all([probabilities.data(), chosen.data(), maps.data()]);
       return {
-        count: n, numClasses, probabilities: p as Float32Array, mapsPerImage, classes: Int32Array.from(k),
-        maps: m as Float32Array, height: target.height, width: target.width, geometry: target.geometry,
+        count: n,
+        numClasses,
+        probabilities: p as Float32Array,
+        mapsPerImage,
+        classes: Int32Array.from(k),
+        maps: m as Float32Array,
+        height: target.height,
+        width: target.width,
+        geometry: target.geometry,
       };
     } finally {
       tf.dispose([probabilities, chosen, maps]);
@@ -143,7 +153,9 @@ function checkCutSeparates(model: tf.LayersModel, target: GradCamTarget): void {
     if (t.id === target.tensor.id || seen.has(t.id)) continue;
     seen.add(t.id);
     if (t.inputs.length === 0) {
-      throw new Error(`${model.name}: the output also depends on the input by a path around ${target.layerName}; name another layer to explain`);
+      throw new Error(
+        `${model.name}: the output also depends on the input by a path around ${target.layerName}; name another layer to explain`,
+      );
     }
     stack.push(...t.inputs);
   }

@@ -26,7 +26,11 @@ export interface HeatMap {
  * spread, half-pixel centres — this is tf.image.resizeBilinear with halfPixelCenters.
  */
 export function upsampleBilinear(
-  map: ArrayLike<number>, height: number, width: number, size: number, geometry: MapGeometry = stretchGeometry(height, width, size),
+  map: ArrayLike<number>,
+  height: number,
+  width: number,
+  size: number,
+  geometry: MapGeometry = stretchGeometry(height, width, size),
 ): Float32Array {
   const out = new Float32Array(size * size);
   const xs = samplePositions(geometry.x, width, size);
@@ -43,7 +47,11 @@ export function upsampleBilinear(
   return out;
 }
 
-function samplePositions(axis: AxisMap, cells: number, size: number): { lo: number; hi: number; t: number; fade: number }[] {
+function samplePositions(
+  axis: AxisMap,
+  cells: number,
+  size: number,
+): { lo: number; hi: number; t: number; fade: number }[] {
   return Array.from({ length: size }, (_, i) => {
     const cell = (i - axis.offset) / axis.scale;
     const beyond = Math.max(-0.5 - cell, cell - (cells - 0.5), 0);
@@ -58,7 +66,12 @@ function samplePositions(axis: AxisMap, cells: number, size: number): { lo: numb
  * plain stretch), scaled to a maximum of 1.
  */
 export function toHeatMap(
-  coarse: ArrayLike<number>, height: number, width: number, size: number, classIndex: number, geometry?: MapGeometry,
+  coarse: ArrayLike<number>,
+  height: number,
+  width: number,
+  size: number,
+  classIndex: number,
+  geometry?: MapGeometry,
 ): HeatMap {
   let max = 0;
   for (let i = 0; i < height * width; i++) max = Math.max(max, coarse[i]);
@@ -85,7 +98,8 @@ export function peakOf(values: ArrayLike<number>, size: number): { x: number; y:
  * with the mask's share of the image (maskShare): a map that ignores the mask scores about that share.
  */
 export function heatInside(values: ArrayLike<number>, mask: ArrayLike<number>): number | null {
-  if (mask.length !== values.length) throw new RangeError(`the mask has ${mask.length} pixels, the heat map ${values.length}`);
+  if (mask.length !== values.length)
+    throw new RangeError(`the mask has ${mask.length} pixels, the heat map ${values.length}`);
   let inside = 0;
   let total = 0;
   for (let i = 0; i < values.length; i++) {

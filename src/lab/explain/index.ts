@@ -5,7 +5,13 @@
 export { findGradCamTarget, NoConvolutionError, type GradCamTarget } from './target-layer';
 export { createGradCam, ExplainInputError, type CamBatch, type ClassChoice, type GradCam } from './grad-cam';
 export { heatInside, maskShare, peakOf, toHeatMap, upsampleBilinear, type HeatMap } from './heat-map';
-export { explainImages, ExplainCancelledError, type ExplainClass, type ExplainOptions, type ImageExplanation } from './explain-set';
+export {
+  explainImages,
+  ExplainCancelledError,
+  type ExplainClass,
+  type ExplainOptions,
+  type ImageExplanation,
+} from './explain-set';
 export { explainableModel, type ExplainableModel, type ExplainableModelOptions } from './explainable-model';
 export { heatColour, overlayRgba } from './overlay';
 export { mapGeometry, stretchGeometry, type AxisMap, type MapGeometry } from './map-geometry';

@@ -44,13 +44,21 @@ function windowStep(length: number, kernel: number, stride: number, dilation: nu
 }
 
 /** What one layer does to coordinates along each axis, or null when it is not understood (and changes the size). */
-function layerSteps(layer: tf.layers.Layer, inShape: readonly (number | null)[], outShape: readonly (number | null)[]): [AxisMap[], AxisMap[]] | null {
+function layerSteps(
+  layer: tf.layers.Layer,
+  inShape: readonly (number | null)[],
+  outShape: readonly (number | null)[],
+): [AxisMap[], AxisMap[]] | null {
   const config = layer.getConfig() as LayerConfig;
   const className = layer.getClassName();
   if (className === 'ZeroPadding2D') {
     const p = config.padding;
-    const [top, left] = typeof p === 'number' ? [p, p] : Array.isArray(p) && Array.isArray(p[0]) ? [(p as number[][])[0][0], (p as number[][])[1][0]]
-      : [(p as number[])[0], (p as number[])[1]];
+    const [top, left] =
+      typeof p === 'number'
+        ? [p, p]
+        : Array.isArray(p) && Array.isArray(p[0])
+          ? [(p as number[][])[0][0], (p as number[][])[1][0]]
+          : [(p as number[])[0], (p as number[])[1]];
     return [[{ scale: 1, offset: -top }], [{ scale: 1, offset: -left }]];
   }
   const kernel = config.kernelSize ?? config.poolSize;
@@ -85,7 +93,10 @@ export function mapGeometry(tensor: tf.SymbolicTensor, size: number): MapGeometr
   for (let t = tensor; t.inputs.length > 0; t = t.inputs[0]) path.push(t);
   let y: AxisMap = { scale: 1, offset: 0 };
   let x: AxisMap = { scale: 1, offset: 0 };
-  const compose = (outer: AxisMap, step: AxisMap): AxisMap => ({ scale: outer.scale * step.scale, offset: outer.scale * step.offset + outer.offset });
+  const compose = (outer: AxisMap, step: AxisMap): AxisMap => ({
+    scale: outer.scale * step.scale,
+    offset: outer.scale * step.offset + outer.offset,
+  });
   for (const t of path.reverse()) {
     const input = t.inputs[0];
     const steps = input.rank === 4 && t.rank === 4 ? layerSteps(t.sourceLayer, input.shape, t.shape) : null;

@@ -26,8 +26,15 @@ export function heatColour(h: number): [number, number, number] {
  * RGBA (size × size × 4) of `pixels` (size × size × channels, uint8, grey or RGB) with `heat` (size × size, [0, 1])
  * blended over it: each pixel takes opacity·heat of the heat colour. `opacity` 0 gives the X-ray alone.
  */
-export function overlayRgba(pixels: Uint8Array, channels: 1 | 3, heat: Float32Array, size: number, opacity = 0.6): Uint8ClampedArray {
-  if (pixels.length !== size * size * channels) throw new RangeError(`image of ${pixels.length} bytes is not ${size}×${size}×${channels}`);
+export function overlayRgba(
+  pixels: Uint8Array,
+  channels: 1 | 3,
+  heat: Float32Array,
+  size: number,
+  opacity = 0.6,
+): Uint8ClampedArray {
+  if (pixels.length !== size * size * channels)
+    throw new RangeError(`image of ${pixels.length} bytes is not ${size}×${size}×${channels}`);
   if (heat.length !== size * size) throw new RangeError(`heat map of ${heat.length} values is not ${size}×${size}`);
   if (!(opacity >= 0 && opacity <= 1)) throw new RangeError(`opacity must be between 0 and 1 (got ${opacity})`);
   const out = new Uint8ClampedArray(size * size * 4);

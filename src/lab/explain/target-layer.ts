@@ -58,12 +58,19 @@ export interface GradCamTarget {
  */
 export function findGradCamTarget(model: tf.LayersModel, layerName?: string): GradCamTarget {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
-    throw new Error(`${model.name}: Grad-CAM needs one image input and one logits output (has ${model.inputs.length} and ${model.outputs.length})`);
+    throw new Error(
+      `${model.name}: Grad-CAM needs one image input and one logits output (has ${model.inputs.length} and ${model.outputs.length})`,
+    );
   }
   const inputShape = model.inputs[0].shape;
   if (inputShape.length !== 4) {
-    throw new NoConvolutionError(model.name, `it takes [${inputShape.map(String).join(', ')}] inputs, not images`
-      + (inputShape.length === 2 ? ' (a transfer head on feature vectors: explain it with its backbone, see explainableModel)' : ''));
+    throw new NoConvolutionError(
+      model.name,
+      `it takes [${inputShape.map(String).join(', ')}] inputs, not images` +
+        (inputShape.length === 2
+          ? ' (a transfer head on feature vectors: explain it with its backbone, see explainableModel)'
+          : ''),
+    );
   }
   const tensor = layerName ? namedTarget(model, layerName) : ruleTarget(model);
   if (!hasConvolutionBelow(tensor)) {
@@ -71,8 +78,12 @@ export function findGradCamTarget(model: tf.LayersModel, layerName?: string): Gr
   }
   const [, height, width, channels] = tensor.shape;
   return {
-    layerName: tensor.sourceLayer.name, layerClass: tensor.sourceLayer.getClassName(), tensor,
-    height: height as number, width: width as number, channels: channels as number,
+    layerName: tensor.sourceLayer.name,
+    layerClass: tensor.sourceLayer.getClassName(),
+    tensor,
+    height: height as number,
+    width: width as number,
+    channels: channels as number,
     geometry: mapGeometry(tensor, inputShape[1] as number),
   };
 }
@@ -80,14 +91,19 @@ export function findGradCamTarget(model: tf.LayersModel, layerName?: string): Gr
 function ruleTarget(model: tf.LayersModel): tf.SymbolicTensor {
   let t = model.outputs[0];
   while (t.rank !== 4) {
-    if (t.inputs.length === 0) throw new NoConvolutionError(model.name, 'no 4-D feature map lies between its input and its output');
+    if (t.inputs.length === 0)
+      throw new NoConvolutionError(model.name, 'no 4-D feature map lies between its input and its output');
     if (t.inputs.length > 1) {
-      throw new Error(`${model.name}: ${t.sourceLayer.name} joins ${t.inputs.length} inputs after the last feature map; name the layer to explain`);
+      throw new Error(
+        `${model.name}: ${t.sourceLayer.name} joins ${t.inputs.length} inputs after the last feature map; name the layer to explain`,
+      );
     }
     t = t.inputs[0];
   }
-  while (LOOK_THROUGH.has(t.sourceLayer.getClassName()) && t.inputs.length === 1 && t.inputs[0].inputs.length > 0) t = t.inputs[0];
-  if (t.inputs.length === 0) throw new NoConvolutionError(model.name, 'its image goes to the classifier without any layer that keeps a map');
+  while (LOOK_THROUGH.has(t.sourceLayer.getClassName()) && t.inputs.length === 1 && t.inputs[0].inputs.length > 0)
+    t = t.inputs[0];
+  if (t.inputs.length === 0)
+    throw new NoConvolutionError(model.name, 'its image goes to the classifier without any layer that keeps a map');
   return t;
 }
 

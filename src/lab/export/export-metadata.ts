@@ -21,9 +21,14 @@ export interface ExportMetadata {
 export function checkExportMetadata(meta: ExportMetadata): void {
   if (!meta.modelId) throw new Error('export metadata: modelId is empty');
   if (!Array.isArray(meta.classNames) || meta.classNames.length < 2) {
-    throw new Error(`export metadata: classNames must list at least two classes (got ${JSON.stringify(meta.classNames)})`);
+    throw new Error(
+      `export metadata: classNames must list at least two classes (got ${JSON.stringify(meta.classNames)})`,
+    );
   }
-  if (!Number.isInteger(meta.inputSize) || meta.inputSize < 1) throw new Error(`export metadata: inputSize must be a whole number ≥ 1 (got ${meta.inputSize})`);
-  if (meta.channels !== 1 && meta.channels !== 3) throw new Error(`export metadata: channels must be 1 or 3 (got ${String(meta.channels)})`);
-  if (meta.pixelRange !== '0,1' && meta.pixelRange !== '-1,1') throw new Error(`export metadata: pixelRange must be '0,1' or '-1,1' (got ${String(meta.pixelRange)})`);
+  if (!Number.isInteger(meta.inputSize) || meta.inputSize < 1)
+    throw new Error(`export metadata: inputSize must be a whole number ≥ 1 (got ${meta.inputSize})`);
+  if (meta.channels !== 1 && meta.channels !== 3)
+    throw new Error(`export metadata: channels must be 1 or 3 (got ${String(meta.channels)})`);
+  if (meta.pixelRange !== '0,1' && meta.pixelRange !== '-1,1')
+    throw new Error(`export metadata: pixelRange must be '0,1' or '-1,1' (got ${String(meta.pixelRange)})`);
 }

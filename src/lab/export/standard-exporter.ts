@@ -16,7 +16,10 @@ export interface StandardExportOptions {
 /** The export metadata of a saved model (SavedModelMeta carries more: label, seed, positive class). */
 export function exportMetadataOf(meta: SavedModelMeta): ExportMetadata {
   return {
-    modelId: meta.modelId, classNames: [...meta.classNames], inputSize: meta.inputSize, channels: meta.channels,
+    modelId: meta.modelId,
+    classNames: [...meta.classNames],
+    inputSize: meta.inputSize,
+    channels: meta.channels,
     pixelRange: meta.pixelRange,
   };
 }

@@ -54,7 +54,10 @@ export class BatchNormAverager {
   private seen = 0;
   private readonly layers: BatchNormLayer[];
 
-  constructor(private readonly model: tf.LayersModel, layers = batchNormLayers(model)) {
+  constructor(
+    private readonly model: tf.LayersModel,
+    layers = batchNormLayers(model),
+  ) {
     this.layers = layers;
   }
 

@@ -15,7 +15,12 @@ export const CNN_MIN_SIZE = smallestInputSize(CNN_FILTERS.length, 6);
 export function buildConv2DBaseline(options: BuildOptions = {}): tf.LayersModel {
   const o = resolveBuildOptions(options);
   if (o.size < CNN_MIN_SIZE) {
-    throw new InputSizeError('cnn', o.size, CNN_MIN_SIZE, 'valid padding and three 2×2 pools leave no pixels below that');
+    throw new InputSizeError(
+      'cnn',
+      o.size,
+      CNN_MIN_SIZE,
+      'valid padding and three 2×2 pools leave no pixels below that',
+    );
   }
   const seeds = new SeedSource(o.seed);
   const input = tf.input({ shape: [o.size, o.size, o.channels], name: 'image' });
@@ -23,8 +28,14 @@ export function buildConv2DBaseline(options: BuildOptions = {}): tf.LayersModel 
   CNN_FILTERS.forEach((filters, b) => {
     for (let c = 1; c <= 3; c++) {
       const name = `block${b + 1}_conv${c}`;
-      x = new TrainingConv2D({ name, filters, kernelSize: 3, padding: 'valid', activation: 'relu', kernelInitializer: seeds.glorotUniform() })
-        .apply(x) as tf.SymbolicTensor;
+      x = new TrainingConv2D({
+        name,
+        filters,
+        kernelSize: 3,
+        padding: 'valid',
+        activation: 'relu',
+        kernelInitializer: seeds.glorotUniform(),
+      }).apply(x) as tf.SymbolicTensor;
       x = batchNorm(`${name}_bn`, o.batchNormMomentum).apply(x) as tf.SymbolicTensor;
     }
     x = tf.layers.maxPooling2d({ name: `block${b + 1}_pool`, poolSize: 2 }).apply(x) as tf.SymbolicTensor;

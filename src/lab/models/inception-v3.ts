@@ -34,26 +34,46 @@ export function greyToRgb(input: Sym): Sym {
  */
 export function buildInceptionV3Backbone(options: InceptionV3Options = {}): tf.LayersModel {
   const size = options.size ?? 299;
-  if (size < INCEPTION_MIN_SIZE) throw new RangeError(`inception-v3 needs an input of at least 75×75 (got ${size}×${size})`);
+  if (size < INCEPTION_MIN_SIZE)
+    throw new RangeError(`inception-v3 needs an input of at least 75×75 (got ${size}×${size})`);
   let seed = options.seed ?? 1;
   let n = 0; // Keras numbers conv2d_N / batch_normalization_N / activation_N together, from 1.
 
-  const convBn = (x: Sym, filters: number, rows: number, cols: number, strides = 1, padding: 'same' | 'valid' = 'same'): Sym => {
+  const convBn = (
+    x: Sym,
+    filters: number,
+    rows: number,
+    cols: number,
+    strides = 1,
+    padding: 'same' | 'valid' = 'same',
+  ): Sym => {
     n++;
-    const conv = tf.layers.conv2d({
-      name: `conv2d_${n}`, filters, kernelSize: [rows, cols], strides, padding, useBias: false,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }),
-    }).apply(x) as Sym;
-    const bn = tf.layers.batchNormalization({ name: `batch_normalization_${n}`, scale: false, epsilon: 1e-3, momentum: 0.99 })
+    const conv = tf.layers
+      .conv2d({
+        name: `conv2d_${n}`,
+        filters,
+        kernelSize: [rows, cols],
+        strides,
+        padding,
+        useBias: false,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }),
+      })
+      .apply(x) as Sym;
+    const bn = tf.layers
+      .batchNormalization({ name: `batch_normalization_${n}`, scale: false, epsilon: 1e-3, momentum: 0.99 })
       .apply(conv) as Sym;
     return tf.layers.activation({ name: `activation_${n}`, activation: 'relu' }).apply(bn) as Sym;
   };
   let pools = 0;
   const maxPool = (x: Sym): Sym =>
-    tf.layers.maxPooling2d({ name: `max_pooling2d_${++pools}`, poolSize: 3, strides: 2, padding: 'valid' }).apply(x) as Sym;
+    tf.layers
+      .maxPooling2d({ name: `max_pooling2d_${++pools}`, poolSize: 3, strides: 2, padding: 'valid' })
+      .apply(x) as Sym;
   let avgPools = 0;
   const avgPool = (x: Sym): Sym =>
-    tf.layers.averagePooling2d({ name: `average_pooling2d_${++avgPools}`, poolSize: 3, strides: 1, padding: 'same' }).apply(x) as Sym;
+    tf.layers
+      .averagePooling2d({ name: `average_pooling2d_${++avgPools}`, poolSize: 3, strides: 1, padding: 'same' })
+      .apply(x) as Sym;
   let concats = 0;
   const concat = (parts: Sym[], name?: string): Sym =>
     tf.layers.concatenate({ name: name ?? `concatenate_${++concats}`, axis: 3 }).apply(parts) as Sym;
@@ -69,7 +89,11 @@ export function buildInceptionV3Backbone(options: InceptionV3Options = {}): tf.L
   x = maxPool(x);
 
   // mixed0-2: 35×35 blocks.
-  for (const [i, poolFilters] of [[0, 32], [1, 64], [2, 64]] as const) {
+  for (const [i, poolFilters] of [
+    [0, 32],
+    [1, 64],
+    [2, 64],
+  ] as const) {
     const b1 = convBn(x, 64, 1, 1);
     let b5 = convBn(x, 48, 1, 1);
     b5 = convBn(b5, 64, 5, 5);
@@ -90,7 +114,12 @@ export function buildInceptionV3Backbone(options: InceptionV3Options = {}): tf.L
   }
 
   // mixed4-7: 17×17 blocks with factorised 7×7 convolutions.
-  for (const [i, f] of [[4, 128], [5, 160], [6, 160], [7, 192]] as const) {
+  for (const [i, f] of [
+    [4, 128],
+    [5, 160],
+    [6, 160],
+    [7, 192],
+  ] as const) {
     const b1 = convBn(x, 192, 1, 1);
     let b7 = convBn(x, f, 1, 1);
     b7 = convBn(b7, f, 1, 7);

@@ -38,7 +38,8 @@ export function mobileNetFeatures(alpha: number): number {
 export function buildMobileNetV2Backbone(options: MobileNetV2Options = {}): tf.LayersModel {
   const size = options.size ?? 224;
   const alpha = options.alpha ?? 1.0;
-  if (size < MOBILENET_MIN_SIZE) throw new RangeError(`mobilenet-v2 needs an input of at least 32×32 (got ${size}×${size})`);
+  if (size < MOBILENET_MIN_SIZE)
+    throw new RangeError(`mobilenet-v2 needs an input of at least 32×32 (got ${size}×${size})`);
   if (!(alpha > 0)) throw new RangeError(`mobilenet-v2 alpha must be positive (got ${alpha})`);
   let seed = options.seed ?? 1;
   const init = () => tf.initializers.glorotUniform({ seed: seed++ });
@@ -47,11 +48,21 @@ export function buildMobileNetV2Backbone(options: MobileNetV2Options = {}): tf.L
     tf.layers.batchNormalization({ name, epsilon: 1e-3, momentum: 0.999 }).apply(x) as Sym;
   const relu6 = (x: Sym, name: string): Sym => tf.layers.reLU({ name, maxValue: 6 }).apply(x) as Sym;
   const conv1x1 = (x: Sym, filters: number, name: string, padding: 'same' | 'valid' = 'same'): Sym =>
-    tf.layers.conv2d({ name, filters, kernelSize: 1, padding, useBias: false, kernelInitializer: init() }).apply(x) as Sym;
+    tf.layers
+      .conv2d({ name, filters, kernelSize: 1, padding, useBias: false, kernelInitializer: init() })
+      .apply(x) as Sym;
   // Keras' correct_pad: a stride-2 3×3 "valid" convolution after padding one pixel less on the top/left of even sides.
   const pad = (x: Sym, name: string): Sym => {
     const [, h, w] = x.shape as number[];
-    return tf.layers.zeroPadding2d({ name, padding: [[h % 2 === 0 ? 0 : 1, 1], [w % 2 === 0 ? 0 : 1, 1]] }).apply(x) as Sym;
+    return tf.layers
+      .zeroPadding2d({
+        name,
+        padding: [
+          [h % 2 === 0 ? 0 : 1, 1],
+          [w % 2 === 0 ? 0 : 1, 1],
+        ],
+      })
+      .apply(x) as Sym;
   };
 
   const block = (inputs: Sym, filters: number, stride: 1 | 2, expansion: number, id: number): Sym => {
@@ -60,34 +71,62 @@ export function buildMobileNetV2Backbone(options: MobileNetV2Options = {}): tf.L
     const prefix = id === 0 ? 'expanded_conv_' : `block_${id}_`;
     let x = inputs;
     if (id !== 0) {
-      x = relu6(bn(conv1x1(x, expansion * inChannels, `${prefix}expand`), `${prefix}expand_BN`), `${prefix}expand_relu`);
+      x = relu6(
+        bn(conv1x1(x, expansion * inChannels, `${prefix}expand`), `${prefix}expand_BN`),
+        `${prefix}expand_relu`,
+      );
     }
     if (stride === 2) x = pad(x, `${prefix}pad`);
-    x = tf.layers.depthwiseConv2d({
-      name: `${prefix}depthwise`, kernelSize: 3, strides: stride, padding: stride === 1 ? 'same' : 'valid', useBias: false,
-      depthwiseInitializer: init(),
-    }).apply(x) as Sym;
+    x = tf.layers
+      .depthwiseConv2d({
+        name: `${prefix}depthwise`,
+        kernelSize: 3,
+        strides: stride,
+        padding: stride === 1 ? 'same' : 'valid',
+        useBias: false,
+        depthwiseInitializer: init(),
+      })
+      .apply(x) as Sym;
     x = relu6(bn(x, `${prefix}depthwise_BN`), `${prefix}depthwise_relu`);
     x = bn(conv1x1(x, pointwise, `${prefix}project`), `${prefix}project_BN`);
     // Linear bottleneck: the residual is added without an activation, only when shapes agree.
-    return inChannels === pointwise && stride === 1 ? tf.layers.add({ name: `${prefix}add` }).apply([inputs, x]) as Sym : x;
+    return inChannels === pointwise && stride === 1
+      ? (tf.layers.add({ name: `${prefix}add` }).apply([inputs, x]) as Sym)
+      : x;
   };
 
   const input = tf.input({ shape: [size, size, options.channels ?? 3], name: 'input_1' });
   let x = pad(greyToRgb(input), 'Conv1_pad');
-  x = tf.layers.conv2d({
-    name: 'Conv1', filters: makeDivisible(32 * alpha), kernelSize: 3, strides: 2, padding: 'valid', useBias: false,
-    kernelInitializer: init(),
-  }).apply(x) as Sym;
+  x = tf.layers
+    .conv2d({
+      name: 'Conv1',
+      filters: makeDivisible(32 * alpha),
+      kernelSize: 3,
+      strides: 2,
+      padding: 'valid',
+      useBias: false,
+      kernelInitializer: init(),
+    })
+    .apply(x) as Sym;
   x = relu6(bn(x, 'bn_Conv1'), 'Conv1_relu');
   // [filters, stride, expansion] of blocks 0..16, as in the paper's table 2.
   const plan: Array<[number, 1 | 2, number]> = [
     [16, 1, 1],
-    [24, 2, 6], [24, 1, 6],
-    [32, 2, 6], [32, 1, 6], [32, 1, 6],
-    [64, 2, 6], [64, 1, 6], [64, 1, 6], [64, 1, 6],
-    [96, 1, 6], [96, 1, 6], [96, 1, 6],
-    [160, 2, 6], [160, 1, 6], [160, 1, 6],
+    [24, 2, 6],
+    [24, 1, 6],
+    [32, 2, 6],
+    [32, 1, 6],
+    [32, 1, 6],
+    [64, 2, 6],
+    [64, 1, 6],
+    [64, 1, 6],
+    [64, 1, 6],
+    [96, 1, 6],
+    [96, 1, 6],
+    [96, 1, 6],
+    [160, 2, 6],
+    [160, 1, 6],
+    [160, 1, 6],
     [320, 1, 6],
   ];
   plan.forEach(([filters, stride, expansion], id) => {

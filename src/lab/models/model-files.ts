@@ -20,15 +20,18 @@ export async function modelToFiles(
   metadata?: Record<string, unknown>,
 ): Promise<ModelFiles> {
   let captured: tf.io.ModelArtifacts | null = null;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    captured = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const artifacts = captured as tf.io.ModelArtifacts | null;
   if (!artifacts || !artifacts.weightSpecs || !artifacts.weightData) throw new Error('model.save produced no weights');
-  const weightData = artifacts.weightData instanceof ArrayBuffer
-    ? artifacts.weightData
-    : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+  const weightData =
+    artifacts.weightData instanceof ArrayBuffer
+      ? artifacts.weightData
+      : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
   const json = {
     format: 'layers-model',
     generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
@@ -42,7 +45,11 @@ export async function modelToFiles(
 
 /** Rebuilds a model from the two files written by {@link modelToFiles} (or any single-shard TF.js layers export). */
 export async function modelFromFiles(modelJson: string, weights: Uint8Array | ArrayBuffer): Promise<tf.LayersModel> {
-  let parsed: { modelTopology?: unknown; weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>; userDefinedMetadata?: Record<string, unknown> };
+  let parsed: {
+    modelTopology?: unknown;
+    weightsManifest?: Array<{ weights: tf.io.WeightsManifestEntry[] }>;
+    userDefinedMetadata?: Record<string, unknown>;
+  };
   try {
     parsed = JSON.parse(modelJson);
   } catch (err) {
@@ -52,13 +59,16 @@ export async function modelFromFiles(modelJson: string, weights: Uint8Array | Ar
     throw new Error('model.json is not a TF.js layers model (no modelTopology or weightsManifest)');
   }
   const weightSpecs = parsed.weightsManifest.flatMap((group) => group.weights);
-  const buffer = weights instanceof Uint8Array
-    ? weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer
-    : weights;
-  return tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: parsed.modelTopology as tf.io.ModelJSON['modelTopology'],
-    weightSpecs,
-    weightData: buffer,
-    userDefinedMetadata: parsed.userDefinedMetadata,
-  }));
+  const buffer =
+    weights instanceof Uint8Array
+      ? (weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer)
+      : weights;
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: parsed.modelTopology as tf.io.ModelJSON['modelTopology'],
+      weightSpecs,
+      weightData: buffer,
+      userDefinedMetadata: parsed.userDefinedMetadata,
+    }),
+  );
 }

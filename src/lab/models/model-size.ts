@@ -10,7 +10,8 @@ export interface ModelSize {
 }
 
 export function measureModelSize(model: tf.LayersModel): ModelSize {
-  const count = (weights: tf.LayerVariable[]) => weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  const count = (weights: tf.LayerVariable[]) =>
+    weights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
   const params = count(model.weights);
   return { params, trainableParams: count(model.trainableWeights), bytes: params * 4 };
 }

@@ -23,7 +23,9 @@ export function buildTransferHead(options: TransferHeadOptions): tf.LayersModel 
   const input = tf.input({ shape: [options.features], name: 'features' });
   let x: tf.SymbolicTensor = input;
   if (options.dropout && options.dropout > 0) {
-    x = tf.layers.dropout({ name: 'head_dropout', rate: options.dropout, seed: seeds.next() }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .dropout({ name: 'head_dropout', rate: options.dropout, seed: seeds.next() })
+      .apply(x) as tf.SymbolicTensor;
   }
   const head = options.lightRank
     ? new LightDense({ name: 'logits', units: numClasses, rank: options.lightRank, seed: seeds.next() })

@@ -47,8 +47,14 @@ export interface StoredDataset {
 
 /** Bytes the record takes in the store: the pixels and labels, plus file names and summary (roughly, as JSON). */
 export function storedBytes(meta: Omit<StoredDatasetMeta, 'chunks' | 'savedAt' | 'version'>): number {
-  return meta.pixelBytes + meta.labels.byteLength + meta.assignment.length * 6
-    + meta.files.reduce((n, f) => n + f.length + 3, 0) + JSON.stringify(meta.summary).length + JSON.stringify(meta.identity).length;
+  return (
+    meta.pixelBytes +
+    meta.labels.byteLength +
+    meta.assignment.length * 6 +
+    meta.files.reduce((n, f) => n + f.length + 3, 0) +
+    JSON.stringify(meta.summary).length +
+    JSON.stringify(meta.identity).length
+  );
 }
 
 const SPLITS: readonly string[] = ['train', 'val', 'test'];
@@ -57,7 +63,8 @@ const isSplit = (v: unknown) => typeof v === 'string' && SPLITS.includes(v);
 /** Why a stored meta record's origin cannot be used, or null. */
 function originProblem(o: unknown): string | null {
   const origin = o as Partial<StoredOrigin> | null;
-  if (origin?.kind === 'demo') return Number.isInteger(origin.perClass) && Number.isInteger(origin.seed) ? null : 'bad demo settings';
+  if (origin?.kind === 'demo')
+    return Number.isInteger(origin.perClass) && Number.isInteger(origin.seed) ? null : 'bad demo settings';
   if (origin?.kind === 'picked') return Number.isInteger(origin.limit) && origin.limit! >= 0 ? null : 'bad image limit';
   return 'unknown origin';
 }
@@ -75,27 +82,47 @@ export function storedMetaProblem(meta: unknown): string | null {
   if (!Number.isInteger(m.count) || m.count! < 0) return 'bad image count';
   const origin = originProblem(m.origin);
   if (origin) return origin;
-  if (!Array.isArray(m.classNames) || m.classNames.length < 2 || !m.classNames.every((c) => typeof c === 'string')) return 'class names are not a list of names';
+  if (!Array.isArray(m.classNames) || m.classNames.length < 2 || !m.classNames.every((c) => typeof c === 'string'))
+    return 'class names are not a list of names';
   if (!(m.labels instanceof Int32Array) || m.labels.length !== m.count) return 'labels do not match the image count';
   const classes = m.classNames.length;
   if (m.labels.some((l) => l < 0 || l >= classes)) return `a label is outside the ${classes} classes`;
-  if (!Array.isArray(m.files) || m.files.length !== m.count || !m.files.every((f) => typeof f === 'string')) return 'file names do not match the image count';
+  if (!Array.isArray(m.files) || m.files.length !== m.count || !m.files.every((f) => typeof f === 'string'))
+    return 'file names do not match the image count';
   if (!Array.isArray(m.assignment) || m.assignment.length !== m.count) return 'split does not match the image count';
   if (!m.assignment.every(isSplit)) return 'the split names a set other than train, val or test';
   const sp = m.split as Partial<StoredDatasetMeta['split']> | undefined;
-  if (sp == null || typeof sp.valFraction !== 'number' || typeof sp.testFraction !== 'number' || !Number.isInteger(sp.seed) || typeof sp.keepOfficialVal !== 'boolean') {
+  if (
+    sp == null ||
+    typeof sp.valFraction !== 'number' ||
+    typeof sp.testFraction !== 'number' ||
+    !Number.isInteger(sp.seed) ||
+    typeof sp.keepOfficialVal !== 'boolean'
+  ) {
     return 'the split settings are missing';
   }
-  if (!Array.isArray(m.presets) || !m.presets.every((p) => Array.isArray(p) && typeof p[0] === 'string' && isSplit(p[1]))) return 'the preset splits are damaged';
-  if (m.patients !== undefined && (!Array.isArray(m.patients) || !m.patients.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string'))) {
+  if (
+    !Array.isArray(m.presets) ||
+    !m.presets.every((p) => Array.isArray(p) && typeof p[0] === 'string' && isSplit(p[1]))
+  )
+    return 'the preset splits are damaged';
+  if (
+    m.patients !== undefined &&
+    (!Array.isArray(m.patients) ||
+      !m.patients.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string'))
+  ) {
     return 'the patient keys are damaged';
   }
-  if (!Array.isArray(m.duplicateGroups) || !m.duplicateGroups.every((g) => Array.isArray(g) && g.every((f) => typeof f === 'string'))) {
+  if (
+    !Array.isArray(m.duplicateGroups) ||
+    !m.duplicateGroups.every((g) => Array.isArray(g) && g.every((f) => typeof f === 'string'))
+  ) {
     return 'the duplicate groups are damaged';
   }
   if (m.pixelBytes !== m.count * m.size! * m.size! * m.channels) return 'pixel size does not match the image format';
   if (m.chunks !== Math.ceil(m.pixelBytes / CHUNK_BYTES)) return 'chunk count does not match the pixel size';
-  if (m.summary == null || m.identity == null || typeof m.identity.fingerprint !== 'string') return 'no summary or identity';
+  if (m.summary == null || m.identity == null || typeof m.identity.fingerprint !== 'string')
+    return 'no summary or identity';
   return null;
 }
 

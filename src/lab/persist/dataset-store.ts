@@ -5,7 +5,14 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { allOrNothing, storageError, StorageError } from './project-store';
-import { CHUNK_BYTES, megabytes, storedBytes, storedMetaProblem, type StoredDataset, type StoredDatasetMeta } from './dataset-record';
+import {
+  CHUNK_BYTES,
+  megabytes,
+  storedBytes,
+  storedMetaProblem,
+  type StoredDataset,
+  type StoredDatasetMeta,
+} from './dataset-record';
 
 export const DATASET_DB = 'xray-lab-dataset';
 const DATASET_DB_VERSION = 1;
@@ -22,14 +29,17 @@ export class DatasetStore {
   private constructor(private readonly db: IDBPDatabase<DatasetDb>) {}
 
   static async open(): Promise<DatasetStore> {
-    if (typeof indexedDB === 'undefined') throw new StorageError('This browser has no IndexedDB: the dataset is not kept between visits.', 'refused');
+    if (typeof indexedDB === 'undefined')
+      throw new StorageError('This browser has no IndexedDB: the dataset is not kept between visits.', 'refused');
     try {
-      return new DatasetStore(await openDB<DatasetDb>(DATASET_DB, DATASET_DB_VERSION, {
-        upgrade(db) {
-          db.createObjectStore('meta');
-          db.createObjectStore('chunks');
-        },
-      }));
+      return new DatasetStore(
+        await openDB<DatasetDb>(DATASET_DB, DATASET_DB_VERSION, {
+          upgrade(db) {
+            db.createObjectStore('meta');
+            db.createObjectStore('chunks');
+          },
+        }),
+      );
     } catch (err) {
       throw storageError(err, 'the dataset');
     }
@@ -50,17 +60,33 @@ export class DatasetStore {
     const what = `the dataset (${megabytes(bytes)})`;
     if (bytes > budget || (free != null && bytes > free)) {
       await this.clear();
-      const limit = bytes > budget ? `the storage budget of ${megabytes(budget)}` : `the ${megabytes(free!)} the browser has free`;
-      return { stored: false, bytes, reason: `The dataset (${megabytes(bytes)}) is larger than ${limit}: only its fingerprint is kept, and a reload asks for the folder again.` };
+      const limit =
+        bytes > budget ? `the storage budget of ${megabytes(budget)}` : `the ${megabytes(free!)} the browser has free`;
+      return {
+        stored: false,
+        bytes,
+        reason: `The dataset (${megabytes(bytes)}) is larger than ${limit}: only its fingerprint is kept, and a reload asks for the folder again.`,
+      };
     }
     const chunks = Math.ceil(pixels.byteLength / CHUNK_BYTES);
-    const record: StoredDatasetMeta = { ...meta, version: 1, pixelBytes: pixels.byteLength, chunks, savedAt: new Date().toISOString() };
+    const record: StoredDatasetMeta = {
+      ...meta,
+      version: 1,
+      pixelBytes: pixels.byteLength,
+      chunks,
+      savedAt: new Date().toISOString(),
+    };
     const tx = this.db.transaction(['meta', 'chunks'], 'readwrite');
     try {
       await allOrNothing(tx, (writes) => {
-        writes.push(tx.objectStore('meta').clear(), tx.objectStore('chunks').clear(), tx.objectStore('meta').put(record, 'current'));
+        writes.push(
+          tx.objectStore('meta').clear(),
+          tx.objectStore('chunks').clear(),
+          tx.objectStore('meta').put(record, 'current'),
+        );
         // slice(): each chunk its own small buffer (a subarray would clone the whole store each time).
-        for (let i = 0; i < chunks; i++) writes.push(tx.objectStore('chunks').put(pixels.slice(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), i));
+        for (let i = 0; i < chunks; i++)
+          writes.push(tx.objectStore('chunks').put(pixels.slice(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), i));
       });
     } catch (err) {
       throw storageError(err, what);
@@ -79,7 +105,8 @@ export class DatasetStore {
     for (let i = 0; i < meta.chunks; i++) {
       const chunk = await tx.objectStore('chunks').get(i);
       const expected = Math.min(CHUNK_BYTES, meta.pixelBytes - i * CHUNK_BYTES);
-      if (!(chunk instanceof Uint8Array) || chunk.byteLength !== expected) throw new Error(`the stored dataset could not be read (chunk ${i} is missing or cut short)`);
+      if (!(chunk instanceof Uint8Array) || chunk.byteLength !== expected)
+        throw new Error(`the stored dataset could not be read (chunk ${i} is missing or cut short)`);
       pixels.set(chunk, i * CHUNK_BYTES);
     }
     await tx.done;

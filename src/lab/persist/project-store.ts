@@ -12,7 +12,13 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { decodeCheckpoint, CorruptCheckpointError } from './checkpoint-codec';
 import type { TrainCheckpoint } from '../train/checkpoint';
 import {
-  savedContextProblem, savedRunId, savedRunProblem, type InterruptedRun, type SavedContext, type SavedProject, type SavedRun,
+  savedContextProblem,
+  savedRunId,
+  savedRunProblem,
+  type InterruptedRun,
+  type SavedContext,
+  type SavedProject,
+  type SavedRun,
 } from './saved-project';
 
 export const STORE_DB = 'xray-lab-project';
@@ -28,7 +34,10 @@ interface ProjectDb extends DBSchema {
 
 /** Saving or reading failed: `message` says what, why, and what still holds. */
 export class StorageError extends Error {
-  constructor(message: string, readonly reason: 'quota' | 'refused' | 'newer' | 'other') {
+  constructor(
+    message: string,
+    readonly reason: 'quota' | 'refused' | 'newer' | 'other',
+  ) {
     super(message);
     this.name = 'StorageError';
   }
@@ -40,16 +49,25 @@ export function storageError(err: unknown, what: string): StorageError {
   const name = (err as { name?: string })?.name ?? '';
   const detail = (err as Error)?.message ?? String(err);
   if (name === 'QuotaExceededError' || /quota/i.test(detail)) {
-    return new StorageError(`Browser storage is full: ${what} was not saved (what was saved before is kept). `
-      + 'Clear stored data, or free space in the browser, to keep autosaving.', 'quota');
+    return new StorageError(
+      `Browser storage is full: ${what} was not saved (what was saved before is kept). ` +
+        'Clear stored data, or free space in the browser, to keep autosaving.',
+      'quota',
+    );
   }
   if (name === 'VersionError') {
-    return new StorageError('The saved work was written by a newer version of X-Ray Lab and is left untouched: open the '
-      + 'newer version, or clear stored data to start afresh here.', 'newer');
+    return new StorageError(
+      'The saved work was written by a newer version of X-Ray Lab and is left untouched: open the ' +
+        'newer version, or clear stored data to start afresh here.',
+      'newer',
+    );
   }
   if (name === 'SecurityError' || name === 'InvalidStateError' || /denied|not allowed|private/i.test(detail)) {
-    return new StorageError(`This browser refuses to store data for this page (private browsing?): ${what} is not `
-      + `saved, and a reload will lose it. Use "Save project" to keep your work. (${name || 'error'}: ${detail})`, 'refused');
+    return new StorageError(
+      `This browser refuses to store data for this page (private browsing?): ${what} is not ` +
+        `saved, and a reload will lose it. Use "Save project" to keep your work. (${name || 'error'}: ${detail})`,
+      'refused',
+    );
   }
   return new StorageError(`Could not save ${what}: ${detail}`, 'other');
 }
@@ -59,7 +77,10 @@ export function storageError(err: unknown, what: string): StorageError {
  * one fails — or is refused at once, by a throw rather than through the transaction — the transaction is aborted,
  * so nothing of it commits (a clear issued before a refused put must not), and the error is thrown.
  */
-export async function allOrNothing(tx: { done: Promise<void>; abort(): void }, issue: (writes: Promise<unknown>[]) => void): Promise<void> {
+export async function allOrNothing(
+  tx: { done: Promise<void>; abort(): void },
+  issue: (writes: Promise<unknown>[]) => void,
+): Promise<void> {
   const writes: Promise<unknown>[] = [tx.done];
   try {
     issue(writes);
@@ -76,12 +97,18 @@ export async function allOrNothing(tx: { done: Promise<void>; abort(): void }, i
 }
 
 export class ProjectStore {
-  private constructor(private readonly db: IDBPDatabase<ProjectDb>, private notice: string | null) {}
+  private constructor(
+    private readonly db: IDBPDatabase<ProjectDb>,
+    private notice: string | null,
+  ) {}
 
   /** Opens (or creates) the store; throws a StorageError where the browser refuses it. `version` is for tests. */
   static async open(version = STORE_VERSION): Promise<ProjectStore> {
     if (typeof indexedDB === 'undefined') {
-      throw new StorageError('This browser has no IndexedDB: work is not saved between visits. Use "Save project" to keep it.', 'refused');
+      throw new StorageError(
+        'This browser has no IndexedDB: work is not saved between visits. Use "Save project" to keep it.',
+        'refused',
+      );
     }
     let notice: string | null = null;
     try {
@@ -136,11 +163,16 @@ export class ProjectStore {
 
   putCheckpoint(info: InterruptedRun, bytes: Uint8Array): Promise<void> {
     const id = savedRunId(info);
-    return this.write(`the checkpoint of ${id} after epoch ${info.epoch}`, () => this.db.put('checkpoints', { info, bytes }, id));
+    return this.write(`the checkpoint of ${id} after epoch ${info.epoch}`, () =>
+      this.db.put('checkpoints', { info, bytes }, id),
+    );
   }
 
   /** The checkpoint of a run, decoded; null when none is stored; throws CorruptCheckpointError when damaged. */
-  async getCheckpoint(key: { modelId: string; seed: number }): Promise<{ info: InterruptedRun; checkpoint: TrainCheckpoint } | null> {
+  async getCheckpoint(key: {
+    modelId: string;
+    seed: number;
+  }): Promise<{ info: InterruptedRun; checkpoint: TrainCheckpoint } | null> {
     const id = savedRunId(key);
     const entry = await this.db.get('checkpoints', id);
     if (!entry) return null;
@@ -168,11 +200,19 @@ export class ProjectStore {
    * Replaces the saved project with `context`, `runs` and `checkpoints` (an opened project file), in ONE transaction:
    * a quota error leaves the previous project whole.
    */
-  replaceProject(context: SavedContext, runs: readonly SavedRun[], checkpoints: readonly { info: InterruptedRun; bytes: Uint8Array }[]): Promise<void> {
+  replaceProject(
+    context: SavedContext,
+    runs: readonly SavedRun[],
+    checkpoints: readonly { info: InterruptedRun; bytes: Uint8Array }[],
+  ): Promise<void> {
     return this.write('the opened project', async () => {
       const tx = this.db.transaction(['context', 'runs', 'checkpoints'], 'readwrite');
       await allOrNothing(tx, (writes) => {
-        writes.push(tx.objectStore('runs').clear(), tx.objectStore('checkpoints').clear(), tx.objectStore('context').put(context, 'current'));
+        writes.push(
+          tx.objectStore('runs').clear(),
+          tx.objectStore('checkpoints').clear(),
+          tx.objectStore('context').put(context, 'current'),
+        );
         for (const run of runs) writes.push(tx.objectStore('runs').put(run, savedRunId(run)));
         for (const c of checkpoints) writes.push(tx.objectStore('checkpoints').put(c, savedRunId(c.info)));
       });
@@ -183,7 +223,10 @@ export class ProjectStore {
   clear(): Promise<void> {
     return this.write('the change', async () => {
       const tx = this.db.transaction(['meta', 'context', 'runs', 'checkpoints'], 'readwrite');
-      await Promise.all([...(['meta', 'context', 'runs', 'checkpoints'] as const).map((s) => tx.objectStore(s).clear()), tx.done]);
+      await Promise.all([
+        ...(['meta', 'context', 'runs', 'checkpoints'] as const).map((s) => tx.objectStore(s).clear()),
+        tx.done,
+      ]);
     });
   }
 
@@ -196,14 +239,16 @@ export class ProjectStore {
     this.notice = null;
     const rawContext = await this.db.get('context', 'current');
     const contextProblem = rawContext == null ? null : savedContextProblem(rawContext);
-    if (contextProblem) problems.push(`The saved experiment could not be read (${contextProblem}); its results are not shown.`);
+    if (contextProblem)
+      problems.push(`The saved experiment could not be read (${contextProblem}); its results are not shown.`);
     const context = rawContext != null && contextProblem == null ? rawContext : null;
     const runs: SavedRun[] = [];
     const tx = this.db.transaction(['runs', 'checkpoints'], 'readonly');
     let cursor = await tx.objectStore('runs').openCursor();
     while (cursor) {
       const problem = savedRunProblem(cursor.value);
-      if (problem) problems.push(`The saved result ${String(cursor.key)} could not be read (${problem}) and is not shown.`);
+      if (problem)
+        problems.push(`The saved result ${String(cursor.key)} could not be read (${problem}) and is not shown.`);
       else if (context) runs.push(cursor.value);
       cursor = await cursor.continue();
     }
@@ -227,7 +272,10 @@ export class ProjectStore {
   async bytes(): Promise<number> {
     let total = 0;
     for (const run of await this.db.getAll('runs')) {
-      total += run.probabilities.byteLength + run.labels.byteLength + (run.files ? run.files.weights.byteLength + run.files.modelJson.length : 0);
+      total +=
+        run.probabilities.byteLength +
+        run.labels.byteLength +
+        (run.files ? run.files.weights.byteLength + run.files.modelJson.length : 0);
       total += JSON.stringify(run.record).length;
     }
     for (const cp of await this.db.getAll('checkpoints')) total += cp.bytes.byteLength;

@@ -74,7 +74,14 @@ export function writeProjectZip(project: ProjectContents): Uint8Array {
     tree[DATASET_PIXELS] = pixels;
     dataset = { meta: DATASET_META, pixels: DATASET_PIXELS, images: meta.count, bytes: pixels.byteLength };
   }
-  const manifest: Manifest = { format: PROJECT_FORMAT, version: PROJECT_VERSION, createdAt: new Date().toISOString(), runs, checkpoints, dataset };
+  const manifest: Manifest = {
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    createdAt: new Date().toISOString(),
+    runs,
+    checkpoints,
+    dataset,
+  };
   tree[PROJECT_MANIFEST] = strToU8(JSON.stringify(manifest, null, 2));
   tree['experiment.json'] = strToU8(renderExperimentCard(project.card));
   return zipSync(tree, { level: 0 });
@@ -94,7 +101,10 @@ export function readProjectZip(bytes: Uint8Array, file = 'project.zip'): Project
     return strFromU8(data);
   };
   if (!entries[PROJECT_MANIFEST]) {
-    throw new ProjectFileError(file, `not an X-Ray Lab project (no ${PROJECT_MANIFEST}; a "Download all" zip's experiment.json opens with "Open a saved experiment")`);
+    throw new ProjectFileError(
+      file,
+      `not an X-Ray Lab project (no ${PROJECT_MANIFEST}; a "Download all" zip's experiment.json opens with "Open a saved experiment")`,
+    );
   }
   let manifest: Manifest;
   try {
@@ -102,16 +112,24 @@ export function readProjectZip(bytes: Uint8Array, file = 'project.zip'): Project
   } catch {
     throw new ProjectFileError(file, `${PROJECT_MANIFEST} is not valid JSON`);
   }
-  if (manifest?.format !== PROJECT_FORMAT) throw new ProjectFileError(file, `${PROJECT_MANIFEST} is not an X-Ray Lab project manifest`);
+  if (manifest?.format !== PROJECT_FORMAT)
+    throw new ProjectFileError(file, `${PROJECT_MANIFEST} is not an X-Ray Lab project manifest`);
   if (!Number.isInteger(manifest.version) || manifest.version > PROJECT_VERSION) {
-    throw new ProjectFileError(file, `project version ${String(manifest.version)} was written by a newer X-Ray Lab (this one reads up to ${PROJECT_VERSION})`);
+    throw new ProjectFileError(
+      file,
+      `project version ${String(manifest.version)} was written by a newer X-Ray Lab (this one reads up to ${PROJECT_VERSION})`,
+    );
   }
-  if (!Array.isArray(manifest.runs) || !Array.isArray(manifest.checkpoints)) throw new ProjectFileError(file, `${PROJECT_MANIFEST} lists no runs`);
+  if (!Array.isArray(manifest.runs) || !Array.isArray(manifest.checkpoints))
+    throw new ProjectFileError(file, `${PROJECT_MANIFEST} lists no runs`);
   const card = parseExperimentCard(text('experiment.json'), `${file}/experiment.json`);
   const models = new Map<string, SavedModelFiles>();
   for (const run of manifest.runs) {
     if (!card.results.some((r) => r.modelId === run.modelId && r.seed === run.seed)) {
-      throw new ProjectFileError(file, `${PROJECT_MANIFEST} lists ${savedRunId(run)}, which experiment.json has no result for`);
+      throw new ProjectFileError(
+        file,
+        `${PROJECT_MANIFEST} lists ${savedRunId(run)}, which experiment.json has no result for`,
+      );
     }
     if (run.folder == null) continue;
     const modelJson = text(`${run.folder}/model.json`);
@@ -135,7 +153,11 @@ export function readProjectZip(bytes: Uint8Array, file = 'project.zip'): Project
   const seen = new Set<string>();
   for (const { info } of checkpoints) {
     const id = savedRunId(info);
-    if (info.fingerprint !== fingerprint) throw new ProjectFileError(file, `the checkpoint of ${id} was trained on other data than experiment.json describes`);
+    if (info.fingerprint !== fingerprint)
+      throw new ProjectFileError(
+        file,
+        `the checkpoint of ${id} was trained on other data than experiment.json describes`,
+      );
     if (seen.has(id)) throw new ProjectFileError(file, `${PROJECT_MANIFEST} lists the checkpoint of ${id} twice`);
     seen.add(id);
   }
@@ -144,7 +166,12 @@ export function readProjectZip(bytes: Uint8Array, file = 'project.zip'): Project
 }
 
 /** The images saved with the project, checked whole and against the card's data fingerprint. */
-function readDataset(entries: Record<string, Uint8Array>, text: (path: string) => string, file: string, card: ExperimentCard): StoredDataset {
+function readDataset(
+  entries: Record<string, Uint8Array>,
+  text: (path: string) => string,
+  file: string,
+  card: ExperimentCard,
+): StoredDataset {
   const fingerprint = card.data.identity.fingerprint;
   let raw: Omit<StoredDatasetMeta, 'labels'> & { labels: unknown };
   try {
@@ -155,18 +182,30 @@ function readDataset(entries: Record<string, Uint8Array>, text: (path: string) =
   }
   const pixels = entries[DATASET_PIXELS];
   if (!pixels) throw new ProjectFileError(file, `${DATASET_PIXELS} is missing`);
-  const labels = Array.isArray(raw?.labels) && raw.labels.every((l) => Number.isInteger(l)) ? Int32Array.from(raw.labels as number[]) : null;
+  const labels =
+    Array.isArray(raw?.labels) && raw.labels.every((l) => Number.isInteger(l))
+      ? Int32Array.from(raw.labels as number[])
+      : null;
   const meta = { ...raw, labels, chunks: Math.ceil(Number(raw?.pixelBytes) / CHUNK_BYTES) } as StoredDatasetMeta;
   const problem = labels ? storedMetaProblem(meta) : 'its labels are not a list of class numbers';
   if (problem) throw new ProjectFileError(file, `the images in dataset/ cannot be used (${problem})`);
   if (pixels.byteLength !== meta.pixelBytes) {
-    throw new ProjectFileError(file, `${DATASET_PIXELS} holds ${pixels.byteLength} bytes, not the ${meta.pixelBytes} its images need (cut short?)`);
+    throw new ProjectFileError(
+      file,
+      `${DATASET_PIXELS} holds ${pixels.byteLength} bytes, not the ${meta.pixelBytes} its images need (cut short?)`,
+    );
   }
   if (meta.classNames.join('\n') !== card.data.classNames.join('\n')) {
-    throw new ProjectFileError(file, `the images in dataset/ have classes ${meta.classNames.join(', ')}, the experiment ${card.data.classNames.join(', ')}`);
+    throw new ProjectFileError(
+      file,
+      `the images in dataset/ have classes ${meta.classNames.join(', ')}, the experiment ${card.data.classNames.join(', ')}`,
+    );
   }
   if (meta.identity.fingerprint !== fingerprint) {
-    throw new ProjectFileError(file, `the images in dataset/ are not the data the experiment trained on (fingerprint ${meta.identity.fingerprint}, the experiment's ${fingerprint})`);
+    throw new ProjectFileError(
+      file,
+      `the images in dataset/ are not the data the experiment trained on (fingerprint ${meta.identity.fingerprint}, the experiment's ${fingerprint})`,
+    );
   }
   return { meta, pixels };
 }

@@ -15,12 +15,22 @@ export function runsFromCard(card: ExperimentCard): Omit<SavedRun, 'files'>[] {
     const kept = card.predictions.find((p) => p.modelId === record.modelId && p.seed === record.seed);
     const probabilities = kept ? Float32Array.from(kept.probabilities) : new Float32Array(0);
     const width = classNames.length;
-    const scores = Float32Array.from({ length: probabilities.length / width }, (_, i) => probabilities[i * width + positiveClass]);
+    const scores = Float32Array.from(
+      { length: probabilities.length / width },
+      (_, i) => probabilities[i * width + positiveClass],
+    );
     const positives = Int32Array.from(labels, (l) => (l === positiveClass ? 1 : 0));
-    const roc = kept && scores.length === labels.length && new Set(positives).size === 2 ? rocCurve(positives, scores) : [];
+    const roc =
+      kept && scores.length === labels.length && new Set(positives).size === 2 ? rocCurve(positives, scores) : [];
     return {
-      modelId: record.modelId, seed: record.seed, record, classNames, positiveClass,
-      probabilities, labels: kept ? labels : new Int32Array(0), roc,
+      modelId: record.modelId,
+      seed: record.seed,
+      record,
+      classNames,
+      positiveClass,
+      probabilities,
+      labels: kept ? labels : new Int32Array(0),
+      roc,
     };
   });
 }

@@ -69,12 +69,16 @@ export function savedRunProblem(r: unknown): string | null {
   const x = r as Partial<SavedRun> | null;
   if (x == null || typeof x !== 'object') return 'not an object';
   if (typeof x.modelId !== 'string' || !Number.isInteger(x.seed)) return 'no model id or seed';
-  if (x.record == null || typeof x.record !== 'object' || x.record.modelId !== x.modelId) return 'its result record is missing or belongs to another run';
-  if (!(x.probabilities instanceof Float32Array) || !(x.labels instanceof Int32Array)) return 'its test probabilities are missing';
+  if (x.record == null || typeof x.record !== 'object' || x.record.modelId !== x.modelId)
+    return 'its result record is missing or belongs to another run';
+  if (!(x.probabilities instanceof Float32Array) || !(x.labels instanceof Int32Array))
+    return 'its test probabilities are missing';
   if (!Array.isArray(x.classNames) || x.classNames.length === 0) return 'its class names are missing';
-  if (x.classNames.length > 0 && x.probabilities.length !== x.labels.length * x.classNames.length) return 'its test probabilities do not match its labels';
+  if (x.classNames.length > 0 && x.probabilities.length !== x.labels.length * x.classNames.length)
+    return 'its test probabilities do not match its labels';
   if (!Array.isArray(x.roc)) return 'its ROC curve is missing';
-  if (x.files != null && (typeof x.files.modelJson !== 'string' || !(x.files.weights instanceof Uint8Array))) return 'its model files are damaged';
+  if (x.files != null && (typeof x.files.modelJson !== 'string' || !(x.files.weights instanceof Uint8Array)))
+    return 'its model files are damaged';
   if (x.files != null) {
     try {
       JSON.parse(x.files.modelJson);
@@ -89,6 +93,7 @@ export function savedRunProblem(r: unknown): string | null {
 export function savedContextProblem(c: unknown): string | null {
   const x = c as Partial<SavedContext> | null;
   if (x == null || typeof x !== 'object') return 'not an object';
-  if (x.experiment == null || !Array.isArray(x.experiment.models) || !Array.isArray(x.experiment.seeds)) return 'its experiment settings are missing';
+  if (x.experiment == null || !Array.isArray(x.experiment.models) || !Array.isArray(x.experiment.seeds))
+    return 'its experiment settings are missing';
   return null;
 }

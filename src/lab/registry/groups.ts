@@ -15,7 +15,7 @@ export const MODEL_GROUPS: readonly ModelGroup[] = [
   {
     id: 'cnn',
     title: 'Plain convolutions',
-    note: 'Every 3×3 convolution learns a full kernel for each pair of input and output channels: the study\'s baseline, and the most parameters per layer.',
+    note: "Every 3×3 convolution learns a full kernel for each pair of input and output channels: the study's baseline, and the most parameters per layer.",
   },
   {
     id: 'lightlayers',

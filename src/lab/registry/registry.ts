@@ -61,7 +61,10 @@ function measureByBuilding(build: (options?: BuildOptions) => tf.LayersModel) {
 }
 
 export class UnknownModelError extends Error {
-  constructor(readonly modelId: string, known: readonly string[]) {
+  constructor(
+    readonly modelId: string,
+    known: readonly string[],
+  ) {
     super(unknownModelMessage(modelId, known));
     this.name = 'UnknownModelError';
   }
@@ -90,7 +93,8 @@ const cnnEntry: ModelEntry = {
   backbone: null,
   rank: null,
   label: 'Conv2D CNN',
-  description: 'The study\'s plain network "from scratch": 3 blocks of three 3×3 Conv2D + BatchNorm, max-pooling, then a dense head.',
+  description:
+    'The study\'s plain network "from scratch": 3 blocks of three 3×3 Conv2D + BatchNorm, max-pooling, then a dense head.',
   minSize: CNN_MIN_SIZE,
   pixelRange: '0,1',
   build: (options) => buildConv2DBaseline(options),
@@ -105,7 +109,12 @@ const cnnEntry: ModelEntry = {
 function transferEntry(spec: BackboneSpec, label: string, description: string): ModelEntry {
   const checkSize = (size: number) => {
     if (!takesInputSize(spec, size)) {
-      throw new InputSizeError(spec.id, size, spec.minSize, `${spec.network}'s strided stem and reductions need ${spec.minSize} pixels`);
+      throw new InputSizeError(
+        spec.id,
+        size,
+        spec.minSize,
+        `${spec.network}'s strided stem and reductions need ${spec.minSize} pixels`,
+      );
     }
   };
   return {
@@ -125,7 +134,10 @@ function transferEntry(spec: BackboneSpec, label: string, description: string): 
       const weights = loadedBackboneWeights(spec.id);
       if (!weights) throw new BackboneNotLoadedError(spec.id, spec.missingWeights);
       return buildTransferModel(weights, {
-        size: options?.size ?? 299, channels: options?.channels, numClasses: options?.numClasses, seed: options?.seed,
+        size: options?.size ?? 299,
+        channels: options?.channels,
+        numClasses: options?.numClasses,
+        seed: options?.seed,
       });
     },
     measure: (options) => {
@@ -134,7 +146,9 @@ function transferEntry(spec: BackboneSpec, label: string, description: string): 
       // The variant of the loaded weights (MobileNetV2's alpha), else the family's usual one.
       const variant = loadedBackboneWeights(spec.id)?.variant ?? spec.variants[0];
       const backbone = measureByBuilding(() => spec.build({ size: spec.minSize, variant }))();
-      const head = measureByBuilding(() => buildTransferHead({ features: spec.features(variant), numClasses: options?.numClasses }))();
+      const head = measureByBuilding(() =>
+        buildTransferHead({ features: spec.features(variant), numClasses: options?.numClasses }),
+      )();
       const params = backbone.params + head.params;
       // The backbone is frozen: only the head trains.
       return { params, trainableParams: head.trainableParams, bytes: params * 4 };
@@ -142,16 +156,27 @@ function transferEntry(spec: BackboneSpec, label: string, description: string): 
   };
 }
 
-const inceptionEntry = transferEntry(BACKBONES['inception-v3'], 'InceptionV3 transfer',
-  'Frozen ImageNet InceptionV3 features (2,048 per image, computed once and cached) with a trained Dense head — the study\'s transfer model.');
+const inceptionEntry = transferEntry(
+  BACKBONES['inception-v3'],
+  'InceptionV3 transfer',
+  "Frozen ImageNet InceptionV3 features (2,048 per image, computed once and cached) with a trained Dense head — the study's transfer model.",
+);
 
-const mobileNetEntry = transferEntry(BACKBONES['mobilenet-v2'], 'MobileNetV2 transfer',
-  'Frozen ImageNet MobileNetV2 features (1,280 per image; α 1.0 or 0.35, from the weights loaded) with a trained Dense head — a lighter backbone.');
+const mobileNetEntry = transferEntry(
+  BACKBONES['mobilenet-v2'],
+  'MobileNetV2 transfer',
+  'Frozen ImageNet MobileNetV2 features (1,280 per image; α 1.0 or 0.35, from the weights loaded) with a trained Dense head — a lighter backbone.',
+);
 
 /** The registry, in the order the page and the reports list it. */
 export { BackboneNotLoadedError, MODEL_GROUPS };
 
-export const MODEL_REGISTRY: readonly ModelEntry[] = [cnnEntry, ...[1, 2, 3, 4, 5].map(lightEntry), inceptionEntry, mobileNetEntry];
+export const MODEL_REGISTRY: readonly ModelEntry[] = [
+  cnnEntry,
+  ...[1, 2, 3, 4, 5].map(lightEntry),
+  inceptionEntry,
+  mobileNetEntry,
+];
 
 /** Looks up an id; `light-kN` resolves for any N ≥ 1 even beyond the listed 1..5. */
 export function findModel(id: string): ModelEntry {
@@ -159,5 +184,8 @@ export function findModel(id: string): ModelEntry {
   if (listed) return listed;
   const rank = lightRankOf(id);
   if (rank != null) return lightEntry(rank);
-  throw new UnknownModelError(id, MODEL_REGISTRY.map((entry) => entry.id));
+  throw new UnknownModelError(
+    id,
+    MODEL_REGISTRY.map((entry) => entry.id),
+  );
 }

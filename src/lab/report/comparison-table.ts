@@ -2,14 +2,7 @@
  * The model comparison table: its columns, defined once and used by both the Markdown report and the terminal
  * table so the two never disagree on what a column holds or how it is formatted, and the terminal rendering.
  */
-import {
-  formatBytes,
-  formatDuration,
-  formatFixed,
-  formatInteger,
-  formatRatio,
-  formatWithInterval,
-} from './format';
+import { formatBytes, formatDuration, formatFixed, formatInteger, formatRatio, formatWithInterval } from './format';
 import { isEnsemble, recordLabel } from './ensemble-record';
 import { positiveFigure } from './multi-class-record';
 import type { ResultRecord } from './result-record';
@@ -34,20 +27,40 @@ export function comparisonColumns(records: readonly ResultRecord[]): ComparisonC
     { header: 'Size', align: 'right', cell: (r) => formatBytes(r.bytes) },
     { header: 'Accuracy', align: 'right', cell: (r) => formatRatio(r.test?.accuracy) },
     // More than two classes: balanced accuracy beside accuracy; the positive class's figures only where it was named.
-    ...(records.some((r) => r.test?.multiClass) ? [
-      { header: 'Balanced acc.', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(r.test?.multiClass?.balancedAccuracy) },
-    ] : []),
+    ...(records.some((r) => r.test?.multiClass)
+      ? [
+          {
+            header: 'Balanced acc.',
+            align: 'right' as const,
+            cell: (r: ResultRecord) => formatRatio(r.test?.multiClass?.balancedAccuracy),
+          },
+        ]
+      : []),
     { header: 'Sensitivity', align: 'right', cell: (r) => formatRatio(positiveFigure(r.test, (t) => t.sensitivity)) },
     { header: 'Specificity', align: 'right', cell: (r) => formatRatio(positiveFigure(r.test, (t) => t.specificity)) },
     { header: aucHeader(records), align: 'right', cell: (r) => formatWithInterval(r.test?.auc, r.test?.ci?.auc) },
     { header: 'F1', align: 'right', cell: (r) => formatRatio(positiveFigure(r.test, (t) => t.f1)) },
     // With --adapt-bn, `test` is adapted; the figures of the model as trained stand next to them.
-    ...(records.some((r) => r.testBeforeAdaptation) ? [
-      { header: 'Acc. unadapted', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(r.testBeforeAdaptation?.accuracy) },
-      { header: 'Spec. unadapted', align: 'right' as const, cell: (r: ResultRecord) => formatRatio(positiveFigure(r.testBeforeAdaptation, (t) => t.specificity)) },
-    ] : []),
+    ...(records.some((r) => r.testBeforeAdaptation)
+      ? [
+          {
+            header: 'Acc. unadapted',
+            align: 'right' as const,
+            cell: (r: ResultRecord) => formatRatio(r.testBeforeAdaptation?.accuracy),
+          },
+          {
+            header: 'Spec. unadapted',
+            align: 'right' as const,
+            cell: (r: ResultRecord) => formatRatio(positiveFigure(r.testBeforeAdaptation, (t) => t.specificity)),
+          },
+        ]
+      : []),
     { header: 'Train time', align: 'right', cell: (r) => formatDuration(r.trainTimeMs) },
-    { header: 's/epoch', align: 'right', cell: (r) => formatFixed(r.msPerEpoch === null ? null : r.msPerEpoch / 1000, 1) },
+    {
+      header: 's/epoch',
+      align: 'right',
+      cell: (r) => formatFixed(r.msPerEpoch === null ? null : r.msPerEpoch / 1000, 1),
+    },
     { header: 'ms/image', align: 'right', cell: (r) => formatFixed(r.inference?.msPerImage, 2) },
   ];
 }
@@ -85,7 +98,9 @@ export function renderComparisonTable(records: readonly ResultRecord[]): string 
       .map((text, i) => (columns[i].align === 'right' ? text.padStart(widths[i]) : text.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  return [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+  return (
+    [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n'
+  );
 }
 
 function aucHeader(records: readonly ResultRecord[]): string {

@@ -78,7 +78,11 @@ export interface ScoredRun {
  * probabilities. Pairs follow the records' order (a before b); seeds, their first appearance.
  * @param labels true class index per test image, shared by every run
  */
-export function pairedComparisons(records: readonly ResultRecord[], labels: ArrayLike<number>, runs: readonly ScoredRun[]): PairComparison[] {
+export function pairedComparisons(
+  records: readonly ResultRecord[],
+  labels: ArrayLike<number>,
+  runs: readonly ScoredRun[],
+): PairComparison[] {
   const out: PairComparison[] = [];
   const seeds = [...new Set(records.map((r) => r.seed))];
   for (const seed of seeds) {
@@ -96,7 +100,9 @@ export function pairedComparisons(records: readonly ResultRecord[], labels: Arra
     }
     const adjusted = holmAdjust(pairs.map((p) => p.auc?.p ?? null));
     const accuracyAdjusted = holmAdjust(pairs.map((p) => p.accuracy.p));
-    pairs.forEach((p, i) => out.push({ ...p, pHolm: adjusted[i], accuracy: { ...p.accuracy, pHolm: accuracyAdjusted[i]! } }));
+    pairs.forEach((p, i) =>
+      out.push({ ...p, pHolm: adjusted[i], accuracy: { ...p.accuracy, pHolm: accuracyAdjusted[i]! } }),
+    );
   }
   return out;
 }
@@ -122,7 +128,7 @@ function scoredRecord(record: ResultRecord, labels: ArrayLike<number>, runs: rea
   const correct: boolean[] = [];
   for (let i = 0; i < labels.length; i++) {
     scores[i] = run.probabilities[i * k + positive];
-    correct.push((scores[i] >= record.test.threshold) === (labels[i] === positive));
+    correct.push(scores[i] >= record.test.threshold === (labels[i] === positive));
   }
   return { record, positive, scores, correct };
 }
@@ -139,10 +145,21 @@ function comparePair(a: Scored, b: Scored, labels: ArrayLike<number>): Uncorrect
   const n = labels.length;
   const accuracyOf = (correct: boolean[]) => correct.filter(Boolean).length / n;
   return {
-    seed: ra.seed, a: ra.modelId, b: rb.modelId, labelA: recordLabel(ra), labelB: recordLabel(rb), images: n,
+    seed: ra.seed,
+    a: ra.modelId,
+    b: rb.modelId,
+    labelA: recordLabel(ra),
+    labelB: recordLabel(rb),
+    images: n,
     positiveClass: ra.classNames[a.positive],
     auc: delong && {
-      a: delong.aucA, b: delong.aucB, difference: delong.difference, ci95: delong.ci, z: delong.z, p: delong.p, se: delong.se,
+      a: delong.aucA,
+      b: delong.aucB,
+      difference: delong.difference,
+      ci95: delong.ci,
+      z: delong.z,
+      p: delong.p,
+      se: delong.se,
       detectable: detectableDifference(delong.se),
     },
     accuracy: { a: accuracyOf(a.correct), b: accuracyOf(b.correct), onlyA, onlyB, p: mcnemarExactP(onlyA, onlyB) },
@@ -186,7 +203,10 @@ export function comparisonsOverSeeds(comparisons: readonly PairComparison[]): Pa
     byPair.set(key, [...(byPair.get(key) ?? []), c]);
   }
   return [...byPair.values()].map((list) => ({
-    a: list[0].a, b: list[0].b, labelA: list[0].labelA, labelB: list[0].labelB,
+    a: list[0].a,
+    b: list[0].b,
+    labelA: list[0].labelA,
+    labelB: list[0].labelB,
     seeds: list.map((c) => c.seed),
     auc: differenceOverSeeds(list.map((c) => c.auc?.difference ?? null)),
     accuracy: differenceOverSeeds(list.map((c) => c.accuracy.a - c.accuracy.b)),
@@ -206,7 +226,14 @@ function differenceOverSeeds(differences: readonly (number | null)[]): Differenc
   const s = stat(differences);
   if (!s) return null;
   const xs = differences.filter((d): d is number => d !== null);
-  return { n: s.n, mean: s.mean, sd: s.sd, winsA: xs.filter((d) => d > 0).length, winsB: xs.filter((d) => d < 0).length, ties: xs.filter((d) => d === 0).length };
+  return {
+    n: s.n,
+    mean: s.mean,
+    sd: s.sd,
+    winsA: xs.filter((d) => d > 0).length,
+    winsB: xs.filter((d) => d < 0).length,
+    ties: xs.filter((d) => d === 0).length,
+  };
 }
 
 /** A difference with its sign and a true minus: −0.012, +0.004. */
@@ -228,8 +255,9 @@ export function aucVerdict(c: PairComparison): string {
   const head = `${c.labelA} vs ${c.labelB}`;
   const images = `${c.images.toLocaleString('en-US')} images`;
   if (!c.auc) return `${head}: no AUC on these ${images} (the test set lacks a class)`;
-  const figures = `ΔAUC ${formatSigned(c.auc.difference)} [${formatSigned(c.auc.ci95[0])}, ${formatSigned(c.auc.ci95[1])}], ${formatP(c.auc.p)}`
-    + (c.pHolm !== null && c.pHolm !== c.auc.p ? `, Holm ${formatP(c.pHolm).slice(2)}` : '');
+  const figures =
+    `ΔAUC ${formatSigned(c.auc.difference)} [${formatSigned(c.auc.ci95[0])}, ${formatSigned(c.auc.ci95[1])}], ${formatP(c.auc.p)}` +
+    (c.pHolm !== null && c.pHolm !== c.auc.p ? `, Holm ${formatP(c.pHolm).slice(2)}` : '');
   if (aucDifferenceFound(c)) {
     const better = c.auc.difference > 0 ? c.labelA : c.labelB;
     return `${head}: ${better} ranks these ${images} better (${figures})`;
@@ -242,33 +270,39 @@ export function accuracyVerdict(c: PairComparison): string {
   const { a, b, onlyA, onlyB, p, pHolm } = c.accuracy;
   const counts = `${c.labelA} alone right on ${onlyA}, ${c.labelB} alone right on ${onlyB}`;
   const figures = `accuracy ${a.toFixed(3)} vs ${b.toFixed(3)}; ${counts}; McNemar ${formatP(p)}${pHolm !== p ? `, Holm ${formatP(pHolm).slice(2)}` : ''}`;
-  if (pHolm < COMPARISON_ALPHA && onlyA !== onlyB) return `${onlyA > onlyB ? c.labelA : c.labelB} is more accurate at its threshold (${figures})`;
+  if (pHolm < COMPARISON_ALPHA && onlyA !== onlyB)
+    return `${onlyA > onlyB ? c.labelA : c.labelB} is more accurate at its threshold (${figures})`;
   return `accuracies cannot be told apart (${figures})`;
 }
 
 /** Over seeds in words: the mean ± sd of ΔAUC and how many seeds each model won. */
 export function overSeedsSentence(p: PairOverSeeds): string {
-  const part = (what: string, d: DifferenceOverSeeds | null) => (d
-    ? `${what} ${formatSigned(d.mean)}${d.sd === null ? '' : ` ± ${d.sd.toFixed(3)}`} (${p.labelA} higher in ${d.winsA}, ${p.labelB} in ${d.winsB}${d.ties ? `, tied in ${d.ties}` : ''})`
-    : `${what} undefined`);
+  const part = (what: string, d: DifferenceOverSeeds | null) =>
+    d
+      ? `${what} ${formatSigned(d.mean)}${d.sd === null ? '' : ` ± ${d.sd.toFixed(3)}`} (${p.labelA} higher in ${d.winsA}, ${p.labelB} in ${d.winsB}${d.ties ? `, tied in ${d.ties}` : ''})`
+      : `${what} undefined`;
   const { a, b } = p.seedsSignificant;
-  const foundIn = a.length + b.length === 0 ? 'no AUC difference found in any seed'
-    : `an AUC difference found for ${[a.length ? `${p.labelA} in seed ${a.join(', ')}` : '', b.length ? `${p.labelB} in seed ${b.join(', ')}` : ''].filter(Boolean).join(' and ')}`;
-  return `${p.labelA} vs ${p.labelB} over seeds ${p.seeds.join(', ')}: ${part('ΔAUC', p.auc)}; ${part('Δaccuracy', p.accuracy)}; ${foundIn} `
-    + `(of ${p.seeds.length})`;
+  const foundIn =
+    a.length + b.length === 0
+      ? 'no AUC difference found in any seed'
+      : `an AUC difference found for ${[a.length ? `${p.labelA} in seed ${a.join(', ')}` : '', b.length ? `${p.labelB} in seed ${b.join(', ')}` : ''].filter(Boolean).join(' and ')}`;
+  return (
+    `${p.labelA} vs ${p.labelB} over seeds ${p.seeds.join(', ')}: ${part('ΔAUC', p.auc)}; ${part('Δaccuracy', p.accuracy)}; ${foundIn} ` +
+    `(of ${p.seeds.length})`
+  );
 }
 
 /** What the tests answer and what they do not, for the page and report.md. */
 export const COMPARISONS_EXPLAINED = [
-  'Each pair of models is tested on the same test images of one seed. DeLong\'s test asks whether the two AUCs differ by more than '
-    + 'these images can explain (the models\' errors on shared images are correlated, so two overlapping intervals do not answer it); '
-    + 'McNemar\'s exact test asks the same of accuracy at each model\'s threshold, using only the images exactly one model gets right. '
-    + `Holm's correction, applied to each test over one seed's pairs, keeps the chance of any false "difference" under ${COMPARISON_ALPHA}. `
-    + 'With more than two classes, both tests are of the positive class against the rest, as the table\'s threshold metrics are.',
-  '"Cannot be told apart" is not "equal": it says these images are too few to show a difference, if there is one. The detectable '
-    + 'difference is the smallest true ΔAUC these images would find with 80% power at α = 0.05, by the normal approximation '
-    + '(z₀.₉₇₅ + z₀.₈₀) × DeLong\'s standard error of the pair.',
-  'Every seed shares one train/validation/test split, so the spread over seeds is the randomness of training (initial weights, '
-    + 'shuffling, augmentation), not of the data: another test set could move every model together. These tests say nothing about '
-    + 'images unlike the test set (another hospital or scanner).',
+  "Each pair of models is tested on the same test images of one seed. DeLong's test asks whether the two AUCs differ by more than " +
+    "these images can explain (the models' errors on shared images are correlated, so two overlapping intervals do not answer it); " +
+    "McNemar's exact test asks the same of accuracy at each model's threshold, using only the images exactly one model gets right. " +
+    `Holm's correction, applied to each test over one seed's pairs, keeps the chance of any false "difference" under ${COMPARISON_ALPHA}. ` +
+    "With more than two classes, both tests are of the positive class against the rest, as the table's threshold metrics are.",
+  '"Cannot be told apart" is not "equal": it says these images are too few to show a difference, if there is one. The detectable ' +
+    'difference is the smallest true ΔAUC these images would find with 80% power at α = 0.05, by the normal approximation ' +
+    "(z₀.₉₇₅ + z₀.₈₀) × DeLong's standard error of the pair.",
+  'Every seed shares one train/validation/test split, so the spread over seeds is the randomness of training (initial weights, ' +
+    'shuffling, augmentation), not of the data: another test set could move every model together. These tests say nothing about ' +
+    'images unlike the test set (another hospital or scanner).',
 ];

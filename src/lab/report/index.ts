@@ -9,7 +9,13 @@ export {
   type EpochInput,
   type RunStatus,
 } from './result-record';
-export { testRecord, type TestRecord, type IntervalRecord, type CalibrationRecord, type ReliabilityBinRecord } from './test-record';
+export {
+  testRecord,
+  type TestRecord,
+  type IntervalRecord,
+  type CalibrationRecord,
+  type ReliabilityBinRecord,
+} from './test-record';
 export { renderResultsJson, parseResultsJson, type ResultsFile } from './render-json';
 export { renderMarkdownReport, renderMarkdownTable, type MarkdownOptions } from './render-markdown';
 export { renderComparisonTable, comparisonColumns, modelName, type ComparisonColumn } from './comparison-table';
@@ -23,6 +29,16 @@ export {
   MISSING,
 } from './format';
 export {
-  shiftRecordFields, type AdaptationRecord, type PriorRecord, type ShiftRecordFields, type ShiftRecordInput,
+  shiftRecordFields,
+  type AdaptationRecord,
+  type PriorRecord,
+  type ShiftRecordFields,
+  type ShiftRecordInput,
 } from './shift-record';
-export { renderPredictionsCsv, predictedClassAt, csvField, type RunPredictions, type PredictionsCsvOptions } from './predictions-csv';
+export {
+  renderPredictionsCsv,
+  predictedClassAt,
+  csvField,
+  type RunPredictions,
+  type PredictionsCsvOptions,
+} from './predictions-csv';

@@ -81,9 +81,9 @@ export function positiveFigure<T>(
  */
 export function withPositiveNamed<R extends WithEvaluations>(record: R, named: boolean): R {
   const mark = <T extends WithMultiClass | null | undefined>(t: T): T =>
-    (t?.multiClass && t.multiClass.positiveNamed !== named
+    t?.multiClass && t.multiClass.positiveNamed !== named
       ? { ...t, multiClass: { ...t.multiClass, positiveNamed: named } }
-      : t);
+      : t;
   const before = record.testBeforeAdaptation;
   return {
     ...record,

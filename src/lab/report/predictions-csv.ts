@@ -60,22 +60,37 @@ export function renderPredictionsCsv(runs: readonly RunPredictions[], options: P
   }
   if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`threshold must be between 0 and 1 (got ${threshold})`);
   const ensembles = runs.some((r) => r.ensembleOf);
-  const header = ['file', 'true_class', ...classNames.map((c) => `score_${c}`), 'predicted_class', 'model', 'seed',
-    ...(ensembles ? ['ensemble_of'] : [])];
+  const header = [
+    'file',
+    'true_class',
+    ...classNames.map((c) => `score_${c}`),
+    'predicted_class',
+    'model',
+    'seed',
+    ...(ensembles ? ['ensemble_of'] : []),
+  ];
   const lines = [header.map(csvField).join(',')];
   for (const run of runs) {
     const n = run.files.length;
     if (run.labels.length !== n || run.probabilities.length !== n * k) {
-      throw new RangeError(`${run.modelId} (seed ${run.seed}): ${n} files, ${run.labels.length} labels and `
-        + `${run.probabilities.length} probabilities do not fit ${k} classes`);
+      throw new RangeError(
+        `${run.modelId} (seed ${run.seed}): ${n} files, ${run.labels.length} labels and ` +
+          `${run.probabilities.length} probabilities do not fit ${k} classes`,
+      );
     }
     for (let i = 0; i < n; i++) {
       const row = Array.from({ length: k }, (_, c) => run.probabilities[i * k + c]);
       const label = run.labels[i];
-      if (!(label >= 0 && label < k)) throw new RangeError(`${run.modelId} (seed ${run.seed}): ${run.files[i]} has class ${label}, outside 0..${k - 1}`);
+      if (!(label >= 0 && label < k))
+        throw new RangeError(
+          `${run.modelId} (seed ${run.seed}): ${run.files[i]} has class ${label}, outside 0..${k - 1}`,
+        );
       const fields = [
-        run.files[i], classNames[label], ...row.map((p) => p.toFixed(digits)),
-        classNames[predictedClassAt(row, positiveClass, threshold)], run.modelId,
+        run.files[i],
+        classNames[label],
+        ...row.map((p) => p.toFixed(digits)),
+        classNames[predictedClassAt(row, positiveClass, threshold)],
+        run.modelId,
         run.ensembleOf ? '' : String(run.seed),
         ...(ensembles ? [run.ensembleOf ? run.ensembleOf.join(' ') : ''] : []),
       ];

@@ -4,7 +4,14 @@
  * what they do not) and the CLI's lines after its table.
  */
 import {
-  accuracyVerdict, aucVerdict, comparisonsOverSeeds, COMPARISONS_EXPLAINED, formatP, formatSigned, overSeedsSentence, type PairComparison,
+  accuracyVerdict,
+  aucVerdict,
+  comparisonsOverSeeds,
+  COMPARISONS_EXPLAINED,
+  formatP,
+  formatSigned,
+  overSeedsSentence,
+  type PairComparison,
 } from './comparisons';
 import { ENSEMBLE_SEED } from './ensemble-record';
 import { MISSING } from './format';
@@ -17,10 +24,18 @@ export function renderComparisonSections(comparisons: readonly PairComparison[])
   for (const seed of seeds) {
     const ofSeed = comparisons.filter((c) => c.seed === seed);
     if (seeds.length > 1) parts.push(seed === ENSEMBLE_SEED ? '### Seed ensembles' : `### Seed ${seed}`);
-    parts.push(pairTable(ofSeed), ofSeed.map((c) => `- ${cleanCell(aucVerdict(c))}; ${cleanCell(accuracyVerdict(c))}.`).join('\n'));
+    parts.push(
+      pairTable(ofSeed),
+      ofSeed.map((c) => `- ${cleanCell(aucVerdict(c))}; ${cleanCell(accuracyVerdict(c))}.`).join('\n'),
+    );
   }
   if (seeds.filter((s) => s !== ENSEMBLE_SEED).length > 1) {
-    parts.push('### Over seeds', comparisonsOverSeeds(comparisons).map((p) => `- ${cleanCell(overSeedsSentence(p))}.`).join('\n'));
+    parts.push(
+      '### Over seeds',
+      comparisonsOverSeeds(comparisons)
+        .map((p) => `- ${cleanCell(overSeedsSentence(p))}.`)
+        .join('\n'),
+    );
   }
   return parts;
 }
@@ -29,7 +44,9 @@ export function renderComparisonSections(comparisons: readonly PairComparison[])
 export function renderComparisonsText(comparisons: readonly PairComparison[]): string {
   if (comparisons.length === 0) return '';
   const seeds = [...new Set(comparisons.map((c) => c.seed))];
-  const lines = [`Differences (paired tests on the same ${comparisons[0].images} test images; Holm-corrected per seed; report.md explains them):`];
+  const lines = [
+    `Differences (paired tests on the same ${comparisons[0].images} test images; Holm-corrected per seed; report.md explains them):`,
+  ];
   for (const seed of seeds) {
     for (const c of comparisons.filter((x) => x.seed === seed)) {
       const where = seed === ENSEMBLE_SEED ? 'ensembles: ' : `seed ${seed}: `;
@@ -37,7 +54,7 @@ export function renderComparisonsText(comparisons: readonly PairComparison[]): s
     }
   }
   if (seeds.filter((s) => s !== ENSEMBLE_SEED).length > 1) {
-    lines.push('Over seeds (one shared split: this spread is the training\'s randomness, not the data\'s):');
+    lines.push("Over seeds (one shared split: this spread is the training's randomness, not the data's):");
     for (const p of comparisonsOverSeeds(comparisons)) lines.push(`  ${overSeedsSentence(p)}`);
   }
   return `${lines.join('\n')}\n`;
@@ -58,8 +75,11 @@ function pairTable(comparisons: readonly PairComparison[]): string {
     ];
     return `| ${cells.map(cleanCell).join(' | ')} |`;
   });
-  return ['| Pair (A − B) | ΔAUC [95% CI] | DeLong p | Holm p | Detectable ΔAUC | Δaccuracy | Only A / only B right | McNemar p (Holm) |',
-    '|:---|---:|---:|---:|---:|---:|---:|---:|', ...rows].join('\n');
+  return [
+    '| Pair (A − B) | ΔAUC [95% CI] | DeLong p | Holm p | Detectable ΔAUC | Δaccuracy | Only A / only B right | McNemar p (Holm) |',
+    '|:---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
 }
 
 function pValue(p: number | null): string {

@@ -39,14 +39,20 @@ export function renderResultsJson(
   comparisons: readonly PairComparison[] = [],
 ): string {
   const file: ResultsFile = {
-    generatedAt: generatedAt.toISOString(), meta, settings, results: records, summary: summariseRecords(records),
-    comparisons, comparisonsOverSeeds: comparisonsOverSeeds(comparisons),
+    generatedAt: generatedAt.toISOString(),
+    meta,
+    settings,
+    results: records,
+    summary: summariseRecords(records),
+    comparisons,
+    comparisonsOverSeeds: comparisonsOverSeeds(comparisons),
   };
   return `${JSON.stringify(file, plainValue, 2)}\n`;
 }
 
 function plainValue(_key: string, value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>);
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
   return value;
 }
@@ -62,7 +68,8 @@ export function checkResultRecords(results: readonly unknown[]): string | null {
     const r = results[i];
     const rec = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
     if (typeof rec.modelId !== 'string' || typeof rec.label !== 'string') return `result ${i} lacks a modelId or label`;
-    if (typeof rec.status !== 'string' || !STATUSES.includes(rec.status)) return `result ${i} (${rec.modelId}) has unknown status ${String(rec.status)}`;
+    if (typeof rec.status !== 'string' || !STATUSES.includes(rec.status))
+      return `result ${i} (${rec.modelId}) has unknown status ${String(rec.status)}`;
     const members = rec.ensembleOf;
     if (members !== undefined && !(Array.isArray(members) && members.length >= 2 && members.every(Number.isInteger))) {
       return `result ${i} (${rec.modelId}) has an ensembleOf that is not a list of at least two seeds`;
@@ -85,7 +92,8 @@ export function parseResultsJson(text: string): ResultsFile {
   } catch (err) {
     throw new Error(`results file is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('results file must hold a JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new Error('results file must hold a JSON object');
   const file = data as Record<string, unknown>;
   if (typeof file.generatedAt !== 'string') throw new Error('results file has no generatedAt time stamp');
   if (!Array.isArray(file.results)) throw new Error('results file has no results list');
@@ -94,16 +102,31 @@ export function parseResultsJson(text: string): ResultsFile {
   const results = file.results as ResultRecord[];
   const comparisons = readComparisons(file.comparisons);
   return {
-    generatedAt: file.generatedAt, meta: file.meta ?? null, settings: file.settings ?? null, results, summary: summariseRecords(results),
-    comparisons, comparisonsOverSeeds: comparisonsOverSeeds(comparisons),
+    generatedAt: file.generatedAt,
+    meta: file.meta ?? null,
+    settings: file.settings ?? null,
+    results,
+    summary: summariseRecords(results),
+    comparisons,
+    comparisonsOverSeeds: comparisonsOverSeeds(comparisons),
   };
 }
 
 /** A file's comparisons, when they have the outline the page reads; files from before them have none. */
 function readComparisons(value: unknown): PairComparison[] {
   if (value === undefined) return [];
-  const valid = Array.isArray(value) && value.every((c) => typeof c === 'object' && c !== null && Number.isInteger(c.seed)
-    && typeof c.a === 'string' && typeof c.b === 'string' && typeof c.accuracy === 'object' && c.accuracy !== null);
+  const valid =
+    Array.isArray(value) &&
+    value.every(
+      (c) =>
+        typeof c === 'object' &&
+        c !== null &&
+        Number.isInteger(c.seed) &&
+        typeof c.a === 'string' &&
+        typeof c.b === 'string' &&
+        typeof c.accuracy === 'object' &&
+        c.accuracy !== null,
+    );
   if (!valid) throw new Error('results file has a comparisons entry without a seed, models a and b, or accuracy');
   return value as PairComparison[];
 }

@@ -31,7 +31,11 @@ export interface MarkdownOptions {
  * Renders the report.
  * @param meta dataset summary and settings (any JSON-like object); nested keys are listed as dotted paths
  */
-export function renderMarkdownReport(records: readonly ResultRecord[], meta: unknown, options: MarkdownOptions = {}): string {
+export function renderMarkdownReport(
+  records: readonly ResultRecord[],
+  meta: unknown,
+  options: MarkdownOptions = {},
+): string {
   const metaTitle = isObject(meta) && typeof meta.title === 'string' ? meta.title : undefined;
   const title = options.title ?? metaTitle ?? 'X-Ray Lab report';
   const generatedAt = (options.generatedAt ?? new Date()).toISOString();
@@ -44,13 +48,18 @@ export function renderMarkdownReport(records: readonly ResultRecord[], meta: unk
   if (gaps) parts.push('## Validation → test', gaps);
   const problems = records.filter((r) => r.status !== 'ok');
   if (problems.length > 0) {
-    parts.push(problems.map((r) => `- **${escapeText(r.label)}** ${r.status}${r.error ? `: ${escapeText(r.error)}` : '.'}`).join('\n'));
+    parts.push(
+      problems
+        .map((r) => `- **${escapeText(r.label)}** ${r.status}${r.error ? `: ${escapeText(r.error)}` : '.'}`)
+        .join('\n'),
+    );
   }
   const evaluated = records.filter((r) => r.test !== null);
   if (evaluated.length > 0) {
     parts.push('## Confusion matrices', ...evaluated.map(renderConfusionSection));
   }
-  if (options.references ?? true) parts.push('## Published results for reference (not runs of this lab)', renderReferences());
+  if (options.references ?? true)
+    parts.push('## Published results for reference (not runs of this lab)', renderReferences());
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -59,7 +68,9 @@ export function renderMarkdownTable(records: readonly ResultRecord[]): string {
   const columns = comparisonColumns(records);
   const row = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
   const rule = `|${columns.map((c) => (c.align === 'right' ? '---:' : ':---')).join('|')}|`;
-  return [row(columns.map((c) => c.header)), rule, ...records.map((r) => row(columns.map((c) => c.cell(r))))].join('\n');
+  return [row(columns.map((c) => c.header)), rule, ...records.map((r) => row(columns.map((c) => c.cell(r))))].join(
+    '\n',
+  );
 }
 
 /** Says which class the binary metrics treat as positive, and at what threshold. */
@@ -69,8 +80,8 @@ function legend(records: readonly ResultRecord[]): string[] {
   if (tested.some((r) => r.test!.multiClass)) return [multiClassLegend(tested)];
   const positives = new Set(tested.map((r) => r.positiveClass ?? '?'));
   const thresholds = new Set(tested.map((r) => r.test!.threshold));
-  const positive = positives.size === 1 ? `**${escapeText([...positives][0])}**` : 'each model\'s positive class';
-  const at = thresholds.size === 1 ? `at threshold ${formatRatio([...thresholds][0])}` : 'at each model\'s threshold';
+  const positive = positives.size === 1 ? `**${escapeText([...positives][0])}**` : "each model's positive class";
+  const at = thresholds.size === 1 ? `at threshold ${formatRatio([...thresholds][0])}` : "at each model's threshold";
   return [
     `Sensitivity, specificity and F1 treat ${positive} as positive, ${at}. ` +
       `Test set: ${[...new Set(tested.map((r) => formatInteger(r.test!.count)))].join(' / ')} images. ` +
@@ -83,81 +94,129 @@ function multiClassLegend(tested: readonly ResultRecord[]): string {
   const classes = Math.max(...tested.map((r) => r.test!.confusion.length));
   const named = tested.filter((r) => positiveApplies(r.test));
   const positives = [...new Set(named.map((r) => r.positiveClass ?? '?'))];
-  const positive = named.length === tested.length && positives.length === 1
-    ? `Sensitivity, specificity and F1 treat **${escapeText(positives[0])}** (named as positive) against the rest, `
-      + `at threshold ${formatRatio(named[0].test!.threshold)}.`
-    : 'Sensitivity, specificity and F1 are left out (—): with more than two classes they need a named positive class '
-      + '(`--positive CLASS`); each class\'s own figures stand under its model\'s confusion matrix.';
-  return `With ${classes} classes, accuracy is the share of test images whose most probable class is their own (the `
-    + 'confusion matrix\'s diagonal over its total), balanced accuracy the mean of the per-class sensitivities, and AUC '
-    + `the mean of the one-vs-rest AUCs (macro). ${positive} `
-    + `Test set: ${[...new Set(tested.map((r) => formatInteger(r.test!.count)))].join(' / ')} images. `
-    + `${MISSING} marks a value that is undefined (0/0), not measured or not applicable.`;
+  const positive =
+    named.length === tested.length && positives.length === 1
+      ? `Sensitivity, specificity and F1 treat **${escapeText(positives[0])}** (named as positive) against the rest, ` +
+        `at threshold ${formatRatio(named[0].test!.threshold)}.`
+      : 'Sensitivity, specificity and F1 are left out (—): with more than two classes they need a named positive class ' +
+        "(`--positive CLASS`); each class's own figures stand under its model's confusion matrix.";
+  return (
+    `With ${classes} classes, accuracy is the share of test images whose most probable class is their own (the ` +
+    "confusion matrix's diagonal over its total), balanced accuracy the mean of the per-class sensitivities, and AUC " +
+    `the mean of the one-vs-rest AUCs (macro). ${positive} ` +
+    `Test set: ${[...new Set(tested.map((r) => formatInteger(r.test!.count)))].join(' / ')} images. ` +
+    `${MISSING} marks a value that is undefined (0/0), not measured or not applicable.`
+  );
 }
 
-const ENSEMBLE_ROW_NOTE = ' An ensemble row scores the mean of its seeds\' test probabilities as one classifier; '
-  + 'it is not part of the means.';
+const ENSEMBLE_ROW_NOTE =
+  " An ensemble row scores the mean of its seeds' test probabilities as one classifier; " +
+  'it is not part of the means.';
 
 /** Mean ± sd (min–max) per model over its seeds, and the seeds whose predictions collapsed to one class. */
 function renderSeedSummary(records: readonly ResultRecord[]): string {
-  const cell = (s: Stat | null) => (s ? `${formatRatio(s.mean)} ± ${s.sd == null ? MISSING : formatRatio(s.sd)} (${formatRatio(s.min)}–${formatRatio(s.max)})` : MISSING);
-  const rows = summariseRecords(records).map((m) => `| ${escapeCell(m.label)} | ${m.seeds.join(', ')} | ${m.okRuns} | ${cell(m.accuracy)} | `
-    + `${cell(m.sensitivity)} | ${cell(m.specificity)} | ${cell(m.auc)} | ${cell(m.f1)} | `
-    + `${m.trainTimeMs ? formatDuration(m.trainTimeMs.mean) : MISSING} | ${m.degenerateRuns.length ? m.degenerateRuns.map((s) => `seed ${s}`).join(', ') : 'none'} |`);
+  const cell = (s: Stat | null) =>
+    s
+      ? `${formatRatio(s.mean)} ± ${s.sd == null ? MISSING : formatRatio(s.sd)} (${formatRatio(s.min)}–${formatRatio(s.max)})`
+      : MISSING;
+  const rows = summariseRecords(records).map(
+    (m) =>
+      `| ${escapeCell(m.label)} | ${m.seeds.join(', ')} | ${m.okRuns} | ${cell(m.accuracy)} | ` +
+      `${cell(m.sensitivity)} | ${cell(m.specificity)} | ${cell(m.auc)} | ${cell(m.f1)} | ` +
+      `${m.trainTimeMs ? formatDuration(m.trainTimeMs.mean) : MISSING} | ${m.degenerateRuns.length ? m.degenerateRuns.map((s) => `seed ${s}`).join(', ') : 'none'} |`,
+  );
   // A seed ensemble is one classifier, not a mean: its own row, its figures alone.
-  const ensembles = ensembleRecords(records).filter((r) => r.test).map((r) => {
-    const figure = (value: (t: TestRecord) => number | null) => formatRatio(positiveFigure(r.test, value));
-    return `| ${escapeCell(modelName(r))} | ${r.ensembleOf!.join(', ')} | ensemble | `
-      + `${formatRatio(r.test!.accuracy)} | `
-      + `${figure((t) => t.sensitivity)} | ${figure((t) => t.specificity)} | ${formatRatio(r.test!.auc)} | `
-      + `${figure((t) => t.f1)} | ${MISSING} | ${isDegenerate(r.test!) ? 'yes' : 'none'} |`;
-  });
-  return ['| Model | Seeds | Runs ok | Accuracy | Sensitivity | Specificity | AUC | F1 | Train time (mean) | Degenerate runs |',
-    '|:---|:---|---:|---:|---:|---:|---:|---:|---:|:---|', ...rows, ...ensembles].join('\n')
-    + '\n\nMean ± sample standard deviation (min–max) over the runs that finished. A degenerate run gave every test image the same class.'
-    + (ensembles.length > 0 ? ENSEMBLE_ROW_NOTE : '');
+  const ensembles = ensembleRecords(records)
+    .filter((r) => r.test)
+    .map((r) => {
+      const figure = (value: (t: TestRecord) => number | null) => formatRatio(positiveFigure(r.test, value));
+      return (
+        `| ${escapeCell(modelName(r))} | ${r.ensembleOf!.join(', ')} | ensemble | ` +
+        `${formatRatio(r.test!.accuracy)} | ` +
+        `${figure((t) => t.sensitivity)} | ${figure((t) => t.specificity)} | ${formatRatio(r.test!.auc)} | ` +
+        `${figure((t) => t.f1)} | ${MISSING} | ${isDegenerate(r.test!) ? 'yes' : 'none'} |`
+      );
+    });
+  return (
+    [
+      '| Model | Seeds | Runs ok | Accuracy | Sensitivity | Specificity | AUC | F1 | Train time (mean) | Degenerate runs |',
+      '|:---|:---|---:|---:|---:|---:|---:|---:|---:|:---|',
+      ...rows,
+      ...ensembles,
+    ].join('\n') +
+    '\n\nMean ± sample standard deviation (min–max) over the runs that finished. A degenerate run gave every test image the same class.' +
+    (ensembles.length > 0 ? ENSEMBLE_ROW_NOTE : '')
+  );
 }
 
 /** Validation accuracy (kept epoch) next to test accuracy, and a plain warning when the gap says dataset shift. */
 function renderGaps(records: readonly ResultRecord[]): string | null {
   const rows = records.filter((r) => valTestGap(r) != null);
   if (rows.length === 0) return null;
-  const lines = rows.map((r) => `| ${escapeCell(modelName(r))} | ${seedCell(r)} | ${formatRatio(r.validation!.accuracy)} | ${formatRatio(r.test!.accuracy)} | ${formatRatio(valTestGap(r))} |`);
+  const lines = rows.map(
+    (r) =>
+      `| ${escapeCell(modelName(r))} | ${seedCell(r)} | ${formatRatio(r.validation!.accuracy)} | ${formatRatio(r.test!.accuracy)} | ${formatRatio(valTestGap(r))} |`,
+  );
   const shifted = rows.filter((r) => valTestGap(r)! > SHIFT_WARNING_GAP);
-  const note = shifted.length > 0
-    ? `**Dataset shift:** test accuracy is more than ${SHIFT_WARNING_GAP} below validation accuracy for ${shifted.map((r) => `${escapeText(r.label)} (seed ${r.seed})`).join(', ')}: the test images differ from the training images, so the validation figures overstate how these models do on them.`
-    : `No run's test accuracy is more than ${SHIFT_WARNING_GAP} below its validation accuracy.`;
-  return ['| Model | Seed | Validation accuracy | Test accuracy | Gap |', '|:---|---:|---:|---:|---:|', ...lines].join('\n') + `\n\n${note}`;
+  const note =
+    shifted.length > 0
+      ? `**Dataset shift:** test accuracy is more than ${SHIFT_WARNING_GAP} below validation accuracy for ${shifted.map((r) => `${escapeText(r.label)} (seed ${r.seed})`).join(', ')}: the test images differ from the training images, so the validation figures overstate how these models do on them.`
+      : `No run's test accuracy is more than ${SHIFT_WARNING_GAP} below its validation accuracy.`;
+  return (
+    ['| Model | Seed | Validation accuracy | Test accuracy | Gap |', '|:---|---:|---:|---:|---:|', ...lines].join(
+      '\n',
+    ) + `\n\n${note}`
+  );
 }
 
 function renderReferences(): string {
-  const rows = REFERENCE_RESULTS.map((r) => `| ${escapeCell(r.model)} | ${formatInteger(r.params)} | ${formatRatio(r.accuracy)} | ${formatRatio(r.sensitivity)} | `
-    + `${formatRatio(r.specificity)} | ${formatRatio(r.auc)} | ${escapeCell(r.source)}${r.note ? ` — ${escapeCell(r.note)}` : ''} |`);
-  return [`Published figures, all on ${REFERENCE_TEST_SET}. Compare them only with runs scored on that same split.`, '',
-    '| Model | Params | Accuracy | Sensitivity | Specificity | AUC | Source |', '|:---|---:|---:|---:|---:|---:|:---|', ...rows].join('\n');
+  const rows = REFERENCE_RESULTS.map(
+    (r) =>
+      `| ${escapeCell(r.model)} | ${formatInteger(r.params)} | ${formatRatio(r.accuracy)} | ${formatRatio(r.sensitivity)} | ` +
+      `${formatRatio(r.specificity)} | ${formatRatio(r.auc)} | ${escapeCell(r.source)}${r.note ? ` — ${escapeCell(r.note)}` : ''} |`,
+  );
+  return [
+    `Published figures, all on ${REFERENCE_TEST_SET}. Compare them only with runs scored on that same split.`,
+    '',
+    '| Model | Params | Accuracy | Sensitivity | Specificity | AUC | Source |',
+    '|:---|---:|---:|---:|---:|---:|:---|',
+    ...rows,
+  ].join('\n');
 }
 
 function renderConfusionSection(record: ResultRecord): string {
   const test = record.test!;
-  const names = record.classNames.length === test.confusion.length
-    ? record.classNames
-    : test.confusion.map((_, i) => `class ${i}`);
+  const names =
+    record.classNames.length === test.confusion.length ? record.classNames : test.confusion.map((_, i) => `class ${i}`);
   const header = `| true \\ predicted | ${names.map(escapeCell).join(' | ')} |`;
   const rule = `|:---|${names.map(() => '---:').join('|')}|`;
-  const rows = test.confusion.map((counts, t) => `| **${escapeCell(names[t])}** | ${counts.map(formatInteger).join(' | ')} |`);
+  const rows = test.confusion.map(
+    (counts, t) => `| **${escapeCell(names[t])}** | ${counts.map(formatInteger).join(' | ')} |`,
+  );
   const summary =
     `${formatInteger(test.count)} images, loss ${formatRatio(test.loss)}. ` +
     `${escapeText(record.positiveClass ?? 'positive')} vs rest at ${formatRatio(test.threshold)}: ` +
     `TP ${test.tp}, FP ${test.fp}, TN ${test.tn}, FN ${test.fn}; precision ${formatRatio(test.precision)}, ` +
     `NPV ${formatRatio(test.npv)}` +
-    (test.ci ? `; accuracy ${Math.round(test.ci.level * 100)}% CI ${formatRatio(test.ci.accuracy.low)}–${formatRatio(test.ci.accuracy.high)}` : '') +
+    (test.ci
+      ? `; accuracy ${Math.round(test.ci.level * 100)}% CI ${formatRatio(test.ci.accuracy.low)}–${formatRatio(test.ci.accuracy.high)}`
+      : '') +
     '.';
   const backbone = record.backbone
-    ? [`Frozen backbone: ${escapeText(record.backbone.network)}, weights ${escapeText(record.backbone.weightsId)} from ` +
-      `${escapeText(record.backbone.origin)}, pixels in [${escapeText(record.backbone.pixelRange)}].`]
+    ? [
+        `Frozen backbone: ${escapeText(record.backbone.network)}, weights ${escapeText(record.backbone.weightsId)} from ` +
+          `${escapeText(record.backbone.origin)}, pixels in [${escapeText(record.backbone.pixelRange)}].`,
+      ]
     : [];
-  if (test.multiClass) return [`### ${escapeText(modelName(record))}`, ...backbone, ...multiClassParts(record, [header, rule, ...rows].join('\n'))].join('\n\n');
-  return [`### ${escapeText(modelName(record))}`, ...backbone, summary, [header, rule, ...rows].join('\n')].join('\n\n');
+  if (test.multiClass)
+    return [
+      `### ${escapeText(modelName(record))}`,
+      ...backbone,
+      ...multiClassParts(record, [header, rule, ...rows].join('\n')),
+    ].join('\n\n');
+  return [`### ${escapeText(modelName(record))}`, ...backbone, summary, [header, rule, ...rows].join('\n')].join(
+    '\n\n',
+  );
 }
 
 /** A model's k×k matrix with the figures that do not need a positive class, and each class against the rest. */
@@ -167,19 +226,27 @@ function multiClassParts(record: ResultRecord, matrix: string): string[] {
   const correct = test.confusion.reduce((sum, row, t) => sum + row[t], 0);
   const total = test.confusion.reduce((sum, row) => sum + row.reduce((a, b) => a + b, 0), 0);
   const level = test.ci ? `${Math.round(test.ci.level * 100)}% CI ` : '';
-  const interval = (i: { low: number; high: number } | null | undefined) => (i ? `${level}${formatRatio(i.low)}–${formatRatio(i.high)}` : '');
+  const interval = (i: { low: number; high: number } | null | undefined) =>
+    i ? `${level}${formatRatio(i.low)}–${formatRatio(i.high)}` : '';
   const accuracyCi = interval(test.ci?.accuracy);
   const aucCi = interval(test.ci?.auc);
-  const summary = `${formatInteger(test.count)} images, loss ${formatRatio(test.loss)}. `
-    + `Accuracy ${formatRatio(test.accuracy)} (${formatInteger(correct)} of ${formatInteger(total)} on the diagonal${accuracyCi ? `; ${accuracyCi}` : ''}), `
-    + `balanced accuracy ${formatRatio(m.balancedAccuracy)}, macro AUC ${formatRatio(m.macroAuc)}${aucCi ? ` (${aucCi})` : ''}.`
-    + (m.positiveNamed
-      ? ` ${escapeText(record.positiveClass ?? 'positive')} vs rest at ${formatRatio(test.threshold)}: TP ${test.tp}, FP ${test.fp}, `
-        + `TN ${test.tn}, FN ${test.fn}; precision ${formatRatio(test.precision)}, NPV ${formatRatio(test.npv)}.`
+  const summary =
+    `${formatInteger(test.count)} images, loss ${formatRatio(test.loss)}. ` +
+    `Accuracy ${formatRatio(test.accuracy)} (${formatInteger(correct)} of ${formatInteger(total)} on the diagonal${accuracyCi ? `; ${accuracyCi}` : ''}), ` +
+    `balanced accuracy ${formatRatio(m.balancedAccuracy)}, macro AUC ${formatRatio(m.macroAuc)}${aucCi ? ` (${aucCi})` : ''}.` +
+    (m.positiveNamed
+      ? ` ${escapeText(record.positiveClass ?? 'positive')} vs rest at ${formatRatio(test.threshold)}: TP ${test.tp}, FP ${test.fp}, ` +
+        `TN ${test.tn}, FN ${test.fn}; precision ${formatRatio(test.precision)}, NPV ${formatRatio(test.npv)}.`
       : '');
-  const perClass = ['| class vs rest | images | predicted as | sensitivity | specificity | AUC |', '|:---|---:|---:|---:|---:|---:|',
-    ...m.perClass.map((c) => `| ${escapeCell(c.className)} | ${formatInteger(c.count)} | ${formatInteger(c.predicted)} | `
-      + `${formatRatio(c.sensitivity)} | ${formatRatio(c.specificity)} | ${formatRatio(c.auc)} |`)].join('\n');
+  const perClass = [
+    '| class vs rest | images | predicted as | sensitivity | specificity | AUC |',
+    '|:---|---:|---:|---:|---:|---:|',
+    ...m.perClass.map(
+      (c) =>
+        `| ${escapeCell(c.className)} | ${formatInteger(c.count)} | ${formatInteger(c.predicted)} | ` +
+        `${formatRatio(c.sensitivity)} | ${formatRatio(c.specificity)} | ${formatRatio(c.auc)} |`,
+    ),
+  ].join('\n');
   return [summary, matrix, perClass];
 }
 

@@ -23,42 +23,59 @@ export function renderShiftSections(records: readonly ResultRecord[]): string[] 
   return parts;
 }
 
-const arrow = (before: number | null | undefined, after: number | null | undefined) => `${formatRatio(before)} → ${formatRatio(after)}`;
+const arrow = (before: number | null | undefined, after: number | null | undefined) =>
+  `${formatRatio(before)} → ${formatRatio(after)}`;
 
 function renderAdaptation(records: readonly ResultRecord[]): string {
   const pick = (t: TestRecord | null | undefined, key: 'accuracy' | 'sensitivity' | 'specificity' | 'auc') => t?.[key];
   const rows = records.map((r) => {
     const b = r.testBeforeAdaptation;
     const a = r.test;
-    return `| ${cell(modelName(r))} | ${seedCell(r)} | ${r.adaptation === 'bn-test' ? 'bn-test' : 'none (skipped)'} | `
-      + `${(['accuracy', 'sensitivity', 'specificity', 'auc'] as const).map((k) => arrow(pick(b, k), pick(a, k))).join(' | ')} | `
-      + `${arrow(b?.calibration?.ece, a?.calibration?.ece)} |`;
+    return (
+      `| ${cell(modelName(r))} | ${seedCell(r)} | ${r.adaptation === 'bn-test' ? 'bn-test' : 'none (skipped)'} | ` +
+      `${(['accuracy', 'sensitivity', 'specificity', 'auc'] as const).map((k) => arrow(pick(b, k), pick(a, k))).join(' | ')} | ` +
+      `${arrow(b?.calibration?.ece, a?.calibration?.ece)} |`
+    );
   });
-  const reasons = [...new Set(records.flatMap((r) => (r.adaptationReport?.reason ? [`${r.label}: ${r.adaptationReport.reason}`] : [])))];
+  const reasons = [
+    ...new Set(
+      records.flatMap((r) => (r.adaptationReport?.reason ? [`${r.label}: ${r.adaptationReport.reason}`] : [])),
+    ),
+  ];
   const notes = [...new Set(records.flatMap((r) => (r.adaptationReport?.notes ?? []).map((n) => `${r.label}: ${n}`)))];
-  return [
-    '| Model | Seed | Adaptation | Accuracy | Sensitivity | Specificity | AUC | ECE |',
-    '|:---|---:|:---|---:|---:|---:|---:|---:|',
-    ...rows,
-  ].join('\n')
-    + '\n\nEach cell reads *as trained → adapted*: before scoring, every BatchNorm layer\'s statistics were re-estimated on the '
-    + 'test images themselves (no labels used; the trained weights untouched). The comparison table above shows the adapted '
-    + 'figures. Adaptation helps when the test images differ systematically from the training images (another scanner, '
-    + 'exposure or processing); it assumes a set of at least one batch that mixes the classes roughly as training did, and '
-    + 'can hurt when only the share of sick patients changed.'
-    + [...reasons, ...notes].map((line) => `\n- ${text(line)}`).join('');
+  return (
+    [
+      '| Model | Seed | Adaptation | Accuracy | Sensitivity | Specificity | AUC | ECE |',
+      '|:---|---:|:---|---:|---:|---:|---:|---:|',
+      ...rows,
+    ].join('\n') +
+    "\n\nEach cell reads *as trained → adapted*: before scoring, every BatchNorm layer's statistics were re-estimated on the " +
+    'test images themselves (no labels used; the trained weights untouched). The comparison table above shows the adapted ' +
+    'figures. Adaptation helps when the test images differ systematically from the training images (another scanner, ' +
+    'exposure or processing); it assumes a set of at least one batch that mixes the classes roughly as training did, and ' +
+    'can hurt when only the share of sick patients changed.' +
+    [...reasons, ...notes].map((line) => `\n- ${text(line)}`).join('')
+  );
 }
 
 /** Mean ± sd over seeds of both metric sets, per model. */
 function renderAdaptationOverSeeds(records: readonly ResultRecord[]): string {
-  const ms = (s: Stat | null | undefined) => (s ? `${formatRatio(s.mean)} ± ${s.sd == null ? MISSING : formatRatio(s.sd)}` : MISSING);
+  const ms = (s: Stat | null | undefined) =>
+    s ? `${formatRatio(s.mean)} ± ${s.sd == null ? MISSING : formatRatio(s.sd)}` : MISSING;
   const rows = summariseRecords(records).map((m) => {
     const b = m.beforeAdaptation;
-    return `| ${cell(m.label)} | ${m.okRuns} | ${m.adaptedRuns ?? 0} | ${ms(b?.accuracy)} → ${ms(m.accuracy)} | ${ms(b?.sensitivity)} → ${ms(m.sensitivity)} | `
-      + `${ms(b?.specificity)} → ${ms(m.specificity)} | ${ms(b?.auc)} → ${ms(m.auc)} |`;
+    return (
+      `| ${cell(m.label)} | ${m.okRuns} | ${m.adaptedRuns ?? 0} | ${ms(b?.accuracy)} → ${ms(m.accuracy)} | ${ms(b?.sensitivity)} → ${ms(m.sensitivity)} | ` +
+      `${ms(b?.specificity)} → ${ms(m.specificity)} | ${ms(b?.auc)} → ${ms(m.auc)} |`
+    );
   });
-  return ['Over seeds (mean ± sample sd, as trained → adapted):', '',
-    '| Model | Runs ok | Adapted | Accuracy | Sensitivity | Specificity | AUC |', '|:---|---:|---:|---:|---:|---:|---:|', ...rows].join('\n');
+  return [
+    'Over seeds (mean ± sample sd, as trained → adapted):',
+    '',
+    '| Model | Runs ok | Adapted | Accuracy | Sensitivity | Specificity | AUC |',
+    '|:---|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
 }
 
 function renderCalibration(records: readonly ResultRecord[]): string {
@@ -66,20 +83,24 @@ function renderCalibration(records: readonly ResultRecord[]): string {
   const rows = records.map((r) => {
     const c = r.test?.calibration;
     const p = r.prior;
-    return `| ${cell(modelName(r))} | ${seedCell(r)} | ${formatRatio(c?.ece)} | ${formatRatio(c?.brier)} | ${formatRatio(p?.trainingPrevalence)} | `
-      + `${formatRatio(p?.estimatedPrevalence)} | ${formatRatio(p?.correctedThreshold)} | ${formatRatio(p?.correctedAccuracy)} | `
-      + `${formatRatio(p?.correctedSpecificity)} |`;
+    return (
+      `| ${cell(modelName(r))} | ${seedCell(r)} | ${formatRatio(c?.ece)} | ${formatRatio(c?.brier)} | ${formatRatio(p?.trainingPrevalence)} | ` +
+      `${formatRatio(p?.estimatedPrevalence)} | ${formatRatio(p?.correctedThreshold)} | ${formatRatio(p?.correctedAccuracy)} | ` +
+      `${formatRatio(p?.correctedSpecificity)} |`
+    );
   });
-  return [
-    `| Model | Seed | ECE | Brier | ${cell(positive)} share trained for | estimated on test | prior-corrected threshold | accuracy there | specificity there |`,
-    '|:---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows,
-  ].join('\n')
-    + `\n\nECE: expected calibration error of P(${text(positive)}) over 10 equal-width bins (0 = the probabilities can be taken `
-    + 'at their word); Brier: mean squared error of that probability. The estimated share comes from the model\'s own '
-    + 'posteriors on the unlabelled test images (EM of Saerens, Latinne & Decaestecker 2002); the prior-corrected threshold '
-    + 'is the recorded threshold after correcting the posteriors to that share. It assumes only the class mix changed, '
-    + `and calibrated posteriors. ${MISSING} marks a value that could not be estimated.`;
+  return (
+    [
+      `| Model | Seed | ECE | Brier | ${cell(positive)} share trained for | estimated on test | prior-corrected threshold | accuracy there | specificity there |`,
+      '|:---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...rows,
+    ].join('\n') +
+    `\n\nECE: expected calibration error of P(${text(positive)}) over 10 equal-width bins (0 = the probabilities can be taken ` +
+    "at their word); Brier: mean squared error of that probability. The estimated share comes from the model's own " +
+    'posteriors on the unlabelled test images (EM of Saerens, Latinne & Decaestecker 2002); the prior-corrected threshold ' +
+    'is the recorded threshold after correcting the posteriors to that share. It assumes only the class mix changed, ' +
+    `and calibrated posteriors. ${MISSING} marks a value that could not be estimated.`
+  );
 }
 
 function cell(s: string): string {

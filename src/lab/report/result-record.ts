@@ -167,7 +167,10 @@ export function makeResultRecord(
     msPerEpoch: finiteOrNull(summary.msPerEpoch),
     trainImagesPerSec: finiteOrNull(summary.trainImagesPerSec),
     inference: summary.inference
-      ? { msPerImage: finiteOrNull(summary.inference.msPerImage), imagesPerSecond: finiteOrNull(summary.inference.imagesPerSecond) }
+      ? {
+          msPerImage: finiteOrNull(summary.inference.msPerImage),
+          imagesPerSecond: finiteOrNull(summary.inference.imagesPerSecond),
+        }
       : null,
     test: evaluation ? testRecord(evaluation) : null,
     validation: validation ? testRecord(validation) : null,

@@ -32,8 +32,11 @@ function collapsedTo(record: ResultRecord): string {
 export function degenerateWarnings(records: readonly ResultRecord[]): string[] {
   return records
     .filter((r) => r.status === 'ok' && r.test && isDegenerate(r.test))
-    .map((r) => `WARNING: ${r.label} ${runName(r)} is degenerate: it called every test image ${collapsedTo(r)} `
-      + `(accuracy ${formatRatio(r.test!.accuracy)}, sensitivity ${formatRatio(r.test!.sensitivity)}, specificity ${formatRatio(r.test!.specificity)})`);
+    .map(
+      (r) =>
+        `WARNING: ${r.label} ${runName(r)} is degenerate: it called every test image ${collapsedTo(r)} ` +
+        `(accuracy ${formatRatio(r.test!.accuracy)}, sensitivity ${formatRatio(r.test!.sensitivity)}, specificity ${formatRatio(r.test!.specificity)})`,
+    );
 }
 
 /**
@@ -44,25 +47,47 @@ export function renderSeedSummaryTable(records: readonly ResultRecord[]): string
   if (!repeated(records)) return '';
   const headers = ['Model', 'Seeds', 'Runs ok', 'Accuracy', 'Sensitivity', 'Specificity', 'AUC', 'F1', 'Degenerate'];
   const rows = summariseRecords(records).map((m) => [
-    m.label, m.seeds.join(','), `${m.okRuns}/${m.seeds.length}`, meanSd(m.accuracy), meanSd(m.sensitivity), meanSd(m.specificity),
-    meanSd(m.auc), meanSd(m.f1), m.degenerateRuns.length === 0 ? 'none' : m.degenerateRuns.map((s) => `seed ${s}`).join(', '),
+    m.label,
+    m.seeds.join(','),
+    `${m.okRuns}/${m.seeds.length}`,
+    meanSd(m.accuracy),
+    meanSd(m.sensitivity),
+    meanSd(m.specificity),
+    meanSd(m.auc),
+    meanSd(m.f1),
+    m.degenerateRuns.length === 0 ? 'none' : m.degenerateRuns.map((s) => `seed ${s}`).join(', '),
   ]);
   // A seed ensemble is one classifier, not a mean: a row of its own with its figures alone.
   for (const r of ensembleRecords(records)) {
     if (!r.test) continue;
     const figure = (value: (t: TestRecord) => number | null) => formatRatio(positiveFigure(r.test, value));
     rows.push([
-      modelName(r), r.ensembleOf!.join(','), 'ensemble', formatRatio(r.test.accuracy), figure((t) => t.sensitivity),
-      figure((t) => t.specificity), formatRatio(r.test.auc), figure((t) => t.f1), isDegenerate(r.test) ? 'yes' : 'none',
+      modelName(r),
+      r.ensembleOf!.join(','),
+      'ensemble',
+      formatRatio(r.test.accuracy),
+      figure((t) => t.sensitivity),
+      figure((t) => t.specificity),
+      formatRatio(r.test.auc),
+      figure((t) => t.f1),
+      isDegenerate(r.test) ? 'yes' : 'none',
     ]);
   }
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const left = (i: number) => i === 0 || i === 1 || i === headers.length - 1;
-  const line = (cells: string[]) => cells.map((t, i) => (left(i) ? t.padEnd(widths[i]) : t.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((t, i) => (left(i) ? t.padEnd(widths[i]) : t.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   const warnings = degenerateWarnings(records);
-  return [
-    'Mean ± sample standard deviation over seeds (runs that finished):',
-    line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line),
-    ...(warnings.length > 0 ? ['', ...warnings] : []),
-  ].join('\n') + '\n';
+  return (
+    [
+      'Mean ± sample standard deviation over seeds (runs that finished):',
+      line(headers),
+      line(widths.map((w) => '-'.repeat(w))),
+      ...rows.map(line),
+      ...(warnings.length > 0 ? ['', ...warnings] : []),
+    ].join('\n') + '\n'
+  );
 }

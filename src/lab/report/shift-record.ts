@@ -75,7 +75,11 @@ export function shiftRecordFields(input: ShiftRecordInput): ShiftRecordFields {
 }
 
 /** The prevalence estimate before and after, and the prior-corrected decision; null when the probabilities are missing. */
-function priorRecord(before: EvaluationResult, after: EvaluationResult, trainingPriors: readonly number[]): PriorRecord | null {
+function priorRecord(
+  before: EvaluationResult,
+  after: EvaluationResult,
+  trainingPriors: readonly number[],
+): PriorRecord | null {
   const k = after.classNames.length;
   const p = after.positiveClass;
   const usable = (e: EvaluationResult) => e.count > 0 && e.probabilities.length === e.count * k;

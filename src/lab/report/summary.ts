@@ -60,7 +60,9 @@ export function summariseRecords(records: readonly ResultRecord[]): ModelSummary
       trainTimeMs: stat(ok.map((r) => r.trainTimeMs)),
       validationAccuracy: stat(ok.map((r) => r.validation?.accuracy)),
       degenerateRuns: ok.filter((r) => isDegenerate(r.test!)).map((r) => r.seed),
-      ...(tests.some((t) => t.multiClass) ? { balancedAccuracy: stat(tests.map((t) => t.multiClass?.balancedAccuracy)) } : {}),
+      ...(tests.some((t) => t.multiClass)
+        ? { balancedAccuracy: stat(tests.map((t) => t.multiClass?.balancedAccuracy)) }
+        : {}),
       ...shiftSummary(ok),
     };
   });

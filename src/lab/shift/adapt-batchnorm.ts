@@ -16,7 +16,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { PixelRange } from '../data/batches';
 import { countPerClass, type ImageSet } from '../data/image-set';
-import { BatchNormAverager, batchNormLayers, snapshotBatchNorm, untrainableBatchNorms } from '../models/batchnorm-statistics';
+import {
+  BatchNormAverager,
+  batchNormLayers,
+  snapshotBatchNorm,
+  untrainableBatchNorms,
+} from '../models/batchnorm-statistics';
 import { disposeSourceBatch, imageSource, type BatchSource } from '../train/batch-source';
 import { createRng, shuffleInPlace } from '../util/rng';
 
@@ -69,9 +74,10 @@ const DEFAULT_BATCH = 32;
  * statistics; statistics re-estimated on X-rays change every one of those features. Measured by `npm run bench -- shift
  * --transfer` (docs/dataset-shift.md).
  */
-export const TRANSFER_ADAPTATION_REASON = 'transfer models are not adapted: the head learnt features made with the backbone\'s '
-  + 'ImageNet BatchNorm statistics, and re-estimating them on X-rays changes every feature it learnt (measured with MobileNetV2 '
-  + 'α 0.35, AUC 0.98 → 0.59–0.65 on unshifted images); the unadapted figures are reported';
+export const TRANSFER_ADAPTATION_REASON =
+  "transfer models are not adapted: the head learnt features made with the backbone's " +
+  'ImageNet BatchNorm statistics, and re-estimating them on X-rays changes every feature it learnt (measured with MobileNetV2 ' +
+  'α 0.35, AUC 0.98 → 0.59–0.65 on unshifted images); the unadapted figures are reported';
 
 /** The record of an adaptation the caller decided not to run, with its reason (e.g. TRANSFER_ADAPTATION_REASON). */
 export function skippedAdaptation(reason: string): BatchNormAdaptation {
@@ -84,32 +90,48 @@ export function skippedAdaptation(reason: string): BatchNormAdaptation {
  * fewer images than one batch). Tensor memory is back where it started once `restore()` has run.
  * @throws AdaptationCancelledError when `signal` aborts (the statistics are restored first)
  */
-export async function adaptBatchNorm(model: tf.LayersModel, data: ImageSet | BatchSource, options: AdaptOptions = {}): Promise<AdaptedBatchNorm> {
+export async function adaptBatchNorm(
+  model: tf.LayersModel,
+  data: ImageSet | BatchSource,
+  options: AdaptOptions = {},
+): Promise<AdaptedBatchNorm> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  if (!Number.isInteger(batchSize) || batchSize < 2) throw new RangeError(`adaptation batchSize must be a whole number ≥ 2 (got ${batchSize})`);
+  if (!Number.isInteger(batchSize) || batchSize < 2)
+    throw new RangeError(`adaptation batchSize must be a whole number ≥ 2 (got ${batchSize})`);
   const source = 'pixels' in data ? imageSource(data, options.range ?? '0,1') : data;
   const layers = batchNormLayers(model);
   const skip = (reason: string): AdaptedBatchNorm => ({ adaptation: skippedAdaptation(reason), restore: () => {} });
   if (layers.length === 0) {
-    return skip('the model has no BatchNorm layers, so there are no statistics to adapt: the adapted figures are the unadapted ones');
+    return skip(
+      'the model has no BatchNorm layers, so there are no statistics to adapt: the adapted figures are the unadapted ones',
+    );
   }
   const noScale = untrainableBatchNorms(layers);
   if (noScale.length > 0) {
-    return skip(`${noScale.length} BatchNorm layer(s) (${noScale.slice(0, 2).join(', ')}${noScale.length > 2 ? ', …' : ''}) have no scale γ `
-      + '(scale=false, as in Keras InceptionV3); tfjs 4.22 cannot run those in training mode (tfjs issue 2868), so their statistics '
-      + 'cannot be re-estimated: the model was evaluated unadapted');
+    return skip(
+      `${noScale.length} BatchNorm layer(s) (${noScale.slice(0, 2).join(', ')}${noScale.length > 2 ? ', …' : ''}) have no scale γ ` +
+        '(scale=false, as in Keras InceptionV3); tfjs 4.22 cannot run those in training mode (tfjs issue 2868), so their statistics ' +
+        'cannot be re-estimated: the model was evaluated unadapted',
+    );
   }
   if (source.count < batchSize) {
-    return skip(`${source.count} image(s) are fewer than one batch of ${batchSize}: too few for stable BatchNorm statistics, `
-      + 'so the model was evaluated unadapted');
+    return skip(
+      `${source.count} image(s) are fewer than one batch of ${batchSize}: too few for stable BatchNorm statistics, ` +
+        'so the model was evaluated unadapted',
+    );
   }
 
   const notes: string[] = [];
-  const present = countPerClass({ labels: source.labels.subarray(0, source.count), classNames: source.classNames }).filter((n) => n > 0);
+  const present = countPerClass({
+    labels: source.labels.subarray(0, source.count),
+    classNames: source.classNames,
+  }).filter((n) => n > 0);
   if (present.length === 1) {
-    notes.push('every image of this set has the same class. Adaptation uses no labels, so it ran, but the re-estimated statistics '
-      + 'describe that class alone: normalising to them removes part of what sets the class apart, and the adapted figures '
-      + 'are likely pessimistic. Adapt on sets that mix the classes as they will be met.');
+    notes.push(
+      'every image of this set has the same class. Adaptation uses no labels, so it ran, but the re-estimated statistics ' +
+        'describe that class alone: normalising to them removes part of what sets the class apart, and the adapted figures ' +
+        'are likely pessimistic. Adapt on sets that mix the classes as they will be met.',
+    );
   }
 
   const snapshot = snapshotBatchNorm(layers);
@@ -120,14 +142,20 @@ export async function adaptBatchNorm(model: tf.LayersModel, data: ImageSet | Bat
     snapshot.restore();
     snapshot.dispose();
   };
-  const order = shuffleInPlace(Int32Array.from({ length: source.count }, (_, i) => i), createRng(options.seed ?? 0)) as Int32Array;
+  const order = shuffleInPlace(
+    Int32Array.from({ length: source.count }, (_, i) => i),
+    createRng(options.seed ?? 0),
+  ) as Int32Array;
   const batches = Math.ceil(source.count / batchSize);
   const averager = new BatchNormAverager(model, layers);
   try {
     for (let b = 0; b < batches; b++) {
       if (options.signal?.aborted) throw new AdaptationCancelledError();
       // Near-equal batches (sizes differ by at most one): no tiny last batch with noisy statistics.
-      const indices = order.subarray(Math.floor((b * source.count) / batches), Math.floor(((b + 1) * source.count) / batches));
+      const indices = order.subarray(
+        Math.floor((b * source.count) / batches),
+        Math.floor(((b + 1) * source.count) / batches),
+      );
       const batch = source.batch(indices);
       try {
         averager.add(batch.inputs);

@@ -15,7 +15,12 @@ import { evaluatePredictions, type EvaluateOptions, type EvaluationResult } from
 import { predictSource, type SetPredictions } from '../eval/predict-set';
 import { applyTemperature } from '../eval/temperature';
 import { imageSource, type BatchSource } from '../train/batch-source';
-import { skippedAdaptation, withAdaptedBatchNorm, type AdaptOptions, type BatchNormAdaptation } from './adapt-batchnorm';
+import {
+  skippedAdaptation,
+  withAdaptedBatchNorm,
+  type AdaptOptions,
+  type BatchNormAdaptation,
+} from './adapt-batchnorm';
 import { adjustPosteriors, estimatePriors, priorShiftThreshold } from './prior-shift';
 
 export type ShiftPhase = 'before' | 'adapting' | 'after';
@@ -80,13 +85,19 @@ export interface ShiftEvaluation {
  * was (adapted statistics are restored); tensor memory is back where it started when the promise settles.
  * @throws as evaluateModel for a bad set or positive class; on priorCorrection without trainingPriors; when cancelled
  */
-export async function evaluateUnderShift(model: tf.LayersModel, data: ImageSet | BatchSource, options: ShiftEvaluationOptions): Promise<ShiftEvaluation> {
+export async function evaluateUnderShift(
+  model: tf.LayersModel,
+  data: ImageSet | BatchSource,
+  options: ShiftEvaluationOptions,
+): Promise<ShiftEvaluation> {
   const { positiveClass, batchSize = 64 } = options;
   const source = 'pixels' in data ? imageSource(data, options.range ?? '0,1') : data;
   const numClasses = source.classNames.length;
   const temperature = options.temperature ?? 1;
-  if (options.priorCorrection && !options.trainingPriors) throw new Error('priorCorrection needs trainingPriors (the class priors the model was trained for)');
-  if (!(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`temperature must be a positive number (got ${temperature})`);
+  if (options.priorCorrection && !options.trainingPriors)
+    throw new Error('priorCorrection needs trainingPriors (the class priors the model was trained for)');
+  if (!(temperature > 0 && Number.isFinite(temperature)))
+    throw new RangeError(`temperature must be a positive number (got ${temperature})`);
   const labels = source.labels.subarray(0, source.count);
   const progress = (phase: ShiftPhase) => (done: number, total: number) => options.onProgress?.(phase, done, total);
 
@@ -101,22 +112,34 @@ export async function evaluateUnderShift(model: tf.LayersModel, data: ImageSet |
   if (options.adaptBn && options.skipAdaptation) {
     adaptation = skippedAdaptation(options.skipAdaptation);
   } else if (options.adaptBn) {
-    const adapted = await withAdaptedBatchNorm(model, source, {
-      batchSize: options.adaptation?.batchSize ?? Math.max(2, Math.min(32, batchSize)),
-      seed: options.adaptation?.seed, signal: options.signal, onProgress: progress('adapting'),
-    }, (a) => (a.status === 'adapted' ? predictSource(model, source, { batchSize, onProgress: progress('after') }) : plain));
+    const adapted = await withAdaptedBatchNorm(
+      model,
+      source,
+      {
+        batchSize: options.adaptation?.batchSize ?? Math.max(2, Math.min(32, batchSize)),
+        seed: options.adaptation?.seed,
+        signal: options.signal,
+        onProgress: progress('adapting'),
+      },
+      (a) =>
+        a.status === 'adapted' ? predictSource(model, source, { batchSize, onProgress: progress('after') }) : plain,
+    );
     adaptation = adapted.adaptation;
     predicted = adapted.value;
   }
 
   // Temperature: from the logits (exact); the prior correction then works on those posteriors.
-  const scaled = temperature === 1 ? predicted.probabilities : applyTemperature(predicted.logits, numClasses, temperature);
+  const scaled =
+    temperature === 1 ? predicted.probabilities : applyTemperature(predicted.logits, numClasses, temperature);
   let final = scaled;
   let prior: PriorReport | null = null;
   if (options.trainingPriors) {
     const trainingPriors = options.trainingPriors;
     const estimate = estimatePriors(scaled, numClasses, trainingPriors);
-    const plainEstimate = predicted === plain && scaled === plain.probabilities ? estimate : estimatePriors(plain.probabilities, numClasses, trainingPriors);
+    const plainEstimate =
+      predicted === plain && scaled === plain.probabilities
+        ? estimate
+        : estimatePriors(plain.probabilities, numClasses, trainingPriors);
     const trainingPrevalence = trainingPriors[positiveClass];
     const estimatedPrevalence = estimate.priors[positiveClass];
     let threshold: number | null = null;
@@ -128,26 +151,42 @@ export async function evaluateUnderShift(model: tf.LayersModel, data: ImageSet |
       }
     }
     prior = {
-      trainingPrevalence, estimatedPrevalence, estimatedPrevalenceBefore: plainEstimate.priors[positiveClass],
-      iterations: estimate.iterations, converged: estimate.converged, threshold,
+      trainingPrevalence,
+      estimatedPrevalence,
+      estimatedPrevalenceBefore: plainEstimate.priors[positiveClass],
+      iterations: estimate.iterations,
+      converged: estimate.converged,
+      threshold,
     };
   }
-  const after = final === plain.probabilities ? before
-    : final === predicted.probabilities ? score(predicted.probabilities, predicted.losses)
-    : score(final, crossEntropy(final, labels, numClasses));
+  const after =
+    final === plain.probabilities
+      ? before
+      : final === predicted.probabilities
+        ? score(predicted.probabilities, predicted.losses)
+        : score(final, crossEntropy(final, labels, numClasses));
 
   const applied: ShiftEvaluation['applied'][number][] = [];
   if (adaptation?.status === 'adapted') applied.push('bn-test');
   if (temperature !== 1) applied.push('temperature');
   if (options.priorCorrection) applied.push('prior');
-  const calibrate = (p: Float32Array) => calibrationOfProbabilities(p, labels, numClasses, positiveClass, options.calibrationBins);
+  const calibrate = (p: Float32Array) =>
+    calibrationOfProbabilities(p, labels, numClasses, positiveClass, options.calibrationBins);
   return {
-    before, after, applied, adaptation, prior, temperature,
+    before,
+    after,
+    applied,
+    adaptation,
+    prior,
+    temperature,
     calibration: { before: calibrate(before.probabilities), after: calibrate(after.probabilities) },
   };
 }
 
 /** −log p(true class) per image, from probabilities (capped where float32 rounded a probability to 0). */
 function crossEntropy(probabilities: Float32Array, labels: ArrayLike<number>, numClasses: number): Float64Array {
-  return Float64Array.from({ length: labels.length }, (_, i) => -Math.log(Math.max(probabilities[i * numClasses + labels[i]], 1e-45)));
+  return Float64Array.from(
+    { length: labels.length },
+    (_, i) => -Math.log(Math.max(probabilities[i * numClasses + labels[i]], 1e-45)),
+  );
 }

@@ -19,7 +19,8 @@ export async function fitTemperatureOnSet(
   options: { range?: PixelRange; batchSize?: number } = {},
 ): Promise<TemperatureFit> {
   const source = 'pixels' in validation ? imageSource(validation, options.range ?? '0,1') : validation;
-  if (source.count === 0) throw new Error('temperature scaling needs validation images, and the validation set is empty');
+  if (source.count === 0)
+    throw new Error('temperature scaling needs validation images, and the validation set is empty');
   const { logits, numClasses } = await predictSource(model, source, { batchSize: options.batchSize ?? 64 });
   return fitTemperature(logits, source.labels.subarray(0, source.count), numClasses);
 }

@@ -26,22 +26,32 @@ export type ImageShift =
 export function describeShift(shift: ImageShift | readonly ImageShift[]): string {
   const list = Array.isArray(shift) ? shift : [shift as ImageShift];
   if (list.length === 0) return 'none';
-  return list.map((s) => {
-    switch (s.kind) {
-      case 'gamma': return `gamma ${s.gamma}`;
-      case 'contrast': return `contrast ${s.factor}`;
-      case 'brightness': return `brightness ${s.offset >= 0 ? '+' : ''}${s.offset}`;
-      case 'blur': return `blur σ${s.sigma}`;
-      case 'zoom': return `zoom ×${s.factor}`;
-      case 'noise': return `noise σ${s.sigma}`;
-    }
-  }).join(' + ');
+  return list
+    .map((s) => {
+      switch (s.kind) {
+        case 'gamma':
+          return `gamma ${s.gamma}`;
+        case 'contrast':
+          return `contrast ${s.factor}`;
+        case 'brightness':
+          return `brightness ${s.offset >= 0 ? '+' : ''}${s.offset}`;
+        case 'blur':
+          return `blur σ${s.sigma}`;
+        case 'zoom':
+          return `zoom ×${s.factor}`;
+        case 'noise':
+          return `noise σ${s.sigma}`;
+      }
+    })
+    .join(' + ');
 }
 
 function checkShift(s: ImageShift): void {
   const bad = (what: string, v: number) => new RangeError(`${s.kind} shift: ${what} (got ${v})`);
-  if (s.kind === 'gamma' && !(s.gamma > 0 && Number.isFinite(s.gamma))) throw bad('gamma must be a positive number', s.gamma);
-  if (s.kind === 'contrast' && !(s.factor >= 0 && Number.isFinite(s.factor))) throw bad('factor must be a number ≥ 0', s.factor);
+  if (s.kind === 'gamma' && !(s.gamma > 0 && Number.isFinite(s.gamma)))
+    throw bad('gamma must be a positive number', s.gamma);
+  if (s.kind === 'contrast' && !(s.factor >= 0 && Number.isFinite(s.factor)))
+    throw bad('factor must be a number ≥ 0', s.factor);
   if (s.kind === 'brightness' && !(s.offset >= -1 && s.offset <= 1)) throw bad('offset must lie in [−1, 1]', s.offset);
   if (s.kind === 'blur' && !(s.sigma >= 0 && s.sigma <= 32)) throw bad('sigma must lie in [0, 32] pixels', s.sigma);
   if (s.kind === 'zoom' && !(s.factor >= 1 && s.factor <= 4)) throw bad('factor must lie in [1, 4]', s.factor);
@@ -73,7 +83,8 @@ function lookupTable(s: Extract<ImageShift, { kind: 'gamma' | 'contrast' | 'brig
   const table = new Uint8Array(256);
   for (let v = 0; v < 256; v++) {
     const x = v / 255;
-    const y = s.kind === 'gamma' ? Math.pow(x, s.gamma) : s.kind === 'contrast' ? 0.5 + s.factor * (x - 0.5) : x + s.offset;
+    const y =
+      s.kind === 'gamma' ? Math.pow(x, s.gamma) : s.kind === 'contrast' ? 0.5 + s.factor * (x - 0.5) : x + s.offset;
     table[v] = Math.round(Math.min(1, Math.max(0, y)) * 255);
   }
   return table;
@@ -112,7 +123,8 @@ function zoomImages(pixels: Uint8Array, count: number, size: number, channels: n
         const tx = sx - x0;
         for (let c = 0; c < channels; c++) {
           const at = (yy: number, xx: number) => pixels[n * per + (yy * size + xx) * channels + c];
-          const v = (at(y0, x0) * (1 - tx) + at(y0, x1) * tx) * (1 - ty) + (at(y1, x0) * (1 - tx) + at(y1, x1) * tx) * ty;
+          const v =
+            (at(y0, x0) * (1 - tx) + at(y0, x1) * tx) * (1 - ty) + (at(y1, x0) * (1 - tx) + at(y1, x1) * tx) * ty;
           out[n * per + (y * size + x) * channels + c] = Math.round(v);
         }
       }

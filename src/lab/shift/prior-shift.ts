@@ -41,7 +41,9 @@ function checkPriors(priors: readonly number[], numClasses: number, what: string
   if (priors.length !== numClasses) throw new Error(`${what} has ${priors.length} entries for ${numClasses} classes`);
   const sum = priors.reduce((a, b) => a + b, 0);
   if (priors.some((p) => !(p >= 0 && p <= 1)) || Math.abs(sum - 1) > 1e-6) {
-    throw new RangeError(`${what} must be probabilities summing to 1 (got ${priors.map((p) => p.toFixed(4)).join(', ')})`);
+    throw new RangeError(
+      `${what} must be probabilities summing to 1 (got ${priors.map((p) => p.toFixed(4)).join(', ')})`,
+    );
   }
 }
 
@@ -57,7 +59,8 @@ export function adjustPosteriors(
 ): Float64Array {
   checkPriors(trainingPriors, numClasses, 'trainingPriors');
   checkPriors(newPriors, numClasses, 'newPriors');
-  if (probabilities.length % numClasses !== 0) throw new Error(`${probabilities.length} probabilities are not rows of ${numClasses}`);
+  if (probabilities.length % numClasses !== 0)
+    throw new Error(`${probabilities.length} probabilities are not rows of ${numClasses}`);
   const ratio = newPriors.map((p, c) => (trainingPriors[c] > 0 ? p / trainingPriors[c] : 0));
   const out = new Float64Array(probabilities.length);
   for (let row = 0; row < probabilities.length; row += numClasses) {
@@ -83,7 +86,8 @@ export function estimatePriors(
 ): PriorEstimate {
   const { tolerance = 1e-6, maxIterations = 1000 } = options;
   const n = probabilities.length / numClasses;
-  if (!(n >= 1) || !Number.isInteger(n)) throw new Error(`prior estimation needs at least one row of ${numClasses} probabilities`);
+  if (!(n >= 1) || !Number.isInteger(n))
+    throw new Error(`prior estimation needs at least one row of ${numClasses} probabilities`);
   checkPriors(trainingPriors, numClasses, 'trainingPriors');
   let priors = [...trainingPriors];
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
@@ -103,7 +107,10 @@ export function estimatePriors(
  * prior-corrected one. With a = π'/π and b = (1−π')/(1−π) for the positive class, p' ≥ τ ⟺ p ≥ τb / (τb + (1−τ)a).
  */
 export function priorShiftThreshold(threshold: number, trainingPrevalence: number, newPrevalence: number): number {
-  for (const [name, v] of [['trainingPrevalence', trainingPrevalence], ['newPrevalence', newPrevalence]] as const) {
+  for (const [name, v] of [
+    ['trainingPrevalence', trainingPrevalence],
+    ['newPrevalence', newPrevalence],
+  ] as const) {
     if (!(v > 0 && v < 1)) throw new RangeError(`${name} must lie strictly between 0 and 1 (got ${v})`);
   }
   const a = newPrevalence / trainingPrevalence;

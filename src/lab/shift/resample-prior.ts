@@ -25,16 +25,20 @@ export function resampleToPrevalence(set: ImageSet, options: ResampleOptions): I
   const positives: number[] = [];
   const negatives: number[] = [];
   for (let i = 0; i < set.count; i++) (set.labels[i] === positiveClass ? positives : negatives).push(i);
-  const most = Math.floor(Math.min(
-    prevalence > 0 ? positives.length / prevalence : Infinity,
-    prevalence < 1 ? negatives.length / (1 - prevalence) : Infinity,
-  ));
+  const most = Math.floor(
+    Math.min(
+      prevalence > 0 ? positives.length / prevalence : Infinity,
+      prevalence < 1 ? negatives.length / (1 - prevalence) : Infinity,
+    ),
+  );
   const count = options.count ?? most;
   const wantPositive = Math.round(count * prevalence);
   const wantNegative = count - wantPositive;
   if (!Number.isInteger(count) || count < 1 || wantPositive > positives.length || wantNegative > negatives.length) {
-    throw new RangeError(`cannot draw ${count} images at prevalence ${prevalence}: the set has ${positives.length} positive `
-      + `and ${negatives.length} negative images (at most ${most} at that prevalence)`);
+    throw new RangeError(
+      `cannot draw ${count} images at prevalence ${prevalence}: the set has ${positives.length} positive ` +
+        `and ${negatives.length} negative images (at most ${most} at that prevalence)`,
+    );
   }
   const rng = createRng(seed);
   const picked = [

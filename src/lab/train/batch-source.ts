@@ -30,14 +30,23 @@ export interface BatchSource {
  * seeded transforms (the n-th batch call uses seed + n), so an epoch never sees the same variant twice and a seeded
  * run still reproduces itself.
  */
-export function imageSource(set: ImageSet, range: PixelRange, augment?: { options: AugmentOptions; seed: number }): BatchSource {
+export function imageSource(
+  set: ImageSet,
+  range: PixelRange,
+  augment?: { options: AugmentOptions; seed: number },
+): BatchSource {
   let calls = 0;
   return {
     count: set.count,
     labels: set.labels,
     classNames: set.classNames,
     batch: (indices) => {
-      const b = makeBatch(set, indices, range, augment ? { options: augment.options, seed: (augment.seed + 7919 * calls++) | 0 } : undefined);
+      const b = makeBatch(
+        set,
+        indices,
+        range,
+        augment ? { options: augment.options, seed: (augment.seed + 7919 * calls++) | 0 } : undefined,
+      );
       return { inputs: b.images, labels: b.labels };
     },
     position: () => calls,

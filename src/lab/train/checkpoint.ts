@@ -61,11 +61,13 @@ export class CheckpointMismatchError extends Error {
 
 /** Reads tensors into plain arrays (asynchronously: a synchronous read stalls a GPU pipeline). */
 export async function readWeights(tensors: readonly tf.Tensor[]): Promise<WeightArray[]> {
-  return Promise.all(tensors.map(async (t) => {
-    if (t.dtype !== 'float32') throw new Error(`checkpoints hold float32 weights only (got ${t.dtype})`);
-    // data() may hand back the backend's own buffer (cpu): copy so later steps cannot change it.
-    return { shape: [...t.shape], values: (await t.data<'float32'>()).slice() };
-  }));
+  return Promise.all(
+    tensors.map(async (t) => {
+      if (t.dtype !== 'float32') throw new Error(`checkpoints hold float32 weights only (got ${t.dtype})`);
+      // data() may hand back the backend's own buffer (cpu): copy so later steps cannot change it.
+      return { shape: [...t.shape], values: (await t.data<'float32'>()).slice() };
+    }),
+  );
 }
 
 /** Adam's state as arrays, in `variables` order (names are the variables' own, so a rebuilt model maps by position). */
@@ -102,13 +104,21 @@ export function restoreWeights(model: tf.LayersModel, weights: readonly WeightAr
 }
 
 /** Gives `optimizer` the checkpoint's step count and moments, named after `variables` (the rebuilt model's). */
-export async function restoreOptimizer(optimizer: FusedAdam, state: TrainCheckpoint['optimizer'], variables: readonly tf.Variable[]): Promise<void> {
+export async function restoreOptimizer(
+  optimizer: FusedAdam,
+  state: TrainCheckpoint['optimizer'],
+  variables: readonly tf.Variable[],
+): Promise<void> {
   if (state.m.length !== variables.length || state.v.length !== variables.length) {
-    throw new CheckpointMismatchError(`it holds Adam moments for ${state.m.length} variables, the model trains ${variables.length}`);
+    throw new CheckpointMismatchError(
+      `it holds Adam moments for ${state.m.length} variables, the model trains ${variables.length}`,
+    );
   }
   variables.forEach((v, i) => {
     if (state.m[i].length !== v.size || state.v[i].length !== v.size) {
-      throw new CheckpointMismatchError(`Adam moments of ${v.name} have ${state.m[i].length} values, the variable ${v.size}`);
+      throw new CheckpointMismatchError(
+        `Adam moments of ${v.name} have ${state.m[i].length} values, the variable ${v.size}`,
+      );
     }
   });
   const named = [
@@ -128,7 +138,8 @@ export function checkResumable(
   cp: TrainCheckpoint,
   run: { seed: number; batchSize: number; learningRate: number; epochs: number; trainCount: number },
 ): void {
-  if (cp.version !== CHECKPOINT_VERSION) throw new CheckpointMismatchError(`it has version ${cp.version}, this lab reads ${CHECKPOINT_VERSION}`);
+  if (cp.version !== CHECKPOINT_VERSION)
+    throw new CheckpointMismatchError(`it has version ${cp.version}, this lab reads ${CHECKPOINT_VERSION}`);
   const differs = (name: string, saved: number, now: number) => {
     if (saved !== now) throw new CheckpointMismatchError(`it was taken with ${name} ${saved}, this run has ${now}`);
   };
@@ -137,5 +148,6 @@ export function checkResumable(
   differs('learning rate', cp.learningRate, run.learningRate);
   differs('epochs', cp.epochsPlanned, run.epochs);
   differs('training images', cp.trainCount, run.trainCount);
-  if (cp.order.length !== run.trainCount) throw new CheckpointMismatchError(`its training order has ${cp.order.length} entries, not ${run.trainCount}`);
+  if (cp.order.length !== run.trainCount)
+    throw new CheckpointMismatchError(`its training order has ${cp.order.length} entries, not ${run.trainCount}`);
 }

@@ -21,11 +21,13 @@ export interface FeatureSet {
 
 /** Checks the sizes agree, so a corrupted cache entry is refused instead of training on shifted rows. */
 export function checkFeatureSet(set: FeatureSet): void {
-  if (!Number.isInteger(set.dim) || set.dim < 1) throw new RangeError(`feature dim must be a whole number ≥ 1 (got ${set.dim})`);
+  if (!Number.isInteger(set.dim) || set.dim < 1)
+    throw new RangeError(`feature dim must be a whole number ≥ 1 (got ${set.dim})`);
   if (set.features.length !== set.count * set.dim) {
     throw new RangeError(`feature set holds ${set.features.length} floats, expected ${set.count} × ${set.dim}`);
   }
-  if (set.labels.length < set.count) throw new RangeError(`feature set has ${set.labels.length} labels for ${set.count} rows`);
+  if (set.labels.length < set.count)
+    throw new RangeError(`feature set has ${set.labels.length} labels for ${set.count} rows`);
   if (set.shape && set.shape.reduce((a, b) => a * b, 1) !== set.dim) {
     throw new RangeError(`feature item shape [${set.shape.join(', ')}] does not hold ${set.dim} values`);
   }

@@ -22,7 +22,16 @@ export async function trainOnFeatures(
   const inputShape = head.inputs[0].shape.slice(1) as number[];
   const expected = train.shape ?? [train.dim];
   if (inputShape.join() !== expected.join()) {
-    throw new RangeError(`the model takes inputs of shape [${inputShape.join(', ')}], the cached features are [${expected.join(', ')}]`);
+    throw new RangeError(
+      `the model takes inputs of shape [${inputShape.join(', ')}], the cached features are [${expected.join(', ')}]`,
+    );
   }
-  return trainOnBatches(head, featureSource(train), validation ? featureSource(validation) : null, options, callbacks, signal);
+  return trainOnBatches(
+    head,
+    featureSource(train),
+    validation ? featureSource(validation) : null,
+    options,
+    callbacks,
+    signal,
+  );
 }

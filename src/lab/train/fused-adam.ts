@@ -53,12 +53,20 @@ export class FusedAdam extends tf.Optimizer {
   }
 
   override applyGradients(variableGradients: VariableGradients): void {
-    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
-    const gradients = names.map((name, i) =>
-      (Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name]) as tf.Tensor | undefined);
+    const names = Array.isArray(variableGradients)
+      ? variableGradients.map((v) => v.name)
+      : Object.keys(variableGradients);
+    const gradients = names.map(
+      (name, i) =>
+        (Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name]) as
+          tf.Tensor | undefined,
+    );
     const values = names.map((name) => tf.engine().registeredVariables[name]);
     const slots = this.slotsFor(names, values);
-    if (tf.getKernel(ADAM_STEP, tf.getBackend()) != null && gradients.every((g) => g == null || g.dtype === 'float32')) {
+    if (
+      tf.getKernel(ADAM_STEP, tf.getBackend()) != null &&
+      gradients.every((g) => g == null || g.dtype === 'float32')
+    ) {
       this.kernelStep(slots, values, gradients);
     } else {
       this.opsStep(slots, values, gradients);
@@ -79,7 +87,9 @@ export class FusedAdam extends tf.Optimizer {
       this.m = tf.tidy(() => tf.zeros([offset]).variable(false));
       this.v = tf.tidy(() => tf.zeros([offset]).variable(false));
     }
-    const same = this.slots.length === names.length && this.slots.every((s, i) => s.name === names[i] && s.size === values[i].size);
+    const same =
+      this.slots.length === names.length &&
+      this.slots.every((s, i) => s.name === names[i] && s.size === values[i].size);
     if (!same) throw new Error('FusedAdam: each step must update the same variables, in the same order, as the first');
     return this.slots;
   }
@@ -95,7 +105,12 @@ export class FusedAdam extends tf.Optimizer {
         else inputs[`g${i}`] = gradients[i]!;
       });
       const attrs: AdamStepAttrs = {
-        count: slots.length, learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, skip,
+        count: slots.length,
+        learningRate: this.learningRate,
+        beta1: this.beta1,
+        beta2: this.beta2,
+        epsilon: this.epsilon,
+        skip,
       };
       const outs = tf.engine().runKernel(ADAM_STEP, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
       slots.forEach((_, i) => values[i].assign(outs[i]));
@@ -110,7 +125,8 @@ export class FusedAdam extends tf.Optimizer {
   /** Other backends: tfjs's Adam arithmetic on the concatenated model, then each variable's slice assigned back. */
   private opsStep(slots: Slot[], values: tf.Variable[], gradients: (tf.Tensor | undefined)[]): void {
     tf.tidy(() => {
-      const flat = (ts: tf.Tensor[]) => (ts.length === 1 ? tf.reshape(ts[0], [-1]) : tf.concat(ts.map((t) => tf.reshape(t, [-1]))));
+      const flat = (ts: tf.Tensor[]) =>
+        ts.length === 1 ? tf.reshape(ts[0], [-1]) : tf.concat(ts.map((t) => tf.reshape(t, [-1])));
       const g = flat(slots.map((s, i) => gradients[i] ?? tf.zeros([s.size])));
       const x = flat(values);
       const m = this.m!;
@@ -119,8 +135,13 @@ export class FusedAdam extends tf.Optimizer {
       const oneMinusAccBeta2 = tf.sub(1, this.accBeta2);
       let m1 = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
       let v1 = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-      const x1 = tf.add(tf.mul(tf.div(tf.div(m1, oneMinusAccBeta1), tf.add(tf.sqrt(tf.div(v1, oneMinusAccBeta2)), this.epsilon)),
-        -this.learningRate), x);
+      const x1 = tf.add(
+        tf.mul(
+          tf.div(tf.div(m1, oneMinusAccBeta1), tf.add(tf.sqrt(tf.div(v1, oneMinusAccBeta2)), this.epsilon)),
+          -this.learningRate,
+        ),
+        x,
+      );
       if (gradients.some((gr) => gr == null)) {
         // Variables without a gradient keep their moments (tfjs skips them).
         const keep = tf.concat(slots.map((s, i) => tf.fill([s.size], gradients[i] == null ? 1 : 0)));
@@ -139,7 +160,10 @@ export class FusedAdam extends tf.Optimizer {
 
   override async getWeights(): Promise<NamedTensor[]> {
     const moments = (flat: tf.Variable | null, suffix: string) =>
-      (this.slots ?? []).map((s) => ({ name: `${s.name}/${suffix}`, tensor: tf.tidy(() => tf.reshape(tf.slice(flat!, s.offset, s.size), s.shape)) }));
+      (this.slots ?? []).map((s) => ({
+        name: `${s.name}/${suffix}`,
+        tensor: tf.tidy(() => tf.reshape(tf.slice(flat!, s.offset, s.size), s.shape)),
+      }));
     return [await this.saveIterations(), ...moments(this.m, 'm'), ...moments(this.v, 'v')];
   }
 
@@ -165,7 +189,8 @@ export class FusedAdam extends tf.Optimizer {
       return slot;
     });
     tf.dispose([this.m, this.v].filter((t): t is tf.Variable => t != null));
-    const flat = (ts: NamedTensor[]) => tf.tidy(() => tf.concat(ts.map((w) => tf.reshape(w.tensor, [-1]))).variable(false));
+    const flat = (ts: NamedTensor[]) =>
+      tf.tidy(() => tf.concat(ts.map((w) => tf.reshape(w.tensor, [-1]))).variable(false));
     this.m = count > 0 ? flat(rest.slice(0, count)) : null;
     this.v = count > 0 ? flat(rest.slice(count)) : null;
   }

@@ -28,7 +28,9 @@ export function fusedL2Penalty(terms: readonly { l2: number; weights: readonly t
       // One concatenation, square and sum per distinct factor (usually one for the whole model).
       const byFactor = new Map<number, tf.Tensor[]>();
       weights.forEach((w, i) => byFactor.set(factors[i], [...(byFactor.get(factors[i]) ?? []), tf.reshape(w, [-1])]));
-      const parts = [...byFactor].map(([l2, ws]) => tf.mul(tf.sum(tf.square(ws.length === 1 ? ws[0] : tf.concat(ws))), l2));
+      const parts = [...byFactor].map(([l2, ws]) =>
+        tf.mul(tf.sum(tf.square(ws.length === 1 ? ws[0] : tf.concat(ws))), l2),
+      );
       return parts.length === 1 ? parts[0] : tf.addN(parts);
     }) as tf.Scalar;
     return {

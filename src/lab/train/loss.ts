@@ -23,11 +23,21 @@ export function logitsLoss(
 
 /** Number of rows whose arg-max logit is the label (a scalar, so it can be read asynchronously). */
 export function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar);
+  return tf.tidy(
+    () => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')) as tf.Scalar,
+  );
 }
 
 /** Per-image cross-entropy of the logits ([n], no regularisation): what a class-balanced validation loss averages. */
 export function perImageCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  return tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, logits.shape[1]), logits, undefined, 0,
-    tf.Reduction.NONE) as tf.Tensor1D);
+  return tf.tidy(
+    () =>
+      tf.losses.softmaxCrossEntropy(
+        tf.oneHot(labels, logits.shape[1]),
+        logits,
+        undefined,
+        0,
+        tf.Reduction.NONE,
+      ) as tf.Tensor1D,
+  );
 }

@@ -7,7 +7,15 @@ import { recalibrateBatchNorm } from './batchnorm-recalibration';
 import { resolveClassWeights } from './class-weights';
 import { FusedAdam } from './fused-adam';
 import { countCorrect, logitsLoss } from './loss';
-import { checkResumable, readOptimizer, readWeights, restoreOptimizer, restoreWeights, type TrainCheckpoint, type WeightArray } from './checkpoint';
+import {
+  checkResumable,
+  readOptimizer,
+  readWeights,
+  restoreOptimizer,
+  restoreWeights,
+  type TrainCheckpoint,
+  type WeightArray,
+} from './checkpoint';
 import { BackendLimitError, NonFiniteLossError } from './training-errors';
 import { resolveTrainOptions, type TrainOptions } from './train-options';
 import type { TrainCallbacks } from './train-callbacks';
@@ -89,16 +97,21 @@ export async function trainOnBatches(
           cancelled = true;
           break;
         }
-        if (o.lrSchedule !== 'constant') optimizer.setLearningRate(scheduledRate(o, (epoch - 1) * batchesPerEpoch + batch, batchesPerEpoch));
+        if (o.lrSchedule !== 'constant')
+          optimizer.setLearningRate(scheduledRate(o, (epoch - 1) * batchesPerEpoch + batch, batchesPerEpoch));
         const data = train.batch(indices);
         let logits: tf.Tensor2D | null = null;
         const loss = tf.tidy(() => {
           const weights = classWeightTensor ? tf.gather(classWeightTensor, data.labels) : undefined;
-          return optimizer.minimize(() => {
-            const out = model.apply(data.inputs, { training: true }) as tf.Tensor2D;
-            logits = tf.keep(out);
-            return logitsLoss(model, out, data.labels, weights as tf.Tensor1D | undefined, o.labelSmoothing);
-          }, true, variables)!;
+          return optimizer.minimize(
+            () => {
+              const out = model.apply(data.inputs, { training: true }) as tf.Tensor2D;
+              logits = tf.keep(out);
+              return logitsLoss(model, out, data.labels, weights as tf.Tensor1D | undefined, o.labelSmoothing);
+            },
+            true,
+            variables,
+          )!;
         });
         const hits = countCorrect(logits!, data.labels);
         // Asynchronous reads: a synchronous one per batch stalls WebGPU.
@@ -112,8 +125,11 @@ export async function trainOnBatches(
         seen += indices.length;
         const elapsed = now() - epochStart;
         await callbacks.onBatchEnd?.({
-          epoch, batch, batchesPerEpoch,
-          loss: lossSum / seen, accuracy: correct / seen,
+          epoch,
+          batch,
+          batchesPerEpoch,
+          loss: lossSum / seen,
+          accuracy: correct / seen,
           imagesPerSec: (seen / elapsed) * 1000,
         });
         batch++;
@@ -127,9 +143,7 @@ export async function trainOnBatches(
       if (o.batchNormRecalibrationBatches > 0) {
         recalibrateBatchNorm(model, train, order, o.batchSize, o.batchNormRecalibrationBatches);
       }
-      const val = validation && validation.count > 0
-        ? await validateSource(model, validation, o.batchSize)
-        : null;
+      const val = validation && validation.count > 0 ? await validateSource(model, validation, o.batchSize) : null;
       const log: EpochLog = {
         epoch,
         loss: lossSum / seen,
@@ -151,7 +165,11 @@ export async function trainOnBatches(
         epochsWithoutImprovement++;
       }
       await callbacks.onEpochEnd?.(log);
-      if (o.earlyStoppingPatience != null && log.valLoss != null && epochsWithoutImprovement >= o.earlyStoppingPatience) {
+      if (
+        o.earlyStoppingPatience != null &&
+        log.valLoss != null &&
+        epochsWithoutImprovement >= o.earlyStoppingPatience
+      ) {
         stoppedEarly = true;
       }
       // An aborted run (cancelled, or failed from outside while this epoch finished) hands over no more checkpoints.
@@ -160,12 +178,26 @@ export async function trainOnBatches(
         const weights = await readWeights(model.getWeights());
         if (best?.epoch === epoch) bestArrays = weights;
         await callbacks.onCheckpoint({
-          version: 1, epoch, epochsPlanned: o.epochs, seed: o.seed, batchSize: o.batchSize, learningRate: o.learningRate,
-          trainCount: train.count, backend: tf.getBackend(), weights, optimizer: await readOptimizer(optimizer),
-          rngState: rng.state(), order: order.slice(), sourcePosition: train.position?.() ?? null,
+          version: 1,
+          epoch,
+          epochsPlanned: o.epochs,
+          seed: o.seed,
+          batchSize: o.batchSize,
+          learningRate: o.learningRate,
+          trainCount: train.count,
+          backend: tf.getBackend(),
+          weights,
+          optimizer: await readOptimizer(optimizer),
+          rngState: rng.state(),
+          order: order.slice(),
+          sourcePosition: train.position?.() ?? null,
           history: history.map((h) => ({ ...h })),
           best: best && bestArrays ? { score: best.loss, epoch: best.epoch, weights: bestArrays } : null,
-          epochsWithoutImprovement, stoppedEarly, elapsedMs: now() - started, trainMs, imagesTrained,
+          epochsWithoutImprovement,
+          stoppedEarly,
+          elapsedMs: now() - started,
+          trainMs,
+          imagesTrained,
         } satisfies TrainCheckpoint);
         callbacks.onCheckpointCost?.(epoch, now() - checkpointStart);
       }
@@ -199,7 +231,11 @@ export async function trainOnBatches(
  * The learning rate of step `step` (0-based over the whole run) under a cosine schedule: a linear warm-up over the
  * first epoch (when there are at least two), then half a cosine from the full rate down towards 0 at the last step.
  */
-export function scheduledRate(o: Pick<TrainOptions, 'learningRate' | 'epochs'>, step: number, batchesPerEpoch: number): number {
+export function scheduledRate(
+  o: Pick<TrainOptions, 'learningRate' | 'epochs'>,
+  step: number,
+  batchesPerEpoch: number,
+): number {
   const total = o.epochs * batchesPerEpoch;
   const warmup = o.epochs >= 2 ? batchesPerEpoch : 0;
   if (step < warmup) return (o.learningRate * (step + 1)) / warmup;

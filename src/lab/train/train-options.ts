@@ -66,9 +66,12 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   }
   if (!Number.isInteger(o.seed)) throw new RangeError(`seed must be an integer (got ${o.seed})`);
   if (o.earlyStoppingPatience != null) positiveInt('earlyStoppingPatience', o.earlyStoppingPatience);
-  if (!(o.labelSmoothing >= 0 && o.labelSmoothing < 1)) throw new RangeError(`labelSmoothing must lie in [0, 1) (got ${o.labelSmoothing})`);
+  if (!(o.labelSmoothing >= 0 && o.labelSmoothing < 1))
+    throw new RangeError(`labelSmoothing must lie in [0, 1) (got ${o.labelSmoothing})`);
   if (!Number.isInteger(o.batchNormRecalibrationBatches) || o.batchNormRecalibrationBatches < 0) {
-    throw new RangeError(`batchNormRecalibrationBatches must be a whole number ≥ 0 (got ${o.batchNormRecalibrationBatches})`);
+    throw new RangeError(
+      `batchNormRecalibrationBatches must be a whole number ≥ 0 (got ${o.batchNormRecalibrationBatches})`,
+    );
   }
   return o;
 }

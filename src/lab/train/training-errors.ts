@@ -8,7 +8,7 @@ export class NonFiniteLossError extends Error {
   ) {
     super(
       `training stopped: the loss became ${value} at epoch ${epoch}, batch ${batch + 1} (backend ${backend}); ` +
-      'the weights are no longer usable. Try a lower learning rate, or another backend',
+        'the weights are no longer usable. Try a lower learning rate, or another backend',
     );
     this.name = 'NonFiniteLossError';
   }

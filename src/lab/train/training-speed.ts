@@ -13,7 +13,10 @@ const TIMED_STEPS_MAX = 4;
 function syntheticBatch(t: CalibrationTarget): { xs: tf.Tensor4D; ys: tf.Tensor1D } {
   return tf.tidy(() => ({
     xs: tf.randomUniform([t.batchSize, t.size, t.size, t.channels], 0, 1, 'float32', 1) as tf.Tensor4D,
-    ys: tf.tensor1d(Array.from({ length: t.batchSize }, (_, i) => i % 2), 'int32'),
+    ys: tf.tensor1d(
+      Array.from({ length: t.batchSize }, (_, i) => i % 2),
+      'int32',
+    ),
   }));
 }
 
@@ -25,8 +28,11 @@ const breathe = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * the current backend: one warm-up step (kernel compilation, heap growth), then steps until the budget. Throws
  * when a step throws, the backend reads back a non-finite loss, or the deadline passes.
  */
-export async function measureTrainingSpeed(makeModel: () => tf.LayersModel, target: CalibrationTarget,
-  limits: MeasureLimits = {}): Promise<number> {
+export async function measureTrainingSpeed(
+  makeModel: () => tf.LayersModel,
+  target: CalibrationTarget,
+  limits: MeasureLimits = {},
+): Promise<number> {
   const budgetMs = limits.budgetMs ?? 600;
   const model = makeModel();
   const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);

@@ -37,7 +37,11 @@ export async function validateSource(
     const batch = source.batch(indices);
     const [loss, hits, perImage] = tf.tidy(() => {
       const logits = model.apply(batch.inputs, { training: false }) as tf.Tensor2D;
-      return [logitsLoss(model, logits, batch.labels), countCorrect(logits, batch.labels), perImageCrossEntropy(logits, batch.labels)];
+      return [
+        logitsLoss(model, logits, batch.labels),
+        countCorrect(logits, batch.labels),
+        perImageCrossEntropy(logits, batch.labels),
+      ];
     });
     const [l, h, each] = await Promise.all([loss.data(), hits.data(), perImage.data()]);
     tf.dispose([loss, hits, perImage]);

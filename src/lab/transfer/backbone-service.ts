@@ -7,7 +7,12 @@ import { describeBackboneWeights, type BackboneWeightsInfo } from './backbone-we
 import { BACKBONES, type BackboneId } from './backbones';
 import type { FeatureCache } from './feature-cache';
 import { loadWeightsFromFiles, loadWeightsFromUrl, type LoadWeightsOptions, type WeightsFile } from './load-weights';
-import { currentFeatureCache, forgetBackboneWeights, loadedBackboneWeights, provideBackboneWeights } from './transfer-context';
+import {
+  currentFeatureCache,
+  forgetBackboneWeights,
+  loadedBackboneWeights,
+  provideBackboneWeights,
+} from './transfer-context';
 import type { WeightsCache } from './weights-cache';
 
 /**
@@ -16,7 +21,11 @@ import type { WeightsCache } from './weights-cache';
  * @param url absolute, or relative to `location` — which in a worker is the worker script's URL, so the page should
  *   send `new URL(BACKBONES[id].defaultUrl, document.baseURI).href`
  */
-export async function useBackboneFromUrl(backboneId: BackboneId, url = BACKBONES[backboneId].defaultUrl, options: LoadWeightsOptions = {}): Promise<BackboneWeightsInfo> {
+export async function useBackboneFromUrl(
+  backboneId: BackboneId,
+  url = BACKBONES[backboneId].defaultUrl,
+  options: LoadWeightsOptions = {},
+): Promise<BackboneWeightsInfo> {
   const base = (globalThis as { location?: { href: string } }).location?.href;
   const absolute = base ? new URL(url, base).href : url;
   const weights = await loadWeightsFromUrl(backboneId, absolute, options);
@@ -25,7 +34,11 @@ export async function useBackboneFromUrl(backboneId: BackboneId, url = BACKBONES
 }
 
 /** Reads dropped files (a Keras .h5, or model.json + shards) and makes them the backbone's weights. */
-export async function useBackboneFromFiles(backboneId: BackboneId, files: WeightsFile[], options: LoadWeightsOptions = {}): Promise<BackboneWeightsInfo> {
+export async function useBackboneFromFiles(
+  backboneId: BackboneId,
+  files: WeightsFile[],
+  options: LoadWeightsOptions = {},
+): Promise<BackboneWeightsInfo> {
   const weights = await loadWeightsFromFiles(backboneId, files, options);
   provideBackboneWeights(weights);
   return describeBackboneWeights(weights);
@@ -56,7 +69,11 @@ export function loadedBackbones(): BackboneWeightsInfo[] {
  * The page's "Clear cache": empties the weights cache and the feature cache, and forgets the loaded weights too
  * unless `keepLoaded` (so the next run either reloads or says "backbone not loaded").
  */
-export async function clearTransferCaches(weightsCache: WeightsCache | null, featureCache: FeatureCache = currentFeatureCache(), keepLoaded = false): Promise<void> {
+export async function clearTransferCaches(
+  weightsCache: WeightsCache | null,
+  featureCache: FeatureCache = currentFeatureCache(),
+  keepLoaded = false,
+): Promise<void> {
   await Promise.all([weightsCache?.clear(), featureCache.clear()]);
   if (!keepLoaded) forgetBackboneWeights();
 }

@@ -44,7 +44,11 @@ export interface BackboneWeightsInfo {
  * @param preprocessing overrides what the file declares (default: the file's, else Keras' [-1, 1])
  * @throws WeightsMismatchError for the variant that got furthest, naming its first layer that did not fit
  */
-export function prepareBackboneWeights(backboneId: BackboneId, source: SourceWeights, preprocessing?: Preprocessing): BackboneWeights {
+export function prepareBackboneWeights(
+  backboneId: BackboneId,
+  source: SourceWeights,
+  preprocessing?: Preprocessing,
+): BackboneWeights {
   const spec = backboneSpec(backboneId);
   let best: { error: WeightsMismatchError; reached: number } | null = null;
   for (const variant of spec.variants) {
@@ -71,9 +75,15 @@ export function prepareBackboneWeights(backboneId: BackboneId, source: SourceWei
       }),
     }));
     return {
-      backboneId, variant, weightsId: fingerprint.digest(),
+      backboneId,
+      variant,
+      weightsId: fingerprint.digest(),
       preprocessing: preprocessing ?? source.preprocessing ?? KERAS_PREPROCESSING,
-      origin: source.origin, format: source.format, matchedBy: match.mode, layers, params,
+      origin: source.origin,
+      format: source.format,
+      matchedBy: match.mode,
+      layers,
+      params,
     };
   }
   throw best!.error;
@@ -87,7 +97,9 @@ export function applyBackboneWeights(model: tf.LayersModel, weights: BackboneWei
   const layers = weights.layers.map((entry) => {
     const layer = model.getLayer(entry.name);
     if (layer.weights.length !== entry.values.length) {
-      throw new Error(`layer ${entry.name} has ${layer.weights.length} weights, the loaded ones ${entry.values.length}`);
+      throw new Error(
+        `layer ${entry.name} has ${layer.weights.length} weights, the loaded ones ${entry.values.length}`,
+      );
     }
     return { layer, entry };
   });
@@ -118,9 +130,16 @@ export function buildLoadedBackbone(weights: BackboneWeights, size: number, chan
 export function describeBackboneWeights(weights: BackboneWeights): BackboneWeightsInfo {
   const spec = backboneSpec(weights.backboneId);
   return {
-    backboneId: weights.backboneId, network: spec.network, variant: spec.describeVariant(weights.variant),
-    weightsId: weights.weightsId, origin: weights.origin, format: weights.format, matchedBy: weights.matchedBy,
-    pixelRange: weights.preprocessing.range, convention: weights.preprocessing.convention,
-    params: weights.params, bytes: weights.params * 4,
+    backboneId: weights.backboneId,
+    network: spec.network,
+    variant: spec.describeVariant(weights.variant),
+    weightsId: weights.weightsId,
+    origin: weights.origin,
+    format: weights.format,
+    matchedBy: weights.matchedBy,
+    pixelRange: weights.preprocessing.range,
+    convention: weights.preprocessing.convention,
+    params: weights.params,
+    bytes: weights.params * 4,
   };
 }

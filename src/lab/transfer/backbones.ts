@@ -48,9 +48,10 @@ const INCEPTION: BackboneSpec = {
   features: () => INCEPTION_FEATURES,
   build: ({ size, seed, channels }) => buildInceptionV3Backbone({ size, seed, channels }),
   describeVariant: () => '',
-  missingWeights: 'InceptionV3 needs ImageNet weights: load public/models/inception_v3/model.json (see docs/transfer-learning.md), '
-    + 'drop Keras\' inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5 or TF.js files (model.json + *.bin), '
-    + 'or pass --weights PATH to the CLI',
+  missingWeights:
+    'InceptionV3 needs ImageNet weights: load public/models/inception_v3/model.json (see docs/transfer-learning.md), ' +
+    "drop Keras' inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5 or TF.js files (model.json + *.bin), " +
+    'or pass --weights PATH to the CLI',
 };
 
 const MOBILENET: BackboneSpec = {
@@ -62,21 +63,27 @@ const MOBILENET: BackboneSpec = {
   // 1.0 is Keras' default; 0.35 is what every Teachable Machine export carries.
   variants: [1.0, 0.35, 0.5, 0.75, 1.3, 1.4].map((alpha) => ({ alpha })),
   features: (v) => mobileNetFeatures(v.alpha ?? 1),
-  build: ({ size, variant, seed, channels }) => buildMobileNetV2Backbone({ size, alpha: variant.alpha ?? 1, seed, channels }),
+  build: ({ size, variant, seed, channels }) =>
+    buildMobileNetV2Backbone({ size, alpha: variant.alpha ?? 1, seed, channels }),
   describeVariant: (v) => `α ${v.alpha ?? 1}`,
-  missingWeights: 'MobileNetV2 needs ImageNet weights: load public/models/mobilenet_v2/model.json, drop a Keras '
-    + 'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_<alpha>_224_no_top.h5, a Teachable Machine export or other TF.js files, '
-    + 'or pass --weights PATH to the CLI',
+  missingWeights:
+    'MobileNetV2 needs ImageNet weights: load public/models/mobilenet_v2/model.json, drop a Keras ' +
+    'mobilenet_v2_weights_tf_dim_ordering_tf_kernels_<alpha>_224_no_top.h5, a Teachable Machine export or other TF.js files, ' +
+    'or pass --weights PATH to the CLI',
 };
 
-export const BACKBONES: Readonly<Record<BackboneId, BackboneSpec>> = { 'inception-v3': INCEPTION, 'mobilenet-v2': MOBILENET };
+export const BACKBONES: Readonly<Record<BackboneId, BackboneSpec>> = {
+  'inception-v3': INCEPTION,
+  'mobilenet-v2': MOBILENET,
+};
 
 export function isBackboneId(id: string): id is BackboneId {
   return id in BACKBONES;
 }
 
 export function backboneSpec(id: string): BackboneSpec {
-  if (!isBackboneId(id)) throw new RangeError(`no pretrained backbone "${id}" (known: ${Object.keys(BACKBONES).join(', ')})`);
+  if (!isBackboneId(id))
+    throw new RangeError(`no pretrained backbone "${id}" (known: ${Object.keys(BACKBONES).join(', ')})`);
   return BACKBONES[id];
 }
 

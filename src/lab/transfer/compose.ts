@@ -12,7 +12,11 @@ import { backboneSpec } from './backbones';
  * The composed model owns every layer: dispose it once and all weights (backbone and head) are freed. `backbone` and
  * `head` must not be used or disposed afterwards.
  */
-export function composeTransferModel(backbone: tf.LayersModel, head: tf.LayersModel, name = 'transfer'): tf.LayersModel {
+export function composeTransferModel(
+  backbone: tf.LayersModel,
+  head: tf.LayersModel,
+  name = 'transfer',
+): tf.LayersModel {
   let x = backbone.outputs[0];
   // layers[0] is the head's InputLayer; the others are re-applied in order (the head is a straight chain).
   for (const layer of head.layers.slice(1)) x = layer.apply(x) as tf.SymbolicTensor;

@@ -19,7 +19,11 @@ export function specBytes(spec: tf.io.WeightsManifestEntry): number {
  * Decodes one manifest group: `shards` are its files in order (a weight may straddle two of them).
  * @returns one float32 array per spec, in spec order
  */
-export function decodeWeightGroup(specs: tf.io.WeightsManifestEntry[], shards: ArrayBuffer[], origin: string): Float32Array[] {
+export function decodeWeightGroup(
+  specs: tf.io.WeightsManifestEntry[],
+  shards: ArrayBuffer[],
+  origin: string,
+): Float32Array[] {
   const total = shards.reduce((n, b) => n + b.byteLength, 0);
   const bytes = new Uint8Array(total);
   let at = 0;
@@ -48,7 +52,8 @@ function decodeOne(spec: tf.io.WeightsManifestEntry, chunk: ArrayBuffer, origin:
     throw new WeightsFormatError(origin, `weight ${spec.name} has dtype ${spec.dtype}, not a number array`);
   }
   if (q.dtype === 'uint8' || q.dtype === 'uint16') {
-    if (q.min == null || q.scale == null) throw new WeightsFormatError(origin, `weight ${spec.name}: ${q.dtype} quantisation without min and scale`);
+    if (q.min == null || q.scale == null)
+      throw new WeightsFormatError(origin, `weight ${spec.name}: ${q.dtype} quantisation without min and scale`);
     const raw = q.dtype === 'uint8' ? new Uint8Array(chunk) : new Uint16Array(chunk);
     const out = new Float32Array(raw.length);
     for (let i = 0; i < raw.length; i++) out[i] = raw[i] * q.scale + q.min;

@@ -31,12 +31,19 @@ export class ExtractionCancelledError extends Error {
  * Features of every image of `set`, in set order.
  * @throws ExtractionCancelledError when `signal` aborts between batches
  */
-export async function extractFeatures(backbone: tf.LayersModel, set: ImageSet, options: ExtractOptions): Promise<FeatureSet> {
+export async function extractFeatures(
+  backbone: tf.LayersModel,
+  set: ImageSet,
+  options: ExtractOptions,
+): Promise<FeatureSet> {
   const batchSize = options.batchSize ?? 16;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number ≥ 1 (got ${batchSize})`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a whole number ≥ 1 (got ${batchSize})`);
   const [, height, width, channels] = backbone.inputs[0].shape;
   if (height !== set.size || width !== set.size || (channels !== 3 && channels !== set.channels)) {
-    throw new RangeError(`the backbone takes ${height}×${width}×${channels} inputs, the images are ${set.size}×${set.size}×${set.channels}`);
+    throw new RangeError(
+      `the backbone takes ${height}×${width}×${channels} inputs, the images are ${set.size}×${set.size}×${set.channels}`,
+    );
   }
   // Pooled vectors are [n, dim]; an intermediate activation map (for fine-tuning) is [n, h, w, c], kept flat.
   const itemShape = backbone.outputs[0].shape.slice(1) as number[];
@@ -49,7 +56,7 @@ export async function extractFeatures(backbone: tf.LayersModel, set: ImageSet, o
     let output: tf.Tensor | null = null;
     try {
       output = backbone.predict(input) as tf.Tensor;
-      features.set(await output.data() as Float32Array, start * dim);
+      features.set((await output.data()) as Float32Array, start * dim);
     } finally {
       input.dispose();
       output?.dispose();
@@ -57,7 +64,11 @@ export async function extractFeatures(backbone: tf.LayersModel, set: ImageSet, o
     await options.onProgress?.(start + n, set.count);
   }
   return {
-    features, dim, labels: Int32Array.from(set.labels.subarray(0, set.count)), classNames: [...set.classNames], count: set.count,
+    features,
+    dim,
+    labels: Int32Array.from(set.labels.subarray(0, set.count)),
+    classNames: [...set.classNames],
+    count: set.count,
     ...(itemShape.length > 1 ? { shape: itemShape } : {}),
   };
 }

@@ -5,7 +5,11 @@
 
 /** A download that did not complete (HTTP error, network error, CORS refusal). */
 export class WeightsDownloadError extends Error {
-  constructor(readonly url: string, readonly status: number | null, detail: string) {
+  constructor(
+    readonly url: string,
+    readonly status: number | null,
+    detail: string,
+  ) {
     super(`${url}: ${detail}`);
     this.name = 'WeightsDownloadError';
   }
@@ -28,10 +32,18 @@ export async function fetchBytes(
   } catch (err) {
     if (options.signal?.aborted) throw err;
     // Browsers report CORS refusals and offline alike as a TypeError with no status.
-    throw new WeightsDownloadError(url, null, `download failed (${(err as Error).message}); a cross-origin URL must allow CORS`);
+    throw new WeightsDownloadError(
+      url,
+      null,
+      `download failed (${(err as Error).message}); a cross-origin URL must allow CORS`,
+    );
   }
   if (!response.ok) {
-    throw new WeightsDownloadError(url, response.status, `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    throw new WeightsDownloadError(
+      url,
+      response.status,
+      `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    );
   }
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -60,6 +72,7 @@ export async function fetchBytes(
 /** An ArrayBuffer holding exactly the bytes of a view (copied only when the view does not span its buffer). */
 export function exactBuffer(bytes: Uint8Array | ArrayBuffer): ArrayBuffer {
   if (bytes instanceof ArrayBuffer) return bytes;
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer)
+    return bytes.buffer;
   return bytes.slice().buffer as ArrayBuffer;
 }

@@ -24,7 +24,10 @@ export function supportsFineTuning(backboneId: BackboneId): boolean {
 
 export function fineTuneCut(backboneId: BackboneId): { cut: string; blocks: string } {
   const cut = FINE_TUNE_CUTS[backboneId];
-  if (!cut) throw new RangeError(`fine-tuning is offered for ${Object.keys(FINE_TUNE_CUTS).join(', ')} only, not ${backboneId}`);
+  if (!cut)
+    throw new RangeError(
+      `fine-tuning is offered for ${Object.keys(FINE_TUNE_CUTS).join(', ')} only, not ${backboneId}`,
+    );
   return cut;
 }
 
@@ -44,7 +47,11 @@ export interface FineTuneModels {
  * Splits `backbone` at its fine-tuning cut and puts `head` on the top part. Top convolutions become trainable,
  * top BatchNorms frozen in inference mode; everything below the cut stays frozen.
  */
-export function buildFineTuneModels(backboneId: BackboneId, backbone: tf.LayersModel, head: tf.LayersModel): FineTuneModels {
+export function buildFineTuneModels(
+  backboneId: BackboneId,
+  backbone: tf.LayersModel,
+  head: tf.LayersModel,
+): FineTuneModels {
   const { cut } = fineTuneCut(backboneId);
   const lower = modelUpTo(backbone, cut);
   const top = topAbove(backbone, cut);
@@ -67,7 +74,7 @@ export async function pooledFromMaps(pooled: tf.LayersModel, maps: FeatureSet, b
     const n = Math.min(batchSize, maps.count - start);
     const input = tf.tensor(maps.features.subarray(start * maps.dim, (start + n) * maps.dim), [n, ...shape]);
     const out = pooled.predict(input) as tf.Tensor;
-    features.set(await out.data() as Float32Array, start * dim);
+    features.set((await out.data()) as Float32Array, start * dim);
     tf.dispose([input, out]);
   }
   return { features, dim, labels: maps.labels, classNames: maps.classNames, count: maps.count };

@@ -56,7 +56,12 @@ export function freezeBatchNorm(layers: tf.layers.Layer[]): void {
     layer.trainable = false;
     const patched = layer as tf.layers.Layer & { frozenForFineTuning?: boolean };
     if (patched.frozenForFineTuning) continue;
-    const config = layer.getConfig() as { scale?: boolean; center?: boolean; epsilon?: number; axis?: number | number[] };
+    const config = layer.getConfig() as {
+      scale?: boolean;
+      center?: boolean;
+      epsilon?: number;
+      axis?: number | number[];
+    };
     if (config.axis !== -1 && config.axis !== 3 && !(Array.isArray(config.axis) && config.axis[0] === 3)) {
       throw new Error(`${layer.name}: only channel-last BatchNormalization can be frozen for fine-tuning`);
     }
@@ -67,13 +72,14 @@ export function freezeBatchNorm(layers: tf.layers.Layer[]): void {
     const beta = config.center !== false ? weights[i++] : null;
     const [mean, variance] = [weights[i], weights[i + 1]];
     const epsilon = config.epsilon ?? 1e-3;
-    layer.call = (inputs) => tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      let y = tf.mul(tf.sub(x, mean.read()), tf.rsqrt(tf.add(variance.read(), epsilon)));
-      if (gamma) y = tf.mul(y, gamma.read());
-      if (beta) y = tf.add(y, beta.read());
-      return y;
-    });
+    layer.call = (inputs) =>
+      tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        let y = tf.mul(tf.sub(x, mean.read()), tf.rsqrt(tf.add(variance.read(), epsilon)));
+        if (gamma) y = tf.mul(y, gamma.read());
+        if (beta) y = tf.add(y, beta.read());
+        return y;
+      });
     patched.frozenForFineTuning = true;
   }
 }

@@ -11,7 +11,11 @@ import type { FeatureCache } from './feature-cache';
 import type { WeightsCache } from './weights-cache';
 
 interface TransferDb extends DBSchema {
-  weights: { key: string; value: { key: string; backboneId: BackboneId; savedAt: number; weights: BackboneWeights }; indexes: { backbone: BackboneId } };
+  weights: {
+    key: string;
+    value: { key: string; backboneId: BackboneId; savedAt: number; weights: BackboneWeights };
+    indexes: { backbone: BackboneId };
+  };
   features: { key: string; value: { key: string; savedAt: number; set: FeatureSet } };
 }
 

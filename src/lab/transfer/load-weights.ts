@@ -36,7 +36,11 @@ export interface WeightsFile {
 }
 
 /** Downloads a TF.js layers model (model.json, then its shards relative to it) and loads its weights. */
-export async function loadWeightsFromUrl(backboneId: BackboneId, url: string, options: LoadWeightsOptions = {}): Promise<BackboneWeights> {
+export async function loadWeightsFromUrl(
+  backboneId: BackboneId,
+  url: string,
+  options: LoadWeightsOptions = {},
+): Promise<BackboneWeights> {
   const key = urlWeightsKey(url);
   const cached = await options.cache?.get(key);
   if (cached && cached.backboneId === backboneId) {
@@ -46,7 +50,11 @@ export async function loadWeightsFromUrl(backboneId: BackboneId, url: string, op
   const jsonBytes = await fetchBytes(url, { fetch: options.fetch, signal: options.signal }).catch((err: unknown) => {
     // The usual case at the default URL: nobody deployed weights there. Say what to do instead.
     if (err instanceof WeightsDownloadError && err.status === 404) {
-      throw new WeightsDownloadError(url, 404, 'HTTP 404: no weights are deployed there (see docs/transfer-learning.md); drop a Keras .h5 or TF.js files instead');
+      throw new WeightsDownloadError(
+        url,
+        404,
+        'HTTP 404: no weights are deployed there (see docs/transfer-learning.md); drop a Keras .h5 or TF.js files instead',
+      );
     }
     throw err;
   });
@@ -56,7 +64,8 @@ export async function loadWeightsFromUrl(backboneId: BackboneId, url: string, op
   const shards: ArrayBuffer[] = [];
   for (const path of shardPaths(json)) {
     const bytes = await fetchBytes(new URL(path, url).href, {
-      fetch: options.fetch, signal: options.signal,
+      fetch: options.fetch,
+      signal: options.signal,
       onBytes: (received) => options.onProgress?.({ phase: 'downloading', loaded: done + received, total }),
     });
     done += bytes.length;
@@ -68,7 +77,11 @@ export async function loadWeightsFromUrl(backboneId: BackboneId, url: string, op
 }
 
 /** Loads dropped files: one Keras .h5, or a model.json with the shards it lists (matched by file name). */
-export async function loadWeightsFromFiles(backboneId: BackboneId, files: WeightsFile[], options: LoadWeightsOptions = {}): Promise<BackboneWeights> {
+export async function loadWeightsFromFiles(
+  backboneId: BackboneId,
+  files: WeightsFile[],
+  options: LoadWeightsOptions = {},
+): Promise<BackboneWeights> {
   options.onProgress?.({ phase: 'reading', loaded: 0, total: null });
   const source = await readWeightsFiles(files);
   const weights = check(backboneId, source, options);
@@ -78,18 +91,25 @@ export async function loadWeightsFromFiles(backboneId: BackboneId, files: Weight
 
 /** Reads dropped files into source weights without checking them against a network. */
 export async function readWeightsFiles(files: WeightsFile[]): Promise<SourceWeights> {
-  if (files.length === 0) throw new WeightsFormatError('(no files)', 'drop a Keras .h5 file, or a model.json with its .bin shards');
+  if (files.length === 0)
+    throw new WeightsFormatError('(no files)', 'drop a Keras .h5 file, or a model.json with its .bin shards');
   const h5 = files.find((f) => /\.(h5|hdf5|keras)$/i.test(f.name) || looksLikeHdf5(asBytes(f.bytes)));
   if (h5) return readH5Weights(asBytes(h5.bytes), h5.name);
-  const jsonFile = files.find((f) => /\.json$/i.test(f.name) && !/metadata\.json$/i.test(f.name)) ?? files.find((f) => /\.json$/i.test(f.name));
+  const jsonFile =
+    files.find((f) => /\.json$/i.test(f.name) && !/metadata\.json$/i.test(f.name)) ??
+    files.find((f) => /\.json$/i.test(f.name));
   if (!jsonFile) {
-    throw new WeightsFormatError(files[0].name, 'neither a Keras .h5 file nor a TF.js model.json (with its .bin shards)');
+    throw new WeightsFormatError(
+      files[0].name,
+      'neither a Keras .h5 file nor a TF.js model.json (with its .bin shards)',
+    );
   }
   const json = parseLayersModelJson(new TextDecoder().decode(asBytes(jsonFile.bytes)), jsonFile.name);
   const byBase = new Map(files.map((f) => [baseName(f.name), f]));
   const shards = shardPaths(json).map((path) => {
     const file = byBase.get(baseName(path));
-    if (!file) throw new WeightsFormatError(jsonFile.name, `lists the shard ${path}, which is not among the files given`);
+    if (!file)
+      throw new WeightsFormatError(jsonFile.name, `lists the shard ${path}, which is not among the files given`);
     return exactBuffer(file.bytes);
   });
   return readLayersModelWeights(json, shards, jsonFile.name);

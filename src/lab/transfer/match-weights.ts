@@ -26,7 +26,12 @@ export interface WeightsMatch {
 
 /** The file does not fit the network; `layer` is our first layer that found no fitting counterpart. */
 export class WeightsMismatchError extends Error {
-  constructor(readonly origin: string, readonly network: string, readonly layer: string, detail: string) {
+  constructor(
+    readonly origin: string,
+    readonly network: string,
+    readonly layer: string,
+    detail: string,
+  ) {
     super(`${origin} does not fit ${network}: layer ${layer}: ${detail}`);
     this.name = 'WeightsMismatchError';
   }
@@ -34,10 +39,15 @@ export class WeightsMismatchError extends Error {
 
 /** Describes a built model's weight-bearing layers (shapes do not depend on the input size). */
 export function describeTargetLayers(model: tf.LayersModel): TargetLayer[] {
-  return model.layers.filter((layer) => layer.weights.length > 0).map((layer) => {
-    const weights = layer.weights.map((w) => ({ name: w.originalName.split('/').pop()!, shape: w.shape as number[] }));
-    return { name: layer.name, kind: inferLayerKind(weights), weights };
-  });
+  return model.layers
+    .filter((layer) => layer.weights.length > 0)
+    .map((layer) => {
+      const weights = layer.weights.map((w) => ({
+        name: w.originalName.split('/').pop()!,
+        shape: w.shape as number[],
+      }));
+      return { name: layer.name, kind: inferLayerKind(weights), weights };
+    });
 }
 
 /**
@@ -68,7 +78,8 @@ export function matchWeights(targets: readonly TargetLayer[], source: SourceWeig
   const queues = new Map<LayerKind, SourceLayer[]>();
   for (const layer of source.layers) queues.set(layer.kind, [...(queues.get(layer.kind) ?? []), layer]);
   const taken = new Map<LayerKind, number>();
-  const why = renumbered ? 'its names are numbered from 0 (Keras ≥ 2.4), so layers were paired in order'
+  const why = renumbered
+    ? 'its names are numbered from 0 (Keras ≥ 2.4), so layers were paired in order'
     : `only ${found} of ${targets.length} layer names matched, so layers were paired in order`;
   const pairs = targets.map((target) => {
     const index = taken.get(target.kind) ?? 0;
@@ -91,8 +102,10 @@ function compareLayer(target: TargetLayer, source: SourceLayer): string | null {
   for (const w of target.weights) {
     const s = source.weights.find((x) => x.name === w.name);
     if (!s) return `no ${w.name} in the file (it has ${source.weights.map((x) => x.name).join(', ') || 'nothing'})`;
-    if (!sameShape(w.shape, s.shape)) return `${w.name} is [${w.shape.join(', ')}] in the network but [${s.shape.join(', ')}] in the file`;
-    if (s.values.length !== w.shape.reduce((a, b) => a * b, 1)) return `${w.name} holds ${s.values.length} values for shape [${w.shape.join(', ')}]`;
+    if (!sameShape(w.shape, s.shape))
+      return `${w.name} is [${w.shape.join(', ')}] in the network but [${s.shape.join(', ')}] in the file`;
+    if (s.values.length !== w.shape.reduce((a, b) => a * b, 1))
+      return `${w.name} holds ${s.values.length} values for shape [${w.shape.join(', ')}]`;
   }
   const extra = source.weights.filter((x) => !target.weights.some((w) => w.name === x.name));
   // A BatchNorm gamma the network lacks means another network (Keras' InceptionV3 has scale=False).

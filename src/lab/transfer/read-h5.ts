@@ -7,7 +7,14 @@
  * model.layers order; each layer group carries `weight_names` (`conv2d_1/kernel:0`, …) and holds those datasets.
  */
 import type h5wasmType from 'h5wasm';
-import { inferLayerKind, shortWeightName, toFloat32, WeightsFormatError, type SourceLayer, type SourceWeights } from './source-weights';
+import {
+  inferLayerKind,
+  shortWeightName,
+  toFloat32,
+  WeightsFormatError,
+  type SourceLayer,
+  type SourceWeights,
+} from './source-weights';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -23,7 +30,8 @@ let fileCounter = 0;
 
 /** Reads every layer's weights; the file is copied into h5wasm's in-memory file system and removed afterwards. */
 export async function readH5Weights(bytes: Uint8Array, origin: string): Promise<SourceWeights> {
-  if (!looksLikeHdf5(bytes)) throw new WeightsFormatError(origin, 'not an HDF5 file (a Keras .h5 weights file starts with "\\x89HDF")');
+  if (!looksLikeHdf5(bytes))
+    throw new WeightsFormatError(origin, 'not an HDF5 file (a Keras .h5 weights file starts with "\\x89HDF")');
   // Loaded on first use: the 4 MB HDF5 library stays out of the page's first download.
   const h5wasm = (await import('h5wasm')).default;
   const module = await h5wasm.ready;
@@ -47,9 +55,10 @@ function weightsRoot(file: H5Group, origin: string): H5Group {
   const keys = file.keys();
   if (keys.includes('model_weights')) return file.get('model_weights') as H5Group;
   if (!('layer_names' in file.attrs)) {
-    const hint = keys.includes('layers') || keys.includes('vars')
-      ? 'it looks like a Keras 3 .weights.h5 file, which names no layers; save the model with Keras 2 (tf.keras) save_weights, or convert it with tensorflowjs_converter'
-      : 'no layer_names attribute: not a Keras weights file';
+    const hint =
+      keys.includes('layers') || keys.includes('vars')
+        ? 'it looks like a Keras 3 .weights.h5 file, which names no layers; save the model with Keras 2 (tf.keras) save_weights, or convert it with tensorflowjs_converter'
+        : 'no layer_names attribute: not a Keras weights file';
     throw new WeightsFormatError(origin, hint);
   }
   return file;
@@ -65,12 +74,20 @@ function readLayers(root: H5Group, origin: string): SourceLayer[] {
     if (weightNames.length === 0) continue; // pooling, activation, concatenate: nothing to load
     const weights = weightNames.map((full) => {
       const dataset = group.get(full) as H5Dataset | null;
-      if (!dataset || dataset.shape == null) throw new WeightsFormatError(origin, `layer ${name}: weight ${full} is missing`);
+      if (!dataset || dataset.shape == null)
+        throw new WeightsFormatError(origin, `layer ${name}: weight ${full} is missing`);
       const values = dataset.value;
       if (!ArrayBuffer.isView(values) || values instanceof BigInt64Array || values instanceof BigUint64Array) {
-        throw new WeightsFormatError(origin, `layer ${name}: weight ${full} is not a float array (dtype ${String(dataset.dtype)})`);
+        throw new WeightsFormatError(
+          origin,
+          `layer ${name}: weight ${full} is not a float array (dtype ${String(dataset.dtype)})`,
+        );
       }
-      return { name: shortWeightName(full), shape: [...dataset.shape], values: toFloat32(values as unknown as ArrayLike<number>) };
+      return {
+        name: shortWeightName(full),
+        shape: [...dataset.shape],
+        values: toFloat32(values as unknown as ArrayLike<number>),
+      };
     });
     layers.push({ name, kind: inferLayerKind(weights), weights });
   }

@@ -6,8 +6,16 @@
 import type * as tf from '@tensorflow/tfjs';
 import { decodeWeightGroup, specBytes } from './decode-weights';
 import {
-  inferLayerKind, KERAS_PREPROCESSING, layerOfWeight, shortWeightName, TF_HUB_PREPROCESSING, WeightsFormatError,
-  type Preprocessing, type SourceLayer, type SourceWeight, type SourceWeights,
+  inferLayerKind,
+  KERAS_PREPROCESSING,
+  layerOfWeight,
+  shortWeightName,
+  TF_HUB_PREPROCESSING,
+  WeightsFormatError,
+  type Preprocessing,
+  type SourceLayer,
+  type SourceWeight,
+  type SourceWeights,
 } from './source-weights';
 
 /** The parts of model.json this reader needs. */
@@ -27,11 +35,17 @@ export function parseLayersModelJson(text: string, origin: string): LayersModelJ
     throw new WeightsFormatError(origin, `not JSON (${(err as Error).message})`);
   }
   if (parsed?.format === 'graph-model') {
-    throw new WeightsFormatError(origin, 'a TF.js graph model (converted from a SavedModel or TF-Hub) has no Keras layer names; '
-      + 'convert the Keras model with tensorflowjs_converter --input_format keras (docs/transfer-learning.md)');
+    throw new WeightsFormatError(
+      origin,
+      'a TF.js graph model (converted from a SavedModel or TF-Hub) has no Keras layer names; ' +
+        'convert the Keras model with tensorflowjs_converter --input_format keras (docs/transfer-learning.md)',
+    );
   }
   if (!parsed || !parsed.modelTopology || !Array.isArray(parsed.weightsManifest)) {
-    throw new WeightsFormatError(origin, 'not a TF.js layers model (model.json needs modelTopology and weightsManifest)');
+    throw new WeightsFormatError(
+      origin,
+      'not a TF.js layers model (model.json needs modelTopology and weightsManifest)',
+    );
   }
   return parsed;
 }
@@ -60,7 +74,10 @@ export function readLayersModelWeights(json: LayersModelJson, shards: ArrayBuffe
     const expected = expectedWeightBytes({ weightsManifest: [group] });
     const got = buffers.reduce((n, b) => n + b.byteLength, 0);
     if (got < expected) {
-      throw new WeightsFormatError(origin, `the shards ${group.paths.join(', ')} hold ${got} bytes; the manifest needs ${expected}`);
+      throw new WeightsFormatError(
+        origin,
+        `the shards ${group.paths.join(', ')} hold ${got} bytes; the manifest needs ${expected}`,
+      );
     }
     const decoded = decodeWeightGroup(group.weights, buffers, origin);
     group.weights.forEach((spec, i) => {

@@ -46,7 +46,10 @@ export interface SourceWeights {
 
 /** Thrown when a file cannot be read as weights at all (not HDF5, not a layers model, a shard missing). */
 export class WeightsFormatError extends Error {
-  constructor(readonly origin: string, detail: string) {
+  constructor(
+    readonly origin: string,
+    detail: string,
+  ) {
     super(`${origin}: ${detail}`);
     this.name = 'WeightsFormatError';
   }

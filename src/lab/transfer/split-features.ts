@@ -34,8 +34,12 @@ export interface SplitFeaturesOptions {
 /** The cache key of `set` through `weights` (the size is the set's), for the pooled vectors or a named map. */
 export function splitFeatureKey(weights: BackboneWeights, set: ImageSet, output?: string): string {
   return featureCacheKey({
-    backboneId: weights.backboneId, weightsId: weights.weightsId, size: set.size,
-    range: weights.preprocessing.range, dataset: fingerprintImageSet(set), output,
+    backboneId: weights.backboneId,
+    weightsId: weights.weightsId,
+    size: set.size,
+    range: weights.preprocessing.range,
+    dataset: fingerprintImageSet(set),
+    output,
   });
 }
 

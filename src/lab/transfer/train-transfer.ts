@@ -19,7 +19,14 @@ import { buildLoadedBackbone, type BackboneWeights } from './backbone-weights';
 import { backboneSpec } from './backbones';
 import { composeTransferModel } from './compose';
 import { ExtractionCancelledError } from './extract-features';
-import { buildFineTuneModels, FINE_TUNE_LR_FACTOR, fineTuneCut, pooledFromMaps, supportsFineTuning, type FineTuneModels } from './fine-tune';
+import {
+  buildFineTuneModels,
+  FINE_TUNE_LR_FACTOR,
+  fineTuneCut,
+  pooledFromMaps,
+  supportsFineTuning,
+  type FineTuneModels,
+} from './fine-tune';
 import type { FeatureCache } from './feature-cache';
 import { splitFeatures, type FeatureProgress, type SplitName } from './split-features';
 
@@ -84,15 +91,27 @@ export async function trainTransfer(
   const spec = backboneSpec(weights.backboneId);
   const dim = spec.features(weights.variant);
   // One queue shares its settings: a backbone without a fine-tuning cut (MobileNetV2) trains its head only.
-  const fineTune = settings.fineTuneEpochs > 0 && supportsFineTuning(weights.backboneId) ? fineTuneCut(weights.backboneId) : null;
+  const fineTune =
+    settings.fineTuneEpochs > 0 && supportsFineTuning(weights.backboneId) ? fineTuneCut(weights.backboneId) : null;
   let backbone: tf.LayersModel | null = null;
   const getBackbone = () => (backbone ??= buildLoadedBackbone(weights, settings.size, settings.channels));
   const outcome: TransferOutcome = {
-    model: null, summary: null, evaluation: null, validation: null, size: null, inference: null, cancelledEarly: false, cachedSplits: [], extractMs: 0,
+    model: null,
+    summary: null,
+    evaluation: null,
+    validation: null,
+    size: null,
+    inference: null,
+    cancelledEarly: false,
+    cachedSplits: [],
+    extractMs: 0,
   };
   let head: tf.LayersModel | null = buildTransferHead({
-    features: dim, numClasses: data.train.classNames.length, seed: settings.seed,
-    dropout: settings.headDropout, lightRank: settings.headLightRank ?? undefined,
+    features: dim,
+    numClasses: data.train.classNames.length,
+    seed: settings.seed,
+    dropout: settings.headDropout,
+    lightRank: settings.headLightRank ?? undefined,
   });
   let tuning: FineTuneModels | null = null;
   try {
@@ -103,7 +122,12 @@ export async function trainTransfer(
       const source = tuning ? () => tuning!.lower : getBackbone;
       const itemDim = tuning ? (tuning.lower.outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1) : dim;
       const got = await splitFeatures(set, weights, source, itemDim, {
-        split, cache, batchSize: Math.min(16, settings.batchSize), onProgress: callbacks.onFeatureProgress, signal, output: fineTune?.cut,
+        split,
+        cache,
+        batchSize: Math.min(16, settings.batchSize),
+        onProgress: callbacks.onFeatureProgress,
+        signal,
+        output: fineTune?.cut,
       });
       if (got.cached) outcome.cachedSplits.push(split);
       else if (split !== 'test') outcome.extractMs += performance.now() - started;
@@ -116,25 +140,53 @@ export async function trainTransfer(
 
     callbacks.onPhase?.('training');
     const options = {
-      epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, seed: settings.seed,
-      classWeights: settings.classWeights, earlyStoppingPatience: settings.earlyStoppingPatience,
-      labelSmoothing: settings.labelSmoothing, lrSchedule: settings.lrSchedule, balancedValidation: settings.balancedValidation,
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      learningRate: settings.learningRate,
+      seed: settings.seed,
+      classWeights: settings.classWeights,
+      earlyStoppingPatience: settings.earlyStoppingPatience,
+      labelSmoothing: settings.labelSmoothing,
+      lrSchedule: settings.lrSchedule,
+      balancedValidation: settings.balancedValidation,
     };
-    outcome.summary = await trainOnFeatures(head, (await pooled(train))!, await pooled(val), options, callbacks, signal);
+    outcome.summary = await trainOnFeatures(
+      head,
+      (await pooled(train))!,
+      await pooled(val),
+      options,
+      callbacks,
+      signal,
+    );
     if (tuning && !outcome.summary.cancelled) {
       // Second stage: the top blocks join the head, with smaller steps; epochs are numbered on from the first stage.
       const offset = outcome.summary.epochsRun;
-      const second = await trainOnFeatures(tuning.tune, train, val, {
-        ...options, epochs: settings.fineTuneEpochs, learningRate: settings.learningRate * FINE_TUNE_LR_FACTOR,
-      }, offsetEpochs(callbacks, offset), signal);
+      const second = await trainOnFeatures(
+        tuning.tune,
+        train,
+        val,
+        {
+          ...options,
+          epochs: settings.fineTuneEpochs,
+          learningRate: settings.learningRate * FINE_TUNE_LR_FACTOR,
+        },
+        offsetEpochs(callbacks, offset),
+        signal,
+      );
       outcome.summary = joinSummaries(outcome.summary, second);
     }
     callbacks.onPhase?.('evaluating');
     const scorer = tuning ? tuning.tune : head;
-    const evaluate = async (set: FeatureSet, bootstrap: boolean) => evaluateSource(scorer, featureSource(tuning ? set : (await pooled(set))!), {
-      positiveClass: settings.positiveClass, threshold: settings.threshold, batchSize: settings.batchSize,
-      bootstrap: bootstrap && settings.bootstrapIterations > 0 ? { iterations: settings.bootstrapIterations, seed: settings.seed } : undefined,
-    });
+    const evaluate = async (set: FeatureSet, bootstrap: boolean) =>
+      evaluateSource(scorer, featureSource(tuning ? set : (await pooled(set))!), {
+        positiveClass: settings.positiveClass,
+        threshold: settings.threshold,
+        batchSize: settings.batchSize,
+        bootstrap:
+          bootstrap && settings.bootstrapIterations > 0
+            ? { iterations: settings.bootstrapIterations, seed: settings.seed }
+            : undefined,
+      });
     outcome.evaluation = await evaluate(test, true);
     outcome.validation = val ? await evaluate(val, false) : null;
     callbacks.onPhase?.('timing');
@@ -146,7 +198,8 @@ export async function trainTransfer(
     outcome.size = measureModelSize(outcome.model);
     // The whole network per image, as a user classifying an X-ray sees it; fewer repeats than small models get.
     outcome.inference = await measureInference(outcome.model, [settings.size, settings.size, settings.channels], {
-      batchSize: Math.min(8, settings.batchSize), repeats: 3,
+      batchSize: Math.min(8, settings.batchSize),
+      repeats: 3,
     });
     return outcome;
   } catch (err) {
@@ -186,6 +239,7 @@ function joinSummaries(first: TrainSummary, second: TrainSummary): TrainSummary 
     cancelled: second.cancelled,
     trainTimeMs,
     msPerEpoch: epochsRun > 0 ? trainTimeMs / epochsRun : 0,
-    imagesPerSec: (first.imagesPerSec * first.trainTimeMs + second.imagesPerSec * second.trainTimeMs) / Math.max(1, trainTimeMs),
+    imagesPerSec:
+      (first.imagesPerSec * first.trainTimeMs + second.imagesPerSec * second.trainTimeMs) / Math.max(1, trainTimeMs),
   };
 }

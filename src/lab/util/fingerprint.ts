@@ -62,6 +62,11 @@ export class Fingerprint {
       h = Math.imul(h, 0xc2b2ae35);
       return (h ^ (h >>> 16)) >>> 0;
     };
-    return mix(this.h1).toString(16).padStart(8, '0') + mix(this.h2 ^ 0x5bd1e995).toString(16).padStart(8, '0');
+    return (
+      mix(this.h1).toString(16).padStart(8, '0') +
+      mix(this.h2 ^ 0x5bd1e995)
+        .toString(16)
+        .padStart(8, '0')
+    );
   }
 }

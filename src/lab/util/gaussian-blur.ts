@@ -2,7 +2,12 @@
  * Separable Gaussian blur of one square image (size × size × channels, HWC) held as floats, in place: radius ⌈3σ⌉,
  * edge pixels repeated. Shared by test-set shifts (a whole set blurred alike) and augmentation (one image at a time).
  */
-export function gaussianBlurInPlace(image: Float32Array | Float64Array, size: number, channels: number, sigma: number): void {
+export function gaussianBlurInPlace(
+  image: Float32Array | Float64Array,
+  size: number,
+  channels: number,
+  sigma: number,
+): void {
   if (!(sigma > 0)) return;
   const radius = Math.ceil(3 * sigma);
   const kernel = new Float64Array(2 * radius + 1);

@@ -5,11 +5,20 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectFastestBackend, type MeasurementCache } from '../../../src/lab/backend/auto-backend';
-import { bufferLimitReason, largestActivationBytesPerImage, webgpuBufferLimit } from '../../../src/lab/backend/buffer-limits';
+import {
+  bufferLimitReason,
+  largestActivationBytesPerImage,
+  webgpuBufferLimit,
+} from '../../../src/lab/backend/buffer-limits';
 import type { BackendMeasurement, CalibrationTarget } from '../../../src/lab/backend/calibrate';
 import { countGpuDispatches, gpuDispatchesByKernel } from '../../../src/lab/backend/dispatch-count';
 import { probeWebGl, probeWebGpu, type GpuProbe } from '../../../src/lab/backend/gpu-probe';
-import { selectBackend, type BackendName, type BackendPreference, type SelectBackendOptions } from '../../../src/lab/backend/select-backend';
+import {
+  selectBackend,
+  type BackendName,
+  type BackendPreference,
+  type SelectBackendOptions,
+} from '../../../src/lab/backend/select-backend';
 import { generatePhantomImages } from '../../../src/lab/data/phantom';
 import { findModel } from '../../../src/lab/registry';
 import { FusedAdam } from '../../../src/lab/train/fused-adam';
@@ -47,11 +56,26 @@ export const xrayGpu = {
   /** 'auto' with a target: timed candidates (software GPUs included only when asked), cached in this page. */
   async auto(target: CalibrationTarget | null, allowSoftwareGpu: boolean) {
     const r = await selectFastestBackend({
-      select: (p) => selectBackend(p, OPTIONS), target, allowSoftwareGpu, cache, budgetMs: 200, timeoutMs: 60_000,
-      measure: (t, limits) => measureTrainingSpeed(
-        () => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }), t, limits),
+      select: (p) => selectBackend(p, OPTIONS),
+      target,
+      allowSoftwareGpu,
+      cache,
+      budgetMs: 200,
+      timeoutMs: 60_000,
+      measure: (t, limits) =>
+        measureTrainingSpeed(
+          () => findModel(t.modelId).build({ size: t.size, channels: t.channels, seed: 1 }),
+          t,
+          limits,
+        ),
     });
-    return { name: r.selection.name, measured: r.measured, cached: r.cached, note: r.note, fallbacks: r.selection.fallbacks };
+    return {
+      name: r.selection.name,
+      measured: r.measured,
+      cached: r.cached,
+      note: r.note,
+      fallbacks: r.selection.fallbacks,
+    };
   },
 
   /** One training step on `backend` and on cpu, compared. */
@@ -106,12 +130,26 @@ export const xrayGpu = {
     const saved = spied.map((m) => proto[m]);
     const savedRead = backendObject.readSync;
     let reads = 0;
-    spied.forEach((m, i) => (proto[m] = function (this: unknown, ...a: unknown[]) { reads++; return saved[i].apply(this, a); }));
-    backendObject.readSync = function (this: unknown, id: object) { reads++; return savedRead.call(this, id); };
+    spied.forEach(
+      (m, i) =>
+        (proto[m] = function (this: unknown, ...a: unknown[]) {
+          reads++;
+          return saved[i].apply(this, a);
+        }),
+    );
+    backendObject.readSync = function (this: unknown, id: object) {
+      reads++;
+      return savedRead.call(this, id);
+    };
     try {
       const model = findModel(modelId).build({ size, channels: 3, seed: 2 });
       const images = generatePhantomImages({ perClass: 4, size, channels: 3, seed: 3 });
-      const summary = await trainModel(model, images, images, { epochs: 1, batchSize: 4, seed: 1, batchNormRecalibrationBatches: 1 });
+      const summary = await trainModel(model, images, images, {
+        epochs: 1,
+        batchSize: 4,
+        seed: 1,
+        batchNormRecalibrationBatches: 1,
+      });
       model.dispose();
       return { reads, loss: summary.history[0].loss };
     } finally {

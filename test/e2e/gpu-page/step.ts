@@ -35,7 +35,10 @@ export function stepInputs(r: StepRequest): { xs: tf.Tensor4D; ys: tf.Tensor1D }
   const values = Float32Array.from({ length: r.batch * r.size * r.size * r.channels }, () => rng.next());
   return {
     xs: tf.tensor4d(values, [r.batch, r.size, r.size, r.channels]),
-    ys: tf.tensor1d(Array.from({ length: r.batch }, (_, i) => i % 2), 'int32'),
+    ys: tf.tensor1d(
+      Array.from({ length: r.batch }, (_, i) => i % 2),
+      'int32',
+    ),
   };
 }
 
@@ -129,10 +132,12 @@ export function compareSteps(got: StepValues, want: StepValues): Parity {
   return {
     loss: Math.abs(got.loss - want.loss) / Math.abs(want.loss),
     trainLogits: rel(got.trainLogits, want.trainLogits),
-    grads: Math.max(...want.grads.map((g, k) => {
-      const s = spread(got.grads[k], g);
-      return s.diff / Math.max(s.ref, floor);
-    })),
+    grads: Math.max(
+      ...want.grads.map((g, k) => {
+        const s = spread(got.grads[k], g);
+        return s.diff / Math.max(s.ref, floor);
+      }),
+    ),
     weightsAfter,
     weightsSkipped,
     weightsTotal,
@@ -146,13 +151,20 @@ export function compareSteps(got: StepValues, want: StepValues): Parity {
  * step (shaders compile, Adam's moments are created), then `measure` runs around the second step (the minimize
  * and the asynchronous read of its loss), which is what every later step repeats.
  */
-export async function aroundSecondStep<T>(r: StepRequest, measure: (step: () => Promise<void>) => Promise<T>): Promise<T> {
+export async function aroundSecondStep<T>(
+  r: StepRequest,
+  measure: (step: () => Promise<void>) => Promise<T>,
+): Promise<T> {
   const model = findModel(r.modelId).build({ size: r.size, channels: r.channels, seed: r.seed });
   const { xs, ys } = stepInputs(r);
   const optimizer = new FusedAdam(1e-3, 0.9, 0.999, 1e-7);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const step = async () => {
-    const loss = optimizer.minimize(() => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys), true, variables)!;
+    const loss = optimizer.minimize(
+      () => logitsLoss(model, model.apply(xs, { training: true }) as tf.Tensor2D, ys),
+      true,
+      variables,
+    )!;
     await loss.data();
     loss.dispose();
   };

@@ -20,7 +20,6 @@ import {
 import { restoreStockGradients } from './kernels/training-gradients';
 import { installedTfjsVersions, versionMismatch, type TfjsVersions } from './tfjs-version';
 
-
 export interface FastTrainingOptions {
   /** What the user asked for. Default 'lab'. */
   kernels?: KernelChoice;
@@ -55,7 +54,8 @@ export function fastTrainingActive(): boolean {
   return installed === 'lab';
 }
 
-const isCpuSide = (backendName: string): backendName is PatchableBackend => backendName === 'wasm' || backendName === 'cpu';
+const isCpuSide = (backendName: string): backendName is PatchableBackend =>
+  backendName === 'wasm' || backendName === 'cpu';
 
 /**
  * Installs the fast training path for `backendName` (the active backend), or takes it out for stock training.

@@ -10,9 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 /** File names of the three wasm binaries tfjs 4.22 may load. */
 export type WasmBinaryName =
-  | 'tfjs-backend-wasm.wasm'
-  | 'tfjs-backend-wasm-simd.wasm'
-  | 'tfjs-backend-wasm-threaded-simd.wasm';
+  'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
 
 /** A directory prefix (ending in '/') or a URL per binary, as `setWasmPaths` takes them. */
 export type WasmPaths = string | Partial<Record<WasmBinaryName, string>>;

@@ -47,11 +47,14 @@ async function startWasmHere(runtime: Runtime, options: WasmStartOptions, timeou
   configureWasm({ wasmPaths: options.wasmPaths });
   const unsupported = fastTrainingUnsupported(options.tfjsVersions);
   if (unsupported != null) return startStockWasm(runtime, timeoutMs);
-  if (runtime !== 'node' && options.wasmThreadedFactoryUrl != null) installPageWorkerShim(options.wasmThreadedFactoryUrl);
+  if (runtime !== 'node' && options.wasmThreadedFactoryUrl != null)
+    installPageWorkerShim(options.wasmThreadedFactoryUrl);
   const minifiedPage = runtime !== 'node' && options.wasmThreadedFactoryUrl == null && !sourceTextIntact();
-  const request = minifiedPage ? false : options.wasmThreads ?? 'auto';
+  const request = minifiedPage ? false : (options.wasmThreads ?? 'auto');
   const plan = await planWasmThreads(runtime, request);
-  wasmThreadNote = minifiedPage ? 'minified page without the threaded factory URL (wasmThreadedFactoryUrl)' : plan.limitedBy;
+  wasmThreadNote = minifiedPage
+    ? 'minified page without the threaded factory URL (wasmThreadedFactoryUrl)'
+    : plan.limitedBy;
   let reason = await plan.around(() => setBackendWithin('wasm', timeoutMs));
   if (reason != null && plan.threads > 1) {
     wasmThreadNote = `threaded wasm did not start (${reason}); single-threaded instead`;
@@ -73,7 +76,7 @@ async function startWasmHere(runtime: Runtime, options: WasmStartOptions, timeou
 async function startStockWasm(runtime: Runtime, timeoutMs: number): Promise<WasmStart> {
   const plan = await planWasmThreads(runtime, false);
   const reason = await setBackendWithin('wasm', timeoutMs);
-  wasmThreadNote = 'the lab\'s threads are off on this tfjs version';
+  wasmThreadNote = "the lab's threads are off on this tfjs version";
   return { reason, threads: { threads: plan.threads, limitedBy: wasmThreadNote } };
 }
 

@@ -26,5 +26,5 @@ export async function installNodeWebGpu(): Promise<string | null> {
 
 /** What to check when Dawn found no adapter. */
 export const NODE_WEBGPU_HINT =
-  'Dawn needs a Vulkan loader and driver: on Debian apt-get install libvulkan1 (and the GPU vendor\'s driver), or ' +
+  "Dawn needs a Vulkan loader and driver: on Debian apt-get install libvulkan1 (and the GPU vendor's driver), or " +
   'for SwiftShader LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json';

@@ -31,8 +31,13 @@ export async function decodeInBrowser(bytes: Uint8Array, path: string, format: S
     const pixels = toSquare(raster, format.size, format.channels, format.mode ?? 'stretch');
     return { pixels, width: raster.width, height: raster.height, ...(patientKey ? { patientKey } : {}) };
   }
-  const raster = (await decodeJpegWithWebCodecs(bytes, header, format.channels)) ?? (await decodeWithBitmap(bytes, path, header));
-  return { pixels: toSquare(raster, format.size, format.channels, format.mode ?? 'stretch'), width: raster.width, height: raster.height };
+  const raster =
+    (await decodeJpegWithWebCodecs(bytes, header, format.channels)) ?? (await decodeWithBitmap(bytes, path, header));
+  return {
+    pixels: toSquare(raster, format.size, format.channels, format.mode ?? 'stretch'),
+    width: raster.width,
+    height: raster.height,
+  };
 }
 
 /** createImageBitmap + OffscreenCanvas: any JPEG or PNG the browser reads, to an RGBA raster. */
@@ -43,7 +48,10 @@ async function decodeWithBitmap(bytes: Uint8Array, path: string, header: ImageHe
     bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   } catch (err) {
     const kind = header.format === 'jpeg' ? 'JPEG' : 'PNG';
-    throw new DataError(path, `corrupt ${kind} (the browser could not decode it: ${(err as Error).message || 'no detail'})`);
+    throw new DataError(
+      path,
+      `corrupt ${kind} (the browser could not decode it: ${(err as Error).message || 'no detail'})`,
+    );
   }
   try {
     const { width, height } = bitmap;
@@ -78,22 +86,37 @@ function contextFor(width: number, height: number, path: string): OffscreenCanva
  * would compute); otherwise the frame is converted to RGBA. Returns null whenever it cannot help, so the caller falls
  * back to createImageBitmap, which also words the error for a broken file.
  */
-export async function decodeJpegWithWebCodecs(bytes: Uint8Array, header: ImageHeader, channels: 1 | 3): Promise<Raster | null> {
+export async function decodeJpegWithWebCodecs(
+  bytes: Uint8Array,
+  header: ImageHeader,
+  channels: 1 | 3,
+): Promise<Raster | null> {
   if (header.format !== 'jpeg' || typeof ImageDecoder === 'undefined') return null;
   let decoder: ImageDecoder | null = null;
   let frame: VideoFrame | null = null;
   try {
-    decoder = new ImageDecoder({ data: bytes as Uint8Array<ArrayBuffer>, type: 'image/jpeg', colorSpaceConversion: 'none' });
+    decoder = new ImageDecoder({
+      data: bytes as Uint8Array<ArrayBuffer>,
+      type: 'image/jpeg',
+      colorSpaceConversion: 'none',
+    });
     frame = (await decoder.decode()).image;
     const { width, height } = frame.visibleRect ?? { width: frame.displayWidth, height: frame.displayHeight };
     if (width !== header.width || height !== header.height) return null; // an EXIF rotation or odd frame: let the canvas path decide
-    const planar = frame.format === 'I420' || frame.format === 'I420A' || frame.format === 'I422' || frame.format === 'I444' || frame.format === 'NV12';
+    const planar =
+      frame.format === 'I420' ||
+      frame.format === 'I420A' ||
+      frame.format === 'I422' ||
+      frame.format === 'I444' ||
+      frame.format === 'NV12';
     if (channels === 1 && planar) {
       const buffer = new Uint8Array(frame.allocationSize());
       const [luma] = await frame.copyTo(buffer);
-      if (luma.stride === width) return { width, height, channels: 1, data: buffer.subarray(luma.offset, luma.offset + width * height) };
+      if (luma.stride === width)
+        return { width, height, channels: 1, data: buffer.subarray(luma.offset, luma.offset + width * height) };
       const data = new Uint8Array(width * height);
-      for (let y = 0; y < height; y++) data.set(buffer.subarray(luma.offset + y * luma.stride, luma.offset + y * luma.stride + width), y * width);
+      for (let y = 0; y < height; y++)
+        data.set(buffer.subarray(luma.offset + y * luma.stride, luma.offset + y * luma.stride + width), y * width);
       return { width, height, channels: 1, data };
     }
     const rgba = new Uint8Array(frame.allocationSize({ format: 'RGBA' }));

@@ -13,7 +13,14 @@ scope.onmessage = async (event: MessageEvent<DecodeRequest>) => {
   let reply: DecodeReply;
   try {
     const image = await decodeInBrowser(bytes, path, format);
-    reply = { id, ok: true, pixels: image.pixels, width: image.width, height: image.height, patientKey: image.patientKey };
+    reply = {
+      id,
+      ok: true,
+      pixels: image.pixels,
+      width: image.width,
+      height: image.height,
+      patientKey: image.patientKey,
+    };
     scope.postMessage(reply, [image.pixels.buffer]);
     return;
   } catch (err) {

@@ -89,5 +89,10 @@ export function createWorkerDecoder(options: WorkerDecoderOptions = {}): ImageDe
 
 /** The same decoding on the calling thread, one image at a time: the benchmark's single-threaded baseline. */
 export function createInlineDecoder(): ImageDecoder {
-  return { name: 'browser decoders (WebCodecs, createImageBitmap), calling thread', concurrency: 1, decode: decodeInBrowser, close() {} };
+  return {
+    name: 'browser decoders (WebCodecs, createImageBitmap), calling thread',
+    concurrency: 1,
+    decode: decodeInBrowser,
+    close() {},
+  };
 }

@@ -70,7 +70,9 @@ function fileOf(entry: EntryLike): Promise<File> {
 export interface DirectoryHandleLike {
   readonly kind: 'directory';
   readonly name: string;
-  values(): AsyncIterable<DirectoryHandleLike | { readonly kind: 'file'; readonly name: string; getFile(): Promise<File> }>;
+  values(): AsyncIterable<
+    DirectoryHandleLike | { readonly kind: 'file'; readonly name: string; getFile(): Promise<File> }
+  >;
 }
 
 /** Every file below a folder chosen with `showDirectoryPicker()`, paths starting with the folder's name. */

@@ -20,7 +20,9 @@ export interface PickedFile {
 
 /** True for a file that should be read as an archive (by name or type). */
 export function isZipFile(file: Blob & { name?: string }): boolean {
-  return /\.zip$/i.test(file.name ?? '') || file.type === 'application/zip' || file.type === 'application/x-zip-compressed';
+  return (
+    /\.zip$/i.test(file.name ?? '') || file.type === 'application/zip' || file.type === 'application/x-zip-compressed'
+  );
 }
 
 /**
@@ -94,6 +96,9 @@ async function blobBytes(blob: Blob, path: string): Promise<Uint8Array> {
     return new Uint8Array(await blob.arrayBuffer());
   } catch (err) {
     // A File whose disk file changed or vanished since it was picked: Chromium's NotReadableError.
-    throw new DataError(path, `the file could not be read (changed, moved or deleted since it was chosen: ${(err as Error).name || 'error'})`);
+    throw new DataError(
+      path,
+      `the file could not be read (changed, moved or deleted since it was chosen: ${(err as Error).name || 'error'})`,
+    );
   }
 }

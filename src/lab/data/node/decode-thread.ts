@@ -14,11 +14,22 @@ port.on('message', async ({ id, bytes, path, format }: DecodeRequest) => {
   let reply: DecodeReply;
   try {
     const image = await decoder.decode(bytes, path, format);
-    reply = { id, ok: true, pixels: image.pixels, width: image.width, height: image.height, patientKey: image.patientKey };
+    reply = {
+      id,
+      ok: true,
+      pixels: image.pixels,
+      width: image.width,
+      height: image.height,
+      patientKey: image.patientKey,
+    };
     port.postMessage(reply, [image.pixels.buffer as ArrayBuffer]);
     return;
   } catch (err) {
-    reply = { id, ok: false, problem: isDataError(err) ? err.problem : `cannot decode (${(err as Error)?.message ?? String(err)})` };
+    reply = {
+      id,
+      ok: false,
+      problem: isDataError(err) ? err.problem : `cannot decode (${(err as Error)?.message ?? String(err)})`,
+    };
   }
   port.postMessage(reply);
 });

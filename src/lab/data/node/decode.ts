@@ -72,7 +72,8 @@ function decodeJpeg(bytes: Uint8Array): DecodedImage {
   const n = img.width * img.height;
   // Collapse grey-as-RGB to one channel: a third of the memory and of the resize work for the usual X-ray.
   for (let p = 0; p < n * 3; p += 3) {
-    if (rgb[p] !== rgb[p + 1] || rgb[p] !== rgb[p + 2]) return { width: img.width, height: img.height, channels: 3, data: rgb };
+    if (rgb[p] !== rgb[p + 1] || rgb[p] !== rgb[p + 2])
+      return { width: img.width, height: img.height, channels: 3, data: rgb };
   }
   const grey = new Uint8Array(n);
   for (let i = 0; i < n; i++) grey[i] = rgb[i * 3];

@@ -41,9 +41,14 @@ export function createThreadDecoder(options: ThreadDecoderOptions = {}): ImageDe
   // The thread registers tsx's loader itself (a worker does not inherit the CLI's programmatic registration, and
   // `--import` in execArgv does not reach it), then loads the TypeScript entry.
   // The ES module build of tsx's API (require.resolve finds its CommonJS twin next to it).
-  const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const loader = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const boot = `import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
-  const runInline = (job: Job): void => void inline.decode(job.bytes, job.path, job.format).then(job.resolve, job.reject);
+  const runInline = (job: Job): void =>
+    void inline.decode(job.bytes, job.path, job.format).then(job.resolve, job.reject);
   const threads = Array.from({ length: count }, (_, index) => {
     const thread = new Worker(boot, { eval: true });
     thread.unref(); // an idle pool must not keep the process alive; busy threads are ref'd while they work
@@ -52,7 +57,8 @@ export function createThreadDecoder(options: ThreadDecoderOptions = {}): ImageDe
       if (!job) return;
       jobs.delete(reply.id);
       if (--load[index] === 0) thread.unref();
-      if (reply.ok) job.resolve({ pixels: reply.pixels, width: reply.width, height: reply.height, patientKey: reply.patientKey });
+      if (reply.ok)
+        job.resolve({ pixels: reply.pixels, width: reply.width, height: reply.height, patientKey: reply.patientKey });
       else job.reject(new DataError(job.path, reply.problem));
     });
     const fail = (): void => {

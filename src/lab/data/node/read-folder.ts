@@ -90,7 +90,11 @@ export interface LoadResult {
  * allocated once; a cancelled load returns a consistent partial set. For whole datasets prefer `ingest()` with
  * `nodeFolderSource`, which also splits and summarises.
  */
-export async function loadImageSet(dir: string, entries: readonly LayoutEntry[], options: LoadOptions): Promise<LoadResult> {
+export async function loadImageSet(
+  dir: string,
+  entries: readonly LayoutEntry[],
+  options: LoadOptions,
+): Promise<LoadResult> {
   const { size, channels, mode = 'stretch', onProgress, signal } = options;
   const classNames = options.classNames ?? classNamesOf(entries);
   const source = fileListSource(dir, 'folder', async () =>

@@ -25,7 +25,12 @@ export function nodeFolderSource(dir: string): DataSource {
   // as the page does from File.size.
   const readable = async (path: string): Promise<ReadableFile> => ({
     path,
-    size: path.endsWith('/') ? undefined : await stat(join(root, path)).then((s) => s.size, () => undefined),
+    size: path.endsWith('/')
+      ? undefined
+      : await stat(join(root, path)).then(
+          (s) => s.size,
+          () => undefined,
+        ),
     read: () => readDatasetFile(join(root, path), path),
   });
   const base = fileListSource(dir, 'folder', async () => {
@@ -69,7 +74,10 @@ async function* chunksOf(path: string, name: string): AsyncGenerator<Uint8Array>
   try {
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (err) {
-    throw new DataError(name, `cannot read the archive (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new DataError(
+      name,
+      `cannot read the archive (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   } finally {
     // Reached also when the consumer stops early: close the file descriptor.
     stream.destroy();
@@ -82,7 +90,12 @@ async function* chunksOf(path: string, name: string): AsyncGenerator<Uint8Array>
  */
 export async function openNodeSource(path: string): Promise<DataSource> {
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
-    throw new DataError(path, err.code === 'ENOENT' ? 'folder does not exist (nor a zip file of that name)' : `cannot open (${err.code ?? 'error'})`);
+    throw new DataError(
+      path,
+      err.code === 'ENOENT'
+        ? 'folder does not exist (nor a zip file of that name)'
+        : `cannot open (${err.code ?? 'error'})`,
+    );
   });
   if (info.isDirectory()) return nodeFolderSource(path);
   const head = new Uint8Array(4);
@@ -92,7 +105,9 @@ export async function openNodeSource(path: string): Promise<DataSource> {
   } finally {
     await handle.close();
   }
-  const isZip = ZIP_MAGIC.every((b, i) => head[i] === b) || (head[0] === 0x50 && head[1] === 0x4b && head[2] === 5 && head[3] === 6);
+  const isZip =
+    ZIP_MAGIC.every((b, i) => head[i] === b) ||
+    (head[0] === 0x50 && head[1] === 0x4b && head[2] === 5 && head[3] === 6);
   if (isZip) return nodeZipSource(path, info.size, path);
   throw new DataError(path, 'not a folder or a zip archive (expected a folder of class folders, or a .zip of one)');
 }

@@ -54,7 +54,11 @@ export async function* walkFolder(dir: string, shown = dir): AsyncGenerator<Walk
   if (!(await stat(root)).isDirectory()) throw new DataError(shown, 'not a folder (it is a file)');
 
   const describe = (real: string): string =>
-    real === root ? 'the chosen folder itself' : real.startsWith(root + sep) ? relative(root, real).split(sep).join('/') : real;
+    real === root
+      ? 'the chosen folder itself'
+      : real.startsWith(root + sep)
+        ? relative(root, real).split(sep).join('/')
+        : real;
   // Folders read so far by device and inode (a bind mount or a hard-linked folder is the same folder), and files by
   // real path (a file's real path is its folder's real path + its name).
   const seenFolders = new Set<string>();
@@ -69,7 +73,8 @@ export async function* walkFolder(dir: string, shown = dir): AsyncGenerator<Walk
   /** Walks the real folder `real` (listed as `rel`), yielding its entries and queueing its links. */
   async function* walk(real: string, rel: string, above: readonly string[]): AsyncGenerator<WalkEntry> {
     const key = folderKey(await stat(real));
-    if (seenFolders.has(key)) return yield { path: rel, refused: 'the same folder as one already read (a mount or a link); not read twice' };
+    if (seenFolders.has(key))
+      return yield { path: rel, refused: 'the same folder as one already read (a mount or a link); not read twice' };
     seenFolders.add(key);
     const chain = [...above, real];
     const items: Dirent[] = [];
@@ -101,7 +106,15 @@ export async function* walkFolder(dir: string, shown = dir): AsyncGenerator<Walk
   // Links last, in the order found; following one may queue more (links inside the folder it leads to).
   for (let i = 0; i < links.length; i++) yield* followLink(links[i]);
 
-  async function* followLink({ path, abs, chain }: { path: string; abs: string; chain: readonly string[] }): AsyncGenerator<WalkEntry> {
+  async function* followLink({
+    path,
+    abs,
+    chain,
+  }: {
+    path: string;
+    abs: string;
+    chain: readonly string[];
+  }): AsyncGenerator<WalkEntry> {
     let target: string;
     let info: Stats;
     try {
@@ -115,21 +128,30 @@ export async function* walkFolder(dir: string, shown = dir): AsyncGenerator<Walk
         for (const m of members) reportedLoops.add(m);
         return yield { path, refused: `${LINK_REASONS.loop} (it leads back to itself); not followed` };
       }
-      return yield { path, refused: `${LINK_REASONS.broken} (${code === 'ENOENT' ? 'its target does not exist' : code}); not followed` };
+      return yield {
+        path,
+        refused: `${LINK_REASONS.broken} (${code === 'ENOENT' ? 'its target does not exist' : code}); not followed`,
+      };
     }
     if (info.isDirectory()) {
       const holder = chain.find((c) => c === target || c.startsWith(target.endsWith(sep) ? target : target + sep));
       if (holder !== undefined) {
         const where = holder === target ? 'a folder that holds it' : 'a folder above it';
-        return yield { path, refused: `${LINK_REASONS.loop} (it leads back to ${describe(target)}, ${where}); not followed` };
+        return yield {
+          path,
+          refused: `${LINK_REASONS.loop} (it leads back to ${describe(target)}, ${where}); not followed`,
+        };
       }
-      if (seenFolders.has(folderKey(info))) return yield { path, refused: `${LINK_REASONS.seenFolder} (${describe(target)}); not followed` };
+      if (seenFolders.has(folderKey(info)))
+        return yield { path, refused: `${LINK_REASONS.seenFolder} (${describe(target)}); not followed` };
       yield { path: `${path}/` };
       if (folderSkipReason(path.split('/').pop()!) === null) yield* walk(target, path, chain);
       return;
     }
-    if (!info.isFile()) return yield { path, refused: `not a regular file (${specialKind(info) ?? 'unknown kind'}); not read` };
-    if (seenFiles.has(target)) return yield { path, refused: `${LINK_REASONS.seenFile} (${describe(target)}); not loaded twice` };
+    if (!info.isFile())
+      return yield { path, refused: `not a regular file (${specialKind(info) ?? 'unknown kind'}); not read` };
+    if (seenFiles.has(target))
+      return yield { path, refused: `${LINK_REASONS.seenFile} (${describe(target)}); not loaded twice` };
     seenFiles.add(target);
     yield { path };
   }

@@ -28,23 +28,36 @@ export interface ResolvedColumn {
  */
 export function resolveColumn(table: ParsedTable, spec: string, flag: string, hasHeader: boolean): ResolvedColumn {
   if (hasHeader) {
-    const exact = table.headerNames.find((h) => h.name === spec) ?? table.headerNames.find((h) => h.name.toLowerCase() === spec.toLowerCase());
+    const exact =
+      table.headerNames.find((h) => h.name === spec) ??
+      table.headerNames.find((h) => h.name.toLowerCase() === spec.toLowerCase());
     if (exact) return { index: exact.index, shown: exact.name };
   }
   if (/^\d+$/.test(spec)) {
     const n = Number(spec);
     const width = Math.max(...table.rows.slice(0, 50).map((r) => r.cells.length));
     if (n < 1 || n > width) throw new DataError(table.name, `${flag} ${spec}: the table has columns 1 to ${width}`);
-    return { index: n - 1, shown: hasHeader && table.headerNames.find((h) => h.index === n - 1) ? table.headerNames.find((h) => h.index === n - 1)!.name : `column ${n}` };
+    return {
+      index: n - 1,
+      shown:
+        hasHeader && table.headerNames.find((h) => h.index === n - 1)
+          ? table.headerNames.find((h) => h.index === n - 1)!.name
+          : `column ${n}`,
+    };
   }
   const names = hasHeader ? table.headerNames.map((h) => h.name).filter((n) => n !== '') : [];
-  const have = names.length > 0 ? `columns: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}` : 'it has no header: give a column number (1, 2, …)';
+  const have =
+    names.length > 0
+      ? `columns: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}`
+      : 'it has no header: give a column number (1, 2, …)';
   throw new DataError(table.name, `${flag} ${spec}: no such column (${have})`);
 }
 
 /** True when `spec` names a cell of the first row (so that row is a header). */
 export function namesHeaderCell(table: ParsedTable, spec: string | null): boolean {
-  return spec !== null && !/^\d+$/.test(spec) && table.headerNames.some((h) => h.name.toLowerCase() === spec.toLowerCase());
+  return (
+    spec !== null && !/^\d+$/.test(spec) && table.headerNames.some((h) => h.name.toLowerCase() === spec.toLowerCase())
+  );
 }
 
 /**
@@ -58,12 +71,16 @@ export function parseClassMap(text: string, flag = '--classes'): [string, string
     if (part.trim() === '') continue;
     const eq = part.lastIndexOf('=');
     if (eq < 0) throw new DataError(flag, `"${part.trim()}" is not VALUE=CLASS`);
-    const value = part.slice(0, eq).trim().replace(/^"(.*)"$/, '$1');
+    const value = part
+      .slice(0, eq)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     const cls = part.slice(eq + 1).trim();
     if (cls === '') throw new DataError(flag, `"${part.trim()}" names no class`);
     if (/[/\\]/.test(cls)) throw new DataError(flag, `class name "${cls}" may not hold / or \\`);
     const earlier = pairs.find(([v]) => sameValue(v, value));
-    if (earlier && earlier[1] !== cls) throw new DataError(flag, `value "${value}" is mapped to two classes (${earlier[1]} and ${cls})`);
+    if (earlier && earlier[1] !== cls)
+      throw new DataError(flag, `value "${value}" is mapped to two classes (${earlier[1]} and ${cls})`);
     pairs.push([value, cls]);
   }
   if (pairs.length === 0) throw new DataError(flag, 'lists no VALUE=CLASS pair');
@@ -98,7 +115,8 @@ export function sameValue(a: string, b: string): boolean {
 }
 
 /** What one row's label cell says: one class, or why it has none. */
-export type RowClass = { readonly cls: string } | { readonly drop: 'no class' | 'two classes'; readonly values: string };
+export type RowClass =
+  { readonly cls: string } | { readonly drop: 'no class' | 'two classes'; readonly values: string };
 
 /**
  * A row's class: its cell split on `|`; values not named in the map are ignored, and the row belongs to CLASS when

@@ -28,7 +28,10 @@ const TABLE_NAME = /\.(csv|tsv|txt)(\.gz)?$/i;
 
 /** The picked files that may be label tables or split lists, by path (sorted). */
 export function tableCandidates(files: readonly PickedFileLike[]): string[] {
-  return files.map((f) => normalisePath(f.path)).filter((p) => TABLE_NAME.test(p) && !p.split('/').some((s) => s.startsWith('.') || s === '__MACOSX')).sort();
+  return files
+    .map((f) => normalisePath(f.path))
+    .filter((p) => TABLE_NAME.test(p) && !p.split('/').some((s) => s.startsWith('.') || s === '__MACOSX'))
+    .sort();
 }
 
 /** A table's columns as the form offers them: header names (or `1`, `2`, … without a header) and a few rows. */
@@ -45,7 +48,11 @@ export interface TablePreview {
  * The preview of a table's bytes. `hasHeader`: whether the first row names the columns; the form asks, defaulting
  * to yes when no cell of the first row is a number.
  */
-export function previewTable(bytes: Uint8Array, name: string, hasHeader?: boolean): TablePreview & { readonly hasHeader: boolean } {
+export function previewTable(
+  bytes: Uint8Array,
+  name: string,
+  hasHeader?: boolean,
+): TablePreview & { readonly hasHeader: boolean } {
   const table = parseTable(bytes, name);
   const header = hasHeader ?? !table.rows[0].cells.some((c) => c !== '' && Number.isFinite(Number(c)));
   const rows = header ? table.rows.slice(1) : table.rows;
@@ -65,7 +72,10 @@ export function previewTable(bytes: Uint8Array, name: string, hasHeader?: boolea
 }
 
 /** Reads the chosen tables and lists from the picked files. Throws a DataError naming a path that is not there. */
-export async function readPickedLabels(files: readonly PickedFileLike[], choice: PickedLabels): Promise<LabelTableSpec> {
+export async function readPickedLabels(
+  files: readonly PickedFileLike[],
+  choice: PickedLabels,
+): Promise<LabelTableSpec> {
   const byPath = new Map(files.map((f) => [normalisePath(f.path), f.file]));
   const bytes = async (path: string): Promise<Uint8Array> => {
     const blob = byPath.get(normalisePath(path));

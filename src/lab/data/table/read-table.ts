@@ -44,13 +44,18 @@ export function parseTable(bytes: Uint8Array, name: string): ParsedTable {
       throw new DataError(name, `corrupt or truncated gzip (${(err as Error).message})`);
     }
   }
-  if (raw.includes(0)) throw new DataError(name, 'not a text table (it holds binary data); expected CSV, TSV or whitespace-separated text, plain or .gz');
+  if (raw.includes(0))
+    throw new DataError(
+      name,
+      'not a text table (it holds binary data); expected CSV, TSV or whitespace-separated text, plain or .gz',
+    );
   const text = new TextDecoder('utf-8').decode(raw).replace(/^\uFEFF/, '');
   const first = text.split(/\r?\n/).find((line) => line.trim() !== '');
   if (first === undefined) throw new DataError(name, 'the table is empty');
   const delimiter = detectDelimiter(first);
   const rows = delimiter === 'whitespace' ? splitWhitespace(text) : splitDelimited(text, delimiter);
-  const headerNames = delimiter === ',' ? mergeBracketed(rows[0].cells) : rows[0].cells.map((c, index) => ({ name: c, index }));
+  const headerNames =
+    delimiter === ',' ? mergeBracketed(rows[0].cells) : rows[0].cells.map((c, index) => ({ name: c, index }));
   return { name, fingerprint, delimiter, gzip, rows, headerNames };
 }
 

@@ -50,7 +50,12 @@ export function parseSplitList(bytes: Uint8Array, name: string): SplitList {
  * are skipped as in a folder layout; `refused` (links not followed) are added to the skipped files. Throws a
  * DataError naming the table for an unknown column, a bad split cell, or fewer than two classes with images.
  */
-export function tableLayout(paths: readonly string[], refused: readonly SkippedFile[], spec: LabelTableSpec, root: string): Layout & { table: TableReport } {
+export function tableLayout(
+  paths: readonly string[],
+  refused: readonly SkippedFile[],
+  spec: LabelTableSpec,
+  root: string,
+): Layout & { table: TableReport } {
   const { table, mapping } = spec;
   const skipped: SkippedFile[] = [...refused];
   const images: string[] = [];
@@ -60,7 +65,11 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
     if (reason) skipped.push({ path, reason });
     else images.push(path);
   }
-  if (images.length === 0) throw new DataError(root, `no images (.jpg, .jpeg, .png, .dcm) found${skipped.length > 0 ? ` (${skipped.length} other files skipped)` : ''}`);
+  if (images.length === 0)
+    throw new DataError(
+      root,
+      `no images (.jpg, .jpeg, .png, .dcm) found${skipped.length > 0 ? ` (${skipped.length} other files skipped)` : ''}`,
+    );
   const index = new ImageIndex(images);
 
   // The first row is a header when a column is named in it, or when (all columns given by number) its image cell
@@ -72,15 +81,24 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
   }
   const imageCol = resolveColumn(table, mapping.imageColumn, '--image-column', hasHeader).index;
   const labelCol = resolveColumn(table, mapping.labelColumn, '--label-column', hasHeader).index;
-  const patientCol = mapping.patientColumn === null ? null : resolveColumn(table, mapping.patientColumn, '--patient-column', hasHeader).index;
-  const splitCol = mapping.splitColumn === null ? null : resolveColumn(table, mapping.splitColumn, '--split-column', hasHeader);
+  const patientCol =
+    mapping.patientColumn === null
+      ? null
+      : resolveColumn(table, mapping.patientColumn, '--patient-column', hasHeader).index;
+  const splitCol =
+    mapping.splitColumn === null ? null : resolveColumn(table, mapping.splitColumn, '--split-column', hasHeader);
 
   const rows = hasHeader ? table.rows.slice(1) : table.rows;
   const dropped = { noImage: 0, ambiguousImage: 0, noClass: 0, twoClasses: 0 };
   const examples: { noClass?: string; twoClasses?: string } = {};
-  interface Found { classes: Map<string, number>; patient?: string; split?: SplitName }
+  interface Found {
+    classes: Map<string, number>;
+    patient?: string;
+    split?: SplitName;
+  }
   const found = new Map<number, Found>();
-  const hashPatient = (id: string): string => `patient:${new Fingerprint().update(`${table.fingerprint}\n${id}`).digest()}`;
+  const hashPatient = (id: string): string =>
+    `patient:${new Fingerprint().update(`${table.fingerprint}\n${id}`).digest()}`;
   for (const row of rows) {
     const cell = row.cells[imageCol] ?? '';
     const match = cell.trim() === '' ? { none: true as const } : index.find(cell);
@@ -98,7 +116,10 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
       const value = row.cells[splitCol.index] ?? '';
       const split = splitOfValue(value);
       if (value.trim() !== '' && split === null) {
-        throw new DataError(table.name, `line ${row.line}: ${splitCol.shown} "${value}" is not train, val (validate) or test (--split-column)`);
+        throw new DataError(
+          table.name,
+          `line ${row.line}: ${splitCol.shown} "${value}" is not train, val (validate) or test (--split-column)`,
+        );
       }
       if (split) state.split ??= split;
     }
@@ -121,7 +142,10 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
   // Official split lists name their images; a name found in both is a conflict.
   let listNamesUnmatched = 0;
   const listed = new Map<number, SplitName | 'both'>();
-  for (const [list, split] of [[spec.testList, 'test'], [spec.valList, 'val']] as const) {
+  for (const [list, split] of [
+    [spec.testList, 'test'],
+    [spec.valList, 'val'],
+  ] as const) {
     if (!list) continue;
     for (const cells of list.rows) {
       const match = cells.map((c) => (c === '' ? { none: true as const } : index.find(c))).find((m) => 'image' in m);
@@ -134,7 +158,7 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
     }
   }
 
-  const entries: (Omit<LayoutEntry, 'label'>)[] = [];
+  const entries: Omit<LayoutEntry, 'label'>[] = [];
   let conflicts = 0;
   let imagesWithoutClass = 0;
   let imagesWithoutRow = 0;
@@ -151,7 +175,10 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
     }
     if (state.classes.size > 1) {
       conflicts++;
-      const shown = [...state.classes].slice(0, 3).map(([c, line]) => `${c} (line ${line})`).join(' and ');
+      const shown = [...state.classes]
+        .slice(0, 3)
+        .map(([c, line]) => `${c} (line ${line})`)
+        .join(' and ');
       skipped.push({ path, reason: `label conflict: ${table.name} gives it ${shown}; left out` });
       return;
     }
@@ -162,15 +189,24 @@ export function tableLayout(paths: readonly string[], refused: readonly SkippedF
     }
     const split = inList ?? state.split;
     const className = [...state.classes.keys()][0];
-    entries.push({ path, className, ...(split ? { split } : {}), ...(state.patient ? { patient: state.patient } : {}) });
+    entries.push({
+      path,
+      className,
+      ...(split ? { split } : {}),
+      ...(state.patient ? { patient: state.patient } : {}),
+    });
   });
 
   const classNames = [...new Set(entries.map((e) => e.className))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const unused = mapping.classes?.map(([, c]) => c).find((c) => !classNames.includes(c));
-  if (unused !== undefined) throw new DataError(table.name, `no image has class ${unused} (--classes${dropSummary(dropped)})`);
+  if (unused !== undefined)
+    throw new DataError(table.name, `no image has class ${unused} (--classes${dropSummary(dropped)})`);
   if (classNames.length < 2) {
     const what = classNames.length === 0 ? 'no image has a class' : `only one class (${classNames[0]}) has images`;
-    throw new DataError(table.name, `${what}; at least 2 classes are needed (${found.size} of ${images.length} images have rows${dropSummary(dropped)})`);
+    throw new DataError(
+      table.name,
+      `${what}; at least 2 classes are needed (${found.size} of ${images.length} images have rows${dropSummary(dropped)})`,
+    );
   }
   const labelOf = new Map(classNames.map((c, i) => [c, i]));
   const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

@@ -18,16 +18,27 @@ export class ExportFolderError extends Error {
  * Writes `files` (relative '/'-paths → contents) as the folder `dir`. `dir` must not exist, or be an empty folder;
  * an existing non-empty folder is left untouched and reported.
  */
-export async function writeFolderAtomically(dir: string, files: ReadonlyMap<string, string | Uint8Array>): Promise<void> {
+export async function writeFolderAtomically(
+  dir: string,
+  files: ReadonlyMap<string, string | Uint8Array>,
+): Promise<void> {
   const target = resolve(dir);
   for (const rel of files.keys()) {
-    if (rel === '' || rel.startsWith('/') || rel.includes('\\') || rel.split('/').some((part) => part === '..' || part === '')) {
-      throw new ExportFolderError(`${dir}: refusing to write "${rel}" (paths must be relative, '/'-separated, without '..')`);
+    if (
+      rel === '' ||
+      rel.startsWith('/') ||
+      rel.includes('\\') ||
+      rel.split('/').some((part) => part === '..' || part === '')
+    ) {
+      throw new ExportFolderError(
+        `${dir}: refusing to write "${rel}" (paths must be relative, '/'-separated, without '..')`,
+      );
     }
   }
   const info = await stat(target).catch(() => null);
   if (info && !info.isDirectory()) throw new ExportFolderError(`${dir}: exists and is not a folder`);
-  if (info && (await readdir(target)).length > 0) throw new ExportFolderError(`${dir}: exists and is not empty; choose a new folder`);
+  if (info && (await readdir(target)).length > 0)
+    throw new ExportFolderError(`${dir}: exists and is not empty; choose a new folder`);
 
   await mkdir(dirname(target), { recursive: true });
   const staging = join(dirname(target), `.${basename(target)}.partial-${process.pid}-${Date.now()}`);

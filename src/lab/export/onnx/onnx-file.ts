@@ -37,8 +37,14 @@ export interface OnnxMetadataProps {
 
 export function onnxMetadataProps(meta: ExportMetadata): OnnxMetadataProps {
   return {
-    modelId: meta.modelId, classNames: JSON.stringify(meta.classNames), inputSize: String(meta.inputSize),
-    channels: String(meta.channels), pixelRange: meta.pixelRange, layout: 'NHWC', output: 'probabilities', format: 'onnx',
+    modelId: meta.modelId,
+    classNames: JSON.stringify(meta.classNames),
+    inputSize: String(meta.inputSize),
+    channels: String(meta.channels),
+    pixelRange: meta.pixelRange,
+    layout: 'NHWC',
+    output: 'probabilities',
+    format: 'onnx',
     generatedBy: 'X-Ray Lab ONNX export (LightConv2D/LightDense rewritten as Conv/Gemm, softmax appended)',
   };
 }
@@ -54,8 +60,14 @@ export function stockModelToOnnx(stock: StockModel, meta: ExportMetadata): Uint8
   checkExportMetadata(meta);
   const graph = new OnnxGraph();
   const config = stock.topology.config;
-  if (config.input_layers.length !== 1 || config.layers.filter((l) => l.class_name === 'InputLayer').length !== 1) throw new Error(`the ONNX export takes a model with one input, got ${config.input_layers.length}`);
-  const weightsOf = new Map(stock.layers.map((l) => [l.name, new Map<string, StockWeight>(l.weights.map((w) => [w.name.split('/').pop()!, w]))]));
+  if (config.input_layers.length !== 1 || config.layers.filter((l) => l.class_name === 'InputLayer').length !== 1)
+    throw new Error(`the ONNX export takes a model with one input, got ${config.input_layers.length}`);
+  const weightsOf = new Map(
+    stock.layers.map((l) => [
+      l.name,
+      new Map<string, StockWeight>(l.weights.map((w) => [w.name.split('/').pop()!, w])),
+    ]),
+  );
   const tensors = new Map<string, OnnxTensor>();
   const inputs: proto.IValueInfoProto[] = [];
 
@@ -66,22 +78,31 @@ export function stockModelToOnnx(stock: StockModel, meta: ExportMetadata): Uint8
       const name = graph.claim(INPUT_NAME);
       inputs.push(floatValueInfo(name, shape));
       // Conv and pooling read NCHW: one transpose here, and the graph stays channels-first.
-      tensors.set(layer.name, shape.length === 4
-        ? { name: graph.node('Transpose', [name], `${name}/nchw`, { perm: [0, 3, 1, 2] }), shape }
-        : { name, shape });
+      tensors.set(
+        layer.name,
+        shape.length === 4
+          ? { name: graph.node('Transpose', [name], `${name}/nchw`, { perm: [0, 3, 1, 2] }), shape }
+          : { name, shape },
+      );
       continue;
     }
-    if (layer.inbound_nodes.length !== 1) throw new OnnxExportError(layer.name, `is called ${layer.inbound_nodes.length} times; the export takes layers called once`);
+    if (layer.inbound_nodes.length !== 1)
+      throw new OnnxExportError(
+        layer.name,
+        `is called ${layer.inbound_nodes.length} times; the export takes layers called once`,
+      );
     const sources = layer.inbound_nodes[0].map(([from, node]: InboundTensor) => {
       const t = tensors.get(from);
-      if (!t || node !== 0) throw new OnnxExportError(layer.name, `reads "${from}" (call ${node}), which comes later or is shared`);
+      if (!t || node !== 0)
+        throw new OnnxExportError(layer.name, `reads "${from}" (call ${node}), which comes later or is shared`);
       return t;
     });
     tensors.set(layer.name, layerNodes(graph, layer, weightsOf.get(layer.name) ?? new Map(), sources));
   }
 
   const out = tensors.get(config.output_layers[0][0]);
-  if (!out || out.shape.length !== 2) throw new Error(`the ONNX export expects a [N, classes] output, got ${JSON.stringify(out?.shape)}`);
+  if (!out || out.shape.length !== 2)
+    throw new Error(`the ONNX export expects a [N, classes] output, got ${JSON.stringify(out?.shape)}`);
   if (out.shape[1] !== meta.classNames.length) {
     throw new Error(`the model has ${out.shape[1]} outputs but the metadata names ${meta.classNames.length} classes`);
   }

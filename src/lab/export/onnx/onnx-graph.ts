@@ -22,7 +22,8 @@ function attribute(name: string, value: AttributeValue): proto.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw new Error(`ONNX export: attribute ${name} = ${value} is not a whole number (use { float })`);
+    if (!Number.isInteger(value))
+      throw new Error(`ONNX export: attribute ${name} = ${value} is not a whole number (use { float })`);
     return { name, type: T.INT, i: value };
   }
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
@@ -46,7 +47,10 @@ export class OnnxGraph {
   node(op: string, inputs: readonly string[], output: string, attributes: Record<string, AttributeValue> = {}): string {
     this.claim(output);
     this.nodes.push({
-      opType: op, name: output, input: [...inputs], output: [output],
+      opType: op,
+      name: output,
+      input: [...inputs],
+      output: [output],
       attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)),
     });
     return output;
@@ -55,20 +59,36 @@ export class OnnxGraph {
   /** A float32 weight of the given dims. */
   floats(name: string, dims: readonly number[], values: Float32Array): string {
     const count = dims.reduce((n, d) => n * d, 1);
-    if (count !== values.length) throw new Error(`ONNX export: "${name}" has ${values.length} values for dims [${dims.join(', ')}]`);
-    this.initializers.push({ name: this.claim(name), dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: floatBytes(values) });
+    if (count !== values.length)
+      throw new Error(`ONNX export: "${name}" has ${values.length} values for dims [${dims.join(', ')}]`);
+    this.initializers.push({
+      name: this.claim(name),
+      dims: [...dims],
+      dataType: onnx.TensorProto.DataType.FLOAT,
+      rawData: floatBytes(values),
+    });
     return name;
   }
 
   /** An int64 vector (Pad's pads). */
   int64s(name: string, values: readonly number[]): string {
-    this.initializers.push({ name: this.claim(name), dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: [...values] });
+    this.initializers.push({
+      name: this.claim(name),
+      dims: [values.length],
+      dataType: onnx.TensorProto.DataType.INT64,
+      int64Data: [...values],
+    });
     return name;
   }
 
   /** A float32 scalar (Clip's bounds). */
   scalar(name: string, value: number): string {
-    this.initializers.push({ name: this.claim(name), dims: [], dataType: onnx.TensorProto.DataType.FLOAT, floatData: [value] });
+    this.initializers.push({
+      name: this.claim(name),
+      dims: [],
+      dataType: onnx.TensorProto.DataType.FLOAT,
+      floatData: [value],
+    });
     return name;
   }
 }

@@ -9,6 +9,9 @@ type Schema = typeof onnxProto.onnx;
 const loaded = onnxProto as unknown as { onnx?: Schema; default?: { onnx?: Schema } };
 
 /** onnx.ModelProto, onnx.TensorProto, … */
-export const onnx: Schema = loaded.onnx ?? loaded.default?.onnx ?? (() => {
-  throw new Error('onnx-proto did not load: no "onnx" namespace in its exports');
-})();
+export const onnx: Schema =
+  loaded.onnx ??
+  loaded.default?.onnx ??
+  (() => {
+    throw new Error('onnx-proto did not load: no "onnx" namespace in its exports');
+  })();

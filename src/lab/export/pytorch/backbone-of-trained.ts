@@ -8,7 +8,11 @@ import { prepareBackboneWeights, type BackboneWeights } from '../../transfer/bac
 import type { BackboneId } from '../../transfer/backbones';
 import { WeightsMismatchError } from '../../transfer/match-weights';
 import {
-  inferLayerKind, KERAS_PREPROCESSING, TF_HUB_PREPROCESSING, type Preprocessing, type SourceLayer,
+  inferLayerKind,
+  KERAS_PREPROCESSING,
+  TF_HUB_PREPROCESSING,
+  type Preprocessing,
+  type SourceLayer,
 } from '../../transfer/source-weights';
 import type { UsedBackbone } from './project-spec';
 import { readLayerArrays } from './torch-state';
@@ -25,7 +29,9 @@ function preprocessingOf(range: string): Preprocessing {
  * layers are not those weights (fine-tuned, or another network). Reads the weights; creates no lasting tensors.
  */
 export async function backboneOfTrained(
-  id: BackboneId, model: tf.LayersModel, used: UsedBackbone,
+  id: BackboneId,
+  model: tf.LayersModel,
+  used: UsedBackbone,
 ): Promise<BackboneWeights | null> {
   const layers: SourceLayer[] = [];
   for (const layer of model.layers) {

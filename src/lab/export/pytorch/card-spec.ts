@@ -8,8 +8,12 @@ import type * as tf from '@tensorflow/tfjs';
 import type { CardData, ExperimentCard } from '../../experiment/card';
 import { positiveClassIndex } from '../../data/summary';
 import {
-  hyperparametersOf, PytorchExportError,
-  type ManifestEntry, type PytorchProjectSpec, type SplitManifest, type UsedBackbone,
+  hyperparametersOf,
+  PytorchExportError,
+  type ManifestEntry,
+  type PytorchProjectSpec,
+  type SplitManifest,
+  type UsedBackbone,
 } from './project-spec';
 
 const SPLIT_FOLDERS = new Set(['train', 'val', 'test']);
@@ -28,14 +32,20 @@ export function classOfPath(path: string, classNames: readonly string[]): string
 /** The card's split manifest with each file's class, or a PytorchExportError naming the first file without one. */
 export function manifestOfCard(data: CardData): SplitManifest {
   if (data.test) {
-    throw new PytorchExportError(`the card's test images came from a separate folder (${data.test.source}); the PyTorch project reads every `
-      + 'split from one dataset folder: run the experiment with the test images inside the data (its test/ folder) to export it');
+    throw new PytorchExportError(
+      `the card's test images came from a separate folder (${data.test.source}); the PyTorch project reads every ` +
+        'split from one dataset folder: run the experiment with the test images inside the data (its test/ folder) to export it',
+    );
   }
-  const entries = (split: 'train' | 'val' | 'test'): ManifestEntry[] => data.split[split].map((path) => {
-    const label = classOfPath(path, data.classNames);
-    if (label == null) throw new PytorchExportError(`data.split.${split}: ${path} is not inside a class folder (${data.classNames.join(', ')})`);
-    return { path, label };
-  });
+  const entries = (split: 'train' | 'val' | 'test'): ManifestEntry[] =>
+    data.split[split].map((path) => {
+      const label = classOfPath(path, data.classNames);
+      if (label == null)
+        throw new PytorchExportError(
+          `data.split.${split}: ${path} is not inside a class folder (${data.classNames.join(', ')})`,
+        );
+      return { path, label };
+    });
   return { train: entries('train'), val: entries('val'), test: entries('test') };
 }
 
@@ -47,8 +57,14 @@ export function savedModelFolder(modelId: string, seed: number, seeds: readonly 
 /** The runs of the card that finished (status ok) and so left a trained model, in the card's order. */
 export function trainedRunsOf(card: ExperimentCard): Array<{ modelId: string; seed: number; folder: string }> {
   return card.results
-    .filter((r) => r.status === 'ok' && card.settings.models.includes(r.modelId) && card.settings.seeds.includes(r.seed))
-    .map((r) => ({ modelId: r.modelId, seed: r.seed, folder: savedModelFolder(r.modelId, r.seed, card.settings.seeds) }));
+    .filter(
+      (r) => r.status === 'ok' && card.settings.models.includes(r.modelId) && card.settings.seeds.includes(r.seed),
+    )
+    .map((r) => ({
+      modelId: r.modelId,
+      seed: r.seed,
+      folder: savedModelFolder(r.modelId, r.seed, card.settings.seeds),
+    }));
 }
 
 /** The card as a PyTorch project spec; `trained` are the lab models to start from (none: train from scratch). */
@@ -58,7 +74,10 @@ export function pytorchSpecOfCard(
 ): PytorchProjectSpec {
   const classNames = card.data.classNames;
   const positiveClass = positiveClassIndex(classNames, card.settings.positiveClass ?? undefined);
-  if (positiveClass < 0) throw new PytorchExportError(`settings.positiveClass "${card.settings.positiveClass}" is not a class of the data (${classNames.join(', ')})`);
+  if (positiveClass < 0)
+    throw new PytorchExportError(
+      `settings.positiveClass "${card.settings.positiveClass}" is not a class of the data (${classNames.join(', ')})`,
+    );
   return {
     title: `X-Ray Lab experiment of ${card.createdAt} on ${card.data.source}`,
     models: [...card.settings.models],

@@ -87,16 +87,29 @@ export async function planModel(spec: PytorchProjectSpec, index: number): Promis
   const trained = (spec.trained ?? []).filter((t) => t.modelId === id);
 
   if (entry.runner === 'image') {
-    const size = entry.measure({ size: h.size, channels: h.channels, numClasses, batchNormMomentum: h.batchNormMomentum });
+    const size = entry.measure({
+      size: h.size,
+      channels: h.channels,
+      numClasses,
+      batchNormMomentum: h.batchNormMomentum,
+    });
     const json: ExperimentModelJson = {
-      id, label: entry.label, family: entry.group, pixelRange: entry.pixelRange,
-      labParams: size.params, labTrainableParams: size.trainableParams, trained: {},
+      id,
+      label: entry.label,
+      family: entry.group,
+      pixelRange: entry.pixelRange,
+      labParams: size.params,
+      labTrainableParams: size.trainableParams,
+      trained: {},
     };
     if (entry.rank != null) json.rank = entry.rank;
     for (const t of trained) {
       checkTrained(t, spec);
       const path = `weights/${id}-seed${t.seed}.safetensors`;
-      files.set(path, encodeSafetensors(await torchStateOf(t.model, (layer) => layer), { modelId: id, seed: String(t.seed) }));
+      files.set(
+        path,
+        encodeSafetensors(await torchStateOf(t.model, (layer) => layer), { modelId: id, seed: String(t.seed) }),
+      );
       json.trained[String(t.seed)] = path;
     }
     return { json, files };
@@ -106,7 +119,12 @@ export async function planModel(spec: PytorchProjectSpec, index: number): Promis
   const weights = await backboneWeightsFor(id, index, spec, trained);
   const bspec = backboneSpec(id);
   const head = { dropout: h.headDropout, lightRank: h.headLightRank };
-  const headModel = buildTransferHead({ features: bspec.features(weights.variant), numClasses, dropout: head.dropout, lightRank: head.lightRank ?? undefined });
+  const headModel = buildTransferHead({
+    features: bspec.features(weights.variant),
+    numClasses,
+    dropout: head.dropout,
+    lightRank: head.lightRank ?? undefined,
+  });
   const headSize = measureModelSize(headModel);
   const info = describeBackboneWeights(weights);
   const backbonePath = `weights/${id}-backbone.safetensors`;
@@ -123,11 +141,22 @@ export async function planModel(spec: PytorchProjectSpec, index: number): Promis
   }
   const tuned = fineTune != null && (h.fineTuneEpochs ?? 0) > 0 ? fineTune.trainableParams : 0;
   const json: ExperimentModelJson = {
-    id, label: entry.label, family: 'transfer', pixelRange: weights.preprocessing.range,
-    labParams: weights.params + headSize.params, labTrainableParams: headSize.trainableParams + tuned,
+    id,
+    label: entry.label,
+    family: 'transfer',
+    pixelRange: weights.preprocessing.range,
+    labParams: weights.params + headSize.params,
+    labTrainableParams: headSize.trainableParams + tuned,
     backbone: {
-      network: id, ...(weights.variant.alpha != null ? { alpha: weights.variant.alpha } : {}), weights: backbonePath,
-      record: { network: `${info.network}${info.variant ? ` ${info.variant}` : ''}`, weightsId: info.weightsId, origin: info.origin, pixelRange: info.pixelRange },
+      network: id,
+      ...(weights.variant.alpha != null ? { alpha: weights.variant.alpha } : {}),
+      weights: backbonePath,
+      record: {
+        network: `${info.network}${info.variant ? ` ${info.variant}` : ''}`,
+        weightsId: info.weightsId,
+        origin: info.origin,
+        pixelRange: info.pixelRange,
+      },
       ...(fineTune ? { fineTune } : {}),
     },
     head,
@@ -136,7 +165,10 @@ export async function planModel(spec: PytorchProjectSpec, index: number): Promis
   for (const t of trained) {
     checkTrained(t, spec);
     const path = `weights/${id}-seed${t.seed}.safetensors`;
-    files.set(path, encodeSafetensors(await trainedTransferTensors(t.model, weights), { modelId: id, seed: String(t.seed) }));
+    files.set(
+      path,
+      encodeSafetensors(await trainedTransferTensors(t.model, weights), { modelId: id, seed: String(t.seed) }),
+    );
     json.trained[String(t.seed)] = path;
   }
   return { json, files };
@@ -147,7 +179,10 @@ export async function planModel(spec: PytorchProjectSpec, index: number): Promis
  * layers whose weights train in the second stage, and how many parameters they add to the head's.
  */
 function fineTunePlanOf(
-  id: BackboneId, backbone: tf.LayersModel, head: tf.LayersModel, headTrainable: number,
+  id: BackboneId,
+  backbone: tf.LayersModel,
+  head: tf.LayersModel,
+  headTrainable: number,
 ): FineTunePlan {
   const { cut, blocks } = fineTuneCut(id);
   const tuning = buildFineTuneModels(id, backbone, head);
@@ -168,7 +203,10 @@ function fineTunePlanOf(
  * are the runs' own, else the runs' own read back from a model they saved (a frozen backbone is saved unchanged).
  */
 async function backboneWeightsFor(
-  id: BackboneId, index: number, spec: PytorchProjectSpec, trained: readonly TrainedModel[],
+  id: BackboneId,
+  index: number,
+  spec: PytorchProjectSpec,
+  trained: readonly TrainedModel[],
 ): Promise<BackboneWeights> {
   const used = spec.usedBackbones?.[id];
   const given = spec.backbones?.[id];
@@ -189,21 +227,27 @@ async function backboneWeightsFor(
   }
   if (loaded) checkUsedBackbone(id, loaded, used); // says how they differ
   const why = used && trained.length > 0 ? ' (the models its runs saved hold other ones: fine-tuned weights)' : '';
-  return fail(`models[${index}]: ${id} cannot be exported without its backbone's ImageNet weights${why} — `
-    + backboneSpec(id).missingWeights);
+  return fail(
+    `models[${index}]: ${id} cannot be exported without its backbone's ImageNet weights${why} — ` +
+      backboneSpec(id).missingWeights,
+  );
 }
 
 /** The loaded backbone weights must be those the experiment's runs used: the trained heads were fitted to them. */
 function checkUsedBackbone(id: BackboneId, weights: BackboneWeights, used: UsedBackbone | undefined): void {
   if (!used) return;
   if (used.weightsId !== weights.weightsId) {
-    fail(`${id}: the loaded backbone weights (id ${weights.weightsId}, from ${weights.origin}) are not the ones `
-      + `its runs used (id ${used.weightsId}, from ${used.origin}); load those`);
+    fail(
+      `${id}: the loaded backbone weights (id ${weights.weightsId}, from ${weights.origin}) are not the ones ` +
+        `its runs used (id ${used.weightsId}, from ${used.origin}); load those`,
+    );
   }
   if (used.pixelRange !== weights.preprocessing.range) {
     const range = (r: string) => `[${r.replace(',', ', ')}]`;
-    fail(`${id}: the loaded backbone weights take pixels in ${range(weights.preprocessing.range)}, its runs fed them `
-      + `${range(used.pixelRange)}; load them with that preprocessing`);
+    fail(
+      `${id}: the loaded backbone weights take pixels in ${range(weights.preprocessing.range)}, its runs fed them ` +
+        `${range(used.pixelRange)}; load them with that preprocessing`,
+    );
   }
 }
 
@@ -220,10 +264,14 @@ async function trainedTransferTensors(model: tf.LayersModel, weights: BackboneWe
     const original = imagenet.get(layer.name);
     if (original) {
       const values = [...arrays.values()].map((a) => a.values);
-      const same = values.length === original.length && values.every((v, i) => v.length === original[i].length && v.every((x, j) => x === original[i][j]));
+      const same =
+        values.length === original.length &&
+        values.every((v, i) => v.length === original[i].length && v.every((x, j) => x === original[i][j]));
       if (same) continue;
     }
-    tensors.push(...torchTensorsOf(layer.getClassName(), layer.name, original ? `backbone.${layer.name}` : layer.name, arrays));
+    tensors.push(
+      ...torchTensorsOf(layer.getClassName(), layer.name, original ? `backbone.${layer.name}` : layer.name, arrays),
+    );
   }
   if (!tensors.some((t) => t.name.startsWith('logits.'))) fail('a trained transfer model has no "logits" head layer');
   return tensors;
@@ -233,11 +281,15 @@ async function trainedTransferTensors(model: tf.LayersModel, weights: BackboneWe
 function checkTrained(t: TrainedModel, spec: PytorchProjectSpec): void {
   const h = spec.hyperparameters;
   const where = `trained (${t.modelId}, seed ${t.seed})`;
-  if (!h.seeds.includes(t.seed)) fail(`${where}: seed ${t.seed} is not one of hyperparameters.seeds (${h.seeds.join(', ')})`);
+  if (!h.seeds.includes(t.seed))
+    fail(`${where}: seed ${t.seed} is not one of hyperparameters.seeds (${h.seeds.join(', ')})`);
   const input = t.model.inputs[0]?.shape;
   const output = t.model.outputs[0]?.shape;
   if (input?.[1] !== h.size || input?.[2] !== h.size || input?.[3] !== h.channels) {
-    fail(`${where}: the model takes [${input?.slice(1).join(', ')}] images, the experiment [${h.size}, ${h.size}, ${h.channels}]`);
+    fail(
+      `${where}: the model takes [${input?.slice(1).join(', ')}] images, the experiment [${h.size}, ${h.size}, ${h.channels}]`,
+    );
   }
-  if (output?.[1] !== spec.classNames.length) fail(`${where}: the model gives ${output?.[1]} outputs for ${spec.classNames.length} classes`);
+  if (output?.[1] !== spec.classNames.length)
+    fail(`${where}: the model gives ${output?.[1]} outputs for ${spec.classNames.length} classes`);
 }

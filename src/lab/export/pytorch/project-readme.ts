@@ -11,17 +11,20 @@ function fineTuneLine(spec: PytorchProjectSpec, models: readonly ExperimentModel
   const what = `${tunable.map((m) => m.id).join(', ')}: ${plan.blocks}'s ${plan.layers.length} convolutions`;
   const rate = `${plan.learningRateFactor}× the learning rate`;
   return epochs > 0
-    ? `As in the lab, ${what} then train with the head for ${epochs} more epoch(s) at ${rate}, BatchNorm still frozen `
-      + '(`--fine-tune 0` skips that stage).'
-    : `The experiment does not fine-tune; \`--fine-tune N\` adds the lab's second stage (${what} train with the head `
-      + `for N epochs at ${rate}).`;
+    ? `As in the lab, ${what} then train with the head for ${epochs} more epoch(s) at ${rate}, BatchNorm still frozen ` +
+        '(`--fine-tune 0` skips that stage).'
+    : `The experiment does not fine-tune; \`--fine-tune N\` adds the lab's second stage (${what} train with the head ` +
+        `for N epochs at ${rate}).`;
 }
 
 export function projectReadme(spec: PytorchProjectSpec, models: readonly ExperimentModelJson[]): string {
   const h = spec.hyperparameters;
   const counts = (['train', 'val', 'test'] as const).map((s) => `${spec.splits[s].length} ${s}`).join(' / ');
   const trained = models.flatMap((m) => Object.keys(m.trained).map((seed) => `${m.id} seed ${seed}`));
-  const rows = models.map((m) => `| ${m.id} | ${m.label} | ${m.labParams.toLocaleString('en-US')} | ${m.labTrainableParams.toLocaleString('en-US')} | [${m.pixelRange.replace(',', ', ')}] |`);
+  const rows = models.map(
+    (m) =>
+      `| ${m.id} | ${m.label} | ${m.labParams.toLocaleString('en-US')} | ${m.labTrainableParams.toLocaleString('en-US')} | [${m.pixelRange.replace(',', ', ')}] |`,
+  );
   return `# ${spec.title ?? 'X-Ray Lab experiment'} — PyTorch project
 
 Exported by X-Ray Lab: the experiment's models, hyperparameters and split manifest, and a trainer that runs it with
@@ -84,7 +87,7 @@ with bootstrap 95% intervals (NumPy's resamples, so intervals differ slightly fr
 
 As in the lab: the loss is cross-entropy on the logits (class weights: Σ w·loss / number of non-zero weights) plus
 1e-4·Σw² on every LightConv2D/LightDense factor; BatchNorm epsilon 1e-3 and momentum ${h.batchNormMomentum} (Keras
-convention); ${h.batchNormRecalibrationBatches > 0 ? `BatchNorm statistics are re-estimated on ${h.batchNormRecalibrationBatches} training batches before each validation` : 'no BatchNorm re-estimation (the study\'s protocol)'};
+convention); ${h.batchNormRecalibrationBatches > 0 ? `BatchNorm statistics are re-estimated on ${h.batchNormRecalibrationBatches} training batches before each validation` : "no BatchNorm re-estimation (the study's protocol)"};
 the weights of the best validation loss are kept. Transfer backbones (the ImageNet weights the lab loaded, in
 \`weights/<model>-backbone.safetensors\`) stay frozen in inference mode: BatchNorm keeps its ImageNet statistics
 and only the head trains. ${fineTuneLine(spec, models)}

@@ -104,13 +104,21 @@ export class PytorchExportError extends Error {
 /** The hyperparameters of a lab experiment (its seeds included), as train.py reads them. */
 export function hyperparametersOf(experiment: Experiment): PytorchHyperparameters {
   return {
-    size: experiment.size, channels: experiment.channels, epochs: experiment.epochs, batchSize: experiment.batchSize,
-    learningRate: experiment.learningRate, seeds: [...experiment.seeds],
+    size: experiment.size,
+    channels: experiment.channels,
+    epochs: experiment.epochs,
+    batchSize: experiment.batchSize,
+    learningRate: experiment.learningRate,
+    seeds: [...experiment.seeds],
     classWeights: experiment.classWeights === 'balanced' ? 'balanced' : null,
-    patience: experiment.patience > 0 ? experiment.patience : null, batchNormMomentum: experiment.bnMomentum,
-    batchNormRecalibrationBatches: experiment.bnRecalibration, threshold: experiment.threshold,
-    bootstrapIterations: experiment.bootstrap, headDropout: experiment.headDropout,
-    headLightRank: experiment.headRank > 0 ? experiment.headRank : null, fineTuneEpochs: experiment.fineTune,
+    patience: experiment.patience > 0 ? experiment.patience : null,
+    batchNormMomentum: experiment.bnMomentum,
+    batchNormRecalibrationBatches: experiment.bnRecalibration,
+    threshold: experiment.threshold,
+    bootstrapIterations: experiment.bootstrap,
+    headDropout: experiment.headDropout,
+    headLightRank: experiment.headRank > 0 ? experiment.headRank : null,
+    fineTuneEpochs: experiment.fineTune,
   };
 }
 
@@ -118,7 +126,8 @@ const fail = (message: string): never => {
   throw new PytorchExportError(message);
 };
 
-const isInt = (x: unknown, low: number, high = Number.MAX_SAFE_INTEGER) => Number.isInteger(x) && (x as number) >= low && (x as number) <= high;
+const isInt = (x: unknown, low: number, high = Number.MAX_SAFE_INTEGER) =>
+  Number.isInteger(x) && (x as number) >= low && (x as number) <= high;
 
 /** Checks the hyperparameters' ranges. */
 export function checkHyperparameters(h: PytorchHyperparameters): void {
@@ -131,17 +140,23 @@ export function checkHyperparameters(h: PytorchHyperparameters): void {
   if (!Array.isArray(h.seeds) || h.seeds.length === 0) fail(`${p}.seeds must list at least one seed`);
   h.seeds.forEach((s, i) => isInt(s, 0, 2 ** 31 - 1) || fail(`${p}.seeds[${i}] must be a whole number ≥ 0 (got ${s})`));
   if (new Set(h.seeds).size !== h.seeds.length) fail(`${p}.seeds lists a seed twice (${h.seeds.join(', ')})`);
-  if (h.classWeights !== null && h.classWeights !== 'balanced'
-    && !(Array.isArray(h.classWeights) && h.classWeights.every((w) => w >= 0))) {
+  if (
+    h.classWeights !== null &&
+    h.classWeights !== 'balanced' &&
+    !(Array.isArray(h.classWeights) && h.classWeights.every((w) => w >= 0))
+  ) {
     fail(`${p}.classWeights must be null, 'balanced' or a list of weights ≥ 0`);
   }
-  if (h.patience !== null && !isInt(h.patience, 1)) fail(`${p}.patience must be null or a whole number ≥ 1 (got ${h.patience})`);
-  if (!(h.batchNormMomentum >= 0 && h.batchNormMomentum < 1)) fail(`${p}.batchNormMomentum must be in [0, 1) (got ${h.batchNormMomentum})`);
+  if (h.patience !== null && !isInt(h.patience, 1))
+    fail(`${p}.patience must be null or a whole number ≥ 1 (got ${h.patience})`);
+  if (!(h.batchNormMomentum >= 0 && h.batchNormMomentum < 1))
+    fail(`${p}.batchNormMomentum must be in [0, 1) (got ${h.batchNormMomentum})`);
   if (!isInt(h.batchNormRecalibrationBatches, 0)) fail(`${p}.batchNormRecalibrationBatches must be a whole number ≥ 0`);
   if (!(h.threshold >= 0 && h.threshold <= 1)) fail(`${p}.threshold must be in [0, 1] (got ${h.threshold})`);
   if (!isInt(h.bootstrapIterations, 0)) fail(`${p}.bootstrapIterations must be a whole number ≥ 0`);
   if (!(h.headDropout >= 0 && h.headDropout < 1)) fail(`${p}.headDropout must be in [0, 1) (got ${h.headDropout})`);
-  if (h.headLightRank !== null && !isInt(h.headLightRank, 1)) fail(`${p}.headLightRank must be null or a whole number ≥ 1`);
+  if (h.headLightRank !== null && !isInt(h.headLightRank, 1))
+    fail(`${p}.headLightRank must be null or a whole number ≥ 1`);
   if (h.fineTuneEpochs != null && !isInt(h.fineTuneEpochs, 0)) {
     fail(`${p}.fineTuneEpochs must be a whole number ≥ 0 (got ${h.fineTuneEpochs})`);
   }
@@ -155,7 +170,8 @@ export function checkClassesAndSplits(spec: Pick<PytorchProjectSpec, 'classNames
   const { classNames, positiveClass, splits } = spec;
   if (!Array.isArray(classNames) || classNames.length < 2) fail('classNames must list at least two classes');
   if (new Set(classNames).size !== classNames.length) fail(`classNames lists a class twice (${classNames.join(', ')})`);
-  if (!isInt(positiveClass, 0, classNames.length - 1)) fail(`positiveClass ${positiveClass} is not an index into classNames (0..${classNames.length - 1})`);
+  if (!isInt(positiveClass, 0, classNames.length - 1))
+    fail(`positiveClass ${positiveClass} is not an index into classNames (0..${classNames.length - 1})`);
   if (!splits?.train?.length) fail('splits.train lists no image');
   if (!splits?.test?.length) fail('splits.test lists no image');
   const known = new Set(classNames);
@@ -168,7 +184,8 @@ export function checkClassesAndSplits(spec: Pick<PytorchProjectSpec, 'classNames
       if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\') || path.split('/').includes('..')) {
         fail(`${where}.path "${path}" must be relative to the dataset folder, '/'-separated, without '..'`);
       }
-      if (!known.has(entry.label)) fail(`${where}.label "${entry.label}" is not one of classNames (${classNames.join(', ')})`);
+      if (!known.has(entry.label))
+        fail(`${where}.label "${entry.label}" is not one of classNames (${classNames.join(', ')})`);
       const other = seen.get(path);
       if (other) fail(`${where}: ${path} is also in splits.${other}; an image belongs to one split`);
       seen.set(path, split);

@@ -23,13 +23,15 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
     if (names.has(t.name)) throw new Error(`safetensors: tensor ${t.name} appears twice`);
     names.add(t.name);
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.values.length) throw new Error(`safetensors: ${t.name} has ${t.values.length} values for shape [${t.shape.join(', ')}]`);
+    if (count !== t.values.length)
+      throw new Error(`safetensors: ${t.name} has ${t.values.length} values for shape [${t.shape.join(', ')}]`);
     header[t.name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * count] };
     offset += 4 * count;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
-  if (padded !== json.length) json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.length));
+  if (padded !== json.length)
+    json = new TextEncoder().encode(JSON.stringify(header) + ' '.repeat(padded - json.length));
   const out = new Uint8Array(8 + json.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(json.length), true);
@@ -46,7 +48,10 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
 export function decodeSafetensors(bytes: Uint8Array): { tensors: NamedTensor[]; metadata: Record<string, string> } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = Number(view.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
   const start = 8 + length;
   const tensors: NamedTensor[] = [];
   for (const [name, info] of Object.entries(header)) {

@@ -12,7 +12,10 @@ export function splitManifestOf(
 ): SplitManifest {
   const entries = (set: ImageSet | null, split: keyof SplitManifest): ManifestEntry[] => {
     if (!set) return [];
-    return Array.from({ length: set.count }, (_, i) => ({ path: `${prefix[split] ?? ''}${set.files[i]}`, label: set.classNames[set.labels[i]] }));
+    return Array.from({ length: set.count }, (_, i) => ({
+      path: `${prefix[split] ?? ''}${set.files[i]}`,
+      label: set.classNames[set.labels[i]],
+    }));
   };
   return { train: entries(sets.train, 'train'), val: entries(sets.val, 'val'), test: entries(sets.test, 'test') };
 }

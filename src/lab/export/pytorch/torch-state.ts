@@ -21,7 +21,10 @@ export async function readLayerArrays(layer: tf.layers.Layer): Promise<LayerArra
   const arrays: LayerArrays = new Map();
   for (const w of layer.weights) {
     const data = await w.read().data();
-    arrays.set(w.originalName.split('/').pop()!, { shape: [...w.shape] as number[], values: Float32Array.from(data as Float32Array) });
+    arrays.set(w.originalName.split('/').pop()!, {
+      shape: [...w.shape] as number[],
+      values: Float32Array.from(data as Float32Array),
+    });
   }
   return arrays;
 }
@@ -30,9 +33,12 @@ export async function readLayerArrays(layer: tf.layers.Layer): Promise<LayerArra
 function convKernel(name: string, shape: number[], v: Float32Array): NamedTensor {
   const [kh, kw, ci, co] = shape;
   const out = new Float32Array(v.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) {
-    out[((o * ci + i) * kh + y) * kw + x] = v[((y * kw + x) * ci + i) * co + o];
-  }
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++) {
+          out[((o * ci + i) * kh + y) * kw + x] = v[((y * kw + x) * ci + i) * co + o];
+        }
   return { name, shape: [co, ci, kh, kw], values: out };
 }
 
@@ -40,9 +46,12 @@ function convKernel(name: string, shape: number[], v: Float32Array): NamedTensor
 function depthwiseKernel(name: string, shape: number[], v: Float32Array): NamedTensor {
   const [kh, kw, c, m] = shape;
   const out = new Float32Array(v.length);
-  for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) for (let i = 0; i < c; i++) for (let j = 0; j < m; j++) {
-    out[((i * m + j) * kh + y) * kw + x] = v[((y * kw + x) * c + i) * m + j];
-  }
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < c; i++)
+        for (let j = 0; j < m; j++) {
+          out[((i * m + j) * kh + y) * kw + x] = v[((y * kw + x) * c + i) * m + j];
+        }
   return { name, shape: [c * m, 1, kh, kw], values: out };
 }
 
@@ -58,7 +67,12 @@ function denseKernel(name: string, shape: number[], v: Float32Array): NamedTenso
  * One layer's tensors under `module` (the PyTorch module path, e.g. `backbone.conv2d_1`).
  * @throws for a layer class with weights that the project has no module for
  */
-export function torchTensorsOf(className: string, layerName: string, module: string, arrays: LayerArrays): NamedTensor[] {
+export function torchTensorsOf(
+  className: string,
+  layerName: string,
+  module: string,
+  arrays: LayerArrays,
+): NamedTensor[] {
   const get = (short: string) => {
     const a = arrays.get(short);
     if (!a) throw new Error(`layer ${layerName} (${className}) has no weight "${short}"`);
@@ -70,15 +84,25 @@ export function torchTensorsOf(className: string, layerName: string, module: str
     case 'Conv2D':
       return [convKernel(`${module}.weight`, get('kernel').shape, get('kernel').values), ...optional('bias', 'bias')];
     case 'DepthwiseConv2D':
-      return [depthwiseKernel(`${module}.weight`, get('depthwise_kernel').shape, get('depthwise_kernel').values), ...optional('bias', 'bias')];
+      return [
+        depthwiseKernel(`${module}.weight`, get('depthwise_kernel').shape, get('depthwise_kernel').values),
+        ...optional('bias', 'bias'),
+      ];
     case 'Dense':
       return [denseKernel(`${module}.weight`, get('kernel').shape, get('kernel').values), ...optional('bias', 'bias')];
     case 'BatchNormalization':
-      return [...optional('gamma', 'weight'), ...optional('beta', 'bias'), same('moving_mean', 'running_mean'), same('moving_variance', 'running_var')];
+      return [
+        ...optional('gamma', 'weight'),
+        ...optional('beta', 'bias'),
+        same('moving_mean', 'running_mean'),
+        same('moving_variance', 'running_var'),
+      ];
     case 'LightConv2D':
       return [
-        convKernel(`${module}.first.weight`, get('w1').shape, get('w1').values), same('b1', 'first.bias'),
-        convKernel(`${module}.second.weight`, get('w2').shape, get('w2').values), same('b2', 'second.bias'),
+        convKernel(`${module}.first.weight`, get('w1').shape, get('w1').values),
+        same('b1', 'first.bias'),
+        convKernel(`${module}.second.weight`, get('w2').shape, get('w2').values),
+        same('b2', 'second.bias'),
       ];
     case 'LightDense':
       return [same('w1', 'w1'), same('w2', 'w2'), same('bias', 'bias')];
@@ -92,7 +116,10 @@ export function torchTensorsOf(className: string, layerName: string, module: str
  * The state_dict tensors of `model`'s layers for which `moduleOf` gives a module path (null skips the layer).
  * Reads the weights asynchronously; creates no tensors.
  */
-export async function torchStateOf(model: tf.LayersModel, moduleOf: (layer: string) => string | null): Promise<NamedTensor[]> {
+export async function torchStateOf(
+  model: tf.LayersModel,
+  moduleOf: (layer: string) => string | null,
+): Promise<NamedTensor[]> {
   const tensors: NamedTensor[] = [];
   for (const layer of model.layers) {
     const module = moduleOf(layer.name);

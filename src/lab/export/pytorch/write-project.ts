@@ -3,7 +3,12 @@
  * bytes or text under its project-relative path, made without a file system so the page, a worker and the CLI
  * all use it. Node callers write the map with `writeFolderAtomically` (src/lab/export/node/write-folder.ts).
  */
-import { checkClassesAndSplits, checkHyperparameters, PytorchExportError, type PytorchProjectSpec } from './project-spec';
+import {
+  checkClassesAndSplits,
+  checkHyperparameters,
+  PytorchExportError,
+  type PytorchProjectSpec,
+} from './project-spec';
 import { planModel, type ExperimentModelJson } from './model-plan';
 import { projectReadme } from './project-readme';
 import { BACKBONES_PY } from './python/backbones-py';
@@ -33,8 +38,14 @@ export interface ExperimentJson {
 }
 
 const PYTHON_FILES: ReadonlyArray<[string, string]> = [
-  ['train.py', TRAIN_PY], ['trainer.py', TRAINER_PY], ['models.py', MODELS_PY], ['backbones.py', BACKBONES_PY],
-  ['data.py', DATA_PY], ['metrics.py', METRICS_PY], ['results.py', RESULTS_PY], ['weights.py', WEIGHTS_PY],
+  ['train.py', TRAIN_PY],
+  ['trainer.py', TRAINER_PY],
+  ['models.py', MODELS_PY],
+  ['backbones.py', BACKBONES_PY],
+  ['data.py', DATA_PY],
+  ['metrics.py', METRICS_PY],
+  ['results.py', RESULTS_PY],
+  ['weights.py', WEIGHTS_PY],
 ];
 
 /**
@@ -43,16 +54,22 @@ const PYTHON_FILES: ReadonlyArray<[string, string]> = [
  */
 export async function writePytorchProject(spec: PytorchProjectSpec): Promise<ProjectFiles> {
   if (!Array.isArray(spec.models) || spec.models.length === 0) throw new PytorchExportError('models lists no model');
-  if (new Set(spec.models).size !== spec.models.length) throw new PytorchExportError(`models lists a model twice (${spec.models.join(', ')})`);
+  if (new Set(spec.models).size !== spec.models.length)
+    throw new PytorchExportError(`models lists a model twice (${spec.models.join(', ')})`);
   checkHyperparameters(spec.hyperparameters);
   checkClassesAndSplits(spec);
   const weights = spec.hyperparameters.classWeights;
   if (Array.isArray(weights) && weights.length !== spec.classNames.length) {
-    throw new PytorchExportError(`hyperparameters.classWeights lists ${weights.length} weights for ${spec.classNames.length} classes`);
+    throw new PytorchExportError(
+      `hyperparameters.classWeights lists ${weights.length} weights for ${spec.classNames.length} classes`,
+    );
   }
   const seen = new Set<string>();
   for (const t of spec.trained ?? []) {
-    if (!spec.models.includes(t.modelId)) throw new PytorchExportError(`trained weights of ${t.modelId}, which is not one of models (${spec.models.join(', ')})`);
+    if (!spec.models.includes(t.modelId))
+      throw new PytorchExportError(
+        `trained weights of ${t.modelId}, which is not one of models (${spec.models.join(', ')})`,
+      );
     const key = `${t.modelId}#${t.seed}`;
     if (seen.has(key)) throw new PytorchExportError(`trained weights of ${t.modelId} seed ${t.seed} are given twice`);
     seen.add(key);

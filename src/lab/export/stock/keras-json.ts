@@ -36,13 +36,31 @@ export interface TopologyJson extends ModelConfigJson {
  * built only from these loads with plain `tf.loadLayersModel` and `keras.models.load_model`.
  */
 export const STOCK_LAYER_CLASSES: ReadonlySet<string> = new Set([
-  'InputLayer', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense', 'BatchNormalization', 'Activation', 'ReLU',
-  'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'Add', 'Concatenate',
-  'ZeroPadding2D', 'Dropout', 'Flatten', 'Reshape',
+  'InputLayer',
+  'Conv2D',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'Dense',
+  'BatchNormalization',
+  'Activation',
+  'ReLU',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'Add',
+  'Concatenate',
+  'ZeroPadding2D',
+  'Dropout',
+  'Flatten',
+  'Reshape',
 ]);
 
 /** Glorot-uniform, written the way every Keras since 2.0 reads it (only shapes the initial weights, which we replace). */
-const GLOROT_UNIFORM = { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } };
+const GLOROT_UNIFORM = {
+  class_name: 'VarianceScaling',
+  config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null },
+};
 const ZEROS = { class_name: 'Zeros', config: {} };
 
 /** An L2 penalty l2·Σw² in the form Keras and TF.js both deserialise; null when there is none. */
@@ -67,10 +85,23 @@ export function conv2dJson(a: Conv2DJsonArgs, inbound: InboundTensor[][]): Layer
     name: a.name,
     class_name: 'Conv2D',
     config: {
-      name: a.name, trainable: a.trainable, filters: a.filters, kernel_size: a.kernelSize, strides: a.strides,
-      padding: a.padding, data_format: 'channels_last', dilation_rate: [1, 1], activation: a.activation, use_bias: true,
-      kernel_initializer: GLOROT_UNIFORM, bias_initializer: ZEROS, kernel_regularizer: l2Regularizer(a.l2),
-      bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+      name: a.name,
+      trainable: a.trainable,
+      filters: a.filters,
+      kernel_size: a.kernelSize,
+      strides: a.strides,
+      padding: a.padding,
+      data_format: 'channels_last',
+      dilation_rate: [1, 1],
+      activation: a.activation,
+      use_bias: true,
+      kernel_initializer: GLOROT_UNIFORM,
+      bias_initializer: ZEROS,
+      kernel_regularizer: l2Regularizer(a.l2),
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
     },
     inbound_nodes: inbound,
   };
@@ -90,9 +121,18 @@ export function denseJson(a: DenseJsonArgs, inbound: InboundTensor[][]): LayerJs
     name: a.name,
     class_name: 'Dense',
     config: {
-      name: a.name, trainable: a.trainable, units: a.units, activation: 'linear', use_bias: a.useBias,
-      kernel_initializer: GLOROT_UNIFORM, bias_initializer: ZEROS, kernel_regularizer: l2Regularizer(a.l2),
-      bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+      name: a.name,
+      trainable: a.trainable,
+      units: a.units,
+      activation: 'linear',
+      use_bias: a.useBias,
+      kernel_initializer: GLOROT_UNIFORM,
+      bias_initializer: ZEROS,
+      kernel_regularizer: l2Regularizer(a.l2),
+      bias_regularizer: null,
+      activity_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
     },
     inbound_nodes: inbound,
   };

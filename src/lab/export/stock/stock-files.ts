@@ -18,13 +18,21 @@ export interface StockMetadata extends ExportMetadata {
 }
 
 /** The lab model as stock TF.js files (see the module note). Reads the weights; creates no tensors. */
-export async function stockModelFiles(model: tf.LayersModel, meta: ExportMetadata, weightsFileName = 'weights.bin'): Promise<ModelFiles> {
+export async function stockModelFiles(
+  model: tf.LayersModel,
+  meta: ExportMetadata,
+  weightsFileName = 'weights.bin',
+): Promise<ModelFiles> {
   checkExportMetadata(meta);
   return stockModelToFiles(await toStockModel(model), meta, weightsFileName);
 }
 
 /** Serialises an already rewritten model (shared with the .h5 writer when both are wanted). */
-export function stockModelToFiles(stock: StockModel, meta: ExportMetadata, weightsFileName = 'weights.bin'): ModelFiles {
+export function stockModelToFiles(
+  stock: StockModel,
+  meta: ExportMetadata,
+  weightsFileName = 'weights.bin',
+): ModelFiles {
   const weights = stock.layers.flatMap((l) => l.weights);
   const data = new Float32Array(stock.params);
   let offset = 0;
@@ -33,18 +41,26 @@ export function stockModelToFiles(stock: StockModel, meta: ExportMetadata, weigh
     offset += w.values.length;
   }
   const metadata: StockMetadata = {
-    modelId: meta.modelId, classNames: [...meta.classNames], inputSize: meta.inputSize, channels: meta.channels,
-    pixelRange: meta.pixelRange, format: 'stock', output: 'probabilities', generatedBy: 'X-Ray Lab stock export',
+    modelId: meta.modelId,
+    classNames: [...meta.classNames],
+    inputSize: meta.inputSize,
+    channels: meta.channels,
+    pixelRange: meta.pixelRange,
+    format: 'stock',
+    output: 'probabilities',
+    generatedBy: 'X-Ray Lab stock export',
   };
   const json = {
     format: 'layers-model',
     generatedBy: stock.topology.keras_version ?? 'TensorFlow.js',
     convertedBy: 'X-Ray Lab stock export (LightConv2D/LightDense rewritten as Conv2D/Dense, softmax appended)',
     modelTopology: stock.topology,
-    weightsManifest: [{
-      paths: [weightsFileName],
-      weights: weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: 'float32' })),
-    }],
+    weightsManifest: [
+      {
+        paths: [weightsFileName],
+        weights: weights.map((w) => ({ name: w.name, shape: [...w.shape], dtype: 'float32' })),
+      },
+    ],
     userDefinedMetadata: metadata,
   };
   return { modelJson: JSON.stringify(json), weights: new Uint8Array(data.buffer), weightsFileName };

@@ -11,8 +11,13 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import {
-  activationJson, conv2dJson, denseJson, from, STOCK_LAYER_CLASSES,
-  type LayerJson, type TopologyJson,
+  activationJson,
+  conv2dJson,
+  denseJson,
+  from,
+  STOCK_LAYER_CLASSES,
+  type LayerJson,
+  type TopologyJson,
 } from './keras-json';
 
 /** One weight array, named as TF.js manifests and Keras .h5 files name it: `<layer>/<weight>` (`block1_conv1/kernel`). */
@@ -42,9 +47,14 @@ export interface StockModel {
 
 /** Thrown for a layer that neither is stock nor has a stock rewrite. */
 export class NotStockError extends Error {
-  constructor(readonly layer: string, readonly className: string) {
-    super(`layer "${layer}" is a ${className}, which has no stock Keras equivalent; the stock export knows LightConv2D, `
-      + `LightDense and ${[...STOCK_LAYER_CLASSES].join(', ')}`);
+  constructor(
+    readonly layer: string,
+    readonly className: string,
+  ) {
+    super(
+      `layer "${layer}" is a ${className}, which has no stock Keras equivalent; the stock export knows LightConv2D, ` +
+        `LightDense and ${[...STOCK_LAYER_CLASSES].join(', ')}`,
+    );
     this.name = 'NotStockError';
   }
 }
@@ -96,7 +106,10 @@ async function readWeights(layer: tf.layers.Layer): Promise<ValuesByName> {
   const byName: ValuesByName = new Map();
   for (const w of layer.weights) {
     const data = await w.read().data();
-    byName.set(w.originalName.split('/').pop()!, { shape: [...w.shape] as number[], values: Float32Array.from(data as Float32Array) });
+    byName.set(w.originalName.split('/').pop()!, {
+      shape: [...w.shape] as number[],
+      values: Float32Array.from(data as Float32Array),
+    });
   }
   return byName;
 }
@@ -119,8 +132,11 @@ function rewriteLayer(
   if (json.class_name === 'LightConv2D') {
     const first = freshName(`${json.name}_rank`);
     const common = {
-      kernelSize: c.kernel_size as [number, number], strides: c.strides as [number, number],
-      padding: c.padding as string, l2: (c.l2 as number) ?? 0, trainable,
+      kernelSize: c.kernel_size as [number, number],
+      strides: c.strides as [number, number],
+      padding: c.padding as string,
+      l2: (c.l2 as number) ?? 0,
+      trainable,
     };
     return [
       {
@@ -128,7 +144,10 @@ function rewriteLayer(
         weights: [take('w1', first, 'kernel'), take('b1', first, 'bias')],
       },
       {
-        json: conv2dJson({ ...common, name: json.name, filters: c.filters as number, activation: 'linear' }, from(first)),
+        json: conv2dJson(
+          { ...common, name: json.name, filters: c.filters as number, activation: 'linear' },
+          from(first),
+        ),
         weights: [take('w2', json.name, 'kernel'), take('b2', json.name, 'bias')],
       },
     ];
@@ -143,7 +162,10 @@ function rewriteLayer(
     const foldedL2 = l2 / (scale * scale);
     return [
       {
-        json: denseJson({ name: first, units: c.rank as number, useBias: false, l2: foldedL2, trainable }, json.inbound_nodes),
+        json: denseJson(
+          { name: first, units: c.rank as number, useBias: false, l2: foldedL2, trainable },
+          json.inbound_nodes,
+        ),
         weights: [take('w1', first, 'kernel', scale)],
       },
       {

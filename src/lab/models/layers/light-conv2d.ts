@@ -47,14 +47,17 @@ export class LightConv2D extends tf.layers.Layer {
 
   constructor(args: LightConv2DArgs) {
     super({ name: args.name, inputShape: args.inputShape, trainable: args.trainable });
-    if (!Number.isInteger(args.rank) || args.rank < 1) throw new Error(`LightConv2D: rank must be an integer ≥ 1, got ${args.rank}`);
-    if (!Number.isInteger(args.filters) || args.filters < 1) throw new Error(`LightConv2D: filters must be an integer ≥ 1, got ${args.filters}`);
+    if (!Number.isInteger(args.rank) || args.rank < 1)
+      throw new Error(`LightConv2D: rank must be an integer ≥ 1, got ${args.rank}`);
+    if (!Number.isInteger(args.filters) || args.filters < 1)
+      throw new Error(`LightConv2D: filters must be an integer ≥ 1, got ${args.filters}`);
     this.filters = args.filters;
     this.kernelSize = typeof args.kernelSize === 'number' ? [args.kernelSize, args.kernelSize] : [...args.kernelSize];
     this.rank = args.rank;
-    this.strides = typeof args.strides === 'number' || args.strides == null
-      ? [args.strides ?? 1, args.strides ?? 1]
-      : [...args.strides];
+    this.strides =
+      typeof args.strides === 'number' || args.strides == null
+        ? [args.strides ?? 1, args.strides ?? 1]
+        : [...args.strides];
     this.padding = args.padding ?? 'same';
     this.l2 = args.l2 ?? 1e-4;
     this.seed = args.seed;
@@ -66,7 +69,8 @@ export class LightConv2D extends tf.layers.Layer {
     if (channelsIn == null) throw new Error('LightConv2D: the channel dimension of the input must be known');
     const [kh, kw] = this.kernelSize;
     const regularizer = this.l2 > 0 ? tf.regularizers.l2({ l2: this.l2 }) : undefined;
-    const glorot = (offset: number) => tf.initializers.glorotUniform({ seed: this.seed == null ? undefined : this.seed + offset });
+    const glorot = (offset: number) =>
+      tf.initializers.glorotUniform({ seed: this.seed == null ? undefined : this.seed + offset });
     this.w1 = this.addWeight('w1', [kh, kw, channelsIn, this.rank], 'float32', glorot(0), regularizer, true);
     this.b1 = this.addWeight('b1', [this.rank], 'float32', tf.initializers.zeros(), undefined, true);
     this.w2 = this.addWeight('w2', [kh, kw, this.rank, this.filters], 'float32', glorot(1), regularizer, true);
@@ -93,13 +97,19 @@ export class LightConv2D extends tf.layers.Layer {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
       // Bias inside the convolution (one kernel instead of two; tfjs fuses a linear bias while training too, a ReLU
       // only outside training, so the ReLU stays a kernel of its own).
-      const conv = (input: tf.Tensor4D, w: tf.LayerVariable, b: tf.LayerVariable) => tf.fused.conv2d({
-        x: input, filter: w.read() as tf.Tensor4D, bias: b.read(), strides: this.strides, pad: this.padding,
-      });
+      const conv = (input: tf.Tensor4D, w: tf.LayerVariable, b: tf.LayerVariable) =>
+        tf.fused.conv2d({
+          x: input,
+          filter: w.read() as tf.Tensor4D,
+          bias: b.read(),
+          strides: this.strides,
+          pad: this.padding,
+        });
       // Where the backend has it (wasm, cpu), the ReLU goes inside the first convolution too, gradient included.
-      const hidden = convBiasReluActive() && x.dtype === 'float32'
-        ? convBiasRelu(x, this.w1!.read() as tf.Tensor4D, this.b1!.read() as tf.Tensor1D, this.strides, this.padding)
-        : tf.relu(conv(x, this.w1!, this.b1!)) as tf.Tensor4D;
+      const hidden =
+        convBiasReluActive() && x.dtype === 'float32'
+          ? convBiasRelu(x, this.w1!.read() as tf.Tensor4D, this.b1!.read() as tf.Tensor1D, this.strides, this.padding)
+          : (tf.relu(conv(x, this.w1!, this.b1!)) as tf.Tensor4D);
       return conv(hidden, this.w2!, this.b2!);
     });
   }

@@ -36,8 +36,10 @@ export class LightDense extends tf.layers.Layer {
 
   constructor(args: LightDenseArgs) {
     super({ name: args.name, inputShape: args.inputShape, trainable: args.trainable });
-    if (!Number.isInteger(args.rank) || args.rank < 1) throw new Error(`LightDense: rank must be an integer ≥ 1, got ${args.rank}`);
-    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`LightDense: units must be an integer ≥ 1, got ${args.units}`);
+    if (!Number.isInteger(args.rank) || args.rank < 1)
+      throw new Error(`LightDense: rank must be an integer ≥ 1, got ${args.rank}`);
+    if (!Number.isInteger(args.units) || args.units < 1)
+      throw new Error(`LightDense: units must be an integer ≥ 1, got ${args.units}`);
     this.units = args.units;
     this.rank = args.rank;
     this.scaleFactors = args.scaleFactors ?? true;
@@ -55,7 +57,8 @@ export class LightDense extends tf.layers.Layer {
     const featuresIn = shape[shape.length - 1];
     if (featuresIn == null) throw new Error('LightDense: the last dimension of the input must be known');
     const regularizer = this.l2 > 0 ? tf.regularizers.l2({ l2: this.l2 }) : undefined;
-    const glorot = (offset: number) => tf.initializers.glorotUniform({ seed: this.seed == null ? undefined : this.seed + offset });
+    const glorot = (offset: number) =>
+      tf.initializers.glorotUniform({ seed: this.seed == null ? undefined : this.seed + offset });
     this.w1 = this.addWeight('w1', [featuresIn, this.rank], 'float32', glorot(0), regularizer, true);
     this.w2 = this.addWeight('w2', [this.rank, this.units], 'float32', glorot(1), regularizer, true);
     this.bias = this.addWeight('bias', [this.units], 'float32', tf.initializers.zeros(), undefined, true);

@@ -10,7 +10,14 @@
 import { readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../../data/errors';
-import { errnoOf, explainErrno, FolderError, makeFolders, removeEmptyFolders, withTimeLimit } from '../../util/node/folders';
+import {
+  errnoOf,
+  explainErrno,
+  FolderError,
+  makeFolders,
+  removeEmptyFolders,
+  withTimeLimit,
+} from '../../util/node/folders';
 import type { FeatureSet } from '../../train/feature-set';
 import type { FeatureCache } from '../feature-cache';
 import { Fingerprint } from '../../util/fingerprint';
@@ -41,7 +48,10 @@ export class FileFeatureCache implements FeatureCache {
   /** Set once a write failed for a reason that will not pass (read-only, no permission): no more attempts. */
   private noWrites = false;
 
-  constructor(private readonly dir: string, options: FileFeatureCacheOptions = {}) {
+  constructor(
+    private readonly dir: string,
+    options: FileFeatureCacheOptions = {},
+  ) {
     this.warn = options.onWarning ?? ((line) => void process.stderr.write(`${line}\n`));
     this.timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   }
@@ -68,7 +78,8 @@ export class FileFeatureCache implements FeatureCache {
       bytes = await withTimeLimit(readFile(this.fileOf(key)), this.timeoutMs, this.dir, 'reading cached features');
     } catch (err) {
       const code = err instanceof FolderError ? err.code : errnoOf(err);
-      if (code !== 'ENOENT') this.warnOnce('read', `cannot read cached features (${explainErrno(code)}); computing them again`);
+      if (code !== 'ENOENT')
+        this.warnOnce('read', `cannot read cached features (${explainErrno(code)}); computing them again`);
       return null;
     }
     const parsed = decode(new Uint8Array(bytes));
@@ -112,14 +123,23 @@ export class FileFeatureCache implements FeatureCache {
 
 /** The file's bytes: a length-prefixed JSON header, the labels (int32), the features (float32), little-endian. */
 function encode(key: string, set: FeatureSet): Uint8Array {
-  const fields: Header = { key, dim: set.dim, count: set.count, classNames: [...set.classNames], ...(set.shape ? { shape: [...set.shape] } : {}) };
+  const fields: Header = {
+    key,
+    dim: set.dim,
+    count: set.count,
+    classNames: [...set.classNames],
+    ...(set.shape ? { shape: [...set.shape] } : {}),
+  };
   const header = new TextEncoder().encode(JSON.stringify(fields));
   const out = new Uint8Array(4 + header.length + set.count * 4 + set.features.length * 4);
   new DataView(out.buffer).setUint32(0, header.length, true);
   out.set(header, 4);
   const labelsAt = 4 + header.length;
   out.set(new Uint8Array(Int32Array.from(set.labels.subarray(0, set.count)).buffer), labelsAt);
-  out.set(new Uint8Array(set.features.buffer, set.features.byteOffset, set.features.byteLength), labelsAt + set.count * 4);
+  out.set(
+    new Uint8Array(set.features.buffer, set.features.byteOffset, set.features.byteLength),
+    labelsAt + set.count * 4,
+  );
   return out;
 }
 
@@ -129,7 +149,10 @@ function encode(key: string, set: FeatureSet): Uint8Array {
  * DataError naming `--feature-cache DIR` when it is a file, cannot be created, or does not answer in time. Leaves
  * nothing behind. Returns whether new entries can be saved.
  */
-export async function checkFeatureCacheDir(dir: string, timeoutMs = 10_000): Promise<{ writable: boolean; problem?: string }> {
+export async function checkFeatureCacheDir(
+  dir: string,
+  timeoutMs = 10_000,
+): Promise<{ writable: boolean; problem?: string }> {
   const where = `--feature-cache ${dir}`;
   let created: string[];
   try {
@@ -180,6 +203,13 @@ function decode(bytes: Uint8Array): { header: Header; set: FeatureSet } | null {
   // Copies: the file buffer is not guaranteed to be 4-byte aligned.
   const labels = new Int32Array(bytes.slice(labelsAt, featuresAt).buffer);
   const features = new Float32Array(bytes.slice(featuresAt).buffer);
-  const set: FeatureSet = { features, dim: header.dim, labels, classNames: header.classNames, count: header.count, ...(header.shape ? { shape: header.shape } : {}) };
+  const set: FeatureSet = {
+    features,
+    dim: header.dim,
+    labels,
+    classNames: header.classNames,
+    count: header.count,
+    ...(header.shape ? { shape: header.shape } : {}),
+  };
   return { header, set };
 }

@@ -20,11 +20,13 @@ export async function readWeightsPath(path: string): Promise<WeightsFile[]> {
   const bytes = new Uint8Array(await readFile(path));
   if (!/\.json$/i.test(path)) return [{ name: basename(path), bytes }];
   const json = parseLayersModelJson(new TextDecoder().decode(bytes), path);
-  const shards = await Promise.all(shardPaths(json).map(async (shard) => {
-    const file = join(dirname(path), shard);
-    const data = await readFile(file).catch(() => null);
-    if (!data) throw new WeightsFormatError(path, `lists the shard ${shard}, but ${file} cannot be read`);
-    return { name: shard, bytes: new Uint8Array(data) };
-  }));
+  const shards = await Promise.all(
+    shardPaths(json).map(async (shard) => {
+      const file = join(dirname(path), shard);
+      const data = await readFile(file).catch(() => null);
+      if (!data) throw new WeightsFormatError(path, `lists the shard ${shard}, but ${file} cannot be read`);
+      return { name: shard, bytes: new Uint8Array(data) };
+    }),
+  );
   return [{ name: basename(path), bytes }, ...shards];
 }

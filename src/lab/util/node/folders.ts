@@ -8,7 +8,11 @@ import { dirname, resolve } from 'node:path';
 
 /** A file-system failure: the errno code and the path it concerns (or TIMEOUT when no answer came in time). */
 export class FolderError extends Error {
-  constructor(readonly code: string, readonly at: string, message: string) {
+  constructor(
+    readonly code: string,
+    readonly at: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'FolderError';
   }
@@ -19,8 +23,14 @@ export const errnoOf = (err: unknown): string => (err as NodeJS.ErrnoException)?
 /** An errno code in words (`ENOSPC: no space left on the disk`), for the one line a user reads. */
 export function explainErrno(code: string): string {
   const words: Record<string, string> = {
-    EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on the disk',
-    EDQUOT: 'disk quota exceeded', ENOTDIR: 'a part of the path is a file', EEXIST: 'already exists', TIMEOUT: 'no answer in time',
+    EACCES: 'permission denied',
+    EPERM: 'not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the disk',
+    EDQUOT: 'disk quota exceeded',
+    ENOTDIR: 'a part of the path is a file',
+    EEXIST: 'already exists',
+    TIMEOUT: 'no answer in time',
   };
   return words[code] ? `${code}: ${words[code]}` : code;
 }
@@ -29,7 +39,11 @@ export function explainErrno(code: string): string {
 export async function withTimeLimit<T>(work: Promise<T>, ms: number, at: string, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new FolderError('TIMEOUT', at, `no answer from the file system within ${ms / 1000} s while ${what}`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(new FolderError('TIMEOUT', at, `no answer from the file system within ${ms / 1000} s while ${what}`)),
+      ms,
+    );
     timer.unref();
   });
   work.catch(() => undefined); // a call abandoned by the time limit must not surface as unhandled
@@ -56,7 +70,8 @@ export async function makeFolders(dir: string, ms: number): Promise<string[]> {
     } catch (err) {
       if (err instanceof FolderError) throw err;
       const code = errnoOf(err);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new FolderError(code, at, `cannot look at ${at} (${explainErrno(code)})`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        throw new FolderError(code, at, `cannot look at ${at} (${explainErrno(code)})`);
       info = null;
     }
     if (info?.isDirectory()) break;

@@ -120,11 +120,32 @@ function wasmStep(heap: WasmHeap, inputs: NamedTensorInfoMap, a: AdamStepAttrs):
       heap.f32(po, size).set(heap.f32(px, size));
       return;
     }
-    const [pg, pm, pv, om, ov] = [heap.ptr(g), heap.ptr(m) + 4 * offset, heap.ptr(v) + 4 * offset,
-      heap.ptr(mOut) + 4 * offset, heap.ptr(vOut) + 4 * offset];
+    const [pg, pm, pv, om, ov] = [
+      heap.ptr(g),
+      heap.ptr(m) + 4 * offset,
+      heap.ptr(v) + 4 * offset,
+      heap.ptr(mOut) + 4 * offset,
+      heap.ptr(vOut) + 4 * offset,
+    ];
     const whole = run == null ? 0 : size - (size % 4);
-    run?.(px, pg, pm, pv, po, om, ov, whole * 4, k.beta1, k.oneMinusBeta1, k.beta2, k.oneMinusBeta2,
-      k.oneMinusAccBeta1, k.oneMinusAccBeta2, k.epsilon, k.negLearningRate);
+    run?.(
+      px,
+      pg,
+      pm,
+      pv,
+      po,
+      om,
+      ov,
+      whole * 4,
+      k.beta1,
+      k.oneMinusBeta1,
+      k.beta2,
+      k.oneMinusBeta2,
+      k.oneMinusAccBeta1,
+      k.oneMinusAccBeta2,
+      k.epsilon,
+      k.negLearningRate,
+    );
     if (whole < size) {
       const [x0, g0, m0, v0, x1, m1, v1] = [px, pg, pm, pv, po, om, ov].map((p) => heap.f32(p, size));
       for (let j = whole; j < size; j++) [x1[j], m1[j], v1[j]] = adamScalar(k, x0[j], g0[j], m0[j], v0[j]);

@@ -24,8 +24,12 @@ export const BATCH_MOMENTS = 'XrayLabBatchMoments';
  * at least as many elements as the per-channel kernels (Mean, Sub) take over from the stock ones.
  */
 export function batchMomentsApplies(x: { shape: number[]; dtype: string }, backendName: string): boolean {
-  return backendName === 'wasm' && x.dtype === 'float32' && util.sizeFromShape(x.shape) >= CHANNEL_KERNEL_MIN_ELEMENTS
-    && getKernel(BATCH_MOMENTS, backendName) != null;
+  return (
+    backendName === 'wasm' &&
+    x.dtype === 'float32' &&
+    util.sizeFromShape(x.shape) >= CHANNEL_KERNEL_MIN_ELEMENTS &&
+    getKernel(BATCH_MOMENTS, backendName) != null
+  );
 }
 
 /** Mean and variance by plain loops (float64 sums). */
@@ -42,8 +46,18 @@ function scalarMoments(x: ArrayLike<number>, channels: number): [Float32Array, F
 }
 
 /** One SIMD reduction (`sum` or `sqDevSum`) over whole chunks; per-position float64 totals. */
-function reduce(heap: WasmHeap, name: 'sum' | 'sqDevSum', x: number, pattern: number, chunks: number, length: number): Float64Array {
-  const { parts: [part], tots: [tot] } = reductionScratch(heap, 1, length, chunks);
+function reduce(
+  heap: WasmHeap,
+  name: 'sum' | 'sqDevSum',
+  x: number,
+  pattern: number,
+  chunks: number,
+  length: number,
+): Float64Array {
+  const {
+    parts: [part],
+    tots: [tot],
+  } = reductionScratch(heap, 1, length, chunks);
   const L4 = length * 4;
   const args = name === 'sum' ? [x, part, tot, chunks, L4, FOLD] : [x, pattern, part, tot, chunks, L4, FOLD];
   const countAt = name === 'sum' ? 3 : 4;
@@ -51,7 +65,17 @@ function reduce(heap: WasmHeap, name: 'sum' | 'sqDevSum', x: number, pattern: nu
   // Every part has its own partials (L float32) and totals (L float64).
   const perPart = args.map((_, i) => (i === countAt - 2 ? L4 : i === countAt - 1 ? length * 8 : 0));
   const binder = name === 'sum' ? undefined : fusedSimdFor;
-  const parts = splitLoop(heap, { name, args, countAt, countPerUnit: 1, units: chunks, floatsPerUnit: length, advance, perPart, binder });
+  const parts = splitLoop(heap, {
+    name,
+    args,
+    countAt,
+    countPerUnit: 1,
+    units: chunks,
+    floatsPerUnit: length,
+    advance,
+    perPart,
+    binder,
+  });
   return combineParts(heap, tot, parts, length);
 }
 
@@ -63,8 +87,9 @@ export function makeBatchMomentsKernel(backendName: string): KernelFunc {
     const n = util.sizeFromShape(x.shape);
     if (backendName === 'cpu') {
       const cpu = cpuInternals(args.backend);
-      return scalarMoments(cpu.readSync(x.dataId) as Float32Array, channels)
-        .map((v) => cpu.makeTensorInfo([channels], 'float32', v));
+      return scalarMoments(cpu.readSync(x.dataId) as Float32Array, channels).map((v) =>
+        cpu.makeTensorInfo([channels], 'float32', v),
+      );
     }
     const heap = WasmHeap.of(args.backend as KernelBackend);
     if (heap == null) throw new Error(`${BATCH_MOMENTS} supports the wasm and cpu backends`);
@@ -87,7 +112,10 @@ export function makeBatchMomentsKernel(backendName: string): KernelFunc {
         const scale = channels / n;
         const pattern = heap.alloc(length * 4);
         const sums = reduce(heap, 'sum', heap.ptr(x), pattern, chunks, length);
-        const mean = Float32Array.from(channelSums(sums, heap.f32(heap.ptr(x) + start * 4, n - start), channels), (s) => s * scale);
+        const mean = Float32Array.from(
+          channelSums(sums, heap.f32(heap.ptr(x) + start * 4, n - start), channels),
+          (s) => s * scale,
+        );
         fillPattern(heap.f32(pattern, length), mean);
         const sq = reduce(heap, 'sqDevSum', heap.ptr(x), pattern, chunks, length);
         const tail = heap.f32(heap.ptr(x) + start * 4, n - start);

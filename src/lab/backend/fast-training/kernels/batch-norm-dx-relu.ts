@@ -23,7 +23,8 @@ export const BATCH_NORM_DX_RELU = 'XrayLabBatchNormDxRelu';
  */
 export function batchNormDxReluApplies(x: { size: number }, backendName: string): boolean {
   if (backendName !== 'wasm' || x.size < CHANNEL_KERNEL_MIN_ELEMENTS) return false;
-  if (getKernel(BATCH_NORM_DX_RELU, backendName) == null || getKernel(RELU_GRAD_BIAS_SUM, backendName) == null) return false;
+  if (getKernel(BATCH_NORM_DX_RELU, backendName) == null || getKernel(RELU_GRAD_BIAS_SUM, backendName) == null)
+    return false;
   const heap = WasmHeap.of(backend());
   return heap != null && heap.simd() != null && fusedSimdFor(heap.memory) != null;
 }
@@ -46,14 +47,22 @@ export function makeBatchNormDxReluKernel(): KernelFunc {
     let sums: Float64Array;
     try {
       const [p1, p2, p3] = [0, 0, 0].map(() => heap.alloc(length * 4));
-      const { parts: [part], tots: [tot] } = reductionScratch(heap, 1, length, chunks);
+      const {
+        parts: [part],
+        tots: [tot],
+      } = reductionScratch(heap, 1, length, chunks);
       [a, b, c].forEach((t, k) => fillPattern(heap.f32([p1, p2, p3][k], length), heap.f32(heap.ptr(t), channels)));
       const L4 = length * 4;
       const parts = splitLoop(heap, {
         name: 'affineReluGradSum',
-        args: [heap.ptr(dy), heap.ptr(x), p1, p2, p3, heap.ptr(dx), part, tot, chunks, L4, FOLD], countAt: 8,
-        countPerUnit: 1, units: chunks, floatsPerUnit: length, advance: [L4, L4, 0, 0, 0, L4, 0, 0, 0, 0, 0],
-        perPart: [0, 0, 0, 0, 0, 0, L4, length * 8, 0, 0, 0], binder: fusedSimdFor,
+        args: [heap.ptr(dy), heap.ptr(x), p1, p2, p3, heap.ptr(dx), part, tot, chunks, L4, FOLD],
+        countAt: 8,
+        countPerUnit: 1,
+        units: chunks,
+        floatsPerUnit: length,
+        advance: [L4, L4, 0, 0, 0, L4, 0, 0, 0, 0, 0],
+        perPart: [0, 0, 0, 0, 0, 0, L4, length * 8, 0, 0, 0],
+        binder: fusedSimdFor,
       });
       // The tail past the last whole chunk, as BATCH_NORM_DX and RELU_GRAD_BIAS_SUM compute it.
       const start = chunks * length;

@@ -4,7 +4,14 @@
  * training-gradients.ts; BATCH_NORM_DX below is the training layer's input gradient (layers/training-batch-norm.ts).
  */
 import { util } from '@tensorflow/tfjs';
-import type { FusedBatchNormAttrs, KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type {
+  FusedBatchNormAttrs,
+  KernelBackend,
+  KernelConfig,
+  KernelFunc,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs';
 import { requireInput } from './kernel-calls';
 import { splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
@@ -26,8 +33,15 @@ export function makeBatchNormKernel(backendName: string, stock: () => KernelConf
       return t.dtype === 'float32' && (size === channels || size === 1);
     });
     const n = x == null ? 0 : util.sizeFromShape(x.shape);
-    if (x == null || mean == null || variance == null || x.dtype !== 'float32' || !perChannel || n < MIN_ELEMENTS ||
-      heap?.simd() == null) {
+    if (
+      x == null ||
+      mean == null ||
+      variance == null ||
+      x.dtype !== 'float32' ||
+      !perChannel ||
+      n < MIN_ELEMENTS ||
+      heap?.simd() == null
+    ) {
       const config = stock();
       if (config == null) throw new Error(`No stock FusedBatchNorm kernel on '${backendName}'`);
       return config.kernelFunc(args);
@@ -43,12 +57,23 @@ export function makeBatchNormKernel(backendName: string, stock: () => KernelConf
       const [m, v, o, s] = [read(mean, 0), read(variance, 1), read(offset, 0), read(scale, 1)];
       const gain = Float32Array.from({ length: channels }, (_, c) => at(s, c) / Math.sqrt(at(v, c) + varianceEpsilon));
       const views = [p1, p2, p3].map((p) => heap.f32(p, length));
-      fillPattern(views[0], Float32Array.from({ length: channels }, (_, c) => at(m, c)));
+      fillPattern(
+        views[0],
+        Float32Array.from({ length: channels }, (_, c) => at(m, c)),
+      );
       fillPattern(views[1], gain);
-      fillPattern(views[2], Float32Array.from({ length: channels }, (_, c) => at(o, c)));
+      fillPattern(
+        views[2],
+        Float32Array.from({ length: channels }, (_, c) => at(o, c)),
+      );
       splitLoop(heap, {
-        name: 'affine', args: [heap.ptr(x), p1, p2, p3, heap.ptr(out), chunks, length * 4], countAt: 5, countPerUnit: 1,
-        units: chunks, floatsPerUnit: length, advance: [length * 4, 0, 0, 0, length * 4, 0, 0],
+        name: 'affine',
+        args: [heap.ptr(x), p1, p2, p3, heap.ptr(out), chunks, length * 4],
+        countAt: 5,
+        countPerUnit: 1,
+        units: chunks,
+        floatsPerUnit: length,
+        advance: [length * 4, 0, 0, 0, length * 4, 0, 0],
       });
       const start = chunks * length;
       const src = heap.f32(heap.ptr(x), n);
@@ -77,8 +102,16 @@ export function makeBatchNormDxKernel(backendName: string): KernelFunc {
     const [dy, x, a, b, c] = ['dy', 'x', 'a', 'b', 'c'].map((k) => requireInput(inputs, k));
     const n = util.sizeFromShape(x.shape);
     const channels = x.shape[x.shape.length - 1];
-    const rule = (d: ArrayLike<number>, v: ArrayLike<number>, ka: ArrayLike<number>, kb: ArrayLike<number>,
-      kc: ArrayLike<number>, out: Float32Array, from: number, patternStart: number) => {
+    const rule = (
+      d: ArrayLike<number>,
+      v: ArrayLike<number>,
+      ka: ArrayLike<number>,
+      kb: ArrayLike<number>,
+      kc: ArrayLike<number>,
+      out: Float32Array,
+      from: number,
+      patternStart: number,
+    ) => {
       for (let i = from; i < n; i++) {
         const ch = (i - patternStart) % channels;
         out[i] = d[i] * ka[ch] + v[i] * kb[ch] + kc[ch];
@@ -103,8 +136,13 @@ export function makeBatchNormDxKernel(backendName: string): KernelFunc {
       if (chunks > 0) {
         const L4 = length * 4;
         splitLoop(heap, {
-          name: 'affine2', args: [heap.ptr(dy), heap.ptr(x), p1, p2, p3, heap.ptr(out), chunks, L4], countAt: 6, countPerUnit: 1,
-          units: chunks, floatsPerUnit: length, advance: [L4, L4, 0, 0, 0, L4, 0, 0],
+          name: 'affine2',
+          args: [heap.ptr(dy), heap.ptr(x), p1, p2, p3, heap.ptr(out), chunks, L4],
+          countAt: 6,
+          countPerUnit: 1,
+          units: chunks,
+          floatsPerUnit: length,
+          advance: [L4, L4, 0, 0, 0, L4, 0, 0],
         });
       }
       const [d, v, o] = [dy, x, out].map((t) => heap.f32(heap.ptr(t), n));

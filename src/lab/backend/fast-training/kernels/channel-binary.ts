@@ -62,7 +62,13 @@ export function planChannelBroadcast(a: readonly number[], b: readonly number[])
 }
 
 /** Runs `op` with the SIMD loop; the caller checked dtypes and the plan. */
-function runChannelBinary(heap: WasmHeap, full: TensorInfo, small: TensorInfo, channels: number, op: BinaryOpName): TensorInfo {
+function runChannelBinary(
+  heap: WasmHeap,
+  full: TensorInfo,
+  small: TensorInfo,
+  channels: number,
+  op: BinaryOpName,
+): TensorInfo {
   const n = util.sizeFromShape(full.shape);
   const length = chunkLength(channels);
   const chunks = Math.floor(n / length);
@@ -73,8 +79,13 @@ function runChannelBinary(heap: WasmHeap, full: TensorInfo, small: TensorInfo, c
     const patternView = heap.f32(pattern, length);
     fillPattern(patternView, heap.f32(heap.ptr(small), channels === 1 ? 1 : channels));
     splitLoop(heap, {
-      name: op, args: [heap.ptr(full), pattern, heap.ptr(out), chunks, length * 4], countAt: 3, countPerUnit: 1,
-      units: chunks, floatsPerUnit: length, advance: [length * 4, 0, length * 4, 0, 0],
+      name: op,
+      args: [heap.ptr(full), pattern, heap.ptr(out), chunks, length * 4],
+      countAt: 3,
+      countPerUnit: 1,
+      units: chunks,
+      floatsPerUnit: length,
+      advance: [length * 4, 0, length * 4, 0, 0],
     });
     const start = chunks * length;
     if (start < n) {
@@ -129,7 +140,11 @@ export function makeReluGradKernel(backendName: string): KernelFunc {
     if (backendName === 'cpu') {
       const cpu = cpuInternals(args.backend);
       const [d, v] = [dy, x].map((t) => cpu.readSync(t.dataId) as Float32Array);
-      return cpu.makeTensorInfo(x.shape, 'float32', Float32Array.from(d, (di, i) => rule(di, v[i])));
+      return cpu.makeTensorInfo(
+        x.shape,
+        'float32',
+        Float32Array.from(d, (di, i) => rule(di, v[i])),
+      );
     }
     const heap = WasmHeap.of(args.backend as KernelBackend);
     if (heap == null) throw new Error(`${RELU_GRAD} supports the wasm and cpu backends`);
@@ -137,8 +152,13 @@ export function makeReluGradKernel(backendName: string): KernelFunc {
     const whole = heap.simd() == null ? 0 : n - (n % 4);
     if (whole > 0) {
       splitLoop(heap, {
-        name: 'reluGrad', args: [heap.ptr(dy), heap.ptr(x), heap.ptr(out), whole * 4], countAt: 3, countPerUnit: 16,
-        units: whole / 4, floatsPerUnit: 4, advance: [16, 16, 16, 0],
+        name: 'reluGrad',
+        args: [heap.ptr(dy), heap.ptr(x), heap.ptr(out), whole * 4],
+        countAt: 3,
+        countPerUnit: 16,
+        units: whole / 4,
+        floatsPerUnit: 4,
+        advance: [16, 16, 16, 0],
       });
     }
     const [d, v, o] = [dy, x, out].map((t) => heap.f32(heap.ptr(t), n));

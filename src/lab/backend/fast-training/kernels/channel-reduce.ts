@@ -6,7 +6,14 @@
  * SIMD pass accumulates each channel (float32 partials folded into float64 totals every FOLD chunks).
  */
 import { util } from '@tensorflow/tfjs';
-import type { KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
+import type {
+  KernelBackend,
+  KernelConfig,
+  KernelFunc,
+  NamedTensorInfoMap,
+  SumAttrs,
+  TensorInfo,
+} from '@tensorflow/tfjs';
 import { requireInput } from './kernel-calls';
 import { partsFor, splitLoop } from './split-loop';
 import { chunkLength, fillPattern, WasmHeap } from './wasm-heap';
@@ -28,7 +35,12 @@ export function leadingAxesChannels(shape: readonly number[], axis: number | num
 }
 
 /** Folds per-position totals (length L) and the tail past the last whole chunk into per-channel sums. */
-export function channelSums(totals: Float64Array, tail: Float32Array, channels: number, weight?: (i: number) => number): Float64Array {
+export function channelSums(
+  totals: Float64Array,
+  tail: Float32Array,
+  channels: number,
+  weight?: (i: number) => number,
+): Float64Array {
   const sums = new Float64Array(channels);
   for (let j = 0; j < totals.length; j++) sums[j % channels] += totals[j];
   for (let i = 0; i < tail.length; i++) sums[i % channels] += weight ? weight(i) : tail[i];
@@ -36,7 +48,12 @@ export function channelSums(totals: Float64Array, tail: Float32Array, channels: 
 }
 
 /** Scratch of a split reduction: per part, `k` float32 partials and `k` float64 totals of L positions, zeroed. */
-export function reductionScratch(heap: WasmHeap, k: number, length: number, units: number): { parts: number[]; tots: number[] } {
+export function reductionScratch(
+  heap: WasmHeap,
+  k: number,
+  length: number,
+  units: number,
+): { parts: number[]; tots: number[] } {
   const n = partsFor(units, length);
   const parts = Array.from({ length: k }, () => heap.alloc(n * length * 4));
   const tots = Array.from({ length: k }, () => heap.alloc(n * length * 8));
@@ -59,10 +76,19 @@ function sumLeading(heap: WasmHeap, x: TensorInfo, channels: number): Float64Arr
   const length = chunkLength(channels);
   const chunks = Math.floor(n / length);
   try {
-    const { parts: [part], tots: [tot] } = reductionScratch(heap, 1, length, chunks);
+    const {
+      parts: [part],
+      tots: [tot],
+    } = reductionScratch(heap, 1, length, chunks);
     const parts = splitLoop(heap, {
-      name: 'sum', args: [heap.ptr(x), part, tot, chunks, length * 4, FOLD], countAt: 3, countPerUnit: 1,
-      units: chunks, floatsPerUnit: length, advance: [length * 4, 0, 0, 0, 0, 0], perPart: [0, length * 4, length * 8, 0, 0, 0],
+      name: 'sum',
+      args: [heap.ptr(x), part, tot, chunks, length * 4, FOLD],
+      countAt: 3,
+      countPerUnit: 1,
+      units: chunks,
+      floatsPerUnit: length,
+      advance: [length * 4, 0, 0, 0, 0, 0],
+      perPart: [0, length * 4, length * 8, 0, 0, 0],
     });
     const tail = heap.f32(heap.ptr(x) + chunks * length * 4, n - chunks * length);
     return channelSums(combineParts(heap, tot, parts, length), tail, channels);
@@ -73,25 +99,26 @@ function sumLeading(heap: WasmHeap, x: TensorInfo, channels: number): Float64Arr
 
 /** Kernel function for `Sum` (mean = false) or `Mean` (mean = true) over the leading axes; else stock. */
 export function makeLeadingReduceKernel(mean: boolean) {
-  return (backendName: string, stock: () => KernelConfig | undefined): KernelFunc => (args) => {
-    const x = requireInput(args.inputs as NamedTensorInfoMap, 'x');
-    const { axis, keepDims } = args.attrs as unknown as SumAttrs;
-    const channels = leadingAxesChannels(x.shape, axis);
-    const heap = WasmHeap.of(args.backend as KernelBackend);
-    const n = util.sizeFromShape(x.shape);
-    if (channels == null || x.dtype !== 'float32' || n < MIN_ELEMENTS || heap?.simd() == null) {
-      const config = stock();
-      if (config == null) throw new Error(`No stock ${mean ? 'Mean' : 'Sum'} kernel on '${backendName}'`);
-      return config.kernelFunc(args);
-    }
-    const outShape = keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
-    const out = heap.output(outShape);
-    const sums = sumLeading(heap, x, channels);
-    const scale = mean ? channels / n : 1;
-    const view = heap.f32(heap.ptr(out), channels);
-    for (let c = 0; c < channels; c++) view[c] = sums[c] * scale;
-    return out;
-  };
+  return (backendName: string, stock: () => KernelConfig | undefined): KernelFunc =>
+    (args) => {
+      const x = requireInput(args.inputs as NamedTensorInfoMap, 'x');
+      const { axis, keepDims } = args.attrs as unknown as SumAttrs;
+      const channels = leadingAxesChannels(x.shape, axis);
+      const heap = WasmHeap.of(args.backend as KernelBackend);
+      const n = util.sizeFromShape(x.shape);
+      if (channels == null || x.dtype !== 'float32' || n < MIN_ELEMENTS || heap?.simd() == null) {
+        const config = stock();
+        if (config == null) throw new Error(`No stock ${mean ? 'Mean' : 'Sum'} kernel on '${backendName}'`);
+        return config.kernelFunc(args);
+      }
+      const outShape = keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels];
+      const out = heap.output(outShape);
+      const sums = sumLeading(heap, x, channels);
+      const scale = mean ? channels / n : 1;
+      const view = heap.f32(heap.ptr(out), channels);
+      for (let c = 0; c < channels; c++) view[c] = sums[c] * scale;
+      return out;
+    };
 }
 
 /** Name of the kernel that computes Σdy and Σdy·(x − mean) per channel, in one pass over x and dy. */
@@ -129,20 +156,33 @@ export function makeBatchNormGradSumsKernel(backendName: string): KernelFunc {
     const simd = heap.simd();
     let sums: Float64Array[];
     if (simd == null) {
-      sums = gradSumsScalar(heap.f32(heap.ptr(x), n), heap.f32(heap.ptr(dy), n), heap.f32(heap.ptr(mean), channels), channels);
+      sums = gradSumsScalar(
+        heap.f32(heap.ptr(x), n),
+        heap.f32(heap.ptr(dy), n),
+        heap.f32(heap.ptr(mean), channels),
+        channels,
+      );
     } else {
       const length = chunkLength(channels);
       const chunks = Math.floor(n / length);
       try {
         const p = heap.alloc(length * 4);
-        const { parts: [part1, part2], tots: [tot1, tot2] } = reductionScratch(heap, 2, length, chunks);
+        const {
+          parts: [part1, part2],
+          tots: [tot1, tot2],
+        } = reductionScratch(heap, 2, length, chunks);
         const meanView = heap.f32(heap.ptr(mean), channels);
         fillPattern(heap.f32(p, length), meanView);
         const L4 = length * 4;
         const L8 = length * 8;
         const parts = splitLoop(heap, {
-          name: 'dualSum', args: [heap.ptr(x), heap.ptr(dy), p, part1, part2, tot1, tot2, chunks, L4, FOLD], countAt: 7,
-          countPerUnit: 1, units: chunks, floatsPerUnit: length, advance: [L4, L4, 0, 0, 0, 0, 0, 0, 0, 0],
+          name: 'dualSum',
+          args: [heap.ptr(x), heap.ptr(dy), p, part1, part2, tot1, tot2, chunks, L4, FOLD],
+          countAt: 7,
+          countPerUnit: 1,
+          units: chunks,
+          floatsPerUnit: length,
+          advance: [L4, L4, 0, 0, 0, 0, 0, 0, 0, 0],
           perPart: [0, 0, 0, L4, L4, L8, L8, 0, 0, 0],
         });
         const start = chunks * length;
@@ -150,7 +190,12 @@ export function makeBatchNormGradSumsKernel(backendName: string): KernelFunc {
         const tailDy = heap.f32(heap.ptr(dy) + start * 4, n - start);
         sums = [
           channelSums(combineParts(heap, tot1, parts, length), tailDy, channels),
-          channelSums(combineParts(heap, tot2, parts, length), tailDy, channels, (i) => tailDy[i] * (tailX[i] - meanView[i % channels])),
+          channelSums(
+            combineParts(heap, tot2, parts, length),
+            tailDy,
+            channels,
+            (i) => tailDy[i] * (tailX[i] - meanView[i % channels]),
+          ),
         ];
       } finally {
         heap.release();

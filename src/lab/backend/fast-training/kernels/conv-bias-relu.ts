@@ -34,13 +34,32 @@ function tryDirect(backend: KernelBackend, inputs: NamedTensorInfoMap, attrs: Co
   if (x == null || filter == null || bias == null || [x, filter, bias].some((t) => t.dtype !== 'float32')) return null;
   const heap = WasmHeap.of(backend);
   if (heap?.simd() == null) return null;
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, undefined, false, 'channelsLast');
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    undefined,
+    false,
+    'channelsLast',
+  );
   if (info.strideHeight !== 1 || info.strideWidth !== 1) return null;
   const geometry = {
-    batch: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels, outH: info.outHeight,
-    outW: info.outWidth, outC: info.outChannels, fh: info.filterHeight, fw: info.filterWidth,
-    padTop: info.padInfo.top, padLeft: info.padInfo.left, bias: true, relu: true, stats: true,
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    fh: info.filterHeight,
+    fw: info.filterWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+    bias: true,
+    relu: true,
+    stats: true,
   };
   return directConvApplies(geometry) ? directConv(heap, x, filter, bias, geometry) : null;
 }
@@ -52,13 +71,21 @@ export function makeConvBiasReluKernel(backendName: string): KernelFunc {
     if (fused == null) throw new Error(`${CONV_BIAS_RELU}: no FusedConv2D kernel on '${backendName}'`);
     const { strides, pad } = args.attrs as unknown as ConvBiasReluAttrs;
     const inputs = args.inputs as NamedTensorInfoMap;
-    const attrs = { strides, pad, dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined, activation: 'relu' };
-    const out = (backendName === 'wasm' ? tryDirect(args.backend as KernelBackend, inputs, { strides, pad }) : null) ??
-      fused.kernelFunc({
+    const attrs = {
+      strides,
+      pad,
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      dimRoundingMode: undefined,
+      activation: 'relu',
+    };
+    const out =
+      (backendName === 'wasm' ? tryDirect(args.backend as KernelBackend, inputs, { strides, pad }) : null) ??
+      (fused.kernelFunc({
         inputs: { x: inputs.x, filter: inputs.filter, bias: inputs.bias },
         backend: args.backend,
         attrs: attrs as unknown as NonNullable<typeof args.attrs>,
-      }) as TensorInfo;
+      }) as TensorInfo);
     // A BatchNormalization after this layer may hand its gradient over masked (relu-grad-handoff.ts).
     markReluOutput(out.dataId, out.shape);
     return out;
@@ -79,9 +106,10 @@ function maskedGradAndSum(dy: tf.Tensor, y: tf.Tensor): [tf.Tensor, tf.Tensor] {
   if (fusedSumMatches && tf.getKernel(RELU_GRAD_BIAS_SUM, backend) != null) {
     return tf.engine().runKernel(RELU_GRAD_BIAS_SUM, { dy, x: y }, {}) as unknown as [tf.Tensor, tf.Tensor];
   }
-  const dz = tf.getKernel(RELU_GRAD, backend) != null
-    ? tf.engine().runKernel(RELU_GRAD, { dy, x: y }, {}) as tf.Tensor
-    : tf.mul(dy, tf.step(y));
+  const dz =
+    tf.getKernel(RELU_GRAD, backend) != null
+      ? (tf.engine().runKernel(RELU_GRAD, { dy, x: y }, {}) as tf.Tensor)
+      : tf.mul(dy, tf.step(y));
   return [dz, tf.sum(dz, [0, 1, 2])];
 }
 
@@ -101,10 +129,16 @@ export function installConvBiasReluGradient(): void {
       const [dz, db] = maskedGradAndSum(dy as tf.Tensor, y);
       const common = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
       return {
-        x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter },
-          { ...common, inputShape: x.shape } as never) as tf.Tensor,
-        filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz },
-          { ...common, filterShape: filter.shape } as never) as tf.Tensor,
+        x: () =>
+          tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter }, {
+            ...common,
+            inputShape: x.shape,
+          } as never) as tf.Tensor,
+        filter: () =>
+          tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, {
+            ...common,
+            filterShape: filter.shape,
+          } as never) as tf.Tensor,
         bias: () => tf.reshape(db, db.shape),
       };
     },
@@ -120,8 +154,13 @@ export function convBiasReluActive(): boolean {
 /**
  * relu(conv2d(x, filter, strides, pad) + bias) for float32 NHWC input; the caller checked `convBiasReluActive()`.
  */
-export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, strides: [number, number],
-  pad: 'same' | 'valid'): tf.Tensor4D {
+export function convBiasRelu(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  strides: [number, number],
+  pad: 'same' | 'valid',
+): tf.Tensor4D {
   const attrs: ConvBiasReluAttrs = { strides, pad };
   return tf.engine().runKernel(CONV_BIAS_RELU, { x, filter, bias }, attrs as never) as tf.Tensor4D;
 }

@@ -14,7 +14,9 @@ import { rememberMoments } from './known-moments';
 import type { WasmHeap } from './wasm-heap';
 
 /** The generated kernels, compiled per shape and memory. */
-const kernelFor = compiledKernels<ConvShape, (x: number, w: number, bias: number, out: number, stats: number) => void>(convBytes);
+const kernelFor = compiledKernels<ConvShape, (x: number, w: number, bias: number, out: number, stats: number) => void>(
+  convBytes,
+);
 
 let enabled = true;
 let calls = 0;
@@ -43,8 +45,13 @@ export function directConvApplies(g: ConvShape): boolean {
  * `stats`, the output's per-channel mean and variance are recorded for BATCH_MOMENTS (known-moments.ts): float32
  * sums per output row, float64 totals per chunk, the chunks added in chunk order (so threads change nothing).
  */
-export function directConv(heap: WasmHeap, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null,
-  g: ConvShape): TensorInfo | null {
+export function directConv(
+  heap: WasmHeap,
+  x: TensorInfo,
+  filter: TensorInfo,
+  bias: TensorInfo | null,
+  g: ConvShape,
+): TensorInfo | null {
   const chunks = batchChunks(g.batch);
   const perChunk = g.batch / chunks;
   const kernel = kernelFor(heap, { ...g, batch: perChunk });
@@ -55,12 +62,22 @@ export function directConv(heap: WasmHeap, x: TensorInfo, filter: TensorInfo, bi
     const statsBytes = convStatsBytes(g.outC);
     const stats = g.stats ? heap.alloc(chunks * statsBytes) : 0;
     if (g.stats) new Uint8Array(heap.memory.buffer, stats, chunks * statsBytes).fill(0);
-    runChunks(heap.memory, {
-      module: kernel.module,
-      base: [heap.ptr(x), heap.ptr(filter), bias == null ? 0 : heap.ptr(bias), heap.ptr(out), stats],
-      stride: [perChunk * g.inH * g.inW * g.inC * 4, 0, 0, perChunk * g.outH * g.outW * g.outC * 4, g.stats ? statsBytes : 0],
-      chunks,
-    }, kernel.run);
+    runChunks(
+      heap.memory,
+      {
+        module: kernel.module,
+        base: [heap.ptr(x), heap.ptr(filter), bias == null ? 0 : heap.ptr(bias), heap.ptr(out), stats],
+        stride: [
+          perChunk * g.inH * g.inW * g.inC * 4,
+          0,
+          0,
+          perChunk * g.outH * g.outW * g.outC * 4,
+          g.stats ? statsBytes : 0,
+        ],
+        chunks,
+      },
+      kernel.run,
+    );
     const moments = g.stats ? momentsOf(heap, stats, chunks, g) : null;
     if (moments != null) rememberMoments(out.dataId, moments);
   } catch (err) {
@@ -83,7 +100,12 @@ const MAX_MEAN_SQUARED_OVER_VARIANCE = 16;
  * Mean and variance per channel from the chunks' float64 totals (Σy, then Σy²), added in chunk order; null when a
  * channel's mean is so large against its spread that the one-pass variance would lose precision.
  */
-function momentsOf(heap: WasmHeap, stats: number, chunks: number, g: ConvShape): { mean: Float32Array; variance: Float32Array } | null {
+function momentsOf(
+  heap: WasmHeap,
+  stats: number,
+  chunks: number,
+  g: ConvShape,
+): { mean: Float32Array; variance: Float32Array } | null {
   const c = g.outC;
   const totals = new Float64Array(2 * c);
   for (let k = 0; k < chunks; k++) {

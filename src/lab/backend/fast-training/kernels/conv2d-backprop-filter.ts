@@ -84,7 +84,16 @@ function tryDirect(backendName: string, args: BackpropFilterArgs): TensorInfo | 
   const heap = WasmHeap.of(args.backend);
   if (heap?.simd() == null) return null;
   const shape = x.shape as [number, number, number, number];
-  const info = backend_util.computeConv2DInfo(shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+  const info = backend_util.computeConv2DInfo(
+    shape,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   return directFilterGrad(heap, x, dy, info);
 }
 

@@ -42,17 +42,32 @@ function insertZeros(calls: KernelCalls, dy: TensorInfo, sh: number, sw: number)
  * The stride-1 convolution of x with filter and explicit padding through the direct SIMD kernel on wasm
  * (kernels/conv-direct.ts), owned by `calls`; null where that kernel does not apply.
  */
-function directStride1(calls: KernelCalls, x: TensorInfo, filter: TensorInfo, pads: Explicit4DPadding): TensorInfo | null {
+function directStride1(
+  calls: KernelCalls,
+  x: TensorInfo,
+  filter: TensorInfo,
+  pads: Explicit4DPadding,
+): TensorInfo | null {
   if (calls.backendName !== 'wasm' || x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
   const heap = WasmHeap.of(calls.backend);
   if (heap?.simd() == null) return null;
   const [batch, inH, inW, inC] = x.shape;
   const [fh, fw, , outC] = filter.shape;
   const geometry = {
-    batch, inH, inW, inC, outC, fh, fw,
+    batch,
+    inH,
+    inW,
+    inC,
+    outC,
+    fh,
+    fw,
     outH: inH + pads[1][0] + pads[1][1] - fh + 1,
     outW: inW + pads[2][0] + pads[2][1] - fw + 1,
-    padTop: pads[1][0], padLeft: pads[2][0], bias: false, relu: false, stats: false,
+    padTop: pads[1][0],
+    padLeft: pads[2][0],
+    bias: false,
+    relu: false,
+    stats: false,
   };
   if (!directConvApplies(geometry)) return null;
   const out = directConv(heap, x, filter, null, geometry);

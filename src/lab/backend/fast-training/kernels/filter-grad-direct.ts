@@ -18,7 +18,9 @@ import type { WasmHeap } from './wasm-heap';
 type Run = (x: number, dy: number, tot: number, ranges: number) => void;
 
 /** The generated kernels, compiled per shape and memory (null where compiling failed: the caller falls back). */
-const kernelFor = compiledKernels<FilterGradShape, Run>((shape, shared) => filterGradBytes(shape, filterGradLayout(shape), shared));
+const kernelFor = compiledKernels<FilterGradShape, Run>((shape, shared) =>
+  filterGradBytes(shape, filterGradLayout(shape), shared),
+);
 
 /** The filter-gradient shape of a forward convolution's geometry. */
 export function filterGradShape(info: backend_util.Conv2DInfo): FilterGradShape {
@@ -43,7 +45,12 @@ export function filterGradShape(info: backend_util.Conv2DInfo): FilterGradShape 
  * dW [fh, fw, inC, outC] of NHWC float32 x and dy (dilation 1), or null when no kernel could be compiled; the
  * caller checked SIMD is available.
  */
-export function directFilterGrad(heap: WasmHeap, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
+export function directFilterGrad(
+  heap: WasmHeap,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo | null {
   const shape = filterGradShape(info);
   const chunks = batchChunks(shape.batch);
   const perChunk = shape.batch / chunks;
@@ -60,12 +67,21 @@ export function directFilterGrad(heap: WasmHeap, x: TensorInfo, dy: TensorInfo, 
     const ranges = heap.alloc(fw * 8);
     heap.f64(tot, chunks * totalLength).fill(0);
     new Int32Array(heap.memory.buffer, ranges, 2 * fw).set(columnRanges(shape));
-    runChunks(heap.memory, {
-      module: kernel.module,
-      base: [heap.ptr(x), heap.ptr(dy), tot, ranges],
-      stride: [perChunk * shape.inH * shape.inW * inC * 4, perChunk * shape.outH * shape.outW * outC * 4, totalLength * 8, 0],
-      chunks,
-    }, kernel.run);
+    runChunks(
+      heap.memory,
+      {
+        module: kernel.module,
+        base: [heap.ptr(x), heap.ptr(dy), tot, ranges],
+        stride: [
+          perChunk * shape.inH * shape.inW * inC * 4,
+          perChunk * shape.outH * shape.outW * outC * 4,
+          totalLength * 8,
+          0,
+        ],
+        chunks,
+      },
+      kernel.run,
+    );
     // The chunks' totals, added in chunk order.
     const all = heap.f64(tot, chunks * totalLength);
     const totals = all.slice(0, totalLength);

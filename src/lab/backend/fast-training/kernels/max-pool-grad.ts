@@ -68,13 +68,27 @@ export function isSimdCase(info: backend_util.Conv2DInfo): boolean {
   const { padInfo: p } = info;
   // Every window must lie inside the input ('same' padding of an odd size adds a row/column of padding after).
   const inside = 2 * info.outHeight <= info.inHeight && 2 * info.outWidth <= info.inWidth;
-  return info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 && info.strideWidth === 2 &&
-    info.dilationHeight === 1 && info.dilationWidth === 1 && p.top === 0 && p.left === 0 && inside &&
-    info.inChannels % 4 === 0;
+  return (
+    info.filterHeight === 2 &&
+    info.filterWidth === 2 &&
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    p.top === 0 &&
+    p.left === 0 &&
+    inside &&
+    info.inChannels % 4 === 0
+  );
 }
 
 /** The SIMD kernel on wasm (see ../simd/pool-grad-simd.ts), or null where it does not apply. */
-function trySimd(heap: WasmHeap | null, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
+function trySimd(
+  heap: WasmHeap | null,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+): TensorInfo | null {
   const run = heap == null ? null : poolGradFor(heap.memory);
   if (heap == null || run == null || x.dtype !== 'float32' || dy.dtype !== 'float32' || !isSimdCase(info)) return null;
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
@@ -84,12 +98,16 @@ function trySimd(heap: WasmHeap | null, x: TensorInfo, dy: TensorInfo, info: bac
   const per = batchSize / chunks;
   const module = poolGradFor.module(isSharedMemory(heap.memory));
   const [xBytes, yBytes] = [inHeight * inWidth * c * 4 * per, outHeight * outWidth * c * 4 * per];
-  runChunks(heap.memory, {
-    module: module!,
-    base: [heap.ptr(x), heap.ptr(dy), heap.ptr(dx), per, outHeight, outWidth, inHeight, inWidth, c],
-    stride: [xBytes, yBytes, xBytes, 0, 0, 0, 0, 0, 0],
-    chunks,
-  }, run);
+  runChunks(
+    heap.memory,
+    {
+      module: module!,
+      base: [heap.ptr(x), heap.ptr(dy), heap.ptr(dx), per, outHeight, outWidth, inHeight, inWidth, c],
+      stride: [xBytes, yBytes, xBytes, 0, 0, 0, 0, 0, 0],
+      chunks,
+    },
+    run,
+  );
   // Rows and columns outside every window (odd sizes) get no gradient; the SIMD loop never wrote them.
   const view = heap.f32(heap.ptr(dx), batchSize * inHeight * inWidth * c);
   for (let b = 0; b < batchSize; b++) {

@@ -19,9 +19,17 @@ export function makeMaxPoolKernel(backendName: string, stock: () => KernelConfig
     const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as MaxPoolAttrs;
     const heap = backendName === 'wasm' ? WasmHeap.of(args.backend as KernelBackend) : null;
     const run = heap == null ? null : maxPoolFor(heap.memory);
-    const info = x.shape.length === 4
-      ? backend_util.computePool2DInfo(x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode)
-      : null;
+    const info =
+      x.shape.length === 4
+        ? backend_util.computePool2DInfo(
+            x.shape as [number, number, number, number],
+            filterSize,
+            strides,
+            1,
+            pad,
+            dimRoundingMode,
+          )
+        : null;
     if (heap == null || run == null || info == null || x.dtype !== 'float32' || !isSimdCase(info)) {
       const config = stock();
       if (config == null) throw new Error(`No stock MaxPool kernel on '${backendName}'`);
@@ -31,12 +39,16 @@ export function makeMaxPoolKernel(backendName: string, stock: () => KernelConfig
     const y = heap.output(info.outShape);
     const chunks = batchChunks(batchSize);
     const per = batchSize / chunks;
-    runChunks(heap.memory, {
-      module: maxPoolFor.module(isSharedMemory(heap.memory))!,
-      base: [heap.ptr(x), heap.ptr(y), per, outHeight, outWidth, inHeight, inWidth, c],
-      stride: [inHeight * inWidth * c * 4 * per, outHeight * outWidth * c * 4 * per, 0, 0, 0, 0, 0, 0],
-      chunks,
-    }, run);
+    runChunks(
+      heap.memory,
+      {
+        module: maxPoolFor.module(isSharedMemory(heap.memory))!,
+        base: [heap.ptr(x), heap.ptr(y), per, outHeight, outWidth, inHeight, inWidth, c],
+        stride: [inHeight * inWidth * c * 4 * per, outHeight * outWidth * c * 4 * per, 0, 0, 0, 0, 0, 0],
+        chunks,
+      },
+      run,
+    );
     return y;
   };
 }

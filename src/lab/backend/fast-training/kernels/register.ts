@@ -56,8 +56,25 @@ export type FastKernelName =
 
 /** The per-channel kernels for wasm (SIMD on tfjs's heap); each defers to the stock kernel outside its case. */
 const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
-  'Add', 'Sub', 'Multiply', 'RealDiv', 'Sum', 'Mean', 'FusedBatchNorm', 'Identity', 'Cast', BATCH_NORM_GRAD_SUMS,
-  RELU_GRAD, ADAM_STEP, BATCH_NORM_DX, CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM, BATCH_MOMENTS, 'Relu', BATCH_NORM_DX_RELU, 'MaxPool',
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'Sum',
+  'Mean',
+  'FusedBatchNorm',
+  'Identity',
+  'Cast',
+  BATCH_NORM_GRAD_SUMS,
+  RELU_GRAD,
+  ADAM_STEP,
+  BATCH_NORM_DX,
+  CONV_BIAS_RELU,
+  RELU_GRAD_BIAS_SUM,
+  BATCH_MOMENTS,
+  'Relu',
+  BATCH_NORM_DX_RELU,
+  'MaxPool',
 ];
 
 /**
@@ -86,8 +103,17 @@ const WASM_CHANNEL_KERNELS: readonly FastKernelName[] = [
  */
 export const DEFAULT_FAST_KERNELS: Record<PatchableBackend, readonly FastKernelName[]> = {
   wasm: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Tile', ...WASM_CHANNEL_KERNELS],
-  cpu: ['Conv2DBackpropFilter', 'MaxPoolGrad', 'Tile', BATCH_NORM_GRAD_SUMS, RELU_GRAD, ADAM_STEP, BATCH_NORM_DX,
-    CONV_BIAS_RELU, RELU_GRAD_BIAS_SUM],
+  cpu: [
+    'Conv2DBackpropFilter',
+    'MaxPoolGrad',
+    'Tile',
+    BATCH_NORM_GRAD_SUMS,
+    RELU_GRAD,
+    ADAM_STEP,
+    BATCH_NORM_DX,
+    CONV_BIAS_RELU,
+    RELU_GRAD_BIAS_SUM,
+  ],
 };
 
 /** Builds each kernel for a backend; `stock` reaches the kernel it replaces (Tile falls back to it for strings). */
@@ -191,7 +217,9 @@ export function unregisterFastKernels(backendName: PatchableBackend): void {
  * Kernels a backend ships none of although training needs them, each built from that backend's own kernels: with
  * the lab's kernels off, wasm still gets a filter gradient (its stock set has none, so no convolution could train).
  */
-const MISSING_ON: Partial<Record<PatchableBackend, Partial<Record<FastKernelName, (backendName: string) => KernelFunc>>>> = {
+const MISSING_ON: Partial<
+  Record<PatchableBackend, Partial<Record<FastKernelName, (backendName: string) => KernelFunc>>>
+> = {
   wasm: { Conv2DBackpropFilter: makeComposedFilterKernel },
 };
 

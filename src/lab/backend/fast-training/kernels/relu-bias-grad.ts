@@ -16,7 +16,13 @@ import { cpuInternals } from '../backend-internals';
 export const RELU_GRAD_BIAS_SUM = 'XrayLabReluGradBiasSum';
 
 /** dz and Σdz (float64) by plain loops. */
-function scalar(dy: ArrayLike<number>, y: ArrayLike<number>, dz: Float32Array, channels: number, from = 0): Float64Array {
+function scalar(
+  dy: ArrayLike<number>,
+  y: ArrayLike<number>,
+  dz: Float32Array,
+  channels: number,
+  from = 0,
+): Float64Array {
   const sums = new Float64Array(channels);
   for (let i = from; i < dz.length; i++) {
     const v = y[i] > 0 ? dy[i] : 0;
@@ -37,8 +43,16 @@ export function makeReluGradBiasSumKernel(backendName: string): KernelFunc {
     if (backendName === 'cpu') {
       const cpu = cpuInternals(args.backend);
       const dz = new Float32Array(n);
-      const sums = scalar(cpu.readSync(dy.dataId) as Float32Array, cpu.readSync(y.dataId) as Float32Array, dz, channels);
-      return [cpu.makeTensorInfo(y.shape, 'float32', dz), cpu.makeTensorInfo([channels], 'float32', Float32Array.from(sums))];
+      const sums = scalar(
+        cpu.readSync(dy.dataId) as Float32Array,
+        cpu.readSync(y.dataId) as Float32Array,
+        dz,
+        channels,
+      );
+      return [
+        cpu.makeTensorInfo(y.shape, 'float32', dz),
+        cpu.makeTensorInfo([channels], 'float32', Float32Array.from(sums)),
+      ];
     }
     const heap = WasmHeap.of(args.backend as KernelBackend);
     if (heap == null) throw new Error(`${RELU_GRAD_BIAS_SUM} supports the wasm and cpu backends`);
@@ -51,12 +65,21 @@ export function makeReluGradBiasSumKernel(backendName: string): KernelFunc {
       sums = scalar(heap.f32(heap.ptr(dy), n), heap.f32(heap.ptr(y), n), heap.f32(heap.ptr(dz), n), channels);
     } else {
       try {
-        const { parts: [part], tots: [tot] } = reductionScratch(heap, 1, length, chunks);
+        const {
+          parts: [part],
+          tots: [tot],
+        } = reductionScratch(heap, 1, length, chunks);
         const L4 = length * 4;
         const parts = splitLoop(heap, {
-          name: 'reluGradSum', args: [heap.ptr(dy), heap.ptr(y), heap.ptr(dz), part, tot, chunks, L4, FOLD], countAt: 5,
-          countPerUnit: 1, units: chunks, floatsPerUnit: length, advance: [L4, L4, L4, 0, 0, 0, 0, 0],
-          perPart: [0, 0, 0, L4, length * 8, 0, 0, 0], binder: fusedSimdFor,
+          name: 'reluGradSum',
+          args: [heap.ptr(dy), heap.ptr(y), heap.ptr(dz), part, tot, chunks, L4, FOLD],
+          countAt: 5,
+          countPerUnit: 1,
+          units: chunks,
+          floatsPerUnit: length,
+          advance: [L4, L4, L4, 0, 0, 0, 0, 0],
+          perPart: [0, 0, 0, L4, length * 8, 0, 0, 0],
+          binder: fusedSimdFor,
         });
         const start = chunks * length;
         const [d, v, o] = [dy, y, dz].map((t) => heap.f32(heap.ptr(t), n));
@@ -92,8 +115,14 @@ export function makeReluKernel(backendName: string, stock: () => KernelConfig | 
     const out = heap.output(x.shape);
     const whole = n - (n % 4);
     splitLoop(heap, {
-      name: 'relu', args: [heap.ptr(x), heap.ptr(out), whole * 4], countAt: 2, countPerUnit: 16,
-      units: whole / 4, floatsPerUnit: 4, advance: [16, 16, 0], binder: fusedSimdFor,
+      name: 'relu',
+      args: [heap.ptr(x), heap.ptr(out), whole * 4],
+      countAt: 2,
+      countPerUnit: 16,
+      units: whole / 4,
+      floatsPerUnit: 4,
+      advance: [16, 16, 0],
+      binder: fusedSimdFor,
     });
     const [src, dst] = [x, out].map((t) => heap.f32(heap.ptr(t), n));
     for (let i = whole; i < n; i++) dst[i] = src[i] > 0 || Number.isNaN(src[i]) ? src[i] : 0;

@@ -35,8 +35,14 @@ export function maskedGradSums(dy: tf.Tensor, y: tf.Tensor): tf.Tensor | null {
   const known = maskedGrads.get(dy.dataId);
   const channels = y.shape[y.shape.length - 1];
   const sameShape = dy.shape.length === y.shape.length && dy.shape.every((d, i) => d === y.shape[i]);
-  if (known == null || known.maskedBy !== y.dataId || known.sums.isDisposed || !sameShape ||
-    known.sums.size !== channels) return null;
+  if (
+    known == null ||
+    known.maskedBy !== y.dataId ||
+    known.sums.isDisposed ||
+    !sameShape ||
+    known.sums.size !== channels
+  )
+    return null;
   handedOff += 1;
   return known.sums;
 }

@@ -62,8 +62,9 @@ export function splitLoop(heap: WasmHeap, loop: SplitLoop): number {
   if (left > 0) {
     // The units past the last whole part belong to the last part (its scratch, after its own units).
     const last = parts - 1;
-    const args = loop.args.map((a, i) => (i === loop.countAt ? left * loop.countPerUnit
-      : a + (parts * each) * loop.advance[i] + last * perPart[i]));
+    const args = loop.args.map((a, i) =>
+      i === loop.countAt ? left * loop.countPerUnit : a + parts * each * loop.advance[i] + last * perPart[i],
+    );
     run(...args);
   }
   return parts;

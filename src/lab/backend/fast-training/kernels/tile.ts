@@ -35,7 +35,7 @@ export function tileInto(src: NumericArray, shape: number[], reps: number[], dst
   // dst[start, start+len) is repeated to fill `times` consecutive copies, doubling the copied span each round.
   const replicate = (start: number, len: number, times: number): void => {
     const total = len * times;
-    for (let filled = len; filled < total; ) {
+    for (let filled = len; filled < total;) {
       const n = Math.min(filled, total - filled);
       dst.copyWithin(start + filled, start, start + n);
       filled += n;

@@ -64,7 +64,8 @@ function fusedApplies(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, scale:
 
 /** Σdy and Σdy·(x − mean) per channel: one pass where BATCH_NORM_GRAD_SUMS is registered, else four kernels. */
 export function gradSums(x: tf.Tensor, dy: tf.Tensor, mean: tf.Tensor): [tf.Tensor, tf.Tensor] {
-  if (fastGradientsActive()) return tf.engine().runKernel(BATCH_NORM_GRAD_SUMS, { x, dy, mean }, {}) as [tf.Tensor, tf.Tensor];
+  if (fastGradientsActive())
+    return tf.engine().runKernel(BATCH_NORM_GRAD_SUMS, { x, dy, mean }, {}) as [tf.Tensor, tf.Tensor];
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   return [tf.sum(dy, axes), tf.sum(tf.mul(dy, tf.sub(x, mean)), axes)];
 }

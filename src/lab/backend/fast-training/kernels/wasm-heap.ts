@@ -5,7 +5,15 @@
  * Allocating (an output or scratch) can grow the memory and detach every typed-array view taken before, so a
  * kernel allocates everything first and only then takes views (`f32`, `f64`).
  */
-import type { CastAttrs, DataType, KernelBackend, KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type {
+  CastAttrs,
+  DataType,
+  KernelBackend,
+  KernelConfig,
+  KernelFunc,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs';
 import { wasmInternals, wasmInternalsMaybe, type WasmBackendInternals } from '../backend-internals';
 import { channelSimdFor, type ChannelSimd } from '../simd/channel-simd';
 import { requireInput } from './kernel-calls';
@@ -109,15 +117,16 @@ export function fillPattern(pattern: Float32Array, values: ArrayLike<number>): v
  * `Cast` (cast = true); strings and real casts go to the stock kernel.
  */
 export function makeAliasKernel(cast: boolean) {
-  return (backendName: string, stock: () => KernelConfig | undefined): KernelFunc => (args) => {
-    const x = requireInput(args.inputs as NamedTensorInfoMap, 'x');
-    const sameDtype = !cast || (args.attrs as unknown as CastAttrs).dtype === x.dtype;
-    const heap = x.dtype === 'string' || !sameDtype ? null : WasmHeap.of(args.backend as KernelBackend);
-    if (heap == null) {
-      const config = stock();
-      if (config == null) throw new Error(`No stock ${cast ? 'Cast' : 'Identity'} kernel on '${backendName}'`);
-      return config.kernelFunc(args);
-    }
-    return heap.alias(x);
-  };
+  return (backendName: string, stock: () => KernelConfig | undefined): KernelFunc =>
+    (args) => {
+      const x = requireInput(args.inputs as NamedTensorInfoMap, 'x');
+      const sameDtype = !cast || (args.attrs as unknown as CastAttrs).dtype === x.dtype;
+      const heap = x.dtype === 'string' || !sameDtype ? null : WasmHeap.of(args.backend as KernelBackend);
+      if (heap == null) {
+        const config = stock();
+        if (config == null) throw new Error(`No stock ${cast ? 'Cast' : 'Identity'} kernel on '${backendName}'`);
+        return config.kernelFunc(args);
+      }
+      return heap.alias(x);
+    };
 }

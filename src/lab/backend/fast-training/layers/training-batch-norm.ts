@@ -19,8 +19,15 @@ import { gradSums } from '../kernels/training-gradients';
  * kernels on a GPU). The forward pass is tfjs's, operation for operation, and the batch mean and variance come back
  * for the moving averages.
  */
-export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): {
-  y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor;
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): {
+  y: tf.Tensor;
+  mean: tf.Tensor;
+  variance: tf.Tensor;
 } {
   let stats: [tf.Tensor, tf.Tensor] | null = null;
   const axes = x.shape.slice(0, -1).map((_, i) => i);
@@ -54,14 +61,17 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tenso
         // one pass (relu-grad-handoff.ts).
         const backend = tf.getBackend();
         if (isReluOutput(xs) && batchNormDxReluApplies(xs, backend)) {
-          const [dx, sums] = tf.engine().runKernel(BATCH_NORM_DX_RELU, { dy, x: xs, a, b: tf.neg(b), c }, {}) as tf.Tensor[];
+          const [dx, sums] = tf
+            .engine()
+            .runKernel(BATCH_NORM_DX_RELU, { dy, x: xs, a, b: tf.neg(b), c }, {}) as tf.Tensor[];
           rememberMaskedGrad(dx, xs, sums);
           return [dx, tf.mul(sumDyXmu, r), tf.reshape(sumDy, sumDy.shape)];
         }
         // One pass where the backend has the kernel (wasm, cpu); four element-wise kernels elsewhere.
-        const dx = tf.getKernel(BATCH_NORM_DX, backend) != null
-          ? tf.engine().runKernel(BATCH_NORM_DX, { dy, x: xs, a, b: tf.neg(b), c }, {}) as tf.Tensor
-          : tf.add(tf.sub(tf.mul(dy, a), tf.mul(xs, b)), c);
+        const dx =
+          tf.getKernel(BATCH_NORM_DX, backend) != null
+            ? (tf.engine().runKernel(BATCH_NORM_DX, { dy, x: xs, a, b: tf.neg(b), c }, {}) as tf.Tensor)
+            : tf.add(tf.sub(tf.mul(dy, a), tf.mul(xs, b)), c);
         return [dx, tf.mul(sumDyXmu, r), tf.reshape(sumDy, sumDy.shape)];
       },
     };
@@ -107,7 +117,10 @@ export class TrainingBatchNormalization extends KerasBatchNormalization {
     return tf.tidy(() => {
       const { y, mean, variance } = batchNormTraining(x, self.gamma.read(), self.beta.read(), self.epsilon);
       // The moving averages exactly as tfjs-layers updates them.
-      for (const [variable, value] of [[self.movingMean, mean], [self.movingVariance, variance]] as const) {
+      for (const [variable, value] of [
+        [self.movingMean, mean],
+        [self.movingVariance, variance],
+      ] as const) {
         tf.tidy(() => {
           const current = variable.read();
           variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - self.momentum)));

@@ -32,11 +32,24 @@ export class TrainingConv2D extends KerasConv2D {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const self = this as unknown as Conv2DInternals;
     const dilation = typeof self.dilationRate === 'number' ? [self.dilationRate] : self.dilationRate;
-    const fusable = self.rank === 2 && x.rank === 4 && x.dtype === 'float32' && self.bias != null
-      && self.activation.getClassName() === 'relu' && self.dataFormat === 'channelsLast'
-      && dilation.every((d) => d === 1) && (self.padding === 'same' || self.padding === 'valid');
+    const fusable =
+      self.rank === 2 &&
+      x.rank === 4 &&
+      x.dtype === 'float32' &&
+      self.bias != null &&
+      self.activation.getClassName() === 'relu' &&
+      self.dataFormat === 'channelsLast' &&
+      dilation.every((d) => d === 1) &&
+      (self.padding === 'same' || self.padding === 'valid');
     if (!fusable || !convBiasReluActive()) return super.call(inputs, kwargs);
-    return tf.tidy(() => convBiasRelu(x as tf.Tensor4D, self.kernel.read() as tf.Tensor4D, self.bias!.read() as tf.Tensor1D,
-      [self.strides[0], self.strides[1]], self.padding as 'same' | 'valid'));
+    return tf.tidy(() =>
+      convBiasRelu(
+        x as tf.Tensor4D,
+        self.kernel.read() as tf.Tensor4D,
+        self.bias!.read() as tf.Tensor1D,
+        [self.strides[0], self.strides[1]],
+        self.padding as 'same' | 'valid',
+      ),
+    );
   }
 }

@@ -73,7 +73,10 @@ export class KernelPool {
     const waitAsync = (Atomics as unknown as { waitAsync?: unknown }).waitAsync;
     if (!shared || threads < 2 || factory == null || typeof waitAsync !== 'function') return null;
     try {
-      return new KernelPool(memory, Array.from({ length: threads - 1 }, () => factory(POOL_WORKER_SOURCE)));
+      return new KernelPool(
+        memory,
+        Array.from({ length: threads - 1 }, () => factory(POOL_WORKER_SOURCE)),
+      );
     } catch {
       return null;
     }
@@ -155,7 +158,8 @@ export class KernelPool {
     for (let done = Atomics.load(c, CONTROL.DONE); done < chunks; done = Atomics.load(c, CONTROL.DONE)) {
       if (block) Atomics.wait(c, CONTROL.DONE, done, 20);
     }
-    if (Atomics.exchange(c, CONTROL.FAILED, 0) !== 0) failure ??= new Error('KernelPool: a chunk failed on a worker thread');
+    if (Atomics.exchange(c, CONTROL.FAILED, 0) !== 0)
+      failure ??= new Error('KernelPool: a chunk failed on a worker thread');
     if (failure != null) throw failure;
   }
 

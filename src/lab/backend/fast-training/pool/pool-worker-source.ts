@@ -15,7 +15,16 @@
  * still counts as done and sets FAILED, which the main thread turns into an error (rather than waiting forever).
  */
 export const CONTROL = {
-  SEQ: 0, CLAIM: 1, DONE: 2, TOTAL: 3, MODULE: 4, EXPORT: 5, NARGS: 6, READY: 7, FAILED: 8, ARGS: 9,
+  SEQ: 0,
+  CLAIM: 1,
+  DONE: 2,
+  TOTAL: 3,
+  MODULE: 4,
+  EXPORT: 5,
+  NARGS: 6,
+  READY: 7,
+  FAILED: 8,
+  ARGS: 9,
 } as const;
 
 /**

@@ -22,9 +22,24 @@ export interface AdamConstants {
 }
 
 /** run(x, g, m, v, outX, outM, outV, bytes, …constants): pointers in bytes; `bytes` a multiple of 16. */
-export type AdamRun = (x: number, g: number, m: number, v: number, outX: number, outM: number, outV: number,
-  bytes: number, b1: number, c1: number, b2: number, c2: number, oma1: number, oma2: number, eps: number,
-  nlr: number) => void;
+export type AdamRun = (
+  x: number,
+  g: number,
+  m: number,
+  v: number,
+  outX: number,
+  outM: number,
+  outV: number,
+  bytes: number,
+  b1: number,
+  c1: number,
+  b2: number,
+  c2: number,
+  oma1: number,
+  oma2: number,
+  eps: number,
+  nlr: number,
+) => void;
 
 export function adamBytes(shared = false): Uint8Array<ArrayBuffer> {
   const f = new FuncBuilder('run', [...Array<typeof I32>(8).fill(I32), ...Array<typeof F32>(8).fill(F32)]);
@@ -32,29 +47,46 @@ export function adamBytes(shared = false): Uint8Array<ArrayBuffer> {
   // The eight constants, each splatted across a vector once.
   const k = Array.from({ length: 8 }, (_, i) => {
     const local = f.local(V128);
-    f.get(8 + i).simd(Simd.f32x4Splat).set(local);
+    f.get(8 + i)
+      .simd(Simd.f32x4Splat)
+      .set(local);
     return local;
   });
   const [B1, C1, B2, C2, OMA1, OMA2, EPS, NLR] = k;
   const [i, gv, mv, vv] = [f.local(I32), f.local(V128), f.local(V128), f.local(V128)];
   const at = (ptr: number) => f.get(ptr).get(i).op(Op.i32Add);
-  f.forLoop(i, () => f.i32(0), bytes, 16, () => {
-    at(g).v128Load().set(gv);
-    // m' = m·β1 + g·(1−β1)
-    at(m).v128Load().get(B1).simd(Simd.f32x4Mul).get(gv).get(C1).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(mv);
-    at(outM).get(mv).v128Store();
-    // v' = v·β2 + (g·g)·(1−β2)
-    at(v).v128Load().get(B2).simd(Simd.f32x4Mul)
-      .get(gv).get(gv).simd(Simd.f32x4Mul).get(C2).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(vv);
-    at(outV).get(vv).v128Store();
-    // x' = (m'/(1−β1ᵗ)) / (√(v'/(1−β2ᵗ)) + ε) · (−lr) + x
-    at(outX);
-    f.get(mv).get(OMA1).simd(Simd.f32x4Div);
-    f.get(vv).get(OMA2).simd(Simd.f32x4Div).simd(Simd.f32x4Sqrt).get(EPS).simd(Simd.f32x4Add);
-    f.simd(Simd.f32x4Div).get(NLR).simd(Simd.f32x4Mul);
-    at(x).v128Load().simd(Simd.f32x4Add);
-    f.v128Store();
-  });
+  f.forLoop(
+    i,
+    () => f.i32(0),
+    bytes,
+    16,
+    () => {
+      at(g).v128Load().set(gv);
+      // m' = m·β1 + g·(1−β1)
+      at(m).v128Load().get(B1).simd(Simd.f32x4Mul).get(gv).get(C1).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(mv);
+      at(outM).get(mv).v128Store();
+      // v' = v·β2 + (g·g)·(1−β2)
+      at(v)
+        .v128Load()
+        .get(B2)
+        .simd(Simd.f32x4Mul)
+        .get(gv)
+        .get(gv)
+        .simd(Simd.f32x4Mul)
+        .get(C2)
+        .simd(Simd.f32x4Mul)
+        .simd(Simd.f32x4Add)
+        .set(vv);
+      at(outV).get(vv).v128Store();
+      // x' = (m'/(1−β1ᵗ)) / (√(v'/(1−β2ᵗ)) + ε) · (−lr) + x
+      at(outX);
+      f.get(mv).get(OMA1).simd(Simd.f32x4Div);
+      f.get(vv).get(OMA2).simd(Simd.f32x4Div).simd(Simd.f32x4Sqrt).get(EPS).simd(Simd.f32x4Add);
+      f.simd(Simd.f32x4Div).get(NLR).simd(Simd.f32x4Mul);
+      at(x).v128Load().simd(Simd.f32x4Add);
+      f.v128Store();
+    },
+  );
   return assembleModule([f], shared);
 }
 

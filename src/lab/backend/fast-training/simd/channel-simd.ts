@@ -31,8 +31,18 @@ export interface ChannelSimd {
   /** tot += Σ a per pattern position (tot: L float64, part: L float32 of zeros). */
   sum(a: number, part: number, tot: number, chunks: number, lb: number, fold: number): void;
   /** tot1 += Σ b, tot2 += Σ b·(a − p) per pattern position. */
-  dualSum(a: number, b: number, p: number, part1: number, part2: number, tot1: number, tot2: number,
-    chunks: number, lb: number, fold: number): void;
+  dualSum(
+    a: number,
+    b: number,
+    p: number,
+    part1: number,
+    part2: number,
+    tot1: number,
+    tot2: number,
+    chunks: number,
+    lb: number,
+    fold: number,
+  ): void;
   /** out = x > 0 ? dy : 0 over `bytes` bytes (a multiple of 16): ReLU's gradient in one pass. */
   reluGrad(dy: number, x: number, out: number, bytes: number): void;
   /** Every export by name (the kernel pool calls them by name). */
@@ -49,12 +59,24 @@ function chunkLoops(f: FuncBuilder, chunks: number, lb: number, body: (x: number
   const j = f.local(I32);
   const x = f.local(I32);
   f.get(chunks).get(lb).op(Op.i32Mul).set(end);
-  f.forLoop(base, () => f.i32(0), end, { local: lb }, () => {
-    f.forLoop(j, () => f.i32(0), lb, 16 * UNROLL, () => {
-      f.get(base).get(j).op(Op.i32Add).set(x);
-      body(x, j);
-    });
-  });
+  f.forLoop(
+    base,
+    () => f.i32(0),
+    end,
+    { local: lb },
+    () => {
+      f.forLoop(
+        j,
+        () => f.i32(0),
+        lb,
+        16 * UNROLL,
+        () => {
+          f.get(base).get(j).op(Op.i32Add).set(x);
+          body(x, j);
+        },
+      );
+    },
+  );
 }
 
 function binaryFunc(name: BinaryOpName): FuncBuilder {
@@ -64,9 +86,25 @@ function binaryFunc(name: BinaryOpName): FuncBuilder {
   chunkLoops(f, chunks, lb, (x, j) => {
     for (let k = 0; k < UNROLL; k++) {
       f.get(out).get(x).op(Op.i32Add);
-      const loadA = () => f.get(a).get(x).op(Op.i32Add).v128Load(16 * k);
-      const loadP = () => f.get(p).get(j).op(Op.i32Add).v128Load(16 * k);
-      if (patternFirst) { loadP(); loadA(); } else { loadA(); loadP(); }
+      const loadA = () =>
+        f
+          .get(a)
+          .get(x)
+          .op(Op.i32Add)
+          .v128Load(16 * k);
+      const loadP = () =>
+        f
+          .get(p)
+          .get(j)
+          .op(Op.i32Add)
+          .v128Load(16 * k);
+      if (patternFirst) {
+        loadP();
+        loadA();
+      } else {
+        loadA();
+        loadP();
+      }
       f.simd(simd).v128Store(16 * k);
     }
   });
@@ -78,11 +116,20 @@ function affineFunc(): FuncBuilder {
   const [a, p1, p2, p3, out, chunks, lb] = [0, 1, 2, 3, 4, 5, 6];
   chunkLoops(f, chunks, lb, (x, j) => {
     for (let k = 0; k < UNROLL; k++) {
-      const at = (ptr: number, idx: number) => f.get(ptr).get(idx).op(Op.i32Add).v128Load(16 * k);
+      const at = (ptr: number, idx: number) =>
+        f
+          .get(ptr)
+          .get(idx)
+          .op(Op.i32Add)
+          .v128Load(16 * k);
       f.get(out).get(x).op(Op.i32Add);
-      at(a, x); at(p1, j); f.simd(Simd.f32x4Sub);
-      at(p2, j); f.simd(Simd.f32x4Mul);
-      at(p3, j); f.simd(Simd.f32x4Add);
+      at(a, x);
+      at(p1, j);
+      f.simd(Simd.f32x4Sub);
+      at(p2, j);
+      f.simd(Simd.f32x4Mul);
+      at(p3, j);
+      f.simd(Simd.f32x4Add);
       f.v128Store(16 * k);
     }
   });
@@ -94,12 +141,22 @@ function affine2Func(): FuncBuilder {
   const [a, b, p1, p2, p3, out, chunks, lb] = [0, 1, 2, 3, 4, 5, 6, 7];
   chunkLoops(f, chunks, lb, (x, j) => {
     for (let k = 0; k < UNROLL; k++) {
-      const at = (ptr: number, idx: number) => f.get(ptr).get(idx).op(Op.i32Add).v128Load(16 * k);
+      const at = (ptr: number, idx: number) =>
+        f
+          .get(ptr)
+          .get(idx)
+          .op(Op.i32Add)
+          .v128Load(16 * k);
       f.get(out).get(x).op(Op.i32Add);
-      at(a, x); at(p1, j); f.simd(Simd.f32x4Mul);
-      at(b, x); at(p2, j); f.simd(Simd.f32x4Mul);
+      at(a, x);
+      at(p1, j);
+      f.simd(Simd.f32x4Mul);
+      at(b, x);
+      at(p2, j);
+      f.simd(Simd.f32x4Mul);
       f.simd(Simd.f32x4Add);
-      at(p3, j); f.simd(Simd.f32x4Add);
+      at(p3, j);
+      f.simd(Simd.f32x4Add);
       f.v128Store(16 * k);
     }
   });
@@ -112,50 +169,87 @@ function foldInto(f: FuncBuilder, part: number, tot: number, lb: number): void {
   const v = f.local(V128);
   const zero = Array<number>(16).fill(0);
   const highToLow = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-  f.forLoop(j, () => f.i32(0), lb, 16, () => {
-    f.get(part).get(j).op(Op.i32Add).v128Load().set(v);
-    for (const [half, lanes] of [[0, null], [16, highToLow]] as const) {
-      const address = () => f.get(tot).get(j).get(j).op(Op.i32Add, Op.i32Add);
-      address();
-      address(); f.v128Load(half);
-      f.get(v);
-      if (lanes) f.get(v).simd(Simd.shuffle, ...lanes);
-      f.simd(Simd.f64x2PromoteLow).simd(Simd.f64x2Add).v128Store(half);
-    }
-    f.get(part).get(j).op(Op.i32Add).simd(Simd.const, ...zero).v128Store();
-  });
+  f.forLoop(
+    j,
+    () => f.i32(0),
+    lb,
+    16,
+    () => {
+      f.get(part).get(j).op(Op.i32Add).v128Load().set(v);
+      for (const [half, lanes] of [
+        [0, null],
+        [16, highToLow],
+      ] as const) {
+        const address = () => f.get(tot).get(j).get(j).op(Op.i32Add, Op.i32Add);
+        address();
+        address();
+        f.v128Load(half);
+        f.get(v);
+        if (lanes) f.get(v).simd(Simd.shuffle, ...lanes);
+        f.simd(Simd.f64x2PromoteLow).simd(Simd.f64x2Add).v128Store(half);
+      }
+      f.get(part)
+        .get(j)
+        .op(Op.i32Add)
+        .simd(Simd.const, ...zero)
+        .v128Store();
+    },
+  );
 }
 
 /**
  * Accumulating reductions: `accumulate(x, j)` updates the float32 partials for one unrolled step; every `fold`
  * chunks (and at the end) the partials are folded into the float64 totals.
  */
-export function reduceFunc(name: string, params: number, folds: Array<[part: number, tot: number]>,
-  chunks: number, lb: number, fold: number, accumulate: (f: FuncBuilder, x: number, j: number) => void): FuncBuilder {
+export function reduceFunc(
+  name: string,
+  params: number,
+  folds: Array<[part: number, tot: number]>,
+  chunks: number,
+  lb: number,
+  fold: number,
+  accumulate: (f: FuncBuilder, x: number, j: number) => void,
+): FuncBuilder {
   const f = new FuncBuilder(name, Array<typeof I32>(params).fill(I32));
   const done = f.local(I32);
   const step = f.local(I32);
   f.get(fold).get(chunks).get(fold).get(chunks).op(Op.i32LtS, Op.select).set(step);
-  f.forLoop(done, () => f.i32(0), chunks, { local: step }, () => {
-    // One block of `step` chunks, clipped at the end.
-    const blockChunks = f.local(I32);
-    f.get(step).get(chunks).get(done).op(Op.i32Sub).tee(blockChunks)
-      .get(step).get(blockChunks).op(Op.i32LtS, Op.select).set(blockChunks);
-    const offset = f.local(I32);
-    f.get(done).get(lb).op(Op.i32Mul).set(offset);
-    chunkLoops(f, blockChunks, lb, (x, j) => {
-      f.get(x).get(offset).op(Op.i32Add).set(x);
-      accumulate(f, x, j);
-    });
-    for (const [part, tot] of folds) foldInto(f, part, tot, lb);
-  });
+  f.forLoop(
+    done,
+    () => f.i32(0),
+    chunks,
+    { local: step },
+    () => {
+      // One block of `step` chunks, clipped at the end.
+      const blockChunks = f.local(I32);
+      f.get(step)
+        .get(chunks)
+        .get(done)
+        .op(Op.i32Sub)
+        .tee(blockChunks)
+        .get(step)
+        .get(blockChunks)
+        .op(Op.i32LtS, Op.select)
+        .set(blockChunks);
+      const offset = f.local(I32);
+      f.get(done).get(lb).op(Op.i32Mul).set(offset);
+      chunkLoops(f, blockChunks, lb, (x, j) => {
+        f.get(x).get(offset).op(Op.i32Add).set(x);
+        accumulate(f, x, j);
+      });
+      for (const [part, tot] of folds) foldInto(f, part, tot, lb);
+    },
+  );
   return f;
 }
 
 /** part[j+16k] += value pushed by `load` (one unrolled step). */
 export function addTo(f: FuncBuilder, part: number, j: number, k: number, load: () => void): void {
   f.get(part).get(j).op(Op.i32Add);
-  f.get(part).get(j).op(Op.i32Add).v128Load(16 * k);
+  f.get(part)
+    .get(j)
+    .op(Op.i32Add)
+    .v128Load(16 * k);
   load();
   f.simd(Simd.f32x4Add).v128Store(16 * k);
 }
@@ -163,43 +257,88 @@ export function addTo(f: FuncBuilder, part: number, j: number, k: number, load: 
 function sumFunc(): FuncBuilder {
   const [a, part, tot, chunks, lb, fold] = [0, 1, 2, 3, 4, 5];
   return reduceFunc('sum', 6, [[part, tot]], chunks, lb, fold, (f, x, j) => {
-    for (let k = 0; k < UNROLL; k++) addTo(f, part, j, k, () => f.get(a).get(x).op(Op.i32Add).v128Load(16 * k));
+    for (let k = 0; k < UNROLL; k++)
+      addTo(f, part, j, k, () =>
+        f
+          .get(a)
+          .get(x)
+          .op(Op.i32Add)
+          .v128Load(16 * k),
+      );
   });
 }
 
 function dualSumFunc(): FuncBuilder {
   const [a, b, p, part1, part2, tot1, tot2, chunks, lb, fold] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  return reduceFunc('dualSum', 10, [[part1, tot1], [part2, tot2]], chunks, lb, fold, (f, x, j) => {
-    for (let k = 0; k < UNROLL; k++) {
-      const loadB = () => f.get(b).get(x).op(Op.i32Add).v128Load(16 * k);
-      addTo(f, part1, j, k, loadB);
-      addTo(f, part2, j, k, () => {
-        loadB();
-        f.get(a).get(x).op(Op.i32Add).v128Load(16 * k);
-        f.get(p).get(j).op(Op.i32Add).v128Load(16 * k).simd(Simd.f32x4Sub).simd(Simd.f32x4Mul);
-      });
-    }
-  });
+  return reduceFunc(
+    'dualSum',
+    10,
+    [
+      [part1, tot1],
+      [part2, tot2],
+    ],
+    chunks,
+    lb,
+    fold,
+    (f, x, j) => {
+      for (let k = 0; k < UNROLL; k++) {
+        const loadB = () =>
+          f
+            .get(b)
+            .get(x)
+            .op(Op.i32Add)
+            .v128Load(16 * k);
+        addTo(f, part1, j, k, loadB);
+        addTo(f, part2, j, k, () => {
+          loadB();
+          f.get(a)
+            .get(x)
+            .op(Op.i32Add)
+            .v128Load(16 * k);
+          f.get(p)
+            .get(j)
+            .op(Op.i32Add)
+            .v128Load(16 * k)
+            .simd(Simd.f32x4Sub)
+            .simd(Simd.f32x4Mul);
+        });
+      }
+    },
+  );
 }
 
 function reluGradFunc(): FuncBuilder {
   const f = new FuncBuilder('reluGrad', [I32, I32, I32, I32]);
   const [dy, x, out, bytes] = [0, 1, 2, 3];
   const i = f.local(I32);
-  f.forLoop(i, () => f.i32(0), bytes, 16, () => {
-    f.get(out).get(i).op(Op.i32Add);
-    f.get(dy).get(i).op(Op.i32Add).v128Load();
-    // x > 0 is all-ones or all-zeros per lane (false for NaN): a mask for dy.
-    f.get(x).get(i).op(Op.i32Add).v128Load().simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Gt);
-    f.simd(Simd.v128And).v128Store();
-  });
+  f.forLoop(
+    i,
+    () => f.i32(0),
+    bytes,
+    16,
+    () => {
+      f.get(out).get(i).op(Op.i32Add);
+      f.get(dy).get(i).op(Op.i32Add).v128Load();
+      // x > 0 is all-ones or all-zeros per lane (false for NaN): a mask for dy.
+      f.get(x)
+        .get(i)
+        .op(Op.i32Add)
+        .v128Load()
+        .simd(Simd.const, ...Array<number>(16).fill(0))
+        .simd(Simd.f32x4Gt);
+      f.simd(Simd.v128And).v128Store();
+    },
+  );
   return f;
 }
 
 /** The module's bytes (exported for tests and size checks). */
 export function channelSimdBytes(shared = false): Uint8Array<ArrayBuffer> {
   const names = Object.keys(BINARY_OPS) as BinaryOpName[];
-  return assembleModule([...names.map(binaryFunc), affineFunc(), affine2Func(), sumFunc(), dualSumFunc(), reluGradFunc()], shared);
+  return assembleModule(
+    [...names.map(binaryFunc), affineFunc(), affine2Func(), sumFunc(), dualSumFunc(), reluGradFunc()],
+    shared,
+  );
 }
 
 /**
@@ -209,7 +348,12 @@ export const channelSimdFor = moduleBinder(channelSimdBytes, (exports): ChannelS
   const e = exports as unknown as Record<string, (...args: number[]) => void>;
   const binary = Object.fromEntries((Object.keys(BINARY_OPS) as BinaryOpName[]).map((n) => [n, e[n]]));
   return {
-    binary: binary as ChannelSimd['binary'], affine: e.affine, affine2: e.affine2, sum: e.sum, dualSum: e.dualSum,
-    reluGrad: e.reluGrad, raw: e,
+    binary: binary as ChannelSimd['binary'],
+    affine: e.affine,
+    affine2: e.affine2,
+    sum: e.sum,
+    dualSum: e.dualSum,
+    reluGrad: e.reluGrad,
+    raw: e,
   };
 });

@@ -53,7 +53,9 @@ export function convBytes(s: ConvShape, shared = false): Uint8Array<ArrayBuffer>
   if (!convShapeSupported(s)) throw new Error(`convBytes: unsupported shape ${JSON.stringify(s)}`);
   const f = new FuncBuilder('run', [I32, I32, I32, I32, I32]);
   const [x, w, bias, out, stats] = [0, 1, 2, 3, 4];
-  const [b, oh, kh, khEnd, kw, ow, xRow, wRow, xp, wp, ci, grp, gOff, owEnd] = Array.from({ length: 14 }, () => f.local(I32));
+  const [b, oh, kh, khEnd, kw, ow, xRow, wRow, xp, wp, ci, grp, gOff, owEnd] = Array.from({ length: 14 }, () =>
+    f.local(I32),
+  );
   const acc = Array.from({ length: PIXELS * GROUP }, () => f.local(V128));
   const wv = Array.from({ length: GROUP }, () => f.local(V128));
   const sv = f.local(V128);
@@ -69,7 +71,12 @@ export function convBytes(s: ConvShape, shared = false): Uint8Array<ArrayBuffer>
     const a = (p: number, k: number) => acc[p * count + k];
     for (let p = 0; p < pixels; p++) {
       for (let k = 0; k < count; k++) {
-        if (s.bias) f.get(bias).get(gOff).op(Op.i32Add).v128Load(16 * k).set(a(p, k));
+        if (s.bias)
+          f.get(bias)
+            .get(gOff)
+            .op(Op.i32Add)
+            .v128Load(16 * k)
+            .set(a(p, k));
         else f.simd(Simd.const, ...Array<number>(16).fill(0)).set(a(p, k));
       }
     }
@@ -78,53 +85,137 @@ export function convBytes(s: ConvShape, shared = false): Uint8Array<ArrayBuffer>
     f.i32(s.padTop).get(oh).op(Op.i32Sub);
     clampLow();
     f.set(kh);
-    f.i32(s.inH + s.padTop).get(oh).op(Op.i32Sub).tee(khEnd).i32(s.fh).get(khEnd).i32(s.fh).op(Op.i32LtS, Op.select).set(khEnd);
-    f.forLoop(kh, () => f.get(kh), khEnd, 1, () => {
-      // xRow = x + ((b·inH + oh + kh − pt)·inW)·inC·4, wRow = w + kh·fw·inC·outC·4 + gOff
-      f.get(b).i32(s.inH).op(Op.i32Mul).get(oh).op(Op.i32Add).get(kh).op(Op.i32Add).i32(s.padTop).op(Op.i32Sub)
-        .i32(rowBytes).op(Op.i32Mul).get(x).op(Op.i32Add).set(xRow);
-      f.get(kh).i32(s.fw * tapBytes).op(Op.i32Mul).get(w).op(Op.i32Add).get(gOff).op(Op.i32Add).set(wRow);
-      /** Multiply-adds `taps` consecutive (kw, ci) pairs from xp / wp (x and w both store them contiguously). */
-      const multiplyAdd = (taps: number) => {
-        // One pair per iteration: unrolled further, V8 hoisted the loads and spilled accumulators.
-        f.forCount(ci, taps, () => {
-          for (let k = 0; k < count; k++) f.get(wp).v128Load(16 * k).set(wv[k]);
-          for (let p = 0; p < pixels; p++) {
-            f.get(xp).v128Splat32(p * s.inC * 4).set(sv);
-            for (let k = 0; k < count; k++) {
-              f.get(a(p, k)).get(sv).get(wv[k]).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(a(p, k));
+    f.i32(s.inH + s.padTop)
+      .get(oh)
+      .op(Op.i32Sub)
+      .tee(khEnd)
+      .i32(s.fh)
+      .get(khEnd)
+      .i32(s.fh)
+      .op(Op.i32LtS, Op.select)
+      .set(khEnd);
+    f.forLoop(
+      kh,
+      () => f.get(kh),
+      khEnd,
+      1,
+      () => {
+        // xRow = x + ((b·inH + oh + kh − pt)·inW)·inC·4, wRow = w + kh·fw·inC·outC·4 + gOff
+        f.get(b)
+          .i32(s.inH)
+          .op(Op.i32Mul)
+          .get(oh)
+          .op(Op.i32Add)
+          .get(kh)
+          .op(Op.i32Add)
+          .i32(s.padTop)
+          .op(Op.i32Sub)
+          .i32(rowBytes)
+          .op(Op.i32Mul)
+          .get(x)
+          .op(Op.i32Add)
+          .set(xRow);
+        f.get(kh)
+          .i32(s.fw * tapBytes)
+          .op(Op.i32Mul)
+          .get(w)
+          .op(Op.i32Add)
+          .get(gOff)
+          .op(Op.i32Add)
+          .set(wRow);
+        /** Multiply-adds `taps` consecutive (kw, ci) pairs from xp / wp (x and w both store them contiguously). */
+        const multiplyAdd = (taps: number) => {
+          // One pair per iteration: unrolled further, V8 hoisted the loads and spilled accumulators.
+          f.forCount(ci, taps, () => {
+            for (let k = 0; k < count; k++)
+              f.get(wp)
+                .v128Load(16 * k)
+                .set(wv[k]);
+            for (let p = 0; p < pixels; p++) {
+              f.get(xp)
+                .v128Splat32(p * s.inC * 4)
+                .set(sv);
+              for (let k = 0; k < count; k++) {
+                f.get(a(p, k)).get(sv).get(wv[k]).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(a(p, k));
+              }
             }
-          }
-          f.get(xp).i32(4).op(Op.i32Add).set(xp);
-          f.get(wp).i32(s.outC * 4).op(Op.i32Add).set(wp);
-        });
-      };
-      if (!checked) {
-        // Every filter column is inside: the whole filter row is one run of fw·inC pairs.
-        f.get(ow).i32(s.padLeft).op(Op.i32Sub).i32(s.inC * 4).op(Op.i32Mul).get(xRow).op(Op.i32Add).set(xp);
-        f.get(wRow).set(wp);
-        multiplyAdd(s.fw * s.inC);
-      } else {
-        f.forCount(kw, s.fw, () => {
-          // The input column ow + kw − pl must lie in [0, inW).
-          const inside = () => f.get(ow).get(kw).op(Op.i32Add).i32(s.padLeft).op(Op.i32Sub).tee(xp).i32(0)
-            .op(Op.i32GeS).get(xp).i32(s.inW).op(Op.i32LtS, Op.i32And);
-          f.when(inside, () => {
-            // xp = xRow + (ow + kw − pl)·inC·4 (the column is in xp), wp = wRow + kw·inC·outC·4
-            f.get(xp).i32(s.inC * 4).op(Op.i32Mul).get(xRow).op(Op.i32Add).set(xp);
-            f.get(kw).i32(tapBytes).op(Op.i32Mul).get(wRow).op(Op.i32Add).set(wp);
-            multiplyAdd(s.inC);
+            f.get(xp).i32(4).op(Op.i32Add).set(xp);
+            f.get(wp)
+              .i32(s.outC * 4)
+              .op(Op.i32Add)
+              .set(wp);
           });
-        });
-      }
-    });
+        };
+        if (!checked) {
+          // Every filter column is inside: the whole filter row is one run of fw·inC pairs.
+          f.get(ow)
+            .i32(s.padLeft)
+            .op(Op.i32Sub)
+            .i32(s.inC * 4)
+            .op(Op.i32Mul)
+            .get(xRow)
+            .op(Op.i32Add)
+            .set(xp);
+          f.get(wRow).set(wp);
+          multiplyAdd(s.fw * s.inC);
+        } else {
+          f.forCount(kw, s.fw, () => {
+            // The input column ow + kw − pl must lie in [0, inW).
+            const inside = () =>
+              f
+                .get(ow)
+                .get(kw)
+                .op(Op.i32Add)
+                .i32(s.padLeft)
+                .op(Op.i32Sub)
+                .tee(xp)
+                .i32(0)
+                .op(Op.i32GeS)
+                .get(xp)
+                .i32(s.inW)
+                .op(Op.i32LtS, Op.i32And);
+            f.when(inside, () => {
+              // xp = xRow + (ow + kw − pl)·inC·4 (the column is in xp), wp = wRow + kw·inC·outC·4
+              f.get(xp)
+                .i32(s.inC * 4)
+                .op(Op.i32Mul)
+                .get(xRow)
+                .op(Op.i32Add)
+                .set(xp);
+              f.get(kw).i32(tapBytes).op(Op.i32Mul).get(wRow).op(Op.i32Add).set(wp);
+              multiplyAdd(s.inC);
+            });
+          });
+        }
+      },
+    );
     // out + (((b·outH + oh)·outW + ow)·outC)·4 + gOff
-    f.get(b).i32(s.outH).op(Op.i32Mul).get(oh).op(Op.i32Add).i32(s.outW).op(Op.i32Mul).get(ow).op(Op.i32Add)
-      .i32(s.outC * 4).op(Op.i32Mul).get(out).op(Op.i32Add).get(gOff).op(Op.i32Add).set(xp);
+    f.get(b)
+      .i32(s.outH)
+      .op(Op.i32Mul)
+      .get(oh)
+      .op(Op.i32Add)
+      .i32(s.outW)
+      .op(Op.i32Mul)
+      .get(ow)
+      .op(Op.i32Add)
+      .i32(s.outC * 4)
+      .op(Op.i32Mul)
+      .get(out)
+      .op(Op.i32Add)
+      .get(gOff)
+      .op(Op.i32Add)
+      .set(xp);
     for (let p = 0; p < pixels; p++) {
       for (let k = 0; k < count; k++) {
-        if (s.relu) f.get(a(p, k)).simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Max).set(a(p, k));
-        f.get(xp).get(a(p, k)).v128Store((p * s.outC + 4 * k) * 4);
+        if (s.relu)
+          f.get(a(p, k))
+            .simd(Simd.const, ...Array<number>(16).fill(0))
+            .simd(Simd.f32x4Max)
+            .set(a(p, k));
+        f.get(xp)
+          .get(a(p, k))
+          .v128Store((p * s.outC + 4 * k) * 4);
       }
     }
     if (s.stats) {
@@ -151,14 +242,23 @@ export function convBytes(s: ConvShape, shared = false): Uint8Array<ArrayBuffer>
     f.forCount(ci, (2 * s.outC) / 4, () => {
       // xp = the partial vector, wp = its two float64 halves
       f.get(ci).i32(16).op(Op.i32Mul).get(stats).op(Op.i32Add).set(xp);
-      f.get(ci).i32(32).op(Op.i32Mul).get(stats).op(Op.i32Add).i32(2 * s.outC * 4).op(Op.i32Add).set(wp);
+      f.get(ci)
+        .i32(32)
+        .op(Op.i32Mul)
+        .get(stats)
+        .op(Op.i32Add)
+        .i32(2 * s.outC * 4)
+        .op(Op.i32Add)
+        .set(wp);
       f.get(xp).v128Load().set(sv);
       for (const half of [0, 16]) {
         f.get(wp).get(wp).v128Load(half).get(sv);
         if (half) f.get(sv).simd(Simd.shuffle, ...highToLow);
         f.simd(Simd.f64x2PromoteLow).simd(Simd.f64x2Add).v128Store(half);
       }
-      f.get(xp).simd(Simd.const, ...Array<number>(16).fill(0)).v128Store();
+      f.get(xp)
+        .simd(Simd.const, ...Array<number>(16).fill(0))
+        .v128Store();
     });
   };
 
@@ -171,9 +271,21 @@ export function convBytes(s: ConvShape, shared = false): Uint8Array<ArrayBuffer>
     if (owA > 0) columns(0, owA, () => emitTile(1, count, true));
     // Whole tiles while ow + PIXELS ≤ owB, then single interior pixels, then the right edge.
     f.i32(owB - PIXELS + 1).set(owEnd);
-    f.forLoop(ow, () => f.i32(owA), owEnd, PIXELS, () => emitTile(PIXELS, count, false));
+    f.forLoop(
+      ow,
+      () => f.i32(owA),
+      owEnd,
+      PIXELS,
+      () => emitTile(PIXELS, count, false),
+    );
     f.i32(owB).set(owEnd);
-    f.forLoop(ow, () => f.get(ow), owEnd, 1, () => emitTile(1, count, false));
+    f.forLoop(
+      ow,
+      () => f.get(ow),
+      owEnd,
+      1,
+      () => emitTile(1, count, false),
+    );
     if (owB < s.outW) columns(owB, s.outW, () => emitTile(1, count, true));
   };
 
@@ -181,7 +293,10 @@ export function convBytes(s: ConvShape, shared = false): Uint8Array<ArrayBuffer>
     f.forCount(oh, s.outH, () => {
       if (fullGroups > 0) {
         f.forCount(grp, fullGroups, () => {
-          f.get(grp).i32(GROUP * 16).op(Op.i32Mul).set(gOff);
+          f.get(grp)
+            .i32(GROUP * 16)
+            .op(Op.i32Mul)
+            .set(gOff);
           emitRow(GROUP);
         });
       }

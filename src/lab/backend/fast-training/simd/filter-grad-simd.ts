@@ -59,8 +59,10 @@ export function filterGradLayout(s: FilterGradShape): FilterGradLayout {
 export function filterGradBytes(s: FilterGradShape, l: FilterGradLayout, shared = false): Uint8Array<ArrayBuffer> {
   const f = new FuncBuilder('run', [I32, I32, I32, I32]);
   const [x, dy, tot, ranges] = [0, 1, 2, 3];
-  const [b, oh, kh, kw, ih, ow, ow0, ow1, xRow, dyRow, xp, dp, blk, sOff, base, grp, gVec] =
-    Array.from({ length: 17 }, () => f.local(I32));
+  const [b, oh, kh, kw, ih, ow, ow0, ow1, xRow, dyRow, xp, dp, blk, sOff, base, grp, gVec] = Array.from(
+    { length: 17 },
+    () => f.local(I32),
+  );
   const dv = Array.from({ length: l.group }, () => f.local(V128));
   const acc = Array.from({ length: l.block * l.group }, () => f.local(V128));
   const sv = f.local(V128);
@@ -83,11 +85,20 @@ export function filterGradBytes(s: FilterGradShape, l: FilterGradLayout, shared 
   const emitPass = (count: number, vectors: number, tailLanes: number) => {
     for (let i = 0; i < count * vectors; i++) f.simd(Simd.const, ...zero).set(acc[i]);
     // Channel offsets: the splat side starts at sOff, the vector side at 4·gVec.
-    const [offX, offDy] = l.vecOnX ? [() => f.get(gVec).i32(4).op(Op.i32Mul), () => f.get(sOff)]
+    const [offX, offDy] = l.vecOnX
+      ? [() => f.get(gVec).i32(4).op(Op.i32Mul), () => f.get(sOff)]
       : [() => f.get(sOff), () => f.get(gVec).i32(4).op(Op.i32Mul)];
     // xp = xRow + ((ow0·sw + kw − pl)·inC + offX)·4, dp = dyRow + (ow0·outC + offDy)·4
-    f.get(xRow).get(ow0).i32(s.sw).op(Op.i32Mul).get(kw).op(Op.i32Add).i32(s.padLeft).op(Op.i32Sub)
-      .i32(s.inC).op(Op.i32Mul);
+    f.get(xRow)
+      .get(ow0)
+      .i32(s.sw)
+      .op(Op.i32Mul)
+      .get(kw)
+      .op(Op.i32Add)
+      .i32(s.padLeft)
+      .op(Op.i32Sub)
+      .i32(s.inC)
+      .op(Op.i32Mul);
     offX();
     f.op(Op.i32Add).i32(4).op(Op.i32Mul, Op.i32Add).set(xp);
     f.get(dyRow).get(ow0).i32(s.outC).op(Op.i32Mul);
@@ -99,7 +110,9 @@ export function filterGradBytes(s: FilterGradShape, l: FilterGradLayout, shared 
         f.v128LoadPartial(() => f.get(vecP), 16 * k, k === vectors - 1 ? tailLanes : 4).set(dv[k]);
       }
       for (let i = 0; i < count; i++) {
-        f.get(splatP).v128Splat32(4 * i).set(sv);
+        f.get(splatP)
+          .v128Splat32(4 * i)
+          .set(sv);
         for (let k = 0; k < vectors; k++) {
           const a = acc[i * vectors + k];
           f.get(a).get(sv).get(dv[k]).simd(Simd.f32x4Mul).simd(Simd.f32x4Add).set(a);
@@ -107,25 +120,58 @@ export function filterGradBytes(s: FilterGradShape, l: FilterGradLayout, shared 
       }
     };
     const advance = () => {
-      f.get(xp).i32(s.sw * s.inC * 4).op(Op.i32Add).set(xp);
-      f.get(dp).i32(s.outC * 4).op(Op.i32Add).set(dp);
+      f.get(xp)
+        .i32(s.sw * s.inC * 4)
+        .op(Op.i32Add)
+        .set(xp);
+      f.get(dp)
+        .i32(s.outC * 4)
+        .op(Op.i32Add)
+        .set(dp);
     };
     // One pixel per iteration: with two, V8 loaded both pixels' vectors up front and ran out of registers.
-    f.forLoop(ow, () => f.get(ow0), ow1, 1, () => {
-      pixelStep();
-      advance();
-    });
+    f.forLoop(
+      ow,
+      () => f.get(ow0),
+      ow1,
+      1,
+      () => {
+        pixelStep();
+        advance();
+      },
+    );
     // base = tot + (((kh·fw + kw)·splatC + sOff)·v + gVec)·4 lanes·8 bytes
-    f.get(kh).i32(s.fw).op(Op.i32Mul).get(kw).op(Op.i32Add).i32(l.splatC).op(Op.i32Mul).get(sOff).op(Op.i32Add)
-      .i32(l.v).op(Op.i32Mul).get(gVec).op(Op.i32Add).i32(32).op(Op.i32Mul).get(tot).op(Op.i32Add).set(base);
+    f.get(kh)
+      .i32(s.fw)
+      .op(Op.i32Mul)
+      .get(kw)
+      .op(Op.i32Add)
+      .i32(l.splatC)
+      .op(Op.i32Mul)
+      .get(sOff)
+      .op(Op.i32Add)
+      .i32(l.v)
+      .op(Op.i32Mul)
+      .get(gVec)
+      .op(Op.i32Add)
+      .i32(32)
+      .op(Op.i32Mul)
+      .get(tot)
+      .op(Op.i32Add)
+      .set(base);
     for (let i = 0; i < count; i++) {
       for (let k = 0; k < vectors; k++) {
         const a = acc[i * vectors + k];
         const offset = (i * l.v + k) * 32;
         for (const half of [0, 16]) {
-          f.get(base).get(base).v128Load(offset + half).get(a);
+          f.get(base)
+            .get(base)
+            .v128Load(offset + half)
+            .get(a);
           if (half) f.get(a).simd(Simd.shuffle, ...highToLow);
-          f.simd(Simd.f64x2PromoteLow).simd(Simd.f64x2Add).v128Store(offset + half);
+          f.simd(Simd.f64x2PromoteLow)
+            .simd(Simd.f64x2Add)
+            .v128Store(offset + half);
         }
       }
     }
@@ -147,29 +193,48 @@ export function filterGradBytes(s: FilterGradShape, l: FilterGradLayout, shared 
 
   f.forCount(b, s.batch, () => {
     f.forCount(oh, s.outH, () => {
-      f.get(b).i32(s.outH).op(Op.i32Mul).get(oh).op(Op.i32Add).i32(s.outW * s.outC * 4).op(Op.i32Mul)
-        .get(dy).op(Op.i32Add).set(dyRow);
+      f.get(b)
+        .i32(s.outH)
+        .op(Op.i32Mul)
+        .get(oh)
+        .op(Op.i32Add)
+        .i32(s.outW * s.outC * 4)
+        .op(Op.i32Mul)
+        .get(dy)
+        .op(Op.i32Add)
+        .set(dyRow);
       f.forCount(kh, s.fh, () => {
         f.get(oh).i32(s.sh).op(Op.i32Mul).get(kh).op(Op.i32Add).i32(s.padTop).op(Op.i32Sub).set(ih);
         const rowInside = () => f.get(ih).i32(0).op(Op.i32GeS).get(ih).i32(s.inH).op(Op.i32LtS, Op.i32And);
         f.when(rowInside, () => {
-          f.get(b).i32(s.inH).op(Op.i32Mul).get(ih).op(Op.i32Add).i32(s.inW * s.inC * 4).op(Op.i32Mul)
-            .get(x).op(Op.i32Add).set(xRow);
+          f.get(b)
+            .i32(s.inH)
+            .op(Op.i32Mul)
+            .get(ih)
+            .op(Op.i32Add)
+            .i32(s.inW * s.inC * 4)
+            .op(Op.i32Mul)
+            .get(x)
+            .op(Op.i32Add)
+            .set(xRow);
           f.forCount(kw, s.fw, () => {
             f.get(ranges).get(kw).i32(8).op(Op.i32Mul, Op.i32Add).i32Load(0).set(ow0);
             f.get(ranges).get(kw).i32(8).op(Op.i32Mul, Op.i32Add).i32Load(4).set(ow1);
-            f.when(() => f.get(ow0).get(ow1).op(Op.i32LtS), () => {
-              if (fullBlocks > 0) {
-                f.forCount(blk, fullBlocks, () => {
-                  f.get(blk).i32(l.block).op(Op.i32Mul).set(sOff);
-                  emitGroups(l.block);
-                });
-              }
-              if (rest > 0) {
-                f.i32(fullBlocks * l.block).set(sOff);
-                emitGroups(rest);
-              }
-            });
+            f.when(
+              () => f.get(ow0).get(ow1).op(Op.i32LtS),
+              () => {
+                if (fullBlocks > 0) {
+                  f.forCount(blk, fullBlocks, () => {
+                    f.get(blk).i32(l.block).op(Op.i32Mul).set(sOff);
+                    emitGroups(l.block);
+                  });
+                }
+                if (rest > 0) {
+                  f.i32(fullBlocks * l.block).set(sOff);
+                  emitGroups(rest);
+                }
+              },
+            );
           });
         });
       });

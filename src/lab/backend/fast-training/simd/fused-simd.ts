@@ -10,15 +10,35 @@ import { FuncBuilder, I32, Op, Simd, V128, assembleModule, moduleBinder } from '
 /** The exports of the assembled module. */
 export interface FusedSimd {
   /** out = x > 0 ? dy : 0 and tot += Σ out per pattern position (a ReLU layer's gradient and its bias gradient). */
-  reluGradSum(dy: number, x: number, out: number, part: number, tot: number, chunks: number, lb: number, fold: number): void;
+  reluGradSum(
+    dy: number,
+    x: number,
+    out: number,
+    part: number,
+    tot: number,
+    chunks: number,
+    lb: number,
+    fold: number,
+  ): void;
   /** tot += Σ (a − p)² per pattern position (BatchNormalization's batch variance, times the count). */
   sqDevSum(a: number, p: number, part: number, tot: number, chunks: number, lb: number, fold: number): void;
   /**
    * out = x > 0 ? dy·p1 + x·p2 + p3 : 0 and tot += Σ out per pattern position: BatchNormalization's input gradient
    * already masked by the ReLU that made x, and that ReLU layer's bias gradient.
    */
-  affineReluGradSum(dy: number, x: number, p1: number, p2: number, p3: number, out: number, part: number, tot: number,
-    chunks: number, lb: number, fold: number): void;
+  affineReluGradSum(
+    dy: number,
+    x: number,
+    p1: number,
+    p2: number,
+    p3: number,
+    out: number,
+    part: number,
+    tot: number,
+    chunks: number,
+    lb: number,
+    fold: number,
+  ): void;
   /** out = max(x, 0) over `bytes` bytes (a multiple of 16); NaN stays NaN, as in tfjs's Relu. */
   relu(x: number, out: number, bytes: number): void;
   /** Every export by name (the kernel pool calls them by name). */
@@ -31,10 +51,22 @@ function reluGradSumFunc(): FuncBuilder {
   return reduceFunc('reluGradSum', 8, [[part, tot]], chunks, lb, fold, (f, at, j) => {
     if (masked < 0) masked = f.local(V128);
     for (let k = 0; k < UNROLL; k++) {
-      f.get(dy).get(at).op(Op.i32Add).v128Load(16 * k);
-      f.get(x).get(at).op(Op.i32Add).v128Load(16 * k).simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Gt);
+      f.get(dy)
+        .get(at)
+        .op(Op.i32Add)
+        .v128Load(16 * k);
+      f.get(x)
+        .get(at)
+        .op(Op.i32Add)
+        .v128Load(16 * k)
+        .simd(Simd.const, ...Array<number>(16).fill(0))
+        .simd(Simd.f32x4Gt);
       f.simd(Simd.v128And).set(masked);
-      f.get(out).get(at).op(Op.i32Add).get(masked).v128Store(16 * k);
+      f.get(out)
+        .get(at)
+        .op(Op.i32Add)
+        .get(masked)
+        .v128Store(16 * k);
       addTo(f, part, j, k, () => f.get(masked));
     }
   });
@@ -46,10 +78,22 @@ function affineReluGradSumFunc(): FuncBuilder {
   return reduceFunc('affineReluGradSum', 11, [[part, tot]], chunks, lb, fold, (f, at, j) => {
     if (masked < 0) [xv, masked] = [f.local(V128), f.local(V128)];
     for (let k = 0; k < UNROLL; k++) {
-      const pattern = (p: number) => f.get(p).get(j).op(Op.i32Add).v128Load(16 * k);
-      f.get(x).get(at).op(Op.i32Add).v128Load(16 * k).set(xv);
+      const pattern = (p: number) =>
+        f
+          .get(p)
+          .get(j)
+          .op(Op.i32Add)
+          .v128Load(16 * k);
+      f.get(x)
+        .get(at)
+        .op(Op.i32Add)
+        .v128Load(16 * k)
+        .set(xv);
       // The same products and sums, in the same order, as BATCH_NORM_DX's affine2 (channel-simd.ts).
-      f.get(dy).get(at).op(Op.i32Add).v128Load(16 * k);
+      f.get(dy)
+        .get(at)
+        .op(Op.i32Add)
+        .v128Load(16 * k);
       pattern(p1);
       f.simd(Simd.f32x4Mul);
       f.get(xv);
@@ -57,9 +101,15 @@ function affineReluGradSumFunc(): FuncBuilder {
       f.simd(Simd.f32x4Mul).simd(Simd.f32x4Add);
       pattern(p3);
       f.simd(Simd.f32x4Add);
-      f.get(xv).simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Gt);
+      f.get(xv)
+        .simd(Simd.const, ...Array<number>(16).fill(0))
+        .simd(Simd.f32x4Gt);
       f.simd(Simd.v128And).set(masked);
-      f.get(out).get(at).op(Op.i32Add).get(masked).v128Store(16 * k);
+      f.get(out)
+        .get(at)
+        .op(Op.i32Add)
+        .get(masked)
+        .v128Store(16 * k);
       addTo(f, part, j, k, () => f.get(masked));
     }
   });
@@ -71,8 +121,16 @@ function sqDevSumFunc(): FuncBuilder {
   return reduceFunc('sqDevSum', 7, [[part, tot]], chunks, lb, fold, (f, x, j) => {
     if (dev < 0) dev = f.local(V128);
     for (let k = 0; k < UNROLL; k++) {
-      f.get(a).get(x).op(Op.i32Add).v128Load(16 * k);
-      f.get(p).get(j).op(Op.i32Add).v128Load(16 * k).simd(Simd.f32x4Sub).set(dev);
+      f.get(a)
+        .get(x)
+        .op(Op.i32Add)
+        .v128Load(16 * k);
+      f.get(p)
+        .get(j)
+        .op(Op.i32Add)
+        .v128Load(16 * k)
+        .simd(Simd.f32x4Sub)
+        .set(dev);
       addTo(f, part, j, k, () => f.get(dev).get(dev).simd(Simd.f32x4Mul));
     }
   });
@@ -82,11 +140,22 @@ function reluFunc(): FuncBuilder {
   const f = new FuncBuilder('relu', [I32, I32, I32]);
   const [x, out, bytes] = [0, 1, 2];
   const i = f.local(I32);
-  f.forLoop(i, () => f.i32(0), bytes, 16, () => {
-    f.get(out).get(i).op(Op.i32Add);
-    f.get(x).get(i).op(Op.i32Add).v128Load().simd(Simd.const, ...Array<number>(16).fill(0)).simd(Simd.f32x4Max);
-    f.v128Store();
-  });
+  f.forLoop(
+    i,
+    () => f.i32(0),
+    bytes,
+    16,
+    () => {
+      f.get(out).get(i).op(Op.i32Add);
+      f.get(x)
+        .get(i)
+        .op(Op.i32Add)
+        .v128Load()
+        .simd(Simd.const, ...Array<number>(16).fill(0))
+        .simd(Simd.f32x4Max);
+      f.v128Store();
+    },
+  );
   return f;
 }
 
@@ -98,5 +167,11 @@ export function fusedSimdBytes(shared = false): Uint8Array<ArrayBuffer> {
 /** The kernels bound to `memory`, or null where they cannot run (see moduleBinder). */
 export const fusedSimdFor = moduleBinder(fusedSimdBytes, (exports): FusedSimd => {
   const e = exports as unknown as Record<string, (...args: number[]) => void>;
-  return { reluGradSum: e.reluGradSum, affineReluGradSum: e.affineReluGradSum, sqDevSum: e.sqDevSum, relu: e.relu, raw: e };
+  return {
+    reluGradSum: e.reluGradSum,
+    affineReluGradSum: e.affineReluGradSum,
+    sqDevSum: e.sqDevSum,
+    relu: e.relu,
+    raw: e,
+  };
 });

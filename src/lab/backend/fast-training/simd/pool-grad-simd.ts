@@ -12,8 +12,17 @@
 import { FuncBuilder, I32, Op, Simd, V128, assembleModule, moduleBinder } from './wasm-asm';
 
 /** run(x, dy, dx, batch, outH, outW, inH, inW, channels): byte pointers, then sizes (channels % 4 = 0). */
-export type PoolGradRun = (x: number, dy: number, dx: number, batch: number, outH: number, outW: number,
-  inH: number, inW: number, channels: number) => void;
+export type PoolGradRun = (
+  x: number,
+  dy: number,
+  dx: number,
+  batch: number,
+  outH: number,
+  outW: number,
+  inH: number,
+  inW: number,
+  channels: number,
+) => void;
 
 export function poolGradBytes(shared = false): Uint8Array<ArrayBuffer> {
   const f = new FuncBuilder('run', Array<typeof I32>(9).fill(I32));
@@ -32,35 +41,67 @@ export function poolGradBytes(shared = false): Uint8Array<ArrayBuffer> {
   f.get(channels).i32(4).op(Op.i32Mul).tee(cBytes).set(pixBytes);
   f.get(inW).get(pixBytes).op(Op.i32Mul).set(rowBytes);
   f.get(dy).set(dyp);
-  f.forLoop(b, () => f.i32(0), batch, 1, () => {
-    f.forLoop(oh, () => f.i32(0), outH, 1, () => {
-      // xRow = (b·inH + 2·oh)·rowBytes
-      f.get(b).get(inH).op(Op.i32Mul).get(oh).i32(2).op(Op.i32Mul, Op.i32Add).get(rowBytes).op(Op.i32Mul).set(xRow);
-      f.forLoop(ow, () => f.i32(0), outW, 1, () => {
-        f.forLoop(c, () => f.i32(0), cBytes, 16, () => {
-          // p = xRow + 2·ow·pixBytes + c
-          f.get(xRow).get(ow).i32(2).op(Op.i32Mul).get(pixBytes).op(Op.i32Mul, Op.i32Add).get(c).op(Op.i32Add).set(p);
-          f.get(dyp).get(c).op(Op.i32Add).v128Load().set(d);
-          f.simd(Simd.const, ...minusInf).set(m);
-          for (let k = 0; k < 4; k++) {
-            address(x, k);
-            f.v128Load().tee(xs[k]).get(m).simd(Simd.f32x4Gt).set(gs[k]);
-            if (k < 3) f.get(xs[k]).get(m).get(gs[k]).simd(Simd.v128Bitselect).set(m);
-          }
-          // Later winners override earlier ones: walk back from the last position.
-          f.get(gs[3]).set(seen);
-          for (let k = 3; k >= 0; k--) {
-            address(dx, k);
-            f.get(d).get(gs[k]);
-            if (k < 3) f.get(seen).simd(Simd.v128AndNot);
-            f.simd(Simd.v128And).v128Store();
-            if (k < 3 && k > 0) f.get(seen).get(gs[k]).simd(Simd.v128Or).set(seen);
-          }
-        });
-        f.get(dyp).get(cBytes).op(Op.i32Add).set(dyp);
-      });
-    });
-  });
+  f.forLoop(
+    b,
+    () => f.i32(0),
+    batch,
+    1,
+    () => {
+      f.forLoop(
+        oh,
+        () => f.i32(0),
+        outH,
+        1,
+        () => {
+          // xRow = (b·inH + 2·oh)·rowBytes
+          f.get(b).get(inH).op(Op.i32Mul).get(oh).i32(2).op(Op.i32Mul, Op.i32Add).get(rowBytes).op(Op.i32Mul).set(xRow);
+          f.forLoop(
+            ow,
+            () => f.i32(0),
+            outW,
+            1,
+            () => {
+              f.forLoop(
+                c,
+                () => f.i32(0),
+                cBytes,
+                16,
+                () => {
+                  // p = xRow + 2·ow·pixBytes + c
+                  f.get(xRow)
+                    .get(ow)
+                    .i32(2)
+                    .op(Op.i32Mul)
+                    .get(pixBytes)
+                    .op(Op.i32Mul, Op.i32Add)
+                    .get(c)
+                    .op(Op.i32Add)
+                    .set(p);
+                  f.get(dyp).get(c).op(Op.i32Add).v128Load().set(d);
+                  f.simd(Simd.const, ...minusInf).set(m);
+                  for (let k = 0; k < 4; k++) {
+                    address(x, k);
+                    f.v128Load().tee(xs[k]).get(m).simd(Simd.f32x4Gt).set(gs[k]);
+                    if (k < 3) f.get(xs[k]).get(m).get(gs[k]).simd(Simd.v128Bitselect).set(m);
+                  }
+                  // Later winners override earlier ones: walk back from the last position.
+                  f.get(gs[3]).set(seen);
+                  for (let k = 3; k >= 0; k--) {
+                    address(dx, k);
+                    f.get(d).get(gs[k]);
+                    if (k < 3) f.get(seen).simd(Simd.v128AndNot);
+                    f.simd(Simd.v128And).v128Store();
+                    if (k < 3 && k > 0) f.get(seen).get(gs[k]).simd(Simd.v128Or).set(seen);
+                  }
+                },
+              );
+              f.get(dyp).get(cBytes).op(Op.i32Add).set(dyp);
+            },
+          );
+        },
+      );
+    },
+  );
   return assembleModule([f], shared);
 }
 

@@ -14,21 +14,67 @@ export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 
 /** Core opcodes used by the kernels. */
 export const Op = {
-  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, select: 0x1b, drop: 0x1a,
-  localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  i32Load: 0x28, f32Load: 0x2a, f64Load: 0x2b, f32Store: 0x38, f64Store: 0x39,
-  i32Const: 0x41, f32Const: 0x43,
-  i32Eqz: 0x45, i32LtS: 0x48, i32GtS: 0x4a, i32LeS: 0x4c, i32GeS: 0x4e,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Shl: 0x74,
-  f32Add: 0x92, f32Sub: 0x93, f32Mul: 0x94, f32Div: 0x95,
-  f64Add: 0xa0, f64PromoteF32: 0xbb,
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  select: 0x1b,
+  drop: 0x1a,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Load: 0x28,
+  f32Load: 0x2a,
+  f64Load: 0x2b,
+  f32Store: 0x38,
+  f64Store: 0x39,
+  i32Const: 0x41,
+  f32Const: 0x43,
+  i32Eqz: 0x45,
+  i32LtS: 0x48,
+  i32GtS: 0x4a,
+  i32LeS: 0x4c,
+  i32GeS: 0x4e,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32And: 0x71,
+  i32Shl: 0x74,
+  f32Add: 0x92,
+  f32Sub: 0x93,
+  f32Mul: 0x94,
+  f32Div: 0x95,
+  f64Add: 0xa0,
+  f64PromoteF32: 0xbb,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix). */
 export const Simd = {
-  load: 0x00, load32Splat: 0x09, store: 0x0b, load32Lane: 0x56, load32Zero: 0x5c, load64Zero: 0x5d, const: 0x0c, shuffle: 0x0d, f32x4Splat: 0x13,
-  f32x4Gt: 0x44, v128And: 0x4e, v128AndNot: 0x4f, v128Or: 0x50, v128Bitselect: 0x52, f64x2PromoteLow: 0x5f,
-  f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, f32x4Max: 0xe9, f64x2Add: 0xf0,
+  load: 0x00,
+  load32Splat: 0x09,
+  store: 0x0b,
+  load32Lane: 0x56,
+  load32Zero: 0x5c,
+  load64Zero: 0x5d,
+  const: 0x0c,
+  shuffle: 0x0d,
+  f32x4Splat: 0x13,
+  f32x4Gt: 0x44,
+  v128And: 0x4e,
+  v128AndNot: 0x4f,
+  v128Or: 0x50,
+  v128Bitselect: 0x52,
+  f64x2PromoteLow: 0x5f,
+  f32x4Sqrt: 0xe3,
+  f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
+  f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
+  f32x4Max: 0xe9,
+  f64x2Add: 0xf0,
 } as const;
 
 export function uleb(value: number): number[] {
@@ -83,28 +129,58 @@ export class FuncBuilder {
     return this.op(0xfd, ...uleb(opcode), ...immediates);
   }
 
-  get(i: number): this { return this.op(Op.localGet, ...uleb(i)); }
-  set(i: number): this { return this.op(Op.localSet, ...uleb(i)); }
-  tee(i: number): this { return this.op(Op.localTee, ...uleb(i)); }
-  i32(c: number): this { return this.op(Op.i32Const, ...sleb(c)); }
+  get(i: number): this {
+    return this.op(Op.localGet, ...uleb(i));
+  }
+  set(i: number): this {
+    return this.op(Op.localSet, ...uleb(i));
+  }
+  tee(i: number): this {
+    return this.op(Op.localTee, ...uleb(i));
+  }
+  i32(c: number): this {
+    return this.op(Op.i32Const, ...sleb(c));
+  }
 
   /** Memory access with a constant byte offset; the alignment hint is 4 bytes (tfjs only promises that). */
   private mem(opcode: number, simd: boolean, offset: number): this {
     const memarg = [2, ...uleb(offset)];
     return simd ? this.simd(opcode, ...memarg) : this.op(opcode, ...memarg);
   }
-  i32Load(offset = 0): this { return this.mem(Op.i32Load, false, offset); }
-  f32Load(offset = 0): this { return this.mem(Op.f32Load, false, offset); }
-  f32Store(offset = 0): this { return this.mem(Op.f32Store, false, offset); }
-  f64Load(offset = 0): this { return this.mem(Op.f64Load, false, offset); }
-  f64Store(offset = 0): this { return this.mem(Op.f64Store, false, offset); }
-  v128Load(offset = 0): this { return this.mem(Simd.load, true, offset); }
-  v128Store(offset = 0): this { return this.mem(Simd.store, true, offset); }
-  v128Splat32(offset = 0): this { return this.mem(Simd.load32Splat, true, offset); }
-  v128Load32Zero(offset = 0): this { return this.mem(Simd.load32Zero, true, offset); }
-  v128Load64Zero(offset = 0): this { return this.mem(Simd.load64Zero, true, offset); }
+  i32Load(offset = 0): this {
+    return this.mem(Op.i32Load, false, offset);
+  }
+  f32Load(offset = 0): this {
+    return this.mem(Op.f32Load, false, offset);
+  }
+  f32Store(offset = 0): this {
+    return this.mem(Op.f32Store, false, offset);
+  }
+  f64Load(offset = 0): this {
+    return this.mem(Op.f64Load, false, offset);
+  }
+  f64Store(offset = 0): this {
+    return this.mem(Op.f64Store, false, offset);
+  }
+  v128Load(offset = 0): this {
+    return this.mem(Simd.load, true, offset);
+  }
+  v128Store(offset = 0): this {
+    return this.mem(Simd.store, true, offset);
+  }
+  v128Splat32(offset = 0): this {
+    return this.mem(Simd.load32Splat, true, offset);
+  }
+  v128Load32Zero(offset = 0): this {
+    return this.mem(Simd.load32Zero, true, offset);
+  }
+  v128Load64Zero(offset = 0): this {
+    return this.mem(Simd.load64Zero, true, offset);
+  }
   /** Replaces lane `lane` of the vector on the stack (pushed after the address) with the float at the address. */
-  v128Load32Lane(offset: number, lane: number): this { return this.simd(Simd.load32Lane, 2, ...uleb(offset), lane); }
+  v128Load32Lane(offset: number, lane: number): this {
+    return this.simd(Simd.load32Lane, 2, ...uleb(offset), lane);
+  }
 
   /** Loads `count` (1–4) floats into a vector, zeroing the lanes past them: never reads beyond the last float. */
   v128LoadPartial(address: () => void, offset: number, count: number): this {
@@ -192,7 +268,14 @@ export function assembleModule(funcs: readonly FuncBuilder[], shared = false): U
   const exports = vec(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
   const code = vec(funcs.map((f) => f.encode()));
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, types),
     ...section(2, imports),
     ...section(3, functions),
@@ -217,7 +300,10 @@ export function compileModule(code: Uint8Array<ArrayBuffer>): WebAssembly.Module
  * stays under the 4 KB browsers allow on the main thread. `modules(shared)` hands the compiled module to a thread
  * pool that instantiates it on the same memory.
  */
-export function moduleBinder<T>(bytes: (shared: boolean) => Uint8Array<ArrayBuffer>, wrap: (exports: WebAssembly.Exports) => T) {
+export function moduleBinder<T>(
+  bytes: (shared: boolean) => Uint8Array<ArrayBuffer>,
+  wrap: (exports: WebAssembly.Exports) => T,
+) {
   const compiled = new Map<boolean, WebAssembly.Module | null>();
   const bound = new WeakMap<WebAssembly.Memory, T | null>();
   const moduleFor = (shared: boolean): WebAssembly.Module | null => {
