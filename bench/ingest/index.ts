@@ -6,6 +6,12 @@
  * measured twice: decode + resize of bytes already in memory, and the whole pipeline from the folder input's File
  * objects (read, hash, decode, resize, store, split). Goal: all 5,216 images in under 20 s in Chromium. JSON goes
  * to bench/results/. This machine is shared: other work running at the same time lowers every figure.
+ *
+ * `--synthetic dicom|dicom-jpeg|png|all [--count N]` instead writes N generated 1024×1024 X-rays (synthetic.ts) into
+ * a temp folder per format, runs the pipeline on it in Node and Chromium (pool and single thread), decoding to 128 px
+ * by default, and reports images/s and peak memory (memory.ts says what is sampled) next to the size of the decoded
+ * set: files are read, decoded and let go one by one, so the growth should be a fixed overhead (workers, codecs,
+ * garbage not yet collected) plus the decoded set, not the files' total, however large N is. MB: 10^6 bytes.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,6 +23,7 @@ import { createThreadDecoder } from '../../src/lab/data/node/decoder-threads';
 import { nodeFolderSource } from '../../src/lab/data/node/sources';
 import { ingest } from '../../src/lab/data/pipeline';
 import { CHROMIUM, openIngestPage } from './browser-harness';
+import { runSyntheticIngest } from './synthetic-run';
 
 interface Figure {
   readonly env: 'node' | 'chromium';
@@ -52,8 +59,19 @@ export async function runIngestSuite(argv: string[]): Promise<number> {
       channels: { type: 'string' },
       workers: { type: 'string' },
       'no-browser': { type: 'boolean', default: false },
+      synthetic: { type: 'string' },
+      count: { type: 'string' },
     },
   });
+  if (values.synthetic !== undefined)
+    return runSyntheticIngest({
+      formats: values.synthetic,
+      count: Number(values.count ?? 200),
+      size: Number(values.size ?? 128),
+      channels: values.channels === '3' ? 3 : 1,
+      workers: Number(values.workers ?? 0),
+      browser: !values['no-browser'],
+    });
   const data = resolve(values.data ?? '../shared/data/chest-xray-224/train');
   if (!existsSync(data)) {
     process.stderr.write(`ingest bench: ${data} is absent (give --data DIR)\n`);
