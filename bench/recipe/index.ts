@@ -17,6 +17,7 @@ import { countPerClass, type ImageSet } from '../../src/lab/data/image-set';
 import { resolveClassWeights } from '../../src/lab/train/class-weights';
 import { evaluatePredictions, type EvaluationResult } from '../../src/lab/eval/evaluate';
 import { imageTrainOptions, runConfig } from '../../src/lab/experiment/run-config';
+import { averagedPredictions } from '../../src/lab/experiment/seed-ensemble';
 import { CLI_DEFAULTS, defaultExperiment, type Experiment } from '../../src/lab/experiment/schema';
 import { findModel } from '../../src/lab/registry';
 import { evaluateUnderShift } from '../../src/lab/shift/evaluate-under-shift';
@@ -144,11 +145,8 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     const experiment = variantExperiment(variant, base);
     for (const modelId of models) {
       const entry = findModel(modelId)!;
-      // Per stand-in: the seeds' probability tables, averaged into the ensemble's.
-      const perStandIn = new Map<
-        string,
-        { probabilities: Float32Array[]; labels: Int32Array; classNames: readonly string[] }
-      >();
+      // Per stand-in: the seeds' evaluations, averaged into the ensemble's as the run loop averages them.
+      const perStandIn = new Map<string, EvaluationResult[]>();
       for (const seed of seeds) {
         const config = runConfig(experiment, seed, data.positiveClass);
         const before = tf.memory().numTensors;
@@ -186,13 +184,7 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
           });
           const result = config.adaptBn ? scored.after : scored.before;
           rows.push({ variant, model: modelId, seed, standIn: standIn.name, ...figures(result) });
-          const slot = perStandIn.get(standIn.name) ?? {
-            probabilities: [],
-            labels: Int32Array.from(standIn.set.labels),
-            classNames: standIn.set.classNames,
-          };
-          slot.probabilities.push(result.probabilities);
-          perStandIn.set(standIn.name, slot);
+          perStandIn.set(standIn.name, [...(perStandIn.get(standIn.name) ?? []), result]);
           parts.push(`${standIn.name} ${result.binary.accuracy?.toFixed(3)}/${result.auc?.toFixed(3)}`);
         }
         model.dispose();
@@ -203,17 +195,8 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
         );
       }
       if (experiment.ensemble && seeds.length > 1) {
-        for (const [standIn, slot] of perStandIn) {
-          const mean = averageTables(slot.probabilities);
-          const result = evaluatePredictions(
-            {
-              probabilities: mean,
-              labels: slot.labels,
-              classNames: slot.classNames,
-              losses: crossEntropies(mean, slot.labels, slot.classNames.length),
-            },
-            { positiveClass: data.positiveClass },
-          );
+        for (const [standIn, evaluations] of perStandIn) {
+          const result = evaluatePredictions(averagedPredictions(evaluations), { positiveClass: data.positiveClass });
           rows.push({ variant, model: modelId, seed: 'ensemble', standIn, ...figures(result) });
         }
       }
@@ -251,16 +234,6 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     log(`wrote ${file}`);
   }
   return 0;
-}
-
-function averageTables(tables: Float32Array[]): Float32Array {
-  const out = new Float32Array(tables[0].length);
-  for (const t of tables) for (let i = 0; i < out.length; i++) out[i] += t[i] / tables.length;
-  return out;
-}
-
-function crossEntropies(probabilities: Float32Array, labels: Int32Array, classes: number): Float64Array {
-  return Float64Array.from(labels, (label, i) => -Math.log(Math.max(1e-12, probabilities[i * classes + label])));
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -68,17 +68,8 @@ function augmentationOf(experiment: Pick<Experiment, 'augment' | 'siteAugment'>)
   if (experiment.augment && experiment.siteAugment) return XRAY_AUGMENTATION;
   if (experiment.augment) return STANDARD_AUGMENTATION;
   if (experiment.siteAugment) {
-    return {
-      flip: false,
-      rotationDeg: 0,
-      shift: 0,
-      zoom: 0,
-      brightness: XRAY_AUGMENTATION.brightness,
-      contrast: XRAY_AUGMENTATION.contrast,
-      gamma: XRAY_AUGMENTATION.gamma,
-      blur: XRAY_AUGMENTATION.blur,
-      noise: XRAY_AUGMENTATION.noise,
-    };
+    // The intensity part only: no flips, turns, shifts or zoom.
+    return { ...XRAY_AUGMENTATION, flip: false, rotationDeg: 0, shift: 0, zoom: 0 };
   }
   return null;
 }

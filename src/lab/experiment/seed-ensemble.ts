@@ -48,12 +48,14 @@ export function seedEnsemble(runs: readonly EnsembleMember[], settings: Ensemble
     positiveNamed: settings.positiveNamed,
     bootstrap: settings.bootstrap > 0 ? { iterations: settings.bootstrap, seed: seeds[0] } : undefined,
   };
-  const evaluation = evaluatePredictions(averaged(evaluations), options);
+  const evaluation = evaluatePredictions(averagedPredictions(evaluations), options);
   const before = members.every((m) => m.evaluationBeforeAdaptation)
     ? members.map((m) => m.evaluationBeforeAdaptation!)
     : null;
   const evaluationBeforeAdaptation =
-    before && sameImages([...before, evaluations[0]]) ? evaluatePredictions(averaged(before), options) : null;
+    before && sameImages([...before, evaluations[0]])
+      ? evaluatePredictions(averagedPredictions(before), options)
+      : null;
   const sum = (pick: (r: ResultRecord) => number) => members.reduce((total, m) => total + pick(m.record), 0);
   const adaptations = new Set(members.map((m) => m.record.adaptation));
   const record = makeResultRecord(
@@ -103,7 +105,7 @@ function sameImages(evaluations: readonly EvaluationResult[]): boolean {
 }
 
 /** The members' mean probabilities, with each image's cross-entropy against its label. */
-function averaged(evaluations: readonly EvaluationResult[]) {
+export function averagedPredictions(evaluations: readonly EvaluationResult[]) {
   const { count, classNames, labels } = evaluations[0];
   const k = classNames.length;
   const sums = new Float64Array(count * k);
