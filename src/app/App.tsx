@@ -51,7 +51,7 @@ function blockerOf(state: LabState, settings: Settings, selected: string[], size
 
 export function App() {
   const [settings, update] = useSettings();
-  const [state, actions] = useLab(settings);
+  const [state, lab] = useLab(settings);
   const known = new Set(state.models.map((m) => m.id));
   const selected = settings.models.filter((id) => known.has(id));
   const sizeProblem = sizeProblemOf(state, settings, selected);
@@ -64,17 +64,17 @@ export function App() {
   // Each step's view is remade only when what it shows changes: a progress message from the worker (several a
   // second while models train) then re-renders the Train step alone, not the tables and charts of the others. The
   // dependency lists are the parts of the state each section reads.
-  const onError = useCallback((m: string) => actions.showError(m), [actions]);
+  const onError = useCallback((m: string) => lab.showError(m), [lab]);
   const onUseSettings = useCallback((experiment: Partial<Settings>) => update(experiment), [update]);
   const dataView = useMemo(
-    () => <DataSection state={state} actions={actions} settings={settings} onChange={update} />,
-    [state.dataset, state.ingest, state.loadingData, state.running, settings, actions, update],
+    () => <DataSection state={state} actions={lab.dataset} settings={settings} onChange={update} onError={onError} />,
+    [state.dataset, state.ingest, state.loadingData, state.running, settings, lab, update, onError],
   );
   const modelsView = useMemo(
     () => (
       <ModelsSection
         state={state}
-        actions={actions}
+        actions={lab.backbones}
         settings={settings}
         errors={errors}
         sizeProblem={sizeProblem}
@@ -92,7 +92,7 @@ export function App() {
       settings,
       errors,
       sizeProblem,
-      actions,
+      lab,
       update,
     ],
   );
@@ -103,10 +103,11 @@ export function App() {
         results={state.results}
         models={state.models}
         context={state.context}
+        inference={lab.inference}
         onError={onError}
       />
     ),
-    [state.results, state.models, state.context, onError],
+    [state.results, state.models, state.context, lab, onError],
   );
   const fingerprint = state.dataset?.identity.fingerprint ?? null;
   // What the data's reading left out, for the results bundle: only when the loaded data is the one the results ran on.
@@ -122,25 +123,17 @@ export function App() {
         context={state.context}
         downloaded={state.downloaded}
         busy={state.running}
-        onDownloaded={actions.markDownloaded}
-        onOpen={(file) => void actions.openExperiment(file)}
+        onDownloaded={lab.results.markDownloaded}
+        onOpen={(file) => void lab.results.openExperiment(file)}
         onUseSettings={onUseSettings}
         datasetFingerprint={fingerprint}
         onError={onError}
         skipped={skipped}
+        exports={lab.exports}
+        inference={lab.inference}
       />
     ),
-    [
-      state.results,
-      state.context,
-      state.downloaded,
-      state.running,
-      fingerprint,
-      actions,
-      onUseSettings,
-      onError,
-      skipped,
-    ],
+    [state.results, state.context, state.downloaded, state.running, fingerprint, lab, onUseSettings, onError, skipped],
   );
   const storageView = useMemo(
     () => (
@@ -153,16 +146,16 @@ export function App() {
               ? state.dataset.summary.images
               : null
           }
-          onSave={actions.saveProject}
-          onOpen={(file) => void actions.openProject(file)}
+          onSave={lab.projectFile.saveProject}
+          onOpen={(file) => void lab.projectFile.openProject(file)}
         />
         <StorageSection
           version={`${state.results.length}:${state.interrupted.length}:${fingerprint ?? ''}`}
           problem={state.storageProblem}
           busy={state.running}
-          load={actions.storageUsage}
-          clear={actions.clearStorage}
-          setBudget={actions.setDatasetBudget}
+          load={lab.browserStore.storageUsage}
+          clear={lab.browserStore.clearStorage}
+          setBudget={lab.browserStore.setDatasetBudget}
           onError={onError}
         />
       </>
@@ -176,7 +169,7 @@ export function App() {
       state.dataset,
       state.storageProblem,
       fingerprint,
-      actions,
+      lab,
       onError,
     ],
   );
@@ -191,8 +184,8 @@ export function App() {
           selected={selected}
           seeds={settings.seeds.length}
           blocker={blockerOf(state, settings, selected, sizeProblem)}
-          onTrain={() => void actions.train(selected)}
-          onCancel={actions.cancel}
+          onTrain={() => void lab.training.train(selected)}
+          onCancel={lab.training.cancel}
         />
       ),
     },
@@ -234,14 +227,14 @@ export function App() {
               <ShareLessonButton settings={settings} lesson={lesson} />
             </div>
           </header>
-          <ErrorBanner message={state.error} onDismiss={() => actions.showError(null)} />
+          <ErrorBanner message={state.error} onDismiss={() => lab.showError(null)} />
           <ResumeBanner
             interrupted={state.interrupted}
             recovery={state.recovery}
             fingerprint={state.dataset?.identity.fingerprint ?? null}
             busy={state.running || state.loadingData}
-            onResume={(run) => void actions.resume(run)}
-            onDiscard={(run) => void actions.discard(run)}
+            onResume={(run) => void lab.resume.resume(run)}
+            onDiscard={(run) => void lab.resume.discard(run)}
           />
           {lesson.text && (
             <aside className="lesson-text" data-testid="lesson-text" aria-label="Lesson">

@@ -1,10 +1,22 @@
 /**
  * The page's handle on the lab worker: typed calls that return promises, and a stream of events. One worker per
- * page (module-level), so React's StrictMode double-mounting cannot start a second one.
+ * page (module-level), so React's StrictMode double-mounting cannot start a second one. Only the state hooks
+ * (src/app/state) hold it; components get typed actions from them.
  */
 import type { CallMessage, LabArgs, LabEvent, LabMethod, LabResult, WorkerMessage } from '../worker/protocol';
 
 type Listener = (event: LabEvent) => void;
+
+/**
+ * The part of a Worker the client uses: a real `Worker` in the page, a fake one in tests. A handler's event carries
+ * what the client reads of it.
+ */
+export interface WorkerPort {
+  postMessage(message: CallMessage, transfer: Transferable[]): void;
+  onmessage: ((event: MessageEvent<WorkerMessage>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent) => void) | null;
+}
 
 /** Raised when the worker itself died (out of memory, a crash in the browser): every pending call fails with it. */
 export class WorkerCrashedError extends Error {
@@ -15,20 +27,19 @@ export class WorkerCrashedError extends Error {
 }
 
 export class LabClient {
-  private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<Listener>();
-  private crashListeners = new Set<(err: Error) => void>();
+  private readonly crashListeners = new Set<(err: Error) => void>();
 
-  constructor() {
-    this.worker = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'xray-lab' });
-    this.worker.onmessage = (e: MessageEvent<WorkerMessage>) => this.receive(e.data);
-    this.worker.onerror = (e: ErrorEvent) => {
+  constructor(private readonly worker: WorkerPort) {
+    worker.onmessage = (e) => this.receive(e.data);
+    worker.onerror = (e) => {
+      // Handled here: the browser need not log it as uncaught as well.
       e.preventDefault();
       this.crash(e.message || 'unknown error');
     };
-    this.worker.onmessageerror = () => this.crash('a message could not be read');
+    worker.onmessageerror = () => this.crash('a message could not be read');
   }
 
   /** Calls a worker method; `transfer` lists buffers to move rather than copy. */
@@ -47,6 +58,7 @@ export class LabClient {
     return () => this.listeners.delete(listener);
   }
 
+  /** Subscribes to the worker's crash (after every pending call has failed); returns the unsubscribe function. */
   onCrash(listener: (err: Error) => void): () => void {
     this.crashListeners.add(listener);
     return () => this.crashListeners.delete(listener);
@@ -78,7 +90,10 @@ export class LabClient {
 
 let client: LabClient | null = null;
 
+/** The page's one client, starting the lab worker on first use. */
 export function getLabClient(): LabClient {
-  client ??= new LabClient();
+  client ??= new LabClient(
+    new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'xray-lab' }),
+  );
   return client;
 }

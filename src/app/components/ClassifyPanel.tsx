@@ -7,12 +7,11 @@ import { useRef, useState } from 'react';
 import { unzipSync } from 'fflate';
 import { pickFromDataTransfer } from '../../lab/data/browser/drop';
 import type { Classification, ExplainedImage, LoadedModelInfo, ModelResult, PickedFile } from '../../worker/protocol';
-import { getLabClient } from '../lab-client';
 import { runKeyId } from '../../lab/experiment/run-control';
 import { formatInteger, formatRatio, formatWithInterval } from '../../lab/report/format';
 import { positiveApplies } from '../../lab/report/multi-class-record';
-import { ensureTrainedModel } from '../lib/worker-models';
 import type { ResultsContext } from '../state/lab-state';
+import type { InferenceActions } from '../state/use-inference';
 import { DEFAULT_GRADCAM_VIEW, GradCamControls } from './GradCamControls';
 import { HeatOverlay } from './HeatOverlay';
 import { RgbaImage } from './RgbaImage';
@@ -22,6 +21,7 @@ interface Props {
   results: ModelResult[];
   /** The experiment the trained models came from: what they trained on. */
   context: ResultsContext | null;
+  inference: InferenceActions;
   onError: (message: string) => void;
 }
 
@@ -105,8 +105,7 @@ async function readModelFiles(files: File[]): Promise<{ name: string; modelJson:
   return { name: json.name, modelJson: await json.text(), weights: await bin.arrayBuffer() };
 }
 
-export function ClassifyPanel({ results, context, onError }: Props) {
-  const client = getLabClient();
+export function ClassifyPanel({ results, context, inference, onError }: Props) {
   // Models the worker holds, by ref; `fromFiles` lists the ones the user loaded (the trained ones come from props).
   const [inWorker, setInWorker] = useState<Record<string, LoadedModelInfo>>({});
   const [fromFiles, setFromFiles] = useState<{ ref: string; name: string }[]>([]);
@@ -151,14 +150,14 @@ export function ClassifyPanel({ results, context, onError }: Props) {
     guard(async () => {
       if (files.length === 1 && files[0].name.toLowerCase().endsWith('.onnx')) {
         const bytes = await files[0].arrayBuffer();
-        const info = await client.call('loadOnnxModel', { ref: `onnx:${files[0].name}:${Date.now()}`, bytes }, [bytes]);
+        const info = await inference.loadOnnxModel(files[0].name, bytes);
         setInWorker((m) => ({ ...m, [info.ref]: info }));
         setFromFiles((l) => [...l, { ref: info.ref, name: files[0].name }]);
         setChoice(info.ref);
         return;
       }
       const { name, modelJson, weights } = await readModelFiles(files);
-      const info = await client.call('loadModel', { ref: `file:${name}:${Date.now()}`, modelJson, weights }, [weights]);
+      const info = await inference.loadModelFiles(name, modelJson, weights);
       setInWorker((m) => ({ ...m, [info.ref]: info }));
       setFromFiles((l) => [...l, { ref: info.ref, name }]);
       setChoice(info.ref);
@@ -171,10 +170,10 @@ export function ClassifyPanel({ results, context, onError }: Props) {
       let info = inWorker[selected];
       if (trained) {
         // Loaded once per trained run (shared with the error gallery); a retrained model replaces its predecessor.
-        info = await ensureTrainedModel(client, runKeyId(trained));
+        info = await inference.loadTrainedModel(runKeyId(trained));
         setInWorker((m) => ({ ...m, [info.ref]: info }));
       }
-      const items = await client.call('classify', { ref: selected, images });
+      const items = await inference.classify(selected, images);
       setPredictions({ classNames: info?.classNames ?? [], items });
       void explain(selected, images);
     });
@@ -184,7 +183,7 @@ export function ClassifyPanel({ results, context, onError }: Props) {
     const mine = ++job.current;
     setHeat({ items: [], busy: true, note: null });
     try {
-      const items = await client.call('explainFiles', { ref, images, classes: 'predicted' });
+      const items = await inference.explainFiles(ref, images);
       if (mine === job.current) setHeat({ items, busy: false, note: null });
     } catch (err) {
       const message = (err as Error).message;
@@ -275,7 +274,7 @@ export function ClassifyPanel({ results, context, onError }: Props) {
               <button
                 type="button"
                 data-testid="classify-gradcam-cancel"
-                onClick={() => void client.call('cancelExplain', null)}
+                onClick={() => void inference.cancelExplain()}
               >
                 Cancel
               </button>

@@ -15,6 +15,7 @@ import { confusionAt } from '../lib/threshold-metrics';
 import { hasUnadaptedFigures, unadaptedView, viewMetrics } from '../lib/adaptation-view';
 import { ROC_GRID_STEPS, rocOnGrid } from '../lib/roc-grid';
 import type { ResultsContext } from '../state/lab-state';
+import type { InferenceActions } from '../state/use-inference';
 import { describeRecipe } from '../../lab/experiment/recipe-ingredients';
 import { ComparisonTable, type TableModel } from './ComparisonTable';
 import { ConfusionCells } from './ConfusionCells';
@@ -32,6 +33,8 @@ interface Props {
   results: ModelResult[];
   models: ModelInfo[];
   context: ResultsContext | null;
+  /** For the error gallery's heat maps. */
+  inference: InferenceActions;
   /** Shown in the page's error banner (a download that failed). */
   onError?: (message: string) => void;
 }
@@ -58,7 +61,7 @@ function byModel(
   });
 }
 
-export function CompareSection({ results: recorded, models, context, onError = () => undefined }: Props) {
+export function CompareSection({ results: recorded, models, context, inference, onError = () => undefined }: Props) {
   const [threshold, setThreshold] = useState(context?.experiment.threshold ?? 0.5);
   const [showValidation, setShowValidation] = useState(false);
   const [showReferences, setShowReferences] = useState(false);
@@ -302,6 +305,7 @@ export function CompareSection({ results: recorded, models, context, onError = (
               results={results}
               testImages={context?.testImages ?? null}
               threshold={threshold}
+              inference={inference}
               onClose={() => setGalleryCell(null)}
             />
           )}

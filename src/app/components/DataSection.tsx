@@ -4,7 +4,7 @@ import { formatBytes } from '../../lab/data/memory';
 import type { IngestProgress, Picked } from '../../worker/protocol';
 import type { LabState } from '../state/lab-state';
 import type { Settings } from '../state/settings';
-import type { LabActions } from '../state/use-lab';
+import type { DatasetActions } from '../state/use-dataset';
 import { DatasetPicker } from './DatasetPicker';
 import { DatasetSummaryView } from './DatasetSummaryView';
 import { LabelTableForm, offersLabelForm } from './LabelTableForm';
@@ -12,12 +12,13 @@ import { Section } from './Section';
 
 interface Props {
   state: LabState;
-  actions: LabActions;
+  actions: DatasetActions;
   settings: Settings;
   onChange: (patch: Partial<Settings>) => void;
+  onError: (message: string) => void;
 }
 
-export function DataSection({ state, actions, settings, onChange }: Props) {
+export function DataSection({ state, actions, settings, onChange, onError }: Props) {
   // A folder holding a label table waits for the column form before it loads.
   const [withTable, setWithTable] = useState<Extract<Picked, { kind: 'files' }> | null>(null);
   return (
@@ -35,7 +36,7 @@ export function DataSection({ state, actions, settings, onChange }: Props) {
         onLimit={(limit) => onChange({ limit })}
         onDemo={() => void actions.loadDemo()}
         onPick={(picked) => (offersLabelForm(picked) ? setWithTable(picked) : void actions.loadPicked(picked))}
-        onError={(m) => actions.showError(m)}
+        onError={onError}
       />
       {withTable && (
         <LabelTableForm

@@ -7,9 +7,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { runKeyId } from '../../lab/experiment/run-control';
 import type { ExplainedImage, ModelResult } from '../../worker/protocol';
-import { getLabClient } from '../lab-client';
 import { cellImages, decisionOf, galleryPage, testFileNames, type GalleryCell } from '../lib/gallery';
-import { ensureTrainedModel } from '../lib/worker-models';
+import type { InferenceActions } from '../state/use-inference';
 import { DEFAULT_GRADCAM_VIEW, GradCamControls } from './GradCamControls';
 import { HeatOverlay } from './HeatOverlay';
 import '../explain.css';
@@ -20,6 +19,7 @@ interface Props {
   results: ModelResult[];
   testImages: { files: string[]; labels: number[] } | null;
   threshold: number;
+  inference: InferenceActions;
   onClose: () => void;
 }
 
@@ -33,8 +33,7 @@ function runTag(run: ModelResult): string {
 }
 const keyOf = (run: ModelResult, index: number, cls: number) => `${runTag(run)}|${index}|${cls}`;
 
-export function ErrorGallery({ cell, results, testImages, threshold, onClose }: Props) {
-  const client = getLabClient();
+export function ErrorGallery({ cell, results, testImages, threshold, inference, onClose }: Props) {
   const [page, setPage] = useState(0);
   const [view, setView] = useState(DEFAULT_GRADCAM_VIEW);
   const [compareWith, setCompareWith] = useState<string[]>([]);
@@ -59,12 +58,11 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
   useEffect(() => setPage(0), [cell.runId, cell.trueClass, cell.predicted]);
 
   useEffect(() => {
-    const off = client.on((event) => {
-      if (event.type === 'explain-progress' && event.ref === explaining.current)
-        setProgress({ done: event.done, total: event.total });
+    const off = inference.onExplainProgress((p) => {
+      if (p.ref === explaining.current) setProgress({ done: p.done, total: p.total });
     });
     return () => void off();
-  }, [client]);
+  }, [inference]);
 
   useEffect(() => {
     let stale = false;
@@ -79,17 +77,17 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
         const missing = shown.items.filter((i) => !cache.current.has(keyOf(run, i.index, cell.predicted)));
         if (missing.length === 0) continue;
         try {
-          const info = await ensureTrainedModel(client, runId);
+          const info = await inference.loadTrainedModel(runId);
           if (stale) return;
           explaining.current = info.ref;
           setProgress({ done: 0, total: missing.length });
           inFlight = true;
-          const out = await client.call('explainTestImages', {
-            ref: info.ref,
-            files: missing.map((i) => files[i.index]),
-            labels: missing.map((i) => i.label),
-            classes: cell.predicted,
-          });
+          const out = await inference.explainTestImages(
+            info.ref,
+            missing.map((i) => files[i.index]),
+            missing.map((i) => i.label),
+            cell.predicted,
+          );
           inFlight = false;
           if (stale) return;
           out.forEach((e, k) => cache.current.set(keyOf(run, missing[k].index, cell.predicted), e));
@@ -110,7 +108,7 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
     return () => {
       stale = true;
       // The page moved on (another page, cell or comparison): stop the worker on what is no longer shown.
-      if (inFlight) void client.call('cancelExplain', null);
+      if (inFlight) void inference.cancelExplain();
     };
     // `job` names everything the explanations depend on.
   }, [job]);
@@ -184,7 +182,7 @@ export function ErrorGallery({ cell, results, testImages, threshold, onClose }: 
       {progress && (
         <p className="note" data-testid="gallery-progress">
           Computing heat maps: <progress max={progress.total} value={progress.done} /> {progress.done}/{progress.total}{' '}
-          <button type="button" data-testid="gallery-cancel" onClick={() => void client.call('cancelExplain', null)}>
+          <button type="button" data-testid="gallery-cancel" onClick={() => void inference.cancelExplain()}>
             Cancel
           </button>
         </p>

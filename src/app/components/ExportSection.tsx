@@ -16,9 +16,11 @@ import { saveBlob } from '../lib/download';
 import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
 import { cardOf } from '../state/results-card';
+import type { ExportActions } from '../state/use-exports';
+import type { InferenceActions } from '../state/use-inference';
 import { ClassifyPanel } from './ClassifyPanel';
 import { useShown } from '../lesson/lesson-context';
-import { ModelFormats, standardFormatsOf } from './ModelFormats';
+import { ModelFormats } from './ModelFormats';
 import { PytorchExport } from './PytorchExport';
 import { Section } from './Section';
 
@@ -35,6 +37,10 @@ interface Props {
   skipped: readonly SkippedFile[];
   /** Fingerprint of the dataset loaded now, to say whether it is the one an opened experiment ran on. */
   datasetFingerprint: string | null;
+  /** The worker's exports: standard formats and the PyTorch project. */
+  exports: ExportActions;
+  /** For the Classify panel. */
+  inference: InferenceActions;
   onError: (message: string) => void;
 }
 
@@ -84,7 +90,11 @@ export function ExportSection(props: Props) {
         const saved = modelFiles(runKeyId(r));
         // Copies: the zip may hand its buffers to a worker, and the page keeps these for later downloads.
         const files = saved
-          ? { 'model.json': saved.modelJson, 'weights.bin': saved.weights.slice(), ...(await standardFormatsOf(saved)) }
+          ? {
+              'model.json': saved.modelJson,
+              'weights.bin': saved.weights.slice(),
+              ...(await props.exports.standardFormats(saved)),
+            }
           : null;
         runs.push({ key: r, record: r.record, files });
       }
@@ -93,7 +103,7 @@ export function ExportSection(props: Props) {
     });
 
   const classify = shown('classify') ? (
-    <ClassifyPanel results={withFiles} context={context} onError={props.onError} />
+    <ClassifyPanel results={withFiles} context={context} inference={props.inference} onError={props.onError} />
   ) : null;
   // A lesson that hides the downloads may still let the class try a model on X-rays.
   if (!shown('export'))
@@ -143,6 +153,7 @@ export function ExportSection(props: Props) {
                     testId={downloadTestId(r, trained)}
                     stem={`xray-lab-${r.modelId}${several ? `-seed-${r.seed}` : ''}`}
                     disabled={busy}
+                    exports={props.exports}
                     onError={props.onError}
                   />
                 </li>
@@ -158,7 +169,13 @@ export function ExportSection(props: Props) {
           >
             Download all — experiment.json, models, results.json, report.md, model cards
           </button>
-          <PytorchExport results={trained} context={context} disabled={busy} onError={props.onError} />
+          <PytorchExport
+            results={trained}
+            context={context}
+            disabled={busy}
+            exports={props.exports}
+            onError={props.onError}
+          />
         </>
       )}
       <div className="open-experiment">

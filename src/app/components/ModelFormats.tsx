@@ -6,12 +6,12 @@
  */
 import { useState } from 'react';
 import { runKeyId } from '../../lab/experiment/run-control';
-import type { ModelFilesData, ModelResult } from '../../worker/protocol';
+import type { ModelResult } from '../../worker/protocol';
 import type { ModelFormat } from '../../worker/protocol-export';
-import { getLabClient } from '../lab-client';
 import { saveBlob } from '../lib/download';
 import { zipFiles } from '../lib/zip-files';
 import { modelFiles } from '../state/artefacts';
+import type { ExportActions } from '../state/use-exports';
 
 interface Props {
   result: ModelResult;
@@ -20,23 +20,11 @@ interface Props {
   /** File name stem: `xray-lab-<id>` or `xray-lab-<id>-seed-<n>`. */
   stem: string;
   disabled: boolean;
+  exports: ExportActions;
   onError: (message: string) => void;
 }
 
-/** One model's file in a standard format, made by the worker from a copy of the lab files (the page keeps its own). */
-async function exportFormat(saved: ModelFilesData, format: ModelFormat): Promise<Record<string, Uint8Array>> {
-  const weights = saved.weights.slice().buffer as ArrayBuffer;
-  return getLabClient().call('exportModel', { modelJson: saved.modelJson, weights, format }, [weights]);
-}
-
-/** A model in every standard format the CLI writes (stock/model.json, stock/weights.bin, model.h5, model.onnx). */
-export async function standardFormatsOf(saved: ModelFilesData): Promise<Record<string, Uint8Array>> {
-  const out: Record<string, Uint8Array> = {};
-  for (const format of ['stock', 'h5', 'onnx'] as const) Object.assign(out, await exportFormat(saved, format));
-  return out;
-}
-
-export function ModelFormats({ result, testId, stem, disabled, onError }: Props) {
+export function ModelFormats({ result, testId, stem, disabled, exports, onError }: Props) {
   const [making, setMaking] = useState<ModelFormat | null>(null);
   const saved = modelFiles(runKeyId(result));
   if (!saved) return null;
@@ -44,7 +32,7 @@ export function ModelFormats({ result, testId, stem, disabled, onError }: Props)
   const download = async (format: ModelFormat) => {
     setMaking(format);
     try {
-      const files = await exportFormat(saved, format);
+      const files = await exports.exportModel(saved, format);
       if (format === 'onnx')
         saveBlob(new Blob([files['model.onnx'] as BlobPart], { type: 'application/octet-stream' }), `${stem}.onnx`);
       else if (format === 'h5')

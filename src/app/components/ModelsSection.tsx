@@ -3,7 +3,7 @@ import type { BackboneId } from '../../worker/protocol';
 import { redecodeNote } from '../lib/size-note';
 import type { LabState } from '../state/lab-state';
 import type { Settings } from '../state/settings';
-import type { LabActions } from '../state/use-lab';
+import type { BackboneActions } from '../state/backbone-actions';
 import { BackboneCard } from './BackboneCard';
 import { ModelChecklist } from './ModelChecklist';
 import { Section } from './Section';
@@ -12,7 +12,7 @@ import { useShown } from '../lesson/lesson-context';
 
 interface Props {
   state: LabState;
-  actions: LabActions;
+  actions: BackboneActions;
   settings: Settings;
   errors: Partial<Record<keyof Settings, string>>;
   sizeProblem: string | null;

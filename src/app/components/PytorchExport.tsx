@@ -5,47 +5,28 @@
  * backbone weights transfer models need. Test id: `download-pytorch`.
  */
 import { useState } from 'react';
-import { runKeyId } from '../../lab/experiment/run-control';
 import type { ModelResult } from '../../worker/protocol';
-import type { TrainedModelFiles } from '../../worker/protocol-export';
-import { getLabClient } from '../lab-client';
 import { saveBlob } from '../lib/download';
 import { zipFiles } from '../lib/zip-files';
-import { modelFiles } from '../state/artefacts';
 import type { ResultsContext } from '../state/lab-state';
-import { cardOf } from '../state/results-card';
+import type { ExportActions } from '../state/use-exports';
 
 interface Props {
   results: ModelResult[];
   context: ResultsContext | null;
   disabled: boolean;
+  exports: ExportActions;
   onError: (message: string) => void;
 }
 
-export function PytorchExport({ results, context, disabled, onError }: Props) {
+export function PytorchExport({ results, context, disabled, exports, onError }: Props) {
   const [making, setMaking] = useState(false);
 
   const download = async () => {
     setMaking(true);
     try {
       if (!context) throw new Error('no results to export');
-      const card = cardOf(context, results);
-      const trained: TrainedModelFiles[] = [];
-      for (const r of results) {
-        const saved = r.record.status === 'ok' ? modelFiles(runKeyId(r)) : undefined;
-        if (saved)
-          trained.push({
-            modelId: r.modelId,
-            seed: r.seed,
-            modelJson: saved.modelJson,
-            weights: saved.weights.slice().buffer as ArrayBuffer,
-          });
-      }
-      const files = await getLabClient().call(
-        'exportPytorch',
-        { card, trained },
-        trained.map((t) => t.weights),
-      );
+      const files = await exports.pytorchProject(context, results);
       saveBlob(await zipFiles(files), 'xray-lab-pytorch.zip');
     } catch (err) {
       onError(`Could not export the PyTorch project: ${(err as Error).message}`);
