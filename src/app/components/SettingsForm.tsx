@@ -12,6 +12,7 @@ import { withRecipe, type Recipe } from '../../lab/experiment/schema';
 import { boundsOf, consecutiveSeeds, DEFAULT_SETTINGS, experimentOf, type Settings } from '../state/settings';
 import { AdaptBnSetting } from './AdaptBnSetting';
 import { NumberField } from './NumberField';
+import { SelectField, type SelectOption } from './SelectField';
 import { TransferSettings } from './TransferSettings';
 
 interface Props {
@@ -28,12 +29,37 @@ interface Props {
   onChange: (patch: Partial<Settings>) => void;
 }
 
-const BACKENDS: { value: BackendPreference; label: string }[] = [
+const BACKENDS: SelectOption<BackendPreference>[] = [
   { value: 'auto', label: 'Automatic (WebGPU → WebGL → wasm → CPU)' },
   { value: 'webgpu', label: 'WebGPU' },
   { value: 'webgl', label: 'WebGL' },
   { value: 'wasm', label: 'WebAssembly' },
   { value: 'cpu', label: 'CPU (plain JavaScript)' },
+];
+
+const CHANNELS: SelectOption<Settings['channels']>[] = [
+  { value: 3, label: '3 — grey repeated as RGB (the study)' },
+  { value: 1, label: '1 — grey' },
+];
+
+const CLASS_WEIGHTS: SelectOption<Settings['classWeights']>[] = [
+  { value: 'none', label: 'None (the study)' },
+  { value: 'balanced', label: 'Balanced — rare class counts more' },
+];
+
+const LR_SCHEDULES: SelectOption<Settings['lrSchedule']>[] = [
+  { value: 'constant', label: 'Constant (the study)' },
+  { value: 'cosine', label: 'Warm-up, then cosine decay' },
+];
+
+const VAL_LOSSES: SelectOption<Settings['valLoss']>[] = [
+  { value: 'plain', label: 'Validation loss (the study)' },
+  { value: 'balanced', label: 'Class-balanced validation loss' },
+];
+
+const RECIPES: SelectOption<Recipe>[] = [
+  { value: 'robust', label: 'Robust — holds up on other hospitals\u2019 images' },
+  { value: 'study', label: 'Study — the paper\u2019s protocol, exactly' },
 ];
 
 /** Most seeds a page run repeats over (each is a full training run). */
@@ -52,6 +78,8 @@ type NumberKey =
   | 'threshold'
   | 'bootstrap'
   | 'labelSmoothing';
+
+type ChoiceKey = 'channels' | 'classWeights' | 'backend' | 'lrSchedule' | 'valLoss';
 
 /** The settings behind "More settings" (everything but input size and epochs). */
 const MORE_KEYS: readonly (keyof Settings)[] = [
@@ -127,22 +155,36 @@ export function SettingsForm({
       />,
     );
   };
+  /** A choice among fixed options. */
+  const choice = <K extends ChoiceKey>(
+    key: K,
+    flag: string,
+    label: string,
+    testId: string,
+    options: readonly SelectOption<Settings[K]>[],
+    hint: string,
+  ) =>
+    only(
+      flag,
+      <SelectField
+        key={flag}
+        label={label}
+        testId={testId}
+        value={s[key]}
+        options={options}
+        hint={hint}
+        onChange={(value) => onChange({ [key]: value })}
+      />,
+    );
   const seedBounds = boundsOf('seeds');
   const advanced = [
-    only(
+    choice(
       'channels',
-      <label className="field" key="channels">
-        <span className="field-label">Channels</span>
-        <select
-          value={s.channels}
-          data-testid="setting-channels"
-          onChange={(e) => onChange({ channels: Number(e.currentTarget.value) as 1 | 3 })}
-        >
-          <option value={3}>3 — grey repeated as RGB (the study)</option>
-          <option value={1}>1 — grey</option>
-        </select>
-        <span className="field-hint">grey is a third of the memory; RGB is what ImageNet backbones expect</span>
-      </label>,
+      'channels',
+      'Channels',
+      'setting-channels',
+      CHANNELS,
+      'grey is a third of the memory; RGB is what ImageNet backbones expect',
     ),
     field('batchSize', 'batch', 'Batch size', 'setting-batch', {
       hint: 'images per step: larger is smoother and needs more memory',
@@ -176,22 +218,13 @@ export function SettingsForm({
         </span>
       </label>,
     ),
-    only(
+    choice(
+      'classWeights',
       'class-weights',
-      <label className="field" key="class-weights">
-        <span className="field-label">Class weights</span>
-        <select
-          value={s.classWeights}
-          data-testid="setting-class-weights"
-          onChange={(e) => onChange({ classWeights: e.currentTarget.value as Settings['classWeights'] })}
-        >
-          <option value="none">None (the study)</option>
-          <option value="balanced">Balanced — rare class counts more</option>
-        </select>
-        <span className="field-hint">
-          for unequal classes, so the network cannot win by always saying the common one
-        </span>
-      </label>,
+      'Class weights',
+      'setting-class-weights',
+      CLASS_WEIGHTS,
+      'for unequal classes, so the network cannot win by always saying the common one',
     ),
     field('patience', 'patience', 'Early stopping patience', 'setting-early-stopping', {
       hint: 'epochs without a better validation loss; 0 = off',
@@ -238,23 +271,13 @@ export function SettingsForm({
         onChange={(n) => onChange({ seeds: consecutiveSeeds(s.seeds[0], n) })}
       />,
     ),
-    only(
+    choice(
       'backend',
-      <label className="field" key="backend">
-        <span className="field-label">Backend</span>
-        <select
-          value={s.backend}
-          data-testid="setting-backend"
-          onChange={(e) => onChange({ backend: e.currentTarget.value as BackendPreference })}
-        >
-          {BACKENDS.map((b) => (
-            <option key={b.value} value={b.value}>
-              {b.label}
-            </option>
-          ))}
-        </select>
-        <span className="field-hint">where the arithmetic runs; automatic measures and picks the fastest</span>
-      </label>,
+      'backend',
+      'Backend',
+      'setting-backend',
+      BACKENDS,
+      'where the arithmetic runs; automatic measures and picks the fastest',
     ),
     only(
       'augment',
@@ -294,35 +317,21 @@ export function SettingsForm({
       hint: 'aim for 1 − ε instead of certainty: less overconfident; 0 = the study',
       step: 0.05,
     }),
-    only(
+    choice(
+      'lrSchedule',
       'lr-schedule',
-      <label className="field" key="lr-schedule">
-        <span className="field-label">Learning-rate schedule</span>
-        <select
-          value={s.lrSchedule}
-          data-testid="setting-lr-schedule"
-          onChange={(e) => onChange({ lrSchedule: e.currentTarget.value as Settings['lrSchedule'] })}
-        >
-          <option value="constant">Constant (the study)</option>
-          <option value="cosine">Warm-up, then cosine decay</option>
-        </select>
-        <span className="field-hint">smaller steps at the end settle the weights</span>
-      </label>,
+      'Learning-rate schedule',
+      'setting-lr-schedule',
+      LR_SCHEDULES,
+      'smaller steps at the end settle the weights',
     ),
-    only(
+    choice(
+      'valLoss',
       'val-loss',
-      <label className="field" key="val-loss">
-        <span className="field-label">Best epoch by</span>
-        <select
-          value={s.valLoss}
-          data-testid="setting-val-loss"
-          onChange={(e) => onChange({ valLoss: e.currentTarget.value as Settings['valLoss'] })}
-        >
-          <option value="plain">Validation loss (the study)</option>
-          <option value="balanced">Class-balanced validation loss</option>
-        </select>
-        <span className="field-hint">balanced: the rare class counts as much as the common one</span>
-      </label>,
+      'Best epoch by',
+      'setting-val-loss',
+      VAL_LOSSES,
+      'balanced: the rare class counts as much as the common one',
     ),
     only(
       'ensemble',
@@ -342,31 +351,33 @@ export function SettingsForm({
     ),
     only(
       'positive',
-      <label className="field" key="positive">
-        <span className="field-label">Positive class</span>
-        <select
-          value={s.positiveClass ?? ''}
-          data-testid="setting-positive"
-          onChange={(e) => onChange({ positiveClass: e.currentTarget.value === '' ? null : e.currentTarget.value })}
-        >
-          <option value="">
-            {classNames.length > 2
-              ? 'None: every class against the rest'
-              : 'Automatic (PNEUMONIA, else the second class)'}
-          </option>
-          {[...new Set([...classNames, ...(s.positiveClass ? [s.positiveClass] : [])])].map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-        <span className="field-hint">
-          {classNames.length > 2
+      <SelectField
+        key="positive"
+        label="Positive class"
+        testId="setting-positive"
+        value={s.positiveClass ?? ''}
+        options={[
+          {
+            value: '',
+            label:
+              classNames.length > 2
+                ? 'None: every class against the rest'
+                : 'Automatic (PNEUMONIA, else the second class)',
+          },
+          // A class the link named stays choosable before the data that has it is loaded.
+          ...[...new Set([...classNames, ...(s.positiveClass ? [s.positiveClass] : [])])].map((c) => ({
+            value: c,
+            label: c,
+          })),
+        ]}
+        hint={
+          classNames.length > 2
             ? 'name one to get its sensitivity and specificity in the table'
-            : 'the class sensitivity is measured on'}
-        </span>
-        {errors.positiveClass && <span className="field-error">{errors.positiveClass}</span>}
-      </label>,
+            : 'the class sensitivity is measured on'
+        }
+        error={errors.positiveClass}
+        onChange={(c) => onChange({ positiveClass: c === '' ? null : c })}
+      />,
     ),
     field('threshold', 'threshold', 'Recorded threshold', 'setting-threshold', {
       hint: 'P(positive) threshold of the saved metrics; the slider in step 4 explores others',
@@ -391,20 +402,16 @@ export function SettingsForm({
         {field('epochs', 'epochs', 'Epochs', 'setting-epochs', { hint: 'passes over the training images' })}
         {only(
           'recipe',
-          <label className="field" key="recipe">
-            <span className="field-label">Recipe</span>
-            <select
-              value={s.recipe}
-              data-testid="setting-recipe"
-              onChange={(e) => onChange(withRecipe(experimentOf(s), e.currentTarget.value as Recipe))}
-            >
-              <option value="robust">Robust — holds up on other hospitals&rsquo; images</option>
-              <option value="study">Study — the paper&rsquo;s protocol, exactly</option>
-            </select>
-            <span className="field-hint">
-              sets augmentation, class weights, schedule and more (More settings shows them)
-            </span>
-          </label>,
+          <SelectField
+            key="recipe"
+            label="Recipe"
+            testId="setting-recipe"
+            value={s.recipe}
+            options={RECIPES}
+            hint="sets augmentation, class weights, schedule and more (More settings shows them)"
+            // A recipe sets its ingredients too (augmentation, class weights, schedule, …).
+            onChange={(recipe) => onChange(withRecipe(experimentOf(s), recipe))}
+          />,
         )}
       </div>
       {advanced.length > 0 && (
