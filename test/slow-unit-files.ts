@@ -11,6 +11,7 @@ export const SLOW_UNIT_FILES: readonly string[] = [
   'test/backend/kernel-pool.test.ts',
   'test/backend/tile-maxpool.test.ts',
   'test/backend/wasm-threads.test.ts',
+  'test/cli/budget.test.ts',
   'test/cli/compare-adapt-bn.test.ts',
   'test/cli/compare-comparisons.test.ts',
   'test/cli/compare-exports.test.ts',

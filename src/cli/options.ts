@@ -19,3 +19,13 @@ export function floatOption(
   }
   return value;
 }
+
+/** Parses a whole-number option in [min, max]; undefined when not given. */
+export function wholeNumberOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw == null) return undefined;
+  const value = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new CliError(`--${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}

@@ -1,9 +1,13 @@
+import { DEFAULT_SPLIT_SETTINGS } from '../lab/data/assign-splits';
+import { planLoad, type LoadPlan, type PlanPart } from '../lab/data/decode-plan';
+import type { DataBudget } from '../lab/data/decode-estimate';
 import { countPerClass, type ImageSet } from '../lab/data/image-set';
 import { DataError } from '../lab/data/errors';
 import type { SkippedFile } from '../lab/data/layout';
+import { loadScanned, type LoadedDataset } from '../lab/data/loaded-dataset';
 import { createBestNodeDecoder } from '../lab/data/node/decoder-threads';
+import { defaultMemoryBudget } from '../lab/data/node/memory-budget';
 import { openNodeSource } from '../lab/data/node/sources';
-import { ingest } from '../lab/data/pipeline';
 import { scanSource, type IngestProgress } from '../lab/data/scan';
 import { positiveClassIndex } from '../lab/data/summary';
 import { formatTableReport } from '../lab/data/summary-text';
@@ -31,6 +35,10 @@ export interface PrepareOptions {
   positiveClass: string | null;
   /** A label table giving the classes, patients and official splits instead of class folders (also for --test). */
   labels?: LabelTableSpec;
+  /** What the decoded images (--data and --test together) may take; default a quarter of this machine's memory. */
+  memoryBudget?: DataBudget;
+  /** --subset N: decode a budget subset of about N images (every class, whole patients, official splits kept). */
+  subset?: number;
   /** Called once both sources are listed, before any image is decoded: throw to refuse the data. */
   checkIdentity?: (data: DataIdentity, test: DataIdentity | null) => void;
   log: (line: string) => void;
@@ -77,9 +85,6 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
   if (o.limit != null)
     o.log(`--limit ${o.limit}: using a seeded, class-stratified subset of at most ${o.limit} images`);
 
-  const decoder = createBestNodeDecoder(
-    Math.min(o.limit ?? Infinity, layout.entries.length) + (testScan?.layout.entries.length ?? 0),
-  );
   const format = { size: o.size, channels: o.channels };
   const split = {
     valFraction: o.valFraction,
@@ -87,35 +92,63 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
     seed: o.seed,
     keepOfficialVal: o.keepVal,
   };
-  let loaded, testLoaded;
+  // With --test, the data's own test/ folder is not used, so it is not decoded either.
+  const dataPart: PlanPart = {
+    layout,
+    select: { split, limit: o.limit, onlySplits: testScan ? ['train', 'val'] : undefined },
+  };
+  const testPart: PlanPart | null = testScan
+    ? { layout: testScan.layout, select: { allAs: 'test', onlySplits: ['test'] } }
+    : null;
+  // One line before anything is decoded: what the images will take against the budget (and the subset, if asked).
+  const plan = planLoad(testPart ? [dataPart, testPart] : [dataPart], {
+    classNames: layout.classNames,
+    size: o.size,
+    channels: o.channels,
+    budget: o.memoryBudget ?? defaultMemoryBudget(),
+    seed: o.seed,
+    subset: o.subset,
+  });
+  checkBudget(plan, o);
+
+  const decoder = createBestNodeDecoder(
+    plan.chosen
+      ? plan.chosen.counts.images
+      : Math.min(o.limit ?? Infinity, layout.entries.length) + (testScan?.layout.entries.length ?? 0),
+  );
+  let loaded: LoadedDataset, testLoaded: LoadedDataset | null;
   try {
-    loaded = await ingest(data, {
-      decoder,
-      format,
-      split,
-      limit: o.limit,
-      onProgress: progressLog(o.log, o.data),
-      positiveClass: o.positiveClass ?? undefined,
-      // With --test, the data's own test/ folder is not used, so it is not decoded either.
-      onlySplits: testScan ? ['train', 'val'] : undefined,
-    });
+    loaded = decoded(
+      await loadScanned(data, {
+        decoder,
+        format,
+        ...dataPart.select,
+        split,
+        only: plan.only[0],
+        onProgress: progressLog(o.log, o.data),
+        positiveClass: o.positiveClass ?? undefined,
+      }),
+    );
     testLoaded = testScan
-      ? await ingest(testScan, {
-          decoder,
-          format,
-          allAs: 'test',
-          onlySplits: ['test'],
-          classNames: layout.classNames,
-          onProgress: progressLog(o.log, 'test images'),
-        })
+      ? decoded(
+          await loadScanned(testScan, {
+            decoder,
+            format,
+            ...testPart!.select,
+            split: DEFAULT_SPLIT_SETTINGS,
+            only: plan.only[1],
+            classNames: layout.classNames,
+            onProgress: progressLog(o.log, 'test images'),
+          }),
+        )
       : null;
   } finally {
     decoder.close();
   }
 
-  const train = loaded.train!;
-  const val = loaded.val && loaded.val.count > 0 ? loaded.val : null;
-  const test = testLoaded ? testLoaded.test! : loaded.test!;
+  const train = loaded.sets.train;
+  const val = loaded.sets.val.count > 0 ? loaded.sets.val : null;
+  const test = testLoaded ? testLoaded.sets.test : loaded.sets.test;
   const testSource = testScan
     ? `--test ${o.test}`
     : loaded.summary.testOrigin === 'folder'
@@ -159,6 +192,43 @@ export async function prepareData(o: PrepareOptions): Promise<PreparedData> {
     testIdentity,
     positiveClass: loaded.summary.positiveClass,
   };
+}
+
+/**
+ * Logs the estimate line; over the budget, refuses (one line naming the flags that fit) unless --subset chose a
+ * subset that fits, whose counts it logs instead.
+ */
+function checkBudget(plan: LoadPlan, o: PrepareOptions): void {
+  const { estimate, chosen } = plan;
+  const others = [
+    '--memory-budget MB',
+    ...(estimate.smallerSize !== null ? [`--size ${estimate.smallerSize}`] : []),
+    ...(estimate.greyFits ? ['--channels 1'] : []),
+  ];
+  const last = others.pop()!;
+  const alternatives = others.length > 0 ? `${others.join(', ')} or ${last}` : last;
+  const ways = estimate.subset
+    ? `--subset ${estimate.subset.request} for that subset, or ${alternatives}`
+    : alternatives;
+  if (chosen) {
+    o.log(estimate.line);
+    if (!chosen.fits)
+      throw new CliError(
+        `--subset ${o.subset}: ${chosen.line}, over the ${estimate.budget.name} of ${megabytes(estimate.limitBytes)}; use ${ways}`,
+      );
+    o.log(`taking the ${chosen.line}`);
+    return;
+  }
+  if (!estimate.fits) throw new CliError(`${estimate.line}. Use ${ways}`);
+  o.log(estimate.line);
+}
+
+const megabytes = (bytes: number): string => `${Math.floor(bytes / 1e6).toLocaleString('en-US')} MB`;
+
+/** A load that ran to its end (the CLI never cancels one). */
+function decoded(ds: LoadedDataset | null): LoadedDataset {
+  if (!ds) throw new Error('the load was cancelled');
+  return ds;
 }
 
 /** Where a table's test images came from, in words. */

@@ -28,6 +28,7 @@ import { backendLine } from './backend-line';
 import { CliError, type CliIO } from './cli-error';
 import { prepareData } from './prepare-data';
 import { readLabelSpec, type LabelRequest } from './label-table-options';
+import type { BudgetRequest } from './budget-options';
 import { useQuietCpu } from './quiet-backend';
 import { assignWeights, loadCliWeights, preprocessingOption } from './transfer-weights';
 import { checkOutDir, writeOutputs, type OutputFiles } from './write-out';
@@ -48,6 +49,8 @@ export interface ComparisonRequest {
   readonly verbose?: boolean;
   /** A label table giving the classes instead of class folders (read before any image). */
   readonly labels?: LabelRequest | null;
+  /** --memory-budget and --subset (default: a quarter of this machine's memory, every image). */
+  readonly budget?: BudgetRequest;
   /** Replaying a card: the data it ran on, checked before any image is decoded. */
   readonly replay?: { readonly card: ExperimentCard; readonly allowOtherData: boolean };
 }
@@ -105,6 +108,8 @@ export async function runComparison(request: ComparisonRequest, io: CliIO): Prom
     limit: experiment.limit > 0 ? experiment.limit : undefined,
     keepVal: experiment.keepOfficialVal,
     positiveClass: experiment.positiveClass,
+    memoryBudget: request.budget?.budget,
+    subset: request.budget?.subset,
     log,
     checkIdentity: request.replay
       ? (identity, test) => checkSameData(request.replay!, request, identity, test, log)

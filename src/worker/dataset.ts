@@ -1,45 +1,40 @@
 /**
- * The worker's one loaded dataset, read through the core pipeline (src/lab/data): where it came from (so it can be
- * decoded again at another input size), every image in one uint8 store arranged train | val | test, the three
- * splits as views of it, and the core's summary. A new split (fractions, seed) only reorders the store in place.
+ * The worker's one loaded dataset: the core's LoadedDataset (src/lab/data/loaded-dataset.ts) plus where it came from,
+ * so it can be decoded again at another input size. This file only adds what is the worker's own: the picked files
+ * and their decode-worker pool, the page's budget and progress messages, and the thumbnails the page shows.
  */
-import { arrangeBySplit } from '../lab/data/arrange';
-import { assignSplits } from '../lab/data/assign-splits';
-import { identifyGenerated, type DataIdentity } from '../lab/data/data-identity';
-import { ingestPicked } from '../lab/data/browser';
+import { createWorkerDecoder, defaultBrowserMemoryLimit, sourceOfPicked } from '../lab/data/browser';
+import { planLoad } from '../lab/data/decode-plan';
+import type { DataBudget } from '../lab/data/decode-estimate';
 import { DataError } from '../lab/data/errors';
-import type { ImageSet } from '../lab/data/image-set';
-import type { SplitName } from '../lab/data/layout';
-import { storeBytes } from '../lab/data/memory';
+import { generatedDataset } from '../lab/data/generated-dataset';
+import { loadScanned, requireDecodedImages, type LoadedDataset as CoreLoadedDataset } from '../lab/data/loaded-dataset';
 import { generatePhantomImages } from '../lab/data/phantom';
-import { positiveClassIndex, summarise, summariseResplit, type DatasetSummary } from '../lab/data/summary';
+import { resplitDataset } from '../lab/data/resplit-dataset';
+import { scanSource, type ScannedSource } from '../lab/data/scan';
 import { readPickedLabels, type PickedLabels } from '../lab/data/table/picked-labels';
-import type { DatasetInfo, ImageFormat, IngestProgress, LoadFormat, Picked, SplitSettings } from './protocol';
+import type {
+  DatasetEstimate,
+  DatasetInfo,
+  ImageFormat,
+  IngestProgress,
+  LoadFormat,
+  Picked,
+  SplitSettings,
+} from './protocol';
 import { emit } from './rpc';
 import { thumbnails } from './thumbnails';
 
-/** Where a dataset came from; a picked one with its image limit (0 = all), so decoding again keeps the same subset. */
+/** Where a dataset came from; a picked one with its image limit and budget subset (0 = all), so decoding again keeps the same images. */
 export type DatasetSource =
   | { kind: 'demo'; perClass: number; seed: number }
   /** Picked files; with `labels`, classes come from a label table among them (the page's column form). */
-  | { kind: 'picked'; picked: Picked; limit: number; labels?: PickedLabels | null }
+  | { kind: 'picked'; picked: Picked; limit: number; labels?: PickedLabels | null; subset?: number }
   /** A picked dataset restored from browser storage (see dataset-autosave.ts): its files are not at hand to decode again. */
   | { kind: 'stored'; name: string; limit: number; size: number };
 
-export interface LoadedDataset {
+export interface LoadedDataset extends CoreLoadedDataset {
   readonly source: DatasetSource;
-  /** Every image, arranged train | val | test for `split`; the sets below are views of its buffer. */
-  readonly images: ImageSet;
-  readonly sets: { readonly train: ImageSet; readonly val: ImageSet; readonly test: ImageSet };
-  readonly split: SplitSettings;
-  /** The split folder each file sat in, by path, when the data came in train/val/test folders. */
-  readonly presets: ReadonlyMap<string, SplitName>;
-  /** A label table's patient key of each file, by path (salted hashes); empty for class folders. */
-  readonly patients?: ReadonlyMap<string, string>;
-  readonly duplicateGroups: string[][];
-  readonly summary: DatasetSummary;
-  /** Every image file of the source (before any limit): counts and a fingerprint of names and sizes. */
-  readonly identity: DataIdentity;
 }
 
 export interface LoadOptions {
@@ -47,6 +42,10 @@ export interface LoadOptions {
   readonly split: SplitSettings;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: IngestProgress) => void;
+  /** The page's dataset budget in bytes (0: none); the estimate before decoding is made against it. */
+  readonly budgetBytes?: number;
+  /** Told the estimate once the files are listed, before any is decoded. */
+  readonly onEstimate?: (estimate: DatasetEstimate) => void;
 }
 
 /**
@@ -62,80 +61,121 @@ export async function loadDataset(source: DatasetSource, options: LoadOptions): 
     );
   }
   const { format, split, signal, onProgress } = options;
-  let result;
+  let loaded;
   try {
-    const limit = source.limit > 0 ? source.limit : undefined;
-    if (source.labels && source.picked.kind !== 'files')
-      throw new DataError(source.picked.name, 'a label table is read from a dropped folder, not from inside a zip');
-    const labels =
-      source.labels && source.picked.kind === 'files'
-        ? await readPickedLabels(source.picked.files, source.labels)
-        : undefined;
-    result = await ingestPicked(source.picked, { format, split, signal, onProgress, limit, labels });
+    const scanned = await scanPicked(source, signal, onProgress);
+    const { estimate, only } = planPicked(scanned, source, options);
+    options.onEstimate?.(estimate);
+    const decoder = createWorkerDecoder();
+    try {
+      loaded = await loadScanned(scanned, {
+        decoder,
+        format,
+        split,
+        signal,
+        onProgress,
+        limit: source.limit > 0 ? source.limit : undefined,
+        only,
+        memoryLimitBytes: defaultBrowserMemoryLimit(),
+      });
+    } finally {
+      decoder.close();
+    }
   } catch (err) {
     if (signal?.aborted) return null; // cancelled while listing: the scan throws the signal's reason
     throw err;
   }
-  if (result.aborted) return null;
-  const { summary, train, val, test, images } = result;
-  if (!images || !train || !val || !test) throw new Error(`${summary.source}: no images were decoded`);
-  if (summary.images === 0) throw noImages(summary);
-  const presets = new Map(result.layout.entries.flatMap((e) => (e.split ? [[e.path, e.split] as const] : [])));
-  const patients = new Map(result.layout.entries.flatMap((e) => (e.patient ? [[e.path, e.patient] as const] : [])));
-  return {
-    source,
-    images,
-    sets: { train, val, test },
-    split,
-    presets,
-    patients,
-    duplicateGroups: result.duplicateGroups,
-    summary,
-    identity: result.identity,
-  };
+  if (!loaded) return null;
+  requireDecodedImages(loaded.summary);
+  return { ...loaded, source };
 }
 
-/** Every image failed: say so with the reasons, rather than load an empty dataset. */
-function noImages(summary: DatasetSummary): DataError {
-  const reasons = summary.skippedByReason.map((g) => `${g.count} × ${g.reason} (e.g. ${g.example.path})`).join('; ');
-  return new DataError(summary.source, `none of its images could be read: ${reasons}`);
+/**
+ * What loading `source` at `format` would take, from its listed files alone (nothing is decoded): the estimate
+ * against the page's dataset budget, with the budget subset that fits when it does not. The listing is kept for
+ * the load of the same files that follows, so a big zip is not read twice. Null when cancelled.
+ */
+export async function estimateDataset(
+  source: Extract<DatasetSource, { kind: 'picked' }>,
+  options: Omit<LoadOptions, 'onEstimate'>,
+): Promise<DatasetEstimate | null> {
+  try {
+    const scanned = await scanPicked(source, options.signal, options.onProgress);
+    keptScan = { key: scanKey(source), scanned };
+    return planPicked(scanned, source, options).estimate;
+  } catch (err) {
+    if (options.signal?.aborted) return null;
+    throw err;
+  }
+}
+
+/** The last estimate's listing, for the load that follows it (used once, then dropped). */
+let keptScan: { key: string; scanned: ScannedSource } | null = null;
+
+/** Lists the picked files (or takes the estimate's listing of the same files), with their label table. */
+async function scanPicked(
+  source: Extract<DatasetSource, { kind: 'picked' }>,
+  signal?: AbortSignal,
+  onProgress?: (progress: IngestProgress) => void,
+): Promise<ScannedSource> {
+  const kept = keptScan;
+  keptScan = null;
+  if (kept && kept.key === scanKey(source)) return kept.scanned;
+  if (source.labels && source.picked.kind !== 'files')
+    throw new DataError(source.picked.name, 'a label table is read from a dropped folder, not from inside a zip');
+  const labels =
+    source.labels && source.picked.kind === 'files'
+      ? await readPickedLabels(source.picked.files, source.labels)
+      : undefined;
+  return scanSource(sourceOfPicked(source.picked), { signal, onProgress, labels });
+}
+
+/** Same files, same table choice: names, sizes and the mapping (a picked File cannot change without a new pick). */
+function scanKey({ picked, labels }: Extract<DatasetSource, { kind: 'picked' }>): string {
+  const files =
+    picked.kind === 'zip'
+      ? [`${picked.file.size}\t${(picked.file as Blob & { lastModified?: number }).lastModified ?? ''}`]
+      : picked.files.map((f) => `${f.path}\t${f.file.size}`);
+  return JSON.stringify([picked.kind, picked.name, files, labels ?? null]);
+}
+
+/** The core's plan for a picked source: the estimate against the page's budget and the subset's paths if asked. */
+function planPicked(
+  scanned: ScannedSource,
+  source: Extract<DatasetSource, { kind: 'picked' }>,
+  { format, split, budgetBytes }: Pick<LoadOptions, 'format' | 'split' | 'budgetBytes'>,
+): { estimate: DatasetEstimate; only: ReadonlySet<string> | undefined } {
+  const memoryLimitBytes = defaultBrowserMemoryLimit();
+  // The page's dataset budget, unless it is off (0) or above what the tab may hold at all.
+  const budget: DataBudget =
+    budgetBytes && budgetBytes > 0 && budgetBytes < memoryLimitBytes
+      ? { bytes: budgetBytes, name: 'dataset budget' }
+      : { bytes: memoryLimitBytes, name: "this tab's memory limit" };
+  const plan = planLoad(
+    [{ layout: scanned.layout, select: { limit: source.limit > 0 ? source.limit : undefined, split } }],
+    {
+      classNames: scanned.layout.classNames,
+      size: format.size,
+      channels: format.channels,
+      budget,
+      seed: split.seed,
+      subset: source.subset,
+    },
+  );
+  const estimate: DatasetEstimate = {
+    ...plan.estimate,
+    memoryLimitBytes,
+    loadAllAllowed: plan.estimate.decodedBytes <= memoryLimitBytes,
+    chosen: plan.chosen
+      ? { images: plan.chosen.counts.images, decodedBytes: plan.chosen.decodedBytes, line: plan.chosen.line }
+      : null,
+  };
+  return { estimate, only: plan.only[0] };
 }
 
 /** The same dataset split again (no decoding): the store is reordered in place and the summary recounted. */
 export function resplit(ds: LoadedDataset, split: SplitSettings): LoadedDataset {
-  if (sameSplit(ds.split, split)) return ds;
-  const { images } = ds;
-  const items = images.files.map((path, i) => ({
-    path,
-    label: images.labels[i],
-    preset: ds.presets.get(path),
-    patient: ds.patients?.get(path),
-  }));
-  // A table's val list or split column keeps its validation set, as at load.
-  const plan = assignSplits(
-    items,
-    ds.duplicateGroups,
-    ds.summary.table?.fixedVal ? { ...split, keepOfficialVal: true } : split,
-  );
-  const arranged = arrangeBySplit(images, plan.assignment);
-  const placed = arranged.all.files.map((path, i) => ({
-    path,
-    label: arranged.all.labels[i],
-    split: arranged.assignment[i],
-    patient: ds.patients?.get(path),
-  }));
-  const summary = summariseResplit(ds.summary, placed, {
-    valOrigin: plan.valOrigin,
-    testOrigin: plan.testOrigin,
-    splitSettings: split,
-  });
-  return {
-    ...ds,
-    images: arranged.all,
-    sets: { train: arranged.train, val: arranged.val, test: arranged.test },
-    split,
-    summary,
-  };
+  return resplitDataset(ds, split);
 }
 
 /**
@@ -161,6 +201,7 @@ export function describe(ds: LoadedDataset): DatasetInfo {
     summary: ds.summary,
     demo: ds.source.kind === 'demo',
     limit,
+    ...(ds.source.kind === 'picked' && ds.source.subset ? { subset: ds.source.subset } : {}),
     identity: ds.identity,
     thumbnails: thumbnails(ds.images),
   };
@@ -179,15 +220,6 @@ export function progressToPage(): (progress: IngestProgress) => void {
   };
 }
 
-function sameSplit(a: SplitSettings, b: SplitSettings): boolean {
-  return (
-    a.valFraction === b.valFraction &&
-    a.testFraction === b.testFraction &&
-    a.seed === b.seed &&
-    a.keepOfficialVal === b.keepOfficialVal
-  );
-}
-
 /** The phantom set, generated at `format` and split like any other data (it has no files to decode). */
 function demoDataset(source: Extract<DatasetSource, { kind: 'demo' }>, { format, split }: LoadOptions): LoadedDataset {
   // Clear opacities: a first run with the page's defaults learns them (measured by `npm run bench -- demo`).
@@ -198,45 +230,6 @@ function demoDataset(source: Extract<DatasetSource, { kind: 'demo' }>, { format,
     seed: source.seed,
     opacities: 'clear',
   });
-  const plan = assignSplits(
-    set.files.map((path, i) => ({ path, label: set.labels[i] })),
-    [],
-    split,
-  );
-  const arranged = arrangeBySplit(set, plan.assignment);
-  const { all, assignment } = arranged;
-  const summary = summarise({
-    source: { name: `Demo phantom set (${source.perClass} per class, seed ${source.seed})`, kind: 'files' },
-    classNames: [...set.classNames],
-    positiveClass: positiveClassIndex(set.classNames),
-    hasSplitFolders: false,
-    nestedCopy: '',
-    items: all.files.map((path, i) => ({
-      path,
-      label: all.labels[i],
-      split: assignment[i],
-      width: set.size,
-      height: set.size,
-      format: 'png' as const,
-    })),
-    skipped: [],
-    duplicateGroups: [],
-    valOrigin: plan.valOrigin,
-    testOrigin: plan.testOrigin,
-    splitSettings: split,
-    bytesRead: 0,
-    store: { size: set.size, channels: set.channels, bytes: storeBytes(set.count, set.size, set.channels) },
-    aborted: false,
-  });
-  const sets = { train: arranged.train, val: arranged.val, test: arranged.test };
-  return {
-    source,
-    images: all,
-    sets,
-    split,
-    presets: new Map(),
-    duplicateGroups: [],
-    summary,
-    identity: identifyGenerated(set),
-  };
+  const name = `Demo phantom set (${source.perClass} per class, seed ${source.seed})`;
+  return { ...generatedDataset(set, split, name), source };
 }

@@ -23,7 +23,15 @@ import {
   explainTransferables,
   type ExplainHooks,
 } from './explain';
-import { describe, loadDataset, progressToPage, resplit, type DatasetSource, type LoadedDataset } from './dataset';
+import {
+  describe,
+  estimateDataset,
+  loadDataset,
+  progressToPage,
+  resplit,
+  type DatasetSource,
+  type LoadedDataset,
+} from './dataset';
 import { listModels, measureModels } from './measure';
 import { MODEL_GROUPS } from '../lab/registry/groups';
 import type { ImageFormat, SplitSettings } from './protocol';
@@ -69,26 +77,41 @@ function refuseWhileTraining(what: string): void {
  * dataset loaded before stays, since it is replaced only once the new one is complete.
  */
 async function load(source: DatasetSource, args: ImageFormat & SplitSettings) {
-  refuseWhileTraining('load a dataset');
-  if (loading) throw new Error('a dataset is already loading: wait for it or cancel it');
-  const controller = new AbortController();
-  loading = controller;
-  try {
-    const { size, channels, valFraction, testFraction, seed, keepOfficialVal } = args;
+  return whileLoading(async (options) => {
     const ds = await loadDataset(source, {
-      format: { size, channels },
-      split: { valFraction, testFraction, seed, keepOfficialVal },
-      signal: controller.signal,
-      onProgress: progressToPage(),
+      ...options,
+      format: { size: args.size, channels: args.channels },
+      split: splitArgs(args),
+      onEstimate: (estimate) => emit({ type: 'dataset-estimate', estimate }),
     });
     if (!ds) return null;
     dataset = ds;
     void datasetAutosave.save(ds);
     return info(ds);
+  });
+}
+
+/** Runs one listing or load at a time, cancellable by cancelLoad, with progress to the page and the dataset budget. */
+async function whileLoading<T>(
+  work: (options: { signal: AbortSignal; onProgress: ReturnType<typeof progressToPage>; budgetBytes: number }) => T,
+) {
+  refuseWhileTraining('load a dataset');
+  if (loading) throw new Error('a dataset is already loading: wait for it or cancel it');
+  const controller = new AbortController();
+  loading = controller;
+  try {
+    return await work({ signal: controller.signal, onProgress: progressToPage(), budgetBytes: datasetAutosave.budget });
   } finally {
     loading = null;
   }
 }
+
+const splitArgs = ({ valFraction, testFraction, seed, keepOfficialVal }: SplitSettings): SplitSettings => ({
+  valFraction,
+  testFraction,
+  seed,
+  keepOfficialVal,
+});
 
 /** The dataset as the page shows it, thumbnails transferred. */
 function info(ds: LoadedDataset) {
@@ -123,8 +146,15 @@ const handlers: Handlers = {
     if (!shown) throw new Error('the demo dataset was not generated');
     return shown;
   },
-  loadPicked: async ({ picked, labels, ...args }) =>
-    load({ kind: 'picked', picked, limit: args.limit, labels: labels ?? null }, args),
+  loadPicked: async ({ picked, labels, subset, ...args }) =>
+    load({ kind: 'picked', picked, limit: args.limit, labels: labels ?? null, subset: subset ?? 0 }, args),
+  estimatePicked: async ({ picked, labels, subset, ...args }) =>
+    whileLoading((options) =>
+      estimateDataset(
+        { kind: 'picked', picked, limit: args.limit, labels: labels ?? null, subset: subset ?? 0 },
+        { ...options, format: { size: args.size, channels: args.channels }, split: splitArgs(args) },
+      ),
+    ),
   cancelLoad: async () => {
     loading?.abort();
     return null;

@@ -12,6 +12,7 @@ import type { CardData, Environment, ExperimentCard } from '../lab/experiment/ca
 import type { Experiment } from '../lab/experiment/schema';
 import type { ModelGroup } from '../lab/registry/groups';
 import type { PickedFile, Picked } from '../lab/data/browser/picked';
+import type { DecodeEstimate } from '../lab/data/decode-estimate';
 import type { IngestProgress } from '../lab/data/scan';
 import type { DatasetSummary } from '../lab/data/summary';
 import type { PickedLabels } from '../lab/data/table/picked-labels';
@@ -74,6 +75,7 @@ export type {
   CardData,
   DataIdentity,
   DatasetSummary,
+  DecodeEstimate,
   Environment,
   Experiment,
   IngestProgress,
@@ -111,9 +113,27 @@ export interface DatasetInfo {
   demo: boolean;
   /** The image limit it was loaded with (a seeded class-stratified subset); 0 = every image. */
   limit: number;
+  /** The budget subset it was loaded with (`loadPicked`'s `subset`); absent or 0: none. */
+  subset?: number;
   /** Every image file of the source: counts per class and a fingerprint of names and sizes. */
   identity: DataIdentity;
   thumbnails: Thumbnail[];
+}
+
+/**
+ * Before a picked folder or zip is decoded: the core's estimate (decode-estimate.ts) of the decoded images at the
+ * chosen size and channels against the page's dataset budget (or, when that is off or larger, the tab's memory
+ * limit), counted from the listed files alone. `fits` false: `subset` is the largest budget subset that fits (every
+ * class, whole patients, official splits kept); load it with `loadPicked`'s `subset: estimate.subset.request`.
+ * `line` says all of it in one sentence.
+ */
+export interface DatasetEstimate extends DecodeEstimate {
+  /** The tab's memory limit: above it, loading every image is refused before decoding. */
+  memoryLimitBytes: number;
+  /** Every image may still be loaded: it fits the memory limit (over the dataset budget it is only not kept here). */
+  loadAllAllowed: boolean;
+  /** The budget subset this load takes (`loadPicked`'s `subset`): its image count, bytes and counts in words. */
+  chosen: { images: number; decodedBytes: number; line: string } | null;
 }
 
 /** A trained model's outcome: the report record plus what the page needs to move the threshold and draw ROC. */
@@ -201,8 +221,23 @@ export interface LabApi extends TransferApi, ExportApi, ExplainApi {
    * rejects before any decoding and leaves the loaded dataset as it was; null when cancelled (the old one stays).
    */
   loadPicked: {
-    args: LoadFormat & SplitSettings & { picked: Picked; labels?: PickedLabels | null };
+    args: LoadFormat &
+      SplitSettings & {
+        picked: Picked;
+        labels?: PickedLabels | null;
+        /** A budget subset of about this many images (an estimate's `subset.request`); absent or 0: every image. */
+        subset?: number;
+      };
     result: DatasetInfo | null;
+  };
+  /**
+   * Lists what the user picked and estimates its decoded size against the dataset budget, decoding nothing (the
+   * page asks this first, and offers the estimate's subset when `fits` is false). The listing is kept for the
+   * `loadPicked` of the same files that follows. Cancelled by `cancelLoad` (null); a bad layout rejects.
+   */
+  estimatePicked: {
+    args: LoadFormat & SplitSettings & { picked: Picked; labels?: PickedLabels | null; subset?: number };
+    result: DatasetEstimate | null;
   };
   /** Stops the dataset load in progress, if any. */
   cancelLoad: { args: null; result: null };
@@ -275,6 +310,8 @@ export type ReplyMessage =
 export type LabEvent =
   /** Listing or decoding a dataset (also when a run decodes it again at its own input size). */
   | { type: 'ingest-progress'; progress: IngestProgress }
+  /** A picked dataset is listed and about to be decoded: what it will take against the budget (see DatasetEstimate). */
+  | { type: 'dataset-estimate'; estimate: DatasetEstimate }
   | { type: 'model-phase'; modelId: string; seed: number; phase: ModelPhase; message: string | null }
   | { type: 'train-progress'; progress: TrainProgress }
   | { type: 'epoch-end'; modelId: string; seed: number; log: EpochLog }

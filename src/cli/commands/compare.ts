@@ -3,6 +3,7 @@ import { CliError, type CliIO } from '../cli-error';
 import { parseCommandLine, settingsUsage, type OtherOption } from '../experiment-flags';
 import { runComparison } from '../run-comparison';
 import { LABEL_OPTIONS, labelRequestOf } from '../label-table-options';
+import { BUDGET_OPTIONS, budgetRequestOf } from '../budget-options';
 
 /** Options of compare (and run) besides the experiment's settings. */
 export const DATA_OPTIONS: Record<string, OtherOption> = {
@@ -28,6 +29,7 @@ export const DATA_OPTIONS: Record<string, OtherOption> = {
   },
   verbose: { kind: 'switch', help: "list the backend's fast kernels on stderr" },
   ...LABEL_OPTIONS,
+  ...BUDGET_OPTIONS,
   help: { kind: 'switch', help: 'this text' },
 };
 
@@ -42,6 +44,8 @@ export const COMPARE_USAGE = `xray-lab compare --data DIR [options] [settings]
   prints the comparison table (--json: the records and a per-model summary over seeds), and writes results.json,
   report.md, experiment.json (the experiment card, replayable with \`xray-lab run\`) and the models with a model card
   each into --out. Progress goes to stderr. Transfer models (inception-v3, mobilenet-v2) need --weights.
+  Before decoding, one line says what the decoded images will take against --memory-budget; over it, compare stops
+  (exit 2) and names a --subset N that fits (every class, whole patients, official splits kept), which it then takes.
   Options:
 ${optionsUsage(DATA_OPTIONS)}
   Settings (the same names, bounds and defaults as the page; [default]):
@@ -71,6 +75,7 @@ export async function compareCommand(argv: string[], io: CliIO): Promise<number>
       strict: options.strict === true,
       verbose: options.verbose === true,
       labels: labelRequestOf(options),
+      budget: budgetRequestOf(options),
     },
     io,
   );

@@ -5,6 +5,7 @@ import { parseCommandLine } from '../experiment-flags';
 import { registryProblem, runComparison } from '../run-comparison';
 import { DATA_OPTIONS, optionsUsage } from './compare';
 import { replayLabelRequest } from '../label-table-options';
+import { budgetRequestOf } from '../budget-options';
 
 const RUN_OPTIONS = {
   ...DATA_OPTIONS,
@@ -54,6 +55,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       strict: options.strict === true,
       verbose: options.verbose === true,
       labels: replayLabelRequest(options, card.data.identity.table),
+      budget: budgetRequestOf(options),
       replay: { card, allowOtherData: options['allow-other-data'] === true },
     },
     io,

@@ -30,6 +30,11 @@ export interface IngestOptions {
   readonly onlySplits?: readonly SplitName[];
   /** Seeded, class-stratified subset of at most this many images of the pool (a test/ folder is kept whole). */
   readonly limit?: number;
+  /**
+   * Load only these paths of what `onlySplits` and `limit` select (a budget subset, decode-plan.ts); default all.
+   * The split keeps its settings: the subset is dealt like the whole set.
+   */
+  readonly only?: ReadonlySet<string>;
   /** The classes the data must have, in label order (a test folder must match its training data). */
   readonly classNames?: readonly string[];
   /** Class scored as positive, by name; default PNEUMONIA when present, else the second class. */
@@ -77,9 +82,7 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
   const scanned = 'layout' in from ? from : await scanSource(from, { signal, onProgress, labels: options.labels });
   const { source, layout } = scanned;
   const format = { ...DEFAULT_FORMAT, ...options.format };
-  const asked = { ...DEFAULT_SPLIT_SETTINGS, ...options.split };
-  // A table's val list or split column names the validation set, as a kept val/ folder would.
-  const settings = layout.table?.fixedVal ? { ...asked, keepOfficialVal: true } : asked;
+  const settings = effectiveSplit(layout, options.split);
   checkClasses(source.name, layout.classNames, options.classNames);
   const positiveClass = positiveClassIndex(layout.classNames, options.positiveClass);
   if (positiveClass < 0) {
@@ -89,15 +92,7 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
     );
   }
 
-  const wanted = options.onlySplits;
-  const usable = wanted ? layout.entries.filter((e) => !e.split || wanted.includes(e.split)) : layout.entries;
-  const entries = selectEntries(
-    usable,
-    options.limit,
-    options.allAs ? false : settings.keepOfficialVal,
-    settings.seed,
-    options.allAs,
-  );
+  const entries = entriesToLoad(layout, options);
   if (options.decoder)
     checkMemory(source.name, entries.length, format.size, format.channels, options.memoryLimitBytes ?? MAX_STORE_BYTES);
   const totalBytes = entries.reduce((n, e) => n + (scanned.sizes.get(e.path) ?? 0), 0) || undefined;
@@ -211,6 +206,35 @@ export async function ingest(from: DataSource | ScannedSource, options: IngestOp
     test: arranged.test,
     assignment: arranged.assignment,
   };
+}
+
+/** The split settings ingest uses: the asked ones over the defaults; a table's val list or split column keeps its val. */
+function effectiveSplit(layout: Layout, split: Partial<SplitSettings> | undefined): SplitSettings {
+  const asked = { ...DEFAULT_SPLIT_SETTINGS, ...split };
+  // A table's val list or split column names the validation set, as a kept val/ folder would.
+  return layout.table?.fixedVal ? { ...asked, keepOfficialVal: true } : asked;
+}
+
+/**
+ * The layout entries `ingest` would read with these options, in layout order, before any file is opened: those of
+ * `onlySplits`, the pool limited to `limit`, then `only`. What a decode estimate is made of.
+ */
+export function entriesToLoad(
+  layout: Layout,
+  options: Pick<IngestOptions, 'onlySplits' | 'limit' | 'allAs' | 'split' | 'only'>,
+): LayoutEntry[] {
+  const settings = effectiveSplit(layout, options.split);
+  const wanted = options.onlySplits;
+  const usable = wanted ? layout.entries.filter((e) => !e.split || wanted.includes(e.split)) : layout.entries;
+  const selected = selectEntries(
+    usable,
+    options.limit,
+    options.allAs ? false : settings.keepOfficialVal,
+    settings.seed,
+    options.allAs,
+  );
+  const only = options.only;
+  return only ? selected.filter((e) => only.has(e.path)) : selected;
 }
 
 /** The entries to load: the pool (train, plus val unless kept) limited to `limit`, plus kept val and test folders. */

@@ -99,7 +99,7 @@ export function stratifiedSubset(labels: ArrayLike<number>, n: number, seed: num
     else byClass.set(labels[i], [i]);
   }
   const classes = [...byClass.keys()].sort((a, b) => a - b);
-  const quotas = allocate(
+  const quotas = proportionalQuotas(
     classes.map((c) => (byClass.get(c) as number[]).length),
     n,
   );
@@ -113,7 +113,7 @@ export function stratifiedSubset(labels: ArrayLike<number>, n: number, seed: num
 }
 
 /** Splits `n` over groups of the given sizes in proportion (largest remainder), at least 1 each when n allows. */
-function allocate(sizes: number[], n: number): number[] {
+export function proportionalQuotas(sizes: number[], n: number): number[] {
   const total = sizes.reduce((a, b) => a + b, 0);
   const exact = sizes.map((s) => (s * n) / total);
   const quotas = exact.map(Math.floor);
