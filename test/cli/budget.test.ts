@@ -96,6 +96,25 @@ describe('compare within a memory budget', () => {
     expect(split.test.every((f) => /(^|\/)test\//.test(f))).toBe(true);
   });
 
+  it('run replays the card on the same subset when given the same --subset, and warns without it', async () => {
+    const card = join(root, 'subset', 'experiment.json');
+    const same = await runCliCaptured([
+      'run',
+      card,
+      '--data',
+      data,
+      '--subset',
+      String(offered),
+      '--out',
+      join(root, 'r1'),
+    ]);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toMatch(/the split differs from the card's/);
+    const whole = await runCliCaptured(['run', card, '--data', data, '--out', join(root, 'r2')]);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stderr).toMatch(/the split differs from the card's/);
+  });
+
   it('fits without a subset under the default budget, and says so in its one estimate line', async () => {
     const out = join(root, 'fits');
     const { code, stderr } = await runCliCaptured(['compare', '--data', data, ...TRAIN, '--out', out]);

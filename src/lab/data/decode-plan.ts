@@ -69,14 +69,15 @@ function subsetLine(
   classNames: readonly string[],
   decodedBytes: number,
 ): string {
-  const classes = classNames.map((name, c) => `${name} ${counts.perClass[c]}`).join(', ');
+  const count = (n: number): string => n.toLocaleString('en-US');
+  const classes = classNames.map((name, c) => `${name} ${count(counts.perClass[c])}`).join(', ');
   const splits = (['pool', 'train', 'val', 'test'] as const)
     .filter((s) => counts.perSplit[s] > 0)
-    .map((s) => `${s} ${counts.perSplit[s]}`)
+    .map((s) => `${s} ${count(counts.perSplit[s])}`)
     .join(', ');
   return (
-    `subset ${request} (seed ${seed}): ${counts.images} images (${classes}; ${splits}), ` +
-    `${counts.patients} patients, each whole; ${formatBytes(decodedBytes)} decoded`
+    `subset ${request} (seed ${seed}): ${count(counts.images)} images (${classes}; ${splits}), ` +
+    `${count(counts.patients)} patients, each whole; ${formatBytes(decodedBytes)} decoded`
   );
 }
 
