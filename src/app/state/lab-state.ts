@@ -313,6 +313,8 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
       return { ...state, backbones: applyBackboneEvent(state.backbones, event) };
     case 'explain-progress':
       return state; // the gallery and the Classify panel follow it themselves
+    case 'dataset-estimate':
+      return state; // the Data step does not show the pre-decode estimate (yet): the load goes on as before
     case 'model-result': {
       const id = runKeyId(event.result);
       const results = [...state.results.filter((r) => runKeyId(r) !== id), event.result];
