@@ -21,6 +21,13 @@ async function demo(perClass: number, size = 32, seed = 7): Promise<LoadedDatase
   return (await loadDataset({ kind: 'demo', perClass, seed }, { format: { size, channels: 1 }, split: SPLIT }))!;
 }
 
+/**
+ * The two-chunk dataset (2 × 1100 images at 64 px grey = 9.0 MB), generated once for the file: the demo generator
+ * is the slow part of these tests, and no test changes what it is given.
+ */
+let twoChunkDemo: Promise<LoadedDataset> | null = null;
+const twoChunks = () => (twoChunkDemo ??= demo(1100, 64));
+
 let store: DatasetStore | null = null;
 afterEach(async () => {
   store?.close();
@@ -30,8 +37,7 @@ afterEach(async () => {
 
 describe('stored dataset', () => {
   it('comes back byte for byte, in train | val | test order, over several chunks', async () => {
-    // 2 × 1100 images at 64 px grey = 9.0 MB: two chunks.
-    const ds = await demo(1100, 64);
+    const ds = await twoChunks();
     expect(ds.images.pixels.byteLength).toBeGreaterThan(CHUNK_BYTES);
     store = await DatasetStore.open();
     const outcome = await store.save(toStored(ds), 500e6, null);
@@ -71,7 +77,8 @@ describe('stored dataset', () => {
     store = await DatasetStore.open();
     const first = await demo(10);
     await store.save(toStored(first), 500e6, null);
-    const next = toStored(await demo(1100, 64, 9));
+    const next = toStored(await twoChunks());
+    expect(next.meta.identity.fingerprint).not.toBe(first.identity.fingerprint); // a different dataset
     // The meta record and the first chunk go in; the second chunk finds the disk full.
     await withDiskFullAtPut(3, () =>
       expect(store!.save(next, 500e6, null)).rejects.toThrow(
