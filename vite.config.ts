@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { precacheServiceWorker } from './src/offline/precache-plugin';
-import { SLOW_UNIT_FILES } from './test/slow-unit-files';
+import { SLOW_UNIT_FILES, UnitFilesLongestFirst } from './test/slow-unit-files';
 
 /**
  * Cross-origin isolation (shared memory, so the wasm backend can run XNNPACK on every core). Static hosts that
@@ -29,6 +29,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // tfjs keeps one global engine per process: every file gets its own process, tests in a file run in order.
     pool: 'forks',
+    // The slow unit files first, longest first, then the quick ones: both workers stay busy to the end of the run.
+    sequence: { sequencer: UnitFilesLongestFirst },
     projects: [
       // The unit files in two parts, so that each file belongs to one project: quick (npm run test:quick) and slow.
       {
