@@ -104,3 +104,28 @@ export async function measureSmoothness(
     windowMs,
   };
 }
+
+/**
+ * Compiles Playwright's page-side helpers before a measurement: the first waitForFunction on a page evaluates a large
+ * injected script, seconds of main thread with the CPU throttled, that would otherwise count as the page's own.
+ */
+export async function warmHarness(page: Page): Promise<void> {
+  await page.waitForFunction(() => true, null, { polling: 100 });
+}
+
+/**
+ * Resolves when no training run is in progress (the Cancel-all button came and went), checking twice a second:
+ * Playwright's default polls on every animation frame, main-thread work that a user's page would not have.
+ */
+export async function runEnded(page: Page, timeout = 300_000): Promise<void> {
+  await page
+    .waitForFunction(() => document.querySelector('[data-testid=cancel-button]'), null, {
+      polling: 500,
+      timeout: 30_000,
+    })
+    .catch(() => undefined);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=cancel-button]'), null, {
+    polling: 500,
+    timeout,
+  });
+}

@@ -1,30 +1,44 @@
 /**
- * The one bridge to tfjs-vis. tfjs-vis bundles its own Preact and vega and draws into a DOM node it owns, so React
- * hands it an empty <div> and never renders inside it. Charts are described by plain data (ChartSpec); tfjs-vis's
- * types stay in this file, and tfjs-vis itself loads on first use (a separate chunk).
+ * The one bridge to the chart renderers. Line charts (learning curves, ROC curves) are vega views that stay alive:
+ * each chart parses its frame once (chart-vega.ts) and new points are streamed into it, so an update re-runs vega's
+ * dataflow instead of compiling and embedding a whole chart again, as tfjs-vis does on every draw (a quarter to a
+ * whole second of main thread each on a slow laptop, measured with the CPU throttled 4×). vega is the renderer
+ * tfjs-vis itself draws with (the same version, so the bundle holds one copy); tfjs-vis still draws the confusion
+ * kind. Both draw into a DOM node they own, so React hands them an empty <div> and never renders inside it, and
+ * both load on first use (separate chunks).
  *
- * Drawing a vega chart is synchronous work on the main thread (a quarter to a whole second each on a slow laptop,
- * measured with the CPU throttled 4×), so draws are (1) queued one per task, never several in one long task,
+ * Updates are still main-thread work, so they are (1) queued one per task, never several in one long task,
  * (2) rate-limited per chart (at most once a second) while data streams in during training, (3) made only while
  * the chart is on screen or about to be: a chart scrolled away waits, and draws its latest data when it comes back,
  * and (4) spaced so that drawing takes at most a tenth of the main thread (CHART_SHARE).
  */
-import { useContext, useEffect, useId, useRef, useState, type RefObject } from 'react';
+import { useContext, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
+import type { View } from 'vega';
 import type { ChartSpec } from '../lib/chart-spec';
 import { chartDescription } from '../lib/chart-text';
+import { lineData, lineFrameKey, lineVegaSpec, type LineChartSpec } from '../lib/chart-vega';
 import { PRESENT_CHART_SCALE, PresentationContext } from '../lesson/presentation-mode';
 
 type VisModule = typeof import('@tensorflow/tfjs-vis');
+type VegaModule = typeof import('vega');
 
 let vis: Promise<VisModule> | null = null;
 const loadVis = (): Promise<VisModule> => (vis ??= import('@tensorflow/tfjs-vis'));
+let vega: Promise<VegaModule> | null = null;
+const loadVega = (): Promise<VegaModule> => (vega ??= import('vega'));
+
+/** A line chart's live vega view, and the frame (lineFrameKey) it was built for. */
+interface LiveView {
+  view: View;
+  frame: string;
+}
 
 /**
- * Loads tfjs-vis while the page is idle and draws one throw-away chart, so neither parsing its 1.5 MB chunk nor
- * vega's first-draw set-up lands in the middle of a training run as a long task.
+ * Loads vega while the page is idle and draws one throw-away chart, so neither parsing its chunk nor vega's
+ * first-draw set-up (and the JIT warming to it) lands in the middle of a training run as a long task.
  */
 export function preloadCharts(): void {
-  const warmUp: ChartSpec = {
+  const warmUp: LineChartSpec = {
     kind: 'line',
     series: ['a'],
     values: [[0, 1]],
@@ -34,7 +48,8 @@ export function preloadCharts(): void {
   };
   const start = () => {
     const scratch = document.createElement('div');
-    enqueue(() => draw(scratch, warmUp, 50, 100));
+    const live: { current: LiveView | null } = { current: null };
+    enqueue(() => drawLine(scratch, live, warmUp, 100, { width: 200 }).finally(() => live.current?.view.finalize()));
   };
   if ('requestIdleCallback' in window) window.requestIdleCallback(start, { timeout: 3000 });
   else setTimeout(start, 1000);
@@ -71,77 +86,65 @@ function enqueue(job: () => Promise<void>): void {
   );
 }
 
-/** Tableau 10, the palette vega draws with by default. */
-const PALETTE = [
-  '#4c78a8',
-  '#f58518',
-  '#e45756',
-  '#72b7b2',
-  '#54a24b',
-  '#eeca3b',
-  '#b279a2',
-  '#ff9da6',
-  '#9d755d',
-  '#bab0ac',
-];
+/** Resolves in a fresh task, so that the work after it is a task of its own (a key press can be answered between). */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
- * What tfjs-vis's linechart is given for a line spec. Series without one finite value are left out: vega warns
- * "Infinite extent" for them, and they draw nothing anyway. Colours are set, so a series keeps its colour whatever
- * else is drawn beside it.
+ * Draws a line spec into `el` through the chart's live view: a new view when there is none yet or its frame changed
+ * (labels, axis type, height), otherwise this data streamed into the one drawn.
  */
-export function linePlot(spec: Extract<ChartSpec, { kind: 'line' }>): {
-  values: { x: number; y: number }[][];
-  series: string[];
-  seriesColors: string[];
-} {
-  const kept = spec.series
-    .map((name, i) => ({ name, ys: spec.values[i] ?? [] }))
-    .filter((s) => s.ys.some((y) => y != null && Number.isFinite(y)));
-  const longest = Math.max(0, ...kept.map((s) => s.ys.length));
-  const step = spec.xStep ?? 1;
-  // tfjs-vis indexes every series by the first one's length: pad, and let vega skip the nulls.
-  const values = kept.map((s) =>
-    Array.from({ length: longest }, (_, i) => ({ x: i * step, y: (s.ys[i] ?? null) as number })),
-  );
-  let next = 0;
-  const seriesColors = kept.map((s) => spec.fixedColors?.[s.name] ?? PALETTE[next++ % PALETTE.length]);
-  return { values, series: kept.map((s) => s.name), seriesColors };
+async function drawLine(
+  el: HTMLElement,
+  live: { current: LiveView | null },
+  spec: LineChartSpec,
+  height: number,
+  o: { width?: number; alive?: () => boolean } = {},
+): Promise<void> {
+  const vg = await loadVega();
+  const data = lineData(spec);
+  if (data.rows.length === 0) return;
+  const width = o.width ?? Math.max(160, el.clientWidth);
+  const frame = lineFrameKey(spec, height);
+  if (live.current?.frame !== frame) {
+    live.current?.view.finalize();
+    live.current = null;
+    // Building a view is the costly step (parsing the spec, then wiring its dataflow): each in a task of its own.
+    const runtime = vg.parse(lineVegaSpec(spec, { width, height }));
+    await nextTask();
+    if (o.alive && !o.alive()) return;
+    el.replaceChildren();
+    const view = new vg.View(runtime, {
+      renderer: 'canvas',
+      container: el,
+      // Nothing on the chart reacts to the pointer: no hover pass over the scene on every mouse move.
+      hover: false,
+    });
+    live.current = { view, frame };
+    await nextTask();
+  }
+  const view = live.current?.view;
+  if (!view || (o.alive && !o.alive())) return;
+  if (view.width() !== width) view.width(width);
+  view
+    .signal('seriesNames', data.series)
+    .signal('seriesColors', data.colors)
+    .change('table', vg.changeset().remove(vg.truthy).insert(data.rows));
+  await view.runAsync();
 }
 
-async function draw(el: HTMLElement, spec: ChartSpec, height: number, fixedWidth?: number): Promise<void> {
+async function drawConfusion(el: HTMLElement, spec: Extract<ChartSpec, { kind: 'confusion' }>, height: number) {
   const v = await loadVis();
-  const width = fixedWidth ?? Math.max(160, el.clientWidth);
-  if (spec.kind === 'line') {
-    const { values, series, seriesColors } = linePlot(spec);
-    if (values.length === 0) return;
-    await v.render.linechart(
-      el,
-      { values, series },
-      {
-        width,
-        height,
-        xLabel: spec.xLabel,
-        yLabel: spec.yLabel,
-        fontSize: 11,
-        xType: spec.xType ?? 'quantitative',
-        seriesColors,
-        ...(spec.yDomain ? { yAxisDomain: spec.yDomain } : { zoomToFit: true }),
-      },
-    );
-  } else {
-    await v.render.confusionMatrix(
-      el,
-      { values: spec.matrix, tickLabels: spec.labels },
-      {
-        width,
-        height,
-        shadeDiagonal: true,
-        showTextOverlay: true,
-        fontSize: 11,
-      },
-    );
-  }
+  await v.render.confusionMatrix(
+    el,
+    { values: spec.matrix, tickLabels: spec.labels },
+    {
+      width: Math.max(160, el.clientWidth),
+      height,
+      shadeDiagonal: true,
+      showTextOverlay: true,
+      fontSize: 11,
+    },
+  );
 }
 
 /** Number of real points, for tests and for skipping empty charts. */
@@ -159,6 +162,18 @@ interface Props {
   /** Redraw at most this often (ms) while the data keeps changing. */
   minIntervalMs?: number;
 }
+
+const LEGEND = {
+  display: 'flex',
+  flexWrap: 'wrap',
+  gap: '0.15rem 0.9rem',
+  listStyle: 'none',
+  margin: '0.2rem 0 0',
+  padding: 0,
+  fontSize: '0.75rem',
+} as const;
+const LEGEND_ITEM = { display: 'flex', alignItems: 'center', gap: '0.35rem' } as const;
+const SWATCH = { display: 'inline-block', width: '1.1rem', height: '3px', borderRadius: '2px' } as const;
 
 /** Redraw no more often than this by default (ms). */
 const DEFAULT_MIN_INTERVAL_MS = 1000;
@@ -186,26 +201,50 @@ export function VisChart({ spec, height: baseHeight, label, testId, minIntervalM
   const near = useNearViewport(outer);
   const describedBy = useId();
   const lastDraw = useRef(0);
+  const liveView = useRef<LiveView | null>(null);
+  // A view being built over several tasks is dropped if the chart goes away meanwhile.
+  const mounted = useRef(true);
   const key = JSON.stringify(spec);
-  const points = pointCount(spec);
+  // The parent re-renders on every progress message: derive from the data only when it changed.
+  const { points, legend, description } = useMemo(() => {
+    const drawn = JSON.parse(key) as ChartSpec;
+    return {
+      points: pointCount(drawn),
+      legend: drawn.kind === 'line' ? lineData(drawn) : null,
+      description: chartDescription(drawn),
+    };
+  }, [key]);
 
   useEffect(() => {
     if (points === 0 || !near) return;
     const delay = Math.max(0, lastDraw.current + minIntervalMs - performance.now());
-    let live = true;
+    let current = true;
     const timer = setTimeout(() => {
       enqueue(async () => {
-        if (!live || !ref.current) return;
+        if (!current || !ref.current) return;
         lastDraw.current = performance.now();
-        await draw(ref.current, JSON.parse(key) as ChartSpec, height);
+        const drawn = JSON.parse(key) as ChartSpec;
+        if (drawn.kind === 'line')
+          await drawLine(ref.current, liveView, drawn, height, { alive: () => mounted.current });
+        else await drawConfusion(ref.current, drawn, height);
         ref.current?.parentElement?.setAttribute('data-rendered', 'true');
       });
     }, delay);
     return () => {
-      live = false;
+      current = false;
       clearTimeout(timer);
     };
   }, [key, height, minIntervalMs, points, near]);
+
+  // A view listens to the window (resize) and holds timers until finalized.
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      liveView.current?.view.finalize();
+      liveView.current = null;
+    };
+  }, []);
 
   return (
     // data-spec: the data drawn, for tests that compare a chart before and after a reload.
@@ -223,10 +262,21 @@ export function VisChart({ spec, height: baseHeight, label, testId, minIntervalM
       >
         {points === 0 && <p className="vis-empty">No data yet</p>}
         <div ref={ref} className="vis-draw" />
+        {legend && legend.series.length > 0 && (
+          // Drawn by the page rather than by vega: cheaper to update, and it reflows with the text.
+          <ul className="vis-legend" data-testid={testId ? `${testId}-legend` : undefined} style={LEGEND}>
+            {legend.series.map((name, i) => (
+              <li key={name} style={LEGEND_ITEM}>
+                <span aria-hidden="true" style={{ ...SWATCH, background: legend.colors[i] }} />
+                {name}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
       {/* The numbers behind the picture, for screen readers (the chart's text alternative). */}
       <p id={describedBy} className="visually-hidden" data-testid={testId ? `${testId}-text` : undefined}>
-        {chartDescription(spec)}
+        {description}
       </p>
     </>
   );
