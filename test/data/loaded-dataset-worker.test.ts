@@ -10,6 +10,22 @@ import { describe as describeDataset, estimateDataset, loadDataset } from '../..
 import { encodeImage } from '../helpers/write-dataset';
 
 vi.mock('../../src/worker/rpc', () => ({ emit: () => undefined }));
+// Node has no Worker: the page's decode pool is the Node decoder here; listings are counted.
+vi.mock('../../src/lab/data/browser', async (original) => {
+  const { createNodeDecoder } = await import('../../src/lab/data/node/decode');
+  return { ...(await original<object>()), createWorkerDecoder: () => createNodeDecoder() };
+});
+const listings = vi.hoisted(() => ({ count: 0 }));
+vi.mock('../../src/lab/data/scan', async (original) => {
+  const actual = await original<typeof import('../../src/lab/data/scan')>();
+  return {
+    ...actual,
+    scanSource: (...args: Parameters<typeof actual.scanSource>) => {
+      listings.count++;
+      return actual.scanSource(...args);
+    },
+  };
+});
 
 const SPLIT = { valFraction: 0.1, testFraction: 0.2, seed: 3, keepOfficialVal: false };
 
@@ -67,6 +83,42 @@ describe("the worker's estimate before decoding", () => {
     await expect(
       estimateDataset({ kind: 'picked', picked: one, limit: 0 }, { ...options, signal: undefined }),
     ).rejects.toThrow(/one/);
+  });
+});
+
+describe("the worker's load of picked files", () => {
+  it('reports the estimate before decoding, reuses the listing of the estimate before it, and loads the subset', async () => {
+    const picked = pickedFolder(20);
+    const format = { size: 16, channels: 1 as const };
+    const before = listings.count;
+    const estimate = (await estimateDataset({ kind: 'picked', picked, limit: 0 }, { format, split: SPLIT }))!;
+    const request = 14;
+    const phases: string[] = [];
+    let phasesAtEstimate: string[] = [];
+    const ds = (await loadDataset(
+      { kind: 'picked', picked, limit: 0, subset: request },
+      {
+        format,
+        split: SPLIT,
+        onProgress: (p) => phases.push(p.phase),
+        onEstimate: (e) => {
+          phasesAtEstimate = [...phases];
+          expect(e.chosen!.images).toBeLessThanOrEqual(estimate.all.images);
+        },
+      },
+    ))!;
+    expect(listings.count - before).toBe(1);
+    expect(phasesAtEstimate).not.toContain('loading');
+    expect(phases).toContain('loading');
+    const listed = picked.files.map((f, i) => ({ path: f.path.slice('xrays/'.length), label: i < 20 ? 0 : 1 }));
+    listed.sort((a, b) => (a.path < b.path ? -1 : 1));
+    const chosen = budgetSubset(listed, request, SPLIT.seed).map((i) => listed[i].path);
+    expect([...ds.images.files].sort()).toEqual(chosen);
+    expect(ds.source).toMatchObject({ kind: 'picked', subset: request });
+    expect(describeDataset(ds).subset).toBe(request);
+    // A second load lists again: the estimate's listing is used once.
+    await loadDataset({ kind: 'picked', picked, limit: 0 }, { format, split: SPLIT });
+    expect(listings.count - before).toBe(2);
   });
 });
 
