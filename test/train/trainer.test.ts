@@ -13,6 +13,11 @@ beforeAll(useCpuBackend);
 
 const train = makeToyImageSet(48, 12, 1, 1);
 const val = makeToyImageSet(16, 12, 1, 2);
+/**
+ * Three batches of 8: enough for tests that compare runs or count tensors rather than check learning (the reference
+ * cpu backend's convolution gradients are the slow part of this file, and they cost per image).
+ */
+const few = makeToyImageSet(24, 12, 1, 1);
 
 async function weightsOf(model: tf.LayersModel): Promise<number[][]> {
   return Promise.all(model.getWeights().map(async (w) => Array.from(await w.data())));
@@ -65,7 +70,7 @@ describe('trainModel', () => {
   it('differs when only the shuffle seed changes', async () => {
     const run = async (seed: number) => {
       const model = findModel('light-k1').build({ size: 12, channels: 1, seed: 1 });
-      const summary = await trainModel(model, train, null, { epochs: 1, batchSize: 8, seed });
+      const summary = await trainModel(model, few, null, { epochs: 1, batchSize: 8, seed });
       model.dispose();
       return summary.history[0].loss;
     };
@@ -125,7 +130,7 @@ describe('trainModel', () => {
   it('returns tf.memory().numTensors to its start', async () => {
     const model = findModel('light-k2').build({ size: 12, channels: 1, seed: 8 });
     const before = tf.memory().numTensors;
-    await trainModel(model, train, val, {
+    await trainModel(model, few, val, {
       epochs: 2,
       batchSize: 8,
       classWeights: 'balanced',
@@ -138,7 +143,7 @@ describe('trainModel', () => {
   it('re-estimates BatchNorm statistics when asked, changing validation loss', async () => {
     const run = async (batches: number) => {
       const model = findModel('light-k2').build({ size: 12, channels: 1, seed: 2 });
-      const s = await trainModel(model, train, val, {
+      const s = await trainModel(model, few, val, {
         epochs: 1,
         batchSize: 8,
         seed: 2,
@@ -156,10 +161,10 @@ describe('trainModel', () => {
 
 describe('augmentation', () => {
   it('changes what the network sees, reproducibly for a seed, without touching the stored images', async () => {
-    const stored = train.pixels.slice();
+    const stored = few.pixels.slice();
     const run = async (augmentation: typeof STANDARD_AUGMENTATION | null) => {
       const model = findModel('light-k1').build({ size: 12, channels: 1, seed: 3 });
-      const summary = await trainModel(model, train, null, { epochs: 1, batchSize: 8, seed: 3, augmentation });
+      const summary = await trainModel(model, few, null, { epochs: 1, batchSize: 8, seed: 3, augmentation });
       model.dispose();
       return summary.history[0].loss;
     };
@@ -167,7 +172,7 @@ describe('augmentation', () => {
     const augmented = await run(STANDARD_AUGMENTATION);
     expect(augmented).not.toBe(plain);
     expect(await run(STANDARD_AUGMENTATION)).toBe(augmented);
-    expect(train.pixels).toEqual(stored);
+    expect(few.pixels).toEqual(stored);
   });
 });
 
