@@ -3,7 +3,8 @@
  * (`opacityMasks`). A plain CNN trained on phantoms until it separates the classes must put its PNEUMONIA heat inside
  * those masks far more than the masks' share of the image (an energy-based pointing game); the same CNN trained on
  * shuffled labels learns nothing about opacities and must not. Small on purpose: 80 px (a 9×9 map), 320 training
- * images, 8 epochs, on wasm with the lab's kernels.
+ * images, 5 epochs, on wasm with the lab's kernels. At 5 epochs the CNN reached AUC 0.938 and 10.1× (8 epochs: 0.986,
+ * 10.5×; 4 epochs: 0.878, 10.5×), the control AUC 0.345 and 2.3×.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/lab/backend/select-backend';
@@ -43,7 +44,7 @@ async function trainAndPoint(labels: Int32Array): Promise<Pointing> {
   const model = buildConv2DBaseline({ size: SIZE, channels: 1, seed: 3, batchNormMomentum: 0.9 });
   try {
     await trainModel(model, { ...train, labels }, null, {
-      epochs: 8,
+      epochs: 5,
       batchSize: 16,
       learningRate: 3e-3,
       seed: 3,
