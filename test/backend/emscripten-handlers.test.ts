@@ -52,7 +52,8 @@ describe('process handlers around the wasm start', () => {
       ].join('\n'),
     );
     try {
-      const { stdout } = await run('npx', ['tsx', file], { timeout: 60_000 });
+      // Node with tsx's loader in the same process, as bin/xray-lab.mjs runs the CLI (`npx tsx` adds a launcher).
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', file], { timeout: 60_000 });
       expect(stdout).toContain('handled: stray');
       expect(stdout).toContain('alive');
     } finally {
