@@ -40,7 +40,7 @@ function sourceMaps(site: string): SourceOf {
         existsSync(`${file}.map`) ? new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')) as never) : null,
       );
     const entry = maps.get(file)?.findEntry(line, column);
-    if (!entry || !('originalSource' in entry)) return null;
+    if (!entry || !('originalSource' in entry) || !entry.originalSource) return null;
     return `${entry.originalSource.replace(/^.*?(src|node_modules)\//, '$1/')}:${entry.originalLine + 1}`;
   };
 }

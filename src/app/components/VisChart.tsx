@@ -13,7 +13,7 @@
  * and (4) spaced so that drawing takes at most a tenth of the main thread (CHART_SHARE).
  */
 import { useContext, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
-import type { View } from 'vega';
+import type { Runtime, View } from 'vega';
 import type { ChartSpec } from '../lib/chart-spec';
 import { chartDescription } from '../lib/chart-text';
 import { lineData, lineFrameKey, lineVegaSpec, type LineChartSpec } from '../lib/chart-vega';
@@ -86,6 +86,9 @@ function enqueue(job: () => Promise<void>): void {
   );
 }
 
+/** Parsed line-chart frames by lineFrameKey (a parse is ~30 times the cost of a copy). */
+const parsedFrames = new Map<string, Runtime>();
+
 /** Resolves in a fresh task, so that the work after it is a task of its own (a key press can be answered between). */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -108,12 +111,17 @@ async function drawLine(
   if (live.current?.frame !== frame) {
     live.current?.view.finalize();
     live.current = null;
-    // Building a view is the costly step (parsing the spec, then wiring its dataflow): each in a task of its own.
-    const runtime = vg.parse(lineVegaSpec(spec, { width, height }));
-    await nextTask();
+    // Building a view is the costly step (parsing the spec, then wiring its dataflow): each in a task of its own,
+    // and a frame parsed once for every chart that shares it (each model's loss chart), a copy per view.
+    let runtime = parsedFrames.get(frame);
+    if (!runtime) {
+      runtime = vg.parse(lineVegaSpec(spec, { width, height }));
+      parsedFrames.set(frame, runtime);
+      await nextTask();
+    }
     if (o.alive && !o.alive()) return;
     el.replaceChildren();
-    const view = new vg.View(runtime, {
+    const view = new vg.View(structuredClone(runtime), {
       renderer: 'canvas',
       container: el,
       // Nothing on the chart reacts to the pointer: no hover pass over the scene on every mouse move.

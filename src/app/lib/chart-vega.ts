@@ -107,7 +107,7 @@ export function lineVegaSpec(spec: LineChartSpec, size: { width: number; height:
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: spec.xLabel, labelOverlap: true, labelAngle: 0, ...text },
-      { orient: 'left', scale: 'y', title: spec.yLabel, grid: true, tickCount: 5, labelOverlap: true, ...text },
+      { orient: 'left', scale: 'y', title: spec.yLabel, grid: true, tickCount: 5, ...text },
     ],
     marks: [
       {
