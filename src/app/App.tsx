@@ -68,7 +68,18 @@ export function App() {
   const onUseSettings = useCallback((experiment: Partial<Settings>) => update(experiment), [update]);
   const dataView = useMemo(
     () => <DataSection state={state} actions={lab.dataset} settings={settings} onChange={update} onError={onError} />,
-    [state.dataset, state.ingest, state.loadingData, state.running, settings, lab, update, onError],
+    [
+      state.dataset,
+      state.ingest,
+      state.loadEstimate,
+      state.budgetOffer,
+      state.loadingData,
+      state.running,
+      settings,
+      lab,
+      update,
+      onError,
+    ],
   );
   const modelsView = useMemo(
     () => (

@@ -1,10 +1,11 @@
 /** Step 1: bring in the X-rays, follow the loading, and see what was loaded. */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { formatBytes } from '../../lab/data/memory';
-import type { IngestProgress, Picked } from '../../worker/protocol';
+import type { DatasetEstimate, IngestProgress, Picked } from '../../worker/protocol';
 import type { LabState } from '../state/lab-state';
 import type { Settings } from '../state/settings';
 import type { DatasetActions } from '../state/use-dataset';
+import { BudgetOffer } from './BudgetOffer';
 import { DatasetPicker } from './DatasetPicker';
 import { DatasetSummaryView } from './DatasetSummaryView';
 import { LabelTableForm, offersLabelForm } from './LabelTableForm';
@@ -21,6 +22,7 @@ interface Props {
 export function DataSection({ state, actions, settings, onChange, onError }: Props) {
   // A folder holding a label table waits for the column form before it loads.
   const [withTable, setWithTable] = useState<Extract<Picked, { kind: 'files' }> | null>(null);
+  const chooseFolder = useRef<HTMLButtonElement>(null);
   return (
     <Section
       step={1}
@@ -30,6 +32,7 @@ export function DataSection({ state, actions, settings, onChange, onError }: Pro
     >
       <DatasetPicker
         disabled={state.running || state.loadingData}
+        chooseFolderRef={chooseFolder}
         demoPerClass={settings.demoPerClass}
         onDemoPerClass={(demoPerClass) => onChange({ demoPerClass })}
         limit={settings.limit}
@@ -53,7 +56,17 @@ export function DataSection({ state, actions, settings, onChange, onError }: Pro
           onCancel={() => setWithTable(null)}
         />
       )}
-      {state.loadingData && <LoadingRow progress={state.ingest} onCancel={actions.cancelLoad} />}
+      <BudgetOffer
+        offer={state.budgetOffer}
+        disabled={state.running || state.loadingData}
+        onSubset={() => void actions.loadSubset()}
+        onAll={() => void actions.loadAll()}
+        onCancel={actions.dismissOffer}
+        returnFocus={chooseFolder}
+      />
+      {state.loadingData && (
+        <LoadingRow progress={state.ingest} estimate={state.loadEstimate} onCancel={actions.cancelLoad} />
+      )}
       {state.dataset && !state.dataset.demo && state.dataset.limit !== settings.limit && (
         <p className="note" data-testid="limit-pending">
           Loaded with {state.dataset.limit > 0 ? `a limit of ${state.dataset.limit}` : 'no limit'}; the new limit
@@ -65,8 +78,19 @@ export function DataSection({ state, actions, settings, onChange, onError }: Pro
   );
 }
 
-/** Files found, decoded and skipped, bytes read, and a Cancel that keeps the dataset loaded before. */
-function LoadingRow({ progress: p, onCancel }: { progress: IngestProgress | null; onCancel: () => void }) {
+/**
+ * Files found, decoded and skipped, bytes read, what the decoded images will take (the estimate, once listed), and
+ * a Cancel that keeps the dataset loaded before.
+ */
+function LoadingRow({
+  progress: p,
+  estimate,
+  onCancel,
+}: {
+  progress: IngestProgress | null;
+  estimate: DatasetEstimate | null;
+  onCancel: () => void;
+}) {
   const listing = !p || p.phase === 'listing';
   // While listing, a zip's bytes give the bar; a folder's file count has no known end, so the bar is indeterminate.
   const [value, max] = listing
@@ -89,6 +113,11 @@ function LoadingRow({ progress: p, onCancel }: { progress: IngestProgress | null
       <button type="button" className="link-button" data-testid="dataset-cancel" onClick={onCancel}>
         Cancel
       </button>
+      {estimate && (
+        <span className="muted loading-estimate" data-testid="dataset-estimate" data-subset={estimate.chosen?.images}>
+          {estimate.chosen ? `Budget ${estimate.chosen.line}` : estimate.line}
+        </span>
+      )}
     </div>
   );
 }

@@ -12,7 +12,14 @@ const INLINE = 8;
 /** At most this many more per group in the DOM. */
 const LISTED = 300;
 
-export function DatasetFacts({ summary: s, demo }: { summary: DatasetSummary; demo: boolean }) {
+interface Props {
+  summary: DatasetSummary;
+  demo: boolean;
+  /** Loaded as a budget subset: the subset asked for and the image files the source holds; null: every image. */
+  subset?: { request: number; files: number } | null;
+}
+
+export function DatasetFacts({ summary: s, demo, subset }: Props) {
   const pct = (f: number) => `${Math.round(f * 100)} %`;
   const origin = (o: DatasetSummary['valOrigin'], fraction: number, folder: string) =>
     o === 'folder'
@@ -37,6 +44,16 @@ export function DatasetFacts({ summary: s, demo }: { summary: DatasetSummary; de
           </span>
         )}
       </dd>
+      {subset && (
+        <>
+          <dt>Subset</dt>
+          <dd data-testid="dataset-subset-fact">
+            {s.images} of the {subset.files} image files, chosen before decoding to fit the data budget (a seeded subset
+            of {subset.request}): each class and official split keeps its share, and a patient&apos;s images are all in
+            or all out. The rest were not decoded; a larger budget under Storage and a new load take them all.
+          </dd>
+        </>
+      )}
       <dt>Original size</dt>
       <dd data-testid="dataset-sizes">{sizeText(s, demo)}</dd>
       {/* The generated set has no files: nothing to compare byte for byte, nothing to skip. */}

@@ -3,7 +3,7 @@
  * core's cloneable `Picked` here, on the main thread (where FileList, DataTransfer and directory handles live), and
  * goes to the lab worker as is. One <input type=file> serves folder and zip: the buttons switch its mode first.
  */
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef, useState, type DragEvent, type Ref } from 'react';
 import { pickFromDataTransfer, pickFromDirectoryHandle, type DirectoryHandleLike } from '../../lab/data/browser/drop';
 import { pickFromFileList } from '../../lab/data/browser/picked';
 import type { Picked } from '../../worker/protocol';
@@ -12,6 +12,8 @@ import { useShown } from '../lesson/lesson-context';
 
 interface Props {
   disabled: boolean;
+  /** The "Choose folder…" button, for returning focus to it (after a budget offer is cancelled). */
+  chooseFolderRef?: Ref<HTMLButtonElement>;
   demoPerClass: number;
   onDemoPerClass: (n: number) => void;
   /** Most images to load from a folder or zip (0 = all). */
@@ -84,7 +86,7 @@ export function DatasetPicker(props: Props) {
           One sub-folder per class (NORMAL/, PNEUMONIA/ …), optionally inside train/, val/, test/.
         </p>
         <div className="button-row">
-          <button type="button" disabled={disabled} onClick={() => open('folder')}>
+          <button type="button" ref={props.chooseFolderRef} disabled={disabled} onClick={() => open('folder')}>
             Choose folder…
           </button>
           <button type="button" disabled={disabled} onClick={() => open('zip')}>

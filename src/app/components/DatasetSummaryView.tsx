@@ -24,11 +24,18 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
       data-count={s.images}
       data-skipped={s.skipped.length}
       data-limit={dataset.limit}
+      data-subset={dataset.subset ?? 0}
       data-source={s.source}
       data-nested-copy={s.nestedCopy}
     >
       <p className="summary-line">
         <strong>{s.source}</strong> <span className="muted">({kind})</span> · {s.images} images · {s.patients} patients
+        {dataset.subset ? (
+          <span data-testid="dataset-subset">
+            {' '}
+            · a subset of {s.images} of {dataset.identity.files} images, patients kept whole
+          </span>
+        ) : null}
         {dataset.limit > 0 && (
           <span className="tag" title="Seeded, class-stratified subset of the pool; a test/ folder stays whole">
             limit {dataset.limit}
@@ -68,7 +75,11 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetInfo }) {
           ))}
         </div>
       </div>
-      <DatasetFacts summary={s} demo={dataset.demo} />
+      <DatasetFacts
+        summary={s}
+        demo={dataset.demo}
+        subset={dataset.subset ? { request: dataset.subset, files: dataset.identity.files } : null}
+      />
     </div>
   );
 }

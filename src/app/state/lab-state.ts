@@ -10,6 +10,7 @@ import type { PairComparison } from '../../lab/report/comparisons';
 import type {
   BackendInfo,
   CardData,
+  DatasetEstimate,
   DatasetInfo,
   Environment,
   Experiment,
@@ -21,6 +22,7 @@ import type {
   ModelPhase,
   ModelResult,
   ModelSizeInfo,
+  LabArgs,
   TrainProgress,
 } from '../../worker/protocol';
 import {
@@ -82,6 +84,18 @@ export interface ResultsContext {
   comparisons?: readonly PairComparison[];
 }
 
+/** A picked folder, files or zip and how to load it: the files, format, image limit, split and label table. */
+export type PickedLoad = Omit<LabArgs<'loadPicked'>, 'subset'>;
+
+/**
+ * A picked dataset whose decoded images would not fit the data budget, held until the user chooses: its estimate
+ * (with the budget subset that fits, if any) and the load it was made for, so the choice loads exactly that.
+ */
+export interface BudgetOffer {
+  estimate: DatasetEstimate;
+  load: PickedLoad;
+}
+
 export interface LabState {
   backend: BackendInfo | null;
   backendBusy: boolean;
@@ -92,6 +106,10 @@ export interface LabState {
   dataset: DatasetInfo | null;
   /** Where listing or decoding a dataset stands; null when none is under way. */
   ingest: IngestProgress | null;
+  /** The worker's estimate for the load under way, once its files are listed (a subset's in `chosen`); else null. */
+  loadEstimate: DatasetEstimate | null;
+  /** A picked dataset over the data budget, waiting for the user to load a subset, load all, or cancel. */
+  budgetOffer: BudgetOffer | null;
   loadingData: boolean;
   running: boolean;
   /** Every run of the current or last experiment, in the order the loop takes them. */
@@ -120,6 +138,8 @@ export const INITIAL_STATE: LabState = {
   sizes: null,
   dataset: null,
   ingest: null,
+  loadEstimate: null,
+  budgetOffer: null,
   loadingData: false,
   running: false,
   queue: [],
@@ -140,6 +160,8 @@ export type LabAction =
   | { type: 'backend'; backend: BackendInfo | null }
   | { type: 'sizes'; key: string; list: ModelSizeInfo[]; weightsVersion: number }
   | { type: 'loading-data'; loading: boolean }
+  /** A picked dataset is over the budget: the listing ends and the offer waits for a choice (null: it is dismissed). */
+  | { type: 'budget-offer'; offer: BudgetOffer | null }
   | { type: 'dataset'; dataset: DatasetInfo }
   | { type: 'run-start'; experiment: Experiment; only?: RunKey[] }
   | { type: 'restore'; saved: SavedProject }
@@ -314,7 +336,8 @@ function applyEvent(state: LabState, event: LabEvent): LabState {
     case 'explain-progress':
       return state; // the gallery and the Classify panel follow it themselves
     case 'dataset-estimate':
-      return state; // the Data step does not show the pre-decode estimate (yet): the load goes on as before
+      // The loading row says what is being decoded; the offer before it came from the estimate call's answer.
+      return state.loadingData ? { ...state, loadEstimate: event.estimate } : state;
     case 'model-result': {
       const id = runKeyId(event.result);
       const results = [...state.results.filter((r) => runKeyId(r) !== id), event.result];
@@ -397,9 +420,16 @@ export function labReducer(state: LabState, action: LabAction): LabState {
     case 'sizes':
       return { ...state, sizes: { key: action.key, list: action.list, weightsVersion: action.weightsVersion } };
     case 'loading-data':
-      return { ...state, loadingData: action.loading, ingest: action.loading ? state.ingest : null };
+      // A new load replaces an offer still waiting; one that ends (cancelled, failed) leaves no progress behind.
+      return action.loading
+        ? { ...state, loadingData: true, budgetOffer: null, loadEstimate: null }
+        : { ...state, loadingData: false, ingest: null, loadEstimate: null };
+    case 'budget-offer':
+      return action.offer
+        ? { ...state, budgetOffer: action.offer, loadingData: false, ingest: null, loadEstimate: null }
+        : { ...state, budgetOffer: null };
     case 'dataset':
-      return { ...state, dataset: action.dataset, loadingData: false, ingest: null };
+      return { ...state, dataset: action.dataset, loadingData: false, ingest: null, loadEstimate: null };
     case 'run-start':
       return startRun(
         {
