@@ -95,12 +95,13 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
     // Training belongs in the worker. On the page's thread every key press would wait for a training step (seconds
     // at 4×); here the typical press is answered about as fast as on the idle page, and the slow ones (a chart
     // drawn at the end of an epoch) stay within FREEZE_BOUND_MS of the idle page's slow ones.
-    expect(training.probes).toBeGreaterThanOrEqual(5);
-    expect(training.inputDelayP50).toBeLessThanOrEqual(idle.inputDelayP95 + 100);
-    expect(training.inputDelayP95).toBeLessThanOrEqual(idle.inputDelayP95 + FREEZE_BOUND_MS);
+    // Both models trained to the end first: a run that stopped early measures nothing.
     for (const id of MODELS) {
       expect(await page.getAttribute(`[data-testid=progress-${id}]`, 'data-phase')).toBe('done');
     }
+    expect(training.probes).toBeGreaterThanOrEqual(5);
+    expect(training.inputDelayP50).toBeLessThanOrEqual(idle.inputDelayP95 + 100);
+    expect(training.inputDelayP95).toBeLessThanOrEqual(idle.inputDelayP95 + FREEZE_BOUND_MS);
   }, 300_000);
 
   it('fills the comparison table with the same parameter counts as `xray-lab models`', async () => {
