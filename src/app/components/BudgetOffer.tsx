@@ -32,7 +32,11 @@ export function BudgetOffer({ offer, disabled, onSubset, onAll, onCancel, return
   return (
     <div className={e ? 'notice budget-offer' : 'budget-offer is-empty'} data-fits={e ? String(e.fits) : undefined}>
       <p className="budget-line" role="status" aria-live="polite" data-testid="budget-offer">
-        {e?.line ?? ''}
+        {offer && (
+          <>
+            <strong>{offer.load.picked.name}</strong>: {offer.estimate.line}
+          </>
+        )}
       </p>
       {e && (
         <div className="button-row" role="group" aria-label="What to load">

@@ -93,12 +93,13 @@ export function StorageSection({ version, problem, busy, load, clear, setBudget,
 function DatasetBudget({ budget, onChange }: { budget: number | null; onChange: (bytes: number) => void }) {
   const [text, setText] = useState('');
   useEffect(() => {
-    if (budget != null) setText(String(Math.round(budget / 1e6)));
+    // To the kB: a budget under 1 MB shown rounded to 0 would be set to 0 (no budget) when the field is left.
+    if (budget != null) setText(String(Math.round(budget / 1e3) / 1e3));
   }, [budget]);
   const apply = () => {
-    const mb = Number(text);
-    if (text.trim() !== '' && Number.isFinite(mb) && mb >= 0 && budget != null && mb * 1e6 !== budget)
-      onChange(mb * 1e6);
+    const bytes = Math.round(Number(text) * 1e6);
+    if (text.trim() !== '' && Number.isFinite(bytes) && bytes >= 0 && budget != null && bytes !== budget)
+      onChange(bytes);
   };
   return (
     <label className="hint">
