@@ -1,4 +1,6 @@
 import { createBestNodeDecoder } from '../../lab/data/node/decoder-threads';
+import { planLoad } from '../../lab/data/decode-plan';
+import { defaultMemoryBudget } from '../../lab/data/node/memory-budget';
 import { openNodeSource } from '../../lab/data/node/sources';
 import { ingest } from '../../lab/data/pipeline';
 import { scanSource, type IngestProgress } from '../../lab/data/scan';
@@ -37,8 +39,10 @@ const SCAN_OPTIONS: Record<string, OtherOption> = {
 export const SCAN_USAGE = `xray-lab scan PATH [options] [settings]
   Reads PATH (a folder, or a .zip such as Kaggle's archive.zip, streamed) the way compare and the page do: classes
   and split folders (or, with --labels, a label table's classes, patients and official splits), every image file hashed (byte-identical copies) and its header checked, then the patient-level
-  split. Prints the dataset summary (--json: as JSON). A split whose validation or test part cannot give meaningful
-  metrics (no images, fewer than 10, or none of a class) gets a WARNING line; --strict makes it an error (exit 2).
+  split. Prints the dataset summary (--json: as JSON); first, on stderr, what compare would decode (the images at
+  --size and --channels against its default memory budget, and the --subset that fits when they do not). A split
+  whose validation or test part cannot give meaningful metrics (no images, fewer than 10, or none of a class) gets
+  a WARNING line; --strict makes it an error (exit 2).
   Options:
 ${optionsUsage(SCAN_OPTIONS)}
   Settings (compare's names, bounds and defaults; the first of --seeds deals the split):
@@ -75,6 +79,15 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const labels = labelRequest ? await readLabelSpec(labelRequest) : undefined;
   const onProgress = progressLog(io);
   const scanned = await scanSource(await openNodeSource(positionals[0]), { onProgress, labels });
+  // What compare would decode (the same images at --size and --channels) against its default memory budget.
+  const { estimate } = planLoad([{ layout: scanned.layout, select: { split, limit } }], {
+    classNames: scanned.layout.classNames,
+    size: format.size,
+    channels: format.channels,
+    budget: defaultMemoryBudget(),
+    seed: split.seed,
+  });
+  io.stderr(`for compare: ${estimate.line}\n`);
   const decoder = options.decode ? createBestNodeDecoder(limit ?? scanned.layout.entries.length) : null;
   let result;
   try {
