@@ -63,6 +63,11 @@ const SUITES: Record<string, { describe: string; load: () => Promise<Suite> }> =
       "the page's main thread while the default demo trains: input delay of synthetic key presses and long tasks, CPU at 1x and throttled 4x (Chromium)",
     load: async () => (await import('./page-smoothness')).runPageSmoothnessBench,
   },
+  'twin-shift': {
+    describe:
+      "the lab's CNN and its PyTorch twin trained on the same folders, scored under the shift stand-ins (needs python3-torch)",
+    load: async () => (await import('./twin-shift/index')).runTwinShiftBench,
+  },
   demo: {
     describe:
       "the page's demo with its defaults (phantoms, cnn + light-k2) on wasm: test accuracy and AUC per seed and mean",
