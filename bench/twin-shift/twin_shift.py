@@ -7,8 +7,9 @@ folder is the test set (split seed 12345), and the twin's own 10 % validation sp
 a val/ folder (`--keep-val`), so the two differ only in their training code. The lab trains through
 `xray-lab compare` (any extra settings with --lab-args); the twin through the shared tool's own train_one. Then every
 model is scored here, by one PyTorch implementation of the CNN (the lab's weights are read from its TF.js model.json),
-on the twin's decoded test pixels under the same shifts as the shift bench (gamma, contrast, brightness, blur, noise,
-zoom, a NORMAL-heavy mix), as trained and with test-time BatchNorm adaptation on shuffled (mixed-class) batches.
+on the twin's decoded test pixels under the recipe bench's stand-ins, written after src/lab/shift/image-shifts.ts
+(gamma, contrast, brightness, blur, noise from numpy's generator, zoom, a NORMAL-heavy mix), as trained and with
+test-time BatchNorm adaptation on shuffled (mixed-class), near-equal batches.
 
 Run with Debian's interpreter (python3-torch), from the project root:
     /usr/bin/python3 bench/twin-shift/twin_shift.py --seeds 1,2,3 --size 64 --epochs 5
@@ -79,50 +80,65 @@ def lab_cnn(twin, folder):
     """The lab's trained CNN as the twin's ConvNet: TF.js HWIO kernels to OIHW, the BatchNorm moving statistics too."""
     with open(os.path.join(folder, "model.json")) as f:
         manifest = json.load(f)["weightsManifest"]
-    with open(os.path.join(folder, manifest[0]["paths"][0]), "rb") as f:
-        buffer = f.read()
-    weights, offset = {}, 0
-    for entry in manifest[0]["weights"]:
-        n = int(np.prod(entry["shape"]))
-        weights[entry["name"]] = np.frombuffer(buffer, np.float32, n, offset).reshape(entry["shape"]).copy()
-        offset += 4 * n
+    weights = {}
+    for group in manifest:  # each group's shards are one buffer, its weights in order
+        buffer = b"".join(open(os.path.join(folder, path), "rb").read() for path in group["paths"])
+        offset = 0
+        for entry in group["weights"]:
+            n = int(np.prod(entry["shape"]))
+            weights[entry["name"]] = np.frombuffer(buffer, np.float32, n, offset).reshape(entry["shape"]).copy()
+            offset += 4 * n
+    if weights["block1_conv1/kernel"].shape[2] != 3:
+        raise SystemExit("twin-shift compares 3-channel models (the twin's input); leave --channels at 3")
     net = twin.ConvNet()
     convs = [m for m in net.features if isinstance(m, nn.Conv2d)]
     norms = [m for m in net.features if isinstance(m, nn.BatchNorm2d)]
-    t = torch.from_numpy
+    def t(array):
+        return torch.from_numpy(array)
+
+    def put(param, array):
+        # copy_ would broadcast a mis-shaped array; a mismatch must stop the bench instead
+        assert tuple(param.shape) == array.shape, f"{tuple(param.shape)} vs {array.shape}"
+        param.copy_(t(array))
+
     with torch.no_grad():
-        for name, conv, bn in zip(CNN_LAYERS, convs, norms):
-            conv.weight.copy_(t(weights[f"{name}/kernel"].transpose(3, 2, 0, 1).copy()))
-            conv.bias.copy_(t(weights[f"{name}/bias"]))
-            bn.weight.copy_(t(weights[f"{name}_bn/gamma"]))
-            bn.bias.copy_(t(weights[f"{name}_bn/beta"]))
-            bn.running_mean.copy_(t(weights[f"{name}_bn/moving_mean"]))
-            bn.running_var.copy_(t(weights[f"{name}_bn/moving_variance"]))
-        net.fc.weight.copy_(t(weights["logits/kernel"].T.copy()))
-        net.fc.bias.copy_(t(weights["logits/bias"]))
+        for name, conv, bn in zip(CNN_LAYERS, convs, norms, strict=True):
+            put(conv.weight, weights[f"{name}/kernel"].transpose(3, 2, 0, 1).copy())
+            put(conv.bias, weights[f"{name}/bias"])
+            put(bn.weight, weights[f"{name}_bn/gamma"])
+            put(bn.bias, weights[f"{name}_bn/beta"])
+            put(bn.running_mean, weights[f"{name}_bn/moving_mean"])
+            put(bn.running_var, weights[f"{name}_bn/moving_variance"])
+        put(net.fc.weight, weights["logits/kernel"].T.copy())
+        put(net.fc.bias, weights["logits/bias"])
     return net
 
 
-def train_twin(twin, work, seed, args):
+def train_twin(twin, work, seed, args, test):
     """The shared tool's own training (its protocol, its best-epoch restore); the model is caught as it is built."""
     made = []
     make_model = twin.make_model
-    twin.make_model = lambda name: made.append(make_model(name)) or made[-1]
-    files, labels = twin.list_split(os.path.join(work, f"ds-{seed}", "train"))
-    vfiles, vlabels = twin.list_split(os.path.join(work, f"ds-{seed}", "val"))
     cache = os.path.join(work, "twin-cache")
     xtr, ytr, _, _ = twin.load_split(f"train-{seed}", os.path.join(work, f"ds-{seed}", "train"), args.size, cache)
     xva, yva, _, _ = twin.load_split(f"val-{seed}", os.path.join(work, f"ds-{seed}", "val"), args.size, cache)
     opts = argparse.Namespace(seed=seed, init="keras", lr=1e-3, adam_eps=1e-7, class_weights="none", epochs=args.epochs,
                               batch=32, bn_variants=False)
-    twin.train_one("cnn", (xtr, ytr, xva, yva, TEST_X, TEST_Y), opts, lambda m: print(m, flush=True))
-    twin.make_model = make_model
+    twin.make_model = lambda name: made.append(make_model(name)) or made[-1]
+    try:
+        twin.train_one("cnn", (xtr, ytr, xva, yva, *test), opts, lambda m: print(m, flush=True))
+    finally:
+        twin.make_model = make_model
     return made[-1]
+
+
+def round_half_up(x):
+    """Math.round, as the lab's shifts round (numpy's round sends halves to the even neighbour)."""
+    return np.floor(x + 0.5)
 
 
 def shifts(size):
     def table(f):
-        t = np.round(np.clip(f(np.arange(256) / 255.0), 0, 1) * 255)
+        t = round_half_up(np.clip(f(np.arange(256) / 255.0), 0, 1) * 255)
         return lambda a: t[a.astype(np.int64)]
 
     def blur(a, sigma=1.0):
@@ -156,7 +172,7 @@ def shifts(size):
 
 
 def score(twin, net, pixels, labels, adapt):
-    pixels = np.clip(np.round(pixels), 0, 255).astype(np.uint8)
+    pixels = np.clip(round_half_up(pixels), 0, 255).astype(np.uint8)
     model = copy.deepcopy(net)
     if adapt:
         # AdaBN over shuffled batches: class-sorted batches (a folder read in order) would each hold one class, and
@@ -166,17 +182,18 @@ def score(twin, net, pixels, labels, adapt):
                 m.reset_running_stats()
                 m.momentum = None
         model.train()
+        # Near-equal batches of at most 32, as the lab's adaptation: momentum None averages batches alike, so a short
+        # last batch would count as much as a full one.
         order = np.random.default_rng(7).permutation(len(pixels))
         with torch.no_grad():
-            for s in range(0, len(pixels), 32):
-                model(twin.to_batch(pixels[order[s:s + 32]]))
+            for batch in np.array_split(order, -(-len(pixels) // 32)):
+                model(twin.to_batch(pixels[batch]))
     prob = torch.softmax(twin.predict(model, pixels), 1)[:, 1].numpy()
     m = twin.metrics(labels, prob)
     return {"accuracy": m["accuracy"], "auc": m["auc"], "sensitivity": m["sensitivity"], "specificity": m["specificity"]}
 
 
 def main():
-    global TEST_X, TEST_Y
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--size", type=int, default=64)
@@ -192,17 +209,17 @@ def main():
     seeds = [int(s) for s in args.seeds.split(",")]
     twin = load_twin()
     make_folders(twin, args.work, seeds)
-    TEST_X, TEST_Y, _, _ = twin.load_split("test", os.path.join(args.work, "test"), args.size,
+    test_x, test_y, _, _ = twin.load_split("test", os.path.join(args.work, "test"), args.size,
                                            os.path.join(args.work, "twin-cache"))
     models = {}
     for seed in seeds:
         models[("lab", seed)] = train_lab(twin, args.work, seed, args)
-        models[("twin", seed)] = train_twin(twin, args.work, seed, args)
+        models[("twin", seed)] = train_twin(twin, args.work, seed, args, (test_x, test_y))
 
-    cases = {name: (f(TEST_X.astype(np.float64)), TEST_Y) for name, f in shifts(args.size).items()}
-    pos, neg = np.flatnonzero(TEST_Y == 1), np.flatnonzero(TEST_Y == 0)
+    cases = {name: (f(test_x.astype(np.float64)), test_y) for name, f in shifts(args.size).items()}
+    pos, neg = np.flatnonzero(test_y == 1), np.flatnonzero(test_y == 0)
     mix = np.sort(np.concatenate([neg, np.random.default_rng(1).choice(pos, len(neg) // 3, replace=False)]))
-    cases["PNEUMONIA 0.25"] = (TEST_X[mix].astype(np.float64), TEST_Y[mix])
+    cases["PNEUMONIA 0.25"] = (test_x[mix].astype(np.float64), test_y[mix])
 
     rows = []
     for (who, seed), net in models.items():
@@ -225,7 +242,7 @@ def main():
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     out = os.path.join(ROOT, "bench", "results", f"twin-shift-{time.strftime('%Y%m%dT%H%M%S')}.json")
     with open(out, "w") as f:
-        json.dump({"settings": vars(args), "testImages": int(len(TEST_Y)), "rows": rows}, f, indent=1)
+        json.dump({"settings": vars(args), "testImages": int(len(test_y)), "rows": rows}, f, indent=1)
     print(f"\nwrote {out}")
     return 0
 
