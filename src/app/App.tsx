@@ -16,7 +16,7 @@ import { StorageSection } from './components/StorageSection';
 import { TrainSection } from './components/TrainSection';
 import { preloadCharts } from './components/VisChart';
 import { backboneBlocker } from './state/backbones-state';
-import type { LabState } from './state/lab-state';
+import { isBusy, type LabState } from './state/lab-state';
 import { validateSettings, type Settings } from './state/settings';
 import { useLab } from './state/use-lab';
 import { useSettings } from './state/use-settings';
@@ -150,7 +150,7 @@ export function App() {
     () => (
       <>
         <ProjectFileControls
-          busy={state.running || state.loadingData}
+          busy={isBusy(state)}
           canSave={state.context?.data != null && (state.results.length > 0 || state.interrupted.length > 0)}
           images={
             state.dataset != null && fingerprint === state.context?.data?.identity.fingerprint
@@ -243,7 +243,7 @@ export function App() {
             interrupted={state.interrupted}
             recovery={state.recovery}
             fingerprint={state.dataset?.identity.fingerprint ?? null}
-            busy={state.running || state.loadingData}
+            busy={isBusy(state)}
             onResume={(run) => void lab.resume.resume(run)}
             onDiscard={(run) => void lab.resume.discard(run)}
           />

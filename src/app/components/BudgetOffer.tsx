@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, type RefObject } from 'react';
 import { formatBytes } from '../../lab/data/memory';
+import { formatInteger } from '../../lab/report/format';
 import type { BudgetOffer as Offer } from '../state/lab-state';
 import '../budget-offer.css';
 
@@ -20,8 +21,6 @@ interface Props {
   /** Where focus goes after Cancel (the folder button it started from). */
   returnFocus?: RefObject<HTMLElement | null>;
 }
-
-const count = (n: number) => n.toLocaleString('en-US');
 
 export function BudgetOffer({ offer, disabled, onSubset, onAll, onCancel, returnFocus }: Props) {
   const first = useRef<HTMLButtonElement>(null);
@@ -50,7 +49,7 @@ export function BudgetOffer({ offer, disabled, onSubset, onAll, onCancel, return
               disabled={disabled}
               onClick={onSubset}
             >
-              Load the subset ({count(e.subset.images)} images)
+              Load the subset ({formatInteger(e.subset.images)} images)
             </button>
           )}
           {e.loadAllAllowed && (
@@ -62,7 +61,7 @@ export function BudgetOffer({ offer, disabled, onSubset, onAll, onCancel, return
               disabled={disabled}
               onClick={onAll}
             >
-              Load all ({count(e.all.images)} images)
+              Load all ({formatInteger(e.all.images)} images)
             </button>
           )}
           <button

@@ -2,7 +2,7 @@
 import { useRef, useState } from 'react';
 import { formatBytes } from '../../lab/data/memory';
 import type { DatasetEstimate, IngestProgress, Picked } from '../../worker/protocol';
-import type { LabState } from '../state/lab-state';
+import { isBusy, type LabState } from '../state/lab-state';
 import type { Settings } from '../state/settings';
 import type { DatasetActions } from '../state/use-dataset';
 import { BudgetOffer } from './BudgetOffer';
@@ -31,7 +31,7 @@ export function DataSection({ state, actions, settings, onChange, onError }: Pro
       intro="Chest X-rays sorted into one folder per class. Images are decoded and shrunk in your browser; nothing is uploaded."
     >
       <DatasetPicker
-        disabled={state.running || state.loadingData}
+        disabled={isBusy(state)}
         chooseFolderRef={chooseFolder}
         demoPerClass={settings.demoPerClass}
         onDemoPerClass={(demoPerClass) => onChange({ demoPerClass })}
@@ -44,7 +44,7 @@ export function DataSection({ state, actions, settings, onChange, onError }: Pro
       {withTable && (
         <LabelTableForm
           picked={withTable}
-          disabled={state.running || state.loadingData}
+          disabled={isBusy(state)}
           onLoad={(labels) => {
             setWithTable(null);
             void actions.loadPicked(withTable, labels);
@@ -58,7 +58,7 @@ export function DataSection({ state, actions, settings, onChange, onError }: Pro
       )}
       <BudgetOffer
         offer={state.budgetOffer}
-        disabled={state.running || state.loadingData}
+        disabled={isBusy(state)}
         onSubset={() => void actions.loadSubset()}
         onAll={() => void actions.loadAll()}
         onCancel={actions.dismissOffer}

@@ -2,6 +2,8 @@
  * AUC against parameter count (log scale): the LightLayers k-sweep as a connected curve, the plain CNN and the
  * transfer model as single points. Drawn as plain SVG: tfjs-vis has no scatter with connected series or log axes.
  */
+import { formatInteger } from '../../lab/report/format';
+
 export interface ParamsAucPoint {
   id: string;
   label: string;
@@ -17,12 +19,6 @@ const PAD = { left: 52, right: 16, top: 14, bottom: 40 };
 const SWEEP_COLOUR = '#2563eb';
 /** Other networks, in the order they appear. */
 const COLOURS = ['#c2410c', '#15803d', '#7c3aed', '#b45309', '#0f766e'];
-
-/**
- * One formatter for every point's tooltip, made when the page loads: toLocaleString builds a formatter on each call,
- * and the first one sets up the locale's number data, hundreds of ms on a slow laptop when a run finishes.
- */
-const PARAMS_FORMAT = new Intl.NumberFormat('en');
 
 function short(n: number): string {
   if (n >= 1e6) return `${n / 1e6}M`;
@@ -99,7 +95,7 @@ export function ParamsAucChart({ points }: { points: ParamsAucPoint[] }) {
           <text x={x(p.params) + 8} y={y(p.auc) - 7} className="point-label">
             {p.rank !== null ? `k=${p.rank}` : p.label}
           </text>
-          <title>{`${p.label}: ${PARAMS_FORMAT.format(p.params)} parameters, AUC ${p.auc.toFixed(3)}`}</title>
+          <title>{`${p.label}: ${formatInteger(p.params)} parameters, AUC ${p.auc.toFixed(3)}`}</title>
         </g>
       ))}
     </svg>

@@ -7,6 +7,7 @@ import type { Dispatch } from 'react';
 import type { BackboneId, BackboneSpecInfo } from '../../worker/protocol';
 import type { LabClient } from '../lab-client';
 import type { LabAction, LabState } from './lab-state';
+import { messageOf } from './lab-store';
 
 export interface BackboneActions {
   /** Downloads the backbone's TF.js export from this site (public/models/…), with progress. */
@@ -16,8 +17,6 @@ export interface BackboneActions {
   cancelBackboneLoad(id: BackboneId): void;
   clearTransferCaches(): Promise<void>;
 }
-
-const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function backboneActions(
   client: LabClient,

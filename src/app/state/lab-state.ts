@@ -469,3 +469,8 @@ export function labReducer(state: LabState, action: LabAction): LabState {
       return { ...state, backbones: backbonesReducer(state.backbones, action) };
   }
 }
+
+/** A training queue or a dataset load is under way: neither the data nor the backend may change under it. */
+export function isBusy(state: LabState): boolean {
+  return state.running || state.loadingData;
+}

@@ -17,11 +17,6 @@ export interface LabStore {
   settings(): Settings;
 }
 
-/** A training queue or a dataset load is under way: neither the data nor the backend may change under it. */
-export function isBusy(state: LabState): boolean {
-  return state.running || state.loadingData;
-}
-
 /** An error's text, whatever was thrown. */
 export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 

@@ -8,8 +8,8 @@ import { useEffect, useMemo } from 'react';
 import { splitOf } from '../../lab/experiment/schema';
 import type { PickedLabels } from '../../lab/data/table/picked-labels';
 import type { DatasetInfo, Picked } from '../../worker/protocol';
-import type { PickedLoad } from './lab-state';
-import { isBusy, messageOf, showError, type LabStore } from './lab-store';
+import { isBusy, type PickedLoad } from './lab-state';
+import { messageOf, showError, type LabStore } from './lab-store';
 import type { Settings } from './settings';
 
 export interface DatasetActions {

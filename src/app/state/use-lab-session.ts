@@ -7,7 +7,8 @@ import { runKeyId } from '../../lab/experiment/run-control';
 import type { BackendPreference, LabResult } from '../../worker/protocol';
 import { installTestHooks } from '../lib/test-hooks';
 import { storeModelFiles } from './artefacts';
-import { isBusy, messageOf, showError, type LabStore } from './lab-store';
+import { isBusy } from './lab-state';
+import { messageOf, showError, type LabStore } from './lab-store';
 
 /** One init per page, however often React mounts the hook. */
 let initOnce: Promise<LabResult<'init'>> | null = null;

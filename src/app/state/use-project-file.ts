@@ -6,7 +6,8 @@ import { useMemo } from 'react';
 import { saveBlob } from '../lib/download';
 import { projectPartsOf } from '../lib/project-file';
 import { storeModelFiles } from './artefacts';
-import { isBusy, messageOf, showError, type LabStore } from './lab-store';
+import { isBusy } from './lab-state';
+import { messageOf, showError, type LabStore } from './lab-store';
 import { savedProjectRestored } from './use-browser-store';
 
 export interface ProjectFileActions {

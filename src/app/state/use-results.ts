@@ -7,8 +7,8 @@ import { parseExperimentOrResults } from '../../lab/experiment/card';
 import { runKeyId } from '../../lab/experiment/run-control';
 import { isEnsemble } from '../../lab/report/ensemble-record';
 import { modelIdCheck } from '../../lab/registry/model-id';
-import type { LabState } from './lab-state';
-import { isBusy, messageOf, showError, type LabStore } from './lab-store';
+import { isBusy, type LabState } from './lab-state';
+import { messageOf, showError, type LabStore } from './lab-store';
 
 export interface ResultsActions {
   /**

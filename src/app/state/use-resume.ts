@@ -5,8 +5,8 @@
 import { useMemo } from 'react';
 import { runKeyId } from '../../lab/experiment/run-control';
 import type { InterruptedRun } from '../../lab/persist/saved-project';
-import type { LabState } from './lab-state';
-import { isBusy, messageOf, showError, type LabStore } from './lab-store';
+import { isBusy, type LabState } from './lab-state';
+import { messageOf, showError, type LabStore } from './lab-store';
 import { runQueue } from './use-training';
 
 export interface ResumeActions {
