@@ -7,7 +7,7 @@
  */
 import type { SplitName } from './layout';
 import { createRng, shuffleInPlace } from '../util/rng';
-import { proportionalQuotas } from './split';
+import { majorityLabel, proportionalQuotas } from './split';
 import { splitGroupKeys } from './split-groups';
 
 /** What the subset needs to know of one listed image (a LayoutEntry has all of it). */
@@ -64,7 +64,7 @@ export function budgetSubset(entries: readonly SubsetEntry[], n: number, seed: n
   const unitsOf: Unit[][] = strataNames.map(() => []);
   for (const key of patientKeys) {
     const members = byPatient.get(key)!;
-    const unit = { members, home: homeStratum(members.map((i) => stratumOf.get(stratumName(entries[i]))!)) };
+    const unit = { members, home: majorityLabel(members.map((i) => stratumOf.get(stratumName(entries[i]))!)) };
     unitsOf[unit.home].push(unit);
   }
   const rng = createRng(seed);
@@ -112,15 +112,6 @@ export function budgetSubset(entries: readonly SubsetEntry[], n: number, seed: n
     });
   }
   return [...taken].flatMap((u) => u.members).sort((a, b) => a - b);
-}
-
-/** The stratum most of a patient's images are in; the lowest-numbered one on a tie. */
-function homeStratum(strata: readonly number[]): number {
-  const counts = new Map<number, number>();
-  for (const s of strata) counts.set(s, (counts.get(s) ?? 0) + 1);
-  let best = strata[0];
-  for (const [s, c] of counts) if (c > counts.get(best)! || (c === counts.get(best)! && s < best)) best = s;
-  return best;
 }
 
 /**

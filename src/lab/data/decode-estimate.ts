@@ -123,7 +123,8 @@ export function estimateDecode(input: EstimateInput): DecodeEstimate {
   return { ...base, line: estimateLine(base) };
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
+/** A count with thousands separators, as every data-budget line writes it. */
+export const formatCount = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * `5,216 images at 224×224×3 need 785 MB decoded; memory budget 500 MB: over by 285 MB; a subset of 3,180 images
@@ -135,13 +136,13 @@ function estimateLine(e: Omit<DecodeEstimate, 'line'>): string {
     ...(e.budget.bytes > e.limitBytes ? [`one buffer holds at most ${formatBytes(e.limitBytes)}`] : []),
   ];
   const head =
-    `${count(e.all.images)} images at ${e.size}×${e.size}×${e.channels} need ${formatBytes(e.decodedBytes)} decoded; ` +
+    `${formatCount(e.all.images)} images at ${e.size}×${e.size}×${e.channels} need ${formatBytes(e.decodedBytes)} decoded; ` +
     `${e.budget.name} ${formatBytes(e.budget.bytes)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
   if (e.fits) return `${head}: fits`;
   const ways: string[] = [];
   if (e.subset)
     ways.push(
-      `a subset of ${count(e.subset.images)} images fits (${formatBytes(e.subset.decodedBytes)}; every class, whole patients, official splits kept)`,
+      `a subset of ${formatCount(e.subset.images)} images fits (${formatBytes(e.subset.decodedBytes)}; every class, whole patients, official splits kept)`,
     );
   if (e.smallerSize !== null) ways.push(`all of them fit at ${e.smallerSize}×${e.smallerSize}`);
   if (e.greyFits) ways.push('all of them fit in 1 channel (grey)');

@@ -7,6 +7,7 @@ import { budgetSubset, type SubsetEntry } from './budget-subset';
 import {
   countInventory,
   estimateDecode,
+  formatCount,
   type DecodeEstimate,
   type EstimateInput,
   type InventoryCounts,
@@ -69,15 +70,14 @@ function subsetLine(
   classNames: readonly string[],
   decodedBytes: number,
 ): string {
-  const count = (n: number): string => n.toLocaleString('en-US');
-  const classes = classNames.map((name, c) => `${name} ${count(counts.perClass[c])}`).join(', ');
+  const classes = classNames.map((name, c) => `${name} ${formatCount(counts.perClass[c])}`).join(', ');
   const splits = (['pool', 'train', 'val', 'test'] as const)
     .filter((s) => counts.perSplit[s] > 0)
-    .map((s) => `${s} ${count(counts.perSplit[s])}`)
+    .map((s) => `${s} ${formatCount(counts.perSplit[s])}`)
     .join(', ');
   return (
-    `subset ${request} (seed ${seed}): ${count(counts.images)} images (${classes}; ${splits}), ` +
-    `${count(counts.patients)} patients, each whole; ${formatBytes(decodedBytes)} decoded`
+    `subset ${request} (seed ${seed}): ${formatCount(counts.images)} images (${classes}; ${splits}), ` +
+    `${formatCount(counts.patients)} patients, each whole; ${formatBytes(decodedBytes)} decoded`
   );
 }
 
@@ -116,5 +116,3 @@ export function planLoad(parts: readonly PlanPart[], common: Omit<DecodePlanInpu
   }
   return { ...plan, only };
 }
-
-export type { SubsetEntry };

@@ -48,7 +48,7 @@ export async function loadScanned(scanned: ScannedSource, options: LoadScannedOp
 }
 
 /** The pipeline's result as a LoadedDataset (it must have decoded: a scan without a decoder has no store). */
-export function loadedDatasetOf(result: IngestResult, split: SplitSettings): LoadedDataset {
+function loadedDatasetOf(result: IngestResult, split: SplitSettings): LoadedDataset {
   const { summary, train, val, test, images } = result;
   if (!images || !train || !val || !test) throw new Error(`${summary.source}: no images were decoded`);
   const { entries } = result.layout;

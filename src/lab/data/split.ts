@@ -72,7 +72,8 @@ export function patientSplit(items: readonly SplitItem[], fractions: SplitFracti
   return { train, val, test };
 }
 
-function majorityLabel(labels: number[]): number {
+/** The label most of `labels` carry; the lowest on a tie. */
+export function majorityLabel(labels: readonly number[]): number {
   const counts = new Map<number, number>();
   for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
   let best = labels[0];

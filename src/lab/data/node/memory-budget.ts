@@ -7,7 +7,7 @@ import type { DataBudget } from '../decode-estimate';
 import { formatBytes, MAX_STORE_BYTES } from '../memory';
 
 /** Share of the machine's memory the decoded images may take by default. */
-export const DEFAULT_MEMORY_SHARE = 0.25;
+const DEFAULT_MEMORY_SHARE = 0.25;
 
 /** A quarter of os.totalmem(), at most MAX_STORE_BYTES, named for the budget line. */
 export function defaultMemoryBudget(total = totalmem()): DataBudget {
