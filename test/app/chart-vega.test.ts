@@ -1,7 +1,8 @@
-import { changeset, parse, truthy, View } from 'vega';
+import * as vega from 'vega';
+import { parse, View } from 'vega';
 import { describe, expect, it } from 'vitest';
 import type { ChartSpec } from '../../src/app/lib/chart-spec';
-import { lineData, lineFrameKey, lineVegaSpec, type LineChartSpec } from '../../src/app/lib/chart-vega';
+import { lineData, lineFrameKey, lineVegaSpec, streamLineData, type LineChartSpec } from '../../src/app/lib/chart-vega';
 
 const curves = (values: (number | null)[][]): LineChartSpec => ({
   kind: 'line',
@@ -79,14 +80,8 @@ describe('a live line chart', () => {
 
   it('draws each update from the same vega view: every series a line, the legend in series order', async () => {
     const view = new View(parse(lineVegaSpec(curves([]), { width: 300, height: 170 })), { renderer: 'none' });
-    const stream = async (spec: LineChartSpec) => {
-      const data = lineData(spec);
-      view
-        .signal('seriesNames', data.series)
-        .signal('seriesColors', data.colors)
-        .change('table', changeset().remove(truthy).insert(data.rows));
-      await view.runAsync();
-    };
+    // The page's own update (VisChart draws through streamLineData), over vega in Node.
+    const stream = (spec: LineChartSpec) => streamLineData(view, lineData(spec), vega);
     await stream(curves([[0.7], [null]]));
     expect(view.data('table')).toHaveLength(1);
     expect(view.scale('color').domain()).toEqual(['train']);

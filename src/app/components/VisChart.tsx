@@ -16,7 +16,7 @@ import { useContext, useEffect, useId, useMemo, useRef, useState, type RefObject
 import type { Runtime, View } from 'vega';
 import type { ChartSpec } from '../lib/chart-spec';
 import { chartDescription } from '../lib/chart-text';
-import { lineData, lineFrameKey, lineVegaSpec, type LineChartSpec } from '../lib/chart-vega';
+import { lineData, lineFrameKey, lineVegaSpec, streamLineData, type LineChartSpec } from '../lib/chart-vega';
 import { PRESENT_CHART_SCALE, PresentationContext } from '../lesson/presentation-mode';
 
 type VisModule = typeof import('@tensorflow/tfjs-vis');
@@ -133,11 +133,7 @@ async function drawLine(
   const view = live.current?.view;
   if (!view || (o.alive && !o.alive())) return;
   if (view.width() !== width) view.width(width);
-  view
-    .signal('seriesNames', data.series)
-    .signal('seriesColors', data.colors)
-    .change('table', vg.changeset().remove(vg.truthy).insert(data.rows));
-  await view.runAsync();
+  await streamLineData(view, data, vg);
 }
 
 async function drawConfusion(el: HTMLElement, spec: Extract<ChartSpec, { kind: 'confusion' }>, height: number) {

@@ -4,7 +4,7 @@
  * tfjs-vis compiles a vega-lite spec and builds a new vega view on every draw, a quarter to a whole second of main
  * thread each on a slow laptop; feeding points into a view that stays alive re-runs only vega's dataflow.
  */
-import type { Spec } from 'vega';
+import type { Spec, View } from 'vega';
 import type { ChartSpec } from './chart-spec';
 
 export type LineChartSpec = Extract<ChartSpec, { kind: 'line' }>;
@@ -133,4 +133,20 @@ export function lineVegaSpec(spec: LineChartSpec, size: { width: number; height:
       },
     ],
   };
+}
+
+/**
+ * Streams `data` into a live view of lineVegaSpec's frame: the series' names and colours, then the rows in place of
+ * the old ones. `vega` is the loaded module (the page loads it lazily). Resolves when the view has re-run.
+ */
+export async function streamLineData(
+  view: View,
+  data: LineData,
+  vega: Pick<typeof import('vega'), 'changeset' | 'truthy'>,
+): Promise<void> {
+  view
+    .signal('seriesNames', data.series)
+    .signal('seriesColors', data.colors)
+    .change('table', vega.changeset().remove(vega.truthy).insert(data.rows));
+  await view.runAsync();
 }
