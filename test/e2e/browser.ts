@@ -49,8 +49,5 @@ export function shownNumber(text: string | null): number {
   return text == null || text.trim() === '' ? Number.NaN : Number(text.trim().split(/\s/)[0].replace(/,/g, ''));
 }
 
-/** Waits until no training run is in progress (the Cancel-all button disappears). */
-export async function waitForRunEnd(page: Page, timeout = 300_000): Promise<void> {
-  await page.waitForSelector('[data-testid=cancel-button]', { timeout: 30_000 }).catch(() => undefined);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=cancel-button]'), null, { timeout });
-}
+/** Waits until no training run is in progress (the Cancel-all button came and went), polling twice a second. */
+export { runEnded as waitForRunEnd } from '../helpers/page-smoothness';
