@@ -121,7 +121,7 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     seed: seeds[0],
     valFraction: probe.valFraction,
     testFraction: Number(values['test-fraction']),
-    limit: Number(values.limit),
+    limit: Number(values.limit) > 0 ? Number(values.limit) : undefined,
     keepVal: false,
     positiveClass: null,
     log,

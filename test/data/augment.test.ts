@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyAugmentation,
+  applyGamma,
   augmentImage,
+  normalQuantiles,
   augmentSeed,
   NO_AUGMENTATION,
   STANDARD_AUGMENTATION,
+  XRAY_AUGMENTATION,
   type AugmentParams,
 } from '../../src/lab/data/augment';
 
@@ -61,5 +64,51 @@ describe('augmentImage', () => {
     const out = augmentImage(rgb, SIZE, 3, { ...STANDARD_AUGMENTATION, brightness: 0.5, contrast: 0.5 }, 9);
     expect(out).toHaveLength(rgb.length);
     expect(() => augmentImage(rgb, SIZE, 1, STANDARD_AUGMENTATION, 1)).toThrow(RangeError);
+  });
+
+  it('augments a grey image stored as RGB as its one grey channel, copied: noise too is one draw per pixel', () => {
+    const grey3 = Uint8Array.from({ length: SIZE * SIZE * 3 }, (_, i) => image[Math.floor(i / 3)]);
+    for (let seed = 1; seed <= 5; seed++) {
+      const one = augmentImage(image, SIZE, 1, XRAY_AUGMENTATION, seed);
+      const three = augmentImage(grey3, SIZE, 3, XRAY_AUGMENTATION, seed);
+      expect(three).toEqual(Uint8Array.from({ length: grey3.length }, (_, i) => one[Math.floor(i / 3)]));
+    }
+    // One pixel with unequal channels: the image is colour, and its channels get their own noise.
+    const colour = grey3.slice();
+    colour[1] += 1;
+    const out = augmentImage(colour, SIZE, 3, { ...NO_AUGMENTATION, noise: 0.05 }, 3);
+    expect(Array.from({ length: SIZE * SIZE }, (_, p) => out[p * 3] === out[p * 3 + 2]).every(Boolean)).toBe(false);
+  });
+
+  it('applies a gamma curve through its table: exact at whole levels, within 0.2 of a level above level 1', () => {
+    for (const gamma of [0.67, 1.49]) {
+      const grid = Float32Array.from({ length: 25_401 }, (_, i) => i / 100);
+      const curved = grid.slice();
+      applyGamma(curved, gamma);
+      let nearBlack = 0;
+      let above10 = 0;
+      for (let i = 0; i < grid.length; i++) {
+        const error = Math.abs(curved[i] - 255 * Math.pow(grid[i] / 255, gamma));
+        if (grid[i] % 1 === 0) expect(error).toBeLessThan(1e-3);
+        if (grid[i] >= 1) nearBlack = Math.max(nearBlack, error);
+        if (grid[i] >= 10) above10 = Math.max(above10, error);
+      }
+      expect(nearBlack).toBeLessThan(0.2);
+      expect(above10).toBeLessThan(0.01);
+    }
+  });
+});
+
+describe('normalQuantiles', () => {
+  it('is a standard normal: mean 0, sd within 0.005 of 1, symmetric, increasing, Φ(1) where it should be', () => {
+    const q = normalQuantiles();
+    const mean = q.reduce((a, b) => a + b, 0) / q.length;
+    const sd = Math.sqrt(q.reduce((a, b) => a + (b - mean) ** 2, 0) / q.length);
+    expect(Math.abs(mean)).toBeLessThan(1e-4);
+    expect(Math.abs(sd - 1)).toBeLessThan(0.005);
+    for (let i = 1; i < q.length; i++) expect(q[i]).toBeGreaterThan(q[i - 1]);
+    for (let i = 0; i < q.length; i++) expect(q[i]).toBeCloseTo(-q[q.length - 1 - i], 4);
+    // Φ(1) = 0.8413: the share of values below 1.
+    expect(q.filter((v) => v < 1).length / q.length).toBeCloseTo(0.8413, 3);
   });
 });
