@@ -163,7 +163,7 @@ describe('training with the robust ingredients', () => {
     const run = async () => {
       const model = findModel('light-k2').build({ size: 8, channels: 1, seed: 3 });
       const summary = await trainModel(model, train, val, {
-        epochs: 4,
+        epochs: 6,
         batchSize: 8,
         learningRate: 1e-2,
         seed: 3,
@@ -178,7 +178,7 @@ describe('training with the robust ingredients', () => {
       return { summary, weights: weights.map((w) => Array.from(w)) };
     };
     const first = await run();
-    expect(first.summary.history[3].loss).toBeLessThan(first.summary.history[0].loss);
+    expect(first.summary.history.at(-1)!.loss).toBeLessThan(first.summary.history[0].loss);
     expect((await run()).weights).toEqual(first.weights);
     expect(tf.memory().numTensors).toBe(before);
   });
