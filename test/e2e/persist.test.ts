@@ -15,7 +15,14 @@ import { serveLabSite, type StaticSite } from './lab-site';
 import { writeDataset } from '../helpers/write-dataset';
 import { ARTIFACTS, CHROMIUM, launchChromium, newLabContext, screenshot, waitForRunEnd } from './browser';
 
-const SETTINGS = 'size=48&epochs=10&batch=8&seeds=1&bootstrap=0&backend=wasm';
+/**
+ * Small images, few of them: what is checked is that nothing is lost and that the resumed weights equal, byte for
+ * byte, an uninterrupted run's, which does not need a model that learns much; ten epochs keep a reload mid-run.
+ */
+const SIZE = 32;
+const PER_CLASS = 40;
+const COUNT = 2 * PER_CLASS;
+const SETTINGS = `size=${SIZE}&epochs=10&batch=8&seeds=1&bootstrap=0&backend=wasm`;
 
 /** Every file of the "Download all" zip. */
 async function downloadAll(page: Page): Promise<Record<string, Uint8Array>> {
@@ -25,7 +32,7 @@ async function downloadAll(page: Page): Promise<Record<string, Uint8Array>> {
 
 async function loadFolder(page: Page, folder: string): Promise<void> {
   await page.setInputFiles('[data-testid=dataset-input]', folder);
-  await page.waitForSelector('[data-testid=dataset-summary][data-count="120"]', { timeout: 60_000 });
+  await page.waitForSelector(`[data-testid=dataset-summary][data-count="${COUNT}"]`, { timeout: 60_000 });
 }
 
 async function openPage(
@@ -51,7 +58,7 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     work = mkdtempSync(join(tmpdir(), 'xray-lab-e2e-persist-'));
     site = await serveLabSite();
     folder = join(work, 'phantom-png');
-    await writeDataset(folder, { perClass: 60, size: 48, seed: 5, format: 'png' });
+    await writeDataset(folder, { perClass: PER_CLASS, size: SIZE, seed: 5, format: 'png' });
     browser = await launchChromium();
   }, 300_000);
 
@@ -159,7 +166,7 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     expect(Object.keys(entries)).toEqual(
       expect.arrayContaining(['checkpoints/light-k2@1.bin', 'dataset/meta.json', 'dataset/pixels.bin']),
     );
-    expect(entries['dataset/pixels.bin'].length).toBe(120 * 48 * 48 * 3);
+    expect(entries['dataset/pixels.bin'].length).toBe(COUNT * SIZE * SIZE * 3);
     await page.click('[data-testid=resume-button]');
     await waitForRunEnd(page);
     expect(await page.getAttribute('[data-testid=progress-light-k2]', 'data-phase')).toBe('done');
@@ -174,10 +181,10 @@ describe.skipIf(!CHROMIUM)('autosave, restore on load and resume', () => {
     const fresh = await openPage(browser, url);
     await fresh.setInputFiles('[data-testid=open-project-input]', projectPath);
     await fresh.waitForSelector('[data-testid=resume-offer]', { timeout: 60_000 });
-    await fresh.waitForSelector('[data-testid=dataset-summary][data-count="120"]', { timeout: 60_000 });
+    await fresh.waitForSelector(`[data-testid=dataset-summary][data-count="${COUNT}"]`, { timeout: 60_000 });
     await fresh.reload();
     await fresh.waitForSelector('[data-testid=resume-offer]', { timeout: 60_000 });
-    await fresh.waitForSelector('[data-testid=dataset-summary][data-count="120"]', { timeout: 60_000 });
+    await fresh.waitForSelector(`[data-testid=dataset-summary][data-count="${COUNT}"]`, { timeout: 60_000 });
     await fresh.waitForFunction(
       () => !(document.querySelector('[data-testid=resume-button]') as HTMLButtonElement | null)?.disabled,
       null,
