@@ -25,7 +25,7 @@ import { effectiveTrainingPriors } from '../../src/lab/shift/prior-shift';
 import { trainModel } from '../../src/lab/train/trainer';
 import { DEFAULT_DATA } from '../shift/options';
 import { STAND_INS } from './stand-ins';
-import { VARIANTS, variantExperiment } from './variants';
+import { ABLATION, variantExperiment } from './variants';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 
@@ -33,8 +33,8 @@ const USAGE = `usage: npm run bench -- recipe [options]
   --data PATH        class folders (default ../shared/data/chest-xray-224/train)
   --models a,b       (default light-k4,cnn)          --size N      (default 64)
   --seeds 1,2,3      (default 1,2,3)                  --epochs N    (default: the CLI's, 20)
-  --variants a,b     study, robust, robust-no-<ingredient>, study+<ingredient> (default study,robust);
-                     --ablation = robust, study and robust without each ingredient
+  --variants a,b     study, robust, robust-no-<ingredient>, robust+<ingredient>, study+<ingredient>
+                     (default study,robust); --ablation = study, robust and robust with each ingredient flipped
   --limit N          seeded class-stratified subset (default 0 = all)
   --test-fraction X  held-out patients that are shifted (default 0.2)
   --no-write         do not write bench/results/recipe-*.json
@@ -96,9 +96,7 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const names = values.ablation
-    ? ['study', 'robust', ...Object.keys(VARIANTS).filter((v) => v.startsWith('robust-no-'))]
-    : values.variants!.split(',');
+  const names = values.ablation ? [...ABLATION] : values.variants!.split(',');
   for (const name of names) variantExperiment(name, {}); // refuses an unknown name before any training
   const size = Number(values.size);
   const seeds = values.seeds!.split(',').map(Number);
@@ -141,11 +139,18 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     bestEpoch: number | null;
     trainMs: number;
   }[] = [];
-  for (const variant of names) {
-    const experiment = variantExperiment(variant, base);
+  // Variants that differ only in how they score (test-time adaptation) share one training per model and seed.
+  const groups = new Map<string, string[]>();
+  for (const name of names) {
+    const { adaptBn: _scoring, ...training } = variantExperiment(name, base);
+    const key = JSON.stringify(training);
+    groups.set(key, [...(groups.get(key) ?? []), name]);
+  }
+  for (const group of groups.values()) {
+    const experiment = variantExperiment(group[0], base);
     for (const modelId of models) {
       const entry = findModel(modelId)!;
-      // Per stand-in: the seeds' evaluations, averaged into the ensemble's as the run loop averages them.
+      // Per variant and stand-in: the seeds' evaluations, averaged into the ensemble's as the run loop averages them.
       const perStandIn = new Map<string, EvaluationResult[]>();
       for (const seed of seeds) {
         const config = runConfig(experiment, seed, data.positiveClass);
@@ -160,42 +165,49 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
         const t0 = performance.now();
         const summary = await trainModel(model, data.train, data.val, imageTrainOptions(config, entry.pixelRange));
         const trainMs = performance.now() - t0;
-        runs.push({
-          variant,
-          model: modelId,
-          seed,
-          epochsRun: summary.epochsRun,
-          bestEpoch: summary.bestEpoch,
-          trainMs,
-        });
+        for (const variant of group)
+          runs.push({
+            variant,
+            model: modelId,
+            seed,
+            epochsRun: summary.epochsRun,
+            bestEpoch: summary.bestEpoch,
+            trainMs,
+          });
         const priors = effectiveTrainingPriors(
           countPerClass(data.train),
           Array.from(resolveClassWeights(data.train, config.classWeights) ?? []),
         );
-        const parts: string[] = [];
-        for (const standIn of standIns) {
-          const scored = await evaluateUnderShift(model, standIn.set, {
-            positiveClass: data.positiveClass,
-            batchSize: config.batchSize,
-            range: entry.pixelRange,
-            trainingPriors: priors,
-            adaptBn: config.adaptBn,
-            adaptation: { seed },
-          });
-          const result = config.adaptBn ? scored.after : scored.before;
-          rows.push({ variant, model: modelId, seed, standIn: standIn.name, ...figures(result) });
-          perStandIn.set(standIn.name, [...(perStandIn.get(standIn.name) ?? []), result]);
-          parts.push(`${standIn.name} ${result.binary.accuracy?.toFixed(3)}/${result.auc?.toFixed(3)}`);
+        for (const variant of group) {
+          const adaptBn = variantExperiment(variant, base).adaptBn;
+          const parts: string[] = [];
+          for (const standIn of standIns) {
+            const scored = await evaluateUnderShift(model, standIn.set, {
+              positiveClass: data.positiveClass,
+              batchSize: config.batchSize,
+              range: entry.pixelRange,
+              trainingPriors: priors,
+              adaptBn,
+              adaptation: { seed },
+            });
+            const result = adaptBn ? scored.after : scored.before;
+            rows.push({ variant, model: modelId, seed, standIn: standIn.name, ...figures(result) });
+            const key = `${variant}\n${standIn.name}`;
+            perStandIn.set(key, [...(perStandIn.get(key) ?? []), result]);
+            parts.push(`${standIn.name} ${result.binary.accuracy?.toFixed(3)}/${result.auc?.toFixed(3)}`);
+          }
+          log(
+            `${variant} ${modelId} seed ${seed}: ${summary.epochsRun} epochs in ${(trainMs / 1000).toFixed(0)} s (best ${summary.bestEpoch}); ` +
+              `acc/AUC ${parts.join(', ')}`,
+          );
         }
         model.dispose();
         const leaked = tf.memory().numTensors - before;
-        log(
-          `${variant} ${modelId} seed ${seed}: ${summary.epochsRun} epochs in ${(trainMs / 1000).toFixed(0)} s (best ${summary.bestEpoch})` +
-            `${leaked !== 0 ? `, ${leaked} tensors leaked` : ''}; acc/AUC ${parts.join(', ')}`,
-        );
+        if (leaked !== 0) log(`${group.join(', ')} ${modelId} seed ${seed}: ${leaked} tensors leaked`);
       }
       if (experiment.ensemble && seeds.length > 1) {
-        for (const [standIn, evaluations] of perStandIn) {
+        for (const [key, evaluations] of perStandIn) {
+          const [variant, standIn] = key.split('\n');
           const result = evaluatePredictions(averagedPredictions(evaluations), { positiveClass: data.positiveClass });
           rows.push({ variant, model: modelId, seed: 'ensemble', standIn, ...figures(result) });
         }
