@@ -127,10 +127,12 @@ export async function runPageSmoothnessBench(argv: string[]): Promise<number> {
       `Input delay of synthetic key presses (every 250 ms) and main-thread long tasks, default demo:\n${lines.join('\n')}\n`,
     );
   for (const r of results.filter((r) => r.longestTasks)) {
-    process.stdout.write(`\nLongest main-thread tasks while training at ${r.rate}× (self time in the task):\n`);
+    process.stdout.write(
+      `\nLongest main-thread tasks while training at ${r.rate}× (wall ms, CPU ms of the main thread, self time in the task):\n`,
+    );
     for (const t of r.longestTasks!) {
       process.stdout.write(
-        `${t.ms.toFixed(0).padStart(6)} ms  ${t.top.map((f) => `${f.fn} ${f.ms.toFixed(0)}`).join(' · ')}\n`,
+        `${t.ms.toFixed(0).padStart(6)} ms ${t.cpuMs.toFixed(0).padStart(5)} cpu  ${t.top.map((f) => `${f.fn} ${f.ms.toFixed(0)}`).join(' · ')}\n`,
       );
     }
   }
