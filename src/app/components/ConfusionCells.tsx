@@ -5,6 +5,7 @@
  * of the model, decided at the threshold shown). With more than two classes each row also gives its class's
  * sensitivity, specificity and AUC against the rest.
  */
+import { memo } from 'react';
 import { runKeyId } from '../../lab/experiment/run-control';
 import type { ModelResult } from '../../worker/protocol';
 import { saveBlob } from '../lib/download';
@@ -22,7 +23,7 @@ interface Props {
   onError: (message: string) => void;
 }
 
-export function ConfusionCells({ result, matrix, modelRuns, testImages, threshold, open, onOpen, onError }: Props) {
+function ConfusionCellsView({ result, matrix, modelRuns, testImages, threshold, open, onOpen, onError }: Props) {
   const names = result.classNames;
   const runId = runKeyId(result);
   // More than two classes: each class against the rest, beside its row.
@@ -136,3 +137,6 @@ export function ConfusionCells({ result, matrix, modelRuns, testImages, threshol
     </div>
   );
 }
+
+/** Re-rendered only when its props change (the open cell, the threshold, the runs). */
+export const ConfusionCells = memo(ConfusionCellsView);
