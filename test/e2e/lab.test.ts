@@ -311,8 +311,12 @@ describe.skipIf(!CHROMIUM)('the lab page in Chromium', () => {
   }, 120_000);
 
   it('with default settings and no GPU, trains the demo on WebAssembly: software GPUs passed over, threads on', async () => {
-    // No backend in the link: 'auto'. The built site sends no COOP/COEP: the service-worker shim isolates it.
-    const fresh = await openLabPage(browser, site.url + `#size=${SIZE}&epochs=1&models=${MODELS.join(',')}`);
+    // No backend in the link: 'auto'. The built site sends no COOP/COEP: the service-worker shim isolates it. The
+    // demo is the smaller one of the runs above (lesson.test.ts trains the default 150 per class, every default).
+    const fresh = await openLabPage(
+      browser,
+      site.url + `#size=${SIZE}&epochs=1&models=${MODELS.join(',')}&demoPerClass=30`,
+    );
     const indicator = await fresh.waitForSelector('[data-testid=backend-indicator][data-backend=wasm]', {
       timeout: 60_000,
     });
