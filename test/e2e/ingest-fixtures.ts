@@ -9,6 +9,9 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { shownNumber } from './browser';
 import { makeKaggleZip, type KaggleZip } from '../helpers/kaggle-zip';
+import { baseName } from '../../src/lab/data/file-kinds';
+import { generatePhantomImages } from '../../src/lab/data/phantom';
+import { encodePng } from '../helpers/png-encode';
 import { encodeImage, writeDataset, type WrittenDataset } from '../helpers/write-dataset';
 
 export interface IngestFixtures {
@@ -20,7 +23,7 @@ export interface IngestFixtures {
   readonly junk: WrittenDataset;
   /** A folder `loose-xrays/` holding images directly, no class folders. */
   readonly wrongFolder: string;
-  /** A folder `many-xrays/` of 1,600 PNGs: slow enough to decode (seconds) that Cancel reliably comes first. */
+  /** A folder `many-xrays/` of 3,000 PNGs: slow enough to decode (seconds) that Cancel reliably comes first. */
   readonly bigFolder: string;
 }
 
@@ -33,10 +36,33 @@ export async function writeIngestFixtures(work: string, size: number): Promise<I
   const wrongFolder = join(work, 'loose-xrays');
   await mkdir(wrongFolder, { recursive: true });
   for (let i = 0; i < 4; i++) await writeFile(join(wrongFolder, `scan-${i}.png`), encodeImage(junk.set, i, 'png'));
-  // PNG only: jpeg-js takes ~30 ms to encode one image, the PNG helper well under 1 ms.
   const bigFolder = join(work, 'many-xrays');
-  await writeDataset(bigFolder, { perClass: 1500, size, format: 'png', seed: 5 });
+  await writeManyPngs(bigFolder, size, 1500);
   return { zipPath, kaggle, junkFolder, junk, wrongFolder, bigFolder };
+}
+
+/**
+ * `perClass` PNGs in each class folder, for a load to cancel: 20 phantoms per class, each written many times with
+ * one pixel changed, so no two files are byte-identical copies. Generating every image as a phantom took most of
+ * the lab file's set-up (3,000 phantoms: ~5 s of CPU), and the load is cancelled long before what they show counts.
+ * PNG only: jpeg-js takes ~30 ms to encode one image, the PNG helper well under 1 ms.
+ */
+async function writeManyPngs(dir: string, size: number, perClass: number): Promise<void> {
+  const set = generatePhantomImages({ perClass: 20, size, channels: 1, seed: 5 });
+  const per = size * size;
+  for (let i = 0; i < 2 * perClass; i++) {
+    const src = i % set.count;
+    const grey = set.pixels.slice(src * per, (src + 1) * per);
+    const copy = Math.floor(i / set.count);
+    grey[copy % per] ^= 1 + (Math.floor(copy / per) % 255);
+    const folder = join(dir, set.classNames[set.labels[src]]);
+    await mkdir(folder, { recursive: true });
+    const name = `copy${copy}-${baseName(set.files[src])}`;
+    await writeFile(
+      join(folder, name),
+      encodePng({ width: size, height: size, colorType: 0, bitDepth: 8, samples: grey }),
+    );
+  }
 }
 
 /** Loads an archive the way a user does: "Choose .zip…" switches dataset-input to zip mode and opens it. */
