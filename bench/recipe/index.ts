@@ -38,7 +38,9 @@ const USAGE = `usage: npm run bench -- recipe [options]
   --limit N          seeded class-stratified subset (default 0 = all)
   --test-fraction X  held-out patients that are shifted (default 0.2)
   --no-write         do not write bench/results/recipe-*.json
-  --from a.json,b.json  print the table of earlier runs (their rows merged) instead of training`;
+  --from a.json,b.json  print the table of earlier runs (their rows merged) instead of training
+  --summary          with --from: one line per variant (held out, mean and worst of the shifts, the screening
+                     mix, and on how many stand-ins it beats study), the seeds' mean and the ensemble apart`;
 
 interface Row {
   variant: string;
@@ -75,6 +77,7 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
       'no-write': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
       from: { type: 'string' },
+      summary: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -86,13 +89,13 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     const saved = values.from.split(',').map((file) => JSON.parse(readFileSync(file, 'utf8')) as { rows: Row[] });
     const rows = saved.flatMap((r) => r.rows);
     const unique = (xs: string[]) => [...new Set(xs)];
+    const variants = unique(rows.map((r) => r.variant));
+    const models = unique(rows.map((r) => r.model));
+    const standIns = unique(rows.map((r) => r.standIn));
     process.stdout.write(
-      `${formatRecipeTable(
-        rows,
-        unique(rows.map((r) => r.variant)),
-        unique(rows.map((r) => r.model)),
-        unique(rows.map((r) => r.standIn)),
-      )}\n`,
+      values.summary
+        ? `${formatAblationSummary(rows, variants, models, standIns)}\n`
+        : `${formatRecipeTable(rows, variants, models, standIns)}\n`,
     );
     return 0;
   }
@@ -279,6 +282,54 @@ export function formatRecipeTable(rows: Row[], variants: string[], models: strin
     return `${head}\n${lines.join('\n')}`;
   });
   return `accuracy / AUC, mean over seeds\n\n${tables.join('\n\n')}`;
+}
+
+/**
+ * The ablation in one table per model: a line per variant (seeds' mean; the ensemble on a line of its own), with
+ * held-out accuracy / AUC, the mean and the worst over the shifted stand-ins (every stand-in but "held out"), the
+ * screening mix, and on how many shifted stand-ins it has higher accuracy and higher AUC than study's seeds' mean.
+ */
+export function formatAblationSummary(rows: Row[], variants: string[], models: string[], standIns: string[]): string {
+  const shifts = standIns.filter((s) => s !== 'held out');
+  const screening = standIns.find((s) => s === 'PNEUMONIA 0.25');
+  const cell = (model: string, variant: string, ensemble: boolean, standIn: string) => {
+    const hits = rows.filter(
+      (r) =>
+        r.variant === variant && r.model === model && r.standIn === standIn && (r.seed === 'ensemble') === ensemble,
+    );
+    return hits.length === 0
+      ? null
+      : { accuracy: mean(hits.map((r) => r.accuracy)), auc: mean(hits.map((r) => r.auc ?? NaN)) };
+  };
+  const pair = (c: { accuracy: number; auc: number } | null) =>
+    c ? `${c.accuracy.toFixed(3)} / ${c.auc.toFixed(3)}` : '–';
+  const tables = models.map((model) => {
+    const lines = variants.flatMap((variant) =>
+      [false, true]
+        .filter((ensemble) =>
+          rows.some((r) => r.variant === variant && r.model === model && (r.seed === 'ensemble') === ensemble),
+        )
+        .map((ensemble) => {
+          const shifted = shifts.map((s) => cell(model, variant, ensemble, s)).filter((c) => c != null);
+          const worst = shifted.reduce((w, c) => (c.accuracy < w.accuracy ? c : w), shifted[0]);
+          const beats = shifts.map((s) => [cell(model, variant, ensemble, s), cell(model, 'study', false, s)] as const);
+          const counted = beats.filter(([own, study]) => own && study);
+          const accWins = counted.filter(([own, study]) => own!.accuracy > study!.accuracy).length;
+          const aucWins = counted.filter(([own, study]) => own!.auc > study!.auc).length;
+          return (
+            `| ${variant}${ensemble ? ' (ensemble)' : ''} | ${pair(cell(model, variant, ensemble, 'held out'))} | ` +
+            `${pair({ accuracy: mean(shifted.map((c) => c.accuracy)), auc: mean(shifted.map((c) => c.auc)) })} | ` +
+            `${worst ? `${worst.accuracy.toFixed(3)}` : '–'} | ${screening ? pair(cell(model, variant, ensemble, screening)) : '–'} | ` +
+            `${variant === 'study' && !ensemble ? '–' : `${accWins} / ${aucWins} of ${counted.length}`} |`
+          );
+        }),
+    );
+    return (
+      `| ${model} | held out | shifts: mean | shifts: worst acc | screening mix | beats study (acc / AUC) |\n` +
+      `|---|---|---|---|---|---|\n${lines.join('\n')}`
+    );
+  });
+  return `accuracy / AUC, mean over seeds (${shifts.length} shifted stand-ins)\n\n${tables.join('\n\n')}`;
 }
 
 export type { ImageSet };
