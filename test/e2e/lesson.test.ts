@@ -158,7 +158,10 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
 
   it('offline after one visit: the page loads with no server at all, trains the demo and restores saved work', async () => {
     const small = `${site.url}#size=64&epochs=1&models=cnn&demo-per-class=20&bootstrap=0`;
-    const visit = await openLabPage(browser, small, context);
+    // A browser profile of its own: one visit is all it has had, and "saved work" is this run alone (the shared
+    // profile would restore the default run above as well, charts and all, on every reload).
+    const own = await newLabContext(browser);
+    const visit = await openLabPage(browser, small, own);
     await visit.waitForSelector('[data-testid=backend-indicator][data-backend]', { timeout: 60_000 });
     // The page came through the service worker (this server sends no isolation headers: only the worker adds them,
     // after the page's one reload) and the worker has cached the whole site.
@@ -178,7 +181,7 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
     );
     await visit.waitForSelector('[data-testid=backend-indicator][data-backend]', { timeout: 60_000 });
     await site.close(); // no server: a page that needed the network could not load
-    await context.setOffline(true);
+    await own.setOffline(true);
     await visit.reload();
     await visit.waitForSelector('[data-testid=backend-indicator][data-backend]', { timeout: 60_000 });
     await visit.click('[data-testid=demo-dataset]');
@@ -189,6 +192,6 @@ describe.skipIf(!CHROMIUM)('the lab as a lesson', () => {
     await visit.reload();
     await visit.waitForSelector('[data-testid=comparison-table] tr[data-model-id="cnn"]', { timeout: 60_000 });
     await screenshot(visit, 'lesson-7-offline');
-    await context.setOffline(false);
+    await own.close();
   }, 300_000);
 });
