@@ -142,6 +142,25 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     bestEpoch: number | null;
     trainMs: number;
   }[] = [];
+  // The results file is rewritten after every trained model, so a bench stopped part-way keeps what it measured.
+  const file = values['no-write']
+    ? null
+    : join(RESULTS_DIR, `recipe-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const save = (complete: boolean) => {
+    if (!file) return;
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const body = {
+      date: new Date().toISOString(),
+      complete,
+      options: values,
+      minutes: (performance.now() - started) / 60000,
+      counts: { train: data.train.count, val: data.val.count, test: data.test.count },
+      variants: Object.fromEntries(names.map((n) => [n, variantExperiment(n, base)])),
+      runs,
+      rows,
+    };
+    writeFileSync(file, JSON.stringify(body, null, 2));
+  };
   // Variants that differ only in how they score (test-time adaptation) share one training per model and seed.
   const groups = new Map<string, string[]>();
   for (const name of names) {
@@ -207,6 +226,7 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
         model.dispose();
         const leaked = tf.memory().numTensors - before;
         if (leaked !== 0) log(`${group.join(', ')} ${modelId} seed ${seed}: ${leaked} tensors leaked`);
+        save(false);
       }
       if (experiment.ensemble && seeds.length > 1) {
         for (const [key, evaluations] of perStandIn) {
@@ -227,27 +247,8 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     )}\n`,
   );
   log(`done in ${minutes.toFixed(1)} min`);
-  if (!values['no-write']) {
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const file = join(RESULTS_DIR, `recipe-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(
-      file,
-      JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          options: values,
-          minutes,
-          counts: { train: data.train.count, val: data.val.count, test: data.test.count },
-          variants: Object.fromEntries(names.map((n) => [n, variantExperiment(n, base)])),
-          runs,
-          rows,
-        },
-        null,
-        2,
-      ),
-    );
-    log(`wrote ${file}`);
-  }
+  save(true);
+  if (file) log(`wrote ${file}`);
   return 0;
 }
 
