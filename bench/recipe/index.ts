@@ -128,6 +128,7 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
     log,
   });
   if (!data.val) throw new Error(`${values.data}: no validation images`);
+  const counts = { train: data.train.count, val: data.val.count, test: data.test.count };
   log(
     `train ${data.train.count}, val ${data.val.count}, test ${data.test.count} images at ${size} px; ${tf.getBackend()}`,
   );
@@ -154,7 +155,7 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
       complete,
       options: values,
       minutes: (performance.now() - started) / 60000,
-      counts: { train: data.train.count, val: data.val.count, test: data.test.count },
+      counts,
       variants: Object.fromEntries(names.map((n) => [n, variantExperiment(n, base)])),
       runs,
       rows,
