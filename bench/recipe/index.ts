@@ -201,29 +201,32 @@ export async function runRecipeSuite(argv: string[]): Promise<number> {
           countPerClass(data.train),
           Array.from(resolveClassWeights(data.train, config.classWeights) ?? []),
         );
-        for (const variant of group) {
-          const adaptBn = variantExperiment(variant, base).adaptBn;
-          const parts: string[] = [];
-          for (const standIn of standIns) {
-            const scored = await evaluateUnderShift(model, standIn.set, {
-              positiveClass: data.positiveClass,
-              batchSize: config.batchSize,
-              range: entry.pixelRange,
-              trainingPriors: priors,
-              adaptBn,
-              adaptation: { seed },
-            });
-            const result = adaptBn ? scored.after : scored.before;
+        // One scoring per stand-in serves the whole group: an adapted evaluation carries the figures as trained too.
+        const adapts = group.map((variant) => variantExperiment(variant, base).adaptBn);
+        const parts = group.map((): string[] => []);
+        for (const standIn of standIns) {
+          const scored = await evaluateUnderShift(model, standIn.set, {
+            positiveClass: data.positiveClass,
+            batchSize: config.batchSize,
+            range: entry.pixelRange,
+            trainingPriors: priors,
+            adaptBn: adapts.some(Boolean),
+            adaptation: { seed },
+          });
+          group.forEach((variant, v) => {
+            const result = adapts[v] ? scored.after : scored.before;
             rows.push({ variant, model: modelId, seed, standIn: standIn.name, ...figures(result) });
             const key = `${variant}\n${standIn.name}`;
             perStandIn.set(key, [...(perStandIn.get(key) ?? []), result]);
-            parts.push(`${standIn.name} ${result.binary.accuracy?.toFixed(3)}/${result.auc?.toFixed(3)}`);
-          }
+            parts[v].push(`${standIn.name} ${result.binary.accuracy?.toFixed(3)}/${result.auc?.toFixed(3)}`);
+          });
+        }
+        group.forEach((variant, v) =>
           log(
             `${variant} ${modelId} seed ${seed}: ${summary.epochsRun} epochs in ${(trainMs / 1000).toFixed(0)} s (best ${summary.bestEpoch}); ` +
-              `acc/AUC ${parts.join(', ')}`,
-          );
-        }
+              `acc/AUC ${parts[v].join(', ')}`,
+          ),
+        );
         model.dispose();
         const leaked = tf.memory().numTensors - before;
         if (leaked !== 0) log(`${group.join(', ')} ${modelId} seed ${seed}: ${leaked} tensors leaked`);

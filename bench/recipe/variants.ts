@@ -9,22 +9,33 @@ import {
   type ExperimentKey,
 } from '../../src/lab/experiment/schema';
 
-/** Each ingredient the recipes choose between: the settings that turn it on, and those that turn it off (the study's). */
-const INGREDIENTS: Record<string, { on: Partial<Experiment>; off: Partial<Experiment> }> = {
-  augment: { on: { augment: true }, off: { augment: false } },
-  'site-augment': { on: { siteAugment: true }, off: { siteAugment: false } },
-  'balanced-weights': { on: { classWeights: 'balanced' }, off: { classWeights: 'none' } },
-  'label-smoothing': { on: { labelSmoothing: 0.1 }, off: { labelSmoothing: 0 } },
-  'cosine-schedule': { on: { lrSchedule: 'cosine' }, off: { lrSchedule: 'constant' } },
-  'balanced-val': { on: { valLoss: 'balanced' }, off: { valLoss: 'plain' } },
-  'adapt-bn': { on: { adaptBn: true }, off: { adaptBn: false } },
+/**
+ * Each ingredient the recipes choose between, as the settings that turn it off (the study's values) and, for the two
+ * the robust recipe leaves off, those that turn it on; the others are on at the robust recipe's own values.
+ */
+const INGREDIENTS: Record<string, { off: Partial<Experiment>; on?: Partial<Experiment> }> = {
+  augment: { off: { augment: false } },
+  'site-augment': { off: { siteAugment: false } },
+  'balanced-weights': { off: { classWeights: 'none' } },
+  'label-smoothing': { off: { labelSmoothing: 0 } },
+  'cosine-schedule': { off: { lrSchedule: 'constant' }, on: { lrSchedule: 'cosine' } },
+  'balanced-val': { off: { valLoss: 'plain' } },
+  'adapt-bn': { off: { adaptBn: false }, on: { adaptBn: true } },
 };
 
-/** Whether the robust recipe has `ingredient` on. */
+/** Whether the robust recipe has `ingredient` on: it sets one of the ingredient's settings away from off. */
 const inRobust = (ingredient: string): boolean =>
-  Object.entries(INGREDIENTS[ingredient].on).every(
-    ([key, value]) => RECIPE_SETTINGS.robust[key as ExperimentKey] === value,
+  Object.entries(INGREDIENTS[ingredient].off).some(
+    ([key, value]) => RECIPE_SETTINGS.robust[key as ExperimentKey] !== value,
   );
+
+/** The settings that turn `ingredient` on: the robust recipe's own where it has it, else the ingredient's. */
+const onSettings = (ingredient: string): Partial<Experiment> =>
+  inRobust(ingredient)
+    ? Object.fromEntries(
+        Object.keys(INGREDIENTS[ingredient].off).map((key) => [key, RECIPE_SETTINGS.robust[key as ExperimentKey]]),
+      )
+    : INGREDIENTS[ingredient].on!;
 
 /**
  * The two recipes; the robust recipe with each ingredient flipped (`robust-no-<x>` takes one of its ingredients
@@ -34,14 +45,14 @@ export const VARIANTS: Record<string, Partial<Experiment>> = {
   study: { recipe: 'study' },
   robust: { recipe: 'robust' },
   ...Object.fromEntries(
-    Object.entries(INGREDIENTS).map(([name, { on, off }]) =>
+    Object.entries(INGREDIENTS).map(([name, { off }]) =>
       inRobust(name)
         ? [`robust-no-${name}`, { recipe: 'robust', ...off }]
-        : [`robust+${name}`, { recipe: 'robust', ...on }],
+        : [`robust+${name}`, { recipe: 'robust', ...onSettings(name) }],
     ),
   ),
   ...Object.fromEntries(
-    Object.entries(INGREDIENTS).map(([name, { on }]) => [`study+${name}`, { recipe: 'study', ...on }]),
+    Object.keys(INGREDIENTS).map((name) => [`study+${name}`, { recipe: 'study', ...onSettings(name) }]),
   ),
 };
 

@@ -4,12 +4,14 @@ import {
   applyGamma,
   augmentImage,
   normalQuantiles,
+  sampleAugmentation,
   augmentSeed,
   NO_AUGMENTATION,
   STANDARD_AUGMENTATION,
   XRAY_AUGMENTATION,
   type AugmentParams,
 } from '../../src/lab/data/augment';
+import { createRng } from '../../src/lab/util/rng';
 
 const SIZE = 12;
 /** A grey image with a bright block in its top-left quarter and a gradient elsewhere. */
@@ -72,6 +74,12 @@ describe('augmentImage', () => {
       const one = augmentImage(image, SIZE, 1, XRAY_AUGMENTATION, seed);
       const three = augmentImage(grey3, SIZE, 3, XRAY_AUGMENTATION, seed);
       expect(three).toEqual(Uint8Array.from({ length: grey3.length }, (_, i) => one[Math.floor(i / 3)]));
+    }
+    // Without noise the copied grey channel is byte for byte what treating each of the three channels gives.
+    const quiet = { ...XRAY_AUGMENTATION, noise: 0 };
+    for (let seed = 1; seed <= 20; seed++) {
+      const params = sampleAugmentation(quiet, SIZE, createRng(seed));
+      expect(augmentImage(grey3, SIZE, 3, quiet, seed)).toEqual(applyAugmentation(grey3, SIZE, 3, params));
     }
     // One pixel with unequal channels: the image is colour, and its channels get their own noise.
     const colour = grey3.slice();

@@ -237,10 +237,10 @@ function gaussianSampler(rng: Rng): () => number {
 let quantiles: Float32Array | null = null;
 
 /**
- * The standard normal's quantiles at (i + ½) / 4,096: a discrete stand-in for the normal, sd 0.998, tails cut at
- * ±3.5. Made once, by integrating the density on a fine grid and reading off where the integral crosses each level.
+ * The standard normal's quantiles at (i + ½) / 4,096: a discrete stand-in for the normal (sd 0.9998, extremes
+ * ±3.67). Made once, by integrating the density on a fine grid and reading off where the integral crosses each level.
  */
-export function normalQuantiles(): Float32Array {
+export function normalQuantiles(): Readonly<Float32Array> {
   if (quantiles) return quantiles;
   const n = 4096;
   const table = new Float32Array(n);
