@@ -30,6 +30,8 @@ describe('xray-lab compare --adapt-bn', () => {
     const out = join(root, 'out');
     const { code, stdout, stderr } = await runCliCaptured([
       'compare',
+      '--recipe',
+      'study',
       '--data',
       data,
       '--models',

@@ -24,6 +24,8 @@ describe('compare --models light-k2,light-k4,cnn --seeds 1,2', () => {
     const out = join(root, 'out');
     const { code, stdout, stderr } = await runCliCaptured([
       'compare',
+      '--recipe',
+      'study',
       '--data',
       join(root, 'data'),
       '--models',

@@ -230,6 +230,8 @@ describe.skipIf(!existsSync(shared))('on the real Kermany images (../shared)', (
     const out = join(root, 'kermany');
     const { code, stdout, stderr } = await runCliCaptured([
       'compare',
+      '--recipe',
+      'study',
       '--data',
       shared,
       '--models',

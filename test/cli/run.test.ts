@@ -32,6 +32,8 @@ beforeAll(async () => {
   await writeDataset(other, { perClass: 20, size: 24, seed: 4 });
   const { code, stdout, stderr } = await runCliCaptured([
     'compare',
+    '--recipe',
+    'study',
     '--data',
     data,
     '--models',

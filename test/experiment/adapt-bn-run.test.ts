@@ -80,7 +80,7 @@ describe('a run with --adapt-bn', () => {
 
   it("hands both evaluations to the loop's hooks and both metric sets to the summary", async () => {
     const experiment = {
-      ...defaultExperiment(),
+      ...defaultExperiment({ recipe: 'study' }),
       models: ['light-k1'],
       size: 12,
       channels: 1 as const,

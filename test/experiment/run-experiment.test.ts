@@ -22,7 +22,7 @@ const data = {
   test: makeToyImageSet(16, 12, 1, 3),
 };
 const experiment: Experiment = {
-  ...defaultExperiment(),
+  ...defaultExperiment({ recipe: 'study' }),
   models: ['light-k1', 'light-k2'],
   seeds: [1, 2],
   size: 12,

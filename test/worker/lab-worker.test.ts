@@ -37,7 +37,7 @@ afterAll(() => {
 });
 
 const experiment: Experiment = {
-  ...defaultExperiment(),
+  ...defaultExperiment({ recipe: 'study' }),
   models: ['light-k1'],
   seeds: [1, 2],
   size: 16,
