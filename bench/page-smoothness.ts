@@ -132,7 +132,7 @@ export async function runPageSmoothnessBench(argv: string[]): Promise<number> {
     );
     for (const t of r.longestTasks!) {
       process.stdout.write(
-        `${t.ms.toFixed(0).padStart(6)} ms ${t.cpuMs.toFixed(0).padStart(5)} cpu  ${t.top.map((f) => `${f.fn} ${f.ms.toFixed(0)}`).join(' · ')}\n`,
+        `${t.ms.toFixed(0).padStart(6)} ms ${(t.cpuMs == null ? '–' : t.cpuMs.toFixed(0)).padStart(5)} cpu  ${t.top.map((f) => `${f.fn} ${f.ms.toFixed(0)}`).join(' · ')}\n`,
       );
     }
   }

@@ -46,9 +46,10 @@ export interface LongTaskBreakdown {
   ms: number;
   /**
    * The main thread's CPU time in the task (ms): about ms / rate when throttled at `rate`, far less when the thread
-   * waited for a core the rest of the task (a loaded machine), so a long task that is only waiting shows here.
+   * waited for a core the rest of the task (a loaded machine), so a long task that is only waiting shows here; null
+   * when the trace has no thread time for it.
    */
-  cpuMs: number;
+  cpuMs: number | null;
   /** Functions by self time in the task's samples (ms), longest first. */
   top: { fn: string; ms: number }[];
 }
@@ -133,7 +134,12 @@ export function longTaskBreakdown(
         .sort((a, b) => b[1] - a[1])
         .slice(0, 6)
         .map(([fn, ms]) => ({ fn, ms }));
-      return { startMs: task.ts / 1000, ms: (task.dur ?? 0) / 1000, cpuMs: (task.tdur ?? 0) / 1000, top };
+      return {
+        startMs: task.ts / 1000,
+        ms: (task.dur ?? 0) / 1000,
+        cpuMs: task.tdur == null ? null : task.tdur / 1000,
+        top,
+      };
     })
     .sort((a, b) => b.ms - a.ms);
 }
