@@ -2,9 +2,8 @@
  * A view updated in stages: when its content changes (a model finishes), its parts catch up one after another, each
  * in a task of its own after a frame has been drawn, instead of rendering, laying out and painting them all in one
  * long main-thread task (about a second with the CPU throttled 4×, on the first results). Parts wait behind <Hold>
- * (components/Hold.tsx), showing what they showed before. A view that mounts with its content (a results file or
- * project opened) shows every part at once; one restored from autosave into a view already on screen catches up in
- * stages like a finished run.
+ * (components/Hold.tsx), showing what they showed before. A view that mounts with its content (a file opened, a
+ * project restored) shows every part at once.
  */
 import { useEffect, useState } from 'react';
 
