@@ -4,7 +4,7 @@
  * warns when test accuracy falls far below validation accuracy (dataset shift), and can show published results on
  * the official test split as reference rows.
  */
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { positiveApplies } from '../../lab/report/multi-class-record';
 import { isEnsemble } from '../../lab/report/ensemble-record';
 import { REFERENCE_TEST_SET } from '../../lab/report/reference-results';
@@ -28,8 +28,6 @@ import { ReliabilityDiagrams } from './ReliabilityDiagrams';
 import { Section } from './Section';
 import type { ChartSpec } from '../lib/chart-spec';
 import { VisChart } from './VisChart';
-import { useStages } from '../lib/use-stages';
-import { Hold } from './Hold';
 
 interface Props {
   results: ModelResult[];
@@ -39,16 +37,6 @@ interface Props {
   inference: InferenceActions;
   /** Shown in the page's error banner (a download that failed). */
   onError?: (message: string) => void;
-}
-
-/** Each run's metrics at the last threshold asked: a finished model then scores only itself, not every run again. */
-const metricsCache = new WeakMap<ModelResult, { threshold: number; metrics: ReturnType<typeof viewMetrics> }>();
-function cachedViewMetrics(result: ModelResult, threshold: number): ReturnType<typeof viewMetrics> {
-  const hit = metricsCache.get(result);
-  if (hit?.threshold === threshold) return hit.metrics;
-  const metrics = viewMetrics(result, threshold);
-  metricsCache.set(result, { threshold, metrics });
-  return metrics;
 }
 
 /** Results grouped per model, in the experiment's model order; a model's seed ensemble beside its runs. */
@@ -67,21 +55,13 @@ function byModel(
     return {
       modelId,
       label: runs[0].record.label,
-      runs: runs.map((result) => ({ result, metrics: cachedViewMetrics(result, threshold) })),
-      ensemble: ensemble ? { result: ensemble, metrics: cachedViewMetrics(ensemble, threshold) } : null,
+      runs: runs.map((result) => ({ result, metrics: viewMetrics(result, threshold) })),
+      ensemble: ensemble ? { result: ensemble, metrics: viewMetrics(ensemble, threshold) } : null,
     };
   });
 }
 
-const noError = () => undefined;
-
-/**
- * Parts brought up to date after the table, in this order and a frame apart, when results arrive while the page is
- * open (useStages): one long task per finished model was the page's longest while a demo trained.
- */
-const STAGE = { differences: 1, charts: 2, confusion: 3, calibration: 4 } as const;
-
-export function CompareSection({ results: recorded, models, context, inference, onError = noError }: Props) {
+export function CompareSection({ results: recorded, models, context, inference, onError = () => undefined }: Props) {
   const [threshold, setThreshold] = useState(context?.experiment.threshold ?? 0.5);
   const [showValidation, setShowValidation] = useState(false);
   const [showReferences, setShowReferences] = useState(false);
@@ -90,75 +70,10 @@ export function CompareSection({ results: recorded, models, context, inference, 
   // With --adapt-bn the runs hold two metric sets: adapted (as recorded in `test`) and before adaptation.
   const [showUnadapted, setShowUnadapted] = useState(false);
   const adaptedRuns = hasUnadaptedFigures(recorded);
-  const unadapted = adaptedRuns && showUnadapted;
+  const viewed = adaptedRuns && showUnadapted ? recorded.map(unadaptedView) : recorded;
   // Seed ensembles are rows of the table (and pairs of the paired tests); everything per run is of trained runs.
-  // Derived once per change of what they depend on: each stage below re-renders this component, and the parts
-  // already shown (memoised) then skip their render.
-  const { results, ensembles } = useMemo(() => {
-    const viewed = unadapted ? recorded.map(unadaptedView) : recorded;
-    return {
-      results: viewed.filter((r) => !isEnsemble(r.record)),
-      ensembles: viewed.filter((r) => isEnsemble(r.record)),
-    };
-  }, [recorded, unadapted]);
-  const order = context?.experiment.models;
-  const table = useMemo(
-    () => byModel(results, ensembles, order ?? [], threshold),
-    [results, ensembles, order, threshold],
-  );
-  const seeds = useMemo(() => [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b), [results]);
-  const shownSeed = confusionSeed != null && seeds.includes(confusionSeed) ? confusionSeed : seeds[0];
-  const evaluated = useMemo(() => results.filter((r) => r.roc.length > 0), [results]);
-  const several = seeds.length > 1;
-  const roc = useMemo((): ChartSpec => {
-    const runLabel = (r: ModelResult) => (several ? `${r.record.label} · seed ${r.seed}` : r.record.label);
-    return {
-      // Both axes as rates (0–1); the chance line is grey in every view, whichever runs are drawn.
-      kind: 'line',
-      xLabel: 'false-positive rate',
-      xStep: 1 / ROC_GRID_STEPS,
-      yLabel: 'true-positive rate',
-      yDomain: [0, 1],
-      fixedColors: { chance: '#6b7280' },
-      series: [...evaluated.map(runLabel), 'chance'],
-      values: [
-        ...evaluated.map((r) => rocOnGrid(r.roc)),
-        Array.from({ length: ROC_GRID_STEPS + 1 }, (_, i) => i / ROC_GRID_STEPS),
-      ],
-    };
-  }, [evaluated, several]);
-  const scatter = useMemo(() => {
-    const rankOf = (id: string) => models.find((m) => m.id === id)?.rank ?? null;
-    return table.flatMap((m): ParamsAucPoint[] => {
-      const auc = stat(m.runs.map((r) => r.result.record.test?.auc))?.mean;
-      const params = m.runs[0].result.record.params;
-      return auc != null && Number.isFinite(params) && params > 0
-        ? [{ id: m.modelId, label: m.label, rank: rankOf(m.modelId), params, auc }]
-        : [];
-    });
-  }, [table, models]);
-  // One matrix per model at the shown seed, with that model's runs (for its CSV).
-  const matrices = useMemo(
-    () =>
-      table.flatMap((m) => {
-        const run = m.runs.find((r) => r.result.seed === shownSeed && r.result.roc.length > 0);
-        const matrix = run && confusionAt(run.result, run.metrics);
-        return run && matrix ? [{ model: m, result: run.result, matrix, runs: m.runs.map((r) => r.result) }] : [];
-      }),
-    [table, shownSeed],
-  );
-  const calibrated = useMemo(
-    () =>
-      table.flatMap((m) =>
-        m.runs
-          .filter((r) => r.result.seed === shownSeed)
-          .slice(0, 1)
-          .map((r) => ({ modelId: m.modelId, label: m.label, result: r.result })),
-      ),
-    [table, shownSeed],
-  );
-  const recipe = useMemo(() => context && describeRecipe(context.experiment), [context]);
-  const stage = useStages(recorded, results.length > 0, STAGE.calibration);
+  const results = viewed.filter((r) => !isEnsemble(r.record));
+  const ensembles = viewed.filter((r) => isEnsemble(r.record));
   if (results.length === 0) {
     return (
       <Section
@@ -173,11 +88,40 @@ export function CompareSection({ results: recorded, models, context, inference, 
       </Section>
     );
   }
+  const table = byModel(results, ensembles, context?.experiment.models ?? [], threshold);
+  const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
+  const several = seeds.length > 1;
+  const shownSeed = confusionSeed != null && seeds.includes(confusionSeed) ? confusionSeed : seeds[0];
+  const evaluated = results.filter((r) => r.roc.length > 0);
   const positive = results[0].classNames[results[0].positiveClass] ?? 'positive';
   // More than two classes: each image is its most probable class; the slider moves only a named positive class's figures.
   const multiClass = results.some((r) => r.record.test?.multiClass);
   const positiveNamed = results.every((r) => positiveApplies(r.record.test));
+  const runLabel = (r: ModelResult) => (several ? `${r.record.label} · seed ${r.seed}` : r.record.label);
   const shifted = results.filter((r) => r.record.status === 'ok' && (valTestGap(r.record) ?? 0) > SHIFT_WARNING_GAP);
+
+  const roc: ChartSpec = {
+    // Both axes as rates (0–1); the chance line is grey in every view, whichever runs are drawn.
+    kind: 'line',
+    xLabel: 'false-positive rate',
+    xStep: 1 / ROC_GRID_STEPS,
+    yLabel: 'true-positive rate',
+    yDomain: [0, 1],
+    fixedColors: { chance: '#6b7280' },
+    series: [...evaluated.map(runLabel), 'chance'],
+    values: [
+      ...evaluated.map((r) => rocOnGrid(r.roc)),
+      Array.from({ length: ROC_GRID_STEPS + 1 }, (_, i) => i / ROC_GRID_STEPS),
+    ],
+  };
+  const rankOf = (id: string) => models.find((m) => m.id === id)?.rank ?? null;
+  const scatter: ParamsAucPoint[] = table.flatMap((m) => {
+    const auc = stat(m.runs.map((r) => r.result.record.test?.auc))?.mean;
+    const params = m.runs[0].result.record.params;
+    return auc != null && Number.isFinite(params) && params > 0
+      ? [{ id: m.modelId, label: m.label, rank: rankOf(m.modelId), params, auc }]
+      : [];
+  });
   const origin = context?.origin;
 
   return (
@@ -283,69 +227,68 @@ export function CompareSection({ results: recorded, models, context, inference, 
       {adaptedRuns && <AdaptationNote results={recorded} unadapted={showUnadapted} />}
       {context && (
         <p className="note" data-testid="results-recipe">
-          {recipe}
+          {describeRecipe(context.experiment)}
         </p>
       )}
       <ComparisonTable models={table} showValidation={showValidation} showReferences={showReferences} />
-      <Hold open={stage >= STAGE.differences}>
-        <DifferencesPanel results={recorded} written={context?.comparisons} />
-      </Hold>
+      <DifferencesPanel results={recorded} written={context?.comparisons} />
       {showReferences && (
         <p className="note" data-testid="references-note">
           Rows marked <span className="tag">published</span> are figures from papers, not runs of this lab, all on{' '}
           {REFERENCE_TEST_SET}: compare them only with runs scored on that same split.
         </p>
       )}
-      <Hold open={stage >= STAGE.charts}>
-        {evaluated.length > 0 && (
-          <div className="compare-charts">
-            <figure className="chart-card">
-              <figcaption>ROC curves ({multiClass ? `${positive} against the rest, ` : ''}test split)</figcaption>
-              <VisChart spec={roc} height={260} label="ROC curves of every run" testId="chart-roc" />
-            </figure>
-            <figure className="chart-card">
-              <figcaption>AUC against size: the LightLayers k-sweep{several ? ' (mean over seeds)' : ''}</figcaption>
-              <ParamsAucChart points={scatter} />
-            </figure>
-          </div>
-        )}
-      </Hold>
-      <Hold open={stage >= STAGE.confusion}>
-        {evaluated.length > 0 && (
-          <>
-            <h3>
-              {multiClass
-                ? 'Confusion matrices (each image as its most probable class)'
-                : `Confusion matrices at threshold ${threshold.toFixed(2)}`}
-              {several && (
-                <>
-                  {' '}
-                  for seed{' '}
-                  <select
-                    data-testid="confusion-seed"
-                    value={shownSeed}
-                    onChange={(e) => setConfusionSeed(Number(e.currentTarget.value))}
-                  >
-                    {seeds.map((s) => (
-                      <option key={s} value={s}>
-                        {s}
-                      </option>
-                    ))}
-                  </select>
-                </>
-              )}
-            </h3>
-            <div className="confusion-grid">
-              {matrices.map(({ model: m, result, matrix, runs }) => (
-                // One matrix per model: the clickable table, shaded as a heat map (a second, unclickable chart confused people).
+      {evaluated.length > 0 && (
+        <div className="compare-charts">
+          <figure className="chart-card">
+            <figcaption>ROC curves ({multiClass ? `${positive} against the rest, ` : ''}test split)</figcaption>
+            <VisChart spec={roc} height={260} label="ROC curves of every run" testId="chart-roc" />
+          </figure>
+          <figure className="chart-card">
+            <figcaption>AUC against size: the LightLayers k-sweep{several ? ' (mean over seeds)' : ''}</figcaption>
+            <ParamsAucChart points={scatter} />
+          </figure>
+        </div>
+      )}
+      {evaluated.length > 0 && (
+        <>
+          <h3>
+            {multiClass
+              ? 'Confusion matrices (each image as its most probable class)'
+              : `Confusion matrices at threshold ${threshold.toFixed(2)}`}
+            {several && (
+              <>
+                {' '}
+                for seed{' '}
+                <select
+                  data-testid="confusion-seed"
+                  value={shownSeed}
+                  onChange={(e) => setConfusionSeed(Number(e.currentTarget.value))}
+                >
+                  {seeds.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                </select>
+              </>
+            )}
+          </h3>
+          <div className="confusion-grid">
+            {table.map((m) => {
+              const run = m.runs.find((r) => r.result.seed === shownSeed && r.result.roc.length > 0);
+              const matrix = run && confusionAt(run.result, run.metrics);
+              if (!run || !matrix) return null;
+              // One matrix per model: the clickable table, shaded as a heat map (a second, unclickable chart confused people).
+              return (
                 <figure key={m.modelId} className="chart-card">
                   <figcaption>
                     {m.label} <span className="muted">rows: true class · columns: predicted</span>
                   </figcaption>
                   <ConfusionCells
-                    result={result}
+                    result={run.result}
                     matrix={matrix}
-                    modelRuns={runs}
+                    modelRuns={m.runs.map((r) => r.result)}
                     testImages={context?.testImages ?? null}
                     threshold={threshold}
                     open={galleryCell}
@@ -353,24 +296,31 @@ export function CompareSection({ results: recorded, models, context, inference, 
                     onError={onError}
                   />
                 </figure>
-              ))}
-            </div>
-            {galleryCell && galleryCell.seed === shownSeed && (
-              <ErrorGallery
-                cell={galleryCell}
-                results={results}
-                testImages={context?.testImages ?? null}
-                threshold={threshold}
-                inference={inference}
-                onClose={() => setGalleryCell(null)}
-              />
+              );
+            })}
+          </div>
+          {galleryCell && galleryCell.seed === shownSeed && (
+            <ErrorGallery
+              cell={galleryCell}
+              results={results}
+              testImages={context?.testImages ?? null}
+              threshold={threshold}
+              inference={inference}
+              onClose={() => setGalleryCell(null)}
+            />
+          )}
+          <ReliabilityDiagrams
+            positive={positive}
+            unadapted={adaptedRuns && showUnadapted}
+            runs={table.flatMap((m) =>
+              m.runs
+                .filter((r) => r.result.seed === shownSeed)
+                .slice(0, 1)
+                .map((r) => ({ modelId: m.modelId, label: m.label, result: r.result })),
             )}
-          </>
-        )}
-      </Hold>
-      <Hold open={stage >= STAGE.calibration}>
-        {evaluated.length > 0 && <ReliabilityDiagrams positive={positive} unadapted={unadapted} runs={calibrated} />}
-      </Hold>
+          />
+        </>
+      )}
     </Section>
   );
 }

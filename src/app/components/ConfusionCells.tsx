@@ -5,7 +5,6 @@
  * of the model, decided at the threshold shown). With more than two classes each row also gives its class's
  * sensitivity, specificity and AUC against the rest.
  */
-import { memo } from 'react';
 import { runKeyId } from '../../lab/experiment/run-control';
 import type { ModelResult } from '../../worker/protocol';
 import { saveBlob } from '../lib/download';
@@ -23,7 +22,7 @@ interface Props {
   onError: (message: string) => void;
 }
 
-function ConfusionCellsView({ result, matrix, modelRuns, testImages, threshold, open, onOpen, onError }: Props) {
+export function ConfusionCells({ result, matrix, modelRuns, testImages, threshold, open, onOpen, onError }: Props) {
   const names = result.classNames;
   const runId = runKeyId(result);
   // More than two classes: each class against the rest, beside its row.
@@ -137,6 +136,3 @@ function ConfusionCellsView({ result, matrix, modelRuns, testImages, threshold, 
     </div>
   );
 }
-
-/** Re-rendered only when its props change (the open cell, the threshold, the runs). */
-export const ConfusionCells = memo(ConfusionCellsView);

@@ -2,7 +2,6 @@
  * AUC against parameter count (log scale): the LightLayers k-sweep as a connected curve, the plain CNN and the
  * transfer model as single points. Drawn as plain SVG: tfjs-vis has no scatter with connected series or log axes.
  */
-import { memo } from 'react';
 import { formatInteger } from '../../lab/report/format';
 
 export interface ParamsAucPoint {
@@ -27,7 +26,7 @@ function short(n: number): string {
   return String(n);
 }
 
-function ParamsAucChartView({ points }: { points: ParamsAucPoint[] }) {
+export function ParamsAucChart({ points }: { points: ParamsAucPoint[] }) {
   if (points.length === 0) return <p className="vis-empty">Train models to see accuracy against size.</p>;
   const logs = points.map((p) => Math.log10(Math.max(1, p.params)));
   const x0 = Math.floor(Math.min(...logs));
@@ -102,6 +101,3 @@ function ParamsAucChartView({ points }: { points: ParamsAucPoint[] }) {
     </svg>
   );
 }
-
-/** Re-rendered only when its points change. */
-export const ParamsAucChart = memo(ParamsAucChartView);

@@ -4,7 +4,6 @@
  * its word; below it the model over-calls the positive class. With the ECE and Brier score, and the share of the
  * positive class the model was trained for next to the share its posteriors imply for the test images.
  */
-import { memo } from 'react';
 import type { ModelResult } from '../../worker/protocol';
 
 interface Props {
@@ -22,7 +21,7 @@ const up = (v: number) => PAD + (1 - v) * SIDE;
 /** Ticks on both axes, with faint grid lines: with only 0 and 1 marked, no dot could be read off. */
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
 
-function ReliabilityDiagramsView({ runs, positive, unadapted }: Props) {
+export function ReliabilityDiagrams({ runs, positive, unadapted }: Props) {
   const drawn = runs.filter((r) => r.result.record.test?.calibration);
   if (drawn.length === 0) return null;
   return (
@@ -159,6 +158,3 @@ function ReliabilityDiagramsView({ runs, positive, unadapted }: Props) {
 function fmt(v: number | null | undefined): string {
   return v == null || !Number.isFinite(v) ? '—' : v.toFixed(3);
 }
-
-/** Re-rendered only when its runs change. */
-export const ReliabilityDiagrams = memo(ReliabilityDiagramsView);

@@ -12,7 +12,6 @@ import { normalQuantile } from '../eval/distributions';
 import { holmAdjust } from '../eval/holm';
 import { discordantCounts, mcnemarExactP } from '../eval/mcnemar';
 import { ENSEMBLE_SEED, recordLabel } from './ensemble-record';
-import { formatInteger } from './format';
 import type { ResultRecord } from './result-record';
 import { stat } from './stat';
 
@@ -254,8 +253,7 @@ export function formatP(p: number | null): string {
 /** The AUC test's verdict in words, e.g. "LightLayers k=4 vs Conv2D CNN: cannot be told apart on these 624 images (ΔAUC −0.012 [−0.031, 0.007], p = 0.21)". */
 export function aucVerdict(c: PairComparison): string {
   const head = `${c.labelA} vs ${c.labelB}`;
-  // Not toLocaleString: on the page a first Intl call sets up ICU, tens of ms of main thread; same text.
-  const images = `${formatInteger(c.images)} images`;
+  const images = `${c.images.toLocaleString('en-US')} images`;
   if (!c.auc) return `${head}: no AUC on these ${images} (the test set lacks a class)`;
   const figures =
     `ΔAUC ${formatSigned(c.auc.difference)} [${formatSigned(c.auc.ci95[0])}, ${formatSigned(c.auc.ci95[1])}], ${formatP(c.auc.p)}` +
