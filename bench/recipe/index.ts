@@ -323,7 +323,7 @@ export function formatAblationSummary(rows: Row[], variants: string[], models: s
           const aucWins = counted.filter(([own, study]) => own!.auc > study!.auc).length;
           return (
             `| ${variant}${ensemble ? ' (ensemble)' : ''} | ${pair(cell(model, variant, ensemble, 'held out'))} | ` +
-            `${pair({ accuracy: mean(shifted.map((c) => c.accuracy)), auc: mean(shifted.map((c) => c.auc)) })} | ` +
+            `${pair(shifted.length === 0 ? null : { accuracy: mean(shifted.map((c) => c.accuracy)), auc: mean(shifted.map((c) => c.auc)) })} | ` +
             `${worst ? `${worst.accuracy.toFixed(3)}` : '–'} | ${screening ? pair(cell(model, variant, ensemble, screening)) : '–'} | ` +
             `${variant === 'study' && !ensemble ? '–' : `${accWins} / ${aucWins} of ${counted.length}`} |`
           );

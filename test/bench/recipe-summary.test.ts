@@ -43,4 +43,10 @@ describe('formatAblationSummary', () => {
       '| robust (ensemble) | 0.850 / 0.950 | 0.875 / 0.960 | 0.800 | 0.950 / 0.970 | 2 / 2 of 2 |',
     );
   });
+
+  it('prints a dash, not NaN, where a model has no shifted stand-in', () => {
+    const table = formatAblationSummary([row('study', 1, 'held out', 0.9, 0.95)], ['study'], ['cnn'], ['held out']);
+    expect(table).toContain('| study | 0.900 / 0.950 | – | – | – | – |');
+    expect(table).not.toContain('NaN');
+  });
 });
