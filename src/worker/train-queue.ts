@@ -293,8 +293,9 @@ function postResult(run: FinishedRun, train: ImageSet): void {
     record: run.record,
     classNames: [...train.classNames],
     positiveClass: e?.positiveClass ?? train.classNames.findIndex((c) => c === run.record.positiveClass),
-    probabilities: e?.probabilities ?? new Float32Array(0),
-    labels: e?.labels ?? new Int32Array(0),
+    // Copies are transferred: the loop still holds the run's own arrays for the model's seed ensemble.
+    probabilities: e ? e.probabilities.slice() : new Float32Array(0),
+    labels: e ? e.labels.slice() : new Int32Array(0),
     roc: e?.roc ?? [],
     // Copied, not transferred: a run that was not adapted shares one buffer with `probabilities`.
     ...(run.evaluationBeforeAdaptation

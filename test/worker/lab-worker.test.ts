@@ -10,7 +10,9 @@ import type { CallMessage, LabArgs, LabEvent, LabMethod, LabResult, WorkerMessag
 
 const posted: WorkerMessage[] = [];
 const scope = {
-  postMessage: (message: WorkerMessage) => void posted.push(message),
+  // As a real worker does: what is transferred is detached on this side.
+  postMessage: (message: WorkerMessage, transfer: Transferable[] = []) =>
+    void posted.push(structuredClone(message, { transfer })),
   addEventListener: () => undefined,
   onmessage: null as null | ((e: { data: CallMessage }) => Promise<void>),
 };
@@ -104,6 +106,23 @@ describe('the lab worker', () => {
       .map((e) => (e as { seed: number }).seed);
     expect(done).toEqual([1, 2]);
     expect(seen.filter((e) => e.type === 'baseline')).toHaveLength(2);
+  }, 120_000);
+
+  it("adds the model's seed ensemble after its last seed, from the runs it posted", async () => {
+    posted.length = 0;
+    const outcome = await call('train', { experiment: { ...experiment, ensemble: true } });
+    expect(outcome.status).toBe('done');
+    const results = events().flatMap((e) => (e.type === 'model-result' ? [e.result] : []));
+    expect(results.map((r) => [r.modelId, r.seed, r.record.ensembleOf ?? null])).toEqual([
+      ['light-k1', 1, null],
+      ['light-k1', 2, null],
+      ['light-k1', -1, [1, 2]],
+    ]);
+    // Its probabilities are the mean of the posted runs' (the runs' own arrays outlived their transfer).
+    const [one, two, ensemble] = results;
+    expect(ensemble.probabilities).toHaveLength(one.probabilities.length);
+    for (const [i, p] of ensemble.probabilities.entries())
+      expect(p).toBeCloseTo((one.probabilities[i] + two.probabilities[i]) / 2, 5);
   }, 120_000);
 
   it("explains a finished run's test images by name, with their pixels and progress, and frees every tensor", async () => {
