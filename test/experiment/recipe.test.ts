@@ -117,4 +117,19 @@ describe('recipes: one schema field that decides the defaults of the ingredients
       /^Recipe: robust: augmentation: .* \(changed from the recipe: labelSmoothing, adaptBn\)\.$/,
     );
   });
+
+  it('says that a transfer head is not augmented (it trains on cached backbone features)', () => {
+    const mixed = { ...robust, models: ['cnn', 'inception-v3'] };
+    expect(recipeIngredients(mixed)[0]).toBe(
+      'augmentation: flips, ±10° turns, shift and zoom, brightness, contrast, gamma, blur and noise, except for ' +
+        'inception-v3 (a transfer head trains on cached backbone features)',
+    );
+    expect(recipeIngredients({ ...robust, models: ['mobilenet-v2'] })).toEqual([
+      'no augmentation (a transfer head trains on cached backbone features)',
+      'balanced class weights',
+      'label smoothing 0.1',
+      'best epoch by the class-balanced validation loss',
+      "the seeds' average scored as its own row",
+    ]);
+  });
 });

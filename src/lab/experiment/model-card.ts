@@ -43,9 +43,10 @@ export function renderModelCard(input: ModelCardInput, record: ResultRecord): st
       `Parameters: ${formatInteger(record.params)} in all, ${formatInteger(record.trainableParams)} trained; weights ${formatBytes(record.bytes)}.`,
       `Input: ${record.inputSize}×${record.inputSize}×${record.channels}; outputs one score per class (${record.classNames.join(', ')}).`,
       `Training: ${record.epochsRun} of ${record.epochsPlanned} epochs${record.bestEpoch != null ? `, weights of epoch ${record.bestEpoch} kept (lowest validation loss)` : ''}; ` +
-        `Adam, learning rate ${s.learningRate}, batch ${s.batchSize}, seed ${record.seed}${s.augment ? ', augmentation on' : ''}` +
+        `Adam, learning rate ${s.learningRate}, batch ${s.batchSize}, seed ${record.seed}${s.augment && !record.backbone ? ', augmentation on' : ''}` +
         `${s.classWeights === 'balanced' ? ', balanced class weights' : ''}; BatchNorm recalibration ${s.bnRecalibration} batches.`,
-      describeRecipe(s),
+      // This model's own recipe: a transfer model's card says its head was not augmented.
+      describeRecipe({ ...s, models: [record.modelId] }),
       `Trained on ${record.backend || env.backend}${env.adapter ? ` (${flat(env.adapter)})` : ''}${KERNELS_NOTE[env.kernels ?? '']}, ` +
         `tfjs ${env.tfjsVersion}, ${flat(env.agent)}.`,
     ]),
