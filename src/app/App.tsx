@@ -15,6 +15,7 @@ import { ResumeBanner } from './components/ResumeBanner';
 import { StorageSection } from './components/StorageSection';
 import { TrainSection } from './components/TrainSection';
 import { preloadCharts } from './components/VisChart';
+import { warmUpFormatting } from './lib/warm-up';
 import { backboneBlocker } from './state/backbones-state';
 import { isBusy, type LabState } from './state/lab-state';
 import { validateSettings, type Settings } from './state/settings';
@@ -57,6 +58,7 @@ export function App() {
   const sizeProblem = sizeProblemOf(state, settings, selected);
   const errors = useMemo(() => validateSettings(settings, state.models), [settings, state.models]);
   useEffect(preloadCharts, []);
+  useEffect(warmUpFormatting, []);
   // Read once: a lesson link sets up the page as it opens; the teacher's dialog writes a new link, not this page.
   const [lesson] = useState(() => lessonFromHash(window.location.hash));
   const [present, setPresent] = usePresentationMode(lesson.present);

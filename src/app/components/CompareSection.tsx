@@ -4,7 +4,7 @@
  * warns when test accuracy falls far below validation accuracy (dataset shift), and can show published results on
  * the official test split as reference rows.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { positiveApplies } from '../../lab/report/multi-class-record';
 import { isEnsemble } from '../../lab/report/ensemble-record';
 import { REFERENCE_TEST_SET } from '../../lab/report/reference-results';
@@ -39,6 +39,19 @@ interface Props {
   onError?: (message: string) => void;
 }
 
+/**
+ * Each run's metrics at the last threshold asked: when a model finishes, the table scores only that run, not every
+ * run again (the derived data below is rebuilt on every change of the results).
+ */
+const metricsCache = new WeakMap<ModelResult, { threshold: number; metrics: ReturnType<typeof viewMetrics> }>();
+function cachedViewMetrics(result: ModelResult, threshold: number): ReturnType<typeof viewMetrics> {
+  const hit = metricsCache.get(result);
+  if (hit?.threshold === threshold) return hit.metrics;
+  const metrics = viewMetrics(result, threshold);
+  metricsCache.set(result, { threshold, metrics });
+  return metrics;
+}
+
 /** Results grouped per model, in the experiment's model order; a model's seed ensemble beside its runs. */
 function byModel(
   results: ModelResult[],
@@ -55,13 +68,21 @@ function byModel(
     return {
       modelId,
       label: runs[0].record.label,
-      runs: runs.map((result) => ({ result, metrics: viewMetrics(result, threshold) })),
-      ensemble: ensemble ? { result: ensemble, metrics: viewMetrics(ensemble, threshold) } : null,
+      runs: runs.map((result) => ({ result, metrics: cachedViewMetrics(result, threshold) })),
+      ensemble: ensemble ? { result: ensemble, metrics: cachedViewMetrics(ensemble, threshold) } : null,
     };
   });
 }
 
-export function CompareSection({ results: recorded, models, context, inference, onError = () => undefined }: Props) {
+/** A stable default, so that the memoised confusion matrices are not re-rendered for a new function each time. */
+const noError = () => undefined;
+
+/**
+ * One render per change, everything shown at once; what is derived from the results is computed once per change of
+ * what it depends on (useMemo), and the parts (memo) re-render only when their own props change: a model that
+ * finishes, or a move of the slider, no longer rebuilds every table, chart and matrix of the step.
+ */
+export function CompareSection({ results: recorded, models, context, inference, onError = noError }: Props) {
   const [threshold, setThreshold] = useState(context?.experiment.threshold ?? 0.5);
   const [showValidation, setShowValidation] = useState(false);
   const [showReferences, setShowReferences] = useState(false);
@@ -70,10 +91,72 @@ export function CompareSection({ results: recorded, models, context, inference, 
   // With --adapt-bn the runs hold two metric sets: adapted (as recorded in `test`) and before adaptation.
   const [showUnadapted, setShowUnadapted] = useState(false);
   const adaptedRuns = hasUnadaptedFigures(recorded);
-  const viewed = adaptedRuns && showUnadapted ? recorded.map(unadaptedView) : recorded;
+  const unadapted = adaptedRuns && showUnadapted;
   // Seed ensembles are rows of the table (and pairs of the paired tests); everything per run is of trained runs.
-  const results = viewed.filter((r) => !isEnsemble(r.record));
-  const ensembles = viewed.filter((r) => isEnsemble(r.record));
+  const { results, ensembles } = useMemo(() => {
+    const viewed = unadapted ? recorded.map(unadaptedView) : recorded;
+    return {
+      results: viewed.filter((r) => !isEnsemble(r.record)),
+      ensembles: viewed.filter((r) => isEnsemble(r.record)),
+    };
+  }, [recorded, unadapted]);
+  const order = context?.experiment.models;
+  const table = useMemo(
+    () => byModel(results, ensembles, order ?? [], threshold),
+    [results, ensembles, order, threshold],
+  );
+  const seeds = useMemo(() => [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b), [results]);
+  const several = seeds.length > 1;
+  const shownSeed = confusionSeed != null && seeds.includes(confusionSeed) ? confusionSeed : seeds[0];
+  const evaluated = useMemo(() => results.filter((r) => r.roc.length > 0), [results]);
+  const roc = useMemo((): ChartSpec => {
+    const runLabel = (r: ModelResult) => (several ? `${r.record.label} · seed ${r.seed}` : r.record.label);
+    return {
+      // Both axes as rates (0–1); the chance line is grey in every view, whichever runs are drawn.
+      kind: 'line',
+      xLabel: 'false-positive rate',
+      xStep: 1 / ROC_GRID_STEPS,
+      yLabel: 'true-positive rate',
+      yDomain: [0, 1],
+      fixedColors: { chance: '#6b7280' },
+      series: [...evaluated.map(runLabel), 'chance'],
+      values: [
+        ...evaluated.map((r) => rocOnGrid(r.roc)),
+        Array.from({ length: ROC_GRID_STEPS + 1 }, (_, i) => i / ROC_GRID_STEPS),
+      ],
+    };
+  }, [evaluated, several]);
+  const scatter = useMemo(() => {
+    const rankOf = (id: string) => models.find((m) => m.id === id)?.rank ?? null;
+    return table.flatMap((m): ParamsAucPoint[] => {
+      const auc = stat(m.runs.map((r) => r.result.record.test?.auc))?.mean;
+      const params = m.runs[0].result.record.params;
+      return auc != null && Number.isFinite(params) && params > 0
+        ? [{ id: m.modelId, label: m.label, rank: rankOf(m.modelId), params, auc }]
+        : [];
+    });
+  }, [table, models]);
+  // One matrix per model at the shown seed, with that model's runs (for its CSV).
+  const matrices = useMemo(
+    () =>
+      table.flatMap((m) => {
+        const run = m.runs.find((r) => r.result.seed === shownSeed && r.result.roc.length > 0);
+        const matrix = run && confusionAt(run.result, run.metrics);
+        return run && matrix ? [{ model: m, result: run.result, matrix, runs: m.runs.map((r) => r.result) }] : [];
+      }),
+    [table, shownSeed],
+  );
+  const calibrated = useMemo(
+    () =>
+      table.flatMap((m) =>
+        m.runs
+          .filter((r) => r.result.seed === shownSeed)
+          .slice(0, 1)
+          .map((r) => ({ modelId: m.modelId, label: m.label, result: r.result })),
+      ),
+    [table, shownSeed],
+  );
+  const recipe = useMemo(() => context && describeRecipe(context.experiment), [context]);
   if (results.length === 0) {
     return (
       <Section
@@ -88,40 +171,11 @@ export function CompareSection({ results: recorded, models, context, inference, 
       </Section>
     );
   }
-  const table = byModel(results, ensembles, context?.experiment.models ?? [], threshold);
-  const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
-  const several = seeds.length > 1;
-  const shownSeed = confusionSeed != null && seeds.includes(confusionSeed) ? confusionSeed : seeds[0];
-  const evaluated = results.filter((r) => r.roc.length > 0);
   const positive = results[0].classNames[results[0].positiveClass] ?? 'positive';
   // More than two classes: each image is its most probable class; the slider moves only a named positive class's figures.
   const multiClass = results.some((r) => r.record.test?.multiClass);
   const positiveNamed = results.every((r) => positiveApplies(r.record.test));
-  const runLabel = (r: ModelResult) => (several ? `${r.record.label} · seed ${r.seed}` : r.record.label);
   const shifted = results.filter((r) => r.record.status === 'ok' && (valTestGap(r.record) ?? 0) > SHIFT_WARNING_GAP);
-
-  const roc: ChartSpec = {
-    // Both axes as rates (0–1); the chance line is grey in every view, whichever runs are drawn.
-    kind: 'line',
-    xLabel: 'false-positive rate',
-    xStep: 1 / ROC_GRID_STEPS,
-    yLabel: 'true-positive rate',
-    yDomain: [0, 1],
-    fixedColors: { chance: '#6b7280' },
-    series: [...evaluated.map(runLabel), 'chance'],
-    values: [
-      ...evaluated.map((r) => rocOnGrid(r.roc)),
-      Array.from({ length: ROC_GRID_STEPS + 1 }, (_, i) => i / ROC_GRID_STEPS),
-    ],
-  };
-  const rankOf = (id: string) => models.find((m) => m.id === id)?.rank ?? null;
-  const scatter: ParamsAucPoint[] = table.flatMap((m) => {
-    const auc = stat(m.runs.map((r) => r.result.record.test?.auc))?.mean;
-    const params = m.runs[0].result.record.params;
-    return auc != null && Number.isFinite(params) && params > 0
-      ? [{ id: m.modelId, label: m.label, rank: rankOf(m.modelId), params, auc }]
-      : [];
-  });
   const origin = context?.origin;
 
   return (
@@ -227,7 +281,7 @@ export function CompareSection({ results: recorded, models, context, inference, 
       {adaptedRuns && <AdaptationNote results={recorded} unadapted={showUnadapted} />}
       {context && (
         <p className="note" data-testid="results-recipe">
-          {describeRecipe(context.experiment)}
+          {recipe}
         </p>
       )}
       <ComparisonTable models={table} showValidation={showValidation} showReferences={showReferences} />
@@ -275,29 +329,24 @@ export function CompareSection({ results: recorded, models, context, inference, 
             )}
           </h3>
           <div className="confusion-grid">
-            {table.map((m) => {
-              const run = m.runs.find((r) => r.result.seed === shownSeed && r.result.roc.length > 0);
-              const matrix = run && confusionAt(run.result, run.metrics);
-              if (!run || !matrix) return null;
+            {matrices.map(({ model: m, result, matrix, runs }) => (
               // One matrix per model: the clickable table, shaded as a heat map (a second, unclickable chart confused people).
-              return (
-                <figure key={m.modelId} className="chart-card">
-                  <figcaption>
-                    {m.label} <span className="muted">rows: true class · columns: predicted</span>
-                  </figcaption>
-                  <ConfusionCells
-                    result={run.result}
-                    matrix={matrix}
-                    modelRuns={m.runs.map((r) => r.result)}
-                    testImages={context?.testImages ?? null}
-                    threshold={threshold}
-                    open={galleryCell}
-                    onOpen={setGalleryCell}
-                    onError={onError}
-                  />
-                </figure>
-              );
-            })}
+              <figure key={m.modelId} className="chart-card">
+                <figcaption>
+                  {m.label} <span className="muted">rows: true class · columns: predicted</span>
+                </figcaption>
+                <ConfusionCells
+                  result={result}
+                  matrix={matrix}
+                  modelRuns={runs}
+                  testImages={context?.testImages ?? null}
+                  threshold={threshold}
+                  open={galleryCell}
+                  onOpen={setGalleryCell}
+                  onError={onError}
+                />
+              </figure>
+            ))}
           </div>
           {galleryCell && galleryCell.seed === shownSeed && (
             <ErrorGallery
@@ -309,16 +358,7 @@ export function CompareSection({ results: recorded, models, context, inference, 
               onClose={() => setGalleryCell(null)}
             />
           )}
-          <ReliabilityDiagrams
-            positive={positive}
-            unadapted={adaptedRuns && showUnadapted}
-            runs={table.flatMap((m) =>
-              m.runs
-                .filter((r) => r.result.seed === shownSeed)
-                .slice(0, 1)
-                .map((r) => ({ modelId: m.modelId, label: m.label, result: r.result })),
-            )}
-          />
+          <ReliabilityDiagrams positive={positive} unadapted={unadapted} runs={calibrated} />
         </>
       )}
     </Section>

@@ -6,7 +6,7 @@
  * a dash. Click a header to sort; threshold metrics follow the slider. Published results can be shown below as
  * reference rows.
  */
-import { Fragment, useState } from 'react';
+import { Fragment, memo, useState } from 'react';
 import type { BinaryMetrics } from '../../lab/eval/binary-metrics';
 import { runKeyId } from '../../lab/experiment/run-control';
 import { recordLabel } from '../../lab/report/ensemble-record';
@@ -212,7 +212,7 @@ interface Props {
   showReferences: boolean;
 }
 
-export function ComparisonTable({ models, showValidation, showReferences }: Props) {
+function ComparisonTableView({ models, showValidation, showReferences }: Props) {
   const [sort, setSort] = useState<Sort>(null);
   const [expanded, setExpanded] = useState<Record<string, boolean>>({});
   const multiClass = models.some((m) => m.runs.some(isMultiClass));
@@ -485,3 +485,6 @@ function IntervalText({ interval, digits }: { interval: Interval; digits: number
 function format(v: number, digits: number): string {
   return digits === 0 ? formatInteger(v) : v.toFixed(digits);
 }
+
+/** The table re-renders only when its models or options change, not when a later part of the Compare step appears. */
+export const ComparisonTable = memo(ComparisonTableView);

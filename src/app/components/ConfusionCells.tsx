@@ -5,10 +5,12 @@
  * of the model, decided at the threshold shown). With more than two classes each row also gives its class's
  * sensitivity, specificity and AUC against the rest.
  */
+import { memo } from 'react';
 import { runKeyId } from '../../lab/experiment/run-control';
 import type { ModelResult } from '../../worker/protocol';
 import { saveBlob } from '../lib/download';
 import { modelPredictionsCsv, type GalleryCell } from '../lib/gallery';
+import { sameItems, sameMatrix, sameProps } from '../lib/same-props';
 
 interface Props {
   result: ModelResult;
@@ -22,7 +24,7 @@ interface Props {
   onError: (message: string) => void;
 }
 
-export function ConfusionCells({ result, matrix, modelRuns, testImages, threshold, open, onOpen, onError }: Props) {
+function ConfusionCellsView({ result, matrix, modelRuns, testImages, threshold, open, onOpen, onError }: Props) {
   const names = result.classNames;
   const runId = runKeyId(result);
   // More than two classes: each class against the rest, beside its row.
@@ -136,3 +138,11 @@ export function ConfusionCells({ result, matrix, modelRuns, testImages, threshol
     </div>
   );
 }
+
+/**
+ * Re-rendered only when what it shows changes (the open cell, the threshold, the counts, the runs): the matrix and
+ * the list of runs are rebuilt whenever any model finishes, so they are compared by content.
+ */
+export const ConfusionCells = memo(ConfusionCellsView, (a, b) =>
+  sameProps(a, b, { matrix: sameMatrix, modelRuns: sameItems }),
+);

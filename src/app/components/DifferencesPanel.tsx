@@ -5,7 +5,7 @@
  * the core (report/comparisons.ts), computed from the runs' test probabilities; a results file opened without
  * probabilities shows the comparisons it was written with.
  */
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import {
   accuracyVerdict,
   aucDifferenceFound,
@@ -19,6 +19,7 @@ import {
   type PairComparison,
 } from '../../lab/report/comparisons';
 import { ENSEMBLE_SEED } from '../../lab/report/ensemble-record';
+import { formatInteger } from '../../lab/report/format';
 import type { ModelResult } from '../../worker/protocol';
 
 interface Props {
@@ -42,7 +43,7 @@ export function comparisonsOf(
   );
 }
 
-export function DifferencesPanel({ results, written }: Props) {
+function DifferencesPanelView({ results, written }: Props) {
   const comparisons = useMemo(() => comparisonsOf(results, written), [results, written]);
   const seeds = [...new Set(comparisons.map((c) => c.seed))];
   // Seed ensembles are compared with each other as one more choice, not one more seed.
@@ -60,7 +61,8 @@ export function DifferencesPanel({ results, written }: Props) {
   return (
     <section className="differences" data-testid="differences-panel" aria-labelledby="differences-heading">
       <h3 id="differences-heading">
-        Differences: can these {images.toLocaleString('en-US')} test images tell the models apart?
+        {/* formatInteger, not toLocaleString: a first Intl call sets up ICU, tens of ms of main thread. */}
+        Differences: can these {formatInteger(images)} test images tell the models apart?
         {seeds.length > 1 && (
           <>
             {' '}
@@ -177,3 +179,6 @@ function DifferenceCell({ comparison: c }: { comparison: PairComparison }) {
     </td>
   );
 }
+
+/** Re-rendered only when the results (or the written comparisons) change. */
+export const DifferencesPanel = memo(DifferencesPanelView);

@@ -2,7 +2,9 @@
  * AUC against parameter count (log scale): the LightLayers k-sweep as a connected curve, the plain CNN and the
  * transfer model as single points. Drawn as plain SVG: tfjs-vis has no scatter with connected series or log axes.
  */
+import { memo } from 'react';
 import { formatInteger } from '../../lab/report/format';
+import { sameProps } from '../lib/same-props';
 
 export interface ParamsAucPoint {
   id: string;
@@ -26,7 +28,7 @@ function short(n: number): string {
   return String(n);
 }
 
-export function ParamsAucChart({ points }: { points: ParamsAucPoint[] }) {
+function ParamsAucChartView({ points }: { points: ParamsAucPoint[] }) {
   if (points.length === 0) return <p className="vis-empty">Train models to see accuracy against size.</p>;
   const logs = points.map((p) => Math.log10(Math.max(1, p.params)));
   const x0 = Math.floor(Math.min(...logs));
@@ -101,3 +103,17 @@ export function ParamsAucChart({ points }: { points: ParamsAucPoint[] }) {
     </svg>
   );
 }
+
+/** The same points, field by field. */
+function samePoints(a: ParamsAucPoint[], b: ParamsAucPoint[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((p, i) => {
+      const q = b[i];
+      return p.id === q.id && p.label === q.label && p.rank === q.rank && p.params === q.params && p.auc === q.auc;
+    })
+  );
+}
+
+/** Re-rendered only when its points change (rebuilt whenever a model finishes: compared by content). */
+export const ParamsAucChart = memo(ParamsAucChartView, (a, b) => sameProps(a, b, { points: samePoints }));

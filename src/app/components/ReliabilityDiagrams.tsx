@@ -4,7 +4,9 @@
  * its word; below it the model over-calls the positive class. With the ECE and Brier score, and the share of the
  * positive class the model was trained for next to the share its posteriors imply for the test images.
  */
+import { memo } from 'react';
 import type { ModelResult } from '../../worker/protocol';
+import { sameProps } from '../lib/same-props';
 
 interface Props {
   /** One run per model (the seed the confusion matrices show), as the table shows it (adapted or not). */
@@ -21,7 +23,7 @@ const up = (v: number) => PAD + (1 - v) * SIDE;
 /** Ticks on both axes, with faint grid lines: with only 0 and 1 marked, no dot could be read off. */
 const TICKS = [0, 0.25, 0.5, 0.75, 1];
 
-export function ReliabilityDiagrams({ runs, positive, unadapted }: Props) {
+function ReliabilityDiagramsView({ runs, positive, unadapted }: Props) {
   const drawn = runs.filter((r) => r.result.record.test?.calibration);
   if (drawn.length === 0) return null;
   return (
@@ -158,3 +160,14 @@ export function ReliabilityDiagrams({ runs, positive, unadapted }: Props) {
 function fmt(v: number | null | undefined): string {
   return v == null || !Number.isFinite(v) ? '—' : v.toFixed(3);
 }
+
+/** The same diagram: the same model, label and run. */
+function sameRuns(a: Props['runs'], b: Props['runs']): boolean {
+  return (
+    a.length === b.length &&
+    a.every((r, i) => r.modelId === b[i].modelId && r.label === b[i].label && r.result === b[i].result)
+  );
+}
+
+/** Re-rendered only when its runs change (the list is rebuilt whenever any model finishes: compared by content). */
+export const ReliabilityDiagrams = memo(ReliabilityDiagramsView, (a, b) => sameProps(a, b, { runs: sameRuns }));

@@ -12,7 +12,7 @@
  * the chart is on screen or about to be: a chart scrolled away waits, and draws its latest data when it comes back,
  * and (4) spaced so that drawing takes at most a tenth of the main thread (CHART_SHARE).
  */
-import { useContext, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
+import { memo, useContext, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
 import type { Runtime, View } from 'vega';
 import type { ChartSpec } from '../lib/chart-spec';
 import { chartDescription } from '../lib/chart-text';
@@ -197,7 +197,7 @@ function useNearViewport(ref: RefObject<HTMLElement | null>): boolean {
   return near;
 }
 
-export function VisChart({ spec, height: baseHeight, label, testId, minIntervalMs = DEFAULT_MIN_INTERVAL_MS }: Props) {
+function VisChartView({ spec, height: baseHeight, label, testId, minIntervalMs = DEFAULT_MIN_INTERVAL_MS }: Props) {
   // Presentation mode draws charts taller, for a projector at the back of a classroom.
   const height = useContext(PresentationContext) ? Math.round(baseHeight * PRESENT_CHART_SCALE) : baseHeight;
   const ref = useRef<HTMLDivElement>(null);
@@ -285,3 +285,6 @@ export function VisChart({ spec, height: baseHeight, label, testId, minIntervalM
     </>
   );
 }
+
+/** Re-rendered only when its props change: a parent's render with the same spec object costs nothing. */
+export const VisChart = memo(VisChartView);
