@@ -54,7 +54,21 @@ export interface LongTaskBreakdown {
   top: { fn: string; ms: number }[];
 }
 
-const RENDERING = new Set(['Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint', 'Layerize', 'MajorGC', 'MinorGC']);
+/**
+ * Timeline events shown by name beside the samples: rendering work, garbage collection, and the inspector's interrupt
+ * (V8.InvokeApiInterruptCallbacks), in which the sampling profiler starts at the beginning of a trace — a second of
+ * main thread at 4×, an artefact of --trace rather than work of the page.
+ */
+const RENDERING = new Set([
+  'Layout',
+  'UpdateLayoutTree',
+  'Paint',
+  'PrePaint',
+  'Layerize',
+  'MajorGC',
+  'MinorGC',
+  'V8.InvokeApiInterruptCallbacks',
+]);
 
 const shortUrl = (url: string | undefined) => (url ?? '').replace(/^.*\//, '').replace(/\?.*$/, '') || '(native)';
 
