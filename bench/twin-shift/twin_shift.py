@@ -69,7 +69,9 @@ def train_lab(twin, work, seed, args):
     cmd = [
         "node", os.path.join(ROOT, "bin", "xray-lab.mjs"), "compare", "--data", os.path.join(work, f"ds-{seed}"),
         "--keep-val", "--test", os.path.join(work, "test"), "--size", str(args.size), "--epochs", str(args.epochs),
-        "--seeds", str(seed), "--models", "cnn", "--bootstrap", "0", "--json", "--out", out, *args.lab_args.split(),
+        "--seeds", str(seed), "--models", "cnn", "--bootstrap", "0", "--json", "--out", out,
+        # The twin follows the study's protocol; so does the lab here, whatever its default recipe.
+        "--recipe", "study", *args.lab_args.split(),
     ]
     print("$ " + " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)

@@ -1,6 +1,6 @@
 /**
- * One experiment, everywhere, in Debian's Chromium: the page trains a generated PNG folder with two seeds, shows
- * mean ± sd per model (per-seed rows on expand), downloads experiment.json with the rest, a new tab opens that card
+ * One experiment, everywhere, in Debian's Chromium: the page trains a generated PNG folder with two seeds under the
+ * default (robust) recipe, shows mean ± sd per model (per-seed rows on expand) and each model's seed ensemble, downloads experiment.json with the rest, a new tab opens that card
  * and shows the same table without training, and the CLI replays the card on the same folder. Skipped where no
  * Chromium is installed.
  */
@@ -79,6 +79,10 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
       expect(await accuracy.textContent()).toMatch(/^\d\.\d{3} ± \d\.\d{3}$/);
       expect(Number(await accuracy.getAttribute('data-sd'))).toBeGreaterThanOrEqual(0);
       expect(await page.getAttribute(`[data-testid=charts-${id}]`, 'data-seeds')).toBe('2');
+      // The recipe's seed ensemble: a row of its own, scored from both seeds.
+      const ensemble = page.locator(`[data-testid=result-row-${id}-ensemble]`);
+      expect(await ensemble.getAttribute('data-ensemble-of')).toBe('1,2');
+      expect(await ensemble.locator('td[data-metric=accuracy]').textContent()).toMatch(/^\d\.\d{3}/);
     }
     await page.click(`[data-testid=expand-${MODELS[0]}]`);
     expect(await page.locator(`[data-testid=comparison-table] tr[data-run-id^="${MODELS[0]}@"]`).count()).toBe(2);
@@ -108,18 +112,21 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
       batchSize: 16,
       backend: 'wasm',
     });
-    expect(card.results.map((r) => [r.modelId, r.seed])).toEqual([
-      ['light-k1', 1],
-      ['light-k2', 1],
-      ['light-k1', 2],
-      ['light-k2', 2],
+    // Each model's seed ensemble (seed −1) follows its last seed.
+    expect(card.results.map((r) => [r.modelId, r.seed, r.ensembleOf ?? null])).toEqual([
+      ['light-k1', 1, null],
+      ['light-k2', 1, null],
+      ['light-k1', 2, null],
+      ['light-k1', -1, [1, 2]],
+      ['light-k2', 2, null],
+      ['light-k2', -1, [1, 2]],
     ]);
     expect(card.data).toMatchObject({
       kind: 'folder',
       identity: { files: 48, filesPerClass: { NORMAL: 24, PNEUMONIA: 24 } },
     });
     expect(card.environment.runtime).toBe('browser');
-    expect(card.predictions).toHaveLength(4);
+    expect(card.predictions).toHaveLength(6);
     for (const id of MODELS) {
       for (const seed of [1, 2]) {
         expect(files[`models/${id}/seed-${seed}/model.json`]).toBeDefined();
@@ -134,6 +141,7 @@ describe.skipIf(!CHROMIUM)('an experiment with two seeds, saved and opened again
     expect(results.comparisons.map((c: { seed: number; a: string; b: string }) => `${c.seed}:${c.a}-${c.b}`)).toEqual([
       `1:${MODELS[0]}-${MODELS[1]}`,
       `2:${MODELS[0]}-${MODELS[1]}`,
+      `-1:${MODELS[0]}-${MODELS[1]}`,
     ]);
     expect(results.comparisons).toEqual(
       card.comparisons.map((c) => expect.objectContaining({ seed: c.seed, accuracy: c.accuracy })),

@@ -225,6 +225,10 @@ describe.skipIf(!CHROMIUM)('transfer learning on the lab page in Chromium', () =
     await page.uncheck('[data-testid=model-option-mobilenet-v2]');
     await page.check('[data-testid=model-option-light-k1]');
     await page.fill('[data-testid=setting-epochs]', '1');
+    // Augmentation is the default (robust) recipe's: turned off, the link records the departure; on again, not.
+    expect(await page.isChecked('[data-testid=setting-augment]')).toBe(true);
+    await page.uncheck('[data-testid=setting-augment]');
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('augment=false');
     await page.check('[data-testid=setting-augment]');
     // The advanced head settings: fine-tuning warns that it is slow on this (CPU) backend.
     await page.click('[data-testid=transfer-settings] summary');
@@ -232,7 +236,7 @@ describe.skipIf(!CHROMIUM)('transfer learning on the lab page in Chromium', () =
     expect(await page.textContent('[data-testid=fine-tune-warning]')).toContain('Slow on wasm');
     await page.locator('.settings').screenshot({ path: join(ARTIFACTS, 't5-settings.png') });
     await page.fill('[data-testid=setting-fine-tune]', '0');
-    await expect.poll(() => page.evaluate(() => location.hash)).toContain('augment=true');
+    await expect.poll(() => page.evaluate(() => location.hash)).not.toMatch(/(^|[#&])augment=/);
     await page.click('[data-testid=train-button]');
     await waitForRunEnd(page);
     expect(await page.getAttribute('[data-testid=progress-light-k1]', 'data-phase')).toBe('done');

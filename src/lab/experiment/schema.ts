@@ -123,8 +123,8 @@ export const EXPERIMENT_FIELDS: readonly FieldSpec[] = [
     flag: 'recipe',
     kind: 'choice',
     options: RECIPES,
-    default: 'study',
-    help: "study: the study's protocol; robust: augmentation, balanced loss, schedule, smoothing, adaptation, ensemble (defaults of the other settings)",
+    default: 'robust',
+    help: "robust: X-ray augmentation, balanced class weights and validation loss, label smoothing, seed ensemble; study: the study's protocol (defaults of the other settings)",
   },
   {
     key: 'models',
